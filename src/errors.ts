@@ -31,7 +31,7 @@ export class UsageError extends NetctlError {
 /** A command registered from SPEC.md whose implementation lands in a later issue: exit code 3. */
 export class NotImplementedError extends NetctlError {
   constructor(command: string) {
-    super('not-implemented', `netctl ${command}: not implemented yet`, { exitCode: 3 });
+    super('not-implemented', `${command}: not implemented yet`, { exitCode: 3 });
   }
 }
 

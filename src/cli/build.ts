@@ -1,0 +1,91 @@
+/**
+ * Turns the declarative command tree into commander commands whose actions load their
+ * implementation lazily.
+ */
+import { Command, Option } from 'commander';
+import type { CommandSpec, OptionSpec } from './tree.js';
+import type { CommandContext, CommandModule, GlobalOptions } from './context.js';
+import { collect, intOption } from './spec-helpers.js';
+import { NotImplementedError } from '../errors.js';
+
+/** Sets `process.exitCode` from a command's result; main.ts reads it. */
+export type ExitSink = (code: number) => void;
+
+function makeOption(spec: OptionSpec): Option {
+  const opt = new Option(spec.flags, spec.description);
+  if (spec.parse === 'collect') opt.argParser(collect);
+  else if (spec.parse?.startsWith('int:')) {
+    const [, min, max] = spec.parse.split(':');
+    const flag = spec.flags.split(/[ ,]+/).find((f) => f.startsWith('--')) ?? spec.flags;
+    opt.argParser(intOption(flag, Number(min), Number(max)));
+  }
+  if (spec.default !== undefined) opt.default(spec.default);
+  return opt;
+}
+
+async function load(module: string, name: string): Promise<CommandModule> {
+  try {
+    return (await import(`./commands/${module}.js`)) as CommandModule;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && String(err).includes(`/commands/${module}.js`)) {
+      throw new NotImplementedError(name);
+    }
+    throw err;
+  }
+}
+
+function addCommand(parent: Command, spec: CommandSpec, path: string[], globals: () => GlobalOptions, exit: ExitSink): void {
+  const cmd = parent.command(spec.name).description(spec.description);
+  for (const a of spec.aliases ?? []) cmd.alias(a);
+  for (const a of spec.args ?? []) cmd.argument(a);
+  for (const o of spec.options ?? []) cmd.addOption(makeOption(o));
+  const full = [...path, spec.name];
+  if (spec.subcommands) {
+    for (const sub of spec.subcommands) addCommand(cmd, sub, full, globals, exit);
+    return;
+  }
+  if (spec.passThrough) cmd.passThroughOptions();
+  cmd.action(async (...params: unknown[]) => {
+    // commander calls action(arg1, ..., argN, opts, command)
+    const command = params[params.length - 1] as Command;
+    const args = params.slice(0, -2);
+    const name = full.join(' ');
+    const mod = await load(spec.module ?? full.join('-'), name);
+    const ctx: CommandContext = {
+      name,
+      args,
+      opts: command.opts(),
+      global: globals(),
+      stdout: process.stdout,
+      stderr: process.stderr,
+    };
+    const code = await mod.default(ctx);
+    exit(typeof code === 'number' ? code : 0);
+  });
+}
+
+/** Builds the `netctl` program from the command tree. */
+export function buildProgram(version: string, tree: CommandSpec[], exit: ExitSink): Command {
+  const program = new Command('netctl');
+  program
+    .description('firewall-aware container network manager: bridges, NAT and ufw integration for containers')
+    .version(version, '-V, --version')
+    .option('--root <dir>', 'state directory (env NETCTL_ROOT)', process.env.NETCTL_ROOT ?? '/var/lib/netctl')
+    .option('--run-root <dir>', 'runtime directory (env NETCTL_RUN_ROOT)', process.env.NETCTL_RUN_ROOT ?? '/run/netctl')
+    .enablePositionalOptions()
+    .showSuggestionAfterError(true);
+  const globals = (): GlobalOptions => {
+    const o = program.opts<{ root: string; runRoot: string }>();
+    return { root: o.root, runRoot: o.runRoot };
+  };
+  for (const spec of tree) addCommand(program, spec, [], globals, exit);
+  applyExitOverride(program);
+  return program;
+}
+
+/** Makes every subcommand exit through exceptions instead of process.exit. */
+export function applyExitOverride(cmd: Command): void {
+  cmd.exitOverride();
+  cmd.configureOutput({ writeErr: () => undefined, outputError: () => undefined });
+  for (const sub of cmd.commands) applyExitOverride(sub);
+}

@@ -1,0 +1,170 @@
+/**
+ * The full command tree of SPEC.md as data. Building it is cheap: implementations are
+ * loaded only when a command runs, so `netctl --version` stays fast.
+ */
+
+/** One option: commander flags, description, optional value parser name and default. */
+export interface OptionSpec {
+  flags: string;
+  description: string;
+  /** `int:MIN:MAX` or `collect` (repeatable). */
+  parse?: string;
+  default?: unknown;
+}
+
+/** One command or command group. */
+export interface CommandSpec {
+  name: string;
+  /** Positional arguments in commander syntax: `<name>`, `[port]`, `<cmd...>`. */
+  args?: string[];
+  description: string;
+  options?: OptionSpec[];
+  subcommands?: CommandSpec[];
+  /** Module under src/cli/commands/ implementing it; absent for groups. */
+  module?: string;
+  /** Pass everything after the arguments through untouched (run/exec/sandbox). */
+  passThrough?: boolean;
+  aliases?: string[];
+}
+
+const json: OptionSpec = { flags: '--json', description: 'print JSON' };
+const dryRun: OptionSpec = { flags: '--dry-run', description: 'print the plan (netlink operations, iptables-restore text, after.rules diff) and change nothing' };
+
+const network: CommandSpec = {
+  name: 'network',
+  description: 'manage networks',
+  subcommands: [
+    {
+      name: 'create', args: ['<name>'], module: 'network-create', description: 'create a bridge network',
+      options: [
+        { flags: '-d, --driver <driver>', description: 'network driver (only "bridge")', default: 'bridge' },
+        { flags: '--subnet <cidr>', description: 'subnet in CIDR form; repeat with --ipv6 for an IPv6 subnet', parse: 'collect' },
+        { flags: '--gateway <ip>', description: 'gateway address (default: first address of the subnet)', parse: 'collect' },
+        { flags: '--ip-range <cidr>', description: 'allocate container addresses from this sub-range' },
+        { flags: '--ipv6', description: 'enable IPv6 (give the IPv6 subnet with --subnet)' },
+        { flags: '--internal', description: 'no route out, nothing published' },
+        { flags: '--mtu <n>', description: 'MTU of the bridge and veths (68-65535)', parse: 'int:68:65535' },
+        { flags: '--bridge-name <if>', description: 'name of the bridge interface (max 15 bytes)' },
+        { flags: '-o, --opt <key=value>', description: 'driver option, e.g. icc=false', parse: 'collect' },
+        { flags: '--label <key=value>', description: 'metadata label', parse: 'collect' },
+        dryRun, json,
+      ],
+    },
+    { name: 'ls', aliases: ['list'], module: 'network-ls', description: 'list networks', options: [json, { flags: '-q, --quiet', description: 'only names' }] },
+    { name: 'inspect', args: ['<name...>'], module: 'network-inspect', description: 'show networks as JSON', options: [json] },
+    { name: 'rm', aliases: ['remove'], args: ['<name...>'], module: 'network-rm', description: 'remove networks', options: [dryRun, json] },
+    { name: 'prune', module: 'network-prune', description: 'remove networks with no containers', options: [dryRun, json] },
+    {
+      name: 'connect', args: ['<network>', '<container>'], module: 'network-connect', description: 'connect a container to a network',
+      options: [
+        { flags: '--ip <ip>', description: 'IPv4 address for the container' },
+        { flags: '--alias <name>', description: 'network-scoped alias', parse: 'collect' },
+        dryRun, json,
+      ],
+    },
+    { name: 'disconnect', args: ['<network>', '<container>'], module: 'network-disconnect', description: 'disconnect a container from a network', options: [dryRun, json] },
+  ],
+};
+
+const image: CommandSpec = {
+  name: 'image',
+  description: 'manage images (root filesystems)',
+  subcommands: [
+    { name: 'import', args: ['<source>', '<name>'], module: 'image-import', description: 'import a rootfs from a tarball, a directory or - (stdin) as NAME[:TAG]', options: [json] },
+    { name: 'load', module: 'image-load', description: 'load a `docker save` or OCI archive from stdin', options: [{ flags: '-i, --input <file>', description: 'read from a file instead of stdin' }, json] },
+    { name: 'ls', aliases: ['list'], module: 'image-ls', description: 'list images', options: [json] },
+    { name: 'rm', args: ['<name...>'], module: 'image-rm', description: 'remove images', options: [json] },
+  ],
+};
+
+const runOptions: OptionSpec[] = [
+  { flags: '-d, --detach', description: 'run in the background and print the container id' },
+  { flags: '--rm', description: 'remove the container when it exits' },
+  { flags: '--name <name>', description: 'container name' },
+  { flags: '-p, --publish <spec>', description: 'publish a port: C, H:C, IP:H:C, IP::C, ranges, /tcp|/udp|/sctp', parse: 'collect' },
+  { flags: '-P, --publish-all', description: 'publish every exposed port to a free host port' },
+  { flags: '--expose <port>', description: 'expose a port (PORT[/PROTO])', parse: 'collect' },
+  { flags: '--network <net>', description: 'NET, bridge, host, none or container:NAME', default: 'bridge' },
+  { flags: '--ip <ip>', description: 'IPv4 address on the network' },
+  { flags: '--link <name>', description: 'legacy link NAME[:ALIAS]', parse: 'collect' },
+  { flags: '--hostname <h>', description: 'container hostname' },
+  { flags: '--dns <ip>', description: 'DNS server', parse: 'collect' },
+  { flags: '--add-host <host:ip>', description: 'add an /etc/hosts entry', parse: 'collect' },
+  { flags: '-e, --env <k=v>', description: 'set an environment variable', parse: 'collect' },
+  { flags: '-v, --volume <host:ctr[:ro]>', description: 'bind mount', parse: 'collect' },
+  { flags: '-w, --workdir <dir>', description: 'working directory' },
+  { flags: '-u, --user <uid>', description: 'user id' },
+  { flags: '-i, --interactive', description: 'keep stdin open' },
+  { flags: '-t, --tty', description: 'allocate a pseudo-terminal' },
+  { flags: '--restart <policy>', description: 'no, on-failure or always', default: 'no' },
+  dryRun,
+];
+
+const containers: CommandSpec[] = [
+  { name: 'run', args: ['<image>', '[command...]'], module: 'run', passThrough: true, description: 'run a container', options: runOptions },
+  { name: 'ps', module: 'ps', description: 'list containers', options: [{ flags: '-a, --all', description: 'include stopped containers' }, json] },
+  { name: 'inspect', args: ['<name>'], module: 'inspect', description: 'show a container as JSON', options: [json] },
+  { name: 'port', args: ['<name>', '[port]'], module: 'port', description: 'list port mappings', options: [json] },
+  { name: 'logs', args: ['<name>'], module: 'logs', description: 'print container logs', options: [{ flags: '-f, --follow', description: 'follow' }, { flags: '--tail <n>', description: 'last N lines', parse: 'int:0:100000000' }] },
+  {
+    name: 'exec', args: ['<name>', '<command...>'], module: 'exec', passThrough: true, description: 'run a command in a running container',
+    options: [{ flags: '-i, --interactive', description: 'keep stdin open' }, { flags: '-t, --tty', description: 'allocate a pseudo-terminal' }, { flags: '-e, --env <k=v>', description: 'set an environment variable', parse: 'collect' }],
+  },
+  { name: 'stop', args: ['<name...>'], module: 'stop', description: 'stop containers', options: [{ flags: '-t, --time <s>', description: 'seconds before SIGKILL', parse: 'int:0:3600', default: 10 }, dryRun] },
+  { name: 'start', args: ['<name...>'], module: 'start', description: 'start stopped containers', options: [dryRun] },
+  { name: 'restart', args: ['<name...>'], module: 'restart', description: 'restart containers', options: [dryRun] },
+  { name: 'rm', args: ['<name...>'], module: 'rm', description: 'remove containers', options: [{ flags: '-f, --force', description: 'stop running containers first' }, dryRun] },
+];
+
+const firewall: CommandSpec[] = [
+  {
+    name: 'allow', args: ['<name>', '[port]'], module: 'allow', description: 'open a published container port through ufw (PORT is the container port)',
+    options: [
+      { flags: '--from <cidr>', description: 'only from these sources', parse: 'collect' },
+      { flags: '--network <net>', description: 'only on this network' },
+      { flags: '--delete', description: 'remove the rule instead (same as deny)' },
+      dryRun, json,
+    ],
+  },
+  {
+    name: 'deny', args: ['<name>', '[port]'], module: 'deny', description: 'remove what allow opened',
+    options: [{ flags: '--from <cidr>', description: 'the source the rule was for', parse: 'collect' }, { flags: '--network <net>', description: 'only on this network' }, dryRun, json],
+  },
+  {
+    name: 'ufw', description: 'integrate with the host firewall (ufw)',
+    subcommands: [
+      { name: 'install', module: 'ufw-install', description: 'add the netctl block to /etc/ufw/after.rules and after6.rules', options: [dryRun] },
+      { name: 'check', module: 'ufw-check', description: 'print the diff install would make; exit 1 if one is needed' },
+      { name: 'uninstall', module: 'ufw-uninstall', description: 'remove the netctl block', options: [dryRun] },
+      { name: 'status', module: 'ufw-status', description: 'ufw state, the block, and which published ports are open', options: [json] },
+      { name: 'list', args: ['[name]'], module: 'ufw-list', description: 'the allow rules netctl manages', options: [json] },
+      { name: 'sync', module: 'ufw-sync', description: 'rewrite every allow rule from the database', options: [dryRun] },
+    ],
+  },
+  {
+    name: 'rules', module: 'rules', description: 'the rules netctl owns, parsed from the live ruleset, with counters',
+    options: [{ flags: '--table <t>', description: 'only this table (filter, nat, raw, mangle)' }, { flags: '-6, --ipv6', description: 'ip6tables instead of iptables' }, json],
+  },
+  {
+    name: 'trace', args: ['<target>'], module: 'trace', description: 'which rule decides a packet to HOSTIP:PORT, and why',
+    options: [{ flags: '--from <ip>', description: 'source address', default: '198.51.100.1' }, { flags: '--proto <p>', description: 'tcp, udp or sctp', default: 'tcp' }, json],
+  },
+];
+
+const tools: CommandSpec[] = [
+  { name: 'tui', module: 'tui', description: 'live view of bridges, containers, ports and rules' },
+  { name: 'doctor', module: 'doctor', description: 'find drift, leaks and orphans', options: [json] },
+  { name: 'gc', module: 'gc', description: 'repair drift and remove leaks and orphans', options: [dryRun, json] },
+  {
+    name: 'sandbox', args: ['[command...]'], module: 'sandbox', passThrough: true,
+    description: 'run a command (default: a shell) in a throwaway host namespace with its own iptables and ufw',
+    options: [
+      { flags: '--wan', description: 'add the "wan" client host 198.51.100.1 (host .2, default route) and "wan2" 203.0.113.1 (host .2)' },
+      { flags: '--lan', description: 'add the "lan" neighbour 192.168.77.2 (host 192.168.77.1)' },
+    ],
+  },
+  { name: 'demo', module: 'demo', description: 'the guided walkthrough, inside a sandbox' },
+];
+
+/** The whole tree under `netctl`. */
+export const TREE: CommandSpec[] = [network, image, ...containers, ...firewall, ...tools];

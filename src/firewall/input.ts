@@ -1,0 +1,46 @@
+/**
+ * What every firewall backend is asked to enforce: the networks and the published ports,
+ * already resolved by the engine (addresses chosen, port ranges expanded). Plain data.
+ */
+
+/** One network as the firewall sees it. */
+export interface NetworkRules {
+  /** Short lowercase hex id; names the network's own chains (`NETCTL-N-<id>`). */
+  id: string;
+  /** The user's network name; only ever used inside rule comments. */
+  name: string;
+  /** The bridge interface. */
+  bridge: string;
+  /** IPv4 subnet (CIDR). Without one the network gets no IPv4 rules. */
+  subnet?: string;
+  /** IPv6 subnet (CIDR). Without one the network gets no IPv6 rules. */
+  subnet6?: string;
+  /** No route out, nothing in: `--internal`. */
+  internal: boolean;
+  /** Inter-container communication on the bridge (`-o icc=false` turns it off). */
+  icc: boolean;
+}
+
+/** Transport protocols a port can be published for. */
+export type PortProto = 'tcp' | 'udp' | 'sctp';
+
+/**
+ * One published port, resolved: a single host port to a single container address and port
+ * (ranges are expanded by the caller). The address family is the container address's.
+ */
+export interface PortMapping {
+  /** Id of the network the container address belongs to. */
+  network: string;
+  proto: PortProto;
+  /** Host address the port is bound to; absent means every host address of the family. */
+  hostIp?: string;
+  hostPort: number;
+  containerIp: string;
+  containerPort: number;
+}
+
+/** The whole desired state a firewall backend enforces. */
+export interface FirewallInput {
+  networks: NetworkRules[];
+  ports?: PortMapping[];
+}

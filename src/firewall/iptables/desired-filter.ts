@@ -1,0 +1,95 @@
+/**
+ * The filter table netctl wants: a jump from FORWARD to NETCTL-FORWARD, Docker's two-stage
+ * isolation, and one chain per network that decides every packet entering or leaving its
+ * bridge.
+ */
+import type { Chain, Rule, Table } from './ast.js';
+import type { NetworkRules, PortMapping } from '../input.js';
+import { hostMatch, type Family } from './plan-addr.js';
+import {
+  FORWARD_CHAIN,
+  ISOLATION_1,
+  ISOLATION_2,
+  ISOLATION_TAG,
+  JUMP_TAG,
+  netTag,
+  networkChain,
+} from './plan-names.js';
+import { dport, jump, match, not, opt, rule } from './plan-rule.js';
+
+const ACCEPT = jump('ACCEPT');
+const DROP = jump('DROP');
+
+function userChain(name: string): Chain {
+  return { name, policy: null };
+}
+
+/** Rules for a network with a way out: replies in, published ports in, egress out. */
+function openNetwork(net: NetworkRules, ports: PortMapping[], family: Family): Rule[] {
+  const c = networkChain(net.id);
+  const br = net.bridge;
+  const tag = netTag(net.name);
+  const established = match('conntrack', opt('ctstate', 'RELATED,ESTABLISHED'));
+  // ctstate DNAT: only the published path is open, not every route to the container's
+  // address (a LAN neighbour routing to the subnet must not reach it directly).
+  const published = ports.map((p) =>
+    rule(c, { d: hostMatch(p.containerIp, family), o: br, p: p.proto }, [
+      dport(p.proto, p.containerPort),
+      match('conntrack', opt('ctstate', 'DNAT')),
+    ], tag, ACCEPT),
+  );
+  return [
+    rule(c, { o: br }, [established], tag, ACCEPT),
+    ...published,
+    rule(c, { i: br, o: not(br) }, [], tag, ACCEPT),
+    rule(c, { i: br, o: br }, [], tag, net.icc ? ACCEPT : DROP),
+    // With FORWARD policy ACCEPT a neighbour could otherwise reach unpublished ports.
+    rule(c, { o: br }, [], tag, DROP),
+  ];
+}
+
+/** Rules for an internal network: only bridge-local traffic, if icc allows it. */
+function internalNetwork(net: NetworkRules): Rule[] {
+  const c = networkChain(net.id);
+  const br = net.bridge;
+  const tag = netTag(net.name);
+  return [
+    rule(c, { i: br, o: br }, [], tag, net.icc ? ACCEPT : DROP),
+    rule(c, { i: br, o: not(br) }, [], tag, DROP),
+    rule(c, { i: not(br), o: br }, [], tag, DROP),
+  ];
+}
+
+function forwardRules(nets: NetworkRules[]): Rule[] {
+  const rules = [rule(FORWARD_CHAIN, {}, [], ISOLATION_TAG, jump(ISOLATION_1))];
+  for (const net of nets) {
+    const target = jump(networkChain(net.id));
+    rules.push(rule(FORWARD_CHAIN, { o: net.bridge }, [], netTag(net.name), target));
+    rules.push(rule(FORWARD_CHAIN, { i: net.bridge }, [], netTag(net.name), target));
+  }
+  return rules;
+}
+
+function isolationRules(nets: NetworkRules[]): Rule[] {
+  const stage1 = nets.map((n) => rule(ISOLATION_1, { i: n.bridge, o: not(n.bridge) }, [], netTag(n.name), jump(ISOLATION_2)));
+  const stage2 = nets.map((n) => rule(ISOLATION_2, { o: n.bridge }, [], netTag(n.name), DROP));
+  return [...stage1, ...stage2];
+}
+
+/**
+ * The filter table for `nets` (already sorted, all of this family); `ports` maps a network
+ * id to its published ports of this family. Empty when there are no networks.
+ */
+export function filterTable(nets: NetworkRules[], ports: ReadonlyMap<string, PortMapping[]>, family: Family): Table {
+  if (nets.length === 0) return { name: 'filter', chains: [], rules: [] };
+  const chains = [FORWARD_CHAIN, ISOLATION_1, ISOLATION_2, ...nets.map((n) => networkChain(n.id))].map(userChain);
+  const rules: Rule[] = [
+    rule('FORWARD', {}, [], JUMP_TAG, jump(FORWARD_CHAIN)),
+    ...forwardRules(nets),
+    ...isolationRules(nets),
+  ];
+  for (const net of nets) {
+    rules.push(...(net.internal ? internalNetwork(net) : openNetwork(net, ports.get(net.id) ?? [], family)));
+  }
+  return { name: 'filter', chains, rules };
+}

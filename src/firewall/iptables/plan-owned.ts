@@ -1,0 +1,44 @@
+/**
+ * What of a live ruleset belongs to netctl: its `NETCTL-*` chains with their rules, and the
+ * `netctl:`-tagged rules in built-in chains. Everything else is foreign and never planned on.
+ */
+import { OWNED_COMMENT_PREFIX, type Rule, type Ruleset, type Table } from './ast.js';
+import { isBuiltinChain, isOwnedChain } from './plan-names.js';
+
+/** The text of a rule's `-m comment --comment` option, if it has one. */
+export function commentOf(rule: Rule): string | undefined {
+  for (const m of rule.matches) {
+    if (m.module !== 'comment') continue;
+    const o = m.options.find((x) => x.name === 'comment' && !x.negated);
+    if (o) return o.values.join(' ');
+  }
+  return undefined;
+}
+
+/** True for a rule netctl owns in `table`. */
+export function isOwnedRule(table: string, rule: Rule): boolean {
+  if (isOwnedChain(rule.chain)) return true;
+  // Tagged rules count only in built-in chains: a tag in someone else's chain (ufw's, say)
+  // is that chain owner's business, and its rules are never ours to delete.
+  return isBuiltinChain(table, rule.chain) && (commentOf(rule)?.startsWith(OWNED_COMMENT_PREFIX) ?? false);
+}
+
+function ownedTable(t: Table): Table {
+  return {
+    name: t.name,
+    chains: t.chains.filter((c) => isOwnedChain(c.name)),
+    rules: t.rules.filter((r) => isOwnedRule(t.name, r)),
+  };
+}
+
+/**
+ * Restricts a parsed live ruleset to what netctl owns. Tables with nothing owned are
+ * dropped; order is kept; counters are dropped since they never take part in a plan.
+ */
+export function ownedPart(live: Ruleset): Ruleset {
+  const tables = live.tables
+    .map(ownedTable)
+    .filter((t) => t.chains.length > 0 || t.rules.length > 0)
+    .map((t) => ({ ...t, chains: t.chains.map(({ name, policy }) => ({ name, policy })), rules: t.rules.map(({ counters: _, ...r }) => r) }));
+  return live.family === undefined ? { tables } : { family: live.family, tables };
+}

@@ -11,10 +11,11 @@ describe('desired rules', () => {
     golden('one-network.rules', render(desired({ networks: [net(1)] }, 4)));
   });
 
-  it('two networks, listed in either order', () => {
-    const a = render(desired({ networks: [net(1), net(2)] }, 4));
-    expect(render(desired({ networks: [net(2), net(1)] }, 4))).toBe(a);
-    golden('two-networks.rules', a);
+  it('two networks, in the order given (creation order)', () => {
+    const text = render(desired({ networks: [net(1), net(2)] }, 4));
+    golden('two-networks.rules', text);
+    const swapped = render(desired({ networks: [net(2), net(1)] }, 4));
+    expect(swapped.indexOf('-o br-net2')).toBeLessThan(swapped.indexOf('-o br-net1'));
   });
 
   it('an internal network next to a normal one', () => {
@@ -31,9 +32,14 @@ describe('desired rules', () => {
     expect(render(desired({ networks }, 4))).toContain('-s 10.2.0.0/24');
   });
 
-  it('published ports: DNAT, the published-path accept, hairpin masquerade', () => {
-    const ports = [port(1, 8080, 80), port(1, 5353, 53, { proto: 'udp', hostIp: '192.0.2.1' }), port(2, 8443, 443)];
-    golden('ports.rules', render(desired({ networks: [net(1), net(2)], ports }, 4)));
+  it('published ports: DNAT in the order given, the published-path accepts per network', () => {
+    const ports = [port(1, 8080, 80), port(2, 8443, 443), port(1, 5353, 53, { proto: 'udp', hostIp: '192.0.2.1' })];
+    const text = render(desired({ networks: [net(1), net(2)], ports }, 4));
+    golden('ports.rules', text);
+    const noPorts = render(desired({ networks: [net(1), net(2)] }, 4)).split('\n');
+    const added = text.split('\n').filter((l) => !noPorts.includes(l));
+    expect(added.every((l) => l.startsWith('-A NETCTL-DNAT ') || l.startsWith('-A NETCTL-P-'))).toBe(true);
+    expect(added).toHaveLength(6);
   });
 
   it('IPv6 published ports', () => {
@@ -71,6 +77,7 @@ describe('desired rules', () => {
 
   it('refuses names that could change the meaning of a rule', () => {
     expect(() => desired({ networks: [net(1, { bridge: 'br0 -j ACCEPT' })] }, 4)).toThrow(UsageError);
+    expect(() => desired({ networks: [net(1, { bridge: 'br+' })] }, 4)).toThrow(UsageError);
     expect(() => desired({ networks: [net(1, { name: 'a" -j ACCEPT' })] }, 4)).toThrow(UsageError);
     expect(() => desired({ networks: [net(1, { id: 'f'.repeat(20) })] }, 4)).toThrow(UsageError);
     expect(() => desired({ networks: [net(1, { subnet: '10.1.0.0/33' })] }, 4)).toThrow(UsageError);

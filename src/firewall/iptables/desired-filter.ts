@@ -1,7 +1,8 @@
 /**
  * The filter table netctl wants: a jump from FORWARD to NETCTL-FORWARD, Docker's two-stage
- * isolation, and one chain per network that decides every packet entering or leaving its
- * bridge.
+ * isolation, and per network a chain that decides every packet entering or leaving its
+ * bridge, plus (unless internal) a chain accepting its published ports, which only ever
+ * gains or loses rules as containers come and go.
  */
 import type { Chain, Rule, Table } from './ast.js';
 import type { NetworkRules, PortMapping } from '../input.js';
@@ -14,6 +15,7 @@ import {
   JUMP_TAG,
   netTag,
   networkChain,
+  portsChain,
 } from './plan-names.js';
 import { dport, jump, match, not, opt, rule } from './plan-rule.js';
 
@@ -25,27 +27,31 @@ function userChain(name: string): Chain {
 }
 
 /** Rules for a network with a way out: replies in, published ports in, egress out. */
-function openNetwork(net: NetworkRules, ports: PortMapping[], family: Family): Rule[] {
+function openNetwork(net: NetworkRules): Rule[] {
   const c = networkChain(net.id);
   const br = net.bridge;
   const tag = netTag(net.name);
   const established = match('conntrack', opt('ctstate', 'RELATED,ESTABLISHED'));
-  // ctstate DNAT: only the published path is open, not every route to the container's
-  // address (a LAN neighbour routing to the subnet must not reach it directly).
-  const published = ports.map((p) =>
-    rule(c, { d: hostMatch(p.containerIp, family), o: br, p: p.proto }, [
-      dport(p.proto, p.containerPort),
-      match('conntrack', opt('ctstate', 'DNAT')),
-    ], tag, ACCEPT),
-  );
   return [
     rule(c, { o: br }, [established], tag, ACCEPT),
-    ...published,
+    rule(c, { o: br }, [], tag, jump(portsChain(net.id))),
     rule(c, { i: br, o: not(br) }, [], tag, ACCEPT),
     rule(c, { i: br, o: br }, [], tag, net.icc ? ACCEPT : DROP),
     // With FORWARD policy ACCEPT a neighbour could otherwise reach unpublished ports.
     rule(c, { o: br }, [], tag, DROP),
   ];
+}
+
+/** The accepts for a network's published ports, in the caller's order. */
+function portRules(net: NetworkRules, ports: PortMapping[], family: Family): Rule[] {
+  // ctstate DNAT: only the published path is open, not every route to the container's
+  // address (a LAN neighbour routing to the subnet must not reach it directly).
+  const dnat = match('conntrack', opt('ctstate', 'DNAT'));
+  return ports
+    .filter((p) => p.network === net.id)
+    .map((p) =>
+      rule(portsChain(net.id), { d: hostMatch(p.containerIp, family), p: p.proto }, [dport(p.proto, p.containerPort), dnat], netTag(net.name), ACCEPT),
+    );
 }
 
 /** Rules for an internal network: only bridge-local traffic, if icc allows it. */
@@ -77,19 +83,25 @@ function isolationRules(nets: NetworkRules[]): Rule[] {
 }
 
 /**
- * The filter table for `nets` (already sorted, all of this family); `ports` maps a network
- * id to its published ports of this family. Empty when there are no networks.
+ * The filter table for `nets` (all of this family, in the caller's order) and this
+ * family's published `ports`. Empty when there are no networks.
  */
-export function filterTable(nets: NetworkRules[], ports: ReadonlyMap<string, PortMapping[]>, family: Family): Table {
+export function filterTable(nets: NetworkRules[], ports: PortMapping[], family: Family): Table {
   if (nets.length === 0) return { name: 'filter', chains: [], rules: [] };
-  const chains = [FORWARD_CHAIN, ISOLATION_1, ISOLATION_2, ...nets.map((n) => networkChain(n.id))].map(userChain);
+  const names = [FORWARD_CHAIN, ISOLATION_1, ISOLATION_2];
   const rules: Rule[] = [
     rule('FORWARD', {}, [], JUMP_TAG, jump(FORWARD_CHAIN)),
     ...forwardRules(nets),
     ...isolationRules(nets),
   ];
   for (const net of nets) {
-    rules.push(...(net.internal ? internalNetwork(net) : openNetwork(net, ports.get(net.id) ?? [], family)));
+    if (net.internal) {
+      names.push(networkChain(net.id));
+      rules.push(...internalNetwork(net));
+    } else {
+      names.push(networkChain(net.id), portsChain(net.id));
+      rules.push(...openNetwork(net), ...portRules(net, ports, family));
+    }
   }
-  return { name: 'filter', chains, rules };
+  return { name: 'filter', chains: names.map(userChain), rules };
 }

@@ -22,47 +22,39 @@ function jumps(family: Family): Rule[] {
   ];
 }
 
-function dnatRules(net: NetworkRules, ports: PortMapping[], family: Family): Rule[] {
+function dnatRule(net: NetworkRules, p: PortMapping, family: Family): Rule {
   // No `! -i BR` (Docker adds it because its userland proxy does hairpin): containers
   // reach published ports through the host address by this very DNAT.
-  return ports.map((p) =>
-    rule(
-      DNAT_CHAIN,
-      { d: p.hostIp === undefined ? undefined : hostMatch(p.hostIp, family), p: p.proto },
-      [dport(p.proto, p.hostPort)],
-      netTag(net.name),
-      jump('DNAT', opt('to-destination', socketAddress(p.containerIp, p.containerPort, family))),
-    ),
-  );
+  const to = opt('to-destination', socketAddress(p.containerIp, p.containerPort, family));
+  const d = p.hostIp === undefined ? undefined : hostMatch(p.hostIp, family);
+  return rule(DNAT_CHAIN, { d, p: p.proto }, [dport(p.proto, p.hostPort)], netTag(net.name), jump('DNAT', to));
 }
 
-function postroutingRules(net: NetworkRules, subnet: string, hasPorts: boolean): Rule[] {
+function postroutingRules(net: NetworkRules, subnet: string): Rule[] {
   const tag = netTag(net.name);
-  const rules = [rule(POSTROUTING_CHAIN, { s: subnet, o: not(net.bridge) }, [], tag, jump('MASQUERADE'))];
-  if (hasPorts) {
+  const dnat = match('conntrack', opt('ctstate', 'DNAT'));
+  return [
+    rule(POSTROUTING_CHAIN, { s: subnet, o: not(net.bridge) }, [], tag, jump('MASQUERADE')),
     // Hairpin: a container reaching a published port on its own bridge through the host
-    // address. Without this the reply goes straight back over the bridge, un-NATed.
-    const dnat = match('conntrack', opt('ctstate', 'DNAT'));
-    rules.push(rule(POSTROUTING_CHAIN, { s: subnet, o: net.bridge }, [dnat], tag, jump('MASQUERADE')));
-  }
-  return rules;
+    // address. Without this the reply goes straight back over the bridge, un-NATed. Present
+    // with or without ports, so publishing a port never touches this chain.
+    rule(POSTROUTING_CHAIN, { s: subnet, o: net.bridge }, [dnat], tag, jump('MASQUERADE')),
+  ];
 }
 
 /**
- * The nat table for `nets` (already sorted, all of this family); `ports` maps a network id
- * to its published ports of this family. Empty when there are no networks.
+ * The nat table for `nets` (all of this family, in the caller's order) and this family's
+ * published `ports` (in the caller's order). Empty when there are no networks.
  */
-export function natTable(nets: NetworkRules[], ports: ReadonlyMap<string, PortMapping[]>, family: Family): Table {
+export function natTable(nets: NetworkRules[], ports: PortMapping[], family: Family): Table {
   if (nets.length === 0) return { name: 'nat', chains: [], rules: [] };
-  const dnat: Rule[] = [];
-  const post: Rule[] = [];
-  for (const net of nets) {
-    const subnet = subnetOf(net, family);
-    if (net.internal || subnet === undefined) continue;
-    const mine = ports.get(net.id) ?? [];
-    dnat.push(...dnatRules(net, mine, family));
-    post.push(...postroutingRules(net, canonicalCidr(subnet, family), mine.length > 0));
-  }
+  const open = nets.filter((n) => !n.internal);
+  const byId = new Map(open.map((n) => [n.id, n]));
+  const dnat = ports.flatMap((p) => {
+    const net = byId.get(p.network);
+    return net ? [dnatRule(net, p, family)] : [];
+  });
+  const post = open.flatMap((n) => postroutingRules(n, canonicalCidr(subnetOf(n, family)!, family)));
   return {
     name: 'nat',
     chains: [

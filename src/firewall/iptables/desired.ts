@@ -18,12 +18,6 @@ function inFamily(net: NetworkRules, family: Family): boolean {
   return true;
 }
 
-// Name order keeps the shared chains stable however the caller lists the networks.
-function byName(a: NetworkRules, b: NetworkRules): number {
-  if (a.name !== b.name) return a.name < b.name ? -1 : 1;
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-}
-
 function checkUnique(nets: NetworkRules[]): void {
   const seen = new Map<string, string>();
   for (const n of nets) {
@@ -49,23 +43,21 @@ function portKey(p: PortMapping): string {
   return `${p.proto} ${p.hostIp === undefined ? '*' : canonicalIp(p.hostIp, familyOf(p.hostIp))} ${p.hostPort}`;
 }
 
-/** This family's ports, grouped by network id and sorted; refuses a host binding claimed twice. */
-function groupPorts(ports: PortMapping[], nets: NetworkRules[], family: Family): Map<string, PortMapping[]> {
+/** This family's ports, checked; refuses a host binding claimed twice. */
+function familyPorts(ports: PortMapping[], nets: NetworkRules[], family: Family): PortMapping[] {
   const byId = new Map(nets.map((n) => [n.id, n]));
-  const out = new Map<string, PortMapping[]>();
   const claimed = new Set<string>();
-  for (const p of ports) {
-    if (familyOf(p.containerIp) !== family) continue;
+  const out = ports.filter((p) => familyOf(p.containerIp) === family);
+  for (const p of out) {
     checkPort(p, family);
     const net = byId.get(p.network);
-    if (!net) throw new InternalError(`port ${p.hostPort}/${p.proto} published on network "${p.network}", unknown or without an IPv${family} subnet`);
-    if (net.internal) throw new InternalError(`port ${p.hostPort}/${p.proto} published on internal network "${net.name}"`);
+    const what = `port ${p.hostPort}/${p.proto} published on network "${p.network}"`;
+    if (!net) throw new InternalError(`${what}, unknown or without an IPv${family} subnet`);
+    if (net.internal) throw new InternalError(`${what}, which is internal`);
     const key = portKey(p);
     if (claimed.has(key)) throw new ConflictError(`host port ${p.hostPort}/${p.proto} is published twice`);
     claimed.add(key);
-    out.set(p.network, [...(out.get(p.network) ?? []), p]);
   }
-  for (const list of out.values()) list.sort((a, b) => (portKey(a) < portKey(b) ? -1 : 1));
   return out;
 }
 
@@ -73,12 +65,16 @@ function groupPorts(ports: PortMapping[], nets: NetworkRules[], family: Family):
  * The owned rules netctl wants for `family`: the filter and nat tables with only netctl's
  * chains declared, and its jumps as rules of the built-in chains. Throws on names or
  * addresses that cannot safely go into a rule.
+ *
+ * Networks and ports keep the caller's order. Pass them in creation order: then a new
+ * network's or port's rules land at the end of the shared chains, and `diff` can append
+ * them instead of rewriting those chains.
  */
 export function desired(input: FirewallInput, family: Family): Ruleset {
   input.networks.forEach(checkNames);
   checkUnique(input.networks);
-  const nets = input.networks.filter((n) => inFamily(n, family)).sort(byName);
-  const ports = groupPorts(input.ports ?? [], nets, family);
+  const nets = input.networks.filter((n) => inFamily(n, family));
+  const ports = familyPorts(input.ports ?? [], nets, family);
   const tables = [filterTable(nets, ports, family), natTable(nets, ports, family)];
   return { family, tables: tables.filter((t) => t.chains.length > 0 || t.rules.length > 0) };
 }

@@ -36,6 +36,11 @@ export function networkChain(id: string): string {
   return `${NETWORK_CHAIN_PREFIX}${id}`;
 }
 
+/** The network's published-ports filter chain (same length as the network chain's name). */
+export function portsChain(id: string): string {
+  return `${OWNED_CHAIN_PREFIX}P-${id}`;
+}
+
 /** The kernel's built-in chains, per table. */
 export const BUILTIN_CHAINS: Readonly<Record<string, readonly string[]>> = {
   filter: ['INPUT', 'FORWARD', 'OUTPUT'],
@@ -57,10 +62,11 @@ export function isOwnedChain(chain: string): boolean {
 
 // Ids become chain names; 28 characters minus "NETCTL-N-" leaves 19.
 const ID = new RegExp(`^[0-9a-f]{1,${MAX_CHAIN_NAME - NETWORK_CHAIN_PREFIX.length}}$`);
-// Linux IFNAMSIZ is 16 with the NUL; no '/', whitespace or '!' that iptables would misread.
+// IFNAMSIZ is 16 with the NUL. Stricter than Linux: a '+' would make iptables match every
+// interface with that prefix, and quotes or '!' would be misread in a restore document.
 const IFNAME = /^[A-Za-z0-9_.-]{1,15}$/;
-// Comments go through iptables-restore's tokenizer: keep quotes and backslashes out.
-const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,200}$/;
+// Docker's name rule (as model/names.ts); comments go through iptables-restore's tokenizer.
+const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 
 /** Throws a UsageError unless a network's id, bridge and name are safe to put in rules. */
 export function checkNames(net: { id: string; name: string; bridge: string }): void {

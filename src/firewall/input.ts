@@ -41,6 +41,6 @@ export interface PortMapping {
 
 /** The whole desired state a firewall backend enforces. */
 export interface FirewallInput {
-  networks: NetworkRules[];
-  ports?: PortMapping[];
+  networks: readonly NetworkRules[];
+  ports?: readonly PortMapping[];
 }

@@ -87,6 +87,11 @@ describe('desired rules', () => {
   it('refuses a host port published twice and ports on internal networks', () => {
     const networks = [net(1), net(2, { internal: true })];
     expect(() => desired({ networks, ports: [port(1, 80, 80), port(1, 80, 81)] }, 4)).toThrow(ConflictError);
+    const specific = port(1, 80, 80, { hostIp: '192.0.2.1' });
+    expect(() => desired({ networks, ports: [specific, port(1, 80, 81)] }, 4)).toThrow(ConflictError);
+    expect(() => desired({ networks, ports: [port(1, 80, 81), specific] }, 4)).toThrow(ConflictError);
+    expect(desired({ networks, ports: [specific, port(1, 80, 81, { hostIp: '192.0.2.2' }), port(1, 80, 80, { proto: 'udp' })] }, 4).tables).toHaveLength(2);
+    expect(() => desired({ networks, ports: [port(1, 80, 80, { proto: 'icmp' as 'tcp' })] }, 4)).toThrow(UsageError);
     expect(() => desired({ networks, ports: [port(2, 80, 80)] }, 4)).toThrow(InternalError);
     expect(() => desired({ networks, ports: [port(1, 0, 80)] }, 4)).toThrow(UsageError);
   });

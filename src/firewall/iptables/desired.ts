@@ -18,7 +18,7 @@ function inFamily(net: NetworkRules, family: Family): boolean {
   return true;
 }
 
-function checkUnique(nets: NetworkRules[]): void {
+function checkUnique(nets: readonly NetworkRules[]): void {
   const seen = new Map<string, string>();
   for (const n of nets) {
     for (const [kind, value] of [['id', n.id], ['name', n.name], ['bridge', n.bridge]] as const) {
@@ -29,7 +29,10 @@ function checkUnique(nets: NetworkRules[]): void {
   }
 }
 
+const PROTOS: readonly string[] = ['tcp', 'udp', 'sctp'];
+
 function checkPort(p: PortMapping, family: Family): void {
+  if (!PROTOS.includes(p.proto)) throw new UsageError(`invalid protocol "${p.proto}"`);
   for (const [what, port] of [['host', p.hostPort], ['container', p.containerPort]] as const) {
     if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError(`invalid ${what} port "${port}"`);
   }
@@ -39,14 +42,24 @@ function checkPort(p: PortMapping, family: Family): void {
   }
 }
 
-function portKey(p: PortMapping): string {
-  return `${p.proto} ${p.hostIp === undefined ? '*' : canonicalIp(p.hostIp, familyOf(p.hostIp))} ${p.hostPort}`;
+/**
+ * Refuses a host port claimed twice, including an address-specific claim next to an
+ * every-address one: their DNAT rules would both match, and order would decide.
+ */
+function checkClaims(ports: PortMapping[], family: Family): void {
+  const claimed = new Set<string>();
+  for (const p of ports) {
+    const port = `${p.hostPort}/${p.proto}`;
+    const addr = p.hostIp === undefined ? '*' : canonicalIp(p.hostIp, family);
+    const clash = claimed.has(`${addr} ${port}`) || claimed.has(`* ${port}`) || (addr === '*' && claimed.has(`some ${port}`));
+    if (clash) throw new ConflictError(`host port ${port}${addr === '*' ? '' : ` on ${addr}`} is already published`);
+    claimed.add(`${addr} ${port}`).add(`some ${port}`);
+  }
 }
 
-/** This family's ports, checked; refuses a host binding claimed twice. */
-function familyPorts(ports: PortMapping[], nets: NetworkRules[], family: Family): PortMapping[] {
+/** This family's ports, checked. */
+function familyPorts(ports: readonly PortMapping[], nets: NetworkRules[], family: Family): PortMapping[] {
   const byId = new Map(nets.map((n) => [n.id, n]));
-  const claimed = new Set<string>();
   const out = ports.filter((p) => familyOf(p.containerIp) === family);
   for (const p of out) {
     checkPort(p, family);
@@ -54,10 +67,8 @@ function familyPorts(ports: PortMapping[], nets: NetworkRules[], family: Family)
     const what = `port ${p.hostPort}/${p.proto} published on network "${p.network}"`;
     if (!net) throw new InternalError(`${what}, unknown or without an IPv${family} subnet`);
     if (net.internal) throw new InternalError(`${what}, which is internal`);
-    const key = portKey(p);
-    if (claimed.has(key)) throw new ConflictError(`host port ${p.hostPort}/${p.proto} is published twice`);
-    claimed.add(key);
   }
+  checkClaims(out, family);
   return out;
 }
 

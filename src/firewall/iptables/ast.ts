@@ -27,6 +27,11 @@ export interface Table {
   chains: Chain[];
   /** Rules (`-A CHAIN ...`) in the order they appeared, across chains. */
   rules: Rule[];
+  /**
+   * Comment lines inside the table, each with the number of chain declarations plus rules
+   * before it (declarations render first, then rules).
+   */
+  comments?: { before: number; text: string }[];
 }
 
 /** A chain declaration. Built-in chains have a policy; user chains have `-`. */

@@ -3,40 +3,39 @@ import { desired } from '../../src/firewall/iptables/desired.js';
 import { canonicalCidr, canonicalIp } from '../../src/firewall/iptables/plan-addr.js';
 import { commentOf } from '../../src/firewall/iptables/plan-owned.js';
 import { ConflictError, InternalError, UsageError } from '../../src/errors.js';
-import { render } from './rules/mini-render.js';
-import { golden, net, port } from './rules/fixtures.js';
+import { golden, net, port, show } from './rules/fixtures.js';
 
 describe('desired rules', () => {
   it('one network', () => {
-    golden('one-network.rules', render(desired({ networks: [net(1)] }, 4)));
+    golden('one-network.rules', show(desired({ networks: [net(1)] }, 4)));
   });
 
   it('two networks, in the order given (creation order)', () => {
-    const text = render(desired({ networks: [net(1), net(2)] }, 4));
+    const text = show(desired({ networks: [net(1), net(2)] }, 4));
     golden('two-networks.rules', text);
-    const swapped = render(desired({ networks: [net(2), net(1)] }, 4));
+    const swapped = show(desired({ networks: [net(2), net(1)] }, 4));
     expect(swapped.indexOf('-o br-net2')).toBeLessThan(swapped.indexOf('-o br-net1'));
   });
 
   it('an internal network next to a normal one', () => {
-    golden('internal.rules', render(desired({ networks: [net(1), net(2, { internal: true })] }, 4)));
+    golden('internal.rules', show(desired({ networks: [net(1), net(2, { internal: true })] }, 4)));
   });
 
   it('icc=false', () => {
-    golden('icc-false.rules', render(desired({ networks: [net(1, { icc: false })] }, 4)));
+    golden('icc-false.rules', show(desired({ networks: [net(1, { icc: false })] }, 4)));
   });
 
   it('dual stack: ip6tables rules only for networks with an IPv6 subnet', () => {
     const networks = [net(1, { subnet6: 'fd00:0:0:1::/64' }), net(2)];
-    golden('dual-stack-v6.rules', render(desired({ networks }, 6)));
-    expect(render(desired({ networks }, 4))).toContain('-s 10.2.0.0/24');
+    golden('dual-stack-v6.rules', show(desired({ networks }, 6)));
+    expect(show(desired({ networks }, 4))).toContain('-s 10.2.0.0/24');
   });
 
   it('published ports: DNAT in the order given, the published-path accepts per network', () => {
     const ports = [port(1, 8080, 80), port(2, 8443, 443), port(1, 5353, 53, { proto: 'udp', hostIp: '192.0.2.1' })];
-    const text = render(desired({ networks: [net(1), net(2)], ports }, 4));
+    const text = show(desired({ networks: [net(1), net(2)], ports }, 4));
     golden('ports.rules', text);
-    const noPorts = render(desired({ networks: [net(1), net(2)] }, 4)).split('\n');
+    const noPorts = show(desired({ networks: [net(1), net(2)] }, 4)).split('\n');
     const added = text.split('\n').filter((l) => !noPorts.includes(l));
     expect(added.every((l) => l.startsWith('-A NETCTL-DNAT ') || l.startsWith('-A NETCTL-P-'))).toBe(true);
     expect(added).toHaveLength(6);
@@ -45,7 +44,7 @@ describe('desired rules', () => {
   it('IPv6 published ports', () => {
     const networks = [net(1, { subnet6: 'fd00:0:0:1::/64' })];
     const ports = [port(1, 8080, 80, { containerIp: 'fd00:0:0:1::2', hostIp: '2001:db8::1' }), port(1, 8080, 80)];
-    const text = render(desired({ networks, ports }, 6));
+    const text = show(desired({ networks, ports }, 6));
     expect(text).toContain('-A NETCTL-DNAT -d 2001:db8::1/128 -p tcp -m tcp --dport 8080');
     expect(text).toContain('--to-destination [fd00:0:0:1::2]:80');
     expect(text).not.toContain('10.1.0.2');
@@ -70,9 +69,9 @@ describe('desired rules', () => {
   });
 
   it('writes subnets the way iptables-save prints them', () => {
-    const text = render(desired({ networks: [net(1, { subnet: '10.1.0.77/24', subnet6: 'FD00:0:0:1:0:0:0:9/64' })] }, 6));
+    const text = show(desired({ networks: [net(1, { subnet: '10.1.0.77/24', subnet6: 'FD00:0:0:1:0:0:0:9/64' })] }, 6));
     expect(text).toContain('-s fd00:0:0:1::/64 ! -o br-net1');
-    expect(render(desired({ networks: [net(1, { subnet: '10.1.0.77/24' })] }, 4))).toContain('-s 10.1.0.0/24 ! -o br-net1');
+    expect(show(desired({ networks: [net(1, { subnet: '10.1.0.77/24' })] }, 4))).toContain('-s 10.1.0.0/24 ! -o br-net1');
   });
 
   it('refuses names that could change the meaning of a rule', () => {
@@ -90,7 +89,8 @@ describe('desired rules', () => {
     const specific = port(1, 80, 80, { hostIp: '192.0.2.1' });
     expect(() => desired({ networks, ports: [specific, port(1, 80, 81)] }, 4)).toThrow(ConflictError);
     expect(() => desired({ networks, ports: [port(1, 80, 81), specific] }, 4)).toThrow(ConflictError);
-    expect(desired({ networks, ports: [specific, port(1, 80, 81, { hostIp: '192.0.2.2' }), port(1, 80, 80, { proto: 'udp' })] }, 4).tables).toHaveLength(2);
+    const distinct = [specific, port(1, 80, 81, { hostIp: '192.0.2.2' }), port(1, 80, 80, { proto: 'udp' })];
+    expect(desired({ networks, ports: distinct }, 4).tables).toHaveLength(2);
     expect(() => desired({ networks, ports: [port(1, 80, 80, { proto: 'icmp' as 'tcp' })] }, 4)).toThrow(UsageError);
     expect(() => desired({ networks, ports: [port(2, 80, 80)] }, 4)).toThrow(InternalError);
     expect(() => desired({ networks, ports: [port(1, 0, 80)] }, 4)).toThrow(UsageError);

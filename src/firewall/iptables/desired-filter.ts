@@ -49,9 +49,10 @@ function portRules(net: NetworkRules, ports: PortMapping[], family: Family): Rul
   const dnat = match('conntrack', opt('ctstate', 'DNAT'));
   return ports
     .filter((p) => p.network === net.id)
-    .map((p) =>
-      rule(portsChain(net.id), { d: hostMatch(p.containerIp, family), p: p.proto }, [dport(p.proto, p.containerPort), dnat], netTag(net.name), ACCEPT),
-    );
+    .map((p) => {
+      const basic = { d: hostMatch(p.containerIp, family), p: p.proto };
+      return rule(portsChain(net.id), basic, [dport(p.proto, p.containerPort), dnat], netTag(net.name), ACCEPT);
+    });
 }
 
 /** Rules for an internal network: only bridge-local traffic, if icc allows it. */

@@ -26,19 +26,17 @@ export function isOwnedRule(table: string, rule: Rule): boolean {
 function ownedTable(t: Table): Table {
   return {
     name: t.name,
-    chains: t.chains.filter((c) => isOwnedChain(c.name)),
-    rules: t.rules.filter((r) => isOwnedRule(t.name, r)),
+    chains: t.chains.filter((c) => isOwnedChain(c.name)).map(({ name, policy }) => ({ name, policy })),
+    rules: t.rules.filter((r) => isOwnedRule(t.name, r)).map(({ counters: _, ...r }) => r),
   };
 }
 
 /**
  * Restricts a parsed live ruleset to what netctl owns. Tables with nothing owned are
- * dropped; order is kept; counters are dropped since they never take part in a plan.
+ * dropped; order is kept; counters and comment lines are dropped: they never take part in
+ * a plan.
  */
 export function ownedPart(live: Ruleset): Ruleset {
-  const tables = live.tables
-    .map(ownedTable)
-    .filter((t) => t.chains.length > 0 || t.rules.length > 0)
-    .map((t) => ({ ...t, chains: t.chains.map(({ name, policy }) => ({ name, policy })), rules: t.rules.map(({ counters: _, ...r }) => r) }));
+  const tables = live.tables.map(ownedTable).filter((t) => t.chains.length > 0 || t.rules.length > 0);
   return live.family === undefined ? { tables } : { family: live.family, tables };
 }

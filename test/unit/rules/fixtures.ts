@@ -5,6 +5,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import type { NetworkRules, PortMapping } from '../../../src/firewall/input.js';
+import type { Ruleset } from '../../../src/firewall/iptables/ast.js';
+import { render } from '../../../src/firewall/iptables/render.js';
 
 const GOLDEN = fileURLToPath(new URL('../../golden/rules/', import.meta.url));
 
@@ -29,6 +31,11 @@ export function tenNetworks(): NetworkRules[] {
 /** A published tcp port of a container on network `n`. */
 export function port(n: number, host: number, container: number, over: Partial<PortMapping> = {}): PortMapping {
   return { network: net(n).id, proto: 'tcp', hostPort: host, containerIp: `10.${n}.0.2`, containerPort: container, ...over };
+}
+
+/** A ruleset as iptables-save prints it without counters. */
+export function show(rs: Ruleset): string {
+  return render(rs, { counters: false });
 }
 
 /**

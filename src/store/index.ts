@@ -1,0 +1,56 @@
+/**
+ * The state store: one object that opens the database and hands out the repositories.
+ * Everything that speaks SQL lives under src/store/; callers see plain records from
+ * src/model/.
+ */
+import { ContainerRepo } from './containers.js';
+import { type Db, type OpenOptions, openDb } from './db.js';
+import { EndpointRepo } from './endpoints.js';
+import { Ipam } from './ipam.js';
+import { NetworkRepo } from './networks.js';
+import { PortRepo } from './ports.js';
+
+export { DEFAULT_ROOT, DB_FILE, type OpenOptions } from './db.js';
+export type { AllocateOptions } from './ipam.js';
+export type { CreateNetworkOptions } from './networks.js';
+export type { PortRequest, ReserveOptions } from './ports.js';
+
+/** The open state database and its repositories. */
+export class Store {
+  readonly ipam: Ipam;
+  readonly networks: NetworkRepo;
+  readonly containers: ContainerRepo;
+  readonly endpoints: EndpointRepo;
+  readonly ports: PortRepo;
+
+  private constructor(private readonly db: Db) {
+    this.ipam = new Ipam(db);
+    this.networks = new NetworkRepo(db, this.ipam);
+    this.containers = new ContainerRepo(db);
+    this.endpoints = new EndpointRepo(db);
+    this.ports = new PortRepo(db);
+  }
+
+  /** Opens the database under `opts.root` (default /var/lib/netctl), creating and migrating it as needed. */
+  static open(opts: OpenOptions = {}): Store {
+    return new Store(openDb(opts));
+  }
+
+  /** Path of the database file. */
+  get path(): string {
+    return this.db.path;
+  }
+
+  /**
+   * Runs `fn` in one write transaction: repository calls inside it commit together or not
+   * at all, and no other command writes in between. `fn` must be synchronous.
+   */
+  tx<T>(fn: () => T): T {
+    return this.db.tx(fn);
+  }
+
+  /** Closes the database. */
+  close(): void {
+    this.db.close();
+  }
+}

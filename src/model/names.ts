@@ -22,8 +22,9 @@ export function checkIfName(name: string): string {
   const bytes = Buffer.byteLength(name);
   if (bytes === 0 || bytes > 15) throw new UsageError(`invalid interface name "${name}": must be 1 to 15 bytes, has ${bytes}`);
   // eslint-disable-next-line no-control-regex
-  if (/[/:\s\x00-\x1f\x7f]/.test(name) || name === '.' || name === '..') {
-    throw new UsageError(`invalid interface name "${name}": no "/", ":", spaces or control characters`);
+  // "+" is iptables' interface wildcard: a bridge named with it would make rules match others.
+  if (/[/:+\s\x00-\x1f\x7f]/.test(name) || name === '.' || name === '..') {
+    throw new UsageError(`invalid interface name "${name}": no "/", ":", "+", spaces or control characters`);
   }
   return name;
 }

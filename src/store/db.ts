@@ -102,6 +102,29 @@ export class Db {
     }
   }
 
+  /**
+   * Holds the write lock for a whole command that also changes the kernel: BEGIN IMMEDIATE
+   * (other commands queue behind it for the busy timeout), then `fn` with its awaits —
+   * repository calls inside become savepoints — then COMMIT, or ROLLBACK when `fn` throws.
+   * A process killed inside leaves the database as it was before.
+   */
+  async locked<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.sql.inTransaction) return fn();
+    try {
+      this.sql.exec('BEGIN IMMEDIATE');
+    } catch (err) {
+      throw translateSqlError(err, this.path);
+    }
+    try {
+      const result = await fn();
+      this.sql.exec('COMMIT');
+      return result;
+    } catch (err) {
+      if (this.sql.inTransaction) this.sql.exec('ROLLBACK');
+      throw err;
+    }
+  }
+
   /** Runs one writing statement in its own transaction; returns its changes count. */
   run(source: string, ...params: unknown[]): number {
     return this.tx(() => this.prepare(source).run(...params).changes);

@@ -49,6 +49,11 @@ export class Store {
     return this.db.tx(fn);
   }
 
+  /** Holds the write lock across an async command (see Db.locked). */
+  locked<T>(fn: () => Promise<T>): Promise<T> {
+    return this.db.locked(fn);
+  }
+
   /** Closes the database. */
   close(): void {
     this.db.close();

@@ -287,3 +287,23 @@ describe('ipam', () => {
     expect(() => store.ipam.allocate('f00', { owner: 'c' })).toThrow(NotFoundError);
   });
 });
+
+describe('Store.locked', () => {
+  it('commits what an async command wrote, and rolls it all back when it throws', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'netctl-locked-'));
+    const store = Store.open({ root });
+    await store.locked(async () => {
+      store.networks.create({ name: 'kept', subnet: '10.50.0.0/24' });
+      await new Promise((r) => setTimeout(r, 5));
+    });
+    await expect(
+      store.locked(async () => {
+        store.networks.create({ name: 'lost', subnet: '10.51.0.0/24' });
+        await new Promise((r) => setTimeout(r, 5));
+        throw new Error('kernel said no');
+      }),
+    ).rejects.toThrow('kernel said no');
+    expect(store.networks.list().map((n) => n.name)).toEqual(['kept']);
+    store.close();
+  });
+});

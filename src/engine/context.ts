@@ -8,6 +8,7 @@ import type { NetlinkClient } from '../netlink/types.js';
 import { IptablesDriver } from '../firewall/iptables/driver.js';
 import { realRunner } from '../sys/exec.js';
 import { writeFile } from 'node:fs/promises';
+import { SystemError } from '../errors.js';
 
 /** Writes a sysctl under /proc/sys (`net/ipv4/ip_forward`). */
 export type SysctlWriter = (path: string, value: string) => Promise<void>;
@@ -21,7 +22,14 @@ export interface Engine {
   close(): void;
 }
 
-const procSysctl: SysctlWriter = (path, value) => writeFile(`/proc/sys/${path}`, value);
+const procSysctl: SysctlWriter = async (path, value) => {
+  try {
+    await writeFile(`/proc/sys/${path}`, value);
+  } catch (err) {
+    const hint = path.startsWith('net/bridge/') ? 'br_netfilter is not available: load it with "modprobe br_netfilter"' : undefined;
+    throw new SystemError(`write sysctl "${path.replaceAll('/', '.')}": ${(err as Error).message}`, { hint, cause: err });
+  }
+};
 
 /** Opens the engine for a command. */
 export async function openEngine(global: GlobalOptions): Promise<Engine> {

@@ -49,6 +49,13 @@ function forwardingSteps(engine: Engine, n: Network): Step[] {
   if (n.subnet6 !== undefined) {
     steps.push({ describe: 'sysctl -w net.ipv6.conf.all.forwarding=1', apply: () => engine.sysctl('net/ipv6/conf/all/forwarding', '1') });
   }
+  if (!n.icc) {
+    // Traffic between two ports of one bridge is switched, not routed: iptables sees it only
+    // through br_netfilter, which icc=false needs.
+    for (const fam of ['iptables', 'ip6tables']) {
+      steps.push({ describe: `sysctl -w net.bridge.bridge-nf-call-${fam}=1`, apply: () => engine.sysctl(`net/bridge/bridge-nf-call-${fam}`, '1') });
+    }
+  }
   return steps;
 }
 

@@ -1,0 +1,66 @@
+/**
+ * Helpers for network tests inside a sandbox: fake containers (a namespace with a veth on a
+ * bridge, made with `ip`, which tests may use) and state snapshots to compare.
+ */
+import type { Sandbox } from '../../harness/sandbox.js';
+
+/** Creates namespace `name` with eth0 at `cidr` on `bridge`, default route via `gateway`. */
+export async function fakeContainer(sb: Sandbox, name: string, bridge: string, cidr: string, gateway: string): Promise<void> {
+  const host = `v-${name}`.slice(0, 15);
+  for (const argv of [
+    ['ip', 'netns', 'add', name],
+    ['ip', 'link', 'add', host, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', name],
+    ['ip', 'link', 'set', host, 'master', bridge, 'up'],
+    ['ip', '-n', name, 'link', 'set', 'lo', 'up'],
+    ['ip', '-n', name, 'addr', 'add', cidr, 'dev', 'eth0'],
+    ['ip', '-n', name, 'link', 'set', 'eth0', 'up'],
+    ['ip', '-n', name, 'route', 'add', 'default', 'via', gateway],
+  ]) {
+    await sb.sh(argv);
+  }
+}
+
+/** Removes a fake container. */
+export async function removeFake(sb: Sandbox, name: string): Promise<void> {
+  await sb.exec(['ip', 'link', 'del', `v-${name}`.slice(0, 15)]);
+  await sb.exec(['ip', 'netns', 'del', name]);
+}
+
+/** Starts a TCP server in namespace `ns` on `port` answering with the client's address. */
+export async function echoPeer(sb: Sandbox, ns: string, port: number): Promise<void> {
+  await sb.background(['ip', 'netns', 'exec', ns, 'socat', `TCP-LISTEN:${port},reuseaddr,fork`, 'SYSTEM:echo $SOCAT_PEERADDR']);
+  await sb.sh(['ip', 'netns', 'exec', ns, 'sh', '-c', `for i in $(seq 50); do ss -ltn | grep -q ":${port} " && exit 0; sleep 0.1; done; exit 1`]);
+}
+
+/** Connects from namespace `ns` to ip:port; resolves to the answer, or '' when it failed. */
+export async function connect(sb: Sandbox, ns: string, ip: string, port: number): Promise<string> {
+  const r = await sb.exec(['ip', 'netns', 'exec', ns, 'socat', '-T2', 'STDIO', `TCP:${ip}:${port},connect-timeout=2`], { timeoutMs: 6000 });
+  return r.code === 0 ? r.stdout.trim() : '';
+}
+
+/** The state a refused or reverted command must leave unchanged. */
+export async function kernelState(sb: Sandbox): Promise<string> {
+  const strip = (t: string): string =>
+    t
+      .split('\n')
+      .filter((l) => !l.startsWith('#'))
+      .map((l) => l.replace(/\[\d+:\d+\]/g, '[0:0]'))
+      .join('\n');
+  const v4 = strip(await sb.sh(['iptables-save']));
+  const v6 = strip(await sb.sh(['ip6tables-save']));
+  // Names, MTUs, masters and global addresses; carrier state settles asynchronously.
+  const links = (await sb.sh(['ip', '-o', 'link', 'show']))
+    .split('\n')
+    .map((l) => {
+      const name = /^\d+: ([^:@]+)/.exec(l)?.[1] ?? '';
+      const mtu = /mtu (\d+)/.exec(l)?.[1] ?? '';
+      const master = /master (\S+)/.exec(l)?.[1] ?? '';
+      return `${name} mtu=${mtu} master=${master}`;
+    })
+    .join('\n');
+  const addrs = (await sb.sh(['ip', '-o', 'addr', 'show', 'scope', 'global']))
+    .split('\n')
+    .map((l) => l.split(/\s+/).slice(1, 4).join(' '))
+    .join('\n');
+  return `${v4}\n--\n${v6}\n--\n${links}\n--\n${addrs}`;
+}

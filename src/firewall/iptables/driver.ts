@@ -8,7 +8,7 @@ import type { FirewallInput } from '../input.js';
 import type { Ruleset } from './ast.js';
 import { desired } from './desired.js';
 import { diff, isEmpty, type RestorePlan } from './diff.js';
-import { parse } from './parse.js';
+import { applyDocument, readRuleset } from './apply.js';
 import { ownedPart } from './plan-owned.js';
 import { renderPlan } from './plan-render.js';
 import type { Runner } from '../../sys/exec.js';
@@ -37,13 +37,7 @@ export class IptablesPlan implements FirewallPlan {
   }
 }
 
-const SAVE = { 4: 'iptables-save', 6: 'ip6tables-save' } as const;
-const RESTORE = { 4: 'iptables-restore', 6: 'ip6tables-restore' } as const;
 const TABLES = ['filter', 'nat'] as const;
-
-function firstLines(text: string): string {
-  return text.trim().split('\n').slice(-3).join(' ');
-}
 
 /** The iptables firewall driver over a Runner (the real one, or a recording fake in tests). */
 export class IptablesDriver implements FirewallDriver<OwnedRules, IptablesPlan> {
@@ -55,13 +49,7 @@ export class IptablesDriver implements FirewallDriver<OwnedRules, IptablesPlan> 
   }
 
   private async observeFamily(family: 4 | 6): Promise<Ruleset> {
-    const tables = await Promise.all(
-      TABLES.map(async (t) => {
-        const r = await this.runner.run([SAVE[family], '-t', t], { timeoutMs: 30_000 });
-        if (r.code !== 0) throw new SystemError(`read ${t} table with ${SAVE[family]}: ${firstLines(r.stderr) || `exit ${r.code}`}`);
-        return parse(r.stdout, { family }).tables;
-      }),
-    );
+    const tables = await Promise.all(TABLES.map(async (t) => (await readRuleset(this.runner, family, t)).tables));
     return ownedPart({ family, tables: tables.flat() });
   }
 
@@ -77,9 +65,7 @@ export class IptablesDriver implements FirewallDriver<OwnedRules, IptablesPlan> 
   async apply(plan: IptablesPlan): Promise<void> {
     for (const family of [4, 6] as const) {
       const doc = plan.docs[family];
-      if (!doc) continue;
-      const r = await this.runner.run([RESTORE[family], '-w', '--noflush'], { input: doc, timeoutMs: 60_000 });
-      if (r.code !== 0) throw new SystemError(`apply rules with ${RESTORE[family]}: ${firstLines(r.stderr) || `exit ${r.code}`}`);
+      if (doc) await applyDocument(this.runner, family, doc, { table: 'filter' });
     }
   }
 

@@ -1,0 +1,103 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Store } from '../../src/store/index.js';
+import { createNetwork, removeNetwork } from '../../src/engine/networks.js';
+import type { Engine } from '../../src/engine/context.js';
+import type { NetlinkClient } from '../../src/netlink/types.js';
+import { IptablesDriver } from '../../src/firewall/iptables/driver.js';
+import type { ExecOptions, ExecResult, Runner } from '../../src/sys/exec.js';
+import { load, restore, save } from './rules/restore-sim.js';
+
+/** A recording netlink fake: a set of links with addresses. */
+function fakeNetlink(log: string[]): NetlinkClient {
+  const links = new Map<string, { index: number; up: boolean }>();
+  let next = 10;
+  const fake: Partial<NetlinkClient> = {
+    listLinks: async () => [...links].map(([name, l]) => ({ name, index: l.index, up: l.up })),
+    getLink: async (name) => (links.has(name) ? { name, index: links.get(name)!.index, up: links.get(name)!.up } : undefined),
+    createBridge: async (name) => {
+      log.push(`create ${name}`);
+      links.set(name, { index: next++, up: false });
+      return true;
+    },
+    addAddress: async (name, cidr) => {
+      log.push(`addr ${name} ${cidr}`);
+      return true;
+    },
+    setUp: async (name) => {
+      log.push(`up ${name}`);
+    },
+    deleteLink: async (name) => {
+      log.push(`delete ${name}`);
+      return links.delete(name);
+    },
+    listRoutes: async () => [],
+    close: () => undefined,
+  };
+  return fake as NetlinkClient;
+}
+
+const EMPTY = '*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\nCOMMIT\n';
+
+/** An iptables fake over the strict iptables-restore model; restore fails when told to. */
+function fakeIptables(log: string[], failRestore: () => boolean): Runner {
+  const state = { 4: load(EMPTY), 6: load(EMPTY) };
+  return {
+    run: async (argv: readonly string[], opts?: ExecOptions): Promise<ExecResult> => {
+      const family = argv[0]!.startsWith('ip6') ? 6 : 4;
+      if (argv[0]!.endsWith('-save')) return { code: 0, stdout: save(state[family]), stderr: '' };
+      log.push(`${argv[0]} ${String(opts?.input ?? '').split('\n').length} lines`);
+      if (failRestore()) return { code: 1, stdout: '', stderr: 'iptables-restore: line 3 failed' };
+      state[family] = restore(state[family], String(opts?.input ?? ''));
+      return { code: 0, stdout: '', stderr: '' };
+    },
+  };
+}
+
+function engine(failRestore: () => boolean): { engine: Engine; log: string[] } {
+  const log: string[] = [];
+  const store = Store.open({ root: mkdtempSync(join(tmpdir(), 'netctl-engine-')) });
+  return {
+    log,
+    engine: {
+      store,
+      netlink: fakeNetlink(log),
+      firewall: new IptablesDriver(fakeIptables(log, failRestore)),
+      sysctl: async (path, value) => void log.push(`sysctl ${path}=${value}`),
+      close: () => store.close(),
+    },
+  };
+}
+
+describe('network engine', () => {
+  it('plans bridge, address, up, forwarding and rules, in that order', async () => {
+    const { engine: e, log } = engine(() => false);
+    const { plan } = await createNetwork(e, { name: 'web', subnet: '10.9.0.0/24' }, true);
+    expect(plan.operations[0]).toMatch(/^ip link add nc-\w+ type bridge mtu 1500$/);
+    expect(plan.operations.slice(1)).toEqual([expect.stringMatching(/^ip addr add 10\.9\.0\.1\/24 dev nc-/), expect.stringMatching(/^ip link set nc-\w+ up$/), 'sysctl -w net.ipv4.ip_forward=1']);
+    expect(plan.rules).toContain('-A NETCTL-POSTROUTING -s 10.9.0.0/24');
+    // A dry run changes nothing, not even the database.
+    expect(log).toEqual([]);
+    expect(e.store.networks.list()).toEqual([]);
+  });
+
+  it('rolls the kernel and the database back when the rules cannot be applied', async () => {
+    const { engine: e, log } = engine(() => true);
+    await expect(createNetwork(e, { name: 'web', subnet: '10.9.0.0/24' })).rejects.toThrow(/line 3 failed/);
+    const bridge = log[0]!.split(' ')[1]!;
+    expect(log.at(-1)).toBe(`delete ${bridge}`);
+    expect(e.store.networks.list()).toEqual([]);
+    expect(e.store.tx(() => 1)).toBe(1);
+  });
+
+  it('keeps the network when removing its rules fails', async () => {
+    let fail = false;
+    const { engine: e } = engine(() => fail);
+    await createNetwork(e, { name: 'web', subnet: '10.9.0.0/24' });
+    fail = true;
+    await expect(removeNetwork(e, 'web')).rejects.toThrow(/line 3 failed/);
+    expect(e.store.networks.list().map((n) => n.name)).toEqual(['web']);
+  });
+});

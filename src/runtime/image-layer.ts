@@ -1,0 +1,70 @@
+/**
+ * Applying an image layer (a tar, maybe compressed) to a rootfs: the system `tar` extracts
+ * it into an empty staging directory next to the rootfs (safe: GNU tar does not follow a
+ * symlink it created itself), the header scan lists the directories it names, and
+ * layer-merge.ts moves the result into place with whiteouts applied.
+ */
+import { spawn } from 'node:child_process';
+import { createReadStream } from 'node:fs';
+import { mkdir, open, rm } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { runChecked } from '../sys/exec.js';
+import { SystemError, wrap } from '../errors.js';
+import { compressionOf, normalizeMember, TarScanner, type Compression } from './tar-scan.js';
+import { mergeLayer } from './layer-merge.js';
+
+async function detect(file: string): Promise<Compression> {
+  const fh = await open(file, 'r');
+  try {
+    const head = Buffer.alloc(8);
+    await fh.read(head, 0, 8, 0);
+    return compressionOf(head);
+  } finally {
+    await fh.close();
+  }
+}
+
+// gzip is decompressed in-process; the rarer ones by the program tar itself would use.
+function decompressed(file: string, kind: Compression): Readable {
+  const raw = (): Readable => createReadStream(file);
+  if (kind === 'none') return raw();
+  if (kind === 'gzip') return raw().pipe(createGunzip());
+  const child = spawn(kind, ['-dc', file], { stdio: ['ignore', 'pipe', 'ignore'] });
+  child.on('error', (e) => child.stdout.destroy(new SystemError(`cannot run "${kind}" to read a ${kind} layer: ${e.message}`)));
+  return child.stdout;
+}
+
+/** The directory members of an archive, normalized. */
+export async function scanDirs(file: string): Promise<Set<string>> {
+  const dirs = new Set<string>();
+  const scanner = new TarScanner();
+  for await (const chunk of decompressed(file, await detect(file))) {
+    for (const e of scanner.push(chunk as Buffer)) if (e.type === '5') dirs.add(normalizeMember(e.name));
+  }
+  scanner.end();
+  return dirs;
+}
+
+/** Extracts an archive (any compression tar recognizes) into DEST with owners, modes and xattrs. */
+export async function extractArchive(file: string, dest: string): Promise<void> {
+  await runChecked(
+    ['tar', '-x', '-f', file, '-C', dest, '--numeric-owner', '--same-owner', '--same-permissions', '--xattrs', '--xattrs-include=*'],
+    { timeoutMs: 30 * 60_000 },
+  );
+}
+
+/** Applies the layer archive FILE on top of ROOTFS. */
+export async function applyLayer(rootfs: string, file: string): Promise<void> {
+  const staging = `${rootfs}.layer`;
+  try {
+    await rm(staging, { recursive: true, force: true });
+    await mkdir(staging, { mode: 0o755 });
+    await extractArchive(file, staging);
+    mergeLayer(staging, rootfs, await scanDirs(file));
+  } catch (err) {
+    throw wrap('apply layer', file, err);
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
+}

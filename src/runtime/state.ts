@@ -1,0 +1,91 @@
+/**
+ * The launcher's state file (native/launcher/state.c), rewritten atomically at each change:
+ * `{"version":1,"status":"running","monitorPid":10,"pid":11,"restartCount":0,
+ *   "startedAt":"...","finishedAt":null,"exitCode":null,"signal":null,"error":null}`.
+ */
+import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { SystemError, wrap } from '../errors.js';
+
+/** What the monitor is doing: before the first start, running, waiting to restart, done. */
+export type LauncherStatus = 'starting' | 'running' | 'restarting' | 'exited';
+
+/** The state file's contents. */
+export interface LauncherState {
+  status: LauncherStatus;
+  /** The launcher (monitor) process. */
+  monitorPid: number;
+  /** The container's init, as seen from the host (0 before the first start). */
+  pid: number;
+  restartCount: number;
+  startedAt: string | null;
+  finishedAt: string | null;
+  /** 128+N when killed by signal N; 125/126/127 when it could not be started. */
+  exitCode: number | null;
+  signal: number | null;
+  /** Why the container could not be started, if so. */
+  error: string | null;
+}
+
+const STATUSES: readonly string[] = ['starting', 'running', 'restarting', 'exited'];
+
+/** Parses and checks a state document. Pure. */
+export function parseState(text: string): LauncherState {
+  const d = JSON.parse(text) as Record<string, unknown>;
+  const num = (k: string): number => (typeof d[k] === 'number' ? (d[k] as number) : NaN);
+  const orNull = <T>(k: string, type: string): T | null => (typeof d[k] === type ? (d[k] as T) : null);
+  const st: LauncherState = {
+    status: d.status as LauncherStatus,
+    monitorPid: num('monitorPid'),
+    pid: num('pid'),
+    restartCount: num('restartCount'),
+    startedAt: orNull('startedAt', 'string'),
+    finishedAt: orNull('finishedAt', 'string'),
+    exitCode: orNull('exitCode', 'number'),
+    signal: orNull('signal', 'number'),
+    error: orNull('error', 'string'),
+  };
+  if (d.version !== 1 || !STATUSES.includes(st.status) || !(st.monitorPid > 0) || !(st.pid >= 0) || !(st.restartCount >= 0)) {
+    throw new SystemError('not a netctl launcher state file');
+  }
+  return st;
+}
+
+/** Reads a state file; null when there is none (yet). */
+export async function readState(path: string): Promise<LauncherState | null> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw wrap('read state', path, err);
+  }
+  try {
+    return parseState(text);
+  } catch (err) {
+    throw wrap('read state', path, err);
+  }
+}
+
+/** Whether PID is a live (not zombie) process whose program is named NAME, if given. */
+export function processAlive(pid: number, name?: string): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    if (state === 'Z' || state === 'X') return false;
+    if (!name) return true;
+    const argv0 = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0] ?? '';
+    return argv0.endsWith(name);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The status to believe: the file's, unless its monitor is gone without saying `exited`
+ * (killed, or the machine rebooted), which is `dead`.
+ */
+export function liveStatus(st: LauncherState): LauncherStatus | 'dead' {
+  if (st.status === 'exited') return 'exited';
+  return processAlive(st.monitorPid, 'netctl-launcher') ? st.status : 'dead';
+}

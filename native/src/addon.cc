@@ -1,0 +1,136 @@
+// netctl_native: the N-API face of netns.cc. Errors become JS exceptions whose message is
+// `syscall "path": strerror` and which carry code, errno, syscall and path properties.
+#include <napi.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+
+#include <unistd.h>
+
+#include "netns.h"
+
+namespace {
+
+using netctl::SysFailure;
+
+std::string ErrnoName(int err) {
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 32))
+  const char* name = strerrorname_np(err);
+  if (name != nullptr) return name;
+#endif
+  return "E" + std::to_string(err);
+}
+
+Napi::Error ToError(Napi::Env env, const SysFailure& f) {
+  const std::string text = f.detail.empty() ? std::strerror(f.err) : f.detail;
+  Napi::Error error = Napi::Error::New(env, f.syscall + " \"" + f.path + "\": " + text);
+  error.Set("code", Napi::String::New(env, ErrnoName(f.err)));
+  error.Set("errno", Napi::Number::New(env, f.err));
+  error.Set("syscall", Napi::String::New(env, f.syscall));
+  error.Set("path", Napi::String::New(env, f.path));
+  return error;
+}
+
+std::string PathArg(const Napi::CallbackInfo& info, size_t i) {
+  if (info.Length() <= i || !info[i].IsString()) {
+    throw Napi::TypeError::New(info.Env(), "expected a path string");
+  }
+  std::string path = info[i].As<Napi::String>().Utf8Value();
+  if (path.empty() || path[0] != '/' || path.find('\0') != std::string::npos) {
+    throw Napi::TypeError::New(info.Env(), "expected an absolute path, got \"" + path + "\"");
+  }
+  return path;
+}
+
+Napi::Value CreateNetns(const Napi::CallbackInfo& info) {
+  const std::string path = PathArg(info, 0);
+  SysFailure f;
+  if (!netctl::CreateNetns(path, &f)) throw ToError(info.Env(), f);
+  return info.Env().Undefined();
+}
+
+Napi::Value DeleteNetns(const Napi::CallbackInfo& info) {
+  const std::string path = PathArg(info, 0);
+  SysFailure f;
+  if (!netctl::DeleteNetns(path, &f)) throw ToError(info.Env(), f);
+  return info.Env().Undefined();
+}
+
+Napi::Value NetnsFd(const Napi::CallbackInfo& info) {
+  const std::string path = PathArg(info, 0);
+  SysFailure f;
+  const int fd = netctl::OpenNetns(path, &f);
+  if (fd < 0) throw ToError(info.Env(), f);
+  return Napi::Number::New(info.Env(), fd);
+}
+
+Napi::Value CloseFd(const Napi::CallbackInfo& info) {
+  if (info.Length() < 1 || !info[0].IsNumber()) throw Napi::TypeError::New(info.Env(), "expected an fd number");
+  const int fd = info[0].As<Napi::Number>().Int32Value();
+  if (fd < 0) throw Napi::TypeError::New(info.Env(), "expected a non-negative fd");
+  // Linux releases the fd even when close reports EINTR, so a retry could close another fd.
+  if (close(fd) != 0 && errno != EINTR) {
+    SysFailure f;
+    f.err = errno;
+    f.syscall = "close";
+    f.path = "fd " + std::to_string(fd);
+    throw ToError(info.Env(), f);
+  }
+  return info.Env().Undefined();
+}
+
+// Returns the calling thread to `original`. There is no safe way to go on if this fails:
+// every later socket Node opens on this thread would land in the container's namespace.
+void ReturnOrDie(int original, const std::string& path) {
+  SysFailure f;
+  const bool ok = netctl::EnterNetns(original, path, &f);
+  close(original);
+  if (!ok) {
+    const std::string why = "cannot return from network namespace \"" + path + "\": " + std::strerror(f.err);
+    Napi::Error::Fatal("netctl_native.withNetns", why.c_str());
+  }
+}
+
+Napi::Value WithNetns(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const std::string path = PathArg(info, 0);
+  if (info.Length() < 2 || !info[1].IsFunction()) throw Napi::TypeError::New(env, "expected a callback");
+  Napi::Function fn = info[1].As<Napi::Function>();
+  SysFailure f;
+  const int target = netctl::OpenNetns(path, &f);
+  if (target < 0) throw ToError(env, f);
+  const int original = netctl::OpenCurrentNetns(&f);
+  if (original < 0) {
+    close(target);
+    throw ToError(env, f);
+  }
+  const bool entered = netctl::EnterNetns(target, path, &f);
+  close(target);
+  if (!entered) {
+    close(original);
+    throw ToError(env, f);
+  }
+  Napi::Value result;
+  try {
+    result = fn.Call({});
+  } catch (...) {
+    ReturnOrDie(original, path);
+    throw;
+  }
+  ReturnOrDie(original, path);
+  return result;
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("createNetns", Napi::Function::New(env, CreateNetns, "createNetns"));
+  exports.Set("deleteNetns", Napi::Function::New(env, DeleteNetns, "deleteNetns"));
+  exports.Set("withNetns", Napi::Function::New(env, WithNetns, "withNetns"));
+  exports.Set("netnsFd", Napi::Function::New(env, NetnsFd, "netnsFd"));
+  exports.Set("closeFd", Napi::Function::New(env, CloseFd, "closeFd"));
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(netctl_native, Init)

@@ -1,0 +1,66 @@
+/**
+ * The native addon (native/src/*.cc): persistent network namespaces and running a callback
+ * on the calling thread inside one. Loaded lazily on first use, so commands that never touch
+ * a namespace start without it.
+ */
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { SystemError, wrap } from '../errors.js';
+
+/** Network namespace operations; tests and the planner's apply layer take this interface. */
+export interface NetnsOps {
+  /**
+   * Creates a persistent network namespace bound at `path` (parent directories and their
+   * shared mount point included). Throws when `path` already exists.
+   */
+  createNetns(path: string): void;
+  /** Unmounts (lazily) and removes a namespace file; a missing one is not an error. */
+  deleteNetns(path: string): void;
+  /**
+   * Runs `fn` synchronously with the calling thread inside the namespace at `path`, and
+   * always returns to the original namespace afterwards, rethrowing what `fn` threw. Only
+   * what `fn` does before returning happens inside: sockets it creates stay in that
+   * namespace, but anything it awaits runs back outside.
+   */
+  withNetns<T>(path: string, fn: () => T): T;
+  /** Opens a namespace file (checked to be a network namespace) and returns the fd. */
+  netnsFd(path: string): number;
+  /** Closes an fd returned by {@link NetnsOps.netnsFd}. */
+  closeFd(fd: number): void;
+}
+
+/** The addon's location, two levels above this file in both src/sys and dist/sys. */
+export const ADDON_PATH = fileURLToPath(new URL('../../native/build/Release/netctl_native.node', import.meta.url));
+
+let loaded: NetnsOps | undefined;
+
+/** The addon, loaded on first call; throws a SystemError with a hint when it is not built. */
+export function native(): NetnsOps {
+  if (loaded) return loaded;
+  try {
+    loaded = createRequire(import.meta.url)(ADDON_PATH) as NetnsOps;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const missing = code === 'MODULE_NOT_FOUND' || code === 'ENOENT';
+    throw new SystemError(`load native addon "${ADDON_PATH}": ${missing ? 'not built' : (err as Error).message}`, {
+      hint: 'run "node native/build.mjs" (or "npm run build") to build it',
+      cause: err,
+    });
+  }
+  return loaded;
+}
+
+/** Runs `fn` with an fd of the namespace at `path`, closing the fd afterwards. */
+export async function withNetnsFd<T>(ops: NetnsOps, path: string, fn: (fd: number) => Promise<T>): Promise<T> {
+  let fd: number;
+  try {
+    fd = ops.netnsFd(path);
+  } catch (err) {
+    throw wrap('open netns', path, err);
+  }
+  try {
+    return await fn(fd);
+  } finally {
+    ops.closeFd(fd);
+  }
+}

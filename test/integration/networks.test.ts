@@ -96,6 +96,33 @@ describe('networks over netlink, with NAT and isolation rules', () => {
     expect(await sb.sh(['iptables-save', '-t', 'nat'])).not.toContain('-s 10.23.0.0/24');
   });
 
+  it('is dual-stack with --ipv6: v6 gateway on the bridge, ip6tables rules, v6 egress masqueraded', async () => {
+    await sb.sh(['ip', 'addr', 'add', '2001:db8:1::2/64', 'dev', 'wan0', 'nodad']);
+    await sb.sh(['ip', '-n', 'wan', 'addr', 'add', '2001:db8:1::1/64', 'dev', 'eth0', 'nodad']);
+    await sb.sh(['ip', '-6', 'route', 'add', 'default', 'via', '2001:db8:1::1']);
+    await netctl('network', 'create', '--subnet', '10.24.0.0/24', '--ipv6', '--subnet', 'fd00:24::/64', 'dual');
+    const n = (await networks()).find((x) => x.name === 'dual')!;
+    expect(await sb.sh(['ip', '-o', 'addr', 'show', 'dev', n.bridge])).toContain('fd00:24::1/64');
+    const v6 = await sb.sh(['ip6tables-save']);
+    expect(v6).toContain(`-A NETCTL-POSTROUTING -s fd00:24::/64 ! -o ${n.bridge}`);
+    expect(v6).toContain('-A FORWARD -m comment --comment "netctl:jump" -j NETCTL-FORWARD');
+    await sb.sh(['ip', 'netns', 'add', 'g1']);
+    await sb.sh(['ip', 'link', 'add', 'v-g1', 'type', 'veth', 'peer', 'name', 'eth0', 'netns', 'g1']);
+    await sb.sh(['ip', 'link', 'set', 'v-g1', 'master', n.bridge, 'up']);
+    await sb.sh(['ip', '-n', 'g1', 'link', 'set', 'eth0', 'up']);
+    await sb.sh(['ip', '-n', 'g1', 'addr', 'add', 'fd00:24::2/64', 'dev', 'eth0', 'nodad']);
+    await sb.sh(['ip', '-n', 'g1', 'route', 'add', 'default', 'via', 'fd00:24::1']);
+    await sb.background(['ip', 'netns', 'exec', 'wan', 'socat', 'TCP6-LISTEN:9005,reuseaddr,fork', 'SYSTEM:echo $SOCAT_PEERADDR']);
+    await sb.sh(['ip', 'netns', 'exec', 'wan', 'sh', '-c', 'for i in $(seq 50); do ss -ltn | grep -q ":9005 " && exit 0; sleep 0.1; done; exit 1']);
+    const r = await sb.exec(['ip', 'netns', 'exec', 'g1', 'socat', '-T2', 'STDIO', 'TCP6:[2001:db8:1::1]:9005,connect-timeout=2'], { timeoutMs: 6000 });
+    // socat prints the peer fully expanded.
+    expect(r.stdout.trim(), r.stderr).toBe('[2001:0db8:0001:0000:0000:0000:0000:0002]');
+    await sb.sh(['ip', 'link', 'del', 'v-g1']);
+    await sb.sh(['ip', 'netns', 'del', 'g1']);
+    await netctl('network', 'rm', 'dual');
+    expect(await sb.sh(['ip6tables-save'])).not.toContain('NETCTL');
+  });
+
   it('refuses bad input with one line naming the value, and changes nothing', async () => {
     for (const f of ['c1', 'c2', 'd1', 'e1', 'e2', 'f1', 'f2']) await removeFake(sb, f);
     const before = await kernelState(sb);

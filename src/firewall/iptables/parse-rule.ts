@@ -3,7 +3,7 @@
  * their options, and the `-j`/`-g` target with its options.
  */
 import type { Counters, Match, Option, Rule, Target } from './ast.js';
-import { isFlag, LineError, quoteStyle, type Tokens } from './tokenize.js';
+import { isFlag, LineError, quoteStyle, type QuoteStyle, type Tokens } from './tokenize.js';
 
 const COUNTERS = /^\[(\d+):(\d+)\]$/;
 const DIGITS = /^\d+$/;
@@ -31,6 +31,34 @@ function isBare(tokens: Tokens, i: number): boolean {
   return tokens.quoted?.[i] !== true;
 }
 
+/** Returns one shared copy of equal strings (chain, module and target names repeat a lot). */
+export type Intern = (s: string) => string;
+
+interface FlagInfo {
+  name: string;
+  short: boolean;
+  style: QuoteStyle;
+}
+
+// Option flags repeat on every line; their names are shared, which keeps a big AST small.
+const FLAGS = new Map<string, FlagInfo>();
+
+function flagInfo(flag: string): FlagInfo {
+  let f = FLAGS.get(flag);
+  if (f === undefined) {
+    const short = flag[1] !== '-';
+    const name = flag.slice(short ? 1 : 2);
+    f = { name, short, style: quoteStyle(name, short) };
+    if (FLAGS.size < 1000) FLAGS.set(flag, f);
+  }
+  return f;
+}
+
+// Arrays grown by push keep spare capacity; exact copies keep 10,000 parsed rules small.
+function exact<T>(xs: T[]): T[] {
+  return xs.length === 0 ? xs : xs.slice();
+}
+
 /** The parse state of one rule line. */
 class RuleReader {
   private i = 0;
@@ -43,6 +71,7 @@ class RuleReader {
     private readonly tokens: Tokens,
     private readonly rule: Rule,
     start: number,
+    private readonly intern: Intern,
   ) {
     this.i = start;
   }
@@ -50,7 +79,7 @@ class RuleReader {
   /** The value after a flag such as `-m` or `-j`. */
   private name(flag: string): string {
     if (!isValue(this.tokens, this.i)) throw new LineError(`${flag} needs a name`);
-    return this.tokens.text[this.i++]!;
+    return this.intern(this.tokens.text[this.i++]!);
   }
 
   private counters(): void {
@@ -60,15 +89,16 @@ class RuleReader {
     this.i += 2;
   }
 
-  private values(name: string, short: boolean, flag: string): string[] {
-    if (quoteStyle(name, short) !== 'plain') {
-      const t = this.tokens.text[this.i++];
+  private values(style: QuoteStyle, flag: string): string[] {
+    const { text } = this.tokens;
+    if (style !== 'plain') {
+      const t = text[this.i++];
       if (t === undefined) throw new LineError(`option "${flag}" needs a value`);
       return [t];
     }
-    const out: string[] = [];
-    for (; isValue(this.tokens, this.i); this.i++) out.push(this.tokens.text[this.i]!);
-    return out;
+    const start = this.i;
+    while (isValue(this.tokens, this.i)) this.i++;
+    return this.i === start ? [] : this.i === start + 1 ? [text[start]!] : text.slice(start, this.i);
   }
 
   private basicMatch(): Match {
@@ -80,11 +110,12 @@ class RuleReader {
   }
 
   private option(flag: string): void {
-    const short = flag[1] !== '-';
-    const name = flag.slice(short ? 1 : 2);
-    const o: Option = { name, values: this.values(name, short, flag) };
-    if (short) o.short = true;
-    if (this.negate) o.negated = true;
+    const { name, short, style } = flagInfo(flag);
+    const values = this.values(style, flag);
+    // Literals with every property at once: no shape changes, no spare property storage.
+    let o: Option;
+    if (this.negate) o = short ? { name, short, negated: true, values } : { name, negated: true, values };
+    else o = short ? { name, short, values } : { name, values };
     this.negate = false;
     // Short options are the basic criteria (-s, -d, -i, -o, -p, -f) wherever they appear.
     const into = this.target ? this.target.options : short ? this.basicMatch().options : (this.current ?? this.basicMatch()).options;
@@ -131,11 +162,15 @@ class RuleReader {
       if (!this.structural(t)) this.option(t);
     }
     if (this.negate) throw new LineError('"!" at the end of the rule');
+    const { rule } = this;
+    rule.matches = exact(rule.matches);
+    for (const m of rule.matches) m.options = exact(m.options);
+    if (rule.target) rule.target.options = exact(rule.target.options);
   }
 }
 
 /** Parses the tokens of a rule line: `[p:b]`? `-A CHAIN` options... */
-export function parseRule(tokens: Tokens): Rule {
+export function parseRule(tokens: Tokens, intern: Intern = (x) => x): Rule {
   let i = 0;
   let counters: Counters | undefined;
   const first = tokens.text[0];
@@ -150,8 +185,8 @@ export function parseRule(tokens: Tokens): Rule {
     throw new LineError(cmd !== undefined ? `unexpected token ${show(cmd)}` : 'counters without a rule');
   }
   if (!isValue(tokens, i + 1)) throw new LineError(`${cmd} needs a chain name`);
-  const rule: Rule = { chain: tokens.text[i + 1]!, matches: [] };
+  const rule: Rule = { chain: intern(tokens.text[i + 1]!), matches: [] };
   if (counters) rule.counters = counters;
-  new RuleReader(tokens, rule, i + 2).read();
+  new RuleReader(tokens, rule, i + 2, intern).read();
   return rule;
 }

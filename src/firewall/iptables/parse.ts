@@ -62,6 +62,13 @@ class DumpReader {
   readonly rs: Ruleset = { tables: [] };
   table: Table | undefined;
   tableLine = 0;
+  private readonly names = new Map<string, string>();
+  readonly intern = (s: string): string => {
+    const have = this.names.get(s);
+    if (have !== undefined) return have;
+    this.names.set(s, s);
+    return s;
+  };
 
   line(line: string, n: number): void {
     if (line === '') return;
@@ -82,7 +89,7 @@ class DumpReader {
     }
     if (!t) throw new LineError(c === ':' || c === '-' || c === '[' ? 'outside a table' : 'unexpected line');
     if (c === ':') t.chains.push(parseChain(line));
-    else t.rules.push(parseRule(tokenize(line)));
+    else t.rules.push(parseRule(tokenize(line), this.intern));
   }
 
   private comment(text: string): void {

@@ -28,8 +28,6 @@ const NLA_TYPE_MASK = 0x3fff;
 
 /** Address family of bridge-port messages. */
 export const AF_BRIDGE = 7;
-/** rtnetlink message type for changing a link. */
-export const RTM_SETLINK = 19;
 /** Size of struct ifinfomsg. */
 export const IFINFOMSG_LEN = 16;
 

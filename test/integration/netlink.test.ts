@@ -47,6 +47,7 @@ interface Smoke {
   pingBack: number;
   hairpinOff: string;
   forward: { host: string; inside: string };
+  undoCalls: { delRoute: boolean[]; routes6: number; delAddr: boolean[]; addrs: string[]; link?: Link; missing?: Link };
   deleted: boolean[];
   afterPart1: Gone;
   plan: { undos: unknown[]; ping: number; hairpin: string; route: string; again: unknown[]; after: Gone };
@@ -124,6 +125,13 @@ describe('netlink client in a private namespace', () => {
       masterMissing: 'set master of "vh-smoke": No such device "nope0"',
       hairpinNotPort: 'set hairpin of "br-smoke": Operation not supported',
     });
+  });
+
+  it('removes routes and addresses (false when already gone) and resets link settings', () => {
+    expect(res.undoCalls).toMatchObject({ delRoute: [true, false], routes6: 0, delAddr: [true, false], addrs: ['10.99.0.2/24'] });
+    expect(res.undoCalls.link).toMatchObject({ name: 'vh-smoke', mtu: 1300, up: false });
+    expect(res.undoCalls.link).not.toHaveProperty('master');
+    expect(res.undoCalls).not.toHaveProperty('missing');
   });
 
   it('reads and writes sysctls per namespace', () => {

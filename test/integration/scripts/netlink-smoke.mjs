@@ -88,6 +88,19 @@ out.pingBack = inNs(ns, ['ping', '-c1', '-W1', '10.99.0.1']).code;
 await host.setHairpin('vh-smoke', false);
 out.hairpinOff = sysfs('vh-smoke', 'hairpin_mode');
 
+// The removing and resetting calls, each twice where a re-run must be harmless.
+out.undoCalls = {
+  delRoute: [await inside.deleteRoute({ gateway: 'fd00:99::1' }), await inside.deleteRoute({ gateway: 'fd00:99::1' })],
+  routes6: (await inside.listRoutes(6)).filter((r) => r.dst === 'default').length,
+  delAddr: [await inside.deleteAddress('eth0', 'fd00:99::2/64'), await inside.deleteAddress('eth0', 'fd00:99::2/64')],
+  addrs: (await inside.listAddresses('eth0')).map((a) => a.cidr).filter((c) => !c.startsWith('fe80:')),
+};
+await host.setMtu('vh-smoke', 1300);
+await host.setMaster('vh-smoke', null);
+await host.setDown('vh-smoke');
+out.undoCalls.link = await host.getLink('vh-smoke');
+out.undoCalls.missing = await host.getLink('nope0');
+
 // sysctls are per namespace: a write here does not show inside the container.
 const sysctl = procSysctl();
 sysctl.write('net.ipv4.ip_forward', '1');

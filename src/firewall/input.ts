@@ -43,4 +43,11 @@ export interface PortMapping {
 export interface FirewallInput {
   networks: readonly NetworkRules[];
   ports?: readonly PortMapping[];
+  /**
+   * Let ufw decide new connections to published ports: each one first goes through the
+   * chain of netctl's ufw block (`ufw-netctl-forward`, `ufw6-netctl-forward`). Set it, per
+   * family, only while that chain is loaded (see `blockInstalled` and `chainLoaded` in
+   * firewall/ufw): iptables-restore refuses a jump to a missing chain.
+   */
+  ufw?: boolean;
 }

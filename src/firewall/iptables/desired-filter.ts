@@ -18,6 +18,7 @@ import {
   portsChain,
 } from './plan-names.js';
 import { dport, jump, match, not, opt, rule } from './plan-rule.js';
+import { ufwForwardChain } from '../ufw/names.js';
 
 const ACCEPT = jump('ACCEPT');
 const DROP = jump('DROP');
@@ -42,16 +43,21 @@ function openNetwork(net: NetworkRules): Rule[] {
   ];
 }
 
-/** The accepts for a network's published ports, in the caller's order. */
-function portRules(net: NetworkRules, ports: PortMapping[], family: Family): Rule[] {
+/**
+ * The accepts for a network's published ports, in the caller's order. With `ufw`, each
+ * accept is preceded by the same match jumping to ufw's chain, which decides the connection
+ * while ufw runs; when ufw is stopped its chains are empty and the accept applies.
+ */
+function portRules(net: NetworkRules, ports: PortMapping[], family: Family, ufw: boolean): Rule[] {
   // ctstate DNAT: only the published path is open, not every route to the container's
   // address (a LAN neighbour routing to the subnet must not reach it directly).
   const dnat = match('conntrack', opt('ctstate', 'DNAT'));
+  const targets = ufw ? [jump(ufwForwardChain(family)), ACCEPT] : [ACCEPT];
   return ports
     .filter((p) => p.network === net.id)
-    .map((p) => {
+    .flatMap((p) => {
       const basic = { d: hostMatch(p.containerIp, family), p: p.proto };
-      return rule(portsChain(net.id), basic, [dport(p.proto, p.containerPort), dnat], netTag(net.name), ACCEPT);
+      return targets.map((t) => rule(portsChain(net.id), basic, [dport(p.proto, p.containerPort), dnat], netTag(net.name), t));
     });
 }
 
@@ -85,9 +91,10 @@ function isolationRules(nets: NetworkRules[]): Rule[] {
 
 /**
  * The filter table for `nets` (all of this family, in the caller's order) and this
- * family's published `ports`. Empty when there are no networks.
+ * family's published `ports`, decided by ufw's chain when `ufw`. Empty when there are no
+ * networks.
  */
-export function filterTable(nets: NetworkRules[], ports: PortMapping[], family: Family): Table {
+export function filterTable(nets: NetworkRules[], ports: PortMapping[], family: Family, ufw = false): Table {
   if (nets.length === 0) return { name: 'filter', chains: [], rules: [] };
   const names = [FORWARD_CHAIN, ISOLATION_1, ISOLATION_2];
   const rules: Rule[] = [
@@ -101,7 +108,7 @@ export function filterTable(nets: NetworkRules[], ports: PortMapping[], family: 
       rules.push(...internalNetwork(net));
     } else {
       names.push(networkChain(net.id), portsChain(net.id));
-      rules.push(...openNetwork(net), ...portRules(net, ports, family));
+      rules.push(...openNetwork(net), ...portRules(net, ports, family, ufw));
     }
   }
   return { name: 'filter', chains: names.map(userChain), rules };

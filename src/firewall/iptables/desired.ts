@@ -86,6 +86,6 @@ export function desired(input: FirewallInput, family: Family): Ruleset {
   checkUnique(input.networks);
   const nets = input.networks.filter((n) => inFamily(n, family));
   const ports = familyPorts(input.ports ?? [], nets, family);
-  const tables = [filterTable(nets, ports, family), natTable(nets, ports, family)];
+  const tables = [filterTable(nets, ports, family, input.ufw ?? false), natTable(nets, ports, family)];
   return { family, tables: tables.filter((t) => t.chains.length > 0 || t.rules.length > 0) };
 }

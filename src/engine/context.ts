@@ -1,48 +1,45 @@
 /**
  * The effect adapters a command works with, opened once per command: the state database,
- * a netlink socket in the host namespace, the firewall driver and the sysctl writer.
+ * netlink (a socket in the host namespace, more opened per namespace on demand), the native
+ * addon, sysctls and the firewall driver.
  */
 import type { GlobalOptions } from '../cli/context.js';
 import { Store } from '../store/index.js';
-import type { NetlinkClient } from '../netlink/types.js';
+import type { ApplyDeps } from '../netlink/apply.js';
 import { IptablesDriver } from '../firewall/iptables/driver.js';
 import { realRunner } from '../sys/exec.js';
-import { writeFile } from 'node:fs/promises';
-import { SystemError } from '../errors.js';
-
-/** Writes a sysctl under /proc/sys (`net/ipv4/ip_forward`). */
-export type SysctlWriter = (path: string, value: string) => Promise<void>;
+import { procSysctl } from '../sys/sysctl.js';
+import { native } from '../sys/native.js';
 
 /** Everything the engine touches. */
 export interface Engine {
   store: Store;
-  netlink: NetlinkClient;
+  /** Netlink clients, the native addon and sysctls, as the netlink apply layer takes them. */
+  kernel: ApplyDeps;
   firewall: IptablesDriver;
-  sysctl: SysctlWriter;
   close(): void;
 }
-
-const procSysctl: SysctlWriter = async (path, value) => {
-  try {
-    await writeFile(`/proc/sys/${path}`, value);
-  } catch (err) {
-    const hint = path.startsWith('net/bridge/') ? 'br_netfilter is not available: load it with "modprobe br_netfilter"' : undefined;
-    throw new SystemError(`write sysctl "${path.replaceAll('/', '.')}": ${(err as Error).message}`, { hint, cause: err });
-  }
-};
 
 /** Opens the engine for a command. */
 export async function openEngine(global: GlobalOptions): Promise<Engine> {
   const store = Store.open({ root: global.root });
   const { openNetlink } = await import('../netlink/client.js');
-  const netlink = openNetlink();
+  const client = openNetlink();
+  const kernel: ApplyDeps = {
+    client,
+    open: (path) => openNetlink(path),
+    // Loaded on first use: only container commands need namespaces.
+    get native() {
+      return native();
+    },
+    sysctl: procSysctl(),
+  };
   return {
     store,
-    netlink,
+    kernel,
     firewall: new IptablesDriver(realRunner),
-    sysctl: procSysctl,
     close() {
-      netlink.close();
+      client.close();
       store.close();
     },
   };

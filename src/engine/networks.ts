@@ -6,7 +6,8 @@
 import type { Network, NetworkSpec } from '../model/network.js';
 import type { Engine } from './context.js';
 import { firewallInput } from './firewall-input.js';
-import { bridgeDownSteps, bridgeUpSteps } from './bridge-steps.js';
+import { opsStep, planNetworkDown, planNetworkUp } from './kernel-steps.js';
+import { describeOp, type NetlinkOp } from '../netlink/plan.js';
 import { runSteps, type Step } from './steps.js';
 import type { IptablesPlan, OwnedRules } from '../firewall/iptables/driver.js';
 import { ConflictError, NetctlError } from '../errors.js';
@@ -44,32 +45,17 @@ async function firewallStep(engine: Engine): Promise<{ step: Step; plan: Iptable
   return { step, plan };
 }
 
-function forwardingSteps(engine: Engine, n: Network): Step[] {
-  const steps: Step[] = [{ describe: 'sysctl -w net.ipv4.ip_forward=1', apply: () => engine.sysctl('net/ipv4/ip_forward', '1') }];
-  if (n.subnet6 !== undefined) {
-    steps.push({ describe: 'sysctl -w net.ipv6.conf.all.forwarding=1', apply: () => engine.sysctl('net/ipv6/conf/all/forwarding', '1') });
-  }
-  if (!n.icc) {
-    // Traffic between two ports of one bridge is switched, not routed: iptables sees it only
-    // through br_netfilter, which icc=false needs.
-    for (const fam of ['iptables', 'ip6tables']) {
-      steps.push({ describe: `sysctl -w net.bridge.bridge-nf-call-${fam}=1`, apply: () => engine.sysctl(`net/bridge/bridge-nf-call-${fam}`, '1') });
-    }
-  }
-  return steps;
-}
-
 async function hostRoutes(engine: Engine, n?: Pick<Network, 'bridge'>): Promise<string[]> {
-  const links = await engine.netlink.listLinks();
+  const links = await engine.kernel.client.listLinks();
   const own = new Set(engine.store.networks.list().map((x) => x.bridge));
   if (n) own.add(n.bridge);
   const ownIdx = new Set(links.filter((l) => own.has(l.name)).map((l) => l.index));
   // Routes on netctl's own bridges are checked as networks, with a better message.
-  return (await engine.netlink.listRoutes()).filter((r) => r.dst !== 'default' && !(r.oif !== undefined && ownIdx.has(r.oif))).map((r) => r.dst);
+  return (await engine.kernel.client.listRoutes()).filter((r) => r.dst !== 'default' && !(r.oif !== undefined && ownIdx.has(r.oif))).map((r) => r.dst);
 }
 
-async function execute(engine: Engine, steps: Step[], rules: IptablesPlan, dryRun: boolean): Promise<ChangePlan> {
-  const plan: ChangePlan = { operations: steps.filter((s) => !s.describe.startsWith('apply rules')).map((s) => s.describe), rules: rules.text() };
+async function execute(ops: NetlinkOp[], steps: Step[], rules: IptablesPlan, dryRun: boolean): Promise<ChangePlan> {
+  const plan: ChangePlan = { operations: ops.map(describeOp), rules: rules.text() };
   if (dryRun) throw new DryRun(plan);
   await runSteps(steps);
   return plan;
@@ -88,15 +74,15 @@ async function locked<T>(engine: Engine, fn: () => Promise<T>): Promise<T | Chan
 export async function createNetwork(engine: Engine, spec: NetworkSpec, dryRun = false): Promise<{ network?: Network; plan: ChangePlan }> {
   let network: Network | undefined;
   const result = await locked(engine, async () => {
-    if (spec.bridge !== undefined && (await engine.netlink.getLink(spec.bridge))) {
+    if (spec.bridge !== undefined && (await engine.kernel.client.getLink(spec.bridge))) {
       throw new ConflictError(`bridge "${spec.bridge}" already exists on this host`, 'choose another --bridge-name');
     }
     const routes = await hostRoutes(engine);
     network = engine.store.networks.create(spec, { hostRoutes: routes });
-    if (!spec.bridge && (await engine.netlink.getLink(network.bridge))) throw new ConflictError(`bridge "${network.bridge}" already exists on this host`);
+    if (!spec.bridge && (await engine.kernel.client.getLink(network.bridge))) throw new ConflictError(`bridge "${network.bridge}" already exists on this host`);
     const fw = await firewallStep(engine);
-    const steps = [...bridgeUpSteps(network, engine.netlink), ...forwardingSteps(engine, network), fw.step];
-    return execute(engine, steps, fw.plan, dryRun);
+    const ops = planNetworkUp(network);
+    return execute(ops, [opsStep(ops, engine.kernel), fw.step], fw.plan, dryRun);
   });
   return { network: dryRun ? undefined : network, plan: result as ChangePlan };
 }
@@ -110,9 +96,9 @@ export async function removeNetwork(engine: Engine, ref: string, dryRun = false)
     }
     network = engine.store.networks.remove(ref);
     const fw = await firewallStep(engine);
+    const ops = planNetworkDown(network);
     // Rules first: nothing may refer to the bridge once it is gone.
-    const steps = [fw.step, ...bridgeDownSteps(network, engine.netlink)];
-    return execute(engine, steps, fw.plan, dryRun);
+    return execute(ops, [fw.step, opsStep(ops, engine.kernel)], fw.plan, dryRun);
   });
   return { network: network!, plan: result as ChangePlan };
 }

@@ -6,7 +6,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 export default defineConfig({
   test: {
     root,
-    globalSetup: ['test/host-guard.ts'],
+    globalSetup: ['test/build.ts', 'test/host-guard.ts'],
     projects: [
       {
         extends: true,

@@ -59,12 +59,10 @@ let runDir = '';
 let res: Smoke;
 
 beforeAll(async () => {
-  const tsc = await run(['npx', 'tsc', '-p', 'src'], { cwd: root, timeoutMs: 120_000 });
+  // test/build.ts (global setup) built dist/ and the addon.
   for (const f of ['netlink/client.js', 'netlink/apply.js', 'sys/native.js', 'sys/sysctl.js']) {
-    if (!existsSync(join(root, 'dist', f))) throw new Error(`TypeScript build failed: ${tsc.stdout}${tsc.stderr}`);
+    if (!existsSync(join(root, 'dist', f))) throw new Error(`dist/${f} missing: run the tests with npm test`);
   }
-  const addon = await run([process.execPath, 'native/build.mjs'], { cwd: root, timeoutMs: 600_000 });
-  if (addon.code !== 0) throw new Error(`native build failed: ${addon.stderr}`);
   runDir = mkdtempSync(join(tmpdir(), 'netctl-netlink-'));
   const argv = ['unshare', '-n', '-m', '--propagation', 'private', '--', process.execPath, script, runDir];
   const r = await run(argv, { timeoutMs: 60_000 });

@@ -1,7 +1,7 @@
 // Several processes on one state database at once, and one killed inside a transaction.
 // The workers (test/unit/store/worker.mjs) run the compiled store from dist/, built here
 // when it is missing or older than the sources.
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -62,9 +62,8 @@ function start(...args: string[]): Run {
 let root: string;
 
 beforeAll(() => {
-  if (distIsFresh()) return;
-  const r = spawnSync('npx', ['tsc', '-p', 'src'], { cwd: repo, encoding: 'utf8', timeout: 180_000 });
-  if (!distIsFresh()) throw new Error(`building dist/ failed: ${r.stdout}${r.stderr}`);
+  // test/build.ts (global setup) builds dist/ before any test runs.
+  if (!distIsFresh()) throw new Error('dist/ is missing or older than src/: run the tests with npm test');
 }, 200_000);
 
 afterEach(() => {

@@ -1,0 +1,23 @@
+/**
+ * The real dependencies of the ufw commands: the machine's files and programs, ufw's usual
+ * paths, and the block templates shipped in the package's rules/ufw directory.
+ */
+import { fileURLToPath } from 'node:url';
+import { realFiles } from '../../sys/atomic-file.js';
+import { realRunner } from '../../sys/exec.js';
+import type { UfwDeps } from './observe.js';
+
+// src/firewall/ufw and dist/firewall/ufw are both three levels below the package root.
+const TEMPLATES = fileURLToPath(new URL('../../../rules/ufw/', import.meta.url));
+
+/** The dependencies for the machine netctl runs on. */
+export function defaultUfwDeps(): UfwDeps {
+  return {
+    files: realFiles,
+    runner: realRunner,
+    now: () => new Date(),
+    etc: '/etc/ufw',
+    defaults: '/etc/default/ufw',
+    templates: TEMPLATES,
+  };
+}

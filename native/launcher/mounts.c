@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -96,16 +97,36 @@ static void mount_in(int rootfd, const char *path, const char *src, const char *
 	close(fd);
 }
 
-/* Makes the mount at PATH read-only (it is re-opened: the old fd names what lies beneath). */
-static void remount_ro(int rootfd, const char *path, int errfd)
+/* The per-mount flags of the mount at PATH, as mount(2) flags. */
+static unsigned long flags_of(const char *path)
+{
+	static const unsigned long map[][2] = { { ST_RDONLY, MS_RDONLY }, { ST_NOSUID, MS_NOSUID },
+		{ ST_NODEV, MS_NODEV }, { ST_NOEXEC, MS_NOEXEC }, { ST_NOATIME, MS_NOATIME },
+		{ ST_NODIRATIME, MS_NODIRATIME }, { ST_RELATIME, MS_RELATIME } };
+	struct statvfs sv;
+	unsigned long f = 0;
+	if (statvfs(path, &sv) != 0)
+		return 0;
+	for (size_t i = 0; i < sizeof map / sizeof *map; i++)
+		if (sv.f_flag & map[i][0])
+			f |= map[i][1];
+	return f;
+}
+
+/*
+ * Adds ADD to the flags of the bind mount at PATH. A bind remount sets all flags at once,
+ * so the current ones are kept (never loosened). PATH is re-opened: an fd opened before
+ * the mount names what lies beneath it.
+ */
+static void remount_in(int rootfd, const char *path, unsigned long add, int errfd)
 {
 	char p[32];
 	int fd = open_in_root(rootfd, path, KIND_DIR, 0);
 	if (fd < 0)
 		child_fail(errfd, EXIT_SETUP, "cannot open \"%s\"", path);
-	if (mount(NULL, fdpath(fd, p), NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL) != 0 &&
-	    mount(NULL, fdpath(fd, p), NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) != 0)
-		child_fail(errfd, EXIT_SETUP, "cannot make \"%s\" read-only", path);
+	fdpath(fd, p);
+	if (mount(NULL, p, NULL, MS_BIND | MS_REMOUNT | flags_of(p) | add, NULL) != 0)
+		child_fail(errfd, EXIT_SETUP, "cannot remount \"%s\"", path);
 	close(fd);
 }
 
@@ -117,7 +138,8 @@ static void setup_dev(int rootfd, int errfd)
 	const unsigned long nosuid = MS_NOSUID | MS_NOEXEC | MS_NODEV;
 	char host[32], path[32];
 	int dev;
-	mount_in(rootfd, "/dev", "tmpfs", "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k", KIND_DIR, errfd);
+	// nodev: device nodes made in /dev cannot be opened; the bound ones are mounts of their own.
+	mount_in(rootfd, "/dev", "tmpfs", "tmpfs", MS_NOSUID | MS_NODEV | MS_STRICTATIME, "mode=755,size=65536k", KIND_DIR, errfd);
 	for (size_t i = 0; i < sizeof devices / sizeof *devices; i++) {
 		snprintf(host, sizeof host, "/dev/%s", devices[i]);
 		snprintf(path, sizeof path, "/dev/%s", devices[i]);
@@ -134,12 +156,14 @@ static void setup_dev(int rootfd, int errfd)
 		close(dev);
 }
 
-/* Docker's defaults: kernel knobs read-only, a few files that leak host data hidden. */
+/* Docker's defaults: kernel knobs read-only, what leaks host data hidden. */
 static void protect_proc(int rootfd, int errfd)
 {
 	static const char *readonly[] = { "/proc/sys", "/proc/sysrq-trigger", "/proc/irq", "/proc/bus" };
-	static const char *masked[] = { "/proc/kcore", "/proc/keys", "/proc/timer_list" };
+	static const char *masked[] = { "/proc/kcore", "/proc/keys", "/proc/timer_list", "/proc/latency_stats",
+		"/proc/timer_stats", "/proc/sched_debug", "/proc/acpi", "/proc/scsi", "/sys/firmware" };
 	char p[32];
+	struct stat st;
 	for (size_t i = 0; i < sizeof readonly / sizeof *readonly; i++) {
 		int fd = open_in_root(rootfd, readonly[i], KIND_DIR, 0);
 		if (fd < 0)
@@ -147,13 +171,15 @@ static void protect_proc(int rootfd, int errfd)
 		if (mount(fdpath(fd, p), p, NULL, MS_BIND | MS_REC, NULL) != 0)
 			child_fail(errfd, EXIT_SETUP, "cannot bind \"%s\"", readonly[i]);
 		close(fd);
-		remount_ro(rootfd, readonly[i], errfd);
+		remount_in(rootfd, readonly[i], MS_RDONLY, errfd);
 	}
 	for (size_t i = 0; i < sizeof masked / sizeof *masked; i++) {
 		int fd = open_in_root(rootfd, masked[i], KIND_FILE, 0);
 		if (fd < 0)
 			continue;
-		if (mount("/dev/null", fdpath(fd, p), NULL, MS_BIND, NULL) != 0)
+		int dir = fstat(fd, &st) == 0 && S_ISDIR(st.st_mode);
+		if (dir ? mount("tmpfs", fdpath(fd, p), "tmpfs", MS_RDONLY, "size=0") != 0
+			: mount("/dev/null", fdpath(fd, p), NULL, MS_BIND, NULL) != 0)
 			child_fail(errfd, EXIT_SETUP, "cannot mask \"%s\"", masked[i]);
 		close(fd);
 	}
@@ -168,8 +194,7 @@ static void setup_binds(const struct config *cfg, int rootfd, int errfd)
 			child_fail(errfd, EXIT_SETUP, "bind source \"%s\"", b->src);
 		mount_in(rootfd, b->dst, b->src, NULL, MS_BIND | MS_REC, NULL,
 			 S_ISDIR(st.st_mode) ? KIND_DIR : KIND_FILE, errfd);
-		if (b->ro)
-			remount_ro(rootfd, b->dst, errfd);
+		remount_in(rootfd, b->dst, MS_NODEV | (b->ro ? MS_RDONLY : 0), errfd);
 	}
 }
 
@@ -192,7 +217,10 @@ void setup_rootfs(const struct config *cfg, int errfd)
 	int rootfd, cwd;
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
 		child_fail(errfd, EXIT_SETUP, "cannot make mounts private");
-	if (mount(cfg->rootfs, cfg->rootfs, NULL, MS_BIND | MS_REC, NULL) != 0)
+	// Without a devices cgroup, nodev is what keeps a device node made with CAP_MKNOD
+	// (say, of the host's disk) from being opened.
+	if (mount(cfg->rootfs, cfg->rootfs, NULL, MS_BIND | MS_REC, NULL) != 0 ||
+	    mount(NULL, cfg->rootfs, NULL, MS_BIND | MS_REMOUNT | flags_of(cfg->rootfs) | MS_NODEV, NULL) != 0)
 		child_fail(errfd, EXIT_SETUP, "cannot bind rootfs \"%s\"", cfg->rootfs);
 	rootfd = open(cfg->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)

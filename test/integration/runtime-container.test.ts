@@ -12,6 +12,7 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 const driver = fileURLToPath(new URL('./scripts/runtime-driver.mjs', import.meta.url));
 const makeImages = fileURLToPath(new URL('./scripts/make-images.sh', import.meta.url));
 const NETNS = '/run/netns/ctr';
+const launcher = fileURLToPath(new URL('../../native/build/netctl-launcher', import.meta.url));
 
 interface State {
   status: string;
@@ -111,6 +112,13 @@ describe('a container', () => {
     expect(lines[0]).toMatch(/^sysfs \/sys sysfs ro,/);
     expect(lines).not.toContain('sys-writable');
     expect(lines).toContain('root-writable');
+  });
+
+  it('can make device nodes but not open them, while its /dev devices work', async () => {
+    const script = 'for d in /tmp /dev /data; do mknod $d/zero2 c 1 5 && echo made && { head -c1 $d/zero2 >/dev/null && echo opened || echo refused; }; done; echo x > /dev/null && head -c4 /dev/zero | wc -c';
+    await sb.sh(['mkdir', '-p', '/run/vol-dev']);
+    const { lines } = await runToEnd({ argv: ['sh', '-c', script], binds: [{ source: '/run/vol-dev', target: '/data', readOnly: false }] });
+    expect(lines.filter((l) => !l.includes('Permission denied'))).toEqual(['made', 'refused', 'made', 'refused', 'made', 'refused', '4']);
   });
 
   it("has Docker's default capabilities, and none as another user", async () => {
@@ -218,6 +226,20 @@ describe('the monitor', () => {
     expect(result.restartCount).toBeGreaterThanOrEqual(2);
   });
 
+  it('relays a terminal in attached -i -t mode', async () => {
+    // `read` in canonical mode, not an interactive shell: its line editor would take input
+    // typed before it started as the answer to its cursor-position query.
+    const argv = ['sh', '-c', 'read a; read b; echo "sum-$((a+b))"; tty; exit 3'];
+    const spec = JSON.stringify({ id: newId(), image: 'busybox', netns: NETNS, argv, tty: true, interactive: true, attached: true });
+    // script(1) gives the launcher a terminal as its stdin, as a user's shell would.
+    const r = await sb.exec(['script', '-qec', `exec "${process.execPath}" "${driver}" launch "$SPEC"`, '/dev/null'], {
+      env: { SPEC: spec },
+      input: '40\n2\n',
+    });
+    expect(r.stdout).toContain('sum-42\r\n/dev/pts/0\r\n');
+    expect(r.stdout).toContain('{"exitCode":3,');
+  });
+
   it('returns the exit code in attached mode and copies output through', async () => {
     const { result, out } = await drive<{ exitCode: number }>('launch', {
       id: newId(), image: 'busybox', netns: NETNS, argv: ['sh', '-c', 'echo out-line; exit 5'], attached: true,
@@ -249,6 +271,13 @@ describe('a running container', () => {
     expect(Number(first!.split(' ')[0])).toBeGreaterThan(1);
     expect(first!.split(' ').slice(1)).toEqual(['yes', 'more']);
     expect(second).toBe('sleep\u0000300\u0000');
+  });
+
+  it('gives exec -t -i a terminal inside the container', async () => {
+    const cmd = `exec ${launcher} exec -t -i ${state.pid} sh -c 'read a; echo "exec-$((a*7))"; tty; exit 9'`;
+    const r = await sb.exec(['script', '-qec', cmd, '/dev/null'], { input: '6\n' });
+    expect(r.stdout).toContain('exec-42\r\n/dev/pts/');
+    expect(r.code).toBe(9);
   });
 
   it('reports 127 from exec for a missing command', async () => {

@@ -1,10 +1,13 @@
 /**
- * The firewall's input computed from recorded state: a pure function of the networks (and,
- * once containers publish ports, of their mappings), in creation order so that the planner
- * only appends for a new network.
+ * The firewall's input computed from recorded state: a pure function of the networks and of
+ * the published ports of attached containers, in creation order so that the planner only
+ * appends for a new network or port.
  */
-import type { FirewallInput, NetworkRules } from '../firewall/input.js';
+import type { FirewallInput, NetworkRules, PortMapping } from '../firewall/input.js';
 import type { Network } from '../model/network.js';
+import type { Endpoint } from '../model/container.js';
+import type { PublishedPort } from '../model/port.js';
+import { isAnyAddress } from '../model/port.js';
 
 /** What one network contributes to the rules. */
 export function networkRules(n: Network): NetworkRules {
@@ -13,7 +16,25 @@ export function networkRules(n: Network): NetworkRules {
   return rules;
 }
 
-/** The whole firewall input for these networks. */
-export function firewallInput(networks: readonly Network[]): FirewallInput {
-  return { networks: networks.map(networkRules), ports: [] };
+/**
+ * The DNAT mappings of published ports: each port goes to the container's address on its
+ * first non-internal network that has one, in the family of the host address.
+ */
+export function portMappings(networks: readonly Network[], ports: readonly PublishedPort[], endpoints: readonly Endpoint[]): PortMapping[] {
+  const byId = new Map(networks.map((n) => [n.id, n]));
+  const out: PortMapping[] = [];
+  for (const p of ports) {
+    const v6 = p.hostIp.includes(':');
+    const ep = endpoints.find((e) => e.containerId === p.containerId && !byId.get(e.networkId)?.internal && (v6 ? e.address6 : e.address));
+    if (!ep) continue;
+    const m: PortMapping = { network: ep.networkId, proto: p.proto, hostPort: p.hostPort, containerIp: (v6 ? ep.address6 : ep.address)!, containerPort: p.containerPort };
+    if (!isAnyAddress(p.hostIp)) m.hostIp = p.hostIp;
+    out.push(m);
+  }
+  return out;
+}
+
+/** The whole firewall input. */
+export function firewallInput(networks: readonly Network[], ports: readonly PublishedPort[] = [], endpoints: readonly Endpoint[] = []): FirewallInput {
+  return { networks: networks.map(networkRules), ports: portMappings(networks, ports, endpoints) };
 }

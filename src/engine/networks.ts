@@ -5,11 +5,11 @@
  */
 import type { Network, NetworkSpec } from '../model/network.js';
 import type { Engine } from './context.js';
-import { firewallInput } from './firewall-input.js';
+import { firewallStep } from './firewall-step.js';
 import { opsStep, planNetworkDown, planNetworkUp } from './kernel-steps.js';
 import { describeOp, type NetlinkOp } from '../netlink/plan.js';
 import { runSteps, type Step } from './steps.js';
-import type { IptablesPlan, OwnedRules } from '../firewall/iptables/driver.js';
+import type { IptablesPlan } from '../firewall/iptables/driver.js';
 import { ConflictError, NetctlError } from '../errors.js';
 
 /** The name and bridge of the network every container joins by default. */
@@ -28,21 +28,6 @@ class DryRun extends Error {
   constructor(readonly plan: ChangePlan) {
     super('dry run');
   }
-}
-
-/** The steps that bring the firewall to what the database (as it is now) wants. */
-async function firewallStep(engine: Engine): Promise<{ step: Step; plan: IptablesPlan }> {
-  const fw = engine.firewall;
-  const before: OwnedRules = await fw.observe();
-  const target = fw.desired(firewallInput(engine.store.networks.list()));
-  const plan = fw.plan(target, before);
-  const step: Step = {
-    describe: 'apply rules with iptables-restore --noflush',
-    apply: () => fw.applyVerified(plan, target),
-    // iptables-restore commits table by table: undo re-plans from whatever is live now.
-    undo: async () => fw.apply(fw.plan(before, await fw.observe())),
-  };
-  return { step, plan };
 }
 
 async function hostRoutes(engine: Engine, n?: Pick<Network, 'bridge'>): Promise<string[]> {

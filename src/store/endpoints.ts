@@ -59,6 +59,11 @@ export class EndpointRepo {
     return (this.db.prepare('SELECT * FROM endpoints WHERE container_id = ? ORDER BY rowid').all(containerId) as EndpointRow[]).map(toEndpoint);
   }
 
+  /** Every endpoint, in the order they were added. */
+  all(): Endpoint[] {
+    return (this.db.prepare('SELECT * FROM endpoints ORDER BY rowid').all() as EndpointRow[]).map(toEndpoint);
+  }
+
   /** A network's endpoints, in the order they were added. */
   forNetwork(networkId: string): Endpoint[] {
     return (this.db.prepare('SELECT * FROM endpoints WHERE network_id = ? ORDER BY rowid').all(networkId) as EndpointRow[]).map(toEndpoint);

@@ -1,0 +1,93 @@
+/**
+ * From `netctl run` options and the image's config to a RunRequest. Only syntax is checked
+ * here; addresses and ports are validated again where they are used.
+ */
+import { randomBytes } from 'node:crypto';
+import type { RunRequest } from '../engine/containers.js';
+import type { ImageRecord } from '../runtime/image-config.js';
+import type { PortRequest } from '../store/index.js';
+import { expandPortSpec, parsePortSpec } from '../model/port-spec.js';
+import { checkName } from '../model/names.js';
+import { UsageError } from '../errors.js';
+import type { PortProto } from '../model/port.js';
+
+const RESTART = ['no', 'on-failure', 'always'];
+
+function portsOf(o: Record<string, unknown>, image: ImageRecord): PortRequest[] {
+  const out: PortRequest[] = [];
+  for (const spec of (o.publish as string[] | undefined) ?? []) {
+    for (const r of expandPortSpec(parsePortSpec(spec))) {
+      const req: PortRequest = { containerPort: r.containerPort, proto: r.proto };
+      if (r.hostIp !== undefined) req.hostIp = r.hostIp;
+      // A host range for one container port takes its first port (the rest stay free).
+      if (r.hostPort !== undefined || r.hostRange) req.hostPort = r.hostPort ?? r.hostRange!.start;
+      out.push(req);
+    }
+  }
+  if (o.publishAll) {
+    const exposed = [...image.config.exposedPorts, ...((o.expose as string[] | undefined) ?? [])];
+    for (const e of exposed) {
+      const [port, proto = 'tcp'] = e.split('/');
+      const p = parsePortSpec(`${port}/${proto}`);
+      for (let c = p.containerPorts.start; c <= p.containerPorts.end; c++) {
+        if (!out.some((x) => x.containerPort === c && x.proto === p.proto)) out.push({ containerPort: c, proto: p.proto as PortProto });
+      }
+    }
+  }
+  return out;
+}
+
+function userOf(o: Record<string, unknown>): { uid: number; gid: number } {
+  const u = (o.user as string | undefined) ?? '0';
+  const m = /^(\d+)(?::(\d+))?$/.exec(u);
+  if (!m) throw new UsageError(`invalid --user "${u}": give UID or UID:GID`);
+  return { uid: Number(m[1]), gid: Number(m[2] ?? m[1]) };
+}
+
+function envOf(o: Record<string, unknown>, image: ImageRecord): string[] {
+  const env = new Map(image.config.env.map((e) => [e.split('=')[0]!, e]));
+  for (const e of (o.env as string[] | undefined) ?? []) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*=/.test(e)) throw new UsageError(`invalid --env "${e}": expected KEY=VALUE`);
+    env.set(e.split('=')[0]!, e);
+  }
+  return [...env.values()];
+}
+
+function bindsOf(o: Record<string, unknown>): RunRequest['launch']['binds'] {
+  return ((o.volume as string[] | undefined) ?? []).map((v) => {
+    const [source, target, mode] = v.split(':');
+    if (!source?.startsWith('/') || !target?.startsWith('/') || (mode !== undefined && mode !== 'ro' && mode !== 'rw')) {
+      throw new UsageError(`invalid --volume "${v}": expected /HOST:/CONTAINER[:ro]`);
+    }
+    return { source, target, readOnly: mode === 'ro' };
+  });
+}
+
+/** Builds the request for image `image` (resolved as `ref`) and the command after it. */
+export function runRequest(o: Record<string, unknown>, ref: string, image: ImageRecord, command: string[]): RunRequest {
+  const name = checkName('container', (o.name as string | undefined) ?? `netctl-${randomBytes(4).toString('hex')}`);
+  const restart = (o.restart as string | undefined) ?? 'no';
+  if (!RESTART.includes(restart)) throw new UsageError(`invalid --restart "${restart}": no, on-failure or always`);
+  const argv = [...(image.config.entrypoint ?? []), ...(command.length > 0 ? command : (image.config.cmd ?? []))];
+  const { uid, gid } = userOf(o);
+  const req: RunRequest = {
+    name,
+    image: { id: image.id, ref },
+    network: (o.network as string | undefined) ?? 'bridge',
+    ports: portsOf(o, image),
+    launch: {
+      hostname: (o.hostname as string | undefined) ?? name,
+      env: envOf(o, image),
+      uid,
+      gid,
+      cwd: (o.workdir as string | undefined) ?? image.config.workingDir ?? '/',
+      argv,
+      binds: bindsOf(o),
+      restart: restart as RunRequest['launch']['restart'],
+      tty: false,
+      interactive: false,
+    },
+  };
+  if (o.ip !== undefined) req.ip = o.ip as string;
+  return req;
+}

@@ -1,0 +1,132 @@
+/**
+ * Containers: run (record, address, namespace, endpoint, published ports, rules, then the
+ * process) and teardown, under the database's write lock, undoing every kernel step when a
+ * later one fails.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import type { Engine } from './context.js';
+import type { Container, Endpoint } from '../model/container.js';
+import type { Network } from '../model/network.js';
+import type { PortRequest } from '../store/index.js';
+import type { LaunchSpec } from '../runtime/launcher-config.js';
+import { containerPaths, type RuntimeRoots } from '../runtime/paths.js';
+import { prepareRootfs, removeContainerFiles } from '../runtime/rootfs.js';
+import { launchDetached, stopContainer } from '../runtime/launch.js';
+import { liveStatus, readState } from '../runtime/state.js';
+import { hostIfname, netnsPath, planAttach, planDetachAll, planNetns } from './container-net.js';
+import { firewallStep } from './firewall-step.js';
+import { opsStep } from './kernel-steps.js';
+import { ensureDefaultNetwork } from './networks.js';
+import { runSteps, type Step } from './steps.js';
+import { ConflictError, UsageError } from '../errors.js';
+
+/** What `run` asks for, already validated by the CLI. */
+export interface RunRequest {
+  name: string;
+  image: { id: string; ref: string };
+  /** `bridge` (default network), a network name, `host` or `none`. */
+  network: string;
+  ip?: string;
+  ports: PortRequest[];
+  /** The process: everything but the paths and namespace, which the engine decides. */
+  launch: Omit<LaunchSpec, 'netns' | 'rootfs' | 'logPath' | 'statePath' | 'binds'> & { binds: LaunchSpec['binds'] };
+  ephemeral?: readonly [number, number];
+}
+
+function hostsFile(name: string, hostname: string, ep: Endpoint | undefined, extra: readonly string[]): string {
+  const lines = ['127.0.0.1\tlocalhost', '::1\tlocalhost ip6-localhost ip6-loopback'];
+  if (ep?.address) lines.push(`${ep.address}\t${hostname}${hostname === name ? '' : ` ${name}`}`);
+  return [...lines, ...extra, ''].join('\n');
+}
+
+async function writeEtcFiles(roots: RuntimeRoots, c: Container, req: RunRequest, ep: Endpoint | undefined, dns: readonly string[], extraHosts: readonly string[]): Promise<LaunchSpec['binds']> {
+  const p = containerPaths(roots, c.id);
+  await mkdir(p.runDir, { recursive: true, mode: 0o700 });
+  await writeFile(p.hosts, hostsFile(c.name, req.launch.hostname, ep, extraHosts));
+  await writeFile(p.resolv, dns.map((d) => `nameserver ${d}\n`).join('') || 'nameserver 127.0.0.53\n');
+  await writeFile(p.hostname, `${req.launch.hostname}\n`);
+  return [
+    { source: p.hosts, target: '/etc/hosts', readOnly: false },
+    { source: p.resolv, target: '/etc/resolv.conf', readOnly: false },
+    { source: p.hostname, target: '/etc/hostname', readOnly: false },
+  ];
+}
+
+async function resolveNetwork(engine: Engine, name: string): Promise<Network | null> {
+  if (name === 'host' || name === 'none') return null;
+  if (name === 'bridge') return ensureDefaultNetwork(engine);
+  return engine.store.networks.require(name);
+}
+
+/** Runs a detached container; returns its record (state running). */
+export async function runContainer(engine: Engine, roots: RuntimeRoots, req: RunRequest, opts: { dns?: string[]; extraHosts?: string[] } = {}): Promise<Container> {
+  if (req.network.startsWith('container:')) throw new UsageError(`network mode "${req.network}" is not supported yet`);
+  const network = await resolveNetwork(engine, req.network);
+  if (network?.internal && req.ports.length > 0) throw new UsageError(`network "${network.name}" is internal: it publishes nothing`);
+  if (!network && req.ports.length > 0) throw new UsageError(`ports cannot be published with --network ${req.network}`);
+  return engine.store.locked(async () => {
+    const s = engine.store;
+    if (s.containers.get(req.name)?.name === req.name) throw new ConflictError(`container name "${req.name}" is already in use`);
+    const c = s.containers.create({ name: req.name, image: req.image.ref, config: { imageId: req.image.id, network: req.network, launch: req.launch } });
+    const path = req.network === 'host' ? 'host' : netnsPath(roots.runRoot, c.id);
+    let ep: Endpoint | undefined;
+    const steps: Step[] = [];
+    if (path !== 'host') steps.push(opsStep(planNetns(path), engine.kernel));
+    if (network) {
+      const address = s.ipam.allocate(network.id, { owner: c.id, ...(req.ip ? { requested: req.ip } : {}) });
+      ep = s.endpoints.add({ containerId: c.id, networkId: network.id, ifname: 'eth0', hostIfname: hostIfname(c.id, 0), address, aliases: [] });
+      s.ports.reserve(c.id, req.ports, req.ephemeral ? { ephemeral: req.ephemeral } : {});
+      steps.push(opsStep(planAttach(path, network, ep), engine.kernel));
+      steps.push((await firewallStep(engine)).step);
+    }
+    let rootfs = '';
+    steps.push({
+      describe: 'prepare root filesystem',
+      apply: async () => void (rootfs = (await prepareRootfs(roots, c.id, req.image.id)).path),
+      undo: () => removeContainerFiles(roots, c.id),
+    });
+    steps.push({
+      describe: 'start the container process',
+      apply: async () => {
+        const binds = await writeEtcFiles(roots, c, req, ep, opts.dns ?? [], opts.extraHosts ?? []);
+        const p = containerPaths(roots, c.id);
+        const spec: LaunchSpec = { ...req.launch, binds: [...binds, ...req.launch.binds], netns: path, rootfs, logPath: p.log, statePath: p.state };
+        const st = await launchDetached(spec, p);
+        s.containers.update(c.id, { state: st.status === 'exited' ? 'exited' : 'running', pid: st.pid || null, startedAt: st.startedAt ?? new Date().toISOString() });
+      },
+    });
+    await runSteps(steps);
+    return s.containers.require(c.id);
+  });
+}
+
+/** Stops a container's process (SIGTERM, then SIGKILL after `graceMs`). */
+export async function stopProcess(roots: RuntimeRoots, c: Container, graceMs: number): Promise<void> {
+  await stopContainer(containerPaths(roots, c.id).state, graceMs);
+}
+
+/** Removes a container: process, namespace, veths, rules, addresses, ports, files, record. */
+export async function removeContainer(engine: Engine, roots: RuntimeRoots, ref: string, force: boolean): Promise<Container> {
+  return engine.store.locked(async () => {
+    const s = engine.store;
+    const c = s.containers.require(ref);
+    const st = await readState(containerPaths(roots, c.id).state);
+    if (st && liveStatus(st) !== 'exited' && liveStatus(st) !== 'dead') {
+      if (!force) throw new ConflictError(`container "${c.name}" is running`, 'stop it first, or use rm -f');
+      await stopProcess(roots, c, 2000);
+    }
+    const endpoints = s.endpoints.forContainer(c.id);
+    const cfg = c.config as { network?: string };
+    s.ports.release(c.id);
+    for (const e of endpoints) {
+      s.endpoints.remove(c.id, e.networkId);
+      s.ipam.releaseOwner(c.id, e.networkId);
+    }
+    const steps: Step[] = [(await firewallStep(engine)).step];
+    if (cfg.network !== 'host') steps.push(opsStep(planDetachAll(netnsPath(roots.runRoot, c.id), endpoints), engine.kernel));
+    steps.push({ describe: 'remove container files', apply: () => removeContainerFiles(roots, c.id) });
+    await runSteps(steps);
+    s.containers.remove(c.id);
+    return c;
+  });
+}

@@ -4,7 +4,7 @@
  * Also stopping one, and the argv of `netctl-launcher exec`.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, existsSync, openSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { NetctlError, SystemError } from '../errors.js';
 import { encodeLaunchConfig, type LaunchSpec } from './launcher-config.js';
@@ -24,6 +24,7 @@ export class LaunchError extends NetctlError {
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 async function writeConfig(spec: LaunchSpec, paths: LaunchPaths, attach: boolean): Promise<void> {
+  if (!existsSync(launcherPath())) throw new SystemError(`the container launcher is not built (${launcherPath()})`, { hint: 'build it: node native/build.mjs' });
   if (spec.statePath !== paths.state) throw new SystemError(`launch: state path "${spec.statePath}" is not "${paths.state}"`);
   await mkdir(paths.runDir, { recursive: true, mode: 0o700 });
   await writeFile(`${paths.config}.tmp`, encodeLaunchConfig(spec, attach), { mode: 0o600 });

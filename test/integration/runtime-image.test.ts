@@ -83,6 +83,8 @@ describe('image import', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('image "nosuch" not found');
     expect(Object.keys(await imageIds(dir)).sort()).toEqual(['busybox:latest', 'fromdir:1.0']);
+    const id = before['fromdir:1.0']!;
+    expect(await ok(dir, ['image', 'rm', id.slice(0, 12)])).toBe(`Untagged: fromdir:1.0\nDeleted: sha256:${id}\n`);
   });
 });
 
@@ -122,6 +124,18 @@ describe('image load', () => {
     const before = await imageIds(dir);
     await ok(dir, ['image', 'load', '-i', '/run/imgs/oci.tar']);
     expect(await imageIds(dir)).toEqual(before);
+  });
+
+  it('keeps an image two names point at until the last one is removed', async () => {
+    const dir = '/run/st-both';
+    await ok(dir, ['image', 'load', '-i', '/run/imgs/docker-save.tar']);
+    await ok(dir, ['image', 'load', '-i', '/run/imgs/oci.tar']);
+    const ids = await imageIds(dir);
+    expect(ids['test/layered:v1']).toBe(ids['oci/layered:v2']);
+    expect(await ok(dir, ['image', 'rm', 'test/layered:v1'])).toBe('Untagged: test/layered:v1\n');
+    expect(await sb.sh(['test', '-d', `${dir}/images/${ids['oci/layered:v2']}/rootfs`])).toBe('');
+    expect(await ok(dir, ['image', 'rm', 'oci/layered:v2'])).toBe(`Untagged: oci/layered:v2\nDeleted: sha256:${ids['oci/layered:v2']}\n`);
+    expect(await imageIds(dir)).toEqual({});
   });
 
   it('refuses an archive that is neither format, and a tampered blob', async () => {

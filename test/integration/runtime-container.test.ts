@@ -3,10 +3,10 @@
  * overlay writable layer, and native/build/netctl-launcher starting, watching, restarting,
  * exec-ing into and stopping containers in a network namespace made with `ip netns add`.
  */
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Sandbox } from '../harness/sandbox.js';
-import { run } from '../../src/sys/exec.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const driver = fileURLToPath(new URL('./scripts/runtime-driver.mjs', import.meta.url));
@@ -65,10 +65,10 @@ async function runToEnd(args: object): Promise<{ state: State; lines: string[]; 
 }
 
 beforeAll(async () => {
-  const tsc = await run(['npx', 'tsc', '-p', 'src'], { cwd: root, timeoutMs: 180_000 });
-  const cc = await run([process.execPath, 'native/build-launcher.mjs'], { cwd: root, timeoutMs: 120_000 });
-  if (cc.code !== 0) throw new Error(`launcher build failed: ${cc.stderr}`);
-  if (tsc.code !== 0 && !tsc.stdout.includes('error')) throw new Error(`tsc failed: ${tsc.stderr}`);
+  // test/build.ts (global setup) built dist/ and the launcher.
+  for (const f of [`${root}dist/runtime/launch.js`, launcher]) {
+    if (!existsSync(f)) throw new Error(`${f} missing: run the tests with npm test`);
+  }
   sb = await Sandbox.start({});
   await sb.sh(['sh', makeImages, '/run/imgs'], { timeoutMs: 60_000 });
   const imp = await sb.netctl(['image', 'import', '/run/imgs/busybox.tar', 'busybox']);

@@ -3,10 +3,10 @@
  * scripts/make-images.sh: plain and gzipped rootfs tars, a directory, stdin, a `docker save`
  * archive and an OCI layout whose second layer has a whiteout and an opaque directory.
  */
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Sandbox } from '../harness/sandbox.js';
-import { run } from '../../src/sys/exec.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const makeImages = fileURLToPath(new URL('./scripts/make-images.sh', import.meta.url));
@@ -35,7 +35,8 @@ async function listing(dir: string): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  await run(['npx', 'tsc', '-p', 'src'], { cwd: root, timeoutMs: 180_000 });
+  // test/build.ts (global setup) built dist/.
+  if (!existsSync(`${root}dist/cli/commands/image-load.js`)) throw new Error('dist/ missing: run the tests with npm test');
   sb = await Sandbox.start({});
   await sb.sh(['sh', makeImages, '/run/imgs'], { timeoutMs: 60_000 });
 });

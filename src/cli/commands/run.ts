@@ -6,7 +6,8 @@
 import { readFileSync } from 'node:fs';
 import type { CommandContext } from '../context.js';
 import { openEngine } from '../../engine/context.js';
-import { runContainer } from '../../engine/containers.js';
+import { removeContainer, runContainer } from '../../engine/containers.js';
+import { NETCTL } from '../../sys/sandbox-client.js';
 import { runRequest } from '../run-request.js';
 import { resolveImage } from '../../runtime/image-store.js';
 import { containerPaths } from '../../runtime/paths.js';
@@ -26,6 +27,8 @@ export default async function run(ctx: CommandContext): Promise<number> {
   const roots = { root: ctx.global.root, runRoot: ctx.global.runRoot };
   const image = await resolveImage(roots, ref);
   const req = { ...runRequest(o, ref, image, (ctx.args[1] as string[] | undefined) ?? []), ephemeral: ephemeralRange() };
+  // Detached --rm: the monitor removes the container when it is gone for good.
+  if (o.rm && o.detach) req.launch.cleanup = [process.execPath, NETCTL, '--root', roots.root, '--run-root', roots.runRoot, 'rm', '-f', req.name];
   if (o.dryRun) {
     ctx.stdout.write(JSON.stringify(req, null, 2) + '\n');
     return 0;
@@ -50,5 +53,13 @@ export default async function run(ctx: CommandContext): Promise<number> {
     return true;
   };
   await followLogs(p.log, { done, intervalMs: 50 }, (e) => (e.s === 'stderr' ? ctx.stderr : ctx.stdout).write(entryText(e)));
+  if (o.rm) {
+    const again = await openEngine(ctx.global);
+    try {
+      await removeContainer(again, roots, id, true);
+    } finally {
+      again.close();
+    }
+  }
   return code;
 }

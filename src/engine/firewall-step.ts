@@ -12,7 +12,7 @@ export async function firewallStep(engine: Engine): Promise<{ step: Step; plan: 
   const fw = engine.firewall;
   const s = engine.store;
   const before: OwnedRules = await fw.observe();
-  const target = fw.desired(firewallInput(s.networks.list(), s.ports.list(), s.endpoints.all()));
+  const target = fw.desiredFor(firewallInput(s.networks.list(), s.ports.list(), s.endpoints.all()), before);
   const plan = fw.plan(target, before);
   const step: Step = {
     describe: 'apply rules with iptables-restore --noflush',

@@ -9,6 +9,7 @@ import type { Ruleset } from './ast.js';
 import { desired } from './desired.js';
 import { diff, isEmpty, type RestorePlan } from './diff.js';
 import { applyDocument, readRuleset } from './apply.js';
+import { ufwForwardChain } from '../ufw/names.js';
 import { ownedPart } from './plan-owned.js';
 import { renderPlan } from './plan-render.js';
 import type { Runner } from '../../sys/exec.js';
@@ -18,6 +19,8 @@ import { SystemError } from '../../errors.js';
 export interface OwnedRules {
   4: Ruleset;
   6: Ruleset;
+  /** Whether netctl's ufw block chain is loaded, per family (observed rules only). */
+  ufw?: { 4: boolean; 6: boolean };
 }
 
 /** A plan per family, with its restore documents. */
@@ -48,15 +51,24 @@ export class IptablesDriver implements FirewallDriver<OwnedRules, IptablesPlan> 
     return { 4: desired(input, 4), 6: desired(input, 6) };
   }
 
-  private async observeFamily(family: 4 | 6): Promise<Ruleset> {
+  /**
+   * The desired rules, letting ufw decide new connections to published ports in each family
+   * where `live` shows the ufw block's chain loaded (a jump to a missing chain is refused).
+   */
+  desiredFor(input: FirewallInput, live: OwnedRules): OwnedRules {
+    return { 4: desired({ ...input, ufw: live.ufw?.[4] ?? false }, 4), 6: desired({ ...input, ufw: live.ufw?.[6] ?? false }, 6) };
+  }
+
+  private async observeFamily(family: 4 | 6): Promise<{ owned: Ruleset; ufw: boolean }> {
     // One save per family is cheaper than one per table: the process start dominates.
     const tables = (await readRuleset(this.runner, family)).tables.filter((t) => (TABLES as readonly string[]).includes(t.name));
-    return ownedPart({ family, tables });
+    const ufw = tables.some((t) => t.name === 'filter' && t.chains.some((c) => c.name === ufwForwardChain(family)));
+    return { owned: ownedPart({ family, tables }), ufw };
   }
 
   async observe(): Promise<OwnedRules> {
     const [v4, v6] = await Promise.all([this.observeFamily(4), this.observeFamily(6)]);
-    return { 4: v4, 6: v6 };
+    return { 4: v4.owned, 6: v6.owned, ufw: { 4: v4.ufw, 6: v6.ufw } };
   }
 
   plan(target: OwnedRules, live: OwnedRules): IptablesPlan {

@@ -7,18 +7,16 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Sandbox } from '../harness/sandbox.js';
-import { run } from '../../src/sys/exec.js';
 import { parse } from '../../src/firewall/iptables/parse.js';
 import { renderRule } from '../../src/firewall/iptables/render.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const script = fileURLToPath(new URL('./scripts/ufw-ports.mjs', import.meta.url));
 const TEMPLATE = readFileSync(new URL('../../rules/ufw/after.rules.block', import.meta.url), 'utf8');
 const TEMPLATE6 = readFileSync(new URL('../../rules/ufw/after6.rules.block', import.meta.url), 'utf8');
 
-beforeAll(async () => {
-  const r = await run(['npx', 'tsc', '-p', 'src'], { cwd: root, timeoutMs: 120_000 });
-  if (!existsSync(`${root}dist/cli/commands/ufw-install.js`)) throw new Error(`build failed: ${r.stdout}${r.stderr}`);
+beforeAll(() => {
+  // test/build.ts (global setup) built dist/.
+  if (!existsSync(`${root}dist/cli/commands/ufw-install.js`)) throw new Error('dist/ missing: run the tests with npm test');
 });
 
 /** The rules of `chain` as iptables-save prints them, or undefined when the chain does not exist. */

@@ -10,6 +10,8 @@ import { IptablesDriver } from '../firewall/iptables/driver.js';
 import { realRunner } from '../sys/exec.js';
 import { procSysctl } from '../sys/sysctl.js';
 import { native } from '../sys/native.js';
+import { blockInstalled } from '../firewall/ufw/block.js';
+import { readFileSync } from 'node:fs';
 
 /** Everything the engine touches. */
 export interface Engine {
@@ -18,6 +20,15 @@ export interface Engine {
   kernel: ApplyDeps;
   firewall: IptablesDriver;
   close(): void;
+}
+
+/** Whether netctl's block is in /etc/ufw/after.rules (after6.rules for IPv6). */
+export function ufwBlockInstalled(family: 4 | 6): boolean {
+  try {
+    return blockInstalled(readFileSync(`/etc/ufw/${family === 4 ? 'after' : 'after6'}.rules`, 'utf8'));
+  } catch {
+    return false;
+  }
 }
 
 /** Opens the engine for a command. */
@@ -37,7 +48,7 @@ export async function openEngine(global: GlobalOptions): Promise<Engine> {
   return {
     store,
     kernel,
-    firewall: new IptablesDriver(realRunner),
+    firewall: new IptablesDriver(realRunner, ufwBlockInstalled),
     close() {
       client.close();
       store.close();

@@ -7,6 +7,7 @@ import type { CommandContext } from '../context.js';
 import { installBlock } from '../../firewall/ufw/apply.js';
 import { renderApply, renderDiffs } from '../../firewall/ufw/report.js';
 import { defaultUfwDeps } from '../../firewall/ufw/ufw-deps.js';
+import { applyToNetctlRules } from '../ufw-reconcile.js';
 
 export default async function ufwInstall(ctx: CommandContext): Promise<number> {
   const dryRun = ctx.opts.dryRun === true;
@@ -16,6 +17,7 @@ export default async function ufwInstall(ctx: CommandContext): Promise<number> {
     ctx.stderr.write(renderApply(result, 'install', true));
   } else {
     ctx.stdout.write(renderApply(result, 'install', false));
+    await applyToNetctlRules(ctx);
   }
   return 0;
 }

@@ -45,7 +45,14 @@ const TABLES = ['filter', 'nat'] as const;
 /** The iptables firewall driver over a Runner (the real one, or a recording fake in tests). */
 export class IptablesDriver implements FirewallDriver<OwnedRules, IptablesPlan> {
   readonly name = 'iptables';
-  constructor(private readonly runner: Runner) {}
+  /**
+   * @param blockInstalled whether netctl's ufw block is in ufw's rules file of a family;
+   *   ports go through the block's chain only where it is both installed and loaded.
+   */
+  constructor(
+    private readonly runner: Runner,
+    private readonly blockInstalled: (family: 4 | 6) => boolean = () => false,
+  ) {}
 
   desired(input: FirewallInput): OwnedRules {
     return { 4: desired(input, 4), 6: desired(input, 6) };
@@ -62,7 +69,8 @@ export class IptablesDriver implements FirewallDriver<OwnedRules, IptablesPlan> 
   private async observeFamily(family: 4 | 6): Promise<{ owned: Ruleset; ufw: boolean }> {
     // One save per family is cheaper than one per table: the process start dominates.
     const tables = (await readRuleset(this.runner, family)).tables.filter((t) => (TABLES as readonly string[]).includes(t.name));
-    const ufw = tables.some((t) => t.name === 'filter' && t.chains.some((c) => c.name === ufwForwardChain(family)));
+    const loaded = tables.some((t) => t.name === 'filter' && t.chains.some((c) => c.name === ufwForwardChain(family)));
+    const ufw = loaded && this.blockInstalled(family);
     return { owned: ownedPart({ family, tables }), ufw };
   }
 

@@ -22,9 +22,18 @@ export function judge(r: ExecResult, e: Expectation): string {
   return '';
 }
 
+/** Where the demo puts a `netctl` command for the steps' shell lines (tmpfs inside the sandbox). */
+const BIN = '/run/netctl-demo/bin';
+
 function argvFor(step: Step, netctl: string): string[] {
   const argv = step.argv[0] === 'netctl' ? [process.execPath, netctl, ...step.argv.slice(1)] : step.argv;
   return step.where === 'host' ? argv : ['ip', 'netns', 'exec', step.where, ...argv];
+}
+
+async function installWrapper(sb: Sandbox, netctl: string): Promise<Record<string, string>> {
+  const script = `#!/bin/sh\nexec ${process.execPath} ${netctl} "$@"\n`;
+  await sb.sh(['sh', '-c', `mkdir -p ${BIN} && cat > ${BIN}/netctl && chmod 755 ${BIN}/netctl`], { input: script });
+  return { PATH: `${BIN}:${process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin'}` };
 }
 
 function display(step: Step): string {
@@ -44,9 +53,10 @@ export async function runScript(script: Step[], out: NodeJS.WritableStream, netc
   const sb = await Sandbox.start({ wan: true, lan: true });
   const results: StepResult[] = [];
   try {
+    const env = await installWrapper(sb, netctl);
     for (const [i, step] of script.entries()) {
       out.write(`\n[${i + 1}/${script.length}] ${step.title}\n  ${display(step)}\n`);
-      const result = await sb.exec(argvFor(step, netctl), { timeoutMs: 60_000 });
+      const result = await sb.exec(argvFor(step, netctl), { timeoutMs: 60_000, env });
       const why = judge(result, step.expect);
       const text = result.stdout + (result.code !== 0 ? result.stderr : '');
       if (text.trim()) out.write(indent(text, step.showOutput ? 40 : 4) + '\n');

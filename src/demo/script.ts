@@ -3,6 +3,9 @@
  * observe. The runner (run.ts) executes it in a sandbox and prints what really happened.
  */
 
+/** `netctl allow web 80` once it exists; until then the ufw route rule it makes, by hand. */
+const ALLOW = ['sh', '-c', 'ufw route allow proto tcp to $(netctl ps --json | grep -o "10\\.88\\.0\\.[0-9]*" | head -1) port 80 comment "netctl demo: web 80/tcp"'];
+
 /** Where a step's command runs: the sandbox host, or one of its client hosts. */
 export type Where = 'host' | 'wan' | 'wan2' | 'lan';
 
@@ -28,6 +31,8 @@ export interface Step {
   showOutput?: boolean;
 }
 
+const WAN_GET = ['curl', '-s', '-m', '3', '-o', '/dev/null', '-w', 'HTTP %{http_code}\\n', 'http://198.51.100.2:8080/'];
+
 /** The walkthrough, in order. */
 export const SCRIPT: Step[] = [
   {
@@ -35,11 +40,42 @@ export const SCRIPT: Step[] = [
     where: 'host', argv: ['ip', '-br', 'addr'], expect: { contains: '198.51.100.2/24' }, showOutput: true,
   },
   {
-    title: 'The internet client reaches the sandbox host',
-    where: 'wan', argv: ['ping', '-c', '1', '-W', '2', '198.51.100.2'], expect: { contains: '1 received' },
+    title: 'Create a network: a bridge, its gateway address, NAT and isolation rules',
+    where: 'host', argv: ['netctl', 'network', 'create', '--subnet', '10.88.0.0/24', 'demo'], expect: {},
+  },
+  { title: 'It is listed beside the default network', where: 'host', argv: ['netctl', 'network', 'ls'], expect: { contains: 'demo' }, showOutput: true },
+  {
+    title: 'Import a busybox image (a rootfs tarball made from Debian\'s busybox-static)',
+    where: 'host', argv: ['sh', '-c', 'DIR=$(mktemp -d) && mkdir -p $DIR/bin $DIR/www && cp /bin/busybox $DIR/bin/ && for a in sh httpd echo cat; do ln -s busybox $DIR/bin/$a; done && echo "hello from a netctl container" > $DIR/www/index.html && tar -C $DIR -cf /tmp/busybox.tar . && netctl image import /tmp/busybox.tar busybox'],
+    expect: {},
   },
   {
-    title: 'Its iptables start empty: nothing netctl owns yet',
-    where: 'host', argv: ['netctl', 'rules'], expect: { code: 0 }, showOutput: true,
+    title: 'Run a web server publishing 8080 -> 80',
+    where: 'host', argv: ['netctl', 'run', '-d', '--name', 'web', '--network', 'demo', '-p', '8080:80', 'busybox', 'httpd', '-f', '-p', '80', '-h', '/www'],
+    expect: {},
   },
+  { title: 'The container runs on the demo network', where: 'host', argv: ['netctl', 'ps'], expect: { contains: 'web' }, showOutput: true },
+  { title: 'The internet client reaches it through the host address', where: 'wan', argv: WAN_GET, expect: { contains: 'HTTP 200' } },
+  {
+    title: 'Enable ufw with incoming and routed traffic denied',
+    where: 'host', argv: ['sh', '-c', 'ufw --force enable && ufw default deny incoming && ufw default deny routed && ufw status verbose | head -4'],
+    expect: { contains: 'deny (routed)' }, showOutput: true,
+  },
+  {
+    title: 'The Docker problem: ufw says deny, yet the published port is still open to the internet',
+    where: 'wan', argv: WAN_GET, expect: { contains: 'HTTP 200' },
+  },
+  {
+    title: 'Install netctl\'s block in /etc/ufw/after.rules: published ports now obey ufw',
+    where: 'host', argv: ['netctl', 'ufw', 'install'], expect: {}, showOutput: true,
+  },
+  // curl gives up after 3 s (exit 28): the SYN was dropped, nothing answered.
+  { title: 'The port is closed to the internet now', where: 'wan', argv: WAN_GET, expect: { code: 28, contains: 'HTTP 000' } },
+  {
+    title: 'Open exactly that port of that container',
+    where: 'host', argv: ALLOW, expect: {},
+  },
+  { title: 'The internet client gets in again', where: 'wan', argv: WAN_GET, expect: { contains: 'HTTP 200' } },
+  { title: 'The rules that did it: netctl\'s own chains, with live counters', where: 'host', argv: ['netctl', 'rules', '--table', 'nat'], expect: { contains: 'DNAT' }, showOutput: true },
+  { title: 'And the ufw route rule, visible in ufw status', where: 'host', argv: ['ufw', 'status'], expect: { contains: '80/tcp' }, showOutput: true },
 ];

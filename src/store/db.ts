@@ -137,6 +137,24 @@ export class Db {
   }
 }
 
+/**
+ * Switches a connection to WAL. The switch takes an exclusive lock, and SQLite answers
+ * SQLITE_BUSY at once, without its busy handler, when several processes open a fresh
+ * database together: retry until the busy timeout.
+ */
+function enableWal(sql: BetterSqlite3.Database, timeoutMs: number): void {
+  const end = Date.now() + timeoutMs;
+  for (let wait = 2; ; wait = Math.min(wait * 2, 50)) {
+    try {
+      sql.pragma('journal_mode = WAL');
+      return;
+    } catch (err) {
+      if (!(err instanceof Database.SqliteError && err.code.startsWith('SQLITE_BUSY')) || Date.now() > end) throw err;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, wait);
+    }
+  }
+}
+
 /** Opens (creating and migrating as needed) the database under `opts.root`. */
 export function openDb(opts: OpenOptions = {}): Db {
   const root = opts.root ?? DEFAULT_ROOT;
@@ -147,7 +165,7 @@ export function openDb(opts: OpenOptions = {}): Db {
     sql = new Database(path, { timeout: opts.busyTimeoutMs ?? BUSY_TIMEOUT_MS, ...(ADDON && { nativeBinding: ADDON }) });
     // WAL lets readers run beside the one writer; NORMAL syncs at checkpoints only, which
     // WAL keeps consistent after a crash (the last commits may be lost, never half of one).
-    sql.pragma('journal_mode = WAL');
+    enableWal(sql, opts.busyTimeoutMs ?? BUSY_TIMEOUT_MS);
     sql.pragma('synchronous = NORMAL');
     sql.pragma('foreign_keys = ON');
     migrate(sql);

@@ -131,11 +131,11 @@ describe('published port with ufw enabled and routed policy deny', () => {
   it('after uninstall netctl alone decides again: open to everyone', async () => {
     const r = await sb.netctl(['ufw', 'uninstall']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain('emptied ufw-netctl-forward: 1 netctl rule(s) still jump to it');
-    expect(await openTo(sb)).toEqual(ALL);
+    // uninstall re-applies netctl's own rules from its database (empty here: this test wrote
+    // its rules by hand), so nothing jumps to the block's chain any more and it is removed.
+    expect((await sb.exec(['iptables', '-S', 'ufw-netctl-forward'])).code).not.toBe(0);
+    expect((await sb.exec(['ip6tables', '-S', 'ufw6-netctl-forward'])).code).not.toBe(0);
     await applyRules(sb, 'plain');
-    const done = await sb.netctl(['ufw', 'uninstall']);
-    expect(done.stdout).toContain('removed ufw-netctl-forward from the running firewall');
     expect(await openTo(sb)).toEqual(ALL);
   });
 });

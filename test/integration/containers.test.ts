@@ -56,6 +56,10 @@ describe('containers launched into prepared namespaces, with published ports', (
     expect(await curl('wan', 'http://198.51.100.2:8080/cgi-bin/ip')).toBe('198.51.100.1');
     expect(await curl('wan2', 'http://203.0.113.2:8080/cgi-bin/ip')).toBe('203.0.113.1');
     expect((await netctl('port', 'web')).trim()).toBe('80/tcp -> 0.0.0.0:8080');
+    const [view] = JSON.parse(await netctl('inspect', 'web')) as { State: { Status: string }; NetworkSettings: { Networks: { bridge: { IPAddress: string } }; Ports: object } }[];
+    expect(view!.State.Status).toBe('running');
+    expect(view!.NetworkSettings.Networks.bridge.IPAddress).toMatch(/^172\.17\.0\.\d+$/);
+    expect(view!.NetworkSettings.Ports).toEqual({ '80/tcp': [{ HostIp: '0.0.0.0', HostPort: '8080' }] });
   });
 
   it('binds a port to one host address only', async () => {

@@ -76,6 +76,16 @@ describe('containers launched into prepared namespaces, with published ports', (
     expect((await ps()).map((c) => c.name)).not.toContain('sib');
   });
 
+  it('lets another network reach a published port through the host address, never the container directly', async () => {
+    await netctl('network', 'create', '--subnet', '10.66.0.0/24', 'other');
+    const web = (await ps()).find((c) => c.name === 'web')!;
+    const via = await sb.netctl(['run', '--rm', '--network', 'other', 'busybox', ...GET('198.51.100.2', 8080)]);
+    expect(via.stdout.trim(), via.stderr).toBe('page');
+    const direct = await sb.netctl(['run', '--rm', '--network', 'other', 'busybox', ...GET(web.addresses[0]!, 80)]);
+    expect(direct.stdout.trim()).toBe('');
+    await netctl('network', 'rm', 'other');
+  });
+
   it('keeps a LAN neighbour routing to the container subnet away from the container', async () => {
     const web = (await ps()).find((c) => c.name === 'web')!;
     await sb.sh(['ip', 'netns', 'exec', 'lan', 'ip', 'route', 'add', '172.17.0.0/16', 'via', '192.168.77.1']);

@@ -84,9 +84,12 @@ function forwardRules(nets: NetworkRules[]): Rule[] {
 }
 
 function isolationRules(nets: NetworkRules[]): Rule[] {
+  // A published port is reachable from every network through the host address: connections
+  // that DNAT sent across bridges skip isolation (their ports chain decides).
+  const published = rule(ISOLATION_1, {}, [match('conntrack', opt('ctstate', 'DNAT'))], ISOLATION_TAG, jump('RETURN'));
   const stage1 = nets.map((n) => rule(ISOLATION_1, { i: n.bridge, o: not(n.bridge) }, [], netTag(n.name), jump(ISOLATION_2)));
   const stage2 = nets.map((n) => rule(ISOLATION_2, { o: n.bridge }, [], netTag(n.name), DROP));
-  return [...stage1, ...stage2];
+  return [published, ...stage1, ...stage2];
 }
 
 /**

@@ -96,7 +96,12 @@ async function waitExited(path: string, ms: number): Promise<LauncherState | nul
   const end = Date.now() + ms;
   for (;;) {
     const st = await readState(path);
-    if (!st || liveStatus(st) === 'exited' || liveStatus(st) === 'dead' || Date.now() > end) return st;
+    if (st && liveStatus(st) === 'dead') {
+      // Reading the state and checking the monitor are not atomic: it may have written its
+      // final state and exited in between. Once it is gone, the file is final.
+      return (await readState(path)) ?? st;
+    }
+    if (!st || liveStatus(st) === 'exited' || Date.now() > end) return st;
     await sleep(20);
   }
 }

@@ -3,9 +3,6 @@
  * observe. The runner (run.ts) executes it in a sandbox and prints what really happened.
  */
 
-/** `netctl allow web 80` once it exists; until then the ufw route rule it makes, by hand. */
-const ALLOW = ['sh', '-c', 'ufw route allow proto tcp to $(netctl ps --json | grep -o "10\\.88\\.0\\.[0-9]*" | head -1) port 80 comment "netctl demo: web 80/tcp"'];
-
 /** Where a step's command runs: the sandbox host, or one of its client hosts. */
 export type Where = 'host' | 'wan' | 'wan2' | 'lan';
 
@@ -72,10 +69,10 @@ export const SCRIPT: Step[] = [
   // curl gives up after 3 s (exit 28): the SYN was dropped, nothing answered.
   { title: 'The port is closed to the internet now', where: 'wan', argv: WAN_GET, expect: { code: 28, contains: 'HTTP 000' } },
   {
-    title: 'Open exactly that port of that container',
-    where: 'host', argv: ALLOW, expect: {},
+    title: 'Open exactly that port of that container (80 is the container port, as in ufw-docker)',
+    where: 'host', argv: ['netctl', 'allow', 'web', '80'], expect: { contains: 'ufw route allow' }, showOutput: true,
   },
   { title: 'The internet client gets in again', where: 'wan', argv: WAN_GET, expect: { contains: 'HTTP 200' } },
   { title: 'The rules that did it: netctl\'s own chains, with live counters', where: 'host', argv: ['netctl', 'rules', '--table', 'nat'], expect: { contains: 'DNAT' }, showOutput: true },
-  { title: 'And the ufw route rule, visible in ufw status', where: 'host', argv: ['ufw', 'status'], expect: { contains: '80/tcp' }, showOutput: true },
+  { title: 'And the ufw route rule, visible in ufw status', where: 'host', argv: ['ufw', 'status'], expect: { contains: 'netctl:web 80/tcp' }, showOutput: true },
 ];

@@ -1,24 +1,39 @@
 /**
  * The firewall as one reversible engine step: observe what netctl owns now, plan the rules
- * the database (as the current transaction sees it) wants, apply and verify.
+ * the database (as the current transaction sees it) wants, apply and verify; then the ufw
+ * route rules of `netctl allow`, which follow the same containers and ports.
  */
 import type { Engine } from './context.js';
 import { firewallInput } from './firewall-input.js';
 import type { Step } from './steps.js';
 import type { IptablesPlan, OwnedRules } from '../firewall/iptables/driver.js';
+import { routesStep } from './ufw-routes.js';
+import { routesChanged, type RoutesPlan } from '../firewall/ufw/routes-apply.js';
 
-/** The step, and its plan for `--dry-run`. */
-export async function firewallStep(engine: Engine): Promise<{ step: Step; plan: IptablesPlan }> {
+/** The step, and its plans for `--dry-run`. */
+export async function firewallStep(engine: Engine): Promise<{ step: Step; plan: IptablesPlan; routes: RoutesPlan; empty: boolean }> {
   const fw = engine.firewall;
   const s = engine.store;
   const before: OwnedRules = await fw.observe();
   const target = fw.desiredFor(firewallInput(s.networks.list(), s.ports.list(), s.endpoints.all()), before);
   const plan = fw.plan(target, before);
+  const routes = await routesStep(engine);
   const step: Step = {
     describe: 'apply rules with iptables-restore --noflush',
-    apply: () => fw.applyVerified(plan, target),
+    apply: async () => {
+      await fw.applyVerified(plan, target);
+      try {
+        await routes.step.apply();
+      } catch (err) {
+        await fw.apply(fw.plan(before, await fw.observe())).catch(() => undefined);
+        throw err;
+      }
+    },
     // iptables-restore commits table by table: undo re-plans from whatever is live now.
-    undo: async () => fw.apply(fw.plan(before, await fw.observe())),
+    undo: async () => {
+      await routes.step.undo?.();
+      await fw.apply(fw.plan(before, await fw.observe()));
+    },
   };
-  return { step, plan };
+  return { step, plan, routes: routes.plan, empty: plan.empty && !routesChanged(routes.plan) };
 }

@@ -3,6 +3,7 @@
  * Everything that speaks SQL lives under src/store/; callers see plain records from
  * src/model/.
  */
+import { AllowRepo } from './allow-rules.js';
 import { ContainerRepo } from './containers.js';
 import { type Db, type OpenOptions, openDb } from './db.js';
 import { EndpointRepo } from './endpoints.js';
@@ -22,6 +23,7 @@ export class Store {
   readonly containers: ContainerRepo;
   readonly endpoints: EndpointRepo;
   readonly ports: PortRepo;
+  readonly allows: AllowRepo;
 
   private constructor(private readonly db: Db) {
     this.ipam = new Ipam(db);
@@ -29,6 +31,7 @@ export class Store {
     this.containers = new ContainerRepo(db);
     this.endpoints = new EndpointRepo(db);
     this.ports = new PortRepo(db);
+    this.allows = new AllowRepo(db);
   }
 
   /** Opens the database under `opts.root` (default /var/lib/netctl), creating and migrating it as needed. */

@@ -1,0 +1,21 @@
+/**
+ * What a user should know after `netctl allow`: a rule only matters while ufw runs and
+ * netctl's block sends published ports through ufw. Files only: no process is started.
+ */
+import { readFileSync } from 'node:fs';
+import { ufwBlockInstalled } from '../engine/context.js';
+import { setting } from '../firewall/ufw/observe.js';
+
+/** Zero or more one-line notes. */
+export function allowNotes(): string[] {
+  const notes: string[] = [];
+  let conf = '';
+  try {
+    conf = readFileSync('/etc/ufw/ufw.conf', 'latin1');
+  } catch {
+    // No ufw.conf: ufw is not installed, and allow already failed on user.rules.
+  }
+  if ((setting(conf, 'ENABLED') ?? '').toLowerCase() !== 'yes') notes.push('note: ufw is not enabled: the rule takes effect once it is (ufw enable)');
+  if (!ufwBlockInstalled(4)) notes.push('note: netctl\'s ufw block is not installed, so ufw does not decide published ports yet: run netctl ufw install');
+  return notes;
+}

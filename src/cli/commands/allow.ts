@@ -1,0 +1,37 @@
+/**
+ * `netctl allow NAME [PORT[/tcp|udp]] [--from CIDR]... [--network NET] [--delete]`.
+ */
+import type { CommandContext } from '../context.js';
+import { openEngine } from '../../engine/context.js';
+import { allow, deny, type AllowRequest } from '../../engine/allow.js';
+import { formatAllow } from '../format/allow.js';
+import { allowNotes } from '../allow-notes.js';
+
+/** The request from the command line (shared with deny). */
+export function allowRequest(ctx: CommandContext): AllowRequest {
+  const req: AllowRequest = { name: ctx.args[0] as string, from: (ctx.opts.from as string[] | undefined) ?? [] };
+  if (ctx.args[1] !== undefined) req.port = ctx.args[1] as string;
+  if (ctx.opts.network !== undefined) req.network = ctx.opts.network as string;
+  return req;
+}
+
+/** Runs allow or deny and prints the result. */
+export async function allowOrDeny(ctx: CommandContext, remove: boolean): Promise<void> {
+  const dryRun = ctx.opts.dryRun === true;
+  const engine = await openEngine(ctx.global);
+  try {
+    const res = await (remove ? deny : allow)(engine, allowRequest(ctx), { dryRun });
+    if (ctx.opts.json) {
+      ctx.stdout.write(`${JSON.stringify(res, null, 2)}\n`);
+      return;
+    }
+    ctx.stdout.write(formatAllow(remove ? 'denied' : 'allowed', res, dryRun));
+    if (!remove) for (const n of allowNotes()) ctx.stderr.write(`${n}\n`);
+  } finally {
+    engine.close();
+  }
+}
+
+export default async function allowCommand(ctx: CommandContext): Promise<void> {
+  await allowOrDeny(ctx, ctx.opts.delete === true);
+}

@@ -1,0 +1,40 @@
+/**
+ * How allow, deny and `ufw list` print: one line per ufw route rule, saying what it opens
+ * in ufw's own words, and a note when ufw will not act on it yet.
+ */
+import type { AllowResult } from '../../engine/allow.js';
+import type { AllowRule } from '../../model/allow.js';
+import { describeAllow } from '../../model/allow.js';
+import { ufwArgv, type RouteRule } from '../../firewall/ufw/route-rules.js';
+import { parseRouteComment } from '../../firewall/ufw/route-rules.js';
+
+function quoteArg(a: string): string {
+  return /^[\w./:@=-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`;
+}
+
+/** `ufw route allow proto tcp to 172.18.0.2 port 80 comment '...'`. */
+export function routeCommand(r: RouteRule): string {
+  return ufwArgv(r).map(quoteArg).join(' ');
+}
+
+/** `IPv4 net=frontend: ufw route allow ...`. */
+export function routeLine(r: RouteRule): string {
+  const net = parseRouteComment(r.comment)?.network ?? '?';
+  return `  IPv${r.family} network ${net}: ${routeCommand(r)}`;
+}
+
+/** The result of allow or deny as text. */
+export function formatAllow(verb: 'allowed' | 'denied', res: AllowResult, dryRun: boolean): string {
+  const head = dryRun ? `would ${verb === 'allowed' ? 'allow' : 'deny'}` : verb;
+  const lines = res.rules.map((r) => `${head} ${describeAllow(r)}`);
+  lines.push(...res.routes.map(routeLine));
+  if (!res.changed && !dryRun) lines.push('  (ufw already had these rules)');
+  if (dryRun && res.diff) return `${lines.join('\n')}\n${res.diff}`;
+  return `${lines.join('\n')}\n`;
+}
+
+/** `ufw list`: each allow rule and the route rules it stands for. */
+export function formatList(entries: { rule: AllowRule; routes: RouteRule[] }[]): string {
+  if (entries.length === 0) return 'no allow rules\n';
+  return entries.map((e) => [describeAllow(e.rule), ...(e.routes.length ? e.routes.map(routeLine) : ['  (no published port matches now: nothing open)'])].join('\n')).join('\n') + '\n';
+}

@@ -1,0 +1,37 @@
+/**
+ * netctl's ufw route rules as an engine step: what the database's allow rules want now,
+ * written to ufw's user rules and loaded, undone when a later step fails. Runs with the
+ * firewall step, so every command that moves a container or a port keeps them current.
+ */
+import type { Engine } from './context.js';
+import type { Step } from './steps.js';
+import { desiredRoutes, type RouteState } from './allow-routes.js';
+import type { RouteRule } from '../firewall/ufw/route-rules.js';
+import { applyRoutes, planRoutes, routesChanged, type RoutesPlan } from '../firewall/ufw/routes-apply.js';
+import { defaultUfwDeps } from '../firewall/ufw/ufw-deps.js';
+import type { UfwDeps } from '../firewall/ufw/observe.js';
+
+/** The database's view that route rules are made from. */
+export function routeState(engine: Engine): RouteState {
+  const s = engine.store;
+  return { allows: s.allows.list(), containers: s.containers.list({ all: true }), networks: s.networks.list(), ports: s.ports.list(), endpoints: s.endpoints.all() };
+}
+
+/** The route rules the database wants. */
+export function wantedRoutes(engine: Engine): RouteRule[] {
+  return desiredRoutes(routeState(engine));
+}
+
+/** The step, and its plan for `--dry-run`. */
+export async function routesStep(engine: Engine, deps: UfwDeps = defaultUfwDeps()): Promise<{ step: Step; plan: RoutesPlan }> {
+  const plan = await planRoutes(deps, wantedRoutes(engine));
+  let undo: (() => Promise<void>) | undefined;
+  const step: Step = {
+    describe: 'write ufw route rules',
+    apply: async () => {
+      if (routesChanged(plan)) undo = await applyRoutes(deps, plan);
+    },
+    undo: async () => undo?.(),
+  };
+  return { step, plan };
+}

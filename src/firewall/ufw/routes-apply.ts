@@ -1,0 +1,124 @@
+/**
+ * Bringing ufw's user rules files (user.rules, user6.rules) and its live forward chains in
+ * line with the route rules netctl wants: plan (read, splice, diff), then write atomically
+ * and load the forward chain with one `iptables-restore --noflush` where ufw is running —
+ * what `ufw route allow` does, without a ufw process per rule.
+ */
+import { join } from 'node:path';
+import { NotFoundError, SystemError } from '../../errors.js';
+import { applyDocument, readRuleset } from '../iptables/apply.js';
+import type { UfwDeps } from './observe.js';
+import { ufwFamily, type Family } from './names.js';
+import { ufwArgv, type RouteRule } from './route-rules.js';
+import { unifiedDiff } from './unified-diff.js';
+import { forwardChainDoc, hasRulesSection, ownedEntry, parseUserRules, renderUserRules, spliceRoutes } from './user-rules.js';
+
+/** One user rules file: as it is and as it should be. */
+export interface RouteFilePlan {
+  family: Family;
+  path: string;
+  text: string;
+  next: string;
+  /** netctl entries now, and wanted. */
+  owned: number;
+  wanted: number;
+  /**
+   * The file is still as the ufw package ships it (no `### END RULES ###` yet): ufw rewrites
+   * it in its full format when it adds its first rule, so that rule is added by running ufw.
+   */
+  pristine?: RouteRule[];
+}
+
+/** The plan for both files. */
+export interface RoutesPlan {
+  files: RouteFilePlan[];
+}
+
+/** Whether applying the plan changes anything. */
+export function routesChanged(p: RoutesPlan): boolean {
+  return p.files.some((f) => f.text !== f.next);
+}
+
+function pristineNote(f: RouteFilePlan): string {
+  return `# ${f.path} is as ufw ships it: ufw writes it in full first: ${ufwArgv(f.pristine![0]!).join(' ')}\n`;
+}
+
+/** The plan as unified diffs (for --dry-run and `ufw check`). */
+export function routesDiff(p: RoutesPlan): string {
+  return p.files.filter((f) => f.text !== f.next).map((f) => (f.pristine ? pristineNote(f) : unifiedDiff(f.text, f.next, f.path))).join('');
+}
+
+/** ufw's user rules file of a family. */
+export function userRulesPath(deps: UfwDeps, family: Family): string {
+  return join(deps.etc, family === 4 ? 'user.rules' : 'user6.rules');
+}
+
+/**
+ * Plans the files for `desired`. A missing file is fine while nothing is wanted in it
+ * (ufw not installed, netctl allows nothing).
+ * @throws NotFoundError when rules are wanted and ufw's file is missing.
+ */
+export async function planRoutes(deps: UfwDeps, desired: readonly RouteRule[]): Promise<RoutesPlan> {
+  const files: RouteFilePlan[] = [];
+  for (const family of [4, 6] as const) {
+    const path = userRulesPath(deps, family);
+    const want = desired.filter((r) => r.family === family);
+    const text = await deps.files.read(path);
+    if (text === undefined) {
+      if (want.length > 0) throw new NotFoundError('ufw rules file', path, 'install ufw (apt install ufw) to use netctl allow');
+      continue;
+    }
+    if (!hasRulesSection(text)) {
+      if (want.length > 0) files.push({ family, path, text, next: '', owned: 0, wanted: want.length, pristine: want });
+      continue;
+    }
+    const u = parseUserRules(text, path);
+    const owned = u.entries.filter(ownedEntry).length;
+    if (owned === 0 && want.length === 0) continue;
+    files.push({ family, path, text, next: renderUserRules(spliceRoutes(u, want)), owned, wanted: want.length });
+  }
+  return { files };
+}
+
+async function ufwRunning(deps: UfwDeps, family: Family): Promise<boolean> {
+  const rs = await readRuleset(deps.runner, family, 'filter');
+  const chain = `${ufwFamily(family).prefix}-user-forward`;
+  return rs.tables.some((t) => t.chains.some((c) => c.name === chain));
+}
+
+async function writeFile(deps: UfwDeps, f: RouteFilePlan, text: string): Promise<void> {
+  const info = await deps.files.info(f.path);
+  if (!info) throw new NotFoundError('ufw rules file', f.path);
+  await deps.files.replace(f.path, text, info);
+  if (await ufwRunning(deps, f.family)) {
+    await applyDocument(deps.runner, f.family, forwardChainDoc(parseUserRules(text, f.path), f.family), { table: 'filter' });
+  }
+}
+
+async function normalize(deps: UfwDeps, f: RouteFilePlan): Promise<string> {
+  const argv = ufwArgv(f.pristine![0]!);
+  const r = await deps.runner.run(argv, { timeoutMs: 60_000 });
+  if (r.code !== 0) throw new SystemError(`run "${argv.join(' ')}": ${(r.stderr || r.stdout).trim().split('\n')[0] || `exit code ${r.code}`}`);
+  const text = await deps.files.read(f.path);
+  if (text === undefined || !hasRulesSection(text)) throw new SystemError(`ufw did not rewrite ${f.path} in its own format`);
+  return renderUserRules(spliceRoutes(parseUserRules(text, f.path), f.pristine!));
+}
+
+/** Writes the changed files and loads them where ufw runs; returns the undo. */
+export async function applyRoutes(deps: UfwDeps, p: RoutesPlan): Promise<() => Promise<void>> {
+  const done: RouteFilePlan[] = [];
+  const undo = async (): Promise<void> => {
+    for (const f of done.reverse()) await writeFile(deps, f, f.text);
+  };
+  try {
+    for (const f of p.files) {
+      if (f.text === f.next) continue;
+      done.push(f);
+      await writeFile(deps, f, f.pristine ? await normalize(deps, f) : f.next);
+    }
+  } catch (err) {
+    await undo().catch(() => undefined);
+    throw err;
+  }
+  return undo;
+}

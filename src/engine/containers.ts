@@ -15,6 +15,7 @@ import { launchDetached, stopContainer } from '../runtime/launch.js';
 import { liveStatus, readState } from '../runtime/state.js';
 import { hostIfname, netnsPath, planAttach, planDetachAll, planNetns } from './container-net.js';
 import { firewallStep } from './firewall-step.js';
+import { localnetStep } from './container-steps.js';
 import { opsStep } from './kernel-steps.js';
 import { ensureDefaultNetwork } from './networks.js';
 import { runSteps, type Step } from './steps.js';
@@ -77,7 +78,7 @@ export async function runContainer(engine: Engine, roots: RuntimeRoots, req: Run
       ep = s.endpoints.add({ containerId: c.id, networkId: network.id, ifname: 'eth0', hostIfname: hostIfname(c.id, 0), address, aliases: [] });
       s.ports.reserve(c.id, req.ports, req.ephemeral ? { ephemeral: req.ephemeral } : {});
       steps.push(opsStep(planAttach(path, network, ep), engine.kernel));
-      steps.push((await firewallStep(engine)).step);
+      steps.push((await firewallStep(engine)).step, localnetStep(engine, [network.id]));
     }
     let rootfs = '';
     steps.push({
@@ -122,7 +123,8 @@ export async function removeContainer(engine: Engine, roots: RuntimeRoots, ref: 
       s.endpoints.remove(c.id, e.networkId);
       s.ipam.releaseOwner(c.id, e.networkId);
     }
-    const steps: Step[] = [(await firewallStep(engine)).step];
+    // route_localnet goes before the rules that guard it.
+    const steps: Step[] = [localnetStep(engine, endpoints.map((e) => e.networkId)), (await firewallStep(engine)).step];
     if (cfg.network !== 'host') steps.push(opsStep(planDetachAll(netnsPath(roots.runRoot, c.id), endpoints), engine.kernel));
     steps.push({ describe: 'remove container files', apply: () => removeContainerFiles(roots, c.id) });
     await runSteps(steps);

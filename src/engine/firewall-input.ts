@@ -3,7 +3,7 @@
  * the published ports of attached containers, in creation order so that the planner only
  * appends for a new network or port.
  */
-import type { FirewallInput, NetworkRules, PortMapping } from '../firewall/input.js';
+import type { EndpointAddress, FirewallInput, LinkRule, NetworkRules, PortMapping } from '../firewall/input.js';
 import type { Network } from '../model/network.js';
 import type { Endpoint } from '../model/container.js';
 import type { PublishedPort } from '../model/port.js';
@@ -34,7 +34,14 @@ export function portMappings(networks: readonly Network[], ports: readonly Publi
   return out;
 }
 
+/** Every container address, in the order the endpoints were added. */
+export function endpointAddresses(endpoints: readonly Endpoint[]): EndpointAddress[] {
+  return endpoints.flatMap((e) => [e.address, e.address6].filter((ip): ip is string => ip !== undefined).map((ip) => ({ network: e.networkId, ip })));
+}
+
 /** The whole firewall input. */
-export function firewallInput(networks: readonly Network[], ports: readonly PublishedPort[] = [], endpoints: readonly Endpoint[] = []): FirewallInput {
-  return { networks: networks.map(networkRules), ports: portMappings(networks, ports, endpoints) };
+export function firewallInput(networks: readonly Network[], ports: readonly PublishedPort[] = [], endpoints: readonly Endpoint[] = [], links: readonly LinkRule[] = []): FirewallInput {
+  const input: FirewallInput = { networks: networks.map(networkRules), ports: portMappings(networks, ports, endpoints), endpoints: endpointAddresses(endpoints) };
+  if (links.length > 0) input.links = links;
+  return input;
 }

@@ -39,10 +39,39 @@ export interface PortMapping {
   containerPort: number;
 }
 
+/**
+ * A container's address on a network. Packets to it must come in over that network's
+ * bridge: one routed to us from anywhere else is dropped before NAT sees it.
+ */
+export interface EndpointAddress {
+  /** Id of the network. */
+  network: string;
+  /** The container's address there (either family). */
+  ip: string;
+}
+
+/**
+ * A legacy `--link` opened on an icc=false network: `from` (the linking container) may open
+ * connections to `to` (the linked one) on these ports; replies ride the established accept.
+ */
+export interface LinkRule {
+  /** Id of the network both addresses are on. */
+  network: string;
+  from: string;
+  to: string;
+  ports: readonly { proto: PortProto; port: number }[];
+  /** Names the link in rule comments: `PARENT:ALIAS` (container names, checked). */
+  name: string;
+}
+
 /** The whole desired state a firewall backend enforces. */
 export interface FirewallInput {
   networks: readonly NetworkRules[];
   ports?: readonly PortMapping[];
+  /** Container addresses, guarded against being reached from outside their bridge. */
+  endpoints?: readonly EndpointAddress[];
+  /** Openings of `--link` on networks with icc off. */
+  links?: readonly LinkRule[];
   /**
    * Let ufw decide new connections to published ports: each one first goes through the
    * chain of netctl's ufw block (`ufw-netctl-forward`, `ufw6-netctl-forward`). Set it, per

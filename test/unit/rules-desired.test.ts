@@ -90,7 +90,7 @@ describe('desired rules', () => {
     expect(() => desired({ networks, ports: [specific, port(1, 80, 81)] }, 4)).toThrow(ConflictError);
     expect(() => desired({ networks, ports: [port(1, 80, 81), specific] }, 4)).toThrow(ConflictError);
     const distinct = [specific, port(1, 80, 81, { hostIp: '192.0.2.2' }), port(1, 80, 80, { proto: 'udp' })];
-    expect(desired({ networks, ports: distinct }, 4).tables).toHaveLength(2);
+    expect(desired({ networks, ports: distinct }, 4).tables.map((t) => t.name)).toEqual(['filter', 'nat', 'raw']);
     expect(() => desired({ networks, ports: [port(1, 80, 80, { proto: 'icmp' as 'tcp' })] }, 4)).toThrow(UsageError);
     expect(() => desired({ networks, ports: [port(2, 80, 80)] }, 4)).toThrow(InternalError);
     expect(() => desired({ networks, ports: [port(1, 0, 80)] }, 4)).toThrow(UsageError);

@@ -27,6 +27,10 @@ COMMIT
 :POSTROUTING ACCEPT [0:0]
 -A POSTROUTING -o eth9 -j MASQUERADE
 COMMIT
+*raw
+:PREROUTING ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+COMMIT
 `;
 
 /** Plans from the simulated kernel's owned part to `input`, applies it, returns the new state. */
@@ -52,9 +56,11 @@ describe('diff', () => {
     const plan = diff(desired({ networks: [net(1)] }, 4), EMPTY);
     expect(written(plan)).toEqual([
       'filter NETCTL-FORWARD', 'filter NETCTL-ISOLATION-1', 'filter NETCTL-ISOLATION-2', 'filter NETCTL-N-a01',
-      'filter NETCTL-P-a01', 'nat NETCTL-DNAT', 'nat NETCTL-POSTROUTING',
+      'filter NETCTL-P-a01', 'nat NETCTL-DNAT', 'nat NETCTL-POSTROUTING', 'raw NETCTL-PREROUTING',
     ]);
-    expect(plan.tables.flatMap((t) => t.insertRules.map((r) => r.chain))).toEqual(['FORWARD', 'PREROUTING', 'OUTPUT', 'POSTROUTING']);
+    expect(plan.tables.flatMap((t) => t.insertRules.map((r) => `${t.table} ${r.chain}`))).toEqual([
+      'filter FORWARD', 'nat PREROUTING', 'nat OUTPUT', 'nat POSTROUTING', 'raw PREROUTING',
+    ]);
     expect(plan.tables.flatMap((t) => [...t.deleteRules, ...t.remove, ...t.append])).toEqual([]);
     golden('first-network.plan', renderPlan(plan));
   });
@@ -74,7 +80,7 @@ describe('diff', () => {
     expect(written(plan)).toEqual(['filter NETCTL-N-a0b', 'filter NETCTL-P-a0b']);
     expect(changed(plan, 'append')).toEqual([
       'filter NETCTL-FORWARD', 'filter NETCTL-FORWARD', 'filter NETCTL-ISOLATION-1', 'filter NETCTL-ISOLATION-2',
-      'nat NETCTL-POSTROUTING', 'nat NETCTL-POSTROUTING',
+      'nat NETCTL-POSTROUTING', 'nat NETCTL-POSTROUTING', 'nat NETCTL-POSTROUTING',
     ]);
     expect(plan.tables.flatMap((t) => t.append).every((r) => ruleKey(r).includes('br-net11'))).toBe(true);
     expect(plan.tables.flatMap((t) => [...t.deleteRules, ...t.insertRules, ...t.remove])).toEqual([]);
@@ -91,7 +97,7 @@ describe('diff', () => {
     expect(plan.tables.flatMap((t) => t.remove)).toEqual(['NETCTL-N-a05', 'NETCTL-P-a05']);
     expect(changed(plan, 'deleteRules')).toEqual([
       'filter NETCTL-FORWARD', 'filter NETCTL-FORWARD', 'filter NETCTL-ISOLATION-1', 'filter NETCTL-ISOLATION-2',
-      'nat NETCTL-POSTROUTING', 'nat NETCTL-POSTROUTING',
+      'nat NETCTL-POSTROUTING', 'nat NETCTL-POSTROUTING', 'nat NETCTL-POSTROUTING',
     ]);
     expect(plan.tables.flatMap((t) => t.deleteRules).every((r) => ruleKey(r).includes('br-net5 '))).toBe(true);
     expect(isEmpty(converge(after, { networks: rest }).plan)).toBe(true);
@@ -128,12 +134,12 @@ describe('diff', () => {
     let { state } = converge(load(FOREIGN), input);
     ({ state } = converge(state, input));
     const jumps = (s: SimState) => save(s).split('\n').filter((l) => l.includes('netctl:jump'));
-    expect(jumps(state)).toHaveLength(4);
+    expect(jumps(state)).toHaveLength(5);
     const dup = '*filter\n-I FORWARD 1 -m comment --comment "netctl:jump" -j NETCTL-FORWARD\nCOMMIT\n';
     state = restore(state, dup);
-    expect(jumps(state)).toHaveLength(5);
+    expect(jumps(state)).toHaveLength(6);
     ({ state } = converge(state, input));
-    expect(jumps(state)).toHaveLength(4);
+    expect(jumps(state)).toHaveLength(5);
   });
 
   it('puts jumps on top and never deletes or moves foreign rules, before or after ours', () => {

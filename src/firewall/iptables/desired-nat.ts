@@ -14,10 +14,13 @@ function subnetOf(net: NetworkRules, family: Family): string | undefined {
 
 function jumps(family: Family): Rule[] {
   const local = match('addrtype', opt('dst-type', 'LOCAL'));
-  const loopback = family === 4 ? '127.0.0.0/8' : '::1/128';
+  // IPv4: the host's own connections to 127.0.0.1 are DNATed too (ports published on
+  // 127.0.0.1 or every address), routed out of the bridge thanks to its route_localnet and
+  // masqueraded below. IPv6 has no route_localnet: ::1 stays out.
+  const output = family === 4 ? {} : { d: not('::1/128') };
   return [
     rule('PREROUTING', {}, [local], JUMP_TAG, jump(DNAT_CHAIN)),
-    rule('OUTPUT', { d: not(loopback) }, [local], JUMP_TAG, jump(DNAT_CHAIN)),
+    rule('OUTPUT', output, [local], JUMP_TAG, jump(DNAT_CHAIN)),
     rule('POSTROUTING', {}, [], JUMP_TAG, jump(POSTROUTING_CHAIN)),
   ];
 }
@@ -43,6 +46,15 @@ function postroutingRules(net: NetworkRules, subnet: string): Rule[] {
 }
 
 /**
+ * The host's own connections to a published port through 127.0.0.1 leave by the bridge
+ * with a loopback source, which the container could not answer. Present with or without
+ * ports, like the hairpin rule; only bridges with route_localnet ever emit such packets.
+ */
+function loopbackRule(net: NetworkRules): Rule {
+  return rule(POSTROUTING_CHAIN, { s: '127.0.0.0/8', o: net.bridge }, [], netTag(net.name), jump('MASQUERADE'));
+}
+
+/**
  * The nat table for `nets` (all of this family, in the caller's order) and this family's
  * published `ports` (in the caller's order). Empty when there are no networks.
  */
@@ -54,7 +66,10 @@ export function natTable(nets: NetworkRules[], ports: PortMapping[], family: Fam
     const net = byId.get(p.network);
     return net ? [dnatRule(net, p, family)] : [];
   });
-  const post = open.flatMap((n) => postroutingRules(n, canonicalCidr(subnetOf(n, family)!, family)));
+  const post = open.flatMap((n) => [
+    ...postroutingRules(n, canonicalCidr(subnetOf(n, family)!, family)),
+    ...(family === 4 ? [loopbackRule(n)] : []),
+  ]);
   return {
     name: 'nat',
     chains: [

@@ -40,7 +40,7 @@ export class IptablesPlan implements FirewallPlan {
   }
 }
 
-const TABLES = ['filter', 'nat'] as const;
+const TABLES = ['filter', 'nat', 'raw'] as const;
 
 /** The iptables firewall driver over a Runner (the real one, or a recording fake in tests). */
 export class IptablesDriver implements FirewallDriver<OwnedRules, IptablesPlan> {

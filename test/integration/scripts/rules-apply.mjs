@@ -39,6 +39,9 @@ COMMIT
 *nat
 -A POSTROUTING -o eth9 -j MASQUERADE
 COMMIT
+*raw
+-A PREROUTING -s ${src} -j ACCEPT
+COMMIT
 `;
 }
 

@@ -16,6 +16,7 @@ export type SimState = Map<string, Map<string, SimChain>>;
 const BUILTIN: Record<string, string[]> = {
   filter: ['INPUT', 'FORWARD', 'OUTPUT'],
   nat: ['PREROUTING', 'INPUT', 'OUTPUT', 'POSTROUTING'],
+  raw: ['PREROUTING', 'OUTPUT'],
 };
 
 function table(state: SimState, name: string): Map<string, SimChain> {

@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { RunRequest } from '../engine/containers.js';
+import { parseLink } from '../engine/run-network.js';
 import type { ImageRecord } from '../runtime/image-config.js';
 import type { PortRequest } from '../store/index.js';
 import { expandPortSpec, parsePortSpec } from '../model/port-spec.js';
@@ -89,5 +90,8 @@ export function runRequest(o: Record<string, unknown>, ref: string, image: Image
     },
   };
   if (o.ip !== undefined) req.ip = o.ip as string;
+  req.aliases = [...((o.alias as string[] | undefined) ?? []), ...((o.networkAlias as string[] | undefined) ?? [])];
+  req.links = ((o.link as string[] | undefined) ?? []).map(parseLink);
+  req.exposed = [...image.config.exposedPorts, ...((o.expose as string[] | undefined) ?? [])];
   return req;
 }

@@ -87,6 +87,8 @@ const runOptions: OptionSpec[] = [
   { flags: '--network <net>', description: 'NET, bridge, host, none or container:NAME', default: 'bridge' },
   { flags: '--ip <ip>', description: 'IPv4 address on the network' },
   { flags: '--link <name>', description: 'legacy link NAME[:ALIAS]', parse: 'collect' },
+  { flags: '--alias <name>', description: 'network-scoped alias on a user-defined network', parse: 'collect' },
+  { flags: '--network-alias <name>', description: 'same as --alias', parse: 'collect' },
   { flags: '--hostname <h>', description: 'container hostname' },
   { flags: '--dns <ip>', description: 'DNS server', parse: 'collect' },
   { flags: '--add-host <host:ip>', description: 'add an /etc/hosts entry', parse: 'collect' },

@@ -1,15 +1,21 @@
 /**
  * Engine steps that follow a container's networks, shared by run, rm, network connect and
- * disconnect: route_localnet on the bridges whose published ports changed.
+ * disconnect: route_localnet on the bridges whose published ports changed, and the
+ * /etc/hosts files of every container, rewritten where their content changed.
  */
+import { open } from 'node:fs/promises';
 import type { Engine } from './context.js';
+import type { Store } from '../store/index.js';
+import { containerPaths, type RuntimeRoots } from '../runtime/paths.js';
+import { hostsText } from './hosts.js';
 import { opsStep } from './kernel-steps.js';
 import { planLocalnet } from './localnet.js';
+import type { NetView } from './links.js';
 import type { Step } from './steps.js';
 
-/** The networks a container is attached to, as the database sees them now. */
-export function containerNetworks(engine: Engine, containerId: string): string[] {
-  return engine.store.endpoints.forContainer(containerId).map((e) => e.networkId);
+/** The database's view that links, hosts files and link rules are planned from. */
+export function netView(s: Store): NetView {
+  return { containers: s.containers.list({ all: true }), networks: s.networks.list(), endpoints: s.endpoints.all(), links: s.links.list(), ports: s.ports.list() };
 }
 
 /**
@@ -19,4 +25,51 @@ export function containerNetworks(engine: Engine, containerId: string): string[]
 export function localnetStep(engine: Engine, networkIds: Iterable<string>): Step {
   const s = engine.store;
   return opsStep(planLocalnet(s.networks.list(), s.ports.list(), s.endpoints.all(), networkIds), engine.kernel);
+}
+
+/**
+ * Replaces a file's content keeping its inode: a bind-mounted /etc/hosts is the host file's
+ * inode, so a rename over it would never be seen inside the container. Returns the old
+ * content, or null when there is no file (nothing is created).
+ */
+export async function rewriteInPlace(path: string, text: string): Promise<string | null> {
+  let fh;
+  try {
+    fh = await open(path, 'r+');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+  try {
+    const before = await fh.readFile('utf8');
+    if (before === text) return before;
+    const buf = Buffer.from(text);
+    await fh.write(buf, 0, buf.length, 0);
+    await fh.truncate(buf.length);
+    return before;
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * Brings every container's hosts file in line with the database as it is when the step
+ * runs; undo writes back what was there.
+ */
+export function hostsStep(engine: Engine, roots: RuntimeRoots): Step {
+  const old: [string, string][] = [];
+  return {
+    describe: 'rewrite containers\' /etc/hosts',
+    apply: async () => {
+      const v = netView(engine.store);
+      for (const c of v.containers) {
+        const path = containerPaths(roots, c.id).hosts;
+        const before = await rewriteInPlace(path, hostsText(v, c));
+        if (before !== null) old.push([path, before]);
+      }
+    },
+    undo: async () => {
+      for (const [path, text] of old.reverse()) await rewriteInPlace(path, text);
+    },
+  };
 }

@@ -5,7 +5,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import type { Engine } from './context.js';
-import type { Container, Endpoint } from '../model/container.js';
+import type { Container } from '../model/container.js';
 import type { Network } from '../model/network.js';
 import type { PortRequest } from '../store/index.js';
 import type { LaunchSpec } from '../runtime/launcher-config.js';
@@ -15,7 +15,10 @@ import { launchDetached, stopContainer } from '../runtime/launch.js';
 import { liveStatus, readState } from '../runtime/state.js';
 import { hostIfname, netnsPath, planAttach, planDetachAll, planNetns } from './container-net.js';
 import { firewallStep } from './firewall-step.js';
-import { localnetStep } from './container-steps.js';
+import { hostsStep, localnetStep, netView } from './container-steps.js';
+import { hostsText } from './hosts.js';
+import { checkNetworkOptions, mergeEnv, recordLinks, resolveJoin, type JoinedNetns, type LinkRequest } from './run-network.js';
+import { checkName } from '../model/names.js';
 import { opsStep } from './kernel-steps.js';
 import { ensureDefaultNetwork } from './networks.js';
 import { runSteps, type Step } from './steps.js';
@@ -25,61 +28,74 @@ import { ConflictError, UsageError } from '../errors.js';
 export interface RunRequest {
   name: string;
   image: { id: string; ref: string };
-  /** `bridge` (default network), a network name, `host` or `none`. */
+  /** `bridge` (default network), a network name, `host`, `none` or `container:NAME`. */
   network: string;
   ip?: string;
   ports: PortRequest[];
   /** The process: everything but the paths and namespace, which the engine decides. */
   launch: Omit<LaunchSpec, 'netns' | 'rootfs' | 'logPath' | 'statePath' | 'binds'> & { binds: LaunchSpec['binds'] };
   ephemeral?: readonly [number, number];
+  /** Network-scoped aliases on a user-defined network (`--alias`). */
+  aliases?: string[];
+  /** `--link NAME[:ALIAS]`. */
+  links?: LinkRequest[];
+  /** Exposed ports (`80/tcp`): the image's and `--expose`; what a link to it opens. */
+  exposed?: string[];
 }
 
-function hostsFile(name: string, hostname: string, ep: Endpoint | undefined, extra: readonly string[]): string {
-  const lines = ['127.0.0.1\tlocalhost', '::1\tlocalhost ip6-localhost ip6-loopback'];
-  if (ep?.address) lines.push(`${ep.address}\t${hostname}${hostname === name ? '' : ` ${name}`}`);
-  return [...lines, ...extra, ''].join('\n');
-}
-
-async function writeEtcFiles(roots: RuntimeRoots, c: Container, req: RunRequest, ep: Endpoint | undefined, dns: readonly string[], extraHosts: readonly string[]): Promise<LaunchSpec['binds']> {
+async function writeEtcFiles(roots: RuntimeRoots, c: Container, hosts: string, hostname: string, dns: readonly string[], join: JoinedNetns | null): Promise<LaunchSpec['binds']> {
   const p = containerPaths(roots, c.id);
   await mkdir(p.runDir, { recursive: true, mode: 0o700 });
-  await writeFile(p.hosts, hostsFile(c.name, req.launch.hostname, ep, extraHosts));
+  await writeFile(p.hosts, hosts);
   await writeFile(p.resolv, dns.map((d) => `nameserver ${d}\n`).join('') || 'nameserver 127.0.0.53\n');
-  await writeFile(p.hostname, `${req.launch.hostname}\n`);
+  await writeFile(p.hostname, `${hostname}\n`);
+  // A container in another's namespace shares its hosts and resolv.conf, as in Docker.
   return [
-    { source: p.hosts, target: '/etc/hosts', readOnly: false },
-    { source: p.resolv, target: '/etc/resolv.conf', readOnly: false },
+    { source: join?.hosts ?? p.hosts, target: '/etc/hosts', readOnly: false },
+    { source: join?.resolv ?? p.resolv, target: '/etc/resolv.conf', readOnly: false },
     { source: p.hostname, target: '/etc/hostname', readOnly: false },
   ];
 }
 
 async function resolveNetwork(engine: Engine, name: string): Promise<Network | null> {
-  if (name === 'host' || name === 'none') return null;
+  if (name === 'host' || name === 'none' || name.startsWith('container:')) return null;
   if (name === 'bridge') return ensureDefaultNetwork(engine);
   return engine.store.networks.require(name);
 }
 
+/** Namespace, endpoint, ports, links and rules of a new container, recorded and planned. */
+async function networkSteps(engine: Engine, roots: RuntimeRoots, c: Container, req: RunRequest, network: Network | null, join: JoinedNetns | null): Promise<{ steps: Step[]; netns: string; env: string[] }> {
+  const s = engine.store;
+  const netns = join?.netns ?? (req.network === 'host' ? 'host' : netnsPath(roots.runRoot, c.id));
+  const steps: Step[] = [];
+  if (netns !== 'host' && !join) steps.push(opsStep(planNetns(netns), engine.kernel));
+  if (!network) return { steps, netns, env: [] };
+  const address = s.ipam.allocate(network.id, { owner: c.id, ...(req.ip ? { requested: req.ip } : {}) });
+  const aliases = (req.aliases ?? []).map((a) => checkName('alias', a));
+  const ep = s.endpoints.add({ containerId: c.id, networkId: network.id, ifname: 'eth0', hostIfname: hostIfname(c.id, 0), address, aliases });
+  s.ports.reserve(c.id, req.ports, req.ephemeral ? { ephemeral: req.ephemeral } : {});
+  const env = await recordLinks(engine, roots, c, req.links ?? []);
+  steps.push(opsStep(planAttach(netns, network, ep), engine.kernel));
+  steps.push((await firewallStep(engine)).step, localnetStep(engine, [network.id]));
+  return { steps, netns, env };
+}
+
 /** Runs a detached container; returns its record (state running). */
 export async function runContainer(engine: Engine, roots: RuntimeRoots, req: RunRequest, opts: { dns?: string[]; extraHosts?: string[] } = {}): Promise<Container> {
-  if (req.network.startsWith('container:')) throw new UsageError(`network mode "${req.network}" is not supported yet`);
+  checkNetworkOptions(req.network, { ip: req.ip, aliases: req.aliases, links: req.links, dns: opts.dns, extraHosts: opts.extraHosts });
   const network = await resolveNetwork(engine, req.network);
   if (network?.internal && req.ports.length > 0) throw new UsageError(`network "${network.name}" is internal: it publishes nothing`);
   if (!network && req.ports.length > 0) throw new UsageError(`ports cannot be published with --network ${req.network}`);
   return engine.store.locked(async () => {
     const s = engine.store;
     if (s.containers.get(req.name)?.name === req.name) throw new ConflictError(`container name "${req.name}" is already in use`);
-    const c = s.containers.create({ name: req.name, image: req.image.ref, config: { imageId: req.image.id, network: req.network, launch: req.launch } });
-    const path = req.network === 'host' ? 'host' : netnsPath(roots.runRoot, c.id);
-    let ep: Endpoint | undefined;
-    const steps: Step[] = [];
-    if (path !== 'host') steps.push(opsStep(planNetns(path), engine.kernel));
-    if (network) {
-      const address = s.ipam.allocate(network.id, { owner: c.id, ...(req.ip ? { requested: req.ip } : {}) });
-      ep = s.endpoints.add({ containerId: c.id, networkId: network.id, ifname: 'eth0', hostIfname: hostIfname(c.id, 0), address, aliases: [] });
-      s.ports.reserve(c.id, req.ports, req.ephemeral ? { ephemeral: req.ephemeral } : {});
-      steps.push(opsStep(planAttach(path, network, ep), engine.kernel));
-      steps.push((await firewallStep(engine)).step, localnetStep(engine, [network.id]));
-    }
+    const join = req.network.startsWith('container:') ? await resolveJoin(engine, roots, req.network) : null;
+    const config = { imageId: req.image.id, network: req.network, launch: req.launch, extraHosts: opts.extraHosts ?? [], exposed: req.exposed ?? [], ...(join ? { netns: join.netns } : {}) };
+    const c = s.containers.create({ name: req.name, image: req.image.ref, config });
+    const net = await networkSteps(engine, roots, c, req, network, join);
+    const launch = { ...req.launch, env: mergeEnv(net.env, req.launch.env) };
+    if (net.env.length > 0) s.containers.update(c.id, { config: { ...config, launch } });
+    const steps: Step[] = [...net.steps, hostsStep(engine, roots)];
     let rootfs = '';
     steps.push({
       describe: 'prepare root filesystem',
@@ -89,9 +105,10 @@ export async function runContainer(engine: Engine, roots: RuntimeRoots, req: Run
     steps.push({
       describe: 'start the container process',
       apply: async () => {
-        const binds = await writeEtcFiles(roots, c, req, ep, opts.dns ?? [], opts.extraHosts ?? []);
+        const rec = s.containers.require(c.id);
+        const binds = await writeEtcFiles(roots, rec, hostsText(netView(s), rec), launch.hostname, opts.dns ?? [], join);
         const p = containerPaths(roots, c.id);
-        const spec: LaunchSpec = { ...req.launch, binds: [...binds, ...req.launch.binds], netns: path, rootfs, logPath: p.log, statePath: p.state };
+        const spec: LaunchSpec = { ...launch, binds: [...binds, ...launch.binds], netns: net.netns, rootfs, logPath: p.log, statePath: p.state };
         const st = await launchDetached(spec, p);
         s.containers.update(c.id, { state: st.status === 'exited' ? 'exited' : 'running', pid: st.pid || null, startedAt: st.startedAt ?? new Date().toISOString() });
       },
@@ -125,8 +142,9 @@ export async function removeContainer(engine: Engine, roots: RuntimeRoots, ref: 
     }
     // route_localnet goes before the rules that guard it.
     const steps: Step[] = [localnetStep(engine, endpoints.map((e) => e.networkId)), (await firewallStep(engine)).step];
-    if (cfg.network !== 'host') steps.push(opsStep(planDetachAll(netnsPath(roots.runRoot, c.id), endpoints), engine.kernel));
-    steps.push({ describe: 'remove container files', apply: () => removeContainerFiles(roots, c.id) });
+    // A container in another's namespace (container:NAME) owns neither it nor a veth.
+    if (cfg.network !== 'host' && !cfg.network?.startsWith('container:')) steps.push(opsStep(planDetachAll(netnsPath(roots.runRoot, c.id), endpoints), engine.kernel));
+    steps.push({ describe: 'remove container files', apply: () => removeContainerFiles(roots, c.id) }, hostsStep(engine, roots));
     await runSteps(steps);
     s.containers.remove(c.id);
     return c;

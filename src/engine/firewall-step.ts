@@ -5,6 +5,8 @@
  */
 import type { Engine } from './context.js';
 import { firewallInput } from './firewall-input.js';
+import { linkRules } from './links.js';
+import { netView } from './container-steps.js';
 import type { Step } from './steps.js';
 import type { IptablesPlan, OwnedRules } from '../firewall/iptables/driver.js';
 import { routesStep } from './ufw-routes.js';
@@ -15,7 +17,7 @@ export async function firewallStep(engine: Engine): Promise<{ step: Step; plan: 
   const fw = engine.firewall;
   const s = engine.store;
   const before: OwnedRules = await fw.observe();
-  const target = fw.desiredFor(firewallInput(s.networks.list(), s.ports.list(), s.endpoints.all()), before);
+  const target = fw.desiredFor(firewallInput(s.networks.list(), s.ports.list(), s.endpoints.all(), linkRules(netView(s))), before);
   const plan = fw.plan(target, before);
   const routes = await routesStep(engine);
   const step: Step = {

@@ -8,6 +8,7 @@ import { ContainerRepo } from './containers.js';
 import { type Db, type OpenOptions, openDb } from './db.js';
 import { EndpointRepo } from './endpoints.js';
 import { Ipam } from './ipam.js';
+import { LinkRepo } from './links.js';
 import { NetworkRepo } from './networks.js';
 import { PortRepo } from './ports.js';
 
@@ -24,6 +25,7 @@ export class Store {
   readonly endpoints: EndpointRepo;
   readonly ports: PortRepo;
   readonly allows: AllowRepo;
+  readonly links: LinkRepo;
 
   private constructor(private readonly db: Db) {
     this.ipam = new Ipam(db);
@@ -32,6 +34,7 @@ export class Store {
     this.endpoints = new EndpointRepo(db);
     this.ports = new PortRepo(db);
     this.allows = new AllowRepo(db);
+    this.links = new LinkRepo(db);
   }
 
   /** Opens the database under `opts.root` (default /var/lib/netctl), creating and migrating it as needed. */

@@ -9,6 +9,7 @@ import type { Ruleset } from './ast.js';
 import { filterTable } from './desired-filter.js';
 import { natTable } from './desired-nat.js';
 import { rawTable } from './desired-raw.js';
+import { linkRules } from './desired-links.js';
 import { canonicalCidr, canonicalIp, familyOf, type Family } from './plan-addr.js';
 import { checkNames } from './plan-names.js';
 
@@ -87,6 +88,8 @@ export function desired(input: FirewallInput, family: Family): Ruleset {
   checkUnique(input.networks);
   const nets = input.networks.filter((n) => inFamily(n, family));
   const ports = familyPorts(input.ports ?? [], nets, family);
-  const tables = [filterTable(nets, ports, family, input.ufw ?? false), natTable(nets, ports, family), rawTable(nets, input.endpoints ?? [], family)];
+  const filter = filterTable(nets, ports, family, input.ufw ?? false);
+  filter.rules.push(...linkRules(nets, input.links ?? [], family));
+  const tables = [filter, natTable(nets, ports, family), rawTable(nets, input.endpoints ?? [], family)];
   return { family, tables: tables.filter((t) => t.chains.length > 0 || t.rules.length > 0) };
 }

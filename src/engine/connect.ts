@@ -1,0 +1,132 @@
+/**
+ * `network connect` and `network disconnect`: one more interface (eth1, eth2...) in a
+ * running container's namespace, or one less, each as record -> plan -> apply under the
+ * write lock, with the rules, route_localnet and every hosts file re-planned; a failure
+ * undoes the kernel steps and rolls the database back. The default route stays with the
+ * network that has it; when that one goes, it moves to the next network with a way out.
+ */
+import { existsSync } from 'node:fs';
+import type { Engine } from './context.js';
+import type { Container, Endpoint } from '../model/container.js';
+import type { Network } from '../model/network.js';
+import { checkName } from '../model/names.js';
+import type { RuntimeRoots } from '../runtime/paths.js';
+import { describeOp, planEndpoint, type NetlinkOp } from '../netlink/plan.js';
+import { hostIfname, netnsPath } from './container-net.js';
+import { hostsStep, localnetStep } from './container-steps.js';
+import { firewallStep } from './firewall-step.js';
+import { opsStep } from './kernel-steps.js';
+import type { ChangePlan } from './networks.js';
+import { runSteps, type Step } from './steps.js';
+import { ConflictError, UsageError } from '../errors.js';
+
+/** What `network connect` asks for. */
+export interface ConnectRequest {
+  network: string;
+  container: string;
+  ip?: string;
+  aliases?: string[];
+}
+
+/** Thrown inside the lock to roll the database back after a dry run. */
+class DryRun extends Error {
+  constructor(readonly plan: ChangePlan) {
+    super('dry run');
+  }
+}
+
+async function execute(engine: Engine, fn: () => Promise<{ ops: NetlinkOp[]; steps: Step[]; rules: string }>, dryRun: boolean): Promise<ChangePlan> {
+  try {
+    return await engine.store.locked(async () => {
+      const { ops, steps, rules } = await fn();
+      const plan: ChangePlan = { operations: ops.map(describeOp), rules };
+      if (dryRun) throw new DryRun(plan);
+      await runSteps(steps);
+      return plan;
+    });
+  } catch (err) {
+    if (err instanceof DryRun) return err.plan;
+    throw err;
+  }
+}
+
+/** The container and network, refusing containers that do not own a bridge-attached namespace. */
+function subjects(engine: Engine, roots: RuntimeRoots, netRef: string, ctrRef: string, needNetns: boolean): { c: Container; n: Network; netns: string } {
+  const s = engine.store;
+  if (['host', 'none'].includes(netRef)) throw new UsageError(`containers cannot be connected to or disconnected from network "${netRef}"`);
+  const c = s.containers.require(ctrRef);
+  const mode = String((c.config as { network?: string }).network ?? 'bridge');
+  if (mode === 'host' || mode === 'none' || mode.startsWith('container:')) {
+    throw new ConflictError(`container "${c.name}" uses network mode "${mode}": it cannot be connected to or disconnected from networks`);
+  }
+  const netns = netnsPath(roots.runRoot, c.id);
+  if (needNetns && !existsSync(netns)) throw new ConflictError(`container "${c.name}" has no network namespace`, 'start it first');
+  return { c, n: s.networks.require(netRef), netns };
+}
+
+/** The first free interface index of a container (its name ethN and its host veth's). */
+function freeIndex(endpoints: readonly Endpoint[], id: string): number {
+  for (let i = 0; ; i++) {
+    if (!endpoints.some((e) => e.ifname === `eth${i}` || e.hostIfname === hostIfname(id, i))) return i;
+  }
+}
+
+/** The endpoint holding the default route: the first on a network with a way out. */
+function gatewayHolder(engine: Engine, endpoints: readonly Endpoint[]): Endpoint | undefined {
+  return endpoints.find((e) => !engine.store.networks.get(e.networkId)?.internal);
+}
+
+function addresses(n: Network, e: Endpoint): string[] {
+  const out = [`${e.address}/${n.subnet.split('/')[1]}`];
+  if (e.address6 && n.subnet6) out.push(`${e.address6}/${n.subnet6.split('/')[1]}`);
+  return out;
+}
+
+function gateways(n: Network, e: Endpoint): string[] {
+  return n.internal ? [] : [n.gateway, ...(e.address6 && n.gateway6 ? [n.gateway6] : [])];
+}
+
+/** Connects a running container to a network; with `dryRun` only plans. */
+export async function connectContainer(engine: Engine, roots: RuntimeRoots, req: ConnectRequest, dryRun = false): Promise<{ endpoint?: Endpoint; plan: ChangePlan }> {
+  let endpoint: Endpoint | undefined;
+  const plan = await execute(engine, async () => {
+    const s = engine.store;
+    const { c, n, netns } = subjects(engine, roots, req.network, req.container, true);
+    const existing = s.endpoints.forContainer(c.id);
+    if (existing.some((e) => e.networkId === n.id)) throw new ConflictError(`container "${c.name}" is already connected to network "${n.name}"`);
+    const i = freeIndex(existing, c.id);
+    const address = s.ipam.allocate(n.id, { owner: c.id, ...(req.ip ? { requested: req.ip } : {}) });
+    const aliases = (req.aliases ?? []).map((a) => checkName('alias', a));
+    endpoint = s.endpoints.add({ containerId: c.id, networkId: n.id, ifname: `eth${i}`, hostIfname: hostIfname(c.id, i), address, aliases });
+    // A second network does not take the default route from the first.
+    const gw = gatewayHolder(engine, existing) ? [] : gateways(n, endpoint);
+    const ops = planEndpoint({ netns, hostIf: endpoint.hostIfname!, ifname: endpoint.ifname, bridge: n.bridge, mtu: n.mtu, addresses: addresses(n, endpoint), gateways: gw, hairpin: true });
+    const fw = await firewallStep(engine);
+    const steps = [opsStep(ops, engine.kernel), fw.step, localnetStep(engine, [...existing.map((e) => e.networkId), n.id]), hostsStep(engine, roots)];
+    return { ops, steps, rules: fw.plan.text() };
+  }, dryRun);
+  return { ...(dryRun ? {} : { endpoint }), plan };
+}
+
+/** Disconnects a container from a network; with `dryRun` only plans. */
+export async function disconnectContainer(engine: Engine, roots: RuntimeRoots, netRef: string, ctrRef: string, dryRun = false): Promise<ChangePlan> {
+  return execute(engine, async () => {
+    const s = engine.store;
+    const { c, n, netns } = subjects(engine, roots, netRef, ctrRef, false);
+    const before = s.endpoints.forContainer(c.id);
+    const ep = before.find((e) => e.networkId === n.id);
+    if (!ep) throw new ConflictError(`container "${c.name}" is not connected to network "${n.name}"`);
+    s.endpoints.remove(c.id, n.id);
+    s.ipam.releaseOwner(c.id, n.id);
+    const rest = before.filter((e) => e !== ep);
+    const ops: NetlinkOp[] = [{ op: 'delete-link', name: ep.hostIfname! }];
+    const next = gatewayHolder(engine, rest);
+    if (gatewayHolder(engine, before) === ep && next && existsSync(netns)) {
+      for (const gateway of gateways(s.networks.require(next.networkId), next)) ops.push({ op: 'add-route', gateway, netns });
+    }
+    const fw = await firewallStep(engine);
+    // Rules first: nothing may refer to the address once the interface is gone.
+    const steps = [fw.step, opsStep(ops, engine.kernel), localnetStep(engine, before.map((e) => e.networkId)), hostsStep(engine, roots)];
+    return { ops, steps, rules: fw.plan.text() };
+  }, dryRun);
+}

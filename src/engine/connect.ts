@@ -12,7 +12,7 @@ import type { Network } from '../model/network.js';
 import { checkName } from '../model/names.js';
 import type { RuntimeRoots } from '../runtime/paths.js';
 import { describeOp, planEndpoint, type NetlinkOp } from '../netlink/plan.js';
-import { hostIfname, netnsPath } from './container-net.js';
+import { hostIfname, macFor, netnsPath } from './container-net.js';
 import { hostsStep, localnetStep } from './container-steps.js';
 import { firewallStep } from './firewall-step.js';
 import { opsStep } from './kernel-steps.js';
@@ -97,10 +97,10 @@ export async function connectContainer(engine: Engine, roots: RuntimeRoots, req:
     const i = freeIndex(existing, c.id);
     const address = s.ipam.allocate(n.id, { owner: c.id, ...(req.ip ? { requested: req.ip } : {}) });
     const aliases = (req.aliases ?? []).map((a) => checkName('alias', a));
-    endpoint = s.endpoints.add({ containerId: c.id, networkId: n.id, ifname: `eth${i}`, hostIfname: hostIfname(c.id, i), address, aliases });
+    endpoint = s.endpoints.add({ containerId: c.id, networkId: n.id, ifname: `eth${i}`, hostIfname: hostIfname(c.id, i), address, mac: macFor(address), aliases });
     // A second network does not take the default route from the first.
     const gw = gatewayHolder(engine, existing) ? [] : gateways(n, endpoint);
-    const ops = planEndpoint({ netns, hostIf: endpoint.hostIfname!, ifname: endpoint.ifname, bridge: n.bridge, mtu: n.mtu, addresses: addresses(n, endpoint), gateways: gw, hairpin: true });
+    const ops = planEndpoint({ netns, hostIf: endpoint.hostIfname!, ifname: endpoint.ifname, bridge: n.bridge, mtu: n.mtu, addresses: addresses(n, endpoint), gateways: gw, hairpin: true, mac: endpoint.mac! });
     const fw = await firewallStep(engine);
     const steps = [opsStep(ops, engine.kernel), fw.step, localnetStep(engine, [...existing.map((e) => e.networkId), n.id]), hostsStep(engine, roots)];
     return { ops, steps, rules: fw.plan.text() };

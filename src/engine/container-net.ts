@@ -26,13 +26,23 @@ export function planNetns(path: string): NetlinkOp[] {
   ];
 }
 
+/**
+ * The container end's MAC, derived from its IPv4 address as Docker does (02:42 and the four
+ * address bytes): an address freed by one container and reused by the next keeps its MAC,
+ * so neighbours' ARP entries (the host's included) stay right.
+ */
+export function macFor(ipv4: string): string {
+  return ['02', '42', ...ipv4.split('.').map((b) => Number(b).toString(16).padStart(2, '0'))].join(':');
+}
+
 /** Operations attaching the namespace at `path` to network `n` as endpoint `e`. */
 export function planAttach(path: string, n: Network, e: Endpoint): NetlinkOp[] {
   const prefix = n.subnet.split('/')[1];
   const addresses = [`${e.address}/${prefix}`];
   if (e.address6 && n.subnet6) addresses.push(`${e.address6}/${n.subnet6.split('/')[1]}`);
   const gateways = n.internal ? [] : [n.gateway, ...(e.address6 && n.gateway6 ? [n.gateway6] : [])];
-  return planEndpoint({ netns: path, hostIf: e.hostIfname!, ifname: e.ifname, bridge: n.bridge, mtu: n.mtu, addresses, gateways, hairpin: true });
+  const mac = e.mac ?? (e.address ? macFor(e.address) : undefined);
+  return planEndpoint({ netns: path, hostIf: e.hostIfname!, ifname: e.ifname, bridge: n.bridge, mtu: n.mtu, addresses, gateways, hairpin: true, ...(mac ? { mac } : {}) });
 }
 
 /** Operations removing the namespace and the host ends of its veths (the pairs go whole). */

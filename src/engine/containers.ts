@@ -13,7 +13,7 @@ import { containerPaths, type RuntimeRoots } from '../runtime/paths.js';
 import { prepareRootfs, removeContainerFiles } from '../runtime/rootfs.js';
 import { launchDetached, stopContainer } from '../runtime/launch.js';
 import { liveStatus, readState } from '../runtime/state.js';
-import { hostIfname, netnsPath, planAttach, planDetachAll, planNetns } from './container-net.js';
+import { hostIfname, macFor, netnsPath, planAttach, planDetachAll, planNetns } from './container-net.js';
 import { firewallStep } from './firewall-step.js';
 import { hostsStep, localnetStep, netView } from './container-steps.js';
 import { hostsText } from './hosts.js';
@@ -72,7 +72,7 @@ async function networkSteps(engine: Engine, roots: RuntimeRoots, c: Container, r
   if (!network) return { steps, netns, env: [] };
   const address = s.ipam.allocate(network.id, { owner: c.id, ...(req.ip ? { requested: req.ip } : {}) });
   const aliases = (req.aliases ?? []).map((a) => checkName('alias', a));
-  const ep = s.endpoints.add({ containerId: c.id, networkId: network.id, ifname: 'eth0', hostIfname: hostIfname(c.id, 0), address, aliases });
+  const ep = s.endpoints.add({ containerId: c.id, networkId: network.id, ifname: 'eth0', hostIfname: hostIfname(c.id, 0), address, mac: macFor(address), aliases });
   s.ports.reserve(c.id, req.ports, req.ephemeral ? { ephemeral: req.ephemeral } : {});
   const env = await recordLinks(engine, roots, c, req.links ?? []);
   steps.push(opsStep(planAttach(netns, network, ep), engine.kernel));

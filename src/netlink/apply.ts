@@ -130,6 +130,8 @@ function changeLink(s: Session, op: NetlinkOp): Promise<boolean> {
       return did(c.setMaster(op.name, op.master));
     case 'set-hairpin':
       return did(c.setHairpin(op.name, op.on));
+    case 'set-mac':
+      return did(c.setMac(op.name, op.mac));
     case 'rename':
       return did(c.rename(op.name, op.newName));
     case 'move-netns':

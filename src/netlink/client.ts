@@ -4,7 +4,7 @@
  * per change); addresses, routes, renames and bridge-port settings need the index first.
  */
 import { createRtNetlink, FlagsNew, rt, type ifla, type RtNetlinkSocket } from 'netlink';
-import { wrap } from '../errors.js';
+import { UsageError, wrap } from '../errors.js';
 import { native, type NetnsOps } from '../sys/native.js';
 import { addressBytes, bytesToIp, ifAddr, routeDst, afOf } from './inet.js';
 import { isErrno, KernelError, kernelError } from './kernel-error.js';
@@ -151,6 +151,11 @@ class RtNetlinkClient implements NetlinkClient {
       const index = await this.indexOf(name);
       await this.sock.request(rt.MessageType.SETLINK, hairpinMessage(index, on), { timeout: TIMEOUT_MS });
     });
+  }
+
+  setMac(name: string, mac: string): Promise<void> {
+    if (!/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/.test(mac)) throw new UsageError(`invalid MAC address "${mac}"`);
+    return this.setLink('set address of', name, {}, { address: Buffer.from(mac.replace(/:/g, ''), 'hex') });
   }
 
   rename(name: string, newName: string): Promise<void> {

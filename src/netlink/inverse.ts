@@ -5,7 +5,7 @@
  * here) need no undo of their own. Pure.
  *
  * Not undone: deletions of links and namespaces (they cannot be re-created as they were),
- * and hairpin mode switched on a port netctl did not create.
+ * and hairpin mode or a MAC address set on a link netctl did not create.
  */
 import { HOST_NETNS, type NetlinkOp } from './plan.js';
 
@@ -96,6 +96,7 @@ export function inverseOf(op: NetlinkOp, outcome: Outcome): NetlinkOp | undefine
     case 'delete-netns':
     case 'delete-link':
     case 'set-hairpin':
+    case 'set-mac':
       return undefined;
   }
 }

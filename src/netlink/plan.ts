@@ -18,6 +18,7 @@ export type NetlinkOp =
   | { op: 'set-down'; name: string; netns?: string }
   | { op: 'set-master'; name: string; master: string | null; netns?: string }
   | { op: 'set-hairpin'; name: string; on: boolean; netns?: string }
+  | { op: 'set-mac'; name: string; mac: string; netns?: string }
   | { op: 'rename'; name: string; newName: string; netns?: string }
   | { op: 'move-netns'; name: string; to: string; netns?: string }
   | { op: 'add-address'; name: string; cidr: string; nodad?: boolean; netns?: string }
@@ -66,6 +67,8 @@ export interface EndpointSpec {
   hairpin?: boolean;
   /** Also bring up `lo` in the namespace (the first network of a container). */
   loopback?: boolean;
+  /** Hardware address of the container end. */
+  mac?: string;
 }
 
 /**
@@ -82,6 +85,7 @@ export function planEndpoint(s: EndpointSpec): NetlinkOp[] {
   if (s.hairpin) ops.push({ op: 'set-hairpin', name: s.hostIf, on: true });
   ops.push({ op: 'set-up', name: s.hostIf });
   if (s.loopback) ops.push({ op: 'set-up', name: 'lo', netns: s.netns });
+  if (s.mac !== undefined) ops.push({ op: 'set-mac', name: s.ifname, mac: s.mac, netns: s.netns });
   for (const cidr of s.addresses) {
     ops.push({ op: 'add-address', name: s.ifname, cidr, netns: s.netns, ...(cidr.includes(':') ? { nodad: true } : {}) });
   }
@@ -118,6 +122,7 @@ function opText(op: NetlinkOp): string {
     case 'set-down': return `ip link set ${op.name} down`;
     case 'set-master': return op.master === null ? `ip link set ${op.name} nomaster` : `ip link set ${op.name} master ${op.master}`;
     case 'set-hairpin': return `bridge link set dev ${op.name} hairpin ${op.on ? 'on' : 'off'}`;
+    case 'set-mac': return `ip link set ${op.name} address ${op.mac}`;
     case 'rename': return `ip link set ${op.name} name ${op.newName}`;
     case 'move-netns': return `ip link set ${op.name} netns ${op.to}`;
     case 'add-address': return `ip addr add ${addrText(op.cidr)} dev ${op.name}${op.nodad ? ' nodad' : ''}`;

@@ -82,6 +82,8 @@ export interface NetlinkClient {
   setMaster(name: string, master: string | null): Promise<void>;
   /** Hairpin mode of a bridge port (it must already have its master). */
   setHairpin(name: string, on: boolean): Promise<void>;
+  /** Sets the hardware address (`02:42:0a:00:00:02`). */
+  setMac(name: string, mac: string): Promise<void>;
   rename(name: string, newName: string): Promise<void>;
   /** Moves a link into the network namespace behind `netnsFd`. */
   moveToNetns(name: string, netnsFd: number): Promise<void>;

@@ -17,6 +17,7 @@ const ROUTE_LOOPBACK_VIA_HOST = [
 
 describe('ports published on 127.0.0.1', () => {
   let sb: Sandbox;
+  let tmp = '';
   let start = '';
   let webIp = '';
   const netctl = async (...args: string[]): Promise<string> => {
@@ -37,16 +38,18 @@ describe('ports published on 127.0.0.1', () => {
 
   beforeAll(async () => {
     sb = await Sandbox.start({ wan: true, lan: true });
-    await sb.sh(['sh', makeImages, '/tmp/img']);
-    await sb.sh(['sh', '-c', 'mkdir -p /tmp/www/cgi-bin && echo page > /tmp/www/index.html && printf "#!/bin/sh\\necho Content-Type: text/plain\\necho\\necho \\$REMOTE_ADDR\\n" > /tmp/www/cgi-bin/ip && chmod +x /tmp/www/cgi-bin/ip']);
-    await netctl('image', 'import', '/tmp/img/busybox.tar', 'busybox');
+    tmp = (await sb.sh(['mktemp', '-d', '/tmp/netctl-it-XXXXXX'])).trim();
+    await sb.sh(['sh', makeImages, `${tmp}/img`]);
+    await sb.sh(['sh', '-c', `mkdir -p ${tmp}/www/cgi-bin && echo page > ${tmp}/www/index.html && printf "#!/bin/sh\\necho Content-Type: text/plain\\necho\\necho \\$REMOTE_ADDR\\n" > ${tmp}/www/cgi-bin/ip && chmod +x ${tmp}/www/cgi-bin/ip`]);
+    await netctl('image', 'import', `${tmp}/img/busybox.tar`, 'busybox');
     await netctl('network', 'ls');
     start = await kernelState(sb);
-    await netctl('run', '-d', '--name', 'web', '-p', '127.0.0.1:8080:80', '-v', '/tmp/www:/www:ro', 'busybox', 'httpd', '-f', '-p', '80', '-h', '/www');
+    await netctl('run', '-d', '--name', 'web', '-p', '127.0.0.1:8080:80', '-v', `${tmp}/www:/www:ro`, 'busybox', 'httpd', '-f', '-p', '80', '-h', '/www');
     const [view] = JSON.parse(await netctl('inspect', 'web')) as { NetworkSettings: { Networks: { bridge: { IPAddress: string } } } }[];
     webIp = view!.NetworkSettings.Networks.bridge.IPAddress;
   });
   afterAll(async () => {
+    if (tmp) await sb?.exec(['rm', '-rf', tmp]);
     await sb?.close();
   });
 
@@ -83,8 +86,8 @@ describe('ports published on 127.0.0.1', () => {
   });
 
   it('makes every-address ports reachable through 127.0.0.1 too, and a specific address not', async () => {
-    await netctl('run', '-d', '--name', 'any', '-p', '8081:80', '-v', '/tmp/www:/www:ro', 'busybox', 'httpd', '-f', '-p', '80', '-h', '/www');
-    await netctl('run', '-d', '--name', 'wan2only', '-p', '203.0.113.2:8082:80', '-v', '/tmp/www:/www:ro', 'busybox', 'httpd', '-f', '-p', '80', '-h', '/www');
+    await netctl('run', '-d', '--name', 'any', '-p', '8081:80', '-v', `${tmp}/www:/www:ro`, 'busybox', 'httpd', '-f', '-p', '80', '-h', '/www');
+    await netctl('run', '-d', '--name', 'wan2only', '-p', '203.0.113.2:8082:80', '-v', `${tmp}/www:/www:ro`, 'busybox', 'httpd', '-f', '-p', '80', '-h', '/www');
     expect(await curl(null, 'http://127.0.0.1:8081/')).toBe('page');
     expect(await curl('wan', 'http://198.51.100.2:8081/cgi-bin/ip')).toBe('198.51.100.1');
     expect(await curl(null, 'http://127.0.0.1:8082/')).toMatch(/curl failed/);

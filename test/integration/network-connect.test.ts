@@ -12,6 +12,7 @@ interface View {
 
 describe('network connect and disconnect', () => {
   let sb: Sandbox;
+  let tmp = '';
   const netctl = async (...args: string[]): Promise<string> => {
     const r = await sb.netctl(args);
     if (r.code !== 0) throw new Error(`netctl ${args.join(' ')} exited ${r.code}: ${r.stderr.trim()}`);
@@ -28,19 +29,21 @@ describe('network connect and disconnect', () => {
     return r.stdout.trim();
   };
   const httpd = (name: string, ...opts: string[]): Promise<string> =>
-    netctl('run', '-d', '--name', name, ...opts, '-v', '/tmp/www:/www:ro', 'busybox', 'httpd', '-f', '-p', '80', '-h', '/www');
+    netctl('run', '-d', '--name', name, ...opts, '-v', `${tmp}/www:/www:ro`, 'busybox', 'httpd', '-f', '-p', '80', '-h', '/www');
 
   beforeAll(async () => {
     sb = await Sandbox.start({ wan: true });
-    await sb.sh(['sh', makeImages, '/tmp/img']);
-    await sb.sh(['sh', '-c', 'mkdir -p /tmp/www && echo page > /tmp/www/index.html']);
-    await netctl('image', 'import', '/tmp/img/busybox.tar', 'busybox');
+    tmp = (await sb.sh(['mktemp', '-d', '/tmp/netctl-it-XXXXXX'])).trim();
+    await sb.sh(['sh', makeImages, `${tmp}/img`]);
+    await sb.sh(['sh', '-c', `mkdir -p ${tmp}/www && echo page > ${tmp}/www/index.html`]);
+    await netctl('image', 'import', `${tmp}/img/busybox.tar`, 'busybox');
     await netctl('network', 'create', '--subnet', '10.61.0.0/24', 'front');
     await netctl('network', 'create', '--subnet', '10.62.0.0/24', 'back');
     await httpd('web', '--network', 'front', '-p', '8080:80');
     await httpd('db', '--network', 'back');
   });
   afterAll(async () => {
+    if (tmp) await sb?.exec(['rm', '-rf', tmp]);
     await sb?.close();
   });
 

@@ -44,6 +44,7 @@ export function fakes(): Fakes {
       setMtu: async (name, mtu) => void rec('setMtu', name, mtu),
       setMaster: async (name, master) => void rec('setMaster', name, master),
       setHairpin: async (name, on) => void rec('setHairpin', name, on),
+      setMac: async (name, mac) => void rec('setMac', name, mac),
       rename: async (name, to) => void rec('rename', name, to),
       moveToNetns: async (name, fd) => void rec('moveToNetns', name, fd),
       addAddress: async (name, cidr) => rec('addAddress', name, cidr),

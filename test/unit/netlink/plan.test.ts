@@ -40,6 +40,14 @@ describe('planEndpoint', () => {
     expect(ops.map((o) => o.op)).toEqual(['create-veth', 'set-master', 'set-up', 'add-address', 'set-up']);
     expect(ops[0]).toEqual({ op: 'create-veth', name: 'v2', peer: 'eth1', peerNetns: NS });
   });
+
+  it('sets the container end\'s MAC while it is down', () => {
+    const ops = planEndpoint({ netns: NS, hostIf: 'v2', ifname: 'eth1', bridge: 'br-b', addresses: ['10.0.0.2/24'], gateways: [], mac: '02:42:0a:00:00:02' });
+    const at = ops.findIndex((o) => o.op === 'set-mac');
+    expect(ops[at]).toEqual({ op: 'set-mac', name: 'eth1', mac: '02:42:0a:00:00:02', netns: NS });
+    expect(at).toBeLessThan(ops.findIndex((o) => o.op === 'set-up' && o.name === 'eth1'));
+    expect(describeOp(ops[at]!)).toBe(`nsenter --net=${NS} ip link set eth1 address 02:42:0a:00:00:02`);
+  });
 });
 
 describe('describeOp', () => {

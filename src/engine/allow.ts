@@ -71,7 +71,7 @@ export function requestRules(engine: Engine, req: AllowRequest): AllowRule[] {
 }
 
 function refuseEmpty(engine: Engine, rule: AllowRule): void {
-  const state = routeState(engine);
+  const state = routeState(engine.store);
   if (routesOf(state, rule).length > 0) return;
   const c = engine.store.containers.require(rule.container);
   const anyFamily = { ...rule, from: null };
@@ -86,7 +86,7 @@ function refuseEmpty(engine: Engine, rule: AllowRule): void {
 
 async function apply(engine: Engine, rules: AllowRule[], dryRun: boolean): Promise<AllowResult> {
   const { step, plan } = await routesStep(engine);
-  const state = routeState(engine);
+  const state = routeState(engine.store);
   const result: AllowResult = {
     container: rules[0]?.container ?? '',
     rules,
@@ -117,7 +117,7 @@ export async function deny(engine: Engine, req: AllowRequest, opts: { dryRun?: b
     const stored = engine.store.allows.list(asked[0]!.container);
     const gone = stored.filter((s) => asked.some((a) => matches(a, s, req)));
     if (gone.length === 0) throw new NotFoundError('allow rule', describeAllow(asked[0]!), `see netctl ufw list ${asked[0]!.container}`);
-    const state = routeState(engine);
+    const state = routeState(engine.store);
     const routes = gone.flatMap((r) => routesOf(state, r));
     for (const r of gone) engine.store.allows.remove(r);
     const result = { ...(await apply(engine, gone, opts.dryRun === true)), routes };

@@ -17,6 +17,7 @@ import { hostIfname, netnsPath, planAttach, planDetachAll, planNetns } from './c
 import { firewallStep } from './firewall-step.js';
 import { opsStep } from './kernel-steps.js';
 import { ensureDefaultNetwork } from './networks.js';
+import { reservePorts } from './publish.js';
 import { runSteps, type Step } from './steps.js';
 import { ConflictError, UsageError } from '../errors.js';
 
@@ -74,8 +75,10 @@ export async function runContainer(engine: Engine, roots: RuntimeRoots, req: Run
     if (path !== 'host') steps.push(opsStep(planNetns(path), engine.kernel));
     if (network) {
       const address = s.ipam.allocate(network.id, { owner: c.id, ...(req.ip ? { requested: req.ip } : {}) });
-      ep = s.endpoints.add({ containerId: c.id, networkId: network.id, ifname: 'eth0', hostIfname: hostIfname(c.id, 0), address, aliases: [] });
-      s.ports.reserve(c.id, req.ports, req.ephemeral ? { ephemeral: req.ephemeral } : {});
+      // A dual-stack network gives every container an address of each family.
+      const address6 = network.subnet6 ? s.ipam.allocate(network.id, { owner: c.id, family: 6 }) : undefined;
+      ep = s.endpoints.add({ containerId: c.id, networkId: network.id, ifname: 'eth0', hostIfname: hostIfname(c.id, 0), address, ...(address6 ? { address6 } : {}), aliases: [] });
+      reservePorts(s, c.id, req.ports, network, req.ephemeral ? { ephemeral: req.ephemeral } : {});
       steps.push(opsStep(planAttach(path, network, ep), engine.kernel));
       steps.push((await firewallStep(engine)).step);
     }

@@ -4,6 +4,7 @@
  * firewall step, so every command that moves a container or a port keeps them current.
  */
 import type { Engine } from './context.js';
+import type { Store } from '../store/index.js';
 import type { Step } from './steps.js';
 import { desiredRoutes, type RouteState } from './allow-routes.js';
 import type { RouteRule } from '../firewall/ufw/route-rules.js';
@@ -12,14 +13,13 @@ import { defaultUfwDeps } from '../firewall/ufw/ufw-deps.js';
 import type { UfwDeps } from '../firewall/ufw/observe.js';
 
 /** The database's view that route rules are made from. */
-export function routeState(engine: Engine): RouteState {
-  const s = engine.store;
+export function routeState(s: Store): RouteState {
   return { allows: s.allows.list(), containers: s.containers.list({ all: true }), networks: s.networks.list(), ports: s.ports.list(), endpoints: s.endpoints.all() };
 }
 
 /** The route rules the database wants. */
 export function wantedRoutes(engine: Engine): RouteRule[] {
-  return desiredRoutes(routeState(engine));
+  return desiredRoutes(routeState(engine.store));
 }
 
 /** The step, and its plan for `--dry-run`. */

@@ -3,7 +3,6 @@
  * written to ufw's user rules and loaded, undone when a later step fails. Runs with the
  * firewall step, so every command that moves a container or a port keeps them current.
  */
-import type { Engine } from './context.js';
 import type { Store } from '../store/index.js';
 import type { Step } from './steps.js';
 import { desiredRoutes, type RouteState } from './allow-routes.js';
@@ -18,13 +17,13 @@ export function routeState(s: Store): RouteState {
 }
 
 /** The route rules the database wants. */
-export function wantedRoutes(engine: Engine): RouteRule[] {
-  return desiredRoutes(routeState(engine.store));
+export function wantedRoutes(store: Store): RouteRule[] {
+  return desiredRoutes(routeState(store));
 }
 
 /** The step, and its plan for `--dry-run`. */
-export async function routesStep(engine: Engine, deps: UfwDeps = defaultUfwDeps()): Promise<{ step: Step; plan: RoutesPlan }> {
-  const plan = await planRoutes(deps, wantedRoutes(engine));
+export async function routesStep(store: Store, deps: UfwDeps = defaultUfwDeps()): Promise<{ step: Step; plan: RoutesPlan }> {
+  const plan = await planRoutes(deps, wantedRoutes(store));
   let undo: (() => Promise<void>) | undefined;
   const step: Step = {
     describe: 'write ufw route rules',

@@ -75,6 +75,11 @@ describe('netctl allow with the real ufw and real packets', () => {
     const status = await netctl('ufw', 'status');
     expect(status).toMatch(/web\s+0\.0\.0\.0:8080->80\/tcp\s+closed/);
     expect(status).toMatch(/web\s+\[::\]:8080->80\/tcp\s+closed/);
+    // trace names the rule that drops it, and what would open it.
+    const t = await netctl('trace', '--from', '198.51.100.1', '198.51.100.2:8080');
+    expect(t).toContain('destination rewritten to 10.91.0.2:80: container web on network front');
+    expect(t).toMatch(/ufw-skip-to-policy-forward\s+-A ufw-skip-to-policy-forward -j DROP\nverdict: DROP/);
+    expect(t).toContain('hint: netctl allow web 80/tcp');
   });
 
   it('refuses an unknown container, an unpublished port, a bad CIDR and sctp, changing nothing', async () => {
@@ -99,6 +104,10 @@ describe('netctl allow with the real ufw and real packets', () => {
     expect(status).toMatch(/10\.91\.0\.2 80\/tcp\s+ALLOW FWD\s+Anywhere\s+# netctl:web 80\/tcp net=front/);
     expect(status).toMatch(/fd00:91::2 80\/tcp\s+ALLOW FWD\s+Anywhere \(v6\)\s+# netctl:web 80\/tcp net=front/);
     expect(await netctl('ufw', 'status')).toMatch(/web\s+0\.0\.0\.0:8080->80\/tcp\s+open /);
+    expect(await netctl('trace', '--from', '198.51.100.1', '198.51.100.2:8080')).toMatch(/-A ufw-user-forward -d 10\.91\.0\.2\/32 -p tcp -m tcp --dport 80 -j ACCEPT\nverdict: ACCEPT\n$/);
+    expect(await netctl('trace', '--from', '2001:db8:1::1', '[2001:db8:1::2]:8080')).toMatch(/verdict: ACCEPT\n$/);
+    // The LAN neighbour routing straight to the container address meets no DNAT and is dropped.
+    expect(await netctl('trace', '--from', '192.168.77.2', '10.91.0.2:80')).toMatch(/no DNAT[\s\S]*verdict: DROP/);
     expect(await netctl('ufw', 'status')).toMatch(/web\s+\[::\]:8080->80\/tcp\s+open /);
   });
 

@@ -127,12 +127,18 @@ describe('netctl allow with the real ufw and real packets', () => {
     await ufw('--force', 'enable');
     expect(await openTo(8080, 'one')).toEqual(ALL);
     expect(await openTo(8081, 'two')).toEqual([]);
-    // Boot: empty tables, ufw's init loads its files, then netctl replays its state.
+    // Boot: empty tables, ufw's init loads its files, then netctl replays its state. A
+    // network without containers lost its bridge too.
+    await netctl('network', 'create', '--subnet', '10.92.0.0/24', 'spare');
+    const spare = (JSON.parse(await netctl('network', 'inspect', 'spare')) as { Options: Record<string, string> }[])[0]!.Options['com.docker.network.bridge.name']!;
+    await sb.sh(['ip', 'link', 'del', spare]);
     await sb.sh(['sh', '-c', 'for t in iptables ip6tables; do for tb in filter nat; do $t -t $tb -F; $t -t $tb -X; done; done']);
     await sb.sh(['/lib/ufw/ufw-init', 'start']);
-    await netctl('ufw', 'sync');
+    expect(await netctl('ufw', 'sync')).toContain('# network spare: ip link add nc-');
     expect(await openTo(8080, 'one')).toEqual(ALL);
     expect(await openTo(8081, 'two')).toEqual([]);
+    expect(await sb.sh(['ip', '-o', '-4', 'addr', 'show', 'dev', spare])).toContain('10.92.0.1/24');
+    await netctl('network', 'rm', 'spare');
   });
 
   it('--from opens the port for that source only; deny closes it', async () => {

@@ -11,6 +11,9 @@ import { Sandbox } from '../harness/sandbox.js';
 import { kernelState } from './helpers/net.js';
 
 const makeImages = fileURLToPath(new URL('./scripts/make-images.sh', import.meta.url));
+// Per run: test files run in parallel, and so may the suites of other checkouts.
+const IMG = `/tmp/netctl-test-${process.pid}-img`;
+const WWW = `/tmp/netctl-test-${process.pid}-www`;
 
 /** Each client and the host address it uses. */
 const HOST = { wan: '198.51.100.2', wan2: '203.0.113.2', lan: '192.168.77.1' } as const;
@@ -44,21 +47,22 @@ describe('netctl allow with the real ufw and real packets', () => {
 
   beforeAll(async () => {
     sb = await Sandbox.start({ wan: true, lan: true });
-    await sb.sh(['sh', makeImages, '/tmp/img']);
-    await sb.sh(['sh', '-c', 'mkdir -p /tmp/w1 /tmp/w2 && echo one > /tmp/w1/index.html && echo two > /tmp/w2/index.html']);
-    await netctl('image', 'import', '/tmp/img/busybox.tar', 'busybox');
+    await sb.sh(['sh', makeImages, IMG]);
+    await sb.sh(['sh', '-c', `mkdir -p ${WWW}/w1 ${WWW}/w2 && echo one > ${WWW}/w1/index.html && echo two > ${WWW}/w2/index.html`]);
+    await netctl('image', 'import', `${IMG}/busybox.tar`, 'busybox');
     // The LAN neighbour routes the container subnet through the host: a LAN host is
     // outside like any other, however private its address.
     await sb.sh(['ip', '-n', 'lan', 'route', 'add', '10.91.0.0/24', 'via', '192.168.77.1']);
     await sb.sh(['ip', 'addr', 'add', '2001:db8:1::2/64', 'dev', 'wan0', 'nodad']);
     await sb.sh(['ip', '-n', 'wan', 'addr', 'add', '2001:db8:1::1/64', 'dev', 'eth0', 'nodad']);
     await netctl('network', 'create', '--subnet', '10.91.0.0/24', '--ipv6', '--subnet', 'fd00:91::/64', 'front');
-    await netctl('run', '-d', '--name', 'web', '--network', 'front', '-p', '8080:80', '-v', '/tmp/w1:/www:ro', 'busybox', 'httpd', '-f', '-p', '80', '-h', '/www');
-    await netctl('run', '-d', '--name', 'other', '--network', 'front', '-p', '8081:80', '-v', '/tmp/w2:/www:ro', 'busybox', 'httpd', '-f', '-p', '80', '-h', '/www');
+    await netctl('run', '-d', '--name', 'web', '--network', 'front', '-p', '8080:80', '-v', `${WWW}/w1:/www:ro`, 'busybox', 'httpd', '-f', '-p', '80', '-h', '/www');
+    await netctl('run', '-d', '--name', 'other', '--network', 'front', '-p', '8081:80', '-v', `${WWW}/w2:/www:ro`, 'busybox', 'httpd', '-f', '-p', '80', '-h', '/www');
     await ufw('--force', 'enable');
     await ufw('default', 'deny', 'routed');
   });
   afterAll(async () => {
+    await sb?.exec(['rm', '-rf', IMG, WWW]);
     await sb?.close();
   });
 
@@ -160,7 +164,11 @@ describe('netctl allow with the real ufw and real packets', () => {
     expect(await openTo(8081, 'two')).toEqual([]);
     expect(await netctl('ufw', 'status')).toContain('missing ufw rule (netctl ufw sync restores it): ufw route allow proto tcp to 10.91.0.3 port 80');
     expect((await sb.netctl(['ufw', 'check'])).code).toBe(1);
+    const doctor = await sb.netctl(['doctor']);
+    expect(doctor.code).toBe(1);
+    expect(doctor.stdout).toContain('ufw: ufw route rule missing: ufw route allow proto tcp to 10.91.0.3 port 80');
     await netctl('ufw', 'sync');
+    expect((await sb.netctl(['doctor'])).code).toBe(0);
     expect(await openTo(8081, 'two')).toEqual(ALL);
     expect((await sb.netctl(['ufw', 'check'])).code).toBe(0);
   });

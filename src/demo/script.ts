@@ -43,7 +43,7 @@ export const SCRIPT: Step[] = [
   { title: 'It is listed beside the default network', where: 'host', argv: ['netctl', 'network', 'ls'], expect: { contains: 'demo' }, showOutput: true },
   {
     title: 'Import a busybox image (a rootfs tarball made from Debian\'s busybox-static)',
-    where: 'host', argv: ['sh', '-c', 'DIR=$(mktemp -d) && mkdir -p $DIR/bin $DIR/www && cp /bin/busybox $DIR/bin/ && for a in sh httpd echo cat; do ln -s busybox $DIR/bin/$a; done && echo "hello from a netctl container" > $DIR/www/index.html && tar -C $DIR -cf /tmp/busybox.tar . && netctl image import /tmp/busybox.tar busybox'],
+    where: 'host', argv: ['sh', '-c', 'DIR=$(mktemp -d) && mkdir -p $DIR/bin $DIR/www && cp /bin/busybox $DIR/bin/ && for a in sh httpd echo cat; do ln -s busybox $DIR/bin/$a; done && echo "hello from a netctl container" > $DIR/www/index.html && tar -C $DIR -cf $DIR.tar . && netctl image import $DIR.tar busybox'],
     expect: {},
   },
   {

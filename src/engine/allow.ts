@@ -2,7 +2,7 @@
  * `netctl allow` / `netctl deny`: record or remove allow rules (keyed by container name)
  * and bring ufw's route rules in line in the same command, under the database's lock.
  */
-import type { Engine } from './context.js';
+import type { Store } from '../store/index.js';
 import type { AllowRule } from '../model/allow.js';
 import { describeAllow } from '../model/allow.js';
 import { canonicalIp, formatCidr, parseCidr, bitsOf } from '../model/addr.js';
@@ -56,8 +56,8 @@ export function canonicalSource(text: string): string {
 }
 
 /** The allow rules a request stands for (one per source), validated against the database. */
-export function requestRules(engine: Engine, req: AllowRequest): AllowRule[] {
-  const s = engine.store;
+export function requestRules(store: Store, req: AllowRequest): AllowRule[] {
+  const s = store;
   const c = s.containers.require(req.name);
   const pp = req.port === undefined ? null : parsePortArg(req.port);
   if (req.network !== undefined) {
@@ -70,10 +70,10 @@ export function requestRules(engine: Engine, req: AllowRequest): AllowRule[] {
   return froms.map((from) => ({ container: c.name, port: pp?.port ?? null, proto: pp?.proto ?? null, from, network: req.network ?? null }));
 }
 
-function refuseEmpty(engine: Engine, rule: AllowRule): void {
-  const state = routeState(engine);
+function refuseEmpty(store: Store, rule: AllowRule): void {
+  const state = routeState(store);
   if (routesOf(state, rule).length > 0) return;
-  const c = engine.store.containers.require(rule.container);
+  const c = store.containers.require(rule.container);
   const anyFamily = { ...rule, from: null };
   const names = new Map(state.networks.map((n) => [n.id, n.name]));
   const published = containerMappings(state, c.id).some((m) => selects(anyFamily, m, names.get(m.network) ?? m.network));
@@ -84,9 +84,9 @@ function refuseEmpty(engine: Engine, rule: AllowRule): void {
   throw new UsageError(`source "${rule.from}" is IPv${rule.from?.includes(':') ? 6 : 4}, but "${c.name}" publishes ${what} only over IPv${rule.from?.includes(':') ? 4 : 6}`);
 }
 
-async function apply(engine: Engine, rules: AllowRule[], dryRun: boolean): Promise<AllowResult> {
-  const { step, plan } = await routesStep(engine);
-  const state = routeState(engine);
+async function apply(store: Store, rules: AllowRule[], dryRun: boolean): Promise<AllowResult> {
+  const { step, plan } = await routesStep(store);
+  const state = routeState(store);
   const result: AllowResult = {
     container: rules[0]?.container ?? '',
     rules,
@@ -99,28 +99,28 @@ async function apply(engine: Engine, rules: AllowRule[], dryRun: boolean): Promi
 }
 
 /** Records the rules and opens their routes. */
-export async function allow(engine: Engine, req: AllowRequest, opts: { dryRun?: boolean } = {}): Promise<AllowResult> {
-  return engine.store.locked(async () => {
-    const rules = requestRules(engine, req);
-    for (const r of rules) refuseEmpty(engine, r);
-    for (const r of rules) engine.store.allows.add(r);
-    const result = await apply(engine, rules, opts.dryRun === true);
+export async function allow(store: Store, req: AllowRequest, opts: { dryRun?: boolean } = {}): Promise<AllowResult> {
+  return store.locked(async () => {
+    const rules = requestRules(store, req);
+    for (const r of rules) refuseEmpty(store, r);
+    for (const r of rules) store.allows.add(r);
+    const result = await apply(store, rules, opts.dryRun === true);
     if (opts.dryRun) throw new DryRunResult(result);
     return result;
   }).catch(unwrapDryRun);
 }
 
 /** Removes the matching rules (fields the request leaves out match anything) and closes their routes. */
-export async function deny(engine: Engine, req: AllowRequest, opts: { dryRun?: boolean } = {}): Promise<AllowResult> {
-  return engine.store.locked(async () => {
-    const asked = requestRules(engine, req);
-    const stored = engine.store.allows.list(asked[0]!.container);
+export async function deny(store: Store, req: AllowRequest, opts: { dryRun?: boolean } = {}): Promise<AllowResult> {
+  return store.locked(async () => {
+    const asked = requestRules(store, req);
+    const stored = store.allows.list(asked[0]!.container);
     const gone = stored.filter((s) => asked.some((a) => matches(a, s, req)));
     if (gone.length === 0) throw new NotFoundError('allow rule', describeAllow(asked[0]!), `see netctl ufw list ${asked[0]!.container}`);
-    const state = routeState(engine);
+    const state = routeState(store);
     const routes = gone.flatMap((r) => routesOf(state, r));
-    for (const r of gone) engine.store.allows.remove(r);
-    const result = { ...(await apply(engine, gone, opts.dryRun === true)), routes };
+    for (const r of gone) store.allows.remove(r);
+    const result = { ...(await apply(store, gone, opts.dryRun === true)), routes };
     if (opts.dryRun) throw new DryRunResult(result);
     return result;
   }).catch(unwrapDryRun);

@@ -96,8 +96,9 @@ export async function connectContainer(engine: Engine, roots: RuntimeRoots, req:
     if (existing.some((e) => e.networkId === n.id)) throw new ConflictError(`container "${c.name}" is already connected to network "${n.name}"`);
     const i = freeIndex(existing, c.id);
     const address = s.ipam.allocate(n.id, { owner: c.id, ...(req.ip ? { requested: req.ip } : {}) });
+    const address6 = n.subnet6 ? s.ipam.allocate(n.id, { owner: c.id, family: 6 }) : undefined;
     const aliases = (req.aliases ?? []).map((a) => checkName('alias', a));
-    endpoint = s.endpoints.add({ containerId: c.id, networkId: n.id, ifname: `eth${i}`, hostIfname: hostIfname(c.id, i), address, mac: macFor(address), aliases });
+    endpoint = s.endpoints.add({ containerId: c.id, networkId: n.id, ifname: `eth${i}`, hostIfname: hostIfname(c.id, i), address, ...(address6 ? { address6 } : {}), mac: macFor(address), aliases });
     // A second network does not take the default route from the first.
     const gw = gatewayHolder(engine, existing) ? [] : gateways(n, endpoint);
     const ops = planEndpoint({ netns, hostIf: endpoint.hostIfname!, ifname: endpoint.ifname, bridge: n.bridge, mtu: n.mtu, addresses: addresses(n, endpoint), gateways: gw, hairpin: true, mac: endpoint.mac! });

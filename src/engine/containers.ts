@@ -21,6 +21,7 @@ import { checkNetworkOptions, mergeEnv, recordLinks, resolveJoin, type JoinedNet
 import { checkName } from '../model/names.js';
 import { opsStep } from './kernel-steps.js';
 import { ensureDefaultNetwork } from './networks.js';
+import { reservePorts } from './publish.js';
 import { runSteps, type Step } from './steps.js';
 import { ConflictError, UsageError } from '../errors.js';
 
@@ -71,9 +72,11 @@ async function networkSteps(engine: Engine, roots: RuntimeRoots, c: Container, r
   if (netns !== 'host' && !join) steps.push(opsStep(planNetns(netns), engine.kernel));
   if (!network) return { steps, netns, env: [] };
   const address = s.ipam.allocate(network.id, { owner: c.id, ...(req.ip ? { requested: req.ip } : {}) });
+  // A dual-stack network gives every container an address of each family.
+  const address6 = network.subnet6 ? s.ipam.allocate(network.id, { owner: c.id, family: 6 }) : undefined;
   const aliases = (req.aliases ?? []).map((a) => checkName('alias', a));
-  const ep = s.endpoints.add({ containerId: c.id, networkId: network.id, ifname: 'eth0', hostIfname: hostIfname(c.id, 0), address, mac: macFor(address), aliases });
-  s.ports.reserve(c.id, req.ports, req.ephemeral ? { ephemeral: req.ephemeral } : {});
+  const ep = s.endpoints.add({ containerId: c.id, networkId: network.id, ifname: 'eth0', hostIfname: hostIfname(c.id, 0), address, ...(address6 ? { address6 } : {}), mac: macFor(address), aliases });
+  reservePorts(s, c.id, req.ports, network, req.ephemeral ? { ephemeral: req.ephemeral } : {});
   const env = await recordLinks(engine, roots, c, req.links ?? []);
   steps.push(opsStep(planAttach(netns, network, ep), engine.kernel));
   steps.push((await firewallStep(engine)).step, localnetStep(engine, [network.id]));

@@ -19,7 +19,7 @@ export async function firewallStep(engine: Engine): Promise<{ step: Step; plan: 
   const before: OwnedRules = await fw.observe();
   const target = fw.desiredFor(firewallInput(s.networks.list(), s.ports.list(), s.endpoints.all(), linkRules(netView(s))), before);
   const plan = fw.plan(target, before);
-  const routes = await routesStep(engine);
+  const routes = await routesStep(s);
   const step: Step = {
     describe: 'apply rules with iptables-restore --noflush',
     apply: async () => {

@@ -1,19 +1,21 @@
 /**
- * Bringing the kernel's owned rules and netctl's ufw route rules back to what the database
- * wants: after the ufw block was loaded or removed, after a reboot, after someone deleted a
- * rule by hand.
+ * Bringing the kernel back to what the database wants: missing bridges (after a reboot),
+ * netctl's owned rules and its ufw route rules (after the ufw block was loaded or removed,
+ * after someone deleted a rule by hand).
  */
 import type { Engine } from './context.js';
 import { firewallStep } from './firewall-step.js';
 import { runSteps } from './steps.js';
 import { routesDiff } from '../firewall/ufw/routes-apply.js';
+import { missingBridgeSteps } from './replay.js';
 
 /** Re-plans and applies; returns what was applied ('' when nothing changed). */
 export async function reconcileFirewall(engine: Engine, opts: { dryRun?: boolean } = {}): Promise<string> {
   return engine.store.locked(async () => {
+    const bridges = await missingBridgeSteps(engine);
     const { step, plan, routes, empty } = await firewallStep(engine);
-    if (empty) return '';
-    if (!opts.dryRun) await runSteps([step]);
-    return plan.text() + routesDiff(routes);
+    if (empty && bridges.steps.length === 0) return '';
+    if (!opts.dryRun) await runSteps([...bridges.steps, ...(empty ? [] : [step])]);
+    return bridges.lines.join('') + plan.text() + routesDiff(routes);
   });
 }

@@ -3,7 +3,7 @@
  * written to ufw's user rules and loaded, undone when a later step fails. Runs with the
  * firewall step, so every command that moves a container or a port keeps them current.
  */
-import type { Engine } from './context.js';
+import type { Store } from '../store/index.js';
 import type { Step } from './steps.js';
 import { desiredRoutes, type RouteState } from './allow-routes.js';
 import type { RouteRule } from '../firewall/ufw/route-rules.js';
@@ -12,19 +12,18 @@ import { defaultUfwDeps } from '../firewall/ufw/ufw-deps.js';
 import type { UfwDeps } from '../firewall/ufw/observe.js';
 
 /** The database's view that route rules are made from. */
-export function routeState(engine: Engine): RouteState {
-  const s = engine.store;
+export function routeState(s: Store): RouteState {
   return { allows: s.allows.list(), containers: s.containers.list({ all: true }), networks: s.networks.list(), ports: s.ports.list(), endpoints: s.endpoints.all() };
 }
 
 /** The route rules the database wants. */
-export function wantedRoutes(engine: Engine): RouteRule[] {
-  return desiredRoutes(routeState(engine));
+export function wantedRoutes(store: Store): RouteRule[] {
+  return desiredRoutes(routeState(store));
 }
 
 /** The step, and its plan for `--dry-run`. */
-export async function routesStep(engine: Engine, deps: UfwDeps = defaultUfwDeps()): Promise<{ step: Step; plan: RoutesPlan }> {
-  const plan = await planRoutes(deps, wantedRoutes(engine));
+export async function routesStep(store: Store, deps: UfwDeps = defaultUfwDeps()): Promise<{ step: Step; plan: RoutesPlan }> {
+  const plan = await planRoutes(deps, wantedRoutes(store));
   let undo: (() => Promise<void>) | undefined;
   const step: Step = {
     describe: 'write ufw route rules',

@@ -4,6 +4,9 @@ import { Sandbox } from '../harness/sandbox.js';
 import { kernelState } from './helpers/net.js';
 
 const makeImages = fileURLToPath(new URL('./scripts/make-images.sh', import.meta.url));
+// Per run: test files run in parallel, and so may the suites of other checkouts.
+const IMG = `/tmp/netctl-test-${process.pid}-img`;
+const WWW = `/tmp/netctl-test-${process.pid}-www`;
 
 interface PsRow {
   id: string;
@@ -31,14 +34,15 @@ describe('containers launched into prepared namespaces, with published ports', (
 
   beforeAll(async () => {
     sb = await Sandbox.start({ wan: true, lan: true });
-    await sb.sh(['sh', makeImages, '/tmp/img']);
+    await sb.sh(['sh', makeImages, IMG]);
     // A web root whose CGI prints the client address the container sees.
-    await sb.sh(['sh', '-c', 'mkdir -p /tmp/www/cgi-bin && echo page > /tmp/www/index.html && printf "#!/bin/sh\\necho Content-Type: text/plain\\necho\\necho \\$REMOTE_ADDR\\n" > /tmp/www/cgi-bin/ip && chmod +x /tmp/www/cgi-bin/ip']);
-    await netctl('image', 'import', '/tmp/img/busybox.tar', 'busybox');
+    await sb.sh(['sh', '-c', `mkdir -p ${WWW}/cgi-bin && echo page > ${WWW}/index.html && printf "#!/bin/sh\\necho Content-Type: text/plain\\necho\\necho \\$REMOTE_ADDR\\n" > ${WWW}/cgi-bin/ip && chmod +x ${WWW}/cgi-bin/ip`]);
+    await netctl('image', 'import', `${IMG}/busybox.tar`, 'busybox');
     await netctl('network', 'ls');
     start = await kernelState(sb);
   });
   afterAll(async () => {
+    await sb?.exec(['rm', '-rf', IMG, WWW]);
     await sb?.close();
   });
 
@@ -51,7 +55,7 @@ describe('containers launched into prepared namespaces, with published ports', (
   });
 
   it('publishes a port reachable from the wan, and the container sees the real client address', async () => {
-    await netctl('run', '-d', '--name', 'web', '-p', '8080:80', '-v', '/tmp/www:/www:ro', 'busybox', 'httpd', '-f', '-p', '80', '-h', '/www');
+    await netctl('run', '-d', '--name', 'web', '-p', '8080:80', '-v', `${WWW}:/www:ro`, 'busybox', 'httpd', '-f', '-p', '80', '-h', '/www');
     expect(await curl('wan', 'http://198.51.100.2:8080/')).toBe('page');
     expect(await curl('wan', 'http://198.51.100.2:8080/cgi-bin/ip')).toBe('198.51.100.1');
     expect(await curl('wan2', 'http://203.0.113.2:8080/cgi-bin/ip')).toBe('203.0.113.1');
@@ -63,7 +67,7 @@ describe('containers launched into prepared namespaces, with published ports', (
   });
 
   it('binds a port to one host address only', async () => {
-    await netctl('run', '-d', '--name', 'only2', '-p', '203.0.113.2:8081:80', '-v', '/tmp/www:/www:ro', 'busybox', 'httpd', '-f', '-p', '80', '-h', '/www');
+    await netctl('run', '-d', '--name', 'only2', '-p', '203.0.113.2:8081:80', '-v', `${WWW}:/www:ro`, 'busybox', 'httpd', '-f', '-p', '80', '-h', '/www');
     expect(await curl('wan2', 'http://203.0.113.2:8081/')).toBe('page');
     expect(await curl('wan', 'http://198.51.100.2:8081/')).toMatch(/curl failed/);
   });

@@ -2,7 +2,7 @@
  * `netctl allow NAME [PORT[/tcp|udp]] [--from CIDR]... [--network NET] [--delete]`.
  */
 import type { CommandContext } from '../context.js';
-import { openEngine } from '../../engine/context.js';
+import { Store } from '../../store/index.js';
 import { allow, deny, type AllowRequest } from '../../engine/allow.js';
 import { formatAllow } from '../format/allow.js';
 import { allowNotes } from '../allow-notes.js';
@@ -18,9 +18,10 @@ export function allowRequest(ctx: CommandContext): AllowRequest {
 /** Runs allow or deny and prints the result. */
 export async function allowOrDeny(ctx: CommandContext, remove: boolean): Promise<void> {
   const dryRun = ctx.opts.dryRun === true;
-  const engine = await openEngine(ctx.global);
+  // Only the database and ufw's files: no netlink, so no netlink socket to open.
+  const store = Store.open({ root: ctx.global.root });
   try {
-    const res = await (remove ? deny : allow)(engine, allowRequest(ctx), { dryRun });
+    const res = await (remove ? deny : allow)(store, allowRequest(ctx), { dryRun });
     if (ctx.opts.json) {
       ctx.stdout.write(`${JSON.stringify(res, null, 2)}\n`);
       return;
@@ -28,7 +29,7 @@ export async function allowOrDeny(ctx: CommandContext, remove: boolean): Promise
     ctx.stdout.write(formatAllow(remove ? 'denied' : 'allowed', res, dryRun));
     if (!remove) for (const n of allowNotes()) ctx.stderr.write(`${n}\n`);
   } finally {
-    engine.close();
+    store.close();
   }
 }
 

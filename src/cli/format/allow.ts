@@ -5,22 +5,13 @@
 import type { AllowResult } from '../../engine/allow.js';
 import type { AllowRule } from '../../model/allow.js';
 import { describeAllow } from '../../model/allow.js';
-import { ufwArgv, type RouteRule } from '../../firewall/ufw/route-rules.js';
+import { ufwCommand, type RouteRule } from '../../firewall/ufw/route-rules.js';
 import { parseRouteComment } from '../../firewall/ufw/route-rules.js';
-
-function quoteArg(a: string): string {
-  return /^[\w./:@=-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`;
-}
-
-/** `ufw route allow proto tcp to 172.18.0.2 port 80 comment '...'`. */
-export function routeCommand(r: RouteRule): string {
-  return ufwArgv(r).map(quoteArg).join(' ');
-}
 
 /** `IPv4 net=frontend: ufw route allow ...`. */
 export function routeLine(r: RouteRule): string {
   const net = parseRouteComment(r.comment)?.network ?? '?';
-  return `  IPv${r.family} network ${net}: ${routeCommand(r)}`;
+  return `  IPv${r.family} network ${net}: ${ufwCommand(r)}`;
 }
 
 /** The result of allow or deny as text. */

@@ -46,6 +46,8 @@ export interface FamilyView {
   references: string[];
   /** Why the live ruleset could not be read, if it could not. */
   liveError?: string;
+  /** The live filter table, when it could be read. */
+  live?: Ruleset;
 }
 
 /** ufw as observed. */
@@ -105,7 +107,7 @@ async function observeFamily(deps: UfwDeps, spec: UfwFamily): Promise<FamilyView
     references: [],
   };
   if (typeof rs === 'string') return { ...view, liveError: rs };
-  return { ...view, running: ufwRunning(rs, spec.family), chain: chainState(rs, spec.family, tpl), references: chainReferences(rs, spec.family) };
+  return { ...view, live: rs, running: ufwRunning(rs, spec.family), chain: chainState(rs, spec.family, tpl), references: chainReferences(rs, spec.family) };
 }
 
 /** Looks at ufw: files, settings, templates, and the live filter table of each family. */

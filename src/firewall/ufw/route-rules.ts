@@ -70,7 +70,11 @@ export function ufwArgv(r: RouteRule): string[] {
   return ['ufw', 'route', 'allow', 'proto', r.proto, ...from, 'to', r.to, 'port', String(r.port), 'comment', r.comment];
 }
 
-/** `203.0.113.1 -> 172.18.0.2 80/tcp (netctl:web 80/tcp net=n1)`, for listings. */
-export function describeRoute(r: RouteRule): string {
-  return `${r.from ?? 'anywhere'} -> ${r.to} ${r.port}/${r.proto}`;
+function quoteArg(a: string): string {
+  return /^[\w./:@=-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The same as a shell command line, for messages: `ufw route allow ... comment 'netctl:...'`. */
+export function ufwCommand(r: RouteRule): string {
+  return ufwArgv(r).map(quoteArg).join(' ');
 }

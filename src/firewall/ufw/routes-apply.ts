@@ -9,7 +9,7 @@ import { NotFoundError, SystemError } from '../../errors.js';
 import { applyDocument, readRuleset } from '../iptables/apply.js';
 import type { UfwDeps } from './observe.js';
 import { ufwFamily, type Family } from './names.js';
-import { ufwArgv, type RouteRule } from './route-rules.js';
+import { tupleLine, ufwArgv, ufwCommand, type RouteRule } from './route-rules.js';
 import { unifiedDiff } from './unified-diff.js';
 import { forwardChainDoc, hasRulesSection, ownedEntry, parseUserRules, renderUserRules, spliceRoutes } from './user-rules.js';
 
@@ -40,7 +40,7 @@ export function routesChanged(p: RoutesPlan): boolean {
 }
 
 function pristineNote(f: RouteFilePlan): string {
-  return `# ${f.path} is as ufw ships it: ufw writes it in full first: ${ufwArgv(f.pristine![0]!).join(' ')}\n`;
+  return `# ${f.path} is as ufw ships it: ufw writes it in full first: ${ufwCommand(f.pristine![0]!)}\n`;
 }
 
 /** The plan as unified diffs (for --dry-run and `ufw check`). */
@@ -121,4 +121,20 @@ export async function applyRoutes(deps: UfwDeps, p: RoutesPlan): Promise<() => P
     throw err;
   }
   return undo;
+}
+
+/** netctl's route rules missing from ufw's files, and netctl-commented ones nobody wants. */
+export async function routeDrift(deps: UfwDeps, desired: readonly RouteRule[]): Promise<{ missing: string[]; stale: string[] }> {
+  const missing: string[] = [];
+  const stale: string[] = [];
+  for (const family of [4, 6] as const) {
+    const text = await deps.files.read(userRulesPath(deps, family));
+    const want = desired.filter((r) => r.family === family);
+    const entries = text !== undefined && hasRulesSection(text) ? parseUserRules(text).entries : [];
+    const have = new Set(entries.map((e) => e.lines[0]));
+    const wanted = new Set(want.map(tupleLine));
+    missing.push(...want.filter((r) => !have.has(tupleLine(r))).map(ufwCommand));
+    stale.push(...entries.filter((e) => ownedEntry(e) && !wanted.has(e.lines[0]!)).map((e) => `${e.comment} (${e.lines[1] ?? e.lines[0]})`));
+  }
+  return { missing, stale };
 }

@@ -12,10 +12,16 @@ import type { ChainState } from './plan.js';
 export interface PortAccess {
   container: string;
   proto: string;
-  hostIp: string | null;
+  /** The host address it is bound to (`0.0.0.0` or `::` for every address of the family). */
+  hostIp: string;
   hostPort: number;
   containerPort: number;
+  /** The container address the port leads to (its family is the mapping's). */
+  containerIp: string;
   open: boolean;
+  /** open, closed, or restricted to `sources`. */
+  state: 'open' | 'closed' | 'restricted';
+  sources: string[];
   /** Why: the ufw rule that opens it, or the policy that closes it. */
   reason: string;
 }
@@ -44,6 +50,8 @@ export interface UfwStatus {
   };
   families: FamilyStatus[];
   ports: PortAccess[];
+  /** netctl's route rules missing from or stale in ufw's user rules (`netctl ufw sync` fixes them). */
+  routes?: { missing: string[]; stale: string[] };
 }
 
 /** The status for an observed ufw and, when known, the published ports' access. */
@@ -91,8 +99,9 @@ function ufwLine(s: UfwStatus): string {
 }
 
 function portLine(p: PortAccess): string {
-  const host = `${p.hostIp ?? '*'}:${p.hostPort}`;
-  return `  ${p.container.padEnd(20)} ${`${host}->${p.containerPort}/${p.proto}`.padEnd(28)} ${p.open ? 'open' : 'closed'}  ${p.reason}`;
+  const host = `${p.hostIp.includes(':') ? `[${p.hostIp}]` : p.hostIp}:${p.hostPort}`;
+  const state = p.state === 'restricted' ? `open from ${p.sources.join(', ')}` : p.state;
+  return `  ${p.container.padEnd(16)} ${`${host}->${p.containerPort}/${p.proto}`.padEnd(26)} ${state.padEnd(7)}  ${p.reason}`;
 }
 
 /** The status as text, one fact per line. */
@@ -103,8 +112,10 @@ export function renderStatus(s: UfwStatus): string {
     lines.push(`IPv${f.family} ${f.path}: ${BLOCK_TEXT[f.block]}; ${chainText(f)}${running}`);
   }
   if (s.ports.length > 0) {
-    lines.push('published ports:');
+    lines.push('published ports, to new connections from outside:');
     lines.push(...s.ports.map(portLine));
   }
+  for (const r of s.routes?.missing ?? []) lines.push(`missing ufw rule (netctl ufw sync restores it): ${r}`);
+  for (const r of s.routes?.stale ?? []) lines.push(`stale ufw rule (netctl ufw sync removes it): ${r}`);
   return `${lines.join('\n')}\n`;
 }

@@ -1,0 +1,20 @@
+/**
+ * `netctl ufw sync [--dry-run]`: rewrites netctl's ufw route rules and its own iptables
+ * rules from the database in one pass (one file write and one iptables-restore per family,
+ * no ufw reload): after a reboot, a `ufw reload` of edited files, or a rule deleted by hand.
+ */
+import type { CommandContext } from '../context.js';
+import { openEngine } from '../../engine/context.js';
+import { reconcileFirewall } from '../../engine/reconcile.js';
+
+export default async function ufwSync(ctx: CommandContext): Promise<void> {
+  const dryRun = ctx.opts.dryRun === true;
+  const engine = await openEngine(ctx.global);
+  try {
+    const applied = await reconcileFirewall(engine, { dryRun });
+    if (applied === '') ctx.stdout.write('in sync: nothing to change\n');
+    else ctx.stdout.write(dryRun ? applied : `${applied}synced\n`);
+  } finally {
+    engine.close();
+  }
+}

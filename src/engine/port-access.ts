@@ -1,0 +1,43 @@
+/**
+ * Each published port as ufw treats new connections to it from outside, for `ufw status`
+ * and the TUI: the database's mappings evaluated against the live ufw chains. Pure.
+ */
+import type { PortAccess } from '../firewall/ufw/status.js';
+import type { UfwView } from '../firewall/ufw/observe.js';
+import { exposure, type UfwFacts } from '../firewall/ufw/exposure.js';
+import { containerMappings, type RouteState } from './allow-routes.js';
+
+/** What ufw's view says about one family. */
+export function ufwFacts(view: UfwView, family: 4 | 6): UfwFacts {
+  const f = view.families.find((x) => x.family === family);
+  return {
+    family,
+    running: f?.running ?? false,
+    blockLoaded: (f?.references.length ?? 0) > 0,
+    routedPolicy: view.routedPolicy,
+    live: f?.live,
+  };
+}
+
+/** Every published port of every container, with its exposure. */
+export function portAccess(state: RouteState, view: UfwView): PortAccess[] {
+  const facts = { 4: ufwFacts(view, 4), 6: ufwFacts(view, 6) };
+  return state.containers.flatMap((c) =>
+    containerMappings(state, c.id).map((m) => {
+      const family = m.containerIp.includes(':') ? 6 : 4;
+      const e = exposure(facts[family], { proto: m.proto, containerIp: m.containerIp, containerPort: m.containerPort });
+      return {
+        container: c.name,
+        proto: m.proto,
+        hostIp: m.hostIp ?? (family === 6 ? '::' : '0.0.0.0'),
+        hostPort: m.hostPort,
+        containerPort: m.containerPort,
+        containerIp: m.containerIp,
+        open: e.state === 'open',
+        state: e.state,
+        sources: e.sources,
+        reason: e.reason,
+      };
+    }),
+  );
+}

@@ -1,0 +1,111 @@
+/**
+ * Whether ufw lets a new connection from outside through to a published port: the first
+ * rule of ufw's route rules (`ufw-user-forward`) that matches the DNATed packet decides,
+ * else the routed policy does. Read from the live ruleset, so it tells what the kernel
+ * will do, not what the files say. Pure.
+ */
+import type { Option, Rule, Ruleset } from '../iptables/ast.js';
+import { contains, parseCidr, parseIp } from '../../model/addr.js';
+import { ufwFamily, type Family } from './names.js';
+
+/** What ufw does to new connections to one published port. */
+export interface Exposure {
+  /** Open to everyone (`open`), to some sources only (`restricted`), or to nobody (`closed`). */
+  state: 'open' | 'closed' | 'restricted';
+  /** Sources a route rule opens it for (restricted). */
+  sources: string[];
+  /** The rule or policy that decided, in words. */
+  reason: string;
+}
+
+/** What the evaluation needs to know about ufw in one family. */
+export interface UfwFacts {
+  family: Family;
+  /** ufw's chains are loaded. */
+  running: boolean;
+  /** netctl's block chain is loaded, so published ports go through ufw at all. */
+  blockLoaded: boolean;
+  /** allow, deny or reject. */
+  routedPolicy: string | null;
+  live: Ruleset | undefined;
+}
+
+/** The packet: a new connection to the container address and port after DNAT. */
+export interface PortPacket {
+  proto: string;
+  containerIp: string;
+  containerPort: number;
+}
+
+function opt(r: Rule, name: string): Option | undefined {
+  for (const m of r.matches) for (const o of m.options) if (o.name === name) return o;
+  return undefined;
+}
+
+function portIn(spec: string, port: number): boolean {
+  return spec.split(',').some((part) => {
+    const [a, b] = part.split(':');
+    return b === undefined ? Number(a) === port : port >= Number(a || 0) && port <= Number(b || 65535);
+  });
+}
+
+function addrIn(spec: string, ip: string): boolean {
+  try {
+    return spec.includes('/') ? contains(parseCidr(spec), parseIp(ip)) : parseIp(spec).value === parseIp(ip).value;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether the rule matches the packet; sources and interfaces are left to the caller. */
+function matchesPacket(r: Rule, p: PortPacket): boolean {
+  const proto = opt(r, 'p');
+  if (proto && (proto.negated || proto.values[0] !== p.proto)) return false;
+  const d = opt(r, 'd');
+  if (d && (d.negated || !addrIn(d.values[0] ?? '', p.containerIp))) return false;
+  const dport = opt(r, 'dport') ?? opt(r, 'dports');
+  if (dport && (dport.negated || !portIn(dport.values[0] ?? '', p.containerPort))) return false;
+  return true;
+}
+
+const VERDICTS: Record<string, 'accept' | 'drop'> = { ACCEPT: 'accept', DROP: 'drop', REJECT: 'drop' };
+
+function verdictOf(r: Rule, prefix: string): 'accept' | 'drop' | undefined {
+  const t = r.target?.name ?? '';
+  if (t === `${prefix}-user-limit-accept`) return 'accept';
+  if (t === `${prefix}-user-limit`) return 'accept';
+  return VERDICTS[t];
+}
+
+/** Decides one published port in one family. */
+export function exposure(f: UfwFacts, p: PortPacket): Exposure {
+  if (!f.running) return { state: 'open', sources: [], reason: 'ufw is not running' };
+  if (!f.blockLoaded) return { state: 'open', sources: [], reason: 'ufw does not see published ports (netctl ufw install)' };
+  const prefix = ufwFamily(f.family).prefix;
+  const rules = f.live?.tables.find((t) => t.name === 'filter')?.rules.filter((r) => r.chain === `${prefix}-user-forward`) ?? [];
+  const sources: string[] = [];
+  for (const r of rules) {
+    const verdict = verdictOf(r, prefix);
+    if (!verdict || !matchesPacket(r, p) || opt(r, 'i') || opt(r, 'o')) continue;
+    const s = opt(r, 's');
+    if (s) {
+      if (verdict === 'accept' && !s.negated) sources.push((s.values[0] ?? '').replace(/\/(32|128)$/, ''));
+      continue;
+    }
+    const what = `ufw route rule "${describe(r)}"`;
+    if (verdict === 'accept') return { state: 'open', sources: [], reason: what };
+    return { state: sources.length ? 'restricted' : 'closed', sources, reason: `${what} denies${sources.length ? ' the rest' : ''}` };
+  }
+  const policy = f.routedPolicy ?? 'unknown';
+  if (policy === 'allow') return { state: 'open', sources: [], reason: 'routed policy allow' };
+  if (sources.length) return { state: 'restricted', sources, reason: `only from ${sources.join(', ')}; routed policy ${policy} for the rest` };
+  return { state: 'closed', sources: [], reason: `routed policy ${policy}, no ufw route rule allows it` };
+}
+
+function describe(r: Rule): string {
+  const p = opt(r, 'p')?.values[0];
+  const d = opt(r, 'd')?.values[0]?.replace(/\/(32|128)$/, '');
+  const port = (opt(r, 'dport') ?? opt(r, 'dports'))?.values[0];
+  return `${r.target?.name ?? ''} ${d ?? 'any'}${port ? ` ${port}` : ''}${p ? `/${p}` : ''}`.trim();
+}
+

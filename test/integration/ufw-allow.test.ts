@@ -145,6 +145,17 @@ describe('netctl allow with the real ufw and real packets', () => {
     await netctl('network', 'rm', 'spare');
   });
 
+  it('follows the container to a new address: the rule is rewritten in the same command', async () => {
+    await netctl('network', 'disconnect', 'front', 'web');
+    expect(await ufw('status')).not.toContain('netctl:web');
+    await netctl('network', 'connect', '--ip', '10.91.0.50', 'front', 'web');
+    const status = await ufw('status');
+    expect(status).toMatch(/10\.91\.0\.50 80\/tcp\s+ALLOW FWD\s+Anywhere\s+# netctl:web 80\/tcp net=front/);
+    expect(status).not.toContain('10.91.0.2 80/tcp');
+    expect(await openTo(8080, 'one')).toEqual(ALL);
+    expect(await openTo(8081, 'two')).toEqual([]);
+  });
+
   it('--from opens the port for that source only; deny closes it', async () => {
     await netctl('deny', 'web', '80');
     expect(await openTo(8080, 'one')).toEqual([]);

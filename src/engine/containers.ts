@@ -83,8 +83,16 @@ async function networkSteps(engine: Engine, roots: RuntimeRoots, c: Container, r
   return { steps, netns, env };
 }
 
-/** Runs a detached container; returns its record (state running). */
-export async function runContainer(engine: Engine, roots: RuntimeRoots, req: RunRequest, opts: { dns?: string[]; extraHosts?: string[] } = {}): Promise<Container> {
+/** How `run` starts the process. */
+export interface RunOptions {
+  dns?: string[];
+  extraHosts?: string[];
+  /** Instead of launching it detached, hand the prepared launch spec over (state stays `created`). */
+  attach?: (spec: LaunchSpec) => void;
+}
+
+/** Runs a detached container (or prepares an attached one); returns its record. */
+export async function runContainer(engine: Engine, roots: RuntimeRoots, req: RunRequest, opts: RunOptions = {}): Promise<Container> {
   checkNetworkOptions(req.network, { ip: req.ip, aliases: req.aliases, links: req.links, dns: opts.dns, extraHosts: opts.extraHosts });
   const network = await resolveNetwork(engine, req.network);
   if (network?.internal && req.ports.length > 0) throw new UsageError(`network "${network.name}" is internal: it publishes nothing`);
@@ -112,6 +120,8 @@ export async function runContainer(engine: Engine, roots: RuntimeRoots, req: Run
         const binds = await writeEtcFiles(roots, rec, hostsText(netView(s), rec), launch.hostname, opts.dns ?? [], join);
         const p = containerPaths(roots, c.id);
         const spec: LaunchSpec = { ...launch, binds: [...binds, ...launch.binds], netns: net.netns, rootfs, logPath: p.log, statePath: p.state };
+        // Attached (-i/-t): the caller runs it once the lock is released; it may run for hours.
+        if (opts.attach) return opts.attach(spec);
         const st = await launchDetached(spec, p);
         s.containers.update(c.id, { state: st.status === 'exited' ? 'exited' : 'running', pid: st.pid || null, startedAt: st.startedAt ?? new Date().toISOString() });
       },

@@ -1,5 +1,5 @@
 /**
- * `netctl exec [-e K=V] NAME CMD...`: runs a command in a running container's namespaces
+ * `netctl exec [-i] [-t] [-e K=V] NAME CMD...`: runs a command in a running container's namespaces
  * and exits with its exit code.
  */
 import type { CommandContext } from '../context.js';
@@ -10,7 +10,7 @@ import { liveStatus, readState } from '../../runtime/state.js';
 import { ConflictError, UsageError } from '../../errors.js';
 
 export default async function exec(ctx: CommandContext): Promise<number> {
-  if (ctx.opts.tty) throw new UsageError('-t is not supported yet');
+  if (ctx.opts.tty && !process.stdin.isTTY) throw new UsageError('-t: the input device is not a TTY', 'leave out -t, or run from a terminal');
   const store = Store.open({ root: ctx.global.root });
   let id: string;
   let name: string;
@@ -21,5 +21,5 @@ export default async function exec(ctx: CommandContext): Promise<number> {
   }
   const st = await readState(containerPaths({ root: ctx.global.root, runRoot: ctx.global.runRoot }, id).state);
   if (!st || liveStatus(st) !== 'running' || !st.pid) throw new ConflictError(`container "${name}" is not running`);
-  return execAttached(st.pid, ctx.args[1] as string[], { env: (ctx.opts.env as string[] | undefined) ?? [] });
+  return execAttached(st.pid, ctx.args[1] as string[], { env: (ctx.opts.env as string[] | undefined) ?? [], tty: Boolean(ctx.opts.tty), interactive: Boolean(ctx.opts.interactive) });
 }

@@ -114,7 +114,7 @@ const containers: CommandSpec[] = [
   },
   { name: 'stop', args: ['<name...>'], module: 'stop', description: 'stop containers', options: [{ flags: '-t, --time <s>', description: 'seconds before SIGKILL', parse: 'int:0:3600', default: 10 }, dryRun] },
   { name: 'start', args: ['<name...>'], module: 'start', description: 'start stopped containers', options: [dryRun] },
-  { name: 'restart', args: ['<name...>'], module: 'restart', description: 'restart containers', options: [dryRun] },
+  { name: 'restart', args: ['<name...>'], module: 'restart', description: 'restart containers', options: [{ flags: '-t, --time <s>', description: 'seconds to wait for stop before killing', default: '10' }, dryRun] },
   { name: 'rm', args: ['<name...>'], module: 'rm', description: 'remove containers', options: [{ flags: '-f, --force', description: 'stop running containers first' }, dryRun] },
 ];
 

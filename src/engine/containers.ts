@@ -44,7 +44,8 @@ export interface RunRequest {
   exposed?: string[];
 }
 
-async function writeEtcFiles(roots: RuntimeRoots, c: Container, hosts: string, hostname: string, dns: readonly string[], join: JoinedNetns | null): Promise<LaunchSpec['binds']> {
+/** Writes the container's hosts, resolv.conf and hostname files; returns their bind mounts. */
+export async function writeEtcFiles(roots: RuntimeRoots, c: Container, hosts: string, hostname: string, dns: readonly string[], join: JoinedNetns | null): Promise<LaunchSpec['binds']> {
   const p = containerPaths(roots, c.id);
   await mkdir(p.runDir, { recursive: true, mode: 0o700 });
   await writeFile(p.hosts, hosts);

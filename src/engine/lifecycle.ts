@@ -1,0 +1,119 @@
+/**
+ * `start` and `restart`: a stopped container runs again with its recorded configuration,
+ * writable layer and network. The network stays prepared while a container is stopped;
+ * when its namespace is gone (a reboot empties /run), it is rebuilt from the database
+ * with the same addresses before the process starts.
+ */
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import type { Engine } from './context.js';
+import type { Container, Endpoint } from '../model/container.js';
+import type { LaunchSpec } from '../runtime/launcher-config.js';
+import { containerPaths, type RuntimeRoots } from '../runtime/paths.js';
+import { prepareRootfs } from '../runtime/rootfs.js';
+import { launchDetached } from '../runtime/launch.js';
+import { liveStatus, readState } from '../runtime/state.js';
+import { netnsPath, planAttach, planNetns } from './container-net.js';
+import { firewallStep } from './firewall-step.js';
+import { hostsStep, localnetStep, netView } from './container-steps.js';
+import { hostsText } from './hosts.js';
+import { opsStep } from './kernel-steps.js';
+import { runSteps, type Step } from './steps.js';
+import { writeEtcFiles } from './containers.js';
+import { resolveJoin } from './run-network.js';
+import type { NetlinkOp } from '../netlink/plan.js';
+
+/** What `run` recorded in a container's config. */
+interface StoredConfig {
+  imageId: string;
+  network: string;
+  launch: Omit<LaunchSpec, 'netns' | 'rootfs' | 'logPath' | 'statePath'>;
+  netns?: string;
+}
+
+/** Whether the container's process (or its monitor, restarting it) is alive. */
+export async function isActive(roots: RuntimeRoots, c: Container): Promise<boolean> {
+  const st = await readState(containerPaths(roots, c.id).state);
+  const status = st ? liveStatus(st) : 'dead';
+  return status === 'running' || status === 'restarting' || status === 'starting';
+}
+
+/** The namespace and every endpoint again; the first endpoint with a way out gets the default route. */
+function rebuildOps(engine: Engine, path: string, endpoints: readonly Endpoint[]): NetlinkOp[] {
+  const nets = new Map(engine.store.networks.list().map((n) => [n.id, n]));
+  const holder = endpoints.find((e) => !nets.get(e.networkId)?.internal);
+  return [
+    ...planNetns(path),
+    ...endpoints.flatMap((e) => {
+      const n = nets.get(e.networkId)!;
+      const ops = planAttach(path, n, e);
+      return e === holder ? ops : ops.filter((op) => op.op !== 'add-route');
+    }),
+  ];
+}
+
+async function readOr(path: string, fallback: string): Promise<string> {
+  return readFile(path, 'utf8').catch(() => fallback);
+}
+
+/** The steps that bring the container's network back where it is missing. */
+async function networkSteps(engine: Engine, roots: RuntimeRoots, c: Container, cfg: StoredConfig): Promise<{ steps: Step[]; netns: string }> {
+  if (cfg.network.startsWith('container:')) return { steps: [], netns: (await resolveJoin(engine, roots, cfg.network)).netns };
+  if (cfg.network === 'host') return { steps: [], netns: 'host' };
+  const netns = netnsPath(roots.runRoot, c.id);
+  const endpoints = engine.store.endpoints.forContainer(c.id);
+  const steps: Step[] = [];
+  if (!existsSync(netns)) steps.push(opsStep(rebuildOps(engine, netns, endpoints), engine.kernel));
+  if (endpoints.length > 0) steps.push(localnetStep(engine, endpoints.map((e) => e.networkId)), (await firewallStep(engine)).step);
+  return { steps, netns };
+}
+
+/** What start did (or, with dryRun, would do). */
+export interface StartResult {
+  container: Container;
+  started: boolean;
+  /** The steps, one line each. */
+  plan: string[];
+}
+
+class DryRun extends Error {
+  constructor(readonly result: StartResult) {
+    super('dry run');
+  }
+}
+
+/** Starts a stopped container; `started` is false when it was already running. */
+export async function startContainer(engine: Engine, roots: RuntimeRoots, ref: string, opts: { dryRun?: boolean } = {}): Promise<StartResult> {
+  return engine.store.locked(async (): Promise<StartResult> => {
+    const s = engine.store;
+    const c = s.containers.require(ref);
+    if (await isActive(roots, c)) return { container: c, started: false, plan: [] };
+    const cfg = c.config as unknown as StoredConfig;
+    const net = await networkSteps(engine, roots, c, cfg);
+    const p = containerPaths(roots, c.id);
+    let rootfs = '';
+    const steps: Step[] = [
+      ...net.steps,
+      hostsStep(engine, roots),
+      { describe: 'prepare root filesystem', apply: async () => void (rootfs = (await prepareRootfs(roots, c.id, cfg.imageId)).path) },
+      {
+        describe: 'start the container process',
+        apply: async () => {
+          const join = cfg.network.startsWith('container:') ? await resolveJoin(engine, roots, cfg.network) : null;
+          const dns = (await readOr(p.resolv, '')).split('\n').filter((l) => l.startsWith('nameserver ')).map((l) => l.slice(11));
+          const binds = await writeEtcFiles(roots, c, hostsText(netView(s), c), cfg.launch.hostname, dns, join);
+          const spec: LaunchSpec = { ...cfg.launch, binds: [...binds, ...cfg.launch.binds.filter((b) => !binds.some((x) => x.target === b.target))], netns: net.netns, rootfs, logPath: p.log, statePath: p.state };
+          const st = await launchDetached(spec, p);
+          s.containers.update(c.id, { state: st.status === 'exited' ? 'exited' : 'running', pid: st.pid || null, startedAt: st.startedAt ?? new Date().toISOString(), finishedAt: null });
+        },
+      },
+    ];
+    const plan = steps.map((x) => x.describe);
+    if (opts.dryRun) throw new DryRun({ container: c, started: false, plan });
+    await runSteps(steps);
+    return { container: s.containers.require(c.id), started: true, plan };
+  }).catch((err: unknown) => {
+    if (err instanceof DryRun) return err.result;
+    throw err;
+  });
+}

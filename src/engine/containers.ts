@@ -22,6 +22,7 @@ import { checkName } from '../model/names.js';
 import { opsStep } from './kernel-steps.js';
 import { ensureDefaultNetwork } from './networks.js';
 import { reservePorts } from './publish.js';
+import { conntrackPortsStep, conntrackStep } from './conntrack.js';
 import { runSteps, type Step } from './steps.js';
 import { ConflictError, UsageError } from '../errors.js';
 
@@ -77,10 +78,11 @@ async function networkSteps(engine: Engine, roots: RuntimeRoots, c: Container, r
   const address6 = network.subnet6 ? s.ipam.allocate(network.id, { owner: c.id, family: 6 }) : undefined;
   const aliases = (req.aliases ?? []).map((a) => checkName('alias', a));
   const ep = s.endpoints.add({ containerId: c.id, networkId: network.id, ifname: 'eth0', hostIfname: hostIfname(c.id, 0), address, ...(address6 ? { address6 } : {}), mac: macFor(address), aliases });
-  reservePorts(s, c.id, req.ports, network, req.ephemeral ? { ephemeral: req.ephemeral } : {});
+  const published = reservePorts(s, c.id, req.ports, network, req.ephemeral ? { ephemeral: req.ephemeral } : {});
   const env = await recordLinks(engine, roots, c, req.links ?? []);
   steps.push(opsStep(planAttach(netns, network, ep), engine.kernel));
   steps.push((await firewallStep(engine)).step, localnetStep(engine, [network.id]));
+  if (published.some((p) => p.proto !== 'tcp')) steps.push(conntrackPortsStep(published));
   return { steps, netns, env };
 }
 
@@ -156,6 +158,8 @@ export async function removeContainer(engine: Engine, roots: RuntimeRoots, ref: 
     }
     // route_localnet goes before the rules that guard it.
     const steps: Step[] = [localnetStep(engine, endpoints.map((e) => e.networkId)), (await firewallStep(engine)).step];
+    const addresses = endpoints.flatMap((e) => [e.address, e.address6].filter((a): a is string => a !== undefined));
+    if (addresses.length > 0) steps.push(conntrackStep(addresses));
     // A container in another's namespace (container:NAME) owns neither it nor a veth.
     if (cfg.network !== 'host' && !cfg.network?.startsWith('container:')) steps.push(opsStep(planDetachAll(netnsPath(roots.runRoot, c.id), endpoints), engine.kernel));
     steps.push({ describe: 'remove container files', apply: () => removeContainerFiles(roots, c.id) }, hostsStep(engine, roots));

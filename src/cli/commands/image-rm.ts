@@ -3,8 +3,21 @@
  * Goes on after a failure and reports every one.
  */
 import type { CommandContext } from '../context.js';
-import { removeImage, type RemoveResult } from '../../runtime/image-store.js';
-import { ErrorList } from '../../errors.js';
+import { removeImage, resolveImage, type RemoveResult } from '../../runtime/image-store.js';
+import { ConflictError, ErrorList } from '../../errors.js';
+import { Store } from '../../store/index.js';
+
+/** Refuses an image a container was created from (its writable layer sits on it). */
+async function refuseInUse(ctx: CommandContext, name: string): Promise<void> {
+  const image = await resolveImage(ctx.global, name);
+  const store = Store.open({ root: ctx.global.root });
+  try {
+    const user = store.containers.list({ all: true }).find((c) => (c.config as { imageId?: string }).imageId === image.id);
+    if (user) throw new ConflictError(`image "${name}" is in use by container "${user.name}"`, `remove the container first: netctl rm -f ${user.name}`);
+  } finally {
+    store.close();
+  }
+}
 
 export default async function imageRm(ctx: CommandContext): Promise<void> {
   const names = (ctx.args[0] as string[] | undefined) ?? [];
@@ -12,6 +25,7 @@ export default async function imageRm(ctx: CommandContext): Promise<void> {
   const done: (RemoveResult & { name: string })[] = [];
   for (const name of names) {
     await errors.attempt('remove image', name, async () => {
+      await refuseInUse(ctx, name);
       const r = await removeImage(ctx.global, name);
       done.push({ name, ...r });
       if (ctx.opts.json) return;

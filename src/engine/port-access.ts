@@ -21,7 +21,11 @@ export function ufwFacts(view: UfwView, family: 4 | 6): UfwFacts {
 
 /** Every published port of every container, with its exposure. */
 export function portAccess(state: RouteState, view: UfwView): PortAccess[] {
-  const facts = { 4: ufwFacts(view, 4), 6: ufwFacts(view, 6) };
+  return portAccessFrom(state, { 4: ufwFacts(view, 4), 6: ufwFacts(view, 6) });
+}
+
+/** The same from facts gathered another way (the TUI reads the live rules itself). */
+export function portAccessFrom(state: RouteState, facts: { 4: UfwFacts; 6: UfwFacts }): PortAccess[] {
   return state.containers.flatMap((c) =>
     containerMappings(state, c.id).map((m) => {
       const family = m.containerIp.includes(':') ? 6 : 4;

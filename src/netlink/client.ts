@@ -291,3 +291,21 @@ export function openNetlink(netnsPath?: string, ops: Pick<NetnsOps, 'withNetns'>
 const lazyNative: Pick<NetnsOps, 'withNetns'> = {
   withNetns: (path, fn) => native().withNetns(path, fn),
 };
+
+/** A subscription to the kernel's link and address notifications. */
+export interface LinkWatch {
+  close(): void;
+}
+
+/**
+ * Calls `onChange` whenever a link or an IPv4/IPv6 address appears, changes or goes
+ * (multicast groups RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR). No polling:
+ * the kernel pushes the messages to the socket.
+ */
+export function watchLinks(onChange: () => void): LinkWatch {
+  const sock = createRtNetlink();
+  for (const group of ['LINK', 'IPV4_IFADDR', 'IPV6_IFADDR'] as const) sock.addMembership(group);
+  sock.on('message', () => onChange());
+  sock.socket.unref();
+  return { close: () => sock.socket.close() };
+}

@@ -1,0 +1,21 @@
+/**
+ * `netctl tui`: the live view. Needs a terminal; the screen is Ink's, the data the live
+ * source's, the actions netctl's own allow and deny.
+ */
+import { createElement } from 'react';
+import type { CommandContext } from '../context.js';
+import { UsageError } from '../../errors.js';
+
+export default async function tui(ctx: CommandContext): Promise<void> {
+  if (!process.stdout.isTTY || !process.stdin.isTTY) throw new UsageError('netctl tui needs a terminal: stdin and stdout must be a TTY', 'use netctl ps, netctl rules or netctl ufw status in scripts');
+  const [{ render }, { Live }, { LiveSource }, { cliActions }] = await Promise.all([
+    import('ink'), import('../../tui/live.js'), import('../../tui/source.js'), import('../../tui/actions.js'),
+  ]);
+  const source = new LiveSource(ctx.global);
+  try {
+    const app = render(createElement(Live, { source, actions: cliActions(ctx.global) }), { exitOnCtrlC: true });
+    await app.waitUntilExit();
+  } finally {
+    source.close();
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * The TUI's state and what each key does to it, as a pure reducer: the App component only
+ * wires Ink's input to it and runs the effects it asks for.
+ */
+import { portRows, type PortRow, type TuiSnapshot } from './snapshot.js';
+
+/** The panes, in tab order. */
+export const PANES = ['Networks', 'Containers', 'Rules'] as const;
+
+/** What the screen is doing. */
+export interface UiState {
+  pane: number;
+  selected: [number, number, number];
+  mode: 'normal' | 'filter' | 'prompt' | 'help' | 'details';
+  filter: string;
+  /** Text being typed in filter or prompt mode. */
+  input: string;
+  status: string;
+}
+
+/** What a key asks the App to do besides changing the state. */
+export type Effect = { kind: 'quit' } | { kind: 'refresh' } | { kind: 'allow'; name: string; port: string; from: string } | { kind: 'deny'; name: string; port: string };
+
+/** A key as Ink reports it. */
+export interface Key {
+  input: string;
+  tab?: boolean;
+  shift?: boolean;
+  upArrow?: boolean;
+  downArrow?: boolean;
+  leftArrow?: boolean;
+  rightArrow?: boolean;
+  return?: boolean;
+  escape?: boolean;
+  backspace?: boolean;
+  delete?: boolean;
+}
+
+/** The start state. */
+export function initialState(): UiState {
+  return { pane: 1, selected: [0, 0, 0], mode: 'normal', filter: '', input: '', status: 'press ? for help' };
+}
+
+/** The rows of the Containers pane after the filter. */
+export function visiblePorts(s: UiState, snap: TuiSnapshot): PortRow[] {
+  const f = s.filter.toLowerCase();
+  return portRows(snap.containers).filter((r) => !f || `${r.container.name} ${r.container.address} ${r.container.network} ${r.port?.containerPort ?? ''}`.toLowerCase().includes(f));
+}
+
+/** How many rows the active pane has. */
+export function rowCount(s: UiState, snap: TuiSnapshot): number {
+  const f = s.filter.toLowerCase();
+  if (s.pane === 0) return snap.networks.filter((n) => !f || `${n.name} ${n.bridge} ${n.subnet}`.toLowerCase().includes(f)).length;
+  if (s.pane === 1) return visiblePorts(s, snap).length;
+  return snap.rules.filter((r) => !f || r.text.toLowerCase().includes(f)).length + snap.routes.length;
+}
+
+/** The selected port row, when the Containers pane is active. */
+export function selectedPort(s: UiState, snap: TuiSnapshot): PortRow | undefined {
+  return s.pane === 1 ? visiblePorts(s, snap)[s.selected[1]] : undefined;
+}
+
+function move(s: UiState, snap: TuiSnapshot, by: number): UiState {
+  const n = rowCount(s, snap);
+  const selected = [...s.selected] as UiState['selected'];
+  selected[s.pane] = Math.max(0, Math.min(n - 1, selected[s.pane]! + by));
+  return { ...s, selected };
+}
+
+function typing(s: UiState, key: Key): UiState {
+  if (key.backspace || key.delete) return { ...s, input: s.input.slice(0, -1) };
+  return key.input && !key.tab ? { ...s, input: s.input + key.input } : s;
+}
+
+function portArg(r: PortRow): string {
+  return `${r.port!.containerPort}/${r.port!.proto}`;
+}
+
+/** Applies one key. */
+export function onKey(s: UiState, key: Key, snap: TuiSnapshot): { state: UiState; effect?: Effect } {
+  if (s.mode === 'filter') {
+    if (key.return) return { state: { ...s, mode: 'normal', filter: s.input } };
+    if (key.escape) return { state: { ...s, mode: 'normal', filter: '', input: '' } };
+    const next = typing(s, key);
+    return { state: { ...next, filter: next.input } };
+  }
+  if (s.mode === 'prompt') {
+    const row = selectedPort(s, snap);
+    if (key.escape || !row?.port) return { state: { ...s, mode: 'normal', input: '', status: 'cancelled' } };
+    if (key.return) return { state: { ...s, mode: 'normal', input: '', status: `allowing ${row.container.name} ${portArg(row)}...` }, effect: { kind: 'allow', name: row.container.name, port: portArg(row), from: s.input.trim() } };
+    return { state: typing(s, key) };
+  }
+  if (s.mode === 'help' || s.mode === 'details') {
+    if (key.escape || key.return || key.input === 'q' || key.input === '?') return { state: { ...s, mode: 'normal' } };
+    return { state: s };
+  }
+  if (key.input === 'q') return { state: s, effect: { kind: 'quit' } };
+  if (key.tab || key.rightArrow) return { state: { ...s, pane: (s.pane + (key.shift ? PANES.length - 1 : 1)) % PANES.length } };
+  if (key.leftArrow) return { state: { ...s, pane: (s.pane + PANES.length - 1) % PANES.length } };
+  if (key.upArrow) return { state: move(s, snap, -1) };
+  if (key.downArrow) return { state: move(s, snap, 1) };
+  if (key.input === '?') return { state: { ...s, mode: 'help' } };
+  if (key.input === '/') return { state: { ...s, mode: 'filter', input: s.filter } };
+  if (key.input === 'r') return { state: { ...s, status: 'refreshing' }, effect: { kind: 'refresh' } };
+  const row = selectedPort(s, snap);
+  if (key.return) return row ? { state: { ...s, mode: 'details' } } : { state: { ...s, status: 'details: select a container (Containers pane)' } };
+  if (key.input === 'a' || key.input === 'd') {
+    if (!row?.port) return { state: { ...s, status: 'select a published port in the Containers pane first' } };
+    if (key.input === 'd') return { state: { ...s, status: `denying ${row.container.name} ${portArg(row)}...` }, effect: { kind: 'deny', name: row.container.name, port: portArg(row) } };
+    return { state: { ...s, mode: 'prompt', input: '' } };
+  }
+  return { state: s };
+}

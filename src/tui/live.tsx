@@ -1,0 +1,45 @@
+/**
+ * The App fed by the live source: a new snapshot on every netlink event and every second,
+ * one refresh at a time, the terminal size followed on resize.
+ */
+import { useEffect, useRef, useState } from 'react';
+import { Text, useStdout } from 'ink';
+import { App } from './app.js';
+import type { LiveSource } from './source.js';
+import type { TuiActions } from './actions.js';
+import type { TuiSnapshot } from './snapshot.js';
+
+/** Props of Live. */
+export interface LiveProps {
+  source: LiveSource;
+  actions: TuiActions;
+}
+
+/** Keeps the snapshot current. */
+export function Live({ source, actions }: LiveProps) {
+  const [snap, setSnap] = useState<TuiSnapshot | null>(null);
+  const [error, setError] = useState('');
+  const { stdout } = useStdout();
+  const [size, setSize] = useState({ width: stdout.columns || 80, height: stdout.rows || 24 });
+  const busy = useRef(false);
+  const refresh = useRef(() => {});
+  refresh.current = () => {
+    if (busy.current) return;
+    busy.current = true;
+    source.snapshot().then(
+      (x) => { setSnap(x); setError(''); },
+      (err: unknown) => setError(err instanceof Error ? err.message : String(err)),
+    ).finally(() => { busy.current = false; });
+  };
+  useEffect(() => {
+    refresh.current();
+    source.start(() => refresh.current());
+    const onResize = (): void => setSize({ width: stdout.columns || 80, height: stdout.rows || 24 });
+    stdout.on('resize', onResize);
+    return () => {
+      stdout.off('resize', onResize);
+    };
+  }, [source, stdout]);
+  if (!snap) return <Text>{error ? `error: ${error}` : 'loading...'}</Text>;
+  return <App snapshot={snap} actions={actions} width={size.width} height={size.height - 1} onRefresh={() => refresh.current()} />;
+}

@@ -1,0 +1,128 @@
+/**
+ * The TUI's live data: the database, the kernel's links (pushed by a netlink monitor
+ * subscription), and the live ruleset with counters (one `iptables-save -c` per family per
+ * refresh, also used to judge each published port against ufw's chains). The database is
+ * read in process; nothing is spawned but the two saves.
+ */
+import { readFile } from 'node:fs/promises';
+import type { GlobalOptions } from '../cli/context.js';
+import { Store } from '../store/index.js';
+import { openNetlink, watchLinks, type LinkWatch } from '../netlink/client.js';
+import type { NetlinkClient } from '../netlink/types.js';
+import { realRunner } from '../sys/exec.js';
+import { iptablesTool } from '../firewall/iptables/apply.js';
+import { parse } from '../firewall/iptables/parse.js';
+import { isOwnedRule } from '../firewall/iptables/plan-owned.js';
+import { renderRule } from '../firewall/iptables/render.js';
+import type { Ruleset } from '../firewall/iptables/ast.js';
+import { setting } from '../firewall/ufw/observe.js';
+import { ufwFamily } from '../firewall/ufw/names.js';
+import { ufwCommand } from '../firewall/ufw/route-rules.js';
+import type { UfwFacts } from '../firewall/ufw/exposure.js';
+import { portAccessFrom } from '../engine/port-access.js';
+import { routeState, wantedRoutes } from '../engine/ufw-routes.js';
+import { containerPaths } from '../runtime/paths.js';
+import { liveStatus, readState } from '../runtime/state.js';
+import { netnsPath } from '../engine/container-net.js';
+import type { TuiContainer, TuiRule, TuiSnapshot } from './snapshot.js';
+
+const POLICY: Record<string, string> = { ACCEPT: 'allow', DROP: 'deny', REJECT: 'reject' };
+
+async function liveRules(family: 4 | 6): Promise<Ruleset> {
+  const r = await realRunner.run([iptablesTool(family, 'save'), '-c'], { timeoutMs: 10_000 });
+  return r.code === 0 ? parse(r.stdout, { family }) : { family, tables: [] };
+}
+
+function facts(rs: Ruleset, family: 4 | 6, policy: string | null): UfwFacts {
+  const filter = rs.tables.find((t) => t.name === 'filter');
+  const prefix = ufwFamily(family).prefix;
+  return {
+    family,
+    running: filter?.chains.some((c) => c.name === `${prefix}-user-input`) ?? false,
+    blockLoaded: filter?.rules.some((r) => r.target?.name === `${prefix}-netctl-forward` && !r.chain.startsWith(prefix)) ?? false,
+    routedPolicy: policy,
+    live: filter ? { family, tables: [filter] } : undefined,
+  };
+}
+
+function ownedRules(rs: Ruleset, family: 4 | 6): TuiRule[] {
+  // Not ownedPart: it drops the counters, which are the point here.
+  return rs.tables.flatMap((t) =>
+    t.rules.filter((r) => isOwnedRule(t.name, r)).map((r) => ({ family, table: t.name, chain: r.chain, text: renderRule({ ...r, counters: undefined }), packets: Number(r.counters?.packets ?? 0n), bytes: Number(r.counters?.bytes ?? 0n) })),
+  );
+}
+
+function ufwSummary(f4: UfwFacts, policy: string | null): string {
+  if (!f4.running) return 'ufw: not running (published ports are open to everyone)';
+  return `ufw: active, routed policy ${policy ?? '?'}, ${f4.blockLoaded ? 'netctl block loaded' : 'netctl block not loaded (netctl ufw install)'}`;
+}
+
+/** Builds snapshots and tells when a new one is worth taking. */
+export class LiveSource {
+  private readonly store: Store;
+  private readonly netlink: NetlinkClient;
+  private watch?: LinkWatch;
+  private timer?: NodeJS.Timeout;
+
+  constructor(private readonly global: GlobalOptions) {
+    this.store = Store.open({ root: global.root });
+    this.netlink = openNetlink();
+  }
+
+  /** One snapshot of everything. */
+  async snapshot(): Promise<TuiSnapshot> {
+    const s = this.store;
+    const [rs4, rs6, defaults, links] = await Promise.all([liveRules(4), liveRules(6), readFile('/etc/default/ufw', 'utf8').catch(() => ''), this.netlink.listLinks()]);
+    const raw = setting(defaults, 'DEFAULT_FORWARD_POLICY');
+    const policy = raw === null ? null : (POLICY[raw] ?? raw.toLowerCase());
+    const f4 = facts(rs4, 4, policy);
+    const state = routeState(s);
+    const access = portAccessFrom(state, { 4: f4, 6: facts(rs6, 6, policy) });
+    const up = new Map(links.map((l) => [l.name, l.up]));
+    const nets = new Map(state.networks.map((n) => [n.id, n]));
+    const containers: TuiContainer[] = [];
+    for (const c of state.containers) {
+      const st = await readState(containerPaths(this.global, c.id).state);
+      const eps = state.endpoints.filter((e) => e.containerId === c.id);
+      containers.push({
+        id: c.id,
+        name: c.name,
+        state: st ? liveStatus(st) : (s.containers.get(c.id)?.state ?? 'created'),
+        address: eps[0]?.address ?? '',
+        network: eps.map((e) => nets.get(e.networkId)?.name ?? '?').join(',') || ((s.containers.get(c.id)?.config as { network?: string } | undefined)?.network ?? ''),
+        ports: access.filter((p) => p.container === c.name).map((p) => ({ hostIp: p.hostIp, hostPort: p.hostPort, containerPort: p.containerPort, proto: p.proto, exposure: p.state, sources: p.sources, reason: p.reason })),
+        veths: eps.map((e) => e.hostIfname ?? '').filter(Boolean),
+        netns: netnsPath(this.global.runRoot, c.id),
+        links: s.links.list().filter((l) => l.containerId === c.id).map((l) => `${l.target}:${l.alias}`),
+      });
+    }
+    return {
+      at: new Date().toISOString(),
+      ufw: ufwSummary(f4, policy),
+      networks: state.networks.map((n) => ({
+        name: n.name, bridge: n.bridge, subnet: [n.subnet, n.subnet6].filter(Boolean).join(' '), gateway: n.gateway, icc: n.icc, internal: n.internal,
+        containers: new Set(state.endpoints.filter((e) => e.networkId === n.id).map((e) => e.containerId)).size, up: up.get(n.bridge) === true,
+      })),
+      containers,
+      rules: [...ownedRules(rs4, 4), ...ownedRules(rs6, 6)],
+      routes: wantedRoutes(s).map(ufwCommand),
+    };
+  }
+
+  /**
+   * Calls `onChange` at once when a link or address changes (netlink push), and every
+   * `intervalMs` for the counters (which also picks up database changes).
+   */
+  start(onChange: () => void, intervalMs = 1000): void {
+    this.watch = watchLinks(onChange);
+    this.timer = setInterval(onChange, intervalMs);
+  }
+
+  /** Stops the timers and closes the sockets and the database. */
+  close(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.watch?.close();
+    this.netlink.close();
+    this.store.close();
+  }
+}

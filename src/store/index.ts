@@ -60,6 +60,14 @@ export class Store {
     return this.db.locked(fn);
   }
 
+  /**
+   * A number that changes when another connection commits (SQLite's data_version): a cheap
+   * way to tell whether anything is worth re-reading.
+   */
+  dataVersion(): number {
+    return this.db.sql.pragma('data_version', { simple: true }) as number;
+  }
+
   /** Closes the database. */
   close(): void {
     this.db.close();

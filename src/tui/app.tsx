@@ -64,7 +64,7 @@ export function App({ snapshot, actions, width, height, onRefresh }: AppProps) {
   const row = selectedPort(s, snapshot);
   return (
     <Box flexDirection="column" width={width}>
-      <Text bold wrap="truncate-end">{`netctl tui  ${snapshot.ufw}  ${snapshot.at.slice(11, 19)}`}</Text>
+      <Text bold wrap="truncate-end">{`netctl tui  ${snapshot.ufw}  (as of ${snapshot.at.slice(11, 19)})`}</Text>
       <Tabs pane={s.pane} />
       {s.mode === 'help' ? <Help /> : null}
       {s.mode === 'details' && row ? <Details container={row.container} rules={snapshot.rules} height={body} width={width} /> : null}

@@ -27,7 +27,11 @@ export function Live({ source, actions }: LiveProps) {
     if (busy.current) return;
     busy.current = true;
     source.snapshot().then(
-      (x) => { setSnap(x); setError(''); },
+      (x) => {
+        // The same object means nothing changed: no render at all.
+        setSnap((old) => (old === x ? old : x));
+        setError((e) => (e === '' ? e : ''));
+      },
       (err: unknown) => setError(err instanceof Error ? err.message : String(err)),
     ).finally(() => { busy.current = false; });
   };

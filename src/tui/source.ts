@@ -28,9 +28,10 @@ import type { TuiContainer, TuiRule, TuiSnapshot } from './snapshot.js';
 
 const POLICY: Record<string, string> = { ACCEPT: 'allow', DROP: 'deny', REJECT: 'reject' };
 
-async function liveRules(family: 4 | 6): Promise<Ruleset> {
+async function saveText(family: 4 | 6): Promise<string> {
   const r = await realRunner.run([iptablesTool(family, 'save'), '-c'], { timeoutMs: 10_000 });
-  return r.code === 0 ? parse(r.stdout, { family }) : { family, tables: [] };
+  // The header and footer carry the time: without them an idle ruleset reads the same.
+  return r.code === 0 ? r.stdout.split('\n').filter((l) => !l.startsWith('#')).join('\n') : '';
 }
 
 function facts(rs: Ruleset, family: 4 | 6, policy: string | null): UfwFacts {
@@ -63,16 +64,34 @@ export class LiveSource {
   private readonly netlink: NetlinkClient;
   private watch?: LinkWatch;
   private timer?: NodeJS.Timeout;
+  private linkEpoch = 0;
+  private last?: { key: string; snap: TuiSnapshot };
 
   constructor(private readonly global: GlobalOptions) {
     this.store = Store.open({ root: global.root });
     this.netlink = openNetlink();
   }
 
-  /** One snapshot of everything. */
+  /**
+   * One snapshot of everything; the same object as last time when nothing it is made of
+   * changed (an idle screen then renders nothing and parses nothing).
+   */
   async snapshot(): Promise<TuiSnapshot> {
     const s = this.store;
-    const [rs4, rs6, defaults, links] = await Promise.all([liveRules(4), liveRules(6), readFile('/etc/default/ufw', 'utf8').catch(() => ''), this.netlink.listLinks()]);
+    const [save4, save6, defaults, states] = await Promise.all([
+      saveText(4), saveText(6), readFile('/etc/default/ufw', 'utf8').catch(() => ''),
+      Promise.all(s.containers.list({ all: true }).map((c) => readFile(containerPaths(this.global, c.id).state, 'utf8').catch(() => ''))),
+    ]);
+    const key = [save4, save6, defaults, states.join('\n'), s.dataVersion(), this.linkEpoch].join('\u0000');
+    if (this.last?.key === key) return this.last.snap;
+    const snap = await this.build(parse(save4, { family: 4 }), parse(save6, { family: 6 }), defaults);
+    this.last = { key, snap };
+    return snap;
+  }
+
+  private async build(rs4: Ruleset, rs6: Ruleset, defaults: string): Promise<TuiSnapshot> {
+    const s = this.store;
+    const links = await this.netlink.listLinks();
     const raw = setting(defaults, 'DEFAULT_FORWARD_POLICY');
     const policy = raw === null ? null : (POLICY[raw] ?? raw.toLowerCase());
     const f4 = facts(rs4, 4, policy);
@@ -114,7 +133,10 @@ export class LiveSource {
    * `intervalMs` for the counters (which also picks up database changes).
    */
   start(onChange: () => void, intervalMs = 1000): void {
-    this.watch = watchLinks(onChange);
+    this.watch = watchLinks(() => {
+      this.linkEpoch++;
+      onChange();
+    });
     this.timer = setInterval(onChange, intervalMs);
   }
 

@@ -8,6 +8,10 @@ import { UsageError } from '../../errors.js';
 
 export default async function tui(ctx: CommandContext): Promise<void> {
   if (!process.stdout.isTTY || !process.stdin.isTTY) throw new UsageError('netctl tui needs a terminal: stdin and stdout must be a TTY', 'use netctl ps, netctl rules or netctl ufw status in scripts');
+  // Ink renders only the last frame when it thinks it runs in CI (CI=true inherited from a
+  // pipeline, say); here a terminal is known to be there, and it must be drawn live. The
+  // variables are read when Ink is first imported, just below.
+  for (const v of ['CI', 'CONTINUOUS_INTEGRATION']) delete process.env[v];
   const [{ render }, { Live }, { LiveSource }, { cliActions }] = await Promise.all([
     import('ink'), import('../../tui/live.js'), import('../../tui/source.js'), import('../../tui/actions.js'),
   ]);

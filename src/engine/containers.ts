@@ -147,7 +147,8 @@ export async function removeContainer(engine: Engine, roots: RuntimeRoots, ref: 
     const st = await readState(containerPaths(roots, c.id).state);
     if (st && liveStatus(st) !== 'exited' && liveStatus(st) !== 'dead') {
       if (!force) throw new ConflictError(`container "${c.name}" is running`, 'stop it first, or use rm -f');
-      await stopProcess(roots, c, 2000);
+      // As docker rm -f: SIGKILL at once (an init that ignores SIGTERM would cost the grace).
+      await stopProcess(roots, c, 0);
     }
     const endpoints = s.endpoints.forContainer(c.id);
     const cfg = c.config as { network?: string };

@@ -13,16 +13,13 @@ import { containerPaths, type RuntimeRoots } from '../runtime/paths.js';
 import { prepareRootfs, removeContainerFiles } from '../runtime/rootfs.js';
 import { launchDetached, stopContainer } from '../runtime/launch.js';
 import { liveStatus, readState } from '../runtime/state.js';
-import { hostIfname, macFor, netnsPath, planAttach, planDetachAll, planNetns } from './container-net.js';
-import { firewallStep } from './firewall-step.js';
-import { hostsStep, localnetStep, netView } from './container-steps.js';
+import { netnsPath, planNetns } from './container-net.js';
+import { hostsStep, netView } from './container-steps.js';
 import { hostsText } from './hosts.js';
 import { checkNetworkOptions, mergeEnv, recordLinks, resolveJoin, type JoinedNetns, type LinkRequest } from './run-network.js';
-import { checkName } from '../model/names.js';
 import { opsStep } from './kernel-steps.js';
 import { ensureDefaultNetwork } from './networks.js';
-import { reservePorts } from './publish.js';
-import { conntrackPortsStep, conntrackStep } from './conntrack.js';
+import { attachSteps, detachSteps, recordEndpoint } from './attach.js';
 import { runSteps, type Step } from './steps.js';
 import { ConflictError, UsageError } from '../errors.js';
 
@@ -73,16 +70,9 @@ async function networkSteps(engine: Engine, roots: RuntimeRoots, c: Container, r
   const steps: Step[] = [];
   if (netns !== 'host' && !join) steps.push(opsStep(planNetns(netns), engine.kernel));
   if (!network) return { steps, netns, env: [] };
-  const address = s.ipam.allocate(network.id, { owner: c.id, ...(req.ip ? { requested: req.ip } : {}) });
-  // A dual-stack network gives every container an address of each family.
-  const address6 = network.subnet6 ? s.ipam.allocate(network.id, { owner: c.id, family: 6 }) : undefined;
-  const aliases = (req.aliases ?? []).map((a) => checkName('alias', a));
-  const ep = s.endpoints.add({ containerId: c.id, networkId: network.id, ifname: 'eth0', hostIfname: hostIfname(c.id, 0), address, ...(address6 ? { address6 } : {}), mac: macFor(address), aliases });
-  const published = reservePorts(s, c.id, req.ports, network, req.ephemeral ? { ephemeral: req.ephemeral } : {});
+  const { endpoint, published } = recordEndpoint(engine, c, network, { ports: req.ports, ...(req.ip ? { ip: req.ip } : {}), ...(req.ephemeral ? { ephemeral: req.ephemeral } : {}), ...(req.aliases ? { aliases: req.aliases } : {}) });
   const env = await recordLinks(engine, roots, c, req.links ?? []);
-  steps.push(opsStep(planAttach(netns, network, ep), engine.kernel));
-  steps.push((await firewallStep(engine)).step, localnetStep(engine, [network.id]));
-  if (published.some((p) => p.proto !== 'tcp')) steps.push(conntrackPortsStep(published));
+  steps.push(...(await attachSteps(engine, netns, network, endpoint, published)));
   return { steps, netns, env };
 }
 
@@ -150,19 +140,10 @@ export async function removeContainer(engine: Engine, roots: RuntimeRoots, ref: 
       // As docker rm -f: SIGKILL at once (an init that ignores SIGTERM would cost the grace).
       await stopProcess(roots, c, 0);
     }
-    const endpoints = s.endpoints.forContainer(c.id);
     const cfg = c.config as { network?: string };
-    s.ports.release(c.id);
-    for (const e of endpoints) {
-      s.endpoints.remove(c.id, e.networkId);
-      s.ipam.releaseOwner(c.id, e.networkId);
-    }
-    // route_localnet goes before the rules that guard it.
-    const steps: Step[] = [localnetStep(engine, endpoints.map((e) => e.networkId)), (await firewallStep(engine)).step];
-    const addresses = endpoints.flatMap((e) => [e.address, e.address6].filter((a): a is string => a !== undefined));
-    if (addresses.length > 0) steps.push(conntrackStep(addresses));
     // A container in another's namespace (container:NAME) owns neither it nor a veth.
-    if (cfg.network !== 'host' && !cfg.network?.startsWith('container:')) steps.push(opsStep(planDetachAll(netnsPath(roots.runRoot, c.id), endpoints), engine.kernel));
+    const owns = cfg.network !== 'host' && !cfg.network?.startsWith('container:');
+    const steps = await detachSteps(engine, c, owns ? { path: netnsPath(roots.runRoot, c.id), remove: true } : null);
     steps.push({ describe: 'remove container files', apply: () => removeContainerFiles(roots, c.id) }, hostsStep(engine, roots));
     await runSteps(steps);
     s.containers.remove(c.id);

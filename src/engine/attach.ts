@@ -1,0 +1,69 @@
+/**
+ * A container's network on a bridge, as `run` and `rm` do it: records (addresses from IPAM,
+ * endpoint, published ports) and the steps that plumb it (veth into the namespace, address,
+ * routes, MAC), apply its rules and route_localnet, and flush conntrack where needed; and
+ * the reverse. Shared by the container commands and the peer benchmark's netctl driver.
+ */
+import type { Engine } from './context.js';
+import type { Container, Endpoint } from '../model/container.js';
+import type { Network } from '../model/network.js';
+import type { PublishedPort } from '../model/port.js';
+import type { PortRequest } from '../store/index.js';
+import { hostIfname, macFor, planAttach, planDetachAll } from './container-net.js';
+import { firewallStep } from './firewall-step.js';
+import { localnetStep } from './container-steps.js';
+import { opsStep } from './kernel-steps.js';
+import { reservePorts } from './publish.js';
+import { conntrackPortsStep, conntrackStep } from './conntrack.js';
+import { checkName } from '../model/names.js';
+import type { Step } from './steps.js';
+
+/** What attaching a container to a network asks for. */
+export interface AttachRequest {
+  ip?: string;
+  ports: readonly PortRequest[];
+  ephemeral?: readonly [number, number];
+  aliases?: readonly string[];
+}
+
+/** Records the endpoint (an address of each family the network has) and the published ports. */
+export function recordEndpoint(engine: Engine, c: Container, network: Network, req: AttachRequest): { endpoint: Endpoint; published: PublishedPort[] } {
+  const s = engine.store;
+  const address = s.ipam.allocate(network.id, { owner: c.id, ...(req.ip ? { requested: req.ip } : {}) });
+  const address6 = network.subnet6 ? s.ipam.allocate(network.id, { owner: c.id, family: 6 }) : undefined;
+  const aliases = (req.aliases ?? []).map((a) => checkName('alias', a));
+  const endpoint = s.endpoints.add({ containerId: c.id, networkId: network.id, ifname: 'eth0', hostIfname: hostIfname(c.id, 0), address, ...(address6 ? { address6 } : {}), mac: macFor(address), aliases });
+  const published = reservePorts(s, c.id, req.ports, network, req.ephemeral ? { ephemeral: req.ephemeral } : {});
+  return { endpoint, published };
+}
+
+/**
+ * The steps for a recorded endpoint: plumbing, then rules planned from the database as it
+ * is now (so record everything else, links say, first), route_localnet, conntrack.
+ */
+export async function attachSteps(engine: Engine, netns: string, network: Network, endpoint: Endpoint, published: readonly PublishedPort[]): Promise<Step[]> {
+  const steps: Step[] = [opsStep(planAttach(netns, network, endpoint), engine.kernel), (await firewallStep(engine)).step, localnetStep(engine, [network.id])];
+  if (published.some((p) => p.proto !== 'tcp')) steps.push(conntrackPortsStep(published));
+  return steps;
+}
+
+/**
+ * Releases the container's endpoints, addresses and ports and returns the steps that undo
+ * its network: route_localnet (before the rules that guard it), rules, conntrack entries,
+ * then the host ends of its veths and, with `netns`, the namespace. `netns` is null when
+ * the container owns no namespace (host mode, container:NAME).
+ */
+export async function detachSteps(engine: Engine, c: Container, netns: { path: string; remove: boolean } | null): Promise<Step[]> {
+  const s = engine.store;
+  const endpoints = s.endpoints.forContainer(c.id);
+  s.ports.release(c.id);
+  for (const e of endpoints) {
+    s.endpoints.remove(c.id, e.networkId);
+    s.ipam.releaseOwner(c.id, e.networkId);
+  }
+  const steps: Step[] = [localnetStep(engine, endpoints.map((e) => e.networkId)), (await firewallStep(engine)).step];
+  const addresses = endpoints.flatMap((e) => [e.address, e.address6].filter((a): a is string => a !== undefined));
+  if (addresses.length > 0) steps.push(conntrackStep(addresses));
+  if (netns) steps.push(opsStep(planDetachAll(netns.path, endpoints).filter((op) => netns.remove || op.op !== 'delete-netns'), engine.kernel));
+  return steps;
+}

@@ -1,0 +1,90 @@
+// The netctl side of the peer benchmark (driver-netctl.sh): one long-lived node process that
+// sets up and tears down one container's network the way `netctl run` / `netctl rm` do it
+// (engine/attach.ts recordEndpoint/attachSteps/detachSteps: database records, veth into the namespace,
+// address, route, published port, rules applied and verified), in a namespace the driver
+// made beforehand, as netavark's `setup`/`teardown` get one. A persistent process so that
+// the time measured is netctl's own work, not node's start (~40 ms, measured separately by
+// the `netctl run -d` rows).
+//
+//   node netctl-net.mjs ROOT RUNROOT      then, one per line on stdin:
+//     setup NAME HOSTPORT       container NAME in /run/netns/NAME, HOSTPORT -> 80/tcp (0: none)
+//     teardown NAME
+//     quit
+//   Each answer is one line: `ok part=µs ...` (where the time went) or `err MESSAGE`.
+import { createInterface } from 'node:readline';
+
+const dist = new URL('../../../dist/', import.meta.url);
+const { openEngine } = await import(new URL('engine/context.js', dist));
+const { recordEndpoint, attachSteps, detachSteps } = await import(new URL('engine/attach.js', dist));
+const { createNetwork } = await import(new URL('engine/networks.js', dist));
+const { runSteps } = await import(new URL('engine/steps.js', dist));
+
+const [root, runRoot] = process.argv.slice(2);
+if (!root || !runRoot) {
+  process.stderr.write('usage: netctl-net.mjs ROOT RUNROOT\n');
+  process.exit(2);
+}
+
+const NETWORK = { name: 'peerbench', bridge: 'ncbr0', subnet: '10.87.0.0/24' };
+const engine = await openEngine({ root, runRoot });
+const network = engine.store.networks.get(NETWORK.name) ?? (await createNetwork(engine, NETWORK)).network;
+
+const us = (ms) => Math.round(ms * 1000);
+
+// Times each step's apply under the name given (the other time is records and planning).
+function timed(steps, names, parts) {
+  return steps.map((step, i) => ({
+    ...step,
+    apply: async () => {
+      const t0 = performance.now();
+      try {
+        await step.apply();
+      } finally {
+        parts[names[i] ?? `step${i}`] = us(performance.now() - t0);
+      }
+    },
+  }));
+}
+
+async function setup(name, hostPort) {
+  const parts = {};
+  const t0 = performance.now();
+  await engine.store.locked(async () => {
+    const c = engine.store.containers.create({ name, image: 'peerbench', config: { network: NETWORK.name } });
+    const ports = hostPort === 0 ? [] : [{ hostPort, containerPort: 80 }];
+    const { endpoint, published } = recordEndpoint(engine, c, network, { ports });
+    const steps = await attachSteps(engine, `/run/netns/${name}`, network, endpoint, published);
+    await runSteps(timed(steps, ['netlink', 'rules', 'localnet'], parts));
+  });
+  return { ...parts, other: us(performance.now() - t0) - (parts.netlink ?? 0) - (parts.rules ?? 0) };
+}
+
+async function teardown(name) {
+  const parts = {};
+  const t0 = performance.now();
+  await engine.store.locked(async () => {
+    const c = engine.store.containers.require(name);
+    const steps = await detachSteps(engine, c, { path: `/run/netns/${name}`, remove: false });
+    await runSteps(timed(steps, ['localnet', 'rules', 'conntrack', 'netlink'], parts));
+    engine.store.containers.remove(c.id);
+  });
+  return { ...parts, other: us(performance.now() - t0) - Object.values(parts).reduce((a, b) => a + b, 0) };
+}
+
+const answer = (line) => process.stdout.write(`${line}\n`);
+answer('ok ready');
+for await (const line of createInterface({ input: process.stdin })) {
+  const [cmd, name, port] = line.trim().split(/\s+/);
+  try {
+    if (cmd === 'quit') break;
+    let parts;
+    if (cmd === 'setup') parts = await setup(name, Number(port ?? 0));
+    else if (cmd === 'teardown') parts = await teardown(name);
+    else throw new Error(`unknown command "${cmd}"`);
+    answer(`ok ${Object.entries(parts).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+  } catch (err) {
+    answer(`err ${String(err?.message ?? err).replace(/\s+/g, ' ')}`);
+  }
+}
+engine.close();
+process.exit(0);

@@ -3,11 +3,11 @@
  * the detail view, help, the prompt and the status line. Props only: the snapshot, the
  * actions and the terminal size come from outside.
  */
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { Box, Text, useApp, useInput } from 'ink';
-import type { TuiSnapshot } from './snapshot.js';
+import { portRows, type TuiSnapshot } from './snapshot.js';
 import type { TuiActions } from './actions.js';
-import { PANES, initialState, onKey, selectedPort, visiblePorts, type Effect, type UiState } from './keys.js';
+import { PANES, initialState, onKey, selectedPort, splitKeys, visiblePorts, type Effect, type Key, type UiState } from './keys.js';
 import { NetworksPane } from './components/networks.js';
 import { ContainersPane } from './components/containers.js';
 import { RulesPane } from './components/rules.js';
@@ -22,7 +22,15 @@ export interface AppProps {
   height: number;
   /** Asks the data source for a new snapshot now. */
   onRefresh?: () => void;
+  /** The terminal shows colours and attributes (default true); without, `>` marks the selection. */
+  color?: boolean;
+  /** Why the last refresh failed, shown in the status line while it lasts. */
+  sourceError?: string;
 }
+
+// The key hint, whole in 80 columns.
+const HINT = 'tab pane  ↑↓ move  enter details  / filter  a allow  d deny  r refresh  ? help  q quit';
+const HINT_80 = 'tab:pane ↑↓:move enter:details /:filter a:allow d:deny r:refresh ?:help q:quit';
 
 function Tabs({ pane }: { pane: number }) {
   return (
@@ -32,55 +40,80 @@ function Tabs({ pane }: { pane: number }) {
   );
 }
 
-function pane(i: number, s: UiState, snap: TuiSnapshot, height: number, width: number) {
+function pane(i: number, s: UiState, snap: TuiSnapshot, height: number, width: number, color: boolean) {
   const focused = s.pane === i;
   const f = s.filter.toLowerCase();
-  if (i === 0) return <NetworksPane networks={snap.networks.filter((n) => !f || `${n.name} ${n.bridge} ${n.subnet}`.toLowerCase().includes(f))} selected={s.selected[0]} height={height} focused={focused} width={width} />;
-  if (i === 1) return <ContainersPane rows={visiblePorts(s, snap)} selected={s.selected[1]} height={height} focused={focused} width={width} />;
+  if (i === 0) return <NetworksPane networks={snap.networks.filter((n) => !f || `${n.name} ${n.bridge} ${n.subnet}`.toLowerCase().includes(f))} selected={s.selected[0]} height={height} focused={focused} width={width} color={color} />;
+  if (i === 1) return <ContainersPane rows={visiblePorts(s, snap)} selected={s.selected[1]} height={height} focused={focused} width={width} color={color} />;
   const rules = snap.rules.filter((r) => !f || r.text.toLowerCase().includes(f));
-  return <RulesPane rules={rules} routes={snap.routes} selected={s.selected[2]} height={height} focused={focused} width={width} highlight={selectedPort({ ...s, pane: 1 }, snap)?.container} />;
+  return <RulesPane rules={rules} routes={snap.routes} selected={s.selected[2]} height={height} focused={focused} width={width} highlight={selectedPort({ ...s, pane: 1 }, snap)?.container} color={color} />;
+}
+
+/**
+ * Rows for each pane when all three are shown: networks and containers as many as they
+ * have (up to a quarter and a half of the room), the rules the rest.
+ */
+export function stackHeights(room: number, networks: number, ports: number): [number, number, number] {
+  const nets = Math.max(1, Math.min(networks, Math.floor(room / 4)));
+  const ctrs = Math.max(1, Math.min(ports, Math.floor((room - nets) / 2)));
+  return [nets, ctrs, Math.max(1, room - nets - ctrs)];
 }
 
 /** The whole screen. */
-export function App({ snapshot, actions, width, height, onRefresh }: AppProps) {
+export function App({ snapshot, actions, width, height, onRefresh, color = true, sourceError = '' }: AppProps) {
   const [s, setS] = useState<UiState>(initialState);
+  // The state between renders: keys arriving in one tick must each see the previous one's
+  // result, which the rendered `s` does not show yet.
+  const current = useRef(s);
+  const update = (f: (x: UiState) => UiState): void => {
+    current.current = f(current.current);
+    setS(current.current);
+  };
   const { exit } = useApp();
   const run = (e: Effect): void => {
     if (e.kind === 'quit') return exit();
     if (e.kind === 'refresh') return onRefresh?.();
     const done = e.kind === 'allow' ? actions.allow(e.name, e.port, e.from || undefined) : actions.deny(e.name, e.port);
     done.then(
-      (msg) => setS((x) => ({ ...x, status: msg || `${e.kind} ${e.name} ${e.port}: done` })),
-      (err: unknown) => setS((x) => ({ ...x, status: `error: ${err instanceof Error ? err.message : String(err)}` })),
+      (msg) => update((x) => ({ ...x, status: msg || `${e.kind} ${e.name} ${e.port}: done` })),
+      (err: unknown) => update((x) => ({ ...x, status: `error: ${err instanceof Error ? err.message : String(err)}` })),
     ).finally(() => onRefresh?.());
   };
   useInput((input, key) => {
-    const r = onKey(s, { ...key, input }, snapshot);
-    setS(r.state);
-    if (r.effect) run(r.effect);
+    const keys: Key[] = input.length > 1 ? splitKeys(input) : [{ ...key, input }];
+    const effects: Effect[] = [];
+    update((x) => keys.reduce((state, k) => {
+      const r = onKey(state, k, snapshot);
+      if (r.effect) effects.push(r.effect);
+      return r.state;
+    }, x));
+    effects.forEach(run);
   });
   const body = Math.max(3, height - 6);
-  const stacked = height >= 40 && s.mode === 'normal';
+  const stacked = height >= 40 && s.mode !== 'help' && s.mode !== 'details';
+  const heights = stackHeights(body - 9, snapshot.networks.length, portRows(snapshot.containers).length);
   const row = selectedPort(s, snapshot);
+  const status = sourceError ? `error: refresh failed: ${sourceError}` : s.status;
   return (
     <Box flexDirection="column" width={width}>
-      <Text bold wrap="truncate-end">{`netctl tui  ${snapshot.ufw}  (as of ${snapshot.at.slice(11, 19)})`}</Text>
+      <Text bold wrap="truncate-end">{`netctl  ${snapshot.ufw}  ${snapshot.at.slice(11, 19)}`}</Text>
       <Tabs pane={s.pane} />
       {s.mode === 'help' ? <Help /> : null}
-      {s.mode === 'details' && row ? <Details container={row.container} rules={snapshot.rules} height={body} width={width} /> : null}
+      {s.mode === 'details' && row ? <Details container={row.container} rules={snapshot.rules} height={body} width={width} color={color} /> : null}
+      {s.mode === 'details' && !row ? <Text>(the container is gone; esc goes back)</Text> : null}
       {s.mode !== 'help' && s.mode !== 'details' && stacked
         ? [0, 1, 2].map((i) => (
             <Box key={i} flexDirection="column" marginBottom={1}>
               <Text underline>{PANES[i]}</Text>
-              {pane(i, s, snapshot, Math.floor((body - 9) / 3), width)}
+              {pane(i, s, snapshot, heights[i]!, width, color)}
             </Box>
           ))
         : null}
-      {s.mode !== 'help' && s.mode !== 'details' && !stacked ? pane(s.pane, s, snapshot, body - 1, width) : null}
+      {s.mode !== 'help' && s.mode !== 'details' && !stacked ? pane(s.pane, s, snapshot, body - 1, width, color) : null}
       {s.mode === 'prompt' && row?.port ? <Text>{`allow ${row.container.name} ${row.port.containerPort}/${row.port.proto} from (CIDR, empty: anywhere): ${s.input}_`}</Text> : null}
       {s.mode === 'filter' ? <Text>{`filter: ${s.input}_`}</Text> : null}
-      <Text wrap="truncate-end" color={s.status.startsWith('error') ? 'red' : undefined}>{s.status}</Text>
-      <Text dimColor wrap="truncate-end">tab pane  ↑↓ move  enter details  / filter  a allow  d deny  r refresh  ? help  q quit</Text>
+      <Text wrap="truncate-end" color={status.startsWith('error') ? 'red' : undefined}>{status}</Text>
+      <Text dimColor wrap="truncate-end">{width >= HINT.length ? HINT : HINT_80}</Text>
     </Box>
   );
 }

@@ -36,6 +36,19 @@ export interface Key {
   delete?: boolean;
 }
 
+/**
+ * The keys in one chunk of plain input: a terminal multiplexer or a fast typist can deliver
+ * `\t\r` or `a10.0.0.0/8\r` in one read, which Ink hands over as a single input.
+ */
+export function splitKeys(input: string): Key[] {
+  return [...input].map((ch) => {
+    if (ch === '\t') return { input: '', tab: true };
+    if (ch === '\r' || ch === '\n') return { input: '', return: true };
+    if (ch === '\x7f' || ch === '\b') return { input: '', backspace: true };
+    return { input: ch };
+  });
+}
+
 /** The start state. */
 export function initialState(): UiState {
   return { pane: 1, selected: [0, 0, 0], mode: 'normal', filter: '', input: '', status: 'press ? for help' };

@@ -13,19 +13,27 @@ import type { TuiSnapshot } from './snapshot.js';
 export interface LiveProps {
   source: LiveSource;
   actions: TuiActions;
+  /** The terminal shows colours (see App). */
+  color?: boolean;
 }
 
 /** Keeps the snapshot current. */
-export function Live({ source, actions }: LiveProps) {
+export function Live({ source, actions, color = true }: LiveProps) {
   const [snap, setSnap] = useState<TuiSnapshot | null>(null);
   const [error, setError] = useState('');
   const { stdout } = useStdout();
   const [size, setSize] = useState({ width: stdout.columns || 80, height: stdout.rows || 24 });
   const busy = useRef(false);
+  // A change announced during a refresh may have missed it: one more follows.
+  const again = useRef(false);
   const refresh = useRef(() => {});
   refresh.current = () => {
-    if (busy.current) return;
+    if (busy.current) {
+      again.current = true;
+      return;
+    }
     busy.current = true;
+    again.current = false;
     source.snapshot().then(
       (x) => {
         // The same object means nothing changed: no render at all.
@@ -33,7 +41,10 @@ export function Live({ source, actions }: LiveProps) {
         setError((e) => (e === '' ? e : ''));
       },
       (err: unknown) => setError(err instanceof Error ? err.message : String(err)),
-    ).finally(() => { busy.current = false; });
+    ).finally(() => {
+      busy.current = false;
+      if (again.current) refresh.current();
+    });
   };
   useEffect(() => {
     refresh.current();
@@ -45,5 +56,5 @@ export function Live({ source, actions }: LiveProps) {
     };
   }, [source, stdout]);
   if (!snap) return <Text>{error ? `error: ${error}` : 'loading...'}</Text>;
-  return <App snapshot={snap} actions={actions} width={size.width} height={size.height - 1} onRefresh={() => refresh.current()} />;
+  return <App snapshot={snap} actions={actions} width={size.width} height={size.height - 1} onRefresh={() => refresh.current()} color={color} sourceError={error} />;
 }

@@ -27,6 +27,16 @@ export interface TuiPort {
   reason: string;
 }
 
+/** One of a container's veth pairs: the host end on a bridge, the end inside. */
+export interface TuiVeth {
+  /** Host end, a port of the network's bridge. */
+  host: string;
+  /** The interface inside the container (`eth0`). */
+  peer: string;
+  network: string;
+  address: string;
+}
+
 /** One container. */
 export interface TuiContainer {
   id: string;
@@ -35,8 +45,8 @@ export interface TuiContainer {
   address: string;
   network: string;
   ports: TuiPort[];
-  /** Host end of its veth on each network, and its namespace. */
-  veths: string[];
+  /** Its veth pair on each network, and its namespace. */
+  veths: TuiVeth[];
   netns: string;
   links: string[];
 }

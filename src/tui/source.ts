@@ -110,7 +110,7 @@ export class LiveSource {
         address: eps[0]?.address ?? '',
         network: eps.map((e) => nets.get(e.networkId)?.name ?? '?').join(',') || ((s.containers.get(c.id)?.config as { network?: string } | undefined)?.network ?? ''),
         ports: access.filter((p) => p.container === c.name).map((p) => ({ hostIp: p.hostIp, hostPort: p.hostPort, containerPort: p.containerPort, proto: p.proto, exposure: p.state, sources: p.sources, reason: p.reason })),
-        veths: eps.map((e) => e.hostIfname ?? '').filter(Boolean),
+        veths: eps.filter((e) => e.hostIfname).map((e) => ({ host: e.hostIfname ?? '', peer: e.ifname, network: nets.get(e.networkId)?.name ?? '?', address: e.address ?? '' })),
         netns: netnsPath(this.global.runRoot, c.id),
         links: s.links.list().filter((l) => l.containerId === c.id).map((l) => `${l.target}:${l.alias}`),
       });

@@ -12,6 +12,7 @@ export interface ContainersProps {
   height: number;
   focused: boolean;
   width: number;
+  color?: boolean;
 }
 
 /** `0.0.0.0:8080->80/tcp`. */
@@ -20,24 +21,26 @@ export function portText(p: TuiPort): string {
   return `${host}:${p.hostPort}->${p.containerPort}/${p.proto}`;
 }
 
-/** `open`, `closed`, `from 203.0.113.1`. */
-export function exposureText(p: TuiPort): string {
-  return p.exposure === 'restricted' ? `from ${p.sources.join(',')}` : p.exposure;
+/** `open`, `closed`, `from 203.0.113.1` (`limited` where there is no room for the sources). */
+export function exposureText(p: TuiPort, wide = true): string {
+  if (p.exposure !== 'restricted') return p.exposure;
+  return wide ? `from ${p.sources.join(',')}` : 'limited';
 }
 
 const COLORS: Record<TuiPort['exposure'], string | undefined> = { open: 'green', closed: 'red', restricted: 'yellow', unknown: undefined };
 
 /** The port rows as a table. */
-export function ContainersPane({ rows, selected, height, focused, width }: ContainersProps) {
+export function ContainersPane({ rows, selected, height, focused, width, color = true }: ContainersProps) {
   const wide = width >= 100;
   const columns = [
-    { title: 'NAME', width: 12 }, { title: 'STATE', width: 9 }, { title: 'ADDRESS', width: 14 }, { title: 'NETWORK', width: 10 },
-    { title: 'PORT', width: wide ? 30 : 22 }, { title: 'UFW', width: wide ? 22 : 8 },
+    // 80 and 100 columns exactly, with the single spaces between them.
+    { title: 'NAME', width: wide ? 14 : 12 }, { title: 'STATE', width: wide ? 10 : 8 }, { title: 'ADDRESS', width: wide ? 15 : 14 }, { title: 'NETWORK', width: wide ? 12 : 9 },
+    { title: 'PORT', width: wide ? 26 : 21 }, { title: 'UFW', width: wide ? 18 : 11 },
   ];
   const out = rows.map((r) => ({
     key: `${r.container.id}:${r.port ? portText(r.port) : ''}`,
-    cells: [r.container.name, r.container.state, r.container.address, r.container.network, r.port ? portText(r.port) : '-', r.port ? exposureText(r.port) : ''],
+    cells: [r.container.name, r.container.state, r.container.address, r.container.network, r.port ? portText(r.port) : '-', r.port ? exposureText(r.port, wide) : ''],
     color: r.port ? COLORS[r.port.exposure] : undefined,
   }));
-  return <Table columns={columns} rows={out} selected={selected} height={height} focused={focused} width={width} />;
+  return <Table columns={columns} rows={out} selected={selected} height={height} focused={focused} width={width} color={color} />;
 }

@@ -6,6 +6,7 @@ import { Box, Text } from 'ink';
 import type { TuiContainer, TuiRule } from '../snapshot.js';
 import { ruleOf } from '../snapshot.js';
 import { exposureText, portText } from './containers.js';
+import { count, ruleBody } from './rules.js';
 
 /** Props of Details. */
 export interface DetailsProps {
@@ -13,27 +14,28 @@ export interface DetailsProps {
   rules: TuiRule[];
   height: number;
   width: number;
+  color?: boolean;
 }
 
 /** The container's facts, then its rules. */
-export function Details({ container: c, rules, height, width }: DetailsProps) {
+export function Details({ container: c, rules, height, width, color = true }: DetailsProps) {
   const mine = rules.filter((r) => ruleOf(r, c));
   const facts = [
     `container ${c.name} (${c.id.slice(0, 12)})  state ${c.state}`,
-    `address ${c.address || '-'} on ${c.network || '-'}`,
-    `veth ${c.veths.join(', ') || '-'} <-> eth0 in namespace ${c.netns}`,
+    `address ${c.address || '-'} on ${c.network || '-'}, namespace ${c.netns}`,
+    ...(c.veths.length === 0 ? ['veth -'] : c.veths.map((v) => `veth ${v.host} <-> ${v.peer} ${v.address || '-'} on ${v.network} (bridge port)`)),
     `links ${c.links.join(', ') || '-'}`,
     ...c.ports.map((p) => `port ${portText(p)}  ufw: ${exposureText(p)} (${p.reason})`),
-    'rules:',
+    `rules (${mine.length}):`,
   ];
-  const room = Math.max(0, height - facts.length);
+  // Lines wrap here (the reason ufw decides, the whole rule); what does not fit is cut.
   return (
-    <Box flexDirection="column">
+    <Box flexDirection="column" height={height} width={width} overflow="hidden">
       {facts.map((f) => (
-        <Text key={f} wrap="truncate-end">{f.slice(0, width)}</Text>
+        <Text key={f}>{f}</Text>
       ))}
-      {mine.slice(0, room).map((r, i) => (
-        <Text key={i} color="cyan" wrap="truncate-end">{`  ${r.packets} pkts  ${r.text}`.slice(0, width)}</Text>
+      {mine.map((r, i) => (
+        <Text key={i} color="cyan">{`${color ? '  ' : ' *'}${count(r.packets).padStart(6)} pkts  ${r.table} ${r.chain}: ${ruleBody(r)}`}</Text>
       ))}
     </Box>
   );

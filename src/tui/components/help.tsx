@@ -8,7 +8,7 @@ const KEYS: [string, string][] = [
   ['up/down', 'move the selection'],
   ['enter', 'details of the selected container'],
   ['/', 'filter the rows (enter keeps it, esc clears it)'],
-  ['a', 'allow the selected port through ufw (asks for a source CIDR)'],
+  ['a', 'allow the selected port through ufw (asks for source CIDR)'],
   ['d', 'deny the selected port (remove what allow opened)'],
   ['r', 'refresh now'],
   ['?', 'this help'],

@@ -1,10 +1,11 @@
 /**
- * The Rules pane: netctl's own rules by table and chain with live counters, then the ufw
- * route rules netctl made. Rules of the highlighted container stand out.
+ * The Rules pane: netctl's own rules grouped by family, table and chain with live counters,
+ * then the ufw route rules netctl made. Rules of the highlighted container stand out.
  */
 import { Box, Text } from 'ink';
 import type { TuiContainer, TuiRule } from '../snapshot.js';
 import { ruleOf } from '../snapshot.js';
+import { gutter } from './table.js';
 
 /** Props of RulesPane. */
 export interface RulesProps {
@@ -15,28 +16,80 @@ export interface RulesProps {
   focused: boolean;
   width: number;
   highlight?: TuiContainer;
+  color?: boolean;
+}
+
+/** One screen line: a group heading, or a selectable rule with its index. */
+interface Line {
+  text: string;
+  index?: number;
+  mark: boolean;
+}
+
+/** `999`, `12345`, `123K`, `45M`: iptables -v's units, so the columns stay narrow. */
+export function count(n: number): string {
+  if (n < 100_000) return String(n);
+  const units = ['K', 'M', 'G', 'T', 'P'];
+  let v = n;
+  let u = -1;
+  while (v >= 100_000 && u < units.length - 1) {
+    v /= 1000;
+    u++;
+  }
+  return `${Math.floor(v)}${units[u]}`;
 }
 
 function counters(r: TuiRule): string {
-  return `${String(r.packets).padStart(8)} ${String(r.bytes).padStart(10)}`;
+  return `${count(r.packets).padStart(6)} ${count(r.bytes).padStart(6)}`;
 }
 
-/** The rule lines, cut to the width and the height around the selection. */
-export function RulesPane({ rules, routes, selected, height, focused, width, highlight }: RulesProps) {
-  const lines = [
-    ...rules.map((r) => ({ text: `${counters(r)}  v${r.family} ${r.table.padEnd(6)} ${r.text}`, mark: highlight !== undefined && ruleOf(r, highlight) })),
-    ...routes.map((r) => ({ text: `${'ufw'.padStart(19)}  ${r}`, mark: highlight !== undefined && r.includes(` ${highlight.address} `) })),
-  ];
-  const first = Math.max(0, Math.min(selected - height + 1, lines.length - height));
+/**
+ * The rule without its `-A CHAIN`, which the group heading already says, and with its
+ * `netctl:` comment moved to the end as `# ...`, so the matches and target come first.
+ */
+export function ruleBody(r: TuiRule): string {
+  const prefix = `-A ${r.chain} `;
+  const text = r.text.startsWith(prefix) ? r.text.slice(prefix.length) : r.text;
+  const m = / ?-m comment --comment ("netctl:[^"]*"|netctl:\S*)/.exec(text);
+  if (!m) return text;
+  const note = m[1]!.replace(/^"|"$/g, '').slice('netctl:'.length);
+  return `${text.slice(0, m.index)}${text.slice(m.index + m[0].length)}  # ${note}`.trimStart();
+}
+
+/** Headings and rule lines, in ruleset order (iptables-save keeps a chain's rules together). */
+export function ruleLines(rules: readonly TuiRule[], routes: readonly string[], highlight?: TuiContainer): Line[] {
+  const out: Line[] = [];
+  let group = '';
+  rules.forEach((r, index) => {
+    const g = `IPv${r.family} ${r.table} ${r.chain}`;
+    if (g !== group) out.push({ text: (group = g), mark: false });
+    out.push({ text: `${counters(r)}  ${ruleBody(r)}`, index, mark: highlight !== undefined && ruleOf(r, highlight) });
+  });
+  if (routes.length > 0) out.push({ text: 'ufw route rules made by netctl', mark: false });
+  routes.forEach((r, i) => {
+    out.push({ text: `${''.padStart(13)}  ${r}`, index: rules.length + i, mark: highlight !== undefined && r.includes(` ${highlight.address} `) });
+  });
+  return out;
+}
+
+/** The lines around the selection that fit in `height`, cut to the width. */
+export function RulesPane({ rules, routes, selected, height, focused, width, highlight, color = true }: RulesProps) {
+  const lines = ruleLines(rules, routes, highlight);
+  const at = Math.max(0, lines.findIndex((l) => l.index === selected));
+  const first = Math.max(0, Math.min(at - height + 1, lines.length - height));
   return (
     <Box flexDirection="column">
-      <Text bold>{`${'PACKETS'.padStart(8)} ${'BYTES'.padStart(10)}  RULE`}</Text>
+      <Text bold>{`${gutter(color, false)}${'PKTS'.padStart(6)} ${'BYTES'.padStart(6)}  RULE`}</Text>
       {lines.length === 0 ? <Text dimColor>(no rules owned by netctl)</Text> : null}
-      {lines.slice(first, first + height).map((l, i) => (
-        <Text key={first + i} inverse={focused && first + i === selected} color={l.mark ? 'cyan' : undefined} wrap="truncate-end">
-          {l.text.slice(0, width)}
-        </Text>
-      ))}
+      {lines.slice(first, first + height).map((l, i) => {
+        const on = focused && l.index !== undefined && l.index === selected;
+        const text = l.index === undefined ? l.text : gutter(color, on, l.mark) + l.text;
+        return (
+          <Text key={first + i} bold={l.index === undefined} inverse={on} color={l.mark ? 'cyan' : undefined} wrap="truncate-end">
+            {text.slice(0, width)}
+          </Text>
+        );
+      })}
     </Box>
   );
 }

@@ -7,7 +7,7 @@ import { useRef, useState } from 'react';
 import { Box, Text, useApp, useInput } from 'ink';
 import { portRows, type TuiSnapshot } from './snapshot.js';
 import type { TuiActions } from './actions.js';
-import { PANES, initialState, onKey, selectedPort, splitKeys, visiblePorts, type Effect, type Key, type UiState } from './keys.js';
+import { PANES, initialState, onKey, selectedPort, keysOf, visiblePorts, type Effect, type UiState } from './keys.js';
 import { NetworksPane } from './components/networks.js';
 import { ContainersPane } from './components/containers.js';
 import { RulesPane } from './components/rules.js';
@@ -80,7 +80,7 @@ export function App({ snapshot, actions, width, height, onRefresh, color = true,
     ).finally(() => onRefresh?.());
   };
   useInput((input, key) => {
-    const keys: Key[] = input.length > 1 ? splitKeys(input) : [{ ...key, input }];
+    const keys = keysOf(input, key);
     const effects: Effect[] = [];
     update((x) => keys.reduce((state, k) => {
       const r = onKey(state, k, snapshot);

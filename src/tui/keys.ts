@@ -34,6 +34,7 @@ export interface Key {
   escape?: boolean;
   backspace?: boolean;
   delete?: boolean;
+  meta?: boolean;
 }
 
 /**
@@ -47,6 +48,18 @@ export function splitKeys(input: string): Key[] {
     if (ch === '\x7f' || ch === '\b') return { input: '', backspace: true };
     return { input: ch };
   });
+}
+
+/**
+ * The keys behind one Ink input event. Besides chunks of plain input, an escape that
+ * arrives with the next key in one read is reported as that key with `meta` (Esc + Down),
+ * or for Tab as a bare `\t`: no binding uses Alt, so it is Escape, then the key.
+ */
+export function keysOf(input: string, key: Omit<Key, 'input'>): Key[] {
+  if (input.length > 1) return splitKeys(input);
+  if (input === '\t' && !key.tab) return [{ input: '', escape: true }, { input: '', tab: true }];
+  if (key.meta && !key.escape) return [{ input: '', escape: true }, { ...key, input, meta: false }];
+  return [{ ...key, input }];
 }
 
 /** The start state. */

@@ -1,8 +1,9 @@
 /**
  * The real `netctl tui` in tmux inside a sandbox, with the real ufw: it shows the container
  * and its published port closed; selecting the port and pressing `a` (empty source: from
- * anywhere) opens it for real — the wan host gets the page — and the pane says open; a
- * container started from another terminal shows up; `q` quits.
+ * anywhere) opens it for real — the wan host gets the page — and the pane says open; the
+ * Rules pane counts the request; `d` closes it again; an allow and a container made from
+ * another terminal show up; `q` quits. Without colours the selection is still visible.
  */
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,6 +33,12 @@ describe('netctl tui in a terminal', () => {
     throw new Error(`screen never matched ${re}:\n${s}`);
   };
   const keys = (...k: string[]) => sb.sh(['tmux', 'send-keys', '-t', 'tui', ...k]);
+  /** Waits (bounded) until the tmux session has ended, and says it has. */
+  const waitGone = async (session: string): Promise<void> => {
+    const end = Date.now() + 10_000;
+    while (Date.now() < end && (await sb.exec(['tmux', 'has-session', '-t', session])).code === 0) await new Promise((r) => setTimeout(r, 200));
+    expect((await sb.exec(['tmux', 'has-session', '-t', session])).code).not.toBe(0);
+  };
   const wanGet = async (): Promise<string> => {
     const r = await sb.execIn('wan', ['curl', '-s', '-m', '2', 'http://198.51.100.2:8080/'], { timeoutMs: 6_000 });
     return r.code === 0 ? r.stdout.trim() : '';
@@ -58,9 +65,10 @@ describe('netctl tui in a terminal', () => {
     const r = await sb.netctl(['tui']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('needs a terminal');
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
 
-  it('shows the port closed, opens it with a, shows new containers, quits with q', async () => {
+  it('shows the port closed, opens it with a, counts its packets, closes it with d, follows other terminals, quits with q', async () => {
     expect(await wanGet()).toBe('');
     await sb.sh(['tmux', 'new-session', '-d', '-s', 'tui', '-x', '100', '-y', '30', `${process.execPath} ${NETCTL} tui`]);
     await waitFor(/web\s+running\s+10\.66\.0\.2\s+front\s+0\.0\.0\.0:8080->80\/tcp\s+closed/);
@@ -70,12 +78,34 @@ describe('netctl tui in a terminal', () => {
     await waitFor(/allowed web 80\/tcp/);
     expect(await wanGet()).toBe('page');
     await waitFor(/0\.0\.0\.0:8080->80\/tcp\s+open/);
-    // Another terminal starts a container: it appears within a couple of refreshes.
+    // The Rules pane, filtered to the published port: the DNAT rule has counted the request.
+    await keys('Tab', '/', '8080', 'Enter');
+    await waitFor(/IPv4 nat NETCTL-DNAT\n\s+[1-9]\d*\s+\d+\s+-p tcp -m tcp --dport 8080/);
+    await keys('/', 'Escape', 'Tab', 'Tab');
+    await waitFor(/\[2 Containers\][\s\S]*0\.0\.0\.0:8080->80\/tcp\s+open/);
+    await keys('d');
+    await waitFor(/0\.0\.0\.0:8080->80\/tcp\s+closed/);
+    expect(await wanGet()).toBe('');
+    // Another terminal allows the port from one source and starts a container: both show up.
+    await netctl('allow', 'web', '80', '--from', '198.51.100.0/24');
+    await waitFor(/0\.0\.0\.0:8080->80\/tcp\s+from 198\.51\.100\.0\/24/, 5_000);
+    expect(await wanGet()).toBe('page');
     await netctl('run', '-d', '--name', 'late', '--network', 'front', 'busybox', 'sleep', '300');
     await waitFor(/late\s+running/, 5_000);
     await keys('q');
-    const end = Date.now() + 10_000;
-    while (Date.now() < end && (await sb.exec(['tmux', 'has-session', '-t', 'tui'])).code === 0) await new Promise((r) => setTimeout(r, 200));
-    expect((await sb.exec(['tmux', 'has-session', '-t', 'tui'])).code).not.toBe(0);
+    await waitGone('tui');
+  });
+
+  it('draws without colours under NO_COLOR and TERM=dumb, marking the selection with >', async () => {
+    await sb.exec(['tmux', 'kill-session', '-t', 'tui']); // left by a failed test before
+    for (const env of ['NO_COLOR=1', 'TERM=dumb']) {
+      await sb.sh(['tmux', 'new-session', '-d', '-s', 'tui', '-x', '80', '-y', '24', `env ${env} ${process.execPath} ${NETCTL} tui`]);
+      await waitFor(/^> web\s+running\s+10\.66\.0\.2/m);
+      const raw = (await sb.exec(['tmux', 'capture-pane', '-e', '-p', '-t', 'tui'])).stdout;
+      // capture-pane -e writes the cells' attributes as SGR sequences: none may set a colour or inverse.
+      expect(raw.match(/\u001b\[[0-9;]*m/g)?.filter((sgr) => /[[;](3\d|4\d|7)[;m]/.test(sgr)) ?? []).toEqual([]);
+      await keys('q');
+      await waitGone('tui');
+    }
   });
 });

@@ -35,7 +35,7 @@ export function ContainersPane({ rows, selected, height, focused, width, color =
   const columns = [
     // 80 and 100 columns exactly, with the single spaces between them.
     { title: 'NAME', width: wide ? 14 : 12 }, { title: 'STATE', width: wide ? 10 : 8 }, { title: 'ADDRESS', width: wide ? 15 : 14 }, { title: 'NETWORK', width: wide ? 12 : 9 },
-    { title: 'PORT', width: wide ? 26 : 21 }, { title: 'UFW', width: wide ? 18 : 11 },
+    { title: 'PORT', width: wide ? 23 : 21 }, { title: 'UFW', width: wide ? 21 : 11 },
   ];
   const out = rows.map((r) => ({
     key: `${r.container.id}:${r.port ? portText(r.port) : ''}`,

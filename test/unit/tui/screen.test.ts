@@ -3,7 +3,7 @@ import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
 import { App, stackHeights } from '../../../src/tui/app.js';
 import { count, ruleBody } from '../../../src/tui/components/rules.js';
-import { splitKeys } from '../../../src/tui/keys.js';
+import { keysOf, splitKeys } from '../../../src/tui/keys.js';
 import { KEYS, SNAP, fakeActions, tick, type } from './fixture.js';
 
 const app = (props: Partial<Parameters<typeof App>[0]> = {}) =>
@@ -23,6 +23,24 @@ describe('keys arriving together', () => {
     stdin.write('\t\t');
     await tick();
     expect(lastFrame()).toContain('[1 Networks]');
+  });
+
+  it('takes an escape that came with the next key as escape, then that key', () => {
+    expect(keysOf('\t', {})).toEqual([{ input: '', escape: true }, { input: '', tab: true }]);
+    expect(keysOf('', { meta: true, downArrow: true })).toEqual([{ input: '', escape: true }, { input: '', meta: false, downArrow: true }]);
+    expect(keysOf('', { meta: true, escape: true })).toEqual([{ input: '', meta: true, escape: true }]);
+    expect(keysOf('', { tab: true })).toEqual([{ input: '', tab: true }]);
+  });
+
+  it('leaves the filter with an escape that arrives glued to a tab', async () => {
+    const { lastFrame, stdin } = app();
+    await type(stdin, '/', 'db');
+    expect(lastFrame()).not.toContain('8080->80');
+    await type(stdin, '\u001B\t');
+    expect(lastFrame()).toContain('[3 Rules]');
+    expect(lastFrame()).not.toContain('filter:');
+    await type(stdin, '\u001B\t', KEYS.tab);
+    expect(lastFrame()).toContain('8080->80');
   });
 
   it('applies keys written in the same tick on top of each other', async () => {

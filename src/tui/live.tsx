@@ -9,6 +9,8 @@ import type { LiveSource } from './source.js';
 import type { TuiActions } from './actions.js';
 import type { TuiSnapshot } from './snapshot.js';
 
+const RULES_MAX_AGE_MS = 1000;
+
 /** Props of Live. */
 export interface LiveProps {
   source: LiveSource;
@@ -24,17 +26,17 @@ export function Live({ source, actions, color = true }: LiveProps) {
   const { stdout } = useStdout();
   const [size, setSize] = useState({ width: stdout.columns || 80, height: stdout.rows || 24 });
   const busy = useRef(false);
-  // A change announced during a refresh may have missed it: one more follows.
-  const again = useRef(false);
-  const refresh = useRef(() => {});
-  refresh.current = () => {
+  // A change announced during a refresh may have missed it: one more follows, saving the
+  // ruleset again unless only links asked.
+  const again = useRef<number | null>(null);
+  const refresh = useRef((_rulesMaxAgeMs: number) => {});
+  refresh.current = (rulesMaxAgeMs) => {
     if (busy.current) {
-      again.current = true;
+      again.current = Math.min(again.current ?? rulesMaxAgeMs, rulesMaxAgeMs);
       return;
     }
     busy.current = true;
-    again.current = false;
-    source.snapshot().then(
+    source.snapshot(rulesMaxAgeMs).then(
       (x) => {
         // The same object means nothing changed: no render at all.
         setSnap((old) => (old === x ? old : x));
@@ -43,12 +45,15 @@ export function Live({ source, actions, color = true }: LiveProps) {
       (err: unknown) => setError(err instanceof Error ? err.message : String(err)),
     ).finally(() => {
       busy.current = false;
-      if (again.current) refresh.current();
+      const next = again.current;
+      again.current = null;
+      if (next !== null) refresh.current(next);
     });
   };
   useEffect(() => {
-    refresh.current();
-    source.start(() => refresh.current());
+    refresh.current(0);
+    // Link events may come in bursts: they reuse a ruleset saved within the last second.
+    source.start((why) => refresh.current(why === 'link' ? RULES_MAX_AGE_MS : 0));
     const onResize = (): void => setSize({ width: stdout.columns || 80, height: stdout.rows || 24 });
     stdout.on('resize', onResize);
     return () => {
@@ -56,5 +61,5 @@ export function Live({ source, actions, color = true }: LiveProps) {
     };
   }, [source, stdout]);
   if (!snap) return <Text>{error ? `error: ${error}` : 'loading...'}</Text>;
-  return <App snapshot={snap} actions={actions} width={size.width} height={size.height - 1} onRefresh={() => refresh.current()} color={color} sourceError={error} />;
+  return <App snapshot={snap} actions={actions} width={size.width} height={size.height - 1} onRefresh={() => refresh.current(0)} color={color} sourceError={error} />;
 }

@@ -65,6 +65,7 @@ export class LiveSource {
   private watch?: LinkWatch;
   private timer?: NodeJS.Timeout;
   private linkEpoch = 0;
+  private saves?: { at: number; texts: Promise<[string, string]> };
   private last?: { key: string; snap: TuiSnapshot };
 
   constructor(private readonly global: GlobalOptions) {
@@ -72,14 +73,23 @@ export class LiveSource {
     this.netlink = openNetlink();
   }
 
+  /** The two rulesets' text, saved again only when the last save is older than `maxAgeMs`. */
+  private ruleset(maxAgeMs: number): Promise<[string, string]> {
+    const now = Date.now();
+    if (!this.saves || now - this.saves.at >= maxAgeMs) this.saves = { at: now, texts: Promise.all([saveText(4), saveText(6)]) };
+    return this.saves.texts;
+  }
+
   /**
    * One snapshot of everything; the same object as last time when nothing it is made of
-   * changed (an idle screen then renders nothing and parses nothing).
+   * changed (an idle screen then renders nothing and parses nothing). The ruleset is saved
+   * again only when the last save is older than `rulesMaxAgeMs`: a burst of link events
+   * costs no process.
    */
-  async snapshot(): Promise<TuiSnapshot> {
+  async snapshot(rulesMaxAgeMs = 0): Promise<TuiSnapshot> {
     const s = this.store;
-    const [save4, save6, defaults, states] = await Promise.all([
-      saveText(4), saveText(6), readFile('/etc/default/ufw', 'utf8').catch(() => ''),
+    const [[save4, save6], defaults, states] = await Promise.all([
+      this.ruleset(rulesMaxAgeMs), readFile('/etc/default/ufw', 'utf8').catch(() => ''),
       Promise.all(s.containers.list({ all: true }).map((c) => readFile(containerPaths(this.global, c.id).state, 'utf8').catch(() => ''))),
     ]);
     const key = [save4, save6, defaults, states.join('\n'), s.dataVersion(), this.linkEpoch].join('\u0000');
@@ -129,15 +139,16 @@ export class LiveSource {
   }
 
   /**
-   * Calls `onChange` at once when a link or address changes (netlink push), and every
-   * `intervalMs` for the counters (which also picks up database changes).
+   * Calls `onChange('link')` at once when a link or address changes (netlink push), and
+   * `onChange('tick')` every `intervalMs` for the counters (which also picks up database
+   * changes).
    */
-  start(onChange: () => void, intervalMs = 1000): void {
+  start(onChange: (why: 'link' | 'tick') => void, intervalMs = 1000): void {
     this.watch = watchLinks(() => {
       this.linkEpoch++;
-      onChange();
+      onChange('link');
     });
-    this.timer = setInterval(onChange, intervalMs);
+    this.timer = setInterval(() => onChange('tick'), intervalMs);
   }
 
   /** Stops the timers and closes the sockets and the database. */

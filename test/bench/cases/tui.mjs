@@ -14,9 +14,11 @@ const sh = (argv) => {
 const cli = (...args) => sh([process.execPath, netctl, ...args]);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+// utime + stime of the TUI and cutime + cstime of the children it has waited for: the
+// iptables-save runs count too.
 function cpuTicks(pid) {
   const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return Number(f[11]) + Number(f[12]);
+  return { self: Number(f[11]) + Number(f[12]), children: Number(f[13]) + Number(f[14]) };
 }
 
 export const cases = [
@@ -42,10 +44,12 @@ export const cases = [
     run: async (c) => {
       const t0 = cpuTicks(c.pid);
       await sleep(10_000);
-      c.cpu = (cpuTicks(c.pid) - t0) / 100 / 10;
+      const t1 = cpuTicks(c.pid);
+      c.cpu = (t1.self - t0.self + t1.children - t0.children) / 100 / 10;
+      c.cpuChildren = (t1.children - t0.children) / 100 / 10;
       c.rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${c.pid}/status`, 'utf8'))[1]) / 1024;
     },
     teardown: () => spawnSync('tmux', ['kill-session', '-t', 'benchtui']),
-    note: (_s, c) => `idle CPU ${(c.cpu * 100).toFixed(1)}% of one core (target <= 2%), RSS ${c.rss.toFixed(0)} MB (target <= 120 MB)`,
+    note: (_s, c) => `idle CPU ${(c.cpu * 100).toFixed(1)}% of one core with its iptables-save runs (${(c.cpuChildren * 100).toFixed(1)}%; target <= 2%), RSS ${c.rss.toFixed(0)} MB (target <= 120 MB)`,
   },
 ];

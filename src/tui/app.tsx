@@ -7,11 +7,13 @@ import { useRef, useState } from 'react';
 import { Box, Text, useApp, useInput } from 'ink';
 import { portRows, type TuiSnapshot } from './snapshot.js';
 import type { TuiActions } from './actions.js';
-import { PANES, initialState, onKey, selectedPort, keysOf, visiblePorts, type Effect, type UiState } from './keys.js';
+import { PANES, initialState, keysOf, onKey, selectedPort, selection, visibleNetworks, visiblePorts, visibleRules, type Effect, type Selection, type UiState } from './keys.js';
 import { NetworksPane } from './components/networks.js';
 import { ContainersPane } from './components/containers.js';
 import { RulesPane } from './components/rules.js';
 import { Details } from './components/details.js';
+import { NetworkDetails } from './components/network-details.js';
+import { RuleDetails } from './components/rule-details.js';
 import { Help } from './components/help.js';
 
 /** Props of App. */
@@ -42,11 +44,17 @@ function Tabs({ pane }: { pane: number }) {
 
 function pane(i: number, s: UiState, snap: TuiSnapshot, height: number, width: number, color: boolean) {
   const focused = s.pane === i;
-  const f = s.filter.toLowerCase();
-  if (i === 0) return <NetworksPane networks={snap.networks.filter((n) => !f || `${n.name} ${n.bridge} ${n.subnet}`.toLowerCase().includes(f))} selected={s.selected[0]} height={height} focused={focused} width={width} color={color} />;
+  if (i === 0) return <NetworksPane networks={visibleNetworks(s, snap)} selected={s.selected[0]} height={height} focused={focused} width={width} color={color} />;
   if (i === 1) return <ContainersPane rows={visiblePorts(s, snap)} selected={s.selected[1]} height={height} focused={focused} width={width} color={color} />;
-  const rules = snap.rules.filter((r) => !f || r.text.toLowerCase().includes(f));
-  return <RulesPane rules={rules} routes={snap.routes} selected={s.selected[2]} height={height} focused={focused} width={width} highlight={selectedPort({ ...s, pane: 1 }, snap)?.container} color={color} />;
+  const { rules, routes } = visibleRules(s, snap);
+  return <RulesPane rules={rules} routes={routes} selected={s.selected[2]} height={height} focused={focused} width={width} highlight={selectedPort({ ...s, pane: 1 }, snap)?.container} color={color} />;
+}
+
+function details(sel: Selection | undefined, snap: TuiSnapshot, height: number, width: number, color: boolean) {
+  if (!sel) return <Text>(the selection is gone; esc goes back)</Text>;
+  if (sel.kind === 'network') return <NetworkDetails network={sel.network} containers={snap.containers} rules={snap.rules} height={height} width={width} color={color} />;
+  if (sel.kind === 'container') return <Details container={sel.row.container} rules={snap.rules} height={height} width={width} color={color} />;
+  return sel.kind === 'rule' ? <RuleDetails rule={sel.rule} height={height} width={width} /> : <RuleDetails route={sel.route} height={height} width={width} />;
 }
 
 /**
@@ -99,8 +107,7 @@ export function App({ snapshot, actions, width, height, onRefresh, color = true,
       <Text bold wrap="truncate-end">{`netctl  ${snapshot.ufw}  ${snapshot.at.slice(11, 19)}`}</Text>
       <Tabs pane={s.pane} />
       {s.mode === 'help' ? <Help /> : null}
-      {s.mode === 'details' && row ? <Details container={row.container} rules={snapshot.rules} height={body} width={width} color={color} /> : null}
-      {s.mode === 'details' && !row ? <Text>(the container is gone; esc goes back)</Text> : null}
+      {s.mode === 'details' ? details(selection(s, snapshot), snapshot, body, width, color) : null}
       {s.mode !== 'help' && s.mode !== 'details' && stacked
         ? [0, 1, 2].map((i) => (
             <Box key={i} flexDirection="column" marginBottom={1}>

@@ -2,7 +2,7 @@
  * The TUI's state and what each key does to it, as a pure reducer: the App component only
  * wires Ink's input to it and runs the effects it asks for.
  */
-import { portRows, type PortRow, type TuiSnapshot } from './snapshot.js';
+import { portRows, type PortRow, type TuiNetwork, type TuiRule, type TuiSnapshot } from './snapshot.js';
 
 /** The panes, in tab order. */
 export const PANES = ['Networks', 'Containers', 'Rules'] as const;
@@ -67,23 +67,59 @@ export function initialState(): UiState {
   return { pane: 1, selected: [0, 0, 0], mode: 'normal', filter: '', input: '', status: 'press ? for help' };
 }
 
+const has = (filter: string, text: string): boolean => !filter || text.toLowerCase().includes(filter.toLowerCase());
+
+/** The rows of the Networks pane after the filter. */
+export function visibleNetworks(s: UiState, snap: TuiSnapshot): TuiNetwork[] {
+  return snap.networks.filter((n) => has(s.filter, `${n.name} ${n.bridge} ${n.subnet}`));
+}
+
 /** The rows of the Containers pane after the filter. */
 export function visiblePorts(s: UiState, snap: TuiSnapshot): PortRow[] {
-  const f = s.filter.toLowerCase();
-  return portRows(snap.containers).filter((r) => !f || `${r.container.name} ${r.container.address} ${r.container.network} ${r.port?.containerPort ?? ''}`.toLowerCase().includes(f));
+  return portRows(snap.containers).filter((r) => has(s.filter, `${r.container.name} ${r.container.address} ${r.container.network} ${r.port?.containerPort ?? ''} ${r.port?.hostPort ?? ''}`));
+}
+
+/** The rows of the Rules pane after the filter: owned rules, then ufw route rules. */
+export function visibleRules(s: UiState, snap: TuiSnapshot): { rules: TuiRule[]; routes: string[] } {
+  return { rules: snap.rules.filter((r) => has(s.filter, `${r.table} ${r.text}`)), routes: snap.routes.filter((r) => has(s.filter, r)) };
 }
 
 /** How many rows the active pane has. */
 export function rowCount(s: UiState, snap: TuiSnapshot): number {
-  const f = s.filter.toLowerCase();
-  if (s.pane === 0) return snap.networks.filter((n) => !f || `${n.name} ${n.bridge} ${n.subnet}`.toLowerCase().includes(f)).length;
+  if (s.pane === 0) return visibleNetworks(s, snap).length;
   if (s.pane === 1) return visiblePorts(s, snap).length;
-  return snap.rules.filter((r) => !f || r.text.toLowerCase().includes(f)).length + snap.routes.length;
+  const { rules, routes } = visibleRules(s, snap);
+  return rules.length + routes.length;
 }
 
 /** The selected port row, when the Containers pane is active. */
 export function selectedPort(s: UiState, snap: TuiSnapshot): PortRow | undefined {
   return s.pane === 1 ? visiblePorts(s, snap)[s.selected[1]] : undefined;
+}
+
+/** The selected row of the active pane, which Enter opens. */
+export type Selection =
+  | { kind: 'network'; network: TuiNetwork }
+  | { kind: 'container'; row: PortRow }
+  | { kind: 'rule'; rule: TuiRule }
+  | { kind: 'route'; route: string };
+
+/** What is selected in the active pane, if anything. */
+export function selection(s: UiState, snap: TuiSnapshot): Selection | undefined {
+  const i = s.selected[s.pane as 0 | 1 | 2];
+  if (s.pane === 0) {
+    const network = visibleNetworks(s, snap)[i];
+    return network && { kind: 'network', network };
+  }
+  if (s.pane === 1) {
+    const row = visiblePorts(s, snap)[i];
+    return row && { kind: 'container', row };
+  }
+  const { rules, routes } = visibleRules(s, snap);
+  const rule = rules[i];
+  if (rule) return { kind: 'rule', rule };
+  const route = routes[i - rules.length];
+  return route === undefined ? undefined : { kind: 'route', route };
 }
 
 function move(s: UiState, snap: TuiSnapshot, by: number): UiState {
@@ -129,7 +165,7 @@ export function onKey(s: UiState, key: Key, snap: TuiSnapshot): { state: UiState
   if (key.input === '/') return { state: { ...s, mode: 'filter', input: s.filter } };
   if (key.input === 'r') return { state: { ...s, status: 'refreshing' }, effect: { kind: 'refresh' } };
   const row = selectedPort(s, snap);
-  if (key.return) return row ? { state: { ...s, mode: 'details' } } : { state: { ...s, status: 'details: select a container (Containers pane)' } };
+  if (key.return) return selection(s, snap) ? { state: { ...s, mode: 'details' } } : { state: { ...s, status: 'nothing selected' } };
   if (key.input === 'a' || key.input === 'd') {
     if (!row?.port) return { state: { ...s, status: 'select a published port in the Containers pane first' } };
     if (key.input === 'd') return { state: { ...s, status: `denying ${row.container.name} ${portArg(row)}...` }, effect: { kind: 'deny', name: row.container.name, port: portArg(row) } };

@@ -6,7 +6,7 @@ import { Box, Text } from 'ink';
 const KEYS: [string, string][] = [
   ['tab, left/right', 'next / previous pane'],
   ['up/down', 'move the selection'],
-  ['enter', 'details of the selected container'],
+  ['enter', 'details of the selection (esc, enter or q closes them)'],
   ['/', 'filter the rows (enter keeps it, esc clears it)'],
   ['a', 'allow the selected port through ufw (asks for source CIDR)'],
   ['d', 'deny the selected port (remove what allow opened)'],

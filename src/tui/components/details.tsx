@@ -2,11 +2,11 @@
  * The detail view of a container: veth pairs, namespace, links, ports with the reason ufw
  * decides them as it does, and its rules highlighted.
  */
-import { Box, Text } from 'ink';
 import type { TuiContainer, TuiRule } from '../snapshot.js';
 import { ruleOf } from '../snapshot.js';
 import { exposureText, portText } from './containers.js';
 import { count, ruleBody } from './rules.js';
+import { Clipped } from './clipped.js';
 
 /** Props of Details. */
 export interface DetailsProps {
@@ -29,14 +29,9 @@ export function Details({ container: c, rules, height, width, color = true }: De
     `rules (${mine.length}):`,
   ];
   // Lines wrap here (the reason ufw decides, the whole rule); what does not fit is cut.
-  return (
-    <Box flexDirection="column" height={height} width={width} overflow="hidden">
-      {facts.map((f) => (
-        <Text key={f}>{f}</Text>
-      ))}
-      {mine.map((r, i) => (
-        <Text key={i} color="cyan">{`${color ? '  ' : ' *'}${count(r.packets).padStart(6)} pkts  ${r.table} ${r.chain}: ${ruleBody(r)}`}</Text>
-      ))}
-    </Box>
-  );
+  const lines = [
+    ...facts.map((text) => ({ text })),
+    ...mine.map((r) => ({ text: `${color ? '  ' : ' *'}${count(r.packets).padStart(6)} pkts  ${r.table} ${r.chain}: ${ruleBody(r)}`, color: 'cyan' })),
+  ];
+  return <Clipped lines={lines} height={height} width={width} />;
 }

@@ -2,9 +2,9 @@
  * The detail view of a network: its bridge and addressing, the containers on it, and the
  * rules that name its bridge or subnet.
  */
-import { Box, Text } from 'ink';
 import type { TuiContainer, TuiNetwork, TuiRule } from '../snapshot.js';
 import { count, ruleBody } from './rules.js';
+import { Clipped } from './clipped.js';
 
 /** Props of NetworkDetails. */
 export interface NetworkDetailsProps {
@@ -32,14 +32,9 @@ export function NetworkDetails({ network: n, containers, rules, height, width, c
     `containers (${n.containers}): ${members.join(', ') || '-'}`,
     `rules (${mine.length}):`,
   ];
-  return (
-    <Box flexDirection="column" height={height} width={width} overflow="hidden">
-      {facts.map((f) => (
-        <Text key={f}>{f}</Text>
-      ))}
-      {mine.map((r, i) => (
-        <Text key={i} color="cyan">{`${color ? '  ' : ' *'}${count(r.packets).padStart(6)} pkts  IPv${r.family} ${r.table} ${r.chain}: ${ruleBody(r)}`}</Text>
-      ))}
-    </Box>
-  );
+  const lines = [
+    ...facts.map((text) => ({ text })),
+    ...mine.map((r) => ({ text: `${color ? '  ' : ' *'}${count(r.packets).padStart(6)} pkts  IPv${r.family} ${r.table} ${r.chain}: ${ruleBody(r)}`, color: 'cyan' })),
+  ];
+  return <Clipped lines={lines} height={height} width={width} />;
 }

@@ -2,7 +2,7 @@
  * The detail view of one rule: all of it, wrapped, with its exact counters — the Rules
  * pane cuts long rules at the terminal's width.
  */
-import { Box, Text } from 'ink';
+import { Clipped } from './clipped.js';
 import type { TuiRule } from '../snapshot.js';
 
 /** Props of RuleDetails. */
@@ -17,13 +17,7 @@ export interface RuleDetailsProps {
 /** The whole rule. */
 export function RuleDetails({ rule, route, height, width }: RuleDetailsProps) {
   const lines = rule
-    ? [`IPv${rule.family} table ${rule.table}, chain ${rule.chain}`, `${rule.packets} packets, ${rule.bytes} bytes`, '', rule.text]
-    : ['a ufw route rule made by netctl allow (netctl deny removes it)', '', route ?? ''];
-  return (
-    <Box flexDirection="column" height={height} width={width} overflow="hidden">
-      {lines.map((l, i) => (
-        <Text key={i}>{l}</Text>
-      ))}
-    </Box>
-  );
+    ? [`IPv${rule.family} table ${rule.table}, chain ${rule.chain}`, `${rule.packets} packets, ${rule.bytes} bytes`, ' ', rule.text]
+    : ['a ufw route rule made by netctl allow (netctl deny removes it)', ' ', route ?? ''];
+  return <Clipped lines={lines.map((text) => ({ text }))} height={height} width={width} />;
 }

@@ -58,6 +58,16 @@ describe('NetworkDetails on its own', () => {
     expect(lastFrame()).toMatch(/^ \*\s+123M pkts {2}IPv4 filter NETCTL-FORWARD: -i nc-ba9876543210 -j DROP/m);
   });
 
+  it('cuts what does not fit its height, keeping the lines above whole and apart', () => {
+    const net = SNAP.networks[0]!;
+    const many = Array.from({ length: 20 }, (_, i) => ({ ...LONG, chain: 'NETCTL-FORWARD', text: `-A NETCTL-FORWARD -o nc-0123456789ab -p tcp --dport ${1000 + i} -m comment --comment "netctl:a rather long comment that wraps at sixty" -j ACCEPT` }));
+    const lines = render(createElement(NetworkDetails, { network: net, containers: [], rules: many, height: 6, width: 60 })).lastFrame()!.split('\n');
+    expect(lines.length).toBe(6);
+    expect(lines.slice(0, 4)).toEqual(['network front  bridge nc-0123456789ab up', 'subnet 10.1.0.0/24  gateway 10.1.0.1  icc on  external', 'containers (2): -', 'rules (20):']);
+    expect(lines[4]).toMatch(/^\s+123M pkts  IPv4 filter NETCTL-FORWARD: -o$/);
+    expect(lines[5]).toMatch(/^nc-0123456789ab -p tcp --dport 1000/);
+  });
+
   it('counts a rule as the network\'s by its whole bridge name or its subnet', () => {
     const net = SNAP.networks[0]!;
     const r = (text: string): TuiRule => ({ ...LONG, text });

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "netns.h"
+#include "nftgen.h"
 
 namespace {
 
@@ -80,6 +81,13 @@ Napi::Value CloseFd(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+Napi::Value NftGenId(const Napi::CallbackInfo& info) {
+  uint32_t id = 0;
+  SysFailure f;
+  if (!netctl::NftGenId(&id, &f)) throw ToError(info.Env(), f);
+  return Napi::Number::New(info.Env(), id);
+}
+
 // Returns the calling thread to `original`. There is no safe way to go on if this fails:
 // every later socket Node opens on this thread would land in the container's namespace.
 void ReturnOrDie(int original, const std::string& path) {
@@ -127,6 +135,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("deleteNetns", Napi::Function::New(env, DeleteNetns, "deleteNetns"));
   exports.Set("withNetns", Napi::Function::New(env, WithNetns, "withNetns"));
   exports.Set("netnsFd", Napi::Function::New(env, NetnsFd, "netnsFd"));
+  exports.Set("nftGenId", Napi::Function::New(env, NftGenId, "nftGenId"));
   exports.Set("closeFd", Napi::Function::New(env, CloseFd, "closeFd"));
   return exports;
 }

@@ -12,6 +12,8 @@ import { procSysctl } from '../sys/sysctl.js';
 import { native } from '../sys/native.js';
 import { blockInstalled } from '../firewall/ufw/block.js';
 import { readFileSync } from 'node:fs';
+import { RulesCache } from '../firewall/iptables/rules-cache.js';
+import { netnsInode, nftGeneration } from '../sys/nft-gen.js';
 
 /** Everything the engine touches. */
 export interface Engine {
@@ -48,7 +50,7 @@ export async function openEngine(global: GlobalOptions): Promise<Engine> {
   return {
     store,
     kernel,
-    firewall: new IptablesDriver(realRunner, ufwBlockInstalled),
+    firewall: new IptablesDriver(realRunner, ufwBlockInstalled, new RulesCache({ generation: nftGeneration, namespace: netnsInode }, `${global.runRoot}/firewall-rules.json`)),
     close() {
       client.close();
       store.close();

@@ -23,7 +23,7 @@ export async function diagnose(engine: Engine): Promise<Finding[]> {
   const out: Finding[] = [];
   const bridges = await missingBridgeSteps(engine);
   for (const n of bridges.missing) out.push({ area: 'networks', problem: `network ${n.name}: bridge ${n.bridge} is missing`, fix: 'netctl ufw sync' });
-  const fw = await firewallStep(engine);
+  const fw = await firewallStep(engine, { fresh: true });
   if (!fw.plan.empty) {
     const n = fw.plan.text().split('\n').filter((l) => l.startsWith('-A') || l.startsWith('-D') || l.startsWith('-I')).length;
     out.push({ area: 'rules', problem: `netctl's iptables rules differ from its database (${n} rule changes needed; netctl rules shows the live ones)`, fix: 'netctl ufw sync' });

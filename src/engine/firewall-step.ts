@@ -12,11 +12,14 @@ import type { IptablesPlan, OwnedRules } from '../firewall/iptables/driver.js';
 import { routesStep } from './ufw-routes.js';
 import { routesChanged, type RoutesPlan } from '../firewall/ufw/routes-apply.js';
 
-/** The step, and its plans for `--dry-run`. */
-export async function firewallStep(engine: Engine): Promise<{ step: Step; plan: IptablesPlan; routes: RoutesPlan; empty: boolean }> {
+/**
+ * The step, and its plans for `--dry-run`. `fresh` reads the live rules even when the
+ * remembered ones are known to be current (the repairing commands: gc, doctor, ufw sync).
+ */
+export async function firewallStep(engine: Engine, opts: { fresh?: boolean } = {}): Promise<{ step: Step; plan: IptablesPlan; routes: RoutesPlan; empty: boolean }> {
   const fw = engine.firewall;
   const s = engine.store;
-  const before: OwnedRules = await fw.observe();
+  const before: OwnedRules = await fw.observe(opts);
   const target = fw.desiredFor(firewallInput(s.networks.list(), s.ports.list(), s.endpoints.all(), linkRules(netView(s))), before);
   const plan = fw.plan(target, before);
   const routes = await routesStep(s);

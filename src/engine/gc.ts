@@ -80,12 +80,12 @@ export async function gc(engine: Engine, roots: RuntimeRoots, opts: { dryRun?: b
     const bridges = await missingBridgeSteps(engine);
     const items = [...found.items, ...bridges.missing.map((n): GcItem => ({ kind: 'bridge-missing', name: `${n.name} (${n.bridge})` }))];
     if (opts.dryRun) {
-      const fw = await firewallStep(engine);
+      const fw = await firewallStep(engine, { fresh: true });
       return fw.empty ? items : [...items, { kind: 'rules', name: 'owned rules or ufw route rules differ from the database' }];
     }
     await runSteps([...found.steps, ...bridges.steps]);
     // Planned after the leaks are gone, from the database alone.
-    const fw = await firewallStep(engine);
+    const fw = await firewallStep(engine, { fresh: true });
     const networks = engine.store.networks.list().map((n) => n.id);
     await runSteps([fw.step, localnetStep(engine, networks), hostsStep(engine, roots)]);
     return fw.empty ? items : [...items, { kind: 'rules', name: 'owned rules and ufw route rules re-applied' }];

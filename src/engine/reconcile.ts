@@ -13,7 +13,7 @@ import { missingBridgeSteps } from './replay.js';
 export async function reconcileFirewall(engine: Engine, opts: { dryRun?: boolean } = {}): Promise<string> {
   return engine.store.locked(async () => {
     const bridges = await missingBridgeSteps(engine);
-    const { step, plan, routes, empty } = await firewallStep(engine);
+    const { step, plan, routes, empty } = await firewallStep(engine, { fresh: true });
     if (empty && bridges.steps.length === 0) return '';
     if (!opts.dryRun) await runSteps([...bridges.steps, ...(empty ? [] : [step])]);
     return bridges.lines.join('') + plan.text() + routesDiff(routes);

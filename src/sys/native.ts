@@ -50,6 +50,11 @@ export function native(): NetnsOps {
   return loaded;
 }
 
+/** The nf_tables generation id of the calling thread's namespace (see nft-gen.ts). */
+export function nftGenId(): number {
+  return (native() as NetnsOps & { nftGenId(): number }).nftGenId();
+}
+
 /** Runs `fn` with an fd of the namespace at `path`, closing the fd afterwards. */
 export async function withNetnsFd<T>(ops: NetnsOps, path: string, fn: (fd: number) => Promise<T>): Promise<T> {
   let fd: number;

@@ -90,6 +90,15 @@ export async function readRuleset(runner: Runner, family: Family, table?: string
 
 /**
  * Applies an iptables-restore document with `--noflush` (tables are committed one by one,
+ * each atomically). An empty document runs nothing.
+ * @throws RestoreError naming the failing document line when iptables-restore says it.
+ */
+export async function restoreDocument(runner: Runner, family: Family, text: string, opts: IptablesOptions = {}): Promise<void> {
+  if (text.trim() !== '') await restore(runner, family, text, [], opts);
+}
+
+/**
+ * Applies an iptables-restore document with `--noflush` (tables are committed one by one,
  * each atomically), then reads the result back so the caller can verify it.
  * An empty document runs nothing but the read.
  * @throws RestoreError naming the failing document line when iptables-restore says it.

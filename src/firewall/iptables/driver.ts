@@ -8,25 +8,41 @@ import type { FirewallInput } from '../input.js';
 import type { Ruleset } from './ast.js';
 import { desired } from './desired.js';
 import { diff, isEmpty, type RestorePlan } from './diff.js';
-import { applyDocument, readRuleset } from './apply.js';
+import { readRuleset, restoreDocument } from './apply.js';
+import { RulesCache } from './rules-cache.js';
 import { ufwForwardChain } from '../ufw/names.js';
 import { ownedPart } from './plan-owned.js';
 import { renderPlan } from './plan-render.js';
 import type { Runner } from '../../sys/exec.js';
 import { SystemError } from '../../errors.js';
 
-/** The owned rules of both families. */
+/**
+ * The owned rules of both families.
+ * Treat as immutable: the driver may hand the same object to later callers.
+ */
 export interface OwnedRules {
   4: Ruleset;
   6: Ruleset;
   /** Whether netctl's ufw block chain is loaded, per family (observed rules only). */
   ufw?: { 4: boolean; 6: boolean };
+  /**
+   * Observed rules: the nf_tables generation id they were live at, and where the block's
+   * chain was loaded (whether or not the block is installed). Absent where the id is unknown.
+   */
+  seen?: { gen: number; loaded: { 4: boolean; 6: boolean } };
 }
 
 /** A plan per family, with its restore documents. */
 export class IptablesPlan implements FirewallPlan {
   readonly docs: { 4: string; 6: string };
-  constructor(readonly plans: { 4: RestorePlan; 6: RestorePlan }) {
+  /**
+   * @param base what the plan was made against, when that was an observed snapshot with a
+   *   known generation id.
+   */
+  constructor(
+    readonly plans: { 4: RestorePlan; 6: RestorePlan },
+    readonly base?: OwnedRules['seen'],
+  ) {
     this.docs = { 4: renderPlan(plans[4]), 6: renderPlan(plans[6]) };
   }
   get empty(): boolean {
@@ -42,6 +58,11 @@ export class IptablesPlan implements FirewallPlan {
 
 const TABLES = ['filter', 'nat', 'raw'] as const;
 
+/** The nf_tables transactions a plan's restores commit: one per table section. */
+function commitsOf(plan: IptablesPlan): number {
+  return (`${plan.docs[4]}\n${plan.docs[6]}`.match(/^COMMIT$/gm) ?? []).length;
+}
+
 /** The iptables firewall driver over a Runner (the real one, or a recording fake in tests). */
 export class IptablesDriver implements FirewallDriver<OwnedRules, IptablesPlan> {
   readonly name = 'iptables';
@@ -49,9 +70,15 @@ export class IptablesDriver implements FirewallDriver<OwnedRules, IptablesPlan> 
    * @param blockInstalled whether netctl's ufw block is in ufw's rules file of a family;
    *   ports go through the block's chain only where it is both installed and loaded.
    */
+  /**
+   * @param cache remembers the owned rules by nf_tables generation id, so that an unchanged
+   *   ruleset is not read again and a restore that moved the id by exactly its own commits
+   *   need not be read back; without it every observe and verify runs iptables-save.
+   */
   constructor(
     private readonly runner: Runner,
     private readonly blockInstalled: (family: 4 | 6) => boolean = () => false,
+    private readonly cache?: RulesCache,
   ) {}
 
   desired(input: FirewallInput): OwnedRules {
@@ -66,34 +93,73 @@ export class IptablesDriver implements FirewallDriver<OwnedRules, IptablesPlan> 
     return { 4: desired({ ...input, ufw: live.ufw?.[4] ?? false }, 4), 6: desired({ ...input, ufw: live.ufw?.[6] ?? false }, 6) };
   }
 
-  private async observeFamily(family: 4 | 6): Promise<{ owned: Ruleset; ufw: boolean }> {
+  private async observeFamily(family: 4 | 6): Promise<{ owned: Ruleset; loaded: boolean }> {
     // One save per family is cheaper than one per table: the process start dominates.
     const tables = (await readRuleset(this.runner, family)).tables.filter((t) => (TABLES as readonly string[]).includes(t.name));
     const loaded = tables.some((t) => t.name === 'filter' && t.chains.some((c) => c.name === ufwForwardChain(family)));
-    const ufw = loaded && this.blockInstalled(family);
-    return { owned: ownedPart({ family, tables }), ufw };
+    return { owned: ownedPart({ family, tables }), loaded };
   }
 
-  async observe(): Promise<OwnedRules> {
+  /** The snapshot of rules live at `gen` with the block's chain `loaded`; ufw counts where the block is installed too. */
+  private snapshot(rules: { 4: Ruleset; 6: Ruleset }, loaded: { 4: boolean; 6: boolean }, gen: number | null): OwnedRules {
+    return {
+      4: rules[4],
+      6: rules[6],
+      ufw: { 4: loaded[4] && this.blockInstalled(4), 6: loaded[6] && this.blockInstalled(6) },
+      ...(gen === null ? {} : { seen: { gen, loaded } }),
+    };
+  }
+
+  /**
+   * What netctl owns now: remembered when the generation id says nothing changed since,
+   * else read with one iptables-save per family. `fresh` always reads (doctor, gc).
+   */
+  async observe(opts: { fresh?: boolean } = {}): Promise<OwnedRules> {
+    const gen = this.cache?.generation() ?? null;
+    if (!opts.fresh) {
+      const known = this.cache?.current(gen);
+      if (known) return this.snapshot(known, known.ufw ?? { 4: false, 6: false }, gen);
+    }
     const [v4, v6] = await Promise.all([this.observeFamily(4), this.observeFamily(6)]);
-    return { 4: v4.owned, 6: v6.owned, ufw: { 4: v4.ufw, 6: v6.ufw } };
+    const rules = { 4: v4.owned, 6: v6.owned };
+    const loaded = { 4: v4.loaded, 6: v6.loaded };
+    // Remembered only when nothing committed while the saves ran.
+    const still = gen !== null && this.cache?.generation() === gen;
+    if (still) this.cache!.remember(gen, { ...rules, ufw: loaded });
+    return this.snapshot(rules, loaded, still ? gen : null);
   }
 
   plan(target: OwnedRules, live: OwnedRules): IptablesPlan {
-    return new IptablesPlan({ 4: diff(target[4], live[4]), 6: diff(target[6], live[6]) });
+    return new IptablesPlan({ 4: diff(target[4], live[4]), 6: diff(target[6], live[6]) }, live.seen);
   }
 
+  /** Applies both families' documents side by side (they touch different tables). */
   async apply(plan: IptablesPlan): Promise<void> {
-    for (const family of [4, 6] as const) {
-      const doc = plan.docs[family];
-      if (doc) await applyDocument(this.runner, family, doc, { table: 'filter' });
-    }
+    const results = await Promise.allSettled(([4, 6] as const).filter((f) => plan.docs[f]).map((f) => restoreDocument(this.runner, f, plan.docs[f])));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
-  /** Applies, then reads back and checks nothing is left to do; throws when the kernel disagrees. */
+  /**
+   * Applies, then makes sure the live rules are the target: when the plan was made against
+   * rules observed at the generation id that is still current, and the id then moved by
+   * exactly the restore's own commits (one per table section), nobody else committed in
+   * between and iptables-restore applied all of it, so the target is what is live.
+   * Otherwise reads the rules back and checks nothing is left to do; throws when the kernel
+   * disagrees.
+   */
   async applyVerified(plan: IptablesPlan, target: OwnedRules): Promise<void> {
+    const base = plan.base;
+    const fast = base !== undefined && this.cache !== undefined && this.cache.generation() === base.gen;
     await this.apply(plan);
-    const left = this.plan(target, await this.observe());
+    if (fast) {
+      const after = this.cache!.generation();
+      if (after === base.gen + commitsOf(plan)) {
+        this.cache!.remember(after, { 4: target[4], 6: target[6], ufw: base.loaded });
+        return;
+      }
+    }
+    const left = this.plan(target, await this.observe({ fresh: true }));
     if (!left.empty) throw new SystemError(`verify rules: the live ruleset differs from the plan after apply:\n${left.text()}`);
   }
 }

@@ -1,0 +1,103 @@
+/**
+ * What netctl owns in the kernel, remembered together with the nf_tables generation id it
+ * was true at. While the id has not moved, nobody has committed anything since, so the
+ * remembered rules are the live ones and `iptables-save` need not run; after a restore
+ * that moved the id by exactly its own commits, the result is the plan's target. Kept in
+ * memory and in a file under the run root (tmpfs: gone with a reboot, when ids restart), so
+ * the next command starts from it too. The id is per network namespace, so the entry names
+ * its namespace as well.
+ */
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Ruleset } from './ast.js';
+import { parse } from './parse.js';
+import { render } from './render.js';
+
+/** The owned rules of both families, and where ufw's netctl chain is loaded. */
+export interface Owned {
+  4: Ruleset;
+  6: Ruleset;
+  ufw?: { 4: boolean; 6: boolean };
+}
+
+/** Where the id comes from: null when it cannot tell (legacy iptables, no nf_tables). */
+export interface GenerationSource {
+  generation(): number | null;
+  /** Identifies the network namespace the id belongs to. */
+  namespace(): number;
+}
+
+interface Entry {
+  ns: number;
+  gen: number;
+  owned: Owned;
+}
+
+interface FileEntry {
+  ns: number;
+  gen: number;
+  v4: string;
+  v6: string;
+  ufw?: { 4: boolean; 6: boolean };
+}
+
+/** The remembered snapshot; every method is cheap and never throws. */
+export class RulesCache {
+  private entry: Entry | undefined;
+  private loaded = false;
+
+  constructor(
+    private readonly source: GenerationSource,
+    private readonly file?: string,
+  ) {}
+
+  /** The generation id now, or null. */
+  generation(): number | null {
+    return this.source.generation();
+  }
+
+  /** The owned rules if they are known to be the live ones at generation `gen` (default: now). */
+  current(gen: number | null = this.generation()): Owned | undefined {
+    if (gen === null) return undefined;
+    let e = this.load();
+    // Another command may have moved on since this process read the file.
+    if (e?.gen !== gen && this.file) {
+      this.loaded = false;
+      e = this.load();
+    }
+    return e && e.gen === gen && e.ns === this.source.namespace() ? e.owned : undefined;
+  }
+
+  /** Remembers `owned` as the live rules at `gen`. */
+  remember(gen: number, owned: Owned): void {
+    this.entry = { ns: this.source.namespace(), gen, owned };
+    this.loaded = true;
+    if (!this.file) return;
+    const data: FileEntry = { ns: this.entry.ns, gen, v4: render(owned[4]), v6: render(owned[6]), ...(owned.ufw ? { ufw: owned.ufw } : {}) };
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    try {
+      mkdirSync(dirname(this.file), { recursive: true });
+      writeFileSync(tmp, JSON.stringify(data));
+      renameSync(tmp, this.file);
+    } catch {
+      // A cache that cannot be written only costs the next command an iptables-save.
+    }
+  }
+
+  private load(): Entry | undefined {
+    if (this.loaded || !this.file) return this.entry;
+    this.loaded = true;
+    try {
+      const d = JSON.parse(readFileSync(this.file, 'utf8')) as FileEntry;
+      if (typeof d.gen !== 'number' || typeof d.ns !== 'number' || typeof d.v4 !== 'string' || typeof d.v6 !== 'string') {
+        this.entry = undefined;
+      } else if (!(this.entry && this.entry.gen === d.gen && this.entry.ns === d.ns)) {
+        const owned: Owned = { 4: parse(d.v4, { family: 4 }), 6: parse(d.v6, { family: 6 }), ...(d.ufw ? { ufw: d.ufw } : {}) };
+        this.entry = { ns: d.ns, gen: d.gen, owned };
+      }
+    } catch {
+      this.entry = undefined;
+    }
+    return this.entry;
+  }
+}

@@ -16,7 +16,7 @@ import { opsStep } from './kernel-steps.js';
 import { reservePorts } from './publish.js';
 import { conntrackPortsStep, conntrackStep } from './conntrack.js';
 import { checkName } from '../model/names.js';
-import type { Step } from './steps.js';
+import { sequence, together, type Step } from './steps.js';
 
 /** What attaching a container to a network asks for. */
 export interface AttachRequest {
@@ -38,20 +38,25 @@ export function recordEndpoint(engine: Engine, c: Container, network: Network, r
 }
 
 /**
- * The steps for a recorded endpoint: plumbing, then rules planned from the database as it
- * is now (so record everything else, links say, first), route_localnet, conntrack.
+ * The steps for a recorded endpoint: plumbing and the rules planned from the database as it
+ * is now (so record everything else, links say, first) side by side (neither needs the
+ * other: the rules name addresses and the bridge, not the veth), then route_localnet (once
+ * the rules that guard it are in), conntrack.
  */
 export async function attachSteps(engine: Engine, netns: string, network: Network, endpoint: Endpoint, published: readonly PublishedPort[]): Promise<Step[]> {
-  const steps: Step[] = [opsStep(planAttach(netns, network, endpoint), engine.kernel), (await firewallStep(engine)).step, localnetStep(engine, [network.id])];
+  const steps: Step[] = [together([(await firewallStep(engine)).step, opsStep(planAttach(netns, network, endpoint), engine.kernel)]), localnetStep(engine, [network.id])];
   if (published.some((p) => p.proto !== 'tcp')) steps.push(conntrackPortsStep(published));
   return steps;
 }
 
 /**
  * Releases the container's endpoints, addresses and ports and returns the steps that undo
- * its network: route_localnet (before the rules that guard it), rules, conntrack entries,
- * then the host ends of its veths and, with `netns`, the namespace. `netns` is null when
- * the container owns no namespace (host mode, container:NAME).
+ * its network: route_localnet (before the rules that guard it), then side by side the rules
+ * followed by the conntrack entries (flushed once no rule can make new ones), and the host
+ * ends of its veths with, given `netns`, the namespace. Both halves end in a kernel wait (a
+ * restore that deleted rules waits for their release, a veth deletion for the network
+ * stack), which overlap this way. `netns` is null when the container owns no namespace
+ * (host mode, container:NAME).
  */
 export async function detachSteps(engine: Engine, c: Container, netns: { path: string; remove: boolean } | null): Promise<Step[]> {
   const s = engine.store;
@@ -61,9 +66,9 @@ export async function detachSteps(engine: Engine, c: Container, netns: { path: s
     s.endpoints.remove(c.id, e.networkId);
     s.ipam.releaseOwner(c.id, e.networkId);
   }
-  const steps: Step[] = [localnetStep(engine, endpoints.map((e) => e.networkId)), (await firewallStep(engine)).step];
+  const rules: Step[] = [(await firewallStep(engine)).step];
   const addresses = endpoints.flatMap((e) => [e.address, e.address6].filter((a): a is string => a !== undefined));
-  if (addresses.length > 0) steps.push(conntrackStep(addresses));
-  if (netns) steps.push(opsStep(planDetachAll(netns.path, endpoints).filter((op) => netns.remove || op.op !== 'delete-netns'), engine.kernel));
-  return steps;
+  if (addresses.length > 0) rules.push(conntrackStep(addresses));
+  const links = netns ? [opsStep(planDetachAll(netns.path, endpoints).filter((op) => netns.remove || op.op !== 'delete-netns'), engine.kernel)] : [];
+  return [localnetStep(engine, endpoints.map((e) => e.networkId)), together([sequence(rules), ...links])];
 }

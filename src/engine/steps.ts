@@ -14,6 +14,17 @@ export interface Step {
   undo?: () => Promise<void> | void;
 }
 
+/** The error of a failed step, naming what its rollback could not repair. */
+function failed(step: Step, err: unknown, rollback: ErrorList): NetctlError {
+  const failure = err instanceof NetctlError ? err : wrap('apply', step.describe, err);
+  if (rollback.errors.length === 0) return failure;
+  return new NetctlError(failure.code, `${failure.message} (rollback incomplete: ${rollback.errors.map((e) => messageOf(e)).join('; ')})`, {
+    exitCode: failure.exitCode,
+    hint: 'run "netctl gc" to repair what was left',
+    cause: failure,
+  });
+}
+
 /** Runs steps in order; on failure undoes the applied ones in reverse and rethrows. */
 export async function runSteps(steps: readonly Step[]): Promise<void> {
   const done: Step[] = [];
@@ -26,13 +37,44 @@ export async function runSteps(steps: readonly Step[]): Promise<void> {
       for (const d of done.reverse()) {
         if (d.undo) await rollback.attempt('undo', d.describe, d.undo);
       }
-      const failure = err instanceof NetctlError ? err : wrap('apply', step.describe, err);
-      if (rollback.errors.length === 0) throw failure;
-      throw new NetctlError(failure.code, `${failure.message} (rollback incomplete: ${rollback.errors.map((e) => messageOf(e)).join('; ')})`, {
-        exitCode: failure.exitCode,
-        hint: 'run "netctl gc" to repair what was left',
-        cause: failure,
-      });
+      throw failed(step, err, rollback);
     }
   }
+}
+
+/** Steps in order as one step: it fails as a whole (what it did undone) and undoes in reverse. */
+export function sequence(steps: readonly Step[]): Step {
+  return {
+    describe: steps.map((s) => s.describe).join(', then '),
+    apply: () => runSteps(steps),
+    undo: async () => {
+      const rollback = new ErrorList();
+      for (const s of [...steps].reverse()) if (s.undo) await rollback.attempt('undo', s.describe, s.undo);
+      rollback.throwIfAny();
+    },
+  };
+}
+
+/**
+ * Independent steps side by side, as one step: their waits overlap (a restore's and a link
+ * deletion's kernel grace periods, say). When one fails, the others finish and those that
+ * succeeded are undone, then the first failure is thrown.
+ */
+export function together(steps: readonly Step[]): Step {
+  return {
+    describe: steps.map((s) => s.describe).join(' and '),
+    apply: async () => {
+      const results = await Promise.allSettled(steps.map(async (s) => s.apply()));
+      const i = results.findIndex((r) => r.status === 'rejected');
+      if (i < 0) return;
+      const rollback = new ErrorList();
+      await Promise.all(steps.map((s, j) => (results[j]!.status === 'fulfilled' && s.undo ? rollback.attempt('undo', s.describe, s.undo) : undefined)));
+      throw failed(steps[i]!, (results[i] as PromiseRejectedResult).reason, rollback);
+    },
+    undo: async () => {
+      const rollback = new ErrorList();
+      await Promise.all(steps.map((s) => (s.undo ? rollback.attempt('undo', s.describe, s.undo) : undefined)));
+      rollback.throwIfAny();
+    },
+  };
 }

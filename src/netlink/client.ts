@@ -3,13 +3,21 @@
  * imports `netlink`. Links are addressed by name where the kernel allows it (one request
  * per change); addresses, routes, renames and bridge-port settings need the index first.
  */
-import { createRtNetlink, FlagsNew, rt, type ifla, type RtNetlinkSocket } from 'netlink';
+import { createRequire } from 'node:module';
+import type { createRtNetlink as CreateRtNetlink, FlagsNew as FlagsNewT, ifla, rt, RtNetlinkSocket } from 'netlink';
 import { UsageError, wrap } from '../errors.js';
 import { native, type NetnsOps } from '../sys/native.js';
 import { addressBytes, bytesToIp, ifAddr, routeDst, afOf } from './inet.js';
 import { isErrno, KernelError, kernelError } from './kernel-error.js';
 import { bridgeLinkInfo, hairpinMessage, linkKind, vethLinkInfo } from './linkinfo.js';
 import type { AddressInfo, AddressOptions, LinkInfo, NetlinkClient, RouteInfo, RouteSpec } from './types.js';
+
+// The package's index also loads its nl80211, WireGuard and generic-netlink parts; requiring
+// the three files used here directly, as CommonJS, costs a command ~13 ms instead of ~33 ms.
+const require = createRequire(import.meta.url);
+const { createRtNetlink } = require('netlink/dist/rt/rt.js') as { createRtNetlink: typeof CreateRtNetlink };
+const { FlagsNew } = require('netlink/dist/constants.js') as { FlagsNew: typeof FlagsNewT };
+const rtValues = require('netlink/dist/rt/structs.js') as Pick<typeof rt, 'MessageType' | 'RouteProtocol' | 'RouteScope'>;
 
 const CREATE_EXCL = FlagsNew.CREATE | FlagsNew.EXCL;
 // No request should take long; a stuck one must not hang a command forever.
@@ -39,8 +47,8 @@ function toRouteInfo(msg: rt.RouteMessage): RouteInfo {
   const route: RouteInfo = {
     family,
     dst: data.dstLen && attrs.dst ? `${bytesToIp(attrs.dst)}/${data.dstLen}` : 'default',
-    protocol: enumNumber(rt.RouteProtocol, data.protocol),
-    scope: enumNumber(rt.RouteScope, data.scope),
+    protocol: enumNumber(rtValues.RouteProtocol, data.protocol),
+    scope: enumNumber(rtValues.RouteScope, data.scope),
   };
   if (attrs.gateway) route.gateway = bytesToIp(attrs.gateway);
   if (attrs.oif !== undefined) route.oif = attrs.oif;
@@ -149,7 +157,7 @@ class RtNetlinkClient implements NetlinkClient {
   setHairpin(name: string, on: boolean): Promise<void> {
     return this.guard('set hairpin of', name, async () => {
       const index = await this.indexOf(name);
-      await this.sock.request(rt.MessageType.SETLINK, hairpinMessage(index, on), { timeout: TIMEOUT_MS });
+      await this.sock.request(rtValues.MessageType.SETLINK, hairpinMessage(index, on), { timeout: TIMEOUT_MS });
     });
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runSteps, type Step } from '../../src/engine/steps.js';
+import { runSteps, sequence, together, type Step } from '../../src/engine/steps.js';
 
 function recorder() {
   const log: string[] = [];
@@ -34,5 +34,39 @@ describe('runSteps', () => {
     const { log, step } = recorder();
     await expect(runSteps([step('a'), step('b', false, true), step('c', true)])).rejects.toThrow(/rollback incomplete: undo "b": undo b broke/);
     expect(log).toEqual(['do a', 'do b', 'undo a']);
+  });
+});
+
+describe('sequence and together', () => {
+  it('sequence applies in order, undoes what it did when a step fails, and undoes whole in reverse', async () => {
+    const { log, step } = recorder();
+    await expect(sequence([step('a'), step('b', true)]).apply()).rejects.toThrow('apply "b": b broke');
+    expect(log).toEqual(['do a', 'undo a']);
+    log.length = 0;
+    await expect(runSteps([sequence([step('a'), step('b')]), step('c', true)])).rejects.toThrow('c broke');
+    expect(log).toEqual(['do a', 'do b', 'undo b', 'undo a']);
+  });
+
+  it('together runs side by side, lets the others finish and undoes those that succeeded', async () => {
+    const { log, step } = recorder();
+    const slow: Step = {
+      describe: 'slow',
+      apply: async () => {
+        await new Promise((r) => setTimeout(r, 20));
+        log.push('do slow');
+      },
+      undo: () => void log.push('undo slow'),
+    };
+    const started = Date.now();
+    await together([slow, { ...slow, describe: 'slow2' }]).apply();
+    expect(Date.now() - started).toBeLessThan(40);
+    log.length = 0;
+    await expect(together([slow, step('b', true), step('c')]).apply()).rejects.toThrow('b broke');
+    expect(log.sort()).toEqual(['do c', 'do slow', 'undo c', 'undo slow']);
+  });
+
+  it('a failed undo inside together is named in the error', async () => {
+    const { step } = recorder();
+    await expect(together([step('a', false, true), step('b', true)]).apply()).rejects.toThrow(/b broke \(rollback incomplete: undo "a": undo a broke\)/);
   });
 });

@@ -38,11 +38,10 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 fi
 
 # TypeScript -> dist/, only when a source is newer than the last build.
-if [ ! -f dist/cli/main.js ] || [ -n "$(find src -newer dist/cli/main.js -name '*.ts*' -print -quit)" ] || [ package.json -nt dist/cli/main.js ]; then
+if [ ! -f dist/bin/netctl.js ] || [ -n "$(find src -newer dist/bin/netctl.js -name '*.ts*' -print -quit)" ] || [ package.json -nt dist/bin/netctl.js ] || [ native/bundle.mjs -nt dist/bin/netctl.js ]; then
 	say "building TypeScript"
 	node_modules/.bin/tsc -p src
-	chmod +x dist/cli/main.js
-	touch dist/cli/main.js
+	node native/bundle.mjs >/dev/null
 fi
 
 # The native addon and launcher (node-gyp, from source).

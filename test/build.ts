@@ -11,6 +11,8 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 export default async function build(): Promise<void> {
   const tsc = await run([`${root}node_modules/.bin/tsc`, '-p', 'src'], { cwd: root, timeoutMs: 300_000 });
   if (tsc.code !== 0) throw new Error(`TypeScript build failed:\n${tsc.stdout}${tsc.stderr}`);
+  const bundle = await run([process.execPath, 'native/bundle.mjs'], { cwd: root, timeoutMs: 120_000 });
+  if (bundle.code !== 0) throw new Error(`bundle failed:\n${bundle.stdout}${bundle.stderr}`);
   const native = await run([process.execPath, 'native/build.mjs'], { cwd: root, timeoutMs: 600_000 });
   if (native.code !== 0) throw new Error(`native build failed:\n${native.stdout}${native.stderr}`);
 }

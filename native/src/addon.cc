@@ -6,6 +6,7 @@
 #include <cstring>
 #include <string>
 
+#include <sys/mount.h>
 #include <unistd.h>
 
 #include "netns.h"
@@ -81,6 +82,44 @@ Napi::Value CloseFd(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+std::string StringArg(const Napi::CallbackInfo& info, size_t i, const char* what) {
+  if (info.Length() <= i || !info[i].IsString()) throw Napi::TypeError::New(info.Env(), std::string("expected ") + what);
+  std::string s = info[i].As<Napi::String>().Utf8Value();
+  if (s.find('\0') != std::string::npos) throw Napi::TypeError::New(info.Env(), std::string("NUL in ") + what);
+  return s;
+}
+
+// mountFs(fstype, source, target, data): mount(2) without flags, as `mount -t fstype -o data
+// source target` does it without a process.
+Napi::Value MountFs(const Napi::CallbackInfo& info) {
+  const std::string fstype = StringArg(info, 0, "a filesystem type");
+  const std::string source = StringArg(info, 1, "a source");
+  const std::string target = PathArg(info, 2);
+  const std::string data = StringArg(info, 3, "mount options");
+  if (mount(source.c_str(), target.c_str(), fstype.c_str(), 0, data.c_str()) != 0) {
+    SysFailure f;
+    f.err = errno;
+    f.syscall = "mount " + fstype;
+    f.path = target;
+    throw ToError(info.Env(), f);
+  }
+  return info.Env().Undefined();
+}
+
+// unmount(target, lazy): umount2(2), with MNT_DETACH when lazy.
+Napi::Value Unmount(const Napi::CallbackInfo& info) {
+  const std::string target = PathArg(info, 0);
+  const bool lazy = info.Length() > 1 && info[1].ToBoolean().Value();
+  if (umount2(target.c_str(), lazy ? MNT_DETACH : 0) != 0) {
+    SysFailure f;
+    f.err = errno;
+    f.syscall = "umount2";
+    f.path = target;
+    throw ToError(info.Env(), f);
+  }
+  return info.Env().Undefined();
+}
+
 Napi::Value NftGenId(const Napi::CallbackInfo& info) {
   uint32_t id = 0;
   SysFailure f;
@@ -135,6 +174,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("deleteNetns", Napi::Function::New(env, DeleteNetns, "deleteNetns"));
   exports.Set("withNetns", Napi::Function::New(env, WithNetns, "withNetns"));
   exports.Set("netnsFd", Napi::Function::New(env, NetnsFd, "netnsFd"));
+  exports.Set("mountFs", Napi::Function::New(env, MountFs, "mountFs"));
+  exports.Set("unmount", Napi::Function::New(env, Unmount, "unmount"));
   exports.Set("nftGenId", Napi::Function::New(env, NftGenId, "nftGenId"));
   exports.Set("closeFd", Napi::Function::New(env, CloseFd, "closeFd"));
   return exports;

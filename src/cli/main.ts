@@ -2,14 +2,14 @@
 /**
  * The entry point: the only place that prints errors and sets the exit code.
  */
-import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import { installPath } from '../sys/install-root.js';
 import { CommanderError } from 'commander';
 import { buildProgram } from './build.js';
 import { TREE } from './tree.js';
 import { NetctlError, InternalError, UsageError } from '../errors.js';
 
-const require = createRequire(import.meta.url);
-const { version } = require('../../package.json') as { version: string };
+const { version } = JSON.parse(readFileSync(installPath('package.json'), 'utf8')) as { version: string };
 
 function printError(err: NetctlError, asJson: boolean): void {
   if (asJson) {

@@ -20,7 +20,7 @@ import { checkNetworkOptions, mergeEnv, recordLinks, resolveJoin, type JoinedNet
 import { opsStep } from './kernel-steps.js';
 import { ensureDefaultNetwork } from './networks.js';
 import { attachSteps, detachSteps, recordEndpoint } from './attach.js';
-import { runSteps, type Step } from './steps.js';
+import { runSteps, sequence, together, type Step } from './steps.js';
 import { ConflictError, UsageError } from '../errors.js';
 
 /** What `run` asks for, already validated by the CLI. */
@@ -99,13 +99,18 @@ export async function runContainer(engine: Engine, roots: RuntimeRoots, req: Run
     const net = await networkSteps(engine, roots, c, req, network, join);
     const launch = { ...req.launch, env: mergeEnv(net.env, req.launch.env) };
     if (net.env.length > 0) s.containers.update(c.id, { config: { ...config, launch } });
-    const steps: Step[] = [...net.steps, hostsStep(engine, roots)];
     let rootfs = '';
-    steps.push({
-      describe: 'prepare root filesystem',
-      apply: async () => void (rootfs = (await prepareRootfs(roots, c.id, req.image.id)).path),
-      undo: () => removeContainerFiles(roots, c.id),
-    });
+    // The root filesystem (an overlay mount) does not wait for the network, nor it for it.
+    const steps: Step[] = [
+      together([
+        sequence([...net.steps, hostsStep(engine, roots)]),
+        {
+          describe: 'prepare root filesystem',
+          apply: async () => void (rootfs = (await prepareRootfs(roots, c.id, req.image.id)).path),
+          undo: () => removeContainerFiles(roots, c.id),
+        },
+      ]),
+    ];
     steps.push({
       describe: 'start the container process',
       apply: async () => {

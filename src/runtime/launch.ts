@@ -4,7 +4,8 @@
  * Also stopping one, and the argv of `netctl-launcher exec`.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync } from 'node:fs';
+import { closeSync, existsSync, openSync, watch, type FSWatcher } from 'node:fs';
+import { dirname } from 'node:path';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { NetctlError, SystemError } from '../errors.js';
 import { encodeLaunchConfig, type LaunchSpec } from './launcher-config.js';
@@ -21,7 +22,43 @@ export class LaunchError extends NetctlError {
   }
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+/**
+ * Wakes the caller when something in `dir` changes (the launcher renames its state file into
+ * place), or after `ms` at the latest; inotify through fs.watch, polling if that fails.
+ */
+class DirWaiter {
+  private wake: (() => void) | undefined;
+  private readonly watcher: FSWatcher | undefined;
+
+  constructor(dir: string) {
+    try {
+      this.watcher = watch(dir, () => this.wake?.());
+      this.watcher.on('error', () => undefined);
+    } catch {
+      this.watcher = undefined;
+    }
+  }
+
+  /** Wakes a pending wait now. */
+  poke(): void {
+    this.wake?.();
+  }
+
+  wait(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => this.wake?.(), ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        this.wake = undefined;
+        resolve();
+      };
+    });
+  }
+
+  close(): void {
+    this.watcher?.close();
+  }
+}
 
 async function writeConfig(spec: LaunchSpec, paths: LaunchPaths, attach: boolean): Promise<void> {
   if (!existsSync(launcherPath())) throw new SystemError(`the container launcher is not built (${launcherPath()})`, { hint: 'build it: node native/build.mjs' });
@@ -46,16 +83,35 @@ export async function launchDetached(spec: LaunchSpec, paths: LaunchPaths, opts:
   await writeConfig(spec, paths, false);
   const errFd = openSync(paths.launcherErr, 'w', 0o600);
   let exited: number | null | undefined;
+  const waiter = new DirWaiter(dirname(paths.state));
   try {
     const child = spawn(launcherPath(), ['run', paths.config], { detached: true, stdio: ['ignore', 'ignore', errFd], cwd: '/' });
-    child.on('error', () => (exited = 127));
-    child.on('exit', (code) => (exited = code));
+    child.on('error', () => {
+      exited = 127;
+      waiter.poke();
+    });
+    child.on('exit', (code) => {
+      exited = code;
+      waiter.poke();
+    });
     child.unref();
+  } catch (err) {
+    waiter.close();
+    throw err;
   } finally {
     closeSync(errFd);
   }
-  const end = Date.now() + (opts.timeoutMs ?? 15_000);
+  try {
+    return await waitStarted(paths, () => exited, waiter, opts.timeoutMs ?? 15_000);
+  } finally {
+    waiter.close();
+  }
+}
+
+async function waitStarted(paths: LaunchPaths, exitedCode: () => number | null | undefined, waiter: DirWaiter, timeoutMs: number): Promise<LauncherState> {
+  const end = Date.now() + timeoutMs;
   for (;;) {
+    const exited = exitedCode();
     const st = await readState(paths.state);
     if (st && st.status !== 'starting') {
       if (st.status === 'exited' && st.error) throw new LaunchError(st.error, st.exitCode ?? 125);
@@ -67,8 +123,8 @@ export async function launchDetached(spec: LaunchSpec, paths: LaunchPaths, opts:
       if (last && last.status !== 'starting') continue;
       await launcherFailure(paths, exited);
     }
-    if (Date.now() > end) throw new SystemError(`container did not start within ${opts.timeoutMs ?? 15_000} ms`, { hint: `see ${paths.launcherErr}` });
-    await sleep(10);
+    if (Date.now() > end) throw new SystemError(`container did not start within ${timeoutMs} ms`, { hint: `see ${paths.launcherErr}` });
+    await waiter.wait(10);
   }
 }
 
@@ -94,15 +150,22 @@ export async function launchAttached(spec: LaunchSpec, paths: LaunchPaths): Prom
 
 async function waitExited(path: string, ms: number): Promise<LauncherState | null> {
   const end = Date.now() + ms;
-  for (;;) {
-    const st = await readState(path);
-    if (st && liveStatus(st) === 'dead') {
-      // Reading the state and checking the monitor are not atomic: it may have written its
-      // final state and exited in between. Once it is gone, the file is final.
-      return (await readState(path)) ?? st;
+  // The monitor renames its final state into place: woken by that, or every 20 ms (its exit
+  // without a last word shows only as a dead pid).
+  const waiter = new DirWaiter(dirname(path));
+  try {
+    for (;;) {
+      const st = await readState(path);
+      if (st && liveStatus(st) === 'dead') {
+        // Reading the state and checking the monitor are not atomic: it may have written its
+        // final state and exited in between. Once it is gone, the file is final.
+        return (await readState(path)) ?? st;
+      }
+      if (!st || liveStatus(st) === 'exited' || Date.now() > end) return st;
+      await waiter.wait(20);
     }
-    if (!st || liveStatus(st) === 'exited' || Date.now() > end) return st;
-    await sleep(20);
+  } finally {
+    waiter.close();
   }
 }
 

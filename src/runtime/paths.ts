@@ -4,7 +4,7 @@
  * (mounted rootfs, launcher config, state file, log) under the run root
  * (`<runRoot>/containers/<id>`).
  */
-import { fileURLToPath } from 'node:url';
+import { installPath } from '../sys/install-root.js';
 import { InternalError } from '../errors.js';
 
 /** The two base directories, as in the CLI's global options. */
@@ -83,5 +83,5 @@ export function containerPaths(r: RuntimeRoots, id: string): ContainerPaths {
 export function launcherPath(): string {
   if (process.env.NETCTL_LAUNCHER) return process.env.NETCTL_LAUNCHER;
   // Both src/runtime (tests) and dist/runtime (the CLI) sit two levels below the package root.
-  return fileURLToPath(new URL('../../native/build/netctl-launcher', import.meta.url));
+  return installPath('native', 'build', 'netctl-launcher');
 }

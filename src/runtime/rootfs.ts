@@ -6,7 +6,8 @@
  */
 import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { run, runChecked } from '../sys/exec.js';
+import { runChecked } from '../sys/exec.js';
+import { mounts } from '../sys/native.js';
 import { NotFoundError, SystemError, wrap } from '../errors.js';
 import { containerPaths, imagePaths, type RuntimeRoots } from './paths.js';
 
@@ -44,8 +45,12 @@ async function mountOverlay(lower: string, upper: string, work: string, target: 
   if (!opts) return 'a path contains "," or ":"';
   await mkdir(upper, { recursive: true, mode: 0o755 });
   await mkdir(work, { recursive: true, mode: 0o700 });
-  const r = await run(['mount', '-t', 'overlay', 'overlay', '-o', opts, target], { timeoutMs: 30_000 });
-  return r.code === 0 ? null : r.stderr.trim() || `mount exited ${r.code}`;
+  try {
+    mounts().mountFs('overlay', 'overlay', target, opts);
+    return null;
+  } catch (err) {
+    return (err as Error).message;
+  }
 }
 
 async function copyRootfs(lower: string, copy: string): Promise<void> {
@@ -88,9 +93,13 @@ export async function removeRootfs(r: RuntimeRoots, id: string): Promise<void> {
   const c = containerPaths(r, id);
   try {
     if (await isMountPoint(c.rootfs)) {
-      const u = await run(['umount', c.rootfs], { timeoutMs: 30_000 });
-      // Busy (an exec still inside, a shell's cwd): detach it; it goes when they do.
-      if (u.code !== 0) await runChecked(['umount', '--lazy', c.rootfs], { timeoutMs: 30_000 });
+      try {
+        mounts().unmount(c.rootfs, false);
+      } catch (err) {
+        // Busy (an exec still inside, a shell's cwd): detach it; it goes when they do.
+        if ((err as NodeJS.ErrnoException).code !== 'EBUSY') throw err;
+        mounts().unmount(c.rootfs, true);
+      }
     }
     await rm(c.rootfs, { recursive: true, force: true });
     await rm(c.dir, { recursive: true, force: true });

@@ -4,7 +4,7 @@
  * a namespace start without it.
  */
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { installPath } from './install-root.js';
 import { SystemError, wrap } from '../errors.js';
 
 /** Network namespace operations; tests and the planner's apply layer take this interface. */
@@ -30,7 +30,7 @@ export interface NetnsOps {
 }
 
 /** The addon's location, two levels above this file in both src/sys and dist/sys. */
-export const ADDON_PATH = fileURLToPath(new URL('../../native/build/Release/netctl_native.node', import.meta.url));
+export const ADDON_PATH = installPath('native', 'build', 'Release', 'netctl_native.node');
 
 let loaded: NetnsOps | undefined;
 
@@ -48,6 +48,19 @@ export function native(): NetnsOps {
     });
   }
   return loaded;
+}
+
+/** The addon's mount calls (mount(2) and umount2(2)); errors carry `code` (e.g. EBUSY). */
+export interface MountOps {
+  /** `mount -t fstype -o data source target`, without a process. */
+  mountFs(fstype: string, source: string, target: string, data: string): void;
+  /** umount2(target), with MNT_DETACH when `lazy`. */
+  unmount(target: string, lazy: boolean): void;
+}
+
+/** The mount calls of the addon. */
+export function mounts(): MountOps {
+  return native() as NetnsOps & MountOps;
 }
 
 /** The nf_tables generation id of the calling thread's namespace (see nft-gen.ts). */

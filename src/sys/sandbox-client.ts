@@ -4,12 +4,12 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { CLI_PATH } from './install-root.js';
 import { sandboxArgv, type SandboxOptions } from './sandbox.js';
 import type { ExecResult } from './exec.js';
 
-/** The compiled CLI (tests import this module from src/, the CLI always runs from dist/). */
-export const NETCTL = fileURLToPath(new URL('../cli/main.js', import.meta.url)).replace(/\/src\/cli\/main\.js$/, '/dist/cli/main.js');
+/** The built CLI (tests import this module from src/; the CLI always runs as built). */
+export const NETCTL = CLI_PATH;
 
 interface Pending {
   resolve: (r: ExecResult & { pid?: number }) => void;

@@ -6,7 +6,7 @@
  *
  * This file only plans; sandbox-init.ts does the work from inside.
  */
-import { fileURLToPath } from 'node:url';
+import { installPath } from './install-root.js';
 
 /** Which client hosts to add. */
 export interface SandboxOptions {
@@ -42,11 +42,9 @@ export function clientHosts(opts: SandboxOptions): ClientHost[] {
   return hosts;
 }
 
-/** Path of the compiled init script that runs inside the namespaces. */
+/** Path of the built init script that runs inside the namespaces (bundled beside the CLI). */
 export function initScript(): string {
-  const here = fileURLToPath(new URL('./sandbox-init.js', import.meta.url));
-  // Tests import this module from src/ through vitest; the init always runs compiled from dist/.
-  return here.replace(/\/src\/sys\/sandbox-init\.js$/, '/dist/sys/sandbox-init.js');
+  return installPath('dist', 'bin', 'sandbox-init.js');
 }
 
 /**

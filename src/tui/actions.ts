@@ -2,7 +2,7 @@
  * What the TUI's keys do to the system: `a` and `d` run netctl's own allow and deny, the
  * same code path as the command line, one process per key press.
  */
-import { fileURLToPath } from 'node:url';
+import { CLI_PATH } from '../sys/install-root.js';
 import { run } from '../sys/exec.js';
 import type { GlobalOptions } from '../cli/context.js';
 
@@ -12,11 +12,9 @@ export interface TuiActions {
   deny(name: string, port: string): Promise<string>;
 }
 
-// dist/tui/actions.js -> dist/cli/main.js
-const CLI = fileURLToPath(new URL('../cli/main.js', import.meta.url));
 
 async function netctl(global: GlobalOptions, args: string[]): Promise<string> {
-  const r = await run([process.execPath, CLI, '--root', global.root, '--run-root', global.runRoot, ...args], { timeoutMs: 60_000 });
+  const r = await run([process.execPath, CLI_PATH, '--root', global.root, '--run-root', global.runRoot, ...args], { timeoutMs: 60_000 });
   const first = (text: string): string => text.trim().split('\n')[0] ?? '';
   if (r.code !== 0) throw new Error(first(r.stderr) || `netctl ${args[0]} exited ${r.code}`);
   return first(r.stdout);

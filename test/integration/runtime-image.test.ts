@@ -54,7 +54,7 @@ describe('image import', () => {
     await ok(dir, ['image', 'import', '/run/imgs/rootfs', 'docker.io/library/fromdir:1.0']);
     const gz = await sb.sh(['base64', '-w0', '/run/imgs/busybox.tar.gz']);
     // The agent passes text on stdin, so the gzip goes through base64 and a pipe.
-    const r = await sb.exec(['sh', '-c', `base64 -d | "${process.execPath}" "$0" image import - piped:x`, fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url))], { input: gz, env: { NETCTL_ROOT: dir } });
+    const r = await sb.exec(['sh', '-c', `base64 -d | "${process.execPath}" "$0" image import - piped:x`, fileURLToPath(new URL('../../dist/bin/netctl.js', import.meta.url))], { input: gz, env: { NETCTL_ROOT: dir } });
     expect(r.code, r.stderr).toBe(0);
     const ids = await imageIds(dir);
     expect(Object.keys(ids).sort()).toEqual(['busybox:gz', 'busybox:latest', 'fromdir:1.0', 'piped:x']);
@@ -111,7 +111,7 @@ async function expectLayered(dir: string, name: string, source: string): Promise
 describe('image load', () => {
   it('loads a docker save archive from stdin with whiteouts and opaque directories applied', async () => {
     const dir = '/run/st-save';
-    const r = await sb.exec(['sh', '-c', `"${process.execPath}" "$0" image load < /run/imgs/docker-save.tar`, fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url))], { env: { NETCTL_ROOT: dir } });
+    const r = await sb.exec(['sh', '-c', `"${process.execPath}" "$0" image load < /run/imgs/docker-save.tar`, fileURLToPath(new URL('../../dist/bin/netctl.js', import.meta.url))], { env: { NETCTL_ROOT: dir } });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe('Loaded image: test/layered:v1\n');
     await expectLayered(dir, 'test/layered:v1', 'docker-save');

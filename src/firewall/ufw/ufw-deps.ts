@@ -2,13 +2,13 @@
  * The real dependencies of the ufw commands: the machine's files and programs, ufw's usual
  * paths, and the block templates shipped in the package's rules/ufw directory.
  */
-import { fileURLToPath } from 'node:url';
+import { installPath } from '../../sys/install-root.js';
 import { realFiles } from '../../sys/atomic-file.js';
 import { realRunner } from '../../sys/exec.js';
 import type { UfwDeps } from './observe.js';
 
 // src/firewall/ufw and dist/firewall/ufw are both three levels below the package root.
-const TEMPLATES = fileURLToPath(new URL('../../../rules/ufw/', import.meta.url));
+const TEMPLATES = `${installPath('rules', 'ufw')}/`;
 
 /** The dependencies for the machine netctl runs on. */
 export function defaultUfwDeps(): UfwDeps {

@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const netctl = fileURLToPath(new URL('../../../dist/cli/main.js', import.meta.url));
+const netctl = fileURLToPath(new URL('../../../dist/bin/netctl.js', import.meta.url));
 const spawnOnce = (args) => () => {
   const r = spawnSync(process.execPath, [netctl, ...args], { stdio: 'ignore' });
   if (r.status !== 0) throw new Error(`netctl ${args.join(' ')} exited ${r.status}`);

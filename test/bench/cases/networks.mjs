@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const netctl = fileURLToPath(new URL('../../../dist/cli/main.js', import.meta.url));
+const netctl = fileURLToPath(new URL('../../../dist/bin/netctl.js', import.meta.url));
 
 function cli(root, ...args) {
   const r = spawnSync(process.execPath, [netctl, '--root', root, ...args], { encoding: 'utf8' });

@@ -5,7 +5,7 @@ import { readFileSync, mkdtempSync, mkdirSync, copyFileSync, symlinkSync } from 
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 
-const netctl = fileURLToPath(new URL('../../../dist/cli/main.js', import.meta.url));
+const netctl = fileURLToPath(new URL('../../../dist/bin/netctl.js', import.meta.url));
 const sh = (argv) => {
   const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', timeout: 60_000 });
   if (r.status !== 0) throw new Error(`${argv.join(' ')} exited ${r.status}: ${r.stderr}`);

@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync, mkdtempSync, mkdirSync, copyFileSync, syml
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 
-const netctl = fileURLToPath(new URL('../../../dist/cli/main.js', import.meta.url));
+const netctl = fileURLToPath(new URL('../../../dist/bin/netctl.js', import.meta.url));
 const SYNC_CONTAINERS = Number(process.env.BENCH_SYNC_CONTAINERS ?? 100);
 
 function sh(argv) {

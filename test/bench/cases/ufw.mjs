@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 const dist = new URL('../../../dist/', import.meta.url);
 const { installBlock, uninstallBlock } = await import(new URL('firewall/ufw/apply.js', dist));
 const { defaultUfwDeps } = await import(new URL('firewall/ufw/ufw-deps.js', dist));
-const netctl = fileURLToPath(new URL('cli/main.js', dist));
+const netctl = fileURLToPath(new URL('bin/netctl.js', dist));
 
 function sh(argv) {
   const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', timeout: 30_000 });

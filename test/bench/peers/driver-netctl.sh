@@ -54,7 +54,7 @@ drv_cleanup() { ip netns del "$1" 2>/dev/null; unset "NCTL_PORT[$1]"; }
 # The whole CLI, node start included: `netctl run -d -p 8080:80` until it returns (the
 # process runs then) and `netctl rm -f`, NETCTL_RUN_ITERS times; the first run also fetches
 # through the published port from the client namespace.
-nctl_cli() { "$NCTL_NODE" "$NCTL_REPO/dist/cli/main.js" --root "$NCTL_ROOT" --run-root "$NCTL_RUNROOT" "$@"; }
+nctl_cli() { "$NCTL_NODE" "$NCTL_REPO/dist/bin/netctl.js" --root "$NCTL_ROOT" --run-root "$NCTL_RUNROOT" "$@"; }
 
 drv_extra() {
 	local i rc out img=$W/netctl/img a

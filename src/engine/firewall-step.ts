@@ -6,7 +6,6 @@
 import type { Engine } from './context.js';
 import { firewallInput } from './firewall-input.js';
 import { linkRules } from './links.js';
-import { netView } from './container-steps.js';
 import type { Step } from './steps.js';
 import type { IptablesPlan, OwnedRules } from '../firewall/iptables/driver.js';
 import { routesStep } from './ufw-routes.js';
@@ -20,7 +19,13 @@ export async function firewallStep(engine: Engine, opts: { fresh?: boolean } = {
   const fw = engine.firewall;
   const s = engine.store;
   const before: OwnedRules = await fw.observe(opts);
-  const target = fw.desiredFor(firewallInput(s.networks.list(), s.ports.list(), s.endpoints.all(), linkRules(netView(s))), before);
+  const networks = s.networks.list();
+  const ports = s.ports.list();
+  const endpoints = s.endpoints.all();
+  const links = s.links.list();
+  // Every container is read only where links need their names and exposed ports.
+  const linked = links.length === 0 ? [] : linkRules({ containers: s.containers.list({ all: true }), networks, endpoints, links, ports });
+  const target = fw.desiredFor(firewallInput(networks, ports, endpoints, linked), before);
   const plan = fw.plan(target, before);
   const routes = await routesStep(s);
   const step: Step = {

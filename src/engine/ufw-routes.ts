@@ -16,8 +16,9 @@ export function routeState(s: Store): RouteState {
   return { allows: s.allows.list(), containers: s.containers.list({ all: true }), networks: s.networks.list(), ports: s.ports.list(), endpoints: s.endpoints.all() };
 }
 
-/** The route rules the database wants. */
+/** The route rules the database wants (none without allow rules: nothing else is read then). */
 export function wantedRoutes(store: Store): RouteRule[] {
+  if (store.allows.list().length === 0) return [];
   return desiredRoutes(routeState(store));
 }
 

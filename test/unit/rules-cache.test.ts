@@ -125,6 +125,7 @@ describe('remembered owned rules', () => {
     const k = new Kernel();
     const file = join(mkdtempSync(join(tmpdir(), 'netctl-cache-')), 'rules.json');
     const target = await converge(k.driver(file), [8080]);
+    await new Promise((r) => setImmediate(r)); // the file is written once the work yields
     const saves = k.saves();
     const next = k.driver(file);
     expect(text(await next.observe())).toBe(text(target));

@@ -40,10 +40,19 @@ export interface RestorePlan {
   tables: TablePlan[];
 }
 
+// Rules are data that nobody changes once built: the remembered live rules meet the same
+// objects command after command, so each is rendered once.
+const keys = new WeakMap<Rule, string>();
+
 /** The canonical text of a rule without its counters: what two rules are compared by. */
 export function ruleKey(rule: Rule): string {
-  const { counters: _, ...bare } = rule;
-  return renderRule(bare);
+  let key = keys.get(rule);
+  if (key === undefined) {
+    const { counters: _, ...bare } = rule;
+    key = renderRule(bare);
+    keys.set(rule, key);
+  }
+  return key;
 }
 
 interface Keyed {

@@ -68,12 +68,28 @@ export class RulesCache {
     return e && e.gen === gen && e.ns === this.source.namespace() ? e.owned : undefined;
   }
 
-  /** Remembers `owned` as the live rules at `gen`. */
+  /**
+   * Remembers `owned` as the live rules at `gen`. The file is written once the current
+   * work yields (a command's last change is the one that counts, and the process does not
+   * exit before the write is done); it is written whole to a temporary file and renamed,
+   * so a reader sees an old entry or a new one, and an old one's id no longer matches.
+   */
   remember(gen: number, owned: Owned): void {
     this.entry = { ns: this.source.namespace(), gen, owned };
     this.loaded = true;
     if (!this.file) return;
-    const data: FileEntry = { ns: this.entry.ns, gen, v4: render(owned[4]), v6: render(owned[6]), ...(owned.ufw ? { ufw: owned.ufw } : {}) };
+    const pending = this.writing === undefined;
+    this.writing = this.entry;
+    if (pending) setImmediate(() => this.write());
+  }
+
+  private writing: Entry | undefined;
+
+  private write(): void {
+    const e = this.writing;
+    this.writing = undefined;
+    if (!e || !this.file) return;
+    const data: FileEntry = { ns: e.ns, gen: e.gen, v4: render(e.owned[4]), v6: render(e.owned[6]), ...(e.owned.ufw ? { ufw: e.owned.ufw } : {}) };
     const tmp = `${this.file}.${process.pid}.tmp`;
     try {
       mkdirSync(dirname(this.file), { recursive: true });

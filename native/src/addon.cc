@@ -11,6 +11,9 @@
 
 #include "netns.h"
 #include "nftgen.h"
+#include "ctflush.h"
+#include "linkdel.h"
+#include <arpa/inet.h>
 
 namespace {
 
@@ -120,6 +123,24 @@ Napi::Value Unmount(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// ctFlushReplySrc(address): deletes the conntrack entries whose replies come from `address`
+// (IPv4 or IPv6 text); returns how many.
+Napi::Value CtFlushReplySrc(const Napi::CallbackInfo& info) {
+  const std::string text = StringArg(info, 0, "an IP address");
+  unsigned char addr[16];
+  int family = AF_INET;
+  size_t len = 4;
+  if (inet_pton(AF_INET, text.c_str(), addr) != 1) {
+    family = AF_INET6;
+    len = 16;
+    if (inet_pton(AF_INET6, text.c_str(), addr) != 1) throw Napi::TypeError::New(info.Env(), "bad IP address \"" + text + "\"");
+  }
+  int deleted = 0;
+  SysFailure f;
+  if (!netctl::CtFlushReplySrc(family, addr, len, &deleted, &f)) throw ToError(info.Env(), f);
+  return Napi::Number::New(info.Env(), deleted);
+}
+
 Napi::Value NftGenId(const Napi::CallbackInfo& info) {
   uint32_t id = 0;
   SysFailure f;
@@ -176,6 +197,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("netnsFd", Napi::Function::New(env, NetnsFd, "netnsFd"));
   exports.Set("mountFs", Napi::Function::New(env, MountFs, "mountFs"));
   exports.Set("unmount", Napi::Function::New(env, Unmount, "unmount"));
+  netctl::InitLinkDel();
+  exports.Set("deleteLinkAsync", Napi::Function::New(env, netctl::DeleteLinkAsync, "deleteLinkAsync"));
+  exports.Set("ctFlushReplySrc", Napi::Function::New(env, CtFlushReplySrc, "ctFlushReplySrc"));
   exports.Set("nftGenId", Napi::Function::New(env, NftGenId, "nftGenId"));
   exports.Set("closeFd", Napi::Function::New(env, CloseFd, "closeFd"));
   return exports;

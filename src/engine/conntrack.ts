@@ -6,6 +6,7 @@
  * conntrack tool, or with nothing to delete, the step does nothing.
  */
 import { realRunner, type Runner } from '../sys/exec.js';
+import { ctFlushReplySrc } from '../sys/native.js';
 import type { Step } from './steps.js';
 
 /** The argv deleting every entry whose reply source is `ip`. */
@@ -13,12 +14,23 @@ export function conntrackArgv(ip: string): string[] {
   return ['conntrack', '-D', ...(ip.includes(':') ? ['-f', 'ipv6'] : []), '--reply-src', ip];
 }
 
-/** One step flushing the entries of `addresses` (no undo: the connections are gone anyway). */
-export function conntrackStep(addresses: readonly string[], runner: Runner = realRunner): Step {
+/**
+ * One step flushing the entries of `addresses` (no undo: the connections are gone anyway):
+ * through the native addon's ctnetlink socket (`flush`), else with the conntrack tool.
+ */
+export function conntrackStep(addresses: readonly string[], runner: Runner = realRunner, flush: ((ip: string) => number) | null = ctFlushReplySrc): Step {
   return {
     describe: `flush conntrack entries of ${addresses.join(', ')}`,
     apply: async () => {
       for (const ip of addresses) {
+        try {
+          if (flush) {
+            flush(ip);
+            continue;
+          }
+        } catch {
+          // no ctnetlink here (or no addon): the tool may still manage
+        }
         // Exit 1 means "0 flow entries deleted"; a missing tool throws: both are fine here.
         await runner.run(conntrackArgv(ip), { timeoutMs: 5_000 }).catch(() => undefined);
       }

@@ -108,6 +108,33 @@ const did = async (p: Promise<unknown>): Promise<boolean> => {
   return true;
 };
 
+/**
+ * Deletes a link of the host namespace with the kernel's wait on a worker thread: done once
+ * the link has left the namespace (a few ms; the kernel's release of it, RCU grace periods
+ * of 15-40 ms, goes on behind, and the process does not exit before it ends).
+ */
+async function deleteLinkOffThread(c: NetlinkClient, del: (name: string) => Promise<void>, name: string): Promise<boolean> {
+  if ((await c.getLink(name)) === undefined) return false;
+  let settled = false;
+  let failure: unknown;
+  const done = del(name).then(
+    () => void (settled = true),
+    (err: unknown) => {
+      settled = true;
+      failure = err;
+    },
+  );
+  for (let i = 0; ; i++) {
+    if (failure !== undefined) throw failure;
+    if (settled || (await c.getLink(name)) === undefined) {
+      void done;
+      return true;
+    }
+    // Most links are gone at the first or second look; after that, look every millisecond.
+    if (i > 1) await new Promise((r) => setTimeout(r, 1));
+  }
+}
+
 // Runs a link, address or route operation; true when it changed something.
 function changeLink(s: Session, op: NetlinkOp): Promise<boolean> {
   const native = s.deps.native;
@@ -120,8 +147,10 @@ function changeLink(s: Session, op: NetlinkOp): Promise<boolean> {
       if (peerNetns === undefined) return did(c.createVeth(op.name, op.peer, { mtu: op.mtu }));
       return did(withNetnsFd(native, peerNetns, (fd) => c.createVeth(op.name, op.peer, { mtu: op.mtu, peerNetnsFd: fd })));
     }
-    case 'delete-link':
-      return c.deleteLink(op.name);
+    case 'delete-link': {
+      const del = 'netns' in op && op.netns !== undefined ? undefined : native.deleteLinkAsync?.bind(native);
+      return del ? deleteLinkOffThread(c, del, op.name) : c.deleteLink(op.name);
+    }
     case 'set-up':
       return did(c.setUp(op.name));
     case 'set-down':

@@ -27,6 +27,11 @@ export interface NetnsOps {
   netnsFd(path: string): number;
   /** Closes an fd returned by {@link NetnsOps.netnsFd}. */
   closeFd(fd: number): void;
+  /**
+   * Deletes a link of the namespace the process started in on a worker thread; settles when
+   * the kernel is done (long after the link left the lists). Absent in test fakes.
+   */
+  deleteLinkAsync?(name: string): Promise<void>;
 }
 
 /** The addon's location, two levels above this file in both src/sys and dist/sys. */
@@ -61,6 +66,14 @@ export interface MountOps {
 /** The mount calls of the addon. */
 export function mounts(): MountOps {
   return native() as NetnsOps & MountOps;
+}
+
+/**
+ * Deletes the conntrack entries whose replies come from `ip`, over a netlink socket kept
+ * open (see native/src/ctflush.cc); returns how many. Throws where ctnetlink is unavailable.
+ */
+export function ctFlushReplySrc(ip: string): number {
+  return (native() as NetnsOps & { ctFlushReplySrc(ip: string): number }).ctFlushReplySrc(ip);
 }
 
 /** The nf_tables generation id of the calling thread's namespace (see nft-gen.ts). */

@@ -1,0 +1,84 @@
+/**
+ * The addon's kernel calls that replace programs on the teardown path, against the real
+ * kernel in a sandbox: conntrack entries deleted by reply source over ctnetlink (only those),
+ * a link deleted on a worker thread (gone from the namespace long before the kernel's wait
+ * ends), the overlay mount and unmount, and the nf_tables generation id moving once per
+ * committed table.
+ */
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Sandbox } from '../harness/sandbox.js';
+
+const ADDON = fileURLToPath(new URL('../../native/build/Release/netctl_native.node', import.meta.url));
+
+describe('native kernel calls', () => {
+  let sb: Sandbox;
+  /** Runs `body` in node inside the sandbox with `n` the addon; returns what it printed. */
+  const node = (body: string): Promise<string> => sb.sh(['node', '-e', `const n = require(${JSON.stringify(ADDON)}); (async () => { ${body} })().catch((e) => { console.log('ERR ' + e.message); process.exit(1); })`]);
+
+  beforeAll(async () => {
+    sb = await Sandbox.start({});
+    for (const argv of [
+      ['ip', 'netns', 'add', 'peer'],
+      ['ip', 'link', 'add', 'va', 'type', 'veth', 'peer', 'name', 'vb', 'netns', 'peer'],
+      ['ip', 'addr', 'add', '10.5.0.1/24', 'dev', 'va'],
+      ['ip', 'link', 'set', 'va', 'up'],
+      ['ip', '-n', 'peer', 'addr', 'add', '10.5.0.2/24', 'dev', 'vb'],
+      ['ip', '-n', 'peer', 'link', 'set', 'vb', 'up'],
+      ['iptables', '-A', 'OUTPUT', '-m', 'conntrack', '--ctstate', 'NEW', '-j', 'ACCEPT'],
+    ]) {
+      await sb.sh(argv);
+    }
+  });
+  afterAll(async () => {
+    await sb?.close();
+  });
+
+  it('deletes the conntrack entries whose replies come from one address, and no others', async () => {
+    for (const target of ['10.5.0.2:5000', '10.5.0.2:5001', '10.5.0.9:6000']) {
+      await sb.exec(['sh', '-c', `echo x | timeout 0.3 socat - UDP:${target}`]);
+    }
+    const list = async (): Promise<string> => (await sb.exec(['conntrack', '-L'])).stdout;
+    expect((await list()).match(/src=10\.5\.0\.2 dst=10\.5\.0\.1/g)?.length).toBe(2);
+    expect(await node(`console.log(n.ctFlushReplySrc('10.5.0.2'))`)).toBe('2\n');
+    const after = await list();
+    expect(after).not.toContain('src=10.5.0.2 dst=10.5.0.1');
+    expect(after).toContain('dst=10.5.0.9');
+    expect(await node(`console.log(n.ctFlushReplySrc('fd00::2'))`)).toBe('0\n');
+    expect(await node(`try { n.ctFlushReplySrc('nope') } catch (e) { console.log(e.message) }`)).toContain('"nope"');
+  });
+
+  it('deletes a link on a worker thread: gone at once, settled later, a missing one is fine', async () => {
+    const out = await node(`
+      const fs = require('fs');
+      const t0 = performance.now();
+      let gone = 0;
+      const p = n.deleteLinkAsync('va').then(() => performance.now() - t0);
+      while (fs.existsSync('/sys/class/net/va')) await new Promise((r) => setImmediate(r));
+      gone = performance.now() - t0;
+      const settled = await p;
+      await n.deleteLinkAsync('va');
+      console.log(gone <= settled ? 'ok' : 'late', typeof settled);`);
+    expect(out).toBe('ok number\n');
+    expect((await sb.exec(['ip', 'link', 'show', 'va'])).code).not.toBe(0);
+    // The peer end went with it.
+    expect((await sb.exec(['ip', '-n', 'peer', 'link', 'show', 'vb'])).code).not.toBe(0);
+    expect(await node(`await n.deleteLinkAsync('lo').catch((e) => console.log(e.message))`)).toContain('RTM_DELLINK "lo"');
+  });
+
+  it('mounts and unmounts an overlay, and the generation id moves once per committed table', async () => {
+    await sb.sh(['mkdir', '-p', '/tmp/ov/l', '/tmp/ov/u', '/tmp/ov/w', '/tmp/ov/m']);
+    await sb.sh(['sh', '-c', 'echo low > /tmp/ov/l/f']);
+    await node(`n.mountFs('overlay', 'overlay', '/tmp/ov/m', 'lowerdir=/tmp/ov/l,upperdir=/tmp/ov/u,workdir=/tmp/ov/w')`);
+    expect(await sb.sh(['cat', '/tmp/ov/m/f'])).toBe('low\n');
+    await node(`n.unmount('/tmp/ov/m', false)`);
+    expect((await sb.exec(['cat', '/tmp/ov/m/f'])).code).not.toBe(0);
+    const out = await node(`
+      const { execFileSync } = require('child_process');
+      const a = n.nftGenId();
+      execFileSync('iptables-restore', ['--noflush'], { input: '*filter\\n:NCTEST - [0:0]\\nCOMMIT\\n*nat\\n:NCTEST - [0:0]\\nCOMMIT\\n' });
+      const b = n.nftGenId();
+      console.log(b - a, n.nftGenId() - b);`);
+    expect(out).toBe('2 0\n');
+  });
+});

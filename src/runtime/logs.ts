@@ -82,8 +82,11 @@ export interface FollowOptions {
 
 /** Calls `onEntry` for the existing entries (or the last `tail`), then for new ones as they come. */
 export async function followLogs(path: string, opts: FollowOptions, onEntry: (e: LogEntry) => void): Promise<void> {
-  for (const e of await readLogs(path, { tail: opts.tail })) onEntry(e);
+  // What is there now, and from exactly its end on: a size taken after the first read would
+  // skip lines written in between (a container that starts printing at once).
   let offset = await stat(path).then((s) => s.size, () => 0);
+  const first = offset > 0 ? parseLogLines(await readTailText(path, opts.tail, offset)) : [];
+  for (const e of opts.tail === undefined ? first : first.slice(Math.max(0, first.length - opts.tail))) onEntry(e);
   let partial = '';
   while (!opts.signal?.aborted) {
     // Asked before looking, so that output written just before the end is not missed.

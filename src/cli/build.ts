@@ -64,6 +64,28 @@ function addCommand(parent: Command, spec: CommandSpec, path: string[], globals:
   });
 }
 
+/**
+ * The part of the tree a command line needs: the top-level command it names (after the
+ * global options), or the whole tree for help, a typo (suggestions) or no command at all.
+ * Building only that one saves every command a few milliseconds of start.
+ */
+export function treeFor(tree: CommandSpec[], argv: readonly string[]): CommandSpec[] {
+  for (let i = 2; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--root' || a === '--run-root') {
+      i++;
+      continue;
+    }
+    if (a.startsWith('-')) {
+      if (a.startsWith('--root=') || a.startsWith('--run-root=')) continue;
+      return tree;
+    }
+    const spec = tree.find((c) => c.name === a || (c.aliases ?? []).includes(a));
+    return spec ? [spec] : tree;
+  }
+  return tree;
+}
+
 /** Builds the `netctl` program from the command tree. */
 export function buildProgram(version: string, tree: CommandSpec[], exit: ExitSink): Command {
   const program = new Command('netctl');

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { installPath } from '../sys/install-root.js';
 import { CommanderError } from 'commander';
-import { buildProgram } from './build.js';
+import { buildProgram, treeFor } from './build.js';
 import { TREE } from './tree.js';
 import { NetctlError, InternalError, UsageError } from '../errors.js';
 
@@ -29,7 +29,7 @@ function fromCommander(err: CommanderError): NetctlError | null {
 
 async function main(argv: string[]): Promise<number> {
   let exitCode = 0;
-  const program = buildProgram(version, TREE, (code) => {
+  const program = buildProgram(version, treeFor(TREE, argv), (code) => {
     exitCode = code;
   });
   try {

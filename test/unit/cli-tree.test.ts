@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { buildProgram, treeFor } from '../../src/cli/build.js';
+import { TREE } from '../../src/cli/tree.js';
+
+const argv = (...words: string[]): string[] => ['node', 'netctl', ...words];
+const names = (words: string[]): string[] => treeFor(TREE, argv(...words)).map((c) => c.name);
+
+describe('the part of the command tree a command line builds', () => {
+  it('is the one top-level command named, after the global options in either form', () => {
+    expect(names(['run', '-d', 'busybox'])).toEqual(['run']);
+    expect(names(['--root', '/x', '--run-root', '/y', 'network', 'ls'])).toEqual(['network']);
+    expect(names(['--root=/x', 'ps', '-a'])).toEqual(['ps']);
+  });
+
+  it('is the whole tree for help, version, a typo or nothing', () => {
+    for (const words of [[], ['--help'], ['-V'], ['help', 'run'], ['netwrk', 'ls'], ['--root', '/x']]) {
+      expect(names(words)).toHaveLength(TREE.length);
+    }
+  });
+
+  it('parses the same options for the command as the whole program does', () => {
+    const line = argv('run', '-d', '--name', 'web', '-p', '8080:80', 'busybox', 'httpd');
+    const program = buildProgram('0', treeFor(TREE, line), () => undefined);
+    const run = program.commands.find((c) => c.name() === 'run')!;
+    expect(program.commands).toHaveLength(1);
+    expect(run.options.map((o) => o.long)).toEqual(buildProgram('0', TREE, () => undefined).commands.find((c) => c.name() === 'run')!.options.map((o) => o.long));
+  });
+});

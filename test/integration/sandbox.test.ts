@@ -56,12 +56,13 @@ describe('sandbox', () => {
 
   it('leaves no process behind when it ends', async () => {
     const other = await Sandbox.start({});
-    const pid = await other.background(['sleep', '300']);
+    // A duration no other test uses: containers elsewhere in the suite run `sleep 300`.
+    const pid = await other.background(['sleep', '4271']);
     expect(pid).toBeGreaterThan(1);
-    const before = (await run(['pgrep', '-f', '^sleep 300$'])).stdout.trim().split('\n').filter(Boolean).length;
+    const before = (await run(['pgrep', '-f', '^sleep 4271$'])).stdout.trim().split('\n').filter(Boolean).length;
     expect(before).toBeGreaterThan(0);
     await other.close();
-    const after = (await run(['pgrep', '-f', '^sleep 300$'])).stdout.trim().split('\n').filter(Boolean).length;
+    const after = (await run(['pgrep', '-f', '^sleep 4271$'])).stdout.trim().split('\n').filter(Boolean).length;
     expect(after).toBe(before - 1);
   });
 });

@@ -7,6 +7,7 @@ import type { CommandSpec, OptionSpec } from './tree.js';
 import type { CommandContext, CommandModule, GlobalOptions } from './context.js';
 import { collect, intOption } from './spec-helpers.js';
 import { NotImplementedError } from '../errors.js';
+import { COMMANDS } from './commands/index.js';
 
 /** Sets `process.exitCode` from a command's result; main.ts reads it. */
 export type ExitSink = (code: number) => void;
@@ -24,14 +25,10 @@ function makeOption(spec: OptionSpec): Option {
 }
 
 async function load(module: string, name: string): Promise<CommandModule> {
-  try {
-    return (await import(`./commands/${module}.js`)) as CommandModule;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && String(err).includes(`/commands/${module}.js`)) {
-      throw new NotImplementedError(name);
-    }
-    throw err;
-  }
+  const mod = COMMANDS[module];
+  if (mod) return mod;
+  if (module === 'tui') return (await import('./commands/tui.js')) as CommandModule;
+  throw new NotImplementedError(name);
 }
 
 function addCommand(parent: Command, spec: CommandSpec, path: string[], globals: () => GlobalOptions, exit: ExitSink): void {

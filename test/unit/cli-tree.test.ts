@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { buildProgram, treeFor } from '../../src/cli/build.js';
-import { TREE } from '../../src/cli/tree.js';
+import { TREE, type CommandSpec } from '../../src/cli/tree.js';
+import { COMMANDS } from '../../src/cli/commands/index.js';
+import { readdirSync } from 'node:fs';
 
 const argv = (...words: string[]): string[] => ['node', 'netctl', ...words];
 const names = (words: string[]): string[] => treeFor(TREE, argv(...words)).map((c) => c.name);
@@ -24,5 +26,16 @@ describe('the part of the command tree a command line builds', () => {
     const run = program.commands.find((c) => c.name() === 'run')!;
     expect(program.commands).toHaveLength(1);
     expect(run.options.map((o) => o.long)).toEqual(buildProgram('0', TREE, () => undefined).commands.find((c) => c.name() === 'run')!.options.map((o) => o.long));
+  });
+});
+
+describe('the statically imported command modules', () => {
+  it('are every command file but the TUI, and every leaf of the tree has one', () => {
+    const files = readdirSync(new URL('../../src/cli/commands/', import.meta.url)).filter((f) => f.endsWith('.ts') && f !== 'index.ts' && f !== 'tui.ts');
+    expect(Object.keys(COMMANDS).sort()).toEqual(files.map((f) => f.slice(0, -3)).sort());
+    const leaves = (specs: CommandSpec[], path: string[] = []): string[] =>
+      specs.flatMap((c) => (c.subcommands ? leaves(c.subcommands, [...path, c.name]) : [c.module ?? [...path, c.name].join('-')]));
+    for (const m of leaves(TREE)) expect(m === 'tui' || m in COMMANDS, m).toBe(true);
+    for (const mod of Object.values(COMMANDS)) expect(typeof mod.default).toBe('function');
   });
 });

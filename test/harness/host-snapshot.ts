@@ -51,7 +51,13 @@ export async function hostSnapshot(): Promise<Snapshot> {
     'ip -br addr': await command(['ip', '-br', 'addr']),
     'ip route': await command(['ip', 'route', 'show', 'table', 'all']),
     'netns list': await command(['ip', 'netns', 'list']),
+    // Which nf_tables tables exist at all (an empty table left behind is a change too).
+    'nft list tables': await command(['nft', 'list', 'tables']),
   };
+  // Forwarding and friends: netctl sets them in its own namespaces, never here.
+  for (const key of ['ipv4/ip_forward', 'ipv6/conf/all/forwarding', 'ipv4/conf/all/route_localnet']) {
+    snap[`sysctl net.${key.replace(/\//g, '.')}`] = await readFile(`/proc/sys/net/${key}`, 'utf8').catch(() => '<absent>');
+  }
   await hashTree('/etc/ufw', snap);
   try {
     snap['/etc/default/ufw'] = createHash('sha256').update(await readFile('/etc/default/ufw')).digest('hex');

@@ -12,14 +12,15 @@ import { defaultUfwDeps } from '../firewall/ufw/ufw-deps.js';
 import type { UfwDeps } from '../firewall/ufw/observe.js';
 
 /** The database's view that route rules are made from. */
-export function routeState(s: Store): RouteState {
-  return { allows: s.allows.list(), containers: s.containers.list({ all: true }), networks: s.networks.list(), ports: s.ports.list(), endpoints: s.endpoints.all() };
+export function routeState(s: Store, allows = s.allows.list()): RouteState {
+  return { allows, containers: s.containers.list({ all: true }), networks: s.networks.list(), ports: s.ports.list(), endpoints: s.endpoints.all() };
 }
 
 /** The route rules the database wants (none without allow rules: nothing else is read then). */
 export function wantedRoutes(store: Store): RouteRule[] {
-  if (store.allows.list().length === 0) return [];
-  return desiredRoutes(routeState(store));
+  const allows = store.allows.list();
+  if (allows.length === 0) return [];
+  return desiredRoutes(routeState(store, allows));
 }
 
 /** The step, and its plan for `--dry-run`. */

@@ -117,7 +117,7 @@ async function deleteLinkOffThread(c: NetlinkClient, del: (name: string) => Prom
   if ((await c.getLink(name)) === undefined) return false;
   let settled = false;
   let failure: unknown;
-  const done = del(name).then(
+  void del(name).then(
     () => void (settled = true),
     (err: unknown) => {
       settled = true;
@@ -126,10 +126,7 @@ async function deleteLinkOffThread(c: NetlinkClient, del: (name: string) => Prom
   );
   for (let i = 0; ; i++) {
     if (failure !== undefined) throw failure;
-    if (settled || (await c.getLink(name)) === undefined) {
-      void done;
-      return true;
-    }
+    if (settled || (await c.getLink(name)) === undefined) return true;
     // Most links are gone at the first or second look; after that, look every millisecond.
     if (i > 1) await new Promise((r) => setTimeout(r, 1));
   }

@@ -37,13 +37,18 @@ export interface NetnsOps {
 /** The addon's location, two levels above this file in both src/sys and dist/sys. */
 export const ADDON_PATH = installPath('native', 'build', 'Release', 'netctl_native.node');
 
-let loaded: NetnsOps | undefined;
+/** Everything the addon exports; the rest of netctl sees it through the narrower views below. */
+interface Addon extends NetnsOps, MountOps {
+  nftGenId(): number;
+  ctFlushReplySrc(ip: string): number;
+}
 
-/** The addon, loaded on first call; throws a SystemError with a hint when it is not built. */
-export function native(): NetnsOps {
+let loaded: Addon | undefined;
+
+function addon(): Addon {
   if (loaded) return loaded;
   try {
-    loaded = createRequire(import.meta.url)(ADDON_PATH) as NetnsOps;
+    loaded = createRequire(import.meta.url)(ADDON_PATH) as Addon;
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const missing = code === 'MODULE_NOT_FOUND' || code === 'ENOENT';
@@ -53,6 +58,11 @@ export function native(): NetnsOps {
     });
   }
   return loaded;
+}
+
+/** The addon, loaded on first call; throws a SystemError with a hint when it is not built. */
+export function native(): NetnsOps {
+  return addon();
 }
 
 /** The addon's mount calls (mount(2) and umount2(2)); errors carry `code` (e.g. EBUSY). */
@@ -65,7 +75,7 @@ export interface MountOps {
 
 /** The mount calls of the addon. */
 export function mounts(): MountOps {
-  return native() as NetnsOps & MountOps;
+  return addon();
 }
 
 /**
@@ -73,12 +83,12 @@ export function mounts(): MountOps {
  * open (see native/src/ctflush.cc); returns how many. Throws where ctnetlink is unavailable.
  */
 export function ctFlushReplySrc(ip: string): number {
-  return (native() as NetnsOps & { ctFlushReplySrc(ip: string): number }).ctFlushReplySrc(ip);
+  return addon().ctFlushReplySrc(ip);
 }
 
 /** The nf_tables generation id of the calling thread's namespace (see nft-gen.ts). */
 export function nftGenId(): number {
-  return (native() as NetnsOps & { nftGenId(): number }).nftGenId();
+  return addon().nftGenId();
 }
 
 /** Runs `fn` with an fd of the namespace at `path`, closing the fd afterwards. */

@@ -104,7 +104,7 @@ export async function restoreDocument(runner: Runner, family: Family, text: stri
  * @throws RestoreError naming the failing document line when iptables-restore says it.
  */
 export async function applyDocument(runner: Runner, family: Family, text: string, opts: ApplyOptions = {}): Promise<Ruleset> {
-  if (text.trim() !== '') await restore(runner, family, text, [], opts);
+  await restoreDocument(runner, family, text, opts);
   return readRuleset(runner, family, opts.table, opts);
 }
 

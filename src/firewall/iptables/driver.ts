@@ -69,8 +69,6 @@ export class IptablesDriver implements FirewallDriver<OwnedRules, IptablesPlan> 
   /**
    * @param blockInstalled whether netctl's ufw block is in ufw's rules file of a family;
    *   ports go through the block's chain only where it is both installed and loaded.
-   */
-  /**
    * @param cache remembers the owned rules by nf_tables generation id, so that an unchanged
    *   ruleset is not read again and a restore that moved the id by exactly its own commits
    *   need not be read back; without it every observe and verify runs iptables-save.

@@ -6,17 +6,14 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NETCTL, Sandbox } from '../harness/sandbox.js';
+import { netctlOk } from './helpers/net.js';
 
 const makeImages = fileURLToPath(new URL('./scripts/make-images.sh', import.meta.url));
 const IMG = `/tmp/netctl-test-${process.pid}-attach`;
 
 describe('attached containers (-i, -t)', () => {
   let sb: Sandbox;
-  const netctl = async (...args: string[]): Promise<string> => {
-    const r = await sb.netctl(args);
-    if (r.code !== 0) throw new Error(`netctl ${args.join(' ')} exited ${r.code}: ${r.stderr.trim()}`);
-    return r.stdout;
-  };
+  const netctl = (...args: string[]): Promise<string> => netctlOk(sb, args);
   /** Runs a netctl command line under script(1) with `input` typed into its terminal. */
   const inTerminal = (cmdline: string, input: string) =>
     sb.exec(['script', '-qec', `exec ${process.execPath} ${NETCTL} ${cmdline}`, '/dev/null'], { input, timeoutMs: 30_000 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { Sandbox } from '../harness/sandbox.js';
-import { kernelState } from './helpers/net.js';
+import { kernelState, netctlOk } from './helpers/net.js';
 
 const makeImages = fileURLToPath(new URL('./scripts/make-images.sh', import.meta.url));
 // Per run: test files run in parallel, and so may the suites of other checkouts.
@@ -18,11 +18,7 @@ interface PsRow {
 describe('containers launched into prepared namespaces, with published ports', () => {
   let sb: Sandbox;
   let start = '';
-  const netctl = async (...args: string[]): Promise<string> => {
-    const r = await sb.netctl(args);
-    if (r.code !== 0) throw new Error(`netctl ${args.join(' ')} exited ${r.code}: ${r.stderr.trim()}`);
-    return r.stdout;
-  };
+  const netctl = (...args: string[]): Promise<string> => netctlOk(sb, args);
   const ps = async (): Promise<PsRow[]> => JSON.parse(await netctl('ps', '-a', '--json')) as PsRow[];
   const curl = async (host: string, url: string): Promise<string> => {
     const r = await sb.execIn(host, ['curl', '-s', '-m', '3', url], { timeoutMs: 6000 });

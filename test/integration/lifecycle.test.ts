@@ -7,7 +7,7 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NETCTL, Sandbox } from '../harness/sandbox.js';
-import { kernelState } from './helpers/net.js';
+import { kernelState, netctlOk } from './helpers/net.js';
 
 const makeImages = fileURLToPath(new URL('./scripts/make-images.sh', import.meta.url));
 const IMG = `/tmp/netctl-test-${process.pid}-life-img`;
@@ -22,11 +22,7 @@ interface PsRow {
 
 describe('container lifecycle', () => {
   let sb: Sandbox;
-  const netctl = async (...args: string[]): Promise<string> => {
-    const r = await sb.netctl(args);
-    if (r.code !== 0) throw new Error(`netctl ${args.join(' ')} exited ${r.code}: ${r.stderr.trim()}`);
-    return r.stdout;
-  };
+  const netctl = (...args: string[]): Promise<string> => netctlOk(sb, args);
   const ps = async (): Promise<PsRow[]> => JSON.parse(await netctl('ps', '-a', '--json')) as PsRow[];
   const get = async (port: number): Promise<string> => {
     const r = await sb.execIn('wan', ['curl', '-s', '-m', '2', `http://198.51.100.2:${port}/`], { timeoutMs: 6_000 });

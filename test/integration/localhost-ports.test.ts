@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { Sandbox } from '../harness/sandbox.js';
-import { kernelState } from './helpers/net.js';
+import { kernelState, netctlOk } from './helpers/net.js';
 
 const makeImages = fileURLToPath(new URL('./scripts/make-images.sh', import.meta.url));
 
@@ -20,11 +20,7 @@ describe('ports published on 127.0.0.1', () => {
   let tmp = '';
   let start = '';
   let webIp = '';
-  const netctl = async (...args: string[]): Promise<string> => {
-    const r = await sb.netctl(args);
-    if (r.code !== 0) throw new Error(`netctl ${args.join(' ')} exited ${r.code}: ${r.stderr.trim()}`);
-    return r.stdout;
-  };
+  const netctl = (...args: string[]): Promise<string> => netctlOk(sb, args);
   const curl = async (host: string | null, url: string): Promise<string> => {
     const argv = ['curl', '-s', '-m', '2', url];
     const r = host === null ? await sb.exec(argv, { timeoutMs: 6000 }) : await sb.execIn(host, argv, { timeoutMs: 6000 });

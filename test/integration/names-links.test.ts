@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { Sandbox } from '../harness/sandbox.js';
-import { kernelState } from './helpers/net.js';
+import { kernelState, netctlOk } from './helpers/net.js';
 
 const makeImages = fileURLToPath(new URL('./scripts/make-images.sh', import.meta.url));
 
@@ -14,11 +14,7 @@ describe('names, links and shared namespaces', () => {
   let sb: Sandbox;
   let tmp = '';
   let start = '';
-  const netctl = async (...args: string[]): Promise<string> => {
-    const r = await sb.netctl(args);
-    if (r.code !== 0) throw new Error(`netctl ${args.join(' ')} exited ${r.code}: ${r.stderr.trim()}`);
-    return r.stdout;
-  };
+  const netctl = (...args: string[]): Promise<string> => netctlOk(sb, args);
   const ip = async (name: string, net: string): Promise<string> => (JSON.parse(await netctl('inspect', name)) as View[])[0]!.NetworkSettings.Networks[net]!.IPAddress;
   const exec = async (name: string, ...argv: string[]): Promise<{ code: number; out: string }> => {
     const r = await sb.netctl(['exec', name, ...argv], { timeoutMs: 10_000 });

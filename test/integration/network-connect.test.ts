@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { Sandbox } from '../harness/sandbox.js';
-import { kernelState } from './helpers/net.js';
+import { kernelState, netctlOk } from './helpers/net.js';
 
 const makeImages = fileURLToPath(new URL('./scripts/make-images.sh', import.meta.url));
 
@@ -13,11 +13,7 @@ interface View {
 describe('network connect and disconnect', () => {
   let sb: Sandbox;
   let tmp = '';
-  const netctl = async (...args: string[]): Promise<string> => {
-    const r = await sb.netctl(args);
-    if (r.code !== 0) throw new Error(`netctl ${args.join(' ')} exited ${r.code}: ${r.stderr.trim()}`);
-    return r.stdout;
-  };
+  const netctl = (...args: string[]): Promise<string> => netctlOk(sb, args);
   const inspect = async (name: string): Promise<View> => (JSON.parse(await netctl('inspect', name)) as View[])[0]!;
   const curl = async (host: string, url: string): Promise<string> => {
     const r = await sb.execIn(host, ['curl', '-s', '-m', '2', url], { timeoutMs: 6000 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Sandbox } from '../harness/sandbox.js';
-import { connect, echoPeer, fakeContainer, kernelState, removeFake } from './helpers/net.js';
+import { connect, echoPeer, fakeContainer, kernelState, netctlOk, removeFake } from './helpers/net.js';
 
 interface NetJson {
   id: string;
@@ -13,11 +13,7 @@ interface NetJson {
 
 describe('networks over netlink, with NAT and isolation rules', () => {
   let sb: Sandbox;
-  const netctl = async (...args: string[]): Promise<string> => {
-    const r = await sb.netctl(args);
-    if (r.code !== 0) throw new Error(`netctl ${args.join(' ')} exited ${r.code}: ${r.stderr.trim()}`);
-    return r.stdout;
-  };
+  const netctl = (...args: string[]): Promise<string> => netctlOk(sb, args);
   const networks = async (): Promise<NetJson[]> => JSON.parse(await netctl('network', 'ls', '--json')) as NetJson[];
 
   beforeAll(async () => {

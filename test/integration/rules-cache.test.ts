@@ -7,6 +7,7 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Sandbox } from '../harness/sandbox.js';
+import { netctlOk } from './helpers/net.js';
 import { parse } from '../../src/firewall/iptables/parse.js';
 import { renderRule } from '../../src/firewall/iptables/render.js';
 import type { Ruleset } from '../../src/firewall/iptables/ast.js';
@@ -31,11 +32,7 @@ const canonical = (rs: Ruleset): string =>
 
 describe('remembered owned rules, real kernel', () => {
   let sb: Sandbox;
-  const netctl = async (...args: string[]): Promise<string> => {
-    const r = await sb.netctl(args);
-    if (r.code !== 0) throw new Error(`netctl ${args.join(' ')} exited ${r.code}: ${r.stderr.trim()}`);
-    return r.stdout;
-  };
+  const netctl = (...args: string[]): Promise<string> => netctlOk(sb, args);
   /** The owned part of the live rules of a family, rendered. */
   const liveOwned = async (family: 4 | 6): Promise<string> => {
     const rs = parse(await sb.sh([family === 4 ? 'iptables-save' : 'ip6tables-save']), { family });

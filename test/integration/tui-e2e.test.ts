@@ -8,6 +8,7 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NETCTL, Sandbox } from '../harness/sandbox.js';
+import { netctlOk } from './helpers/net.js';
 
 const makeImages = fileURLToPath(new URL('./scripts/make-images.sh', import.meta.url));
 const IMG = `/tmp/netctl-test-${process.pid}-tui-img`;
@@ -15,11 +16,7 @@ const WWW = `/tmp/netctl-test-${process.pid}-tui-www`;
 
 describe('netctl tui in a terminal', () => {
   let sb: Sandbox;
-  const netctl = async (...args: string[]): Promise<string> => {
-    const r = await sb.netctl(args);
-    if (r.code !== 0) throw new Error(`netctl ${args.join(' ')} exited ${r.code}: ${r.stderr.trim()}`);
-    return r.stdout;
-  };
+  const netctl = (...args: string[]): Promise<string> => netctlOk(sb, args);
   const screen = async (): Promise<string> => (await sb.exec(['tmux', 'capture-pane', '-p', '-t', 'tui'])).stdout;
   /** Waits (bounded) until the screen matches. */
   const waitFor = async (re: RegExp, ms = 15_000): Promise<string> => {

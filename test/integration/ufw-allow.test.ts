@@ -8,7 +8,7 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Sandbox } from '../harness/sandbox.js';
-import { kernelState } from './helpers/net.js';
+import { kernelState, netctlOk } from './helpers/net.js';
 
 const makeImages = fileURLToPath(new URL('./scripts/make-images.sh', import.meta.url));
 // Per run: test files run in parallel, and so may the suites of other checkouts.
@@ -22,11 +22,7 @@ const ALL = Object.keys(HOST) as Client[];
 
 describe('netctl allow with the real ufw and real packets', () => {
   let sb: Sandbox;
-  const netctl = async (...args: string[]): Promise<string> => {
-    const r = await sb.netctl(args);
-    if (r.code !== 0) throw new Error(`netctl ${args.join(' ')} exited ${r.code}: ${r.stderr.trim()}`);
-    return r.stdout;
-  };
+  const netctl = (...args: string[]): Promise<string> => netctlOk(sb, args);
   const ufw = async (...args: string[]): Promise<string> => {
     const r = await sb.exec(['ufw', ...args], { timeoutMs: 60_000 });
     if (r.code !== 0) throw new Error(`ufw ${args.join(' ')}: ${r.stdout}${r.stderr}`);

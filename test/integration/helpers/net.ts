@@ -64,3 +64,10 @@ export async function kernelState(sb: Sandbox): Promise<string> {
     .join('\n');
   return `${v4}\n--\n${v6}\n--\n${links}\n--\n${addrs}`;
 }
+
+/** Runs a netctl command in the sandbox and returns its stdout; throws (with its stderr) on a non-zero exit. */
+export async function netctlOk(sb: Sandbox, args: string[]): Promise<string> {
+  const r = await sb.netctl(args);
+  if (r.code !== 0) throw new Error(`netctl ${args.join(' ')} exited ${r.code}: ${r.stderr.trim()}`);
+  return r.stdout;
+}

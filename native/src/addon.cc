@@ -13,7 +13,10 @@
 #include "nftgen.h"
 #include "ctflush.h"
 #include "linkdel.h"
+#include "nftrules.h"
 #include <arpa/inet.h>
+#include <linux/netfilter.h>
+#include <vector>
 
 namespace {
 
@@ -123,29 +126,51 @@ Napi::Value Unmount(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-// ctFlushReplySrc(address): deletes the conntrack entries whose replies come from `address`
-// (IPv4 or IPv6 text); returns how many.
-Napi::Value CtFlushReplySrc(const Napi::CallbackInfo& info) {
-  const std::string text = StringArg(info, 0, "an IP address");
-  unsigned char addr[16];
-  int family = AF_INET;
-  size_t len = 4;
-  if (inet_pton(AF_INET, text.c_str(), addr) != 1) {
-    family = AF_INET6;
-    len = 16;
-    if (inet_pton(AF_INET6, text.c_str(), addr) != 1) throw Napi::TypeError::New(info.Env(), "bad IP address \"" + text + "\"");
-  }
-  int deleted = 0;
-  SysFailure f;
-  if (!netctl::CtFlushReplySrc(family, addr, len, &deleted, &f)) throw ToError(info.Env(), f);
-  return Napi::Number::New(info.Env(), deleted);
-}
-
 Napi::Value NftGenId(const Napi::CallbackInfo& info) {
   uint32_t id = 0;
   SysFailure f;
   if (!netctl::NftGenId(&id, &f)) throw ToError(info.Env(), f);
   return Napi::Number::New(info.Env(), id);
+}
+
+// nftDeleteRules(gen, edits): deletes rules by position in one nf_tables transaction bound
+// to generation `gen`; each edit is {family: 4|6, table, chain, comments: string[] (every
+// rule's comment, in order), doomed: number[] (positions)}. Returns null when done, or why
+// nothing was changed (the chains differ from what the edits say, or the generation moved).
+Napi::Value NftDeleteRules(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 2 || !info[0].IsNumber() || !info[1].IsArray()) throw Napi::TypeError::New(env, "expected (generation, edits)");
+  const int64_t gen = info[0].As<Napi::Number>().Int64Value();
+  if (gen <= 0 || gen > 0xffffffffLL) throw Napi::TypeError::New(env, "bad generation id " + std::to_string(gen));
+  const Napi::Array list = info[1].As<Napi::Array>();
+  std::vector<netctl::NftChainEdit> edits;
+  for (uint32_t i = 0; i < list.Length(); i++) {
+    const Napi::Value v = list.Get(i);
+    if (!v.IsObject()) throw Napi::TypeError::New(env, "expected an edit object");
+    const Napi::Object o = v.As<Napi::Object>();
+    netctl::NftChainEdit e;
+    const int family = o.Get("family").ToNumber().Int32Value();
+    if (family != 4 && family != 6) throw Napi::TypeError::New(env, "bad family " + std::to_string(family));
+    e.family = family == 4 ? NFPROTO_IPV4 : NFPROTO_IPV6;
+    e.table = o.Get("table").ToString().Utf8Value();
+    e.chain = o.Get("chain").ToString().Utf8Value();
+    if (e.table.empty() || e.chain.empty()) throw Napi::TypeError::New(env, "an edit needs a table and a chain");
+    if (!o.Get("comments").IsArray() || !o.Get("doomed").IsArray()) throw Napi::TypeError::New(env, "an edit needs comments and doomed arrays");
+    const Napi::Array comments = o.Get("comments").As<Napi::Array>();
+    for (uint32_t j = 0; j < comments.Length(); j++) e.comments.push_back(comments.Get(j).ToString().Utf8Value());
+    const Napi::Array doomed = o.Get("doomed").As<Napi::Array>();
+    for (uint32_t j = 0; j < doomed.Length(); j++) {
+      const int64_t at = doomed.Get(j).ToNumber().Int64Value();
+      if (at < 0 || static_cast<size_t>(at) >= e.comments.size()) throw Napi::TypeError::New(env, "position " + std::to_string(at) + " out of range in " + e.table + "/" + e.chain);
+      e.doomed.push_back(static_cast<size_t>(at));
+    }
+    edits.push_back(std::move(e));
+  }
+  bool done = false;
+  std::string why;
+  SysFailure f;
+  if (!netctl::NftDeleteRules(static_cast<uint32_t>(gen), edits, &done, &why, &f)) throw ToError(env, f);
+  return done ? env.Null() : Napi::String::New(env, why);
 }
 
 // Returns the calling thread to `original`. There is no safe way to go on if this fails:
@@ -197,10 +222,11 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("netnsFd", Napi::Function::New(env, NetnsFd, "netnsFd"));
   exports.Set("mountFs", Napi::Function::New(env, MountFs, "mountFs"));
   exports.Set("unmount", Napi::Function::New(env, Unmount, "unmount"));
-  netctl::InitLinkDel();
+  netctl::RememberHostNetns();
   exports.Set("deleteLinkAsync", Napi::Function::New(env, netctl::DeleteLinkAsync, "deleteLinkAsync"));
-  exports.Set("ctFlushReplySrc", Napi::Function::New(env, CtFlushReplySrc, "ctFlushReplySrc"));
+  exports.Set("ctFlushReplySrc", Napi::Function::New(env, netctl::CtFlushReplySrcAsync, "ctFlushReplySrc"));
   exports.Set("nftGenId", Napi::Function::New(env, NftGenId, "nftGenId"));
+  exports.Set("nftDeleteRules", Napi::Function::New(env, NftDeleteRules, "nftDeleteRules"));
   exports.Set("closeFd", Napi::Function::New(env, CloseFd, "closeFd"));
   return exports;
 }

@@ -4,26 +4,21 @@
 // the namespace's lists within a few milliseconds, though; a worker thread takes the wait
 // so the caller can go on (and see the link gone) meanwhile.
 #include "linkdel.h"
+#include "netns.h"
 
 #include <cerrno>
 #include <cstring>
 #include <string>
 
-#include <fcntl.h>
 #include <linux/if_link.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
-#include <sched.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 namespace netctl {
 namespace {
-
-// The namespace the process started in, taken when the addon loads: the worker threads
-// enter it before each deletion, whatever namespace their creator was in.
-int host_ns = -1;
 
 class DeleteLinkWorker : public Napi::AsyncWorker {
  public:
@@ -32,7 +27,8 @@ class DeleteLinkWorker : public Napi::AsyncWorker {
   Napi::Promise Promise() { return deferred_.Promise(); }
 
   void Execute() override {
-    if (host_ns < 0 || setns(host_ns, CLONE_NEWNET) != 0) return Fail("setns", host_ns < 0 ? EBADF : errno);
+    SysFailure entered;
+    if (!EnterHostNetns(&entered)) return Fail("setns", entered.err);
     const int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
     if (fd < 0) return Fail("socket", errno);
     struct timeval tv = {30, 0};
@@ -99,10 +95,6 @@ class DeleteLinkWorker : public Napi::AsyncWorker {
 };
 
 }  // namespace
-
-void InitLinkDel() {
-  if (host_ns < 0) host_ns = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-}
 
 Napi::Value DeleteLinkAsync(const Napi::CallbackInfo& info) {
   if (info.Length() < 1 || !info[0].IsString()) throw Napi::TypeError::New(info.Env(), "expected a link name");

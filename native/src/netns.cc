@@ -156,4 +156,17 @@ bool EnterNetns(int fd, const std::string& path, SysFailure* failure) {
   return true;
 }
 
+namespace {
+int host_netns = -1;
+}  // namespace
+
+void RememberHostNetns() {
+  if (host_netns < 0) host_netns = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+}
+
+bool EnterHostNetns(SysFailure* failure) {
+  if (host_netns < 0) return Fail(failure, EBADF, "setns", "the process's network namespace");
+  return EnterNetns(host_netns, "the process's network namespace", failure);
+}
+
 }  // namespace netctl

@@ -34,6 +34,11 @@ int OpenCurrentNetns(SysFailure* failure);
 // Moves the calling thread into the namespace behind `fd`.
 bool EnterNetns(int fd, const std::string& path, SysFailure* failure);
 
+// Remembers the calling thread's namespace as the process's own (once, when the addon
+// loads), and moves a worker thread into it, whatever namespace its creator was in.
+void RememberHostNetns();
+bool EnterHostNetns(SysFailure* failure);
+
 }  // namespace netctl
 
 #endif

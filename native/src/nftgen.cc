@@ -16,13 +16,13 @@
 namespace netctl {
 
 bool NftGenId(uint32_t* id, SysFailure* f) {
-  std::string req = NfMessage(NFNL_SUBSYS_NFTABLES, NFT_MSG_GETGEN, NLM_F_REQUEST, AF_UNSPEC);
-  if (!NfSend(&req, f)) return false;
+  std::string req = TablesSock().Message(NFNL_SUBSYS_NFTABLES, NFT_MSG_GETGEN, NLM_F_REQUEST, AF_UNSPEC);
+  if (!TablesSock().Send(&req, f)) return false;
   const unsigned seq = NfSeq(req);
   alignas(struct nlmsghdr) char buf[8192];
   for (;;) {
     int n = 0;
-    if (!NfRecv(buf, sizeof buf, &n, f)) return false;
+    if (!TablesSock().Recv(buf, sizeof buf, &n, f)) return false;
     for (struct nlmsghdr* nh = reinterpret_cast<struct nlmsghdr*>(buf); NLMSG_OK(nh, n); nh = NLMSG_NEXT(nh, n)) {
       if (nh->nlmsg_seq != seq) continue;  // a late answer to an earlier, timed-out request
       if (nh->nlmsg_type == NLMSG_ERROR) {

@@ -16,16 +16,17 @@ export function conntrackArgv(ip: string): string[] {
 
 /**
  * One step flushing the entries of `addresses` (no undo: the connections are gone anyway):
- * through the native addon's ctnetlink socket (`flush`), else with the conntrack tool.
+ * through the native addon's ctnetlink socket (`flush`, off the event loop), else with the
+ * conntrack tool.
  */
-export function conntrackStep(addresses: readonly string[], runner: Runner = realRunner, flush: ((ip: string) => number) | null = ctFlushReplySrc): Step {
+export function conntrackStep(addresses: readonly string[], runner: Runner = realRunner, flush: ((ip: string) => Promise<number>) | null = ctFlushReplySrc): Step {
   return {
     describe: `flush conntrack entries of ${addresses.join(', ')}`,
     apply: async () => {
       for (const ip of addresses) {
         try {
           if (flush) {
-            flush(ip);
+            await flush(ip);
             continue;
           }
         } catch {

@@ -6,6 +6,7 @@
 import { createRequire } from 'node:module';
 import { installPath } from './install-root.js';
 import { SystemError, wrap } from '../errors.js';
+import type { ChainEdit } from '../firewall/iptables/plan-deletes.js';
 
 /** Network namespace operations; tests and the planner's apply layer take this interface. */
 export interface NetnsOps {
@@ -40,7 +41,8 @@ export const ADDON_PATH = installPath('native', 'build', 'Release', 'netctl_nati
 /** Everything the addon exports; the rest of netctl sees it through the narrower views below. */
 interface Addon extends NetnsOps, MountOps {
   nftGenId(): number;
-  ctFlushReplySrc(ip: string): number;
+  nftDeleteRules(gen: number, edits: readonly ChainEdit[]): string | null;
+  ctFlushReplySrc(ip: string): Promise<number>;
 }
 
 let loaded: Addon | undefined;
@@ -79,16 +81,27 @@ export function mounts(): MountOps {
 }
 
 /**
- * Deletes the conntrack entries whose replies come from `ip`, over a netlink socket kept
- * open (see native/src/ctflush.cc); returns how many. Throws where ctnetlink is unavailable.
+ * Deletes the conntrack entries of the process's namespace whose replies come from `ip`,
+ * over a netlink socket kept open, on a worker thread (see native/src/ctflush.cc); resolves
+ * to how many. Rejects where ctnetlink is unavailable.
  */
-export function ctFlushReplySrc(ip: string): number {
+export function ctFlushReplySrc(ip: string): Promise<number> {
   return addon().ctFlushReplySrc(ip);
 }
 
 /** The nf_tables generation id of the calling thread's namespace (see nft-gen.ts). */
 export function nftGenId(): number {
   return addon().nftGenId();
+}
+
+/**
+ * Deletes rules of iptables-nft's tables by position in one nf_tables transaction that the
+ * kernel refuses unless the ruleset is still at generation `gen` (native/src/nftrules.cc),
+ * in the calling thread's namespace. Returns null when done, or why nothing was changed:
+ * the chains did not list as `edits` say, or the generation moved.
+ */
+export function nftDeleteRules(gen: number, edits: readonly ChainEdit[]): string | null {
+  return addon().nftDeleteRules(gen, edits);
 }
 
 /** Runs `fn` with an fd of the namespace at `path`, closing the fd afterwards. */

@@ -40,11 +40,11 @@ describe('native kernel calls', () => {
     }
     const list = async (): Promise<string> => (await sb.exec(['conntrack', '-L'])).stdout;
     expect((await list()).match(/src=10\.5\.0\.2 dst=10\.5\.0\.1/g)?.length).toBe(2);
-    expect(await node(`console.log(n.ctFlushReplySrc('10.5.0.2'))`)).toBe('2\n');
+    expect(await node(`n.ctFlushReplySrc('10.5.0.2').then(console.log)`)).toBe('2\n');
     const after = await list();
     expect(after).not.toContain('src=10.5.0.2 dst=10.5.0.1');
     expect(after).toContain('dst=10.5.0.9');
-    expect(await node(`console.log(n.ctFlushReplySrc('fd00::2'))`)).toBe('0\n');
+    expect(await node(`n.ctFlushReplySrc('fd00::2').then(console.log)`)).toBe('0\n');
     expect(await node(`try { n.ctFlushReplySrc('nope') } catch (e) { console.log(e.message) }`)).toContain('"nope"');
   });
 
@@ -81,4 +81,57 @@ describe('native kernel calls', () => {
       console.log(b - a, n.nftGenId() - b);`);
     expect(out).toBe('2 0\n');
   });
+
+  it('deletes rules by position in one commit bound to the generation id, and changes nothing when the chain or the id differs', async () => {
+    const doc = [
+      '*filter',
+      ':NETCTL-T - [0:0]',
+      '-A NETCTL-T -s 10.7.0.1/32 -m comment --comment "netctl:a" -j ACCEPT',
+      '-A NETCTL-T -s 10.7.0.2/32 -m comment --comment "netctl:b" -j ACCEPT',
+      '-A NETCTL-T -s 10.7.0.3/32 -j ACCEPT',
+      '-A NETCTL-T -s 10.7.0.4/32 -m comment --comment "netctl:d" -j DROP',
+      'COMMIT',
+      '',
+    ].join('\n');
+    const six = doc.replace(/10\.7\.0\.(\d)\/32/g, 'fd07::$1/128');
+    await sb.sh(['sh', '-c', `printf '%s' '${doc}' | iptables-restore --noflush && printf '%s' '${six}' | ip6tables-restore --noflush`]);
+    const rules = async (cmd: string): Promise<string[]> => (await sb.sh([cmd, '-S', 'NETCTL-T'])).split('\n').filter((l) => l.startsWith('-A'));
+    const comments = ['netctl:a', 'netctl:b', '', 'netctl:d'];
+    const edit = (family: 4 | 6, doomed: number[], c = comments): string => JSON.stringify({ family, table: 'filter', chain: 'NETCTL-T', comments: c, doomed });
+    // Refused: a stale id, a comment that differs, a rule too many: nothing changes.
+    const refused = await node(`
+      const g = n.nftGenId();
+      console.log(n.nftDeleteRules(g - 1, [${edit(4, [1])}]));
+      console.log(n.nftDeleteRules(g, [${edit(6, [0])}, ${edit(4, [1], ['netctl:a', 'netctl:x', '', 'netctl:d'])}]));
+      console.log(n.nftDeleteRules(g, [${edit(4, [1], comments.slice(0, 3))}]));
+      console.log(n.nftGenId() - g);`);
+    expect(refused.split('\n')).toEqual([
+      expect.stringContaining('is gone'),
+      'rule 2 of filter/NETCTL-T has comment "netctl:b", not "netctl:x"',
+      'chain filter/NETCTL-T holds 4 rules, not 3',
+      '0',
+      '',
+    ]);
+    expect(await rules('iptables')).toHaveLength(4);
+    expect(await rules('ip6tables')).toHaveLength(4);
+    // Done: two rules of one family, one of the other, in one commit.
+    const done = await node(`
+      const g = n.nftGenId();
+      console.log(n.nftDeleteRules(g, [${edit(4, [1, 2])}, ${edit(6, [3])}]), n.nftGenId() - g);`);
+    expect(done).toBe('null 1\n');
+    expect(await rules('iptables')).toEqual([
+      '-A NETCTL-T -s 10.7.0.1/32 -m comment --comment "netctl:a" -j ACCEPT',
+      '-A NETCTL-T -s 10.7.0.4/32 -m comment --comment "netctl:d" -j DROP',
+    ]);
+    expect(await rules('ip6tables')).toEqual([
+      '-A NETCTL-T -s fd07::1/128 -m comment --comment "netctl:a" -j ACCEPT',
+      '-A NETCTL-T -s fd07::2/128 -m comment --comment "netctl:b" -j ACCEPT',
+      '-A NETCTL-T -s fd07::3/128 -j ACCEPT',
+    ]);
+    expect(await node(`console.log(n.nftDeleteRules(n.nftGenId(), [{ family: 4, table: 'filter', chain: 'NETCTL-NONE', comments: ['netctl:a'], doomed: [0] }]))`)).toBe(
+      'chain filter/NETCTL-NONE holds 0 rules, not 1\n',
+    );
+    expect(await node(`try { n.nftDeleteRules(1, [${edit(4, [7])}]) } catch (e) { console.log(e.message) }`)).toBe('position 7 out of range in filter/NETCTL-T\n');
+  });
 });
+

@@ -1,0 +1,55 @@
+/**
+ * A plan that only deletes rules from netctl's own chains, as positions: what the native
+ * addon's nf_tables batch takes (native/src/nftrules.cc). A restore that deletes pays
+ * 25-45 ms for closing its netfilter socket (the kernel frees the deleted rules first);
+ * the batch, over a socket netctl keeps open, does not. Positions come from the live rules
+ * the plan was made against: netctl knows every rule of its own chains, so the i-th rule it
+ * knows is the i-th the kernel lists. Any other plan (a chain written, appended to or
+ * removed, a rule of a built-in chain) goes to iptables-restore.
+ */
+import type { Rule, Ruleset } from './ast.js';
+import type { RestorePlan } from './diff.js';
+import { isOwnedChain } from './plan-names.js';
+import { commentOf } from './plan-owned.js';
+
+/** Rules to delete from one chain, and what the chain holds now. */
+export interface ChainEdit {
+  family: 4 | 6;
+  table: string;
+  chain: string;
+  /** The `-m comment` text of every rule of the chain, in order ("" for none): checked against the kernel's. */
+  comments: string[];
+  /** Positions (into `comments`) of the rules to delete. */
+  doomed: number[];
+}
+
+/**
+ * The edits that carry out `plans` (one per family) against `live`, or undefined when the
+ * plans do anything but delete rules of owned chains, or name a rule `live` does not hold.
+ */
+export function deletionEdits(plans: { 4: RestorePlan; 6: RestorePlan }, live: { 4: Ruleset; 6: Ruleset }): ChainEdit[] | undefined {
+  const edits: ChainEdit[] = [];
+  for (const family of [4, 6] as const) {
+    for (const t of plans[family].tables) {
+      if (t.write.length + t.append.length + t.insertRules.length + t.remove.length > 0) return undefined;
+      const table = live[family].tables.find((x) => x.name === t.table);
+      if (!table) return undefined;
+      const byChain = new Map<string, ChainEdit & { rules: Rule[] }>();
+      for (const rule of t.deleteRules) {
+        if (!isOwnedChain(rule.chain)) return undefined;
+        let edit = byChain.get(rule.chain);
+        if (!edit) {
+          const rules = table.rules.filter((r) => r.chain === rule.chain);
+          edit = { family, table: t.table, chain: rule.chain, comments: rules.map((r) => commentOf(r) ?? ''), doomed: [], rules };
+          byChain.set(rule.chain, edit);
+        }
+        // The plan's rules are the live snapshot's own objects (diff takes them from it).
+        const at = edit.rules.indexOf(rule);
+        if (at < 0 || edit.doomed.includes(at)) return undefined;
+        edit.doomed.push(at);
+      }
+      for (const { rules: _, ...edit } of byChain.values()) edits.push(edit);
+    }
+  }
+  return edits;
+}

@@ -9,7 +9,7 @@ import type { ApplyDeps } from '../netlink/apply.js';
 import { IptablesDriver } from '../firewall/iptables/driver.js';
 import { realRunner } from '../sys/exec.js';
 import { procSysctl } from '../sys/sysctl.js';
-import { native } from '../sys/native.js';
+import { native, nftDeleteRules } from '../sys/native.js';
 import { blockInstalled } from '../firewall/ufw/block.js';
 import { readFileSync } from 'node:fs';
 import { RulesCache } from '../firewall/iptables/rules-cache.js';
@@ -50,7 +50,7 @@ export async function openEngine(global: GlobalOptions): Promise<Engine> {
   return {
     store,
     kernel,
-    firewall: new IptablesDriver(realRunner, ufwBlockInstalled, new RulesCache({ generation: nftGeneration, namespace: netnsInode }, `${global.runRoot}/firewall-rules.json`)),
+    firewall: new IptablesDriver(realRunner, ufwBlockInstalled, new RulesCache({ generation: nftGeneration, namespace: netnsInode }, `${global.runRoot}/firewall-rules.json`), nftDeleteRules),
     close() {
       client.close();
       store.close();

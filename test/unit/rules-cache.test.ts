@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { IptablesDriver, type OwnedRules } from '../../src/firewall/iptables/driver.js';
 import { RulesCache } from '../../src/firewall/iptables/rules-cache.js';
+import type { ChainEdit } from '../../src/firewall/iptables/plan-deletes.js';
 import { render } from '../../src/firewall/iptables/render.js';
 import type { FirewallInput } from '../../src/firewall/input.js';
 import type { ExecOptions, ExecResult, Runner } from '../../src/sys/exec.js';
@@ -48,15 +49,33 @@ class Kernel {
     return this.runs.filter((r) => r.endsWith('-save')).length;
   }
 
-  driver(file?: string): IptablesDriver {
-    return new IptablesDriver(this.runner, () => false, new RulesCache({ generation: () => this.gen, namespace: () => this.ns }, file));
+  /** What the addon's nftDeleteRules does, on the model: checks, then one commit. */
+  deleteRules = (gen: number, edits: ChainEdit[]): string | null => {
+    this.deletes.push(edits);
+    if (gen !== this.gen) return 'stale';
+    const comment = (rule: string): string => /--comment "([^"]*)"/.exec(rule)?.[1] ?? /--comment (\S+)/.exec(rule)?.[1] ?? '';
+    const next = { 4: load(save(this.state[4])), 6: load(save(this.state[6])) };
+    for (const e of edits) {
+      const rules = next[e.family].get(e.table)?.get(e.chain)?.rules ?? [];
+      if (rules.map(comment).join('\n') !== e.comments.join('\n')) return `${e.table}/${e.chain} differs`;
+      for (const at of [...e.doomed].sort((a, b) => b - a)) rules.splice(at, 1);
+    }
+    this.state = next;
+    this.gen++;
+    return null;
+  };
+  deletes: ChainEdit[][] = [];
+
+  driver(file?: string, native = false): IptablesDriver {
+    const cache = new RulesCache({ generation: () => this.gen, namespace: () => this.ns }, file);
+    return new IptablesDriver(this.runner, () => false, cache, native ? this.deleteRules : undefined);
   }
 }
 
 const net = { id: 'a1b2c3d4e5f6', name: 'web', bridge: 'nc-a1b2c3d4e5f6', subnet: '10.9.0.0/24', internal: false, icc: true };
 const input = (ports: number[]): FirewallInput => ({
   networks: [net],
-  ports: ports.map((p, i) => ({ network: net.id, proto: 'tcp' as const, hostPort: p, containerIp: `10.9.0.${i + 2}`, containerPort: 80 })),
+  ports: ports.map((p) => ({ network: net.id, proto: 'tcp' as const, hostPort: p, containerIp: `10.9.0.${p - 8078}`, containerPort: 80 })),
 });
 
 const text = (o: OwnedRules): string => render(o[4]) + render(o[6]);
@@ -148,5 +167,67 @@ describe('remembered owned rules', () => {
     await d2.observe();
     await d2.observe({ fresh: true });
     expect(k2.saves()).toBe(4);
+  });
+});
+
+describe('deleting natively', () => {
+  const restores = (k: Kernel): number => k.runs.filter((r) => r.endsWith('-restore')).length;
+
+  it('takes a plan that only deletes rules of owned chains, in one commit, with no restore and no read-back', async () => {
+    const k = new Kernel();
+    const d = k.driver(undefined, true);
+    await converge(d, [8080, 8081, 8082]);
+    const [runs, gen] = [k.runs.length, k.gen!];
+    const target = await converge(d, [8080, 8082]);
+    expect(k.runs.length).toBe(runs);
+    expect(k.gen).toBe(gen + 1);
+    expect(k.deletes).toHaveLength(1);
+    for (const e of k.deletes[0]!) {
+      expect(e.table === 'nat' || e.table === 'filter').toBe(true);
+      expect(e.chain).toMatch(/^NETCTL-/);
+      expect(e.doomed.length).toBeGreaterThan(0);
+    }
+    expect(save(k.state[4])).not.toContain('--dport 8081');
+    expect(save(k.state[4])).toContain('--dport 8082');
+    expect(text(await d.observe({ fresh: true }))).toBe(text(target));
+    expect(text(await d.observe())).toBe(text(target));
+  });
+
+  it('sends any plan that adds to iptables-restore', async () => {
+    const k = new Kernel();
+    const d = k.driver(undefined, true);
+    await converge(d, [8080]);
+    await converge(d, [8080, 8081]);
+    expect(k.deletes).toEqual([]);
+    expect(restores(k)).toBe(2);
+  });
+
+  it('falls back to iptables-restore when the kernel refuses (stale generation, other rules), with the same result', async () => {
+    const k = new Kernel();
+    const d = k.driver(undefined, true);
+    await converge(d, [8080, 8081]);
+    const real = k.deleteRules;
+    k.deleteRules = (gen, edits) => real(gen + 1, edits);
+    const d2 = k.driver(undefined, true);
+    await d2.observe();
+    const before = restores(k);
+    const target = await converge(d2, [8080]);
+    expect(k.deletes).toHaveLength(1);
+    expect(restores(k)).toBe(before + 1);
+    expect(text(await d2.observe({ fresh: true }))).toBe(text(target));
+    expect(save(k.state[4])).not.toContain('--dport 8081');
+  });
+
+  it('edits name every rule of the chain by comment, and positions into that list', async () => {
+    const k = new Kernel();
+    const d = k.driver(undefined, true);
+    await converge(d, [8080, 8081]);
+    const before = { 4: load(save(k.state[4])), 6: load(save(k.state[6])) };
+    await converge(d, [8081]);
+    for (const e of k.deletes[0]!) {
+      const rules = before[e.family].get(e.table)!.get(e.chain)!.rules;
+      expect(e.comments).toHaveLength(rules.length);
+      for (const at of e.doomed) expect(rules[at]).toContain('10.9.0.2');
+    }
   });
 });

@@ -13,6 +13,7 @@ import { RulesCache } from './rules-cache.js';
 import { ufwForwardChain } from '../ufw/names.js';
 import { ownedPart } from './plan-owned.js';
 import { renderPlan } from './plan-render.js';
+import { deletionEdits, type ChainEdit } from './plan-deletes.js';
 import type { Runner } from '../../sys/exec.js';
 import { SystemError } from '../../errors.js';
 
@@ -36,14 +37,18 @@ export interface OwnedRules {
 export class IptablesPlan implements FirewallPlan {
   readonly docs: { 4: string; 6: string };
   /**
-   * @param base what the plan was made against, when that was an observed snapshot with a
-   *   known generation id.
+   * @param live the owned rules the plan was made against; its `seen` (when it was an
+   *   observed snapshot with a known generation id) lets the apply skip the read-back.
    */
   constructor(
     readonly plans: { 4: RestorePlan; 6: RestorePlan },
-    readonly base?: OwnedRules['seen'],
+    readonly live?: OwnedRules,
   ) {
     this.docs = { 4: renderPlan(plans[4]), 6: renderPlan(plans[6]) };
+  }
+  /** What the plan was made against, when that was an observed snapshot with a known generation id. */
+  get base(): OwnedRules['seen'] {
+    return this.live?.seen;
   }
   get empty(): boolean {
     return isEmpty(this.plans[4]) && isEmpty(this.plans[6]);
@@ -72,11 +77,16 @@ export class IptablesDriver implements FirewallDriver<OwnedRules, IptablesPlan> 
    * @param cache remembers the owned rules by nf_tables generation id, so that an unchanged
    *   ruleset is not read again and a restore that moved the id by exactly its own commits
    *   need not be read back; without it every observe and verify runs iptables-save.
+   * @param deleteRules carries out a plan that only deletes rules of owned chains in one
+   *   nf_tables transaction bound to a generation id (the native addon's nftDeleteRules);
+   *   returns null when done, or why it changed nothing. Used only with `cache`, on plans
+   *   made against rules observed at the id still current; without it, iptables-restore.
    */
   constructor(
     private readonly runner: Runner,
     private readonly blockInstalled: (family: 4 | 6) => boolean = () => false,
     private readonly cache?: RulesCache,
+    private readonly deleteRules?: (gen: number, edits: ChainEdit[]) => string | null,
   ) {}
 
   desired(input: FirewallInput): OwnedRules {
@@ -128,7 +138,7 @@ export class IptablesDriver implements FirewallDriver<OwnedRules, IptablesPlan> 
   }
 
   plan(target: OwnedRules, live: OwnedRules): IptablesPlan {
-    return new IptablesPlan({ 4: diff(target[4], live[4]), 6: diff(target[6], live[6]) }, live.seen);
+    return new IptablesPlan({ 4: diff(target[4], live[4]), 6: diff(target[6], live[6]) }, live);
   }
 
   /** Applies both families' documents side by side (they touch different tables). */
@@ -139,20 +149,39 @@ export class IptablesDriver implements FirewallDriver<OwnedRules, IptablesPlan> 
   }
 
   /**
+   * Carries out a plan that only deletes rules of owned chains with `deleteRules`, in one
+   * transaction the kernel refuses if anything committed since `gen`: true when done. False
+   * (nothing changed) for any other plan, or when the kernel's rules were not what `plan`
+   * was made against; then iptables-restore applies it and says what is wrong, if anything.
+   */
+  private deleteNatively(plan: IptablesPlan, gen: number): boolean {
+    if (!this.deleteRules || !plan.live) return false;
+    const edits = deletionEdits(plan.plans, plan.live);
+    if (!edits || edits.length === 0) return false;
+    try {
+      return this.deleteRules(gen, edits) === null;
+    } catch {
+      // A system error (no nf_tables, no permission): the restore's own error says it better.
+      return false;
+    }
+  }
+
+  /**
    * Applies, then makes sure the live rules are the target: when the plan was made against
    * rules observed at the generation id that is still current, and the id then moved by
-   * exactly the restore's own commits (one per table section), nobody else committed in
-   * between and iptables-restore applied all of it, so the target is what is live.
+   * exactly the restore's own commits (one per table section; one for a native deletion),
+   * nobody else committed in between and all of it was applied, so the target is what is live.
    * Otherwise reads the rules back and checks nothing is left to do; throws when the kernel
    * disagrees.
    */
   async applyVerified(plan: IptablesPlan, target: OwnedRules): Promise<void> {
     const base = plan.base;
     const fast = base !== undefined && this.cache !== undefined && this.cache.generation() === base.gen;
-    await this.apply(plan);
+    const deleted = fast && this.deleteNatively(plan, base.gen);
+    if (!deleted) await this.apply(plan);
     if (fast) {
       const after = this.cache!.generation();
-      if (after === base.gen + commitsOf(plan)) {
+      if (after === base.gen + (deleted ? 1 : commitsOf(plan))) {
         this.cache!.remember(after, { 4: target[4], 6: target[6], ufw: base.loaded });
         return;
       }

@@ -22,10 +22,17 @@ export function networkRules(n: Network): NetworkRules {
  */
 export function portMappings(networks: readonly Network[], ports: readonly PublishedPort[], endpoints: readonly Endpoint[]): PortMapping[] {
   const byId = new Map(networks.map((n) => [n.id, n]));
+  // Each container's endpoints, in order: a lookup per port, not a scan of all of them.
+  const byContainer = new Map<string, Endpoint[]>();
+  for (const e of endpoints) {
+    const list = byContainer.get(e.containerId);
+    if (list) list.push(e);
+    else byContainer.set(e.containerId, [e]);
+  }
   const out: PortMapping[] = [];
   for (const p of ports) {
     const v6 = p.hostIp.includes(':');
-    const ep = endpoints.find((e) => e.containerId === p.containerId && !byId.get(e.networkId)?.internal && (v6 ? e.address6 : e.address));
+    const ep = byContainer.get(p.containerId)?.find((e) => !byId.get(e.networkId)?.internal && (v6 ? e.address6 : e.address));
     if (!ep) continue;
     const m: PortMapping = { network: ep.networkId, proto: p.proto, hostPort: p.hostPort, containerIp: (v6 ? ep.address6 : ep.address)!, containerPort: p.containerPort };
     if (!isAnyAddress(p.hostIp)) m.hostIp = p.hostIp;

@@ -14,6 +14,7 @@
 #include "ctflush.h"
 #include "linkdel.h"
 #include "nftrules.h"
+#include "spawn.h"
 #include <arpa/inet.h>
 #include <linux/netfilter.h>
 #include <vector>
@@ -227,6 +228,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("ctFlushReplySrc", Napi::Function::New(env, netctl::CtFlushReplySrcAsync, "ctFlushReplySrc"));
   exports.Set("nftGenId", Napi::Function::New(env, NftGenId, "nftGenId"));
   exports.Set("nftDeleteRules", Napi::Function::New(env, NftDeleteRules, "nftDeleteRules"));
+  exports.Set("spawnAsync", Napi::Function::New(env, netctl::SpawnAsync, "spawnAsync"));
   exports.Set("closeFd", Napi::Function::New(env, CloseFd, "closeFd"));
   return exports;
 }

@@ -7,7 +7,7 @@ import type { GlobalOptions } from '../cli/context.js';
 import { Store } from '../store/index.js';
 import type { ApplyDeps } from '../netlink/apply.js';
 import { IptablesDriver } from '../firewall/iptables/driver.js';
-import { realRunner } from '../sys/exec.js';
+import { nativeRunner } from '../sys/exec-native.js';
 import { procSysctl } from '../sys/sysctl.js';
 import { native, nftDeleteRules } from '../sys/native.js';
 import { blockInstalled } from '../firewall/ufw/block.js';
@@ -50,7 +50,7 @@ export async function openEngine(global: GlobalOptions): Promise<Engine> {
   return {
     store,
     kernel,
-    firewall: new IptablesDriver(realRunner, ufwBlockInstalled, new RulesCache({ generation: nftGeneration, namespace: netnsInode }, `${global.runRoot}/firewall-rules.json`), nftDeleteRules),
+    firewall: new IptablesDriver(nativeRunner, ufwBlockInstalled, new RulesCache({ generation: nftGeneration, namespace: netnsInode }, `${global.runRoot}/firewall-rules.json`), nftDeleteRules),
     close() {
       client.close();
       store.close();

@@ -43,6 +43,7 @@ interface Addon extends NetnsOps, MountOps {
   nftGenId(): number;
   nftDeleteRules(gen: number, edits: readonly ChainEdit[]): string | null;
   ctFlushReplySrc(ip: string): Promise<number>;
+  spawnAsync(argv: readonly string[], env: readonly string[], cwd: string, input: string | Buffer, timeoutMs: number): Promise<{ code: number; stdout: string; stderr: string }>;
 }
 
 let loaded: Addon | undefined;
@@ -60,6 +61,16 @@ function addon(): Addon {
     });
   }
   return loaded;
+}
+
+/** Whether the addon loads (false where it is not built). */
+export function addonLoads(): boolean {
+  try {
+    addon();
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The addon, loaded on first call; throws a SystemError with a hint when it is not built. */
@@ -102,6 +113,16 @@ export function nftGenId(): number {
  */
 export function nftDeleteRules(gen: number, edits: readonly ChainEdit[]): string | null {
   return addon().nftDeleteRules(gen, edits);
+}
+
+/**
+ * Runs a program to completion with posix_spawn on a worker thread (native/src/spawn.cc):
+ * no fork of this process, whose page tables grow with it, and no wait on the JS thread.
+ * `env` holds "NAME=value" strings. Resolves with code 128 when a signal (the timeout's
+ * SIGKILL) ended it; rejects when it could not start (`errno` ENOENT: no such program).
+ */
+export function spawnAsync(argv: readonly string[], env: readonly string[], cwd: string, input: string | Buffer, timeoutMs: number): Promise<{ code: number; stdout: string; stderr: string }> {
+  return addon().spawnAsync(argv, env, cwd, input, timeoutMs);
 }
 
 /** Runs `fn` with an fd of the namespace at `path`, closing the fd afterwards. */

@@ -133,5 +133,24 @@ describe('native kernel calls', () => {
     );
     expect(await node(`try { n.nftDeleteRules(1, [${edit(4, [7])}]) } catch (e) { console.log(e.message) }`)).toBe('position 7 out of range in filter/NETCTL-T\n');
   });
+
+  it('runs a program with posix_spawn on a worker thread: output, exit code, input, timeout, a missing program, the caller thread namespace', async () => {
+    const out = await node(`
+      const r = await n.spawnAsync(['sh', '-c', 'cat; echo oops >&2; exit 3'], ['A=1'], '', 'hello', 5000);
+      console.log(JSON.stringify(r));
+      const big = await n.spawnAsync(['wc', '-c'], [], '/', Buffer.alloc(3000000, 65), 5000);
+      console.log(big.stdout.trim());
+      const env = await n.spawnAsync(['sh', '-c', 'echo "$A"; pwd'], ['A=b c', 'PATH=/usr/sbin:/usr/bin:/sbin:/bin'], '/tmp', '', 5000);
+      console.log(JSON.stringify(env.stdout));
+      const t0 = performance.now();
+      const slow = await n.spawnAsync(['sleep', '10'], [], '', '', 300);
+      console.log(slow.code, performance.now() - t0 < 3000);
+      await n.spawnAsync(['no-such-program-x'], [], '', '', 1000).catch((e) => console.log(e.message));
+      const inside = await n.withNetns('/run/netns/peer', () => n.spawnAsync(['readlink', '/proc/self/ns/net'], ['PATH=' + process.env.PATH], '', '', 5000));
+      const outside = await n.spawnAsync(['readlink', '/proc/self/ns/net'], ['PATH=' + process.env.PATH], '', '', 5000);
+      const peer = require('fs').statSync('/run/netns/peer').ino;
+      console.log(inside.stdout.trim() === 'net:[' + peer + ']', outside.stdout.trim() === require('fs').readlinkSync('/proc/self/ns/net'));`);
+    expect(out.split('\n')).toEqual(['{"code":3,"stdout":"hello","stderr":"oops\\n"}', '3000000', '"b c\\n/tmp\\n"', '128 true', 'spawn no-such-program-x No such file or directory', 'true true', '']);
+  });
 });
 

@@ -98,11 +98,22 @@ export function familyOf(text: string): Family {
   return text.includes(':') ? 6 : 4;
 }
 
+// Planning canonicalizes the same few hundred addresses several times per rule set: each
+// text is parsed once per process (bounded, so a long-lived process does not grow with it).
+const canonical = new Map<string, string>();
+const CANONICAL_MAX = 4096;
+
 /** An address in canonical text; throws a UsageError if it is not one of `family`. */
 export function canonicalIp(ip: string, family: Family): string {
+  const key = family === 4 ? ip : `6 ${ip}`;
+  const known = canonical.get(key);
+  if (known !== undefined) return known;
   const b = toBytes(ip, family);
   if (!b) throw bad(`IPv${family} address`, ip);
-  return fromBytes(b, family);
+  const text = fromBytes(b, family);
+  if (canonical.size >= CANONICAL_MAX) canonical.clear();
+  canonical.set(key, text);
+  return text;
 }
 
 /** A CIDR with its host bits cleared, as iptables-save prints it (`10.0.0.0/24`). */

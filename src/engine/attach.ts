@@ -44,7 +44,8 @@ export function recordEndpoint(engine: Engine, c: Container, network: Network, r
  * the rules that guard it are in), conntrack.
  */
 export async function attachSteps(engine: Engine, netns: string, network: Network, endpoint: Endpoint, published: readonly PublishedPort[]): Promise<Step[]> {
-  const steps: Step[] = [together([(await firewallStep(engine)).step, opsStep(planAttach(netns, network, endpoint), engine.kernel)]), localnetStep(engine, [network.id])];
+  const fw = await firewallStep(engine);
+  const steps: Step[] = [together([fw.step, opsStep(planAttach(netns, network, endpoint), engine.kernel)]), localnetStep(engine, [network.id], fw.view)];
   if (published.some((p) => p.proto !== 'tcp')) steps.push(conntrackPortsStep(published));
   return steps;
 }
@@ -66,9 +67,10 @@ export async function detachSteps(engine: Engine, c: Container, netns: { path: s
     s.endpoints.remove(c.id, e.networkId);
     s.ipam.releaseOwner(c.id, e.networkId);
   }
-  const rules: Step[] = [(await firewallStep(engine)).step];
+  const fw = await firewallStep(engine);
+  const rules: Step[] = [fw.step];
   const addresses = endpoints.flatMap((e) => [e.address, e.address6].filter((a): a is string => a !== undefined));
   if (addresses.length > 0) rules.push(conntrackStep(addresses));
   const links = netns ? [opsStep(planDetachAll(netns.path, endpoints).filter((op) => netns.remove || op.op !== 'delete-netns'), engine.kernel)] : [];
-  return [localnetStep(engine, endpoints.map((e) => e.networkId)), together([sequence(rules), ...links])];
+  return [localnetStep(engine, endpoints.map((e) => e.networkId), fw.view), together([sequence(rules), ...links])];
 }

@@ -11,6 +11,9 @@ import { hostsText } from './hosts.js';
 import { opsStep } from './kernel-steps.js';
 import { planLocalnet } from './localnet.js';
 import type { NetView } from './links.js';
+import type { Network } from '../model/network.js';
+import type { Endpoint } from '../model/container.js';
+import type { PublishedPort } from '../model/port.js';
 import type { Step } from './steps.js';
 
 /** The database's view that links, hosts files and link rules are planned from. */
@@ -18,13 +21,22 @@ export function netView(s: Store): NetView {
   return { containers: s.containers.list({ all: true }), networks: s.networks.list(), endpoints: s.endpoints.all(), links: s.links.list(), ports: s.ports.list() };
 }
 
+/** The records that published ports are planned from. */
+export interface PortsView {
+  networks: Network[];
+  ports: PublishedPort[];
+  endpoints: Endpoint[];
+}
+
 /**
  * Sets route_localnet on the bridges of `networkIds` to what the recorded ports want;
- * planned from the database as it is when called. Undone like any kernel step.
+ * planned from `view` (what the firewall step just read), else from the database as it is
+ * when called. Undone like any kernel step.
  */
-export function localnetStep(engine: Engine, networkIds: Iterable<string>): Step {
+export function localnetStep(engine: Engine, networkIds: Iterable<string>, view?: PortsView): Step {
   const s = engine.store;
-  return opsStep(planLocalnet(s.networks.list(), s.ports.list(), s.endpoints.all(), networkIds), engine.kernel);
+  const v = view ?? { networks: s.networks.list(), ports: s.ports.list(), endpoints: s.endpoints.all() };
+  return opsStep(planLocalnet(v.networks, v.ports, v.endpoints, networkIds), engine.kernel);
 }
 
 /**

@@ -7,6 +7,7 @@ import type { Engine } from './context.js';
 import { firewallInput } from './firewall-input.js';
 import { linkRules } from './links.js';
 import type { Step } from './steps.js';
+import type { PortsView } from './container-steps.js';
 import type { IptablesPlan, OwnedRules } from '../firewall/iptables/driver.js';
 import { routesStep } from './ufw-routes.js';
 import { routesChanged, type RoutesPlan } from '../firewall/ufw/routes-apply.js';
@@ -15,7 +16,10 @@ import { routesChanged, type RoutesPlan } from '../firewall/ufw/routes-apply.js'
  * The step, and its plans for `--dry-run`. `fresh` reads the live rules even when the
  * remembered ones are known to be current (the repairing commands: gc, doctor, ufw sync).
  */
-export async function firewallStep(engine: Engine, opts: { fresh?: boolean } = {}): Promise<{ step: Step; plan: IptablesPlan; routes: RoutesPlan; empty: boolean }> {
+export async function firewallStep(
+  engine: Engine,
+  opts: { fresh?: boolean } = {},
+): Promise<{ step: Step; plan: IptablesPlan; routes: RoutesPlan; empty: boolean; view: PortsView }> {
   const fw = engine.firewall;
   const s = engine.store;
   const before: OwnedRules = await fw.observe(opts);
@@ -45,5 +49,5 @@ export async function firewallStep(engine: Engine, opts: { fresh?: boolean } = {
       await fw.apply(fw.plan(before, await fw.observe()));
     },
   };
-  return { step, plan, routes: routes.plan, empty: plan.empty && !routesChanged(routes.plan) };
+  return { step, plan, routes: routes.plan, empty: plan.empty && !routesChanged(routes.plan), view: { networks, ports, endpoints } };
 }

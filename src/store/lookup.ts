@@ -38,5 +38,7 @@ export function now(): string {
 
 /** Parses a JSON column, which the store itself wrote. */
 export function json<T>(text: string): T {
+  // Most list columns hold an empty list: no parser for those.
+  if (text === '[]') return [] as T;
   return JSON.parse(text) as T;
 }

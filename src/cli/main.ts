@@ -1,6 +1,12 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S -u NODE_EXTRA_CA_CERTS NETCTL_EXTRA_CA_CERTS=${NODE_EXTRA_CA_CERTS} node
 /**
  * The entry point: the only place that prints errors and sets the exit code.
+ *
+ * The first line starts node without NODE_EXTRA_CA_CERTS: Node 20 reads and parses that
+ * bundle before any code runs (nodejs/node#40524; ~40 ms of every command on a machine whose
+ * environment names the system bundle), and netctl makes no TLS connection. The value rides
+ * along in NETCTL_EXTRA_CA_CERTS and is put back below, so the programs netctl runs
+ * (`sandbox -- CMD`, iptables, ufw) see the environment they were given.
  */
 import { readFileSync } from 'node:fs';
 import { installPath } from '../sys/install-root.js';
@@ -27,7 +33,15 @@ function fromCommander(err: CommanderError): NetctlError | null {
   return new UsageError(err.message.replace(/^error: /, '').split('\n')[0] ?? err.message);
 }
 
+function restoreCaEnv(env: NodeJS.ProcessEnv): void {
+  const saved = env.NETCTL_EXTRA_CA_CERTS;
+  if (saved === undefined) return;
+  delete env.NETCTL_EXTRA_CA_CERTS;
+  if (saved !== '' && env.NODE_EXTRA_CA_CERTS === undefined) env.NODE_EXTRA_CA_CERTS = saved;
+}
+
 async function main(argv: string[]): Promise<number> {
+  restoreCaEnv(process.env);
   let exitCode = 0;
   const program = buildProgram(version, treeFor(TREE, argv), (code) => {
     exitCode = code;

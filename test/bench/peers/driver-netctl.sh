@@ -53,8 +53,13 @@ drv_cleanup() { ip netns del "$1" 2>/dev/null; unset "NCTL_PORT[$1]"; }
 
 # The whole CLI, node start included: `netctl run -d -p 8080:80` until it returns (the
 # process runs then) and `netctl rm -f`, NETCTL_RUN_ITERS times; the first run also fetches
-# through the published port from the client namespace.
-nctl_cli() { "$NCTL_NODE" "$NCTL_REPO/dist/bin/netctl.js" --root "$NCTL_ROOT" --run-root "$NCTL_RUNROOT" "$@"; }
+# through the published port from the client namespace. The command is run as installed
+# (dist/bin/netctl.js through its first line, which starts node without NODE_EXTRA_CA_CERTS:
+# Node 20 parses that bundle before any code runs). Each iteration also times the same
+# `run -d` as `node dist/bin/netctl.js` with the environment as it is (run_d_node), so the
+# cost of a CA bundle named in the environment shows beside it.
+nctl_cli() { PATH="$(dirname "$NCTL_NODE"):$PATH" "$NCTL_REPO/dist/bin/netctl.js" --root "$NCTL_ROOT" --run-root "$NCTL_RUNROOT" "$@"; }
+nctl_node() { "$NCTL_NODE" "$NCTL_REPO/dist/bin/netctl.js" --root "$NCTL_ROOT" --run-root "$NCTL_RUNROOT" "$@"; }
 
 drv_extra() {
 	local i rc out img=$W/netctl/img a
@@ -64,7 +69,7 @@ drv_extra() {
 	echo "$SERVER_TEXT" >"$img/rootfs/www/index.html"
 	tar -C "$img/rootfs" -cf "$img/rootfs.tar" .
 	nctl_cli image import "$img/rootfs.tar" peerbench/bb >/dev/null 2>>"$ERRLOG" || { kv netctl_run_check "FAIL (image import: $(err_tail))"; return; }
-	: >"$RES/raw/run_d.us"; : >"$RES/raw/rm_f.us"
+	: >"$RES/raw/run_d.us"; : >"$RES/raw/rm_f.us"; : >"$RES/raw/run_d_node.us"
 	for i in $(seq 0 "$NCTL_RUN_ITERS"); do
 		# iteration 0 is the warm-up (it also creates the default network)
 		if [ "$i" = 0 ]; then
@@ -80,9 +85,15 @@ drv_extra() {
 		if [ "$i" = 0 ]; then nctl_cli rm -f "run$i" >/dev/null 2>>"$ERRLOG"
 		else timeit "$RES/raw/rm_f.us" nctl_cli rm -f "run$i" >/dev/null 2>>"$ERRLOG"; fi
 		settle
+		[ "$i" = 0 ] && continue
+		timeit "$RES/raw/run_d_node.us" nctl_node run -d --name "node$i" -p 8080:80 peerbench/bb httpd -f -p 80 -h /www >/dev/null 2>>"$ERRLOG" || { kv netctl_run_check "FAIL (node run -d: $(err_tail))"; return; }
+		nctl_cli rm -f "node$i" >/dev/null 2>>"$ERRLOG"
+		settle
 	done
 	kv run_d "$(stats "$RES/raw/run_d.us")"
 	kv rm_f "$(stats "$RES/raw/rm_f.us")"
+	kv run_d_node "$(stats "$RES/raw/run_d_node.us")"
+	kv node_extra_ca_certs "${NODE_EXTRA_CA_CERTS:-unset}"
 }
 
 drv_fini() {

@@ -29,5 +29,27 @@ for (const [name, get] of rows) {
   const cells = peers.map((p) => `${p} ${get(env(p)).toFixed(1)} (x${(mine / get(env(p))).toFixed(2)})`);
   console.log(`  ${name.padEnd(40)} netctl ${mine.toFixed(1)}   ${cells.join('   ')}`);
 }
-console.log(`  ${'100th/1st (or last/first) netctl'.padEnd(40)} x${(ms(me.s2r1_setup_last) / ms(me.s2r1_setup_1)).toFixed(2)}`);
-console.log(`  ${'netctl run -d / rm -f (CLI, ms)'.padEnd(40)} ${med(me.run_d).toFixed(0)} / ${med(me.rm_f).toFixed(0)}`);
+// Growth over 100 containers, per round: the single #1 and #100 samples, and the median of
+// the first ten against the median of the last ten (one sample each is noisy at ~5 ms).
+const medOf = (a) => {
+  const v = [...a].sort((x, y) => x - y);
+  return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+};
+const rounds = (peer) => {
+  const out = [];
+  for (let r = 1; existsSync(join(dir, peer, 'raw', `s2r${r}_setup.us`)); r++) {
+    out.push(readFileSync(join(dir, peer, 'raw', `s2r${r}_setup.us`), 'utf8').trim().split(/\s+/).map((x) => Number(x) / 1000));
+  }
+  return out.filter((v) => v.length >= 20);
+};
+for (const peer of ['netctl', ...peers]) {
+  const rs = rounds(peer);
+  if (rs.length === 0) continue;
+  const single = rs.map((v) => (v.at(-1) / v[0]).toFixed(2)).join(' ');
+  const deciles = rs.map((v) => `${medOf(v.slice(0, 10)).toFixed(1)}->${medOf(v.slice(-10)).toFixed(1)} (x${(medOf(v.slice(-10)) / medOf(v.slice(0, 10))).toFixed(2)})`).join('  ');
+  console.log(`  ${`${peer}: last/first container, per round`.padEnd(40)} single x${single}   first-10 -> last-10 medians ${deciles}`);
+}
+console.log(`  ${'netctl run -d / rm -f (the command, ms)'.padEnd(40)} ${med(me.run_d).toFixed(0)} / ${med(me.rm_f).toFixed(0)}`);
+if (me.run_d_node) {
+  console.log(`  ${'netctl run -d as `node dist/bin/netctl.js`'.padEnd(40)} ${med(me.run_d_node).toFixed(0)} (environment as is: NODE_EXTRA_CA_CERTS=${me.node_extra_ca_certs ?? '?'})`);
+}

@@ -1,6 +1,6 @@
 /**
  * The change from one owned ruleset to another, as data. Rules are compared by their
- * rendered canonical text, so an unchanged chain is never re-sent. A chain that only
+ * rendered canonical text (rule-equal.ts), so an unchanged chain is never re-sent. A chain that only
  * gained rules at its end gets `-A`s, one that only lost rules gets `-D`s, and any other
  * change re-declares it (which flushes it under `--noflush`) and refills it whole.
  * The same function plans a rollback: diff(snapshotBefore, ownedAfter).
@@ -8,7 +8,9 @@
 import { InternalError } from '../../errors.js';
 import type { Rule, Ruleset, Table } from './ast.js';
 import { isBuiltinChain, isOwnedChain } from './plan-names.js';
-import { renderRule } from './render.js';
+import { sameRule } from './rule-equal.js';
+
+export { ruleKey } from './rule-equal.js';
 
 /** An owned chain to declare (flushing it) and fill with `rules`, in order. */
 export interface ChainWrite {
@@ -40,64 +42,47 @@ export interface RestorePlan {
   tables: TablePlan[];
 }
 
-// Rules are data that nobody changes once built: the remembered live rules meet the same
-// objects command after command, so each is rendered once.
-const keys = new WeakMap<Rule, string>();
-
-/** The canonical text of a rule without its counters: what two rules are compared by. */
-export function ruleKey(rule: Rule): string {
-  let key = keys.get(rule);
-  if (key === undefined) {
-    const { counters: _, ...bare } = rule;
-    key = renderRule(bare);
-    keys.set(rule, key);
-  }
-  return key;
-}
-
-interface Keyed {
-  rule: Rule;
-  key: string;
-}
-
-function rulesByChain(t: Table | undefined): Map<string, Keyed[]> {
-  const out = new Map<string, Keyed[]>();
+function rulesByChain(t: Table | undefined): Map<string, Rule[]> {
+  const out = new Map<string, Rule[]>();
   for (const rule of t?.rules ?? []) {
-    const list = out.get(rule.chain) ?? [];
-    list.push({ rule, key: ruleKey(rule) });
-    out.set(rule.chain, list);
+    const list = out.get(rule.chain);
+    if (list) list.push(rule);
+    else out.set(rule.chain, [rule]);
   }
   return out;
 }
 
-function same(a: Keyed[], b: Keyed[]): boolean {
-  return a.length === b.length && a.every((r, i) => r.key === b[i]!.key);
+/** Whether `want` and the first `n` rules of `have` are the same rules (n: all of `want`). */
+function same(want: Rule[], have: Rule[], n = have.length): boolean {
+  if (want.length < n || have.length < n) return false;
+  for (let i = 0; i < n; i++) if (!sameRule(want[i]!, have[i]!)) return false;
+  return true;
 }
 
 /** The rules of `have` not matched, in order, by `want`; undefined if `want` is not a subsequence of `have`. */
-function dropped(want: Keyed[], have: Keyed[]): Keyed[] | undefined {
-  const out: Keyed[] = [];
+function dropped(want: Rule[], have: Rule[]): Rule[] | undefined {
+  const out: Rule[] = [];
   let i = 0;
   for (const r of have) {
-    if (i < want.length && want[i]!.key === r.key) i++;
+    if (i < want.length && sameRule(want[i]!, r)) i++;
     else out.push(r);
   }
   return i === want.length ? out : undefined;
 }
 
-function diffOwnedChain(plan: TablePlan, name: string, want: Keyed[], have: Keyed[] | undefined): void {
+function diffOwnedChain(plan: TablePlan, name: string, want: Rule[], have: Rule[] | undefined): void {
   if (have === undefined) {
-    plan.write.push({ name, rules: want.map((k) => k.rule) });
+    plan.write.push({ name, rules: want });
     return;
   }
-  if (same(want, have)) return;
-  if (want.length > have.length && same(want.slice(0, have.length), have)) {
-    plan.append.push(...want.slice(have.length).map((k) => k.rule));
+  if (want.length === have.length && same(want, have)) return;
+  if (want.length > have.length && same(want, have)) {
+    plan.append.push(...want.slice(have.length));
     return;
   }
   const gone = dropped(want, have);
-  if (gone) plan.deleteRules.push(...gone.map((k) => k.rule));
-  else plan.write.push({ name, rules: want.map((k) => k.rule) });
+  if (gone) plan.deleteRules.push(...gone);
+  else plan.write.push({ name, rules: want });
 }
 
 function diffTable(name: string, want: Table | undefined, have: Table | undefined): TablePlan {
@@ -117,9 +102,9 @@ function diffTable(name: string, want: Table | undefined, have: Table | undefine
     if (!isBuiltinChain(name, chain)) throw new InternalError(`owned rule in foreign chain "${chain}" of table "${name}"`);
     const w = wantRules.get(chain) ?? [];
     const h = haveRules.get(chain) ?? [];
-    if (same(w, h)) continue;
-    plan.deleteRules.push(...h.map((k) => k.rule));
-    plan.insertRules.push(...w.map((k) => k.rule));
+    if (w.length === h.length && same(w, h)) continue;
+    plan.deleteRules.push(...h);
+    plan.insertRules.push(...w);
   }
   return plan;
 }

@@ -3,14 +3,11 @@
 // change. Runs inside the bench sandbox (its own netns and iptables).
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 
 const netctl = fileURLToPath(new URL('../../../dist/bin/netctl.js', import.meta.url));
 
-function cli(root, ...args) {
-  const r = spawnSync(process.execPath, [netctl, '--root', root, ...args], { encoding: 'utf8' });
+function cli(...args) {
+  const r = spawnSync(process.execPath, [netctl, ...args], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`netctl ${args.join(' ')}: ${r.stderr.trim()}`);
 }
 
@@ -18,22 +15,23 @@ function subnet(i) {
   return `10.${100 + Math.floor(i / 250)}.${i % 250}.0/24`;
 }
 
-// One state root for every scenario: the default network's bridge belongs to it.
-const root = mkdtempSync(join(tmpdir(), 'netctl-bench-'));
+// The sandbox's own state root (/var/lib/netctl), as the later cases use: a root of its own
+// would leave the default network's bridge netctl0 behind, owned by a database nobody reads,
+// and their default network could not be made.
 
 function scenario(existing) {
   return {
     name: `network create + rm with ${existing} existing`,
     iterations: 7,
     setup: () => {
-      for (let i = 0; i < existing; i++) cli(root, 'network', 'create', '--subnet', subnet(i), `n${i}`);
+      for (let i = 0; i < existing; i++) cli('network', 'create', '--subnet', subnet(i), `n${i}`);
     },
     run: () => {
-      cli(root, 'network', 'create', '--subnet', '10.99.0.0/24', 'probe');
-      cli(root, 'network', 'rm', 'probe');
+      cli('network', 'create', '--subnet', '10.99.0.0/24', 'probe');
+      cli('network', 'rm', 'probe');
     },
     teardown: () => {
-      for (let i = 0; i < existing; i++) cli(root, 'network', 'rm', `n${i}`);
+      for (let i = 0; i < existing; i++) cli('network', 'rm', `n${i}`);
     },
   };
 }

@@ -28,7 +28,8 @@ export const cases = [
     warmup: 0,
     setup: async () => {
       if (process.env.NETCTL_SANDBOX !== '1') throw new Error('run inside netctl sandbox (npm run bench)');
-      const dir = mkdtempSync('/tmp/bench-tui-');
+      // Under the sandbox's tmpfs /run: gone with the sandbox (/tmp is the machine's).
+      const dir = mkdtempSync('/run/bench-tui-');
       mkdirSync(join(dir, 'bin'));
       copyFileSync('/bin/busybox', join(dir, 'bin/busybox'));
       symlinkSync('busybox', join(dir, 'bin/sleep'));

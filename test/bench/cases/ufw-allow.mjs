@@ -22,7 +22,8 @@ let world;
 function setupWorld() {
   if (world) return world;
   if (process.env.NETCTL_SANDBOX !== '1') throw new Error('run inside netctl sandbox (npm run bench)');
-  const dir = mkdtempSync('/tmp/bench-img-');
+  // Under the sandbox's tmpfs /run: gone with the sandbox (/tmp is the machine's).
+  const dir = mkdtempSync('/run/bench-img-');
   mkdirSync(join(dir, 'bin'));
   copyFileSync('/bin/busybox', join(dir, 'bin/busybox'));
   for (const a of ['sh', 'sleep']) symlinkSync('busybox', join(dir, 'bin', a));

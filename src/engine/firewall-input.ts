@@ -8,6 +8,7 @@ import type { Network } from '../model/network.js';
 import type { Endpoint } from '../model/container.js';
 import type { PublishedPort } from '../model/port.js';
 import { isAnyAddress } from '../model/port.js';
+import { groupBy } from '../model/group.js';
 
 /** What one network contributes to the rules. */
 export function networkRules(n: Network): NetworkRules {
@@ -23,12 +24,7 @@ export function networkRules(n: Network): NetworkRules {
 export function portMappings(networks: readonly Network[], ports: readonly PublishedPort[], endpoints: readonly Endpoint[]): PortMapping[] {
   const byId = new Map(networks.map((n) => [n.id, n]));
   // Each container's endpoints, in order: a lookup per port, not a scan of all of them.
-  const byContainer = new Map<string, Endpoint[]>();
-  for (const e of endpoints) {
-    const list = byContainer.get(e.containerId);
-    if (list) list.push(e);
-    else byContainer.set(e.containerId, [e]);
-  }
+  const byContainer = groupBy(endpoints, (e) => e.containerId);
   const out: PortMapping[] = [];
   for (const p of ports) {
     const v6 = p.hostIp.includes(':');

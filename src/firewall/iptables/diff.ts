@@ -1,12 +1,13 @@
 /**
- * The change from one owned ruleset to another, as data. Rules are compared by their
- * rendered canonical text (rule-equal.ts), so an unchanged chain is never re-sent. A chain that only
- * gained rules at its end gets `-A`s, one that only lost rules gets `-D`s, and any other
- * change re-declares it (which flushes it under `--noflush`) and refills it whole.
+ * The change from one owned ruleset to another, as data. Two rules are the same when they
+ * render to the same canonical line (rule-equal.ts), so an unchanged chain is never re-sent.
+ * A chain that only gained rules at its end gets `-A`s, one that only lost rules gets `-D`s,
+ * and any other change re-declares it (which flushes it under `--noflush`) and refills it whole.
  * The same function plans a rollback: diff(snapshotBefore, ownedAfter).
  */
 import { InternalError } from '../../errors.js';
 import type { Rule, Ruleset, Table } from './ast.js';
+import { groupBy } from '../../model/group.js';
 import { isBuiltinChain, isOwnedChain } from './plan-names.js';
 import { sameRule } from './rule-equal.js';
 
@@ -42,20 +43,12 @@ export interface RestorePlan {
   tables: TablePlan[];
 }
 
-function rulesByChain(t: Table | undefined): Map<string, Rule[]> {
-  const out = new Map<string, Rule[]>();
-  for (const rule of t?.rules ?? []) {
-    const list = out.get(rule.chain);
-    if (list) list.push(rule);
-    else out.set(rule.chain, [rule]);
-  }
-  return out;
-}
+const rulesByChain = (t: Table | undefined): Map<string, Rule[]> => groupBy(t?.rules ?? [], (r) => r.chain);
 
-/** Whether `want` and the first `n` rules of `have` are the same rules (n: all of `want`). */
-function same(want: Rule[], have: Rule[], n = have.length): boolean {
-  if (want.length < n || have.length < n) return false;
-  for (let i = 0; i < n; i++) if (!sameRule(want[i]!, have[i]!)) return false;
+/** Whether `want` begins with the rules of `have`, in order. */
+function startsWith(want: Rule[], have: Rule[]): boolean {
+  if (want.length < have.length) return false;
+  for (let i = 0; i < have.length; i++) if (!sameRule(want[i]!, have[i]!)) return false;
   return true;
 }
 
@@ -75,8 +68,8 @@ function diffOwnedChain(plan: TablePlan, name: string, want: Rule[], have: Rule[
     plan.write.push({ name, rules: want });
     return;
   }
-  if (want.length === have.length && same(want, have)) return;
-  if (want.length > have.length && same(want, have)) {
+  if (want.length === have.length && startsWith(want, have)) return;
+  if (want.length > have.length && startsWith(want, have)) {
     plan.append.push(...want.slice(have.length));
     return;
   }
@@ -102,7 +95,7 @@ function diffTable(name: string, want: Table | undefined, have: Table | undefine
     if (!isBuiltinChain(name, chain)) throw new InternalError(`owned rule in foreign chain "${chain}" of table "${name}"`);
     const w = wantRules.get(chain) ?? [];
     const h = haveRules.get(chain) ?? [];
-    if (w.length === h.length && same(w, h)) continue;
+    if (w.length === h.length && startsWith(w, h)) continue;
     plan.deleteRules.push(...h);
     plan.insertRules.push(...w);
   }

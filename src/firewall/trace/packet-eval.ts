@@ -6,6 +6,7 @@
  */
 import type { Match, Option, Rule, Ruleset } from '../iptables/ast.js';
 import { contains, parseCidr, parseIp } from '../../model/addr.js';
+import { groupBy } from '../../model/group.js';
 
 /** The packet as the rules see it. */
 export interface Packet {
@@ -103,8 +104,7 @@ export function walk(rs: Ruleset, table: string, chain: string, p: Packet): Chai
   const t = rs.tables.find((x) => x.name === table);
   const hits: TraceHit[] = [];
   if (!t) return { verdict: 'ACCEPT', hits, policyOf: chain };
-  const byChain = new Map<string, Rule[]>();
-  for (const r of t.rules) byChain.set(r.chain, [...(byChain.get(r.chain) ?? []), r]);
+  const byChain = groupBy(t.rules, (r) => r.chain);
   const visit = (name: string, depth: number): ChainResult | 'return' => {
     if (depth > MAX_DEPTH) return { verdict: 'DROP', hits, policyOf: `${name} (jumps nested too deep)` };
     for (const r of byChain.get(name) ?? []) {

@@ -68,6 +68,20 @@ export class Store {
     return this.db.sql.pragma('data_version', { simple: true }) as number;
   }
 
+  /**
+   * The firewall revision: a token that changes (by trigger, see schema-v2.ts) whenever
+   * anything the firewall rules are planned from changes, including inside the current
+   * transaction.
+   */
+  firewallRevision(): string {
+    return (this.db.prepare('SELECT token FROM firewall_revision').get() as { token: string }).token;
+  }
+
+  /** Whether any `--link` is recorded. */
+  hasLinks(): boolean {
+    return this.db.prepare('SELECT 1 FROM links LIMIT 1').get() !== undefined;
+  }
+
   /** Closes the database. */
   close(): void {
     this.db.close();

@@ -6,6 +6,7 @@
 import type Database from 'better-sqlite3';
 import { InternalError, SystemError } from '../errors.js';
 import { SCHEMA_V1 } from './schema-v1.js';
+import { SCHEMA_V2 } from './schema-v2.js';
 
 /** One schema change. */
 export interface Migration {
@@ -19,6 +20,7 @@ export interface Migration {
 /** Every migration, oldest first. Append only. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, description: 'initial schema', up: SCHEMA_V1 },
+  { version: 2, description: 'firewall revision token', up: SCHEMA_V2 },
 ];
 
 /** The schema version this code writes. */

@@ -34,7 +34,7 @@ describe('opening and migrations', () => {
       expect(schemaVersion(db)).toBe(SCHEMA_VERSION);
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
       const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
-      expect(tables).toEqual(['allow_rules', 'containers', 'endpoints', 'images', 'ip_allocations', 'links', 'networks', 'port_mappings']);
+      expect(tables).toEqual(['allow_rules', 'containers', 'endpoints', 'firewall_revision', 'images', 'ip_allocations', 'links', 'networks', 'port_mappings']);
     } finally {
       db.close();
     }
@@ -305,5 +305,61 @@ describe('Store.locked', () => {
     ).rejects.toThrow('kernel said no');
     expect(store.networks.list().map((n) => n.name)).toEqual(['kept']);
     store.close();
+  });
+});
+
+describe('firewall revision', () => {
+  /** Whether `fn` changes the token. */
+  const changes = (fn: () => unknown): boolean => {
+    const before = store.firewallRevision();
+    fn();
+    return store.firewallRevision() !== before;
+  };
+
+  it('changes with every write to what the rules are planned from', () => {
+    let n = store.networks.create({ name: 'a', subnet: '10.20.0.0/24' });
+    expect(changes(() => (n = store.networks.create({ name: 'b', subnet: '10.21.0.0/24' })))).toBe(true);
+    const c = store.containers.create({ name: 'web', image: 'alpine' });
+    let ip = '';
+    // Addresses alone are not in the rules: the endpoint that uses one is.
+    expect(changes(() => (ip = store.ipam.allocate(n.id, { owner: c.id })))).toBe(false);
+    expect(changes(() => store.endpoints.add({ containerId: c.id, networkId: n.id, ifname: 'eth0', hostIfname: 'veth1', address: ip, aliases: [] }))).toBe(true);
+    expect(changes(() => store.ports.reserve(c.id, [{ hostPort: 8080, containerPort: 80 }]))).toBe(true);
+    expect(changes(() => store.ports.release(c.id))).toBe(true);
+    expect(changes(() => store.endpoints.remove(c.id, n.id))).toBe(true);
+    expect(changes(() => store.networks.remove('b'))).toBe(true);
+  });
+
+  it('follows containers only while links exist (a link names its target)', () => {
+    const c = store.containers.create({ name: 'web', image: 'alpine' });
+    expect(changes(() => store.containers.create({ name: 'db', image: 'alpine' }))).toBe(false);
+    expect(changes(() => store.containers.update(c.id, { state: 'running', pid: 42, config: { expose: ['80/tcp'] } }))).toBe(false);
+    expect(changes(() => store.links.add({ containerId: c.id, target: 'db', alias: 'db' }))).toBe(true);
+    expect(changes(() => store.containers.create({ name: 'cache', image: 'alpine' }))).toBe(true);
+    expect(changes(() => store.containers.update(c.id, { config: { expose: ['81/tcp'] } }))).toBe(true);
+    expect(changes(() => store.containers.update(c.id, { state: 'exited', exitCode: 0 }))).toBe(false);
+    // Removing the container takes its links (a cascade), which counts too.
+    expect(changes(() => store.containers.remove(c.id))).toBe(true);
+    expect(store.hasLinks()).toBe(false);
+  });
+
+  it('is never reused: a rolled-back change leaves the old token, the next change a new one', () => {
+    const n = store.networks.create({ name: 'a', subnet: '10.20.0.0/24' });
+    const c = store.containers.create({ name: 'web', image: 'alpine' });
+    const before = store.firewallRevision();
+    let inside = '';
+    expect(() =>
+      store.tx(() => {
+        store.ports.reserve(c.id, [{ hostPort: 8080, containerPort: 80 }]);
+        inside = store.firewallRevision();
+        throw new Error('fail');
+      }),
+    ).toThrow('fail');
+    expect(inside).not.toBe(before);
+    expect(store.firewallRevision()).toBe(before);
+    store.ports.reserve(c.id, [{ hostPort: 8080, containerPort: 80 }]);
+    expect([before, inside]).not.toContain(store.firewallRevision());
+    expect(reopen().firewallRevision()).toBe(store.firewallRevision());
+    void n;
   });
 });

@@ -61,6 +61,14 @@ function portRules(net: NetworkRules, ports: PortMapping[], family: Family, ufw:
     });
 }
 
+/**
+ * The accepts of published `ports` in the ports chains of the open networks among `nets`,
+ * network by network: what containers add to the filter table.
+ */
+export function portAccepts(nets: NetworkRules[], ports: PortMapping[], family: Family, ufw: boolean): Rule[] {
+  return nets.flatMap((net) => (net.internal ? [] : portRules(net, ports, family, ufw)));
+}
+
 /** Rules for an internal network: only bridge-local traffic, if icc allows it. */
 function internalNetwork(net: NetworkRules): Rule[] {
   const c = networkChain(net.id);

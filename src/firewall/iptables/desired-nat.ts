@@ -54,6 +54,15 @@ function loopbackRule(net: NetworkRules): Rule {
   return rule(POSTROUTING_CHAIN, { s: '127.0.0.0/8', o: net.bridge }, [], netTag(net.name), jump('MASQUERADE'));
 }
 
+/** The DNATs of this family's published `ports` on the open networks among `nets`, in the caller's order. */
+export function dnatRules(nets: NetworkRules[], ports: PortMapping[], family: Family): Rule[] {
+  const byId = new Map(nets.filter((n) => !n.internal).map((n) => [n.id, n]));
+  return ports.flatMap((p) => {
+    const net = byId.get(p.network);
+    return net ? [dnatRule(net, p, family)] : [];
+  });
+}
+
 /**
  * The nat table for `nets` (all of this family, in the caller's order) and this family's
  * published `ports` (in the caller's order). Empty when there are no networks.
@@ -61,11 +70,7 @@ function loopbackRule(net: NetworkRules): Rule {
 export function natTable(nets: NetworkRules[], ports: PortMapping[], family: Family): Table {
   if (nets.length === 0) return { name: 'nat', chains: [], rules: [] };
   const open = nets.filter((n) => !n.internal);
-  const byId = new Map(open.map((n) => [n.id, n]));
-  const dnat = ports.flatMap((p) => {
-    const net = byId.get(p.network);
-    return net ? [dnatRule(net, p, family)] : [];
-  });
+  const dnat = dnatRules(nets, ports, family);
   const post = open.flatMap((n) => [
     ...postroutingRules(n, canonicalCidr(subnetOf(n, family)!, family)),
     ...(family === 4 ? [loopbackRule(n)] : []),

@@ -10,7 +10,7 @@
  * kernel: a ruleset with the chain is the steady state); endpoint rules come and go at
  * the chain's end.
  */
-import type { Table } from './ast.js';
+import type { Rule, Table } from './ast.js';
 import type { EndpointAddress, NetworkRules } from '../input.js';
 import { familyOf, hostMatch, type Family } from './plan-addr.js';
 import { JUMP_TAG, netTag } from './plan-names.js';
@@ -22,19 +22,26 @@ export const RAW_CHAIN = `${OWNED_CHAIN_PREFIX}PREROUTING`;
 /** The tag of the loopback drop. */
 export const LOCALHOST_TAG = `${OWNED_COMMENT_PREFIX}localhost`;
 
+/** The drops guarding this family's `endpoints` on `nets`, in the caller's order. */
+export function endpointDrops(nets: NetworkRules[], endpoints: readonly EndpointAddress[], family: Family): Rule[] {
+  const byId = new Map(nets.map((n) => [n.id, n]));
+  const out: Rule[] = [];
+  for (const e of endpoints) {
+    const net = byId.get(e.network);
+    if (!net || familyOf(e.ip) !== family) continue;
+    out.push(rule(RAW_CHAIN, { d: hostMatch(e.ip, family), i: not(net.bridge) }, [], netTag(net.name), jump('DROP')));
+  }
+  return out;
+}
+
 /**
  * The raw table for `nets` (all of this family, in the caller's order) and the
  * endpoints of this family on them (in the caller's order). Empty without networks.
  */
 export function rawTable(nets: NetworkRules[], endpoints: readonly EndpointAddress[], family: Family): Table {
   if (nets.length === 0) return { name: 'raw', chains: [], rules: [] };
-  const byId = new Map(nets.map((n) => [n.id, n]));
   const rules = [rule('PREROUTING', {}, [], JUMP_TAG, jump(RAW_CHAIN))];
   if (family === 4) rules.push(rule(RAW_CHAIN, { d: '127.0.0.0/8', i: not('lo') }, [], LOCALHOST_TAG, jump('DROP')));
-  for (const e of endpoints) {
-    const net = byId.get(e.network);
-    if (!net || familyOf(e.ip) !== family) continue;
-    rules.push(rule(RAW_CHAIN, { d: hostMatch(e.ip, family), i: not(net.bridge) }, [], netTag(net.name), jump('DROP')));
-  }
+  rules.push(...endpointDrops(nets, endpoints, family));
   return { name: 'raw', chains: [{ name: RAW_CHAIN, policy: null }], rules };
 }

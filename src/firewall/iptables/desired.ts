@@ -6,9 +6,9 @@
 import { ConflictError, InternalError, UsageError } from '../../errors.js';
 import type { FirewallInput, NetworkRules, PortMapping } from '../input.js';
 import type { Ruleset } from './ast.js';
-import { filterTable } from './desired-filter.js';
-import { natTable } from './desired-nat.js';
-import { rawTable } from './desired-raw.js';
+import { filterTable, portAccepts } from './desired-filter.js';
+import { dnatRules, natTable } from './desired-nat.js';
+import { endpointDrops, rawTable } from './desired-raw.js';
 import { linkRules } from './desired-links.js';
 import { canonicalCidr, canonicalIp, familyOf, type Family } from './plan-addr.js';
 import { checkNames } from './plan-names.js';
@@ -92,4 +92,23 @@ export function desired(input: FirewallInput, family: Family): Ruleset {
   filter.rules.push(...linkRules(nets, input.links ?? [], family));
   const tables = [filter, natTable(nets, ports, family), rawTable(nets, input.endpoints ?? [], family)];
   return { family, tables: tables.filter((t) => t.chains.length > 0 || t.rules.length > 0) };
+}
+
+/**
+ * The rules that the containers of `input` (its ports and endpoints; its networks are all
+ * of them, unchanged) add to what the networks alone want: the accepts of their published
+ * ports, their DNATs and the raw drops guarding their addresses, each table's rules in
+ * the order `desired` puts them in their chains. Those are the only rules a container adds
+ * (links aside), so with the container's rows the newest, `desired` of everything is the
+ * rest with these at the end of their chains; without them, the rest less these.
+ */
+export function containerRules(input: FirewallInput, family: Family): Ruleset {
+  const nets = input.networks.filter((n) => inFamily(n, family));
+  const ports = familyPorts(input.ports ?? [], nets, family);
+  const tables = [
+    { name: 'filter', chains: [], rules: portAccepts(nets, ports, family, input.ufw ?? false) },
+    { name: 'nat', chains: [], rules: dnatRules(nets, ports, family) },
+    { name: 'raw', chains: [], rules: endpointDrops(nets, input.endpoints ?? [], family) },
+  ];
+  return { family, tables: tables.filter((t) => t.rules.length > 0) };
 }

@@ -154,6 +154,23 @@ describe('remembered owned rules', () => {
     expect(k.saves()).toBe(saves + 2);
   });
 
+  it('remembers what the rules were planned from, through the file and a fresh read at the same id, not past a foreign commit', async () => {
+    const k = new Kernel();
+    const file = join(mkdtempSync(join(tmpdir(), 'netctl-cache-')), 'rules.json');
+    const d = k.driver(file);
+    const live = await d.observe();
+    expect(live.basis).toBeUndefined();
+    const target = d.desiredFor(input([8080]), live);
+    const basis = { rev: 'r1', ufw: { 4: false, 6: false } };
+    await d.applyVerified(d.plan(target, live), target, basis);
+    await new Promise((r) => setImmediate(r));
+    expect((await k.driver(file).observe()).basis).toEqual(basis);
+    expect((await d.observe({ fresh: true })).basis).toEqual(basis);
+    k.foreign('-A FORWARD -s 192.0.2.1/32 -j ACCEPT');
+    expect((await d.observe()).basis).toBeUndefined();
+    expect((await k.driver(file).observe()).basis).toBeUndefined();
+  });
+
   it('always reads where there is no generation id (legacy iptables) and when asked for fresh rules', async () => {
     const k = new Kernel();
     k.gen = null;

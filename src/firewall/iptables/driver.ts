@@ -6,10 +6,11 @@
 import type { FirewallDriver, FirewallPlan } from '../driver.js';
 import type { FirewallInput } from '../input.js';
 import type { Ruleset } from './ast.js';
-import { desired } from './desired.js';
+import { containerRules, desired } from './desired.js';
 import { diff, isEmpty, type RestorePlan } from './diff.js';
 import { readRuleset, restoreDocument } from './apply.js';
-import { RulesCache } from './rules-cache.js';
+import { RulesCache, type Basis } from './rules-cache.js';
+import { withRules, withoutRules } from './delta.js';
 import { ufwForwardChain } from '../ufw/names.js';
 import { ownedPart } from './plan-owned.js';
 import { renderPlan } from './plan-render.js';
@@ -31,6 +32,8 @@ export interface OwnedRules {
    * chain was loaded (whether or not the block is installed). Absent where the id is unknown.
    */
   seen?: { gen: number; loaded: { 4: boolean; 6: boolean } };
+  /** Observed rules remembered as a target planned from the records at this basis. */
+  basis?: Basis;
 }
 
 /** A plan per family, with its restore documents. */
@@ -101,6 +104,26 @@ export class IptablesDriver implements FirewallDriver<OwnedRules, IptablesPlan> 
     return { 4: desired({ ...input, ufw: live.ufw?.[4] ?? false }, 4), 6: desired({ ...input, ufw: live.ufw?.[6] ?? false }, 6) };
   }
 
+  /** Whether ufw decides published ports in each family, for rules planned against `live`. */
+  ufwFor(live: OwnedRules): { 4: boolean; 6: boolean } {
+    return { 4: live.ufw?.[4] ?? false, 6: live.ufw?.[6] ?? false };
+  }
+
+  /**
+   * `desiredFor` of the records with one container's rows added or taken out, planned from
+   * those rows alone: `live` with `containerRules` of `part` (all networks, the container's
+   * ports and endpoints) appended to their chains, or taken out. Only valid when `live` is
+   * what `desiredFor` gave for the records before the change (its basis is theirs, and the
+   * container's rows are the newest when added); undefined when `live` cannot be that.
+   */
+  desiredWith(live: OwnedRules, part: FirewallInput, change: 'add' | 'remove'): OwnedRules | undefined {
+    const ufw = this.ufwFor(live);
+    const apply = change === 'add' ? withRules : withoutRules;
+    const v4 = apply(live[4], containerRules({ ...part, ufw: ufw[4] }, 4));
+    const v6 = v4 && apply(live[6], containerRules({ ...part, ufw: ufw[6] }, 6));
+    return v4 && v6 ? { 4: v4, 6: v6 } : undefined;
+  }
+
   private async observeFamily(family: 4 | 6): Promise<{ owned: Ruleset; loaded: boolean }> {
     // One save per family is cheaper than one per table: the process start dominates.
     const tables = (await readRuleset(this.runner, family)).tables.filter((t) => (TABLES as readonly string[]).includes(t.name));
@@ -109,12 +132,13 @@ export class IptablesDriver implements FirewallDriver<OwnedRules, IptablesPlan> 
   }
 
   /** The snapshot of rules live at `gen` with the block's chain `loaded`; ufw counts where the block is installed too. */
-  private snapshot(rules: { 4: Ruleset; 6: Ruleset }, loaded: { 4: boolean; 6: boolean }, gen: number | null): OwnedRules {
+  private snapshot(rules: { 4: Ruleset; 6: Ruleset }, loaded: { 4: boolean; 6: boolean }, gen: number | null, basis?: Basis): OwnedRules {
     return {
       4: rules[4],
       6: rules[6],
       ufw: { 4: loaded[4] && this.blockInstalled(4), 6: loaded[6] && this.blockInstalled(6) },
       ...(gen === null ? {} : { seen: { gen, loaded } }),
+      ...(basis ? { basis } : {}),
     };
   }
 
@@ -126,15 +150,17 @@ export class IptablesDriver implements FirewallDriver<OwnedRules, IptablesPlan> 
     const gen = this.cache?.generation() ?? null;
     if (!opts.fresh) {
       const known = this.cache?.current(gen);
-      if (known) return this.snapshot(known, known.ufw ?? { 4: false, 6: false }, gen);
+      if (known) return this.snapshot(known, known.ufw ?? { 4: false, 6: false }, gen, known.basis);
     }
     const [v4, v6] = await Promise.all([this.observeFamily(4), this.observeFamily(6)]);
     const rules = { 4: v4.owned, 6: v6.owned };
     const loaded = { 4: v4.loaded, 6: v6.loaded };
-    // Remembered only when nothing committed while the saves ran.
+    // Remembered only when nothing committed while the saves ran. At the id of the
+    // remembered rules they are what was read, and still what they were planned from.
     const still = gen !== null && this.cache?.generation() === gen;
-    if (still) this.cache!.remember(gen, { ...rules, ufw: loaded });
-    return this.snapshot(rules, loaded, still ? gen : null);
+    const basis = still ? this.cache!.current(gen)?.basis : undefined;
+    if (still) this.cache!.remember(gen, { ...rules, ufw: loaded, ...(basis ? { basis } : {}) });
+    return this.snapshot(rules, loaded, still ? gen : null, basis);
   }
 
   plan(target: OwnedRules, live: OwnedRules): IptablesPlan {
@@ -172,9 +198,9 @@ export class IptablesDriver implements FirewallDriver<OwnedRules, IptablesPlan> 
    * exactly the restore's own commits (one per table section; one for a native deletion),
    * nobody else committed in between and all of it was applied, so the target is what is live.
    * Otherwise reads the rules back and checks nothing is left to do; throws when the kernel
-   * disagrees.
+   * disagrees. `basis`: what `target` was planned from, remembered with it on the fast path.
    */
-  async applyVerified(plan: IptablesPlan, target: OwnedRules): Promise<void> {
+  async applyVerified(plan: IptablesPlan, target: OwnedRules, basis?: Basis): Promise<void> {
     const base = plan.base;
     const fast = base !== undefined && this.cache !== undefined && this.cache.generation() === base.gen;
     const deleted = fast && this.deleteNatively(plan, base.gen);
@@ -182,7 +208,7 @@ export class IptablesDriver implements FirewallDriver<OwnedRules, IptablesPlan> 
     if (fast) {
       const after = this.cache!.generation();
       if (after === base.gen + (deleted ? 1 : commitsOf(plan))) {
-        this.cache!.remember(after, { 4: target[4], 6: target[6], ufw: base.loaded });
+        this.cache!.remember(after, { 4: target[4], 6: target[6], ufw: base.loaded, ...(basis ? { basis } : {}) });
         return;
       }
     }

@@ -13,11 +13,23 @@ import type { Ruleset } from './ast.js';
 import { parse } from './parse.js';
 import { render } from './render.js';
 
+/**
+ * What a remembered ruleset was planned from: the state database's firewall revision
+ * (store/schema-v2.ts) and whether ufw decided published ports, per family. While the
+ * revision is unchanged too, the remembered rules are exactly what the records want.
+ */
+export interface Basis {
+  rev: string;
+  ufw: { 4: boolean; 6: boolean };
+}
+
 /** The owned rules of both families, and where ufw's netctl chain is loaded. */
 export interface Owned {
   4: Ruleset;
   6: Ruleset;
   ufw?: { 4: boolean; 6: boolean };
+  /** Set when the rules are a target planned from the records at this basis. */
+  basis?: Basis;
 }
 
 /** Where the id comes from: null when it cannot tell (legacy iptables, no nf_tables). */
@@ -39,6 +51,12 @@ interface FileEntry {
   v4: string;
   v6: string;
   ufw?: { 4: boolean; 6: boolean };
+  basis?: Basis;
+}
+
+function isBasis(b: unknown): b is Basis {
+  const x = b as Basis | undefined;
+  return typeof x?.rev === 'string' && typeof x.ufw?.[4] === 'boolean' && typeof x.ufw[6] === 'boolean';
 }
 
 /** The remembered snapshot; every method is cheap and never throws. */
@@ -89,7 +107,7 @@ export class RulesCache {
     const e = this.writing;
     this.writing = undefined;
     if (!e || !this.file) return;
-    const data: FileEntry = { ns: e.ns, gen: e.gen, v4: render(e.owned[4]), v6: render(e.owned[6]), ...(e.owned.ufw ? { ufw: e.owned.ufw } : {}) };
+    const data: FileEntry = { ns: e.ns, gen: e.gen, v4: render(e.owned[4]), v6: render(e.owned[6]), ...(e.owned.ufw ? { ufw: e.owned.ufw } : {}), ...(e.owned.basis ? { basis: e.owned.basis } : {}) };
     const tmp = `${this.file}.${process.pid}.tmp`;
     try {
       mkdirSync(dirname(this.file), { recursive: true });
@@ -108,7 +126,7 @@ export class RulesCache {
       if (typeof d.gen !== 'number' || typeof d.ns !== 'number' || typeof d.v4 !== 'string' || typeof d.v6 !== 'string') {
         this.entry = undefined;
       } else if (!(this.entry && this.entry.gen === d.gen && this.entry.ns === d.ns)) {
-        const owned: Owned = { 4: parse(d.v4, { family: 4 }), 6: parse(d.v6, { family: 6 }), ...(d.ufw ? { ufw: d.ufw } : {}) };
+        const owned: Owned = { 4: parse(d.v4, { family: 4 }), 6: parse(d.v6, { family: 6 }), ...(d.ufw ? { ufw: d.ufw } : {}), ...(isBasis(d.basis) ? { basis: d.basis } : {}) };
         this.entry = { ns: d.ns, gen: d.gen, owned };
       }
     } catch {

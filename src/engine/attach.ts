@@ -10,7 +10,7 @@ import type { Network } from '../model/network.js';
 import type { PublishedPort } from '../model/port.js';
 import type { PortRequest } from '../store/index.js';
 import { hostIfname, macFor, planAttach, planDetachAll } from './container-net.js';
-import { firewallStep } from './firewall-step.js';
+import { firewallStep, type ContainerChange } from './firewall-step.js';
 import { localnetStep } from './container-steps.js';
 import { opsStep } from './kernel-steps.js';
 import { reservePorts } from './publish.js';
@@ -26,15 +26,23 @@ export interface AttachRequest {
   aliases?: readonly string[];
 }
 
+/** A recorded endpoint, its published ports, and the firewall revision before they were recorded. */
+export interface RecordedEndpoint {
+  endpoint: Endpoint;
+  published: PublishedPort[];
+  since: string;
+}
+
 /** Records the endpoint (an address of each family the network has) and the published ports. */
-export function recordEndpoint(engine: Engine, c: Container, network: Network, req: AttachRequest): { endpoint: Endpoint; published: PublishedPort[] } {
+export function recordEndpoint(engine: Engine, c: Container, network: Network, req: AttachRequest): RecordedEndpoint {
   const s = engine.store;
+  const since = s.firewallRevision();
   const address = s.ipam.allocate(network.id, { owner: c.id, ...(req.ip ? { requested: req.ip } : {}) });
   const address6 = network.subnet6 ? s.ipam.allocate(network.id, { owner: c.id, family: 6 }) : undefined;
   const aliases = (req.aliases ?? []).map((a) => checkName('alias', a));
   const endpoint = s.endpoints.add({ containerId: c.id, networkId: network.id, ifname: 'eth0', hostIfname: hostIfname(c.id, 0), address, ...(address6 ? { address6 } : {}), mac: macFor(address), aliases });
   const published = reservePorts(s, c.id, req.ports, network, req.ephemeral ? { ephemeral: req.ephemeral } : {});
-  return { endpoint, published };
+  return { endpoint, published, since };
 }
 
 /**
@@ -43,8 +51,10 @@ export function recordEndpoint(engine: Engine, c: Container, network: Network, r
  * other: the rules name addresses and the bridge, not the veth), then route_localnet (once
  * the rules that guard it are in), conntrack.
  */
-export async function attachSteps(engine: Engine, netns: string, network: Network, endpoint: Endpoint, published: readonly PublishedPort[]): Promise<Step[]> {
-  const fw = await firewallStep(engine);
+export async function attachSteps(engine: Engine, netns: string, network: Network, recorded: RecordedEndpoint): Promise<Step[]> {
+  const { endpoint, published, since } = recorded;
+  const change: ContainerChange = { kind: 'add', containerId: endpoint.containerId, since, endpoints: [endpoint], ports: published };
+  const fw = await firewallStep(engine, { change });
   const steps: Step[] = [together([fw.step, opsStep(planAttach(netns, network, endpoint), engine.kernel)]), localnetStep(engine, [network.id], fw.view)];
   if (published.some((p) => p.proto !== 'tcp')) steps.push(conntrackPortsStep(published));
   return steps;
@@ -61,13 +71,15 @@ export async function attachSteps(engine: Engine, netns: string, network: Networ
  */
 export async function detachSteps(engine: Engine, c: Container, netns: { path: string; remove: boolean } | null): Promise<Step[]> {
   const s = engine.store;
+  const since = s.firewallRevision();
   const endpoints = s.endpoints.forContainer(c.id);
+  const ports = s.ports.list(c.id);
   s.ports.release(c.id);
   for (const e of endpoints) {
     s.endpoints.remove(c.id, e.networkId);
     s.ipam.releaseOwner(c.id, e.networkId);
   }
-  const fw = await firewallStep(engine);
+  const fw = await firewallStep(engine, { change: { kind: 'remove', containerId: c.id, since, endpoints, ports } });
   const rules: Step[] = [fw.step];
   const addresses = endpoints.flatMap((e) => [e.address, e.address6].filter((a): a is string => a !== undefined));
   if (addresses.length > 0) rules.push(conntrackStep(addresses));

@@ -31,12 +31,15 @@ export interface PortsView {
 /**
  * Sets route_localnet on the bridges of `networkIds` to what the recorded ports want;
  * planned from `view` (what the firewall step just read), else from the database as it is
- * when called. Undone like any kernel step.
+ * when called. A `partial` view holds only a just-added container's rows: they can only
+ * turn route_localnet on (whether it stays on the other rows decided when they came).
+ * Undone like any kernel step.
  */
-export function localnetStep(engine: Engine, networkIds: Iterable<string>, view?: PortsView): Step {
+export function localnetStep(engine: Engine, networkIds: Iterable<string>, view?: PortsView & { partial?: boolean }): Step {
   const s = engine.store;
   const v = view ?? { networks: s.networks.list(), ports: s.ports.list(), endpoints: s.endpoints.all() };
-  return opsStep(planLocalnet(v.networks, v.ports, v.endpoints, networkIds), engine.kernel);
+  const ops = planLocalnet(v.networks, v.ports, v.endpoints, networkIds);
+  return opsStep(view?.partial ? ops.filter((op) => op.op === 'sysctl' && op.value === '1') : ops, engine.kernel);
 }
 
 /**

@@ -70,9 +70,9 @@ async function networkSteps(engine: Engine, roots: RuntimeRoots, c: Container, r
   const steps: Step[] = [];
   if (netns !== 'host' && !join) steps.push(opsStep(planNetns(netns), engine.kernel));
   if (!network) return { steps, netns, env: [] };
-  const { endpoint, published } = recordEndpoint(engine, c, network, { ports: req.ports, ...(req.ip ? { ip: req.ip } : {}), ...(req.ephemeral ? { ephemeral: req.ephemeral } : {}), ...(req.aliases ? { aliases: req.aliases } : {}) });
+  const recorded = recordEndpoint(engine, c, network, { ports: req.ports, ...(req.ip ? { ip: req.ip } : {}), ...(req.ephemeral ? { ephemeral: req.ephemeral } : {}), ...(req.aliases ? { aliases: req.aliases } : {}) });
   const env = await recordLinks(engine, roots, c, req.links ?? []);
-  steps.push(...(await attachSteps(engine, netns, network, endpoint, published)));
+  steps.push(...(await attachSteps(engine, netns, network, recorded)));
   return { steps, netns, env };
 }
 

@@ -8,8 +8,7 @@ import type { Engine } from '../../src/engine/context.js';
 import type { NetlinkClient } from '../../src/netlink/types.js';
 import type { NetnsOps } from '../../src/sys/native.js';
 import { IptablesDriver } from '../../src/firewall/iptables/driver.js';
-import type { ExecOptions, ExecResult, Runner } from '../../src/sys/exec.js';
-import { load, restore, save } from './rules/restore-sim.js';
+import { fakeIptables } from './rules/fake-iptables.js';
 
 /** A recording netlink fake: a set of links with addresses. */
 function fakeNetlink(log: string[]): NetlinkClient {
@@ -38,23 +37,6 @@ function fakeNetlink(log: string[]): NetlinkClient {
     close: () => undefined,
   };
   return fake as NetlinkClient;
-}
-
-const EMPTY = '*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\nCOMMIT\n';
-
-/** An iptables fake over the strict iptables-restore model; restore fails when told to. */
-function fakeIptables(log: string[], failRestore: () => boolean): Runner {
-  const state = { 4: load(EMPTY), 6: load(EMPTY) };
-  return {
-    run: async (argv: readonly string[], opts?: ExecOptions): Promise<ExecResult> => {
-      const family = argv[0]!.startsWith('ip6') ? 6 : 4;
-      if (argv[0]!.endsWith('-save')) return { code: 0, stdout: save(state[family]), stderr: '' };
-      log.push(`${argv[0]} ${String(opts?.input ?? '').split('\n').length} lines`);
-      if (failRestore()) return { code: 1, stdout: '', stderr: 'iptables-restore: line 3 failed' };
-      state[family] = restore(state[family], String(opts?.input ?? ''));
-      return { code: 0, stdout: '', stderr: '' };
-    },
-  };
 }
 
 function engine(failRestore: () => boolean): { engine: Engine; log: string[] } {

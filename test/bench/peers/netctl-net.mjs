@@ -66,8 +66,11 @@ async function setup(name, hostPort) {
   await engine.store.locked(async () => {
     const c = engine.store.containers.create({ name, image: 'peerbench', config: { network: NETWORK.name } });
     const ports = hostPort === 0 ? [] : [{ hostPort, containerPort: 80 }];
-    const { endpoint, published } = recordEndpoint(engine, c, network, { ports });
-    const steps = await attachSteps(engine, `/run/netns/${name}`, network, endpoint, published);
+    const recorded = recordEndpoint(engine, c, network, { ports });
+    const t1 = performance.now();
+    parts.records = us(t1 - t0);
+    const steps = await attachSteps(engine, `/run/netns/${name}`, network, recorded);
+    parts.planning = us(performance.now() - t1);
     await runSteps(timed(steps, ['links_and_rules', 'localnet', 'conntrack'], parts));
   });
   const total = us(performance.now() - t0);

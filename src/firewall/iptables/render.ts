@@ -46,6 +46,21 @@ export function renderRule(rule: Rule): string {
   return s;
 }
 
+// Rules are data that nobody changes once built: the remembered live rules meet the same
+// objects command after command, so each one's bare line is rendered once.
+const bareLines = new WeakMap<Rule, string>();
+
+/** A rule's `-A CHAIN ...` line without its counters, rendered once per rule object. */
+export function bareRuleLine(rule: Rule): string {
+  let line = bareLines.get(rule);
+  if (line === undefined) {
+    const { counters: _, ...bare } = rule;
+    line = renderRule(bare);
+    bareLines.set(rule, line);
+  }
+  return line;
+}
+
 function chainLine(c: Chain, withCounters: boolean): string {
   const head = `:${c.name} ${c.policy ?? '-'}`;
   if (!withCounters) return `${head} [0:0]`;
@@ -66,7 +81,7 @@ function tableLines(t: Table, out: string[], withCounters: boolean): void {
   }
   for (const r of t.rules) {
     commentsBefore(k++);
-    out.push(renderRule(withCounters || !r.counters ? r : { ...r, counters: undefined }));
+    out.push(withCounters && r.counters ? renderRule(r) : bareRuleLine(r));
   }
   while (next < comments.length) out.push(comments[next++]!.text);
   out.push('COMMIT');

@@ -8,21 +8,11 @@
  * most of the planning time that grew with the number of containers.
  */
 import type { Match, Option, Rule, Target } from './ast.js';
-import { renderRule } from './render.js';
-
-// Rules are data that nobody changes once built: the remembered live rules meet the same
-// objects command after command, so each is rendered once.
-const keys = new WeakMap<Rule, string>();
+import { bareRuleLine } from './render.js';
 
 /** The canonical text of a rule without its counters: what two rules are compared by. */
 export function ruleKey(rule: Rule): string {
-  let key = keys.get(rule);
-  if (key === undefined) {
-    const { counters: _, ...bare } = rule;
-    key = renderRule(bare);
-    keys.set(rule, key);
-  }
-  return key;
+  return bareRuleLine(rule);
 }
 
 function sameValues(a: readonly string[], b: readonly string[]): boolean {

@@ -48,6 +48,10 @@ for (const peer of ['netctl', ...peers]) {
   const single = rs.map((v) => (v.at(-1) / v[0]).toFixed(2)).join(' ');
   const deciles = rs.map((v) => `${medOf(v.slice(0, 10)).toFixed(1)}->${medOf(v.slice(-10)).toFixed(1)} (x${(medOf(v.slice(-10)) / medOf(v.slice(0, 10))).toFixed(2)})`).join('  ');
   console.log(`  ${`${peer}: last/first container, per round`.padEnd(40)} single x${single}   first-10 -> last-10 medians ${deciles}`);
+  // Every round's first ten against every round's last ten: one number for the growth.
+  const first = medOf(rs.flatMap((v) => v.slice(0, 10)));
+  const last = medOf(rs.flatMap((v) => v.slice(-10)));
+  console.log(`  ${`${peer}: last 10 / first 10, all rounds`.padEnd(40)} ${first.toFixed(1)} -> ${last.toFixed(1)} ms (x${(last / first).toFixed(2)})`);
 }
 console.log(`  ${'netctl run -d / rm -f (the command, ms)'.padEnd(40)} ${med(me.run_d).toFixed(0)} / ${med(me.rm_f).toFixed(0)}`);
 if (me.run_d_node) {

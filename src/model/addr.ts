@@ -29,13 +29,16 @@ export function bitsOf(family: Family): number {
 function parse4(text: string): bigint | null {
   const parts = text.split('.');
   if (parts.length !== 4) return null;
-  let v = 0n;
+  // In a number (exact below 2^53), one bigint at the end: IPAM parses every address of a network.
+  let v = 0;
   for (const p of parts) {
     // Leading zeros would be octal to inet_aton; refuse them rather than guess.
-    if (!/^(0|[1-9][0-9]{0,2})$/.test(p) || Number(p) > 255) return null;
-    v = (v << 8n) | BigInt(p);
+    if (!/^(0|[1-9][0-9]{0,2})$/.test(p)) return null;
+    const n = Number(p);
+    if (n > 255) return null;
+    v = v * 256 + n;
   }
-  return v;
+  return BigInt(v);
 }
 
 function groups6(text: string): bigint[] | null {

@@ -105,10 +105,8 @@ export class Ipam {
 
   private choose(net: SubnetRow, networkId: string, family: Family): string {
     const { subnet, range } = this.subnetOf(net, family);
-    const rows = this.db.prepare('SELECT address FROM ip_allocations WHERE network_id = ? AND family = ?').all(networkId, family) as {
-      address: string;
-    }[];
-    const taken = new Set(rows.map((r) => parseIp(r.address).value));
+    const rows = this.db.prepare('SELECT address FROM ip_allocations WHERE network_id = ? AND family = ?').pluck().all(networkId, family) as string[];
+    const taken = new Set(rows.map((a) => parseIp(a).value));
     const free = firstFree(parseCidr(subnet), parseCidr(range), taken);
     if (!free) {
       throw new ConflictError(

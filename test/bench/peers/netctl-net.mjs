@@ -12,6 +12,7 @@
 //     quit
 //   Each answer is one line: `ok part=µs ...` (where the time went) or `err MESSAGE`.
 import { createInterface } from 'node:readline';
+import { PerformanceObserver } from 'node:perf_hooks';
 
 const dist = new URL('../../../dist/', import.meta.url);
 const { openEngine } = await import(new URL('engine/context.js', dist));
@@ -30,6 +31,16 @@ const engine = await openEngine({ root, runRoot });
 const network = engine.store.networks.get(NETWORK.name) ?? (await createNetwork(engine, NETWORK)).network;
 
 const us = (ms) => Math.round(ms * 1000);
+
+// Garbage collection inside a command's time: reported as `gc` (its pauses, µs).
+const gcs = [];
+new PerformanceObserver((list) => gcs.push(...list.getEntries())).observe({ entryTypes: ['gc'] });
+async function gcWithin(t0, t1) {
+  await new Promise((r) => setImmediate(r));
+  const inside = gcs.filter((g) => g.startTime >= t0 && g.startTime < t1);
+  gcs.length = 0;
+  return us(inside.reduce((a, g) => a + g.duration, 0));
+}
 
 // The rules' own time inside the steps that run them side by side with the links.
 let rulesUs = 0;
@@ -73,8 +84,9 @@ async function setup(name, hostPort) {
     parts.planning = us(performance.now() - t1);
     await runSteps(timed(steps, ['links_and_rules', 'localnet', 'conntrack'], parts));
   });
-  const total = us(performance.now() - t0);
-  return { ...parts, rules: rulesUs, other: total - Object.values(parts).reduce((a, b) => a + b, 0) };
+  const t1 = performance.now();
+  const total = us(t1 - t0);
+  return { ...parts, rules: rulesUs, other: total - Object.values(parts).reduce((a, b) => a + b, 0), gc: await gcWithin(t0, t1) };
 }
 
 async function teardown(name) {

@@ -60,6 +60,20 @@ export async function attachSteps(engine: Engine, netns: string, network: Networ
   return steps;
 }
 
+/** Releases the container's endpoints, addresses and ports: the change, with the rows as they were. */
+export function releaseEndpoints(engine: Engine, c: Container): ContainerChange & { kind: 'remove' } {
+  const s = engine.store;
+  const since = s.firewallRevision();
+  const endpoints = s.endpoints.forContainer(c.id);
+  const ports = s.ports.list(c.id);
+  s.ports.release(c.id);
+  for (const e of endpoints) {
+    s.endpoints.remove(c.id, e.networkId);
+    s.ipam.releaseOwner(c.id, e.networkId);
+  }
+  return { kind: 'remove', containerId: c.id, since, endpoints, ports };
+}
+
 /**
  * Releases the container's endpoints, addresses and ports and returns the steps that undo
  * its network: route_localnet (before the rules that guard it), then side by side the rules
@@ -70,16 +84,9 @@ export async function attachSteps(engine: Engine, netns: string, network: Networ
  * (host mode, container:NAME).
  */
 export async function detachSteps(engine: Engine, c: Container, netns: { path: string; remove: boolean } | null): Promise<Step[]> {
-  const s = engine.store;
-  const since = s.firewallRevision();
-  const endpoints = s.endpoints.forContainer(c.id);
-  const ports = s.ports.list(c.id);
-  s.ports.release(c.id);
-  for (const e of endpoints) {
-    s.endpoints.remove(c.id, e.networkId);
-    s.ipam.releaseOwner(c.id, e.networkId);
-  }
-  const fw = await firewallStep(engine, { change: { kind: 'remove', containerId: c.id, since, endpoints, ports } });
+  const change = releaseEndpoints(engine, c);
+  const endpoints = change.endpoints;
+  const fw = await firewallStep(engine, { change });
   const rules: Step[] = [fw.step];
   const addresses = endpoints.flatMap((e) => [e.address, e.address6].filter((a): a is string => a !== undefined));
   if (addresses.length > 0) rules.push(conntrackStep(addresses));

@@ -19,7 +19,7 @@ import type { Container } from '../../src/model/container.js';
 import { IptablesDriver } from '../../src/firewall/iptables/driver.js';
 import { RulesCache } from '../../src/firewall/iptables/rules-cache.js';
 import { firewallStep } from '../../src/engine/firewall-step.js';
-import { attachSteps, recordEndpoint } from '../../src/engine/attach.js';
+import { attachSteps, recordEndpoint, releaseEndpoints } from '../../src/engine/attach.js';
 import type { PortRequest } from '../../src/store/index.js';
 import { fakeIptables } from './rules/fake-iptables.js';
 
@@ -66,20 +66,12 @@ async function run(name: string, net: Network, ports: PortRequest[]): Promise<bo
 
 /** Releases a container's rows and applies its rules' removal as `rm` plans them (attach.ts detachSteps); true when planned from its own rows. */
 async function rm(c: Container): Promise<boolean> {
-  const s = e.store;
-  const since = s.firewallRevision();
-  const endpoints = s.endpoints.forContainer(c.id);
-  const ports = s.ports.list(c.id);
-  s.ports.release(c.id);
-  for (const ep of endpoints) {
-    s.endpoints.remove(c.id, ep.networkId);
-    s.ipam.releaseOwner(c.id, ep.networkId);
-  }
+  const change = releaseEndpoints(e, c);
   full.mockClear();
-  const fw = await firewallStep(e, { change: { kind: 'remove', containerId: c.id, since, endpoints, ports } });
+  const fw = await firewallStep(e, { change });
   const alone = full.mock.calls.length === 0;
   await fw.step.apply();
-  s.containers.remove(c.id);
+  e.store.containers.remove(c.id);
   return alone;
 }
 

@@ -90,6 +90,15 @@ describe('ports published on 127.0.0.1', () => {
     expect(await curl('wan2', 'http://203.0.113.2:8082/')).toBe('page');
   });
 
+  it('keeps route_localnet on for a newcomer without such a port, and sets it on a bridge that ufw sync brings back', async () => {
+    await netctl('run', '-d', '--name', 'plain', 'busybox', 'sleep', '600');
+    expect(await localnet()).toBe('1');
+    await sb.sh(['ip', 'link', 'del', 'netctl0']);
+    expect(await netctl('ufw', 'sync')).toContain('# network bridge: ip link add netctl0');
+    expect(await localnet()).toBe('1');
+    await netctl('rm', '-f', 'plain');
+  });
+
   it('turns route_localnet off with the last such port and restores the starting state', async () => {
     await netctl('rm', '-f', 'web', 'any');
     expect(await localnet()).toBe('0');

@@ -101,7 +101,8 @@ export class IptablesDriver implements FirewallDriver<OwnedRules, IptablesPlan> 
    * where `live` shows the ufw block's chain loaded (a jump to a missing chain is refused).
    */
   desiredFor(input: FirewallInput, live: OwnedRules): OwnedRules {
-    return { 4: desired({ ...input, ufw: live.ufw?.[4] ?? false }, 4), 6: desired({ ...input, ufw: live.ufw?.[6] ?? false }, 6) };
+    const ufw = this.ufwFor(live);
+    return { 4: desired({ ...input, ufw: ufw[4] }, 4), 6: desired({ ...input, ufw: ufw[6] }, 6) };
   }
 
   /** Whether ufw decides published ports in each family, for rules planned against `live`. */
@@ -148,17 +149,15 @@ export class IptablesDriver implements FirewallDriver<OwnedRules, IptablesPlan> 
    */
   async observe(opts: { fresh?: boolean } = {}): Promise<OwnedRules> {
     const gen = this.cache?.generation() ?? null;
-    if (!opts.fresh) {
-      const known = this.cache?.current(gen);
-      if (known) return this.snapshot(known, known.ufw ?? { 4: false, 6: false }, gen, known.basis);
-    }
+    const known = this.cache?.current(gen);
+    if (known && !opts.fresh) return this.snapshot(known, known.ufw ?? { 4: false, 6: false }, gen, known.basis);
     const [v4, v6] = await Promise.all([this.observeFamily(4), this.observeFamily(6)]);
     const rules = { 4: v4.owned, 6: v6.owned };
     const loaded = { 4: v4.loaded, 6: v6.loaded };
     // Remembered only when nothing committed while the saves ran. At the id of the
     // remembered rules they are what was read, and still what they were planned from.
     const still = gen !== null && this.cache?.generation() === gen;
-    const basis = still ? this.cache!.current(gen)?.basis : undefined;
+    const basis = still ? known?.basis : undefined;
     if (still) this.cache!.remember(gen, { ...rules, ufw: loaded, ...(basis ? { basis } : {}) });
     return this.snapshot(rules, loaded, still ? gen : null, basis);
   }

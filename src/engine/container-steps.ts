@@ -23,9 +23,9 @@ export function netView(s: Store): NetView {
 
 /** The records that published ports are planned from. */
 export interface PortsView {
-  networks: Network[];
-  ports: PublishedPort[];
-  endpoints: Endpoint[];
+  networks: readonly Network[];
+  ports: readonly PublishedPort[];
+  endpoints: readonly Endpoint[];
 }
 
 /**

@@ -53,7 +53,7 @@ function changedTarget(engine: Engine, before: OwnedRules, change: ContainerChan
   const target = fw.desiredWith(before, firewallInput(networks, change.ports, change.endpoints), change.kind);
   if (!target) return undefined;
   // Removed rows say nothing of what the others want: the caller reads them if it must.
-  return change.kind === 'add' ? { target, view: { networks, ports: [...change.ports], endpoints: [...change.endpoints], partial: true } } : { target };
+  return change.kind === 'add' ? { target, view: { networks, ports: change.ports, endpoints: change.endpoints, partial: true } } : { target };
 }
 
 /** The target planned from every record. */

@@ -5,12 +5,8 @@
  * chain missing, a rule to take out not there), and the caller plans from every record
  * instead.
  */
-import type { Rule, Ruleset, Table } from './ast.js';
+import type { Rule, Ruleset } from './ast.js';
 import { sameRule } from './rule-equal.js';
-
-function tableOf(rs: Ruleset, name: string): Table | undefined {
-  return rs.tables.find((t) => t.name === name);
-}
 
 /** `live` with the rules of `add` at the end of their chains, which must exist in `live`. */
 export function withRules(live: Ruleset, add: Ruleset): Ruleset | undefined {
@@ -27,7 +23,7 @@ export function withRules(live: Ruleset, add: Ruleset): Ruleset | undefined {
 export function withoutRules(live: Ruleset, drop: Ruleset): Ruleset | undefined {
   const tables = new Map(live.tables.map((t) => [t.name, t]));
   for (const d of drop.tables) {
-    const t = tableOf(live, d.name);
+    const t = tables.get(d.name);
     if (!t) return undefined;
     const rules: (Rule | undefined)[] = [...t.rules];
     for (const r of d.rules) {

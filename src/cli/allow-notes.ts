@@ -5,9 +5,19 @@
 import { readFileSync } from 'node:fs';
 import { ufwBlockInstalled } from '../engine/context.js';
 import { setting } from '../firewall/ufw/observe.js';
+import { blockInstalled } from '../firewall/ufw/block.js';
+import { DOCKER_BLOCK } from '../docker/block-kind.js';
 
-/** Zero or more one-line notes. */
-export function allowNotes(): string[] {
+function dockerBlockInstalled(): boolean {
+  try {
+    return blockInstalled(readFileSync('/etc/ufw/after.rules', 'latin1'), DOCKER_BLOCK.markers);
+  } catch {
+    return false;
+  }
+}
+
+/** Zero or more one-line notes (`docker`: about a Docker container's rule). */
+export function allowNotes(docker = false): string[] {
   const notes: string[] = [];
   let conf = '';
   try {
@@ -16,6 +26,8 @@ export function allowNotes(): string[] {
     // No ufw.conf: ufw is not installed, and allow already failed on user.rules.
   }
   if ((setting(conf, 'ENABLED') ?? '').toLowerCase() !== 'yes') notes.push('note: ufw is not enabled: the rule takes effect once it is (ufw enable)');
-  if (!ufwBlockInstalled(4)) notes.push('note: netctl\'s ufw block is not installed, so ufw does not decide published ports yet: run netctl ufw install');
+  if (docker) {
+    if (!dockerBlockInstalled()) notes.push("note: the netctl-docker block is not installed, so ufw does not decide Docker's published ports yet: run netctl docker install");
+  } else if (!ufwBlockInstalled(4)) notes.push('note: netctl\'s ufw block is not installed, so ufw does not decide published ports yet: run netctl ufw install');
   return notes;
 }

@@ -28,6 +28,7 @@ export interface CommandSpec {
 }
 
 const json: OptionSpec = { flags: '--json', description: 'print JSON' };
+const dockerHost: OptionSpec = { flags: '--docker-host <unix://path>', description: "Docker's socket for Docker containers (default: DOCKER_HOST or unix:///var/run/docker.sock)" };
 const dryRun: OptionSpec = { flags: '--dry-run', description: 'print the plan (netlink operations, iptables-restore text, after.rules diff) and change nothing' };
 
 const network: CommandSpec = {
@@ -125,12 +126,12 @@ const firewall: CommandSpec[] = [
       { flags: '--from <cidr>', description: 'only from these sources', parse: 'collect' },
       { flags: '--network <net>', description: 'only on this network' },
       { flags: '--delete', description: 'remove the rule instead (same as deny)' },
-      dryRun, json,
+      dockerHost, dryRun, json,
     ],
   },
   {
     name: 'deny', args: ['<name>', '[port]'], module: 'deny', description: 'remove what allow opened',
-    options: [{ flags: '--from <cidr>', description: 'the source the rule was for', parse: 'collect' }, { flags: '--network <net>', description: 'only on this network' }, dryRun, json],
+    options: [{ flags: '--from <cidr>', description: 'the source the rule was for', parse: 'collect' }, { flags: '--network <net>', description: 'only on this network' }, dockerHost, dryRun, json],
   },
   {
     name: 'ufw', description: 'integrate with the host firewall (ufw)',
@@ -139,8 +140,19 @@ const firewall: CommandSpec[] = [
       { name: 'check', module: 'ufw-check', description: 'print the diff install would make; exit 1 if one is needed' },
       { name: 'uninstall', module: 'ufw-uninstall', description: 'remove the netctl block', options: [dryRun] },
       { name: 'status', module: 'ufw-status', description: 'ufw state, the block, and which published ports are open', options: [json] },
-      { name: 'list', args: ['[name]'], module: 'ufw-list', description: 'the allow rules netctl manages', options: [json] },
+      { name: 'list', args: ['[name]'], module: 'ufw-list', description: 'the allow rules netctl manages', options: [dockerHost, json] },
       { name: 'sync', module: 'ufw-sync', description: 'rewrite every allow rule from the database', options: [dryRun] },
+    ],
+  },
+  {
+    name: 'docker', description: "guard Docker's own containers with ufw (the drop-in for ufw-docker)",
+    subcommands: [
+      { name: 'install', module: 'docker-install', description: 'add the netctl-docker block (DOCKER-USER through ufw) to after.rules and after6.rules', options: [dryRun] },
+      { name: 'check', module: 'docker-check', description: 'print the diff install would make; exit 1 if one is needed' },
+      { name: 'uninstall', module: 'docker-uninstall', description: 'remove the netctl-docker block', options: [dryRun] },
+      { name: 'status', module: 'docker-status', description: "the block, Docker, the watch loop, and which published Docker ports are open", options: [dockerHost, json] },
+      { name: 'sync', module: 'docker-sync', description: "rewrite Docker containers' ufw route rules once", options: [dockerHost, dryRun] },
+      { name: 'watch', module: 'docker-watch', description: "follow Docker's events and keep the rules on the containers' addresses", options: [dockerHost] },
     ],
   },
   {

@@ -25,16 +25,19 @@ function key(r: AllowRule): unknown[] {
   return [r.container, r.port, r.proto, r.from, r.network];
 }
 
+/** The tables allow rules live in: netctl's containers', and Docker's (schema 3). */
+export type AllowTable = 'allow_rules' | 'docker_allow_rules';
+
 /** Allow rule records. */
 export class AllowRepo {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Db, private readonly table: AllowTable = 'allow_rules') {}
 
   /** Records a rule; false when the same rule was already there. */
   add(r: AllowRule, now = new Date()): boolean {
     return this.db.tx(() => {
-      if (this.db.prepare(`SELECT 1 FROM allow_rules WHERE ${MATCH}`).get(...key(r))) return false;
+      if (this.db.prepare(`SELECT 1 FROM ${this.table} WHERE ${MATCH}`).get(...key(r))) return false;
       this.db
-        .prepare('INSERT INTO allow_rules (container_name, port, proto, from_cidr, network, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+        .prepare(`INSERT INTO ${this.table} (container_name, port, proto, from_cidr, network, created_at) VALUES (?, ?, ?, ?, ?, ?)`)
         .run(...key(r), now.toISOString());
       return true;
     });
@@ -42,14 +45,14 @@ export class AllowRepo {
 
   /** Deletes exactly this rule; false when there was none. */
   remove(r: AllowRule): boolean {
-    return this.db.run(`DELETE FROM allow_rules WHERE ${MATCH}`, ...key(r)) > 0;
+    return this.db.run(`DELETE FROM ${this.table} WHERE ${MATCH}`, ...key(r)) > 0;
   }
 
   /** Every rule, or one container's, in the order they were made. */
   list(container?: string): AllowRule[] {
     const rows = container === undefined
-      ? this.db.prepare('SELECT * FROM allow_rules ORDER BY id').all()
-      : this.db.prepare('SELECT * FROM allow_rules WHERE container_name = ? ORDER BY id').all(container);
+      ? this.db.prepare(`SELECT * FROM ${this.table} ORDER BY id`).all()
+      : this.db.prepare(`SELECT * FROM ${this.table} WHERE container_name = ? ORDER BY id`).all(container);
     return (rows as AllowRow[]).map(toRule);
   }
 }

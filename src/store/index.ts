@@ -25,6 +25,8 @@ export class Store {
   readonly endpoints: EndpointRepo;
   readonly ports: PortRepo;
   readonly allows: AllowRepo;
+  /** Allow rules of Docker's containers, by Docker container name. */
+  readonly dockerAllows: AllowRepo;
   readonly links: LinkRepo;
 
   private constructor(private readonly db: Db) {
@@ -34,6 +36,7 @@ export class Store {
     this.endpoints = new EndpointRepo(db);
     this.ports = new PortRepo(db);
     this.allows = new AllowRepo(db);
+    this.dockerAllows = new AllowRepo(db, 'docker_allow_rules');
     this.links = new LinkRepo(db);
   }
 

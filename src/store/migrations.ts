@@ -7,6 +7,7 @@ import type Database from 'better-sqlite3';
 import { InternalError, SystemError } from '../errors.js';
 import { SCHEMA_V1 } from './schema-v1.js';
 import { SCHEMA_V2 } from './schema-v2.js';
+import { SCHEMA_V3 } from './schema-v3.js';
 
 /** One schema change. */
 export interface Migration {
@@ -21,6 +22,7 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, description: 'initial schema', up: SCHEMA_V1 },
   { version: 2, description: 'firewall revision token', up: SCHEMA_V2 },
+  { version: 3, description: 'allow rules of Docker containers', up: SCHEMA_V3 },
 ];
 
 /** The schema version this code writes. */

@@ -34,7 +34,7 @@ describe('opening and migrations', () => {
       expect(schemaVersion(db)).toBe(SCHEMA_VERSION);
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
       const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
-      expect(tables).toEqual(['allow_rules', 'containers', 'endpoints', 'firewall_revision', 'images', 'ip_allocations', 'links', 'networks', 'port_mappings']);
+      expect(tables).toEqual(['allow_rules', 'containers', 'docker_allow_rules', 'endpoints', 'firewall_revision', 'images', 'ip_allocations', 'links', 'networks', 'port_mappings']);
     } finally {
       db.close();
     }

@@ -6,6 +6,7 @@ import { Store } from '../../store/index.js';
 import { allow, deny, type AllowRequest } from '../../engine/allow.js';
 import { formatAllow } from '../format/allow.js';
 import { allowNotes } from '../allow-notes.js';
+import { dockerAllowOrDeny } from '../docker-allow.js';
 
 /** The request from the command line (shared with deny). */
 export function allowRequest(ctx: CommandContext): AllowRequest {
@@ -21,13 +22,16 @@ export async function allowOrDeny(ctx: CommandContext, remove: boolean): Promise
   // Only the database and ufw's files: no netlink, so no netlink socket to open.
   const store = Store.open({ root: ctx.global.root });
   try {
-    const res = await (remove ? deny : allow)(store, allowRequest(ctx), { dryRun });
+    const req = allowRequest(ctx);
+    // A name netctl does not know may be one of Docker's containers.
+    const docker = store.containers.get(req.name) === undefined;
+    const res = docker ? await dockerAllowOrDeny(store, ctx, req, remove) : await (remove ? deny : allow)(store, req, { dryRun });
     if (ctx.opts.json) {
       ctx.stdout.write(`${JSON.stringify(res, null, 2)}\n`);
       return;
     }
     ctx.stdout.write(formatAllow(remove ? 'denied' : 'allowed', res, dryRun));
-    if (!remove) for (const n of allowNotes()) ctx.stderr.write(`${n}\n`);
+    if (!remove) for (const n of allowNotes(docker)) ctx.stderr.write(`${n}\n`);
   } finally {
     store.close();
   }

@@ -9,6 +9,12 @@ import * as allow from './allow.js';
 import * as demo from './demo.js';
 import * as deny from './deny.js';
 import * as doctor from './doctor.js';
+import * as dockerCheck from './docker-check.js';
+import * as dockerInstall from './docker-install.js';
+import * as dockerStatus from './docker-status.js';
+import * as dockerSync from './docker-sync.js';
+import * as dockerUninstall from './docker-uninstall.js';
+import * as dockerWatch from './docker-watch.js';
 import * as exec from './exec.js';
 import * as gc from './gc.js';
 import * as imageImport from './image-import.js';
@@ -47,6 +53,12 @@ export const COMMANDS: Readonly<Record<string, CommandModule>> = {
   'demo': demo,
   'deny': deny,
   'doctor': doctor,
+  'docker-check': dockerCheck,
+  'docker-install': dockerInstall,
+  'docker-status': dockerStatus,
+  'docker-sync': dockerSync,
+  'docker-uninstall': dockerUninstall,
+  'docker-watch': dockerWatch,
   'exec': exec,
   'gc': gc,
   'image-import': imageImport,

@@ -1,20 +1,24 @@
 /**
  * `netctl ufw list [NAME] [--json]`: the allow rules netctl manages and the ufw route
- * rules each one stands for now.
+ * rules each one stands for now: netctl's containers', then Docker's (stored ones and those
+ * of running containers' `netctl.allow` labels, their routes from Docker's answers).
  */
 import type { CommandContext } from '../context.js';
 import { Store } from '../../store/index.js';
 import { routeState } from '../../engine/ufw-routes.js';
 import { routesOf } from '../../engine/allow-routes.js';
-import { formatList } from '../format/allow.js';
+import { formatList, type ListEntry } from '../format/allow.js';
+import { dockerListEntries } from '../docker-list.js';
 
 export default async function ufwList(ctx: CommandContext): Promise<void> {
   const store = Store.open({ root: ctx.global.root });
   try {
     const name = ctx.args[0] as string | undefined;
-    if (name !== undefined) store.containers.require(name);
+    const docker = await dockerListEntries(store, ctx, name);
+    if (name !== undefined && docker.length === 0) store.containers.require(name);
     const state = routeState(store);
-    const entries = store.allows.list(name).map((rule) => ({ rule, routes: routesOf(state, rule) }));
+    const own: ListEntry[] = store.allows.list(name).map((rule) => ({ rule, routes: routesOf(state, rule) }));
+    const entries = [...own, ...docker];
     if (ctx.opts.json) ctx.stdout.write(`${JSON.stringify(entries, null, 2)}\n`);
     else ctx.stdout.write(formatList(entries));
   } finally {

@@ -10,8 +10,8 @@ import { parseRouteComment } from '../../firewall/ufw/route-rules.js';
 
 /** `IPv4 net=frontend: ufw route allow ...`. */
 export function routeLine(r: RouteRule): string {
-  const net = parseRouteComment(r.comment)?.network ?? '?';
-  return `  IPv${r.family} network ${net}: ${ufwCommand(r)}`;
+  const net = parseRouteComment(r.comment)?.network;
+  return net === undefined ? `  IPv${r.family} Docker: ${ufwCommand(r)}` : `  IPv${r.family} network ${net}: ${ufwCommand(r)}`;
 }
 
 /** The result of allow or deny as text. */
@@ -24,8 +24,15 @@ export function formatAllow(verb: 'allowed' | 'denied', res: AllowResult, dryRun
   return `${lines.join('\n')}\n`;
 }
 
+/** One `ufw list` entry; `owner` says when the container is Docker's (a stored rule, or a label's). */
+export interface ListEntry {
+  rule: AllowRule;
+  routes: RouteRule[];
+  owner?: 'docker' | 'docker label';
+}
+
 /** `ufw list`: each allow rule and the route rules it stands for. */
-export function formatList(entries: { rule: AllowRule; routes: RouteRule[] }[]): string {
+export function formatList(entries: ListEntry[]): string {
   if (entries.length === 0) return 'no allow rules\n';
-  return entries.map((e) => [describeAllow(e.rule), ...(e.routes.length ? e.routes.map(routeLine) : ['  (no published port matches now: nothing open)'])].join('\n')).join('\n') + '\n';
+  return entries.map((e) => [`${describeAllow(e.rule)}${e.owner ? ` (${e.owner})` : ''}`, ...(e.routes.length ? e.routes.map(routeLine) : ['  (no published port matches now: nothing open)'])].join('\n')).join('\n') + '\n';
 }

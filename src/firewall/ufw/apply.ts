@@ -5,7 +5,8 @@
  * Results are data; the CLI prints them.
  */
 import { ConflictError, ErrorList, NotFoundError, SystemError, wrap } from '../../errors.js';
-import { fileChanges, planInsert, planRemove, unloadDoc, type FilePlan } from './plan.js';
+import { fileChanges, planInsert, planRemove, type FilePlan } from './plan.js';
+import { NETCTL_BLOCK, type BlockKind } from './block-kind.js';
 import { observeUfw, type FamilyView, type UfwDeps, type UfwView } from './observe.js';
 import { validate } from './validate.js';
 import type { Family } from './names.js';
@@ -40,6 +41,8 @@ export interface UfwResult {
 /** Options of install and uninstall. */
 export interface ApplyOptions {
   dryRun?: boolean;
+  /** Which block (default netctl's own). */
+  kind?: BlockKind;
 }
 
 function requireUfw(view: UfwView): FamilyView[] {
@@ -111,11 +114,11 @@ async function loadChain(deps: UfwDeps, f: FamilyView, dryRun: boolean): Promise
   return { family: f.family, action: 'loaded' };
 }
 
-async function unloadChain(deps: UfwDeps, f: FamilyView, dryRun: boolean): Promise<ChainResult> {
+async function unloadChain(deps: UfwDeps, f: FamilyView, dryRun: boolean, kind: BlockKind): Promise<ChainResult> {
   if (f.chain === 'absent') return { family: f.family, action: 'absent' };
   const refs = f.references.length;
   if (dryRun) return { family: f.family, action: 'would-remove', references: refs };
-  await restore(deps, f, unloadDoc(f.family, refs > 0), `remove the chain of "${f.path}"`);
+  await restore(deps, f, kind.unload(f.family, f.live, refs), `remove the chain of "${f.path}"`);
   return { family: f.family, action: refs > 0 ? 'emptied' : 'removed', references: refs };
 }
 
@@ -130,9 +133,10 @@ function changed(files: FileResult[], chains: ChainResult[]): boolean {
  * `dryRun` nothing is written or loaded at all.
  */
 export async function installBlock(deps: UfwDeps, opts: ApplyOptions = {}): Promise<UfwResult> {
-  const view = await observeUfw(deps);
+  const kind = opts.kind ?? NETCTL_BLOCK;
+  const view = await observeUfw(deps, kind);
   const fams = requireUfw(view);
-  const files: FileResult[] = fams.map((f) => ({ plan: planInsert(f.family, f.path, f.text!, f.template), written: false }));
+  const files: FileResult[] = fams.map((f) => ({ plan: planInsert(f.family, f.path, f.text!, f.template, kind.markers), written: false }));
   for (const [i, r] of files.entries()) {
     if (fileChanges(r.plan)) r.note = await validate(deps, fams[i]!, r.plan, 'install');
   }
@@ -155,23 +159,24 @@ export async function installBlock(deps: UfwDeps, opts: ApplyOptions = {}): Prom
  * which sends those connections back to netctl's own accept.
  */
 export async function uninstallBlock(deps: UfwDeps, opts: ApplyOptions = {}): Promise<UfwResult> {
-  const view = await observeUfw(deps);
+  const kind = opts.kind ?? NETCTL_BLOCK;
+  const view = await observeUfw(deps, kind);
   const fams = requireUfw(view);
-  const files: FileResult[] = fams.map((f) => ({ plan: planRemove(f.family, f.path, f.text!), written: false }));
+  const files: FileResult[] = fams.map((f) => ({ plan: planRemove(f.family, f.path, f.text!, kind.markers), written: false }));
   for (const [i, r] of files.entries()) {
     if (fileChanges(r.plan)) r.note = await validate(deps, fams[i]!, r.plan, 'uninstall');
   }
   if (!opts.dryRun) await writeAll(deps, files);
   const chains: ChainResult[] = [];
-  for (const f of view.families) chains.push(await unloadChain(deps, f, opts.dryRun ?? false));
+  for (const f of view.families) chains.push(await unloadChain(deps, f, opts.dryRun ?? false, kind));
   return { view, files, chains, changed: changed(files, chains) };
 }
 
 /** What install would change, without validating or changing anything. */
-export async function checkBlock(deps: UfwDeps): Promise<UfwResult> {
-  const view = await observeUfw(deps);
+export async function checkBlock(deps: UfwDeps, kind: BlockKind = NETCTL_BLOCK): Promise<UfwResult> {
+  const view = await observeUfw(deps, kind);
   const fams = requireUfw(view);
-  const files: FileResult[] = fams.map((f) => ({ plan: planInsert(f.family, f.path, f.text!, f.template), written: false }));
+  const files: FileResult[] = fams.map((f) => ({ plan: planInsert(f.family, f.path, f.text!, f.template, kind.markers), written: false }));
   const chains = await Promise.all(fams.map((f) => loadChain(deps, f, true)));
   return { view, files, chains, changed: changed(files, chains) };
 }

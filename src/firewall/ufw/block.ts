@@ -6,6 +6,15 @@
 import { ConflictError, UsageError } from '../../errors.js';
 import { BLOCK_BEGIN, BLOCK_END } from './names.js';
 
+/** The two marker lines of a block: netctl's own, or another kind's (`# BEGIN netctl-docker`). */
+export interface Markers {
+  begin: string;
+  end: string;
+}
+
+/** netctl's own block markers. */
+export const NETCTL_MARKERS: Markers = { begin: BLOCK_BEGIN, end: BLOCK_END };
+
 export { unifiedDiff } from './unified-diff.js';
 
 /** Where a block sits in a file: character offsets of its first and one past its last character. */
@@ -43,7 +52,8 @@ const HINT = 'edit the file so that it has both marker lines of one block, or ne
  * break). Undefined when there is none; throws a ConflictError on a half block, a second
  * block, or markers in the wrong order.
  */
-export function findBlock(fileText: string, path = 'the file'): BlockSpan | undefined {
+export function findBlock(fileText: string, path = 'the file', markers: Markers = NETCTL_MARKERS): BlockSpan | undefined {
+  const { begin: BLOCK_BEGIN, end: BLOCK_END } = markers;
   const begins: Line[] = [];
   const ends: Line[] = [];
   for (const l of lines(fileText)) {
@@ -61,7 +71,8 @@ export function findBlock(fileText: string, path = 'the file'): BlockSpan | unde
 }
 
 /** The block as it appears in the file: the template between the two markers. */
-export function markedBlock(blockText: string): string {
+export function markedBlock(blockText: string, markers: Markers = NETCTL_MARKERS): string {
+  const { begin: BLOCK_BEGIN, end: BLOCK_END } = markers;
   for (const l of lines(blockText)) {
     if (l.text.trimEnd() === BLOCK_BEGIN || l.text.trimEnd() === BLOCK_END) {
       throw new UsageError(`the block template must not contain the line "${l.text}"`);
@@ -77,9 +88,9 @@ export function markedBlock(blockText: string): string {
  * ends with a line break, as ufw's files do; the missing line break otherwise). Returns
  * `fileText` itself when the block is already current.
  */
-export function insertBlock(fileText: string, blockText: string, path?: string): string {
-  const block = markedBlock(blockText);
-  const span = findBlock(fileText, path);
+export function insertBlock(fileText: string, blockText: string, path?: string, markers: Markers = NETCTL_MARKERS): string {
+  const block = markedBlock(blockText, markers);
+  const span = findBlock(fileText, path, markers);
   if (span) return fileText.slice(0, span.start) + block + fileText.slice(span.end);
   if (fileText === '') return block;
   return `${fileText}\n${block}`;
@@ -90,8 +101,8 @@ export function insertBlock(fileText: string, blockText: string, path?: string):
  * block is not at the end (something was added after it), only a blank line before it
  * goes with it. Returns `fileText` itself when there is no block.
  */
-export function removeBlock(fileText: string, path?: string): string {
-  const span = findBlock(fileText, path);
+export function removeBlock(fileText: string, path?: string, markers: Markers = NETCTL_MARKERS): string {
+  const span = findBlock(fileText, path, markers);
   if (!span) return fileText;
   const before = fileText.slice(0, span.start);
   const after = fileText.slice(span.end);
@@ -106,11 +117,11 @@ export function removeBlock(fileText: string, path?: string): string {
 export type BlockState = 'absent' | 'current' | 'outdated' | 'malformed';
 
 /** The state of netctl's block in `fileText` against the template `blockText`. Never throws. */
-export function blockState(fileText: string, blockText: string): BlockState {
+export function blockState(fileText: string, blockText: string, markers: Markers = NETCTL_MARKERS): BlockState {
   try {
-    const span = findBlock(fileText);
+    const span = findBlock(fileText, undefined, markers);
     if (!span) return 'absent';
-    return fileText.slice(span.start, span.end) === markedBlock(blockText) ? 'current' : 'outdated';
+    return fileText.slice(span.start, span.end) === markedBlock(blockText, markers) ? 'current' : 'outdated';
   } catch (err) {
     if (err instanceof ConflictError) return 'malformed';
     throw err;
@@ -122,9 +133,9 @@ export function blockState(fileText: string, blockText: string): BlockState {
  * The engine jumps to the block's chain only when this holds and the chain is loaded
  * (see `chainLoaded`): a jump to a missing chain would make iptables-restore fail.
  */
-export function blockInstalled(afterRulesText: string): boolean {
+export function blockInstalled(afterRulesText: string, markers: Markers = NETCTL_MARKERS): boolean {
   try {
-    return findBlock(afterRulesText) !== undefined;
+    return findBlock(afterRulesText, undefined, markers) !== undefined;
   } catch (err) {
     if (err instanceof ConflictError) return false;
     throw err;

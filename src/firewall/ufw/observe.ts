@@ -11,7 +11,8 @@ import type { Ruleset } from '../iptables/ast.js';
 import { parse } from '../iptables/parse.js';
 import { blockState, type BlockState } from './block.js';
 import { UFW_FAMILIES, type Family, type UfwFamily } from './names.js';
-import { chainReferences, chainState, ufwRunning, type ChainState } from './plan.js';
+import { ufwRunning, type ChainState } from './plan.js';
+import { NETCTL_BLOCK, type BlockKind } from './block-kind.js';
 
 /** Where things are and how to reach them; `defaultUfwDeps` (ufw-deps.ts) has the real ones. */
 export interface UfwDeps {
@@ -79,19 +80,19 @@ async function live(deps: UfwDeps, spec: UfwFamily): Promise<Ruleset | string> {
   }
 }
 
-async function template(deps: UfwDeps, spec: UfwFamily): Promise<string> {
-  const path = join(deps.templates, spec.template);
+async function template(deps: UfwDeps, spec: UfwFamily, kind: BlockKind): Promise<string> {
+  const path = join(deps.templates, kind.template(spec));
   const text = await deps.files.read(path);
   if (text === undefined) throw new InternalError(`block template "${path}" is missing`);
   return text;
 }
 
-async function observeFamily(deps: UfwDeps, spec: UfwFamily): Promise<FamilyView> {
+async function observeFamily(deps: UfwDeps, spec: UfwFamily, kind: BlockKind): Promise<FamilyView> {
   const path = join(deps.etc, spec.after);
   const [text, before, tpl, rs] = await Promise.all([
     deps.files.read(path),
     deps.files.read(join(deps.etc, spec.before)),
-    template(deps, spec),
+    template(deps, spec, kind),
     live(deps, spec),
   ]);
   const view: FamilyView = {
@@ -101,21 +102,21 @@ async function observeFamily(deps: UfwDeps, spec: UfwFamily): Promise<FamilyView
     text,
     before,
     template: tpl,
-    block: text === undefined ? 'absent' : blockState(text, tpl),
+    block: text === undefined ? 'absent' : blockState(text, tpl, kind.markers),
     running: false,
     chain: 'absent',
     references: [],
   };
   if (typeof rs === 'string') return { ...view, liveError: rs };
-  return { ...view, live: rs, running: ufwRunning(rs, spec.family), chain: chainState(rs, spec.family, tpl), references: chainReferences(rs, spec.family) };
+  return { ...view, live: rs, running: ufwRunning(rs, spec.family), chain: kind.state(rs, spec.family, tpl), references: kind.references(rs, spec.family) };
 }
 
-/** Looks at ufw: files, settings, templates, and the live filter table of each family. */
-export async function observeUfw(deps: UfwDeps): Promise<UfwView> {
+/** Looks at ufw: files, settings, the templates of a kind of block, and the live filter table of each family. */
+export async function observeUfw(deps: UfwDeps, kind: BlockKind = NETCTL_BLOCK): Promise<UfwView> {
   const [conf, defaults, families] = await Promise.all([
     deps.files.read(join(deps.etc, 'ufw.conf')),
     deps.files.read(deps.defaults),
-    Promise.all(UFW_FAMILIES.map((spec) => observeFamily(deps, spec))),
+    Promise.all(UFW_FAMILIES.map((spec) => observeFamily(deps, spec, kind))),
   ]);
   const policy = setting(defaults, 'DEFAULT_FORWARD_POLICY');
   return {

@@ -6,7 +6,7 @@
 import type { Ruleset } from '../iptables/ast.js';
 import { parse } from '../iptables/parse.js';
 import { renderRule } from '../iptables/render.js';
-import { insertBlock, removeBlock, unifiedDiff } from './block.js';
+import { insertBlock, removeBlock, unifiedDiff, NETCTL_MARKERS, type Markers } from './block.js';
 import { ufwFamily, ufwForwardChain, ufwRunningChain, type Family } from './names.js';
 
 /** One rules file: what it holds now and what netctl would make of it. */
@@ -25,14 +25,14 @@ export function fileChanges(p: FilePlan): boolean {
 }
 
 /** The plan putting the current block (`template`) into a file. */
-export function planInsert(family: Family, path: string, text: string, template: string): FilePlan {
-  const next = insertBlock(text, template, path);
+export function planInsert(family: Family, path: string, text: string, template: string, markers: Markers = NETCTL_MARKERS): FilePlan {
+  const next = insertBlock(text, template, path, markers);
   return { family, path, old: text, new: next, diff: unifiedDiff(text, next, path) };
 }
 
 /** The plan taking the block out of a file. */
-export function planRemove(family: Family, path: string, text: string): FilePlan {
-  const next = removeBlock(text, path);
+export function planRemove(family: Family, path: string, text: string, markers: Markers = NETCTL_MARKERS): FilePlan {
+  const next = removeBlock(text, path, markers);
   return { family, path, old: text, new: next, diff: unifiedDiff(text, next, path) };
 }
 
@@ -88,12 +88,14 @@ export function locateLines(message: string, doc: ValidationDoc): string {
   });
 }
 
-function chainRules(rs: Ruleset, chain: string): string[] {
+/** A chain's rules in a parsed ruleset, rendered without counters. */
+export function chainRules(rs: Ruleset, chain: string): string[] {
   const filter = rs.tables.find((t) => t.name === 'filter');
   return (filter?.rules ?? []).filter((r) => r.chain === chain).map(({ counters: _, ...r }) => renderRule(r));
 }
 
-function hasChain(rs: Ruleset, chain: string): boolean {
+/** Whether a parsed ruleset's filter table has the chain. */
+export function hasChain(rs: Ruleset, chain: string): boolean {
   return rs.tables.some((t) => t.name === 'filter' && t.chains.some((c) => c.name === chain));
 }
 

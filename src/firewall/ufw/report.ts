@@ -4,7 +4,7 @@
  * running. Pure: the CLI writes what these return.
  */
 import { fileChanges } from './plan.js';
-import { ufwForwardChain } from './names.js';
+import { NETCTL_BLOCK, type BlockKind } from './block-kind.js';
 import type { ChainResult, FileResult, UfwResult } from './apply.js';
 
 /** File text (one character per byte) as the terminal should show it. */
@@ -17,14 +17,14 @@ export function renderDiffs(r: UfwResult): string {
   return r.files.map((f) => displayText(f.plan.diff)).join('');
 }
 
-function fileLine(f: FileResult, verb: 'install' | 'uninstall'): string {
+function fileLine(f: FileResult, verb: 'install' | 'uninstall', kind: BlockKind): string {
   if (f.written) return `wrote ${f.plan.path} (previous version saved as ${f.backup})`;
   if (fileChanges(f.plan)) return `would change ${f.plan.path}`;
-  return verb === 'install' ? `${f.plan.path}: the netctl block is already current` : `${f.plan.path}: no netctl block`;
+  return verb === 'install' ? `${f.plan.path}: the ${kind.label} block is already current` : `${f.plan.path}: no ${kind.label} block`;
 }
 
-function chainLine(c: ChainResult): string | undefined {
-  const chain = ufwForwardChain(c.family);
+function chainLine(c: ChainResult, kind: BlockKind): string | undefined {
+  const chain = kind.chain(c.family);
   const refs = c.references ?? 0;
   switch (c.action) {
     case 'loaded':
@@ -60,11 +60,11 @@ function notRunning(r: UfwResult, verb: 'install' | 'uninstall' | 'check'): stri
 }
 
 /** The summary for install or uninstall (after the diffs, when --dry-run printed them). */
-export function renderApply(r: UfwResult, verb: 'install' | 'uninstall', dryRun: boolean): string {
-  const lines = r.files.map((f) => fileLine(f, verb));
+export function renderApply(r: UfwResult, verb: 'install' | 'uninstall', dryRun: boolean, kind: BlockKind = NETCTL_BLOCK): string {
+  const lines = r.files.map((f) => fileLine(f, verb, kind));
   for (const f of r.files) if (f.note) lines.push(`note: ${f.note}`);
   for (const c of r.chains) {
-    const line = chainLine(c);
+    const line = chainLine(c, kind);
     if (line) lines.push(line);
   }
   lines.push(...notRunning(r, verb));
@@ -73,14 +73,15 @@ export function renderApply(r: UfwResult, verb: 'install' | 'uninstall', dryRun:
 }
 
 /** What check says after the diffs: only what the diffs do not show. */
-export function renderCheck(r: UfwResult): string {
+export function renderCheck(r: UfwResult, kind: BlockKind = NETCTL_BLOCK): string {
   const lines: string[] = [];
+  const install = kind === NETCTL_BLOCK ? 'netctl ufw install' : 'netctl docker install';
   for (const c of r.chains) {
     if (c.action === 'would-load') {
-      lines.push(`${ufwForwardChain(c.family)} is missing from the running firewall or differs from the block; netctl ufw install loads it`);
+      lines.push(`${kind.chain(c.family)} is missing from the running firewall or differs from the block; ${install} loads it`);
     }
   }
   lines.push(...notRunning(r, 'check'));
-  if (!r.changed) lines.push('the netctl block is installed and current');
+  if (!r.changed) lines.push(`the ${kind.label} block is installed and current`);
   return `${lines.join('\n')}\n`;
 }

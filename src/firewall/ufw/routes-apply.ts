@@ -11,7 +11,7 @@ import type { UfwDeps } from './observe.js';
 import { ufwFamily, type Family } from './names.js';
 import { tupleLine, ufwArgv, ufwCommand, type RouteRule } from './route-rules.js';
 import { unifiedDiff } from './unified-diff.js';
-import { forwardChainDoc, hasRulesSection, ownedEntry, parseUserRules, renderUserRules, spliceRoutes } from './user-rules.js';
+import { forwardChainDoc, hasRulesSection, ownedEntry, parseUserRules, renderUserRules, spliceRoutes, type RouteOwner } from './user-rules.js';
 
 /** One user rules file: as it is and as it should be. */
 export interface RouteFilePlan {
@@ -27,6 +27,8 @@ export interface RouteFilePlan {
    * it in its full format when it adds its first rule, so that rule is added by running ufw.
    */
   pristine?: RouteRule[];
+  /** Whose rules the plan replaces (default netctl's own). */
+  owner?: RouteOwner;
 }
 
 /** The plan for both files. */
@@ -58,7 +60,7 @@ export function userRulesPath(deps: UfwDeps, family: Family): string {
  * (ufw not installed, netctl allows nothing).
  * @throws NotFoundError when rules are wanted and ufw's file is missing.
  */
-export async function planRoutes(deps: UfwDeps, desired: readonly RouteRule[]): Promise<RoutesPlan> {
+export async function planRoutes(deps: UfwDeps, desired: readonly RouteRule[], owner: RouteOwner = 'netctl'): Promise<RoutesPlan> {
   const files: RouteFilePlan[] = [];
   for (const family of [4, 6] as const) {
     const path = userRulesPath(deps, family);
@@ -69,13 +71,13 @@ export async function planRoutes(deps: UfwDeps, desired: readonly RouteRule[]): 
       continue;
     }
     if (!hasRulesSection(text)) {
-      if (want.length > 0) files.push({ family, path, text, next: '', owned: 0, wanted: want.length, pristine: want });
+      if (want.length > 0) files.push({ family, path, text, next: '', owned: 0, wanted: want.length, pristine: want, owner });
       continue;
     }
     const u = parseUserRules(text, path);
-    const owned = u.entries.filter(ownedEntry).length;
+    const owned = u.entries.filter((e) => ownedEntry(e, owner)).length;
     if (owned === 0 && want.length === 0) continue;
-    files.push({ family, path, text, next: renderUserRules(spliceRoutes(u, want)), owned, wanted: want.length });
+    files.push({ family, path, text, next: renderUserRules(spliceRoutes(u, want, owner)), owned, wanted: want.length, owner });
   }
   return { files };
 }
@@ -101,7 +103,7 @@ async function normalize(deps: UfwDeps, f: RouteFilePlan): Promise<string> {
   if (r.code !== 0) throw new SystemError(`run "${argv.join(' ')}": ${(r.stderr || r.stdout).trim().split('\n')[0] || `exit code ${r.code}`}`);
   const text = await deps.files.read(f.path);
   if (text === undefined || !hasRulesSection(text)) throw new SystemError(`ufw did not rewrite ${f.path} in its own format`);
-  return renderUserRules(spliceRoutes(parseUserRules(text, f.path), f.pristine!));
+  return renderUserRules(spliceRoutes(parseUserRules(text, f.path), f.pristine!, f.owner));
 }
 
 /** Writes the changed files and loads them where ufw runs; returns the undo. */
@@ -124,7 +126,7 @@ export async function applyRoutes(deps: UfwDeps, p: RoutesPlan): Promise<() => P
 }
 
 /** netctl's route rules missing from ufw's files, and netctl-commented ones nobody wants. */
-export async function routeDrift(deps: UfwDeps, desired: readonly RouteRule[]): Promise<{ missing: string[]; stale: string[] }> {
+export async function routeDrift(deps: UfwDeps, desired: readonly RouteRule[], owner: RouteOwner = 'netctl'): Promise<{ missing: string[]; stale: string[] }> {
   const missing: string[] = [];
   const stale: string[] = [];
   for (const family of [4, 6] as const) {
@@ -134,7 +136,7 @@ export async function routeDrift(deps: UfwDeps, desired: readonly RouteRule[]): 
     const have = new Set(entries.map((e) => e.lines[0]));
     const wanted = new Set(want.map(tupleLine));
     missing.push(...want.filter((r) => !have.has(tupleLine(r))).map(ufwCommand));
-    stale.push(...entries.filter((e) => ownedEntry(e) && !wanted.has(e.lines[0]!)).map((e) => `${e.comment} (${e.lines[1] ?? e.lines[0]})`));
+    stale.push(...entries.filter((e) => ownedEntry(e, owner) && !wanted.has(e.lines[0]!)).map((e) => `${e.comment} (${e.lines[1] ?? e.lines[0]})`));
   }
   return { missing, stale };
 }

@@ -25,9 +25,16 @@ export interface UserRules {
   tail: string;
 }
 
-/** Whether an entry is netctl's. */
-export function ownedEntry(e: UserEntry): boolean {
-  return e.comment.startsWith(ROUTE_COMMENT_PREFIX);
+/** Who writes a set of route rules: netctl for its own containers, or for Docker's. */
+export type RouteOwner = 'netctl' | 'docker';
+
+/** The comment prefix of the rules netctl writes for Docker's containers. */
+export const DOCKER_COMMENT_PREFIX = `${ROUTE_COMMENT_PREFIX}docker:`;
+
+/** Whether an entry is netctl's (for its own containers, or with `owner` docker, for Docker's). */
+export function ownedEntry(e: UserEntry, owner: RouteOwner = 'netctl'): boolean {
+  const docker = e.comment.startsWith(DOCKER_COMMENT_PREFIX);
+  return owner === 'docker' ? docker : e.comment.startsWith(ROUTE_COMMENT_PREFIX) && !docker;
 }
 
 /** Whether the file has ufw's full rules section (a file as the package ships it has not). */
@@ -65,11 +72,11 @@ export function routeEntry(r: RouteRule): UserEntry {
  * still wanted stay where they are, unwanted ones go, new ones are appended, as ufw
  * appends. Everything else is untouched.
  */
-export function spliceRoutes(u: UserRules, desired: readonly RouteRule[]): UserRules {
+export function spliceRoutes(u: UserRules, desired: readonly RouteRule[], owner: RouteOwner = 'netctl'): UserRules {
   const want = desired.map(routeEntry);
   const key = (e: UserEntry): string => e.lines.join('\n');
   const wanted = new Set(want.map(key));
-  const kept = u.entries.filter((e) => !ownedEntry(e) || wanted.has(key(e)));
+  const kept = u.entries.filter((e) => !ownedEntry(e, owner) || wanted.has(key(e)));
   const present = new Set(kept.map(key));
   const seen = new Set<string>();
   const added = want.filter((e) => !present.has(key(e)) && !seen.has(key(e)) && seen.add(key(e)));

@@ -1,0 +1,29 @@
+/**
+ * `netctl docker sync [--dry-run]`: one reconciliation of Docker's ufw route rules with the
+ * running containers, what `netctl docker watch` does when it starts.
+ */
+import type { CommandContext } from '../context.js';
+import { Store } from '../../store/index.js';
+import { dockerApi, dockerSocket } from '../../docker/client.js';
+import { runningContainers } from '../../docker/containers.js';
+import { applyDockerSync, planDockerSync } from '../../docker/sync.js';
+import { defaultUfwDeps } from '../../firewall/ufw/ufw-deps.js';
+
+export default async function dockerSync(ctx: CommandContext): Promise<void> {
+  const api = dockerApi(dockerSocket(ctx.opts.dockerHost as string | undefined));
+  const ufw = defaultUfwDeps();
+  const store = Store.open({ root: ctx.global.root });
+  try {
+    const containers = await runningContainers(api);
+    await store.locked(async () => {
+      const p = await planDockerSync(store, ufw, containers);
+      for (const e of p.errors) ctx.stderr.write(`${e}\n`);
+      if (!p.changed) return void ctx.stdout.write('in sync: nothing to change\n');
+      if (ctx.opts.dryRun === true) return void ctx.stdout.write(p.diff);
+      await applyDockerSync(ufw, p);
+      ctx.stdout.write(`synced: ${p.desired.length} Docker rule(s)\n`);
+    });
+  } finally {
+    store.close();
+  }
+}

@@ -1,0 +1,32 @@
+/**
+ * `netctl docker watch`: runs until SIGTERM or SIGINT, keeping Docker's ufw route rules on
+ * the containers' current addresses (see docker/watch.ts). Its pid is in
+ * RUN_ROOT/docker-watch.pid, which `netctl docker status` and `netctl doctor` read.
+ */
+import type { CommandContext } from '../context.js';
+import { Store } from '../../store/index.js';
+import { dockerApi, dockerSocket } from '../../docker/client.js';
+import { watchDocker } from '../../docker/watch.js';
+import { claimPidFile, releasePidFile, watchPidFile } from '../../docker/pidfile.js';
+import { defaultUfwDeps } from '../../firewall/ufw/ufw-deps.js';
+
+export default async function dockerWatch(ctx: CommandContext): Promise<void> {
+  const api = dockerApi(dockerSocket(ctx.opts.dockerHost as string | undefined));
+  const pidFile = watchPidFile(ctx.global.runRoot);
+  claimPidFile(pidFile);
+  const store = Store.open({ root: ctx.global.root });
+  const stop = new AbortController();
+  const end = (): void => stop.abort();
+  process.on('SIGTERM', end);
+  process.on('SIGINT', end);
+  const log = (line: string): void => void ctx.stdout.write(`${line}\n`);
+  try {
+    log(`watching Docker at ${api.socket}`);
+    await watchDocker({ store, api, ufw: defaultUfwDeps(), log }, stop.signal);
+  } finally {
+    process.off('SIGTERM', end);
+    process.off('SIGINT', end);
+    store.close();
+    releasePidFile(pidFile);
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * Docker's containers as the ufw integration sees them: name, addresses on each network,
+ * published container ports and labels, read from `GET /containers/{id}/json`. Pure.
+ */
+
+/** One network a container is attached to, with the addresses it has there now. */
+export interface DockerAddress {
+  network: string;
+  /** '' while the container is stopped. */
+  ipv4: string;
+  ipv6: string;
+}
+
+/** A container port Docker publishes (has host bindings for). */
+export interface DockerPort {
+  port: number;
+  proto: 'tcp' | 'udp' | 'sctp';
+}
+
+/** A Docker container, reduced to what its ufw route rules are made from. */
+export interface DockerContainer {
+  id: string;
+  /** Without Docker's leading slash. */
+  name: string;
+  running: boolean;
+  addresses: DockerAddress[];
+  ports: DockerPort[];
+  labels: Record<string, string>;
+}
+
+/** The part of Docker's inspect document read here. */
+export interface DockerInspect {
+  Id: string;
+  Name: string;
+  State?: { Running?: boolean };
+  Config?: { Labels?: Record<string, string> | null };
+  NetworkSettings?: {
+    Ports?: Record<string, { HostIp: string; HostPort: string }[] | null> | null;
+    Networks?: Record<string, { IPAddress?: string; GlobalIPv6Address?: string }> | null;
+  };
+}
+
+function port(key: string): DockerPort | undefined {
+  const m = /^(\d+)\/(tcp|udp|sctp)$/.exec(key);
+  return m ? { port: Number(m[1]), proto: m[2] as DockerPort['proto'] } : undefined;
+}
+
+/** The container from Docker's inspect document. */
+export function fromInspect(i: DockerInspect): DockerContainer {
+  const ports = Object.entries(i.NetworkSettings?.Ports ?? {})
+    .filter(([, bindings]) => Array.isArray(bindings) && bindings.length > 0)
+    .map(([k]) => port(k))
+    .filter((p): p is DockerPort => p !== undefined);
+  const addresses = Object.entries(i.NetworkSettings?.Networks ?? {}).map(([network, n]) => ({
+    network,
+    ipv4: n.IPAddress ?? '',
+    ipv6: n.GlobalIPv6Address ?? '',
+  }));
+  return {
+    id: i.Id,
+    name: i.Name.replace(/^\//, ''),
+    running: i.State?.Running === true,
+    addresses,
+    ports,
+    labels: i.Config?.Labels ?? {},
+  };
+}

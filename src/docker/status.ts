@@ -1,0 +1,63 @@
+/**
+ * `netctl docker status` as data and text: the block in each family, whether Docker answers,
+ * whether the watch loop runs, and per running container each published port with the
+ * ufw route rules that open it (or none: closed while ufw decides). Pure.
+ */
+import type { UfwView } from '../firewall/ufw/observe.js';
+import type { RouteRule } from '../firewall/ufw/route-rules.js';
+import type { DockerContainer } from './model.js';
+
+/** One published container port and what opens it. */
+export interface DockerPortStatus {
+  container: string;
+  port: string;
+  addresses: string[];
+  /** Sources the rules open it to ('anywhere' for none); empty: closed. */
+  open: string[];
+}
+
+/** Everything the command reports (`--json` prints this). */
+export interface DockerStatus {
+  ufw: { active: boolean; routedPolicy: string | null };
+  families: { family: 4 | 6; path: string; block: string; chain: string }[];
+  docker: { socket: string; error?: string; containers: number };
+  watch: { running: boolean; pid?: number };
+  ports: DockerPortStatus[];
+  drift: { missing: string[]; stale: string[] };
+}
+
+/** The ports of the running containers with the rules that open them. */
+export function portStatus(containers: readonly DockerContainer[], routes: readonly RouteRule[]): DockerPortStatus[] {
+  return containers.flatMap((c) =>
+    c.ports.map((p) => {
+      const addrs = c.addresses.flatMap((a) => [a.ipv4, a.ipv6]).filter((x) => x !== '');
+      const mine = routes.filter((r) => addrs.includes(r.to) && r.port === p.port && r.proto === p.proto);
+      const open = [...new Set(mine.map((r) => r.from ?? 'anywhere'))];
+      return { container: c.name, port: `${p.port}/${p.proto}`, addresses: addrs, open };
+    }),
+  );
+}
+
+/** The families' lines from the observed ufw. */
+export function familyStatus(view: UfwView): DockerStatus['families'] {
+  return view.families.map((f) => ({ family: f.family, path: f.path, block: f.text === undefined ? 'missing' : f.block, chain: f.running ? f.chain : 'ufw not running' }));
+}
+
+/** The status as text. */
+export function renderDockerStatus(s: DockerStatus): string {
+  const lines = [`ufw: ${s.ufw.active ? 'active' : 'inactive'}, routed policy ${s.ufw.routedPolicy ?? 'unknown'}`];
+  for (const f of s.families) lines.push(`IPv${f.family} ${f.path}: netctl-docker block ${f.block}, chains ${f.chain}`);
+  lines.push(s.docker.error ? `Docker: ${s.docker.error}` : `Docker: ${s.docker.socket}: ${s.docker.containers} running container(s)`);
+  lines.push(s.watch.running ? `watch: running (pid ${s.watch.pid})` : 'watch: not running: rules follow containers to new addresses only while netctl docker watch runs');
+  if (s.ports.length > 0) {
+    const w = Math.max(9, ...s.ports.map((p) => p.container.length));
+    lines.push(`${'CONTAINER'.padEnd(w)}  PORT       ADDRESSES                     UFW`);
+    for (const p of s.ports) {
+      const state = p.open.length === 0 ? 'closed (no allow rule)' : p.open.includes('anywhere') ? 'open' : `open from ${p.open.join(', ')}`;
+      lines.push(`${p.container.padEnd(w)}  ${p.port.padEnd(9)}  ${p.addresses.join(' ').padEnd(28)}  ${state}`);
+    }
+  }
+  for (const m of s.drift.missing) lines.push(`missing ufw rule (netctl docker sync restores it): ${m}`);
+  for (const m of s.drift.stale) lines.push(`stale ufw rule (netctl docker sync removes it): ${m}`);
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,145 @@
+/**
+ * `netctl docker watch`: follows Docker's event stream and keeps the ufw route rules of
+ * Docker's containers on their current addresses. At every (re)connection it reconciles
+ * everything (a reboot, a lost event, a `ufw reload` while it was down); after that each
+ * event re-reads only the container it names, and one sync rewrites only the rules that
+ * changed (spliced into ufw's user rules, one iptables-restore per family that changed).
+ * Events that arrive while a sync runs are taken together in the next one.
+ */
+import type { Store } from '../store/index.js';
+import type { UfwDeps } from '../firewall/ufw/observe.js';
+import type { DockerApi, DockerEvent } from './client.js';
+import { inspectContainer, runningContainers } from './containers.js';
+import type { DockerContainer } from './model.js';
+import { applyDockerSync, planDockerSync } from './sync.js';
+
+/** The events that can move a container's rules. */
+export const WATCHED = { container: ['start', 'die', 'destroy', 'rename'], network: ['connect', 'disconnect'] };
+
+/** The `/events` query for them. */
+export function eventsQuery(): string {
+  const filters = { type: Object.keys(WATCHED), event: [...WATCHED.container, ...WATCHED.network] };
+  return `filters=${encodeURIComponent(JSON.stringify(filters))}`;
+}
+
+/** The container an event is about, or undefined when it is not one that moves rules. */
+export function eventContainer(e: DockerEvent): string | undefined {
+  if (e.Type === 'container' && WATCHED.container.includes(e.Action)) return e.Actor.ID;
+  if (e.Type === 'network' && WATCHED.network.includes(e.Action)) return e.Actor.Attributes?.container;
+  return undefined;
+}
+
+/** What the loop needs; `log` gets one line per change or problem. */
+export interface WatchDeps {
+  store: Store;
+  api: DockerApi;
+  ufw: UfwDeps;
+  log: (line: string) => void;
+  /** Called after each sync with the events it covered (for tests and the benchmark). */
+  onSynced?: (events: number, changed: boolean) => void;
+}
+
+/** The watch loop's state: the running containers by id, and the ids waiting for a sync. */
+export class DockerWatch {
+  private readonly containers = new Map<string, DockerContainer>();
+  private pending = new Set<string>();
+  private full = false;
+  private running: Promise<void> | undefined;
+
+  constructor(private readonly deps: WatchDeps) {}
+
+  /** Re-reads every running container and syncs. */
+  reconcileAll(): Promise<void> {
+    this.full = true;
+    return this.kick();
+  }
+
+  /** Queues one event. */
+  onEvent(e: DockerEvent): void {
+    const id = eventContainer(e);
+    if (id === undefined) return;
+    this.pending.add(id);
+    void this.kick();
+  }
+
+  /** Resolves when every queued event is synced. */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  private kick(): Promise<void> {
+    this.running ??= this.drain().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  private async drain(): Promise<void> {
+    while (this.full || this.pending.size > 0) {
+      const ids = [...this.pending];
+      const full = this.full;
+      this.pending = new Set();
+      this.full = false;
+      try {
+        await this.refresh(full, ids);
+        await this.sync(full ? -1 : ids.length);
+      } catch (err) {
+        this.deps.log(`sync failed: ${(err as Error).message}`);
+      }
+    }
+  }
+
+  private async refresh(full: boolean, ids: string[]): Promise<void> {
+    if (full) {
+      this.containers.clear();
+      for (const c of await runningContainers(this.deps.api)) this.containers.set(c.id, c);
+      return;
+    }
+    for (const id of ids) {
+      const c = await inspectContainer(this.deps.api, id);
+      if (c?.running) this.containers.set(c.id, c);
+      else this.containers.delete(id);
+    }
+  }
+
+  private async sync(events: number): Promise<void> {
+    const { store, ufw } = this.deps;
+    const changed = await store.locked(async () => {
+      const p = await planDockerSync(store, ufw, [...this.containers.values()]);
+      for (const e of p.errors) this.deps.log(e);
+      await applyDockerSync(ufw, p);
+      if (p.changed) this.deps.log(`rewrote ${p.plan.files.filter((f) => f.text !== f.next).map((f) => f.path).join(' and ')}: ${p.desired.length} Docker rule(s)`);
+      return p.changed;
+    });
+    this.deps.onSynced?.(events, changed);
+  }
+}
+
+/**
+ * Follows the event stream until `signal` aborts: reconnects (0.2 s, doubling to 5 s) when
+ * Docker goes away, and reconciles everything at each connection.
+ */
+export async function watchDocker(deps: WatchDeps, signal: AbortSignal): Promise<void> {
+  const w = new DockerWatch(deps);
+  let delay = 200;
+  let down = false;
+  while (!signal.aborted) {
+    try {
+      await deps.api.events(eventsQuery(), (e) => w.onEvent(e), signal, () => {
+        if (down) deps.log(`Docker is back at ${deps.api.socket}`);
+        down = false;
+        delay = 200;
+        void w.reconcileAll();
+      });
+      if (!signal.aborted && !down) deps.log(`Docker's event stream ended (${deps.api.socket}); reconnecting`);
+    } catch (err) {
+      if (!down) deps.log(`${(err as Error).message}; retrying`);
+    }
+    down = true;
+    await w.idle();
+    if (signal.aborted) break;
+    await new Promise((r) => setTimeout(r, delay));
+    delay = Math.min(delay * 2, 5000);
+  }
+  await w.idle();
+}

@@ -1,0 +1,36 @@
+#!/bin/sh
+# Starts a private dockerd inside a netctl sandbox (never the machine's): cgroup v1/v2
+# hierarchies mounted on the sandbox's own /sys, data, exec root, socket and pidfile under
+# DIR, containers in cgroup /netctl-test-docker, containerd started by dockerd itself.
+# Waits (10 s at most) until the socket answers. Extra arguments go to dockerd.
+# Usage: dockerd.sh DIR [DOCKERD-ARG...]      (stop: kill "$(cat DIR/docker.pid)")
+set -eu
+DIR=$1
+shift
+# The sandbox has its own sysfs: its /sys/fs/cgroup starts empty.
+if [ ! -e /sys/fs/cgroup/memory ] && [ ! -e /sys/fs/cgroup/cgroup.controllers ]; then
+	mount -t tmpfs -o mode=0755 cgroup /sys/fs/cgroup
+	mkdir /sys/fs/cgroup/memory
+	if mount -t cgroup -o memory cgroup /sys/fs/cgroup/memory 2>/dev/null; then
+		for c in cpu cpuacct cpuset devices freezer blkio pids; do
+			mkdir -p /sys/fs/cgroup/$c
+			mount -t cgroup -o $c cgroup /sys/fs/cgroup/$c 2>/dev/null || rmdir /sys/fs/cgroup/$c
+		done
+		mkdir -p /sys/fs/cgroup/systemd
+		mount -t cgroup -o none,name=systemd cgroup /sys/fs/cgroup/systemd
+	else
+		# A cgroup v2 machine: its one hierarchy.
+		umount /sys/fs/cgroup
+		mount -t cgroup2 cgroup2 /sys/fs/cgroup
+	fi
+fi
+mkdir -p "$DIR/data" "$DIR/exec"
+/usr/sbin/dockerd --data-root "$DIR/data" --exec-root "$DIR/exec" -H "unix://$DIR/docker.sock" \
+	--pidfile "$DIR/docker.pid" --storage-driver vfs --exec-opt native.cgroupdriver=cgroupfs \
+	--cgroup-parent /netctl-test-docker "$@" >>"$DIR/dockerd.log" 2>&1 &
+for i in $(seq 100); do
+	if [ -S "$DIR/docker.sock" ] && /usr/bin/docker -H "unix://$DIR/docker.sock" version >/dev/null 2>&1; then exit 0; fi
+	sleep 0.1
+done
+tail -5 "$DIR/dockerd.log" >&2
+exit 1

@@ -21,5 +21,8 @@ const common = { absWorkingDir: root, bundle: true, format: 'esm', platform: 'no
 await build({ ...common, entryPoints: { netctl: 'dist/cli/main.js' }, outdir: out, chunkNames: 'chunks/[name]-[hash]', splitting: true });
 // Apart, so that it shares no chunk with the CLI (which would split both finer).
 await build({ ...common, entryPoints: ['dist/sys/sandbox-init.js'], outfile: join(out, 'sandbox-init.js') });
+// The CNI plugin, exec'd by runtimes once per operation: one file, nothing shared.
+await build({ ...common, entryPoints: ['dist/cni/main.js'], outfile: join(out, 'netctl-cni.js') });
 chmodSync(join(out, 'netctl.js'), 0o755);
+chmodSync(join(out, 'netctl-cni.js'), 0o755);
 console.log(`bundled ${out}/netctl.js`);

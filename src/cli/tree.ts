@@ -178,6 +178,23 @@ const tools: CommandSpec[] = [
     ],
   },
   { name: 'demo', module: 'demo', description: 'the guided walkthrough, inside a sandbox' },
+  {
+    name: 'cni', description: 'netctl as a CNI plugin (Podman, containerd, CRI-O, Kubernetes)',
+    subcommands: [
+      {
+        name: 'install', module: 'cni-install', description: 'put the plugin (type "netctl") into the CNI bin dir, and a network configuration into the conf dir',
+        options: [
+          { flags: '--bin-dir <dir>', description: 'CNI plugin directory', default: '/opt/cni/bin' },
+          { flags: '--conf-dir <dir>', description: 'also write <dir>/10-NAME.conflist (e.g. /etc/cni/net.d)' },
+          { flags: '--name <name>', description: 'the CNI network name', default: 'netctl' },
+          { flags: '--network <net>', description: 'the netctl network it attaches to (default: NAME; created on first use)' },
+          { flags: '--subnet <cidr>', description: 'subnet of that network when it is created' },
+          { flags: '--force', description: 'replace files with other content' },
+          dryRun,
+        ],
+      },
+    ],
+  },
 ];
 
 /** The whole tree under `netctl`. */

@@ -24,6 +24,8 @@ export interface AttachRequest {
   ports: readonly PortRequest[];
   ephemeral?: readonly [number, number];
   aliases?: readonly string[];
+  /** The interface inside the container (default `eth0`; a CNI runtime names its own). */
+  ifname?: string;
 }
 
 /** A recorded endpoint, its published ports, and the firewall revision before they were recorded. */
@@ -40,7 +42,7 @@ export function recordEndpoint(engine: Engine, c: Container, network: Network, r
   const address = s.ipam.allocate(network.id, { owner: c.id, ...(req.ip ? { requested: req.ip } : {}) });
   const address6 = network.subnet6 ? s.ipam.allocate(network.id, { owner: c.id, family: 6 }) : undefined;
   const aliases = (req.aliases ?? []).map((a) => checkName('alias', a));
-  const endpoint = s.endpoints.add({ containerId: c.id, networkId: network.id, ifname: 'eth0', hostIfname: hostIfname(c.id, 0), address, ...(address6 ? { address6 } : {}), mac: macFor(address), aliases });
+  const endpoint = s.endpoints.add({ containerId: c.id, networkId: network.id, ifname: req.ifname ?? 'eth0', hostIfname: hostIfname(c.id, 0), address, ...(address6 ? { address6 } : {}), mac: macFor(address), aliases });
   const published = reservePorts(s, c.id, req.ports, network, req.ephemeral ? { ephemeral: req.ephemeral } : {});
   return { endpoint, published, since };
 }

@@ -6,6 +6,7 @@
  */
 import type { CommandModule } from '../context.js';
 import * as allow from './allow.js';
+import * as cniInstall from './cni-install.js';
 import * as demo from './demo.js';
 import * as deny from './deny.js';
 import * as doctor from './doctor.js';
@@ -50,6 +51,7 @@ import * as ufwUninstall from './ufw-uninstall.js';
 /** Command modules by file name (`network-ls`), as the command tree names them. */
 export const COMMANDS: Readonly<Record<string, CommandModule>> = {
   'allow': allow,
+  'cni-install': cniInstall,
   'demo': demo,
   'deny': deny,
   'doctor': doctor,

@@ -1,0 +1,32 @@
+/**
+ * The netctl network a CNI configuration names: found, or created with the configuration's
+ * addressing (inside the caller's lock, so concurrent ADDs create it once). A network that
+ * exists with other addressing than the configuration asks for is refused (code 7) rather
+ * than silently used.
+ */
+import type { Engine } from '../engine/context.js';
+import { createNetwork } from '../engine/networks.js';
+import type { Network } from '../model/network.js';
+import { CniError } from './error.js';
+import type { NetConf } from './request.js';
+import { CNI_CODES } from './types.js';
+
+function mismatch(n: Network, conf: NetConf): string | undefined {
+  const c = conf.create;
+  if (c.subnet !== undefined && c.subnet !== n.subnet) return `subnet ${n.subnet}, the configuration says ${c.subnet}`;
+  if (c.gateway !== undefined && c.gateway !== n.gateway) return `gateway ${n.gateway}, the configuration says ${c.gateway}`;
+  if (c.bridge !== undefined && c.bridge !== n.bridge) return `bridge ${n.bridge}, the configuration says ${c.bridge}`;
+  return undefined;
+}
+
+/** The network, created when absent. */
+export async function ensureNetwork(engine: Engine, conf: NetConf): Promise<Network> {
+  const existing = engine.store.networks.get(conf.network);
+  if (existing && existing.name === conf.network) {
+    const diff = mismatch(existing, conf);
+    if (diff) throw new CniError(CNI_CODES.invalidConfig, `network "${conf.network}" exists with ${diff}`);
+    return existing;
+  }
+  const { network } = await createNetwork(engine, { name: conf.network, ...conf.create });
+  return network!;
+}

@@ -51,7 +51,8 @@ function addCommand(parent: Command, spec: CommandSpec, path: string[], globals:
     const ctx: CommandContext = {
       name,
       args,
-      opts: command.opts(),
+      // A group's own options (compose -f FILE) come with its subcommands' options.
+      opts: path.length > 0 ? { ...command.parent?.opts(), ...command.opts() } : command.opts(),
       global: globals(),
       stdout: process.stdout,
       stderr: process.stderr,

@@ -197,5 +197,26 @@ const tools: CommandSpec[] = [
   },
 ];
 
+const services: OptionSpec = { flags: '--remove-orphans', description: 'also remove containers of services no longer in the files' };
+const compose: CommandSpec = {
+  name: 'compose',
+  description: 'run multi-service apps from compose files, allow rules declared beside their ports',
+  options: [
+    { flags: '-f, --file <file>', description: 'compose file (repeat to merge overrides; default compose.yaml, docker-compose.yml... and their .override)', parse: 'collect' },
+    { flags: '-p, --project-name <name>', description: 'project name (default: COMPOSE_PROJECT_NAME, the name: key, or the directory)' },
+    { flags: '--project-directory <dir>', description: 'directory for relative paths and .env (default: the first file\'s)' },
+  ],
+  subcommands: [
+    { name: 'up', args: ['[service...]'], module: 'compose-up', description: 'create and start the services (only what changed)', options: [{ flags: '-d, --detach', description: 'run in the background (without it, follow the logs; Ctrl-C stops the services)' }, services, dryRun] },
+    { name: 'down', module: 'compose-down', description: 'stop and remove the containers and networks of the project', options: [{ flags: '-v, --volumes', description: 'accepted for compatibility: netctl compose makes no volumes' }, services, dryRun] },
+    { name: 'ps', args: ['[service...]'], module: 'compose-ps', description: 'list the containers of the project', options: [{ flags: '-a, --all', description: 'include stopped containers' }, json] },
+    { name: 'logs', args: ['[service...]'], module: 'compose-logs', description: 'print the services\' output', options: [{ flags: '-f, --follow', description: 'follow' }, { flags: '--tail <n>', description: 'last N lines of each', parse: 'int:0:100000000' }] },
+    { name: 'config', module: 'compose-config', description: 'check the files and print the project as netctl runs it', options: [{ flags: '--services', description: 'only the service names' }, { flags: '-q, --quiet', description: 'only check' }, json] },
+    { name: 'stop', args: ['[service...]'], module: 'compose-lifecycle', description: 'stop the services', options: [{ flags: '-t, --timeout <s>', description: 'seconds before SIGKILL', parse: 'int:0:3600', default: 10 }] },
+    { name: 'start', args: ['[service...]'], module: 'compose-lifecycle', description: 'start stopped services' },
+    { name: 'restart', args: ['[service...]'], module: 'compose-lifecycle', description: 'restart the services', options: [{ flags: '-t, --timeout <s>', description: 'seconds before SIGKILL', parse: 'int:0:3600', default: 10 }] },
+  ],
+};
+
 /** The whole tree under `netctl`. */
-export const TREE: CommandSpec[] = [network, image, ...containers, ...firewall, ...tools];
+export const TREE: CommandSpec[] = [network, image, ...containers, ...firewall, compose, ...tools];

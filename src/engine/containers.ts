@@ -40,6 +40,8 @@ export interface RunRequest {
   links?: LinkRequest[];
   /** Exposed ports (`80/tcp`): the image's and `--expose`; what a link to it opens. */
   exposed?: string[];
+  /** Metadata kept in the record's config (`compose` marks its containers with them). */
+  labels?: Record<string, string>;
 }
 
 /** Writes the container's hosts, resolv.conf and hostname files; returns their bind mounts. */
@@ -94,7 +96,7 @@ export async function runContainer(engine: Engine, roots: RuntimeRoots, req: Run
     const s = engine.store;
     if (s.containers.get(req.name)?.name === req.name) throw new ConflictError(`container name "${req.name}" is already in use`);
     const join = req.network.startsWith('container:') ? await resolveJoin(engine, roots, req.network) : null;
-    const config = { imageId: req.image.id, network: req.network, launch: req.launch, extraHosts: opts.extraHosts ?? [], exposed: req.exposed ?? [], ...(join ? { netns: join.netns } : {}) };
+    const config = { imageId: req.image.id, network: req.network, launch: req.launch, extraHosts: opts.extraHosts ?? [], exposed: req.exposed ?? [], ...(join ? { netns: join.netns } : {}), ...(req.labels ? { labels: req.labels } : {}) };
     const c = s.containers.create({ name: req.name, image: req.image.ref, config });
     const net = await networkSteps(engine, roots, c, req, network, join);
     const launch = { ...req.launch, env: mergeEnv(net.env, req.launch.env) };

@@ -7,6 +7,12 @@
 import type { CommandModule } from '../context.js';
 import * as allow from './allow.js';
 import * as cniInstall from './cni-install.js';
+import * as composeConfig from './compose-config.js';
+import * as composeDown from './compose-down.js';
+import * as composeLifecycle from './compose-lifecycle.js';
+import * as composeLogs from './compose-logs.js';
+import * as composePs from './compose-ps.js';
+import * as composeUp from './compose-up.js';
 import * as demo from './demo.js';
 import * as deny from './deny.js';
 import * as doctor from './doctor.js';
@@ -52,6 +58,12 @@ import * as ufwUninstall from './ufw-uninstall.js';
 export const COMMANDS: Readonly<Record<string, CommandModule>> = {
   'allow': allow,
   'cni-install': cniInstall,
+  'compose-config': composeConfig,
+  'compose-down': composeDown,
+  'compose-lifecycle': composeLifecycle,
+  'compose-logs': composeLogs,
+  'compose-ps': composePs,
+  'compose-up': composeUp,
   'demo': demo,
   'deny': deny,
   'doctor': doctor,

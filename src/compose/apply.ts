@@ -1,0 +1,102 @@
+/**
+ * Carrying out a plan with netctl's engine, in this process: each action is one engine call
+ * (itself planned, applied and verified under the lock, or undone). When an action fails,
+ * what this run created is removed again, last first, and the failure is reported with
+ * anything that removal could not do.
+ */
+import type { Engine } from '../engine/context.js';
+import type { RuntimeRoots } from '../runtime/paths.js';
+import { removeContainer, runContainer } from '../engine/containers.js';
+import { connectContainer } from '../engine/connect.js';
+import { createNetwork, ensureDefaultNetwork, removeNetwork } from '../engine/networks.js';
+import { startContainer } from '../engine/lifecycle.js';
+import { changeAllows } from '../engine/allow-sync.js';
+import type { Action } from './plan.js';
+import type { Prepared } from './prepare.js';
+import { ErrorList, InternalError, NetctlError, messageOf } from '../errors.js';
+
+/** What one finished action prints. */
+export function doneLine(a: Action): string {
+  switch (a.do) {
+    case 'remove-container': return `container ${a.container} removed`;
+    case 'remove-network': return `network ${a.network} removed`;
+    case 'create-network': return `network ${a.network} created`;
+    case 'run': return `container ${a.container} ${a.why === 'missing' ? 'started' : `recreated (${a.why})`}`;
+    case 'start': return `container ${a.container} started`;
+    case 'allow': return [...a.add.map((r) => `allowed ${r.container} ${r.port}${r.proto ? `/${r.proto}` : ''}${r.from ? ` from ${r.from}` : ''}`), ...a.remove.map((r) => `denied ${r.container} ${r.port}${r.proto ? `/${r.proto}` : ''}${r.from ? ` from ${r.from}` : ''}`)].join('\n');
+    case 'keep': return `container ${a.container} running`;
+    case 'orphan': return `warning: container ${a.container} (service ${a.service}) is not in the files: remove it with up --remove-orphans or down`;
+  }
+}
+
+async function runService(engine: Engine, roots: RuntimeRoots, prepared: Prepared | undefined, service: string): Promise<void> {
+  const req = prepared?.requests.get(service);
+  if (!req) throw new InternalError(`no request for service ${service}`);
+  await runContainer(engine, roots, req.run, { dns: req.dns, extraHosts: req.extraHosts });
+  for (const c of req.connect) await connectContainer(engine, roots, c);
+}
+
+async function one(engine: Engine, roots: RuntimeRoots, prepared: Prepared | undefined, a: Action, made: Action[]): Promise<void> {
+  switch (a.do) {
+    case 'remove-container':
+      await removeContainer(engine, roots, a.container, true);
+      return;
+    case 'remove-network':
+      await removeNetwork(engine, a.network);
+      return;
+    case 'create-network': {
+      const spec = prepared?.networks.get(a.network);
+      if (!spec) throw new InternalError(`no spec for network ${a.network}`);
+      made.push(a);
+      await createNetwork(engine, spec);
+      return;
+    }
+    case 'run':
+      made.push(a);
+      await runService(engine, roots, prepared, a.service);
+      return;
+    case 'start':
+      await startContainer(engine, roots, a.container);
+      return;
+    case 'allow':
+      await changeAllows(engine.store, a.add, a.remove);
+      return;
+    default:
+      return;
+  }
+}
+
+async function undo(engine: Engine, roots: RuntimeRoots, made: readonly Action[]): Promise<ErrorList> {
+  const errors = new ErrorList();
+  for (const a of [...made].reverse()) {
+    if (a.do === 'run') {
+      await errors.attempt('remove container', a.container, async () => {
+        if (engine.store.containers.get(a.container)?.name === a.container) await removeContainer(engine, roots, a.container, true);
+      });
+    } else if (a.do === 'create-network') {
+      await errors.attempt('remove network', a.network, async () => {
+        if (engine.store.networks.get(a.network)?.name === a.network) await removeNetwork(engine, a.network);
+      });
+    }
+  }
+  return errors;
+}
+
+/** Runs the plan, printing a line per action done. */
+export async function applyPlan(engine: Engine, roots: RuntimeRoots, plan: readonly Action[], prepared: Prepared | undefined, print: (line: string) => void): Promise<void> {
+  // The default network takes the first free pool before a project network could.
+  if (plan.some((a) => a.do === 'create-network')) await ensureDefaultNetwork(engine);
+  const made: Action[] = [];
+  for (const a of plan) {
+    try {
+      await one(engine, roots, prepared, a, made);
+    } catch (err) {
+      const rollback = await undo(engine, roots, made);
+      const what = a.do === 'remove-network' || a.do === 'create-network' ? `network ${a.network}` : `container ${a.container}`;
+      const message = `${a.do} ${what}: ${messageOf(err)}${made.length > 0 ? ` (this run's ${made.length} new container(s) and network(s) removed again${rollback.errors.length ? `, but: ${rollback.errors.map(messageOf).join('; ')}` : ''})` : ''}`;
+      throw err instanceof NetctlError ? new NetctlError(err.code, message, { exitCode: err.exitCode, hint: err.hint, cause: err }) : new InternalError(message, err);
+    }
+    const line = doneLine(a);
+    if (line) print(line);
+  }
+}

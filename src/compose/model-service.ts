@@ -1,0 +1,232 @@
+/**
+ * One merged `services:` entry to a ComposeService. Pure but for reading env_file files,
+ * which comes in as a function.
+ */
+import { isAbsolute, resolve } from 'node:path';
+import type { ComposeBind, ComposeService, KeyPath, Mapping, ServiceNetwork, Value } from './types.js';
+import { asList, asMapping } from './parse.js';
+import { asString, stringMap } from './model-network.js';
+import { serviceExpose, servicePorts } from './ports.js';
+import { serviceAllows } from './allow-decl.js';
+import { splitWords, WordsError } from './words.js';
+import { DotenvError, parseDotenv } from './dotenv.js';
+import type { Vars } from './interpolate.js';
+import type { Where } from './where.js';
+import { checkName } from '../model/names.js';
+import { NetctlError } from '../errors.js';
+
+/** What building a service needs besides its own mapping. */
+export interface ServiceContext {
+  w: Where;
+  project: string;
+  workingDir: string;
+  vars: Vars;
+  /** Every service name, and every top-level network key. */
+  services: readonly string[];
+  networks: readonly string[];
+  /** Reads a file (env_file); undefined when it does not exist. */
+  readFile: (path: string) => string | undefined;
+  warnings: string[];
+}
+
+function words(c: ServiceContext, path: KeyPath, v: Value | undefined): string[] | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === 'string') {
+    try {
+      return splitWords(v);
+    } catch (err) {
+      if (err instanceof WordsError) throw c.w.error(path, err.message);
+      throw err;
+    }
+  }
+  return asList(c.w, path, v).map((x, i) => {
+    if (typeof x === 'object' && x !== null) throw c.w.error([...path, i], 'must be a string');
+    return String(x);
+  });
+}
+
+function envFiles(c: ServiceContext, path: KeyPath, v: Value | undefined): Map<string, string | undefined> {
+  const out = new Map<string, string | undefined>();
+  if (v === undefined || v === null) return out;
+  const items = typeof v === 'string' ? [v] : asList(c.w, path, v);
+  items.forEach((item, i) => {
+    const m = typeof item === 'string' ? { path: item, required: true } : asMapping(c.w, [...path, i], item);
+    const file = resolve(c.workingDir, String(m.path));
+    const text = c.readFile(file);
+    if (text === undefined) {
+      if (m.required === false) return;
+      throw c.w.error(typeof v === 'string' ? path : [...path, i], `env file ${file} not found`);
+    }
+    try {
+      for (const [k, x] of parseDotenv(text)) out.set(k, x === undefined ? c.vars[k] : x);
+    } catch (err) {
+      if (err instanceof DotenvError) throw c.w.error(path, `${file}:${err.line}: ${err.message}`);
+      throw err;
+    }
+  });
+  return out;
+}
+
+function environment(c: ServiceContext, path: KeyPath, s: Mapping): string[] {
+  const env = envFiles(c, [...path, 'env_file'], s.env_file);
+  for (const [k, x] of Object.entries(asMapping(c.w, [...path, 'environment'], s.environment ?? null))) {
+    env.set(k, x === null ? c.vars[k] : String(x));
+  }
+  return [...env].filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${v}`);
+}
+
+function bindFrom(c: ServiceContext, path: KeyPath, source: string, target: string, readOnly: boolean): ComposeBind {
+  const home = process.env.HOME ?? '/root';
+  if (!/^[./~]/.test(source)) throw c.w.error(path, `"${source}" is a named volume: netctl compose mounts host directories only (./dir:${target})`);
+  const src = source.startsWith('~') ? home + source.slice(1) : resolve(c.workingDir, source);
+  if (!isAbsolute(target)) throw c.w.error(path, `the mount target "${target}" must be an absolute path`);
+  return { source: src, target, readOnly };
+}
+
+function volumes(c: ServiceContext, path: KeyPath, v: Value | undefined): ComposeBind[] {
+  if (v === undefined) return [];
+  return asList(c.w, path, v).map((item, i) => {
+    const p = [...path, i];
+    if (typeof item === 'string') {
+      const [source, target, mode, extra] = item.split(':');
+      if (target === undefined) throw c.w.error(p, `"${item}" is an anonymous volume: netctl compose mounts host directories only (./dir:${item})`);
+      if (extra !== undefined || (mode !== undefined && !['ro', 'rw', 'z', 'Z'].includes(mode))) throw c.w.error(p, `"${item}": expected SOURCE:TARGET[:ro|rw]`);
+      return bindFrom(c, p, source!, target, mode === 'ro');
+    }
+    const m = asMapping(c.w, p, item);
+    if (m.type !== 'bind') throw c.w.error([...p, 'type'], `volume type "${String(m.type)}" is not supported (only "bind")`);
+    return bindFrom(c, p, String(m.source ?? ''), String(m.target ?? ''), m.read_only === true);
+  });
+}
+
+function networks(c: ServiceContext, path: KeyPath, s: Mapping): ServiceNetwork[] {
+  if (s.network_mode !== undefined) {
+    if (s.networks !== undefined) throw c.w.error([...path, 'networks'], 'networks and network_mode cannot be used together');
+    return [];
+  }
+  const m = s.networks === undefined ? { default: null } : asMapping(c.w, [...path, 'networks'], s.networks);
+  const out = Object.entries(m).map(([key, x], i): ServiceNetwork => {
+    const p = [...path, 'networks', key];
+    if (key !== 'default' && !c.networks.includes(key)) throw c.w.error(p, `network "${key}" is not defined under the top-level networks`);
+    const o = asMapping(c.w, p, x);
+    const aliases = asList(c.w, [...p, 'aliases'], o.aliases ?? null).map((a, j) => at(c, [...p, 'aliases', j], () => checkName('alias', String(a))));
+    const n: ServiceNetwork = { key, aliases, priority: typeof o.priority === 'number' ? o.priority : 0 };
+    const ip = asString(c.w, [...p, 'ipv4_address'], o.ipv4_address);
+    if (ip !== undefined) n.ipv4Address = ip;
+    void i;
+    return n;
+  });
+  // The primary network (eth0, default route, published ports): highest priority, then file order.
+  return out.map((n, i) => ({ n, i })).sort((a, b) => b.n.priority - a.n.priority || a.i - b.i).map((x) => x.n);
+}
+
+function at<T>(c: ServiceContext, path: KeyPath, fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof NetctlError) throw c.w.error(path, err.message);
+    throw err;
+  }
+}
+
+function networkMode(c: ServiceContext, path: KeyPath, v: Value | undefined): string | undefined {
+  const mode = asString(c.w, path, v);
+  if (mode === undefined) return undefined;
+  if (['host', 'none', 'bridge'].includes(mode) || mode.startsWith('container:')) return mode;
+  if (mode.startsWith('service:')) {
+    const target = mode.slice(8);
+    if (!c.services.includes(target)) throw c.w.error(path, `network_mode "${mode}": no service "${target}" in this project`);
+    return mode;
+  }
+  throw c.w.error(path, `network_mode "${mode}" is not supported (host, none, bridge, service:NAME, container:NAME)`);
+}
+
+function dependsOn(c: ServiceContext, path: KeyPath, s: Mapping, links: ComposeService['links'], mode: string | undefined): string[] {
+  const out: string[] = [];
+  for (const [name, x] of Object.entries(asMapping(c.w, [...path, 'depends_on'], s.depends_on ?? null))) {
+    const p = [...path, 'depends_on', name];
+    if (!c.services.includes(name)) throw c.w.error(p, `depends on "${name}", which is not a service of this project`);
+    const cond = asString(c.w, [...p, 'condition'], asMapping(c.w, p, x).condition) ?? 'service_started';
+    if (cond !== 'service_started') throw c.w.error([...p, 'condition'], `condition "${cond}" is not supported (only service_started: netctl runs no healthchecks)`);
+    out.push(name);
+  }
+  for (const l of links) if (!out.includes(l.service)) out.push(l.service);
+  if (mode?.startsWith('service:') && !out.includes(mode.slice(8))) out.push(mode.slice(8));
+  return out;
+}
+
+function linksOf(c: ServiceContext, path: KeyPath, v: Value | undefined): ComposeService['links'] {
+  if (v === undefined) return [];
+  return asList(c.w, path, v).map((item, i) => {
+    const [service = '', alias, extra] = String(item).split(':');
+    if (extra !== undefined || !c.services.includes(service)) throw c.w.error([...path, i], `link "${String(item)}": expected SERVICE[:ALIAS] naming a service of this project`);
+    return { service, alias: at(c, [...path, i], () => checkName('link alias', alias ?? service)) };
+  });
+}
+
+function user(c: ServiceContext, path: KeyPath, v: Value | undefined): ComposeService['user'] {
+  const u = asString(c.w, path, v);
+  if (u === undefined) return undefined;
+  const m = /^(\d+)(?::(\d+))?$/.exec(u);
+  if (!m) throw c.w.error(path, `user "${u}": netctl takes a numeric UID or UID:GID`);
+  return { uid: Number(m[1]), gid: Number(m[2] ?? m[1]) };
+}
+
+function restart(c: ServiceContext, path: KeyPath, v: Value | undefined): ComposeService['restart'] {
+  const r = asString(c.w, path, v) ?? 'no';
+  if (r === 'no' || r === 'always' || r === 'on-failure') return r;
+  if (r === 'unless-stopped') return 'always';
+  if (/^on-failure:\d+$/.test(r)) {
+    c.warnings.push(c.w.warning(path, `"${r}": netctl retries without a limit (on-failure)`));
+    return 'on-failure';
+  }
+  throw c.w.error(path, `restart "${r}" is not one of no, always, on-failure, unless-stopped`);
+}
+
+function stringList(c: ServiceContext, path: KeyPath, v: Value | undefined): string[] {
+  if (v === undefined || v === null) return [];
+  return (typeof v === 'string' ? [v] : asList(c.w, path, v)).map(String);
+}
+
+/** Builds service `name`. */
+export function composeService(c: ServiceContext, name: string, raw: Value): ComposeService {
+  const path = ['services', name];
+  const s = asMapping(c.w, path, raw);
+  const image = asString(c.w, [...path, 'image'], s.image);
+  if (image === undefined) throw c.w.error(path, 'a service needs an image (netctl compose builds nothing: import one with netctl image import)');
+  const containerName = at(c, [...path, 'container_name'], () => checkName('container', asString(c.w, [...path, 'container_name'], s.container_name) ?? `${c.project}-${name}-1`));
+  const labels = stringMap(c.w, [...path, 'labels'], s.labels);
+  const ports = servicePorts(c.w, [...path, 'ports'], s.ports);
+  const mode = networkMode(c, [...path, 'network_mode'], s.network_mode);
+  if (mode !== undefined && mode !== 'bridge' && ports.length > 0) throw c.w.error([...path, 'ports'], `ports cannot be published with network_mode "${mode}"`);
+  const links = linksOf(c, [...path, 'links'], s.links);
+  const svc: ComposeService = {
+    name,
+    containerName,
+    image,
+    environment: environment(c, path, s),
+    ports,
+    expose: serviceExpose(c.w, [...path, 'expose'], s.expose),
+    networks: networks(c, path, s),
+    links,
+    dependsOn: dependsOn(c, path, s, links, mode),
+    volumes: volumes(c, [...path, 'volumes'], s.volumes),
+    restart: restart(c, [...path, 'restart'], s.restart),
+    labels,
+    dns: stringList(c, [...path, 'dns'], s.dns),
+    extraHosts: Object.entries(stringMap(c.w, [...path, 'extra_hosts'], s.extra_hosts)).map(([h, ip]) => `${ip}\t${h}`),
+    allow: serviceAllows(c.w, path, containerName, s, labels, ports),
+  };
+  const entrypoint = words(c, [...path, 'entrypoint'], s.entrypoint);
+  if (entrypoint) svc.entrypoint = entrypoint;
+  const command = words(c, [...path, 'command'], s.command);
+  if (command) svc.command = command;
+  if (mode !== undefined) svc.networkMode = mode;
+  const wd = asString(c.w, [...path, 'working_dir'], s.working_dir);
+  if (wd !== undefined) svc.workingDir = wd;
+  const u = user(c, [...path, 'user'], s.user);
+  if (u) svc.user = u;
+  const hostname = asString(c.w, [...path, 'hostname'], s.hostname);
+  if (hostname !== undefined) svc.hostname = hostname;
+  return svc;
+}

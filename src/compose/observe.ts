@@ -1,0 +1,45 @@
+/**
+ * What netctl has of a project, found by the compose labels on containers and networks.
+ */
+import type { Engine } from '../engine/context.js';
+import type { Container } from '../model/container.js';
+import type { Network } from '../model/network.js';
+import type { RuntimeRoots } from '../runtime/paths.js';
+import { isActive } from '../engine/lifecycle.js';
+import { HASH, PROJECT, SERVICE } from './labels.js';
+import type { Existing, ExistingContainer } from './plan.js';
+
+/** A container's labels (kept in its config). */
+export function labelsOf(c: Container): Record<string, string> {
+  return ((c.config as { labels?: Record<string, string> }).labels) ?? {};
+}
+
+/** The project's containers, in creation order. */
+export function projectContainers(engine: Engine, project: string): Container[] {
+  return engine.store.containers.list({ all: true }).filter((c) => labelsOf(c)[PROJECT] === project);
+}
+
+/** The project's networks (the ones netctl created for it), in creation order. */
+export function projectNetworks(engine: Engine, project: string): Network[] {
+  return engine.store.networks.list().filter((n) => n.labels[PROJECT] === project);
+}
+
+/** The project as it is. */
+export async function observe(engine: Engine, roots: RuntimeRoots, project: string): Promise<Existing> {
+  const s = engine.store;
+  const netNames = new Map(s.networks.list().map((n) => [n.id, n.name]));
+  const containers: ExistingContainer[] = [];
+  const allows = new Map<string, ReturnType<typeof s.allows.list>>();
+  for (const c of projectContainers(engine, project)) {
+    const l = labelsOf(c);
+    containers.push({
+      container: c.name,
+      service: l[SERVICE] ?? c.name,
+      hash: l[HASH] ?? '',
+      running: await isActive(roots, c),
+      networks: s.endpoints.forContainer(c.id).map((e) => netNames.get(e.networkId) ?? e.networkId),
+    });
+    allows.set(c.name, s.allows.list(c.name));
+  }
+  return { containers, networks: projectNetworks(engine, project).map((n) => ({ name: n.name, hash: n.labels[HASH] ?? '' })), allows };
+}

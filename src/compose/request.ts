@@ -1,0 +1,74 @@
+/**
+ * A service to the requests netctl's engine takes: `run` on its first network (or its
+ * network_mode), `network connect` for each further one. The service name is an alias on
+ * each of its networks, as in compose. Pure.
+ */
+import type { RunRequest } from '../engine/containers.js';
+import type { ConnectRequest } from '../engine/connect.js';
+import type { ImageRecord } from '../runtime/image-config.js';
+import type { ComposeProject, ComposeService } from './types.js';
+import { mergeEnv } from '../engine/run-network.js';
+
+/** Everything one service's container is made with. */
+export interface ServiceRequest {
+  run: RunRequest;
+  connect: ConnectRequest[];
+  dns: string[];
+  extraHosts: string[];
+}
+
+function networkName(p: ComposeProject, key: string): string {
+  return p.networks.find((n) => n.key === key)?.name ?? key;
+}
+
+function mode(p: ComposeProject, s: ComposeService): string {
+  const m = s.networkMode;
+  if (m === undefined) return networkName(p, s.networks[0]!.key);
+  if (m.startsWith('service:')) return `container:${p.services.find((x) => x.name === m.slice(8))!.containerName}`;
+  return m;
+}
+
+function aliases(s: ComposeService, extra: readonly string[]): string[] {
+  return [...new Set([s.name, ...extra])].filter((a) => a !== s.containerName);
+}
+
+function argv(s: ComposeService, image: ImageRecord): string[] {
+  // As in Docker: a new entrypoint drops the image's command.
+  const entry = s.entrypoint ?? image.config.entrypoint ?? [];
+  const cmd = s.command ?? (s.entrypoint ? [] : (image.config.cmd ?? []));
+  return [...entry, ...cmd];
+}
+
+/** The requests for service `s` of `p`, made from `image` (resolved from `s.image`). */
+export function serviceRequest(p: ComposeProject, s: ComposeService, image: ImageRecord, labels: Record<string, string>, ephemeral?: readonly [number, number]): ServiceRequest {
+  const network = mode(p, s);
+  const [first, ...rest] = s.networks;
+  const run: RunRequest = {
+    name: s.containerName,
+    image: { id: image.id, ref: s.image },
+    network,
+    ports: s.ports,
+    launch: {
+      hostname: s.hostname ?? s.containerName,
+      env: mergeEnv(image.config.env, s.environment),
+      uid: s.user?.uid ?? 0,
+      gid: s.user?.gid ?? 0,
+      cwd: s.workingDir ?? image.config.workingDir ?? '/',
+      argv: argv(s, image),
+      binds: s.volumes.map((v) => ({ ...v })),
+      restart: s.restart,
+      tty: false,
+      interactive: false,
+    },
+    links: s.links.map((l) => ({ name: p.services.find((x) => x.name === l.service)!.containerName, alias: l.alias })),
+    exposed: [...new Set([...image.config.exposedPorts, ...s.expose])],
+    labels,
+    ...(ephemeral ? { ephemeral } : {}),
+  };
+  if (first) {
+    run.aliases = aliases(s, first.aliases);
+    if (first.ipv4Address) run.ip = first.ipv4Address;
+  }
+  const connect = rest.map((n): ConnectRequest => ({ network: networkName(p, n.key), container: s.containerName, aliases: aliases(s, n.aliases), ...(n.ipv4Address ? { ip: n.ipv4Address } : {}) }));
+  return { run, connect, dns: s.dns, extraHosts: s.extraHosts };
+}

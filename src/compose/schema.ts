@@ -1,0 +1,56 @@
+/**
+ * Which compose keys netctl runs, per place in the file. Everything else is refused with
+ * its file and line (never silently ignored), but for the few keys compose itself only
+ * warns about. `x-` extension keys are the user's own, and compose ignores them too.
+ */
+
+/** Keys of one kind of mapping. */
+export interface KeySet {
+  /** What the mapping is, for messages. */
+  what: string;
+  keys: readonly string[];
+  /** Keys accepted with a warning, and what the warning says. */
+  warn?: Readonly<Record<string, string>>;
+  /** Whether `x-*` keys are allowed (compose allows them at the top and in services, networks). */
+  extensions?: boolean;
+}
+
+export const TOP: KeySet = {
+  what: 'top-level',
+  keys: ['services', 'networks', 'volumes', 'name', 'version'],
+  warn: { version: 'the attribute "version" is obsolete, it will be ignored' },
+  extensions: true,
+};
+
+export const SERVICE: KeySet = {
+  what: 'service',
+  keys: [
+    'image', 'command', 'entrypoint', 'environment', 'env_file', 'ports', 'expose', 'networks', 'network_mode',
+    'links', 'depends_on', 'volumes', 'working_dir', 'user', 'restart', 'labels', 'container_name', 'hostname',
+    'dns', 'extra_hosts', 'x-netctl',
+  ],
+  extensions: true,
+};
+
+export const NETWORK: KeySet = {
+  what: 'network',
+  keys: ['driver', 'driver_opts', 'ipam', 'internal', 'enable_ipv6', 'external', 'name', 'labels', 'attachable'],
+  extensions: true,
+};
+
+export const IPAM: KeySet = { what: 'ipam', keys: ['driver', 'config'] };
+export const IPAM_CONFIG: KeySet = { what: 'ipam config', keys: ['subnet', 'gateway', 'ip_range'] };
+export const PORT_LONG: KeySet = { what: 'port', keys: ['target', 'published', 'host_ip', 'protocol', 'mode', 'name', 'app_protocol'] };
+export const SERVICE_NETWORK: KeySet = { what: 'service network', keys: ['aliases', 'ipv4_address', 'priority'] };
+export const DEPENDS_ON: KeySet = { what: 'depends_on', keys: ['condition', 'restart', 'required'] };
+export const VOLUME_LONG: KeySet = { what: 'volume', keys: ['type', 'source', 'target', 'read_only', 'bind'] };
+export const ENV_FILE: KeySet = { what: 'env_file', keys: ['path', 'required'] };
+export const X_NETCTL: KeySet = { what: 'x-netctl', keys: ['allow'] };
+export const ALLOW_ITEM: KeySet = { what: 'allow rule', keys: ['port', 'proto', 'protocol', 'from'] };
+
+/** Driver options netctl understands on a bridge network. */
+export const DRIVER_OPTS = {
+  icc: ['com.docker.network.bridge.enable_icc', 'icc'],
+  bridge: ['com.docker.network.bridge.name'],
+  mtu: ['com.docker.network.driver.mtu'],
+} as const;

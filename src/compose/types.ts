@@ -1,0 +1,103 @@
+/**
+ * The compose model as netctl runs it: what the files say after interpolation, merging
+ * and validation, in plain data. Names are the final ones (`PROJECT-web-1`, `PROJECT_front`).
+ */
+import type { PortRequest } from '../store/index.js';
+import type { AllowRule } from '../model/allow.js';
+
+/** Where a value came from, for messages: `compose.yaml:12`. */
+export interface Loc {
+  file: string;
+  line: number;
+}
+
+/** A path into a compose document: `["services", "web", "ports", 0]`. */
+export type KeyPath = readonly (string | number)[];
+
+/** A plain YAML value after interpolation. */
+export type Value = string | number | boolean | null | Value[] | { [key: string]: Value };
+
+/** A plain mapping. */
+export type Mapping = { [key: string]: Value };
+
+/** One top-level network as the project wants it. */
+export interface ComposeNetwork {
+  /** The key under `networks:`. */
+  key: string;
+  /** The netctl network name: `name:`, or `PROJECT_KEY`. */
+  name: string;
+  external: boolean;
+  internal: boolean;
+  icc: boolean;
+  ipv6: boolean;
+  subnet?: string;
+  gateway?: string;
+  ipRange?: string;
+  subnet6?: string;
+  gateway6?: string;
+  mtu?: number;
+  bridge?: string;
+  labels: Record<string, string>;
+}
+
+/** A service's attachment to one network. */
+export interface ServiceNetwork {
+  /** The key under top-level `networks:` (or `default`). */
+  key: string;
+  aliases: string[];
+  ipv4Address?: string;
+  priority: number;
+}
+
+/** One bind mount. */
+export interface ComposeBind {
+  source: string;
+  target: string;
+  readOnly: boolean;
+}
+
+/** One service, resolved. */
+export interface ComposeService {
+  name: string;
+  /** `container_name`, or `PROJECT-SERVICE-1`. */
+  containerName: string;
+  image: string;
+  entrypoint?: string[];
+  command?: string[];
+  /** `KEY=VALUE`, env_file first, then environment. */
+  environment: string[];
+  ports: PortRequest[];
+  /** `80/tcp`. */
+  expose: string[];
+  /** Empty with a network_mode. */
+  networks: ServiceNetwork[];
+  /** `host`, `none`, `bridge`, `service:NAME` or `container:NAME`; absent: the networks. */
+  networkMode?: string;
+  links: { service: string; alias: string }[];
+  /** Services to start first, in file order. */
+  dependsOn: string[];
+  volumes: ComposeBind[];
+  workingDir?: string;
+  user?: { uid: number; gid: number };
+  restart: 'no' | 'on-failure' | 'always';
+  labels: Record<string, string>;
+  hostname?: string;
+  dns: string[];
+  extraHosts: string[];
+  /** From `x-netctl.allow` and the `netctl.allow` labels, container name filled in. */
+  allow: AllowRule[];
+}
+
+/** A whole project. */
+export interface ComposeProject {
+  name: string;
+  /** The directory relative paths are resolved against. */
+  workingDir: string;
+  /** The files, in merge order. */
+  files: string[];
+  /** In dependency order: every service after the ones it depends on. */
+  services: ComposeService[];
+  networks: ComposeNetwork[];
+  /** Things compose too would only warn about, each naming its place. */
+  warnings: string[];
+}

@@ -5,13 +5,23 @@
 import type { CommandContext } from './context.js';
 import type { Store } from '../store/index.js';
 import type { AllowRequest, AllowResult } from '../engine/allow.js';
-import { dockerApi, dockerSocket } from '../docker/client.js';
+import { dockerApi, dockerSocket, isDockerUnreachable } from '../docker/client.js';
+import { NetctlError, NotFoundError } from '../errors.js';
 import { dockerAllow, dockerDeny } from '../docker/allow.js';
 import { defaultUfwDeps } from '../firewall/ufw/ufw-deps.js';
 
-/** Runs allow or deny on a Docker container. */
-export function dockerAllowOrDeny(store: Store, ctx: CommandContext, req: AllowRequest, remove: boolean): Promise<AllowResult> {
+/**
+ * Runs allow or deny on a Docker container. A name that is not netctl's while Docker cannot
+ * be asked is reported as the unknown container it is, with Docker's state as the hint.
+ */
+export async function dockerAllowOrDeny(store: Store, ctx: CommandContext, req: AllowRequest, remove: boolean): Promise<AllowResult> {
   const api = dockerApi(dockerSocket(ctx.opts.dockerHost as string | undefined));
   const opts = { dryRun: ctx.opts.dryRun === true };
-  return (remove ? dockerDeny : dockerAllow)(store, api, defaultUfwDeps(), req, opts);
+  try {
+    return await (remove ? dockerDeny : dockerAllow)(store, api, defaultUfwDeps(), req, opts);
+  } catch (err) {
+    if (!isDockerUnreachable(err)) throw err;
+    const why = err instanceof NetctlError ? err.message : String(err);
+    throw new NotFoundError('container', req.name, `not one of netctl's containers, and Docker cannot be asked: ${why}`);
+  }
 }

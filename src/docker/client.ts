@@ -44,7 +44,20 @@ export interface DockerApi {
   events(query: string, onEvent: (e: DockerEvent) => void, signal: AbortSignal, onOpen?: () => void): Promise<void>;
 }
 
+const unreachable = new WeakSet<Error>();
+
+/** Whether `err` says the daemon could not be reached at all (no socket, refused, denied). */
+export function isDockerUnreachable(err: unknown): boolean {
+  return err instanceof Error && unreachable.has(err);
+}
+
 function connectError(socket: string, err: NodeJS.ErrnoException): Error {
+  const e = connectErrorOf(socket, err);
+  unreachable.add(e);
+  return e;
+}
+
+function connectErrorOf(socket: string, err: NodeJS.ErrnoException): Error {
   switch (err.code) {
     case 'ENOENT':
       return new NotFoundError('Docker socket', socket, 'is Docker running? (systemctl start docker, or --docker-host unix:///path)');

@@ -6,7 +6,7 @@ import type { CommandContext } from './context.js';
 import type { Store } from '../store/index.js';
 import type { AllowRequest, AllowResult } from '../engine/allow.js';
 import { dockerApi, dockerSocket, isDockerUnreachable } from '../docker/client.js';
-import { NetctlError, NotFoundError } from '../errors.js';
+import { NetctlError } from '../errors.js';
 import { dockerAllow, dockerDeny } from '../docker/allow.js';
 import { defaultUfwDeps } from '../firewall/ufw/ufw-deps.js';
 
@@ -22,6 +22,6 @@ export async function dockerAllowOrDeny(store: Store, ctx: CommandContext, req: 
   } catch (err) {
     if (!isDockerUnreachable(err)) throw err;
     const why = err instanceof NetctlError ? err.message : String(err);
-    throw new NotFoundError('container', req.name, `not one of netctl's containers, and Docker cannot be asked: ${why}`);
+    throw new NetctlError('not-found', `container "${req.name}" not found: not one of netctl's, and Docker cannot be asked (${why})`, { hint: err instanceof NetctlError ? err.hint : undefined });
   }
 }

@@ -2,7 +2,7 @@
  * `netctl compose` with compose files as users write them, real containers, the real ufw
  * (enabled, routed policy deny, netctl's block installed) and real packets from the wan
  * (198.51.100.1), wan2 (203.0.113.1) and lan hosts: a web + db + cache app on two
- * networks with an override file and .env, the icc=false/links case, and an IPv6 network.
+ * networks with an override file and .env, and the icc=false/links case.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -224,5 +224,24 @@ describe('netctl compose with real packets', () => {
     await composeOk(`${BASE}/logger`, 'down');
     await composeOk(SHOP, 'down');
     await netctl('network', 'rm', 'squatter');
+  });
+
+  it('icc off: a link opens only the linked service\'s exposed port, with its variables', async () => {
+    files(`${BASE}/locked`, {
+      'www/index.html': 'page\n',
+      'compose.yaml': [
+        'services:',
+        '  server:', '    image: busybox', '    command: sh -c "httpd -p 81 -h /www; httpd -f -p 80 -h /www"', '    volumes: ["./www:/www:ro"]', '    expose: ["80"]', '    networks: [locked]',
+        '  client:', '    image: busybox', '    command: sleep 600', '    links: ["server:srv"]', '    networks: [locked]',
+        '  other:', '    image: busybox', '    command: sleep 600', '    networks: [locked]',
+        'networks:', '  locked:', '    driver_opts: {com.docker.network.bridge.enable_icc: "false"}', '',
+      ].join('\n'),
+    });
+    await composeOk(`${BASE}/locked`, 'up', '-d');
+    expect(await fetchIn('locked-client-1', 'srv')).toBe('page');
+    expect(await fetchIn('locked-client-1', 'srv', 81)).toBe('');
+    expect(await fetchIn('locked-other-1', 'server')).toBe('');
+    expect(await sb.sh([process.execPath, NETCTL, 'exec', 'locked-client-1', 'sh', '-c', 'echo $SRV_PORT_80_TCP_PORT'])).toBe('80\n');
+    await composeOk(`${BASE}/locked`, 'down');
   });
 });

@@ -31,6 +31,21 @@ if [ ${#missing[@]} -gt 0 ]; then
 	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# Docker tests (issue 15): Debian's dockerd and docker-compose 1.29, run only inside
+# sandboxes by test/integration/helpers/docker.ts. By path: /usr/local/bin/docker may be
+# another client. The package must not start the machine's own Docker: a policy-rc.d
+# denying service starts is put in place for the install when none exists.
+docker_missing=()
+[ -x /usr/sbin/dockerd ] || docker_missing+=(docker.io)
+[ -x /usr/bin/docker-compose ] || docker_missing+=(docker-compose)
+if [ ${#docker_missing[@]} -gt 0 ] && [ "$(id -u)" = 0 ]; then
+	say "installing Debian packages for the Docker tests: ${docker_missing[*]}"
+	policy_added=
+	if [ ! -e /usr/sbin/policy-rc.d ]; then printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && policy_added=1; fi
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${docker_missing[@]}" >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${docker_missing[@]}" >/dev/null; }
+	[ -z "$policy_added" ] || rm -f /usr/sbin/policy-rc.d
+fi
+
 # npm dependencies: install when node_modules is missing or older than the lockfile.
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
 	say "installing npm dependencies (better-sqlite3 builds from source: ~2 min)"

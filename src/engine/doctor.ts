@@ -10,16 +10,19 @@ import { defaultUfwDeps } from '../firewall/ufw/ufw-deps.js';
 import { routeDrift } from '../firewall/ufw/routes-apply.js';
 import { desiredRoutes } from './allow-routes.js';
 import { routeState } from './ufw-routes.js';
+import { diagnoseDocker } from '../docker/doctor.js';
+import { DOCKER_BLOCK } from '../docker/block-kind.js';
+import { blockInstalled } from '../firewall/ufw/block.js';
 
 /** One problem found. */
 export interface Finding {
-  area: 'networks' | 'rules' | 'ufw';
+  area: 'networks' | 'rules' | 'ufw' | 'docker';
   problem: string;
   fix: string;
 }
 
-/** Everything the doctor looks at. */
-export async function diagnose(engine: Engine): Promise<Finding[]> {
+/** Everything the doctor looks at (Docker's containers' rules too, given the run root of the watch loop). */
+export async function diagnose(engine: Engine, runRoot = '/run/netctl'): Promise<Finding[]> {
   const out: Finding[] = [];
   const bridges = await missingBridgeSteps(engine);
   for (const n of bridges.missing) out.push({ area: 'networks', problem: `network ${n.name}: bridge ${n.bridge} is missing`, fix: 'netctl ufw sync' });
@@ -38,5 +41,7 @@ export async function diagnose(engine: Engine): Promise<Finding[]> {
     for (const m of drift.missing) out.push({ area: 'ufw', problem: `ufw route rule missing: ${m}`, fix: 'netctl ufw sync' });
     for (const s of drift.stale) out.push({ area: 'ufw', problem: `stale netctl ufw route rule: ${s}`, fix: 'netctl ufw sync' });
   }
+  const after = block?.view.families[0]?.text;
+  out.push(...(await diagnoseDocker(engine.store, deps, runRoot, after !== undefined && blockInstalled(after, DOCKER_BLOCK.markers))));
   return out;
 }

@@ -9,7 +9,7 @@ import { diagnose } from '../../engine/doctor.js';
 export default async function doctor(ctx: CommandContext): Promise<number> {
   const engine = await openEngine(ctx.global);
   try {
-    const findings = await diagnose(engine);
+    const findings = await diagnose(engine, ctx.global.runRoot);
     if (ctx.opts.json) ctx.stdout.write(`${JSON.stringify(findings, null, 2)}\n`);
     else if (findings.length === 0) ctx.stdout.write('no drift found: networks, rules and ufw route rules match the database\n');
     else for (const f of findings) ctx.stdout.write(`${f.area}: ${f.problem}\n  fix: ${f.fix}\n`);

@@ -27,7 +27,7 @@ fi
 mkdir -p "$DIR/data" "$DIR/exec"
 /usr/sbin/dockerd --data-root "$DIR/data" --exec-root "$DIR/exec" -H "unix://$DIR/docker.sock" \
 	--pidfile "$DIR/docker.pid" --storage-driver vfs --exec-opt native.cgroupdriver=cgroupfs \
-	--cgroup-parent /netctl-test-docker "$@" >>"$DIR/dockerd.log" 2>&1 &
+	--cgroup-parent /netctl-test-docker --shutdown-timeout 1 "$@" >>"$DIR/dockerd.log" 2>&1 &
 for i in $(seq 100); do
 	if [ -S "$DIR/docker.sock" ] && /usr/bin/docker -H "unix://$DIR/docker.sock" version >/dev/null 2>&1; then exit 0; fi
 	sleep 0.1

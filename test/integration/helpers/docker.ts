@@ -1,0 +1,62 @@
+/**
+ * Real Docker inside a sandbox for integration tests: a private dockerd (Debian's docker.io,
+ * its own data root, exec root, socket and pidfile under the sandbox's /run, cgroups on the
+ * sandbox's own /sys) and a busybox image made from busybox-static and `docker load`ed, no
+ * registry. Never the machine's Docker: every call names the private socket.
+ */
+import { fileURLToPath } from 'node:url';
+import type { Sandbox } from '../../harness/sandbox.js';
+
+const SCRIPTS = fileURLToPath(new URL('../scripts/', import.meta.url));
+
+/** Debian's client (/usr/local/bin/docker may be a newer one that shadows it). */
+export const DOCKER_CLI = '/usr/bin/docker';
+/** The image the helper loads. */
+export const BUSYBOX = 'netctl-test/busybox';
+
+/** A dockerd running in a sandbox. */
+export class SandboxDocker {
+  readonly host: string;
+  readonly env: Record<string, string>;
+
+  private constructor(private readonly sb: Sandbox, readonly dir: string) {
+    this.host = `unix://${dir}/docker.sock`;
+    this.env = { DOCKER_HOST: this.host };
+  }
+
+  /** Starts dockerd under `dir` (default /run/netctl-test-docker) and loads the busybox image. */
+  static async start(sb: Sandbox, dir = '/run/netctl-test-docker', args: string[] = []): Promise<SandboxDocker> {
+    const d = new SandboxDocker(sb, dir);
+    await d.startDaemon(args);
+    await sb.sh(['sh', `${SCRIPTS}docker-image.sh`, `${dir}/img`]);
+    await d.docker('load', '-i', `${dir}/img/busybox-docker.tar`);
+    return d;
+  }
+
+  /** Starts the daemon (again, after stop). */
+  async startDaemon(args: string[] = this.lastArgs): Promise<void> {
+    this.lastArgs = args;
+    await this.sb.sh(['sh', `${SCRIPTS}dockerd.sh`, this.dir, ...args], { timeoutMs: 30_000 });
+  }
+
+  private lastArgs: string[] = [];
+
+  /** Stops the daemon and waits (15 s at most) until it is gone (a zombie counts as gone). */
+  async stopDaemon(): Promise<void> {
+    const gone = 'kill -0 $p 2>/dev/null || exit 0; grep -q "^State:.Z" /proc/$p/status 2>/dev/null && exit 0';
+    await this.sb.sh(['sh', '-c', `p=$(cat ${this.dir}/docker.pid) && kill $p && for i in $(seq 150); do ${gone}; sleep 0.1; done; exit 1`], { timeoutMs: 20_000 });
+  }
+
+  /** Runs Debian's docker client against this daemon; throws with its stderr on failure. */
+  async docker(...args: string[]): Promise<string> {
+    return this.sb.sh([DOCKER_CLI, '-H', this.host, ...args], { timeoutMs: 60_000 });
+  }
+
+  /** A container's address on its first network. */
+  async ip(name: string): Promise<string> {
+    return (await this.docker('inspect', '-f', '{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}', name)).trim().split(' ')[0]!;
+  }
+}
+
+/** Where the scripts are, for tests that run them directly. */
+export const DOCKER_SCRIPTS = SCRIPTS;

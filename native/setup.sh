@@ -31,6 +31,22 @@ if [ ${#missing[@]} -gt 0 ]; then
 	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# CNI (issue 16): the reference plugins netctl chains with (bandwidth, tuning, firewall, ...)
+# live in /usr/lib/cni, not on PATH; Podman drives netctl as a CNI plugin in the tests.
+cni_missing=()
+[ -x /usr/lib/cni/bandwidth ] || cni_missing+=(containernetworking-plugins)
+command -v podman >/dev/null 2>&1 || cni_missing+=(podman)
+if [ ${#cni_missing[@]} -gt 0 ]; then
+	if [ "$(id -u)" != 0 ]; then
+		say "missing Debian packages: ${cni_missing[*]} (run as root, or apt-get install them)"
+		exit 1
+	fi
+	say "installing Debian packages: ${cni_missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	apt-get install -y -qq --no-install-recommends "${cni_missing[@]}" >/dev/null
+fi
+
 # npm dependencies: install when node_modules is missing or older than the lockfile.
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
 	say "installing npm dependencies (better-sqlite3 builds from source: ~2 min)"

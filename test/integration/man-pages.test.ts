@@ -18,6 +18,7 @@ const PAGE_OF: Record<string, string> = {
   ufw: 'netctl-ufw.8', tui: 'netctl-tui.8', sandbox: 'netctl-sandbox.8', demo: 'netctl-sandbox.8',
   run: 'netctl-run.8', ps: 'netctl-run.8', inspect: 'netctl-run.8', port: 'netctl-run.8', logs: 'netctl-run.8',
   exec: 'netctl-run.8', stop: 'netctl-run.8', start: 'netctl-run.8', restart: 'netctl-run.8', rm: 'netctl-run.8',
+  cni: 'netctl-cni.8',
   rules: 'netctl.8', trace: 'netctl.8', doctor: 'netctl.8', gc: 'netctl.8',
 };
 

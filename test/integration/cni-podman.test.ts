@@ -76,6 +76,11 @@ describe('Podman with netctl as its CNI plugin', () => {
     expect(await netctlOk(sb, ['allow', 'web', '80'])).toContain(`ufw route allow proto tcp to ${ip} port 80`);
     expect(await get()).toBe('podman-page');
     expect(await ufw('status')).toContain('# netctl:web 80/tcp net=pods');
+    // gc keeps a live attachment (no netctl process behind it), and doctor finds nothing wrong.
+    await netctlOk(sb, ['gc']);
+    expect(await netctlOk(sb, ['ps'])).toMatch(/web\s+\(cni\)\s+running/);
+    await netctlOk(sb, ['doctor']);
+    expect(await get()).toBe('podman-page');
     const rm = await podman('rm', '-f', '-t', '0', 'web');
     expect(rm.code, rm.stderr).toBe(0);
     expect(await netctlOk(sb, ['ps', '-a'])).not.toContain('web');

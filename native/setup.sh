@@ -31,18 +31,27 @@ if [ ${#missing[@]} -gt 0 ]; then
 	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# Docker tests (issue 15): Debian's dockerd and docker-compose 1.29, run only inside
-# sandboxes by test/integration/helpers/docker.ts. By path: /usr/local/bin/docker may be
-# another client. The package must not start the machine's own Docker: a policy-rc.d
-# denying service starts is put in place for the install when none exists.
-docker_missing=()
-[ -x /usr/sbin/dockerd ] || docker_missing+=(docker.io)
-[ -x /usr/bin/docker-compose ] || docker_missing+=(docker-compose)
-if [ ${#docker_missing[@]} -gt 0 ] && [ "$(id -u)" = 0 ]; then
-	say "installing Debian packages for the Docker tests: ${docker_missing[*]}"
+# Container engines the tests drive inside sandboxes only, never the machine's own:
+# Debian's dockerd and docker-compose 1.29 (issue 15, test/integration/helpers/docker.ts) and
+# podman with the reference CNI plugins netctl chains with, in /usr/lib/cni (issue 16). By
+# path: /usr/local/bin/docker may be another client. No package may start a service of the
+# machine's: a policy-rc.d denying service starts is put in place for the install when none exists.
+engines_missing=()
+[ -x /usr/sbin/dockerd ] || engines_missing+=(docker.io)
+[ -x /usr/bin/docker-compose ] || engines_missing+=(docker-compose)
+[ -x /usr/lib/cni/bandwidth ] || engines_missing+=(containernetworking-plugins)
+command -v podman >/dev/null 2>&1 || engines_missing+=(podman)
+if [ ${#engines_missing[@]} -gt 0 ]; then
+	if [ "$(id -u)" != 0 ]; then
+		say "missing Debian packages: ${engines_missing[*]} (run as root, or apt-get install them)"
+		exit 1
+	fi
+	say "installing Debian packages for the Docker, Podman and CNI tests: ${engines_missing[*]}"
 	policy_added=
 	if [ ! -e /usr/sbin/policy-rc.d ]; then printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && policy_added=1; fi
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${docker_missing[@]}" >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${docker_missing[@]}" >/dev/null; }
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	apt-get install -y -qq --no-install-recommends "${engines_missing[@]}" >/dev/null
 	[ -z "$policy_added" ] || rm -f /usr/sbin/policy-rc.d
 fi
 

@@ -75,4 +75,13 @@ export const SCRIPT: Step[] = [
   { title: 'The internet client gets in again', where: 'wan', argv: WAN_GET, expect: { contains: 'HTTP 200' } },
   { title: 'The rules that did it: netctl\'s own chains, with live counters', where: 'host', argv: ['netctl', 'rules', '--table', 'nat'], expect: { contains: 'DNAT' }, showOutput: true },
   { title: 'And the ufw route rule, visible in ufw status', where: 'host', argv: ['ufw', 'status'], expect: { contains: 'netctl:web 80/tcp' }, showOutput: true },
+  {
+    title: 'Compose: a two-service file whose published port carries its own allow rule (x-netctl)',
+    where: 'host',
+    argv: ['sh', '-c', 'mkdir -p /run/netctl-demo/duo && printf "%s\\n" "name: duo" "services:" "  app:" "    image: busybox" "    command: httpd -f -p 80 -h /www" "    ports: [\\"8081:80\\"]" "    depends_on: [helper]" "    x-netctl:" "      allow: [\\"80/tcp\\"]" "  helper:" "    image: busybox" "    command: httpd -f -p 80 -h /www" > /run/netctl-demo/duo/compose.yaml && cat /run/netctl-demo/duo/compose.yaml'],
+    expect: { contains: 'x-netctl' }, showOutput: true,
+  },
+  { title: 'compose up starts both services and opens the declared port', where: 'host', argv: ['netctl', 'compose', '-f', '/run/netctl-demo/duo/compose.yaml', 'up', '-d'], expect: { contains: 'allowed duo-app-1 80/tcp' }, showOutput: true },
+  { title: 'The internet client reaches the compose service', where: 'wan', argv: [...WAN_GET.slice(0, -1), 'http://198.51.100.2:8081/'], expect: { contains: 'HTTP 200' } },
+  { title: 'compose down removes its containers, network and rule', where: 'host', argv: ['netctl', 'compose', '-f', '/run/netctl-demo/duo/compose.yaml', 'down'], expect: { contains: 'network duo_default removed' }, showOutput: true },
 ];

@@ -244,4 +244,25 @@ describe('netctl compose with real packets', () => {
     expect(await sb.sh([process.execPath, NETCTL, 'exec', 'locked-client-1', 'sh', '-c', 'echo $SRV_PORT_80_TCP_PORT'])).toBe('80\n');
     await composeOk(`${BASE}/locked`, 'down');
   });
+
+  it('IPv6: a dual-stack network publishes over v6, closed from the wan host until x-netctl allows it', async () => {
+    // The sandbox and the wan host share 2001:db8:1::/64 on wan0 (as in ufw-allow.test.ts); nodad so it is usable at once.
+    await sb.sh(['ip', 'addr', 'add', '2001:db8:1::2/64', 'dev', 'wan0', 'nodad']);
+    await sb.sh(['ip', '-n', 'wan', 'addr', 'add', '2001:db8:1::1/64', 'dev', 'eth0', 'nodad']);
+    const six = (allow: boolean): string => [
+      'services:',
+      '  web:', '    image: busybox', '    command: httpd -f -p 80 -h /www', '    volumes: ["./www:/www:ro"]', '    ports: ["8086:80"]', '    networks: [six]',
+      ...(allow ? ['    x-netctl:', '      allow: ["80/tcp"]'] : []),
+      'networks:', '  six:', '    enable_ipv6: true', '    ipam:', '      config:', '        - subnet: 10.97.0.0/24', '        - subnet: fd00:97::/64', '',
+    ].join('\n');
+    files(`${BASE}/six`, { 'www/index.html': 'six\n', 'compose.yaml': six(false) });
+    await composeOk(`${BASE}/six`, 'up', '-d');
+    expect(await get('wan', 8086, '2001:db8:1::2')).toBe('');
+    expect(await get('wan', 8086)).toBe('');
+    files(`${BASE}/six`, { 'compose.yaml': six(true) });
+    await composeOk(`${BASE}/six`, 'up', '-d');
+    expect(await get('wan', 8086, '2001:db8:1::2')).toBe('six');
+    expect(await get('wan', 8086)).toBe('six');
+    await composeOk(`${BASE}/six`, 'down');
+  });
 });

@@ -8,7 +8,7 @@ import type { AllowRule } from '../model/allow.js';
 import { describeAllow } from '../model/allow.js';
 import { NotFoundError, UsageError } from '../errors.js';
 import type { UfwDeps } from '../firewall/ufw/observe.js';
-import { canonicalSource, parsePortArg, type AllowRequest, type AllowResult } from '../engine/allow.js';
+import { canonicalSource, denyMatches, DryRunResult, parsePortArg, unwrapDryRun, type AllowRequest, type AllowResult } from '../engine/allow.js';
 import type { DockerApi } from './client.js';
 import { inspectContainer, runningContainers } from './containers.js';
 import type { DockerContainer } from './model.js';
@@ -39,18 +39,6 @@ async function commit(store: Store, api: DockerApi, ufw: UfwDeps, rules: AllowRu
   return { container: rules[0]?.container ?? '', rules, routes, changed: p.changed, diff: p.diff };
 }
 
-// A dry run plans inside the transaction, then throws to roll the database back.
-class DryRun extends Error {
-  constructor(readonly result: AllowResult) {
-    super('dry run');
-  }
-}
-
-function settle(err: unknown): AllowResult {
-  if (err instanceof DryRun) return err.result;
-  throw err;
-}
-
 /** Allows on a Docker container (by name or id; it must exist and publish the port). */
 export async function dockerAllow(store: Store, api: DockerApi, ufw: UfwDeps, req: AllowRequest, opts: { dryRun?: boolean } = {}): Promise<AllowResult> {
   checkDockerRef(req.name);
@@ -62,9 +50,9 @@ export async function dockerAllow(store: Store, api: DockerApi, ufw: UfwDeps, re
   return store.locked(async () => {
     for (const r of rules) store.dockerAllows.add(r);
     const result = await commit(store, api, ufw, rules, c, opts.dryRun === true);
-    if (opts.dryRun) throw new DryRun(result);
+    if (opts.dryRun) throw new DryRunResult(result);
     return result;
-  }).catch(settle);
+  }).catch(unwrapDryRun);
 }
 
 /**
@@ -78,7 +66,7 @@ export async function dockerDeny(store: Store, api: DockerApi, ufw: UfwDeps, req
   const name = c?.name ?? req.name;
   const asked = rulesOf(name, req);
   return store.locked(async () => {
-    const gone = store.dockerAllows.list(name).filter((s) => asked.some((a) => matches(a, s, req)));
+    const gone = store.dockerAllows.list(name).filter((s) => asked.some((a) => denyMatches(a, s, req)));
     if (gone.length === 0) {
       if (!c && store.dockerAllows.list(name).length === 0) throw new NotFoundError('container', req.name, 'neither netctl nor Docker has a container of that name or id (netctl ps, docker ps)');
       throw new NotFoundError('allow rule', describeAllow(asked[0]!), `see netctl ufw list ${name}`);
@@ -87,17 +75,9 @@ export async function dockerDeny(store: Store, api: DockerApi, ufw: UfwDeps, req
     const routes = live ? gone.flatMap((r) => dockerRoutesOf(live, r)) : [];
     for (const r of gone) store.dockerAllows.remove(r);
     const result = { ...(await commit(store, api, ufw, gone, undefined, opts.dryRun === true)), routes };
-    if (opts.dryRun) throw new DryRun(result);
+    if (opts.dryRun) throw new DryRunResult(result);
     return result;
-  }).catch(settle);
-}
-
-function matches(a: AllowRule, s: AllowRule, req: AllowRequest): boolean {
-  if (a.port !== null && s.port !== a.port) return false;
-  if (a.proto !== null && s.proto !== null && s.proto !== a.proto) return false;
-  if (req.from.length > 0 && s.from !== a.from) return false;
-  if (a.network !== null && s.network !== a.network) return false;
-  return true;
+  }).catch(unwrapDryRun);
 }
 
 /** Refuses what cannot be a Docker name or id before anything is asked. */

@@ -115,7 +115,7 @@ export async function deny(store: Store, req: AllowRequest, opts: { dryRun?: boo
   return store.locked(async () => {
     const asked = requestRules(store, req);
     const stored = store.allows.list(asked[0]!.container);
-    const gone = stored.filter((s) => asked.some((a) => matches(a, s, req)));
+    const gone = stored.filter((s) => asked.some((a) => denyMatches(a, s, req)));
     if (gone.length === 0) throw new NotFoundError('allow rule', describeAllow(asked[0]!), `see netctl ufw list ${asked[0]!.container}`);
     const state = routeState(store);
     const routes = gone.flatMap((r) => routesOf(state, r));
@@ -126,7 +126,8 @@ export async function deny(store: Store, req: AllowRequest, opts: { dryRun?: boo
   }).catch(unwrapDryRun);
 }
 
-function matches(a: AllowRule, s: AllowRule, req: AllowRequest): boolean {
+/** Whether stored rule `s` is one that `deny` of asked rule `a` removes (left-out fields match anything). */
+export function denyMatches(a: AllowRule, s: AllowRule, req: AllowRequest): boolean {
   if (a.port !== null && s.port !== a.port) return false;
   if (a.proto !== null && s.proto !== null && s.proto !== a.proto) return false;
   if (req.from.length > 0 && s.from !== a.from) return false;
@@ -134,14 +135,15 @@ function matches(a: AllowRule, s: AllowRule, req: AllowRequest): boolean {
   return true;
 }
 
-// A dry run plans inside the transaction, then throws to roll the database back.
-class DryRunResult extends Error {
+/** A dry run plans inside the transaction, then throws this to roll the database back. */
+export class DryRunResult extends Error {
   constructor(readonly result: AllowResult) {
     super('dry run');
   }
 }
 
-function unwrapDryRun(err: unknown): AllowResult {
+/** The planned result of a dry run; any other error is thrown on. */
+export function unwrapDryRun(err: unknown): AllowResult {
   if (err instanceof DryRunResult) return err.result;
   throw err;
 }

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NETCTL, Sandbox } from '../harness/sandbox.js';
-import { kernelState, netctlOk } from './helpers/net.js';
+import { kernelState, netctlOk, pageFrom } from './helpers/net.js';
 
 const makeImages = fileURLToPath(new URL('./scripts/make-images.sh', import.meta.url));
 const BASE = `/tmp/netctl-test-${process.pid}-compose`;
@@ -89,11 +89,7 @@ describe('netctl compose with real packets', () => {
     return r.stdout;
   };
   const ufw = async (...args: string[]): Promise<string> => sb.sh(['ufw', ...args], { timeoutMs: 60_000 });
-  const get = async (client: Client, port: number, host: string = HOST[client]): Promise<string> => {
-    const url = host.includes(':') ? `http://[${host}]:${port}/` : `http://${host}:${port}/`;
-    const r = await sb.execIn(client, ['curl', '-s', '-m', '2', url], { timeoutMs: 6_000 });
-    return r.code === 0 ? r.stdout.trim() : '';
-  };
+  const get = (client: Client, port: number, host: string = HOST[client]): Promise<string> => pageFrom(sb, client, host, port);
   const openTo = async (port: number, page: string): Promise<Client[]> => {
     const got = await Promise.all(ALL.map((c) => get(c, port)));
     return ALL.filter((_, i) => got[i] === page);

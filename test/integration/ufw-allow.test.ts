@@ -8,7 +8,7 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Sandbox } from '../harness/sandbox.js';
-import { kernelState, netctlOk } from './helpers/net.js';
+import { kernelState, netctlOk, pageFrom } from './helpers/net.js';
 
 const makeImages = fileURLToPath(new URL('./scripts/make-images.sh', import.meta.url));
 // Per run: test files run in parallel, and so may the suites of other checkouts.
@@ -29,11 +29,7 @@ describe('netctl allow with the real ufw and real packets', () => {
     return r.stdout;
   };
   /** The page body a client gets from host:port, or '' when the connection failed. */
-  const get = async (client: Client, port: number, host: string = HOST[client]): Promise<string> => {
-    const url = host.includes(':') ? `http://[${host}]:${port}/` : `http://${host}:${port}/`;
-    const r = await sb.execIn(client, ['curl', '-s', '-m', '2', url], { timeoutMs: 6_000 });
-    return r.code === 0 ? r.stdout.trim() : '';
-  };
+  const get = (client: Client, port: number, host: string = HOST[client]): Promise<string> => pageFrom(sb, client, host, port);
   /** The clients that get `page` on `port`. */
   const openTo = async (port: number, page: string): Promise<Client[]> => {
     const got = await Promise.all(ALL.map((c) => get(c, port)));

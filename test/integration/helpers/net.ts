@@ -71,3 +71,10 @@ export async function netctlOk(sb: Sandbox, args: string[]): Promise<string> {
   if (r.code !== 0) throw new Error(`netctl ${args.join(' ')} exited ${r.code}: ${r.stderr.trim()}`);
   return r.stdout;
 }
+
+/** The page body client namespace `client` gets over HTTP from host:port, or '' when the request failed. */
+export async function pageFrom(sb: Sandbox, client: string, host: string, port: number): Promise<string> {
+  const url = host.includes(':') ? `http://[${host}]:${port}/` : `http://${host}:${port}/`;
+  const r = await sb.execIn(client, ['curl', '-s', '-m', '2', url], { timeoutMs: 6_000 });
+  return r.code === 0 ? r.stdout.trim() : '';
+}

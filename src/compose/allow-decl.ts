@@ -34,13 +34,21 @@ function rulesFor(w: Where, path: KeyPath, container: string, port: string, from
   return sources.map((from) => ({ container, port: pp.port, proto: pp.proto, from, network: null }));
 }
 
+/** An empty source list given on purpose (often an unset variable) opens nothing, never anywhere. */
+const EMPTY_FROM = 'is empty: it would open the port to anywhere (leave it out for that)';
+
 function fromList(w: Where, path: KeyPath, v: Value | undefined): string[] {
   if (v === undefined || v === null) return [];
-  if (typeof v === 'string') return [v];
-  return asList(w, path, v).map((x, i) => {
+  if (typeof v === 'string') {
+    if (v.trim() === '') throw w.error(path, EMPTY_FROM);
+    return [v];
+  }
+  const list = asList(w, path, v).map((x, i) => {
     if (typeof x !== 'string') throw w.error([...path, i], 'must be an address or CIDR');
     return x;
   });
+  if (list.length === 0) throw w.error(path, EMPTY_FROM);
+  return list;
 }
 
 /** Rules from `x-netctl.allow`. */
@@ -67,6 +75,7 @@ function labelRules(w: Where, path: KeyPath, container: string, labels: Record<s
     return [];
   }
   const froms = from === undefined ? [] : from.split(',').map((s) => s.trim()).filter(Boolean);
+  if (from !== undefined && froms.length === 0) throw w.error([...path, ALLOW_FROM_LABEL], `${ALLOW_FROM_LABEL} ${EMPTY_FROM}`);
   const p = [...path, ALLOW_LABEL];
   return ports.split(',').map((s) => s.trim()).filter(Boolean).flatMap((port) => rulesFor(w, p, container, port, froms, published));
 }

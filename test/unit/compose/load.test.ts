@@ -194,6 +194,15 @@ describe('service keys', () => {
     ]);
   });
 
+  it('refuses an empty allow source (an unset variable) instead of opening the port to anywhere', () => {
+    const svc = (lines: string[]) => ['services:', '  web:', '    image: busybox', '    ports: ["8080:80"]', ...lines].join('\n');
+    expect(() => one(svc(['    labels: ["netctl.allow=80", "netctl.allow.from="]']))).toThrow(/netctl\.allow\.from is empty/);
+    expect(() => one(svc(['    labels: {netctl.allow: "80", netctl.allow.from: " , "}']))).toThrow(/netctl\.allow\.from is empty/);
+    expect(() => one(svc(['    x-netctl: {allow: [{port: 80, from: ""}]}']))).toThrow(/from.*is empty/);
+    expect(() => one(svc(['    x-netctl: {allow: [{port: 80, from: []}]}']))).toThrow(/from.*is empty/);
+    expect(one(svc(['    x-netctl: {allow: [{port: 80}]}']))[0]!.allow).toEqual([{ container: 'myapp-web-1', port: 80, proto: null, from: null, network: null }]);
+  });
+
   it('reads env_file under environment and takes bare names from the environment', () => {
     const dir = project({ 'compose.yaml': 'services:\n  web:\n    image: busybox\n    env_file: [web.env]\n    environment: [B=env, C]\n', 'web.env': 'A=file\nB=file\n' });
     expect(load(dir, { env: { C: 'shell' } }).services[0]!.environment).toEqual(['A=file', 'B=env', 'C=shell']);

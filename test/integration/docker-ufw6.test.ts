@@ -127,6 +127,16 @@ describe('netctl docker: ufw decides Docker\'s published ports over IPv6', () =>
     expect(await tuples6()).toHaveLength(1);
   });
 
+  it('a network Docker creates puts its rules in front: check says so, docker sync moves the jump back', async () => {
+    await dk.docker('network', 'create', '--ipv6', '--subnet', 'fd00:d0e::/64', 'early');
+    expect((await sb.sh(['ip6tables', '-S', 'FORWARD'])).split('\n')[1]).toBe('-A FORWARD -j DOCKER-ISOLATION-STAGE-1');
+    expect((await sb.netctl(['docker', 'check'])).code).toBe(1);
+    expect(await withDocker('docker', 'sync')).toContain("moved FORWARD's jump to DOCKER-USER in front of Docker's rules (IPv6)");
+    expect((await sb.sh(['ip6tables', '-S', 'FORWARD'])).split('\n')[1]).toBe('-A FORWARD -j DOCKER-USER');
+    expect((await sb.netctl(['docker', 'check'])).code).toBe(0);
+    expect(await withDocker('docker', 'sync')).toBe('in sync: nothing to change\n');
+  });
+
   it('a network Docker creates while the watch runs stays behind ufw', async () => {
     await startWatch();
     await dk.docker('network', 'create', '--ipv6', '--subnet', 'fd00:d0d::/64', 'late');
@@ -154,8 +164,12 @@ describe('netctl docker: ufw decides Docker\'s published ports over IPv6', () =>
     expect(await ufw('status')).toContain(`${ip6} 80/tcp`);
   });
 
-  it('stays through ufw reload and a dockerd restart', async () => {
+  it('stays through ufw reload, disable/enable and a dockerd restart', async () => {
     await ufw('reload');
+    expect(await openTo(8080, 'one')).toEqual(['wan2']);
+    expect(await openTo(8081, 'two')).toEqual([]);
+    await ufw('disable');
+    await ufw('--force', 'enable');
     expect(await openTo(8080, 'one')).toEqual(['wan2']);
     expect(await openTo(8081, 'two')).toEqual([]);
     await dk.stopDaemon();

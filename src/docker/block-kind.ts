@@ -25,18 +25,65 @@ function jumpRule(family: Family): string {
   return `-A ${DOCKER_USER} -j ${dockerChain(family)}`;
 }
 
+/** FORWARD's jump to DOCKER-USER. */
+export const FORWARD_JUMP = `-A FORWARD -j ${DOCKER_USER}`;
+
+/** One of Docker's own FORWARD rules: a jump to its chains, or a rule on its bridges. */
+function dockersRule(rule: string): boolean {
+  return rule !== FORWARD_JUMP && (/ -j DOCKER(-|$|\s)/.test(rule) || / -[io] (docker0|br-)/.test(rule));
+}
+
+/**
+ * Whether FORWARD jumps to DOCKER-USER before any of Docker's own rules (true when Docker
+ * has none in this family). Docker 20.10 makes that jump for IPv4 only (moby/moby#42477,
+ * fixed in 23.0): with `--ip6tables` its IPv6 rules accept published ports before ufw.
+ */
+export function forwardJumpInPlace(live: Ruleset): boolean {
+  const rules = chainRules(live, 'FORWARD');
+  const docker = rules.findIndex(dockersRule);
+  if (docker < 0) return true;
+  const jump = rules.indexOf(FORWARD_JUMP);
+  return jump >= 0 && jump < docker;
+}
+
+/**
+ * `iptables-restore -n` lines moving (never duplicating) FORWARD's jump to DOCKER-USER to
+ * the top, as Docker itself does for IPv4 on every network it creates; none when in place.
+ */
+export function forwardJumpLines(live: Ruleset | undefined): string[] {
+  if (live && forwardJumpInPlace(live)) return [];
+  const jumps = live ? chainRules(live, 'FORWARD').filter((r) => r === FORWARD_JUMP).length : 0;
+  return [...Array.from({ length: jumps }, () => `-D FORWARD -j ${DOCKER_USER}`), `-I FORWARD 1 -j ${DOCKER_USER}`];
+}
+
+/** The lines of {@link forwardJumpLines} as a document, or undefined when nothing moves. */
+export function forwardJumpDoc(live: Ruleset): string | undefined {
+  const lines = forwardJumpLines(live);
+  return lines.length === 0 ? undefined : ['*filter', ...lines, 'COMMIT', ''].join('\n');
+}
+
+/** The template with FORWARD's jump moved in front of Docker's rules (what install loads). */
+export function dockerLoadDoc(live: Ruleset | undefined, template: string): string {
+  const lines = forwardJumpLines(live);
+  const at = template.lastIndexOf('COMMIT');
+  return lines.length === 0 || at < 0 ? template : `${template.slice(0, at)}${lines.join('\n')}\n${template.slice(at)}`;
+}
+
 function sameRules(a: string[], b: string[]): boolean {
   return a.length === b.length && a.every((r, i) => r === b[i]);
 }
 
-/** current: both chains as in the template and DOCKER-USER jumping to the first one first. */
+/**
+ * current: both chains as in the template, DOCKER-USER jumping to the first one first, and
+ * FORWARD jumping to DOCKER-USER before Docker's own rules.
+ */
 export function dockerChainState(live: Ruleset, family: Family, template: string): ChainState {
   const chains = [dockerChain(family), dockerForwardChain(family)];
   if (!chains.every((c) => hasChain(live, c))) return 'absent';
   const want = parse(template, { family });
   const same = chains.every((c) => sameRules(chainRules(want, c), chainRules(live, c)));
   const first = chainRules(live, DOCKER_USER)[0];
-  return same && first === jumpRule(family) ? 'current' : 'stale';
+  return same && first === jumpRule(family) && forwardJumpInPlace(live) ? 'current' : 'stale';
 }
 
 /**
@@ -65,4 +112,5 @@ export const DOCKER_BLOCK: BlockKind = {
   state: dockerChainState,
   references: () => [],
   unload: (family, live) => dockerUnloadDoc(family, live),
+  load: (_family, live, template) => dockerLoadDoc(live, template),
 };

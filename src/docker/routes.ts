@@ -30,11 +30,19 @@ function list(text: string): string[] {
   return text.split(',').map((s) => s.trim()).filter((s) => s !== '');
 }
 
-/** The allow rules a container's labels declare, and why a label was not understood. */
+/**
+ * The allow rules a container's labels declare, and why a label was not understood. Any
+ * error gives the container no label rules at all (nothing opened rather than too much).
+ */
 export function labelRules(c: Pick<DockerContainer, 'name' | 'labels'>): { rules: AllowRule[]; errors: string[] } {
   const ports = c.labels[ALLOW_LABEL];
-  if (ports === undefined) return { rules: [], errors: [] };
+  const sourcesLabel = c.labels[FROM_LABEL];
+  if (ports === undefined) {
+    return { rules: [], errors: sourcesLabel === undefined ? [] : [`container "${c.name}": label ${FROM_LABEL} without ${ALLOW_LABEL}: nothing opened`] };
+  }
   const errors: string[] = [];
+  // An empty source list (an unset variable in a compose file) must not mean "anywhere".
+  if (sourcesLabel !== undefined && list(sourcesLabel).length === 0) errors.push(`container "${c.name}": label ${FROM_LABEL} is empty: nothing opened (leave it out to open to anywhere)`);
   const parse = <T>(what: string, text: string, fn: (t: string) => T): T[] => {
     try {
       return [fn(text)];
@@ -44,7 +52,7 @@ export function labelRules(c: Pick<DockerContainer, 'name' | 'labels'>): { rules
     }
   };
   const pps = list(ports).flatMap((p) => parse(ALLOW_LABEL, p, parsePortArg));
-  const froms = list(c.labels[FROM_LABEL] ?? '').flatMap((f) => parse(FROM_LABEL, f, canonicalSource));
+  const froms = list(sourcesLabel ?? '').flatMap((f) => parse(FROM_LABEL, f, canonicalSource));
   if (errors.length > 0) return { rules: [], errors };
   const sources = froms.length === 0 ? [null] : [...new Set(froms)];
   const rules = pps.flatMap((p) => sources.map((from) => ({ container: c.name, port: p.port, proto: p.proto, from, network: null })));

@@ -24,6 +24,23 @@ export interface DockerStatus {
   watch: { running: boolean; pid?: number };
   ports: DockerPortStatus[];
   drift: { missing: string[]; stale: string[] };
+  /** Set when containers have IPv6 addresses but Docker makes no ip6tables rules. */
+  ipv6?: string;
+}
+
+/**
+ * Without `--ip6tables` (Docker 20.10's default) Docker makes no IPv6 DNAT: its IPv6
+ * published ports are docker-proxy listening on the host, decided by ufw's incoming rules
+ * (`ufw allow PORT`), and route rules to the containers' IPv6 addresses open nothing.
+ */
+export function ipv6Note(containers: readonly DockerContainer[], dockerIp6tables: boolean): string | undefined {
+  if (dockerIp6tables || !containers.some((c) => c.ports.length > 0 && c.addresses.some((a) => a.ipv6 !== ''))) return undefined;
+  return 'Docker makes no ip6tables rules (dockerd without --ip6tables): IPv6 published ports reach docker-proxy on the host, so ufw\'s incoming rules (ufw allow PORT) decide them, not these route rules';
+}
+
+/** The route rules that can open something: none to IPv6 addresses while Docker makes no ip6tables rules. */
+export function effectiveRoutes(routes: readonly RouteRule[], dockerIp6tables: boolean): RouteRule[] {
+  return dockerIp6tables ? [...routes] : routes.filter((r) => r.family !== 6);
 }
 
 /** The ports of the running containers with the rules that open them. */
@@ -48,6 +65,7 @@ export function renderDockerStatus(s: DockerStatus): string {
   const lines = [`ufw: ${s.ufw.active ? 'active' : 'inactive'}, routed policy ${s.ufw.routedPolicy ?? 'unknown'}`];
   for (const f of s.families) lines.push(`IPv${f.family} ${f.path}: netctl-docker block ${f.block}, chains ${f.chain}`);
   lines.push(s.docker.error ? `Docker: ${s.docker.error}` : `Docker: ${s.docker.socket}: ${s.docker.containers} running container(s)`);
+  if (s.ipv6) lines.push(`IPv6: ${s.ipv6}`);
   lines.push(s.watch.running ? `watch: running (pid ${s.watch.pid})` : 'watch: not running: rules follow containers to new addresses only while netctl docker watch runs');
   if (s.ports.length > 0) {
     const w = Math.max(9, ...s.ports.map((p) => p.container.length));

@@ -12,9 +12,10 @@ import type { DockerApi, DockerEvent } from './client.js';
 import { inspectContainer, runningContainers } from './containers.js';
 import type { DockerContainer } from './model.js';
 import { applyDockerSync, planDockerSync } from './sync.js';
+import { forwardJumpMessage, keepForwardJump } from './forward-jump.js';
 
 /** The events that can move a container's rules. */
-export const WATCHED = { container: ['start', 'die', 'destroy', 'rename'], network: ['connect', 'disconnect'] };
+export const WATCHED = { container: ['start', 'die', 'destroy', 'rename'], network: ['connect', 'disconnect', 'create'] };
 
 /** The `/events` query for them. */
 export function eventsQuery(): string {
@@ -27,6 +28,11 @@ export function eventContainer(e: DockerEvent): string | undefined {
   if (e.Type === 'container' && WATCHED.container.includes(e.Action)) return e.Actor.ID;
   if (e.Type === 'network' && WATCHED.network.includes(e.Action)) return e.Actor.Attributes?.container;
   return undefined;
+}
+
+/** Whether an event can put Docker's rules in front of FORWARD's jump to DOCKER-USER (forward-jump.ts). */
+export function eventMovesForward(e: DockerEvent): boolean {
+  return e.Type === 'network' && e.Action === 'create';
 }
 
 /** What the loop needs; `log` gets one line per change or problem. */
@@ -44,6 +50,7 @@ export class DockerWatch {
   private readonly containers = new Map<string, DockerContainer>();
   private pending = new Set<string>();
   private full = false;
+  private forward = false;
   private running: Promise<void> | undefined;
 
   constructor(private readonly deps: WatchDeps) {}
@@ -56,6 +63,11 @@ export class DockerWatch {
 
   /** Queues one event. */
   onEvent(e: DockerEvent): void {
+    if (eventMovesForward(e)) {
+      this.forward = true;
+      void this.kick();
+      return;
+    }
     const id = eventContainer(e);
     if (id === undefined) return;
     this.pending.add(id);
@@ -75,14 +87,16 @@ export class DockerWatch {
   }
 
   private async drain(): Promise<void> {
-    while (this.full || this.pending.size > 0) {
+    while (this.full || this.forward || this.pending.size > 0) {
       const ids = [...this.pending];
       const full = this.full;
+      const forward = full || this.forward;
       this.pending = new Set();
       this.full = false;
+      this.forward = false;
       try {
         await this.refresh(full, ids);
-        await this.sync(full ? -1 : ids.length);
+        await this.sync(full ? -1 : ids.length, forward);
       } catch (err) {
         this.deps.log(`sync failed: ${(err as Error).message}`);
       }
@@ -102,9 +116,10 @@ export class DockerWatch {
     }
   }
 
-  private async sync(events: number): Promise<void> {
+  private async sync(events: number, forward: boolean): Promise<void> {
     const { store, ufw } = this.deps;
     const changed = await store.locked(async () => {
+      if (forward) await this.keepForward();
       const p = await planDockerSync(store, ufw, [...this.containers.values()]);
       for (const e of p.errors) this.deps.log(e);
       await applyDockerSync(ufw, p);
@@ -112,6 +127,15 @@ export class DockerWatch {
       return p.changed;
     });
     this.deps.onSynced?.(events, changed);
+  }
+
+  private async keepForward(): Promise<void> {
+    try {
+      const moved = await keepForwardJump(this.deps.ufw);
+      if (moved.length > 0) this.deps.log(forwardJumpMessage(moved));
+    } catch (err) {
+      this.deps.log(`cannot check FORWARD's jump to DOCKER-USER: ${(err as Error).message}`);
+    }
   }
 }
 

@@ -13,7 +13,8 @@ import type { DockerContainer } from '../../docker/model.js';
 import { desiredDockerRoutes } from '../../docker/routes.js';
 import { dockerDrift } from '../../docker/sync.js';
 import { watchPidFile, watcherPid } from '../../docker/pidfile.js';
-import { familyStatus, portStatus, renderDockerStatus, type DockerStatus } from '../../docker/status.js';
+import { effectiveRoutes, familyStatus, ipv6Note, portStatus, renderDockerStatus, type DockerStatus } from '../../docker/status.js';
+import { hasChain } from '../../firewall/ufw/plan.js';
 
 export default async function dockerStatus(ctx: CommandContext): Promise<void> {
   const ufw = defaultUfwDeps();
@@ -28,7 +29,11 @@ export default async function dockerStatus(ctx: CommandContext): Promise<void> {
     } catch (err) {
       error = (err as Error).message;
     }
-    const routes = desiredDockerRoutes(store.dockerAllows.list(), containers);
+    const live6 = view.families.find((f) => f.family === 6)?.live;
+    // Docker's filter chain DOCKER exists in a family exactly when it makes rules there.
+    const ip6tables = live6 === undefined || hasChain(live6, 'DOCKER');
+    const routes = effectiveRoutes(desiredDockerRoutes(store.dockerAllows.list(), containers), ip6tables);
+    const ipv6 = ipv6Note(containers, ip6tables);
     const pid = watcherPid(watchPidFile(ctx.global.runRoot));
     const status: DockerStatus = {
       ufw: { active: view.families[0]?.running ?? false, routedPolicy: view.routedPolicy },
@@ -37,6 +42,7 @@ export default async function dockerStatus(ctx: CommandContext): Promise<void> {
       watch: pid === undefined ? { running: false } : { running: true, pid },
       ports: portStatus(containers, routes),
       drift: error || !view.installed ? { missing: [], stale: [] } : await dockerDrift(store, ufw, containers),
+      ...(ipv6 ? { ipv6 } : {}),
     };
     ctx.stdout.write(ctx.opts.json ? `${JSON.stringify(status, null, 2)}\n` : renderDockerStatus(status));
   } finally {

@@ -7,6 +7,7 @@ import { Store } from '../../store/index.js';
 import { dockerApi, dockerSocket } from '../../docker/client.js';
 import { runningContainers } from '../../docker/containers.js';
 import { applyDockerSync, planDockerSync } from '../../docker/sync.js';
+import { forwardJumpMessage, keepForwardJump } from '../../docker/forward-jump.js';
 import { defaultUfwDeps } from '../../firewall/ufw/ufw-deps.js';
 
 export default async function dockerSync(ctx: CommandContext): Promise<void> {
@@ -16,10 +17,13 @@ export default async function dockerSync(ctx: CommandContext): Promise<void> {
   try {
     const containers = await runningContainers(api);
     await store.locked(async () => {
+      const dryRun = ctx.opts.dryRun === true;
+      const moved = await keepForwardJump(ufw, dryRun);
+      if (moved.length > 0) ctx.stdout.write(`${forwardJumpMessage(moved, dryRun)}\n`);
       const p = await planDockerSync(store, ufw, containers);
       for (const e of p.errors) ctx.stderr.write(`${e}\n`);
-      if (!p.changed) return void ctx.stdout.write('in sync: nothing to change\n');
-      if (ctx.opts.dryRun === true) return void ctx.stdout.write(p.diff);
+      if (!p.changed) return void ctx.stdout.write(moved.length > 0 ? 'route rules in sync: nothing else to change\n' : 'in sync: nothing to change\n');
+      if (dryRun) return void ctx.stdout.write(p.diff);
       await applyDockerSync(ufw, p);
       ctx.stdout.write(`synced: ${p.desired.length} Docker rule(s)\n`);
     });

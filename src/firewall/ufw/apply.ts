@@ -106,11 +106,11 @@ async function restore(deps: UfwDeps, f: FamilyView, doc: string, what: string):
   if (r.code !== 0) throw new SystemError(`${what}: ${f.spec.restore} failed: ${r.stderr.trim() || `exit code ${r.code}`}`);
 }
 
-async function loadChain(deps: UfwDeps, f: FamilyView, dryRun: boolean): Promise<ChainResult> {
+async function loadChain(deps: UfwDeps, f: FamilyView, dryRun: boolean, kind: BlockKind): Promise<ChainResult> {
   if (!f.running) return { family: f.family, action: 'not-running' };
   if (f.chain === 'current') return { family: f.family, action: 'current' };
   if (dryRun) return { family: f.family, action: 'would-load' };
-  await restore(deps, f, f.template, `load the netctl block of "${f.path}"`);
+  await restore(deps, f, kind.load?.(f.family, f.live, f.template) ?? f.template, `load the netctl block of "${f.path}"`);
   return { family: f.family, action: 'loaded' };
 }
 
@@ -144,7 +144,7 @@ export async function installBlock(deps: UfwDeps, opts: ApplyOptions = {}): Prom
   const chains: ChainResult[] = [];
   for (const f of fams) {
     try {
-      chains.push(await loadChain(deps, f, opts.dryRun ?? false));
+      chains.push(await loadChain(deps, f, opts.dryRun ?? false, kind));
     } catch (err) {
       const wrote = files.filter((r) => r.written).map((r) => r.plan.path);
       throw wrap(wrote.length > 0 ? `wrote ${wrote.join(' and ')}, then could not load it into the running firewall` : 'load', f.path, err);
@@ -177,6 +177,6 @@ export async function checkBlock(deps: UfwDeps, kind: BlockKind = NETCTL_BLOCK):
   const view = await observeUfw(deps, kind);
   const fams = requireUfw(view);
   const files: FileResult[] = fams.map((f) => ({ plan: planInsert(f.family, f.path, f.text!, f.template, kind.markers), written: false }));
-  const chains = await Promise.all(fams.map((f) => loadChain(deps, f, true)));
+  const chains = await Promise.all(fams.map((f) => loadChain(deps, f, true, kind)));
   return { view, files, chains, changed: changed(files, chains) };
 }

@@ -24,6 +24,8 @@ export interface BlockKind {
   references(live: Ruleset, family: Family): string[];
   /** `iptables-restore -n` input taking the block's chains out of `live`. */
   unload(family: Family, live: Ruleset | undefined, references: number): string;
+  /** `iptables-restore -n` input loading the block into `live` (default: the template). */
+  load?(family: Family, live: Ruleset | undefined, template: string): string;
 }
 
 /** netctl's own block (`netctl ufw install`). */

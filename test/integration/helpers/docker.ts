@@ -19,14 +19,17 @@ export class SandboxDocker {
   readonly host: string;
   readonly env: Record<string, string>;
 
-  private constructor(private readonly sb: Sandbox, readonly dir: string) {
+  private constructor(private readonly sb: Sandbox, readonly dir: string, private readonly ipv6?: string) {
     this.host = `unix://${dir}/docker.sock`;
     this.env = { DOCKER_HOST: this.host };
   }
 
-  /** Starts dockerd under `dir` (default /run/netctl-test-docker) and loads the busybox image. */
-  static async start(sb: Sandbox, dir = '/run/netctl-test-docker', args: string[] = []): Promise<SandboxDocker> {
-    const d = new SandboxDocker(sb, dir);
+  /**
+   * Starts dockerd under `dir` (default /run/netctl-test-docker) and loads the busybox image;
+   * `ipv6`: IPv6 with Docker's ip6tables rules, the default bridge on that CIDR.
+   */
+  static async start(sb: Sandbox, dir = '/run/netctl-test-docker', args: string[] = [], opts: { ipv6?: string } = {}): Promise<SandboxDocker> {
+    const d = new SandboxDocker(sb, dir, opts.ipv6);
     await d.startDaemon(args);
     await sb.sh(['sh', `${SCRIPTS}docker-image.sh`, `${dir}/img`]);
     await d.docker('load', '-i', `${dir}/img/busybox-docker.tar`);
@@ -36,7 +39,8 @@ export class SandboxDocker {
   /** Starts the daemon (again, after stop). */
   async startDaemon(args: string[] = this.lastArgs): Promise<void> {
     this.lastArgs = args;
-    await this.sb.sh(['sh', `${SCRIPTS}dockerd.sh`, this.dir, ...args], { timeoutMs: 30_000 });
+    const env = this.ipv6 ? { DOCKERD_IPV6: this.ipv6 } : undefined;
+    await this.sb.sh(['sh', `${SCRIPTS}dockerd.sh`, this.dir, ...args], { timeoutMs: 30_000, env });
   }
 
   private lastArgs: string[] = [];
@@ -50,6 +54,11 @@ export class SandboxDocker {
   /** Runs Debian's docker client against this daemon; throws with its stderr on failure. */
   async docker(...args: string[]): Promise<string> {
     return this.sb.sh([DOCKER_CLI, '-H', this.host, ...args], { timeoutMs: 60_000 });
+  }
+
+  /** A container's IPv6 address on its first network ('' when it has none). */
+  async ip6(name: string): Promise<string> {
+    return (await this.docker('inspect', '-f', '{{range .NetworkSettings.Networks}}{{.GlobalIPv6Address}} {{end}}', name)).trim().split(' ')[0]!;
   }
 
   /** A container's address on its first network. */

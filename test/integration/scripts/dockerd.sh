@@ -3,10 +3,16 @@
 # hierarchies mounted on the sandbox's own /sys, data, exec root, socket and pidfile under
 # DIR, containers in cgroup /netctl-test-docker, containerd started by dockerd itself.
 # Waits (10 s at most) until the socket answers. Extra arguments go to dockerd.
-# Usage: dockerd.sh DIR [DOCKERD-ARG...]      (stop: kill "$(cat DIR/docker.pid)")
+# DOCKERD_IPV6=CIDR: IPv6 too, the default bridge on CIDR, Docker's ip6tables rules (in
+# Docker 20.10 `--ip6tables` is experimental: without it IPv6 published ports only reach
+# docker-proxy through INPUT); `docker network create --ipv6` then works as well.
+# Usage: [DOCKERD_IPV6=CIDR] dockerd.sh DIR [DOCKERD-ARG...]      (stop: kill "$(cat DIR/docker.pid)")
 set -eu
 DIR=$1
 shift
+if [ -n "${DOCKERD_IPV6:-}" ]; then
+	set -- --experimental --ip6tables --ipv6 --fixed-cidr-v6 "$DOCKERD_IPV6" "$@"
+fi
 # The sandbox has its own sysfs: its /sys/fs/cgroup starts empty.
 if [ ! -e /sys/fs/cgroup/memory ] && [ ! -e /sys/fs/cgroup/cgroup.controllers ]; then
 	mount -t tmpfs -o mode=0755 cgroup /sys/fs/cgroup

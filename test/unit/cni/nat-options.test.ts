@@ -4,6 +4,7 @@ import { CniError } from '../../../src/cni/error.js';
 import { natOptions, natSettings, parseClusterCidrs } from '../../../src/model/network-nat.js';
 import { networkRules } from '../../../src/engine/firewall-input.js';
 import type { Network } from '../../../src/model/network.js';
+import { conflistText } from '../../../src/cni/install-plan.js';
 
 const ENV = { CNI_COMMAND: 'ADD', CNI_CONTAINERID: 'abc123', CNI_NETNS: '/run/netns/x', CNI_IFNAME: 'eth0' };
 const CONF = { cniVersion: '1.0.0', name: 'pods', type: 'netctl', subnet: '10.244.1.0/24' };
@@ -56,5 +57,15 @@ describe('CNI NAT options', () => {
     expect(networkRules(n)).toEqual({ id: 'a01', name: 'pods', bridge: 'br-pods', subnet: '10.244.1.0/24', internal: false, icc: true, clusterCidrs: ['10.244.0.0/16'] });
     expect(networkRules({ ...n, options: { 'com.docker.network.bridge.enable_ip_masquerade': 'false' } }).ipMasq).toBe(false);
     expect(networkRules({ ...n, options: {} })).not.toHaveProperty('clusterCidrs');
+  });
+
+  it('netctl cni install writes clusterCIDR, and the plugin reads back what it wrote', () => {
+    const one = JSON.parse(conflistText({ name: 'pods', subnet: '10.244.1.0/24', clusterCidrs: ['10.244.0.0/16'] })) as { plugins: Record<string, unknown>[] };
+    expect(one.plugins[0]).toEqual({ type: 'netctl', subnet: '10.244.1.0/24', clusterCIDR: '10.244.0.0/16', capabilities: { portMappings: true } });
+    const two = JSON.parse(conflistText({ name: 'pods', clusterCidrs: ['10.244.0.0/16', 'fd00:244::/56'] })) as { cniVersion: string; name: string; plugins: Record<string, unknown>[] };
+    expect(two.plugins[0]!.clusterCIDR).toEqual(['10.244.0.0/16', 'fd00:244::/56']);
+    const conf = { cniVersion: two.cniVersion, name: two.name, ...two.plugins[0] };
+    expect(parseRequest(ENV, JSON.stringify(conf)).conf.create.clusterCidrs).toEqual(['10.244.0.0/16', 'fd00:244::/56']);
+    expect(conflistText({ name: 'pods' })).not.toContain('clusterCIDR');
   });
 });

@@ -11,12 +11,14 @@
  * its wan client reaches through a published hostPort (nothing until `netctl allow POD
  * PORT` on that node); and no outside client reaches a pod's own address.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Sandbox } from '../harness/sandbox.js';
 import { connect, echoPeer, pageFrom } from './helpers/net.js';
 import { attachEnv, chain, type CniCall } from './helpers/cni.js';
 import { Node, hostNetctl, hostSh, sandboxHost, type Host } from './helpers/node.js';
 
+const README = new URL('../../README.md', import.meta.url);
 const WWW = `/tmp/netctl-test-${process.pid}-twonode`;
 const CLUSTER = '10.244.0.0/16';
 
@@ -86,8 +88,14 @@ describe('CNI on two nodes', () => {
     await sb?.close();
   });
 
-  it('the nodes are separate hosts: own rules, own ufw, own netctl state', async () => {
+  it('the README\'s node configuration is what netctl cni install writes', async () => {
+    const block = /compares this block with what netctl cni install writes -->\n```json\n([\s\S]*?)```/.exec(readFileSync(README, 'utf8'));
+    expect(block, 'README block').not.toBeNull();
+    expect(await hostSh(a, ['cat', '/run/nodea-cni/net.d/10-pods.conflist'])).toBe(block![1]);
     expect(lists.get('a')!.plugins[0]).toEqual({ type: 'netctl', subnet: '10.244.1.0/24', clusterCIDR: CLUSTER, capabilities: { portMappings: true } });
+  });
+
+  it('the nodes are separate hosts: own rules, own ufw, own netctl state', async () => {
     expect(await ufw(b, 'status')).toContain('Status: active');
     await hostNetctl(a, ['network', 'create', 'only-on-a', '--subnet', '10.77.0.0/24']);
     expect(await hostNetctl(b, ['network', 'ls'])).not.toContain('only-on-a');
@@ -118,6 +126,17 @@ describe('CNI on two nodes', () => {
     expect(await connect(sb, 'pod-a', '198.51.100.1', 7001)).toBe('198.51.100.2');
     expect(await connect(sb, 'pod-b', '198.51.100.1', 7001)).toBe('198.51.100.2');
     expect(await connect(sb, 'pod-a', '192.0.2.2', 7002)).toBe('192.0.2.1');
+  });
+
+  it('a configuration asking for another cluster range than the network has is refused, changing nothing', async () => {
+    const list = lists.get('a')!;
+    const other = { ...list, plugins: [{ ...list.plugins[0], clusterCIDR: '10.0.0.0/8' }] };
+    await sb.sh(['ip', 'netns', 'add', 'pod-x']);
+    const before = await hostSh(a, ['iptables-save', '-t', 'nat']);
+    const r = await chain(a, attachEnv('ADD', 'ctr-pod-x', '/run/netns/pod-x'), other);
+    expect(r.out).toMatchObject({ code: 7, msg: 'network "pods" exists with clusterCIDR "10.244.0.0/16", the configuration says "10.0.0.0/8"' });
+    expect(await sb.sh(['ip', '-n', 'pod-x', '-o', 'link'])).not.toContain('eth0');
+    expect((await hostSh(a, ['iptables-save', '-t', 'nat'])).replace(/^#.*\n/gm, '')).toBe(before.replace(/^#.*\n/gm, ''));
   });
 
   it('without a cluster range, the other node\'s pods are out of reach', async () => {

@@ -189,6 +189,7 @@ const tools: CommandSpec[] = [
           { flags: '--name <name>', description: 'the CNI network name', default: 'netctl' },
           { flags: '--network <net>', description: 'the netctl network it attaches to (default: NAME; created on first use)' },
           { flags: '--subnet <cidr>', description: 'subnet of that network when it is created' },
+          { flags: '--cluster-cidr <cidrs>', description: "the cluster's pod ranges, comma separated: not masqueraded towards, let in from other nodes (clusterCIDR)" },
           { flags: '--force', description: 'replace files with other content' },
           dryRun,
         ],

@@ -1,10 +1,13 @@
 /**
  * CHECK: the attachment's record must exist (code 3 otherwise), and the kernel must still
  * have what ADD made: links, addresses, routes inside the runtime's namespace, the host end
- * on the bridge, and netctl's rules for its addresses (read from the live ruleset).
+ * on the bridge, and netctl's rules for its addresses (read from the live ruleset). The
+ * same look, without a request, is what `netctl doctor` does for every attachment.
  */
 import type { Engine } from '../engine/context.js';
 import { firewallStep } from '../engine/firewall-step.js';
+import { absentRules } from '../firewall/iptables/absent.js';
+import type { Container } from '../model/container.js';
 import { CniError } from './error.js';
 import { attachmentId } from './naming.js';
 import { isCniRecord } from './record.js';
@@ -13,7 +16,27 @@ import { sandboxAddresses } from './result.js';
 import { checkProblems, type Expected, type Observed } from './check-plan.js';
 import { CNI_CODES } from './types.js';
 
-async function observe(engine: Engine, netns: string, want: Expected, addresses: string[]): Promise<Observed> {
+/** An attachment to look at: what the records say, and its container addresses. */
+export interface Attachment {
+  want: Expected;
+  addresses: string[];
+}
+
+/** The wanted rules that are not live (read fresh): those naming an address are an attachment's missing rules. */
+export async function missingRuleLines(engine: Engine): Promise<string[]> {
+  const fw = await firewallStep(engine, { fresh: true });
+  return fw.plan.empty ? [] : [...absentRules(fw.target[4], fw.live[4]), ...absentRules(fw.target[6], fw.live[6])];
+}
+
+// An address as a whole token of a rule line: 10.0.0.2 must not match 10.0.0.25.
+function names(line: string, ip: string): boolean {
+  const esc = ip.replace(/[.]/g, '\\.');
+  const after = ip.includes(':') ? '[0-9a-fA-F.:]' : '[0-9.]';
+  return new RegExp(`(?<![0-9a-fA-F.:])${esc}(?!${after})`).test(line);
+}
+
+async function observe(engine: Engine, netns: string, a: Attachment, ruleLines: readonly string[]): Promise<Observed> {
+  const { want } = a;
   const inside = engine.kernel.open(netns);
   try {
     const container = await inside.getLink(want.ifname);
@@ -22,32 +45,43 @@ async function observe(engine: Engine, netns: string, want: Expected, addresses:
     const routes = container ? await inside.listRoutes() : [];
     const host = await engine.kernel.client.getLink(want.hostIf);
     const bridge = await engine.kernel.client.getLink(want.bridge);
-    const fw = await firewallStep(engine, { fresh: true });
-    const missingRules = fw.plan.empty ? [] : fw.plan.text().split('\n').filter((l) => /^-[AI] /.test(l) && addresses.some((a) => l.includes(a)));
+    const missingRules = ruleLines.filter((l) => a.addresses.some((ip) => names(l, ip)));
     return { ...(container ? { container } : {}), addresses: addrs, routes, ...(host ? { host } : {}), ...(bridge ? { bridge } : {}), missingRules };
   } finally {
     inside.close();
   }
 }
 
-/** Runs CHECK; throws a CniError naming every problem found. */
-export async function cniCheck(engine: Engine, req: CniRequest): Promise<void> {
+/** What a record says its attachment has, or undefined when the record has no endpoint. */
+export function expectedOf(engine: Engine, c: Container): Attachment | undefined {
   const s = engine.store;
-  const id = attachmentId(req.conf.name, req.containerId!, req.ifname!);
-  const c = s.containers.get(id);
-  if (!c || c.id !== id || !isCniRecord(c)) throw new CniError(CNI_CODES.unknownContainer, `container "${req.containerId}" has no attachment ${req.ifname} on "${req.conf.name}"`);
-  const e = s.endpoints.forContainer(id)[0];
+  const e = s.endpoints.forContainer(c.id)[0];
   const n = e && s.networks.get(e.networkId);
-  if (!e || !n) throw new CniError(CNI_CODES.unknownContainer, `attachment of "${req.containerId}" has no endpoint`);
+  if (!e || !n) return undefined;
   const cidrs = [...(e.address ? [`${e.address}/${n.subnet.split('/')[1]}`] : []), ...(e.address6 && n.subnet6 ? [`${e.address6}/${n.subnet6.split('/')[1]}`] : [])];
   const gateways = n.internal ? [] : [n.gateway, ...(e.address6 && n.gateway6 ? [n.gateway6] : [])];
-  const want: Expected = { ifname: e.ifname, hostIf: e.hostIfname!, bridge: n.bridge, cidrs, gateways, ...(req.conf.prevResult ? { prevAddresses: sandboxAddresses(req.conf.prevResult) } : {}) };
-  let got: Observed;
+  return { want: { ifname: e.ifname, hostIf: e.hostIfname!, bridge: n.bridge, cidrs, gateways }, addresses: [e.address, e.address6].filter((a): a is string => a !== undefined) };
+}
+
+/** The problems of attachment `a` in namespace `netns` (throws when the namespace cannot be opened). */
+export async function attachmentProblems(engine: Engine, netns: string, a: Attachment, ruleLines?: readonly string[]): Promise<string[]> {
+  const got = await observe(engine, netns, a, ruleLines ?? (await missingRuleLines(engine)));
+  return checkProblems(a.want, got);
+}
+
+/** Runs CHECK; throws a CniError naming every problem found. */
+export async function cniCheck(engine: Engine, req: CniRequest): Promise<void> {
+  const id = attachmentId(req.conf.name, req.containerId!, req.ifname!);
+  const c = engine.store.containers.get(id);
+  if (!c || c.id !== id || !isCniRecord(c)) throw new CniError(CNI_CODES.unknownContainer, `container "${req.containerId}" has no attachment ${req.ifname} on "${req.conf.name}"`);
+  const a = expectedOf(engine, c);
+  if (!a) throw new CniError(CNI_CODES.unknownContainer, `attachment of "${req.containerId}" has no endpoint`);
+  if (req.conf.prevResult) a.want.prevAddresses = sandboxAddresses(req.conf.prevResult);
+  let problems: string[];
   try {
-    got = await observe(engine, req.netns!, want, [e.address, e.address6].filter((a): a is string => a !== undefined));
+    problems = await attachmentProblems(engine, req.netns!, a);
   } catch (err) {
     throw new CniError(CNI_CODES.io, `check "${req.netns}": ${(err as Error).message}`);
   }
-  const problems = checkProblems(want, got);
   if (problems.length > 0) throw new CniError(CNI_CODES.system, `check ${req.ifname} of "${req.containerId}": ${problems.join('; ')}`);
 }

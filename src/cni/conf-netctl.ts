@@ -2,8 +2,12 @@
  * netctl's own keys of a CNI network configuration: which netctl network the attachment
  * joins, how to create it when it is absent (subnet, gateway, ip range, bridge, MTU,
  * internal, icc; at the top level or under `ipam`, where the spec's `ranges` form is read
- * too), and where netctl keeps its state. Pure.
+ * too; NAT: the bridge plugin's `ipMasq`, and `clusterCIDR`, kube-proxy's name for the
+ * cluster's pod ranges, a string with commas or a list), and where netctl keeps its state.
+ * Pure.
  */
+import { UsageError } from '../errors.js';
+import { parseClusterCidrs } from '../model/network-nat.js';
 import { CniError } from './error.js';
 import { CNI_CODES } from './types.js';
 
@@ -16,6 +20,10 @@ export interface NetworkCreate {
   mtu?: number;
   internal?: boolean;
   icc?: boolean;
+  /** `ipMasq`: masquerade traffic leaving the network (netctl's default: true). */
+  ipMasq?: boolean;
+  /** `clusterCIDR`: routed pod ranges, neither masqueraded towards nor kept out. */
+  clusterCidrs?: string[];
 }
 
 /** netctl's options. */
@@ -73,6 +81,17 @@ function addressing(raw: Record<string, unknown>): NetworkCreate {
   return out;
 }
 
+function clusterCidrs(v: unknown): string[] {
+  const ok = typeof v === 'string' || (Array.isArray(v) && v.every((x) => typeof x === 'string'));
+  if (!ok) throw bad(`"clusterCIDR" must be a CIDR, a comma-separated string of them or a list of them, not ${JSON.stringify(v)}`);
+  try {
+    return parseClusterCidrs(v as string | string[]);
+  } catch (err) {
+    if (err instanceof UsageError) throw bad(`"clusterCIDR": ${err.message}`);
+    throw err;
+  }
+}
+
 /** Reads netctl's keys from a configuration named `name`. */
 export function parseNetctlOptions(raw: Record<string, unknown>, name: string): NetctlOptions {
   const create = addressing(raw);
@@ -86,6 +105,9 @@ export function parseNetctlOptions(raw: Record<string, unknown>, name: string): 
   if (internal !== undefined) create.internal = internal;
   const icc = optBool(raw, 'icc');
   if (icc !== undefined) create.icc = icc;
+  const ipMasq = optBool(raw, 'ipMasq');
+  if (ipMasq !== undefined) create.ipMasq = ipMasq;
+  if (raw.clusterCIDR !== undefined) create.clusterCidrs = clusterCidrs(raw.clusterCIDR);
   const out: NetctlOptions = { network: optString(raw, 'network', '') ?? name, create };
   const root = optString(raw, 'root', '');
   const runRoot = optString(raw, 'runRoot', '');

@@ -21,6 +21,8 @@ export interface ConflistSpec {
   name: string;
   network?: string;
   subnet?: string;
+  /** `clusterCIDR`: the cluster's pod ranges, canonical. */
+  clusterCidrs?: string[];
   root?: string;
   runRoot?: string;
   cniVersion?: string;
@@ -31,6 +33,7 @@ export function conflistText(spec: ConflistSpec): string {
   const plugin: Record<string, unknown> = { type: PLUGIN_TYPE };
   if (spec.network && spec.network !== spec.name) plugin.network = spec.network;
   if (spec.subnet) plugin.subnet = spec.subnet;
+  if (spec.clusterCidrs && spec.clusterCidrs.length > 0) plugin.clusterCIDR = spec.clusterCidrs.length === 1 ? spec.clusterCidrs[0] : spec.clusterCidrs;
   if (spec.root) plugin.root = spec.root;
   if (spec.runRoot) plugin.runRoot = spec.runRoot;
   plugin.capabilities = { portMappings: true };

@@ -7,6 +7,7 @@
 import type { Engine } from '../engine/context.js';
 import { createNetwork } from '../engine/networks.js';
 import type { Network } from '../model/network.js';
+import { natOptions, natSettings } from '../model/network-nat.js';
 import { CniError } from './error.js';
 import type { NetConf } from './request.js';
 import { CNI_CODES } from './types.js';
@@ -16,6 +17,10 @@ function mismatch(n: Network, conf: NetConf): string | undefined {
   if (c.subnet !== undefined && c.subnet !== n.subnet) return `subnet ${n.subnet}, the configuration says ${c.subnet}`;
   if (c.gateway !== undefined && c.gateway !== n.gateway) return `gateway ${n.gateway}, the configuration says ${c.gateway}`;
   if (c.bridge !== undefined && c.bridge !== n.bridge) return `bridge ${n.bridge}, the configuration says ${c.bridge}`;
+  const nat = natSettings(n.options);
+  if (c.ipMasq !== undefined && c.ipMasq !== nat.ipMasq) return `ipMasq ${nat.ipMasq}, the configuration says ${c.ipMasq}`;
+  const had = nat.clusterCidrs.join(',');
+  if (c.clusterCidrs !== undefined && c.clusterCidrs.join(',') !== had) return `clusterCIDR "${had}", the configuration says "${c.clusterCidrs.join(',')}"`;
   return undefined;
 }
 
@@ -27,6 +32,7 @@ export async function ensureNetwork(engine: Engine, conf: NetConf): Promise<Netw
     if (diff) throw new CniError(CNI_CODES.invalidConfig, `network "${conf.network}" exists with ${diff}`);
     return existing;
   }
-  const { network } = await createNetwork(engine, { name: conf.network, ...conf.create });
+  const { ipMasq, clusterCidrs, ...create } = conf.create;
+  const { network } = await createNetwork(engine, { name: conf.network, ...create, options: natOptions({ ipMasq, clusterCidrs }) });
   return network!;
 }

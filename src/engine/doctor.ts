@@ -13,10 +13,11 @@ import { routeState } from './ufw-routes.js';
 import { diagnoseDocker } from '../docker/doctor.js';
 import { DOCKER_BLOCK } from '../docker/block-kind.js';
 import { blockInstalled } from '../firewall/ufw/block.js';
+import { diagnoseCni } from '../cni/doctor.js';
 
 /** One problem found. */
 export interface Finding {
-  area: 'networks' | 'rules' | 'ufw' | 'docker';
+  area: 'networks' | 'rules' | 'ufw' | 'docker' | 'cni';
   problem: string;
   fix: string;
 }
@@ -31,6 +32,7 @@ export async function diagnose(engine: Engine, runRoot = '/run/netctl'): Promise
     const n = fw.plan.text().split('\n').filter((l) => l.startsWith('-A') || l.startsWith('-D') || l.startsWith('-I')).length;
     out.push({ area: 'rules', problem: `netctl's iptables rules differ from its database (${n} rule changes needed; netctl rules shows the live ones)`, fix: 'netctl ufw sync' });
   }
+  for (const f of await diagnoseCni(engine)) out.push({ area: 'cni', ...f });
   const deps = defaultUfwDeps();
   const block = await checkBlock(deps).catch(() => undefined);
   if (block?.view.installed && block.changed) {

@@ -9,11 +9,15 @@ import type { Endpoint } from '../model/container.js';
 import type { PublishedPort } from '../model/port.js';
 import { isAnyAddress } from '../model/port.js';
 import { groupBy } from '../model/group.js';
+import { natSettings } from '../model/network-nat.js';
 
 /** What one network contributes to the rules. */
 export function networkRules(n: Network): NetworkRules {
   const rules: NetworkRules = { id: n.id, name: n.name, bridge: n.bridge, subnet: n.subnet, internal: n.internal, icc: n.icc };
   if (n.subnet6 !== undefined) rules.subnet6 = n.subnet6;
+  const nat = natSettings(n.options);
+  if (!nat.ipMasq) rules.ipMasq = false;
+  if (nat.clusterCidrs.length > 0) rules.clusterCidrs = nat.clusterCidrs;
   return rules;
 }
 

@@ -77,7 +77,7 @@ function fullTarget(engine: Engine, before: OwnedRules): { target: OwnedRules; v
 export async function firewallStep(
   engine: Engine,
   opts: { fresh?: boolean; change?: ContainerChange } = {},
-): Promise<{ step: Step; plan: IptablesPlan; routes: RoutesPlan; empty: boolean; view: FirewallView | undefined }> {
+): Promise<{ step: Step; plan: IptablesPlan; routes: RoutesPlan; empty: boolean; view: FirewallView | undefined; target: OwnedRules; live: OwnedRules }> {
   const fw = engine.firewall;
   const before: OwnedRules = await fw.observe(opts);
   const basis: Basis = { rev: engine.store.firewallRevision(), ufw: fw.ufwFor(before) };
@@ -101,5 +101,5 @@ export async function firewallStep(
       await fw.apply(fw.plan(before, await fw.observe()));
     },
   };
-  return { step, plan, routes: routes.plan, empty: plan.empty && !routesChanged(routes.plan), view };
+  return { step, plan, routes: routes.plan, empty: plan.empty && !routesChanged(routes.plan), view, target, live: before };
 }

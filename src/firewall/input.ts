@@ -19,6 +19,13 @@ export interface NetworkRules {
   internal: boolean;
   /** Inter-container communication on the bridge (`-o icc=false` turns it off). */
   icc: boolean;
+  /** `false`: traffic leaving the network keeps its container source address. Default true. */
+  ipMasq?: boolean;
+  /**
+   * The cluster's routed pod ranges (either family): traffic to them is not masqueraded,
+   * and packets from them may reach the network's containers directly, from any interface.
+   */
+  clusterCidrs?: readonly string[];
 }
 
 /** Transport protocols a port can be published for. */

@@ -1,5 +1,6 @@
 /**
- * `netctl cni install [--bin-dir DIR] [--conf-dir DIR] [--name N] [--network NET] [--subnet CIDR]`:
+ * `netctl cni install [--bin-dir DIR] [--conf-dir DIR] [--name N] [--network NET] [--subnet CIDR]
+ * [--cluster-cidr CIDRS]`:
  * puts the plugin executable into the CNI bin dir and, with --conf-dir, a configuration
  * list naming a netctl network. A different file already at either path is refused
  * unless --force; --dry-run prints what would be written.
@@ -10,6 +11,7 @@ import type { CommandContext } from '../context.js';
 import { installPath } from '../../sys/install-root.js';
 import { conflistFile, conflistText, PLUGIN_TYPE, wrapperText } from '../../cni/install-plan.js';
 import { checkName } from '../../model/names.js';
+import { parseClusterCidrs } from '../../model/network-nat.js';
 import { ConflictError } from '../../errors.js';
 
 async function put(path: string, text: string, mode: number, force: boolean): Promise<string> {
@@ -25,12 +27,13 @@ async function put(path: string, text: string, mode: number, force: boolean): Pr
 }
 
 export default async function cniInstall(ctx: CommandContext): Promise<void> {
-  const o = ctx.opts as { binDir: string; confDir?: string; name: string; network?: string; subnet?: string; force?: boolean; dryRun?: boolean };
+  const o = ctx.opts as { binDir: string; confDir?: string; name: string; network?: string; subnet?: string; clusterCidr?: string; force?: boolean; dryRun?: boolean };
   const name = checkName('network', o.name);
+  const clusterCidrs = o.clusterCidr === undefined ? undefined : parseClusterCidrs(o.clusterCidr);
   const files: [string, string, number][] = [[join(o.binDir, PLUGIN_TYPE), wrapperText(process.execPath, installPath('dist', 'bin', 'netctl-cni.js')), 0o755]];
   if (o.confDir) {
     const g = ctx.global;
-    const spec = { name, ...(o.network ? { network: checkName('network', o.network) } : {}), ...(o.subnet ? { subnet: o.subnet } : {}), ...(g.root !== '/var/lib/netctl' ? { root: g.root } : {}), ...(g.runRoot !== '/run/netctl' ? { runRoot: g.runRoot } : {}) };
+    const spec = { name, ...(o.network ? { network: checkName('network', o.network) } : {}), ...(o.subnet ? { subnet: o.subnet } : {}), ...(clusterCidrs ? { clusterCidrs } : {}), ...(g.root !== '/var/lib/netctl' ? { root: g.root } : {}), ...(g.runRoot !== '/run/netctl' ? { runRoot: g.runRoot } : {}) };
     files.push([join(o.confDir, conflistFile(name)), conflistText(spec), 0o644]);
   }
   for (const [path, text, mode] of files) {

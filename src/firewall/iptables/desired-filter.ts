@@ -19,6 +19,7 @@ import {
 } from './plan-names.js';
 import { dport, jump, match, not, opt, rule } from './plan-rule.js';
 import { ufwForwardChain } from '../ufw/names.js';
+import { clusterCidrsOf } from './plan-cluster.js';
 
 const ACCEPT = jump('ACCEPT');
 const DROP = jump('DROP');
@@ -27,14 +28,18 @@ function userChain(name: string): Chain {
   return { name, policy: null };
 }
 
-/** Rules for a network with a way out: replies in, published ports in, egress out. */
-function openNetwork(net: NetworkRules): Rule[] {
+/**
+ * Rules for a network with a way out: replies in, the cluster's pods in (routed from other
+ * nodes; `! -i` keeps icc deciding the bridge's own traffic), published ports in, egress out.
+ */
+function openNetwork(net: NetworkRules, family: Family): Rule[] {
   const c = networkChain(net.id);
   const br = net.bridge;
   const tag = netTag(net.name);
   const established = match('conntrack', opt('ctstate', 'RELATED,ESTABLISHED'));
   return [
     rule(c, { o: br }, [established], tag, ACCEPT),
+    ...clusterCidrsOf(net, family).map((s) => rule(c, { s, i: not(br), o: br }, [], tag, ACCEPT)),
     rule(c, { o: br }, [], tag, jump(portsChain(net.id))),
     rule(c, { i: br, o: not(br) }, [], tag, ACCEPT),
     rule(c, { i: br, o: br }, [], tag, net.icc ? ACCEPT : DROP),
@@ -119,7 +124,7 @@ export function filterTable(nets: NetworkRules[], ports: PortMapping[], family: 
       rules.push(...internalNetwork(net));
     } else {
       names.push(networkChain(net.id), portsChain(net.id));
-      rules.push(...openNetwork(net), ...portRules(net, ports, family, ufw));
+      rules.push(...openNetwork(net, family), ...portRules(net, ports, family, ufw));
     }
   }
   return { name: 'filter', chains: names.map(userChain), rules };

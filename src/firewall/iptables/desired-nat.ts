@@ -5,6 +5,7 @@
 import type { Rule, Table } from './ast.js';
 import type { NetworkRules, PortMapping } from '../input.js';
 import { canonicalCidr, hostMatch, socketAddress, type Family } from './plan-addr.js';
+import { clusterCidrsOf } from './plan-cluster.js';
 import { DNAT_CHAIN, JUMP_TAG, POSTROUTING_CHAIN, netTag } from './plan-names.js';
 import { dport, jump, match, not, opt, rule } from './plan-rule.js';
 
@@ -33,11 +34,15 @@ function dnatRule(net: NetworkRules, p: PortMapping, family: Family): Rule {
   return rule(DNAT_CHAIN, { d, p: p.proto }, [dport(p.proto, p.hostPort)], netTag(net.name), jump('DNAT', to));
 }
 
-function postroutingRules(net: NetworkRules, subnet: string): Rule[] {
+function postroutingRules(net: NetworkRules, subnet: string, family: Family): Rule[] {
   const tag = netTag(net.name);
   const dnat = match('conntrack', opt('ctstate', 'DNAT'));
+  // Pod to pod across nodes keeps the pod's address (the Kubernetes network model): the
+  // cluster's ranges return before the masquerade, everything else is still masqueraded.
+  const cluster = clusterCidrsOf(net, family).map((d) => rule(POSTROUTING_CHAIN, { s: subnet, d, o: not(net.bridge) }, [], tag, jump('RETURN')));
+  const leaving = net.ipMasq === false ? [] : [...cluster, rule(POSTROUTING_CHAIN, { s: subnet, o: not(net.bridge) }, [], tag, jump('MASQUERADE'))];
   return [
-    rule(POSTROUTING_CHAIN, { s: subnet, o: not(net.bridge) }, [], tag, jump('MASQUERADE')),
+    ...leaving,
     // Hairpin: a container reaching a published port on its own bridge through the host
     // address. Without this the reply goes straight back over the bridge, un-NATed. Present
     // with or without ports, so publishing a port never touches this chain.
@@ -72,7 +77,7 @@ export function natTable(nets: NetworkRules[], ports: PortMapping[], family: Fam
   const open = nets.filter((n) => !n.internal);
   const dnat = dnatRules(nets, ports, family);
   const post = open.flatMap((n) => [
-    ...postroutingRules(n, canonicalCidr(subnetOf(n, family)!, family)),
+    ...postroutingRules(n, canonicalCidr(subnetOf(n, family)!, family), family),
     ...(family === 4 ? [loopbackRule(n)] : []),
   ]);
   return {

@@ -5,7 +5,8 @@
  *   without this a neighbour routing 127.0.0.1 to us would reach a port published on
  *   127.0.0.1 (bridges carry route_localnet for the host's own loopback DNAT path);
  * - to a container's address from anywhere but its network's bridge: a neighbour routing
- *   a container subnet to us reaches nothing, whatever the filter table says.
+ *   a container subnet to us reaches nothing, whatever the filter table says; only the
+ *   network's cluster ranges (pods of other nodes, routed here) return before the drop.
  * Present whenever the family has networks (the table, once created, stays in the
  * kernel: a ruleset with the chain is the steady state); endpoint rules come and go at
  * the chain's end.
@@ -16,6 +17,7 @@ import { familyOf, hostMatch, type Family } from './plan-addr.js';
 import { JUMP_TAG, netTag } from './plan-names.js';
 import { OWNED_CHAIN_PREFIX, OWNED_COMMENT_PREFIX } from './ast.js';
 import { jump, not, rule } from './plan-rule.js';
+import { clusterCidrsOf } from './plan-cluster.js';
 
 /** raw: the early drops, jumped to from PREROUTING. */
 export const RAW_CHAIN = `${OWNED_CHAIN_PREFIX}PREROUTING`;
@@ -29,7 +31,9 @@ export function endpointDrops(nets: NetworkRules[], endpoints: readonly Endpoint
   for (const e of endpoints) {
     const net = byId.get(e.network);
     if (!net || familyOf(e.ip) !== family) continue;
-    out.push(rule(RAW_CHAIN, { d: hostMatch(e.ip, family), i: not(net.bridge) }, [], netTag(net.name), jump('DROP')));
+    const d = hostMatch(e.ip, family);
+    for (const s of clusterCidrsOf(net, family)) out.push(rule(RAW_CHAIN, { s, d, i: not(net.bridge) }, [], netTag(net.name), jump('RETURN')));
+    out.push(rule(RAW_CHAIN, { d, i: not(net.bridge) }, [], netTag(net.name), jump('DROP')));
   }
   return out;
 }

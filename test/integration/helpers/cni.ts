@@ -8,6 +8,9 @@ import type { Sandbox } from '../../harness/sandbox.js';
 /** The bundled plugin entry. */
 export const PLUGIN = fileURLToPath(new URL('../../../dist/bin/netctl-cni.js', import.meta.url));
 
+/** Where the plugin runs: a sandbox, or a node in one (helpers/node.ts). */
+export type Runner = Pick<Sandbox, 'exec'>;
+
 /** One plugin call's outcome. */
 export interface CniCall {
   code: number;
@@ -16,7 +19,7 @@ export interface CniCall {
 }
 
 /** Runs the plugin with `env` (CNI_PATH added) and `conf` (an object, or raw text) on stdin. */
-export async function cni(sb: Sandbox, env: Record<string, string>, conf: object | string): Promise<CniCall> {
+export async function cni(sb: Runner, env: Record<string, string>, conf: object | string): Promise<CniCall> {
   const input = typeof conf === 'string' ? conf : JSON.stringify(conf);
   const r = await sb.exec([process.execPath, PLUGIN], { input, env: { CNI_PATH: '/usr/lib/cni', ...env }, timeoutMs: 30_000 });
   const raw = r.stdout.trim();
@@ -39,7 +42,7 @@ export function attachEnv(command: string, containerId: string, netns: string, e
  * result spliced in as `prevResult`), in reverse for DEL and with the final result for
  * CHECK/DEL. netctl's plugin is run from dist; the others from /usr/lib/cni.
  */
-export async function chain(sb: Sandbox, env: Record<string, string>, list: { cniVersion: string; name: string; plugins: Record<string, unknown>[] }, prev?: Record<string, unknown>): Promise<CniCall> {
+export async function chain(sb: Runner, env: Record<string, string>, list: { cniVersion: string; name: string; plugins: Record<string, unknown>[] }, prev?: Record<string, unknown>): Promise<CniCall> {
   const add = env.CNI_COMMAND === 'ADD';
   const plugins = add ? list.plugins : [...list.plugins].reverse();
   let result: Record<string, unknown> | undefined = prev;

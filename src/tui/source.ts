@@ -4,7 +4,7 @@
  * refresh, also used to judge each published port against ufw's chains). The database is
  * read in process; nothing is spawned but the two saves.
  */
-import { readFile } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import type { GlobalOptions } from '../cli/context.js';
 import { Store } from '../store/index.js';
 import { openNetlink, watchLinks, type LinkWatch } from '../netlink/client.js';
@@ -35,6 +35,7 @@ import { netnsPath } from '../engine/container-net.js';
 import type { TuiCni, TuiContainer, TuiRule, TuiSnapshot } from './snapshot.js';
 
 const POLICY: Record<string, string> = { ACCEPT: 'allow', DROP: 'deny', REJECT: 'reject' };
+const GONE = 'netns-gone';
 
 async function saveText(family: 4 | 6): Promise<string> {
   const r = await realRunner.run([iptablesTool(family, 'save'), '-c'], { timeoutMs: 10_000 });
@@ -111,17 +112,21 @@ export class LiveSource {
       this.ruleset(rulesMaxAgeMs), readFile('/etc/default/ufw', 'utf8').catch(() => ''),
       // Docker's route rules: what netctl wrote for them is in ufw's files, Docker need not run.
       ...([4, 6] as const).map((f) => readFile(userRulesPath(this.ufw, f), 'latin1').catch(() => undefined)),
-      Promise.all(s.containers.list({ all: true }).map((c) => readFile(containerPaths(this.global, c.id).state, 'utf8').catch(() => ''))),
+      // A container's state file; for a CNI attachment, whether the runtime's namespace is still there.
+      Promise.all(s.containers.list({ all: true }).map((c) => (isCniRecord(c)
+        ? access(c.config.cni.netns).then(() => `${c.id} netns`, () => `${c.id} ${GONE}`)
+        : readFile(containerPaths(this.global, c.id).state, 'utf8').catch(() => '')))),
     ]) as [[string, string], string, string | undefined, string | undefined, string[]];
     const key = [save4, save6, defaults, user4, user6, states.join('\n'), s.dataVersion(), this.linkEpoch].join('\u0000');
     if (this.last?.key === key) return this.last.snap;
     const files = [...routesInUserRules(user4, 4), ...routesInUserRules(user6, 6)];
-    const snap = await this.build(parse(save4, { family: 4 }), parse(save6, { family: 6 }), defaults, files);
+    const gone = new Set(states.filter((x) => x.endsWith(` ${GONE}`)).map((x) => x.split(' ')[0]!));
+    const snap = await this.build(parse(save4, { family: 4 }), parse(save6, { family: 6 }), defaults, files, gone);
     this.last = { key, snap };
     return snap;
   }
 
-  private async build(rs4: Ruleset, rs6: Ruleset, defaults: string, files: RouteRule[]): Promise<TuiSnapshot> {
+  private async build(rs4: Ruleset, rs6: Ruleset, defaults: string, files: RouteRule[], netnsGone: ReadonlySet<string>): Promise<TuiSnapshot> {
     const s = this.store;
     const links = await this.netlink.listLinks();
     const raw = setting(defaults, 'DEFAULT_FORWARD_POLICY');
@@ -144,7 +149,8 @@ export class LiveSource {
         name: c.name,
         kind: containerKind(c),
         ...(cni ? { cni } : {}),
-        state: st ? liveStatus(st) : (s.containers.get(c.id)?.state ?? 'created'),
+        // A CNI attachment whose namespace the runtime removed without DEL: stale until GC or DEL.
+        state: netnsGone.has(c.id) ? 'stale' : st ? liveStatus(st) : (s.containers.get(c.id)?.state ?? 'created'),
         address: eps[0]?.address ?? '',
         network: eps.map((e) => nets.get(e.networkId)?.name ?? '?').join(',') || ((s.containers.get(c.id)?.config as { network?: string } | undefined)?.network ?? ''),
         ports: access.filter((p) => p.container === c.name).map((p) => ({ hostIp: p.hostIp, hostPort: p.hostPort, containerPort: p.containerPort, proto: p.proto, exposure: p.state, sources: p.sources, reason: p.reason })),

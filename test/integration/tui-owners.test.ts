@@ -5,7 +5,8 @@
  * Docker container (a private dockerd), in the Rules pane's Docker section with the counters
  * of their live rule in ufw's forward chain, and a stored one whose container is stopped;
  * all without the TUI talking to Docker. Requests from the wan host go through each rule and
- * are counted; a deny and a DEL from another terminal show up. `netctl rules` and
+ * are counted; a deny, a pod namespace lost without DEL (stale) and the DEL from another
+ * terminal show up. `netctl rules` and
  * `rules --json` say whose each rule is.
  */
 import { fileURLToPath } from 'node:url';
@@ -125,15 +126,19 @@ describe('netctl tui: CNI attachments and Docker rules beside netctl\'s own', ()
     await withDocker('deny', 'shop', '80');
     await waitFor(/^(?![\s\S]*docker\s+shop:)[\s\S]*docker\s+gone 80\/tcp/, 5_000);
     expect(await pageFrom(sb, 'wan', WAN_IP, 8081)).toBe('');
-    expect((await cni(sb, attachEnv('DEL', 'c0ffee01', '/run/netns/pod1'), { ...CONF, runtimeConfig: { portMappings: MAPS } })).code).toBe(0);
+    // The runtime loses the pod's namespace without DEL: the attachment is stale; DEL then removes it.
     await keys('/', 'Escape', 'Tab', 'Tab');
-    await waitFor(/\[2 Containers\][\s\S]*web\s+netctl\s+running/);
+    await waitFor(/\[2 Containers\][\s\S]*shop\.api\s+cni\s+running/);
+    await sb.sh(['ip', 'netns', 'del', 'pod1']);
+    await waitFor(/shop\.api\s+cni\s+stale\s+10\.97\.0\.2/, 5_000);
+    expect((await cni(sb, attachEnv('DEL', 'c0ffee01', '/run/netns/pod1'), { ...CONF, runtimeConfig: { portMappings: MAPS } })).code).toBe(0);
     await waitFor(/^(?![\s\S]*shop\.api)[\s\S]*web\s+netctl\s+running/, 5_000);
     await keys('q');
   });
 
   it('netctl rules and rules --json say whose each rule is', async () => {
     await withDocker('allow', 'shop', '80');
+    await sb.sh(['ip', 'netns', 'add', 'pod1']);
     const add = await cni(sb, attachEnv('ADD', 'c0ffee02', '/run/netns/pod1', { CNI_ARGS: 'IgnoreUnknown=1;K8S_POD_NAMESPACE=shop;K8S_POD_NAME=api' }), { ...CONF, runtimeConfig: { portMappings: MAPS } });
     expect(add.code, add.raw).toBe(0);
     const pod = (add.out as { ips: { address: string }[] }).ips[0]!.address.split('/')[0]!;

@@ -29,6 +29,14 @@ describe('CNI attachments and Docker rules on screen', () => {
     expect(lastFrame()).not.toContain('cni network');
   });
 
+  it('a CNI attachment whose namespace is gone is stale, and its details say why', async () => {
+    const stale = { ...SNAP, containers: SNAP.containers.map((c) => (c.kind === 'cni' ? { ...c, state: 'stale' } : c)) };
+    const { lastFrame, stdin } = render(createElement(App, { snapshot: stale, actions: fakeActions([]), width: 100, height: 30 }));
+    expect(lastFrame()).toMatch(/ns1\.api\s+cni\s+stale\s+10\.9\.0\.2/);
+    await type(stdin, KEYS.down, KEYS.down, KEYS.down, KEYS.enter);
+    expect(flat(lastFrame()!)).toContain(flat('namespace /var/run/netns/cni-1234 (gone: the runtime removed it without CNI DEL'));
+  });
+
   it('the details of a CNI rule, a Docker route and a stored Docker rule without a route', async () => {
     const { lastFrame, stdin } = app();
     await type(stdin, KEYS.tab, KEYS.down, KEYS.down, KEYS.enter);

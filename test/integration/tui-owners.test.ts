@@ -22,6 +22,9 @@ const WWW = `/tmp/netctl-test-${process.pid}-tuio-www`;
 const WAN_IP = '198.51.100.2';
 const CONF = { cniVersion: '1.0.0', name: 'pods', type: 'netctl', subnet: '10.97.0.0/24' };
 const MAPS = [{ hostPort: 9090, containerPort: 80, protocol: 'tcp' }];
+// A tmux server of this file's own: /tmp (where tmux keeps its socket) is shared with the
+// other test files' sandboxes, and tui-e2e runs one with a session of the same name.
+const TMUX = ['tmux', '-L', `netctl-tui-owners-${process.pid}`];
 
 describe('netctl tui: CNI attachments and Docker rules beside netctl\'s own', () => {
   let sb: Sandbox;
@@ -33,7 +36,7 @@ describe('netctl tui: CNI attachments and Docker rules beside netctl\'s own', ()
     if (r.code !== 0) throw new Error(`netctl ${args.join(' ')} exited ${r.code}: ${r.stderr.trim()}`);
     return r.stdout;
   };
-  const screen = async (): Promise<string> => (await sb.exec(['tmux', 'capture-pane', '-p', '-t', 'tui'])).stdout;
+  const screen = async (): Promise<string> => (await sb.exec([...TMUX, 'capture-pane', '-p', '-t', 'tui'])).stdout;
   /** Waits (bounded) until the screen matches. */
   const waitFor = async (re: RegExp, ms = 15_000): Promise<string> => {
     const end = Date.now() + ms;
@@ -51,7 +54,7 @@ describe('netctl tui: CNI attachments and Docker rules beside netctl\'s own', ()
    */
   const keys = async (...k: string[]): Promise<void> => {
     for (const key of k) {
-      await sb.sh(['tmux', 'send-keys', '-t', 'tui', key]);
+      await sb.sh([...TMUX, 'send-keys', '-t', 'tui', key]);
       await new Promise((r) => setTimeout(r, 150));
     }
   };
@@ -91,7 +94,7 @@ describe('netctl tui: CNI attachments and Docker rules beside netctl\'s own', ()
     shopIp = await dk.ip('shop');
   }, 240_000);
   afterAll(async () => {
-    await sb?.exec(['tmux', 'kill-server']);
+    await sb?.exec([...TMUX, 'kill-server']);
     await sb?.exec(['rm', '-rf', IMG, WWW]);
     await sb?.close();
   });
@@ -102,7 +105,7 @@ describe('netctl tui: CNI attachments and Docker rules beside netctl\'s own', ()
     expect(await pageFrom(sb, 'wan', WAN_IP, 8081)).toBe('shop-page');
     expect(await pageFrom(sb, 'wan', WAN_IP, 8080)).toBe('');
     // No DOCKER_HOST: the TUI reads netctl's database and ufw's files only.
-    await sb.sh(['tmux', 'new-session', '-d', '-s', 'tui', '-x', '120', '-y', '30', `${process.execPath} ${NETCTL} tui`]);
+    await sb.sh([...TMUX, 'new-session', '-d', '-s', 'tui', '-x', '120', '-y', '30', `${process.execPath} ${NETCTL} tui`]);
     await waitFor(/web\s+netctl\s+running\s+10\.66\.0\.2\s+front\s+0\.0\.0\.0:8080->80\/tcp\s+closed/);
     await waitFor(/shop\.api\s+cni\s+running\s+10\.97\.0\.2\s+pods\s+0\.0\.0\.0:9090->80\/tcp\s+open/);
     // The attachment's details: its CNI side and the runtime's namespace.

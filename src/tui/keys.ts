@@ -2,7 +2,7 @@
  * The TUI's state and what each key does to it, as a pure reducer: the App component only
  * wires Ink's input to it and runs the effects it asks for.
  */
-import { portRows, type PortRow, type TuiNetwork, type TuiRule, type TuiSnapshot } from './snapshot.js';
+import { portRows, type PortRow, type TuiNetwork, type TuiRoute, type TuiRule, type TuiSnapshot } from './snapshot.js';
 
 /** The panes, in tab order. */
 export const PANES = ['Networks', 'Containers', 'Rules'] as const;
@@ -76,12 +76,15 @@ export function visibleNetworks(s: UiState, snap: TuiSnapshot): TuiNetwork[] {
 
 /** The rows of the Containers pane after the filter. */
 export function visiblePorts(s: UiState, snap: TuiSnapshot): PortRow[] {
-  return portRows(snap.containers).filter((r) => has(s.filter, `${r.container.name} ${r.container.address} ${r.container.network} ${r.port?.containerPort ?? ''} ${r.port?.hostPort ?? ''}`));
+  return portRows(snap.containers).filter((r) => has(s.filter, `${r.container.name} ${r.container.kind} ${r.container.address} ${r.container.network} ${r.port?.containerPort ?? ''} ${r.port?.hostPort ?? ''}`));
 }
 
-/** The rows of the Rules pane after the filter: owned rules, then ufw route rules. */
-export function visibleRules(s: UiState, snap: TuiSnapshot): { rules: TuiRule[]; routes: string[] } {
-  return { rules: snap.rules.filter((r) => has(s.filter, `${r.table} ${r.text}`)), routes: snap.routes.filter((r) => has(s.filter, r)) };
+/** The rows of the Rules pane after the filter: owned rules, then ufw route rules (netctl's and CNI's, then Docker's). */
+export function visibleRules(s: UiState, snap: TuiSnapshot): { rules: TuiRule[]; routes: TuiRoute[] } {
+  return {
+    rules: snap.rules.filter((r) => has(s.filter, `${r.table} ${r.owner} ${r.containers.join(' ')} ${r.text}`)),
+    routes: snap.routes.filter((r) => has(s.filter, `${r.owner} ${r.container} ${r.allow} ${r.command}`)),
+  };
 }
 
 /** How many rows the active pane has. */
@@ -102,7 +105,7 @@ export type Selection =
   | { kind: 'network'; network: TuiNetwork }
   | { kind: 'container'; row: PortRow }
   | { kind: 'rule'; rule: TuiRule }
-  | { kind: 'route'; route: string };
+  | { kind: 'route'; route: TuiRoute };
 
 /** What is selected in the active pane, if anything. */
 export function selection(s: UiState, snap: TuiSnapshot): Selection | undefined {
@@ -144,7 +147,8 @@ export function onKey(s: UiState, key: Key, snap: TuiSnapshot): { state: UiState
     if (key.return) return { state: { ...s, mode: 'normal', filter: s.input } };
     if (key.escape) return { state: { ...s, mode: 'normal', filter: '', input: '' } };
     const next = typing(s, key);
-    return { state: { ...next, filter: next.input } };
+    // Another filter, other rows: the selection starts over at the first one.
+    return { state: { ...next, filter: next.input, selected: next.input === s.filter ? s.selected : [0, 0, 0] } };
   }
   if (s.mode === 'prompt') {
     const row = selectedPort(s, snap);

@@ -3,6 +3,8 @@
  * tests render them against a fixed one. The live source (source.ts) builds them.
  */
 
+import { mentions } from '../engine/rule-owners.js';
+
 /** One network row. */
 export interface TuiNetwork {
   name: string;
@@ -37,10 +39,30 @@ export interface TuiVeth {
   address: string;
 }
 
+/** Whose container: netctl's own, or a CNI attachment (a runtime's, through netctl's plugin). */
+export type TuiKind = 'netctl' | 'cni';
+
+/** Whose container a rule is about: netctl's, a CNI attachment, Docker's. */
+export type TuiOwner = 'netctl' | 'cni' | 'docker';
+
+/** What a CNI attachment's record keeps of the runtime's side. */
+export interface TuiCni {
+  /** The CNI network configuration's name. */
+  config: string;
+  /** CNI_CONTAINERID, CNI_IFNAME. */
+  containerId: string;
+  ifname: string;
+  /** K8S_POD_NAMESPACE=ns1 K8S_POD_NAME=web and the like. */
+  args: string[];
+}
+
 /** One container. */
 export interface TuiContainer {
   id: string;
   name: string;
+  kind: TuiKind;
+  /** For a CNI attachment. */
+  cni?: TuiCni;
   state: string;
   address: string;
   network: string;
@@ -60,6 +82,28 @@ export interface TuiRule {
   text: string;
   packets: number;
   bytes: number;
+  /** `cni` when it names a CNI attachment's address, else `netctl`. */
+  owner: TuiKind;
+  /** The containers whose addresses it names. */
+  containers: string[];
+}
+
+/**
+ * One ufw route rule netctl made: for its own containers and CNI attachments (from the
+ * database) or for Docker's (from ufw's user rules files, as `netctl allow` on a Docker name
+ * or `netctl docker watch` wrote them), or a stored Docker allow rule with no route now.
+ */
+export interface TuiRoute {
+  owner: TuiOwner;
+  container: string;
+  /** `ufw route allow ...`; '' for a stored Docker rule that stands for no route now. */
+  command: string;
+  /** The allow rule: `web 80/tcp from 203.0.113.0/24`. */
+  allow: string;
+  /** Recorded by `netctl allow`, or declared by a Docker container's `netctl.allow` label. */
+  source: 'stored' | 'label';
+  /** Its rule in ufw's live forward chain, with counters; null when not loaded (ufw off, or not written). */
+  live: { packets: number; bytes: number } | null;
 }
 
 /** Everything on screen. */
@@ -71,8 +115,8 @@ export interface TuiSnapshot {
   networks: TuiNetwork[];
   containers: TuiContainer[];
   rules: TuiRule[];
-  /** The ufw route rules netctl made, as `ufw route allow ...` lines. */
-  routes: string[];
+  /** The ufw route rules netctl made: its own containers' and CNI attachments', then Docker's. */
+  routes: TuiRoute[];
 }
 
 /** The rows of the Containers pane: one per published port, one for a container without. */
@@ -88,5 +132,5 @@ export function portRows(containers: readonly TuiContainer[]): PortRow[] {
 
 /** Whether a rule concerns a container (its address appears in it). */
 export function ruleOf(rule: TuiRule, c: TuiContainer): boolean {
-  return c.address !== '' && new RegExp(`(^|[^\\d.])${c.address.replace(/\./g, '\\.')}([^\\d]|$)`).test(rule.text);
+  return mentions(rule.text, c.address);
 }

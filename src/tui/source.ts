@@ -4,7 +4,7 @@
  * refresh, also used to judge each published port against ufw's chains). The database is
  * read in process; nothing is spawned but the two saves.
  */
-import { readFile } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import type { GlobalOptions } from '../cli/context.js';
 import { Store } from '../store/index.js';
 import { openNetlink, watchLinks, type LinkWatch } from '../netlink/client.js';
@@ -15,18 +15,27 @@ import { parse } from '../firewall/iptables/parse.js';
 import { isOwnedRule } from '../firewall/iptables/plan-owned.js';
 import { renderRule } from '../firewall/iptables/render.js';
 import type { Ruleset } from '../firewall/iptables/ast.js';
+import type { RouteRule } from '../firewall/ufw/route-rules.js';
 import { setting } from '../firewall/ufw/observe.js';
 import { ufwFamily } from '../firewall/ufw/names.js';
-import { ufwCommand } from '../firewall/ufw/route-rules.js';
 import type { UfwFacts } from '../firewall/ufw/exposure.js';
 import { portAccessFrom } from '../engine/port-access.js';
-import { routeState, wantedRoutes } from '../engine/ufw-routes.js';
+import { routeState } from '../engine/ufw-routes.js';
+import { routesOf } from '../engine/allow-routes.js';
+import { addressedContainers, containerKind, ruleOwner, type AddressedContainer } from '../engine/rule-owners.js';
+import { isCniRecord } from '../cni/record.js';
+import type { Container } from '../model/container.js';
+import { routesInUserRules } from '../firewall/ufw/route-entries.js';
+import { defaultUfwDeps } from '../firewall/ufw/ufw-deps.js';
+import { userRulesPath } from '../firewall/ufw/routes-apply.js';
+import { tuiRoutes } from './routes.js';
 import { containerPaths } from '../runtime/paths.js';
 import { liveStatus, readState } from '../runtime/state.js';
 import { netnsPath } from '../engine/container-net.js';
-import type { TuiContainer, TuiRule, TuiSnapshot } from './snapshot.js';
+import type { TuiCni, TuiContainer, TuiRule, TuiSnapshot } from './snapshot.js';
 
 const POLICY: Record<string, string> = { ACCEPT: 'allow', DROP: 'deny', REJECT: 'reject' };
+const GONE = 'netns-gone';
 
 async function saveText(family: 4 | 6): Promise<string> {
   const r = await realRunner.run([iptablesTool(family, 'save'), '-c'], { timeoutMs: 10_000 });
@@ -46,11 +55,20 @@ function facts(rs: Ruleset, family: 4 | 6, policy: string | null): UfwFacts {
   };
 }
 
-function ownedRules(rs: Ruleset, family: 4 | 6): TuiRule[] {
+function ownedRules(rs: Ruleset, family: 4 | 6, containers: readonly AddressedContainer[]): TuiRule[] {
   // Not ownedPart: it drops the counters, which are the point here.
   return rs.tables.flatMap((t) =>
-    t.rules.filter((r) => isOwnedRule(t.name, r)).map((r) => ({ family, table: t.name, chain: r.chain, text: renderRule({ ...r, counters: undefined }), packets: Number(r.counters?.packets ?? 0n), bytes: Number(r.counters?.bytes ?? 0n) })),
+    t.rules.filter((r) => isOwnedRule(t.name, r)).map((r) => {
+      const text = renderRule({ ...r, counters: undefined });
+      return { family, table: t.name, chain: r.chain, text, packets: Number(r.counters?.packets ?? 0n), bytes: Number(r.counters?.bytes ?? 0n), ...ruleOwner(text, containers) };
+    }),
   );
+}
+
+function cniOf(c: Container): TuiCni | undefined {
+  if (!isCniRecord(c)) return undefined;
+  const { name, containerId, ifname, args } = c.config.cni;
+  return { config: name, containerId, ifname, args: Object.entries(args).filter(([k]) => k !== 'IgnoreUnknown').map(([k, v]) => `${k}=${v}`) };
 }
 
 function ufwSummary(f4: UfwFacts, policy: string | null): string {
@@ -67,6 +85,8 @@ export class LiveSource {
   private linkEpoch = 0;
   private saves?: { at: number; texts: Promise<[string, string]> };
   private last?: { key: string; snap: TuiSnapshot };
+
+  private readonly ufw = defaultUfwDeps();
 
   constructor(private readonly global: GlobalOptions) {
     this.store = Store.open({ root: global.root });
@@ -88,18 +108,25 @@ export class LiveSource {
    */
   async snapshot(rulesMaxAgeMs = 0): Promise<TuiSnapshot> {
     const s = this.store;
-    const [[save4, save6], defaults, states] = await Promise.all([
+    const [[save4, save6], defaults, user4, user6, states] = await Promise.all([
       this.ruleset(rulesMaxAgeMs), readFile('/etc/default/ufw', 'utf8').catch(() => ''),
-      Promise.all(s.containers.list({ all: true }).map((c) => readFile(containerPaths(this.global, c.id).state, 'utf8').catch(() => ''))),
-    ]);
-    const key = [save4, save6, defaults, states.join('\n'), s.dataVersion(), this.linkEpoch].join('\u0000');
+      // Docker's route rules: what netctl wrote for them is in ufw's files, Docker need not run.
+      ...([4, 6] as const).map((f) => readFile(userRulesPath(this.ufw, f), 'latin1').catch(() => undefined)),
+      // A container's state file; for a CNI attachment, whether the runtime's namespace is still there.
+      Promise.all(s.containers.list({ all: true }).map((c) => (isCniRecord(c)
+        ? access(c.config.cni.netns).then(() => `${c.id} netns`, () => `${c.id} ${GONE}`)
+        : readFile(containerPaths(this.global, c.id).state, 'utf8').catch(() => '')))),
+    ]) as [[string, string], string, string | undefined, string | undefined, string[]];
+    const key = [save4, save6, defaults, user4, user6, states.join('\n'), s.dataVersion(), this.linkEpoch].join('\u0000');
     if (this.last?.key === key) return this.last.snap;
-    const snap = await this.build(parse(save4, { family: 4 }), parse(save6, { family: 6 }), defaults);
+    const files = [...routesInUserRules(user4, 4), ...routesInUserRules(user6, 6)];
+    const gone = new Set(states.filter((x) => x.endsWith(` ${GONE}`)).map((x) => x.split(' ')[0]!));
+    const snap = await this.build(parse(save4, { family: 4 }), parse(save6, { family: 6 }), defaults, files, gone);
     this.last = { key, snap };
     return snap;
   }
 
-  private async build(rs4: Ruleset, rs6: Ruleset, defaults: string): Promise<TuiSnapshot> {
+  private async build(rs4: Ruleset, rs6: Ruleset, defaults: string, files: RouteRule[], netnsGone: ReadonlySet<string>): Promise<TuiSnapshot> {
     const s = this.store;
     const links = await this.netlink.listLinks();
     const raw = setting(defaults, 'DEFAULT_FORWARD_POLICY');
@@ -108,20 +135,27 @@ export class LiveSource {
     const state = routeState(s);
     const access = portAccessFrom(state, { 4: f4, 6: facts(rs6, 6, policy) });
     const up = new Map(links.map((l) => [l.name, l.up]));
+    // routeState's containers are whole records.
+    const records = state.containers as Container[];
+    const addressed = addressedContainers(records, state.endpoints);
     const nets = new Map(state.networks.map((n) => [n.id, n]));
     const containers: TuiContainer[] = [];
-    for (const c of state.containers) {
+    for (const c of records) {
       const st = await readState(containerPaths(this.global, c.id).state);
       const eps = state.endpoints.filter((e) => e.containerId === c.id);
+      const cni = cniOf(c);
       containers.push({
         id: c.id,
         name: c.name,
-        state: st ? liveStatus(st) : (s.containers.get(c.id)?.state ?? 'created'),
+        kind: containerKind(c),
+        ...(cni ? { cni } : {}),
+        // A CNI attachment whose namespace the runtime removed without DEL: stale until GC or DEL.
+        state: netnsGone.has(c.id) ? 'stale' : st ? liveStatus(st) : (s.containers.get(c.id)?.state ?? 'created'),
         address: eps[0]?.address ?? '',
         network: eps.map((e) => nets.get(e.networkId)?.name ?? '?').join(',') || ((s.containers.get(c.id)?.config as { network?: string } | undefined)?.network ?? ''),
         ports: access.filter((p) => p.container === c.name).map((p) => ({ hostIp: p.hostIp, hostPort: p.hostPort, containerPort: p.containerPort, proto: p.proto, exposure: p.state, sources: p.sources, reason: p.reason })),
         veths: eps.filter((e) => e.hostIfname).map((e) => ({ host: e.hostIfname ?? '', peer: e.ifname, network: nets.get(e.networkId)?.name ?? '?', address: e.address ?? '' })),
-        netns: netnsPath(this.global.runRoot, c.id),
+        netns: isCniRecord(c) ? c.config.cni.netns : netnsPath(this.global.runRoot, c.id),
         links: s.links.list().filter((l) => l.containerId === c.id).map((l) => `${l.target}:${l.alias}`),
       });
     }
@@ -133,8 +167,14 @@ export class LiveSource {
         containers: new Set(state.endpoints.filter((e) => e.networkId === n.id).map((e) => e.containerId)).size, up: up.get(n.bridge) === true,
       })),
       containers,
-      rules: [...ownedRules(rs4, 4), ...ownedRules(rs6, 6)],
-      routes: wantedRoutes(s).map(ufwCommand),
+      rules: [...ownedRules(rs4, 4, addressed), ...ownedRules(rs6, 6, addressed)],
+      routes: tuiRoutes({
+        own: state.allows.map((rule) => ({ rule, routes: routesOf(state, rule) })),
+        kinds: new Map(addressed.map((c) => [c.name, c.kind])),
+        docker: s.dockerAllows.list(),
+        files,
+        live: { 4: rs4, 6: rs6 },
+      }),
     };
   }
 

@@ -68,7 +68,7 @@ describe('netctl tui in a terminal', () => {
   it('shows the port closed, opens it with a, counts its packets, closes it with d, follows other terminals, quits with q', async () => {
     expect(await wanGet()).toBe('');
     await sb.sh(['tmux', 'new-session', '-d', '-s', 'tui', '-x', '100', '-y', '30', `${process.execPath} ${NETCTL} tui`]);
-    await waitFor(/web\s+running\s+10\.66\.0\.2\s+front\s+0\.0\.0\.0:8080->80\/tcp\s+closed/);
+    await waitFor(/web\s+netctl\s+running\s+10\.66\.0\.2\s+front\s+0\.0\.0\.0:8080->80\/tcp\s+closed/);
     await keys('a');
     await waitFor(/allow web 80\/tcp from \(CIDR, empty: anywhere\)/);
     await keys('Enter');
@@ -77,7 +77,7 @@ describe('netctl tui in a terminal', () => {
     await waitFor(/0\.0\.0\.0:8080->80\/tcp\s+open/);
     // The Rules pane, filtered to the published port: the DNAT rule has counted the request.
     await keys('Tab', '/', '8080', 'Enter');
-    await waitFor(/IPv4 nat NETCTL-DNAT\n\s+[1-9]\d*\s+\d+\s+-p tcp -m tcp --dport 8080/);
+    await waitFor(/IPv4 nat NETCTL-DNAT\n\s+[1-9]\d*\s+\d+\s+netctl\s+-p tcp -m tcp --dport 8080/);
     await keys('/', 'Escape', 'Tab', 'Tab');
     await waitFor(/\[2 Containers\][\s\S]*0\.0\.0\.0:8080->80\/tcp\s+open/);
     await keys('d');
@@ -88,7 +88,7 @@ describe('netctl tui in a terminal', () => {
     await waitFor(/0\.0\.0\.0:8080->80\/tcp\s+from 198\.51\.100\.0\/24/, 5_000);
     expect(await wanGet()).toBe('page');
     await netctl('run', '-d', '--name', 'late', '--network', 'front', 'busybox', 'sleep', '300');
-    await waitFor(/late\s+running/, 5_000);
+    await waitFor(/late\s+netctl\s+running/, 5_000);
     await keys('q');
     await waitGone('tui');
   });
@@ -97,7 +97,7 @@ describe('netctl tui in a terminal', () => {
     await sb.exec(['tmux', 'kill-session', '-t', 'tui']); // left by a failed test before
     for (const env of ['NO_COLOR=1', 'TERM=dumb']) {
       await sb.sh(['tmux', 'new-session', '-d', '-s', 'tui', '-x', '80', '-y', '24', `env ${env} ${process.execPath} ${NETCTL} tui`]);
-      await waitFor(/^> web\s+running\s+10\.66\.0\.2/m);
+      await waitFor(/^> web\s+netctl\s+running\s+10\.66\.0\.2/m);
       const raw = (await sb.exec(['tmux', 'capture-pane', '-e', '-p', '-t', 'tui'])).stdout;
       // capture-pane -e writes the cells' attributes as SGR sequences: none may set a colour or inverse.
       expect(raw.match(/\u001b\[[0-9;]*m/g)?.filter((sgr) => /[[;](3\d|4\d|7)[;m]/.test(sgr)) ?? []).toEqual([]);

@@ -1,6 +1,7 @@
 /**
- * The Containers pane: one row per published port (one for a container without), with
- * what ufw does to new connections to that port from outside.
+ * The Containers pane: one row per published port (one for a container without), whose
+ * container it is (netctl's own, or a CNI attachment), and what ufw does to new
+ * connections to that port from outside.
  */
 import type { PortRow, TuiPort } from '../snapshot.js';
 import { Table } from './table.js';
@@ -34,12 +35,12 @@ export function ContainersPane({ rows, selected, height, focused, width, color =
   const wide = width >= 100;
   const columns = [
     // 80 and 100 columns exactly, with the single spaces between them.
-    { title: 'NAME', width: wide ? 14 : 12 }, { title: 'STATE', width: wide ? 10 : 8 }, { title: 'ADDRESS', width: wide ? 15 : 14 }, { title: 'NETWORK', width: wide ? 12 : 9 },
-    { title: 'PORT', width: wide ? 23 : 21 }, { title: 'UFW', width: wide ? 21 : 11 },
+    { title: 'NAME', width: wide ? 13 : 12 }, { title: 'OWNER', width: 6 }, { title: 'STATE', width: wide ? 8 : 7 }, { title: 'ADDRESS', width: wide ? 15 : 13 },
+    { title: 'NETWORK', width: wide ? 10 : 8 }, { title: 'PORT', width: wide ? 22 : 21 }, { title: 'UFW', width: wide ? 20 : 7 },
   ];
   const out = rows.map((r) => ({
     key: `${r.container.id}:${r.port ? portText(r.port) : ''}`,
-    cells: [r.container.name, r.container.state, r.container.address, r.container.network, r.port ? portText(r.port) : '-', r.port ? exposureText(r.port, wide) : ''],
+    cells: [r.container.name, r.container.kind, r.container.state, r.container.address, r.container.network, r.port ? portText(r.port) : '-', r.port ? exposureText(r.port, wide) : ''],
     color: r.port ? COLORS[r.port.exposure] : undefined,
   }));
   return <Table columns={columns} rows={out} selected={selected} height={height} focused={focused} width={width} color={color} />;

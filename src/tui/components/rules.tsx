@@ -1,16 +1,18 @@
 /**
  * The Rules pane: netctl's own rules grouped by family, table and chain with live counters,
- * then the ufw route rules netctl made. Rules of the highlighted container stand out.
+ * then the ufw route rules netctl made for its containers and CNI attachments, then those
+ * for Docker's containers. An OWNER column says whose container each is about (netctl, cni,
+ * docker). Rules of the highlighted container stand out.
  */
 import { Box, Text } from 'ink';
-import type { TuiContainer, TuiRule } from '../snapshot.js';
+import type { TuiContainer, TuiRoute, TuiRule } from '../snapshot.js';
 import { ruleOf } from '../snapshot.js';
 import { gutter } from './table.js';
 
 /** Props of RulesPane. */
 export interface RulesProps {
   rules: TuiRule[];
-  routes: string[];
+  routes: TuiRoute[];
   selected: number;
   height: number;
   focused: boolean;
@@ -39,8 +41,33 @@ export function count(n: number): string {
   return `${Math.floor(v)}${units[u]}`;
 }
 
-function counters(r: TuiRule): string {
-  return `${count(r.packets).padStart(6)} ${count(r.bytes).padStart(6)}`;
+function counters(r: { packets: number; bytes: number } | null): string {
+  return r ? `${count(r.packets).padStart(6)} ${count(r.bytes).padStart(6)}` : `${'-'.padStart(6)} ${'-'.padStart(6)}`;
+}
+
+/** The owner column: `netctl`, `cni`, `docker`. */
+function owner(o: string): string {
+  return o.padEnd(6);
+}
+
+/**
+ * A route line's text: the container, then the ufw command without its comment (which
+ * names the container again; the details show all of it), or for a stored Docker rule with
+ * no route now, the rule and why.
+ */
+export function routeBody(r: TuiRoute): string {
+  if (r.command === '') return `${r.allow}: no route now (the container is not running, or Docker was not synced)`;
+  return `${r.container}: ${r.command.replace(/ comment (?:'[^']*'|\S+)$/, '')}`;
+}
+
+/** The section heading of a route. */
+function routeGroup(r: TuiRoute): string {
+  return r.owner === 'docker' ? 'ufw route rules for Docker containers (netctl allow, netctl.allow labels)' : 'ufw route rules made by netctl allow';
+}
+
+/** Whether a route is the highlighted container's (by name: a Docker name never is netctl's). */
+function routeMark(r: TuiRoute, c?: TuiContainer): boolean {
+  return c !== undefined && r.owner !== 'docker' && r.container === c.name;
 }
 
 /**
@@ -57,17 +84,18 @@ export function ruleBody(r: TuiRule): string {
 }
 
 /** Headings and rule lines, in ruleset order (iptables-save keeps a chain's rules together). */
-export function ruleLines(rules: readonly TuiRule[], routes: readonly string[], highlight?: TuiContainer): Line[] {
+export function ruleLines(rules: readonly TuiRule[], routes: readonly TuiRoute[], highlight?: TuiContainer): Line[] {
   const out: Line[] = [];
   let group = '';
   rules.forEach((r, index) => {
     const g = `IPv${r.family} ${r.table} ${r.chain}`;
     if (g !== group) out.push({ text: (group = g), mark: false });
-    out.push({ text: `${counters(r)}  ${ruleBody(r)}`, index, mark: highlight !== undefined && ruleOf(r, highlight) });
+    out.push({ text: `${counters(r)}  ${owner(r.owner)} ${ruleBody(r)}`, index, mark: highlight !== undefined && ruleOf(r, highlight) });
   });
-  if (routes.length > 0) out.push({ text: 'ufw route rules made by netctl', mark: false });
   routes.forEach((r, i) => {
-    out.push({ text: `${''.padStart(13)}  ${r}`, index: rules.length + i, mark: highlight !== undefined && r.includes(` ${highlight.address} `) });
+    const g = routeGroup(r);
+    if (g !== group) out.push({ text: (group = g), mark: false });
+    out.push({ text: `${counters(r.live)}  ${owner(r.owner)} ${routeBody(r)}`, index: rules.length + i, mark: routeMark(r, highlight) });
   });
   return out;
 }
@@ -79,7 +107,7 @@ export function RulesPane({ rules, routes, selected, height, focused, width, hig
   const first = Math.max(0, Math.min(at - height + 1, lines.length - height));
   return (
     <Box flexDirection="column">
-      <Text bold>{`${gutter(color, false)}${'PKTS'.padStart(6)} ${'BYTES'.padStart(6)}  RULE`}</Text>
+      <Text bold>{`${gutter(color, false)}${'PKTS'.padStart(6)} ${'BYTES'.padStart(6)}  ${owner('OWNER')} RULE`}</Text>
       {lines.length === 0 ? <Text dimColor>(no rules owned by netctl)</Text> : null}
       {lines.slice(first, first + height).map((l, i) => {
         const on = focused && l.index !== undefined && l.index === selected;

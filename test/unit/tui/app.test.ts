@@ -9,9 +9,12 @@ describe('the TUI screen against a fixed snapshot', () => {
     const { lastFrame } = render(createElement(App, { snapshot: SNAP, actions: fakeActions([]), width: 80, height: 24 }));
     const f = lastFrame()!;
     expect(f).toContain('[2 Containers]');
-    expect(f).toMatch(/web\s+running\s+10\.1\.0\.2\s+front\s+0\.0\.0\.0:8080->80\/tcp\s+closed/);
+    expect(f).toMatch(/NAME +OWNER +STATE +ADDRESS/);
+    expect(f).toMatch(/web\s+netctl\s+running\s+10\.1\.0\.2\s+front\s+0\.0\.0\.0:8080->80\/tcp\s+closed/);
+    // The CNI attachment beside netctl's own, saying whose it is.
+    expect(f).toMatch(/ns1\.api\s+cni\s+running\s+10\.9\.0\.2\s+pods\s+0\.0\.0\.0:9090->80\/tcp\s+open/);
     expect(f).toMatch(/0\.0\.0\.0:8443->443\/tcp\s+limited/);
-    expect(f).toMatch(/db\s+exited/);
+    expect(f).toMatch(/db\s+netctl\s+exited/);
     for (const line of f.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
     expect(f.split('\n').length).toBeLessThanOrEqual(24);
   });
@@ -20,9 +23,15 @@ describe('the TUI screen against a fixed snapshot', () => {
     const { lastFrame, stdin } = render(createElement(App, { snapshot: SNAP, actions: fakeActions([]), width: 100, height: 24 }));
     await type(stdin, KEYS.tab);
     expect(lastFrame()).toContain('[3 Rules]');
-    expect(lastFrame()).toMatch(/IPv4 nat NETCTL-DNAT\n\s+42\s+2520\s+-p tcp -m tcp --dport 8080 -j DNAT/);
-    expect(lastFrame()).toMatch(/IPv4 filter NETCTL-FORWARD\n\s+7\s+420\s+-o nc-0123456789ab/);
-    expect(lastFrame()).toContain('ufw route allow proto tcp from 203.0.113.1');
+    expect(lastFrame()).toMatch(/PKTS +BYTES +OWNER +RULE/);
+    expect(lastFrame()).toMatch(/IPv4 nat NETCTL-DNAT\n\s+42\s+2520\s+netctl\s+-p tcp -m tcp --dport 8080 -j DNAT/);
+    expect(lastFrame()).toMatch(/IPv4 filter NETCTL-FORWARD\n\s+7\s+420\s+netctl\s+-o nc-0123456789ab/);
+    expect(lastFrame()).toMatch(/\n\s+3\s+180\s+cni\s+-d 10\.9\.0\.2\/32 -p tcp/);
+    expect(lastFrame()).toMatch(/ufw route rules made by netctl allow\n\s+5\s+300\s+netctl\s+web: ufw route allow proto tcp from 203\.0\.113\.1/);
+    expect(lastFrame()).toMatch(/\n\s+3\s+180\s+cni\s+ns1\.api: ufw route allow proto tcp to 10\.9\.0\.2 port 80\n/);
+    // Docker's section: a live rule with its counters, a stored one with no route now.
+    expect(lastFrame()).toMatch(/ufw route rules for Docker containers.*\n\s+11\s+660\s+docker\s+shop: ufw route allow proto tcp to 172\.18\.0\.2 port 80\n/);
+    expect(lastFrame()).toMatch(/\n\s+-\s+-\s+docker\s+cache 6379\/tcp from 10\.0\.0\.0\/8: no route now/);
     await type(stdin, KEYS.tab);
     expect(lastFrame()).toMatch(/front\s+nc-0123456789ab\s+10\.1\.0\.0\/24\s+10\.1\.0\.1\s+on\s+no\s+2\s+up/);
     expect(lastFrame()).toMatch(/back .*down/);
@@ -54,7 +63,7 @@ describe('the TUI screen against a fixed snapshot', () => {
     expect(lastFrame()).not.toContain('NETCTL-FORWARD');
     await type(stdin, KEYS.escape, '/', ...'db', KEYS.enter);
     expect(lastFrame()).not.toContain('8080->80');
-    expect(lastFrame()).toMatch(/db\s+exited/);
+    expect(lastFrame()).toMatch(/db\s+netctl\s+exited/);
     await type(stdin, '?');
     expect(lastFrame()).toContain('allow the selected port through ufw');
   });

@@ -9,6 +9,7 @@ import { KEYS, SNAP, fakeActions, type } from './fixture.js';
 const LONG: TuiRule = {
   family: 4, table: 'filter', chain: 'NETCTL-P-0123456789ab', packets: 123_456_789, bytes: 9_876_543_210,
   text: '-A NETCTL-P-0123456789ab -d 10.1.0.2/32 -p tcp -m tcp --dport 80 -m conntrack --ctstate DNAT --ctorigdstport 8080 -m comment --comment "netctl:web 80/tcp" -j ACCEPT',
+  owner: 'netctl', containers: ['web'],
 };
 const snap: TuiSnapshot = { ...SNAP, rules: [LONG, ...SNAP.rules] };
 const app = (width = 80) => render(createElement(App, { snapshot: snap, actions: fakeActions([]), width, height: 24 }));
@@ -40,11 +41,12 @@ describe('details of each pane\'s selection', () => {
 
   it('a ufw route rule, and back to the pane with escape', async () => {
     const { lastFrame, stdin } = app(100);
-    await type(stdin, KEYS.tab, KEYS.down, KEYS.down, KEYS.down, KEYS.enter);
-    expect(lastFrame()).toContain('a ufw route rule made by netctl allow');
+    await type(stdin, KEYS.tab, KEYS.down, KEYS.down, KEYS.down, KEYS.down, KEYS.enter);
+    expect(lastFrame()).toContain('a ufw route rule for container web, by netctl allow web 443/tcp from 203.0.113.1');
+    expect(lastFrame()).toContain("owner netctl, live in ufw's forward chain: 5 packets, 300 bytes");
     expect(flat(lastFrame()!)).toContain(flat("ufw route allow proto tcp from 203.0.113.1 to 10.1.0.2 port 443 comment 'netctl:web 443/tcp net=front'"));
     await type(stdin, KEYS.escape);
-    expect(lastFrame()).toContain('PKTS  BYTES  RULE');
+    expect(lastFrame()).toContain('PKTS  BYTES  OWNER  RULE');
   });
 });
 

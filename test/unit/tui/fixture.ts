@@ -4,7 +4,11 @@
 import type { TuiActions } from '../../../src/tui/actions.js';
 import type { TuiSnapshot } from '../../../src/tui/snapshot.js';
 
-/** A fixed snapshot: two networks, a container with two ports (one closed, one limited), one without. */
+/**
+ * A fixed snapshot: two networks, a container with two ports (one closed, one limited), one
+ * without, a CNI attachment with a port open; rules of both; ufw route rules of netctl's
+ * container, the CNI attachment and a Docker container (one live, one stored with no route).
+ */
 export const SNAP: TuiSnapshot = {
   at: '2026-11-22T10:00:00.000Z',
   ufw: 'ufw: active, routed policy deny, netctl block loaded',
@@ -14,19 +18,30 @@ export const SNAP: TuiSnapshot = {
   ],
   containers: [
     {
-      id: 'a'.repeat(64), name: 'web', state: 'running', address: '10.1.0.2', network: 'front', veths: [{ host: 'vnaaaaaaaaaa', peer: 'eth0', network: 'front', address: '10.1.0.2' }], netns: '/run/netctl/netns/aaaaaaaaaaaa', links: [],
+      id: 'a'.repeat(64), name: 'web', kind: 'netctl', state: 'running', address: '10.1.0.2', network: 'front', veths: [{ host: 'vnaaaaaaaaaa', peer: 'eth0', network: 'front', address: '10.1.0.2' }], netns: '/run/netctl/netns/aaaaaaaaaaaa', links: [],
       ports: [
         { hostIp: '0.0.0.0', hostPort: 8080, containerPort: 80, proto: 'tcp', exposure: 'closed', sources: [], reason: 'routed policy deny, no ufw route rule allows it' },
         { hostIp: '0.0.0.0', hostPort: 8443, containerPort: 443, proto: 'tcp', exposure: 'restricted', sources: ['203.0.113.1'], reason: 'only from 203.0.113.1' },
       ],
     },
-    { id: 'b'.repeat(64), name: 'db', state: 'exited', address: '10.1.0.3', network: 'front', veths: [{ host: 'vnbbbbbbbbbb', peer: 'eth0', network: 'front', address: '10.1.0.3' }], netns: '/run/netctl/netns/bbbbbbbbbbbb', links: ['web:w'], ports: [] },
+    { id: 'b'.repeat(64), name: 'db', kind: 'netctl', state: 'exited', address: '10.1.0.3', network: 'front', veths: [{ host: 'vnbbbbbbbbbb', peer: 'eth0', network: 'front', address: '10.1.0.3' }], netns: '/run/netctl/netns/bbbbbbbbbbbb', links: ['web:w'], ports: [] },
+    {
+      id: 'c'.repeat(64), name: 'ns1.api', kind: 'cni', cni: { config: 'pods', containerId: 'c0ffee', ifname: 'eth0', args: ['K8S_POD_NAMESPACE=ns1', 'K8S_POD_NAME=api'] },
+      state: 'running', address: '10.9.0.2', network: 'pods', veths: [{ host: 'vncccccccccc', peer: 'eth0', network: 'pods', address: '10.9.0.2' }], netns: '/var/run/netns/cni-1234', links: [],
+      ports: [{ hostIp: '0.0.0.0', hostPort: 9090, containerPort: 80, proto: 'tcp', exposure: 'open', sources: [], reason: 'ufw route rule allows it' }],
+    },
   ],
   rules: [
-    { family: 4, table: 'nat', chain: 'NETCTL-DNAT', text: '-A NETCTL-DNAT -p tcp -m tcp --dport 8080 -j DNAT --to-destination 10.1.0.2:80', packets: 42, bytes: 2520 },
-    { family: 4, table: 'filter', chain: 'NETCTL-FORWARD', text: '-A NETCTL-FORWARD -o nc-0123456789ab -j NETCTL-N-0123456789ab', packets: 7, bytes: 420 },
+    { family: 4, table: 'nat', chain: 'NETCTL-DNAT', text: '-A NETCTL-DNAT -p tcp -m tcp --dport 8080 -j DNAT --to-destination 10.1.0.2:80', packets: 42, bytes: 2520, owner: 'netctl', containers: ['web'] },
+    { family: 4, table: 'filter', chain: 'NETCTL-FORWARD', text: '-A NETCTL-FORWARD -o nc-0123456789ab -j NETCTL-N-0123456789ab', packets: 7, bytes: 420, owner: 'netctl', containers: [] },
+    { family: 4, table: 'filter', chain: 'NETCTL-P-0aaaaaaaaaaa', text: '-A NETCTL-P-0aaaaaaaaaaa -d 10.9.0.2/32 -p tcp -m tcp --dport 80 -j ACCEPT', packets: 3, bytes: 180, owner: 'cni', containers: ['ns1.api'] },
   ],
-  routes: ["ufw route allow proto tcp from 203.0.113.1 to 10.1.0.2 port 443 comment 'netctl:web 443/tcp net=front'"],
+  routes: [
+    { owner: 'netctl', container: 'web', command: "ufw route allow proto tcp from 203.0.113.1 to 10.1.0.2 port 443 comment 'netctl:web 443/tcp net=front'", allow: 'web 443/tcp from 203.0.113.1', source: 'stored', live: { packets: 5, bytes: 300 } },
+    { owner: 'cni', container: 'ns1.api', command: "ufw route allow proto tcp to 10.9.0.2 port 80 comment 'netctl:ns1.api 80/tcp net=pods'", allow: 'ns1.api 80/tcp', source: 'stored', live: { packets: 3, bytes: 180 } },
+    { owner: 'docker', container: 'shop', command: "ufw route allow proto tcp to 172.18.0.2 port 80 comment 'netctl:docker:shop 80/tcp'", allow: 'shop 80/tcp', source: 'stored', live: { packets: 11, bytes: 660 } },
+    { owner: 'docker', container: 'cache', command: '', allow: 'cache 6379/tcp from 10.0.0.0/8', source: 'stored', live: null },
+  ],
 };
 
 /** Actions that record their calls; `fail` makes allow throw. */

@@ -63,7 +63,7 @@ describe('80x24 and larger', () => {
       expect(f).toContain('q:quit');
     };
     check(lastFrame()!);
-    expect(lastFrame()).toMatch(/NAME +STATE +ADDRESS +NETWORK +PORT +UFW/);
+    expect(lastFrame()).toMatch(/NAME +OWNER +STATE +ADDRESS +NETWORK +PORT +UFW/);
     await type(stdin, KEYS.tab);
     check(lastFrame()!);
     await type(stdin, KEYS.tab);
@@ -75,7 +75,7 @@ describe('80x24 and larger', () => {
     const f = app({ width: 120, height: 50 }).lastFrame()!;
     expect(f).toMatch(/Networks\n/);
     expect(f).toMatch(/front\s+nc-0123456789ab/);
-    expect(f).toMatch(/web\s+running/);
+    expect(f).toMatch(/web\s+netctl\s+running/);
     expect(f).toContain('IPv4 nat NETCTL-DNAT');
     expect(f).toContain('tab pane  ↑↓ move  enter details');
     expect(f).toMatch(/8443->443\/tcp\s+from 203\.0\.113\.1/);
@@ -85,14 +85,17 @@ describe('80x24 and larger', () => {
 describe('without colours', () => {
   it('marks the selected row with > and the selected container\'s rules with *', async () => {
     const { lastFrame, stdin } = app({ color: false });
-    expect(lastFrame()).toMatch(/^> web\s+running\s+10\.1\.0\.2/m);
-    expect(lastFrame()).toMatch(/^ {2}db\s+exited/m);
+    expect(lastFrame()).toMatch(/^> web\s+netctl\s+running\s+10\.1\.0\.2/m);
+    expect(lastFrame()).toMatch(/^ {2}db\s+netctl\s+exited/m);
     await type(stdin, KEYS.tab);
-    expect(lastFrame()).toMatch(/^>\*\s+42\s+2520\s+-p tcp/m);
+    expect(lastFrame()).toMatch(/^>\*\s+42\s+2520\s+netctl -p tcp/m);
     await type(stdin, KEYS.down);
-    expect(lastFrame()).toMatch(/^> \s+7\s+420\s+-o nc-0123456789ab/m);
-    await type(stdin, KEYS.down);
-    expect(lastFrame()).toMatch(/^>\*\s+ufw route allow proto tcp from 203\.0\.113\.1 to 10\.1\.0\.2/m);
+    expect(lastFrame()).toMatch(/^> \s+7\s+420\s+netctl -o nc-0123456789ab/m);
+    await type(stdin, KEYS.down, KEYS.down);
+    expect(lastFrame()).toMatch(/^>\*\s+5\s+300\s+netctl web: ufw route allow proto tcp from 203\.0\.113\.1 to 10\.1\./m);
+    // The CNI attachment's and Docker's route rules are not web's.
+    expect(lastFrame()).toMatch(/^ {2}\s+3\s+180\s+cni\s+ns1\.api: /m);
+    expect(lastFrame()).toMatch(/^ {2}\s+11\s+660\s+docker shop: /m);
   });
 });
 
@@ -100,7 +103,7 @@ describe('the status line', () => {
   it('shows a failed refresh instead of the last message, and the screen stays', () => {
     const f = app({ sourceError: 'iptables-save: Permission denied' }).lastFrame()!;
     expect(f).toContain('error: refresh failed: iptables-save: Permission denied');
-    expect(f).toMatch(/web\s+running/);
+    expect(f).toMatch(/web\s+netctl\s+running/);
   });
 });
 

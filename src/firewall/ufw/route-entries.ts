@@ -1,0 +1,53 @@
+/**
+ * netctl's route rules as ufw's files hold them, read back into RouteRules (for Docker's,
+ * whose addresses only Docker and these files know), and each one's rule in ufw's live
+ * forward chain with its counters. Pure.
+ */
+import type { Counters, Rule, Ruleset } from '../iptables/ast.js';
+import { ROUTE_COMMENT_PREFIX, tupleComment, type RouteRule } from './route-rules.js';
+import { hasRulesSection, parseUserRules } from './user-rules.js';
+import { ufwFamily, type Family } from './names.js';
+
+const ANY: Record<Family, string> = { 4: '0.0.0.0/0', 6: '::/0' };
+
+/** The rule a `### tuple ### route:allow ...` line of netctl's stands for, or null for any other line. */
+export function parseTupleLine(line: string, family: Family): RouteRule | null {
+  const m = /^### tuple ### route:allow (tcp|udp) (\d+) (\S+) any (\S+) in comment=/.exec(line);
+  const comment = tupleComment(line);
+  if (!m || !comment.startsWith(ROUTE_COMMENT_PREFIX)) return null;
+  return { family, proto: m[1] as 'tcp' | 'udp', port: Number(m[2]), to: m[3]!, from: m[4] === ANY[family] ? null : m[4]!, comment };
+}
+
+/** netctl's route rules (its own and Docker's) in the text of user.rules / user6.rules. */
+export function routesInUserRules(text: string | undefined, family: Family): RouteRule[] {
+  if (text === undefined || !hasRulesSection(text)) return [];
+  return parseUserRules(text).entries.flatMap((e) => {
+    const r = parseTupleLine(e.lines[0] ?? '', family);
+    return r ? [r] : [];
+  });
+}
+
+function options(rule: Rule): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const m of rule.matches) for (const o of m.options) if (!o.negated) out.set(o.name, o.values.join(' '));
+  return out;
+}
+
+function host(addr: string | undefined): string | undefined {
+  return addr?.replace(/\/(32|128)$/, '');
+}
+
+/**
+ * The counters of the rule ufw loaded for `r` in its live forward chain (`ufw-user-forward`,
+ * `ufw6-user-forward`), or undefined when it is not loaded.
+ */
+export function liveRouteCounters(live: Ruleset, r: RouteRule): Counters | undefined {
+  const chain = `${ufwFamily(r.family).prefix}-user-forward`;
+  const filter = live.tables.find((t) => t.name === 'filter');
+  const hit = filter?.rules.find((rule) => {
+    if (rule.chain !== chain || rule.target?.name !== 'ACCEPT') return false;
+    const o = options(rule);
+    return o.get('p') === r.proto && host(o.get('d')) === r.to && o.get('dport') === String(r.port) && host(o.get('s')) === (r.from ?? undefined);
+  });
+  return hit ? (hit.counters ?? { packets: 0n, bytes: 0n }) : undefined;
+}

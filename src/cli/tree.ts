@@ -121,7 +121,7 @@ const containers: CommandSpec[] = [
 
 const firewall: CommandSpec[] = [
   {
-    name: 'allow', args: ['<name>', '[port]'], module: 'allow', description: 'open a published container port through ufw (PORT is the container port)',
+    name: 'allow', args: ['<name>', '[port...]'], module: 'allow', description: 'open published container ports through ufw (PORT is the container port; several in one command)',
     options: [
       { flags: '--from <cidr>', description: 'only from these sources', parse: 'collect' },
       { flags: '--network <net>', description: 'only on this network' },
@@ -130,7 +130,7 @@ const firewall: CommandSpec[] = [
     ],
   },
   {
-    name: 'deny', args: ['<name>', '[port]'], module: 'deny', description: 'remove what allow opened',
+    name: 'deny', args: ['<name>', '[port...]'], module: 'deny', description: 'remove what allow opened',
     options: [{ flags: '--from <cidr>', description: 'the source the rule was for', parse: 'collect' }, { flags: '--network <net>', description: 'only on this network' }, dockerHost, dryRun, json],
   },
   {

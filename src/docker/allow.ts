@@ -5,21 +5,14 @@
  */
 import type { Store } from '../store/index.js';
 import type { AllowRule } from '../model/allow.js';
-import { describeAllow } from '../model/allow.js';
 import { NotFoundError, UsageError } from '../errors.js';
 import type { UfwDeps } from '../firewall/ufw/observe.js';
-import { canonicalSource, denyMatches, DryRunResult, parsePortArg, unwrapDryRun, type AllowRequest, type AllowResult } from '../engine/allow.js';
+import { denied, DryRunResult, rulesOfRequest, unwrapDryRun, type AllowRequest, type AllowResult } from '../engine/allow.js';
 import type { DockerApi } from './client.js';
 import { inspectContainer, runningContainers } from './containers.js';
 import type { DockerContainer } from './model.js';
 import { dockerRoutesOf } from './routes.js';
 import { applyDockerSync, planDockerSync } from './sync.js';
-
-function rulesOf(name: string, req: AllowRequest): AllowRule[] {
-  const pp = req.port === undefined ? null : parsePortArg(req.port);
-  const froms = req.from.length === 0 ? [null] : [...new Set(req.from.map(canonicalSource))];
-  return froms.map((from) => ({ container: name, port: pp?.port ?? null, proto: pp?.proto ?? null, from, network: req.network ?? null }));
-}
 
 function refuseUnpublished(c: DockerContainer, r: AllowRule): void {
   if (r.network !== null && !c.addresses.some((a) => a.network === r.network)) {
@@ -42,10 +35,10 @@ async function commit(store: Store, api: DockerApi, ufw: UfwDeps, rules: AllowRu
 /** Allows on a Docker container (by name or id; it must exist and publish the port). */
 export async function dockerAllow(store: Store, api: DockerApi, ufw: UfwDeps, req: AllowRequest, opts: { dryRun?: boolean } = {}): Promise<AllowResult> {
   checkDockerRef(req.name);
-  rulesOf(req.name, req); // bad ports and sources are refused before Docker is asked
+  rulesOfRequest(req.name, req); // bad ports and sources are refused before Docker is asked
   const c = await inspectContainer(api, req.name);
   if (!c) throw new NotFoundError('container', req.name, 'neither netctl nor Docker has a container of that name or id (netctl ps, docker ps)');
-  const rules = rulesOf(c.name, req);
+  const rules = rulesOfRequest(c.name, req);
   for (const r of rules) refuseUnpublished(c, r);
   return store.locked(async () => {
     for (const r of rules) store.dockerAllows.add(r);
@@ -61,16 +54,14 @@ export async function dockerAllow(store: Store, api: DockerApi, ufw: UfwDeps, re
  */
 export async function dockerDeny(store: Store, api: DockerApi, ufw: UfwDeps, req: AllowRequest, opts: { dryRun?: boolean } = {}): Promise<AllowResult> {
   checkDockerRef(req.name);
-  rulesOf(req.name, req);
+  rulesOfRequest(req.name, req);
   const c = store.dockerAllows.list(req.name).length > 0 ? undefined : await inspectContainer(api, req.name);
   const name = c?.name ?? req.name;
-  const asked = rulesOf(name, req);
+  const asked = rulesOfRequest(name, req);
   return store.locked(async () => {
-    const gone = store.dockerAllows.list(name).filter((s) => asked.some((a) => denyMatches(a, s, req)));
-    if (gone.length === 0) {
-      if (!c && store.dockerAllows.list(name).length === 0) throw new NotFoundError('container', req.name, 'neither netctl nor Docker has a container of that name or id (netctl ps, docker ps)');
-      throw new NotFoundError('allow rule', describeAllow(asked[0]!), `see netctl ufw list ${name}`);
-    }
+    const stored = store.dockerAllows.list(name);
+    if (!c && stored.length === 0) throw new NotFoundError('container', req.name, 'neither netctl nor Docker has a container of that name or id (netctl ps, docker ps)');
+    const gone = denied(stored, asked, req);
     const live = c ?? (await inspectContainer(api, name).catch(() => undefined));
     const routes = live ? gone.flatMap((r) => dockerRoutesOf(live, r)) : [];
     for (const r of gone) store.dockerAllows.remove(r);

@@ -17,8 +17,8 @@ import { runSteps } from './steps.js';
 /** What the CLI (or the TUI) asks for. */
 export interface AllowRequest {
   name: string;
-  /** `80`, `80/tcp`, `53/udp`; absent: every published port. */
-  port?: string;
+  /** `80`, `80/tcp`, `53/udp`, one or several; absent or empty: every published port. */
+  ports?: readonly string[];
   /** Sources; empty: anywhere. */
   from: readonly string[];
   network?: string;
@@ -47,6 +47,35 @@ export function parsePortArg(text: string): { port: number; proto: 'tcp' | 'udp'
   return { port: checkPort(Number(m[1]), 'port'), proto };
 }
 
+/** The ports of a request, parsed and without repeats; `[null]` (every port) when it names none. */
+export function requestPorts(req: Pick<AllowRequest, 'ports'>): ({ port: number; proto: 'tcp' | 'udp' | null } | null)[] {
+  if (!req.ports || req.ports.length === 0) return [null];
+  const seen = new Set<string>();
+  return req.ports.map(parsePortArg).filter((p) => !seen.has(`${p.port}/${p.proto}`) && seen.add(`${p.port}/${p.proto}`));
+}
+
+/** The allow rules of a request on container `name`: one per port and source. */
+export function rulesOfRequest(name: string, req: AllowRequest): AllowRule[] {
+  const ports = requestPorts(req);
+  const froms = req.from.length === 0 ? [null] : [...new Set(req.from.map(canonicalSource))];
+  return ports.flatMap((pp) => froms.map((from) => ({ container: name, port: pp?.port ?? null, proto: pp?.proto ?? null, from, network: req.network ?? null })));
+}
+
+/**
+ * What deny removes: the stored rules that some asked rule matches. Every port asked must
+ * match one (all or nothing), else a NotFoundError naming the first that does not.
+ */
+export function denied(stored: readonly AllowRule[], asked: readonly AllowRule[], req: AllowRequest): AllowRule[] {
+  const gone = stored.filter((s) => asked.some((a) => denyMatches(a, s, req)));
+  for (const pp of requestPorts(req)) {
+    const of = asked.filter((a) => a.port === (pp?.port ?? null) && a.proto === (pp?.proto ?? null));
+    if (!of.some((a) => gone.some((s) => denyMatches(a, s, req)))) {
+      throw new NotFoundError('allow rule', describeAllow(of[0]!), `see netctl ufw list ${of[0]!.container}`);
+    }
+  }
+  return gone;
+}
+
 /** A source as ufw writes it: `203.0.113.1` for one address, `203.0.113.0/24` for a block. */
 export function canonicalSource(text: string): string {
   if (!text.includes('/')) return canonicalIp(text, 'source address (--from)');
@@ -55,19 +84,18 @@ export function canonicalSource(text: string): string {
   return c.prefix === bitsOf(c.family) ? s.slice(0, s.indexOf('/')) : s;
 }
 
-/** The allow rules a request stands for (one per source), validated against the database. */
+/** The allow rules a request stands for (one per port and source), validated against the database. */
 export function requestRules(store: Store, req: AllowRequest): AllowRule[] {
   const s = store;
   const c = s.containers.require(req.name);
-  const pp = req.port === undefined ? null : parsePortArg(req.port);
+  requestPorts(req); // a bad port is refused before the network is looked at
   if (req.network !== undefined) {
     const net = s.networks.require(req.network);
     if (!s.endpoints.forContainer(c.id).some((e) => e.networkId === net.id)) {
       throw new NotFoundError('network of container', `${c.name} on ${net.name}`, `"${c.name}" is not connected to "${net.name}"`);
     }
   }
-  const froms = req.from.length === 0 ? [null] : [...new Set(req.from.map(canonicalSource))];
-  return froms.map((from) => ({ container: c.name, port: pp?.port ?? null, proto: pp?.proto ?? null, from, network: req.network ?? null }));
+  return rulesOfRequest(c.name, req);
 }
 
 function refuseEmpty(store: Store, rule: AllowRule): void {
@@ -114,9 +142,7 @@ export async function allow(store: Store, req: AllowRequest, opts: { dryRun?: bo
 export async function deny(store: Store, req: AllowRequest, opts: { dryRun?: boolean } = {}): Promise<AllowResult> {
   return store.locked(async () => {
     const asked = requestRules(store, req);
-    const stored = store.allows.list(asked[0]!.container);
-    const gone = stored.filter((s) => asked.some((a) => denyMatches(a, s, req)));
-    if (gone.length === 0) throw new NotFoundError('allow rule', describeAllow(asked[0]!), `see netctl ufw list ${asked[0]!.container}`);
+    const gone = denied(store.allows.list(asked[0]!.container), asked, req);
     const state = routeState(store);
     const routes = gone.flatMap((r) => routesOf(state, r));
     for (const r of gone) store.allows.remove(r);

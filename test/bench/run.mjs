@@ -2,14 +2,16 @@
 // namespace and iptables), loads every test/bench/cases/*.mjs and prints, per case, the
 // median with min and max. Absolute times drift 10-25% between runs on shared machines:
 // compare ratios from the same run (peer ratios are printed by cases that measure peers).
+// A run() that measures something other than its own duration (a latency it observed)
+// returns { ms, note? }: ms is then the sample.
 //
-//   node test/bench/run.mjs [FILTER]     only cases whose name contains FILTER
+//   node test/bench/run.mjs [FILTER...]  only cases whose name contains one of the FILTERs
 import { readdirSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const filter = process.argv[2] ?? '';
+const filters = process.argv.slice(2);
 
 function stats(samples) {
   const s = [...samples].sort((a, b) => a - b);
@@ -33,8 +35,10 @@ async function runCase(c) {
     for (let i = 0; i < c.iterations; i++) {
       const t0 = process.hrtime.bigint();
       const r = await c.run(ctx, i);
-      samples.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      const took = Number(process.hrtime.bigint() - t0) / 1e6;
+      samples.push(typeof r === 'object' && r !== null && typeof r.ms === 'number' ? r.ms : took);
       if (typeof r === 'string') note = r;
+      else if (typeof r?.note === 'string') note = r.note;
     }
   } finally {
     if (c.teardown) await c.teardown(ctx);
@@ -47,7 +51,7 @@ const rows = [];
 for (const f of files) {
   const mod = await import(pathToFileURL(join(here, 'cases', f)).href);
   for (const c of mod.cases ?? []) {
-    if (filter && !c.name.includes(filter)) continue;
+    if (filters.length > 0 && !filters.some((f) => c.name.includes(f))) continue;
     try {
       const r = await runCase(c);
       rows.push([c.name, fmt(r.median), fmt(r.min), fmt(r.max), String(r.n), r.note ?? '']);

@@ -128,6 +128,32 @@ describe('netctl docker: ufw decides Docker\'s published ports', () => {
     expect(await openTo(8080, 'one')).toEqual(['wan2']);
   });
 
+  it('several ports in one allow on a Docker name: opened together, all refused when one is unpublished; deny the same', async () => {
+    await dk.docker('run', '-d', '--name', 'multi', '-p', '8082:80', '-p', '8083:81', '-v', `${WWW}/two:/www:ro`, BUSYBOX, 'sh', '-c', 'httpd -p 81 -h /www && exec httpd -f -p 80 -h /www');
+    const userRules = (): Promise<string> => sb.sh(['cat', '/etc/ufw/user.rules']);
+    const before = await userRules();
+    const bad = await sb.netctl(['allow', 'multi', '80', '81', '82', '--docker-host', dk.host]);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr.trim().split('\n')[0]).toMatch(/multi port 82/);
+    expect(await userRules()).toBe(before);
+    expect(await openTo(8082, 'two')).toEqual([]);
+    const ip = await dk.ip('multi');
+    const out = await netctl('allow', 'multi', '80', '81/tcp', '--docker-host', dk.host);
+    expect(out).toContain(`ufw route allow proto tcp to ${ip} port 80 comment 'netctl:docker:multi 80/tcp'`);
+    expect(out).toContain(`ufw route allow proto tcp to ${ip} port 81 comment 'netctl:docker:multi 81/tcp'`);
+    expect(await openTo(8082, 'two')).toEqual(ALL);
+    expect(await openTo(8083, 'two')).toEqual(ALL);
+    const denyBad = await sb.netctl(['deny', 'multi', '80', '82', '--docker-host', dk.host]);
+    expect(denyBad.code).not.toBe(0);
+    expect(denyBad.stderr.trim().split('\n')[0]).toMatch(/multi 82/);
+    expect(await openTo(8082, 'two')).toEqual(ALL);
+    await netctl('deny', 'multi', '80', '81', '--docker-host', dk.host);
+    expect(await openTo(8082, 'two')).toEqual([]);
+    expect(await openTo(8083, 'two')).toEqual([]);
+    expect(await userRules()).toBe(before);
+    await dk.docker('rm', '-f', 'multi');
+  });
+
   it('egress and container-to-container traffic keep working', async () => {
     await sb.background(['ip', 'netns', 'exec', 'wan', 'socat', 'TCP-LISTEN:7000,reuseaddr,fork', 'SYSTEM:echo out']);
     await sb.sh(['sh', '-c', 'for i in $(seq 50); do ip netns exec wan ss -ltn | grep -q ":7000 " && exit 0; sleep 0.1; done; exit 1']);

@@ -160,6 +160,30 @@ describe('netctl allow with the real ufw and real packets', () => {
     expect(await netctl('ufw', 'list', 'web')).toBe('no allow rules\n');
   });
 
+  it('several ports in one allow: opened together, all refused when one is unpublished; deny the same', async () => {
+    await netctl('run', '-d', '--name', 'two', '--network', 'front', '-p', '8082:80', '-p', '8083:81', '-v', `${WWW}/w2:/www:ro`, 'busybox', 'sh', '-c', 'httpd -p 81 -h /www && exec httpd -f -p 80 -h /www');
+    const before = await userRules();
+    const bad = await sb.netctl(['allow', 'two', '80', '81', '82']);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr.trim().split('\n')[0]).toMatch(/two port 82/);
+    expect(await userRules()).toBe(before);
+    expect(await openTo(8082, 'two')).toEqual([]);
+    const out = await netctl('allow', 'two', '80', '81/tcp');
+    expect(out).toMatch(/^allowed two 80.*\nallowed two 81\/tcp/);
+    expect(await openTo(8082, 'two')).toEqual(ALL);
+    expect(await openTo(8083, 'two')).toEqual(ALL);
+    expect(await netctl('ufw', 'list', 'two')).toMatch(/two 80\/tcp[^]*two 81\/tcp/);
+    const denyBad = await sb.netctl(['deny', 'two', '80', '82']);
+    expect(denyBad.code).not.toBe(0);
+    expect(denyBad.stderr.trim().split('\n')[0]).toMatch(/two 82/);
+    expect(await openTo(8082, 'two')).toEqual(ALL);
+    await netctl('deny', 'two', '80', '81');
+    expect(await openTo(8082, 'two')).toEqual([]);
+    expect(await openTo(8083, 'two')).toEqual([]);
+    expect(await userRules()).toBe(before);
+    await netctl('rm', '-f', 'two');
+  });
+
   it('a rule deleted by hand is reported by status and check, and restored by sync', async () => {
     await netctl('allow', 'other');
     expect(await openTo(8081, 'two')).toEqual(ALL);

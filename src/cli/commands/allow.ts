@@ -1,5 +1,7 @@
 /**
- * `netctl allow NAME [PORT[/tcp|udp]] [--from CIDR]... [--network NET] [--delete]`.
+ * `netctl allow NAME [PORT[/tcp|udp]]... [--from CIDR]... [--network NET] [--delete]`: several
+ * ports are one command (one transaction, one write of ufw's files, one iptables-restore),
+ * all refused when one is bad or unpublished.
  */
 import type { CommandContext } from '../context.js';
 import { Store } from '../../store/index.js';
@@ -11,7 +13,8 @@ import { dockerAllowOrDeny } from '../docker-allow.js';
 /** The request from the command line (shared with deny). */
 export function allowRequest(ctx: CommandContext): AllowRequest {
   const req: AllowRequest = { name: ctx.args[0] as string, from: (ctx.opts.from as string[] | undefined) ?? [] };
-  if (ctx.args[1] !== undefined) req.port = ctx.args[1] as string;
+  const ports = (ctx.args[1] as string[] | undefined) ?? [];
+  if (ports.length > 0) req.ports = ports;
   if (ctx.opts.network !== undefined) req.network = ctx.opts.network as string;
   return req;
 }

@@ -1,5 +1,5 @@
 /**
- * `netctl deny NAME [PORT[/PROTO]] [--from CIDR]... [--network NET]`: removes what allow
+ * `netctl deny NAME [PORT[/PROTO]]... [--from CIDR]... [--network NET]`: removes what allow
  * opened (the same as `netctl allow --delete`).
  */
 import type { CommandContext } from '../context.js';

@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { NotFoundError, SystemError } from '../../errors.js';
-import { applyDocument, readRuleset } from '../iptables/apply.js';
+import { readRuleset, restoreDocument } from '../iptables/apply.js';
 import type { UfwDeps } from './observe.js';
 import { ufwFamily, type Family } from './names.js';
 import { tupleLine, ufwArgv, ufwCommand, type RouteRule } from './route-rules.js';
@@ -93,7 +93,8 @@ async function writeFile(deps: UfwDeps, f: RouteFilePlan, text: string): Promise
   if (!info) throw new NotFoundError('ufw rules file', f.path);
   await deps.files.replace(f.path, text, info);
   if (await ufwRunning(deps, f.family)) {
-    await applyDocument(deps.runner, f.family, forwardChainDoc(parseUserRules(text, f.path), f.family), { table: 'filter' });
+    // Nothing reads the table back: iptables-restore's exit code is the check.
+    await restoreDocument(deps.runner, f.family, forwardChainDoc(parseUserRules(text, f.path), f.family));
   }
 }
 

@@ -75,8 +75,8 @@ export const cases = [
       return { store: Store.open({ root: process.env.NETCTL_ROOT ?? '/var/lib/netctl' }), allow, deny };
     },
     run: async (c) => {
-      await c.allow(c.store, { name: 'web', port: '80', from: [] });
-      await c.deny(c.store, { name: 'web', port: '80', from: [] });
+      await c.allow(c.store, { name: 'web', ports: ['80'], from: [] });
+      await c.deny(c.store, { name: 'web', ports: ['80'], from: [] });
     },
     teardown: (c) => c.store.close(),
     note: (s) => `${(s.median / 2).toFixed(1)} ms per allow or deny (target: <= 30 ms on top of the ufw calls it must make; it makes none)`,

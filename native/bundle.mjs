@@ -22,7 +22,8 @@ const common = { absWorkingDir: root, bundle: true, format: 'esm', platform: 'no
 await build({ ...common, entryPoints: { netctl: 'dist/cli/main.js' }, outdir: out, chunkNames: 'chunks/[name]-[hash]', splitting: true });
 // Apart, so that it shares no chunk with the CLI (which would split both finer).
 await build({ ...common, entryPoints: ['dist/sys/sandbox-init.js'], outfile: join(out, 'sandbox-init.js') });
-// The CNI plugin, exec'd by runtimes once per operation: a small loader (netctl-cni.js) and
+// The CNI plugin, exec'd by runtimes once per operation: a small loader (netctl-cni.cjs, the
+// one `netctl cni install` installs, and netctl-cni.js, the same as an ES module) and
 // one CommonJS file with everything else, its packages included, which the loader compiles
 // with V8's code cache (src/cni/code-cache.ts): CommonJS, because node:vm caches scripts,
 // not ES modules. The packages' own ways of finding themselves are kept working: the
@@ -31,6 +32,7 @@ await build({ ...common, entryPoints: ['dist/sys/sandbox-init.js'], outfile: joi
 // addon from its package directory; better-sqlite3's addon path (require.resolve) and the
 // native addon stay lookups at run time.
 await build({ ...common, entryPoints: ['dist/cni/main.js'], outfile: join(out, 'netctl-cni.js') });
+await build({ ...common, format: 'cjs', entryPoints: ['dist/cni/main-cjs.js'], outfile: join(out, 'netctl-cni.cjs'), banner: { js: '#!/usr/bin/env -S -u NODE_EXTRA_CA_CERTS node' } });
 const rewrites = {
   'dist/netlink/client.js': [["const require = createRequire(import.meta.url);", '']],
   'dist/store/db.js': [["const require = createRequire(import.meta.url);", '']],
@@ -64,4 +66,5 @@ await build({
 });
 chmodSync(join(out, 'netctl.js'), 0o755);
 chmodSync(join(out, 'netctl-cni.js'), 0o755);
+chmodSync(join(out, 'netctl-cni.cjs'), 0o755);
 console.log(`bundled ${out}/netctl.js`);

@@ -4,7 +4,7 @@
 # environment and the network configuration on stdin (the portMappings capability's
 # runtimeConfig publishing the host port, DEL given the ADD's result as prevResult). The
 # executable is what `netctl cni install --bin-dir` writes (a sh wrapper exec'ing node on
-# dist/bin/netctl-cni.js), installed into the work dir; node starts on every call, as
+# dist/bin/netctl-cni.cjs), installed into the work dir; node starts on every call, as
 # under a runtime. netctl's state (root, run root) lives in the work dir, its rules in
 # this private namespace. Network `benchnc`: bridge nccnibr0, 10.86.0.0/24, addresses
 # from netctl's IPAM.
@@ -16,7 +16,7 @@ declare -A NCNI_RT NCNI_RESULT
 drv_init() {
 	local out
 	[ -n "$NCNI_NODE" ] && [ -x "$NCNI_NODE" ] || { DRV_ERR="node not found (set NETCTL_NODE)"; return 1; }
-	[ -f "$NCNI_REPO/dist/bin/netctl-cni.js" ] || { DRV_ERR="netctl is not built in $NCNI_REPO (npm run build)"; return 1; }
+	[ -f "$NCNI_REPO/dist/bin/netctl-cni.cjs" ] || { DRV_ERR="netctl is not built in $NCNI_REPO (npm run build)"; return 1; }
 	NCNI_ROOT=$W/netctl/root NCNI_RUNROOT=$W/netctl/run NCNI_BIN=$W/cni-bin
 	mkdir -p "$NCNI_ROOT" "$NCNI_RUNROOT"
 	out=$("$NCNI_NODE" "$NCNI_REPO/dist/bin/netctl.js" --root "$NCNI_ROOT" --run-root "$NCNI_RUNROOT" cni install --bin-dir "$NCNI_BIN" 2>&1) || { DRV_ERR="netctl cni install: $out"; return 1; }

@@ -10,7 +10,8 @@
  *   node native/bundle.mjs
  */
 import { chmodSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -21,8 +22,49 @@ const common = { absWorkingDir: root, bundle: true, format: 'esm', platform: 'no
 await build({ ...common, entryPoints: { netctl: 'dist/cli/main.js' }, outdir: out, chunkNames: 'chunks/[name]-[hash]', splitting: true });
 // Apart, so that it shares no chunk with the CLI (which would split both finer).
 await build({ ...common, entryPoints: ['dist/sys/sandbox-init.js'], outfile: join(out, 'sandbox-init.js') });
-// The CNI plugin, exec'd by runtimes once per operation: one file, nothing shared.
+// The CNI plugin, exec'd by runtimes once per operation: a small loader (netctl-cni.cjs, the
+// one `netctl cni install` installs, and netctl-cni.js, the same as an ES module) and
+// one CommonJS file with everything else, its packages included, which the loader compiles
+// with V8's code cache (src/cni/code-cache.ts): CommonJS, because node:vm caches scripts,
+// not ES modules. The packages' own ways of finding themselves are kept working: the
+// createRequire(import.meta.url) that the ESM build needs becomes the bundle's require, so
+// that esbuild inlines what it loads; import.meta.url is the bundle's URL; netlink finds its
+// addon from its package directory; better-sqlite3's addon path (require.resolve) and the
+// native addon stay lookups at run time.
 await build({ ...common, entryPoints: ['dist/cni/main.js'], outfile: join(out, 'netctl-cni.js') });
+await build({ ...common, format: 'cjs', entryPoints: ['dist/cni/main-cjs.js'], outfile: join(out, 'netctl-cni.cjs'), banner: { js: '#!/usr/bin/env -S -u NODE_EXTRA_CA_CERTS node' } });
+const rewrites = {
+  'dist/netlink/client.js': [["const require = createRequire(import.meta.url);", '']],
+  'dist/store/db.js': [["const require = createRequire(import.meta.url);", '']],
+  'node_modules/netlink/dist/raw.js': [["require('node-gyp-build')(__dirname + '/..')", "require('node-gyp-build')(require('path').dirname(require.resolve('netlink/package.json')))"]],
+};
+const rewrite = {
+  name: 'cni-body-rewrites',
+  setup(b) {
+    b.onLoad({ filter: /(dist[/](netlink[/]client|store[/]db)|netlink[/]dist[/]raw)\.js$/ }, async (args) => {
+      const rel = relative(root, args.path);
+      let text = await readFile(args.path, 'utf8');
+      for (const [from, to] of rewrites[rel] ?? []) {
+        if (!text.includes(from)) throw new Error(`bundle: "${from}" not found in ${rel}`);
+        text = text.replace(from, to);
+      }
+      return { contents: text, loader: 'js' };
+    });
+  },
+};
+await build({
+  ...common,
+  format: 'cjs',
+  packages: undefined,
+  external: ['bindings', 'netlink/package.json', '*.node'],
+  entryPoints: ['dist/cni/body.js'],
+  outfile: join(out, 'netctl-cni-body.cjs'),
+  define: { 'import.meta.url': '__bundleUrl' },
+  banner: { js: 'var __bundleUrl = require("url").pathToFileURL(__filename).href;' },
+  plugins: [rewrite],
+  logOverride: { 'require-resolve-not-external': 'silent' },
+});
 chmodSync(join(out, 'netctl.js'), 0o755);
 chmodSync(join(out, 'netctl-cni.js'), 0o755);
+chmodSync(join(out, 'netctl-cni.cjs'), 0o755);
 console.log(`bundled ${out}/netctl.js`);

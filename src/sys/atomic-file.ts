@@ -6,7 +6,7 @@
  * encoding is written back exactly as it was read; ASCII text is unaffected.
  */
 import { constants } from 'node:fs';
-import { open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { wrap } from '../errors.js';
 
@@ -29,12 +29,18 @@ export interface TextFiles {
   create(path: string, text: string, like: FileInfo): Promise<boolean>;
 }
 
+// Loaded on first use (with it node loads readline and streams, ~1.6 ms): most commands
+// replace no file. By require, not import(): the CNI plugin's bundle runs in node:vm, which
+// has no import() (src/cni/code-cache.ts).
+let promises: typeof import('node:fs/promises') | undefined;
+const fsp = (): typeof import('node:fs/promises') => (promises ??= createRequire(import.meta.url)('node:fs/promises') as typeof import('node:fs/promises'));
+
 function missing(err: unknown): boolean {
   return (err as NodeJS.ErrnoException).code === 'ENOENT';
 }
 
 async function writeFd(path: string, flags: number, text: string, like: FileInfo): Promise<void> {
-  const fh = await open(path, flags, like.mode & 0o7777);
+  const fh = await fsp().open(path, flags, like.mode & 0o7777);
   try {
     await fh.writeFile(Buffer.from(text, 'latin1'));
     // open() applies the umask; chmod does not.
@@ -47,7 +53,7 @@ async function writeFd(path: string, flags: number, text: string, like: FileInfo
 }
 
 async function syncDir(dir: string): Promise<void> {
-  const fh = await open(dir, constants.O_RDONLY | constants.O_DIRECTORY);
+  const fh = await fsp().open(dir, constants.O_RDONLY | constants.O_DIRECTORY);
   try {
     await fh.sync();
   } finally {
@@ -59,7 +65,7 @@ async function syncDir(dir: string): Promise<void> {
 export const realFiles: TextFiles = {
   async read(path) {
     try {
-      return (await readFile(path)).toString('latin1');
+      return (await fsp().readFile(path)).toString('latin1');
     } catch (err) {
       if (missing(err)) return undefined;
       throw wrap('read', path, err);
@@ -67,7 +73,7 @@ export const realFiles: TextFiles = {
   },
   async info(path) {
     try {
-      const st = await stat(path);
+      const st = await fsp().stat(path);
       return { mode: st.mode, uid: st.uid, gid: st.gid };
     } catch (err) {
       if (missing(err)) return undefined;
@@ -78,10 +84,10 @@ export const realFiles: TextFiles = {
     const tmp = join(dirname(path), `.${basename(path)}.netctl-${process.pid}.tmp`);
     try {
       await writeFd(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW, text, like);
-      await rename(tmp, path);
+      await fsp().rename(tmp, path);
       await syncDir(dirname(path));
     } catch (err) {
-      await unlink(tmp).catch(() => undefined);
+      await fsp().unlink(tmp).catch(() => undefined);
       throw wrap('write', path, err);
     }
   },

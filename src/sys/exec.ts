@@ -1,8 +1,13 @@
 /**
  * Running other programs: always an argv array, never a shell string, always a timeout.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { SystemError } from '../errors.js';
+
+// Loaded on first use: node:child_process brings net, dgram and dns along (~1.3 ms), and the
+// fast paths run programs with the native addon (exec-native.ts), most commands never with it.
+let childProcess: typeof import('node:child_process') | undefined;
+const cp = (): typeof import('node:child_process') => (childProcess ??= createRequire(import.meta.url)('node:child_process') as typeof import('node:child_process'));
 
 /** What a finished program returned. */
 export interface ExecResult {
@@ -35,7 +40,7 @@ function check(argv: readonly string[]): void {
 export function run(argv: readonly string[], opts: ExecOptions = {}): Promise<ExecResult> {
   check(argv);
   return new Promise((resolve, reject) => {
-    const child = spawn(argv[0]!, argv.slice(1), {
+    const child = cp().spawn(argv[0]!, argv.slice(1), {
       stdio: ['pipe', 'pipe', 'pipe'],
       env: opts.env ? { ...process.env, ...opts.env } : process.env,
       cwd: opts.cwd,
@@ -65,7 +70,7 @@ export function run(argv: readonly string[], opts: ExecOptions = {}): Promise<Ex
 /** Synchronous twin of {@link run}, for the few places that cannot be async. */
 export function runSync(argv: readonly string[], opts: ExecOptions = {}): ExecResult {
   check(argv);
-  const r = spawnSync(argv[0]!, argv.slice(1), {
+  const r = cp().spawnSync(argv[0]!, argv.slice(1), {
     input: opts.input ?? '',
     env: opts.env ? { ...process.env, ...opts.env } : process.env,
     cwd: opts.cwd,

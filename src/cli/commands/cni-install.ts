@@ -30,7 +30,7 @@ export default async function cniInstall(ctx: CommandContext): Promise<void> {
   const o = ctx.opts as { binDir: string; confDir?: string; name: string; network?: string; subnet?: string; clusterCidr?: string; force?: boolean; dryRun?: boolean };
   const name = checkName('network', o.name);
   const clusterCidrs = o.clusterCidr === undefined ? undefined : parseClusterCidrs(o.clusterCidr);
-  const files: [string, string, number][] = [[join(o.binDir, PLUGIN_TYPE), wrapperText(process.execPath, installPath('dist', 'bin', 'netctl-cni.js')), 0o755]];
+  const files: [string, string, number][] = [[join(o.binDir, PLUGIN_TYPE), wrapperText(process.execPath, installPath('dist', 'bin', 'netctl-cni.cjs')), 0o755]];
   if (o.confDir) {
     const g = ctx.global;
     const spec = { name, ...(o.network ? { network: checkName('network', o.network) } : {}), ...(o.subnet ? { subnet: o.subnet } : {}), ...(clusterCidrs ? { clusterCidrs } : {}), ...(g.root !== '/var/lib/netctl' ? { root: g.root } : {}), ...(g.runRoot !== '/run/netctl' ? { runRoot: g.runRoot } : {}) };

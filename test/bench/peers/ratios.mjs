@@ -18,11 +18,32 @@ const rows = [
   ['last container setup in a round (ms)', (e) => ms(e.s2r1_setup_last)],
 ];
 const me = env('netctl');
-if (!me) {
-  console.log(`no netctl results in ${dir}`);
+const cniMe = env('netctl-cni');
+if (!me && !cniMe) {
+  console.log(`no netctl or netctl-cni results in ${dir}`);
   process.exit(1);
 }
-const peers = readdirSync(dir).filter((p) => p !== 'netctl' && p !== 'ufw' && env(p)?.status === 'ok');
+const ours = new Set(['netctl', 'netctl-cni', 'ufw']);
+const peers = readdirSync(dir).filter((p) => !ours.has(p) && env(p)?.status === 'ok');
+
+// netctl's CNI plugin (driver-netctl-cni.sh: one exec per ADD and per DEL, node's start
+// included) against the reference chain and netavark, each a container's setup + teardown
+// (scenario 1 medians). The issue's goal: at most 0.25x of the CNI chain.
+const CNI_GOAL = 0.25;
+if (cniMe?.status === 'ok') {
+  const addDel = (e) => med(e.s1_setup) + med(e.s1_teardown);
+  const mine = addDel(cniMe);
+  console.log(`netctl CNI plugin vs peers (${dir}); ratio < 1: netctl-cni is faster`);
+  console.log(`  ${'CNI ADD+DEL (ms, setup + teardown)'.padEnd(40)} netctl-cni ${med(cniMe.s1_setup).toFixed(1)} + ${med(cniMe.s1_teardown).toFixed(1)} = ${mine.toFixed(1)}`);
+  for (const p of peers.filter((x) => x === 'cni' || x === 'netavark')) {
+    const theirs = addDel(env(p));
+    const ratio = mine / theirs;
+    const goal = p === 'cni' ? `   goal <= x${CNI_GOAL.toFixed(2)}: ${ratio <= CNI_GOAL ? 'met' : `missed (needs <= ${(theirs * CNI_GOAL).toFixed(1)} ms)`}` : '';
+    console.log(`  ${`  vs ${env(p).label ?? p}`.padEnd(40)} ${med(env(p).s1_setup).toFixed(1)} + ${med(env(p).s1_teardown).toFixed(1)} = ${theirs.toFixed(1)}   x${ratio.toFixed(2)}${goal}`);
+  }
+  if (!peers.includes('cni')) console.log(`  (no cni results in this run: the goal x${CNI_GOAL.toFixed(2)} is against the CNI chain; add --peers cni)`);
+}
+if (!me) process.exit(0);
 console.log(`netctl vs peers (${dir}); ratio < 1: netctl is faster`);
 for (const [name, get] of rows) {
   const mine = get(me);

@@ -5,8 +5,8 @@
 import { fileURLToPath } from 'node:url';
 import type { Sandbox } from '../../harness/sandbox.js';
 
-/** The bundled plugin entry. */
-export const PLUGIN = fileURLToPath(new URL('../../../dist/bin/netctl-cni.js', import.meta.url));
+/** The bundled plugin entry, the one `netctl cni install` installs. */
+export const PLUGIN = fileURLToPath(new URL('../../../dist/bin/netctl-cni.cjs', import.meta.url));
 
 /** Where the plugin runs: a sandbox, or a node in one (helpers/node.ts). */
 export type Runner = Pick<Sandbox, 'exec'>;

@@ -10,7 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Sandbox } from '../harness/sandbox.js';
 import { netctlOk } from './helpers/net.js';
-import { BUSYBOX, SandboxDocker } from './helpers/docker.js';
+import { BUSYBOX, SandboxDocker, startDockerWatch, until } from './helpers/docker.js';
 
 const HOST = { wan: '198.51.100.2', wan2: '203.0.113.2', lan: '192.168.77.1' } as const;
 type Client = keyof typeof HOST;
@@ -35,22 +35,13 @@ describe('netctl docker: ufw decides Docker\'s published ports', () => {
   /** netctl's Docker rules in the live forward chain. */
   const liveRules = async (): Promise<string[]> => (await sb.sh(['iptables', '-S', 'ufw-user-forward'])).split('\n').filter((l) => l.startsWith('-A'));
   const tuples = async (): Promise<number> => (await sb.sh(['cat', '/etc/ufw/user.rules'])).split('\n').filter((l) => l.startsWith('### tuple ###')).length;
-  /** Waits (5 s at most) until `fn` is true. */
-  const until = async (fn: () => Promise<boolean>, what: string): Promise<void> => {
-    for (let i = 0; i < 50; i++) {
-      if (await fn()) return;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`timed out waiting for ${what}`);
-  };
   const ruleFor = (ip: string): Promise<void> => until(async () => (await liveRules()).some((l) => l.includes(`-d ${ip}/32`)), `a rule for ${ip}`);
-  let watchPid = 0;
+  let watch: { stop: () => Promise<void> } | undefined;
   const startWatch = async (): Promise<void> => {
-    watchPid = await sb.background(['sh', '-c', `exec node ${process.cwd()}/dist/bin/netctl.js docker watch >>/run/watch.log 2>&1`], dk.env);
-    await until(async () => (await sb.exec(['test', '-e', '/run/netctl/docker-watch.pid'])).code === 0, 'the watch pid file');
+    watch = await startDockerWatch(sb, dk);
   };
   const stopWatch = async (): Promise<void> => {
-    await sb.sh(['sh', '-c', `kill ${watchPid}; for i in $(seq 50); do kill -0 ${watchPid} 2>/dev/null || exit 0; sleep 0.1; done; exit 1`]);
+    await watch?.stop();
   };
   let afterRules = '';
 

@@ -12,7 +12,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Sandbox } from '../harness/sandbox.js';
 import { netctlOk, pageFrom } from './helpers/net.js';
-import { BUSYBOX, SandboxDocker } from './helpers/docker.js';
+import { BUSYBOX, SandboxDocker, startDockerWatch, until } from './helpers/docker.js';
 
 /** The host's IPv6 address on each client's link, and the client's own. */
 const HOST6 = { wan: '2001:db8:1::2', wan2: '2001:db8:2::2' } as const;
@@ -40,19 +40,9 @@ describe('netctl docker: ufw decides Docker\'s published ports over IPv6', () =>
   /** netctl's rules in the live IPv6 forward chain. */
   const liveRules6 = async (): Promise<string[]> => (await sb.sh(['ip6tables', '-S', 'ufw6-user-forward'])).split('\n').filter((l) => l.startsWith('-A'));
   const tuples6 = async (): Promise<string[]> => (await sb.sh(['cat', '/etc/ufw/user6.rules'])).split('\n').filter((l) => l.startsWith('### tuple ###'));
-  /** Waits (5 s at most) until `fn` is true. */
-  const until = async (fn: () => Promise<boolean>, what: string): Promise<void> => {
-    for (let i = 0; i < 50; i++) {
-      if (await fn()) return;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`timed out waiting for ${what}`);
-  };
   const ruleFor = (ip6: string): Promise<void> => until(async () => (await liveRules6()).some((l) => l.includes(`-d ${ip6}/128`)), `a rule for ${ip6}`);
-  let watchPid = 0;
   const startWatch = async (): Promise<void> => {
-    watchPid = await sb.background(['sh', '-c', `exec node ${process.cwd()}/dist/bin/netctl.js docker watch >>/run/watch.log 2>&1`], dk.env);
-    await until(async () => (await sb.exec(['test', '-e', '/run/netctl/docker-watch.pid'])).code === 0, 'the watch pid file');
+    await startDockerWatch(sb, dk);
   };
   let afterRules = '';
 

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NETCTL, Sandbox } from '../harness/sandbox.js';
 import { netctlOk } from './helpers/net.js';
+import { Tmux } from './helpers/tmux.js';
 
 const makeImages = fileURLToPath(new URL('./scripts/make-images.sh', import.meta.url));
 const IMG = `/tmp/netctl-test-${process.pid}-tui-img`;
@@ -17,24 +18,12 @@ const WWW = `/tmp/netctl-test-${process.pid}-tui-www`;
 describe('netctl tui in a terminal', () => {
   let sb: Sandbox;
   const netctl = (...args: string[]): Promise<string> => netctlOk(sb, args);
-  const screen = async (): Promise<string> => (await sb.exec(['tmux', 'capture-pane', '-p', '-t', 'tui'])).stdout;
-  /** Waits (bounded) until the screen matches. */
-  const waitFor = async (re: RegExp, ms = 15_000): Promise<string> => {
-    const end = Date.now() + ms;
-    let s = '';
-    while (Date.now() < end) {
-      s = await screen();
-      if (re.test(s)) return s;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    throw new Error(`screen never matched ${re}:\n${s}`);
-  };
-  const keys = (...k: string[]) => sb.sh(['tmux', 'send-keys', '-t', 'tui', ...k]);
+  let tmux: Tmux;
+  const waitFor = (re: RegExp, ms?: number): Promise<string> => tmux.waitFor(re, ms);
+  const keys = (...k: string[]): Promise<void> => tmux.keys('tui', ...k);
   /** Waits (bounded) until the tmux session has ended, and says it has. */
   const waitGone = async (session: string): Promise<void> => {
-    const end = Date.now() + 10_000;
-    while (Date.now() < end && (await sb.exec(['tmux', 'has-session', '-t', session])).code === 0) await new Promise((r) => setTimeout(r, 200));
-    expect((await sb.exec(['tmux', 'has-session', '-t', session])).code).not.toBe(0);
+    expect(await tmux.gone(session)).toBe(true);
   };
   const wanGet = async (): Promise<string> => {
     const r = await sb.execIn('wan', ['curl', '-s', '-m', '2', 'http://198.51.100.2:8080/'], { timeoutMs: 6_000 });
@@ -43,6 +32,7 @@ describe('netctl tui in a terminal', () => {
 
   beforeAll(async () => {
     sb = await Sandbox.start({ wan: true });
+    tmux = new Tmux(sb, 'netctl-tui-e2e');
     await sb.sh(['sh', makeImages, IMG]);
     await sb.sh(['sh', '-c', `mkdir -p ${WWW} && echo page > ${WWW}/index.html`]);
     await netctl('image', 'import', `${IMG}/busybox.tar`, 'busybox');
@@ -53,7 +43,7 @@ describe('netctl tui in a terminal', () => {
     await netctl('ufw', 'install');
   });
   afterAll(async () => {
-    await sb?.exec(['tmux', 'kill-server']);
+    await tmux?.close();
     await sb?.exec(['rm', '-rf', IMG, WWW]);
     await sb?.close();
   });
@@ -67,7 +57,7 @@ describe('netctl tui in a terminal', () => {
 
   it('shows the port closed, opens it with a, counts its packets, closes it with d, follows other terminals, quits with q', async () => {
     expect(await wanGet()).toBe('');
-    await sb.sh(['tmux', 'new-session', '-d', '-s', 'tui', '-x', '100', '-y', '30', `${process.execPath} ${NETCTL} tui`]);
+    await tmux.start('tui', 100, 30, `${process.execPath} ${NETCTL} tui`);
     await waitFor(/web\s+netctl\s+running\s+10\.66\.0\.2\s+front\s+0\.0\.0\.0:8080->80\/tcp\s+closed/);
     await keys('a');
     await waitFor(/allow web 80\/tcp from \(CIDR, empty: anywhere\)/);
@@ -94,11 +84,11 @@ describe('netctl tui in a terminal', () => {
   });
 
   it('draws without colours under NO_COLOR and TERM=dumb, marking the selection with >', async () => {
-    await sb.exec(['tmux', 'kill-session', '-t', 'tui']); // left by a failed test before
+    await tmux.exec('kill-session', '-t', 'tui'); // left by a failed test before
     for (const env of ['NO_COLOR=1', 'TERM=dumb']) {
-      await sb.sh(['tmux', 'new-session', '-d', '-s', 'tui', '-x', '80', '-y', '24', `env ${env} ${process.execPath} ${NETCTL} tui`]);
+      await tmux.start('tui', 80, 24, `env ${env} ${process.execPath} ${NETCTL} tui`);
       await waitFor(/^> web\s+netctl\s+running\s+10\.66\.0\.2/m);
-      const raw = (await sb.exec(['tmux', 'capture-pane', '-e', '-p', '-t', 'tui'])).stdout;
+      const raw = await tmux.screen('tui', true);
       // capture-pane -e writes the cells' attributes as SGR sequences: none may set a colour or inverse.
       expect(raw.match(/\u001b\[[0-9;]*m/g)?.filter((sgr) => /[[;](3\d|4\d|7)[;m]/.test(sgr)) ?? []).toEqual([]);
       await keys('q');

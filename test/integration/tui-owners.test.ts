@@ -15,6 +15,7 @@ import { NETCTL, Sandbox } from '../harness/sandbox.js';
 import { netctlOk, pageFrom } from './helpers/net.js';
 import { attachEnv, cni } from './helpers/cni.js';
 import { BUSYBOX, SandboxDocker } from './helpers/docker.js';
+import { Tmux } from './helpers/tmux.js';
 
 const makeImages = fileURLToPath(new URL('./scripts/make-images.sh', import.meta.url));
 const IMG = `/tmp/netctl-test-${process.pid}-tuio-img`;
@@ -22,9 +23,6 @@ const WWW = `/tmp/netctl-test-${process.pid}-tuio-www`;
 const WAN_IP = '198.51.100.2';
 const CONF = { cniVersion: '1.0.0', name: 'pods', type: 'netctl', subnet: '10.97.0.0/24' };
 const MAPS = [{ hostPort: 9090, containerPort: 80, protocol: 'tcp' }];
-// A tmux server of this file's own: /tmp (where tmux keeps its socket) is shared with the
-// other test files' sandboxes, and tui-e2e runs one with a session of the same name.
-const TMUX = ['tmux', '-L', `netctl-tui-owners-${process.pid}`];
 
 describe('netctl tui: CNI attachments and Docker rules beside netctl\'s own', () => {
   let sb: Sandbox;
@@ -36,28 +34,9 @@ describe('netctl tui: CNI attachments and Docker rules beside netctl\'s own', ()
     if (r.code !== 0) throw new Error(`netctl ${args.join(' ')} exited ${r.code}: ${r.stderr.trim()}`);
     return r.stdout;
   };
-  const screen = async (): Promise<string> => (await sb.exec([...TMUX, 'capture-pane', '-p', '-t', 'tui'])).stdout;
-  /** Waits (bounded) until the screen matches. */
-  const waitFor = async (re: RegExp, ms = 15_000): Promise<string> => {
-    const end = Date.now() + ms;
-    let s = '';
-    while (Date.now() < end) {
-      s = await screen();
-      if (re.test(s)) return s;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    throw new Error(`screen never matched ${re}:\n${s}`);
-  };
-  /**
-   * Presses keys one at a time: an Escape that reaches Ink in the same read as a `/` is
-   * dropped by Ink's key parser (it reports a bare `/`), as a human's typing never does.
-   */
-  const keys = async (...k: string[]): Promise<void> => {
-    for (const key of k) {
-      await sb.sh([...TMUX, 'send-keys', '-t', 'tui', key]);
-      await new Promise((r) => setTimeout(r, 150));
-    }
-  };
+  let tmux: Tmux;
+  const waitFor = (re: RegExp, ms?: number): Promise<string> => tmux.waitFor(re, ms);
+  const keys = (...k: string[]): Promise<void> => tmux.keys('tui', ...k);
   /** Waits (bounded) until `fn` answers `want`. */
   const until = async (fn: () => Promise<string>, want: string): Promise<void> => {
     for (let i = 0; i < 50 && (await fn()) !== want; i++) await new Promise((r) => setTimeout(r, 100));
@@ -65,6 +44,7 @@ describe('netctl tui: CNI attachments and Docker rules beside netctl\'s own', ()
 
   beforeAll(async () => {
     sb = await Sandbox.start({ wan: true });
+    tmux = new Tmux(sb, 'netctl-tui-owners');
     // Docker's default bridge away from netctl's (172.17.0.0/16).
     dk = await SandboxDocker.start(sb, '/run/netctl-test-docker', ['--bip', '172.31.0.1/24']);
     await sb.sh(['sh', makeImages, IMG]);
@@ -94,7 +74,7 @@ describe('netctl tui: CNI attachments and Docker rules beside netctl\'s own', ()
     shopIp = await dk.ip('shop');
   }, 240_000);
   afterAll(async () => {
-    await sb?.exec([...TMUX, 'kill-server']);
+    await tmux?.close();
     await sb?.exec(['rm', '-rf', IMG, WWW]);
     await sb?.close();
   });
@@ -105,7 +85,7 @@ describe('netctl tui: CNI attachments and Docker rules beside netctl\'s own', ()
     expect(await pageFrom(sb, 'wan', WAN_IP, 8081)).toBe('shop-page');
     expect(await pageFrom(sb, 'wan', WAN_IP, 8080)).toBe('');
     // No DOCKER_HOST: the TUI reads netctl's database and ufw's files only.
-    await sb.sh([...TMUX, 'new-session', '-d', '-s', 'tui', '-x', '120', '-y', '30', `${process.execPath} ${NETCTL} tui`]);
+    await tmux.start('tui', 120, 30, `${process.execPath} ${NETCTL} tui`);
     await waitFor(/web\s+netctl\s+running\s+10\.66\.0\.2\s+front\s+0\.0\.0\.0:8080->80\/tcp\s+closed/);
     await waitFor(/shop\.api\s+cni\s+running\s+10\.97\.0\.2\s+pods\s+0\.0\.0\.0:9090->80\/tcp\s+open/);
     // The attachment's details: its CNI side and the runtime's namespace.

@@ -67,5 +67,27 @@ export class SandboxDocker {
   }
 }
 
+/** Waits (5 s at most, 50 tries) until `fn` is true; throws naming `what` otherwise. */
+export async function until(fn: () => Promise<boolean>, what: string): Promise<void> {
+  for (let i = 0; i < 50; i++) {
+    if (await fn()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/**
+ * `netctl docker watch` running in the sandbox against `dk` (log in /run/watch.log), started
+ * once its pid file is there; `stop` waits (5 s at most) until it is gone.
+ */
+export async function startDockerWatch(sb: Sandbox, dk: SandboxDocker): Promise<{ pid: number; stop: () => Promise<void> }> {
+  const pid = await sb.background(['sh', '-c', `exec node ${process.cwd()}/dist/bin/netctl.js docker watch >>/run/watch.log 2>&1`], dk.env);
+  await until(async () => (await sb.exec(['test', '-e', '/run/netctl/docker-watch.pid'])).code === 0, 'the watch pid file');
+  const stop = async (): Promise<void> => {
+    await sb.sh(['sh', '-c', `kill ${pid}; for i in $(seq 50); do kill -0 ${pid} 2>/dev/null || exit 0; sleep 0.1; done; exit 1`]);
+  };
+  return { pid, stop };
+}
+
 /** Where the scripts are, for tests that run them directly. */
 export const DOCKER_SCRIPTS = SCRIPTS;

@@ -68,6 +68,10 @@ export async function serveCni(deps: ServeDeps, signal: AbortSignal): Promise<vo
       conn.destroy();
     };
     conn.on('error', () => undefined);
+    // Half-open: a client that shut its side before a whole call gets nothing more.
+    conn.on('end', () => {
+      if (!taken) conn.destroy();
+    });
     conn.on('data', (chunk: Buffer) => {
       if (taken) return fail('bytes after the call');
       if (buf.length + chunk.length > MAX_CALL) return fail(`call larger than ${MAX_CALL} bytes`);

@@ -26,12 +26,16 @@ export function viaShim(sb: Runner, socket = SOCKET, strict = true): Runner {
 }
 
 /** Starts `netctl cni serve` in the sandbox (log in /run/cni-serve.log) and waits until it answers on its socket; returns its pid. */
-export async function startDaemon(sb: Sandbox, socket = SOCKET): Promise<number> {
-  const pid = await sb.background(['sh', '-c', `exec ${process.execPath} ${NETCTL} cni serve --socket ${socket} >>/run/cni-serve.log 2>&1`]);
+export async function startDaemon(sb: Sandbox, socket = SOCKET, env?: Record<string, string>): Promise<number> {
+  const pid = await sb.background(['sh', '-c', `exec ${process.execPath} ${NETCTL} cni serve --socket ${socket} >>/run/cni-serve.log 2>&1`], env);
   for (let i = 0; i < 100; i++) {
     // A VERSION call through the shim without fallback: succeeds only when a daemon answers.
     const probe = await sb.exec([SHIM, socket, '/bin/false'], { input: '{"cniVersion":"1.0.0"}', env: { CNI_COMMAND: 'VERSION' }, timeoutMs: 5_000 });
-    if (probe.code === 0) return pid;
+    if (probe.code === 0) {
+      // Another daemon answering while ours was refused would pass the probe.
+      if ((await sb.exec(['kill', '-0', String(pid)])).code !== 0) throw new Error(`netctl cni serve exited: ${await sb.sh(['tail', '-3', '/run/cni-serve.log'])}`);
+      return pid;
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`netctl cni serve did not listen on ${socket}: ${await sb.sh(['cat', '/run/cni-serve.log'])}`);

@@ -3,7 +3,8 @@
  * (node per call): the same answers byte for byte, for the lifecycle and the error cases;
  * state shared with exec'd calls both ways (the daemon caches nothing stale); the shim
  * running the plugin itself when the daemon is stopped or dead (its socket left behind);
- * and a daemon killed mid-call: CNI error 11, and a later DEL leaves the kernel as before.
+ * and a daemon killed mid-call: CNI error 11, and a later DEL (plus netctl gc for what a
+ * killed ADD leaves unrecorded, as a killed exec'd plugin would) leaves the kernel as before.
  * cni-conformance.test.ts runs its whole suite through the daemon too.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

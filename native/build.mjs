@@ -2,7 +2,7 @@
 /**
  * Builds netctl's native parts from source, each only when its output is missing or older
  * than its sources: the N-API addon (native/build/Release/netctl_native.node, by node-gyp)
- * and then the launcher (native/build-launcher.mjs). The addon goes first because
+ * and then the launcher and the CNI shim (native/build-launcher.mjs). The addon goes first because
  * `node-gyp rebuild` empties native/build.
  *
  *   node native/build.mjs [--force]
@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildLauncher } from './build-launcher.mjs';
+import { buildLauncher, buildShim } from './build-launcher.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const root = join(here, '..');
@@ -67,6 +67,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   try {
     if (buildAddon({ force })) process.stderr.write(`built ${ADDON}\n`);
     if (buildLauncher({ force })) process.stderr.write('built native/build/netctl-launcher\n');
+    if (buildShim({ force })) process.stderr.write('built native/build/netctl-cni-shim\n');
   } catch (err) {
     process.stderr.write(`${err.message}\n`);
     process.exit(1);

@@ -1,8 +1,9 @@
 /**
  * What `netctl cni install` writes, as text: the plugin executable for the CNI bin dir (a
- * two-line sh script exec'ing node, by absolute path, on the bundled plugin, so a runtime
- * whose PATH has no node still finds it, and without NODE_EXTRA_CA_CERTS, which Node 20
- * would parse first) and, for a conf dir, a network configuration list naming a netctl
+ * short sh script exec'ing the C shim with the daemon's socket, which forwards the call to
+ * `netctl cni serve` or, with no daemon, execs node, by absolute path, on the bundled
+ * plugin, so a runtime whose PATH has no node still finds it, and without
+ * NODE_EXTRA_CA_CERTS, which Node 20 would parse first; without a built shim, node directly) and, for a conf dir, a network configuration list naming a netctl
  * network with the `portMappings` capability. Pure.
  */
 
@@ -11,9 +12,22 @@ export const PLUGIN_TYPE = 'netctl';
 
 const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
-/** The executable installed as `<bin-dir>/netctl`. */
-export function wrapperText(node: string, entry: string): string {
-  return `#!/bin/sh\n# netctl's CNI plugin (written by "netctl cni install")\nunset NODE_EXTRA_CA_CERTS\nexec ${quote(node)} ${quote(entry)} "$@"\n`;
+/** The daemon's socket under a run root (`netctl cni serve`'s default). */
+export function cniSocketPath(runRoot: string): string {
+  return `${runRoot.replace(/\/+$/, '')}/cni.sock`;
+}
+
+/** How the wrapper reaches the daemon: the shim binary and the socket. */
+export interface ShimSpec {
+  shim: string;
+  socket: string;
+}
+
+/** The executable installed as `<bin-dir>/netctl`: through the shim when given, else node on the plugin. */
+export function wrapperText(node: string, entry: string, via?: ShimSpec): string {
+  const head = `#!/bin/sh\n# netctl's CNI plugin (written by "netctl cni install")\n`;
+  if (!via) return `${head}unset NODE_EXTRA_CA_CERTS\nexec ${quote(node)} ${quote(entry)} "$@"\n`;
+  return `${head}# Forwarded to "netctl cni serve" on the socket; run by node itself when no daemon listens.\nunset NODE_EXTRA_CA_CERTS\nexec ${quote(via.shim)} ${quote(via.socket)} ${quote(node)} ${quote(entry)} "$@"\n`;
 }
 
 /** What the configuration list names. */

@@ -3,19 +3,29 @@
  * test with `ip netns add`), for every command and both spec versions: results, CHECK
  * catching each missing piece, idempotent DEL, STATUS, GC; and the spec's error cases
  * (bad JSON, unknown version, missing netns, no address left) leaving nothing behind.
+ * Twice: the plugin exec'd (node per call), and through the shim with `netctl cni serve`
+ * running (its fallback /bin/false, so every call is the daemon's answer).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Sandbox } from '../harness/sandbox.js';
 import { kernelState, netctlOk } from './helpers/net.js';
-import { attachEnv, cni } from './helpers/cni.js';
+import { attachEnv, cni as call, startDaemon, viaShim, type Runner } from './helpers/cni.js';
 
 const conf = (v: string, extra: object = {}): Record<string, unknown> => ({ cniVersion: v, name: 'pods', type: 'netctl', subnet: '10.93.0.0/24', ...extra });
 
-describe('CNI plugin conformance', () => {
+for (const mode of ['exec', 'daemon'] as const) describe(`CNI plugin conformance (${mode})`, () => {
   let sb: Sandbox;
+  let plugin: Runner;
+  // The plugin as this mode runs it; everything else (ip, iptables, netctl) in the sandbox.
+  const cni = (_sb: Sandbox, env: Record<string, string>, conf: object | string): ReturnType<typeof call> => call(plugin, env, conf);
   beforeAll(async () => {
     sb = await Sandbox.start();
     for (const ns of ['a', 'b', 'c']) await sb.sh(['ip', 'netns', 'add', ns]);
+    plugin = sb;
+    if (mode === 'daemon') {
+      await startDaemon(sb);
+      plugin = viaShim(sb);
+    }
   });
   afterAll(async () => sb?.close());
 

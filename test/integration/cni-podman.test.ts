@@ -6,15 +6,17 @@
  * blob cache all live inside the sandbox (tmpfs mounts in its private mount namespace);
  * the image is a busybox tarball made on the spot (`podman load`, nothing downloaded).
  * (The tmpfs mount points /var/lib/cni and /var/lib/containers are created if missing.)
+ * Twice: with no daemon (the installed shim runs the plugin with node), and with `netctl
+ * cni serve` running (it answers Podman's ADD and DEL, as its log shows).
  */
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Sandbox } from '../harness/sandbox.js';
 import { netctlOk } from './helpers/net.js';
+import { startDaemon } from './helpers/cni.js';
 
-const T = `/tmp/netctl-test-${process.pid}-podman`;
 const IMG = fileURLToPath(new URL('./scripts/make-podman-image.sh', import.meta.url));
-const CONF = `[containers]
+const conf = (T: string): string => `[containers]
 pids_limit = 0
 [network]
 network_backend = "cni"
@@ -27,7 +29,8 @@ events_logfile_path = "${T}/events.log"
 tmp_dir = "${T}/tmp"
 `;
 
-describe('Podman with netctl as its CNI plugin', () => {
+for (const mode of ['exec', 'daemon'] as const) describe(`Podman with netctl as its CNI plugin (${mode})`, () => {
+  const T = `/tmp/netctl-test-${process.pid}-podman-${mode}`;
   let sb: Sandbox;
   const podman = (...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> =>
     sb.exec(['podman', '--root', `${T}/root`, '--runroot', `${T}/run`, '--storage-driver', 'vfs', '--tmpdir', `${T}/tmp`, ...args], { env: { CONTAINERS_CONF: `${T}/containers.conf` }, timeoutMs: 60_000 });
@@ -42,8 +45,9 @@ describe('Podman with netctl as its CNI plugin', () => {
     // The sandbox's /sys has no usable cgroup v1 tree: a cgroup2 mount (private to it) serves runc.
     await sb.sh(['mount', '-t', 'cgroup2', 'none', '/sys/fs/cgroup']);
     for (const d of ['/var/lib/cni', '/var/lib/containers']) await sb.sh(['sh', '-c', `mkdir -p ${d} && mount -t tmpfs tmpfs ${d}`]);
-    await sb.sh(['sh', '-c', `mkdir -p ${T}/bin ${T}/net.d ${T}/tmp && cat > ${T}/containers.conf`], { input: CONF });
+    await sb.sh(['sh', '-c', `mkdir -p ${T}/bin ${T}/net.d ${T}/tmp && cat > ${T}/containers.conf`], { input: conf(T) });
     await netctlOk(sb, ['cni', 'install', '--bin-dir', `${T}/bin`, '--conf-dir', `${T}/net.d`, '--name', 'pods', '--subnet', '10.97.0.0/24']);
+    if (mode === 'daemon') await startDaemon(sb);
     await sb.sh(['sh', IMG, `${T}/img`], { timeoutMs: 30_000 });
     const load = await podman('load', '-i', `${T}/img/podman-bb.tar`);
     expect(load.code, load.stderr).toBe(0);
@@ -90,5 +94,8 @@ describe('Podman with netctl as its CNI plugin', () => {
     expect(await ufw('status')).not.toContain('netctl:web');
     expect(await sb.sh(['ip', '-o', 'link'])).not.toMatch(/\bvn/);
     expect(await get()).toBe('');
+    const log = (await sb.exec(['cat', '/run/cni-serve.log'])).stdout;
+    if (mode === 'daemon') expect(log).toMatch(/ADD \S+ eth0: exit 0[\s\S]*DEL \S+ eth0: exit 0/);
+    else expect(log).toBe('');
   }, 120_000);
 });

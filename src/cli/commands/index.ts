@@ -7,6 +7,7 @@
 import type { CommandModule } from '../context.js';
 import * as allow from './allow.js';
 import * as cniInstall from './cni-install.js';
+import * as cniServe from './cni-serve.js';
 import * as composeConfig from './compose-config.js';
 import * as composeDown from './compose-down.js';
 import * as composeLifecycle from './compose-lifecycle.js';
@@ -58,6 +59,7 @@ import * as ufwUninstall from './ufw-uninstall.js';
 export const COMMANDS: Readonly<Record<string, CommandModule>> = {
   'allow': allow,
   'cni-install': cniInstall,
+  'cni-serve': cniServe,
   'compose-config': composeConfig,
   'compose-down': composeDown,
   'compose-lifecycle': composeLifecycle,

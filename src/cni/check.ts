@@ -5,7 +5,8 @@
  * same look, without a request, is what `netctl doctor` does for every attachment.
  */
 import type { Engine } from '../engine/context.js';
-import { firewallStep } from '../engine/firewall-step.js';
+import { firewallStep, type FirewallStepResult } from '../engine/firewall-step.js';
+import { mentions } from '../engine/rule-owners.js';
 import { absentRules } from '../firewall/iptables/absent.js';
 import type { Container } from '../model/container.js';
 import { CniError } from './error.js';
@@ -22,17 +23,14 @@ export interface Attachment {
   addresses: string[];
 }
 
-/** The wanted rules that are not live (read fresh): those naming an address are an attachment's missing rules. */
-export async function missingRuleLines(engine: Engine): Promise<string[]> {
-  const fw = await firewallStep(engine, { fresh: true });
+/** A firewall step's wanted rules that are not live: those naming an address are an attachment's missing rules. */
+export function absentRuleLines(fw: Pick<FirewallStepResult, 'plan' | 'target' | 'live'>): string[] {
   return fw.plan.empty ? [] : [...absentRules(fw.target[4], fw.live[4]), ...absentRules(fw.target[6], fw.live[6])];
 }
 
-// An address as a whole token of a rule line: 10.0.0.2 must not match 10.0.0.25.
-function names(line: string, ip: string): boolean {
-  const esc = ip.replace(/[.]/g, '\\.');
-  const after = ip.includes(':') ? '[0-9a-fA-F.:]' : '[0-9.]';
-  return new RegExp(`(?<![0-9a-fA-F.:])${esc}(?!${after})`).test(line);
+/** {@link absentRuleLines} of a fresh read of the live rules. */
+export async function missingRuleLines(engine: Engine): Promise<string[]> {
+  return absentRuleLines(await firewallStep(engine, { fresh: true }));
 }
 
 async function observe(engine: Engine, netns: string, a: Attachment, ruleLines: readonly string[]): Promise<Observed> {
@@ -45,7 +43,7 @@ async function observe(engine: Engine, netns: string, a: Attachment, ruleLines: 
     const routes = container ? await inside.listRoutes() : [];
     const host = await engine.kernel.client.getLink(want.hostIf);
     const bridge = await engine.kernel.client.getLink(want.bridge);
-    const missingRules = ruleLines.filter((l) => a.addresses.some((ip) => names(l, ip)));
+    const missingRules = ruleLines.filter((l) => a.addresses.some((ip) => mentions(l, ip)));
     return { ...(container ? { container } : {}), addresses: addrs, routes, ...(host ? { host } : {}), ...(bridge ? { bridge } : {}), missingRules };
   } finally {
     inside.close();

@@ -4,7 +4,8 @@
  * findings naming the attachment and the runtime's ids. Reads only.
  */
 import type { Engine } from '../engine/context.js';
-import { attachmentProblems, expectedOf, missingRuleLines } from './check.js';
+import type { FirewallStepResult } from '../engine/firewall-step.js';
+import { absentRuleLines, attachmentProblems, expectedOf } from './check.js';
 import { cniRecords } from './record.js';
 
 /** One problem of one attachment, and what repairs it. */
@@ -15,11 +16,11 @@ export interface CniFinding {
 
 const RECREATE = 'recreate the pod or container (the runtime\'s DEL, then ADD); netctl cannot rebuild links inside the runtime\'s namespace';
 
-/** The findings of every running attachment, in creation order. */
-export async function diagnoseCni(engine: Engine): Promise<CniFinding[]> {
+/** The findings of every running attachment, in creation order; `fw`: doctor's fresh firewall step. */
+export async function diagnoseCni(engine: Engine, fw: Pick<FirewallStepResult, 'plan' | 'target' | 'live'>): Promise<CniFinding[]> {
   const records = cniRecords(engine.store.containers.list({ all: true })).filter((c) => c.state === 'running');
   if (records.length === 0) return [];
-  const ruleLines = await missingRuleLines(engine);
+  const ruleLines = absentRuleLines(fw);
   const out: CniFinding[] = [];
   for (const c of records) {
     const { cni } = c.config;

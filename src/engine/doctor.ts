@@ -32,7 +32,7 @@ export async function diagnose(engine: Engine, runRoot = '/run/netctl'): Promise
     const n = fw.plan.text().split('\n').filter((l) => l.startsWith('-A') || l.startsWith('-D') || l.startsWith('-I')).length;
     out.push({ area: 'rules', problem: `netctl's iptables rules differ from its database (${n} rule changes needed; netctl rules shows the live ones)`, fix: 'netctl ufw sync' });
   }
-  for (const f of await diagnoseCni(engine)) out.push({ area: 'cni', ...f });
+  for (const f of await diagnoseCni(engine, fw)) out.push({ area: 'cni', ...f });
   const deps = defaultUfwDeps();
   const block = await checkBlock(deps).catch(() => undefined);
   if (block?.view.installed && block.changed) {

@@ -68,6 +68,17 @@ function fullTarget(engine: Engine, before: OwnedRules): { target: OwnedRules; v
   return { target: engine.firewall.desiredFor(firewallInput(networks, ports, endpoints, linked), before), view: { networks, ports, endpoints, partial: false } };
 }
 
+/** What {@link firewallStep} gives: the step, its plans, and the rules it planned from and to. */
+export interface FirewallStepResult {
+  step: Step;
+  plan: IptablesPlan;
+  routes: RoutesPlan;
+  empty: boolean;
+  view: FirewallView | undefined;
+  target: OwnedRules;
+  live: OwnedRules;
+}
+
 /**
  * The step, and its plans for `--dry-run`. `fresh` reads the live rules even when the
  * remembered ones are known to be current (the repairing commands: gc, doctor, ufw sync).
@@ -77,7 +88,7 @@ function fullTarget(engine: Engine, before: OwnedRules): { target: OwnedRules; v
 export async function firewallStep(
   engine: Engine,
   opts: { fresh?: boolean; change?: ContainerChange } = {},
-): Promise<{ step: Step; plan: IptablesPlan; routes: RoutesPlan; empty: boolean; view: FirewallView | undefined; target: OwnedRules; live: OwnedRules }> {
+): Promise<FirewallStepResult> {
   const fw = engine.firewall;
   const before: OwnedRules = await fw.observe(opts);
   const basis: Basis = { rev: engine.store.firewallRevision(), ufw: fw.ufwFor(before) };

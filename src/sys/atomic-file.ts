@@ -6,9 +6,9 @@
  * encoding is written back exactly as it was read; ASCII text is unaffected.
  */
 import { constants } from 'node:fs';
-import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { wrap } from '../errors.js';
+import { lazyBuiltin } from './lazy-builtin.js';
 
 /** Mode and owner of a file, given to the files written in its place. */
 export interface FileInfo {
@@ -30,10 +30,8 @@ export interface TextFiles {
 }
 
 // Loaded on first use (with it node loads readline and streams, ~1.6 ms): most commands
-// replace no file. By require, not import(): the CNI plugin's bundle runs in node:vm, which
-// has no import() (src/cni/code-cache.ts).
-let promises: typeof import('node:fs/promises') | undefined;
-const fsp = (): typeof import('node:fs/promises') => (promises ??= createRequire(import.meta.url)('node:fs/promises') as typeof import('node:fs/promises'));
+// replace no file.
+const fsp = lazyBuiltin<typeof import('node:fs/promises')>('node:fs/promises');
 
 function missing(err: unknown): boolean {
   return (err as NodeJS.ErrnoException).code === 'ENOENT';

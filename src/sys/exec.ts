@@ -1,13 +1,12 @@
 /**
  * Running other programs: always an argv array, never a shell string, always a timeout.
  */
-import { createRequire } from 'node:module';
 import { SystemError } from '../errors.js';
+import { lazyBuiltin } from './lazy-builtin.js';
 
 // Loaded on first use: node:child_process brings net, dgram and dns along (~1.3 ms), and the
 // fast paths run programs with the native addon (exec-native.ts), most commands never with it.
-let childProcess: typeof import('node:child_process') | undefined;
-const cp = (): typeof import('node:child_process') => (childProcess ??= createRequire(import.meta.url)('node:child_process') as typeof import('node:child_process'));
+const cp = lazyBuiltin<typeof import('node:child_process')>('node:child_process');
 
 /** What a finished program returned. */
 export interface ExecResult {

@@ -19,7 +19,7 @@ const { version } = JSON.parse(readFileSync(installPath('package.json'), 'utf8')
 
 function printError(err: NetctlError, asJson: boolean): void {
   if (asJson) {
-    process.stdout.write(JSON.stringify({ error: { code: err.code, message: err.message } }) + '\n');
+    process.stdout.write(`${JSON.stringify({ error: { code: err.code, message: err.message } })}\n`);
     return;
   }
   process.stderr.write(`netctl: ${err.message}\n`);

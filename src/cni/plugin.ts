@@ -35,7 +35,7 @@ function versionAnswer(stdin: string): PluginAnswer {
     v = undefined;
   }
   const asked = typeof v === 'string' && (SUPPORTED_VERSIONS as readonly string[]).includes(v) ? v : LATEST_VERSION;
-  return { stdout: JSON.stringify(versionResult(asked)) + '\n', exitCode: 0 };
+  return { stdout: `${JSON.stringify(versionResult(asked))}\n`, exitCode: 0 };
 }
 
 async function status(open: EngineOpener, req: CniRequest, env: Record<string, string | undefined>): Promise<void> {
@@ -57,7 +57,7 @@ async function dispatch(open: EngineOpener, req: CniRequest, env: Record<string,
   const engine = await open(rootsFor(req, env));
   try {
     switch (req.command) {
-      case 'ADD': return JSON.stringify(await cniAdd(engine, req)) + '\n';
+      case 'ADD': return `${JSON.stringify(await cniAdd(engine, req))}\n`;
       case 'DEL': await cniDel(engine, req); return '';
       case 'CHECK': await cniCheck(engine, req); return '';
       case 'GC': await cniGc(engine, req); return '';
@@ -84,6 +84,6 @@ export async function runPlugin(env: Record<string, string | undefined>, stdin: 
     const req = parseRequest(env, stdin);
     return { stdout: await dispatch(open, req, env), exitCode: 0 };
   } catch (err) {
-    return { stdout: JSON.stringify(errorJson(toCniError(err), versionOf(stdin))) + '\n', exitCode: 1 };
+    return { stdout: `${JSON.stringify(errorJson(toCniError(err), versionOf(stdin)))}\n`, exitCode: 1 };
   }
 }

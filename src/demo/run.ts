@@ -59,7 +59,7 @@ export async function runScript(script: Step[], out: NodeJS.WritableStream, netc
       const result = await sb.exec(argvFor(step, netctl), { timeoutMs: 60_000, env });
       const why = judge(result, step.expect);
       const text = result.stdout + (result.code !== 0 ? result.stderr : '');
-      if (text.trim()) out.write(indent(text, step.showOutput ? 40 : 4) + '\n');
+      if (text.trim()) out.write(`${indent(text, step.showOutput ? 40 : 4)}\n`);
       out.write(why ? `  ✗ did not behave: ${why}\n` : '  ✓ as expected\n');
       results.push({ step, result, ok: !why, why });
     }

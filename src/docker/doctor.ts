@@ -23,7 +23,7 @@ export interface DockerFinding {
 export async function diagnoseDocker(store: Store, ufw: UfwDeps, runRoot: string, blockInstalled: boolean): Promise<DockerFinding[]> {
   const stored = store.dockerAllows.list();
   if (stored.length === 0 && !blockInstalled) return [];
-  let containers;
+  let containers: Awaited<ReturnType<typeof runningContainers>>;
   try {
     containers = await runningContainers(dockerApi(dockerSocket(), 3000));
   } catch (err) {

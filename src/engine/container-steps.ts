@@ -48,7 +48,7 @@ export function localnetStep(engine: Engine, networkIds: Iterable<string>, view?
  * content, or null when there is no file (nothing is created).
  */
 export async function rewriteInPlace(path: string, text: string): Promise<string | null> {
-  let fh;
+  let fh: Awaited<ReturnType<typeof open>>;
   try {
     fh = await open(path, 'r+');
   } catch (err) {

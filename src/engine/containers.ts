@@ -67,7 +67,7 @@ async function resolveNetwork(engine: Engine, name: string): Promise<Network | n
 
 /** Namespace, endpoint, ports, links and rules of a new container, recorded and planned. */
 async function networkSteps(engine: Engine, roots: RuntimeRoots, c: Container, req: RunRequest, network: Network | null, join: JoinedNetns | null): Promise<{ steps: Step[]; netns: string; env: string[] }> {
-  const s = engine.store;
+  const _s = engine.store;
   const netns = join?.netns ?? (req.network === 'host' ? 'host' : netnsPath(roots.runRoot, c.id));
   const steps: Step[] = [];
   if (netns !== 'host' && !join) steps.push(opsStep(planNetns(netns), engine.kernel));

@@ -62,7 +62,7 @@ export function fileImageIndex(imagesDir: string): ImageIndex {
       const index = await read();
       const result = change(index);
       const sorted = Object.fromEntries(Object.entries(index).sort(([a], [b]) => a.localeCompare(b)));
-      await writeFile(`${file}.tmp`, JSON.stringify(sorted, null, 2) + '\n');
+      await writeFile(`${file}.tmp`, `${JSON.stringify(sorted, null, 2)}\n`);
       await rename(`${file}.tmp`, file);
       return result;
     } finally {

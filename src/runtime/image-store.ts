@@ -33,7 +33,7 @@ export async function hasImage(r: RuntimeRoots, id: string): Promise<boolean> {
 /** Moves a built image (from newImageDir) under its id; a copy already there wins. */
 export async function commitImage(r: RuntimeRoots, tmpDir: string, record: ImageRecord): Promise<void> {
   const final = imagePaths(r, record.id);
-  await writeFile(`${tmpDir}/config.json`, JSON.stringify(record, null, 2) + '\n');
+  await writeFile(`${tmpDir}/config.json`, `${JSON.stringify(record, null, 2)}\n`);
   try {
     await rename(tmpDir, final.dir);
   } catch (err) {

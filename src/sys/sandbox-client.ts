@@ -70,7 +70,7 @@ export class Sandbox {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.child.stdin.write(JSON.stringify({ id, ...body }) + '\n');
+      this.child.stdin.write(`${JSON.stringify({ id, ...body })}\n`);
     });
   }
 

@@ -71,7 +71,7 @@ interface AgentRequest {
 function serveAgent(): Promise<number> {
   const rl = createInterface({ input: process.stdin });
   const reply = (o: object): void => {
-    process.stdout.write(JSON.stringify(o) + '\n');
+    process.stdout.write(`${JSON.stringify(o)}\n`);
   };
   rl.on('line', (line) => {
     let req: AgentRequest;

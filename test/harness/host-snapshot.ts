@@ -20,7 +20,7 @@ async function hashTree(dir: string, out: Snapshot): Promise<void> {
     const p = join(dir, name);
     const st = await stat(p);
     if (st.isDirectory()) await hashTree(p, out);
-    else out[p] = createHash('sha256').update(await readFile(p)).digest('hex') + ` mode=${st.mode.toString(8)}`;
+    else out[p] = `${createHash('sha256').update(await readFile(p)).digest('hex')} mode=${st.mode.toString(8)}`;
   }
 }
 

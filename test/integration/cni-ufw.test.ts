@@ -88,7 +88,7 @@ describe('CNI attachments and ufw', () => {
     const del = await chain(sb, { ...env, CNI_COMMAND: 'DEL' }, list, add.out!);
     expect(del.code, del.raw).toBe(0);
     expect(await sb.sh(['ip', '-o', 'link'])).not.toContain(host);
-    expect(await sb.sh(['iptables-save', '-t', 'filter'])).not.toContain(res.ips[0]!.address.split('/')[0]! + '/32');
+    expect(await sb.sh(['iptables-save', '-t', 'filter'])).not.toContain(`${res.ips[0]!.address.split('/')[0]!}/32`);
     expect(await netctlOk(sb, ['ps', '-a'])).not.toContain('chained');
   });
 });

@@ -10,7 +10,7 @@ import { followLogs, readLogs, type LogEntry } from '../../src/runtime/logs.js';
 let dir: string;
 let file: string;
 
-const line = (l: string, s = 'stdout'): string => JSON.stringify({ t: '2024-05-01T10:00:00.000Z', s, l }) + '\n';
+const line = (l: string, s = 'stdout'): string => `${JSON.stringify({ t: '2024-05-01T10:00:00.000Z', s, l })}\n`;
 
 beforeEach(() => {
   dir = mkdtempSync(`${tmpdir()}/netctl-logs-`);

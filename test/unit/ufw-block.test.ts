@@ -32,7 +32,7 @@ describe('insertBlock / removeBlock', () => {
   });
 
   it('replaces an outdated block in place, keeping what surrounds it', () => {
-    const old = insertBlock(AFTER, '*filter\n:ufw-netctl-forward - [0:0]\nCOMMIT\n') + '# added later by hand\n';
+    const old = `${insertBlock(AFTER, '*filter\n:ufw-netctl-forward - [0:0]\nCOMMIT\n')}# added later by hand\n`;
     const updated = insertBlock(old, BLOCK);
     expect(updated).toBe(`${AFTER}\n${markedBlock(BLOCK)}# added later by hand\n`);
     expect(removeBlock(updated)).toBe(`${AFTER}# added later by hand\n`);

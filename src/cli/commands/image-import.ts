@@ -11,6 +11,6 @@ export default async function imageImport(ctx: CommandContext): Promise<void> {
   const ref = normalizeImageRef(name);
   if (process.getuid?.() !== 0) throw new SystemError('image import: needs root (image files keep their owners)', { hint: 'run it with sudo' });
   const record = await importImage(ctx.global, source === '-' ? process.stdin : source, ref);
-  if (ctx.opts.json) ctx.stdout.write(JSON.stringify({ id: record.id, tags: [ref] }, null, 2) + '\n');
+  if (ctx.opts.json) ctx.stdout.write(`${JSON.stringify({ id: record.id, tags: [ref] }, null, 2)}\n`);
   else ctx.stdout.write(`sha256:${record.id}\n`);
 }

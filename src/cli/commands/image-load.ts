@@ -10,7 +10,7 @@ export default async function imageLoad(ctx: CommandContext): Promise<void> {
   const input = ctx.opts.input as string | undefined;
   const loaded = await loadImages(ctx.global, input ?? process.stdin);
   if (ctx.opts.json) {
-    ctx.stdout.write(JSON.stringify(loaded, null, 2) + '\n');
+    ctx.stdout.write(`${JSON.stringify(loaded, null, 2)}\n`);
     return;
   }
   for (const img of loaded) {

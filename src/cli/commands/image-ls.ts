@@ -17,7 +17,7 @@ function table(rows: ImageRow[]): string {
   const head = ['REPOSITORY', 'TAG', 'IMAGE ID', 'CREATED'];
   const cells = rows.map((r) => [r.repository, r.tag, r.id.slice(0, 12), r.created.replace('T', ' ').slice(0, 19)]);
   const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  return [head, ...cells].map((c) => c.map((v, i) => (i < c.length - 1 ? v.padEnd(widths[i]! + 3) : v)).join('')).join('\n') + '\n';
+  return `${[head, ...cells].map((c) => c.map((v, i) => (i < c.length - 1 ? v.padEnd(widths[i]! + 3) : v)).join('')).join('\n')}\n`;
 }
 
 export default async function imageLs(ctx: CommandContext): Promise<void> {
@@ -33,5 +33,5 @@ export default async function imageLs(ctx: CommandContext): Promise<void> {
     }
   }
   rows.sort((a, b) => a.repository.localeCompare(b.repository) || a.tag.localeCompare(b.tag));
-  ctx.stdout.write(ctx.opts.json ? JSON.stringify(rows, null, 2) + '\n' : table(rows));
+  ctx.stdout.write(ctx.opts.json ? `${JSON.stringify(rows, null, 2)}\n` : table(rows));
 }

@@ -33,6 +33,6 @@ export default async function imageRm(ctx: CommandContext): Promise<void> {
       if (r.deleted) ctx.stdout.write(`Deleted: sha256:${r.deleted}\n`);
     });
   }
-  if (ctx.opts.json) ctx.stdout.write(JSON.stringify(done, null, 2) + '\n');
+  if (ctx.opts.json) ctx.stdout.write(`${JSON.stringify(done, null, 2)}\n`);
   errors.throwIfAny();
 }

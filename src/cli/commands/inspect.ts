@@ -38,7 +38,7 @@ export default async function inspect(ctx: CommandContext): Promise<void> {
       Config: c.config,
       NetworkSettings: { Networks: networks, Ports: ports },
     };
-    ctx.stdout.write(JSON.stringify([view], null, 2) + '\n');
+    ctx.stdout.write(`${JSON.stringify([view], null, 2)}\n`);
   } finally {
     store.close();
   }

@@ -13,8 +13,8 @@ export default async function networkDisconnect(ctx: CommandContext): Promise<vo
   try {
     const dryRun = Boolean(ctx.opts.dryRun);
     const plan = await disconnectContainer(engine, roots, network, container, dryRun);
-    if (dryRun) ctx.stdout.write(ctx.opts.json ? JSON.stringify({ plan }, null, 2) + '\n' : formatPlan(plan));
-    else if (ctx.opts.json) ctx.stdout.write(JSON.stringify({ network, container }) + '\n');
+    if (dryRun) ctx.stdout.write(ctx.opts.json ? `${JSON.stringify({ plan }, null, 2)}\n` : formatPlan(plan));
+    else if (ctx.opts.json) ctx.stdout.write(`${JSON.stringify({ network, container })}\n`);
   } finally {
     engine.close();
   }

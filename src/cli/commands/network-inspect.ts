@@ -33,7 +33,7 @@ export default async function networkInspect(ctx: CommandContext): Promise<void>
   try {
     const refs = ctx.args[0] as string[];
     const nets = refs.map((r) => engine.store.networks.require(r));
-    ctx.stdout.write(JSON.stringify(nets.map((n) => view(n, engine.store)), null, 2) + '\n');
+    ctx.stdout.write(`${JSON.stringify(nets.map((n) => view(n, engine.store)), null, 2)}\n`);
   } finally {
     engine.close();
   }

@@ -12,7 +12,7 @@ export default async function networkLs(ctx: CommandContext): Promise<void> {
     await ensureDefaultNetwork(engine);
     const nets = engine.store.networks.list();
     if (ctx.opts.json) {
-      ctx.stdout.write(JSON.stringify(nets, null, 2) + '\n');
+      ctx.stdout.write(`${JSON.stringify(nets, null, 2)}\n`);
     } else if (ctx.opts.quiet) {
       ctx.stdout.write(nets.map((n) => `${n.name}\n`).join(''));
     } else {

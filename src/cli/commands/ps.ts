@@ -32,7 +32,7 @@ export default async function ps(ctx: CommandContext): Promise<void> {
       rows.push({ id: c.id, name: c.name, image: c.image, status, exitCode: st?.exitCode ?? null, addresses: addrs, ports });
     }
     if (ctx.opts.json) {
-      ctx.stdout.write(JSON.stringify(rows, null, 2) + '\n');
+      ctx.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
       return;
     }
     const status = (r: Row): string => (r.status === 'exited' ? `exited (${r.exitCode ?? '?'})` : r.status);

@@ -97,7 +97,7 @@ export default async function rules(ctx: CommandContext): Promise<void> {
   const userRules = table === undefined || table === 'filter' ? await readFile(userRulesPath(defaultUfwDeps(), family), 'latin1').catch(() => undefined) : undefined;
   const routes = routeViews(live, routesInUserRules(userRules, family), containers);
   if (ctx.opts.json) {
-    ctx.stdout.write(JSON.stringify({ family, chains: ownedChains(live, table), rules: views, routes }, null, 2) + '\n');
+    ctx.stdout.write(`${JSON.stringify({ family, chains: ownedChains(live, table), rules: views, routes }, null, 2)}\n`);
     return;
   }
   if (views.length === 0 && routes.length === 0) {

@@ -36,7 +36,7 @@ export default async function run(ctx: CommandContext): Promise<number> {
   // Detached --rm: the monitor removes the container when it is gone for good.
   if (o.rm && o.detach) req.launch.cleanup = [process.execPath, NETCTL, '--root', roots.root, '--run-root', roots.runRoot, 'rm', '-f', req.name];
   if (o.dryRun) {
-    ctx.stdout.write(JSON.stringify(req, null, 2) + '\n');
+    ctx.stdout.write(`${JSON.stringify(req, null, 2)}\n`);
     return 0;
   }
   const engine = await openEngine(ctx.global);

@@ -34,5 +34,5 @@ export interface ListEntry {
 /** `ufw list`: each allow rule and the route rules it stands for. */
 export function formatList(entries: ListEntry[]): string {
   if (entries.length === 0) return 'no allow rules\n';
-  return entries.map((e) => [`${describeAllow(e.rule)}${e.owner ? ` (${e.owner})` : ''}`, ...(e.routes.length ? e.routes.map(routeLine) : ['  (no published port matches now: nothing open)'])].join('\n')).join('\n') + '\n';
+  return `${entries.map((e) => [`${describeAllow(e.rule)}${e.owner ? ` (${e.owner})` : ''}`, ...(e.routes.length ? e.routes.map(routeLine) : ['  (no published port matches now: nothing open)'])].join('\n')).join('\n')}\n`;
 }

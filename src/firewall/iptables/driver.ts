@@ -9,7 +9,7 @@ import type { Ruleset } from './ast.js';
 import { containerRules, desired } from './desired.js';
 import { diff, isEmpty, type RestorePlan } from './diff.js';
 import { readRuleset, restoreDocument } from './apply.js';
-import { RulesCache, type Basis } from './rules-cache.js';
+import type { RulesCache, Basis } from './rules-cache.js';
 import { withRules, withoutRules } from './delta.js';
 import { ufwForwardChain } from '../ufw/names.js';
 import { ownedPart } from './plan-owned.js';

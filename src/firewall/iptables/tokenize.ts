@@ -158,8 +158,8 @@ export function isFlag(text: string): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 }
 
-function quoted(value: string, escape: RegExp): string {
-  return `"${value.replace(escape, '\\$&')}"`;
+function quoted(value: string, special: RegExp): string {
+  return `"${value.replace(special, '\\$&')}"`;
 }
 
 /** A value as iptables-save prints it, in the given style. */

@@ -95,7 +95,7 @@ function resetUfw(base) {
   sh(['ufw', 'reload']);
 }
 
-let perRule = { ufw: 0, netctl: 0, ports: 0, labels: 0 };
+const perRule = { ufw: 0, netctl: 0, ports: 0, labels: 0 };
 const ratio = (ms) => {
   if (!perRule.ufw) return '';
   const r = (perRule.ufw * RULES) / ms;

@@ -75,7 +75,7 @@ export const cases = [
     name: 'runtime: image import of the busybox rootfs tar (~2 MB)',
     iterations: 10,
     setup,
-    run: async (ctx, i) => {
+    run: async (_ctx, i) => {
       const rec = await importImage(roots, '/run/bench-runtime/imgs/busybox.tar', `bench-import:${i + 2}`);
       await removeImage(roots, rec.id);
     },

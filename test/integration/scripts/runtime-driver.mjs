@@ -60,7 +60,7 @@ const ops = {
 
 try {
   const result = await ops[op]();
-  process.stdout.write(JSON.stringify(result ?? null) + '\n');
+  process.stdout.write(`${JSON.stringify(result ?? null)}\n`);
 } catch (err) {
-  process.stdout.write(JSON.stringify({ error: err.message, exitCode: err.exitCode ?? 1 }) + '\n');
+  process.stdout.write(`${JSON.stringify({ error: err.message, exitCode: err.exitCode ?? 1 })}\n`);
 }

@@ -27,4 +27,4 @@ const input = {
 const plan = diff(desired(input, 4), ownedPart(parse(exec(['iptables-save']), { family: 4 })));
 const doc = renderPlan(plan);
 if (!isEmpty(plan)) exec(['iptables-restore', '--noflush'], doc);
-process.stdout.write(JSON.stringify({ doc }) + '\n');
+process.stdout.write(`${JSON.stringify({ doc })}\n`);

@@ -8,7 +8,7 @@ function header(name: string, type: string, size: number, opts: { prefix?: strin
   h.write('0000644\0', 100);
   h.write('0000000\0', 108);
   h.write('0000000\0', 116);
-  h.write(size.toString(8).padStart(11, '0') + '\0', 124);
+  h.write(`${size.toString(8).padStart(11, '0')}\0`, 124);
   h.write('00000000000\0', 136);
   h.write(type, 156);
   if (opts.gnu) h.write('ustar  \0', 257, 'latin1');
@@ -17,7 +17,7 @@ function header(name: string, type: string, size: number, opts: { prefix?: strin
   h.write('        ', 148);
   let sum = 0;
   for (const b of h) sum += b;
-  h.write(sum.toString(8).padStart(6, '0') + '\0 ', 148);
+  h.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148);
   return h;
 }
 

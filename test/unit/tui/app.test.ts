@@ -59,7 +59,7 @@ describe('the TUI screen against a fixed snapshot', () => {
     expect(lastFrame()).toContain('namespace /run/netctl/netns/aaaaaaaaaaaa');
     expect(lastFrame()).toContain('veth vnaaaaaaaaaa <-> eth0 10.1.0.2 on front');
     expect(lastFrame()).toContain('ufw: from 203.0.113.1 (only from 203.0.113.1)');
-    expect(lastFrame()).toMatch(/42 pkts  nat NETCTL-DNAT: -p tcp -m tcp --dport 8080 -j DNAT --to-destination 10\.1\.0\.2:80/);
+    expect(lastFrame()).toMatch(/42 pkts {2}nat NETCTL-DNAT: -p tcp -m tcp --dport 8080 -j DNAT --to-destination 10\.1\.0\.2:80/);
     expect(lastFrame()).not.toContain('NETCTL-FORWARD');
     await type(stdin, KEYS.escape, '/', ...'db', KEYS.enter);
     expect(lastFrame()).not.toContain('8080->80');

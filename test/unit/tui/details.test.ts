@@ -66,7 +66,7 @@ describe('NetworkDetails on its own', () => {
     const lines = render(createElement(NetworkDetails, { network: net, containers: [], rules: many, height: 6, width: 60 })).lastFrame()!.split('\n');
     expect(lines.length).toBe(6);
     expect(lines.slice(0, 4)).toEqual(['network front  bridge nc-0123456789ab up', 'subnet 10.1.0.0/24  gateway 10.1.0.1  icc on  external', 'containers (2): -', 'rules (20):']);
-    expect(lines[4]).toMatch(/^\s+123M pkts  IPv4 filter NETCTL-FORWARD: -o$/);
+    expect(lines[4]).toMatch(/^\s+123M pkts {2}IPv4 filter NETCTL-FORWARD: -o$/);
     expect(lines[5]).toMatch(/^nc-0123456789ab -p tcp --dport 1000/);
   });
 

@@ -27,13 +27,24 @@ function mtime(path) {
 
 /** Compiles the C files of `srcDir` into `out` if needed; returns true when it was (re)built. Throws on a compiler error. */
 function buildC(srcDir, out, force) {
-  const files = readdirSync(srcDir).filter((f) => /\.[ch]$/.test(f)).map((f) => srcDir + f);
+  const files = readdirSync(srcDir)
+    .filter((f) => /\.[ch]$/.test(f))
+    .map((f) => srcDir + f);
   const built = mtime(out);
   if (!force && built > 0 && files.every((f) => mtime(f) <= built)) return false;
   mkdirSync(outDir, { recursive: true });
   const cc = process.env.CC || 'cc';
   const tmp = `${out}.tmp`;
-  const argv = ['-std=gnu11', '-O2', '-Wall', '-Wextra', '-D_FORTIFY_SOURCE=2', '-o', tmp, ...files.filter((f) => f.endsWith('.c'))];
+  const argv = [
+    '-std=gnu11',
+    '-O2',
+    '-Wall',
+    '-Wextra',
+    '-D_FORTIFY_SOURCE=2',
+    '-o',
+    tmp,
+    ...files.filter((f) => f.endsWith('.c')),
+  ];
   const r = spawnSync(cc, argv, { encoding: 'utf8', timeout: 120_000 });
   const what = out.slice(outDir.length);
   if (r.error) throw new Error(`build ${what}: cannot run ${cc}: ${r.error.message}`);

@@ -29,7 +29,9 @@ function mtime(path) {
 
 function addonSources() {
   const src = join(here, 'src');
-  const files = readdirSync(src).filter((f) => /\.(cc|h)$/.test(f)).map((f) => join(src, f));
+  const files = readdirSync(src)
+    .filter((f) => /\.(cc|h)$/.test(f))
+    .map((f) => join(src, f));
   return [join(here, 'binding.gyp'), ...files];
 }
 

@@ -18,8 +18,22 @@ import { build } from 'esbuild';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const out = join(root, 'dist', 'bin');
 rmSync(out, { recursive: true, force: true });
-const common = { absWorkingDir: root, bundle: true, format: 'esm', platform: 'node', target: 'node20', packages: 'external', logLevel: 'warning' };
-await build({ ...common, entryPoints: { netctl: 'dist/cli/main.js' }, outdir: out, chunkNames: 'chunks/[name]-[hash]', splitting: true });
+const common = {
+  absWorkingDir: root,
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  packages: 'external',
+  logLevel: 'warning',
+};
+await build({
+  ...common,
+  entryPoints: { netctl: 'dist/cli/main.js' },
+  outdir: out,
+  chunkNames: 'chunks/[name]-[hash]',
+  splitting: true,
+});
 // Apart, so that it shares no chunk with the CLI (which would split both finer).
 await build({ ...common, entryPoints: ['dist/sys/sandbox-init.js'], outfile: join(out, 'sandbox-init.js') });
 // The CNI plugin, exec'd by runtimes once per operation: a small loader (netctl-cni.cjs, the
@@ -32,11 +46,22 @@ await build({ ...common, entryPoints: ['dist/sys/sandbox-init.js'], outfile: joi
 // addon from its package directory; better-sqlite3's addon path (require.resolve) and the
 // native addon stay lookups at run time.
 await build({ ...common, entryPoints: ['dist/cni/main.js'], outfile: join(out, 'netctl-cni.js') });
-await build({ ...common, format: 'cjs', entryPoints: ['dist/cni/main-cjs.js'], outfile: join(out, 'netctl-cni.cjs'), banner: { js: '#!/usr/bin/env -S -u NODE_EXTRA_CA_CERTS node' } });
+await build({
+  ...common,
+  format: 'cjs',
+  entryPoints: ['dist/cni/main-cjs.js'],
+  outfile: join(out, 'netctl-cni.cjs'),
+  banner: { js: '#!/usr/bin/env -S -u NODE_EXTRA_CA_CERTS node' },
+});
 const rewrites = {
-  'dist/netlink/client.js': [["const require = createRequire(import.meta.url);", '']],
-  'dist/store/db.js': [["const require = createRequire(import.meta.url);", '']],
-  'node_modules/netlink/dist/raw.js': [["require('node-gyp-build')(__dirname + '/..')", "require('node-gyp-build')(require('path').dirname(require.resolve('netlink/package.json')))"]],
+  'dist/netlink/client.js': [['const require = createRequire(import.meta.url);', '']],
+  'dist/store/db.js': [['const require = createRequire(import.meta.url);', '']],
+  'node_modules/netlink/dist/raw.js': [
+    [
+      "require('node-gyp-build')(__dirname + '/..')",
+      "require('node-gyp-build')(require('path').dirname(require.resolve('netlink/package.json')))",
+    ],
+  ],
 };
 const rewrite = {
   name: 'cni-body-rewrites',

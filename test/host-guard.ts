@@ -14,6 +14,8 @@ export default async function setup(): Promise<() => Promise<void>> {
     if (diff.length > 0) {
       throw new Error(`the test suite changed the real machine: ${diff.join('; ')}`);
     }
-    process.stdout.write('host guard: iptables, nf_tables tables, links, routes, forwarding sysctls and /etc/ufw unchanged by the suite\n');
+    process.stdout.write(
+      'host guard: iptables, nf_tables tables, links, routes, forwarding sysctls and /etc/ufw unchanged by the suite\n',
+    );
   };
 }

@@ -25,9 +25,16 @@ export function allowNotes(docker = false): string[] {
   } catch {
     // No ufw.conf: ufw is not installed, and allow already failed on user.rules.
   }
-  if ((setting(conf, 'ENABLED') ?? '').toLowerCase() !== 'yes') notes.push('note: ufw is not enabled: the rule takes effect once it is (ufw enable)');
+  if ((setting(conf, 'ENABLED') ?? '').toLowerCase() !== 'yes')
+    notes.push('note: ufw is not enabled: the rule takes effect once it is (ufw enable)');
   if (docker) {
-    if (!dockerBlockInstalled()) notes.push("note: the netctl-docker block is not installed, so ufw does not decide Docker's published ports yet: run netctl docker install");
-  } else if (!ufwBlockInstalled(4)) notes.push('note: netctl\'s ufw block is not installed, so ufw does not decide published ports yet: run netctl ufw install');
+    if (!dockerBlockInstalled())
+      notes.push(
+        "note: the netctl-docker block is not installed, so ufw does not decide Docker's published ports yet: run netctl docker install",
+      );
+  } else if (!ufwBlockInstalled(4))
+    notes.push(
+      "note: netctl's ufw block is not installed, so ufw does not decide published ports yet: run netctl ufw install",
+    );
   return notes;
 }

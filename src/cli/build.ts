@@ -31,7 +31,13 @@ async function load(module: string, name: string): Promise<CommandModule> {
   throw new NotImplementedError(name);
 }
 
-function addCommand(parent: Command, spec: CommandSpec, path: string[], globals: () => GlobalOptions, exit: ExitSink): void {
+function addCommand(
+  parent: Command,
+  spec: CommandSpec,
+  path: string[],
+  globals: () => GlobalOptions,
+  exit: ExitSink,
+): void {
   const cmd = parent.command(spec.name).description(spec.description);
   for (const a of spec.aliases ?? []) cmd.alias(a);
   for (const a of spec.args ?? []) cmd.argument(a);

@@ -35,13 +35,19 @@ export async function composeName(ctx: CommandContext): Promise<{ name: string; 
     return { name: project.name, project };
   } catch (err) {
     const name = ctx.opts.projectName as string | undefined;
-    if (name !== undefined && err instanceof NetctlError && err.message.startsWith('no compose file found')) return { name };
+    if (name !== undefined && err instanceof NetctlError && err.message.startsWith('no compose file found'))
+      return { name };
     throw err;
   }
 }
 
 /** The project's containers of the named services (all without names), in start order. */
-export function serviceContainers(engine: Engine, name: string, project: ComposeProject | undefined, services: readonly string[]): Container[] {
+export function serviceContainers(
+  engine: Engine,
+  name: string,
+  project: ComposeProject | undefined,
+  services: readonly string[],
+): Container[] {
   const all = projectContainers(engine, name);
   const order = project?.services.map((s) => s.name) ?? [];
   const rank = (c: Container): number => {
@@ -51,7 +57,9 @@ export function serviceContainers(engine: Engine, name: string, project: Compose
   for (const s of services) {
     if (project && !project.services.some((x) => x.name === s)) throw new UsageError(`no such service: "${s}"`);
   }
-  return all.filter((c) => services.length === 0 || services.includes(labelsOf(c)[SERVICE] ?? '')).sort((a, b) => rank(a) - rank(b));
+  return all
+    .filter((c) => services.length === 0 || services.includes(labelsOf(c)[SERVICE] ?? ''))
+    .sort((a, b) => rank(a) - rank(b));
 }
 
 /** The host's ephemeral port range, where unnamed host ports are taken from. */

@@ -14,7 +14,12 @@ import { defaultUfwDeps } from '../firewall/ufw/ufw-deps.js';
  * Runs allow or deny on a Docker container. A name that is not netctl's while Docker cannot
  * be asked is reported as the unknown container it is, with Docker's state as the hint.
  */
-export async function dockerAllowOrDeny(store: Store, ctx: CommandContext, req: AllowRequest, remove: boolean): Promise<AllowResult> {
+export async function dockerAllowOrDeny(
+  store: Store,
+  ctx: CommandContext,
+  req: AllowRequest,
+  remove: boolean,
+): Promise<AllowResult> {
   const api = dockerApi(dockerSocket(ctx.opts.dockerHost as string | undefined));
   const opts = { dryRun: ctx.opts.dryRun === true };
   try {
@@ -22,6 +27,10 @@ export async function dockerAllowOrDeny(store: Store, ctx: CommandContext, req: 
   } catch (err) {
     if (!isDockerUnreachable(err)) throw err;
     const why = err instanceof NetctlError ? err.message : String(err);
-    throw new NetctlError('not-found', `container "${req.name}" not found: not one of netctl's, and Docker cannot be asked (${why})`, { hint: err instanceof NetctlError ? err.hint : undefined });
+    throw new NetctlError(
+      'not-found',
+      `container "${req.name}" not found: not one of netctl's, and Docker cannot be asked (${why})`,
+      { hint: err instanceof NetctlError ? err.hint : undefined },
+    );
   }
 }

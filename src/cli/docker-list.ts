@@ -18,13 +18,16 @@ export async function dockerListEntries(store: Store, ctx: CommandContext, name?
   try {
     containers = await runningContainers(dockerApi(dockerSocket(ctx.opts.dockerHost as string | undefined), 3000));
   } catch (err) {
-    if (stored.length > 0) ctx.stderr.write(`note: ${(err as Error).message}: Docker rules shown without their addresses\n`);
+    if (stored.length > 0)
+      ctx.stderr.write(`note: ${(err as Error).message}: Docker rules shown without their addresses\n`);
   }
   const mine = containers.filter((c) => name === undefined || c.name === name);
   const routes = (rule: ListEntry['rule']): ListEntry['routes'] =>
     mine.filter((c) => c.name === rule.container).flatMap((c) => dockerRoutesOf(c, rule));
   return [
     ...stored.map((rule) => ({ rule, routes: routes(rule), owner: 'docker' as const })),
-    ...mine.flatMap((c) => labelRules(c).rules.map((rule) => ({ rule, routes: routes(rule), owner: 'docker label' as const }))),
+    ...mine.flatMap((c) =>
+      labelRules(c).rules.map((rule) => ({ rule, routes: routes(rule), owner: 'docker label' as const })),
+    ),
   ];
 }

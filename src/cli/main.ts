@@ -53,7 +53,11 @@ async function main(argv: string[]): Promise<number> {
     let e: NetctlError | null;
     if (err instanceof CommanderError) e = fromCommander(err);
     else if (err instanceof NetctlError) e = err;
-    else e = new InternalError(`unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`, err);
+    else
+      e = new InternalError(
+        `unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+        err,
+      );
     if (!e) return (err as CommanderError).exitCode;
     printError(e, argv.includes('--json'));
     return e.exitCode;

@@ -13,7 +13,8 @@ function splitFamilies(flag: string, values: readonly string[]): { v4?: string; 
   const out: { v4?: string; v6?: string } = {};
   for (const v of values) {
     const key = v.includes(':') ? 'v6' : 'v4';
-    if (out[key] !== undefined) throw new UsageError(`invalid ${flag} "${v}": only one IPv${key === 'v6' ? 6 : 4} ${flag.slice(2)} per network`);
+    if (out[key] !== undefined)
+      throw new UsageError(`invalid ${flag} "${v}": only one IPv${key === 'v6' ? 6 : 4} ${flag.slice(2)} per network`);
     out[key] = v;
   }
   return out;
@@ -27,7 +28,8 @@ export function networkSpec(name: string, o: Record<string, unknown>): NetworkSp
   const gateways = splitFamilies('--gateway', (o.gateway as string[] | undefined) ?? []);
   if (subnets.v6 && !o.ipv6) throw new UsageError(`invalid --subnet "${subnets.v6}": an IPv6 subnet needs --ipv6`);
   if (o.ipv6 && !subnets.v6) throw new UsageError('--ipv6 needs an IPv6 --subnet (no default IPv6 pool)');
-  if (gateways.v4 && !subnets.v4) throw new UsageError(`invalid --gateway "${gateways.v4}": give the --subnet it belongs to`);
+  if (gateways.v4 && !subnets.v4)
+    throw new UsageError(`invalid --gateway "${gateways.v4}": give the --subnet it belongs to`);
   const options = parseKeyValues('option', (o.opt as string[] | undefined) ?? []);
   for (const key of Object.keys(options)) {
     if (!ICC_KEYS.includes(key)) throw new UsageError(`invalid option "${key}": supported: icc=true|false`);

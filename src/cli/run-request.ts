@@ -31,7 +31,8 @@ function portsOf(o: Record<string, unknown>, image: ImageRecord): PortRequest[] 
       const [port, proto = 'tcp'] = e.split('/');
       const p = parsePortSpec(`${port}/${proto}`);
       for (let c = p.containerPorts.start; c <= p.containerPorts.end; c++) {
-        if (!out.some((x) => x.containerPort === c && x.proto === p.proto)) out.push({ containerPort: c, proto: p.proto as PortProto });
+        if (!out.some((x) => x.containerPort === c && x.proto === p.proto))
+          out.push({ containerPort: c, proto: p.proto as PortProto });
       }
     }
   }
@@ -57,7 +58,11 @@ function envOf(o: Record<string, unknown>, image: ImageRecord): string[] {
 function bindsOf(o: Record<string, unknown>): RunRequest['launch']['binds'] {
   return ((o.volume as string[] | undefined) ?? []).map((v) => {
     const [source, target, mode] = v.split(':');
-    if (!source?.startsWith('/') || !target?.startsWith('/') || (mode !== undefined && mode !== 'ro' && mode !== 'rw')) {
+    if (
+      !source?.startsWith('/') ||
+      !target?.startsWith('/') ||
+      (mode !== undefined && mode !== 'ro' && mode !== 'rw')
+    ) {
       throw new UsageError(`invalid --volume "${v}": expected /HOST:/CONTAINER[:ro]`);
     }
     return { source, target, readOnly: mode === 'ro' };

@@ -28,19 +28,36 @@ export interface CommandSpec {
 }
 
 const json: OptionSpec = { flags: '--json', description: 'print JSON' };
-const dockerHost: OptionSpec = { flags: '--docker-host <unix://path>', description: "Docker's socket for Docker containers (default: DOCKER_HOST or unix:///var/run/docker.sock)" };
-const dryRun: OptionSpec = { flags: '--dry-run', description: 'print the plan (netlink operations, iptables-restore text, after.rules diff) and change nothing' };
+const dockerHost: OptionSpec = {
+  flags: '--docker-host <unix://path>',
+  description: "Docker's socket for Docker containers (default: DOCKER_HOST or unix:///var/run/docker.sock)",
+};
+const dryRun: OptionSpec = {
+  flags: '--dry-run',
+  description: 'print the plan (netlink operations, iptables-restore text, after.rules diff) and change nothing',
+};
 
 const network: CommandSpec = {
   name: 'network',
   description: 'manage networks',
   subcommands: [
     {
-      name: 'create', args: ['<name>'], module: 'network-create', description: 'create a bridge network',
+      name: 'create',
+      args: ['<name>'],
+      module: 'network-create',
+      description: 'create a bridge network',
       options: [
         { flags: '-d, --driver <driver>', description: 'network driver (only "bridge")', default: 'bridge' },
-        { flags: '--subnet <cidr>', description: 'subnet in CIDR form; repeat with --ipv6 for an IPv6 subnet', parse: 'collect' },
-        { flags: '--gateway <ip>', description: 'gateway address (default: first address of the subnet)', parse: 'collect' },
+        {
+          flags: '--subnet <cidr>',
+          description: 'subnet in CIDR form; repeat with --ipv6 for an IPv6 subnet',
+          parse: 'collect',
+        },
+        {
+          flags: '--gateway <ip>',
+          description: 'gateway address (default: first address of the subnet)',
+          parse: 'collect',
+        },
         { flags: '--ip-range <cidr>', description: 'allocate container addresses from this sub-range' },
         { flags: '--ipv6', description: 'enable IPv6 (give the IPv6 subnet with --subnet)' },
         { flags: '--internal', description: 'no route out, nothing published' },
@@ -48,22 +65,57 @@ const network: CommandSpec = {
         { flags: '--bridge-name <if>', description: 'name of the bridge interface (max 15 bytes)' },
         { flags: '-o, --opt <key=value>', description: 'driver option, e.g. icc=false', parse: 'collect' },
         { flags: '--label <key=value>', description: 'metadata label', parse: 'collect' },
-        dryRun, json,
+        dryRun,
+        json,
       ],
     },
-    { name: 'ls', aliases: ['list'], module: 'network-ls', description: 'list networks', options: [json, { flags: '-q, --quiet', description: 'only names' }] },
-    { name: 'inspect', args: ['<name...>'], module: 'network-inspect', description: 'show networks as JSON', options: [json] },
-    { name: 'rm', aliases: ['remove'], args: ['<name...>'], module: 'network-rm', description: 'remove networks', options: [dryRun, json] },
-    { name: 'prune', module: 'network-prune', description: 'remove networks with no containers', options: [dryRun, json] },
     {
-      name: 'connect', args: ['<network>', '<container>'], module: 'network-connect', description: 'connect a container to a network',
+      name: 'ls',
+      aliases: ['list'],
+      module: 'network-ls',
+      description: 'list networks',
+      options: [json, { flags: '-q, --quiet', description: 'only names' }],
+    },
+    {
+      name: 'inspect',
+      args: ['<name...>'],
+      module: 'network-inspect',
+      description: 'show networks as JSON',
+      options: [json],
+    },
+    {
+      name: 'rm',
+      aliases: ['remove'],
+      args: ['<name...>'],
+      module: 'network-rm',
+      description: 'remove networks',
+      options: [dryRun, json],
+    },
+    {
+      name: 'prune',
+      module: 'network-prune',
+      description: 'remove networks with no containers',
+      options: [dryRun, json],
+    },
+    {
+      name: 'connect',
+      args: ['<network>', '<container>'],
+      module: 'network-connect',
+      description: 'connect a container to a network',
       options: [
         { flags: '--ip <ip>', description: 'IPv4 address for the container' },
         { flags: '--alias <name>', description: 'network-scoped alias', parse: 'collect' },
-        dryRun, json,
+        dryRun,
+        json,
       ],
     },
-    { name: 'disconnect', args: ['<network>', '<container>'], module: 'network-disconnect', description: 'disconnect a container from a network', options: [dryRun, json] },
+    {
+      name: 'disconnect',
+      args: ['<network>', '<container>'],
+      module: 'network-disconnect',
+      description: 'disconnect a container from a network',
+      options: [dryRun, json],
+    },
   ],
 };
 
@@ -71,8 +123,19 @@ const image: CommandSpec = {
   name: 'image',
   description: 'manage images (root filesystems)',
   subcommands: [
-    { name: 'import', args: ['<source>', '<name>'], module: 'image-import', description: 'import a rootfs from a tarball, a directory or - (stdin) as NAME[:TAG]', options: [json] },
-    { name: 'load', module: 'image-load', description: 'load a `docker save` or OCI archive from stdin', options: [{ flags: '-i, --input <file>', description: 'read from a file instead of stdin' }, json] },
+    {
+      name: 'import',
+      args: ['<source>', '<name>'],
+      module: 'image-import',
+      description: 'import a rootfs from a tarball, a directory or - (stdin) as NAME[:TAG]',
+      options: [json],
+    },
+    {
+      name: 'load',
+      module: 'image-load',
+      description: 'load a `docker save` or OCI archive from stdin',
+      options: [{ flags: '-i, --input <file>', description: 'read from a file instead of stdin' }, json],
+    },
     { name: 'ls', aliases: ['list'], module: 'image-ls', description: 'list images', options: [json] },
     { name: 'rm', args: ['<name...>'], module: 'image-rm', description: 'remove images', options: [json] },
   ],
@@ -82,7 +145,11 @@ const runOptions: OptionSpec[] = [
   { flags: '-d, --detach', description: 'run in the background and print the container id' },
   { flags: '--rm', description: 'remove the container when it exits' },
   { flags: '--name <name>', description: 'container name' },
-  { flags: '-p, --publish <spec>', description: 'publish a port: C, H:C, IP:H:C, IP::C, ranges, /tcp|/udp|/sctp', parse: 'collect' },
+  {
+    flags: '-p, --publish <spec>',
+    description: 'publish a port: C, H:C, IP:H:C, IP::C, ranges, /tcp|/udp|/sctp',
+    parse: 'collect',
+  },
   { flags: '-P, --publish-all', description: 'publish every exposed port to a free host port' },
   { flags: '--expose <port>', description: 'expose a port (PORT[/PROTO])', parse: 'collect' },
   { flags: '--network <net>', description: 'NET, bridge, host, none or container:NAME', default: 'bridge' },
@@ -104,64 +171,196 @@ const runOptions: OptionSpec[] = [
 ];
 
 const containers: CommandSpec[] = [
-  { name: 'run', args: ['<image>', '[command...]'], module: 'run', passThrough: true, description: 'run a container', options: runOptions },
-  { name: 'ps', module: 'ps', description: 'list containers', options: [{ flags: '-a, --all', description: 'include stopped containers' }, json] },
+  {
+    name: 'run',
+    args: ['<image>', '[command...]'],
+    module: 'run',
+    passThrough: true,
+    description: 'run a container',
+    options: runOptions,
+  },
+  {
+    name: 'ps',
+    module: 'ps',
+    description: 'list containers',
+    options: [{ flags: '-a, --all', description: 'include stopped containers' }, json],
+  },
   { name: 'inspect', args: ['<name>'], module: 'inspect', description: 'show a container as JSON', options: [json] },
   { name: 'port', args: ['<name>', '[port]'], module: 'port', description: 'list port mappings', options: [json] },
-  { name: 'logs', args: ['<name>'], module: 'logs', description: 'print container logs', options: [{ flags: '-f, --follow', description: 'follow' }, { flags: '--tail <n>', description: 'last N lines', parse: 'int:0:100000000' }] },
   {
-    name: 'exec', args: ['<name>', '<command...>'], module: 'exec', passThrough: true, description: 'run a command in a running container',
-    options: [{ flags: '-i, --interactive', description: 'keep stdin open' }, { flags: '-t, --tty', description: 'allocate a pseudo-terminal' }, { flags: '-e, --env <k=v>', description: 'set an environment variable', parse: 'collect' }],
+    name: 'logs',
+    args: ['<name>'],
+    module: 'logs',
+    description: 'print container logs',
+    options: [
+      { flags: '-f, --follow', description: 'follow' },
+      { flags: '--tail <n>', description: 'last N lines', parse: 'int:0:100000000' },
+    ],
   },
-  { name: 'stop', args: ['<name...>'], module: 'stop', description: 'stop containers', options: [{ flags: '-t, --time <s>', description: 'seconds before SIGKILL', parse: 'int:0:3600', default: 10 }, dryRun] },
+  {
+    name: 'exec',
+    args: ['<name>', '<command...>'],
+    module: 'exec',
+    passThrough: true,
+    description: 'run a command in a running container',
+    options: [
+      { flags: '-i, --interactive', description: 'keep stdin open' },
+      { flags: '-t, --tty', description: 'allocate a pseudo-terminal' },
+      { flags: '-e, --env <k=v>', description: 'set an environment variable', parse: 'collect' },
+    ],
+  },
+  {
+    name: 'stop',
+    args: ['<name...>'],
+    module: 'stop',
+    description: 'stop containers',
+    options: [
+      { flags: '-t, --time <s>', description: 'seconds before SIGKILL', parse: 'int:0:3600', default: 10 },
+      dryRun,
+    ],
+  },
   { name: 'start', args: ['<name...>'], module: 'start', description: 'start stopped containers', options: [dryRun] },
-  { name: 'restart', args: ['<name...>'], module: 'restart', description: 'restart containers', options: [{ flags: '-t, --time <s>', description: 'seconds to wait for stop before killing', default: '10' }, dryRun] },
-  { name: 'rm', args: ['<name...>'], module: 'rm', description: 'remove containers', options: [{ flags: '-f, --force', description: 'stop running containers first' }, dryRun] },
+  {
+    name: 'restart',
+    args: ['<name...>'],
+    module: 'restart',
+    description: 'restart containers',
+    options: [
+      { flags: '-t, --time <s>', description: 'seconds to wait for stop before killing', default: '10' },
+      dryRun,
+    ],
+  },
+  {
+    name: 'rm',
+    args: ['<name...>'],
+    module: 'rm',
+    description: 'remove containers',
+    options: [{ flags: '-f, --force', description: 'stop running containers first' }, dryRun],
+  },
 ];
 
 const firewall: CommandSpec[] = [
   {
-    name: 'allow', args: ['<name>', '[port...]'], module: 'allow', description: 'open published container ports through ufw (PORT is the container port; several in one command)',
+    name: 'allow',
+    args: ['<name>', '[port...]'],
+    module: 'allow',
+    description: 'open published container ports through ufw (PORT is the container port; several in one command)',
     options: [
       { flags: '--from <cidr>', description: 'only from these sources', parse: 'collect' },
       { flags: '--network <net>', description: 'only on this network' },
       { flags: '--delete', description: 'remove the rule instead (same as deny)' },
-      dockerHost, dryRun, json,
+      dockerHost,
+      dryRun,
+      json,
     ],
   },
   {
-    name: 'deny', args: ['<name>', '[port...]'], module: 'deny', description: 'remove what allow opened',
-    options: [{ flags: '--from <cidr>', description: 'the source the rule was for', parse: 'collect' }, { flags: '--network <net>', description: 'only on this network' }, dockerHost, dryRun, json],
+    name: 'deny',
+    args: ['<name>', '[port...]'],
+    module: 'deny',
+    description: 'remove what allow opened',
+    options: [
+      { flags: '--from <cidr>', description: 'the source the rule was for', parse: 'collect' },
+      { flags: '--network <net>', description: 'only on this network' },
+      dockerHost,
+      dryRun,
+      json,
+    ],
   },
   {
-    name: 'ufw', description: 'integrate with the host firewall (ufw)',
+    name: 'ufw',
+    description: 'integrate with the host firewall (ufw)',
     subcommands: [
-      { name: 'install', module: 'ufw-install', description: 'add the netctl block to /etc/ufw/after.rules and after6.rules', options: [dryRun] },
+      {
+        name: 'install',
+        module: 'ufw-install',
+        description: 'add the netctl block to /etc/ufw/after.rules and after6.rules',
+        options: [dryRun],
+      },
       { name: 'check', module: 'ufw-check', description: 'print the diff install would make; exit 1 if one is needed' },
       { name: 'uninstall', module: 'ufw-uninstall', description: 'remove the netctl block', options: [dryRun] },
-      { name: 'status', module: 'ufw-status', description: 'ufw state, the block, and which published ports are open', options: [json] },
-      { name: 'list', args: ['[name]'], module: 'ufw-list', description: 'the allow rules netctl manages', options: [dockerHost, json] },
-      { name: 'sync', module: 'ufw-sync', description: 'rewrite every allow rule from the database', options: [dryRun] },
+      {
+        name: 'status',
+        module: 'ufw-status',
+        description: 'ufw state, the block, and which published ports are open',
+        options: [json],
+      },
+      {
+        name: 'list',
+        args: ['[name]'],
+        module: 'ufw-list',
+        description: 'the allow rules netctl manages',
+        options: [dockerHost, json],
+      },
+      {
+        name: 'sync',
+        module: 'ufw-sync',
+        description: 'rewrite every allow rule from the database',
+        options: [dryRun],
+      },
     ],
   },
   {
-    name: 'docker', description: "guard Docker's own containers with ufw (the drop-in for ufw-docker)",
+    name: 'docker',
+    description: "guard Docker's own containers with ufw (the drop-in for ufw-docker)",
     subcommands: [
-      { name: 'install', module: 'docker-install', description: 'add the netctl-docker block (DOCKER-USER through ufw) to after.rules and after6.rules', options: [dryRun] },
-      { name: 'check', module: 'docker-check', description: 'print the diff install would make; exit 1 if one is needed' },
-      { name: 'uninstall', module: 'docker-uninstall', description: 'remove the netctl-docker block', options: [dryRun] },
-      { name: 'status', module: 'docker-status', description: "the block, Docker, the watch loop, and which published Docker ports are open", options: [dockerHost, json] },
-      { name: 'sync', module: 'docker-sync', description: "rewrite Docker containers' ufw route rules once", options: [dockerHost, dryRun] },
-      { name: 'watch', module: 'docker-watch', description: "follow Docker's events and keep the rules on the containers' addresses", options: [dockerHost] },
+      {
+        name: 'install',
+        module: 'docker-install',
+        description: 'add the netctl-docker block (DOCKER-USER through ufw) to after.rules and after6.rules',
+        options: [dryRun],
+      },
+      {
+        name: 'check',
+        module: 'docker-check',
+        description: 'print the diff install would make; exit 1 if one is needed',
+      },
+      {
+        name: 'uninstall',
+        module: 'docker-uninstall',
+        description: 'remove the netctl-docker block',
+        options: [dryRun],
+      },
+      {
+        name: 'status',
+        module: 'docker-status',
+        description: 'the block, Docker, the watch loop, and which published Docker ports are open',
+        options: [dockerHost, json],
+      },
+      {
+        name: 'sync',
+        module: 'docker-sync',
+        description: "rewrite Docker containers' ufw route rules once",
+        options: [dockerHost, dryRun],
+      },
+      {
+        name: 'watch',
+        module: 'docker-watch',
+        description: "follow Docker's events and keep the rules on the containers' addresses",
+        options: [dockerHost],
+      },
     ],
   },
   {
-    name: 'rules', module: 'rules', description: 'the rules netctl owns, parsed from the live ruleset, with counters',
-    options: [{ flags: '--table <t>', description: 'only this table (filter, nat, raw, mangle)' }, { flags: '-6, --ipv6', description: 'ip6tables instead of iptables' }, json],
+    name: 'rules',
+    module: 'rules',
+    description: 'the rules netctl owns, parsed from the live ruleset, with counters',
+    options: [
+      { flags: '--table <t>', description: 'only this table (filter, nat, raw, mangle)' },
+      { flags: '-6, --ipv6', description: 'ip6tables instead of iptables' },
+      json,
+    ],
   },
   {
-    name: 'trace', args: ['<target>'], module: 'trace', description: 'which rule decides a packet to HOSTIP:PORT, and why',
-    options: [{ flags: '--from <ip>', description: 'source address', default: '198.51.100.1' }, { flags: '--proto <p>', description: 'tcp, udp or sctp', default: 'tcp' }, json],
+    name: 'trace',
+    args: ['<target>'],
+    module: 'trace',
+    description: 'which rule decides a packet to HOSTIP:PORT, and why',
+    options: [
+      { flags: '--from <ip>', description: 'source address', default: '198.51.100.1' },
+      { flags: '--proto <p>', description: 'tcp, udp or sctp', default: 'tcp' },
+      json,
+    ],
   },
 ];
 
@@ -170,58 +369,156 @@ const tools: CommandSpec[] = [
   { name: 'doctor', module: 'doctor', description: 'find drift, leaks and orphans', options: [json] },
   { name: 'gc', module: 'gc', description: 'repair drift and remove leaks and orphans', options: [dryRun, json] },
   {
-    name: 'sandbox', args: ['[command...]'], module: 'sandbox', passThrough: true,
+    name: 'sandbox',
+    args: ['[command...]'],
+    module: 'sandbox',
+    passThrough: true,
     description: 'run a command (default: a shell) in a throwaway host namespace with its own iptables and ufw',
     options: [
-      { flags: '--wan', description: 'add the "wan" client host 198.51.100.1 (host .2, default route) and "wan2" 203.0.113.1 (host .2)' },
+      {
+        flags: '--wan',
+        description: 'add the "wan" client host 198.51.100.1 (host .2, default route) and "wan2" 203.0.113.1 (host .2)',
+      },
       { flags: '--lan', description: 'add the "lan" neighbour 192.168.77.2 (host 192.168.77.1)' },
     ],
   },
   { name: 'demo', module: 'demo', description: 'the guided walkthrough, inside a sandbox' },
   {
-    name: 'cni', description: 'netctl as a CNI plugin (Podman, containerd, CRI-O, Kubernetes)',
+    name: 'cni',
+    description: 'netctl as a CNI plugin (Podman, containerd, CRI-O, Kubernetes)',
     subcommands: [
       {
-        name: 'install', module: 'cni-install', description: 'put the plugin (type "netctl") into the CNI bin dir, and a network configuration into the conf dir',
+        name: 'install',
+        module: 'cni-install',
+        description:
+          'put the plugin (type "netctl") into the CNI bin dir, and a network configuration into the conf dir',
         options: [
           { flags: '--bin-dir <dir>', description: 'CNI plugin directory', default: '/opt/cni/bin' },
           { flags: '--conf-dir <dir>', description: 'also write <dir>/10-NAME.conflist (e.g. /etc/cni/net.d)' },
           { flags: '--name <name>', description: 'the CNI network name', default: 'netctl' },
-          { flags: '--network <net>', description: 'the netctl network it attaches to (default: NAME; created on first use)' },
+          {
+            flags: '--network <net>',
+            description: 'the netctl network it attaches to (default: NAME; created on first use)',
+          },
           { flags: '--subnet <cidr>', description: 'subnet of that network when it is created' },
-          { flags: '--cluster-cidr <cidrs>', description: "the cluster's pod ranges, comma separated: not masqueraded towards, let in from other nodes (clusterCIDR)" },
-          { flags: '--socket <path>', description: 'the socket of "netctl cni serve" the plugin forwards to (default RUN_ROOT/cni.sock)' },
+          {
+            flags: '--cluster-cidr <cidrs>',
+            description:
+              "the cluster's pod ranges, comma separated: not masqueraded towards, let in from other nodes (clusterCIDR)",
+          },
+          {
+            flags: '--socket <path>',
+            description: 'the socket of "netctl cni serve" the plugin forwards to (default RUN_ROOT/cni.sock)',
+          },
           { flags: '--no-daemon', description: 'a plugin that always runs node itself, never the daemon' },
           { flags: '--force', description: 'replace files with other content' },
           dryRun,
         ],
       },
       {
-        name: 'serve', module: 'cni-serve', description: 'answer the plugin\'s calls from one long-lived process (no node start per ADD/DEL)',
+        name: 'serve',
+        module: 'cni-serve',
+        description: "answer the plugin's calls from one long-lived process (no node start per ADD/DEL)",
         options: [{ flags: '--socket <path>', description: 'unix socket to listen on (default RUN_ROOT/cni.sock)' }],
       },
     ],
   },
 ];
 
-const services: OptionSpec = { flags: '--remove-orphans', description: 'also remove containers of services no longer in the files' };
+const services: OptionSpec = {
+  flags: '--remove-orphans',
+  description: 'also remove containers of services no longer in the files',
+};
 const compose: CommandSpec = {
   name: 'compose',
   description: 'run multi-service apps from compose files, allow rules declared beside their ports',
   options: [
-    { flags: '-f, --file <file>', description: 'compose file (repeat to merge overrides; default compose.yaml, docker-compose.yml... and their .override)', parse: 'collect' },
-    { flags: '-p, --project-name <name>', description: 'project name (default: COMPOSE_PROJECT_NAME, the name: key, or the directory)' },
-    { flags: '--project-directory <dir>', description: 'directory for relative paths and .env (default: the first file\'s)' },
+    {
+      flags: '-f, --file <file>',
+      description:
+        'compose file (repeat to merge overrides; default compose.yaml, docker-compose.yml... and their .override)',
+      parse: 'collect',
+    },
+    {
+      flags: '-p, --project-name <name>',
+      description: 'project name (default: COMPOSE_PROJECT_NAME, the name: key, or the directory)',
+    },
+    {
+      flags: '--project-directory <dir>',
+      description: "directory for relative paths and .env (default: the first file's)",
+    },
   ],
   subcommands: [
-    { name: 'up', args: ['[service...]'], module: 'compose-up', description: 'create and start the services (only what changed)', options: [{ flags: '-d, --detach', description: 'run in the background (without it, follow the logs; Ctrl-C stops the services)' }, services, dryRun] },
-    { name: 'down', module: 'compose-down', description: 'stop and remove the containers and networks of the project', options: [{ flags: '-v, --volumes', description: 'accepted for compatibility: netctl compose makes no volumes' }, services, dryRun] },
-    { name: 'ps', args: ['[service...]'], module: 'compose-ps', description: 'list the containers of the project', options: [{ flags: '-a, --all', description: 'include stopped containers' }, json] },
-    { name: 'logs', args: ['[service...]'], module: 'compose-logs', description: 'print the services\' output', options: [{ flags: '-f, --follow', description: 'follow' }, { flags: '--tail <n>', description: 'last N lines of each', parse: 'int:0:100000000' }] },
-    { name: 'config', module: 'compose-config', description: 'check the files and print the project as netctl runs it', options: [{ flags: '--services', description: 'only the service names' }, { flags: '-q, --quiet', description: 'only check' }, json] },
-    { name: 'stop', args: ['[service...]'], module: 'compose-lifecycle', description: 'stop the services', options: [{ flags: '-t, --timeout <s>', description: 'seconds before SIGKILL', parse: 'int:0:3600', default: 10 }] },
+    {
+      name: 'up',
+      args: ['[service...]'],
+      module: 'compose-up',
+      description: 'create and start the services (only what changed)',
+      options: [
+        {
+          flags: '-d, --detach',
+          description: 'run in the background (without it, follow the logs; Ctrl-C stops the services)',
+        },
+        services,
+        dryRun,
+      ],
+    },
+    {
+      name: 'down',
+      module: 'compose-down',
+      description: 'stop and remove the containers and networks of the project',
+      options: [
+        { flags: '-v, --volumes', description: 'accepted for compatibility: netctl compose makes no volumes' },
+        services,
+        dryRun,
+      ],
+    },
+    {
+      name: 'ps',
+      args: ['[service...]'],
+      module: 'compose-ps',
+      description: 'list the containers of the project',
+      options: [{ flags: '-a, --all', description: 'include stopped containers' }, json],
+    },
+    {
+      name: 'logs',
+      args: ['[service...]'],
+      module: 'compose-logs',
+      description: "print the services' output",
+      options: [
+        { flags: '-f, --follow', description: 'follow' },
+        { flags: '--tail <n>', description: 'last N lines of each', parse: 'int:0:100000000' },
+      ],
+    },
+    {
+      name: 'config',
+      module: 'compose-config',
+      description: 'check the files and print the project as netctl runs it',
+      options: [
+        { flags: '--services', description: 'only the service names' },
+        { flags: '-q, --quiet', description: 'only check' },
+        json,
+      ],
+    },
+    {
+      name: 'stop',
+      args: ['[service...]'],
+      module: 'compose-lifecycle',
+      description: 'stop the services',
+      options: [
+        { flags: '-t, --timeout <s>', description: 'seconds before SIGKILL', parse: 'int:0:3600', default: 10 },
+      ],
+    },
     { name: 'start', args: ['[service...]'], module: 'compose-lifecycle', description: 'start stopped services' },
-    { name: 'restart', args: ['[service...]'], module: 'compose-lifecycle', description: 'restart the services', options: [{ flags: '-t, --timeout <s>', description: 'seconds before SIGKILL', parse: 'int:0:3600', default: 10 }] },
+    {
+      name: 'restart',
+      args: ['[service...]'],
+      module: 'compose-lifecycle',
+      description: 'restart the services',
+      options: [
+        { flags: '-t, --timeout <s>', description: 'seconds before SIGKILL', parse: 'int:0:3600', default: 10 },
+      ],
+    },
   ],
 };
 

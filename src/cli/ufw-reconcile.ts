@@ -20,6 +20,8 @@ export async function applyToNetctlRules(ctx: CommandContext): Promise<void> {
     if (ufwBlockInstalled(family)) continue;
     const chain = ufwForwardChain(family);
     // Absent already is fine: this only cleans up what uninstall could merely empty.
-    await run([family === 4 ? 'iptables-restore' : 'ip6tables-restore', '-w', '10', '--noflush'], { input: `*filter\n:${chain} - [0:0]\n-X ${chain}\nCOMMIT\n` });
+    await run([family === 4 ? 'iptables-restore' : 'ip6tables-restore', '-w', '10', '--noflush'], {
+      input: `*filter\n:${chain} - [0:0]\n-X ${chain}\nCOMMIT\n`,
+    });
   }
 }

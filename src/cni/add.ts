@@ -25,7 +25,8 @@ import { CNI_CODES, type CniPortMapping, type CniResult } from './types.js';
 export function portRequests(maps: readonly CniPortMapping[]): PortRequest[] {
   return maps.map((m) => {
     const proto = (m.protocol ?? 'tcp') as PortProto;
-    if (!['tcp', 'udp', 'sctp'].includes(proto)) throw new CniError(CNI_CODES.invalidConfig, `portMappings: unsupported protocol "${m.protocol}"`);
+    if (!['tcp', 'udp', 'sctp'].includes(proto))
+      throw new CniError(CNI_CODES.invalidConfig, `portMappings: unsupported protocol "${m.protocol}"`);
     return { hostPort: m.hostPort, containerPort: m.containerPort, proto, ...(m.hostIP ? { hostIp: m.hostIP } : {}) };
   });
 }
@@ -42,23 +43,44 @@ function createRecord(engine: Engine, req: CniRequest, network: Network): Contai
   const s = engine.store;
   const id = attachmentId(req.conf.name, req.containerId!, req.ifname!);
   if (s.containers.get(id)?.id === id) {
-    throw new CniError(CNI_CODES.conflict, `container "${req.containerId}" is already attached as ${req.ifname} to "${req.conf.name}"`, 'DEL it first');
+    throw new CniError(
+      CNI_CODES.conflict,
+      `container "${req.containerId}" is already attached as ${req.ifname} to "${req.conf.name}"`,
+      'DEL it first',
+    );
   }
-  const config: CniRecordConfig = { kind: 'cni', network: network.name, cni: { name: req.conf.name, containerId: req.containerId!, ifname: req.ifname!, netns: req.netns!, args: req.args } };
+  const config: CniRecordConfig = {
+    kind: 'cni',
+    network: network.name,
+    cni: { name: req.conf.name, containerId: req.containerId!, ifname: req.ifname!, netns: req.netns!, args: req.args },
+  };
   const name = nameCandidates(req.args, req.containerId!, req.ifname!).find((n) => s.containers.get(n)?.name !== n);
   if (!name) throw new CniError(CNI_CODES.conflict, `no free name for container "${req.containerId}"`);
   s.containers.create({ id, name, image: CNI_IMAGE, config: config as unknown as Record<string, unknown> });
   return s.containers.update(id, { state: 'running', startedAt: new Date().toISOString() });
 }
 
-async function facts(engine: Engine, req: CniRequest, network: Network, hostIf: string, mac: string | undefined, address: string | undefined, address6: string | undefined): Promise<AttachmentFacts> {
+async function facts(
+  engine: Engine,
+  req: CniRequest,
+  network: Network,
+  hostIf: string,
+  mac: string | undefined,
+  address: string | undefined,
+  address6: string | undefined,
+): Promise<AttachmentFacts> {
   const c = engine.kernel.client;
   const bridge = await c.getLink(network.bridge);
   const host = await c.getLink(hostIf);
   const gw = !network.internal;
   const addresses: AttachmentFacts['addresses'] = [];
-  if (address) addresses.push({ cidr: `${address}/${network.subnet.split('/')[1]}`, ...(gw ? { gateway: network.gateway } : {}) });
-  if (address6 && network.subnet6) addresses.push({ cidr: `${address6}/${network.subnet6.split('/')[1]}`, ...(gw && network.gateway6 ? { gateway: network.gateway6 } : {}) });
+  if (address)
+    addresses.push({ cidr: `${address}/${network.subnet.split('/')[1]}`, ...(gw ? { gateway: network.gateway } : {}) });
+  if (address6 && network.subnet6)
+    addresses.push({
+      cidr: `${address6}/${network.subnet6.split('/')[1]}`,
+      ...(gw && network.gateway6 ? { gateway: network.gateway6 } : {}),
+    });
   const gateways = gw ? [network.gateway, ...(address6 && network.gateway6 ? [network.gateway6] : [])] : [];
   return {
     bridge: { name: network.bridge, ...(bridge?.mac ? { mac: bridge.mac } : {}) },
@@ -74,9 +96,13 @@ export async function cniAdd(engine: Engine, req: CniRequest): Promise<CniResult
   await checkNetns(engine, req.netns!);
   return engine.store.locked(async () => {
     const network = await ensureNetwork(engine, req.conf);
-    if (network.internal && req.conf.portMappings.length > 0) throw new CniError(CNI_CODES.invalidConfig, `network "${network.name}" is internal: it publishes nothing`);
+    if (network.internal && req.conf.portMappings.length > 0)
+      throw new CniError(CNI_CODES.invalidConfig, `network "${network.name}" is internal: it publishes nothing`);
     const c = createRecord(engine, req, network);
-    const recorded = recordEndpoint(engine, c, network, { ports: portRequests(req.conf.portMappings), ifname: req.ifname! });
+    const recorded = recordEndpoint(engine, c, network, {
+      ports: portRequests(req.conf.portMappings),
+      ifname: req.ifname!,
+    });
     await runSteps(await attachSteps(engine, req.netns!, network, recorded));
     const e = recorded.endpoint;
     const f = await facts(engine, req, network, e.hostIfname!, e.mac, e.address, e.address6);

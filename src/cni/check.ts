@@ -44,7 +44,14 @@ async function observe(engine: Engine, netns: string, a: Attachment, ruleLines: 
     const host = await engine.kernel.client.getLink(want.hostIf);
     const bridge = await engine.kernel.client.getLink(want.bridge);
     const missingRules = ruleLines.filter((l) => a.addresses.some((ip) => mentions(l, ip)));
-    return { ...(container ? { container } : {}), addresses: addrs, routes, ...(host ? { host } : {}), ...(bridge ? { bridge } : {}), missingRules };
+    return {
+      ...(container ? { container } : {}),
+      addresses: addrs,
+      routes,
+      ...(host ? { host } : {}),
+      ...(bridge ? { bridge } : {}),
+      missingRules,
+    };
   } finally {
     inside.close();
   }
@@ -56,13 +63,24 @@ export function expectedOf(engine: Engine, c: Container): Attachment | undefined
   const e = s.endpoints.forContainer(c.id)[0];
   const n = e && s.networks.get(e.networkId);
   if (!e || !n) return undefined;
-  const cidrs = [...(e.address ? [`${e.address}/${n.subnet.split('/')[1]}`] : []), ...(e.address6 && n.subnet6 ? [`${e.address6}/${n.subnet6.split('/')[1]}`] : [])];
+  const cidrs = [
+    ...(e.address ? [`${e.address}/${n.subnet.split('/')[1]}`] : []),
+    ...(e.address6 && n.subnet6 ? [`${e.address6}/${n.subnet6.split('/')[1]}`] : []),
+  ];
   const gateways = n.internal ? [] : [n.gateway, ...(e.address6 && n.gateway6 ? [n.gateway6] : [])];
-  return { want: { ifname: e.ifname, hostIf: e.hostIfname!, bridge: n.bridge, cidrs, gateways }, addresses: [e.address, e.address6].filter((a): a is string => a !== undefined) };
+  return {
+    want: { ifname: e.ifname, hostIf: e.hostIfname!, bridge: n.bridge, cidrs, gateways },
+    addresses: [e.address, e.address6].filter((a): a is string => a !== undefined),
+  };
 }
 
 /** The problems of attachment `a` in namespace `netns` (throws when the namespace cannot be opened). */
-export async function attachmentProblems(engine: Engine, netns: string, a: Attachment, ruleLines?: readonly string[]): Promise<string[]> {
+export async function attachmentProblems(
+  engine: Engine,
+  netns: string,
+  a: Attachment,
+  ruleLines?: readonly string[],
+): Promise<string[]> {
   const got = await observe(engine, netns, a, ruleLines ?? (await missingRuleLines(engine)));
   return checkProblems(a.want, got);
 }
@@ -71,7 +89,11 @@ export async function attachmentProblems(engine: Engine, netns: string, a: Attac
 export async function cniCheck(engine: Engine, req: CniRequest): Promise<void> {
   const id = attachmentId(req.conf.name, req.containerId!, req.ifname!);
   const c = engine.store.containers.get(id);
-  if (!c || c.id !== id || !isCniRecord(c)) throw new CniError(CNI_CODES.unknownContainer, `container "${req.containerId}" has no attachment ${req.ifname} on "${req.conf.name}"`);
+  if (!c || c.id !== id || !isCniRecord(c))
+    throw new CniError(
+      CNI_CODES.unknownContainer,
+      `container "${req.containerId}" has no attachment ${req.ifname} on "${req.conf.name}"`,
+    );
   const a = expectedOf(engine, c);
   if (!a) throw new CniError(CNI_CODES.unknownContainer, `attachment of "${req.containerId}" has no endpoint`);
   if (req.conf.prevResult) a.want.prevAddresses = sandboxAddresses(req.conf.prevResult);
@@ -81,5 +103,6 @@ export async function cniCheck(engine: Engine, req: CniRequest): Promise<void> {
   } catch (err) {
     throw new CniError(CNI_CODES.io, `check "${req.netns}": ${(err as Error).message}`);
   }
-  if (problems.length > 0) throw new CniError(CNI_CODES.system, `check ${req.ifname} of "${req.containerId}": ${problems.join('; ')}`);
+  if (problems.length > 0)
+    throw new CniError(CNI_CODES.system, `check ${req.ifname} of "${req.containerId}": ${problems.join('; ')}`);
 }

@@ -18,14 +18,20 @@ export function runRootOf(env: Record<string, string | undefined>, stdin: string
   try {
     const conf = JSON.parse(stdin) as { runRoot?: unknown };
     if (typeof conf !== 'object' || conf === null) return undefined;
-    return typeof conf.runRoot === 'string' && conf.runRoot !== '' ? conf.runRoot : (env.NETCTL_RUN_ROOT || '/run/netctl');
+    return typeof conf.runRoot === 'string' && conf.runRoot !== ''
+      ? conf.runRoot
+      : env.NETCTL_RUN_ROOT || '/run/netctl';
   } catch {
     return undefined;
   }
 }
 
 /** The cache file of `bundle` for `command` under `runRoot` (undefined: no cache for this call). */
-export function cacheFileFor(runRoot: string | undefined, command: string | undefined, bundle: { size: number; mtimeMs: number; ino: number }): string | undefined {
+export function cacheFileFor(
+  runRoot: string | undefined,
+  command: string | undefined,
+  bundle: { size: number; mtimeMs: number; ino: number },
+): string | undefined {
   if (!runRoot || !command || !/^[A-Z]+$/.test(command) || command === 'VERSION') return undefined;
   return join(runRoot, 'cni-code-cache', `${bundle.size}-${Math.trunc(bundle.mtimeMs)}-${bundle.ino}-${command}.v8`);
 }
@@ -38,7 +44,10 @@ export interface LoadedBundle<T> {
 }
 
 /** Compiles and runs the CommonJS bundle at `path`, with the cache named by `cacheFile(stat)`. */
-export function loadBundle<T>(path: string, cacheFile: (st: { size: number; mtimeMs: number; ino: number }) => string | undefined): LoadedBundle<T> {
+export function loadBundle<T>(
+  path: string,
+  cacheFile: (st: { size: number; mtimeMs: number; ino: number }) => string | undefined,
+): LoadedBundle<T> {
   const source = readFileSync(path, 'utf8');
   const file = cacheFile(statSync(path));
   let cachedData: Buffer | undefined;
@@ -48,9 +57,19 @@ export function loadBundle<T>(path: string, cacheFile: (st: { size: number; mtim
     cachedData = undefined;
   }
   // CommonJS's wrapper, as node's loader puts it around a file.
-  const script = new Script(`(function (exports, require, module, __filename, __dirname) { ${source}\n})`, { filename: path, ...(cachedData ? { cachedData } : {}) });
+  const script = new Script(`(function (exports, require, module, __filename, __dirname) { ${source}\n})`, {
+    filename: path,
+    ...(cachedData ? { cachedData } : {}),
+  });
   const module = { exports: {} as T };
-  (script.runInThisContext() as (...a: unknown[]) => void).call(module.exports, module.exports, createRequire(path), module, path, join(path, '..'));
+  (script.runInThisContext() as (...a: unknown[]) => void).call(
+    module.exports,
+    module.exports,
+    createRequire(path),
+    module,
+    path,
+    join(path, '..'),
+  );
   const stale = !cachedData || script.cachedDataRejected === true;
   return {
     exports: module.exports,

@@ -68,12 +68,22 @@ function addressing(raw: Record<string, unknown>): NetworkCreate {
   if (ipamRaw !== undefined && (typeof ipamRaw !== 'object' || ipamRaw === null)) throw bad('"ipam" must be an object');
   const ipam = (ipamRaw ?? {}) as Record<string, unknown>;
   if (ipam.type !== undefined && ipam.type !== 'netctl') {
-    throw new CniError(CNI_CODES.unsupportedField, `unsupported ipam.type "${String(ipam.type)}": netctl allocates from its own IPAM`, 'leave out ipam.type, or set it to "netctl"');
+    throw new CniError(
+      CNI_CODES.unsupportedField,
+      `unsupported ipam.type "${String(ipam.type)}": netctl allocates from its own IPAM`,
+      'leave out ipam.type, or set it to "netctl"',
+    );
   }
   const range = fromRanges(ipam);
   const out: NetworkCreate = {};
-  const subnet = optString(raw, 'subnet', '') ?? optString(ipam, 'subnet', 'ipam.') ?? optString(range, 'subnet', 'ipam.ranges[0][0].');
-  const gateway = optString(raw, 'gateway', '') ?? optString(ipam, 'gateway', 'ipam.') ?? optString(range, 'gateway', 'ipam.ranges[0][0].');
+  const subnet =
+    optString(raw, 'subnet', '') ??
+    optString(ipam, 'subnet', 'ipam.') ??
+    optString(range, 'subnet', 'ipam.ranges[0][0].');
+  const gateway =
+    optString(raw, 'gateway', '') ??
+    optString(ipam, 'gateway', 'ipam.') ??
+    optString(range, 'gateway', 'ipam.ranges[0][0].');
   const ipRange = optString(raw, 'ipRange', '') ?? optString(ipam, 'ipRange', 'ipam.');
   if (subnet) out.subnet = subnet;
   if (gateway) out.gateway = gateway;
@@ -83,7 +93,10 @@ function addressing(raw: Record<string, unknown>): NetworkCreate {
 
 function clusterCidrs(v: unknown): string[] {
   const ok = typeof v === 'string' || (Array.isArray(v) && v.every((x) => typeof x === 'string'));
-  if (!ok) throw bad(`"clusterCIDR" must be a CIDR, a comma-separated string of them or a list of them, not ${JSON.stringify(v)}`);
+  if (!ok)
+    throw bad(
+      `"clusterCIDR" must be a CIDR, a comma-separated string of them or a list of them, not ${JSON.stringify(v)}`,
+    );
   try {
     return parseClusterCidrs(v as string | string[]);
   } catch (err) {
@@ -98,7 +111,8 @@ export function parseNetctlOptions(raw: Record<string, unknown>, name: string): 
   const bridge = optString(raw, 'bridge', '');
   if (bridge) create.bridge = bridge;
   if (raw.mtu !== undefined) {
-    if (!Number.isInteger(raw.mtu) || (raw.mtu as number) < 68 || (raw.mtu as number) > 65535) throw bad(`invalid "mtu" ${JSON.stringify(raw.mtu)}: 68-65535`);
+    if (!Number.isInteger(raw.mtu) || (raw.mtu as number) < 68 || (raw.mtu as number) > 65535)
+      throw bad(`invalid "mtu" ${JSON.stringify(raw.mtu)}: 68-65535`);
     create.mtu = raw.mtu as number;
   }
   const internal = optBool(raw, 'internal');

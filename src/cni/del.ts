@@ -27,7 +27,8 @@ export async function cniDel(engine: Engine, req: CniRequest): Promise<void> {
     const c = engine.store.containers.get(id);
     if (c && c.id === id && isCniRecord(c)) return removeRecord(engine, c);
     const leftover = hostIfname(id, 0);
-    if (await engine.kernel.client.getLink(leftover)) await runSteps([opsStep([{ op: 'delete-link', name: leftover }], engine.kernel)]);
+    if (await engine.kernel.client.getLink(leftover))
+      await runSteps([opsStep([{ op: 'delete-link', name: leftover }], engine.kernel)]);
   });
 }
 

@@ -7,7 +7,11 @@ import { CNI_CODES, type CniErrorJson } from './types.js';
 
 /** An error the plugin reports to the runtime. */
 export class CniError extends Error {
-  constructor(readonly code: number, message: string, readonly details?: string) {
+  constructor(
+    readonly code: number,
+    message: string,
+    readonly details?: string,
+  ) {
     super(message);
     this.name = 'CniError';
   }
@@ -16,10 +20,14 @@ export class CniError extends Error {
 /** The code for one of netctl's errors (usage: bad config; conflict: taken or exhausted). */
 function codeFor(err: NetctlError): number {
   switch (err.code) {
-    case 'usage': return CNI_CODES.invalidConfig;
-    case 'not-found': return CNI_CODES.invalidConfig;
-    case 'conflict': return CNI_CODES.conflict;
-    default: return CNI_CODES.system;
+    case 'usage':
+      return CNI_CODES.invalidConfig;
+    case 'not-found':
+      return CNI_CODES.invalidConfig;
+    case 'conflict':
+      return CNI_CODES.conflict;
+    default:
+      return CNI_CODES.system;
   }
 }
 

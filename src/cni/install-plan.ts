@@ -47,7 +47,8 @@ export function conflistText(spec: ConflistSpec): string {
   const plugin: Record<string, unknown> = { type: PLUGIN_TYPE };
   if (spec.network && spec.network !== spec.name) plugin.network = spec.network;
   if (spec.subnet) plugin.subnet = spec.subnet;
-  if (spec.clusterCidrs && spec.clusterCidrs.length > 0) plugin.clusterCIDR = spec.clusterCidrs.length === 1 ? spec.clusterCidrs[0] : spec.clusterCidrs;
+  if (spec.clusterCidrs && spec.clusterCidrs.length > 0)
+    plugin.clusterCIDR = spec.clusterCidrs.length === 1 ? spec.clusterCidrs[0] : spec.clusterCidrs;
   if (spec.root) plugin.root = spec.root;
   if (spec.runRoot) plugin.runRoot = spec.runRoot;
   plugin.capabilities = { portMappings: true };

@@ -14,7 +14,10 @@ export function attachmentId(network: string, containerId: string, ifname: strin
 
 /** A name made valid for netctl (letters, digits, `_.-`, starting with a letter or digit). */
 export function cleanName(s: string): string {
-  const c = s.replace(/[^a-zA-Z0-9_.-]/g, '-').replace(/^[^a-zA-Z0-9]+/, '').slice(0, 128);
+  const c = s
+    .replace(/[^a-zA-Z0-9_.-]/g, '-')
+    .replace(/^[^a-zA-Z0-9]+/, '')
+    .slice(0, 128);
   return c;
 }
 

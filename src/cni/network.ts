@@ -15,12 +15,15 @@ import { CNI_CODES } from './types.js';
 function mismatch(n: Network, conf: NetConf): string | undefined {
   const c = conf.create;
   if (c.subnet !== undefined && c.subnet !== n.subnet) return `subnet ${n.subnet}, the configuration says ${c.subnet}`;
-  if (c.gateway !== undefined && c.gateway !== n.gateway) return `gateway ${n.gateway}, the configuration says ${c.gateway}`;
+  if (c.gateway !== undefined && c.gateway !== n.gateway)
+    return `gateway ${n.gateway}, the configuration says ${c.gateway}`;
   if (c.bridge !== undefined && c.bridge !== n.bridge) return `bridge ${n.bridge}, the configuration says ${c.bridge}`;
   const nat = natSettings(n.options);
-  if (c.ipMasq !== undefined && c.ipMasq !== nat.ipMasq) return `ipMasq ${nat.ipMasq}, the configuration says ${c.ipMasq}`;
+  if (c.ipMasq !== undefined && c.ipMasq !== nat.ipMasq)
+    return `ipMasq ${nat.ipMasq}, the configuration says ${c.ipMasq}`;
   const had = nat.clusterCidrs.join(',');
-  if (c.clusterCidrs !== undefined && c.clusterCidrs.join(',') !== had) return `clusterCIDR "${had}", the configuration says "${c.clusterCidrs.join(',')}"`;
+  if (c.clusterCidrs !== undefined && c.clusterCidrs.join(',') !== had)
+    return `clusterCIDR "${had}", the configuration says "${c.clusterCidrs.join(',')}"`;
   return undefined;
 }
 
@@ -33,6 +36,10 @@ export async function ensureNetwork(engine: Engine, conf: NetConf): Promise<Netw
     return existing;
   }
   const { ipMasq, clusterCidrs, ...create } = conf.create;
-  const { network } = await createNetwork(engine, { name: conf.network, ...create, options: natOptions({ ipMasq, clusterCidrs }) });
+  const { network } = await createNetwork(engine, {
+    name: conf.network,
+    ...create,
+    options: natOptions({ ipMasq, clusterCidrs }),
+  });
   return network!;
 }

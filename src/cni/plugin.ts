@@ -24,7 +24,10 @@ export type EngineOpener = (roots: { root: string; runRoot: string }) => Promise
 
 /** The state directories: the configuration's, else NETCTL_ROOT / NETCTL_RUN_ROOT, else the defaults. */
 export function rootsFor(req: CniRequest, env: Record<string, string | undefined>): { root: string; runRoot: string } {
-  return { root: req.conf.root ?? env.NETCTL_ROOT ?? '/var/lib/netctl', runRoot: req.conf.runRoot ?? env.NETCTL_RUN_ROOT ?? '/run/netctl' };
+  return {
+    root: req.conf.root ?? env.NETCTL_ROOT ?? '/var/lib/netctl',
+    runRoot: req.conf.runRoot ?? env.NETCTL_RUN_ROOT ?? '/run/netctl',
+  };
 }
 
 function versionAnswer(stdin: string): PluginAnswer {
@@ -57,11 +60,19 @@ async function dispatch(open: EngineOpener, req: CniRequest, env: Record<string,
   const engine = await open(rootsFor(req, env));
   try {
     switch (req.command) {
-      case 'ADD': return `${JSON.stringify(await cniAdd(engine, req))}\n`;
-      case 'DEL': await cniDel(engine, req); return '';
-      case 'CHECK': await cniCheck(engine, req); return '';
-      case 'GC': await cniGc(engine, req); return '';
-      default: throw new CniError(CNI_CODES.invalidEnv, `unknown CNI_COMMAND "${req.command}"`);
+      case 'ADD':
+        return `${JSON.stringify(await cniAdd(engine, req))}\n`;
+      case 'DEL':
+        await cniDel(engine, req);
+        return '';
+      case 'CHECK':
+        await cniCheck(engine, req);
+        return '';
+      case 'GC':
+        await cniGc(engine, req);
+        return '';
+      default:
+        throw new CniError(CNI_CODES.invalidEnv, `unknown CNI_COMMAND "${req.command}"`);
     }
   } finally {
     engine.close();
@@ -78,7 +89,11 @@ function versionOf(stdin: string): string {
 }
 
 /** Runs one invocation. */
-export async function runPlugin(env: Record<string, string | undefined>, stdin: string, open: EngineOpener): Promise<PluginAnswer> {
+export async function runPlugin(
+  env: Record<string, string | undefined>,
+  stdin: string,
+  open: EngineOpener,
+): Promise<PluginAnswer> {
   try {
     if (parseCommand(env) === 'VERSION') return versionAnswer(stdin);
     const req = parseRequest(env, stdin);

@@ -32,6 +32,9 @@ export function isCniRecord(c: Container): c is Container & { config: CniRecordC
 }
 
 /** The CNI attachments of the configuration `name` among `containers`. */
-export function cniRecords(containers: readonly Container[], name?: string): (Container & { config: CniRecordConfig })[] {
+export function cniRecords(
+  containers: readonly Container[],
+  name?: string,
+): (Container & { config: CniRecordConfig })[] {
   return containers.filter(isCniRecord).filter((c) => name === undefined || c.config.cni.name === name);
 }

@@ -45,7 +45,8 @@ const IFNAME_BAD = /[/:\s\x00-\x1f\x7f]/;
 
 function need(env: Record<string, string | undefined>, name: string): string {
   const v = env[name];
-  if (v === undefined || v === '') throw new CniError(CNI_CODES.invalidEnv, `required environment variable ${name} is not set`);
+  if (v === undefined || v === '')
+    throw new CniError(CNI_CODES.invalidEnv, `required environment variable ${name} is not set`);
   return v;
 }
 
@@ -69,14 +70,16 @@ export function parseJsonObject(text: string): Record<string, unknown> {
   } catch (err) {
     throw new CniError(CNI_CODES.decode, `decode network configuration: ${(err as Error).message}`);
   }
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new CniError(CNI_CODES.decode, 'decode network configuration: not a JSON object');
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    throw new CniError(CNI_CODES.decode, 'decode network configuration: not a JSON object');
   return v as Record<string, unknown>;
 }
 
 function str(o: Record<string, unknown>, key: string, required: boolean): string | undefined {
   const v = o[key];
   if (v === undefined && !required) return undefined;
-  if (typeof v !== 'string' || v === '') throw new CniError(CNI_CODES.invalidConfig, `network configuration: "${key}" must be a non-empty string`);
+  if (typeof v !== 'string' || v === '')
+    throw new CniError(CNI_CODES.invalidConfig, `network configuration: "${key}" must be a non-empty string`);
   return v;
 }
 
@@ -89,7 +92,11 @@ function portMappings(raw: Record<string, unknown>): CniPortMapping[] {
     const o = (typeof m === 'object' && m !== null ? m : {}) as Record<string, unknown>;
     const port = (k: string): number => {
       const n = o[k];
-      if (!Number.isInteger(n) || (n as number) < 1 || (n as number) > 65535) throw new CniError(CNI_CODES.invalidConfig, `runtimeConfig.portMappings[${i}].${k}: invalid port ${JSON.stringify(n)}`);
+      if (!Number.isInteger(n) || (n as number) < 1 || (n as number) > 65535)
+        throw new CniError(
+          CNI_CODES.invalidConfig,
+          `runtimeConfig.portMappings[${i}].${k}: invalid port ${JSON.stringify(n)}`,
+        );
       return n as number;
     };
     const pm: CniPortMapping = { hostPort: port('hostPort'), containerPort: port('containerPort') };
@@ -105,7 +112,11 @@ function attachments(raw: Record<string, unknown>): CniAttachment[] {
   if (!Array.isArray(list)) throw new CniError(CNI_CODES.invalidConfig, '"cni.dev/valid-attachments" must be a list');
   return list.map((a: unknown) => {
     const o = (a ?? {}) as Record<string, unknown>;
-    if (typeof o.containerID !== 'string' || typeof o.ifname !== 'string') throw new CniError(CNI_CODES.invalidConfig, `invalid attachment ${JSON.stringify(a)}: needs "containerID" and "ifname"`);
+    if (typeof o.containerID !== 'string' || typeof o.ifname !== 'string')
+      throw new CniError(
+        CNI_CODES.invalidConfig,
+        `invalid attachment ${JSON.stringify(a)}: needs "containerID" and "ifname"`,
+      );
     return { containerID: o.containerID, ifname: o.ifname };
   });
 }
@@ -114,10 +125,20 @@ function attachments(raw: Record<string, unknown>): CniAttachment[] {
 export function parseConf(raw: Record<string, unknown>): NetConf {
   const cniVersion = negotiate(raw.cniVersion, raw.cniVersions);
   const name = str(raw, 'name', true)!;
-  if (!ID.test(name)) throw new CniError(CNI_CODES.invalidConfig, `invalid network name "${name}": letters, digits, "_", "." and "-"`);
-  const conf: NetConf = { cniVersion, name, type: str(raw, 'type', true)!, ...parseNetctlOptions(raw, name), portMappings: portMappings(raw), validAttachments: attachments(raw), raw };
+  if (!ID.test(name))
+    throw new CniError(CNI_CODES.invalidConfig, `invalid network name "${name}": letters, digits, "_", "." and "-"`);
+  const conf: NetConf = {
+    cniVersion,
+    name,
+    type: str(raw, 'type', true)!,
+    ...parseNetctlOptions(raw, name),
+    portMappings: portMappings(raw),
+    validAttachments: attachments(raw),
+    raw,
+  };
   if (raw.prevResult !== undefined) {
-    if (typeof raw.prevResult !== 'object' || raw.prevResult === null) throw new CniError(CNI_CODES.invalidConfig, '"prevResult" must be an object');
+    if (typeof raw.prevResult !== 'object' || raw.prevResult === null)
+      throw new CniError(CNI_CODES.invalidConfig, '"prevResult" must be an object');
     conf.prevResult = raw.prevResult as CniResult;
   }
   if (typeof raw.dns === 'object' && raw.dns !== null) conf.dns = raw.dns as CniDns;
@@ -125,12 +146,14 @@ export function parseConf(raw: Record<string, unknown>): NetConf {
 }
 
 function checkContainerId(id: string): string {
-  if (!ID.test(id)) throw new CniError(CNI_CODES.invalidEnv, `invalid CNI_CONTAINERID "${id}": letters, digits, "_", "." and "-"`);
+  if (!ID.test(id))
+    throw new CniError(CNI_CODES.invalidEnv, `invalid CNI_CONTAINERID "${id}": letters, digits, "_", "." and "-"`);
   return id;
 }
 
 function checkIfname(name: string): string {
-  if (Buffer.byteLength(name) > 15 || IFNAME_BAD.test(name) || name === '.' || name === '..') throw new CniError(CNI_CODES.invalidEnv, `invalid CNI_IFNAME "${name}"`);
+  if (Buffer.byteLength(name) > 15 || IFNAME_BAD.test(name) || name === '.' || name === '..')
+    throw new CniError(CNI_CODES.invalidEnv, `invalid CNI_IFNAME "${name}"`);
   return name;
 }
 
@@ -139,9 +162,17 @@ export function parseRequest(env: Record<string, string | undefined>, stdin: str
   const command = parseCommand(env);
   const conf = parseConf(parseJsonObject(stdin));
   if ((command === 'STATUS' || command === 'GC') && compareVersions(conf.cniVersion, '1.1.0') < 0) {
-    throw new CniError(CNI_CODES.incompatibleVersion, `${command} needs cniVersion 1.1.0, the configuration says "${conf.cniVersion}"`);
+    throw new CniError(
+      CNI_CODES.incompatibleVersion,
+      `${command} needs cniVersion 1.1.0, the configuration says "${conf.cniVersion}"`,
+    );
   }
-  const req: CniRequest = { command, args: parseCniArgs(env.CNI_ARGS), path: (env.CNI_PATH ?? '').split(':').filter(Boolean), conf };
+  const req: CniRequest = {
+    command,
+    args: parseCniArgs(env.CNI_ARGS),
+    path: (env.CNI_PATH ?? '').split(':').filter(Boolean),
+    conf,
+  };
   if (command === 'ADD' || command === 'DEL' || command === 'CHECK') {
     req.containerId = checkContainerId(need(env, 'CNI_CONTAINERID'));
     req.ifname = checkIfname(need(env, 'CNI_IFNAME'));
@@ -154,6 +185,7 @@ export function parseRequest(env: Record<string, string | undefined>, stdin: str
 /** The command named by `CNI_COMMAND` (code 4 when missing or unknown). */
 export function parseCommand(env: Record<string, string | undefined>): CniCommand {
   const c = need(env, 'CNI_COMMAND');
-  if (!(COMMANDS as readonly string[]).includes(c)) throw new CniError(CNI_CODES.invalidEnv, `unknown CNI_COMMAND "${c}"`);
+  if (!(COMMANDS as readonly string[]).includes(c))
+    throw new CniError(CNI_CODES.invalidEnv, `unknown CNI_COMMAND "${c}"`);
   return c as CniCommand;
 }

@@ -21,7 +21,14 @@ export function renderResult(cniVersion: string, facts: AttachmentFacts, dns?: C
   const before = prev?.interfaces ?? [];
   const interfaces: CniInterface[] = [...before, facts.bridge, facts.host, facts.container];
   const containerIndex = before.length + 2;
-  const ips: CniIp[] = [...(prev?.ips ?? []), ...facts.addresses.map((a) => ({ address: a.cidr, ...(a.gateway ? { gateway: a.gateway } : {}), interface: containerIndex }))];
+  const ips: CniIp[] = [
+    ...(prev?.ips ?? []),
+    ...facts.addresses.map((a) => ({
+      address: a.cidr,
+      ...(a.gateway ? { gateway: a.gateway } : {}),
+      interface: containerIndex,
+    })),
+  ];
   const routes = [...(prev?.routes ?? []), ...facts.routes];
   const out: CniResult = { cniVersion, interfaces, ips };
   if (routes.length > 0) out.routes = routes;

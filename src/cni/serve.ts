@@ -86,15 +86,17 @@ export async function serveCni(deps: ServeDeps, signal: AbortSignal): Promise<vo
       taken = true;
       conn.setTimeout(0);
       const c = call;
-      queue = queue.then(async () => {
-        const t0 = performance.now();
-        const answer = await deps.handle(c.env, c.stdin);
-        log(`${describe(c)}: exit ${answer.exitCode} (${(performance.now() - t0).toFixed(1)} ms)`);
-        if (!conn.destroyed) conn.end(encodeAnswer(answer.exitCode, answer.stdout));
-      }).catch((err: unknown) => {
-        log(`internal error: ${(err as Error).message}`);
-        conn.destroy();
-      });
+      queue = queue
+        .then(async () => {
+          const t0 = performance.now();
+          const answer = await deps.handle(c.env, c.stdin);
+          log(`${describe(c)}: exit ${answer.exitCode} (${(performance.now() - t0).toFixed(1)} ms)`);
+          if (!conn.destroyed) conn.end(encodeAnswer(answer.exitCode, answer.stdout));
+        })
+        .catch((err: unknown) => {
+          log(`internal error: ${(err as Error).message}`);
+          conn.destroy();
+        });
     });
   });
   await new Promise<void>((resolve, reject) => {

@@ -31,16 +31,25 @@ export function compareVersions(a: string, b: string): number {
  * Refused with code 1 when none is supported.
  */
 export function negotiate(cniVersion: unknown, cniVersions?: unknown): string {
-  const offered = [...(Array.isArray(cniVersions) ? cniVersions : []), cniVersion].filter((v): v is string => typeof v === 'string');
+  const offered = [...(Array.isArray(cniVersions) ? cniVersions : []), cniVersion].filter(
+    (v): v is string => typeof v === 'string',
+  );
   if (offered.length === 0) throw new CniError(CNI_CODES.invalidConfig, 'network configuration has no "cniVersion"');
   const ok = offered.filter((v) => (SUPPORTED_VERSIONS as readonly string[]).includes(v));
   if (ok.length === 0) {
-    throw new CniError(CNI_CODES.incompatibleVersion, `incompatible CNI version "${String(cniVersion ?? offered[0])}"`, `plugin supports ${SUPPORTED_VERSIONS.join(', ')}`);
+    throw new CniError(
+      CNI_CODES.incompatibleVersion,
+      `incompatible CNI version "${String(cniVersion ?? offered[0])}"`,
+      `plugin supports ${SUPPORTED_VERSIONS.join(', ')}`,
+    );
   }
   return ok.sort(compareVersions)[ok.length - 1]!;
 }
 
 /** The VERSION command's answer. */
-export function versionResult(cniVersion: string = LATEST_VERSION): { cniVersion: string; supportedVersions: string[] } {
+export function versionResult(cniVersion: string = LATEST_VERSION): {
+  cniVersion: string;
+  supportedVersions: string[];
+} {
   return { cniVersion, supportedVersions: [...SUPPORTED_VERSIONS] };
 }

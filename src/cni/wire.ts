@@ -69,7 +69,9 @@ export function encodeAnswer(exitCode: number, stdout: string): Buffer {
 
 /** Encodes a call (as the shim does; for tests and clients in JavaScript). */
 export function encodeCall(call: WireCall): Buffer {
-  const env = Object.entries(call.env).map(([k, v]) => `${k}=${v}\0`).join('');
+  const env = Object.entries(call.env)
+    .map(([k, v]) => `${k}=${v}\0`)
+    .join('');
   return Buffer.concat([netstring(env), netstring(call.stdin)]);
 }
 

@@ -25,7 +25,14 @@ function at<T>(w: Where, path: KeyPath, fn: () => T): T {
   }
 }
 
-function rulesFor(w: Where, path: KeyPath, container: string, port: string, froms: readonly string[], published: readonly PortRequest[]): AllowRule[] {
+function rulesFor(
+  w: Where,
+  path: KeyPath,
+  container: string,
+  port: string,
+  froms: readonly string[],
+  published: readonly PortRequest[],
+): AllowRule[] {
   const pp = at(w, path, () => parsePortArg(port));
   if (!published.some((p) => p.containerPort === pp.port && (pp.proto === null || (p.proto ?? 'tcp') === pp.proto))) {
     throw w.error(path, `allow ${port}: the service publishes no container port ${port} (see its ports)`);
@@ -52,13 +59,21 @@ function fromList(w: Where, path: KeyPath, v: Value | undefined): string[] {
 }
 
 /** Rules from `x-netctl.allow`. */
-function extensionRules(w: Where, path: KeyPath, container: string, x: Value | undefined, published: readonly PortRequest[]): AllowRule[] {
+function extensionRules(
+  w: Where,
+  path: KeyPath,
+  container: string,
+  x: Value | undefined,
+  published: readonly PortRequest[],
+): AllowRule[] {
   if (x === undefined || x === null) return [];
   const list = asList(w, [...path, 'allow'], (x as Mapping).allow ?? null);
   return list.flatMap((item, i) => {
     const p = [...path, 'allow', i];
-    if (typeof item === 'string' || typeof item === 'number') return rulesFor(w, p, container, String(item), [], published);
-    if (item === null || typeof item !== 'object' || Array.isArray(item)) throw w.error(p, 'must be "PORT[/PROTO]" or { port, from }');
+    if (typeof item === 'string' || typeof item === 'number')
+      return rulesFor(w, p, container, String(item), [], published);
+    if (item === null || typeof item !== 'object' || Array.isArray(item))
+      throw w.error(p, 'must be "PORT[/PROTO]" or { port, from }');
     if (item.port === undefined || item.port === null) throw w.error(p, 'an allow rule needs a port');
     const proto = item.proto ?? item.protocol;
     const port = proto === undefined || proto === null ? String(item.port) : `${String(item.port)}/${String(proto)}`;
@@ -67,22 +82,50 @@ function extensionRules(w: Where, path: KeyPath, container: string, x: Value | u
 }
 
 /** Rules from the `netctl.allow` labels. */
-function labelRules(w: Where, path: KeyPath, container: string, labels: Record<string, string>, published: readonly PortRequest[]): AllowRule[] {
+function labelRules(
+  w: Where,
+  path: KeyPath,
+  container: string,
+  labels: Record<string, string>,
+  published: readonly PortRequest[],
+): AllowRule[] {
   const ports = labels[ALLOW_LABEL];
   const from = labels[ALLOW_FROM_LABEL];
   if (ports === undefined) {
-    if (from !== undefined) throw w.error([...path, ALLOW_FROM_LABEL], `${ALLOW_FROM_LABEL} needs ${ALLOW_LABEL} (the ports it is for)`);
+    if (from !== undefined)
+      throw w.error([...path, ALLOW_FROM_LABEL], `${ALLOW_FROM_LABEL} needs ${ALLOW_LABEL} (the ports it is for)`);
     return [];
   }
-  const froms = from === undefined ? [] : from.split(',').map((s) => s.trim()).filter(Boolean);
-  if (from !== undefined && froms.length === 0) throw w.error([...path, ALLOW_FROM_LABEL], `${ALLOW_FROM_LABEL} ${EMPTY_FROM}`);
+  const froms =
+    from === undefined
+      ? []
+      : from
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
+  if (from !== undefined && froms.length === 0)
+    throw w.error([...path, ALLOW_FROM_LABEL], `${ALLOW_FROM_LABEL} ${EMPTY_FROM}`);
   const p = [...path, ALLOW_LABEL];
-  return ports.split(',').map((s) => s.trim()).filter(Boolean).flatMap((port) => rulesFor(w, p, container, port, froms, published));
+  return ports
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .flatMap((port) => rulesFor(w, p, container, port, froms, published));
 }
 
 /** Every allow rule a service declares, without repeats. */
-export function serviceAllows(w: Where, path: KeyPath, container: string, raw: Mapping, labels: Record<string, string>, published: readonly PortRequest[]): AllowRule[] {
-  const all = [...extensionRules(w, [...path, 'x-netctl'], container, raw['x-netctl'], published), ...labelRules(w, [...path, 'labels'], container, labels, published)];
+export function serviceAllows(
+  w: Where,
+  path: KeyPath,
+  container: string,
+  raw: Mapping,
+  labels: Record<string, string>,
+  published: readonly PortRequest[],
+): AllowRule[] {
+  const all = [
+    ...extensionRules(w, [...path, 'x-netctl'], container, raw['x-netctl'], published),
+    ...labelRules(w, [...path, 'labels'], container, labels, published),
+  ];
   const seen = new Set<string>();
   return all.filter((r) => {
     const k = JSON.stringify(r);

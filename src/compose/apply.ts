@@ -18,25 +18,51 @@ import { ErrorList, InternalError, NetctlError, messageOf } from '../errors.js';
 /** What one finished action prints. */
 export function doneLine(a: Action): string {
   switch (a.do) {
-    case 'remove-container': return `container ${a.container} removed`;
-    case 'remove-network': return `network ${a.network} removed`;
-    case 'create-network': return `network ${a.network} created`;
-    case 'run': return `container ${a.container} ${a.why === 'missing' ? 'started' : `recreated (${a.why})`}`;
-    case 'start': return `container ${a.container} started`;
-    case 'allow': return [...a.add.map((r) => `allowed ${r.container} ${r.port}${r.proto ? `/${r.proto}` : ''}${r.from ? ` from ${r.from}` : ''}`), ...a.remove.map((r) => `denied ${r.container} ${r.port}${r.proto ? `/${r.proto}` : ''}${r.from ? ` from ${r.from}` : ''}`)].join('\n');
-    case 'keep': return `container ${a.container} running`;
-    case 'orphan': return `warning: container ${a.container} (service ${a.service}) is not in the files: remove it with up --remove-orphans or down`;
+    case 'remove-container':
+      return `container ${a.container} removed`;
+    case 'remove-network':
+      return `network ${a.network} removed`;
+    case 'create-network':
+      return `network ${a.network} created`;
+    case 'run':
+      return `container ${a.container} ${a.why === 'missing' ? 'started' : `recreated (${a.why})`}`;
+    case 'start':
+      return `container ${a.container} started`;
+    case 'allow':
+      return [
+        ...a.add.map(
+          (r) => `allowed ${r.container} ${r.port}${r.proto ? `/${r.proto}` : ''}${r.from ? ` from ${r.from}` : ''}`,
+        ),
+        ...a.remove.map(
+          (r) => `denied ${r.container} ${r.port}${r.proto ? `/${r.proto}` : ''}${r.from ? ` from ${r.from}` : ''}`,
+        ),
+      ].join('\n');
+    case 'keep':
+      return `container ${a.container} running`;
+    case 'orphan':
+      return `warning: container ${a.container} (service ${a.service}) is not in the files: remove it with up --remove-orphans or down`;
   }
 }
 
-async function runService(engine: Engine, roots: RuntimeRoots, prepared: Prepared | undefined, service: string): Promise<void> {
+async function runService(
+  engine: Engine,
+  roots: RuntimeRoots,
+  prepared: Prepared | undefined,
+  service: string,
+): Promise<void> {
   const req = prepared?.requests.get(service);
   if (!req) throw new InternalError(`no request for service ${service}`);
   await runContainer(engine, roots, req.run, { dns: req.dns, extraHosts: req.extraHosts });
   for (const c of req.connect) await connectContainer(engine, roots, c);
 }
 
-async function one(engine: Engine, roots: RuntimeRoots, prepared: Prepared | undefined, a: Action, made: Action[]): Promise<void> {
+async function one(
+  engine: Engine,
+  roots: RuntimeRoots,
+  prepared: Prepared | undefined,
+  a: Action,
+  made: Action[],
+): Promise<void> {
   switch (a.do) {
     case 'remove-container':
       await removeContainer(engine, roots, a.container, true);
@@ -71,7 +97,8 @@ async function undo(engine: Engine, roots: RuntimeRoots, made: readonly Action[]
   for (const a of [...made].reverse()) {
     if (a.do === 'run') {
       await errors.attempt('remove container', a.container, async () => {
-        if (engine.store.containers.get(a.container)?.name === a.container) await removeContainer(engine, roots, a.container, true);
+        if (engine.store.containers.get(a.container)?.name === a.container)
+          await removeContainer(engine, roots, a.container, true);
       });
     } else if (a.do === 'create-network') {
       await errors.attempt('remove network', a.network, async () => {
@@ -83,7 +110,13 @@ async function undo(engine: Engine, roots: RuntimeRoots, made: readonly Action[]
 }
 
 /** Runs the plan, printing a line per action done. */
-export async function applyPlan(engine: Engine, roots: RuntimeRoots, plan: readonly Action[], prepared: Prepared | undefined, print: (line: string) => void): Promise<void> {
+export async function applyPlan(
+  engine: Engine,
+  roots: RuntimeRoots,
+  plan: readonly Action[],
+  prepared: Prepared | undefined,
+  print: (line: string) => void,
+): Promise<void> {
   // The default network takes the first free pool before a project network could.
   if (plan.some((a) => a.do === 'create-network')) await ensureDefaultNetwork(engine);
   const made: Action[] = [];
@@ -92,9 +125,12 @@ export async function applyPlan(engine: Engine, roots: RuntimeRoots, plan: reado
       await one(engine, roots, prepared, a, made);
     } catch (err) {
       const rollback = await undo(engine, roots, made);
-      const what = a.do === 'remove-network' || a.do === 'create-network' ? `network ${a.network}` : `container ${a.container}`;
+      const what =
+        a.do === 'remove-network' || a.do === 'create-network' ? `network ${a.network}` : `container ${a.container}`;
       const message = `${a.do} ${what}: ${messageOf(err)}${made.length > 0 ? ` (this run's ${made.length} new container(s) and network(s) removed again${rollback.errors.length ? `, but: ${rollback.errors.map(messageOf).join('; ')}` : ''})` : ''}`;
-      throw err instanceof NetctlError ? new NetctlError(err.code, message, { exitCode: err.exitCode, hint: err.hint, cause: err }) : new InternalError(message, err);
+      throw err instanceof NetctlError
+        ? new NetctlError(err.code, message, { exitCode: err.exitCode, hint: err.hint, cause: err })
+        : new InternalError(message, err);
     }
     const line = doneLine(a);
     if (line) print(line);

@@ -6,7 +6,10 @@
 
 /** One parse failure, with its 1-based line. */
 export class DotenvError extends Error {
-  constructor(readonly line: number, message: string) {
+  constructor(
+    readonly line: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -18,7 +21,9 @@ function unquote(raw: string, line: number): string {
     const end = v.indexOf(q, 1);
     if (end < 0) throw new DotenvError(line, `unterminated quoted value ${v}`);
     const inner = v.slice(1, end);
-    return q === "'" ? inner : inner.replace(/\\([nrt"\\])/g, (_, c: string) => ({ n: '\n', r: '\r', t: '\t' })[c] ?? c);
+    return q === "'"
+      ? inner
+      : inner.replace(/\\([nrt"\\])/g, (_, c: string) => ({ n: '\n', r: '\r', t: '\t' })[c] ?? c);
   }
   const hash = v.search(/\s#/);
   return (hash >= 0 ? v.slice(0, hash) : v).trim();

@@ -39,7 +39,10 @@ function braced(body: string, vars: Vars): string {
     case '+':
       return unset ? '' : interpolate(arg, vars);
     default:
-      if (unset) throw new InterpolationError(`required variable ${name} is missing a value${arg ? `: ${interpolate(arg, vars)}` : ''}`);
+      if (unset)
+        throw new InterpolationError(
+          `required variable ${name} is missing a value${arg ? `: ${interpolate(arg, vars)}` : ''}`,
+        );
       return value!;
   }
 }

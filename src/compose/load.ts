@@ -38,7 +38,8 @@ function readOrUndefined(path: string): string | undefined {
 
 /** The files to read, in merge order. */
 export function findFiles(cwd: string, files: readonly string[], env: NodeJS.ProcessEnv): string[] {
-  const given = files.length > 0 ? files : (env.COMPOSE_FILE?.split(env.COMPOSE_PATH_SEPARATOR ?? ':').filter(Boolean) ?? []);
+  const given =
+    files.length > 0 ? files : (env.COMPOSE_FILE?.split(env.COMPOSE_PATH_SEPARATOR ?? ':').filter(Boolean) ?? []);
   if (given.length > 0) return given.map((f) => resolve(cwd, f));
   for (let dir = resolve(cwd); ; dir = dirname(dir)) {
     const found = NAMES.find((n) => existsSync(join(dir, n)));
@@ -54,11 +55,17 @@ export function findFiles(cwd: string, files: readonly string[], env: NodeJS.Pro
 
 /** Lowercase, only [a-z0-9_-], as compose makes a name from a directory. */
 export function normalizeProjectName(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9_-]/g, '').replace(/^[_-]+/, '');
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]/g, '')
+    .replace(/^[_-]+/, '');
 }
 
 function checkProjectName(name: string, from: string): string {
-  if (!/^[a-z0-9][a-z0-9_-]*$/.test(name)) throw new UsageError(`invalid project name "${name}" (${from}): lowercase letters, digits, "_" and "-", starting with a letter or digit`);
+  if (!/^[a-z0-9][a-z0-9_-]*$/.test(name))
+    throw new UsageError(
+      `invalid project name "${name}" (${from}): lowercase letters, digits, "_" and "-", starting with a letter or digit`,
+    );
   return name;
 }
 
@@ -95,13 +102,15 @@ export function loadProject(opts: LoadOptions = {}): ComposeProject {
   });
   const merged = mergeFiles(docs);
   const w = new Where(allLines);
-  const name = opts.project !== undefined
-    ? checkProjectName(opts.project, '-p')
-    : vars.COMPOSE_PROJECT_NAME
-      ? checkProjectName(vars.COMPOSE_PROJECT_NAME, 'COMPOSE_PROJECT_NAME')
-      : typeof merged.name === 'string'
-        ? checkProjectName(merged.name, 'the top-level name')
-        : normalizeProjectName(basename(workingDir));
-  if (name === '') throw new UsageError(`cannot make a project name from the directory "${workingDir}"`, 'give one with -p NAME');
+  const name =
+    opts.project !== undefined
+      ? checkProjectName(opts.project, '-p')
+      : vars.COMPOSE_PROJECT_NAME
+        ? checkProjectName(vars.COMPOSE_PROJECT_NAME, 'COMPOSE_PROJECT_NAME')
+        : typeof merged.name === 'string'
+          ? checkProjectName(merged.name, 'the top-level name')
+          : normalizeProjectName(basename(workingDir));
+  if (name === '')
+    throw new UsageError(`cannot make a project name from the directory "${workingDir}"`, 'give one with -p NAME');
   return buildProject({ w, name, workingDir, files, vars, readFile: readOrUndefined, warnings }, merged);
 }

@@ -54,7 +54,8 @@ export function mergeService(base: Mapping, over: Mapping): Mapping {
     else if (APPEND.has(k)) out[k] = append(base[k]!, v);
     else if (k === 'volumes') out[k] = volumes(base[k]!, v);
     else if (REPLACE.has(k)) out[k] = v;
-    else if (k === 'x-netctl' && isMapping(base[k]) && isMapping(v)) out[k] = { ...base[k], ...v, allow: append(base[k].allow ?? null, v.allow ?? null) };
+    else if (k === 'x-netctl' && isMapping(base[k]) && isMapping(v))
+      out[k] = { ...base[k], ...v, allow: append(base[k].allow ?? null, v.allow ?? null) };
     else out[k] = mergeValues(base[k], v);
   }
   return out;
@@ -66,8 +67,10 @@ export function mergeFiles(docs: readonly Mapping[]): Mapping {
   const networks: Mapping = {};
   let name: Value | undefined;
   for (const d of docs) {
-    for (const [k, s] of Object.entries((d.services ?? {}) as Mapping)) services[k] = isMapping(services[k]) ? mergeService(services[k], s as Mapping) : s;
-    for (const [k, n] of Object.entries((d.networks ?? {}) as Mapping)) networks[k] = k in networks ? mergeValues(networks[k], n) : n;
+    for (const [k, s] of Object.entries((d.services ?? {}) as Mapping))
+      services[k] = isMapping(services[k]) ? mergeService(services[k], s as Mapping) : s;
+    for (const [k, n] of Object.entries((d.networks ?? {}) as Mapping))
+      networks[k] = k in networks ? mergeValues(networks[k], n) : n;
     if (d.name !== undefined) name = d.name;
   }
   return { services, networks, ...(name !== undefined ? { name } : {}) };

@@ -35,14 +35,16 @@ function ipam(w: Where, path: KeyPath, v: Value | undefined, n: ComposeNetwork):
   if (v === undefined || v === null) return;
   const m = asMapping(w, path, v);
   const driver = asString(w, [...path, 'driver'], m.driver);
-  if (driver !== undefined && driver !== 'default') throw w.error([...path, 'driver'], `ipam driver "${driver}" is not supported (only "default")`);
+  if (driver !== undefined && driver !== 'default')
+    throw w.error([...path, 'driver'], `ipam driver "${driver}" is not supported (only "default")`);
   asList(w, [...path, 'config'], m.config ?? null).forEach((c, i) => {
     const p = [...path, 'config', i];
     const cfg = asMapping(w, p, c);
     const subnet = asString(w, [...p, 'subnet'], cfg.subnet);
     if (subnet === undefined) throw w.error(p, 'an ipam config needs a subnet');
     const v6 = subnet.includes(':');
-    if ((v6 ? n.subnet6 : n.subnet) !== undefined) throw w.error([...p, 'subnet'], `only one IPv${v6 ? 6 : 4} subnet per network`);
+    if ((v6 ? n.subnet6 : n.subnet) !== undefined)
+      throw w.error([...p, 'subnet'], `only one IPv${v6 ? 6 : 4} subnet per network`);
     const gateway = asString(w, [...p, 'gateway'], cfg.gateway);
     const range = asString(w, [...p, 'ip_range'], cfg.ip_range);
     if (v6) {
@@ -64,7 +66,11 @@ function driverOpts(w: Where, path: KeyPath, v: Value | undefined, n: ComposeNet
     else if ((DRIVER_OPTS.mtu as readonly string[]).includes(k)) {
       if (!/^\d+$/.test(x)) throw w.error([...path, k], `MTU "${x}" is not a number`);
       n.mtu = Number(x);
-    } else throw w.error([...path, k], `driver option "${k}" is not supported (${[...DRIVER_OPTS.icc, ...DRIVER_OPTS.bridge, ...DRIVER_OPTS.mtu].join(', ')})`);
+    } else
+      throw w.error(
+        [...path, k],
+        `driver option "${k}" is not supported (${[...DRIVER_OPTS.icc, ...DRIVER_OPTS.bridge, ...DRIVER_OPTS.mtu].join(', ')})`,
+      );
   }
 }
 
@@ -73,8 +79,12 @@ export function composeNetwork(w: Where, project: string, key: string, raw: Valu
   const path = ['networks', key];
   const m: Mapping = asMapping(w, path, raw);
   const ext = m.external;
-  const external = typeof ext === 'object' && ext !== null && !Array.isArray(ext) ? true : asBool(w, [...path, 'external'], ext);
-  const legacyName = typeof ext === 'object' && ext !== null && !Array.isArray(ext) ? asString(w, [...path, 'external', 'name'], ext.name) : undefined;
+  const external =
+    typeof ext === 'object' && ext !== null && !Array.isArray(ext) ? true : asBool(w, [...path, 'external'], ext);
+  const legacyName =
+    typeof ext === 'object' && ext !== null && !Array.isArray(ext)
+      ? asString(w, [...path, 'external', 'name'], ext.name)
+      : undefined;
   const explicit = asString(w, [...path, 'name'], m.name) ?? legacyName;
   const n: ComposeNetwork = {
     key,
@@ -86,15 +96,24 @@ export function composeNetwork(w: Where, project: string, key: string, raw: Valu
     labels: stringMap(w, [...path, 'labels'], m.labels),
   };
   const driver = asString(w, [...path, 'driver'], m.driver);
-  if (driver !== undefined && driver !== 'bridge') throw w.error([...path, 'driver'], `driver "${driver}" is not supported (only "bridge")`);
+  if (driver !== undefined && driver !== 'bridge')
+    throw w.error([...path, 'driver'], `driver "${driver}" is not supported (only "bridge")`);
   if (external) {
     const extra = Object.keys(m).find((k) => !['external', 'name'].includes(k) && !k.startsWith('x-'));
-    if (extra) throw w.error([...path, extra], 'an external network is made elsewhere: only "name" may be set beside "external"');
+    if (extra)
+      throw w.error(
+        [...path, extra],
+        'an external network is made elsewhere: only "name" may be set beside "external"',
+      );
     return n;
   }
   ipam(w, [...path, 'ipam'], m.ipam, n);
   driverOpts(w, [...path, 'driver_opts'], m.driver_opts, n);
-  if (n.ipv6 && n.subnet6 === undefined) throw w.error([...path, 'enable_ipv6'], 'enable_ipv6 needs an IPv6 subnet in ipam.config (netctl has no default IPv6 pool)');
+  if (n.ipv6 && n.subnet6 === undefined)
+    throw w.error(
+      [...path, 'enable_ipv6'],
+      'enable_ipv6 needs an IPv6 subnet in ipam.config (netctl has no default IPv6 pool)',
+    );
   if (!n.ipv6 && n.subnet6 !== undefined) throw w.error([...path, 'ipam'], 'an IPv6 subnet needs enable_ipv6: true');
   return n;
 }

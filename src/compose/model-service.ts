@@ -77,7 +77,11 @@ function environment(c: ServiceContext, path: KeyPath, s: Mapping): string[] {
 
 function bindFrom(c: ServiceContext, path: KeyPath, source: string, target: string, readOnly: boolean): ComposeBind {
   const home = process.env.HOME ?? '/root';
-  if (!/^[./~]/.test(source)) throw c.w.error(path, `"${source}" is a named volume: netctl compose mounts host directories only (./dir:${target})`);
+  if (!/^[./~]/.test(source))
+    throw c.w.error(
+      path,
+      `"${source}" is a named volume: netctl compose mounts host directories only (./dir:${target})`,
+    );
   const src = source.startsWith('~') ? home + source.slice(1) : resolve(c.workingDir, source);
   if (!isAbsolute(target)) throw c.w.error(path, `the mount target "${target}" must be an absolute path`);
   return { source: src, target, readOnly };
@@ -89,27 +93,37 @@ function volumes(c: ServiceContext, path: KeyPath, v: Value | undefined): Compos
     const p = [...path, i];
     if (typeof item === 'string') {
       const [source, target, mode, extra] = item.split(':');
-      if (target === undefined) throw c.w.error(p, `"${item}" is an anonymous volume: netctl compose mounts host directories only (./dir:${item})`);
-      if (extra !== undefined || (mode !== undefined && !['ro', 'rw', 'z', 'Z'].includes(mode))) throw c.w.error(p, `"${item}": expected SOURCE:TARGET[:ro|rw]`);
+      if (target === undefined)
+        throw c.w.error(
+          p,
+          `"${item}" is an anonymous volume: netctl compose mounts host directories only (./dir:${item})`,
+        );
+      if (extra !== undefined || (mode !== undefined && !['ro', 'rw', 'z', 'Z'].includes(mode)))
+        throw c.w.error(p, `"${item}": expected SOURCE:TARGET[:ro|rw]`);
       return bindFrom(c, p, source!, target, mode === 'ro');
     }
     const m = asMapping(c.w, p, item);
-    if (m.type !== 'bind') throw c.w.error([...p, 'type'], `volume type "${String(m.type)}" is not supported (only "bind")`);
+    if (m.type !== 'bind')
+      throw c.w.error([...p, 'type'], `volume type "${String(m.type)}" is not supported (only "bind")`);
     return bindFrom(c, p, String(m.source ?? ''), String(m.target ?? ''), m.read_only === true);
   });
 }
 
 function networks(c: ServiceContext, path: KeyPath, s: Mapping): ServiceNetwork[] {
   if (s.network_mode !== undefined) {
-    if (s.networks !== undefined) throw c.w.error([...path, 'networks'], 'networks and network_mode cannot be used together');
+    if (s.networks !== undefined)
+      throw c.w.error([...path, 'networks'], 'networks and network_mode cannot be used together');
     return [];
   }
   const m = s.networks === undefined ? { default: null } : asMapping(c.w, [...path, 'networks'], s.networks);
   const out = Object.entries(m).map(([key, x], i): ServiceNetwork => {
     const p = [...path, 'networks', key];
-    if (key !== 'default' && !c.networks.includes(key)) throw c.w.error(p, `network "${key}" is not defined under the top-level networks`);
+    if (key !== 'default' && !c.networks.includes(key))
+      throw c.w.error(p, `network "${key}" is not defined under the top-level networks`);
     const o = asMapping(c.w, p, x);
-    const aliases = asList(c.w, [...p, 'aliases'], o.aliases ?? null).map((a, j) => at(c, [...p, 'aliases', j], () => checkName('alias', String(a))));
+    const aliases = asList(c.w, [...p, 'aliases'], o.aliases ?? null).map((a, j) =>
+      at(c, [...p, 'aliases', j], () => checkName('alias', String(a))),
+    );
     const n: ServiceNetwork = { key, aliases, priority: typeof o.priority === 'number' ? o.priority : 0 };
     const ip = asString(c.w, [...p, 'ipv4_address'], o.ipv4_address);
     if (ip !== undefined) n.ipv4Address = ip;
@@ -117,7 +131,10 @@ function networks(c: ServiceContext, path: KeyPath, s: Mapping): ServiceNetwork[
     return n;
   });
   // The primary network (eth0, default route, published ports): highest priority, then file order.
-  return out.map((n, i) => ({ n, i })).sort((a, b) => b.n.priority - a.n.priority || a.i - b.i).map((x) => x.n);
+  return out
+    .map((n, i) => ({ n, i }))
+    .sort((a, b) => b.n.priority - a.n.priority || a.i - b.i)
+    .map((x) => x.n);
 }
 
 function at<T>(c: ServiceContext, path: KeyPath, fn: () => T): T {
@@ -135,19 +152,30 @@ function networkMode(c: ServiceContext, path: KeyPath, v: Value | undefined): st
   if (['host', 'none', 'bridge'].includes(mode) || mode.startsWith('container:')) return mode;
   if (mode.startsWith('service:')) {
     const target = mode.slice(8);
-    if (!c.services.includes(target)) throw c.w.error(path, `network_mode "${mode}": no service "${target}" in this project`);
+    if (!c.services.includes(target))
+      throw c.w.error(path, `network_mode "${mode}": no service "${target}" in this project`);
     return mode;
   }
   throw c.w.error(path, `network_mode "${mode}" is not supported (host, none, bridge, service:NAME, container:NAME)`);
 }
 
-function dependsOn(c: ServiceContext, path: KeyPath, s: Mapping, links: ComposeService['links'], mode: string | undefined): string[] {
+function dependsOn(
+  c: ServiceContext,
+  path: KeyPath,
+  s: Mapping,
+  links: ComposeService['links'],
+  mode: string | undefined,
+): string[] {
   const out: string[] = [];
   for (const [name, x] of Object.entries(asMapping(c.w, [...path, 'depends_on'], s.depends_on ?? null))) {
     const p = [...path, 'depends_on', name];
     if (!c.services.includes(name)) throw c.w.error(p, `depends on "${name}", which is not a service of this project`);
     const cond = asString(c.w, [...p, 'condition'], asMapping(c.w, p, x).condition) ?? 'service_started';
-    if (cond !== 'service_started') throw c.w.error([...p, 'condition'], `condition "${cond}" is not supported (only service_started: netctl runs no healthchecks)`);
+    if (cond !== 'service_started')
+      throw c.w.error(
+        [...p, 'condition'],
+        `condition "${cond}" is not supported (only service_started: netctl runs no healthchecks)`,
+      );
     out.push(name);
   }
   for (const l of links) if (!out.includes(l.service)) out.push(l.service);
@@ -159,7 +187,11 @@ function linksOf(c: ServiceContext, path: KeyPath, v: Value | undefined): Compos
   if (v === undefined) return [];
   return asList(c.w, path, v).map((item, i) => {
     const [service = '', alias, extra] = String(item).split(':');
-    if (extra !== undefined || !c.services.includes(service)) throw c.w.error([...path, i], `link "${String(item)}": expected SERVICE[:ALIAS] naming a service of this project`);
+    if (extra !== undefined || !c.services.includes(service))
+      throw c.w.error(
+        [...path, i],
+        `link "${String(item)}": expected SERVICE[:ALIAS] naming a service of this project`,
+      );
     return { service, alias: at(c, [...path, i], () => checkName('link alias', alias ?? service)) };
   });
 }
@@ -193,12 +225,19 @@ export function composeService(c: ServiceContext, name: string, raw: Value): Com
   const path = ['services', name];
   const s = asMapping(c.w, path, raw);
   const image = asString(c.w, [...path, 'image'], s.image);
-  if (image === undefined) throw c.w.error(path, 'a service needs an image (netctl compose builds nothing: import one with netctl image import)');
-  const containerName = at(c, [...path, 'container_name'], () => checkName('container', asString(c.w, [...path, 'container_name'], s.container_name) ?? `${c.project}-${name}-1`));
+  if (image === undefined)
+    throw c.w.error(
+      path,
+      'a service needs an image (netctl compose builds nothing: import one with netctl image import)',
+    );
+  const containerName = at(c, [...path, 'container_name'], () =>
+    checkName('container', asString(c.w, [...path, 'container_name'], s.container_name) ?? `${c.project}-${name}-1`),
+  );
   const labels = stringMap(c.w, [...path, 'labels'], s.labels);
   const ports = servicePorts(c.w, [...path, 'ports'], s.ports);
   const mode = networkMode(c, [...path, 'network_mode'], s.network_mode);
-  if (mode !== undefined && mode !== 'bridge' && ports.length > 0) throw c.w.error([...path, 'ports'], `ports cannot be published with network_mode "${mode}"`);
+  if (mode !== undefined && mode !== 'bridge' && ports.length > 0)
+    throw c.w.error([...path, 'ports'], `ports cannot be published with network_mode "${mode}"`);
   const links = linksOf(c, [...path, 'links'], s.links);
   const svc: ComposeService = {
     name,

@@ -21,7 +21,8 @@ export function dependencyOrder(w: Where, services: readonly ComposeService[]): 
   const visit = (s: ComposeService, chain: string[]): void => {
     const st = state.get(s.name);
     if (st === 'done') return;
-    if (st === 'visiting') throw w.error(['services', s.name, 'depends_on'], `dependency cycle: ${[...chain, s.name].join(' -> ')}`);
+    if (st === 'visiting')
+      throw w.error(['services', s.name, 'depends_on'], `dependency cycle: ${[...chain, s.name].join(' -> ')}`);
     state.set(s.name, 'visiting');
     for (const d of s.dependsOn) visit(byName.get(d)!, [...chain, s.name]);
     state.set(s.name, 'done');
@@ -50,23 +51,58 @@ export function buildProject(input: ProjectInput, merged: Mapping): ComposeProje
   if (Object.keys(rawServices).length === 0) throw w.error([], 'no services defined');
   const netKeys = Object.keys(rawNets);
   const networks: ComposeNetwork[] = netKeys.map((k) => composeNetwork(w, name, k, rawNets[k]!));
-  const ctx = { w, project: name, workingDir: input.workingDir, vars: input.vars, services: Object.keys(rawServices), networks: netKeys, readFile: input.readFile, warnings: input.warnings };
-  const services = dependencyOrder(w, Object.entries(rawServices).map(([k, v]) => composeService(ctx, k, v)));
+  const ctx = {
+    w,
+    project: name,
+    workingDir: input.workingDir,
+    vars: input.vars,
+    services: Object.keys(rawServices),
+    networks: netKeys,
+    readFile: input.readFile,
+    warnings: input.warnings,
+  };
+  const services = dependencyOrder(
+    w,
+    Object.entries(rawServices).map(([k, v]) => composeService(ctx, k, v)),
+  );
   const seen = new Map<string, string>();
   for (const s of services) {
     const other = seen.get(s.containerName);
-    if (other) throw w.error(['services', s.name, 'container_name'], `container name "${s.containerName}" is also service "${other}"'s`);
+    if (other)
+      throw w.error(
+        ['services', s.name, 'container_name'],
+        `container name "${s.containerName}" is also service "${other}"'s`,
+      );
     seen.set(s.containerName, s.name);
   }
-  if (!networks.some((n) => n.key === DEFAULT_KEY) && services.some((s) => s.networks.some((n) => n.key === DEFAULT_KEY))) {
-    networks.unshift({ key: DEFAULT_KEY, name: `${name}_${DEFAULT_KEY}`, external: false, internal: false, icc: true, ipv6: false, labels: {} });
+  if (
+    !networks.some((n) => n.key === DEFAULT_KEY) &&
+    services.some((s) => s.networks.some((n) => n.key === DEFAULT_KEY))
+  ) {
+    networks.unshift({
+      key: DEFAULT_KEY,
+      name: `${name}_${DEFAULT_KEY}`,
+      external: false,
+      internal: false,
+      icc: true,
+      ipv6: false,
+      labels: {},
+    });
   }
   const used = new Set(services.flatMap((s) => s.networks.map((n) => n.key)));
   for (const s of services) {
     for (const n of s.networks) {
       const net = networks.find((x) => x.key === n.key)!;
-      if (net.internal && s.ports.length > 0 && s.networks[0] === n) throw w.error(['services', s.name, 'ports'], `network "${n.key}" is internal: it publishes nothing`);
+      if (net.internal && s.ports.length > 0 && s.networks[0] === n)
+        throw w.error(['services', s.name, 'ports'], `network "${n.key}" is internal: it publishes nothing`);
     }
   }
-  return { name, workingDir: input.workingDir, files: input.files, services, networks: networks.filter((n) => used.has(n.key) || n.key !== DEFAULT_KEY), warnings: input.warnings };
+  return {
+    name,
+    workingDir: input.workingDir,
+    files: input.files,
+    services,
+    networks: networks.filter((n) => used.has(n.key) || n.key !== DEFAULT_KEY),
+    warnings: input.warnings,
+  };
 }

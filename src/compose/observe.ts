@@ -11,7 +11,7 @@ import type { Existing, ExistingContainer } from './plan.js';
 
 /** A container's labels (kept in its config). */
 export function labelsOf(c: Container): Record<string, string> {
-  return ((c.config as { labels?: Record<string, string> }).labels) ?? {};
+  return (c.config as { labels?: Record<string, string> }).labels ?? {};
 }
 
 /** The project's containers, in creation order. */
@@ -41,5 +41,9 @@ export async function observe(engine: Engine, roots: RuntimeRoots, project: stri
     });
     allows.set(c.name, s.allows.list(c.name));
   }
-  return { containers, networks: projectNetworks(engine, project).map((n) => ({ name: n.name, hash: n.labels[HASH] ?? '' })), allows };
+  return {
+    containers,
+    networks: projectNetworks(engine, project).map((n) => ({ name: n.name, hash: n.labels[HASH] ?? '' })),
+    allows,
+  };
 }

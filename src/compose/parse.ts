@@ -3,7 +3,21 @@
  * refused with file and line, list forms that compose also accepts as mappings
  * (environment, labels, depends_on, networks, extra_hosts) turned into mappings. Pure.
  */
-import { ALLOW_ITEM, DEPENDS_ON, ENV_FILE, IPAM, IPAM_CONFIG, NETWORK, PORT_LONG, SERVICE, SERVICE_NETWORK, TOP, VOLUME_LONG, X_NETCTL, type KeySet } from './schema.js';
+import {
+  ALLOW_ITEM,
+  DEPENDS_ON,
+  ENV_FILE,
+  IPAM,
+  IPAM_CONFIG,
+  NETWORK,
+  PORT_LONG,
+  SERVICE,
+  SERVICE_NETWORK,
+  TOP,
+  VOLUME_LONG,
+  X_NETCTL,
+  type KeySet,
+} from './schema.js';
 import type { KeyPath, Mapping, Value } from './types.js';
 import type { Where } from './where.js';
 
@@ -27,7 +41,11 @@ export function checkKeys(w: Where, path: KeyPath, m: Mapping, set: KeySet, warn
     if (set.extensions && key.startsWith('x-') && key !== 'x-netctl') continue;
     const warn = set.warn?.[key];
     if (warn !== undefined) warnings.push(w.warning([...path, key], warn));
-    else if (!set.keys.includes(key)) throw w.error([...path, key], `key "${key}" is not supported by netctl compose (${set.what} keys it runs: ${set.keys.join(', ')})`);
+    else if (!set.keys.includes(key))
+      throw w.error(
+        [...path, key],
+        `key "${key}" is not supported by netctl compose (${set.what} keys it runs: ${set.keys.join(', ')})`,
+      );
   }
 }
 
@@ -78,7 +96,14 @@ function service(w: Where, path: KeyPath, raw: Value, warnings: string[]): Mappi
   if (s.environment !== undefined) s.environment = keyValues(w, [...path, 'environment'], s.environment);
   if (s.labels !== undefined) s.labels = keyValues(w, [...path, 'labels'], s.labels);
   if (s.extra_hosts !== undefined) {
-    const m = Array.isArray(s.extra_hosts) ? keyValues(w, [...path, 'extra_hosts'], s.extra_hosts.map((h) => String(h).replace(/[:=]/, '\u0000')), '\u0000') : keyValues(w, [...path, 'extra_hosts'], s.extra_hosts);
+    const m = Array.isArray(s.extra_hosts)
+      ? keyValues(
+          w,
+          [...path, 'extra_hosts'],
+          s.extra_hosts.map((h) => String(h).replace(/[:=]/, '\u0000')),
+          '\u0000',
+        )
+      : keyValues(w, [...path, 'extra_hosts'], s.extra_hosts);
     s.extra_hosts = m;
   }
   if (s.depends_on !== undefined) {
@@ -91,7 +116,8 @@ function service(w: Where, path: KeyPath, raw: Value, warnings: string[]): Mappi
   }
   if (s.ports !== undefined) longItems(w, [...path, 'ports'], s.ports, PORT_LONG, warnings);
   if (s.volumes !== undefined) longItems(w, [...path, 'volumes'], s.volumes, VOLUME_LONG, warnings);
-  if (s.env_file !== undefined && Array.isArray(s.env_file)) longItems(w, [...path, 'env_file'], s.env_file, ENV_FILE, warnings);
+  if (s.env_file !== undefined && Array.isArray(s.env_file))
+    longItems(w, [...path, 'env_file'], s.env_file, ENV_FILE, warnings);
   if (s['x-netctl'] !== undefined) {
     const x = asMapping(w, [...path, 'x-netctl'], s['x-netctl']);
     checkKeys(w, [...path, 'x-netctl'], x, X_NETCTL, warnings);
@@ -118,12 +144,18 @@ export function parseFile(w: Where, doc: Value, warnings: string[]): Mapping {
   const top = { ...asMapping(w, [], doc, 'a mapping of top-level keys') };
   checkKeys(w, [], top, TOP, warnings);
   const services: Mapping = {};
-  for (const [name, s] of Object.entries(asMapping(w, ['services'], top.services ?? null))) services[name] = service(w, ['services', name], s, warnings);
+  for (const [name, s] of Object.entries(asMapping(w, ['services'], top.services ?? null)))
+    services[name] = service(w, ['services', name], s, warnings);
   const networks: Mapping = {};
-  for (const [name, n] of Object.entries(asMapping(w, ['networks'], top.networks ?? null))) networks[name] = network(w, ['networks', name], n, warnings);
+  for (const [name, n] of Object.entries(asMapping(w, ['networks'], top.networks ?? null)))
+    networks[name] = network(w, ['networks', name], n, warnings);
   const volumes = asMapping(w, ['volumes'], top.volumes ?? null);
   const named = Object.keys(volumes)[0];
-  if (named !== undefined) throw w.error(['volumes', named], 'named volumes are not supported by netctl compose: mount a host directory (./dir:/path)');
+  if (named !== undefined)
+    throw w.error(
+      ['volumes', named],
+      'named volumes are not supported by netctl compose: mount a host directory (./dir:/path)',
+    );
   const out: Mapping = { services, networks };
   if (top.name !== undefined) out.name = top.name;
   return out;

@@ -79,11 +79,19 @@ function selection(d: Desired, names: readonly string[]): Set<string> {
 }
 
 function allowDiff(want: readonly AllowRule[], have: readonly AllowRule[]): { add: AllowRule[]; remove: AllowRule[] } {
-  return { add: want.filter((w) => !have.some((h) => sameAllow(w, h))), remove: have.filter((h) => !want.some((w) => sameAllow(w, h))) };
+  return {
+    add: want.filter((w) => !have.some((h) => sameAllow(w, h))),
+    remove: have.filter((h) => !want.some((w) => sameAllow(w, h))),
+  };
 }
 
 /** Why a service's existing container must go, or null to keep it. */
-function recreateReason(s: DesiredService, have: ExistingContainer | undefined, recreated: ReadonlySet<string>, netsChanged: ReadonlySet<string>): string | null {
+function recreateReason(
+  s: DesiredService,
+  have: ExistingContainer | undefined,
+  recreated: ReadonlySet<string>,
+  netsChanged: ReadonlySet<string>,
+): string | null {
   if (!have) return null;
   if (have.hash !== s.hash) return 'config changed';
   const net = s.networks.find((n) => netsChanged.has(n)) ?? have.networks.find((n) => netsChanged.has(n));
@@ -95,7 +103,11 @@ function recreateReason(s: DesiredService, have: ExistingContainer | undefined, 
 /** The plan of `up`. */
 export function planUp(d: Desired, e: Existing, opts: UpOptions = {}): Action[] {
   const existingNets = new Map(e.networks.map((n) => [n.name, n.hash]));
-  const changedNets = new Set(d.networks.filter((n) => !n.external && existingNets.has(n.name) && existingNets.get(n.name) !== n.hash).map((n) => n.name));
+  const changedNets = new Set(
+    d.networks
+      .filter((n) => !n.external && existingNets.has(n.name) && existingNets.get(n.name) !== n.hash)
+      .map((n) => n.name),
+  );
   const chosen = selection(d, opts.services ?? []);
   // A recreated network takes every service on it along.
   for (const s of d.services) if (s.networks.some((n) => changedNets.has(n))) chosen.add(s.service);
@@ -112,16 +124,28 @@ export function planUp(d: Desired, e: Existing, opts: UpOptions = {}): Action[] 
       removals.unshift({ do: 'remove-container', container: h.container, service: s.service, why });
     }
     if (!h || why) starts.push({ do: 'run', container: s.container, service: s.service, why: why ?? 'missing' });
-    else starts.push(h.running ? { do: 'keep', container: s.container, service: s.service } : { do: 'start', container: s.container, service: s.service });
+    else
+      starts.push(
+        h.running
+          ? { do: 'keep', container: s.container, service: s.service }
+          : { do: 'start', container: s.container, service: s.service },
+      );
     const diff = allowDiff(s.allow, !h || why ? [] : (e.allows.get(s.container) ?? []));
-    if (diff.add.length > 0 || diff.remove.length > 0) starts.push({ do: 'allow', container: s.container, service: s.service, ...diff });
+    if (diff.add.length > 0 || diff.remove.length > 0)
+      starts.push({ do: 'allow', container: s.container, service: s.service, ...diff });
   }
   const wanted = new Set(d.services.map((s) => s.service));
   const orphans: Action[] = [];
   for (const c of [...e.containers].reverse()) {
     if (wanted.has(c.service)) continue;
     const onChanged = c.networks.some((n) => changedNets.has(n));
-    if (opts.removeOrphans || onChanged) orphans.push({ do: 'remove-container', container: c.container, service: c.service, why: onChanged ? 'orphan on a recreated network' : 'orphan' });
+    if (opts.removeOrphans || onChanged)
+      orphans.push({
+        do: 'remove-container',
+        container: c.container,
+        service: c.service,
+        why: onChanged ? 'orphan on a recreated network' : 'orphan',
+      });
     else orphans.push({ do: 'orphan', container: c.container, service: c.service });
   }
   const nets: Action[] = [];
@@ -137,7 +161,9 @@ export function planUp(d: Desired, e: Existing, opts: UpOptions = {}): Action[] 
 /** The plan of `down`: every container (last made first), then every network of the project. */
 export function planDown(e: Existing): Action[] {
   return [
-    ...[...e.containers].reverse().map((c): Action => ({ do: 'remove-container', container: c.container, service: c.service, why: 'down' })),
+    ...[...e.containers]
+      .reverse()
+      .map((c): Action => ({ do: 'remove-container', container: c.container, service: c.service, why: 'down' })),
     ...[...e.networks].reverse().map((n): Action => ({ do: 'remove-network', network: n.name, why: 'down' })),
   ];
 }
@@ -150,14 +176,24 @@ export function changes(plan: readonly Action[]): boolean {
 /** One line per action, for `--dry-run` and what `up` prints. */
 export function describeAction(a: Action): string {
   switch (a.do) {
-    case 'remove-container': return `remove container ${a.container} (${a.why})`;
-    case 'remove-network': return `remove network ${a.network} (${a.why})`;
-    case 'create-network': return `create network ${a.network}${a.why === 'missing' ? '' : ` (${a.why})`}`;
-    case 'run': return `${a.why === 'missing' ? 'create' : 'recreate'} container ${a.container}${a.why === 'missing' ? '' : ` (${a.why})`}`;
-    case 'start': return `start container ${a.container}`;
-    case 'allow': return [...a.add.map((r) => `allow ${describeRule(r)}`), ...a.remove.map((r) => `deny ${describeRule(r)}`)].join('\n');
-    case 'keep': return `container ${a.container} is up to date`;
-    case 'orphan': return `warning: container ${a.container} (service ${a.service}) is not in the files: remove it with up --remove-orphans or down`;
+    case 'remove-container':
+      return `remove container ${a.container} (${a.why})`;
+    case 'remove-network':
+      return `remove network ${a.network} (${a.why})`;
+    case 'create-network':
+      return `create network ${a.network}${a.why === 'missing' ? '' : ` (${a.why})`}`;
+    case 'run':
+      return `${a.why === 'missing' ? 'create' : 'recreate'} container ${a.container}${a.why === 'missing' ? '' : ` (${a.why})`}`;
+    case 'start':
+      return `start container ${a.container}`;
+    case 'allow':
+      return [...a.add.map((r) => `allow ${describeRule(r)}`), ...a.remove.map((r) => `deny ${describeRule(r)}`)].join(
+        '\n',
+      );
+    case 'keep':
+      return `container ${a.container} is up to date`;
+    case 'orphan':
+      return `warning: container ${a.container} (service ${a.service}) is not in the files: remove it with up --remove-orphans or down`;
   }
 }
 

@@ -24,8 +24,10 @@ function requests(spec: string): PortRequest[] {
 /** The long form as the short form it means. */
 export function longToShort(w: Where, path: KeyPath, m: { [k: string]: Value }): string {
   const target = m.target;
-  if (typeof target !== 'number' && typeof target !== 'string') throw w.error([...path, 'target'], 'the container port (target) is required');
-  if (m.mode !== undefined && m.mode !== 'host' && m.mode !== 'ingress') throw w.error([...path, 'mode'], `mode "${String(m.mode)}" is not host or ingress`);
+  if (typeof target !== 'number' && typeof target !== 'string')
+    throw w.error([...path, 'target'], 'the container port (target) is required');
+  if (m.mode !== undefined && m.mode !== 'host' && m.mode !== 'ingress')
+    throw w.error([...path, 'mode'], `mode "${String(m.mode)}" is not host or ingress`);
   const proto = m.protocol === undefined || m.protocol === null ? 'tcp' : String(m.protocol);
   const published = m.published === undefined || m.published === null ? '' : String(m.published);
   const ip = m.host_ip === undefined || m.host_ip === null ? '' : String(m.host_ip);

@@ -26,7 +26,14 @@ export interface Prepared {
 
 /** The `network create` spec of a project network. */
 export function networkSpec(p: ComposeProject, n: ComposeNetwork): NetworkSpec {
-  const spec: NetworkSpec = { name: n.name, driver: 'bridge', internal: n.internal, icc: n.icc, labels: networkLabels(p, n), options: n.icc ? {} : { 'com.docker.network.bridge.enable_icc': 'false' } };
+  const spec: NetworkSpec = {
+    name: n.name,
+    driver: 'bridge',
+    internal: n.internal,
+    icc: n.icc,
+    labels: networkLabels(p, n),
+    options: n.icc ? {} : { 'com.docker.network.bridge.enable_icc': 'false' },
+  };
   if (n.subnet !== undefined) spec.subnet = n.subnet;
   if (n.gateway !== undefined) spec.gateway = n.gateway;
   if (n.ipRange !== undefined) spec.ipRange = n.ipRange;
@@ -39,16 +46,32 @@ export function networkSpec(p: ComposeProject, n: ComposeNetwork): NetworkSpec {
 
 /** Refuses service names the project does not have. */
 export function checkServices(p: ComposeProject, names: readonly string[]): void {
-  for (const n of names) if (!p.services.some((s) => s.name === n)) throw new UsageError(`no such service: "${n}" (services: ${p.services.map((s) => s.name).join(', ')})`);
+  for (const n of names)
+    if (!p.services.some((s) => s.name === n))
+      throw new UsageError(`no such service: "${n}" (services: ${p.services.map((s) => s.name).join(', ')})`);
 }
 
 /** Resolves, builds and checks. */
-export async function prepare(engine: Engine, roots: RuntimeRoots, p: ComposeProject, ephemeral?: readonly [number, number]): Promise<Prepared> {
+export async function prepare(
+  engine: Engine,
+  roots: RuntimeRoots,
+  p: ComposeProject,
+  ephemeral?: readonly [number, number],
+): Promise<Prepared> {
   const s = engine.store;
   for (const n of p.networks) {
-    if (n.external && !s.networks.get(n.name)) throw new NotFoundError('external network', n.name, `create it first (netctl network create ${n.name}), or drop "external"`);
+    if (n.external && !s.networks.get(n.name))
+      throw new NotFoundError(
+        'external network',
+        n.name,
+        `create it first (netctl network create ${n.name}), or drop "external"`,
+      );
     const held = !n.external ? s.networks.get(n.name) : undefined;
-    if (held && held.name === n.name && held.labels[PROJECT] !== p.name) throw new ConflictError(`network "${n.name}" exists and is not project ${p.name}'s`, 'remove it, or name the network differently');
+    if (held && held.name === n.name && held.labels[PROJECT] !== p.name)
+      throw new ConflictError(
+        `network "${n.name}" exists and is not project ${p.name}'s`,
+        'remove it, or name the network differently',
+      );
   }
   const requests = new Map<string, ServiceRequest>();
   const services: Desired['services'][number][] = [];
@@ -59,13 +82,30 @@ export async function prepare(engine: Engine, roots: RuntimeRoots, p: ComposePro
     });
     const held = s.containers.get(svc.containerName);
     if (held && held.name === svc.containerName && labelsOf(held)[PROJECT] !== p.name) {
-      throw new ConflictError(`container name "${svc.containerName}" is in use by a container outside project ${p.name}`, `remove it, or set container_name for service "${svc.name}"`);
+      throw new ConflictError(
+        `container name "${svc.containerName}" is in use by a container outside project ${p.name}`,
+        `remove it, or set container_name for service "${svc.name}"`,
+      );
     }
     const hash = serviceHash(p, svc, image.id);
     requests.set(svc.name, serviceRequest(p, svc, image, serviceLabels(p, svc, hash), ephemeral));
     const networks = svc.networks.map((n) => p.networks.find((x) => x.key === n.key)!.name);
-    services.push({ service: svc.name, container: svc.containerName, hash, dependsOn: svc.dependsOn, networks, allow: svc.allow });
+    services.push({
+      service: svc.name,
+      container: svc.containerName,
+      hash,
+      dependsOn: svc.dependsOn,
+      networks,
+      allow: svc.allow,
+    });
   }
   const networks = new Map(p.networks.filter((n) => !n.external).map((n) => [n.name, networkSpec(p, n)]));
-  return { desired: { services, networks: p.networks.map((n) => ({ name: n.name, hash: networkHash(n), external: n.external })) }, requests, networks };
+  return {
+    desired: {
+      services,
+      networks: p.networks.map((n) => ({ name: n.name, hash: networkHash(n), external: n.external })),
+    },
+    requests,
+    networks,
+  };
 }

@@ -8,7 +8,10 @@ function service(s: ComposeService): Mapping {
   const m: Mapping = { container_name: s.containerName, image: s.image };
   if (s.entrypoint) m.entrypoint = s.entrypoint;
   if (s.command) m.command = s.command;
-  if (s.environment.length) m.environment = Object.fromEntries(s.environment.map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]));
+  if (s.environment.length)
+    m.environment = Object.fromEntries(
+      s.environment.map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]),
+    );
   if (s.ports.length) {
     m.ports = s.ports.map((p) => {
       const out: Mapping = { target: p.containerPort, protocol: p.proto ?? 'tcp' };
@@ -20,17 +23,21 @@ function service(s: ComposeService): Mapping {
   if (s.expose.length) m.expose = s.expose;
   if (s.networkMode) m.network_mode = s.networkMode;
   if (s.networks.length) {
-    m.networks = Object.fromEntries(s.networks.map((n): [string, Value] => {
-      const o: Mapping = {};
-      if (n.aliases.length) o.aliases = n.aliases;
-      if (n.ipv4Address) o.ipv4_address = n.ipv4Address;
-      if (n.priority) o.priority = n.priority;
-      return [n.key, Object.keys(o).length ? o : null];
-    }));
+    m.networks = Object.fromEntries(
+      s.networks.map((n): [string, Value] => {
+        const o: Mapping = {};
+        if (n.aliases.length) o.aliases = n.aliases;
+        if (n.ipv4Address) o.ipv4_address = n.ipv4Address;
+        if (n.priority) o.priority = n.priority;
+        return [n.key, Object.keys(o).length ? o : null];
+      }),
+    );
   }
   if (s.links.length) m.links = s.links.map((l) => `${l.service}:${l.alias}`);
-  if (s.dependsOn.length) m.depends_on = Object.fromEntries(s.dependsOn.map((d) => [d, { condition: 'service_started' }]));
-  if (s.volumes.length) m.volumes = s.volumes.map((v) => ({ type: 'bind', source: v.source, target: v.target, read_only: v.readOnly }));
+  if (s.dependsOn.length)
+    m.depends_on = Object.fromEntries(s.dependsOn.map((d) => [d, { condition: 'service_started' }]));
+  if (s.volumes.length)
+    m.volumes = s.volumes.map((v) => ({ type: 'bind', source: v.source, target: v.target, read_only: v.readOnly }));
   if (s.workingDir) m.working_dir = s.workingDir;
   if (s.user) m.user = `${s.user.uid}:${s.user.gid}`;
   m.restart = s.restart;
@@ -38,7 +45,14 @@ function service(s: ComposeService): Mapping {
   if (s.hostname) m.hostname = s.hostname;
   if (s.dns.length) m.dns = s.dns;
   if (s.extraHosts.length) m.extra_hosts = s.extraHosts.map((h) => h.split('\t').reverse().join(':'));
-  if (s.allow.length) m['x-netctl'] = { allow: s.allow.map((r) => ({ port: r.port, ...(r.proto ? { proto: r.proto } : {}), ...(r.from ? { from: r.from } : {}) })) };
+  if (s.allow.length)
+    m['x-netctl'] = {
+      allow: s.allow.map((r) => ({
+        port: r.port,
+        ...(r.proto ? { proto: r.proto } : {}),
+        ...(r.from ? { from: r.from } : {}),
+      })),
+    };
   return m;
 }
 
@@ -53,7 +67,12 @@ export function renderProject(p: ComposeProject): Mapping {
       if (n.internal) m.internal = true;
       if (n.ipv6) m.enable_ipv6 = true;
       const config: Mapping[] = [];
-      if (n.subnet) config.push({ subnet: n.subnet, ...(n.gateway ? { gateway: n.gateway } : {}), ...(n.ipRange ? { ip_range: n.ipRange } : {}) });
+      if (n.subnet)
+        config.push({
+          subnet: n.subnet,
+          ...(n.gateway ? { gateway: n.gateway } : {}),
+          ...(n.ipRange ? { ip_range: n.ipRange } : {}),
+        });
       if (n.subnet6) config.push({ subnet: n.subnet6, ...(n.gateway6 ? { gateway: n.gateway6 } : {}) });
       if (config.length) m.ipam = { config };
       const opts: Mapping = {};
@@ -65,5 +84,9 @@ export function renderProject(p: ComposeProject): Mapping {
     }
     networks[n.key] = m;
   }
-  return { name: p.name, services: Object.fromEntries(p.services.map((s) => [s.name, service(s)])), ...(p.networks.length ? { networks } : {}) };
+  return {
+    name: p.name,
+    services: Object.fromEntries(p.services.map((s) => [s.name, service(s)])),
+    ...(p.networks.length ? { networks } : {}),
+  };
 }

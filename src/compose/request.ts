@@ -40,7 +40,13 @@ function argv(s: ComposeService, image: ImageRecord): string[] {
 }
 
 /** The requests for service `s` of `p`, made from `image` (resolved from `s.image`). */
-export function serviceRequest(p: ComposeProject, s: ComposeService, image: ImageRecord, labels: Record<string, string>, ephemeral?: readonly [number, number]): ServiceRequest {
+export function serviceRequest(
+  p: ComposeProject,
+  s: ComposeService,
+  image: ImageRecord,
+  labels: Record<string, string>,
+  ephemeral?: readonly [number, number],
+): ServiceRequest {
   const network = mode(p, s);
   const [first, ...rest] = s.networks;
   const run: RunRequest = {
@@ -69,6 +75,13 @@ export function serviceRequest(p: ComposeProject, s: ComposeService, image: Imag
     run.aliases = aliases(s, first.aliases);
     if (first.ipv4Address) run.ip = first.ipv4Address;
   }
-  const connect = rest.map((n): ConnectRequest => ({ network: networkName(p, n.key), container: s.containerName, aliases: aliases(s, n.aliases), ...(n.ipv4Address ? { ip: n.ipv4Address } : {}) }));
+  const connect = rest.map(
+    (n): ConnectRequest => ({
+      network: networkName(p, n.key),
+      container: s.containerName,
+      aliases: aliases(s, n.aliases),
+      ...(n.ipv4Address ? { ip: n.ipv4Address } : {}),
+    }),
+  );
   return { run, connect, dns: s.dns, extraHosts: s.extraHosts };
 }

@@ -25,9 +25,27 @@ export const TOP: KeySet = {
 export const SERVICE: KeySet = {
   what: 'service',
   keys: [
-    'image', 'command', 'entrypoint', 'environment', 'env_file', 'ports', 'expose', 'networks', 'network_mode',
-    'links', 'depends_on', 'volumes', 'working_dir', 'user', 'restart', 'labels', 'container_name', 'hostname',
-    'dns', 'extra_hosts', 'x-netctl',
+    'image',
+    'command',
+    'entrypoint',
+    'environment',
+    'env_file',
+    'ports',
+    'expose',
+    'networks',
+    'network_mode',
+    'links',
+    'depends_on',
+    'volumes',
+    'working_dir',
+    'user',
+    'restart',
+    'labels',
+    'container_name',
+    'hostname',
+    'dns',
+    'extra_hosts',
+    'x-netctl',
   ],
   extensions: true,
 };
@@ -40,7 +58,10 @@ export const NETWORK: KeySet = {
 
 export const IPAM: KeySet = { what: 'ipam', keys: ['driver', 'config'] };
 export const IPAM_CONFIG: KeySet = { what: 'ipam config', keys: ['subnet', 'gateway', 'ip_range'] };
-export const PORT_LONG: KeySet = { what: 'port', keys: ['target', 'published', 'host_ip', 'protocol', 'mode', 'name', 'app_protocol'] };
+export const PORT_LONG: KeySet = {
+  what: 'port',
+  keys: ['target', 'published', 'host_ip', 'protocol', 'mode', 'name', 'app_protocol'],
+};
 export const SERVICE_NETWORK: KeySet = { what: 'service network', keys: ['aliases', 'ipv4_address', 'priority'] };
 export const DEPENDS_ON: KeySet = { what: 'depends_on', keys: ['condition', 'restart', 'required'] };
 export const VOLUME_LONG: KeySet = { what: 'volume', keys: ['type', 'source', 'target', 'read_only', 'bind'] };

@@ -61,7 +61,8 @@ function scalar(w: Walk, node: Node, path: KeyPath): Value {
     try {
       return interpolate(v, w.vars);
     } catch (err) {
-      if (err instanceof InterpolationError) throw fileError(w.lines.file, lineOf(w, node), `${err.message} (at ${describe(path)})`);
+      if (err instanceof InterpolationError)
+        throw fileError(w.lines.file, lineOf(w, node), `${err.message} (at ${describe(path)})`);
       throw err;
     }
   }
@@ -128,7 +129,8 @@ export function parseYaml(file: string, text: string, vars: Vars): { value: Valu
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false, merge: true });
   const first = doc.errors[0];
-  if (first) throw fileError(file, first.linePos?.[0]?.line ?? lc.linePos(first.pos[0]).line, first.message.split('\n')[0]!);
+  if (first)
+    throw fileError(file, first.linePos?.[0]?.line ?? lc.linePos(first.pos[0]).line, first.message.split('\n')[0]!);
   const lines = new Lines(file);
   const value = toValue({ doc, lc, lines, vars, depth: 0 }, doc.contents as Node | null, []);
   return { value, lines };

@@ -42,7 +42,10 @@ function display(step: Step): string {
 }
 
 function indent(text: string, maxLines: number): string {
-  const lines = text.trimEnd().split('\n').filter((l) => l.length > 0);
+  const lines = text
+    .trimEnd()
+    .split('\n')
+    .filter((l) => l.length > 0);
   const shown = lines.slice(0, maxLines).map((l) => `    ${l}`);
   if (lines.length > maxLines) shown.push(`    ... (${lines.length - maxLines} more lines)`);
   return shown.join('\n');

@@ -60,12 +60,20 @@ function connectError(socket: string, err: NodeJS.ErrnoException): Error {
 function connectErrorOf(socket: string, err: NodeJS.ErrnoException): Error {
   switch (err.code) {
     case 'ENOENT':
-      return new NotFoundError('Docker socket', socket, 'is Docker running? (systemctl start docker, or --docker-host unix:///path)');
+      return new NotFoundError(
+        'Docker socket',
+        socket,
+        'is Docker running? (systemctl start docker, or --docker-host unix:///path)',
+      );
     case 'ECONNREFUSED':
-      return new SystemError(`Docker is not running: nothing answers on "${socket}"`, { hint: 'systemctl start docker' });
+      return new SystemError(`Docker is not running: nothing answers on "${socket}"`, {
+        hint: 'systemctl start docker',
+      });
     case 'EACCES':
     case 'EPERM':
-      return new SystemError(`cannot use Docker's socket "${socket}": permission denied`, { hint: 'run as root (netctl changes the firewall)' });
+      return new SystemError(`cannot use Docker's socket "${socket}": permission denied`, {
+        hint: 'run as root (netctl changes the firewall)',
+      });
     default:
       return new SystemError(`cannot reach Docker at "${socket}": ${err.message}`);
   }
@@ -84,46 +92,66 @@ function body(res: IncomingMessage): Promise<string> {
 export function dockerApi(socket: string, timeoutMs = 10_000): DockerApi {
   const get = <T>(path: string): Promise<T | undefined> =>
     new Promise((resolve, reject) => {
-      const req = request({ socketPath: socket, path, method: 'GET', timeout: timeoutMs, headers: { host: 'docker' } }, (res) => {
-        body(res).then((text) => {
-          if (res.statusCode === 404) return resolve(undefined);
-          if (res.statusCode !== 200) return reject(new SystemError(`Docker answered ${res.statusCode} to GET ${path}: ${text.trim().slice(0, 200)}`));
-          try {
-            resolve(JSON.parse(text) as T);
-          } catch (err) {
-            reject(new SystemError(`Docker's answer to GET ${path} is not JSON`, { cause: err }));
-          }
-        }, reject);
-      });
-      req.on('timeout', () => req.destroy(new SystemError(`Docker did not answer GET ${path} within ${timeoutMs} ms ("${socket}")`)));
-      req.on('error', (err: NodeJS.ErrnoException) => reject(err instanceof SystemError ? err : connectError(socket, err)));
+      const req = request(
+        { socketPath: socket, path, method: 'GET', timeout: timeoutMs, headers: { host: 'docker' } },
+        (res) => {
+          body(res).then((text) => {
+            if (res.statusCode === 404) return resolve(undefined);
+            if (res.statusCode !== 200)
+              return reject(
+                new SystemError(`Docker answered ${res.statusCode} to GET ${path}: ${text.trim().slice(0, 200)}`),
+              );
+            try {
+              resolve(JSON.parse(text) as T);
+            } catch (err) {
+              reject(new SystemError(`Docker's answer to GET ${path} is not JSON`, { cause: err }));
+            }
+          }, reject);
+        },
+      );
+      req.on('timeout', () =>
+        req.destroy(new SystemError(`Docker did not answer GET ${path} within ${timeoutMs} ms ("${socket}")`)),
+      );
+      req.on('error', (err: NodeJS.ErrnoException) =>
+        reject(err instanceof SystemError ? err : connectError(socket, err)),
+      );
       req.end();
     });
 
-  const events = (query: string, onEvent: (e: DockerEvent) => void, signal: AbortSignal, onOpen?: () => void): Promise<void> =>
+  const events = (
+    query: string,
+    onEvent: (e: DockerEvent) => void,
+    signal: AbortSignal,
+    onOpen?: () => void,
+  ): Promise<void> =>
     new Promise((resolve, reject) => {
-      const req = request({ socketPath: socket, path: `/events?${query}`, method: 'GET', headers: { host: 'docker' }, signal }, (res) => {
-        if (res.statusCode !== 200) {
-          res.resume();
-          return reject(new SystemError(`Docker answered ${res.statusCode} to GET /events`));
-        }
-        onOpen?.();
-        let rest = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => {
-          rest += chunk;
-          let nl: number;
-          while ((nl = rest.indexOf('\n')) >= 0) {
-            const line = rest.slice(0, nl).trim();
-            rest = rest.slice(nl + 1);
-            if (line !== '') onEvent(JSON.parse(line) as DockerEvent);
+      const req = request(
+        { socketPath: socket, path: `/events?${query}`, method: 'GET', headers: { host: 'docker' }, signal },
+        (res) => {
+          if (res.statusCode !== 200) {
+            res.resume();
+            return reject(new SystemError(`Docker answered ${res.statusCode} to GET /events`));
           }
-        });
-        res.on('end', () => resolve());
-        res.on('error', () => resolve());
-        res.on('close', () => resolve());
-      });
-      req.on('error', (err: NodeJS.ErrnoException) => (err.name === 'AbortError' ? resolve() : reject(connectError(socket, err))));
+          onOpen?.();
+          let rest = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => {
+            rest += chunk;
+            let nl: number;
+            while ((nl = rest.indexOf('\n')) >= 0) {
+              const line = rest.slice(0, nl).trim();
+              rest = rest.slice(nl + 1);
+              if (line !== '') onEvent(JSON.parse(line) as DockerEvent);
+            }
+          });
+          res.on('end', () => resolve());
+          res.on('error', () => resolve());
+          res.on('close', () => resolve());
+        },
+      );
+      req.on('error', (err: NodeJS.ErrnoException) =>
+        err.name === 'AbortError' ? resolve() : reject(connectError(socket, err)),
+      );
       req.end();
     });
 

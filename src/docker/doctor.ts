@@ -20,22 +20,41 @@ export interface DockerFinding {
 }
 
 /** The findings (none when netctl manages nothing of Docker's). */
-export async function diagnoseDocker(store: Store, ufw: UfwDeps, runRoot: string, blockInstalled: boolean): Promise<DockerFinding[]> {
+export async function diagnoseDocker(
+  store: Store,
+  ufw: UfwDeps,
+  runRoot: string,
+  blockInstalled: boolean,
+): Promise<DockerFinding[]> {
   const stored = store.dockerAllows.list();
   if (stored.length === 0 && !blockInstalled) return [];
   let containers: Awaited<ReturnType<typeof runningContainers>>;
   try {
     containers = await runningContainers(dockerApi(dockerSocket(), 3000));
   } catch (err) {
-    return stored.length === 0 ? [] : [{ area: 'docker', problem: `cannot check the rules of Docker's containers: ${(err as Error).message}`, fix: 'start Docker, or set DOCKER_HOST' }];
+    return stored.length === 0
+      ? []
+      : [
+          {
+            area: 'docker',
+            problem: `cannot check the rules of Docker's containers: ${(err as Error).message}`,
+            fix: 'start Docker, or set DOCKER_HOST',
+          },
+        ];
   }
   const out: DockerFinding[] = [];
   const drift = await dockerDrift(store, ufw, containers);
-  for (const m of drift.missing) out.push({ area: 'docker', problem: `ufw route rule missing: ${m}`, fix: 'netctl docker sync' });
-  for (const s of drift.stale) out.push({ area: 'docker', problem: `stale netctl ufw route rule: ${s}`, fix: 'netctl docker sync' });
+  for (const m of drift.missing)
+    out.push({ area: 'docker', problem: `ufw route rule missing: ${m}`, fix: 'netctl docker sync' });
+  for (const s of drift.stale)
+    out.push({ area: 'docker', problem: `stale netctl ufw route rule: ${s}`, fix: 'netctl docker sync' });
   const labelled = containers.some((c) => labelRules(c).rules.length > 0);
   if ((stored.length > 0 || labelled) && watcherPid(watchPidFile(runRoot)) === undefined) {
-    out.push({ area: 'docker', problem: 'netctl docker watch is not running: the rules of Docker containers do not follow them to new addresses', fix: 'systemctl enable --now netctl-docker.service (rules/systemd/netctl-docker.service)' });
+    out.push({
+      area: 'docker',
+      problem: 'netctl docker watch is not running: the rules of Docker containers do not follow them to new addresses',
+      fix: 'systemctl enable --now netctl-docker.service (rules/systemd/netctl-docker.service)',
+    });
   }
   return out;
 }

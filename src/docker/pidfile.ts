@@ -31,7 +31,8 @@ export function watcherPid(path: string): number | undefined {
 /** Writes our pid; refuses when another watcher runs. */
 export function claimPidFile(path: string): void {
   const other = watcherPid(path);
-  if (other !== undefined && other !== process.pid) throw new ConflictError(`netctl docker watch already runs (pid ${other})`, `stop it first, or see ${path}`);
+  if (other !== undefined && other !== process.pid)
+    throw new ConflictError(`netctl docker watch already runs (pid ${other})`, `stop it first, or see ${path}`);
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, `${process.pid}\n`);
 }

@@ -27,7 +27,10 @@ export function parseDockerComment(comment: string): { container: string; port: 
 }
 
 function list(text: string): string[] {
-  return text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  return text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
 }
 
 /**
@@ -38,11 +41,20 @@ export function labelRules(c: Pick<DockerContainer, 'name' | 'labels'>): { rules
   const ports = c.labels[ALLOW_LABEL];
   const sourcesLabel = c.labels[FROM_LABEL];
   if (ports === undefined) {
-    return { rules: [], errors: sourcesLabel === undefined ? [] : [`container "${c.name}": label ${FROM_LABEL} without ${ALLOW_LABEL}: nothing opened`] };
+    return {
+      rules: [],
+      errors:
+        sourcesLabel === undefined
+          ? []
+          : [`container "${c.name}": label ${FROM_LABEL} without ${ALLOW_LABEL}: nothing opened`],
+    };
   }
   const errors: string[] = [];
   // An empty source list (an unset variable in a compose file) must not mean "anywhere".
-  if (sourcesLabel !== undefined && list(sourcesLabel).length === 0) errors.push(`container "${c.name}": label ${FROM_LABEL} is empty: nothing opened (leave it out to open to anywhere)`);
+  if (sourcesLabel !== undefined && list(sourcesLabel).length === 0)
+    errors.push(
+      `container "${c.name}": label ${FROM_LABEL} is empty: nothing opened (leave it out to open to anywhere)`,
+    );
   const parse = <T>(what: string, text: string, fn: (t: string) => T): T[] => {
     try {
       return [fn(text)];
@@ -55,7 +67,9 @@ export function labelRules(c: Pick<DockerContainer, 'name' | 'labels'>): { rules
   const froms = list(sourcesLabel ?? '').flatMap((f) => parse(FROM_LABEL, f, canonicalSource));
   if (errors.length > 0) return { rules: [], errors };
   const sources = froms.length === 0 ? [null] : [...new Set(froms)];
-  const rules = pps.flatMap((p) => sources.map((from) => ({ container: c.name, port: p.port, proto: p.proto, from, network: null })));
+  const rules = pps.flatMap((p) =>
+    sources.map((from) => ({ container: c.name, port: p.port, proto: p.proto, from, network: null })),
+  );
   return { rules, errors };
 }
 
@@ -74,8 +88,10 @@ export function dockerRoutesOf(c: DockerContainer, a: AllowRule): RouteRule[] {
     for (const addr of c.addresses) {
       if (a.network !== null && addr.network !== a.network) continue;
       const comment = dockerComment(c.name, p.port, p.proto);
-      if (addr.ipv4 && v6from !== true) out.push({ family: 4, proto: p.proto, to: addr.ipv4, port: p.port, from: a.from, comment });
-      if (addr.ipv6 && v6from !== false) out.push({ family: 6, proto: p.proto, to: addr.ipv6, port: p.port, from: a.from, comment });
+      if (addr.ipv4 && v6from !== true)
+        out.push({ family: 4, proto: p.proto, to: addr.ipv4, port: p.port, from: a.from, comment });
+      if (addr.ipv6 && v6from !== false)
+        out.push({ family: 6, proto: p.proto, to: addr.ipv6, port: p.port, from: a.from, comment });
     }
   }
   return out;

@@ -34,8 +34,9 @@ export interface DockerStatus {
  * (`ufw allow PORT`), and route rules to the containers' IPv6 addresses open nothing.
  */
 export function ipv6Note(containers: readonly DockerContainer[], dockerIp6tables: boolean): string | undefined {
-  if (dockerIp6tables || !containers.some((c) => c.ports.length > 0 && c.addresses.some((a) => a.ipv6 !== ''))) return undefined;
-  return 'Docker makes no ip6tables rules (dockerd without --ip6tables): IPv6 published ports reach docker-proxy on the host, so ufw\'s incoming rules (ufw allow PORT) decide them, not these route rules';
+  if (dockerIp6tables || !containers.some((c) => c.ports.length > 0 && c.addresses.some((a) => a.ipv6 !== '')))
+    return undefined;
+  return "Docker makes no ip6tables rules (dockerd without --ip6tables): IPv6 published ports reach docker-proxy on the host, so ufw's incoming rules (ufw allow PORT) decide them, not these route rules";
 }
 
 /** The route rules that can open something: none to IPv6 addresses while Docker makes no ip6tables rules. */
@@ -57,21 +58,39 @@ export function portStatus(containers: readonly DockerContainer[], routes: reado
 
 /** The families' lines from the observed ufw. */
 export function familyStatus(view: UfwView): DockerStatus['families'] {
-  return view.families.map((f) => ({ family: f.family, path: f.path, block: f.text === undefined ? 'missing' : f.block, chain: f.running ? f.chain : 'ufw not running' }));
+  return view.families.map((f) => ({
+    family: f.family,
+    path: f.path,
+    block: f.text === undefined ? 'missing' : f.block,
+    chain: f.running ? f.chain : 'ufw not running',
+  }));
 }
 
 /** The status as text. */
 export function renderDockerStatus(s: DockerStatus): string {
   const lines = [`ufw: ${s.ufw.active ? 'active' : 'inactive'}, routed policy ${s.ufw.routedPolicy ?? 'unknown'}`];
   for (const f of s.families) lines.push(`IPv${f.family} ${f.path}: netctl-docker block ${f.block}, chains ${f.chain}`);
-  lines.push(s.docker.error ? `Docker: ${s.docker.error}` : `Docker: ${s.docker.socket}: ${s.docker.containers} running container(s)`);
+  lines.push(
+    s.docker.error
+      ? `Docker: ${s.docker.error}`
+      : `Docker: ${s.docker.socket}: ${s.docker.containers} running container(s)`,
+  );
   if (s.ipv6) lines.push(`IPv6: ${s.ipv6}`);
-  lines.push(s.watch.running ? `watch: running (pid ${s.watch.pid})` : 'watch: not running: rules follow containers to new addresses only while netctl docker watch runs');
+  lines.push(
+    s.watch.running
+      ? `watch: running (pid ${s.watch.pid})`
+      : 'watch: not running: rules follow containers to new addresses only while netctl docker watch runs',
+  );
   if (s.ports.length > 0) {
     const w = Math.max(9, ...s.ports.map((p) => p.container.length));
     lines.push(`${'CONTAINER'.padEnd(w)}  PORT       ADDRESSES                     UFW`);
     for (const p of s.ports) {
-      const state = p.open.length === 0 ? 'closed (no allow rule)' : p.open.includes('anywhere') ? 'open' : `open from ${p.open.join(', ')}`;
+      const state =
+        p.open.length === 0
+          ? 'closed (no allow rule)'
+          : p.open.includes('anywhere')
+            ? 'open'
+            : `open from ${p.open.join(', ')}`;
       lines.push(`${p.container.padEnd(w)}  ${p.port.padEnd(9)}  ${p.addresses.join(' ').padEnd(28)}  ${state}`);
     }
   }

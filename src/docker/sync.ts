@@ -8,7 +8,14 @@
 import type { Store } from '../store/index.js';
 import type { UfwDeps } from '../firewall/ufw/observe.js';
 import type { RouteRule } from '../firewall/ufw/route-rules.js';
-import { applyRoutes, planRoutes, routeDrift, routesChanged, routesDiff, type RoutesPlan } from '../firewall/ufw/routes-apply.js';
+import {
+  applyRoutes,
+  planRoutes,
+  routeDrift,
+  routesChanged,
+  routesDiff,
+  type RoutesPlan,
+} from '../firewall/ufw/routes-apply.js';
 import type { DockerContainer } from './model.js';
 import { desiredDockerRoutes, labelRules } from './routes.js';
 
@@ -23,7 +30,11 @@ export interface DockerSyncPlan {
 }
 
 /** Plans Docker's route rules for `containers`. */
-export async function planDockerSync(store: Store, ufw: UfwDeps, containers: readonly DockerContainer[]): Promise<DockerSyncPlan> {
+export async function planDockerSync(
+  store: Store,
+  ufw: UfwDeps,
+  containers: readonly DockerContainer[],
+): Promise<DockerSyncPlan> {
   const desired = desiredDockerRoutes(store.dockerAllows.list(), containers);
   const plan = await planRoutes(ufw, desired, 'docker');
   const errors = containers.flatMap((c) => labelRules(c).errors);
@@ -36,6 +47,10 @@ export async function applyDockerSync(ufw: UfwDeps, p: DockerSyncPlan): Promise<
 }
 
 /** Docker rules missing from ufw's files, and stale ones (for status and doctor). */
-export async function dockerDrift(store: Store, ufw: UfwDeps, containers: readonly DockerContainer[]): Promise<{ missing: string[]; stale: string[] }> {
+export async function dockerDrift(
+  store: Store,
+  ufw: UfwDeps,
+  containers: readonly DockerContainer[],
+): Promise<{ missing: string[]; stale: string[] }> {
   return routeDrift(ufw, desiredDockerRoutes(store.dockerAllows.list(), containers), 'docker');
 }

@@ -15,7 +15,10 @@ import { applyDockerSync, planDockerSync } from './sync.js';
 import { forwardJumpMessage, keepForwardJump } from './forward-jump.js';
 
 /** The events that can move a container's rules. */
-export const WATCHED = { container: ['start', 'die', 'destroy', 'rename'], network: ['connect', 'disconnect', 'create'] };
+export const WATCHED = {
+  container: ['start', 'die', 'destroy', 'rename'],
+  network: ['connect', 'disconnect', 'create'],
+};
 
 /** The `/events` query for them. */
 export function eventsQuery(): string {
@@ -123,7 +126,13 @@ export class DockerWatch {
       const p = await planDockerSync(store, ufw, [...this.containers.values()]);
       for (const e of p.errors) this.deps.log(e);
       await applyDockerSync(ufw, p);
-      if (p.changed) this.deps.log(`rewrote ${p.plan.files.filter((f) => f.text !== f.next).map((f) => f.path).join(' and ')}: ${p.desired.length} Docker rule(s)`);
+      if (p.changed)
+        this.deps.log(
+          `rewrote ${p.plan.files
+            .filter((f) => f.text !== f.next)
+            .map((f) => f.path)
+            .join(' and ')}: ${p.desired.length} Docker rule(s)`,
+        );
       return p.changed;
     });
     this.deps.onSynced?.(events, changed);
@@ -149,12 +158,17 @@ export async function watchDocker(deps: WatchDeps, signal: AbortSignal): Promise
   let down = false;
   while (!signal.aborted) {
     try {
-      await deps.api.events(eventsQuery(), (e) => w.onEvent(e), signal, () => {
-        if (down) deps.log(`Docker is back at ${deps.api.socket}`);
-        down = false;
-        delay = 200;
-        void w.reconcileAll();
-      });
+      await deps.api.events(
+        eventsQuery(),
+        (e) => w.onEvent(e),
+        signal,
+        () => {
+          if (down) deps.log(`Docker is back at ${deps.api.socket}`);
+          down = false;
+          delay = 200;
+          void w.reconcileAll();
+        },
+      );
       if (!signal.aborted && !down) deps.log(`Docker's event stream ended (${deps.api.socket}); reconnecting`);
     } catch (err) {
       if (!down) deps.log(`${(err as Error).message}; retrying`);

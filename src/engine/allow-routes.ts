@@ -22,7 +22,11 @@ export interface RouteState {
 
 /** A container's resolved port mappings. */
 export function containerMappings(s: RouteState, containerId: string): PortMapping[] {
-  return portMappings(s.networks, s.ports.filter((p) => p.containerId === containerId), s.endpoints.filter((e) => e.containerId === containerId));
+  return portMappings(
+    s.networks,
+    s.ports.filter((p) => p.containerId === containerId),
+    s.endpoints.filter((e) => e.containerId === containerId),
+  );
 }
 
 /** Whether a mapping is one an allow rule selects (sctp never: ufw has no sctp rules). */

@@ -9,7 +9,11 @@ import { routesStep } from './ufw-routes.js';
 import { runSteps } from './steps.js';
 
 /** Adds and removes the given (already validated, canonical) rules. */
-export async function changeAllows(store: Store, add: readonly AllowRule[], remove: readonly AllowRule[]): Promise<void> {
+export async function changeAllows(
+  store: Store,
+  add: readonly AllowRule[],
+  remove: readonly AllowRule[],
+): Promise<void> {
   await store.locked(async () => {
     for (const r of remove) store.allows.remove(r);
     for (const r of add) store.allows.add(r);

@@ -42,23 +42,37 @@ export function parsePortArg(text: string): { port: number; proto: 'tcp' | 'udp'
   if (!m) throw new UsageError(`invalid port "${text}": expected PORT or PORT/tcp or PORT/udp`);
   const proto = m[2] ?? null;
   if (proto !== null && proto !== 'tcp' && proto !== 'udp') {
-    throw new UsageError(`invalid port "${text}": ufw route rules match tcp or udp${proto === 'sctp' ? ', not sctp' : ''}`);
+    throw new UsageError(
+      `invalid port "${text}": ufw route rules match tcp or udp${proto === 'sctp' ? ', not sctp' : ''}`,
+    );
   }
   return { port: checkPort(Number(m[1]), 'port'), proto };
 }
 
 /** The ports of a request, parsed and without repeats; `[null]` (every port) when it names none. */
-export function requestPorts(req: Pick<AllowRequest, 'ports'>): ({ port: number; proto: 'tcp' | 'udp' | null } | null)[] {
+export function requestPorts(
+  req: Pick<AllowRequest, 'ports'>,
+): ({ port: number; proto: 'tcp' | 'udp' | null } | null)[] {
   if (!req.ports || req.ports.length === 0) return [null];
   const seen = new Set<string>();
-  return req.ports.map(parsePortArg).filter((p) => !seen.has(`${p.port}/${p.proto}`) && seen.add(`${p.port}/${p.proto}`));
+  return req.ports
+    .map(parsePortArg)
+    .filter((p) => !seen.has(`${p.port}/${p.proto}`) && seen.add(`${p.port}/${p.proto}`));
 }
 
 /** The allow rules of a request on container `name`: one per port and source. */
 export function rulesOfRequest(name: string, req: AllowRequest): AllowRule[] {
   const ports = requestPorts(req);
   const froms = req.from.length === 0 ? [null] : [...new Set(req.from.map(canonicalSource))];
-  return ports.flatMap((pp) => froms.map((from) => ({ container: name, port: pp?.port ?? null, proto: pp?.proto ?? null, from, network: req.network ?? null })));
+  return ports.flatMap((pp) =>
+    froms.map((from) => ({
+      container: name,
+      port: pp?.port ?? null,
+      proto: pp?.proto ?? null,
+      from,
+      network: req.network ?? null,
+    })),
+  );
 }
 
 /**
@@ -92,7 +106,11 @@ export function requestRules(store: Store, req: AllowRequest): AllowRule[] {
   if (req.network !== undefined) {
     const net = s.networks.require(req.network);
     if (!s.endpoints.forContainer(c.id).some((e) => e.networkId === net.id)) {
-      throw new NotFoundError('network of container', `${c.name} on ${net.name}`, `"${c.name}" is not connected to "${net.name}"`);
+      throw new NotFoundError(
+        'network of container',
+        `${c.name} on ${net.name}`,
+        `"${c.name}" is not connected to "${net.name}"`,
+      );
     }
   }
   return rulesOfRequest(c.name, req);
@@ -104,12 +122,20 @@ function refuseEmpty(store: Store, rule: AllowRule): void {
   const c = store.containers.require(rule.container);
   const anyFamily = { ...rule, from: null };
   const names = new Map(state.networks.map((n) => [n.id, n.name]));
-  const published = containerMappings(state, c.id).some((m) => selects(anyFamily, m, names.get(m.network) ?? m.network));
+  const published = containerMappings(state, c.id).some((m) =>
+    selects(anyFamily, m, names.get(m.network) ?? m.network),
+  );
   const what = rule.port === null ? 'any tcp or udp port' : `port ${rule.port}${rule.proto ? `/${rule.proto}` : ''}`;
   if (!published) {
-    throw new NotFoundError('published port', `${c.name} ${what}`, `"${c.name}" does not publish ${what}${rule.network ? ` on network "${rule.network}"` : ''} (see netctl port ${c.name})`);
+    throw new NotFoundError(
+      'published port',
+      `${c.name} ${what}`,
+      `"${c.name}" does not publish ${what}${rule.network ? ` on network "${rule.network}"` : ''} (see netctl port ${c.name})`,
+    );
   }
-  throw new UsageError(`source "${rule.from}" is IPv${rule.from?.includes(':') ? 6 : 4}, but "${c.name}" publishes ${what} only over IPv${rule.from?.includes(':') ? 4 : 6}`);
+  throw new UsageError(
+    `source "${rule.from}" is IPv${rule.from?.includes(':') ? 6 : 4}, but "${c.name}" publishes ${what} only over IPv${rule.from?.includes(':') ? 4 : 6}`,
+  );
 }
 
 async function apply(store: Store, rules: AllowRule[], dryRun: boolean): Promise<AllowResult> {
@@ -128,28 +154,32 @@ async function apply(store: Store, rules: AllowRule[], dryRun: boolean): Promise
 
 /** Records the rules and opens their routes. */
 export async function allow(store: Store, req: AllowRequest, opts: { dryRun?: boolean } = {}): Promise<AllowResult> {
-  return store.locked(async () => {
-    const rules = requestRules(store, req);
-    for (const r of rules) refuseEmpty(store, r);
-    for (const r of rules) store.allows.add(r);
-    const result = await apply(store, rules, opts.dryRun === true);
-    if (opts.dryRun) throw new DryRunResult(result);
-    return result;
-  }).catch(unwrapDryRun);
+  return store
+    .locked(async () => {
+      const rules = requestRules(store, req);
+      for (const r of rules) refuseEmpty(store, r);
+      for (const r of rules) store.allows.add(r);
+      const result = await apply(store, rules, opts.dryRun === true);
+      if (opts.dryRun) throw new DryRunResult(result);
+      return result;
+    })
+    .catch(unwrapDryRun);
 }
 
 /** Removes the matching rules (fields the request leaves out match anything) and closes their routes. */
 export async function deny(store: Store, req: AllowRequest, opts: { dryRun?: boolean } = {}): Promise<AllowResult> {
-  return store.locked(async () => {
-    const asked = requestRules(store, req);
-    const gone = denied(store.allows.list(asked[0]!.container), asked, req);
-    const state = routeState(store);
-    const routes = gone.flatMap((r) => routesOf(state, r));
-    for (const r of gone) store.allows.remove(r);
-    const result = { ...(await apply(store, gone, opts.dryRun === true)), routes };
-    if (opts.dryRun) throw new DryRunResult(result);
-    return result;
-  }).catch(unwrapDryRun);
+  return store
+    .locked(async () => {
+      const asked = requestRules(store, req);
+      const gone = denied(store.allows.list(asked[0]!.container), asked, req);
+      const state = routeState(store);
+      const routes = gone.flatMap((r) => routesOf(state, r));
+      for (const r of gone) store.allows.remove(r);
+      const result = { ...(await apply(store, gone, opts.dryRun === true)), routes };
+      if (opts.dryRun) throw new DryRunResult(result);
+      return result;
+    })
+    .catch(unwrapDryRun);
 }
 
 /** Whether stored rule `s` is one that `deny` of asked rule `a` removes (left-out fields match anything). */

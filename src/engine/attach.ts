@@ -42,7 +42,16 @@ export function recordEndpoint(engine: Engine, c: Container, network: Network, r
   const address = s.ipam.allocate(network.id, { owner: c.id, ...(req.ip ? { requested: req.ip } : {}) });
   const address6 = network.subnet6 ? s.ipam.allocate(network.id, { owner: c.id, family: 6 }) : undefined;
   const aliases = (req.aliases ?? []).map((a) => checkName('alias', a));
-  const endpoint = s.endpoints.add({ containerId: c.id, networkId: network.id, ifname: req.ifname ?? 'eth0', hostIfname: hostIfname(c.id, 0), address, ...(address6 ? { address6 } : {}), mac: macFor(address), aliases });
+  const endpoint = s.endpoints.add({
+    containerId: c.id,
+    networkId: network.id,
+    ifname: req.ifname ?? 'eth0',
+    hostIfname: hostIfname(c.id, 0),
+    address,
+    ...(address6 ? { address6 } : {}),
+    mac: macFor(address),
+    aliases,
+  });
   const published = reservePorts(s, c.id, req.ports, network, req.ephemeral ? { ephemeral: req.ephemeral } : {});
   return { endpoint, published, since };
 }
@@ -53,11 +62,25 @@ export function recordEndpoint(engine: Engine, c: Container, network: Network, r
  * other: the rules name addresses and the bridge, not the veth), then route_localnet (once
  * the rules that guard it are in), conntrack.
  */
-export async function attachSteps(engine: Engine, netns: string, network: Network, recorded: RecordedEndpoint): Promise<Step[]> {
+export async function attachSteps(
+  engine: Engine,
+  netns: string,
+  network: Network,
+  recorded: RecordedEndpoint,
+): Promise<Step[]> {
   const { endpoint, published, since } = recorded;
-  const change: ContainerChange = { kind: 'add', containerId: endpoint.containerId, since, endpoints: [endpoint], ports: published };
+  const change: ContainerChange = {
+    kind: 'add',
+    containerId: endpoint.containerId,
+    since,
+    endpoints: [endpoint],
+    ports: published,
+  };
   const fw = await firewallStep(engine, { change });
-  const steps: Step[] = [together([fw.step, opsStep(planAttach(netns, network, endpoint), engine.kernel)]), localnetStep(engine, [network.id], fw.view)];
+  const steps: Step[] = [
+    together([fw.step, opsStep(planAttach(netns, network, endpoint), engine.kernel)]),
+    localnetStep(engine, [network.id], fw.view),
+  ];
   if (published.some((p) => p.proto !== 'tcp')) steps.push(conntrackPortsStep(published));
   return steps;
 }
@@ -85,13 +108,31 @@ export function releaseEndpoints(engine: Engine, c: Container): ContainerChange 
  * stack), which overlap this way. `netns` is null when the container owns no namespace
  * (host mode, container:NAME).
  */
-export async function detachSteps(engine: Engine, c: Container, netns: { path: string; remove: boolean } | null): Promise<Step[]> {
+export async function detachSteps(
+  engine: Engine,
+  c: Container,
+  netns: { path: string; remove: boolean } | null,
+): Promise<Step[]> {
   const change = releaseEndpoints(engine, c);
   const endpoints = change.endpoints;
   const fw = await firewallStep(engine, { change });
   const rules: Step[] = [fw.step];
   const addresses = endpoints.flatMap((e) => [e.address, e.address6].filter((a): a is string => a !== undefined));
   if (addresses.length > 0) rules.push(conntrackStep(addresses));
-  const links = netns ? [opsStep(planDetachAll(netns.path, endpoints).filter((op) => netns.remove || op.op !== 'delete-netns'), engine.kernel)] : [];
-  return [localnetStep(engine, endpoints.map((e) => e.networkId), fw.view), together([sequence(rules), ...links])];
+  const links = netns
+    ? [
+        opsStep(
+          planDetachAll(netns.path, endpoints).filter((op) => netns.remove || op.op !== 'delete-netns'),
+          engine.kernel,
+        ),
+      ]
+    : [];
+  return [
+    localnetStep(
+      engine,
+      endpoints.map((e) => e.networkId),
+      fw.view,
+    ),
+    together([sequence(rules), ...links]),
+  ];
 }

@@ -35,7 +35,11 @@ class DryRun extends Error {
   }
 }
 
-async function execute(engine: Engine, fn: () => Promise<{ ops: NetlinkOp[]; steps: Step[]; rules: string }>, dryRun: boolean): Promise<ChangePlan> {
+async function execute(
+  engine: Engine,
+  fn: () => Promise<{ ops: NetlinkOp[]; steps: Step[]; rules: string }>,
+  dryRun: boolean,
+): Promise<ChangePlan> {
   try {
     return await engine.store.locked(async () => {
       const { ops, steps, rules } = await fn();
@@ -51,16 +55,26 @@ async function execute(engine: Engine, fn: () => Promise<{ ops: NetlinkOp[]; ste
 }
 
 /** The container and network, refusing containers that do not own a bridge-attached namespace. */
-function subjects(engine: Engine, roots: RuntimeRoots, netRef: string, ctrRef: string, needNetns: boolean): { c: Container; n: Network; netns: string } {
+function subjects(
+  engine: Engine,
+  roots: RuntimeRoots,
+  netRef: string,
+  ctrRef: string,
+  needNetns: boolean,
+): { c: Container; n: Network; netns: string } {
   const s = engine.store;
-  if (['host', 'none'].includes(netRef)) throw new UsageError(`containers cannot be connected to or disconnected from network "${netRef}"`);
+  if (['host', 'none'].includes(netRef))
+    throw new UsageError(`containers cannot be connected to or disconnected from network "${netRef}"`);
   const c = s.containers.require(ctrRef);
   const mode = String((c.config as { network?: string }).network ?? 'bridge');
   if (mode === 'host' || mode === 'none' || mode.startsWith('container:')) {
-    throw new ConflictError(`container "${c.name}" uses network mode "${mode}": it cannot be connected to or disconnected from networks`);
+    throw new ConflictError(
+      `container "${c.name}" uses network mode "${mode}": it cannot be connected to or disconnected from networks`,
+    );
   }
   const netns = netnsPath(roots.runRoot, c.id);
-  if (needNetns && !existsSync(netns)) throw new ConflictError(`container "${c.name}" has no network namespace`, 'start it first');
+  if (needNetns && !existsSync(netns))
+    throw new ConflictError(`container "${c.name}" has no network namespace`, 'start it first');
   return { c, n: s.networks.require(netRef), netns };
 }
 
@@ -87,47 +101,100 @@ function gateways(n: Network, e: Endpoint): string[] {
 }
 
 /** Connects a running container to a network; with `dryRun` only plans. */
-export async function connectContainer(engine: Engine, roots: RuntimeRoots, req: ConnectRequest, dryRun = false): Promise<{ endpoint?: Endpoint; plan: ChangePlan }> {
+export async function connectContainer(
+  engine: Engine,
+  roots: RuntimeRoots,
+  req: ConnectRequest,
+  dryRun = false,
+): Promise<{ endpoint?: Endpoint; plan: ChangePlan }> {
   let endpoint: Endpoint | undefined;
-  const plan = await execute(engine, async () => {
-    const s = engine.store;
-    const { c, n, netns } = subjects(engine, roots, req.network, req.container, true);
-    const existing = s.endpoints.forContainer(c.id);
-    if (existing.some((e) => e.networkId === n.id)) throw new ConflictError(`container "${c.name}" is already connected to network "${n.name}"`);
-    const i = freeIndex(existing, c.id);
-    const address = s.ipam.allocate(n.id, { owner: c.id, ...(req.ip ? { requested: req.ip } : {}) });
-    const address6 = n.subnet6 ? s.ipam.allocate(n.id, { owner: c.id, family: 6 }) : undefined;
-    const aliases = (req.aliases ?? []).map((a) => checkName('alias', a));
-    endpoint = s.endpoints.add({ containerId: c.id, networkId: n.id, ifname: `eth${i}`, hostIfname: hostIfname(c.id, i), address, ...(address6 ? { address6 } : {}), mac: macFor(address), aliases });
-    // A second network does not take the default route from the first.
-    const gw = gatewayHolder(engine, existing) ? [] : gateways(n, endpoint);
-    const ops = planEndpoint({ netns, hostIf: endpoint.hostIfname!, ifname: endpoint.ifname, bridge: n.bridge, mtu: n.mtu, addresses: addresses(n, endpoint), gateways: gw, hairpin: true, mac: endpoint.mac! });
-    const fw = await firewallStep(engine);
-    const steps = [opsStep(ops, engine.kernel), fw.step, localnetStep(engine, [...existing.map((e) => e.networkId), n.id]), hostsStep(engine, roots)];
-    return { ops, steps, rules: fw.plan.text() };
-  }, dryRun);
+  const plan = await execute(
+    engine,
+    async () => {
+      const s = engine.store;
+      const { c, n, netns } = subjects(engine, roots, req.network, req.container, true);
+      const existing = s.endpoints.forContainer(c.id);
+      if (existing.some((e) => e.networkId === n.id))
+        throw new ConflictError(`container "${c.name}" is already connected to network "${n.name}"`);
+      const i = freeIndex(existing, c.id);
+      const address = s.ipam.allocate(n.id, { owner: c.id, ...(req.ip ? { requested: req.ip } : {}) });
+      const address6 = n.subnet6 ? s.ipam.allocate(n.id, { owner: c.id, family: 6 }) : undefined;
+      const aliases = (req.aliases ?? []).map((a) => checkName('alias', a));
+      endpoint = s.endpoints.add({
+        containerId: c.id,
+        networkId: n.id,
+        ifname: `eth${i}`,
+        hostIfname: hostIfname(c.id, i),
+        address,
+        ...(address6 ? { address6 } : {}),
+        mac: macFor(address),
+        aliases,
+      });
+      // A second network does not take the default route from the first.
+      const gw = gatewayHolder(engine, existing) ? [] : gateways(n, endpoint);
+      const ops = planEndpoint({
+        netns,
+        hostIf: endpoint.hostIfname!,
+        ifname: endpoint.ifname,
+        bridge: n.bridge,
+        mtu: n.mtu,
+        addresses: addresses(n, endpoint),
+        gateways: gw,
+        hairpin: true,
+        mac: endpoint.mac!,
+      });
+      const fw = await firewallStep(engine);
+      const steps = [
+        opsStep(ops, engine.kernel),
+        fw.step,
+        localnetStep(engine, [...existing.map((e) => e.networkId), n.id]),
+        hostsStep(engine, roots),
+      ];
+      return { ops, steps, rules: fw.plan.text() };
+    },
+    dryRun,
+  );
   return { ...(dryRun ? {} : { endpoint }), plan };
 }
 
 /** Disconnects a container from a network; with `dryRun` only plans. */
-export async function disconnectContainer(engine: Engine, roots: RuntimeRoots, netRef: string, ctrRef: string, dryRun = false): Promise<ChangePlan> {
-  return execute(engine, async () => {
-    const s = engine.store;
-    const { c, n, netns } = subjects(engine, roots, netRef, ctrRef, false);
-    const before = s.endpoints.forContainer(c.id);
-    const ep = before.find((e) => e.networkId === n.id);
-    if (!ep) throw new ConflictError(`container "${c.name}" is not connected to network "${n.name}"`);
-    s.endpoints.remove(c.id, n.id);
-    s.ipam.releaseOwner(c.id, n.id);
-    const rest = before.filter((e) => e !== ep);
-    const ops: NetlinkOp[] = [{ op: 'delete-link', name: ep.hostIfname! }];
-    const next = gatewayHolder(engine, rest);
-    if (gatewayHolder(engine, before) === ep && next && existsSync(netns)) {
-      for (const gateway of gateways(s.networks.require(next.networkId), next)) ops.push({ op: 'add-route', gateway, netns });
-    }
-    const fw = await firewallStep(engine);
-    // Rules first: nothing may refer to the address once the interface is gone.
-    const steps = [fw.step, opsStep(ops, engine.kernel), localnetStep(engine, before.map((e) => e.networkId)), hostsStep(engine, roots)];
-    return { ops, steps, rules: fw.plan.text() };
-  }, dryRun);
+export async function disconnectContainer(
+  engine: Engine,
+  roots: RuntimeRoots,
+  netRef: string,
+  ctrRef: string,
+  dryRun = false,
+): Promise<ChangePlan> {
+  return execute(
+    engine,
+    async () => {
+      const s = engine.store;
+      const { c, n, netns } = subjects(engine, roots, netRef, ctrRef, false);
+      const before = s.endpoints.forContainer(c.id);
+      const ep = before.find((e) => e.networkId === n.id);
+      if (!ep) throw new ConflictError(`container "${c.name}" is not connected to network "${n.name}"`);
+      s.endpoints.remove(c.id, n.id);
+      s.ipam.releaseOwner(c.id, n.id);
+      const rest = before.filter((e) => e !== ep);
+      const ops: NetlinkOp[] = [{ op: 'delete-link', name: ep.hostIfname! }];
+      const next = gatewayHolder(engine, rest);
+      if (gatewayHolder(engine, before) === ep && next && existsSync(netns)) {
+        for (const gateway of gateways(s.networks.require(next.networkId), next))
+          ops.push({ op: 'add-route', gateway, netns });
+      }
+      const fw = await firewallStep(engine);
+      // Rules first: nothing may refer to the address once the interface is gone.
+      const steps = [
+        fw.step,
+        opsStep(ops, engine.kernel),
+        localnetStep(
+          engine,
+          before.map((e) => e.networkId),
+        ),
+        hostsStep(engine, roots),
+      ];
+      return { ops, steps, rules: fw.plan.text() };
+    },
+    dryRun,
+  );
 }

@@ -19,7 +19,11 @@ export function conntrackArgv(ip: string): string[] {
  * through the native addon's ctnetlink socket (`flush`, off the event loop), else with the
  * conntrack tool.
  */
-export function conntrackStep(addresses: readonly string[], runner: Runner = realRunner, flush: ((ip: string) => Promise<number>) | null = ctFlushReplySrc): Step {
+export function conntrackStep(
+  addresses: readonly string[],
+  runner: Runner = realRunner,
+  flush: ((ip: string) => Promise<number>) | null = ctFlushReplySrc,
+): Step {
   return {
     describe: `flush conntrack entries of ${addresses.join(', ')}`,
     apply: async () => {
@@ -49,12 +53,18 @@ export function conntrackPortArgv(proto: string, port: number, v6: boolean): str
  * arriving while nothing was published there made entries to the host itself, and they
  * would keep those flows away from the new mapping (TCP always starts a new entry).
  */
-export function conntrackPortsStep(ports: readonly { proto: string; hostPort: number; hostIp: string }[], runner: Runner = realRunner): Step {
+export function conntrackPortsStep(
+  ports: readonly { proto: string; hostPort: number; hostIp: string }[],
+  runner: Runner = realRunner,
+): Step {
   const todo = ports.filter((p) => p.proto !== 'tcp');
   return {
     describe: `flush conntrack entries of ${todo.map((p) => `${p.hostPort}/${p.proto}`).join(', ')}`,
     apply: async () => {
-      for (const p of todo) await runner.run(conntrackPortArgv(p.proto, p.hostPort, p.hostIp.includes(':')), { timeoutMs: 5_000 }).catch(() => undefined);
+      for (const p of todo)
+        await runner
+          .run(conntrackPortArgv(p.proto, p.hostPort, p.hostIp.includes(':')), { timeoutMs: 5_000 })
+          .catch(() => undefined);
     },
   };
 }

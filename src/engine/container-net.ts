@@ -42,10 +42,23 @@ export function planAttach(path: string, n: Network, e: Endpoint): NetlinkOp[] {
   if (e.address6 && n.subnet6) addresses.push(`${e.address6}/${n.subnet6.split('/')[1]}`);
   const gateways = n.internal ? [] : [n.gateway, ...(e.address6 && n.gateway6 ? [n.gateway6] : [])];
   const mac = e.mac ?? (e.address ? macFor(e.address) : undefined);
-  return planEndpoint({ netns: path, hostIf: e.hostIfname!, ifname: e.ifname, bridge: n.bridge, mtu: n.mtu, addresses, gateways, hairpin: true, ...(mac ? { mac } : {}) });
+  return planEndpoint({
+    netns: path,
+    hostIf: e.hostIfname!,
+    ifname: e.ifname,
+    bridge: n.bridge,
+    mtu: n.mtu,
+    addresses,
+    gateways,
+    hairpin: true,
+    ...(mac ? { mac } : {}),
+  });
 }
 
 /** Operations removing the namespace and the host ends of its veths (the pairs go whole). */
 export function planDetachAll(path: string, endpoints: readonly Endpoint[]): NetlinkOp[] {
-  return [...endpoints.filter((e) => e.hostIfname).map((e): NetlinkOp => ({ op: 'delete-link', name: e.hostIfname! })), { op: 'delete-netns', path }];
+  return [
+    ...endpoints.filter((e) => e.hostIfname).map((e): NetlinkOp => ({ op: 'delete-link', name: e.hostIfname! })),
+    { op: 'delete-netns', path },
+  ];
 }

@@ -18,7 +18,13 @@ import type { Step } from './steps.js';
 
 /** The database's view that links, hosts files and link rules are planned from. */
 export function netView(s: Store): NetView {
-  return { containers: s.containers.list({ all: true }), networks: s.networks.list(), endpoints: s.endpoints.all(), links: s.links.list(), ports: s.ports.list() };
+  return {
+    containers: s.containers.list({ all: true }),
+    networks: s.networks.list(),
+    endpoints: s.endpoints.all(),
+    links: s.links.list(),
+    ports: s.ports.list(),
+  };
 }
 
 /** The records that published ports are planned from. */
@@ -35,7 +41,11 @@ export interface PortsView {
  * turn route_localnet on (whether it stays on the other rows decided when they came).
  * Undone like any kernel step.
  */
-export function localnetStep(engine: Engine, networkIds: Iterable<string>, view?: PortsView & { partial?: boolean }): Step {
+export function localnetStep(
+  engine: Engine,
+  networkIds: Iterable<string>,
+  view?: PortsView & { partial?: boolean },
+): Step {
   const s = engine.store;
   const v = view ?? { networks: s.networks.list(), ports: s.ports.list(), endpoints: s.endpoints.all() };
   const ops = planLocalnet(v.networks, v.ports, v.endpoints, networkIds);
@@ -74,7 +84,7 @@ export async function rewriteInPlace(path: string, text: string): Promise<string
 export function hostsStep(engine: Engine, roots: RuntimeRoots): Step {
   const old: [string, string][] = [];
   return {
-    describe: 'rewrite containers\' /etc/hosts',
+    describe: "rewrite containers' /etc/hosts",
     apply: async () => {
       const v = netView(engine.store);
       for (const c of v.containers) {

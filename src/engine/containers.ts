@@ -16,7 +16,14 @@ import { liveStatus, readState } from '../runtime/state.js';
 import { netnsPath, planNetns } from './container-net.js';
 import { hostsStep, netView } from './container-steps.js';
 import { hostsText } from './hosts.js';
-import { checkNetworkOptions, mergeEnv, recordLinks, resolveJoin, type JoinedNetns, type LinkRequest } from './run-network.js';
+import {
+  checkNetworkOptions,
+  mergeEnv,
+  recordLinks,
+  resolveJoin,
+  type JoinedNetns,
+  type LinkRequest,
+} from './run-network.js';
 import { opsStep } from './kernel-steps.js';
 import { ensureDefaultNetwork } from './networks.js';
 import { attachSteps, detachSteps, recordEndpoint } from './attach.js';
@@ -45,7 +52,14 @@ export interface RunRequest {
 }
 
 /** Writes the container's hosts, resolv.conf and hostname files; returns their bind mounts. */
-export async function writeEtcFiles(roots: RuntimeRoots, c: Container, hosts: string, hostname: string, dns: readonly string[], join: JoinedNetns | null): Promise<LaunchSpec['binds']> {
+export async function writeEtcFiles(
+  roots: RuntimeRoots,
+  c: Container,
+  hosts: string,
+  hostname: string,
+  dns: readonly string[],
+  join: JoinedNetns | null,
+): Promise<LaunchSpec['binds']> {
   const p = containerPaths(roots, c.id);
   await mkdir(p.runDir, { recursive: true, mode: 0o700 });
   await writeFile(p.hosts, hosts);
@@ -66,13 +80,25 @@ async function resolveNetwork(engine: Engine, name: string): Promise<Network | n
 }
 
 /** Namespace, endpoint, ports, links and rules of a new container, recorded and planned. */
-async function networkSteps(engine: Engine, roots: RuntimeRoots, c: Container, req: RunRequest, network: Network | null, join: JoinedNetns | null): Promise<{ steps: Step[]; netns: string; env: string[] }> {
+async function networkSteps(
+  engine: Engine,
+  roots: RuntimeRoots,
+  c: Container,
+  req: RunRequest,
+  network: Network | null,
+  join: JoinedNetns | null,
+): Promise<{ steps: Step[]; netns: string; env: string[] }> {
   const _s = engine.store;
   const netns = join?.netns ?? (req.network === 'host' ? 'host' : netnsPath(roots.runRoot, c.id));
   const steps: Step[] = [];
   if (netns !== 'host' && !join) steps.push(opsStep(planNetns(netns), engine.kernel));
   if (!network) return { steps, netns, env: [] };
-  const recorded = recordEndpoint(engine, c, network, { ports: req.ports, ...(req.ip ? { ip: req.ip } : {}), ...(req.ephemeral ? { ephemeral: req.ephemeral } : {}), ...(req.aliases ? { aliases: req.aliases } : {}) });
+  const recorded = recordEndpoint(engine, c, network, {
+    ports: req.ports,
+    ...(req.ip ? { ip: req.ip } : {}),
+    ...(req.ephemeral ? { ephemeral: req.ephemeral } : {}),
+    ...(req.aliases ? { aliases: req.aliases } : {}),
+  });
   const env = await recordLinks(engine, roots, c, req.links ?? []);
   steps.push(...(await attachSteps(engine, netns, network, recorded)));
   return { steps, netns, env };
@@ -87,16 +113,37 @@ export interface RunOptions {
 }
 
 /** Runs a detached container (or prepares an attached one); returns its record. */
-export async function runContainer(engine: Engine, roots: RuntimeRoots, req: RunRequest, opts: RunOptions = {}): Promise<Container> {
-  checkNetworkOptions(req.network, { ip: req.ip, aliases: req.aliases, links: req.links, dns: opts.dns, extraHosts: opts.extraHosts });
+export async function runContainer(
+  engine: Engine,
+  roots: RuntimeRoots,
+  req: RunRequest,
+  opts: RunOptions = {},
+): Promise<Container> {
+  checkNetworkOptions(req.network, {
+    ip: req.ip,
+    aliases: req.aliases,
+    links: req.links,
+    dns: opts.dns,
+    extraHosts: opts.extraHosts,
+  });
   const network = await resolveNetwork(engine, req.network);
-  if (network?.internal && req.ports.length > 0) throw new UsageError(`network "${network.name}" is internal: it publishes nothing`);
+  if (network?.internal && req.ports.length > 0)
+    throw new UsageError(`network "${network.name}" is internal: it publishes nothing`);
   if (!network && req.ports.length > 0) throw new UsageError(`ports cannot be published with --network ${req.network}`);
   return engine.store.locked(async () => {
     const s = engine.store;
-    if (s.containers.get(req.name)?.name === req.name) throw new ConflictError(`container name "${req.name}" is already in use`);
+    if (s.containers.get(req.name)?.name === req.name)
+      throw new ConflictError(`container name "${req.name}" is already in use`);
     const join = req.network.startsWith('container:') ? await resolveJoin(engine, roots, req.network) : null;
-    const config = { imageId: req.image.id, network: req.network, launch: req.launch, extraHosts: opts.extraHosts ?? [], exposed: req.exposed ?? [], ...(join ? { netns: join.netns } : {}), ...(req.labels ? { labels: req.labels } : {}) };
+    const config = {
+      imageId: req.image.id,
+      network: req.network,
+      launch: req.launch,
+      extraHosts: opts.extraHosts ?? [],
+      exposed: req.exposed ?? [],
+      ...(join ? { netns: join.netns } : {}),
+      ...(req.labels ? { labels: req.labels } : {}),
+    };
     const c = s.containers.create({ name: req.name, image: req.image.ref, config });
     const net = await networkSteps(engine, roots, c, req, network, join);
     const launch = { ...req.launch, env: mergeEnv(net.env, req.launch.env) };
@@ -117,13 +164,31 @@ export async function runContainer(engine: Engine, roots: RuntimeRoots, req: Run
       describe: 'start the container process',
       apply: async () => {
         const rec = s.containers.require(c.id);
-        const binds = await writeEtcFiles(roots, rec, hostsText(netView(s), rec), launch.hostname, opts.dns ?? [], join);
+        const binds = await writeEtcFiles(
+          roots,
+          rec,
+          hostsText(netView(s), rec),
+          launch.hostname,
+          opts.dns ?? [],
+          join,
+        );
         const p = containerPaths(roots, c.id);
-        const spec: LaunchSpec = { ...launch, binds: [...binds, ...launch.binds], netns: net.netns, rootfs, logPath: p.log, statePath: p.state };
+        const spec: LaunchSpec = {
+          ...launch,
+          binds: [...binds, ...launch.binds],
+          netns: net.netns,
+          rootfs,
+          logPath: p.log,
+          statePath: p.state,
+        };
         // Attached (-i/-t): the caller runs it once the lock is released; it may run for hours.
         if (opts.attach) return opts.attach(spec);
         const st = await launchDetached(spec, p);
-        s.containers.update(c.id, { state: st.status === 'exited' ? 'exited' : 'running', pid: st.pid || null, startedAt: st.startedAt ?? new Date().toISOString() });
+        s.containers.update(c.id, {
+          state: st.status === 'exited' ? 'exited' : 'running',
+          pid: st.pid || null,
+          startedAt: st.startedAt ?? new Date().toISOString(),
+        });
       },
     });
     await runSteps(steps);
@@ -137,7 +202,12 @@ export async function stopProcess(roots: RuntimeRoots, c: Container, graceMs: nu
 }
 
 /** Removes a container: process, namespace, veths, rules, addresses, ports, files, record. */
-export async function removeContainer(engine: Engine, roots: RuntimeRoots, ref: string, force: boolean): Promise<Container> {
+export async function removeContainer(
+  engine: Engine,
+  roots: RuntimeRoots,
+  ref: string,
+  force: boolean,
+): Promise<Container> {
   return engine.store.locked(async () => {
     const s = engine.store;
     const c = s.containers.require(ref);
@@ -151,7 +221,10 @@ export async function removeContainer(engine: Engine, roots: RuntimeRoots, ref: 
     // A container in another's namespace (container:NAME) owns neither it nor a veth.
     const owns = cfg.network !== 'host' && !cfg.network?.startsWith('container:');
     const steps = await detachSteps(engine, c, owns ? { path: netnsPath(roots.runRoot, c.id), remove: true } : null);
-    steps.push({ describe: 'remove container files', apply: () => removeContainerFiles(roots, c.id) }, hostsStep(engine, roots));
+    steps.push(
+      { describe: 'remove container files', apply: () => removeContainerFiles(roots, c.id) },
+      hostsStep(engine, roots),
+    );
     await runSteps(steps);
     s.containers.remove(c.id);
     return c;

@@ -50,7 +50,12 @@ export async function openEngine(global: GlobalOptions): Promise<Engine> {
   return {
     store,
     kernel,
-    firewall: new IptablesDriver(nativeRunner, ufwBlockInstalled, new RulesCache({ generation: nftGeneration, namespace: netnsInode }, `${global.runRoot}/firewall-rules.json`), nftDeleteRules),
+    firewall: new IptablesDriver(
+      nativeRunner,
+      ufwBlockInstalled,
+      new RulesCache({ generation: nftGeneration, namespace: netnsInode }, `${global.runRoot}/firewall-rules.json`),
+      nftDeleteRules,
+    ),
     close() {
       client.close();
       store.close();

@@ -42,18 +42,29 @@ const sameUfw = (a: Basis['ufw'], b: Basis['ufw']): boolean => a[4] === b[4] && 
  * containers), and an added container has no rows but the new ones (so they are the newest
  * and its ports map to this endpoint, as they would with every record).
  */
-function changedTarget(engine: Engine, before: OwnedRules, change: ContainerChange): { target: OwnedRules; view?: FirewallView } | undefined {
+function changedTarget(
+  engine: Engine,
+  before: OwnedRules,
+  change: ContainerChange,
+): { target: OwnedRules; view?: FirewallView } | undefined {
   const fw = engine.firewall;
   const s = engine.store;
-  if (before.basis?.rev !== change.since || !sameUfw(before.basis.ufw, fw.ufwFor(before)) || s.hasLinks()) return undefined;
-  if (change.kind === 'add' && (s.endpoints.forContainer(change.containerId).length !== change.endpoints.length || s.ports.list(change.containerId).length !== change.ports.length)) {
+  if (before.basis?.rev !== change.since || !sameUfw(before.basis.ufw, fw.ufwFor(before)) || s.hasLinks())
+    return undefined;
+  if (
+    change.kind === 'add' &&
+    (s.endpoints.forContainer(change.containerId).length !== change.endpoints.length ||
+      s.ports.list(change.containerId).length !== change.ports.length)
+  ) {
     return undefined;
   }
   const networks = s.networks.list();
   const target = fw.desiredWith(before, firewallInput(networks, change.ports, change.endpoints), change.kind);
   if (!target) return undefined;
   // Removed rows say nothing of what the others want: the caller reads them if it must.
-  return change.kind === 'add' ? { target, view: { networks, ports: change.ports, endpoints: change.endpoints, partial: true } } : { target };
+  return change.kind === 'add'
+    ? { target, view: { networks, ports: change.ports, endpoints: change.endpoints, partial: true } }
+    : { target };
 }
 
 /** The target planned from every record. */
@@ -64,8 +75,14 @@ function fullTarget(engine: Engine, before: OwnedRules): { target: OwnedRules; v
   const endpoints = s.endpoints.all();
   const links = s.links.list();
   // Every container is read only where links need their names and exposed ports.
-  const linked = links.length === 0 ? [] : linkRules({ containers: s.containers.list({ all: true }), networks, endpoints, links, ports });
-  return { target: engine.firewall.desiredFor(firewallInput(networks, ports, endpoints, linked), before), view: { networks, ports, endpoints, partial: false } };
+  const linked =
+    links.length === 0
+      ? []
+      : linkRules({ containers: s.containers.list({ all: true }), networks, endpoints, links, ports });
+  return {
+    target: engine.firewall.desiredFor(firewallInput(networks, ports, endpoints, linked), before),
+    view: { networks, ports, endpoints, partial: false },
+  };
 }
 
 /** What {@link firewallStep} gives: the step, its plans, and the rules it planned from and to. */
@@ -92,7 +109,8 @@ export async function firewallStep(
   const fw = engine.firewall;
   const before: OwnedRules = await fw.observe(opts);
   const basis: Basis = { rev: engine.store.firewallRevision(), ufw: fw.ufwFor(before) };
-  const { target, view } = (opts.change && !opts.fresh && changedTarget(engine, before, opts.change)) || fullTarget(engine, before);
+  const { target, view } =
+    (opts.change && !opts.fresh && changedTarget(engine, before, opts.change)) || fullTarget(engine, before);
   const plan = fw.plan(target, before);
   const routes = await routesStep(engine.store);
   const step: Step = {
@@ -112,5 +130,13 @@ export async function firewallStep(
       await fw.apply(fw.plan(before, await fw.observe()));
     },
   };
-  return { step, plan, routes: routes.plan, empty: plan.empty && !routesChanged(routes.plan), view, target, live: before };
+  return {
+    step,
+    plan,
+    routes: routes.plan,
+    empty: plan.empty && !routesChanged(routes.plan),
+    view,
+    target,
+    live: before,
+  };
 }

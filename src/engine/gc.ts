@@ -42,7 +42,11 @@ async function leaks(engine: Engine, roots: RuntimeRoots): Promise<{ items: GcIt
   const known = (x: string): boolean => ids.some((id) => id.startsWith(x) || x.startsWith(id.slice(0, 12)));
   const items: GcItem[] = [];
   const steps: Step[] = [];
-  const files = new Set([...(await entries(`${roots.runRoot}/containers`)), ...(await entries(`${roots.root}/containers`))].filter((d) => ID.test(d) && !ids.includes(d)));
+  const files = new Set(
+    [...(await entries(`${roots.runRoot}/containers`)), ...(await entries(`${roots.root}/containers`))].filter(
+      (d) => ID.test(d) && !ids.includes(d),
+    ),
+  );
   for (const id of files) {
     items.push({ kind: 'files', name: id });
     steps.push({
@@ -78,10 +82,15 @@ export async function gc(engine: Engine, roots: RuntimeRoots, opts: { dryRun?: b
   return engine.store.locked(async () => {
     const found = await leaks(engine, roots);
     const bridges = await missingBridgeSteps(engine);
-    const items = [...found.items, ...bridges.missing.map((n): GcItem => ({ kind: 'bridge-missing', name: `${n.name} (${n.bridge})` }))];
+    const items = [
+      ...found.items,
+      ...bridges.missing.map((n): GcItem => ({ kind: 'bridge-missing', name: `${n.name} (${n.bridge})` })),
+    ];
     if (opts.dryRun) {
       const fw = await firewallStep(engine, { fresh: true });
-      return fw.empty ? items : [...items, { kind: 'rules', name: 'owned rules or ufw route rules differ from the database' }];
+      return fw.empty
+        ? items
+        : [...items, { kind: 'rules', name: 'owned rules or ufw route rules differ from the database' }];
     }
     await runSteps([...found.steps, ...bridges.steps]);
     // Planned after the leaks are gone, from the database alone.

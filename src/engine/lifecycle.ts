@@ -57,14 +57,27 @@ async function readOr(path: string, fallback: string): Promise<string> {
 }
 
 /** The steps that bring the container's network back where it is missing. */
-async function networkSteps(engine: Engine, roots: RuntimeRoots, c: Container, cfg: StoredConfig): Promise<{ steps: Step[]; netns: string }> {
-  if (cfg.network.startsWith('container:')) return { steps: [], netns: (await resolveJoin(engine, roots, cfg.network)).netns };
+async function networkSteps(
+  engine: Engine,
+  roots: RuntimeRoots,
+  c: Container,
+  cfg: StoredConfig,
+): Promise<{ steps: Step[]; netns: string }> {
+  if (cfg.network.startsWith('container:'))
+    return { steps: [], netns: (await resolveJoin(engine, roots, cfg.network)).netns };
   if (cfg.network === 'host') return { steps: [], netns: 'host' };
   const netns = netnsPath(roots.runRoot, c.id);
   const endpoints = engine.store.endpoints.forContainer(c.id);
   const steps: Step[] = [];
   if (!existsSync(netns)) steps.push(opsStep(rebuildOps(engine, netns, endpoints), engine.kernel));
-  if (endpoints.length > 0) steps.push(localnetStep(engine, endpoints.map((e) => e.networkId)), (await firewallStep(engine)).step);
+  if (endpoints.length > 0)
+    steps.push(
+      localnetStep(
+        engine,
+        endpoints.map((e) => e.networkId),
+      ),
+      (await firewallStep(engine)).step,
+    );
   return { steps, netns };
 }
 
@@ -83,37 +96,62 @@ class DryRun extends Error {
 }
 
 /** Starts a stopped container; `started` is false when it was already running. */
-export async function startContainer(engine: Engine, roots: RuntimeRoots, ref: string, opts: { dryRun?: boolean } = {}): Promise<StartResult> {
-  return engine.store.locked(async (): Promise<StartResult> => {
-    const s = engine.store;
-    const c = s.containers.require(ref);
-    if (await isActive(roots, c)) return { container: c, started: false, plan: [] };
-    const cfg = c.config as unknown as StoredConfig;
-    const net = await networkSteps(engine, roots, c, cfg);
-    const p = containerPaths(roots, c.id);
-    let rootfs = '';
-    const steps: Step[] = [
-      ...net.steps,
-      hostsStep(engine, roots),
-      { describe: 'prepare root filesystem', apply: async () => void (rootfs = (await prepareRootfs(roots, c.id, cfg.imageId)).path) },
-      {
-        describe: 'start the container process',
-        apply: async () => {
-          const join = cfg.network.startsWith('container:') ? await resolveJoin(engine, roots, cfg.network) : null;
-          const dns = (await readOr(p.resolv, '')).split('\n').filter((l) => l.startsWith('nameserver ')).map((l) => l.slice(11));
-          const binds = await writeEtcFiles(roots, c, hostsText(netView(s), c), cfg.launch.hostname, dns, join);
-          const spec: LaunchSpec = { ...cfg.launch, binds: [...binds, ...cfg.launch.binds.filter((b) => !binds.some((x) => x.target === b.target))], netns: net.netns, rootfs, logPath: p.log, statePath: p.state };
-          const st = await launchDetached(spec, p);
-          s.containers.update(c.id, { state: st.status === 'exited' ? 'exited' : 'running', pid: st.pid || null, startedAt: st.startedAt ?? new Date().toISOString(), finishedAt: null });
+export async function startContainer(
+  engine: Engine,
+  roots: RuntimeRoots,
+  ref: string,
+  opts: { dryRun?: boolean } = {},
+): Promise<StartResult> {
+  return engine.store
+    .locked(async (): Promise<StartResult> => {
+      const s = engine.store;
+      const c = s.containers.require(ref);
+      if (await isActive(roots, c)) return { container: c, started: false, plan: [] };
+      const cfg = c.config as unknown as StoredConfig;
+      const net = await networkSteps(engine, roots, c, cfg);
+      const p = containerPaths(roots, c.id);
+      let rootfs = '';
+      const steps: Step[] = [
+        ...net.steps,
+        hostsStep(engine, roots),
+        {
+          describe: 'prepare root filesystem',
+          apply: async () => void (rootfs = (await prepareRootfs(roots, c.id, cfg.imageId)).path),
         },
-      },
-    ];
-    const plan = steps.map((x) => x.describe);
-    if (opts.dryRun) throw new DryRun({ container: c, started: false, plan });
-    await runSteps(steps);
-    return { container: s.containers.require(c.id), started: true, plan };
-  }).catch((err: unknown) => {
-    if (err instanceof DryRun) return err.result;
-    throw err;
-  });
+        {
+          describe: 'start the container process',
+          apply: async () => {
+            const join = cfg.network.startsWith('container:') ? await resolveJoin(engine, roots, cfg.network) : null;
+            const dns = (await readOr(p.resolv, ''))
+              .split('\n')
+              .filter((l) => l.startsWith('nameserver '))
+              .map((l) => l.slice(11));
+            const binds = await writeEtcFiles(roots, c, hostsText(netView(s), c), cfg.launch.hostname, dns, join);
+            const spec: LaunchSpec = {
+              ...cfg.launch,
+              binds: [...binds, ...cfg.launch.binds.filter((b) => !binds.some((x) => x.target === b.target))],
+              netns: net.netns,
+              rootfs,
+              logPath: p.log,
+              statePath: p.state,
+            };
+            const st = await launchDetached(spec, p);
+            s.containers.update(c.id, {
+              state: st.status === 'exited' ? 'exited' : 'running',
+              pid: st.pid || null,
+              startedAt: st.startedAt ?? new Date().toISOString(),
+              finishedAt: null,
+            });
+          },
+        },
+      ];
+      const plan = steps.map((x) => x.describe);
+      if (opts.dryRun) throw new DryRun({ container: c, started: false, plan });
+      await runSteps(steps);
+      return { container: s.containers.require(c.id), started: true, plan };
+    })
+    .catch((err: unknown) => {
+      if (err instanceof DryRun) return err.result;
+      throw err;
+    });
 }

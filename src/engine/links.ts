@@ -35,7 +35,11 @@ export interface LinkPort {
 }
 
 /** The first network (in the parent's attachment order) where both have an IPv4 address. */
-export function sharedEndpoints(v: NetView, parentId: string, childId: string): { network: Network; parent: Endpoint; child: Endpoint } | undefined {
+export function sharedEndpoints(
+  v: NetView,
+  parentId: string,
+  childId: string,
+): { network: Network; parent: Endpoint; child: Endpoint } | undefined {
   for (const pe of v.endpoints.filter((e) => e.containerId === parentId && e.address)) {
     const ce = v.endpoints.find((e) => e.containerId === childId && e.networkId === pe.networkId && e.address);
     const network = v.networks.find((n) => n.id === pe.networkId);
@@ -52,7 +56,15 @@ export function resolveLinks(v: NetView): ResolvedLink[] {
     const child = v.containers.find((c) => c.name === l.target);
     if (!parent || !child) continue;
     const shared = sharedEndpoints(v, parent.id, child.id);
-    if (shared) out.push({ parent, child, alias: l.alias, network: shared.network, parentIp: shared.parent.address!, childIp: shared.child.address! });
+    if (shared)
+      out.push({
+        parent,
+        child,
+        alias: l.alias,
+        network: shared.network,
+        parentIp: shared.parent.address!,
+        childIp: shared.child.address!,
+      });
   }
   return out;
 }
@@ -68,16 +80,27 @@ function configExposed(c: Container): LinkPort[] {
 
 /** The ports a link to `child` opens, sorted by number, tcp first (Docker's order). */
 export function exposedPorts(child: Container, ports: readonly PublishedPort[]): LinkPort[] {
-  const all = [...configExposed(child), ...ports.filter((p) => p.containerId === child.id).map((p) => ({ port: p.containerPort, proto: p.proto }))];
+  const all = [
+    ...configExposed(child),
+    ...ports.filter((p) => p.containerId === child.id).map((p) => ({ port: p.containerPort, proto: p.proto })),
+  ];
   const seen = new Map(all.map((p) => [`${p.port}/${p.proto}`, p]));
-  return [...seen.values()].sort((a, b) => a.port - b.port || (a.proto === 'tcp' ? -1 : b.proto === 'tcp' ? 1 : a.proto.localeCompare(b.proto)));
+  return [...seen.values()].sort(
+    (a, b) => a.port - b.port || (a.proto === 'tcp' ? -1 : b.proto === 'tcp' ? 1 : a.proto.localeCompare(b.proto)),
+  );
 }
 
 /** The firewall openings of links on networks with icc off (elsewhere everything is open). */
 export function linkRules(v: NetView): LinkRule[] {
   return resolveLinks(v)
     .filter((l) => !l.network.icc && !l.network.internal)
-    .map((l) => ({ network: l.network.id, from: l.parentIp, to: l.childIp, ports: exposedPorts(l.child, v.ports), name: `${l.parent.name}:${l.alias}` }));
+    .map((l) => ({
+      network: l.network.id,
+      from: l.parentIp,
+      to: l.childIp,
+      ports: exposedPorts(l.child, v.ports),
+      name: `${l.parent.name}:${l.alias}`,
+    }));
 }
 
 const HIDDEN_ENV = new Set(['HOME', 'PATH']);
@@ -86,7 +109,13 @@ const HIDDEN_ENV = new Set(['HOME', 'PATH']);
  * Docker's link variables for alias `alias` of container `parentName` to `child` at `ip`:
  * ALIAS_PORT, ALIAS_PORT_<p>_<PROTO>[_ADDR|_PORT|_PROTO], ALIAS_NAME, ALIAS_ENV_<K>.
  */
-export function linkEnv(parentName: string, alias: string, child: Container, ip: string, ports: readonly LinkPort[]): string[] {
+export function linkEnv(
+  parentName: string,
+  alias: string,
+  child: Container,
+  ip: string,
+  ports: readonly LinkPort[],
+): string[] {
   const a = alias.toUpperCase().replace(/[^A-Z0-9_]/g, '_');
   const env: string[] = [];
   const first = ports[0];

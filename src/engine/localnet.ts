@@ -23,9 +23,14 @@ function loopbackReachable(hostIp: string | undefined, containerIp: string): boo
 }
 
 /** Ids of the networks whose bridge needs route_localnet now. */
-export function localnetNetworks(networks: readonly Network[], ports: readonly PublishedPort[], endpoints: readonly Endpoint[]): Set<string> {
+export function localnetNetworks(
+  networks: readonly Network[],
+  ports: readonly PublishedPort[],
+  endpoints: readonly Endpoint[],
+): Set<string> {
   const out = new Set<string>();
-  for (const m of portMappings(networks, ports, endpoints)) if (loopbackReachable(m.hostIp, m.containerIp)) out.add(m.network);
+  for (const m of portMappings(networks, ports, endpoints))
+    if (loopbackReachable(m.hostIp, m.containerIp)) out.add(m.network);
   return out;
 }
 
@@ -33,7 +38,12 @@ export function localnetNetworks(networks: readonly Network[], ports: readonly P
  * The sysctl operations setting route_localnet on the bridges of the networks in `touched`
  * (those whose ports may have changed) to what the recorded ports want.
  */
-export function planLocalnet(networks: readonly Network[], ports: readonly PublishedPort[], endpoints: readonly Endpoint[], touched: Iterable<string>): NetlinkOp[] {
+export function planLocalnet(
+  networks: readonly Network[],
+  ports: readonly PublishedPort[],
+  endpoints: readonly Endpoint[],
+  touched: Iterable<string>,
+): NetlinkOp[] {
   const want = localnetNetworks(networks, ports, endpoints);
   const ids = new Set(touched);
   return networks

@@ -36,7 +36,9 @@ async function hostRoutes(engine: Engine, n?: Pick<Network, 'bridge'>): Promise<
   if (n) own.add(n.bridge);
   const ownIdx = new Set(links.filter((l) => own.has(l.name)).map((l) => l.index));
   // Routes on netctl's own bridges are checked as networks, with a better message.
-  return (await engine.kernel.client.listRoutes()).filter((r) => r.dst !== 'default' && !(r.oif !== undefined && ownIdx.has(r.oif))).map((r) => r.dst);
+  return (await engine.kernel.client.listRoutes())
+    .filter((r) => r.dst !== 'default' && !(r.oif !== undefined && ownIdx.has(r.oif)))
+    .map((r) => r.dst);
 }
 
 async function execute(ops: NetlinkOp[], steps: Step[], rules: IptablesPlan, dryRun: boolean): Promise<ChangePlan> {
@@ -56,7 +58,11 @@ async function locked<T>(engine: Engine, fn: () => Promise<T>): Promise<T | Chan
 }
 
 /** Creates a network; with `dryRun` returns the plan and changes nothing. */
-export async function createNetwork(engine: Engine, spec: NetworkSpec, dryRun = false): Promise<{ network?: Network; plan: ChangePlan }> {
+export async function createNetwork(
+  engine: Engine,
+  spec: NetworkSpec,
+  dryRun = false,
+): Promise<{ network?: Network; plan: ChangePlan }> {
   let network: Network | undefined;
   const result = await locked(engine, async () => {
     if (spec.bridge !== undefined && (await engine.kernel.client.getLink(spec.bridge))) {
@@ -64,7 +70,8 @@ export async function createNetwork(engine: Engine, spec: NetworkSpec, dryRun = 
     }
     const routes = await hostRoutes(engine);
     network = engine.store.networks.create(spec, { hostRoutes: routes });
-    if (!spec.bridge && (await engine.kernel.client.getLink(network.bridge))) throw new ConflictError(`bridge "${network.bridge}" already exists on this host`);
+    if (!spec.bridge && (await engine.kernel.client.getLink(network.bridge)))
+      throw new ConflictError(`bridge "${network.bridge}" already exists on this host`);
     const fw = await firewallStep(engine);
     const ops = planNetworkUp(network);
     return execute(ops, [opsStep(ops, engine.kernel), fw.step], fw.plan, dryRun);
@@ -73,7 +80,11 @@ export async function createNetwork(engine: Engine, spec: NetworkSpec, dryRun = 
 }
 
 /** Removes a network (refused while containers are attached); with `dryRun` only plans. */
-export async function removeNetwork(engine: Engine, ref: string, dryRun = false): Promise<{ network: Network; plan: ChangePlan }> {
+export async function removeNetwork(
+  engine: Engine,
+  ref: string,
+  dryRun = false,
+): Promise<{ network: Network; plan: ChangePlan }> {
   let network: Network | undefined;
   const result = await locked(engine, async () => {
     if (engine.store.networks.get(ref)?.name === DEFAULT_NETWORK.name) {

@@ -17,7 +17,15 @@ export async function reconcileFirewall(engine: Engine, opts: { dryRun?: boolean
     const { step, plan, routes, empty } = await firewallStep(engine, { fresh: true });
     if (empty && bridges.steps.length === 0) return '';
     // A bridge brought back gets its route_localnet too, once the rules that guard it are in.
-    const localnet = bridges.missing.length > 0 ? [localnetStep(engine, bridges.missing.map((n) => n.id))] : [];
+    const localnet =
+      bridges.missing.length > 0
+        ? [
+            localnetStep(
+              engine,
+              bridges.missing.map((n) => n.id),
+            ),
+          ]
+        : [];
     if (!opts.dryRun) await runSteps([...bridges.steps, ...(empty ? [] : [step]), ...localnet]);
     return bridges.lines.join('') + plan.text() + routesDiff(routes);
   });

@@ -11,7 +11,9 @@ import type { Network } from '../model/network.js';
 import { describeOp } from '../netlink/plan.js';
 
 /** Steps bringing missing bridges back, and one line per network for messages. */
-export async function missingBridgeSteps(engine: Engine): Promise<{ steps: Step[]; lines: string[]; missing: Network[] }> {
+export async function missingBridgeSteps(
+  engine: Engine,
+): Promise<{ steps: Step[]; lines: string[]; missing: Network[] }> {
   const present = new Set((await engine.kernel.client.listLinks()).map((l) => l.name));
   const missing = engine.store.networks.list().filter((n) => !present.has(n.bridge));
   return {

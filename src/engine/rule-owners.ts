@@ -25,11 +25,16 @@ export function containerKind(c: Pick<Container, 'config'>): 'netctl' | 'cni' {
 }
 
 /** Every container with the addresses its endpoints hold. */
-export function addressedContainers(containers: readonly Pick<Container, 'id' | 'name' | 'config'>[], endpoints: readonly Endpoint[]): AddressedContainer[] {
+export function addressedContainers(
+  containers: readonly Pick<Container, 'id' | 'name' | 'config'>[],
+  endpoints: readonly Endpoint[],
+): AddressedContainer[] {
   return containers.map((c) => ({
     name: c.name,
     kind: containerKind(c),
-    addresses: endpoints.filter((e) => e.containerId === c.id).flatMap((e) => [e.address, e.address6].filter((a): a is string => !!a)),
+    addresses: endpoints
+      .filter((e) => e.containerId === c.id)
+      .flatMap((e) => [e.address, e.address6].filter((a): a is string => !!a)),
   }));
 }
 
@@ -42,13 +47,19 @@ export function mentions(text: string, address: string): boolean {
 }
 
 /** The containers an iptables rule names, and its owner: `cni` when one of them is a CNI attachment. */
-export function ruleOwner(text: string, containers: readonly AddressedContainer[]): { owner: 'netctl' | 'cni'; containers: string[] } {
+export function ruleOwner(
+  text: string,
+  containers: readonly AddressedContainer[],
+): { owner: 'netctl' | 'cni'; containers: string[] } {
   const mine = containers.filter((c) => c.addresses.some((a) => mentions(text, a)));
   return { owner: mine.some((c) => c.kind === 'cni') ? 'cni' : 'netctl', containers: mine.map((c) => c.name) };
 }
 
 /** The container a route rule's comment names and whose it is; null for a comment not netctl's. */
-export function routeOwner(comment: string, kinds: ReadonlyMap<string, 'netctl' | 'cni'>): { owner: RuleOwner; container: string } | null {
+export function routeOwner(
+  comment: string,
+  kinds: ReadonlyMap<string, 'netctl' | 'cni'>,
+): { owner: RuleOwner; container: string } | null {
   const docker = parseDockerComment(comment);
   if (docker) return { owner: 'docker', container: docker.container };
   const own = parseRouteComment(comment);

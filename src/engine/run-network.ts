@@ -48,25 +48,41 @@ export async function resolveJoin(engine: Engine, roots: RuntimeRoots, mode: str
   const name = mode.slice('container:'.length);
   const target = engine.store.containers.get(name);
   if (!target) throw new NotFoundError('container', name);
-  if (!(await isRunning(roots, target))) throw new ConflictError(`cannot join the network of container "${target.name}": it is not running`);
+  if (!(await isRunning(roots, target)))
+    throw new ConflictError(`cannot join the network of container "${target.name}": it is not running`);
   const cfg = target.config as { network?: string; netns?: string };
   const netns = cfg.network === 'host' ? 'host' : (cfg.netns ?? netnsPath(roots.runRoot, target.id));
-  if (netns !== 'host' && !existsSync(netns)) throw new ConflictError(`container "${target.name}" has no network namespace at ${netns}`);
+  if (netns !== 'host' && !existsSync(netns))
+    throw new ConflictError(`container "${target.name}" has no network namespace at ${netns}`);
   const p = containerPaths(roots, target.id);
   return { target, netns, hosts: p.hosts, resolv: p.resolv };
 }
 
 /** Refuses options that mean nothing in the chosen network mode. */
-export function checkNetworkOptions(mode: string, o: { ip?: string; aliases?: readonly string[]; links?: readonly LinkRequest[]; dns?: readonly string[]; extraHosts?: readonly string[] }): void {
+export function checkNetworkOptions(
+  mode: string,
+  o: {
+    ip?: string;
+    aliases?: readonly string[];
+    links?: readonly LinkRequest[];
+    dns?: readonly string[];
+    extraHosts?: readonly string[];
+  },
+): void {
   const join = mode.startsWith('container:');
   const own = mode !== 'host' && mode !== 'none' && !join;
   if (o.ip !== undefined && !own) throw new UsageError(`--ip cannot be used with --network ${mode}`);
   if ((o.aliases ?? []).length > 0 && (!own || mode === 'bridge')) {
-    throw new UsageError('network-scoped aliases are only supported on user-defined networks', 'create one with "netctl network create"');
+    throw new UsageError(
+      'network-scoped aliases are only supported on user-defined networks',
+      'create one with "netctl network create"',
+    );
   }
   if ((o.links ?? []).length > 0 && !own) throw new UsageError(`--link cannot be used with --network ${mode}`);
   if (join && ((o.dns ?? []).length > 0 || (o.extraHosts ?? []).length > 0)) {
-    throw new UsageError(`--dns and --add-host cannot be used with --network ${mode}: it shares that container's files`);
+    throw new UsageError(
+      `--dns and --add-host cannot be used with --network ${mode}: it shares that container's files`,
+    );
   }
 }
 
@@ -74,16 +90,23 @@ export function checkNetworkOptions(mode: string, o: { ip?: string; aliases?: re
  * Records the links of container `c` (already attached) and returns their variables.
  * Each target must exist, run and share a network with `c`.
  */
-export async function recordLinks(engine: Engine, roots: RuntimeRoots, c: Container, links: readonly LinkRequest[]): Promise<string[]> {
+export async function recordLinks(
+  engine: Engine,
+  roots: RuntimeRoots,
+  c: Container,
+  links: readonly LinkRequest[],
+): Promise<string[]> {
   const s = engine.store;
   const env: string[] = [];
   for (const l of links) {
     const child = s.containers.get(l.name);
     if (!child || child.name !== l.name) throw new NotFoundError('container', l.name);
-    if (!(await isRunning(roots, child))) throw new ConflictError(`cannot link to container "${l.name}": it is not running`);
+    if (!(await isRunning(roots, child)))
+      throw new ConflictError(`cannot link to container "${l.name}": it is not running`);
     const v = netView(s);
     const shared = sharedEndpoints(v, c.id, child.id);
-    if (!shared) throw new ConflictError(`cannot link to container "${l.name}": it is on none of this container's networks`);
+    if (!shared)
+      throw new ConflictError(`cannot link to container "${l.name}": it is on none of this container's networks`);
     s.links.add({ containerId: c.id, target: child.name, alias: l.alias });
     env.push(...linkEnv(c.name, l.alias, child, shared.child.address!, exposedPorts(child, v.ports)));
   }

@@ -18,11 +18,15 @@ export interface Step {
 function failed(step: Step, err: unknown, rollback: ErrorList): NetctlError {
   const failure = err instanceof NetctlError ? err : wrap('apply', step.describe, err);
   if (rollback.errors.length === 0) return failure;
-  return new NetctlError(failure.code, `${failure.message} (rollback incomplete: ${rollback.errors.map((e) => messageOf(e)).join('; ')})`, {
-    exitCode: failure.exitCode,
-    hint: 'run "netctl gc" to repair what was left',
-    cause: failure,
-  });
+  return new NetctlError(
+    failure.code,
+    `${failure.message} (rollback incomplete: ${rollback.errors.map((e) => messageOf(e)).join('; ')})`,
+    {
+      exitCode: failure.exitCode,
+      hint: 'run "netctl gc" to repair what was left',
+      cause: failure,
+    },
+  );
 }
 
 /** Runs steps in order; on failure undoes the applied ones in reverse and rethrows. */
@@ -68,7 +72,11 @@ export function together(steps: readonly Step[]): Step {
       const i = results.findIndex((r) => r.status === 'rejected');
       if (i < 0) return;
       const rollback = new ErrorList();
-      await Promise.all(steps.map((s, j) => (results[j]!.status === 'fulfilled' && s.undo ? rollback.attempt('undo', s.describe, s.undo) : undefined)));
+      await Promise.all(
+        steps.map((s, j) =>
+          results[j]!.status === 'fulfilled' && s.undo ? rollback.attempt('undo', s.describe, s.undo) : undefined,
+        ),
+      );
       throw failed(steps[i]!, (results[i] as PromiseRejectedResult).reason, rollback);
     },
     undo: async () => {

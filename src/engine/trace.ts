@@ -36,13 +36,15 @@ export interface TraceReport {
 export function parseTarget(text: string): { ip: string; port: number } {
   const m = /^\[([^\]]+)\]:(\d+)$/.exec(text) ?? /^([^:]+):(\d+)$/.exec(text);
   const port = Number(m?.[2]);
-  if (!m || !(port >= 1 && port <= 65535)) throw new UsageError(`invalid target "${text}": expected HOSTIP:PORT or [HOSTIP6]:PORT`);
+  if (!m || !(port >= 1 && port <= 65535))
+    throw new UsageError(`invalid target "${text}": expected HOSTIP:PORT or [HOSTIP6]:PORT`);
   return { ip: canonicalIp(m[1]!, 'target address'), port };
 }
 
 function localAddresses(): Set<string> {
   const out = new Set<string>();
-  for (const list of Object.values(networkInterfaces())) for (const a of list ?? []) out.add(canonicalIp(a.address.split('%')[0]!));
+  for (const list of Object.values(networkInterfaces()))
+    for (const a of list ?? []) out.add(canonicalIp(a.address.split('%')[0]!));
   return out;
 }
 
@@ -50,12 +52,21 @@ function localAddresses(): Set<string> {
 export async function trace(store: Store, runner: Runner, req: TraceRequest): Promise<TraceReport> {
   const { ip, port } = parseTarget(req.target);
   const from = canonicalIp(req.from, 'source address (--from)');
-  if (!['tcp', 'udp', 'sctp'].includes(req.proto)) throw new UsageError(`invalid protocol "${req.proto}": expected tcp, udp or sctp`);
+  if (!['tcp', 'udp', 'sctp'].includes(req.proto))
+    throw new UsageError(`invalid protocol "${req.proto}": expected tcp, udp or sctp`);
   const family = parseIp(ip).family;
-  if (parseIp(from).family !== family) throw new UsageError(`source "${from}" and target "${ip}" are of different address families`);
+  if (parseIp(from).family !== family)
+    throw new UsageError(`source "${from}" and target "${ip}" are of different address families`);
   const rs = await readRuleset(runner, family);
   const local = localAddresses();
-  const packet: Packet = { src: from, dst: ip, proto: req.proto, dport: port, ctstate: ['NEW'], dstLocal: local.has(ip) };
+  const packet: Packet = {
+    src: from,
+    dst: ip,
+    proto: req.proto,
+    dport: port,
+    ctstate: ['NEW'],
+    dstLocal: local.has(ip),
+  };
   const nat = walk(rs, 'nat', 'PREROUTING', packet);
   const after: Packet = { ...packet };
   let dnat: TraceReport['dnat'];
@@ -67,7 +78,11 @@ export async function trace(store: Store, runner: Runner, req: TraceRequest): Pr
     after.dstLocal = local.has(after.dst);
     dnat = { ip: after.dst, port: after.dport, ...owner(store, after.dst) };
   }
-  const net = store.networks.list().find((n) => [n.subnet, n.subnet6].some((s) => s !== undefined && s !== null && contains(parseCidr(s), parseIp(after.dst))));
+  const net = store.networks
+    .list()
+    .find((n) =>
+      [n.subnet, n.subnet6].some((s) => s !== undefined && s !== null && contains(parseCidr(s), parseIp(after.dst))),
+    );
   if (net) after.out = net.bridge;
   const chain = after.dstLocal && !net ? 'INPUT' : 'FORWARD';
   const filter = walk(rs, 'filter', chain, after);
@@ -87,7 +102,9 @@ function owner(store: Store, ip: string): { container?: string; network?: string
 function hintFor(r: TraceReport, proto: string): string | undefined {
   if (r.verdict === 'ACCEPT') return undefined;
   const viaUfw = r.filter.hits.some((h) => h.chain.includes('netctl-forward'));
-  if (r.dnat?.container && viaUfw) return `netctl allow ${r.dnat.container} ${r.dnat.port}/${proto} opens it (add --from ${r.packet.src} for this source only)`;
-  if (!r.dnat && r.chain === 'INPUT') return 'nothing is published on this address and port: the host itself (ufw\'s input rules) decides';
+  if (r.dnat?.container && viaUfw)
+    return `netctl allow ${r.dnat.container} ${r.dnat.port}/${proto} opens it (add --from ${r.packet.src} for this source only)`;
+  if (!r.dnat && r.chain === 'INPUT')
+    return "nothing is published on this address and port: the host itself (ufw's input rules) decides";
   return undefined;
 }

@@ -13,7 +13,13 @@ import type { UfwDeps } from '../firewall/ufw/observe.js';
 
 /** The database's view that route rules are made from. */
 export function routeState(s: Store, allows = s.allows.list()): RouteState {
-  return { allows, containers: s.containers.list({ all: true }), networks: s.networks.list(), ports: s.ports.list(), endpoints: s.endpoints.all() };
+  return {
+    allows,
+    containers: s.containers.list({ all: true }),
+    networks: s.networks.list(),
+    ports: s.ports.list(),
+    endpoints: s.endpoints.all(),
+  };
 }
 
 /** The route rules the database wants (none without allow rules: nothing else is read then). */
@@ -24,7 +30,10 @@ export function wantedRoutes(store: Store): RouteRule[] {
 }
 
 /** The step, and its plan for `--dry-run`. */
-export async function routesStep(store: Store, deps: UfwDeps = defaultUfwDeps()): Promise<{ step: Step; plan: RoutesPlan }> {
+export async function routesStep(
+  store: Store,
+  deps: UfwDeps = defaultUfwDeps(),
+): Promise<{ step: Step; plan: RoutesPlan }> {
   const plan = await planRoutes(deps, wantedRoutes(store));
   let undo: (() => Promise<void>) | undefined;
   const step: Step = {

@@ -18,7 +18,13 @@ export interface AllowRule {
 
 /** Whether two rules are the same record (the store's uniqueness). */
 export function sameAllow(a: AllowRule, b: AllowRule): boolean {
-  return a.container === b.container && a.port === b.port && a.proto === b.proto && a.from === b.from && a.network === b.network;
+  return (
+    a.container === b.container &&
+    a.port === b.port &&
+    a.proto === b.proto &&
+    a.from === b.from &&
+    a.network === b.network
+  );
 }
 
 /** `web 80/tcp from 203.0.113.1 on net1`, for messages. */

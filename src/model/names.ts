@@ -10,7 +10,9 @@ const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 /** A network or container name. */
 export function checkName(kind: string, name: string): string {
   if (!NAME.test(name) || name.length > 128) {
-    throw new UsageError(`invalid ${kind} name "${name}": use letters, digits, "_", "." and "-", starting with a letter or digit`);
+    throw new UsageError(
+      `invalid ${kind} name "${name}": use letters, digits, "_", "." and "-", starting with a letter or digit`,
+    );
   }
   return name;
 }
@@ -20,7 +22,8 @@ export function checkName(kind: string, name: string): string {
  */
 export function checkIfName(name: string): string {
   const bytes = Buffer.byteLength(name);
-  if (bytes === 0 || bytes > 15) throw new UsageError(`invalid interface name "${name}": must be 1 to 15 bytes, has ${bytes}`);
+  if (bytes === 0 || bytes > 15)
+    throw new UsageError(`invalid interface name "${name}": must be 1 to 15 bytes, has ${bytes}`);
   // eslint-disable-next-line no-control-regex
   // "+" is iptables' interface wildcard: a bridge named with it would make rules match others.
   if (/[/:+\s\x00-\x1f\x7f]/.test(name) || name === '.' || name === '..') {

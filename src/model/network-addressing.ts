@@ -4,7 +4,18 @@
  * Pure: the caller passes the existing networks and the host's routes.
  */
 import { ConflictError, UsageError } from '../errors.js';
-import { type Cidr, type Family, contains, formatCidr, formatIp, hostBounds, isHostAddress, overlaps, parseCidr, parseIp } from './addr.js';
+import {
+  type Cidr,
+  type Family,
+  contains,
+  formatCidr,
+  formatIp,
+  hostBounds,
+  isHostAddress,
+  overlaps,
+  parseCidr,
+  parseIp,
+} from './addr.js';
 import type { Addressing, Network, NetworkSpec } from './network.js';
 import { choosePool, parseRouteDestination } from './pools.js';
 
@@ -16,7 +27,8 @@ const MAX_PREFIX: Record<Family, number> = { 4: 30, 6: 126 };
 
 function parseSubnet(text: string, family: Family): Cidr {
   const c = parseCidr(text, `IPv${family} subnet`, true);
-  if (c.family !== family) throw new UsageError(`invalid IPv${family} subnet "${text}": it is an IPv${c.family} subnet`);
+  if (c.family !== family)
+    throw new UsageError(`invalid IPv${family} subnet "${text}": it is an IPv${c.family} subnet`);
   if (c.prefix > MAX_PREFIX[family]) {
     throw new UsageError(`subnet "${text}" is too small: use a prefix of /${MAX_PREFIX[family]} or shorter`);
   }
@@ -79,7 +91,12 @@ export function resolveAddressing(
     subnet = parseSubnet(spec.subnet, 4);
     checkFree(subnet, existing, hostRoutes);
   } else {
-    subnet = parseCidr(choosePool(existing.map((n) => n.subnet), hostRoutes));
+    subnet = parseCidr(
+      choosePool(
+        existing.map((n) => n.subnet),
+        hostRoutes,
+      ),
+    );
   }
   const out: Addressing = { subnet: formatCidr(subnet), ...resolveFamily(4, subnet, spec.gateway, spec.ipRange) };
   if (spec.subnet6 !== undefined) {
@@ -96,6 +113,7 @@ export function resolveAddressing(
 /** Checks an MTU: an integer from 68 (IPv4's minimum; 1280 with IPv6) to 65535. */
 export function checkMtu(mtu: number, ipv6 = false): number {
   const min = ipv6 ? 1280 : 68;
-  if (!Number.isInteger(mtu) || mtu < min || mtu > 65535) throw new UsageError(`invalid MTU "${mtu}": must be ${min} to 65535`);
+  if (!Number.isInteger(mtu) || mtu < min || mtu > 65535)
+    throw new UsageError(`invalid MTU "${mtu}": must be ${min} to 65535`);
   return mtu;
 }

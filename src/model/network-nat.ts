@@ -25,7 +25,8 @@ export function parseClusterCidrs(value: string | readonly string[]): string[] {
   const items = typeof value === 'string' ? value.split(',').map((s) => s.trim()) : [...value];
   const out: string[] = [];
   for (const c of items) {
-    if (typeof c !== 'string') throw new UsageError(`invalid cluster CIDR ${JSON.stringify(c)}: expected a subnet such as 10.244.0.0/16`);
+    if (typeof c !== 'string')
+      throw new UsageError(`invalid cluster CIDR ${JSON.stringify(c)}: expected a subnet such as 10.244.0.0/16`);
     const canon = formatCidr(parseCidr(c, 'cluster CIDR', true));
     if (!out.includes(canon)) out.push(canon);
   }
@@ -37,7 +38,8 @@ export function parseClusterCidrs(value: string | readonly string[]): string[] {
 export function natOptions(settings: Partial<NatSettings>): Record<string, string> {
   const out: Record<string, string> = {};
   if (settings.ipMasq === false) out[IP_MASQ_OPTION] = 'false';
-  if (settings.clusterCidrs && settings.clusterCidrs.length > 0) out[CLUSTER_CIDR_OPTION] = settings.clusterCidrs.join(',');
+  if (settings.clusterCidrs && settings.clusterCidrs.length > 0)
+    out[CLUSTER_CIDR_OPTION] = settings.clusterCidrs.join(',');
   return out;
 }
 

@@ -46,13 +46,15 @@ export function bindingsClash(a: HostBinding, b: HostBinding): boolean {
 
 /** Checks a port number (1-65535); `what` names it in the error. */
 export function checkPort(port: number, what = 'port'): number {
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError(`invalid ${what} "${port}": must be 1 to 65535`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    throw new UsageError(`invalid ${what} "${port}": must be 1 to 65535`);
   return port;
 }
 
 /** Checks a protocol name. */
 export function checkProto(proto: string): PortProto {
-  if (!(PORT_PROTOS as readonly string[]).includes(proto)) throw new UsageError(`invalid protocol "${proto}": use tcp, udp or sctp`);
+  if (!(PORT_PROTOS as readonly string[]).includes(proto))
+    throw new UsageError(`invalid protocol "${proto}": use tcp, udp or sctp`);
   return proto as PortProto;
 }
 

@@ -113,7 +113,11 @@ const did = async (p: Promise<unknown>): Promise<boolean> => {
  * the link has left the namespace (a few ms; the kernel's release of it, RCU grace periods
  * of 15-40 ms, goes on behind, and the process does not exit before it ends).
  */
-async function deleteLinkOffThread(c: NetlinkClient, del: (name: string) => Promise<void>, name: string): Promise<boolean> {
+async function deleteLinkOffThread(
+  c: NetlinkClient,
+  del: (name: string) => Promise<void>,
+  name: string,
+): Promise<boolean> {
   if ((await c.getLink(name)) === undefined) return false;
   let settled = false;
   let failure: unknown;
@@ -142,7 +146,9 @@ function changeLink(s: Session, op: NetlinkOp): Promise<boolean> {
     case 'create-veth': {
       const peerNetns = op.peerNetns;
       if (peerNetns === undefined) return did(c.createVeth(op.name, op.peer, { mtu: op.mtu }));
-      return did(withNetnsFd(native, peerNetns, (fd) => c.createVeth(op.name, op.peer, { mtu: op.mtu, peerNetnsFd: fd })));
+      return did(
+        withNetnsFd(native, peerNetns, (fd) => c.createVeth(op.name, op.peer, { mtu: op.mtu, peerNetnsFd: fd })),
+      );
     }
     case 'delete-link': {
       const del = 'netns' in op && op.netns !== undefined ? undefined : native.deleteLinkAsync?.bind(native);

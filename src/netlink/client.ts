@@ -17,7 +17,10 @@ import type { AddressInfo, AddressOptions, LinkInfo, NetlinkClient, RouteInfo, R
 const require = createRequire(import.meta.url);
 const { createRtNetlink } = require('netlink/dist/rt/rt.js') as { createRtNetlink: typeof CreateRtNetlink };
 const { FlagsNew } = require('netlink/dist/constants.js') as { FlagsNew: typeof FlagsNewT };
-const rtValues = require('netlink/dist/rt/structs.js') as Pick<typeof rt, 'MessageType' | 'RouteProtocol' | 'RouteScope'>;
+const rtValues = require('netlink/dist/rt/structs.js') as Pick<
+  typeof rt,
+  'MessageType' | 'RouteProtocol' | 'RouteScope'
+>;
 
 const CREATE_EXCL = FlagsNew.CREATE | FlagsNew.EXCL;
 // No request should take long; a stuck one must not hang a command forever.
@@ -56,7 +59,9 @@ function toRouteInfo(msg: rt.RouteMessage): RouteInfo {
 }
 
 function sameRoute(a: RouteInfo, b: RouteInfo): boolean {
-  return a.family === b.family && a.dst === b.dst && a.gateway === b.gateway && (b.oif === undefined || a.oif === b.oif);
+  return (
+    a.family === b.family && a.dst === b.dst && a.gateway === b.gateway && (b.oif === undefined || a.oif === b.oif)
+  );
 }
 
 class RtNetlinkClient implements NetlinkClient {
@@ -92,7 +97,9 @@ class RtNetlinkClient implements NetlinkClient {
   }
 
   async listLinks(): Promise<LinkInfo[]> {
-    const msgs = await this.guard('list', 'links', () => this.sock.getLinks(undefined, undefined, { timeout: TIMEOUT_MS }));
+    const msgs = await this.guard('list', 'links', () =>
+      this.sock.getLinks(undefined, undefined, { timeout: TIMEOUT_MS }),
+    );
     return msgs.map(toLinkInfo);
   }
 
@@ -120,7 +127,9 @@ class RtNetlinkClient implements NetlinkClient {
     const linkinfo = vethLinkInfo({ name: peerName, mtu: opts.mtu, netnsFd: opts.peerNetnsFd });
     const attrs: ifla.LinkAttrs = { ifname: name, linkinfo };
     if (opts.mtu !== undefined) attrs.mtu = opts.mtu;
-    await this.guard('create veth', name, () => this.sock.newLink({}, attrs, { flags: CREATE_EXCL, timeout: TIMEOUT_MS }));
+    await this.guard('create veth', name, () =>
+      this.sock.newLink({}, attrs, { flags: CREATE_EXCL, timeout: TIMEOUT_MS }),
+    );
   }
 
   deleteLink(name: string): Promise<boolean> {
@@ -200,7 +209,11 @@ class RtNetlinkClient implements NetlinkClient {
       const a = ifAddr(cidr);
       const index = await this.indexOf(name);
       try {
-        await this.sock.delAddress({ family: a.af, prefixlen: a.prefixlen, index }, { local: a.bytes, address: a.bytes }, { timeout: TIMEOUT_MS });
+        await this.sock.delAddress(
+          { family: a.af, prefixlen: a.prefixlen, index },
+          { local: a.bytes, address: a.bytes },
+          { timeout: TIMEOUT_MS },
+        );
         return true;
       } catch (err) {
         if (isErrno(kernelError(err), 'EADDRNOTAVAIL')) return false;
@@ -218,7 +231,11 @@ class RtNetlinkClient implements NetlinkClient {
         const bytes = attrs.local ?? attrs.address;
         if (!bytes || (index !== undefined && data.index !== index)) continue;
         if (data.family !== afOf(4) && data.family !== afOf(6)) continue;
-        out.push({ index: data.index ?? 0, family: data.family === afOf(4) ? 4 : 6, cidr: `${bytesToIp(bytes)}/${data.prefixlen ?? 0}` });
+        out.push({
+          index: data.index ?? 0,
+          family: data.family === afOf(4) ? 4 : 6,
+          cidr: `${bytesToIp(bytes)}/${data.prefixlen ?? 0}`,
+        });
       }
       return out;
     });
@@ -226,14 +243,27 @@ class RtNetlinkClient implements NetlinkClient {
 
   private async routeMessage(r: RouteSpec): Promise<{ data: rt.Route; attrs: rt.RouteAttrs; want: RouteInfo }> {
     const gw = r.gateway === undefined ? undefined : addressBytes(r.gateway, 'gateway');
-    if (!gw && (r.dst === undefined || r.ifname === undefined)) throw new KernelError('EINVAL', 'a route needs a gateway, or a destination and a device');
+    if (!gw && (r.dst === undefined || r.ifname === undefined))
+      throw new KernelError('EINVAL', 'a route needs a gateway, or a destination and a device');
     const dst = routeDst(r.dst, gw?.family ?? (r.dst?.includes(':') ? 6 : 4));
-    const data: rt.Route = { family: afOf(dst.family), dstLen: dst.prefixlen, table: MAIN_TABLE, protocol: 'BOOT', scope: gw ? 'UNIVERSE' : 'LINK', type: 'UNICAST' };
+    const data: rt.Route = {
+      family: afOf(dst.family),
+      dstLen: dst.prefixlen,
+      table: MAIN_TABLE,
+      protocol: 'BOOT',
+      scope: gw ? 'UNIVERSE' : 'LINK',
+      type: 'UNICAST',
+    };
     const attrs: rt.RouteAttrs = {};
     if (dst.bytes) attrs.dst = dst.bytes;
     if (gw) attrs.gateway = gw.bytes;
     if (r.ifname !== undefined) attrs.oif = await this.indexOf(r.ifname);
-    const want: RouteInfo = { family: dst.family, dst: dst.bytes ? `${bytesToIp(dst.bytes)}/${dst.prefixlen}` : 'default', protocol: 3, scope: 0 };
+    const want: RouteInfo = {
+      family: dst.family,
+      dst: dst.bytes ? `${bytesToIp(dst.bytes)}/${dst.prefixlen}` : 'default',
+      protocol: 3,
+      scope: 0,
+    };
     if (gw) want.gateway = bytesToIp(gw.bytes);
     if (attrs.oif !== undefined) want.oif = attrs.oif;
     return { data, attrs, want };
@@ -269,7 +299,9 @@ class RtNetlinkClient implements NetlinkClient {
 
   listRoutes(family?: 4 | 6): Promise<RouteInfo[]> {
     return this.guard('list', 'routes', async () => {
-      const msgs = await this.sock.getRoutes({ family: family === undefined ? 0 : afOf(family) }, undefined, { timeout: TIMEOUT_MS });
+      const msgs = await this.sock.getRoutes({ family: family === undefined ? 0 : afOf(family) }, undefined, {
+        timeout: TIMEOUT_MS,
+      });
       return msgs.filter((m) => (m.attrs.table ?? m.data.table) === MAIN_TABLE).map(toRouteInfo);
     });
   }

@@ -62,8 +62,15 @@ export function ifAddr(cidr: string): IfAddr {
 }
 
 /** Destination of a route: `default` (prefix 0) or a block, host bits cleared. */
-export function routeDst(dst: string | undefined, family: Family): { family: Family; bytes?: Buffer; prefixlen: number } {
+export function routeDst(
+  dst: string | undefined,
+  family: Family,
+): { family: Family; bytes?: Buffer; prefixlen: number } {
   if (dst === undefined || dst === 'default') return { family, prefixlen: 0 };
   const block = parseCidr(dst, 'route destination');
-  return { family: block.family, bytes: ipToBytes({ family: block.family, value: block.base }), prefixlen: block.prefix };
+  return {
+    family: block.family,
+    bytes: ipToBytes({ family: block.family, value: block.base }),
+    prefixlen: block.prefix,
+  };
 }

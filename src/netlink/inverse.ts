@@ -77,22 +77,35 @@ const where = (netns: string | undefined) => (netns === undefined ? {} : { netns
 export function inverseOf(op: NetlinkOp, outcome: Outcome): NetlinkOp | undefined {
   const before = outcome.before ?? {};
   switch (op.op) {
-    case 'create-netns': return { op: 'delete-netns', path: op.path };
-    case 'create-bridge': return { op: 'delete-link', name: op.name, ...where(op.netns) };
-    case 'create-veth': return { op: 'delete-link', name: op.name, ...where(op.netns) };
-    case 'set-up': return before.up === false ? { op: 'set-down', name: op.name, ...where(op.netns) } : undefined;
-    case 'set-down': return before.up === true ? { op: 'set-up', name: op.name, ...where(op.netns) } : undefined;
+    case 'create-netns':
+      return { op: 'delete-netns', path: op.path };
+    case 'create-bridge':
+      return { op: 'delete-link', name: op.name, ...where(op.netns) };
+    case 'create-veth':
+      return { op: 'delete-link', name: op.name, ...where(op.netns) };
+    case 'set-up':
+      return before.up === false ? { op: 'set-down', name: op.name, ...where(op.netns) } : undefined;
+    case 'set-down':
+      return before.up === true ? { op: 'set-up', name: op.name, ...where(op.netns) } : undefined;
     case 'set-master':
       if (before.master === undefined || before.master === op.master) return undefined;
       return { op: 'set-master', name: op.name, master: before.master, ...where(op.netns) };
-    case 'rename': return { op: 'rename', name: op.newName, newName: op.name, ...where(op.netns) };
-    case 'move-netns': return { op: 'move-netns', name: op.name, netns: op.to, to: op.netns ?? HOST_NETNS };
-    case 'add-address': return { op: 'delete-address', name: op.name, cidr: op.cidr, ...where(op.netns) };
-    case 'delete-address': return { op: 'add-address', name: op.name, cidr: op.cidr, ...where(op.netns) };
-    case 'add-route': return { op: 'delete-route', ...routeOf(op) };
-    case 'delete-route': return { op: 'add-route', ...routeOf(op) };
+    case 'rename':
+      return { op: 'rename', name: op.newName, newName: op.name, ...where(op.netns) };
+    case 'move-netns':
+      return { op: 'move-netns', name: op.name, netns: op.to, to: op.netns ?? HOST_NETNS };
+    case 'add-address':
+      return { op: 'delete-address', name: op.name, cidr: op.cidr, ...where(op.netns) };
+    case 'delete-address':
+      return { op: 'add-address', name: op.name, cidr: op.cidr, ...where(op.netns) };
+    case 'add-route':
+      return { op: 'delete-route', ...routeOf(op) };
+    case 'delete-route':
+      return { op: 'add-route', ...routeOf(op) };
     case 'sysctl':
-      return before.value === undefined ? undefined : { op: 'sysctl', path: op.path, value: before.value, ...where(op.netns) };
+      return before.value === undefined
+        ? undefined
+        : { op: 'sysctl', path: op.path, value: before.value, ...where(op.netns) };
     case 'delete-netns':
     case 'delete-link':
     case 'set-hairpin':

@@ -139,7 +139,11 @@ export function parseAttrs(buf: Uint8Array): RawAttr[] {
     const len = view.getUint16(off, hostLE);
     const type = view.getUint16(off + 2, hostLE);
     if (len < 4 || off + len > data.length) throw new RangeError(`malformed netlink attribute at offset ${off}`);
-    out.push({ type: type & NLA_TYPE_MASK, nested: (type & NLA_F_NESTED) !== 0, payload: data.subarray(off + 4, off + len) });
+    out.push({
+      type: type & NLA_TYPE_MASK,
+      nested: (type & NLA_F_NESTED) !== 0,
+      payload: data.subarray(off + 4, off + len),
+    });
     off += align4(len);
   }
   return out;

@@ -43,7 +43,9 @@ export interface BridgeSpec {
 
 /** Creates the bridge, gives it its gateway addresses and brings it up. */
 export function planBridge(spec: BridgeSpec): NetlinkOp[] {
-  const ops: NetlinkOp[] = [{ op: 'create-bridge', name: spec.name, ...(spec.mtu === undefined ? {} : { mtu: spec.mtu }) }];
+  const ops: NetlinkOp[] = [
+    { op: 'create-bridge', name: spec.name, ...(spec.mtu === undefined ? {} : { mtu: spec.mtu }) },
+  ];
   for (const cidr of spec.addresses) ops.push({ op: 'add-address', name: spec.name, cidr });
   ops.push({ op: 'set-up', name: spec.name });
   return ops;
@@ -87,7 +89,13 @@ export function planEndpoint(s: EndpointSpec): NetlinkOp[] {
   if (s.loopback) ops.push({ op: 'set-up', name: 'lo', netns: s.netns });
   if (s.mac !== undefined) ops.push({ op: 'set-mac', name: s.ifname, mac: s.mac, netns: s.netns });
   for (const cidr of s.addresses) {
-    ops.push({ op: 'add-address', name: s.ifname, cidr, netns: s.netns, ...(cidr.includes(':') ? { nodad: true } : {}) });
+    ops.push({
+      op: 'add-address',
+      name: s.ifname,
+      cidr,
+      netns: s.netns,
+      ...(cidr.includes(':') ? { nodad: true } : {}),
+    });
   }
   ops.push({ op: 'set-up', name: s.ifname, netns: s.netns });
   for (const gateway of s.gateways) ops.push({ op: 'add-route', gateway, netns: s.netns });
@@ -110,26 +118,42 @@ function addrText(cidr: string): string {
 function opText(op: NetlinkOp): string {
   const mtu = 'mtu' in op && op.mtu !== undefined ? ` mtu ${op.mtu}` : '';
   switch (op.op) {
-    case 'create-netns': return `touch ${op.path} && unshare --net=${op.path} true`;
-    case 'delete-netns': return `umount --lazy ${op.path}; rm -f ${op.path}`;
-    case 'create-bridge': return `ip link add ${op.name}${mtu} type bridge`;
+    case 'create-netns':
+      return `touch ${op.path} && unshare --net=${op.path} true`;
+    case 'delete-netns':
+      return `umount --lazy ${op.path}; rm -f ${op.path}`;
+    case 'create-bridge':
+      return `ip link add ${op.name}${mtu} type bridge`;
     case 'create-veth': {
       const where = op.peerNetns === undefined ? '' : ` netns ${op.peerNetns}`;
       return `ip link add ${op.name}${mtu} type veth peer name ${op.peer}${mtu}${where}`;
     }
-    case 'delete-link': return `ip link del ${op.name}`;
-    case 'set-up': return `ip link set ${op.name} up`;
-    case 'set-down': return `ip link set ${op.name} down`;
-    case 'set-master': return op.master === null ? `ip link set ${op.name} nomaster` : `ip link set ${op.name} master ${op.master}`;
-    case 'set-hairpin': return `bridge link set dev ${op.name} hairpin ${op.on ? 'on' : 'off'}`;
-    case 'set-mac': return `ip link set ${op.name} address ${op.mac}`;
-    case 'rename': return `ip link set ${op.name} name ${op.newName}`;
-    case 'move-netns': return `ip link set ${op.name} netns ${op.to}`;
-    case 'add-address': return `ip addr add ${addrText(op.cidr)} dev ${op.name}${op.nodad ? ' nodad' : ''}`;
-    case 'delete-address': return `ip addr del ${op.cidr} dev ${op.name}`;
-    case 'add-route': return routeText(op).replace('%s', 'add');
-    case 'delete-route': return routeText(op).replace('%s', 'del');
-    case 'sysctl': return `sysctl -w ${op.path}=${op.value}`;
+    case 'delete-link':
+      return `ip link del ${op.name}`;
+    case 'set-up':
+      return `ip link set ${op.name} up`;
+    case 'set-down':
+      return `ip link set ${op.name} down`;
+    case 'set-master':
+      return op.master === null ? `ip link set ${op.name} nomaster` : `ip link set ${op.name} master ${op.master}`;
+    case 'set-hairpin':
+      return `bridge link set dev ${op.name} hairpin ${op.on ? 'on' : 'off'}`;
+    case 'set-mac':
+      return `ip link set ${op.name} address ${op.mac}`;
+    case 'rename':
+      return `ip link set ${op.name} name ${op.newName}`;
+    case 'move-netns':
+      return `ip link set ${op.name} netns ${op.to}`;
+    case 'add-address':
+      return `ip addr add ${addrText(op.cidr)} dev ${op.name}${op.nodad ? ' nodad' : ''}`;
+    case 'delete-address':
+      return `ip addr del ${op.cidr} dev ${op.name}`;
+    case 'add-route':
+      return routeText(op).replace('%s', 'add');
+    case 'delete-route':
+      return routeText(op).replace('%s', 'del');
+    case 'sysctl':
+      return `sysctl -w ${op.path}=${op.value}`;
   }
 }
 

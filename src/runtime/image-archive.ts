@@ -20,8 +20,19 @@ export interface ArchiveImage {
   tags: string[];
 }
 
-const INDEX_TYPES = ['application/vnd.oci.image.index.v1+json', 'application/vnd.docker.distribution.manifest.list.v2+json'];
-const GOARCH: Record<string, string> = { x64: 'amd64', arm64: 'arm64', arm: 'arm', ia32: '386', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64' };
+const INDEX_TYPES = [
+  'application/vnd.oci.image.index.v1+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json',
+];
+const GOARCH: Record<string, string> = {
+  x64: 'amd64',
+  arm64: 'arm64',
+  arm: 'arm',
+  ia32: '386',
+  ppc64: 'ppc64le',
+  s390x: 's390x',
+  riscv64: 'riscv64',
+};
 
 interface Descriptor {
   mediaType?: string;
@@ -68,7 +79,12 @@ async function dockerSave(base: string): Promise<ArchiveImage[]> {
   const out: ArchiveImage[] = [];
   for (const item of doc as { Config?: string; RepoTags?: string[] | null; Layers?: string[] }[]) {
     const layers = await Promise.all((item.Layers ?? []).map((l) => fileIn(base, l)));
-    out.push({ format: 'docker-save', config: await fileIn(base, item.Config ?? ''), layers, tags: item.RepoTags ?? [] });
+    out.push({
+      format: 'docker-save',
+      config: await fileIn(base, item.Config ?? ''),
+      layers,
+      tags: item.RepoTags ?? [],
+    });
   }
   return out;
 }
@@ -83,12 +99,26 @@ function nameOf(d: Descriptor): string | undefined {
 function pickPlatform(list: Descriptor[]): Descriptor | undefined {
   const arch = GOARCH[process.arch] ?? process.arch;
   const real = list.filter((d) => d.platform?.os !== 'unknown');
-  return real.find((d) => d.platform?.os === 'linux' && d.platform.architecture === arch) ?? real.find((d) => !d.platform) ?? real[0];
+  return (
+    real.find((d) => d.platform?.os === 'linux' && d.platform.architecture === arch) ??
+    real.find((d) => !d.platform) ??
+    real[0]
+  );
 }
 
-async function ociManifest(base: string, d: Descriptor, name: string | undefined, depth: number): Promise<ArchiveImage | null> {
+async function ociManifest(
+  base: string,
+  d: Descriptor,
+  name: string | undefined,
+  depth: number,
+): Promise<ArchiveImage | null> {
   if (depth > 4) throw new SystemError('image archive: image indexes nested too deep');
-  const doc = (await readJson(await blob(base, d.digest))) as { mediaType?: string; manifests?: Descriptor[]; config?: Descriptor; layers?: Descriptor[] };
+  const doc = (await readJson(await blob(base, d.digest))) as {
+    mediaType?: string;
+    manifests?: Descriptor[];
+    config?: Descriptor;
+    layers?: Descriptor[];
+  };
   if (INDEX_TYPES.includes(d.mediaType ?? '') || Array.isArray(doc.manifests)) {
     const pick = pickPlatform(doc.manifests ?? []);
     return pick ? ociManifest(base, pick, name ?? nameOf(pick), depth + 1) : null;
@@ -114,8 +144,14 @@ async function ociLayout(base: string): Promise<ArchiveImage[]> {
 
 /** The images in an unpacked archive directory. */
 export async function readArchive(base: string): Promise<ArchiveImage[]> {
-  const exists = (p: string): Promise<boolean> => stat(`${base}/${p}`).then((s) => s.isFile(), () => false);
+  const exists = (p: string): Promise<boolean> =>
+    stat(`${base}/${p}`).then(
+      (s) => s.isFile(),
+      () => false,
+    );
   if (await exists('manifest.json')) return dockerSave(base);
   if ((await exists('index.json')) && (await exists('oci-layout'))) return ociLayout(base);
-  throw new UsageError('not a `docker save` or OCI image archive: it has neither manifest.json nor index.json with oci-layout');
+  throw new UsageError(
+    'not a `docker save` or OCI image archive: it has neither manifest.json nor index.json with oci-layout',
+  );
 }

@@ -31,9 +31,13 @@ async function lock(path: string): Promise<() => Promise<void>> {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw wrap('lock', path, err);
     }
-    const age = await stat(path).then((s) => Date.now() - s.mtimeMs, () => 0);
+    const age = await stat(path).then(
+      (s) => Date.now() - s.mtimeMs,
+      () => 0,
+    );
     if (age > LOCK_STALE_MS) await rm(path, { recursive: true, force: true });
-    else if (Date.now() > end) throw new ConflictError(`image index is locked ("${path}")`, 'another netctl command is changing images; retry');
+    else if (Date.now() > end)
+      throw new ConflictError(`image index is locked ("${path}")`, 'another netctl command is changing images; retry');
     else await new Promise((r) => setTimeout(r, 20));
   }
 }
@@ -51,7 +55,8 @@ export function fileImageIndex(imagesDir: string): ImageIndex {
       throw wrap('read image index', file, err);
     }
     const data = JSON.parse(text) as unknown;
-    if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new SystemError(`read image index "${file}": not an object`);
+    if (typeof data !== 'object' || data === null || Array.isArray(data))
+      throw new SystemError(`read image index "${file}": not an object`);
     return data as Record<string, string>;
   }
 

@@ -31,7 +31,9 @@ function decompressed(file: string, kind: Compression): Readable {
   if (kind === 'none') return raw();
   if (kind === 'gzip') return raw().pipe(createGunzip());
   const child = spawn(kind, ['-dc', file], { stdio: ['ignore', 'pipe', 'ignore'] });
-  child.on('error', (e) => child.stdout.destroy(new SystemError(`cannot run "${kind}" to read a ${kind} layer: ${e.message}`)));
+  child.on('error', (e) =>
+    child.stdout.destroy(new SystemError(`cannot run "${kind}" to read a ${kind} layer: ${e.message}`)),
+  );
   return child.stdout;
 }
 
@@ -49,7 +51,19 @@ export async function scanDirs(file: string): Promise<Set<string>> {
 /** Extracts an archive (any compression tar recognizes) into DEST with owners, modes and xattrs. */
 export async function extractArchive(file: string, dest: string): Promise<void> {
   await runChecked(
-    ['tar', '-x', '-f', file, '-C', dest, '--numeric-owner', '--same-owner', '--same-permissions', '--xattrs', '--xattrs-include=*'],
+    [
+      'tar',
+      '-x',
+      '-f',
+      file,
+      '-C',
+      dest,
+      '--numeric-owner',
+      '--same-owner',
+      '--same-permissions',
+      '--xattrs',
+      '--xattrs-include=*',
+    ],
     { timeoutMs: 30 * 60_000 },
   );
 }

@@ -20,15 +20,19 @@ function checkName(name: string, given: string): void {
   const first = parts[0] ?? '';
   const hasHost = parts.length > 1 && (first.includes('.') || first.includes(':') || first === 'localhost');
   const path = hasHost ? parts.slice(1) : parts;
-  const ok = name.length <= 255 && (!hasHost || HOST.test(first)) && path.length > 0 && path.every((p) => COMPONENT.test(p));
+  const ok =
+    name.length <= 255 && (!hasHost || HOST.test(first)) && path.length > 0 && path.every((p) => COMPONENT.test(p));
   if (!ok) {
-    throw new UsageError(`invalid image name "${given}": use lowercase letters, digits and separators (".", "_", "-", "/"), with an optional :TAG`);
+    throw new UsageError(
+      `invalid image name "${given}": use lowercase letters, digits and separators (".", "_", "-", "/"), with an optional :TAG`,
+    );
   }
 }
 
 /** Parses and normalizes `NAME[:TAG]` (`docker.io/library/x` becomes `x`, the tag defaults to `latest`). */
 export function parseImageRef(ref: string): ImageRef {
-  if (ref.includes('@')) throw new UsageError(`invalid image reference "${ref}": digests are not supported, use NAME[:TAG]`);
+  if (ref.includes('@'))
+    throw new UsageError(`invalid image reference "${ref}": digests are not supported, use NAME[:TAG]`);
   const slash = ref.lastIndexOf('/');
   const colon = ref.lastIndexOf(':');
   const hasTag = colon > slash;

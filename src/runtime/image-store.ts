@@ -27,7 +27,10 @@ export async function newImageDir(r: RuntimeRoots): Promise<{ dir: string; rootf
 
 /** Whether an image with this id is stored. */
 export async function hasImage(r: RuntimeRoots, id: string): Promise<boolean> {
-  return stat(imagePaths(r, id).config).then(() => true, () => false);
+  return stat(imagePaths(r, id).config).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** Moves a built image (from newImageDir) under its id; a copy already there wins. */
@@ -110,13 +113,20 @@ export interface RemoveResult {
  * Removes an image reference: a name untags it (and deletes the image when no other name
  * points at it); an id deletes the image and every name. `inUse` vetoes the deletion.
  */
-export async function removeImage(r: RuntimeRoots, ref: string, inUse: (id: string) => Promise<boolean> = async () => false): Promise<RemoveResult> {
+export async function removeImage(
+  r: RuntimeRoots,
+  ref: string,
+  inUse: (id: string) => Promise<boolean> = async () => false,
+): Promise<RemoveResult> {
   const { id, name } = await lookup(r, ref);
   const index = imageIndex(r);
-  const tags = Object.entries(await index.all()).filter(([, v]) => v === id).map(([k]) => k);
+  const tags = Object.entries(await index.all())
+    .filter(([, v]) => v === id)
+    .map(([k]) => k);
   const untag = name ? [name] : tags;
   const deleting = untag.length >= tags.length;
-  if (deleting && (await inUse(id))) throw new ConflictError(`image "${ref}" is used by a container`, 'remove the container first');
+  if (deleting && (await inUse(id)))
+    throw new ConflictError(`image "${ref}" is used by a container`, 'remove the container first');
   for (const t of untag) await index.delete(t);
   if (!deleting) return { untagged: untag };
   await rm(imagePaths(r, id).dir, { recursive: true, force: true });

@@ -61,8 +61,12 @@ class DirWaiter {
 }
 
 async function writeConfig(spec: LaunchSpec, paths: LaunchPaths, attach: boolean): Promise<void> {
-  if (!existsSync(launcherPath())) throw new SystemError(`the container launcher is not built (${launcherPath()})`, { hint: 'build it: node native/build.mjs' });
-  if (spec.statePath !== paths.state) throw new SystemError(`launch: state path "${spec.statePath}" is not "${paths.state}"`);
+  if (!existsSync(launcherPath()))
+    throw new SystemError(`the container launcher is not built (${launcherPath()})`, {
+      hint: 'build it: node native/build.mjs',
+    });
+  if (spec.statePath !== paths.state)
+    throw new SystemError(`launch: state path "${spec.statePath}" is not "${paths.state}"`);
   await mkdir(paths.runDir, { recursive: true, mode: 0o700 });
   await writeFile(`${paths.config}.tmp`, encodeLaunchConfig(spec, attach), { mode: 0o600 });
   await rename(`${paths.config}.tmp`, paths.config);
@@ -79,13 +83,21 @@ async function launcherFailure(paths: LaunchPaths, code: number | null): Promise
  * Starts the container in the background and waits (at most `timeoutMs`) until it runs, or
  * has already finished. Throws a LaunchError when it could not be started.
  */
-export async function launchDetached(spec: LaunchSpec, paths: LaunchPaths, opts: { timeoutMs?: number } = {}): Promise<LauncherState> {
+export async function launchDetached(
+  spec: LaunchSpec,
+  paths: LaunchPaths,
+  opts: { timeoutMs?: number } = {},
+): Promise<LauncherState> {
   await writeConfig(spec, paths, false);
   const errFd = openSync(paths.launcherErr, 'w', 0o600);
   let exited: number | null | undefined;
   const waiter = new DirWaiter(dirname(paths.state));
   try {
-    const child = spawn(launcherPath(), ['run', paths.config], { detached: true, stdio: ['ignore', 'ignore', errFd], cwd: '/' });
+    const child = spawn(launcherPath(), ['run', paths.config], {
+      detached: true,
+      stdio: ['ignore', 'ignore', errFd],
+      cwd: '/',
+    });
     child.on('error', () => {
       exited = 127;
       waiter.poke();
@@ -108,7 +120,12 @@ export async function launchDetached(spec: LaunchSpec, paths: LaunchPaths, opts:
   }
 }
 
-async function waitStarted(paths: LaunchPaths, exitedCode: () => number | null | undefined, waiter: DirWaiter, timeoutMs: number): Promise<LauncherState> {
+async function waitStarted(
+  paths: LaunchPaths,
+  exitedCode: () => number | null | undefined,
+  waiter: DirWaiter,
+  timeoutMs: number,
+): Promise<LauncherState> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const exited = exitedCode();
@@ -123,7 +140,8 @@ async function waitStarted(paths: LaunchPaths, exitedCode: () => number | null |
       if (last && last.status !== 'starting') continue;
       await launcherFailure(paths, exited);
     }
-    if (Date.now() > end) throw new SystemError(`container did not start within ${timeoutMs} ms`, { hint: `see ${paths.launcherErr}` });
+    if (Date.now() > end)
+      throw new SystemError(`container did not start within ${timeoutMs} ms`, { hint: `see ${paths.launcherErr}` });
     await waiter.wait(10);
   }
 }
@@ -140,7 +158,13 @@ export async function launchAttached(spec: LaunchSpec, paths: LaunchPaths): Prom
   for (const [s, h] of handlers) process.on(s, h);
   try {
     return await new Promise<number>((resolve, reject) => {
-      child.on('error', (e) => reject(new SystemError(`cannot run the launcher: ${e.message}`, { hint: 'build it: node native/build-launcher.mjs' })));
+      child.on('error', (e) =>
+        reject(
+          new SystemError(`cannot run the launcher: ${e.message}`, {
+            hint: 'build it: node native/build-launcher.mjs',
+          }),
+        ),
+      );
       child.on('exit', (code, signal) => resolve(code ?? 128 + (signal === 'SIGKILL' ? 9 : 15)));
     });
   } finally {
@@ -202,13 +226,15 @@ export interface ExecOptions {
 /** The argv that runs ARGV inside the container whose init is PID. */
 export function execArgv(pid: number, argv: readonly string[], o: ExecOptions = {}): string[] {
   return [
-    launcherPath(), 'exec',
+    launcherPath(),
+    'exec',
     ...(o.tty ? ['-t'] : []),
     ...(o.interactive ? ['-i'] : []),
     ...(o.env ?? []).flatMap((e) => ['-e', e]),
     ...(o.user ? ['-u', `${o.user.uid}:${o.user.gid}`] : []),
     ...(o.cwd ? ['-w', o.cwd] : []),
-    String(pid), ...argv,
+    String(pid),
+    ...argv,
   ];
 }
 

@@ -58,7 +58,8 @@ function absolute(name: string, p: string): string {
 }
 
 function containerPath(name: string, p: string): string {
-  if (!p.startsWith('/') || p.split('/').includes('..')) throw new UsageError(`invalid ${name} "${p}": must be an absolute path without ".."`);
+  if (!p.startsWith('/') || p.split('/').includes('..'))
+    throw new UsageError(`invalid ${name} "${p}": must be an absolute path without ".."`);
   return field(name, p);
 }
 
@@ -69,27 +70,47 @@ function id(name: string, n: number): string {
 
 /** Encodes a spec; `attach` makes the launcher also copy output to its own stdout/stderr. */
 export function encodeLaunchConfig(spec: LaunchSpec, attach: boolean): Buffer {
-  if (spec.argv.length === 0 || spec.argv[0] === '') throw new UsageError('no command to run', 'give one after the image, or use an image with a default command');
+  if (spec.argv.length === 0 || spec.argv[0] === '')
+    throw new UsageError('no command to run', 'give one after the image, or use an image with a default command');
   if (spec.netns !== 'host') absolute('netns', spec.netns);
   const rec: string[] = [
     MAGIC,
-    'netns', field('netns', spec.netns),
-    'rootfs', absolute('rootfs', spec.rootfs),
-    'hostname', field('hostname', spec.hostname),
-    'cwd', containerPath('working directory', spec.cwd),
-    'log', absolute('log', spec.logPath),
-    'state', absolute('state', spec.statePath),
-    'uid', id('uid', spec.uid),
-    'gid', id('gid', spec.gid),
-    'restart', spec.restart,
-    'restart-max', id('restart count', spec.restartMax ?? 0),
-    'tty', spec.tty ? '1' : '0',
-    'interactive', spec.interactive ? '1' : '0',
-    'attach', attach ? '1' : '0',
+    'netns',
+    field('netns', spec.netns),
+    'rootfs',
+    absolute('rootfs', spec.rootfs),
+    'hostname',
+    field('hostname', spec.hostname),
+    'cwd',
+    containerPath('working directory', spec.cwd),
+    'log',
+    absolute('log', spec.logPath),
+    'state',
+    absolute('state', spec.statePath),
+    'uid',
+    id('uid', spec.uid),
+    'gid',
+    id('gid', spec.gid),
+    'restart',
+    spec.restart,
+    'restart-max',
+    id('restart count', spec.restartMax ?? 0),
+    'tty',
+    spec.tty ? '1' : '0',
+    'interactive',
+    spec.interactive ? '1' : '0',
+    'attach',
+    attach ? '1' : '0',
   ];
   for (const e of spec.env) rec.push('env', field('environment variable', e));
   for (const a of spec.argv) rec.push('arg', field('argument', a));
-  for (const b of spec.binds) rec.push('bind', absolute('volume source', b.source), containerPath('volume target', b.target), b.readOnly ? 'ro' : 'rw');
+  for (const b of spec.binds)
+    rec.push(
+      'bind',
+      absolute('volume source', b.source),
+      containerPath('volume target', b.target),
+      b.readOnly ? 'ro' : 'rw',
+    );
   for (const a of spec.cleanup ?? []) rec.push('cleanup', field('cleanup argument', a));
   return Buffer.from(rec.map((f) => `${f}\0`).join(''), 'utf8');
 }
@@ -102,7 +123,8 @@ export function parseVolume(spec: string): BindMount {
     throw new UsageError(`invalid volume "${spec}": expected HOST:CONTAINER[:ro]`);
   }
   const [source, target] = parts as [string, string];
-  if (!source.startsWith('/')) throw new UsageError(`invalid volume "${spec}": the host path must be absolute (named volumes are not supported)`);
+  if (!source.startsWith('/'))
+    throw new UsageError(`invalid volume "${spec}": the host path must be absolute (named volumes are not supported)`);
   containerPath('volume target', target);
   return { source, target, readOnly: mode === 'ro' };
 }

@@ -6,7 +6,17 @@
  * the one case that follows a link (a directory reached through a symlink the layer did not
  * replace, as in merged-/usr images) resolves it inside the rootfs.
  */
-import { chmodSync, lchownSync, lstatSync, readdirSync, readlinkSync, renameSync, rmSync, utimesSync, type Stats } from 'node:fs';
+import {
+  chmodSync,
+  lchownSync,
+  lstatSync,
+  readdirSync,
+  readlinkSync,
+  renameSync,
+  rmSync,
+  utimesSync,
+  type Stats,
+} from 'node:fs';
 import { posix } from 'node:path';
 import { SystemError } from '../errors.js';
 
@@ -26,7 +36,10 @@ function lstatOrNull(path: string): Stats | null {
  * and ".." relative to ROOT, never above it. Missing components are kept as they are.
  */
 export function resolveInRoot(root: string, path: string): string {
-  const todo = posix.relative(root, path).split('/').filter((c) => c !== '' && c !== '.');
+  const todo = posix
+    .relative(root, path)
+    .split('/')
+    .filter((c) => c !== '' && c !== '.');
   const done: string[] = [];
   for (let hops = 0; todo.length > 0; ) {
     const c = todo.shift()!;

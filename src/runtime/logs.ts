@@ -64,7 +64,10 @@ async function readTailText(path: string, n: number | undefined, size: number): 
 
 /** Reads the log: every entry, or the last `tail`. Missing file: no entries. */
 export async function readLogs(path: string, opts: { tail?: number } = {}): Promise<LogEntry[]> {
-  const size = await stat(path).then((s) => s.size, () => -1);
+  const size = await stat(path).then(
+    (s) => s.size,
+    () => -1,
+  );
   if (size < 0) return [];
   const entries = parseLogLines(await readTailText(path, opts.tail, size));
   return opts.tail === undefined ? entries : entries.slice(Math.max(0, entries.length - opts.tail));
@@ -84,14 +87,20 @@ export interface FollowOptions {
 export async function followLogs(path: string, opts: FollowOptions, onEntry: (e: LogEntry) => void): Promise<void> {
   // What is there now, and from exactly its end on: a size taken after the first read would
   // skip lines written in between (a container that starts printing at once).
-  let offset = await stat(path).then((s) => s.size, () => 0);
+  let offset = await stat(path).then(
+    (s) => s.size,
+    () => 0,
+  );
   const first = offset > 0 ? parseLogLines(await readTailText(path, opts.tail, offset)) : [];
   for (const e of opts.tail === undefined ? first : first.slice(Math.max(0, first.length - opts.tail))) onEntry(e);
   let partial = '';
   while (!opts.signal?.aborted) {
     // Asked before looking, so that output written just before the end is not missed.
     const finished = opts.done ? await opts.done() : false;
-    const size = await stat(path).then((s) => s.size, () => 0);
+    const size = await stat(path).then(
+      (s) => s.size,
+      () => 0,
+    );
     if (size > offset) {
       const fh = await open(path, 'r');
       const buf = Buffer.alloc(size - offset);

@@ -32,7 +32,11 @@ export async function isMountPoint(path: string): Promise<boolean> {
   return info.split('\n').some((line) => unescapeMountPath(line.split(' ')[4] ?? '') === path);
 }
 
-const exists = (p: string): Promise<boolean> => stat(p).then(() => true, () => false);
+const exists = (p: string): Promise<boolean> =>
+  stat(p).then(
+    () => true,
+    () => false,
+  );
 
 // overlayfs splits its options at "," and ":"; such paths cannot be given to it.
 function overlayOptions(lower: string, upper: string, work: string): string | null {
@@ -66,7 +70,12 @@ async function copyRootfs(lower: string, copy: string): Promise<void> {
  * Makes the writable root filesystem of container ID from image IMAGE_ID. Idempotent: a
  * layer already mounted (or copied) is reused, so it also serves after a reboot.
  */
-export async function prepareRootfs(r: RuntimeRoots, id: string, imageId: string, mode: RootfsMode = 'auto'): Promise<PreparedRootfs> {
+export async function prepareRootfs(
+  r: RuntimeRoots,
+  id: string,
+  imageId: string,
+  mode: RootfsMode = 'auto',
+): Promise<PreparedRootfs> {
   const c = containerPaths(r, id);
   const lower = imagePaths(r, imageId).rootfs;
   if (!(await exists(lower))) throw new NotFoundError('image', imageId);

@@ -45,7 +45,13 @@ export function parseState(text: string): LauncherState {
     signal: orNull('signal', 'number'),
     error: orNull('error', 'string'),
   };
-  if (d.version !== 1 || !STATUSES.includes(st.status) || !(st.monitorPid > 0) || !(st.pid >= 0) || !(st.restartCount >= 0)) {
+  if (
+    d.version !== 1 ||
+    !STATUSES.includes(st.status) ||
+    !(st.monitorPid > 0) ||
+    !(st.pid >= 0) ||
+    !(st.restartCount >= 0)
+  ) {
     throw new SystemError('not a netctl launcher state file');
   }
   return st;

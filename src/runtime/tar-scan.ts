@@ -91,7 +91,8 @@ export class TarScanner {
 
   /** Call at the end of input: throws when the archive was cut short. */
   end(): void {
-    if (!this.done && (this.dataLeft > 0 || this.pending.length > 0)) throw new SystemError('tar archive ends in the middle of a member');
+    if (!this.done && (this.dataLeft > 0 || this.pending.length > 0))
+      throw new SystemError('tar archive ends in the middle of a member');
   }
 
   private skip(buf: Buffer): Buffer {
@@ -161,5 +162,8 @@ export function compressionOf(head: Uint8Array): Compression {
 
 /** A member path as a relative path without "." components or slashes at either end. Pure. */
 export function normalizeMember(name: string): string {
-  return name.split('/').filter((c) => c !== '' && c !== '.').join('/');
+  return name
+    .split('/')
+    .filter((c) => c !== '' && c !== '.')
+    .join('/');
 }

@@ -30,14 +30,19 @@ export type AllowTable = 'allow_rules' | 'docker_allow_rules';
 
 /** Allow rule records. */
 export class AllowRepo {
-  constructor(private readonly db: Db, private readonly table: AllowTable = 'allow_rules') {}
+  constructor(
+    private readonly db: Db,
+    private readonly table: AllowTable = 'allow_rules',
+  ) {}
 
   /** Records a rule; false when the same rule was already there. */
   add(r: AllowRule, now = new Date()): boolean {
     return this.db.tx(() => {
       if (this.db.prepare(`SELECT 1 FROM ${this.table} WHERE ${MATCH}`).get(...key(r))) return false;
       this.db
-        .prepare(`INSERT INTO ${this.table} (container_name, port, proto, from_cidr, network, created_at) VALUES (?, ?, ?, ?, ?, ?)`)
+        .prepare(
+          `INSERT INTO ${this.table} (container_name, port, proto, from_cidr, network, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+        )
         .run(...key(r), now.toISOString());
       return true;
     });
@@ -50,9 +55,10 @@ export class AllowRepo {
 
   /** Every rule, or one container's, in the order they were made. */
   list(container?: string): AllowRule[] {
-    const rows = container === undefined
-      ? this.db.prepare(`SELECT * FROM ${this.table} ORDER BY id`).all()
-      : this.db.prepare(`SELECT * FROM ${this.table} WHERE container_name = ? ORDER BY id`).all(container);
+    const rows =
+      container === undefined
+        ? this.db.prepare(`SELECT * FROM ${this.table} ORDER BY id`).all()
+        : this.db.prepare(`SELECT * FROM ${this.table} WHERE container_name = ? ORDER BY id`).all(container);
     return (rows as AllowRow[]).map(toRule);
   }
 }

@@ -23,7 +23,14 @@ interface ContainerRow {
 }
 
 function toContainer(r: ContainerRow): Container {
-  const c: Container = { id: r.id, name: r.name, image: r.image, state: r.state, config: json(r.config), createdAt: r.created_at };
+  const c: Container = {
+    id: r.id,
+    name: r.name,
+    image: r.image,
+    state: r.state,
+    config: json(r.config),
+    createdAt: r.created_at,
+  };
   if (r.pid !== null) c.pid = r.pid;
   if (r.started_at !== null) c.startedAt = r.started_at;
   if (r.finished_at !== null) c.finishedAt = r.finished_at;
@@ -49,7 +56,9 @@ export class ContainerRepo {
   create(spec: ContainerSpec): Container {
     checkName('container', spec.name);
     return this.db.tx(() => {
-      const holder = this.db.prepare('SELECT id FROM containers WHERE name = ?').get(spec.name) as { id: string } | undefined;
+      const holder = this.db.prepare('SELECT id FROM containers WHERE name = ?').get(spec.name) as
+        | { id: string }
+        | undefined;
       if (holder) {
         const message = `container name "${spec.name}" is already in use by container ${holder.id.slice(0, 12)}`;
         throw new ConflictError(message, 'remove it or choose another --name');
@@ -77,14 +86,18 @@ export class ContainerRepo {
 
   /** Every container in creation order; only running ones unless `all`. */
   list(opts: { all?: boolean } = {}): Container[] {
-    const sql = opts.all ? 'SELECT * FROM containers ORDER BY rowid' : "SELECT * FROM containers WHERE state = 'running' ORDER BY rowid";
+    const sql = opts.all
+      ? 'SELECT * FROM containers ORDER BY rowid'
+      : "SELECT * FROM containers WHERE state = 'running' ORDER BY rowid";
     return (this.db.prepare(sql).all() as ContainerRow[]).map(toContainer);
   }
 
   /** Changes the given fields of container `id`; returns the updated record. */
   update(id: string, patch: ContainerUpdate): Container {
     return this.db.tx(() => {
-      const keys = (Object.keys(patch) as (keyof ContainerUpdate)[]).filter((k) => patch[k] !== undefined && k in COLUMNS);
+      const keys = (Object.keys(patch) as (keyof ContainerUpdate)[]).filter(
+        (k) => patch[k] !== undefined && k in COLUMNS,
+      );
       if (keys.length > 0) {
         const set = keys.map((k) => `${COLUMNS[k]} = ?`).join(', ');
         const values = keys.map((k) => (k === 'config' ? JSON.stringify(patch.config) : patch[k]));

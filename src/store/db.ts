@@ -162,7 +162,10 @@ export function openDb(opts: OpenOptions = {}): Db {
   let sql: BetterSqlite3.Database | undefined;
   try {
     mkdirSync(root, { recursive: true, mode: 0o700 });
-    sql = new Database(path, { timeout: opts.busyTimeoutMs ?? BUSY_TIMEOUT_MS, ...(ADDON && { nativeBinding: ADDON }) });
+    sql = new Database(path, {
+      timeout: opts.busyTimeoutMs ?? BUSY_TIMEOUT_MS,
+      ...(ADDON && { nativeBinding: ADDON }),
+    });
     // WAL lets readers run beside the one writer; NORMAL syncs at checkpoints only, which
     // WAL keeps consistent after a crash (the last commits may be lost, never half of one).
     enableWal(sql, opts.busyTimeoutMs ?? BUSY_TIMEOUT_MS);

@@ -19,7 +19,12 @@ interface EndpointRow {
 }
 
 function toEndpoint(r: EndpointRow): Endpoint {
-  const e: Endpoint = { containerId: r.container_id, networkId: r.network_id, ifname: r.ifname, aliases: json(r.aliases) };
+  const e: Endpoint = {
+    containerId: r.container_id,
+    networkId: r.network_id,
+    ifname: r.ifname,
+    aliases: json(r.aliases),
+  };
   if (r.host_ifname !== null) e.hostIfname = r.host_ifname;
   if (r.address !== null) e.address = r.address;
   if (r.address6 !== null) e.address6 = r.address6;
@@ -34,16 +39,27 @@ export class EndpointRepo {
   /** Records an attachment; refuses a second one of the container to the same network. */
   add(e: Endpoint): Endpoint {
     return this.db.tx(() => {
-      const dup = this.db.prepare('SELECT 1 FROM endpoints WHERE container_id = ? AND network_id = ?').get(e.containerId, e.networkId);
-      if (dup) throw new ConflictError(`container ${e.containerId.slice(0, 12)} is already connected to network ${e.networkId}`);
+      const dup = this.db
+        .prepare('SELECT 1 FROM endpoints WHERE container_id = ? AND network_id = ?')
+        .get(e.containerId, e.networkId);
+      if (dup)
+        throw new ConflictError(
+          `container ${e.containerId.slice(0, 12)} is already connected to network ${e.networkId}`,
+        );
       this.db
         .prepare(
           `INSERT INTO endpoints (container_id, network_id, ifname, host_ifname, address, address6, mac, aliases)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
-          e.containerId, e.networkId, e.ifname, e.hostIfname ?? null,
-          e.address ?? null, e.address6 ?? null, e.mac ?? null, JSON.stringify(e.aliases),
+          e.containerId,
+          e.networkId,
+          e.ifname,
+          e.hostIfname ?? null,
+          e.address ?? null,
+          e.address6 ?? null,
+          e.mac ?? null,
+          JSON.stringify(e.aliases),
         );
       return e;
     });
@@ -56,7 +72,9 @@ export class EndpointRepo {
 
   /** A container's endpoints, in the order they were added. */
   forContainer(containerId: string): Endpoint[] {
-    return (this.db.prepare('SELECT * FROM endpoints WHERE container_id = ? ORDER BY rowid').all(containerId) as EndpointRow[]).map(toEndpoint);
+    return (
+      this.db.prepare('SELECT * FROM endpoints WHERE container_id = ? ORDER BY rowid').all(containerId) as EndpointRow[]
+    ).map(toEndpoint);
   }
 
   /** Every endpoint, in the order they were added. */
@@ -66,6 +84,8 @@ export class EndpointRepo {
 
   /** A network's endpoints, in the order they were added. */
   forNetwork(networkId: string): Endpoint[] {
-    return (this.db.prepare('SELECT * FROM endpoints WHERE network_id = ? ORDER BY rowid').all(networkId) as EndpointRow[]).map(toEndpoint);
+    return (
+      this.db.prepare('SELECT * FROM endpoints WHERE network_id = ? ORDER BY rowid').all(networkId) as EndpointRow[]
+    ).map(toEndpoint);
   }
 }

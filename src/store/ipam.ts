@@ -53,7 +53,9 @@ export class Ipam {
         .get(networkId) as SubnetRow | undefined;
       if (!net) throw new NotFoundError('network', networkId);
       const address =
-        opts.requested !== undefined ? this.checkRequested(net, networkId, opts.requested) : this.choose(net, networkId, opts.family ?? 4);
+        opts.requested !== undefined
+          ? this.checkRequested(net, networkId, opts.requested)
+          : this.choose(net, networkId, opts.family ?? 4);
       this.db
         .prepare('INSERT INTO ip_allocations (network_id, address, family, owner) VALUES (?, ?, ?, ?)')
         .run(networkId, address, address.includes(':') ? 6 : 4, opts.owner);
@@ -92,20 +94,27 @@ export class Ipam {
     const { subnet: text } = this.subnetOf(net, ip.family);
     const subnet = parseCidr(text);
     const address = formatIp(ip);
-    if (!contains(subnet, ip)) throw new UsageError(`address "${requested}" is not in subnet ${text} of network "${net.name}"`);
+    if (!contains(subnet, ip))
+      throw new UsageError(`address "${requested}" is not in subnet ${text} of network "${net.name}"`);
     if (!isHostAddress(subnet, ip)) {
-      throw new UsageError(`address "${requested}" is the network or broadcast address of ${text} on network "${net.name}"`);
+      throw new UsageError(
+        `address "${requested}" is the network or broadcast address of ${text} on network "${net.name}"`,
+      );
     }
-    const holder = this.db.prepare('SELECT owner FROM ip_allocations WHERE network_id = ? AND address = ?').get(networkId, address) as
-      | { owner: string }
-      | undefined;
-    if (holder) throw new ConflictError(`address ${address} is already in use on network "${net.name}"`, 'choose another --ip');
+    const holder = this.db
+      .prepare('SELECT owner FROM ip_allocations WHERE network_id = ? AND address = ?')
+      .get(networkId, address) as { owner: string } | undefined;
+    if (holder)
+      throw new ConflictError(`address ${address} is already in use on network "${net.name}"`, 'choose another --ip');
     return address;
   }
 
   private choose(net: SubnetRow, networkId: string, family: Family): string {
     const { subnet, range } = this.subnetOf(net, family);
-    const rows = this.db.prepare('SELECT address FROM ip_allocations WHERE network_id = ? AND family = ?').pluck().all(networkId, family) as string[];
+    const rows = this.db
+      .prepare('SELECT address FROM ip_allocations WHERE network_id = ? AND family = ?')
+      .pluck()
+      .all(networkId, family) as string[];
     const taken = new Set(rows.map((a) => parseIp(a).value));
     const free = firstFree(parseCidr(subnet), parseCidr(range), taken);
     if (!free) {

@@ -28,14 +28,17 @@ export class LinkRepo {
 
   /** Records a link; an alias already used by the container replaces the old target. */
   add(l: LinkRecord): void {
-    this.db.prepare('INSERT OR REPLACE INTO links (container_id, target, alias) VALUES (?, ?, ?)').run(l.containerId, l.target, l.alias);
+    this.db
+      .prepare('INSERT OR REPLACE INTO links (container_id, target, alias) VALUES (?, ?, ?)')
+      .run(l.containerId, l.target, l.alias);
   }
 
   /** Every link, or one container's, in the order they were made. */
   list(containerId?: string): LinkRecord[] {
-    const rows = containerId === undefined
-      ? this.db.prepare('SELECT * FROM links ORDER BY rowid').all()
-      : this.db.prepare('SELECT * FROM links WHERE container_id = ? ORDER BY rowid').all(containerId);
+    const rows =
+      containerId === undefined
+        ? this.db.prepare('SELECT * FROM links ORDER BY rowid').all()
+        : this.db.prepare('SELECT * FROM links WHERE container_id = ? ORDER BY rowid').all(containerId);
     return (rows as LinkRow[]).map(toLink);
   }
 }

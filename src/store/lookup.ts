@@ -12,7 +12,9 @@ const HEX = /^[0-9a-f]+$/;
 
 /** The row `ref` names in `table`, or undefined. Throws a UsageError for an ambiguous prefix. */
 export function findRow<R>(db: Db, table: RefTable, ref: string): R | undefined {
-  const exact = db.prepare(`SELECT * FROM ${table} WHERE id = ? OR name = ? ORDER BY id = ? DESC LIMIT 1`).get(ref, ref, ref);
+  const exact = db
+    .prepare(`SELECT * FROM ${table} WHERE id = ? OR name = ? ORDER BY id = ? DESC LIMIT 1`)
+    .get(ref, ref, ref);
   if (exact !== undefined || !HEX.test(ref)) return exact as R | undefined;
   // ids are lowercase hex, so the prefix has no LIKE wildcards in it.
   const rows = db.prepare(`SELECT * FROM ${table} WHERE id LIKE ? || '%' LIMIT 2`).all(ref);

@@ -77,7 +77,9 @@ export class NetworkRepo {
       const addressing = resolveAddressing(spec, this.list(), opts.hostRoutes);
       const id = newId(this.db, 'networks', 6);
       const bridge = spec.bridge ?? defaultBridgeName(id);
-      const holder = this.db.prepare('SELECT name FROM networks WHERE bridge = ?').get(bridge) as { name: string } | undefined;
+      const holder = this.db.prepare('SELECT name FROM networks WHERE bridge = ?').get(bridge) as
+        | { name: string }
+        | undefined;
       if (holder) throw new ConflictError(`bridge "${bridge}" is already used by network "${holder.name}"`);
       this.db
         .prepare(
@@ -86,13 +88,26 @@ export class NetworkRepo {
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
-          id, spec.name, driver, bridge, addressing.subnet, addressing.gateway, addressing.ipRange ?? null,
-          addressing.subnet6 ?? null, addressing.gateway6 ?? null, addressing.ipRange6 ?? null,
-          mtu, spec.internal ? 1 : 0, spec.icc === false ? 0 : 1,
-          JSON.stringify(spec.labels ?? {}), JSON.stringify(spec.options ?? {}), now(),
+          id,
+          spec.name,
+          driver,
+          bridge,
+          addressing.subnet,
+          addressing.gateway,
+          addressing.ipRange ?? null,
+          addressing.subnet6 ?? null,
+          addressing.gateway6 ?? null,
+          addressing.ipRange6 ?? null,
+          mtu,
+          spec.internal ? 1 : 0,
+          spec.icc === false ? 0 : 1,
+          JSON.stringify(spec.labels ?? {}),
+          JSON.stringify(spec.options ?? {}),
+          now(),
         );
       this.ipam.allocate(id, { owner: GATEWAY_OWNER, requested: addressing.gateway });
-      if (addressing.gateway6 !== undefined) this.ipam.allocate(id, { owner: GATEWAY_OWNER, requested: addressing.gateway6 });
+      if (addressing.gateway6 !== undefined)
+        this.ipam.allocate(id, { owner: GATEWAY_OWNER, requested: addressing.gateway6 });
       return this.require(id);
     });
   }
@@ -123,11 +138,16 @@ export class NetworkRepo {
     return this.db.tx(() => {
       const n = this.require(ref);
       const users = this.db
-        .prepare('SELECT c.name FROM endpoints e JOIN containers c ON c.id = e.container_id WHERE e.network_id = ? ORDER BY c.name')
+        .prepare(
+          'SELECT c.name FROM endpoints e JOIN containers c ON c.id = e.container_id WHERE e.network_id = ? ORDER BY c.name',
+        )
         .all(n.id) as { name: string }[];
       if (users.length > 0) {
         const names = users.map((u) => u.name).join(', ');
-        throw new ConflictError(`network "${n.name}" has active endpoints: ${names}`, 'disconnect or remove those containers first');
+        throw new ConflictError(
+          `network "${n.name}" has active endpoints: ${names}`,
+          'disconnect or remove those containers first',
+        );
       }
       this.db.prepare('DELETE FROM networks WHERE id = ?').run(n.id);
       return n;

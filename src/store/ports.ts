@@ -48,7 +48,13 @@ interface HolderRow {
 }
 
 function toPort(r: PortRow): PublishedPort {
-  return { containerId: r.container_id, hostIp: r.host_ip, hostPort: r.host_port, containerPort: r.container_port, proto: r.proto };
+  return {
+    containerId: r.container_id,
+    hostIp: r.host_ip,
+    hostPort: r.host_port,
+    containerPort: r.container_port,
+    proto: r.proto,
+  };
 }
 
 /** Published port records. */
@@ -62,11 +68,16 @@ export class PortRepo {
         const proto = checkProto(req.proto ?? 'tcp');
         const hostIp = canonicalHostIp(req.hostIp);
         const containerPort = checkPort(req.containerPort, 'container port');
-        const hostPort = req.hostPort === undefined ? this.pickFree(hostIp, proto, opts.ephemeral) : checkPort(req.hostPort, 'host port');
+        const hostPort =
+          req.hostPort === undefined
+            ? this.pickFree(hostIp, proto, opts.ephemeral)
+            : checkPort(req.hostPort, 'host port');
         this.refuseClash({ hostIp, hostPort, proto });
         const port: PublishedPort = { containerId, hostIp, hostPort, containerPort, proto };
         this.db
-          .prepare('INSERT INTO port_mappings (container_id, host_ip, host_port, container_port, proto) VALUES (?, ?, ?, ?, ?)')
+          .prepare(
+            'INSERT INTO port_mappings (container_id, host_ip, host_port, container_port, proto) VALUES (?, ?, ?, ?, ?)',
+          )
           .run(containerId, hostIp, hostPort, containerPort, proto);
         return port;
       }),
@@ -94,10 +105,15 @@ export class PortRepo {
          WHERE p.host_port = ? AND p.proto = ?`,
       )
       .all(want.hostPort, want.proto) as HolderRow[];
-    const other = rows.find((r) => bindingsClash(want, { hostIp: r.host_ip, hostPort: r.host_port, proto: want.proto }));
+    const other = rows.find((r) =>
+      bindingsClash(want, { hostIp: r.host_ip, hostPort: r.host_port, proto: want.proto }),
+    );
     if (other) {
       const theirs = formatBinding({ hostIp: other.host_ip, hostPort: other.host_port, proto: want.proto });
-      throw new ConflictError(`cannot publish ${formatBinding(want)}: container "${other.name}" already publishes ${theirs}`, 'choose another host port');
+      throw new ConflictError(
+        `cannot publish ${formatBinding(want)}: container "${other.name}" already publishes ${theirs}`,
+        'choose another host port',
+      );
     }
   }
 
@@ -112,6 +128,9 @@ export class PortRepo {
       if (bindingsClash({ hostIp, hostPort: r.host_port, proto }, theirs)) busy.add(r.host_port);
     }
     for (let p = lo; p <= hi; p++) if (!busy.has(p)) return p;
-    throw new ConflictError(`no free host port left in ${lo}-${hi} for ${proto} on ${hostIp}`, 'publish fewer ports or name host ports');
+    throw new ConflictError(
+      `no free host port left in ${lo}-${hi} for ${proto} on ${hostIp}`,
+      'publish fewer ports or name host ports',
+    );
   }
 }

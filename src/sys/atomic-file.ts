@@ -85,7 +85,9 @@ export const realFiles: TextFiles = {
       await fsp().rename(tmp, path);
       await syncDir(dirname(path));
     } catch (err) {
-      await fsp().unlink(tmp).catch(() => undefined);
+      await fsp()
+        .unlink(tmp)
+        .catch(() => undefined);
       throw wrap('write', path, err);
     }
   },

@@ -43,7 +43,13 @@ interface Addon extends NetnsOps, MountOps {
   nftGenId(): number;
   nftDeleteRules(gen: number, edits: readonly ChainEdit[]): string | null;
   ctFlushReplySrc(ip: string): Promise<number>;
-  spawnAsync(argv: readonly string[], env: readonly string[], cwd: string, input: string | Buffer, timeoutMs: number): Promise<{ code: number; stdout: string; stderr: string }>;
+  spawnAsync(
+    argv: readonly string[],
+    env: readonly string[],
+    cwd: string,
+    input: string | Buffer,
+    timeoutMs: number,
+  ): Promise<{ code: number; stdout: string; stderr: string }>;
 }
 
 let loaded: Addon | undefined;
@@ -121,7 +127,13 @@ export function nftDeleteRules(gen: number, edits: readonly ChainEdit[]): string
  * `env` holds "NAME=value" strings. Resolves with code 128 when a signal (the timeout's
  * SIGKILL) ended it; rejects when it could not start (`errno` ENOENT: no such program).
  */
-export function spawnAsync(argv: readonly string[], env: readonly string[], cwd: string, input: string | Buffer, timeoutMs: number): Promise<{ code: number; stdout: string; stderr: string }> {
+export function spawnAsync(
+  argv: readonly string[],
+  env: readonly string[],
+  cwd: string,
+  input: string | Buffer,
+  timeoutMs: number,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return addon().spawnAsync(argv, env, cwd, input, timeoutMs);
 }
 

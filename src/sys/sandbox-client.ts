@@ -29,7 +29,10 @@ export class Sandbox {
   private pending = new Map<number, Pending>();
   private exited = false;
 
-  private constructor(private child: ChildProcessWithoutNullStreams, private stderr: string[]) {
+  private constructor(
+    private child: ChildProcessWithoutNullStreams,
+    private stderr: string[],
+  ) {
     createInterface({ input: child.stdout }).on('line', (line) => {
       const msg = JSON.parse(line) as ExecResult & { id: number; pid?: number };
       this.pending.get(msg.id)?.resolve(msg);

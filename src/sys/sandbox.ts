@@ -33,11 +33,29 @@ export interface ClientHost {
 export function clientHosts(opts: SandboxOptions): ClientHost[] {
   const hosts: ClientHost[] = [];
   if (opts.wan) {
-    hosts.push({ name: 'wan', hostIf: 'wan0', clientCidr: '198.51.100.1/24', hostCidr: '198.51.100.2/24', defaultRoute: true });
-    hosts.push({ name: 'wan2', hostIf: 'wan1', clientCidr: '203.0.113.1/24', hostCidr: '203.0.113.2/24', defaultRoute: false });
+    hosts.push({
+      name: 'wan',
+      hostIf: 'wan0',
+      clientCidr: '198.51.100.1/24',
+      hostCidr: '198.51.100.2/24',
+      defaultRoute: true,
+    });
+    hosts.push({
+      name: 'wan2',
+      hostIf: 'wan1',
+      clientCidr: '203.0.113.1/24',
+      hostCidr: '203.0.113.2/24',
+      defaultRoute: false,
+    });
   }
   if (opts.lan) {
-    hosts.push({ name: 'lan', hostIf: 'lan0', clientCidr: '192.168.77.2/24', hostCidr: '192.168.77.1/24', defaultRoute: false });
+    hosts.push({
+      name: 'lan',
+      hostIf: 'lan0',
+      clientCidr: '192.168.77.2/24',
+      hostCidr: '192.168.77.1/24',
+      defaultRoute: false,
+    });
   }
   return hosts;
 }
@@ -53,7 +71,18 @@ export function initScript(): string {
  */
 export function sandboxArgv(opts: SandboxOptions, command: readonly string[]): string[] {
   return [
-    'unshare', '--net', '--mount', '--pid', '--fork', '--mount-proc', '--propagation', 'private',
-    '--', process.execPath, initScript(), JSON.stringify(opts), ...command,
+    'unshare',
+    '--net',
+    '--mount',
+    '--pid',
+    '--fork',
+    '--mount-proc',
+    '--propagation',
+    'private',
+    '--',
+    process.execPath,
+    initScript(),
+    JSON.stringify(opts),
+    ...command,
   ];
 }

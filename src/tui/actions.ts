@@ -12,9 +12,10 @@ export interface TuiActions {
   deny(name: string, port: string): Promise<string>;
 }
 
-
 async function netctl(global: GlobalOptions, args: string[]): Promise<string> {
-  const r = await run([process.execPath, CLI_PATH, '--root', global.root, '--run-root', global.runRoot, ...args], { timeoutMs: 60_000 });
+  const r = await run([process.execPath, CLI_PATH, '--root', global.root, '--run-root', global.runRoot, ...args], {
+    timeoutMs: 60_000,
+  });
   const first = (text: string): string => text.trim().split('\n')[0] ?? '';
   if (r.code !== 0) throw new Error(first(r.stderr) || `netctl ${args[0]} exited ${r.code}`);
   return first(r.stdout);

@@ -7,7 +7,20 @@ import { useRef, useState } from 'react';
 import { Box, Text, useApp, useInput } from 'ink';
 import { portRows, type TuiSnapshot } from './snapshot.js';
 import type { TuiActions } from './actions.js';
-import { PANES, initialState, keysOf, onKey, selectedPort, selection, visibleNetworks, visiblePorts, visibleRules, type Effect, type Selection, type UiState } from './keys.js';
+import {
+  PANES,
+  initialState,
+  keysOf,
+  onKey,
+  selectedPort,
+  selection,
+  visibleNetworks,
+  visiblePorts,
+  visibleRules,
+  type Effect,
+  type Selection,
+  type UiState,
+} from './keys.js';
 import { NetworksPane } from './components/networks.js';
 import { ContainersPane } from './components/containers.js';
 import { RulesPane } from './components/rules.js';
@@ -35,26 +48,68 @@ const HINT = 'tab pane  ↑↓ move  enter details  / filter  a allow  d deny  r
 const HINT_80 = 'tab:pane ↑↓:move enter:details /:filter a:allow d:deny r:refresh ?:help q:quit';
 
 function Tabs({ pane }: { pane: number }) {
-  return (
-    <Text>
-      {PANES.map((p, i) => (i === pane ? `[${i + 1} ${p}]` : ` ${i + 1} ${p} `)).join(' ')}
-    </Text>
-  );
+  return <Text>{PANES.map((p, i) => (i === pane ? `[${i + 1} ${p}]` : ` ${i + 1} ${p} `)).join(' ')}</Text>;
 }
 
 function pane(i: number, s: UiState, snap: TuiSnapshot, height: number, width: number, color: boolean) {
   const focused = s.pane === i;
-  if (i === 0) return <NetworksPane networks={visibleNetworks(s, snap)} selected={s.selected[0]} height={height} focused={focused} width={width} color={color} />;
-  if (i === 1) return <ContainersPane rows={visiblePorts(s, snap)} selected={s.selected[1]} height={height} focused={focused} width={width} color={color} />;
+  if (i === 0)
+    return (
+      <NetworksPane
+        networks={visibleNetworks(s, snap)}
+        selected={s.selected[0]}
+        height={height}
+        focused={focused}
+        width={width}
+        color={color}
+      />
+    );
+  if (i === 1)
+    return (
+      <ContainersPane
+        rows={visiblePorts(s, snap)}
+        selected={s.selected[1]}
+        height={height}
+        focused={focused}
+        width={width}
+        color={color}
+      />
+    );
   const { rules, routes } = visibleRules(s, snap);
-  return <RulesPane rules={rules} routes={routes} selected={s.selected[2]} height={height} focused={focused} width={width} highlight={selectedPort({ ...s, pane: 1 }, snap)?.container} color={color} />;
+  return (
+    <RulesPane
+      rules={rules}
+      routes={routes}
+      selected={s.selected[2]}
+      height={height}
+      focused={focused}
+      width={width}
+      highlight={selectedPort({ ...s, pane: 1 }, snap)?.container}
+      color={color}
+    />
+  );
 }
 
 function details(sel: Selection | undefined, snap: TuiSnapshot, height: number, width: number, color: boolean) {
   if (!sel) return <Text>(the selection is gone; esc goes back)</Text>;
-  if (sel.kind === 'network') return <NetworkDetails network={sel.network} containers={snap.containers} rules={snap.rules} height={height} width={width} color={color} />;
-  if (sel.kind === 'container') return <Details container={sel.row.container} rules={snap.rules} height={height} width={width} color={color} />;
-  return sel.kind === 'rule' ? <RuleDetails rule={sel.rule} height={height} width={width} /> : <RuleDetails route={sel.route} height={height} width={width} />;
+  if (sel.kind === 'network')
+    return (
+      <NetworkDetails
+        network={sel.network}
+        containers={snap.containers}
+        rules={snap.rules}
+        height={height}
+        width={width}
+        color={color}
+      />
+    );
+  if (sel.kind === 'container')
+    return <Details container={sel.row.container} rules={snap.rules} height={height} width={width} color={color} />;
+  return sel.kind === 'rule' ? (
+    <RuleDetails rule={sel.rule} height={height} width={width} />
+  ) : (
+    <RuleDetails route={sel.route} height={height} width={width} />
+  );
 }
 
 /**
@@ -82,19 +137,24 @@ export function App({ snapshot, actions, width, height, onRefresh, color = true,
     if (e.kind === 'quit') return exit();
     if (e.kind === 'refresh') return onRefresh?.();
     const done = e.kind === 'allow' ? actions.allow(e.name, e.port, e.from || undefined) : actions.deny(e.name, e.port);
-    done.then(
-      (msg) => update((x) => ({ ...x, status: msg || `${e.kind} ${e.name} ${e.port}: done` })),
-      (err: unknown) => update((x) => ({ ...x, status: `error: ${err instanceof Error ? err.message : String(err)}` })),
-    ).finally(() => onRefresh?.());
+    done
+      .then(
+        (msg) => update((x) => ({ ...x, status: msg || `${e.kind} ${e.name} ${e.port}: done` })),
+        (err: unknown) =>
+          update((x) => ({ ...x, status: `error: ${err instanceof Error ? err.message : String(err)}` })),
+      )
+      .finally(() => onRefresh?.());
   };
   useInput((input, key) => {
     const keys = keysOf(input, key);
     const effects: Effect[] = [];
-    update((x) => keys.reduce((state, k) => {
-      const r = onKey(state, k, snapshot);
-      if (r.effect) effects.push(r.effect);
-      return r.state;
-    }, x));
+    update((x) =>
+      keys.reduce((state, k) => {
+        const r = onKey(state, k, snapshot);
+        if (r.effect) effects.push(r.effect);
+        return r.state;
+      }, x),
+    );
     effects.forEach(run);
   });
   const body = Math.max(3, height - 6);
@@ -117,10 +177,16 @@ export function App({ snapshot, actions, width, height, onRefresh, color = true,
           ))
         : null}
       {s.mode !== 'help' && s.mode !== 'details' && !stacked ? pane(s.pane, s, snapshot, body - 1, width, color) : null}
-      {s.mode === 'prompt' && row?.port ? <Text>{`allow ${row.container.name} ${row.port.containerPort}/${row.port.proto} from (CIDR, empty: anywhere): ${s.input}_`}</Text> : null}
+      {s.mode === 'prompt' && row?.port ? (
+        <Text>{`allow ${row.container.name} ${row.port.containerPort}/${row.port.proto} from (CIDR, empty: anywhere): ${s.input}_`}</Text>
+      ) : null}
       {s.mode === 'filter' ? <Text>{`filter: ${s.input}_`}</Text> : null}
-      <Text wrap="truncate-end" color={status.startsWith('error') ? 'red' : undefined}>{status}</Text>
-      <Text dimColor wrap="truncate-end">{width >= HINT.length ? HINT : HINT_80}</Text>
+      <Text wrap="truncate-end" color={status.startsWith('error') ? 'red' : undefined}>
+        {status}
+      </Text>
+      <Text dimColor wrap="truncate-end">
+        {width >= HINT.length ? HINT : HINT_80}
+      </Text>
     </Box>
   );
 }

@@ -19,7 +19,11 @@ export interface UiState {
 }
 
 /** What a key asks the App to do besides changing the state. */
-export type Effect = { kind: 'quit' } | { kind: 'refresh' } | { kind: 'allow'; name: string; port: string; from: string } | { kind: 'deny'; name: string; port: string };
+export type Effect =
+  | { kind: 'quit' }
+  | { kind: 'refresh' }
+  | { kind: 'allow'; name: string; port: string; from: string }
+  | { kind: 'deny'; name: string; port: string };
 
 /** A key as Ink reports it. */
 export interface Key {
@@ -57,8 +61,16 @@ export function splitKeys(input: string): Key[] {
  */
 export function keysOf(input: string, key: Omit<Key, 'input'>): Key[] {
   if (input.length > 1) return splitKeys(input);
-  if (input === '\t' && !key.tab) return [{ input: '', escape: true }, { input: '', tab: true }];
-  if (key.meta && !key.escape) return [{ input: '', escape: true }, { ...key, input, meta: false }];
+  if (input === '\t' && !key.tab)
+    return [
+      { input: '', escape: true },
+      { input: '', tab: true },
+    ];
+  if (key.meta && !key.escape)
+    return [
+      { input: '', escape: true },
+      { ...key, input, meta: false },
+    ];
   return [{ ...key, input }];
 }
 
@@ -76,7 +88,12 @@ export function visibleNetworks(s: UiState, snap: TuiSnapshot): TuiNetwork[] {
 
 /** The rows of the Containers pane after the filter. */
 export function visiblePorts(s: UiState, snap: TuiSnapshot): PortRow[] {
-  return portRows(snap.containers).filter((r) => has(s.filter, `${r.container.name} ${r.container.kind} ${r.container.address} ${r.container.network} ${r.port?.containerPort ?? ''} ${r.port?.hostPort ?? ''}`));
+  return portRows(snap.containers).filter((r) =>
+    has(
+      s.filter,
+      `${r.container.name} ${r.container.kind} ${r.container.address} ${r.container.network} ${r.port?.containerPort ?? ''} ${r.port?.hostPort ?? ''}`,
+    ),
+  );
 }
 
 /** The rows of the Rules pane after the filter: owned rules, then ufw route rules (netctl's and CNI's, then Docker's). */
@@ -153,7 +170,11 @@ export function onKey(s: UiState, key: Key, snap: TuiSnapshot): { state: UiState
   if (s.mode === 'prompt') {
     const row = selectedPort(s, snap);
     if (key.escape || !row?.port) return { state: { ...s, mode: 'normal', input: '', status: 'cancelled' } };
-    if (key.return) return { state: { ...s, mode: 'normal', input: '', status: `allowing ${row.container.name} ${portArg(row)}...` }, effect: { kind: 'allow', name: row.container.name, port: portArg(row), from: s.input.trim() } };
+    if (key.return)
+      return {
+        state: { ...s, mode: 'normal', input: '', status: `allowing ${row.container.name} ${portArg(row)}...` },
+        effect: { kind: 'allow', name: row.container.name, port: portArg(row), from: s.input.trim() },
+      };
     return { state: typing(s, key) };
   }
   if (s.mode === 'help' || s.mode === 'details') {
@@ -161,7 +182,8 @@ export function onKey(s: UiState, key: Key, snap: TuiSnapshot): { state: UiState
     return { state: s };
   }
   if (key.input === 'q') return { state: s, effect: { kind: 'quit' } };
-  if (key.tab || key.rightArrow) return { state: { ...s, pane: (s.pane + (key.shift ? PANES.length - 1 : 1)) % PANES.length } };
+  if (key.tab || key.rightArrow)
+    return { state: { ...s, pane: (s.pane + (key.shift ? PANES.length - 1 : 1)) % PANES.length } };
   if (key.leftArrow) return { state: { ...s, pane: (s.pane + PANES.length - 1) % PANES.length } };
   if (key.upArrow) return { state: move(s, snap, -1) };
   if (key.downArrow) return { state: move(s, snap, 1) };
@@ -169,10 +191,15 @@ export function onKey(s: UiState, key: Key, snap: TuiSnapshot): { state: UiState
   if (key.input === '/') return { state: { ...s, mode: 'filter', input: s.filter } };
   if (key.input === 'r') return { state: { ...s, status: 'refreshing' }, effect: { kind: 'refresh' } };
   const row = selectedPort(s, snap);
-  if (key.return) return selection(s, snap) ? { state: { ...s, mode: 'details' } } : { state: { ...s, status: 'nothing selected' } };
+  if (key.return)
+    return selection(s, snap) ? { state: { ...s, mode: 'details' } } : { state: { ...s, status: 'nothing selected' } };
   if (key.input === 'a' || key.input === 'd') {
     if (!row?.port) return { state: { ...s, status: 'select a published port in the Containers pane first' } };
-    if (key.input === 'd') return { state: { ...s, status: `denying ${row.container.name} ${portArg(row)}...` }, effect: { kind: 'deny', name: row.container.name, port: portArg(row) } };
+    if (key.input === 'd')
+      return {
+        state: { ...s, status: `denying ${row.container.name} ${portArg(row)}...` },
+        effect: { kind: 'deny', name: row.container.name, port: portArg(row) },
+      };
     return { state: { ...s, mode: 'prompt', input: '' } };
   }
   return { state: s };

@@ -36,19 +36,22 @@ export function Live({ source, actions, color = true }: LiveProps) {
       return;
     }
     busy.current = true;
-    source.snapshot(rulesMaxAgeMs).then(
-      (x) => {
-        // The same object means nothing changed: no render at all.
-        setSnap((old) => (old === x ? old : x));
-        setError((e) => (e === '' ? e : ''));
-      },
-      (err: unknown) => setError(err instanceof Error ? err.message : String(err)),
-    ).finally(() => {
-      busy.current = false;
-      const next = again.current;
-      again.current = null;
-      if (next !== null) refresh.current(next);
-    });
+    source
+      .snapshot(rulesMaxAgeMs)
+      .then(
+        (x) => {
+          // The same object means nothing changed: no render at all.
+          setSnap((old) => (old === x ? old : x));
+          setError((e) => (e === '' ? e : ''));
+        },
+        (err: unknown) => setError(err instanceof Error ? err.message : String(err)),
+      )
+      .finally(() => {
+        busy.current = false;
+        const next = again.current;
+        again.current = null;
+        if (next !== null) refresh.current(next);
+      });
   };
   useEffect(() => {
     refresh.current(0);
@@ -61,5 +64,15 @@ export function Live({ source, actions, color = true }: LiveProps) {
     };
   }, [source, stdout]);
   if (!snap) return <Text>{error ? `error: ${error}` : 'loading...'}</Text>;
-  return <App snapshot={snap} actions={actions} width={size.width} height={size.height - 1} onRefresh={() => refresh.current(0)} color={color} sourceError={error} />;
+  return (
+    <App
+      snapshot={snap}
+      actions={actions}
+      width={size.width}
+      height={size.height - 1}
+      onRefresh={() => refresh.current(0)}
+      color={color}
+      sourceError={error}
+    />
+  );
 }

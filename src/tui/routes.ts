@@ -36,7 +36,9 @@ function counters(live: Record<4 | 6, Ruleset>, r: RouteRule): TuiRoute['live'] 
 export function dockerRouteOf(a: AllowRule, r: RouteRule): boolean {
   const named = parseDockerComment(r.comment);
   if (!named || named.container !== a.container) return false;
-  return (a.port === null || a.port === named.port) && (a.proto === null || a.proto === named.proto) && a.from === r.from;
+  return (
+    (a.port === null || a.port === named.port) && (a.proto === null || a.proto === named.proto) && a.from === r.from
+  );
 }
 
 /** Every route line of the Rules pane, netctl's and CNI's first. */
@@ -44,7 +46,14 @@ export function tuiRoutes(x: RouteInputs): TuiRoute[] {
   const seen = new Set<string>();
   const route = (r: RouteRule, allow: string, source: TuiRoute['source']): TuiRoute => {
     const who = routeOwner(r.comment, x.kinds) ?? { owner: 'netctl' as const, container: '' };
-    return { owner: who.owner, container: who.container, command: ufwCommand(r), allow, source, live: counters(x.live, r) };
+    return {
+      owner: who.owner,
+      container: who.container,
+      command: ufwCommand(r),
+      allow,
+      source,
+      live: counters(x.live, r),
+    };
   };
   const fresh = (r: RouteRule): boolean => !seen.has(tupleLine(r)) && seen.add(tupleLine(r)) !== undefined;
   const own = x.own.flatMap((e) => e.routes.filter(fresh).map((r) => route(r, describeAllow(e.rule), 'stored')));
@@ -52,11 +61,25 @@ export function tuiRoutes(x: RouteInputs): TuiRoute[] {
   const stored = x.docker.flatMap((a): TuiRoute[] => {
     const mine = inFiles.filter((r) => dockerRouteOf(a, r));
     if (mine.length > 0) return mine.filter(fresh).map((r) => route(r, describeAllow(a), 'stored'));
-    return [{ owner: 'docker', container: a.container, command: '', allow: describeAllow(a), source: 'stored', live: null }];
+    return [
+      { owner: 'docker', container: a.container, command: '', allow: describeAllow(a), source: 'stored', live: null },
+    ];
   });
-  const labels = inFiles.filter((r) => !x.docker.some((a) => dockerRouteOf(a, r))).map((r) => {
-    const n = parseDockerComment(r.comment)!;
-    return route(r, describeAllow({ container: n.container, port: n.port, proto: n.proto as 'tcp' | 'udp', from: r.from, network: null }), 'label');
-  });
+  const labels = inFiles
+    .filter((r) => !x.docker.some((a) => dockerRouteOf(a, r)))
+    .map((r) => {
+      const n = parseDockerComment(r.comment)!;
+      return route(
+        r,
+        describeAllow({
+          container: n.container,
+          port: n.port,
+          proto: n.proto as 'tcp' | 'udp',
+          from: r.from,
+          network: null,
+        }),
+        'label',
+      );
+    });
   return [...own, ...stored, ...labels];
 }

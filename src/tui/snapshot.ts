@@ -127,7 +127,9 @@ export interface PortRow {
 
 /** Flattens containers into port rows. */
 export function portRows(containers: readonly TuiContainer[]): PortRow[] {
-  return containers.flatMap((c) => (c.ports.length === 0 ? [{ container: c }] : c.ports.map((port) => ({ container: c, port }))));
+  return containers.flatMap((c) =>
+    c.ports.length === 0 ? [{ container: c }] : c.ports.map((port) => ({ container: c, port })),
+  );
 }
 
 /** Whether a rule concerns a container (its address appears in it). */

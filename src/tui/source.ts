@@ -40,7 +40,12 @@ const GONE = 'netns-gone';
 async function saveText(family: 4 | 6): Promise<string> {
   const r = await realRunner.run([iptablesTool(family, 'save'), '-c'], { timeoutMs: 10_000 });
   // The header and footer carry the time: without them an idle ruleset reads the same.
-  return r.code === 0 ? r.stdout.split('\n').filter((l) => !l.startsWith('#')).join('\n') : '';
+  return r.code === 0
+    ? r.stdout
+        .split('\n')
+        .filter((l) => !l.startsWith('#'))
+        .join('\n')
+    : '';
 }
 
 function facts(rs: Ruleset, family: 4 | 6, policy: string | null): UfwFacts {
@@ -49,7 +54,8 @@ function facts(rs: Ruleset, family: 4 | 6, policy: string | null): UfwFacts {
   return {
     family,
     running: filter?.chains.some((c) => c.name === `${prefix}-user-input`) ?? false,
-    blockLoaded: filter?.rules.some((r) => r.target?.name === `${prefix}-netctl-forward` && !r.chain.startsWith(prefix)) ?? false,
+    blockLoaded:
+      filter?.rules.some((r) => r.target?.name === `${prefix}-netctl-forward` && !r.chain.startsWith(prefix)) ?? false,
     routedPolicy: policy,
     live: filter ? { family, tables: [filter] } : undefined,
   };
@@ -58,17 +64,34 @@ function facts(rs: Ruleset, family: 4 | 6, policy: string | null): UfwFacts {
 function ownedRules(rs: Ruleset, family: 4 | 6, containers: readonly AddressedContainer[]): TuiRule[] {
   // Not ownedPart: it drops the counters, which are the point here.
   return rs.tables.flatMap((t) =>
-    t.rules.filter((r) => isOwnedRule(t.name, r)).map((r) => {
-      const text = renderRule({ ...r, counters: undefined });
-      return { family, table: t.name, chain: r.chain, text, packets: Number(r.counters?.packets ?? 0n), bytes: Number(r.counters?.bytes ?? 0n), ...ruleOwner(text, containers) };
-    }),
+    t.rules
+      .filter((r) => isOwnedRule(t.name, r))
+      .map((r) => {
+        const text = renderRule({ ...r, counters: undefined });
+        return {
+          family,
+          table: t.name,
+          chain: r.chain,
+          text,
+          packets: Number(r.counters?.packets ?? 0n),
+          bytes: Number(r.counters?.bytes ?? 0n),
+          ...ruleOwner(text, containers),
+        };
+      }),
   );
 }
 
 function cniOf(c: Container): TuiCni | undefined {
   if (!isCniRecord(c)) return undefined;
   const { name, containerId, ifname, args } = c.config.cni;
-  return { config: name, containerId, ifname, args: Object.entries(args).filter(([k]) => k !== 'IgnoreUnknown').map(([k, v]) => `${k}=${v}`) };
+  return {
+    config: name,
+    containerId,
+    ifname,
+    args: Object.entries(args)
+      .filter(([k]) => k !== 'IgnoreUnknown')
+      .map(([k, v]) => `${k}=${v}`),
+  };
 }
 
 function ufwSummary(f4: UfwFacts, policy: string | null): string {
@@ -96,7 +119,8 @@ export class LiveSource {
   /** The two rulesets' text, saved again only when the last save is older than `maxAgeMs`. */
   private ruleset(maxAgeMs: number): Promise<[string, string]> {
     const now = Date.now();
-    if (!this.saves || now - this.saves.at >= maxAgeMs) this.saves = { at: now, texts: Promise.all([saveText(4), saveText(6)]) };
+    if (!this.saves || now - this.saves.at >= maxAgeMs)
+      this.saves = { at: now, texts: Promise.all([saveText(4), saveText(6)]) };
     return this.saves.texts;
   }
 
@@ -108,16 +132,26 @@ export class LiveSource {
    */
   async snapshot(rulesMaxAgeMs = 0): Promise<TuiSnapshot> {
     const s = this.store;
-    const [[save4, save6], defaults, user4, user6, states] = await Promise.all([
-      this.ruleset(rulesMaxAgeMs), readFile('/etc/default/ufw', 'utf8').catch(() => ''),
+    const [[save4, save6], defaults, user4, user6, states] = (await Promise.all([
+      this.ruleset(rulesMaxAgeMs),
+      readFile('/etc/default/ufw', 'utf8').catch(() => ''),
       // Docker's route rules: what netctl wrote for them is in ufw's files, Docker need not run.
       ...([4, 6] as const).map((f) => readFile(userRulesPath(this.ufw, f), 'latin1').catch(() => undefined)),
       // A container's state file; for a CNI attachment, whether the runtime's namespace is still there.
-      Promise.all(s.containers.list({ all: true }).map((c) => (isCniRecord(c)
-        ? access(c.config.cni.netns).then(() => `${c.id} netns`, () => `${c.id} ${GONE}`)
-        : readFile(containerPaths(this.global, c.id).state, 'utf8').catch(() => '')))),
-    ]) as [[string, string], string, string | undefined, string | undefined, string[]];
-    const key = [save4, save6, defaults, user4, user6, states.join('\n'), s.dataVersion(), this.linkEpoch].join('\u0000');
+      Promise.all(
+        s.containers.list({ all: true }).map((c) =>
+          isCniRecord(c)
+            ? access(c.config.cni.netns).then(
+                () => `${c.id} netns`,
+                () => `${c.id} ${GONE}`,
+              )
+            : readFile(containerPaths(this.global, c.id).state, 'utf8').catch(() => ''),
+        ),
+      ),
+    ])) as [[string, string], string, string | undefined, string | undefined, string[]];
+    const key = [save4, save6, defaults, user4, user6, states.join('\n'), s.dataVersion(), this.linkEpoch].join(
+      '\u0000',
+    );
     if (this.last?.key === key) return this.last.snap;
     const files = [...routesInUserRules(user4, 4), ...routesInUserRules(user6, 6)];
     const gone = new Set(states.filter((x) => x.endsWith(` ${GONE}`)).map((x) => x.split(' ')[0]!));
@@ -126,7 +160,13 @@ export class LiveSource {
     return snap;
   }
 
-  private async build(rs4: Ruleset, rs6: Ruleset, defaults: string, files: RouteRule[], netnsGone: ReadonlySet<string>): Promise<TuiSnapshot> {
+  private async build(
+    rs4: Ruleset,
+    rs6: Ruleset,
+    defaults: string,
+    files: RouteRule[],
+    netnsGone: ReadonlySet<string>,
+  ): Promise<TuiSnapshot> {
     const s = this.store;
     const links = await this.netlink.listLinks();
     const raw = setting(defaults, 'DEFAULT_FORWARD_POLICY');
@@ -152,19 +192,47 @@ export class LiveSource {
         // A CNI attachment whose namespace the runtime removed without DEL: stale until GC or DEL.
         state: netnsGone.has(c.id) ? 'stale' : st ? liveStatus(st) : (s.containers.get(c.id)?.state ?? 'created'),
         address: eps[0]?.address ?? '',
-        network: eps.map((e) => nets.get(e.networkId)?.name ?? '?').join(',') || ((s.containers.get(c.id)?.config as { network?: string } | undefined)?.network ?? ''),
-        ports: access.filter((p) => p.container === c.name).map((p) => ({ hostIp: p.hostIp, hostPort: p.hostPort, containerPort: p.containerPort, proto: p.proto, exposure: p.state, sources: p.sources, reason: p.reason })),
-        veths: eps.filter((e) => e.hostIfname).map((e) => ({ host: e.hostIfname ?? '', peer: e.ifname, network: nets.get(e.networkId)?.name ?? '?', address: e.address ?? '' })),
+        network:
+          eps.map((e) => nets.get(e.networkId)?.name ?? '?').join(',') ||
+          ((s.containers.get(c.id)?.config as { network?: string } | undefined)?.network ?? ''),
+        ports: access
+          .filter((p) => p.container === c.name)
+          .map((p) => ({
+            hostIp: p.hostIp,
+            hostPort: p.hostPort,
+            containerPort: p.containerPort,
+            proto: p.proto,
+            exposure: p.state,
+            sources: p.sources,
+            reason: p.reason,
+          })),
+        veths: eps
+          .filter((e) => e.hostIfname)
+          .map((e) => ({
+            host: e.hostIfname ?? '',
+            peer: e.ifname,
+            network: nets.get(e.networkId)?.name ?? '?',
+            address: e.address ?? '',
+          })),
         netns: isCniRecord(c) ? c.config.cni.netns : netnsPath(this.global.runRoot, c.id),
-        links: s.links.list().filter((l) => l.containerId === c.id).map((l) => `${l.target}:${l.alias}`),
+        links: s.links
+          .list()
+          .filter((l) => l.containerId === c.id)
+          .map((l) => `${l.target}:${l.alias}`),
       });
     }
     return {
       at: new Date().toISOString(),
       ufw: ufwSummary(f4, policy),
       networks: state.networks.map((n) => ({
-        name: n.name, bridge: n.bridge, subnet: [n.subnet, n.subnet6].filter(Boolean).join(' '), gateway: n.gateway, icc: n.icc, internal: n.internal,
-        containers: new Set(state.endpoints.filter((e) => e.networkId === n.id).map((e) => e.containerId)).size, up: up.get(n.bridge) === true,
+        name: n.name,
+        bridge: n.bridge,
+        subnet: [n.subnet, n.subnet6].filter(Boolean).join(' '),
+        gateway: n.gateway,
+        icc: n.icc,
+        internal: n.internal,
+        containers: new Set(state.endpoints.filter((e) => e.networkId === n.id).map((e) => e.containerId)).size,
+        up: up.get(n.bridge) === true,
       })),
       containers,
       rules: [...ownedRules(rs4, 4, addressed), ...ownedRules(rs6, 6, addressed)],

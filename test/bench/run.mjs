@@ -46,7 +46,9 @@ async function runCase(c) {
   return { ...stats(samples), note: c.note ? c.note(stats(samples), ctx) : note };
 }
 
-const files = readdirSync(join(here, 'cases')).filter((f) => f.endsWith('.mjs')).sort();
+const files = readdirSync(join(here, 'cases'))
+  .filter((f) => f.endsWith('.mjs'))
+  .sort();
 const rows = [];
 for (const f of files) {
   const mod = await import(pathToFileURL(join(here, 'cases', f)).href);
@@ -63,7 +65,11 @@ for (const f of files) {
 }
 const head = ['case', 'median', 'min', 'max', 'n', 'note'];
 const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-const line = (r) => r.map((v, i) => (i === 0 || i === 5 ? v.padEnd(widths[i]) : v.padStart(widths[i]))).join('  ').trimEnd();
+const line = (r) =>
+  r
+    .map((v, i) => (i === 0 || i === 5 ? v.padEnd(widths[i]) : v.padStart(widths[i])))
+    .join('  ')
+    .trimEnd();
 console.log(line(head));
 console.log(widths.map((w) => '-'.repeat(w)).join('  '));
 for (const r of rows) console.log(line(r));

@@ -20,7 +20,10 @@ async function hashTree(dir: string, out: Snapshot): Promise<void> {
     const p = join(dir, name);
     const st = await stat(p);
     if (st.isDirectory()) await hashTree(p, out);
-    else out[p] = `${createHash('sha256').update(await readFile(p)).digest('hex')} mode=${st.mode.toString(8)}`;
+    else
+      out[p] = `${createHash('sha256')
+        .update(await readFile(p))
+        .digest('hex')} mode=${st.mode.toString(8)}`;
   }
 }
 
@@ -56,11 +59,15 @@ export async function hostSnapshot(): Promise<Snapshot> {
   };
   // Forwarding and friends: netctl sets them in its own namespaces, never here.
   for (const key of ['ipv4/ip_forward', 'ipv6/conf/all/forwarding', 'ipv4/conf/all/route_localnet']) {
-    snap[`sysctl net.${key.replace(/\//g, '.')}`] = await readFile(`/proc/sys/net/${key}`, 'utf8').catch(() => '<absent>');
+    snap[`sysctl net.${key.replace(/\//g, '.')}`] = await readFile(`/proc/sys/net/${key}`, 'utf8').catch(
+      () => '<absent>',
+    );
   }
   await hashTree('/etc/ufw', snap);
   try {
-    snap['/etc/default/ufw'] = createHash('sha256').update(await readFile('/etc/default/ufw')).digest('hex');
+    snap['/etc/default/ufw'] = createHash('sha256')
+      .update(await readFile('/etc/default/ufw'))
+      .digest('hex');
   } catch {
     snap['/etc/default/ufw'] = '<absent>';
   }

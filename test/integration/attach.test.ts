@@ -16,7 +16,10 @@ describe('attached containers (-i, -t)', () => {
   const netctl = (...args: string[]): Promise<string> => netctlOk(sb, args);
   /** Runs a netctl command line under script(1) with `input` typed into its terminal. */
   const inTerminal = (cmdline: string, input: string) =>
-    sb.exec(['script', '-qec', `exec ${process.execPath} ${NETCTL} ${cmdline}`, '/dev/null'], { input, timeoutMs: 30_000 });
+    sb.exec(['script', '-qec', `exec ${process.execPath} ${NETCTL} ${cmdline}`, '/dev/null'], {
+      input,
+      timeoutMs: 30_000,
+    });
 
   beforeAll(async () => {
     sb = await Sandbox.start({});
@@ -29,14 +32,19 @@ describe('attached containers (-i, -t)', () => {
   });
 
   it('run -i passes stdin through and returns the exit code', async () => {
-    const r = await sb.netctl(['run', '-i', '--rm', '--name', 'cat', 'busybox', 'sh', '-c', 'cat; exit 7'], { input: 'from-stdin\n' });
+    const r = await sb.netctl(['run', '-i', '--rm', '--name', 'cat', 'busybox', 'sh', '-c', 'cat; exit 7'], {
+      input: 'from-stdin\n',
+    });
     expect(r.stdout).toBe('from-stdin\n');
     expect(r.code).toBe(7);
     expect(await netctl('ps', '-a')).not.toContain('cat');
   });
 
   it('run -i -t gives the container a terminal of its own', async () => {
-    const r = await inTerminal(`run -it --rm --name term busybox sh -c 'read a; read b; echo sum-$((a+b)); tty; exit 3'`, '40\n2\n');
+    const r = await inTerminal(
+      `run -it --rm --name term busybox sh -c 'read a; read b; echo sum-$((a+b)); tty; exit 3'`,
+      '40\n2\n',
+    );
     expect(r.stdout).toContain('sum-42\r\n/dev/pts/0\r\n');
     expect(r.code).toBe(3);
   });
@@ -52,7 +60,7 @@ describe('attached containers (-i, -t)', () => {
 
   it('exec -i -t enters a running container with a terminal', async () => {
     await netctl('run', '-d', '--name', 'svc', 'busybox', 'sleep', '300');
-    const r = await inTerminal('exec -it svc sh -c \'read x; echo got-$x; tty; exit 4\'', 'abc\n');
+    const r = await inTerminal("exec -it svc sh -c 'read x; echo got-$x; tty; exit 4'", 'abc\n');
     expect(r.stdout).toMatch(/got-abc\r\n\/dev\/pts\/\d+\r\n/);
     expect(r.code).toBe(4);
     const piped = await sb.netctl(['exec', '-i', 'svc', 'cat'], { input: 'piped\n' });

@@ -12,7 +12,13 @@ import { Sandbox } from '../harness/sandbox.js';
 import { kernelState, netctlOk } from './helpers/net.js';
 import { attachEnv, cni, SOCKET, startDaemon, stopDaemon, viaShim, type CniCall, type Runner } from './helpers/cni.js';
 
-const conf = (v: string, extra: object = {}): Record<string, unknown> => ({ cniVersion: v, name: 'pods', type: 'netctl', subnet: '10.93.0.0/24', ...extra });
+const conf = (v: string, extra: object = {}): Record<string, unknown> => ({
+  cniVersion: v,
+  name: 'pods',
+  type: 'netctl',
+  subnet: '10.93.0.0/24',
+  ...extra,
+});
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 /** A call with the kernel's random MACs (bridge, host veth) blanked: the bridge is made anew on each first ADD. */
 const sameBut = (r: CniCall): CniCall => {
@@ -32,7 +38,7 @@ describe('CNI plugin through netctl cni serve', () => {
   });
   afterAll(async () => sb?.close());
 
-  it('answers every call exactly as the exec\'d plugin', async () => {
+  it("answers every call exactly as the exec'd plugin", async () => {
     const cases: [Record<string, string>, object | string][] = [
       [{ CNI_COMMAND: 'VERSION' }, { cniVersion: '1.0.0' }],
       [{ CNI_COMMAND: 'VERSION' }, { cniVersion: '1.1.0' }],
@@ -44,7 +50,10 @@ describe('CNI plugin through netctl cni serve', () => {
       [{ CNI_COMMAND: 'ADD', CNI_CONTAINERID: 'x1', CNI_IFNAME: 'eth0' }, conf('1.0.0')],
       [attachEnv('FROB', 'x1', '/run/netns/a'), conf('1.0.0')],
       [{}, conf('1.0.0')],
-      [attachEnv('ADD', 'x1', '/run/netns/a'), conf('1.0.0', { runtimeConfig: { portMappings: [{ hostPort: 70000, containerPort: 80 }] } })],
+      [
+        attachEnv('ADD', 'x1', '/run/netns/a'),
+        conf('1.0.0', { runtimeConfig: { portMappings: [{ hostPort: 70000, containerPort: 80 }] } }),
+      ],
     ];
     for (const [env, c] of cases) {
       const exec = await cni(sb, env, c);
@@ -52,11 +61,20 @@ describe('CNI plugin through netctl cni serve', () => {
     }
     // The lifecycle: ADD, CHECK, DEL, DEL again, CHECK of a gone attachment; same bytes each way.
     const lifecycle = async (via: Runner): Promise<unknown[]> => {
-      const add = await cni(via, attachEnv('ADD', 'same', '/run/netns/a'), conf('1.1.0', { runtimeConfig: { portMappings: [{ hostPort: 9090, containerPort: 80, protocol: 'tcp' }] } }));
+      const add = await cni(
+        via,
+        attachEnv('ADD', 'same', '/run/netns/a'),
+        conf('1.1.0', { runtimeConfig: { portMappings: [{ hostPort: 9090, containerPort: 80, protocol: 'tcp' }] } }),
+      );
       expect(add.code, add.raw).toBe(0);
       const rules = await sb.sh(['iptables-save', '-t', 'nat']);
-      const steps = [sameBut(add), rules.includes('--dport 9090'), await cni(via, attachEnv('CHECK', 'same', '/run/netns/a'), conf('1.1.0', { prevResult: add.out }))];
-      for (let i = 0; i < 2; i++) steps.push(await cni(via, attachEnv('DEL', 'same', '/run/netns/a'), conf('1.1.0', { prevResult: add.out })));
+      const steps = [
+        sameBut(add),
+        rules.includes('--dport 9090'),
+        await cni(via, attachEnv('CHECK', 'same', '/run/netns/a'), conf('1.1.0', { prevResult: add.out })),
+      ];
+      for (let i = 0; i < 2; i++)
+        steps.push(await cni(via, attachEnv('DEL', 'same', '/run/netns/a'), conf('1.1.0', { prevResult: add.out })));
       steps.push(await cni(via, attachEnv('CHECK', 'same', '/run/netns/a'), conf('1.1.0')));
       return steps;
     };
@@ -69,22 +87,43 @@ describe('CNI plugin through netctl cni serve', () => {
     expect((await sb.sh(['cat', '/run/cni-serve.log'])).match(/: exit \d/g)?.length).toBe(1 + cases.length + 5);
   });
 
-  it('sees what exec\'d plugins and netctl did in between, both ways', async () => {
+  it("sees what exec'd plugins and netctl did in between, both ways", async () => {
     const a = await cni(sb, attachEnv('ADD', 'by-exec', '/run/netns/a'), conf('1.0.0'));
     const b = await cni(daemon, attachEnv('ADD', 'by-daemon', '/run/netns/b'), conf('1.0.0'));
     expect([a.code, b.code], a.raw + b.raw).toEqual([0, 0]);
     const ip = (r: typeof a): string => (r.out as { ips: { address: string }[] }).ips[0]!.address;
     expect(ip(b)).not.toBe(ip(a));
-    expect((await cni(daemon, attachEnv('CHECK', 'by-exec', '/run/netns/a'), conf('1.0.0', { prevResult: a.out }))).code).toBe(0);
-    expect((await cni(sb, attachEnv('CHECK', 'by-daemon', '/run/netns/b'), conf('1.0.0', { prevResult: b.out }))).code).toBe(0);
+    expect(
+      (await cni(daemon, attachEnv('CHECK', 'by-exec', '/run/netns/a'), conf('1.0.0', { prevResult: a.out }))).code,
+    ).toBe(0);
+    expect(
+      (await cni(sb, attachEnv('CHECK', 'by-daemon', '/run/netns/b'), conf('1.0.0', { prevResult: b.out }))).code,
+    ).toBe(0);
     expect((await cni(daemon, attachEnv('DEL', 'by-exec', '/run/netns/a'), conf('1.0.0'))).code).toBe(0);
     expect((await cni(sb, attachEnv('CHECK', 'by-exec', '/run/netns/a'), conf('1.0.0'))).out?.code).toBe(3);
     // A rule removed behind the daemon's back between two of its calls is noticed.
-    const add = await cni(daemon, attachEnv('ADD', 'ported', '/run/netns/a'), conf('1.0.0', { runtimeConfig: { portMappings: [{ hostPort: 9091, containerPort: 80, protocol: 'tcp' }] } }));
+    const add = await cni(
+      daemon,
+      attachEnv('ADD', 'ported', '/run/netns/a'),
+      conf('1.0.0', { runtimeConfig: { portMappings: [{ hostPort: 9091, containerPort: 80, protocol: 'tcp' }] } }),
+    );
     expect(add.code, add.raw).toBe(0);
-    const dnat = (await sb.sh(['iptables-save', '-t', 'nat'])).split('\n').find((l) => l.startsWith('-A') && l.includes('--dport 9091'))!;
-    await sb.sh(['iptables', '-t', 'nat', ...dnat.replace(/^-A /, '-D ').split(' ').filter(Boolean).map((t) => t.replace(/^"|"$/g, ''))]);
-    expect((await cni(daemon, attachEnv('CHECK', 'ported', '/run/netns/a'), conf('1.0.0'))).out?.msg).toContain('rule missing');
+    const dnat = (await sb.sh(['iptables-save', '-t', 'nat']))
+      .split('\n')
+      .find((l) => l.startsWith('-A') && l.includes('--dport 9091'))!;
+    await sb.sh([
+      'iptables',
+      '-t',
+      'nat',
+      ...dnat
+        .replace(/^-A /, '-D ')
+        .split(' ')
+        .filter(Boolean)
+        .map((t) => t.replace(/^"|"$/g, '')),
+    ]);
+    expect((await cni(daemon, attachEnv('CHECK', 'ported', '/run/netns/a'), conf('1.0.0'))).out?.msg).toContain(
+      'rule missing',
+    );
     expect((await cni(sb, attachEnv('DEL', 'by-daemon', '/run/netns/b'), conf('1.0.0'))).code).toBe(0);
     expect((await cni(daemon, attachEnv('DEL', 'ported', '/run/netns/a'), conf('1.0.0'))).code).toBe(0);
     expect(await netctlOk(sb, ['ps', '-a'])).not.toMatch(/by-|ported/);
@@ -97,7 +136,8 @@ describe('CNI plugin through netctl cni serve', () => {
       expect(add.code, add.raw).toBe(0);
       expect((await cni(fallback, attachEnv('DEL', id, '/run/netns/a'), conf('1.0.0'))).code).toBe(0);
     };
-    const logged = async (): Promise<number> => (await sb.sh(['cat', '/run/cni-serve.log'])).match(/: exit \d/g)?.length ?? 0;
+    const logged = async (): Promise<number> =>
+      (await sb.sh(['cat', '/run/cni-serve.log'])).match(/: exit \d/g)?.length ?? 0;
     await stopDaemon(sb, pid);
     expect((await sb.exec(['test', '-e', SOCKET])).code).not.toBe(0);
     let n = await logged();
@@ -123,7 +163,8 @@ describe('CNI plugin through netctl cni serve', () => {
 
   it('a daemon killed mid-call answers error 11, and the state stays whole', async () => {
     // A first ADD and DEL load the iptables tables, which stay: the state to come back to.
-    for (const cmd of ['ADD', 'DEL']) expect((await cni(sb, attachEnv(cmd, 'warm', '/run/netns/a'), conf('1.0.0'))).code).toBe(0);
+    for (const cmd of ['ADD', 'DEL'])
+      expect((await cni(sb, attachEnv(cmd, 'warm', '/run/netns/a'), conf('1.0.0'))).code).toBe(0);
     await netctlOk(sb, ['network', 'rm', 'pods']);
     const before = await kernelState(sb);
     const db = await netctlOk(sb, ['ps', '-a', '--json']);
@@ -134,7 +175,11 @@ describe('CNI plugin through netctl cni serve', () => {
     await stopDaemon(sb, pid, 'KILL');
     const lost = await pending;
     expect(lost.code).toBe(1);
-    expect(lost.out).toMatchObject({ cniVersion: '1.0.0', code: 11, msg: expect.stringContaining('netctl cni daemon') });
+    expect(lost.out).toMatchObject({
+      cniVersion: '1.0.0',
+      code: 11,
+      msg: expect.stringContaining('netctl cni daemon'),
+    });
     // Killed at some point of an ADD: whatever it left, a DEL through a new daemon clears it.
     // Killed while it made the network, the bridge and its rules can be there with no
     // network in the database yet (as for a killed exec'd plugin): netctl gc removes them.
@@ -146,7 +191,13 @@ describe('CNI plugin through netctl cni serve', () => {
     };
     pid = await startDaemon(sb);
     for (const [i, delay] of [2, 5, 8, 12, 20].entries()) {
-      const add = cni(daemon, attachEnv('ADD', `k${i}`, '/run/netns/a'), conf('1.0.0', { runtimeConfig: { portMappings: [{ hostPort: 9100 + i, containerPort: 80, protocol: 'tcp' }] } }));
+      const add = cni(
+        daemon,
+        attachEnv('ADD', `k${i}`, '/run/netns/a'),
+        conf('1.0.0', {
+          runtimeConfig: { portMappings: [{ hostPort: 9100 + i, containerPort: 80, protocol: 'tcp' }] },
+        }),
+      );
       await sleep(delay);
       await stopDaemon(sb, pid, 'KILL');
       const r = await add;
@@ -159,11 +210,18 @@ describe('CNI plugin through netctl cni serve', () => {
       expect(await netctlOk(sb, ['ps', '-a', '--json'])).toBe(db);
     }
     // With the network in place, killed while attaching: the DEL alone clears what is left.
-    for (const cmd of ['ADD', 'DEL']) expect((await cni(sb, attachEnv(cmd, 'warm', '/run/netns/a'), conf('1.0.0'))).code).toBe(0);
+    for (const cmd of ['ADD', 'DEL'])
+      expect((await cni(sb, attachEnv(cmd, 'warm', '/run/netns/a'), conf('1.0.0'))).code).toBe(0);
     const withNet = await kernelState(sb);
     const dbNet = await netctlOk(sb, ['ps', '-a', '--json']);
     for (const [i, delay] of [2, 5, 8, 12, 16, 25].entries()) {
-      const add = cni(daemon, attachEnv('ADD', `n${i}`, '/run/netns/a'), conf('1.0.0', { runtimeConfig: { portMappings: [{ hostPort: 9150 + i, containerPort: 80, protocol: 'tcp' }] } }));
+      const add = cni(
+        daemon,
+        attachEnv('ADD', `n${i}`, '/run/netns/a'),
+        conf('1.0.0', {
+          runtimeConfig: { portMappings: [{ hostPort: 9150 + i, containerPort: 80, protocol: 'tcp' }] },
+        }),
+      );
       await sleep(delay);
       await stopDaemon(sb, pid, 'KILL');
       const r = await add;
@@ -187,10 +245,20 @@ describe('CNI plugin through netctl cni serve', () => {
     expect(await kernelState(sb)).toBe(before);
     // Killed for sure mid-ADD: while it makes the network (bridge up), in its iptables-restore
     // (a stand-in that never applies). The call is lost (11); DEL and gc clear the rest.
-    await sb.sh(['sh', '-c', 'mkdir -p /run/slowbin && printf \'#!/bin/sh\\necho $$ >/run/slow.pid\\nexec sleep 60\\n\' >/run/slowbin/iptables-restore && chmod +x /run/slowbin/iptables-restore']);
+    await sb.sh([
+      'sh',
+      '-c',
+      "mkdir -p /run/slowbin && printf '#!/bin/sh\\necho $$ >/run/slow.pid\\nexec sleep 60\\n' >/run/slowbin/iptables-restore && chmod +x /run/slowbin/iptables-restore",
+    ]);
     await stopDaemon(sb, pid);
-    pid = await startDaemon(sb, SOCKET, { PATH: `/run/slowbin:${process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin'}` });
-    const slow = cni(daemon, attachEnv('ADD', 'mid', '/run/netns/a'), conf('1.0.0', { runtimeConfig: { portMappings: [{ hostPort: 9200, containerPort: 80, protocol: 'tcp' }] } }));
+    pid = await startDaemon(sb, SOCKET, {
+      PATH: `/run/slowbin:${process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin'}`,
+    });
+    const slow = cni(
+      daemon,
+      attachEnv('ADD', 'mid', '/run/netns/a'),
+      conf('1.0.0', { runtimeConfig: { portMappings: [{ hostPort: 9200, containerPort: 80, protocol: 'tcp' }] } }),
+    );
     let hit = false;
     for (let i = 0; i < 100 && !hit; i++) {
       hit = (await sb.exec(['test', '-s', '/run/slow.pid'])).code === 0;

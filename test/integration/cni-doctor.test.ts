@@ -35,7 +35,10 @@ describe('netctl doctor on CNI attachments', () => {
       for (const l of (await sb.sh(['iptables-save', '-t', table])).split('\n')) {
         if (!l.startsWith('-A ') || !new RegExp(`${ip.replace(/\./g, '\\.')}[/:]`).test(l)) continue;
         // iptables-save quotes comments; the argv wants them bare.
-        const args = l.replace(/^-A /, '-D ').match(/"[^"]*"|\S+/g)!.map((t) => t.replace(/^"|"$/g, ''));
+        const args = l
+          .replace(/^-A /, '-D ')
+          .match(/"[^"]*"|\S+/g)!
+          .map((t) => t.replace(/^"|"$/g, ''));
         out.push(['-t', table, ...args]);
       }
     }
@@ -45,17 +48,36 @@ describe('netctl doctor on CNI attachments', () => {
   beforeAll(async () => {
     sb = await Sandbox.start();
     // A node as the README sets one up: ufw on, routed deny, netctl's block installed.
-    for (const argv of [['ufw', '--force', 'enable'], ['ufw', 'default', 'deny', 'routed']]) await sb.sh(argv, { timeoutMs: 60_000 });
+    for (const argv of [
+      ['ufw', '--force', 'enable'],
+      ['ufw', 'default', 'deny', 'routed'],
+    ])
+      await sb.sh(argv, { timeoutMs: 60_000 });
     await netctlOk(sb, ['ufw', 'install']);
     await sb.sh(['ufw', 'reload'], { timeoutMs: 60_000 });
-    for (const [name, port] of [['web', 8080], ['db', 8081], ['cache', 8082]] as const) {
+    for (const [name, port] of [
+      ['web', 8080],
+      ['db', 8081],
+      ['cache', 8082],
+    ] as const) {
       const ns = `pod-${name}`;
       await sb.sh(['ip', 'netns', 'add', ns]);
       const id = `c0ffee${name}0123456789`;
-      const r = await cni(sb, attachEnv('ADD', id, `/run/netns/${ns}`, { CNI_ARGS: `IgnoreUnknown=1;K8S_POD_NAMESPACE=shop;K8S_POD_NAME=${name}` }), { ...CONF, runtimeConfig: { portMappings: [{ hostPort: port, containerPort: 80 }] } });
+      const r = await cni(
+        sb,
+        attachEnv('ADD', id, `/run/netns/${ns}`, {
+          CNI_ARGS: `IgnoreUnknown=1;K8S_POD_NAMESPACE=shop;K8S_POD_NAME=${name}`,
+        }),
+        { ...CONF, runtimeConfig: { portMappings: [{ hostPort: port, containerPort: 80 }] } },
+      );
       expect(r.code, r.raw).toBe(0);
       const res = r.out as { ips: { address: string }[]; interfaces: { name: string }[] };
-      pods.set(name, { id, ns, ip: res.ips[0]!.address.split('/')[0]!, hostIf: res.interfaces.find((i) => i.name.startsWith('vn'))!.name });
+      pods.set(name, {
+        id,
+        ns,
+        ip: res.ips[0]!.address.split('/')[0]!,
+        hostIf: res.interfaces.find((i) => i.name.startsWith('vn'))!.name,
+      });
     }
   });
   afterAll(async () => sb?.close());
@@ -71,7 +93,9 @@ describe('netctl doctor on CNI attachments', () => {
     await sb.sh(['ip', 'link', 'del', web.hostIf]);
     const d = await doctor();
     expect(d.code).toBe(1);
-    expect(d.out).toContain(`cni: attachment shop.web (container c0ffeeweb012, eth0 on "pods"): interface "eth0" is missing in the container's namespace; host interface "${web.hostIf}" is missing\n  fix: recreate the pod or container (the runtime's DEL, then ADD)`);
+    expect(d.out).toContain(
+      `cni: attachment shop.web (container c0ffeeweb012, eth0 on "pods"): interface "eth0" is missing in the container's namespace; host interface "${web.hostIf}" is missing\n  fix: recreate the pod or container (the runtime's DEL, then ADD)`,
+    );
     expect(d.out).not.toContain('shop.db');
     expect(d.out).not.toContain('shop.cache');
   });
@@ -83,7 +107,11 @@ describe('netctl doctor on CNI attachments', () => {
     expect(rules.length).toBeGreaterThanOrEqual(3);
     for (const argv of rules) await sb.sh(['iptables', ...argv]);
     const d = await doctor();
-    expect(d.out).toMatch(new RegExp(`cni: attachment shop\\.db \\(container c0ffeedb0123, eth0 on "pods"\\): ${rules.length} rules missing \\(.*${db.ip.replace(/\./g, '\\.')}.*\\)\\n  fix: netctl ufw sync`));
+    expect(d.out).toMatch(
+      new RegExp(
+        `cni: attachment shop\\.db \\(container c0ffeedb0123, eth0 on "pods"\\): ${rules.length} rules missing \\(.*${db.ip.replace(/\./g, '\\.')}.*\\)\\n  fix: netctl ufw sync`,
+      ),
+    );
     expect(d.out).not.toContain('shop.cache');
     await netctlOk(sb, ['ufw', 'sync']);
     expect(await rulesOf(db.ip)).toHaveLength(rules.length);
@@ -95,7 +123,9 @@ describe('netctl doctor on CNI attachments', () => {
   it('names an attachment whose namespace the runtime removed without DEL', async () => {
     await sb.sh(['ip', 'netns', 'del', 'pod-cache']);
     const d = await doctor();
-    expect(d.out).toContain('cni: attachment shop.cache (container c0ffeecache0, eth0 on "pods"): network namespace "/run/netns/pod-cache" cannot be opened');
+    expect(d.out).toContain(
+      'cni: attachment shop.cache (container c0ffeecache0, eth0 on "pods"): network namespace "/run/netns/pod-cache" cannot be opened',
+    );
     expect(d.out).toContain(`fix: the runtime's DEL or GC for "pods" removes the attachment`);
   });
 

@@ -40,16 +40,42 @@ describe('CNI on two nodes', () => {
   // The list `netctl cni install` writes on host h (read back from its conf dir).
   async function install(h: Host, name: string, subnet: string, cluster?: string): Promise<Conflist> {
     const dir = `/run/${h.name}-cni`;
-    await hostNetctl(h, ['cni', 'install', '--bin-dir', `${dir}/bin`, '--conf-dir', `${dir}/net.d`, '--name', name, '--subnet', subnet, ...(cluster ? ['--cluster-cidr', cluster] : [])]);
+    await hostNetctl(h, [
+      'cni',
+      'install',
+      '--bin-dir',
+      `${dir}/bin`,
+      '--conf-dir',
+      `${dir}/net.d`,
+      '--name',
+      name,
+      '--subnet',
+      subnet,
+      ...(cluster ? ['--cluster-cidr', cluster] : []),
+    ]);
     return JSON.parse(await hostSh(h, ['cat', `${dir}/net.d/10-${name}.conflist`])) as Conflist;
   }
 
   // ADD as a runtime does it for a pod with a hostPort: the portMappings capability filled in.
-  async function addPod(h: Host, list: Conflist, pod: string, ports: { hostPort: number; containerPort: number }[] = []): Promise<string> {
+  async function addPod(
+    h: Host,
+    list: Conflist,
+    pod: string,
+    ports: { hostPort: number; containerPort: number }[] = [],
+  ): Promise<string> {
     await sb.sh(['ip', 'netns', 'add', pod]);
     await sb.sh(['ip', '-n', pod, 'link', 'set', 'lo', 'up']);
-    const withPorts = { ...list, plugins: list.plugins.map((p) => (p.type === 'netctl' ? { ...p, runtimeConfig: { portMappings: ports.map((m) => ({ ...m, protocol: 'tcp' })) } } : p)) };
-    const env = attachEnv('ADD', `ctr-${pod}`, `/run/netns/${pod}`, { CNI_ARGS: `IgnoreUnknown=1;K8S_POD_NAMESPACE=default;K8S_POD_NAME=${pod}` });
+    const withPorts = {
+      ...list,
+      plugins: list.plugins.map((p) =>
+        p.type === 'netctl'
+          ? { ...p, runtimeConfig: { portMappings: ports.map((m) => ({ ...m, protocol: 'tcp' })) } }
+          : p,
+      ),
+    };
+    const env = attachEnv('ADD', `ctr-${pod}`, `/run/netns/${pod}`, {
+      CNI_ARGS: `IgnoreUnknown=1;K8S_POD_NAMESPACE=default;K8S_POD_NAME=${pod}`,
+    });
     const r: CniCall = await chain(h, env, withPorts);
     expect(r.code, r.raw).toBe(0);
     added.push({ host: h, list: withPorts, env, out: r.out! });
@@ -59,7 +85,15 @@ describe('CNI on two nodes', () => {
   async function httpd(pod: string, page: string): Promise<void> {
     await sb.sh(['sh', '-c', `mkdir -p ${WWW}/${pod} && echo ${page} > ${WWW}/${pod}/index.html`]);
     await sb.background(['ip', 'netns', 'exec', pod, 'busybox', 'httpd', '-f', '-p', '80', '-h', `${WWW}/${pod}`]);
-    await sb.sh(['ip', 'netns', 'exec', pod, 'sh', '-c', 'for i in $(seq 50); do ss -ltn | grep -q ":80 " && exit 0; sleep 0.1; done; exit 1']);
+    await sb.sh([
+      'ip',
+      'netns',
+      'exec',
+      pod,
+      'sh',
+      '-c',
+      'for i in $(seq 50); do ss -ltn | grep -q ":80 " && exit 0; sleep 0.1; done; exit 1',
+    ]);
   }
 
   beforeAll(async () => {
@@ -77,7 +111,10 @@ describe('CNI on two nodes', () => {
       await ufw(h, 'reload');
     }
     // Each node routes the other's pod subnets over the node link.
-    for (const [h, via, nets] of [[a, '192.0.2.2', ['10.244.2.0/24', '10.245.2.0/24']], [b, '192.0.2.1', ['10.244.1.0/24', '10.245.1.0/24']]] as const) {
+    for (const [h, via, nets] of [
+      [a, '192.0.2.2', ['10.244.2.0/24', '10.245.2.0/24']],
+      [b, '192.0.2.1', ['10.244.1.0/24', '10.245.1.0/24']],
+    ] as const) {
       for (const n of nets) await hostSh(h, ['ip', 'route', 'add', n, 'via', via]);
     }
     lists.set('a', await install(a, 'pods', '10.244.1.0/24', CLUSTER));
@@ -88,11 +125,18 @@ describe('CNI on two nodes', () => {
     await sb?.close();
   });
 
-  it('the README\'s node configuration is what netctl cni install writes', async () => {
-    const block = /compares this block with what netctl cni install writes -->\n```json\n([\s\S]*?)```/.exec(readFileSync(README, 'utf8'));
+  it("the README's node configuration is what netctl cni install writes", async () => {
+    const block = /compares this block with what netctl cni install writes -->\n```json\n([\s\S]*?)```/.exec(
+      readFileSync(README, 'utf8'),
+    );
     expect(block, 'README block').not.toBeNull();
     expect(await hostSh(a, ['cat', '/run/nodea-cni/net.d/10-pods.conflist'])).toBe(block![1]);
-    expect(lists.get('a')!.plugins[0]).toEqual({ type: 'netctl', subnet: '10.244.1.0/24', clusterCIDR: CLUSTER, capabilities: { portMappings: true } });
+    expect(lists.get('a')!.plugins[0]).toEqual({
+      type: 'netctl',
+      subnet: '10.244.1.0/24',
+      clusterCIDR: CLUSTER,
+      capabilities: { portMappings: true },
+    });
   });
 
   it('the nodes are separate hosts: own rules, own ufw, own netctl state', async () => {
@@ -104,7 +148,7 @@ describe('CNI on two nodes', () => {
     await hostNetctl(a, ['network', 'rm', 'only-on-a']);
   });
 
-  it('pod to pod across nodes, both ways, with the pods\' own addresses; outside the cluster still masqueraded', async () => {
+  it("pod to pod across nodes, both ways, with the pods' own addresses; outside the cluster still masqueraded", async () => {
     const ipA = await addPod(a, lists.get('a')!, 'pod-a', [{ hostPort: 8080, containerPort: 80 }]);
     const ipB = await addPod(b, lists.get('b')!, 'pod-b', [{ hostPort: 8080, containerPort: 80 }]);
     expect(ipA).toMatch(/^10\.244\.1\.\d+$/);
@@ -115,7 +159,9 @@ describe('CNI on two nodes', () => {
     expect(await connect(sb, 'pod-b', ipA, 7000)).toBe(ipB);
     // The un-NATed path is netctl's own RETURN before its MASQUERADE, on both nodes.
     for (const h of [a, b]) {
-      const ret = (await hostSh(h, ['iptables-save', '-c', '-t', 'nat'])).split('\n').find((l) => l.includes(`-d ${CLUSTER}`) && l.includes('-j RETURN'));
+      const ret = (await hostSh(h, ['iptables-save', '-c', '-t', 'nat']))
+        .split('\n')
+        .find((l) => l.includes(`-d ${CLUSTER}`) && l.includes('-j RETURN'));
       expect(ret, h.name).toMatch(/^\[[1-9]\d*:\d+\] /);
     }
     // To a wan client, and to node B's own address (not in the cluster range): masqueraded.
@@ -134,12 +180,17 @@ describe('CNI on two nodes', () => {
     await sb.sh(['ip', 'netns', 'add', 'pod-x']);
     const before = await hostSh(a, ['iptables-save', '-t', 'nat']);
     const r = await chain(a, attachEnv('ADD', 'ctr-pod-x', '/run/netns/pod-x'), other);
-    expect(r.out).toMatchObject({ code: 7, msg: 'network "pods" exists with clusterCIDR "10.244.0.0/16", the configuration says "10.0.0.0/8"' });
+    expect(r.out).toMatchObject({
+      code: 7,
+      msg: 'network "pods" exists with clusterCIDR "10.244.0.0/16", the configuration says "10.0.0.0/8"',
+    });
     expect(await sb.sh(['ip', '-n', 'pod-x', '-o', 'link'])).not.toContain('eth0');
-    expect((await hostSh(a, ['iptables-save', '-t', 'nat'])).replace(/^#.*\n/gm, '')).toBe(before.replace(/^#.*\n/gm, ''));
+    expect((await hostSh(a, ['iptables-save', '-t', 'nat'])).replace(/^#.*\n/gm, '')).toBe(
+      before.replace(/^#.*\n/gm, ''),
+    );
   });
 
-  it('without a cluster range, the other node\'s pods are out of reach', async () => {
+  it("without a cluster range, the other node's pods are out of reach", async () => {
     const plainA = await install(a, 'plain', '10.245.1.0/24');
     const plainB = await install(b, 'plain', '10.245.2.0/24');
     const ipC = await addPod(a, plainA, 'pod-c');
@@ -147,12 +198,14 @@ describe('CNI on two nodes', () => {
     await echoPeer(sb, 'pod-d', 7000);
     expect(await connect(sb, 'pod-c', ipD, 7000)).toBe('');
     // Node B dropped it before NAT: the raw guard of pod-d's address counted it.
-    const drop = (await hostSh(b, ['iptables-save', '-c', '-t', 'raw'])).split('\n').find((l) => l.includes(`-d ${ipD}/32`) && l.includes('-j DROP'));
+    const drop = (await hostSh(b, ['iptables-save', '-c', '-t', 'raw']))
+      .split('\n')
+      .find((l) => l.includes(`-d ${ipD}/32`) && l.includes('-j DROP'));
     expect(drop).toMatch(/^\[[1-9]\d*:\d+\] /);
     expect(ipC).toMatch(/^10\.245\.1\./);
   });
 
-  it('each node\'s ufw decides what its wan client reaches through a hostPort; no one outside reaches a pod directly', async () => {
+  it("each node's ufw decides what its wan client reaches through a hostPort; no one outside reaches a pod directly", async () => {
     await httpd('pod-a', 'page-a');
     await httpd('pod-b', 'page-b');
     expect(await pageFrom(sb, 'wan', '198.51.100.2', 8080)).toBe('');
@@ -164,7 +217,7 @@ describe('CNI on two nodes', () => {
     await hostNetctl(b, ['allow', 'default.pod-b', '80']);
     expect(await pageFrom(sb, 'wanb', '198.51.100.2', 8080)).toBe('page-b');
     // A wan client routing the pod subnet to the node gets nothing, allowed port or not.
-    const ipA = ((added[0]!.out as { ips: { address: string }[] }).ips[0]!.address).split('/')[0]!;
+    const ipA = (added[0]!.out as { ips: { address: string }[] }).ips[0]!.address.split('/')[0]!;
     await sb.execIn('wan', ['ip', 'route', 'add', '10.244.1.0/24', 'via', '198.51.100.2']);
     expect(await pageFrom(sb, 'wan', ipA, 80)).toBe('');
     expect(await connect(sb, 'wan', ipA, 7000)).toBe('');
@@ -176,7 +229,10 @@ describe('CNI on two nodes', () => {
       expect(r.code, r.raw).toBe(0);
     }
     for (const h of [a, b]) {
-      const rules = (await hostSh(h, ['iptables-save'])) + (await hostSh(h, ['iptables-save', '-t', 'nat'])) + (await hostSh(h, ['iptables-save', '-t', 'raw']));
+      const rules =
+        (await hostSh(h, ['iptables-save'])) +
+        (await hostSh(h, ['iptables-save', '-t', 'nat'])) +
+        (await hostSh(h, ['iptables-save', '-t', 'raw']));
       expect(rules, h.name).not.toMatch(/10\.24[45]\.\d+\.\d+\/32/);
       expect(await ufw(h, 'status'), h.name).not.toContain('netctl:');
       expect(await hostNetctl(h, ['ps', '-a'])).not.toContain('(cni)');

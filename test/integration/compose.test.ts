@@ -82,14 +82,17 @@ describe('netctl compose with real packets', () => {
   const netctl = (...args: string[]): Promise<string> => netctlOk(sb, args);
   /** netctl compose run in a directory, as a user would (the files found there). */
   const composeIn = async (dir: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> =>
-    sb.exec(['sh', '-c', `cd "$1" && shift && exec "$@"`, 'sh', dir, process.execPath, NETCTL, 'compose', ...args], { timeoutMs: 90_000 });
+    sb.exec(['sh', '-c', `cd "$1" && shift && exec "$@"`, 'sh', dir, process.execPath, NETCTL, 'compose', ...args], {
+      timeoutMs: 90_000,
+    });
   const composeOk = async (dir: string, ...args: string[]): Promise<string> => {
     const r = await composeIn(dir, ...args);
     if (r.code !== 0) throw new Error(`compose ${args.join(' ')}: ${r.stdout}${r.stderr}`);
     return r.stdout;
   };
   const ufw = async (...args: string[]): Promise<string> => sb.sh(['ufw', ...args], { timeoutMs: 60_000 });
-  const get = (client: Client, port: number, host: string = HOST[client]): Promise<string> => pageFrom(sb, client, host, port);
+  const get = (client: Client, port: number, host: string = HOST[client]): Promise<string> =>
+    pageFrom(sb, client, host, port);
   const openTo = async (port: number, page: string): Promise<Client[]> => {
     const got = await Promise.all(ALL.map((c) => get(c, port)));
     return ALL.filter((_, i) => got[i] === page);
@@ -102,7 +105,10 @@ describe('netctl compose with real packets', () => {
   };
   const address = async (container: string, network: string): Promise<string> => {
     const rows = JSON.parse(await composeOk(SHOP, 'ps', '--json')) as { name: string; networks: string[] }[];
-    return rows.find((r) => r.name === container)!.networks.find((n) => n.startsWith(`${network}=`))!.split('=')[1]!;
+    return rows
+      .find((r) => r.name === container)!
+      .networks.find((n) => n.startsWith(`${network}=`))!
+      .split('=')[1]!;
   };
 
   beforeAll(async () => {
@@ -110,7 +116,13 @@ describe('netctl compose with real packets', () => {
     mkdirSync(BASE, { recursive: true });
     await sb.sh(['sh', makeImages, IMG]);
     await netctl('image', 'import', `${IMG}/busybox.tar`, 'busybox');
-    files(SHOP, { 'compose.yaml': SHOP_FILE, '.env': 'CACHE_MODE=lru\n', 'web/index.html': 'web\n', 'db/index.html': 'db\n', 'cache/index.html': 'cache\n' });
+    files(SHOP, {
+      'compose.yaml': SHOP_FILE,
+      '.env': 'CACHE_MODE=lru\n',
+      'web/index.html': 'web\n',
+      'db/index.html': 'db\n',
+      'cache/index.html': 'cache\n',
+    });
     await ufw('--force', 'enable');
     await ufw('default', 'deny', 'routed');
     await netctl('ufw', 'install');
@@ -122,23 +134,33 @@ describe('netctl compose with real packets', () => {
   });
 
   it('refuses a bad file naming file, line and key, and changes nothing', async () => {
-    files(`${BASE}/bad`, { 'compose.yaml': 'services:\n  web:\n    image: busybox\n    ports: ["8080:80"]\n    deploy:\n      replicas: 2\n' });
+    files(`${BASE}/bad`, {
+      'compose.yaml': 'services:\n  web:\n    image: busybox\n    ports: ["8080:80"]\n    deploy:\n      replicas: 2\n',
+    });
     const rows = [await netctl('ps', '-a'), await netctl('network', 'ls')];
     const before = [await kernelState(sb), ...rows];
     const r = await composeIn(`${BASE}/bad`, 'up', '-d');
     expect(r.code).toBe(2);
-    expect(r.stderr.trim().split('\n')[0]).toBe(`netctl: ${BASE}/bad/compose.yaml:5: services.web.deploy: key "deploy" is not supported by netctl compose (service keys it runs: image, command, entrypoint, environment, env_file, ports, expose, networks, network_mode, links, depends_on, volumes, working_dir, user, restart, labels, container_name, hostname, dns, extra_hosts, x-netctl)`);
+    expect(r.stderr.trim().split('\n')[0]).toBe(
+      `netctl: ${BASE}/bad/compose.yaml:5: services.web.deploy: key "deploy" is not supported by netctl compose (service keys it runs: image, command, entrypoint, environment, env_file, ports, expose, networks, network_mode, links, depends_on, volumes, working_dir, user, restart, labels, container_name, hostname, dns, extra_hosts, x-netctl)`,
+    );
     expect([await kernelState(sb), await netctl('ps', '-a'), await netctl('network', 'ls')]).toEqual(before);
   });
 
-  it('up starts the app: names as compose makes them, the published port closed until its rule, the labels\' rule applied', async () => {
+  it("up starts the app: names as compose makes them, the published port closed until its rule, the labels' rule applied", async () => {
     const out = await composeOk(SHOP, '-f', 'compose.yaml', 'up', '-d');
     expect(out.trim().split('\n')).toEqual([
-      'network shop_front created', 'network shop_back created',
-      'container shop-db-1 started', 'container shop-cache-1 started', 'allowed shop-cache-1 6379/tcp from 198.51.100.0/24', 'container shop-web-1 started',
+      'network shop_front created',
+      'network shop_back created',
+      'container shop-db-1 started',
+      'container shop-cache-1 started',
+      'allowed shop-cache-1 6379/tcp from 198.51.100.0/24',
+      'container shop-web-1 started',
     ]);
     const ps = await composeOk(SHOP, 'ps');
-    expect(ps).toMatch(/shop-web-1\s+web\s+busybox\s+running\s+shop_front=\S+,shop_back=10\.96\.0\.\d+\s+0\.0\.0\.0:8080->80\/tcp/);
+    expect(ps).toMatch(
+      /shop-web-1\s+web\s+busybox\s+running\s+shop_front=\S+,shop_back=10\.96\.0\.\d+\s+0\.0\.0\.0:8080->80\/tcp/,
+    );
     expect(await openTo(8080, 'web')).toEqual([]);
     expect(await openTo(16379, 'cache')).toEqual(['wan']);
   });
@@ -154,16 +176,24 @@ describe('netctl compose with real packets', () => {
 
   it('the override file (found beside compose.yaml) adds the x-netctl rule in place: wan2 only', async () => {
     files(SHOP, { 'compose.override.yaml': SHOP_OVERRIDE });
-    expect(await composeOk(SHOP, 'up', '-d', '--dry-run')).toBe('container shop-db-1 is up to date\ncontainer shop-cache-1 is up to date\ncontainer shop-web-1 is up to date\nallow shop-web-1 80 from 203.0.113.0/24\n');
+    expect(await composeOk(SHOP, 'up', '-d', '--dry-run')).toBe(
+      'container shop-db-1 is up to date\ncontainer shop-cache-1 is up to date\ncontainer shop-web-1 is up to date\nallow shop-web-1 80 from 203.0.113.0/24\n',
+    );
     const out = await composeOk(SHOP, 'up', '-d');
-    expect(out).toBe('container shop-db-1 running\ncontainer shop-cache-1 running\ncontainer shop-web-1 running\nallowed shop-web-1 80 from 203.0.113.0/24\n');
+    expect(out).toBe(
+      'container shop-db-1 running\ncontainer shop-cache-1 running\ncontainer shop-web-1 running\nallowed shop-web-1 80 from 203.0.113.0/24\n',
+    );
     expect(await openTo(8080, 'web')).toEqual(['wan2']);
-    expect(await ufw('status')).toMatch(/\d+\.\d+\.\d+\.\d+ 80\/tcp\s+ALLOW FWD\s+203\.0\.113\.0\/24\s+# netctl:shop-web-1 80\/tcp net=shop_front/);
+    expect(await ufw('status')).toMatch(
+      /\d+\.\d+\.\d+\.\d+ 80\/tcp\s+ALLOW FWD\s+203\.0\.113\.0\/24\s+# netctl:shop-web-1 80\/tcp net=shop_front/,
+    );
   });
 
   it('up twice changes nothing', async () => {
     const before = [await kernelState(sb), await sb.sh(['cat', '/etc/ufw/user.rules'])];
-    expect(await composeOk(SHOP, 'up', '-d')).toBe('container shop-db-1 running\ncontainer shop-cache-1 running\ncontainer shop-web-1 running\n');
+    expect(await composeOk(SHOP, 'up', '-d')).toBe(
+      'container shop-db-1 running\ncontainer shop-cache-1 running\ncontainer shop-web-1 running\n',
+    );
     expect([await kernelState(sb), await sb.sh(['cat', '/etc/ufw/user.rules'])]).toEqual(before);
   });
 
@@ -171,10 +201,13 @@ describe('netctl compose with real packets', () => {
     files(SHOP, { '.env': 'CACHE_MODE=lfu\n' });
     const out = await composeOk(SHOP, 'up', '-d');
     expect(out.trim().split('\n')).toEqual([
-      'container shop-web-1 removed', 'container shop-cache-1 removed',
+      'container shop-web-1 removed',
+      'container shop-cache-1 removed',
       'container shop-db-1 running',
-      'container shop-cache-1 recreated (config changed)', 'allowed shop-cache-1 6379/tcp from 198.51.100.0/24',
-      'container shop-web-1 recreated (depends on recreated cache)', 'allowed shop-web-1 80 from 203.0.113.0/24',
+      'container shop-cache-1 recreated (config changed)',
+      'allowed shop-cache-1 6379/tcp from 198.51.100.0/24',
+      'container shop-web-1 recreated (depends on recreated cache)',
+      'allowed shop-web-1 80 from 203.0.113.0/24',
     ]);
     expect(await sb.sh([process.execPath, NETCTL, 'exec', 'shop-cache-1', 'sh', '-c', 'echo $MODE'])).toBe('lfu\n');
     expect(await openTo(8080, 'web')).toEqual(['wan2']);
@@ -183,7 +216,9 @@ describe('netctl compose with real packets', () => {
 
   it('down leaves no bridge, veth, rule or row; up again keeps the policy with new addresses', async () => {
     const oldWeb = await address('shop-web-1', 'shop_front');
-    const bridges = JSON.parse(await netctl('network', 'inspect', 'shop_front', 'shop_back')) as { Options: Record<string, string> }[];
+    const bridges = JSON.parse(await netctl('network', 'inspect', 'shop_front', 'shop_back')) as {
+      Options: Record<string, string>;
+    }[];
     await composeOk(SHOP, 'down');
     const links = await sb.sh(['ip', '-o', 'link', 'show']);
     for (const b of bridges) expect(links).not.toContain(b.Options['com.docker.network.bridge.name']);
@@ -207,11 +242,16 @@ describe('netctl compose with real packets', () => {
     expect(await composeOk(SHOP, 'stop', 'cache')).toBe('container shop-cache-1 stopped\n');
     expect(await composeOk(SHOP, 'ps')).not.toContain('shop-cache-1');
     expect(await composeOk(SHOP, 'ps', '-a')).toMatch(/shop-cache-1\s+cache\s+busybox\s+exited/);
-    expect(await composeOk(SHOP, 'start')).toBe('container shop-db-1 already running\ncontainer shop-cache-1 started\ncontainer shop-web-1 already running\n');
+    expect(await composeOk(SHOP, 'start')).toBe(
+      'container shop-db-1 already running\ncontainer shop-cache-1 started\ncontainer shop-web-1 already running\n',
+    );
     expect(await openTo(16379, 'cache')).toEqual(['wan']);
     expect(await composeOk(SHOP, 'restart', 'db')).toBe('container shop-db-1 stopped\ncontainer shop-db-1 started\n');
     expect(await fetchIn('shop-web-1', 'db')).toBe('db');
-    files(`${BASE}/logger`, { 'compose.yaml': 'services:\n  talk:\n    image: busybox\n    command: sh -c "echo one; echo two >&2; sleep 600"\n' });
+    files(`${BASE}/logger`, {
+      'compose.yaml':
+        'services:\n  talk:\n    image: busybox\n    command: sh -c "echo one; echo two >&2; sleep 600"\n',
+    });
     await composeOk(`${BASE}/logger`, 'up', '-d');
     let logs = '';
     for (let i = 0; i < 50 && !logs.includes('one'); i++) logs = (await composeIn(`${BASE}/logger`, 'logs')).stdout;
@@ -222,22 +262,39 @@ describe('netctl compose with real packets', () => {
     await netctl('network', 'rm', 'squatter');
   });
 
-  it('icc off: a link opens only the linked service\'s exposed port, with its variables', async () => {
+  it("icc off: a link opens only the linked service's exposed port, with its variables", async () => {
     files(`${BASE}/locked`, {
       'www/index.html': 'page\n',
       'compose.yaml': [
         'services:',
-        '  server:', '    image: busybox', '    command: sh -c "httpd -p 81 -h /www; httpd -f -p 80 -h /www"', '    volumes: ["./www:/www:ro"]', '    expose: ["80"]', '    networks: [locked]',
-        '  client:', '    image: busybox', '    command: sleep 600', '    links: ["server:srv"]', '    networks: [locked]',
-        '  other:', '    image: busybox', '    command: sleep 600', '    networks: [locked]',
-        'networks:', '  locked:', '    driver_opts: {com.docker.network.bridge.enable_icc: "false"}', '',
+        '  server:',
+        '    image: busybox',
+        '    command: sh -c "httpd -p 81 -h /www; httpd -f -p 80 -h /www"',
+        '    volumes: ["./www:/www:ro"]',
+        '    expose: ["80"]',
+        '    networks: [locked]',
+        '  client:',
+        '    image: busybox',
+        '    command: sleep 600',
+        '    links: ["server:srv"]',
+        '    networks: [locked]',
+        '  other:',
+        '    image: busybox',
+        '    command: sleep 600',
+        '    networks: [locked]',
+        'networks:',
+        '  locked:',
+        '    driver_opts: {com.docker.network.bridge.enable_icc: "false"}',
+        '',
       ].join('\n'),
     });
     await composeOk(`${BASE}/locked`, 'up', '-d');
     expect(await fetchIn('locked-client-1', 'srv')).toBe('page');
     expect(await fetchIn('locked-client-1', 'srv', 81)).toBe('');
     expect(await fetchIn('locked-other-1', 'server')).toBe('');
-    expect(await sb.sh([process.execPath, NETCTL, 'exec', 'locked-client-1', 'sh', '-c', 'echo $SRV_PORT_80_TCP_PORT'])).toBe('80\n');
+    expect(
+      await sb.sh([process.execPath, NETCTL, 'exec', 'locked-client-1', 'sh', '-c', 'echo $SRV_PORT_80_TCP_PORT']),
+    ).toBe('80\n');
     await composeOk(`${BASE}/locked`, 'down');
   });
 
@@ -245,12 +302,25 @@ describe('netctl compose with real packets', () => {
     // The sandbox and the wan host share 2001:db8:1::/64 on wan0 (as in ufw-allow.test.ts); nodad so it is usable at once.
     await sb.sh(['ip', 'addr', 'add', '2001:db8:1::2/64', 'dev', 'wan0', 'nodad']);
     await sb.sh(['ip', '-n', 'wan', 'addr', 'add', '2001:db8:1::1/64', 'dev', 'eth0', 'nodad']);
-    const six = (allow: boolean): string => [
-      'services:',
-      '  web:', '    image: busybox', '    command: httpd -f -p 80 -h /www', '    volumes: ["./www:/www:ro"]', '    ports: ["8086:80"]', '    networks: [six]',
-      ...(allow ? ['    x-netctl:', '      allow: ["80/tcp"]'] : []),
-      'networks:', '  six:', '    enable_ipv6: true', '    ipam:', '      config:', '        - subnet: 10.97.0.0/24', '        - subnet: fd00:97::/64', '',
-    ].join('\n');
+    const six = (allow: boolean): string =>
+      [
+        'services:',
+        '  web:',
+        '    image: busybox',
+        '    command: httpd -f -p 80 -h /www',
+        '    volumes: ["./www:/www:ro"]',
+        '    ports: ["8086:80"]',
+        '    networks: [six]',
+        ...(allow ? ['    x-netctl:', '      allow: ["80/tcp"]'] : []),
+        'networks:',
+        '  six:',
+        '    enable_ipv6: true',
+        '    ipam:',
+        '      config:',
+        '        - subnet: 10.97.0.0/24',
+        '        - subnet: fd00:97::/64',
+        '',
+      ].join('\n');
     files(`${BASE}/six`, { 'www/index.html': 'six\n', 'compose.yaml': six(false) });
     await composeOk(`${BASE}/six`, 'up', '-d');
     expect(await get('wan', 8086, '2001:db8:1::2')).toBe('');

@@ -26,13 +26,21 @@ describe('containers launched into prepared namespaces, with published ports', (
     return r.code === 0 ? r.stdout.trim().replace(/^\[::ffff:(.*)\]$/, '$1') : `curl failed (${r.code})`;
   };
   // busybox wget (static) crashes on name resolution here; nc speaks HTTP well enough.
-  const GET = (ip: string, port: number): string[] => ['sh', '-c', `printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 3 ${ip} ${port} | tail -1`];
+  const GET = (ip: string, port: number): string[] => [
+    'sh',
+    '-c',
+    `printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 3 ${ip} ${port} | tail -1`,
+  ];
 
   beforeAll(async () => {
     sb = await Sandbox.start({ wan: true, lan: true });
     await sb.sh(['sh', makeImages, IMG]);
     // A web root whose CGI prints the client address the container sees.
-    await sb.sh(['sh', '-c', `mkdir -p ${WWW}/cgi-bin && echo page > ${WWW}/index.html && printf "#!/bin/sh\\necho Content-Type: text/plain\\necho\\necho \\$REMOTE_ADDR\\n" > ${WWW}/cgi-bin/ip && chmod +x ${WWW}/cgi-bin/ip`]);
+    await sb.sh([
+      'sh',
+      '-c',
+      `mkdir -p ${WWW}/cgi-bin && echo page > ${WWW}/index.html && printf "#!/bin/sh\\necho Content-Type: text/plain\\necho\\necho \\$REMOTE_ADDR\\n" > ${WWW}/cgi-bin/ip && chmod +x ${WWW}/cgi-bin/ip`,
+    ]);
     await netctl('image', 'import', `${IMG}/busybox.tar`, 'busybox');
     await netctl('network', 'ls');
     start = await kernelState(sb);
@@ -43,7 +51,16 @@ describe('containers launched into prepared namespaces, with published ports', (
   });
 
   it('runs a command in its own namespaces and returns its output and exit code', async () => {
-    const r = await sb.netctl(['run', '--rm', '--name', 'once', 'busybox', 'sh', '-c', 'hostname; ip -o -4 addr show eth0; exit 3']);
+    const r = await sb.netctl([
+      'run',
+      '--rm',
+      '--name',
+      'once',
+      'busybox',
+      'sh',
+      '-c',
+      'hostname; ip -o -4 addr show eth0; exit 3',
+    ]);
     expect(r.code).toBe(3);
     expect(r.stdout).toMatch(/^once\n/);
     expect(r.stdout).toMatch(/eth0\s+inet 172\.17\.0\.\d+\/16/);
@@ -51,19 +68,54 @@ describe('containers launched into prepared namespaces, with published ports', (
   });
 
   it('publishes a port reachable from the wan, and the container sees the real client address', async () => {
-    await netctl('run', '-d', '--name', 'web', '-p', '8080:80', '-v', `${WWW}:/www:ro`, 'busybox', 'httpd', '-f', '-p', '80', '-h', '/www');
+    await netctl(
+      'run',
+      '-d',
+      '--name',
+      'web',
+      '-p',
+      '8080:80',
+      '-v',
+      `${WWW}:/www:ro`,
+      'busybox',
+      'httpd',
+      '-f',
+      '-p',
+      '80',
+      '-h',
+      '/www',
+    );
     expect(await curl('wan', 'http://198.51.100.2:8080/')).toBe('page');
     expect(await curl('wan', 'http://198.51.100.2:8080/cgi-bin/ip')).toBe('198.51.100.1');
     expect(await curl('wan2', 'http://203.0.113.2:8080/cgi-bin/ip')).toBe('203.0.113.1');
     expect((await netctl('port', 'web')).trim()).toBe('80/tcp -> 0.0.0.0:8080');
-    const [view] = JSON.parse(await netctl('inspect', 'web')) as { State: { Status: string }; NetworkSettings: { Networks: { bridge: { IPAddress: string } }; Ports: object } }[];
+    const [view] = JSON.parse(await netctl('inspect', 'web')) as {
+      State: { Status: string };
+      NetworkSettings: { Networks: { bridge: { IPAddress: string } }; Ports: object };
+    }[];
     expect(view!.State.Status).toBe('running');
     expect(view!.NetworkSettings.Networks.bridge.IPAddress).toMatch(/^172\.17\.0\.\d+$/);
     expect(view!.NetworkSettings.Ports).toEqual({ '80/tcp': [{ HostIp: '0.0.0.0', HostPort: '8080' }] });
   });
 
   it('binds a port to one host address only', async () => {
-    await netctl('run', '-d', '--name', 'only2', '-p', '203.0.113.2:8081:80', '-v', `${WWW}:/www:ro`, 'busybox', 'httpd', '-f', '-p', '80', '-h', '/www');
+    await netctl(
+      'run',
+      '-d',
+      '--name',
+      'only2',
+      '-p',
+      '203.0.113.2:8081:80',
+      '-v',
+      `${WWW}:/www:ro`,
+      'busybox',
+      'httpd',
+      '-f',
+      '-p',
+      '80',
+      '-h',
+      '/www',
+    );
     expect(await curl('wan2', 'http://203.0.113.2:8081/')).toBe('page');
     expect(await curl('wan', 'http://198.51.100.2:8081/')).toMatch(/curl failed/);
   });

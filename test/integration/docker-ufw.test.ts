@@ -17,13 +17,15 @@ type Client = keyof typeof HOST;
 const ALL = Object.keys(HOST) as Client[];
 const WWW = '/run/netctl-test-www';
 
-describe('netctl docker: ufw decides Docker\'s published ports', () => {
+describe("netctl docker: ufw decides Docker's published ports", () => {
   let sb: Sandbox;
   let dk: SandboxDocker;
   const netctl = (...args: string[]): Promise<string> => netctlOk(sb, args);
   const ufw = async (...args: string[]): Promise<string> => sb.sh(['ufw', ...args], { timeoutMs: 60_000 });
   const get = async (client: Client, port: number): Promise<string> => {
-    const r = await sb.execIn(client, ['curl', '-s', '-m', '2', `http://${HOST[client]}:${port}/`], { timeoutMs: 6_000 });
+    const r = await sb.execIn(client, ['curl', '-s', '-m', '2', `http://${HOST[client]}:${port}/`], {
+      timeoutMs: 6_000,
+    });
     return r.code === 0 ? r.stdout.trim() : '';
   };
   const openTo = async (port: number, page: string): Promise<Client[]> => {
@@ -31,11 +33,31 @@ describe('netctl docker: ufw decides Docker\'s published ports', () => {
     return ALL.filter((_, i) => got[i] === page);
   };
   const httpd = (name: string, hostPort: number, page: string, extra: string[] = []): Promise<string> =>
-    dk.docker('run', '-d', '--name', name, '-p', `${hostPort}:80`, '-v', `${WWW}/${page}:/www:ro`, ...extra, BUSYBOX, 'httpd', '-f', '-p', '80', '-h', '/www');
+    dk.docker(
+      'run',
+      '-d',
+      '--name',
+      name,
+      '-p',
+      `${hostPort}:80`,
+      '-v',
+      `${WWW}/${page}:/www:ro`,
+      ...extra,
+      BUSYBOX,
+      'httpd',
+      '-f',
+      '-p',
+      '80',
+      '-h',
+      '/www',
+    );
   /** netctl's Docker rules in the live forward chain. */
-  const liveRules = async (): Promise<string[]> => (await sb.sh(['iptables', '-S', 'ufw-user-forward'])).split('\n').filter((l) => l.startsWith('-A'));
-  const tuples = async (): Promise<number> => (await sb.sh(['cat', '/etc/ufw/user.rules'])).split('\n').filter((l) => l.startsWith('### tuple ###')).length;
-  const ruleFor = (ip: string): Promise<void> => until(async () => (await liveRules()).some((l) => l.includes(`-d ${ip}/32`)), `a rule for ${ip}`);
+  const liveRules = async (): Promise<string[]> =>
+    (await sb.sh(['iptables', '-S', 'ufw-user-forward'])).split('\n').filter((l) => l.startsWith('-A'));
+  const tuples = async (): Promise<number> =>
+    (await sb.sh(['cat', '/etc/ufw/user.rules'])).split('\n').filter((l) => l.startsWith('### tuple ###')).length;
+  const ruleFor = (ip: string): Promise<void> =>
+    until(async () => (await liveRules()).some((l) => l.includes(`-d ${ip}/32`)), `a rule for ${ip}`);
   let watch: { stop: () => Promise<void> } | undefined;
   const startWatch = async (): Promise<void> => {
     watch = await startDockerWatch(sb, dk);
@@ -48,7 +70,11 @@ describe('netctl docker: ufw decides Docker\'s published ports', () => {
   beforeAll(async () => {
     sb = await Sandbox.start({ wan: true, lan: true });
     dk = await SandboxDocker.start(sb);
-    await sb.sh(['sh', '-c', `mkdir -p ${WWW}/one ${WWW}/two && echo one > ${WWW}/one/index.html && echo two > ${WWW}/two/index.html`]);
+    await sb.sh([
+      'sh',
+      '-c',
+      `mkdir -p ${WWW}/one ${WWW}/two && echo one > ${WWW}/one/index.html && echo two > ${WWW}/two/index.html`,
+    ]);
     await httpd('web', 8080, 'one');
     await httpd('other', 8081, 'two');
     // The LAN neighbour routes Docker's subnets through the host.
@@ -61,25 +87,37 @@ describe('netctl docker: ufw decides Docker\'s published ports', () => {
     await sb?.close();
   });
 
-  it('before the block, ufw says deny and Docker\'s published port is open anyway', async () => {
+  it("before the block, ufw says deny and Docker's published port is open anyway", async () => {
     expect(await openTo(8080, 'one')).toEqual(ALL);
   });
 
   it('docker install closes the published ports to wan, wan2 and lan, and to the LAN routing to the container', async () => {
     const out = await netctl('docker', 'install');
-    expect(out).toMatch(/wrote \/etc\/ufw\/after\.rules \(previous version saved as \/etc\/ufw\/after\.rules\.netctl-\d+T\d+\.bak\)/);
+    expect(out).toMatch(
+      /wrote \/etc\/ufw\/after\.rules \(previous version saved as \/etc\/ufw\/after\.rules\.netctl-\d+T\d+\.bak\)/,
+    );
     expect(out).toContain('loaded ufw-netctl-docker into the running firewall');
-    expect(await netctl('docker', 'install')).toContain('/etc/ufw/after.rules: the netctl-docker block is already current');
+    expect(await netctl('docker', 'install')).toContain(
+      '/etc/ufw/after.rules: the netctl-docker block is already current',
+    );
     expect((await sb.netctl(['docker', 'check'])).code).toBe(0);
     expect(await openTo(8080, 'one')).toEqual([]);
     expect(await openTo(8081, 'two')).toEqual([]);
-    const direct = await sb.execIn('lan', ['curl', '-s', '-m', '2', `http://${await dk.ip('web')}:80/`], { timeoutMs: 6000 });
+    const direct = await sb.execIn('lan', ['curl', '-s', '-m', '2', `http://${await dk.ip('web')}:80/`], {
+      timeoutMs: 6000,
+    });
     expect(direct.code).not.toBe(0);
-    expect(await netctl('docker', 'status', '--docker-host', dk.host)).toMatch(/web\s+80\/tcp\s+\S+\s+closed \(no allow rule\)/);
+    expect(await netctl('docker', 'status', '--docker-host', dk.host)).toMatch(
+      /web\s+80\/tcp\s+\S+\s+closed \(no allow rule\)/,
+    );
   });
 
   it('refuses an unknown container, an unpublished port, a bad CIDR, sctp and an absent Docker, changing nothing', async () => {
-    const rules = async (): Promise<string> => (await sb.sh(['iptables-save', '-t', 'filter'])).split('\n').filter((l) => !l.startsWith('#')).join('\n');
+    const rules = async (): Promise<string> =>
+      (await sb.sh(['iptables-save', '-t', 'filter']))
+        .split('\n')
+        .filter((l) => !l.startsWith('#'))
+        .join('\n');
     const before = [await sb.sh(['cat', '/etc/ufw/user.rules']), await rules()];
     const cases: [string[], RegExp][] = [
       [['allow', 'nope', '80'], /nope/],
@@ -96,7 +134,10 @@ describe('netctl docker: ufw decides Docker\'s published ports', () => {
     const absent = await sb.netctl(['allow', 'web', '80', '--docker-host', 'unix:///run/no-docker.sock']);
     expect(absent.code).not.toBe(0);
     expect(absent.stderr.trim().split('\n')[0]).toMatch(/Docker socket "\/run\/no-docker\.sock"/);
-    expect([await sb.sh(['cat', '/etc/ufw/user.rules']), (await rules()).replace(/\[\d+:\d+\]/g, '')]).toEqual([before[0], before[1]!.replace(/\[\d+:\d+\]/g, '')]);
+    expect([await sb.sh(['cat', '/etc/ufw/user.rules']), (await rules()).replace(/\[\d+:\d+\]/g, '')]).toEqual([
+      before[0],
+      before[1]!.replace(/\[\d+:\d+\]/g, ''),
+    ]);
   });
 
   it('allow on the Docker name opens exactly that port, in ufw status, ufw list and docker status', async () => {
@@ -105,11 +146,17 @@ describe('netctl docker: ufw decides Docker\'s published ports', () => {
     expect(out).toContain(`ufw route allow proto tcp to ${ip} port 80 comment 'netctl:docker:web 80/tcp'`);
     expect(await openTo(8080, 'one')).toEqual(ALL);
     expect(await openTo(8081, 'two')).toEqual([]);
-    expect(await ufw('status')).toMatch(new RegExp(`${ip.replace(/\./g, '\\.')} 80/tcp\\s+ALLOW FWD\\s+Anywhere\\s+# netctl:docker:web 80/tcp`));
-    expect(await netctl('ufw', 'list', '--docker-host', dk.host)).toContain(`web 80/tcp (docker)\n  IPv4 Docker: ufw route allow proto tcp to ${ip} port 80`);
+    expect(await ufw('status')).toMatch(
+      new RegExp(`${ip.replace(/\./g, '\\.')} 80/tcp\\s+ALLOW FWD\\s+Anywhere\\s+# netctl:docker:web 80/tcp`),
+    );
+    expect(await netctl('ufw', 'list', '--docker-host', dk.host)).toContain(
+      `web 80/tcp (docker)\n  IPv4 Docker: ufw route allow proto tcp to ${ip} port 80`,
+    );
     expect(await netctl('docker', 'status', '--docker-host', dk.host)).toMatch(/web\s+80\/tcp\s+\S+\s+open\n/);
     // Routed straight to the container, not through the published port: still closed.
-    expect((await sb.execIn('lan', ['curl', '-s', '-m', '2', `http://${ip}:80/`], { timeoutMs: 6000 })).code).not.toBe(0);
+    expect((await sb.execIn('lan', ['curl', '-s', '-m', '2', `http://${ip}:80/`], { timeoutMs: 6000 })).code).not.toBe(
+      0,
+    );
   });
 
   it('--from opens it for that source only; deny closes it', async () => {
@@ -120,7 +167,22 @@ describe('netctl docker: ufw decides Docker\'s published ports', () => {
   });
 
   it('several ports in one allow on a Docker name: opened together, all refused when one is unpublished; deny the same', async () => {
-    await dk.docker('run', '-d', '--name', 'multi', '-p', '8082:80', '-p', '8083:81', '-v', `${WWW}/two:/www:ro`, BUSYBOX, 'sh', '-c', 'httpd -p 81 -h /www && exec httpd -f -p 80 -h /www');
+    await dk.docker(
+      'run',
+      '-d',
+      '--name',
+      'multi',
+      '-p',
+      '8082:80',
+      '-p',
+      '8083:81',
+      '-v',
+      `${WWW}/two:/www:ro`,
+      BUSYBOX,
+      'sh',
+      '-c',
+      'httpd -p 81 -h /www && exec httpd -f -p 80 -h /www',
+    );
     const userRules = (): Promise<string> => sb.sh(['cat', '/etc/ufw/user.rules']);
     const before = await userRules();
     const bad = await sb.netctl(['allow', 'multi', '80', '81', '82', '--docker-host', dk.host]);
@@ -147,9 +209,15 @@ describe('netctl docker: ufw decides Docker\'s published ports', () => {
 
   it('egress and container-to-container traffic keep working', async () => {
     await sb.background(['ip', 'netns', 'exec', 'wan', 'socat', 'TCP-LISTEN:7000,reuseaddr,fork', 'SYSTEM:echo out']);
-    await sb.sh(['sh', '-c', 'for i in $(seq 50); do ip netns exec wan ss -ltn | grep -q ":7000 " && exit 0; sleep 0.1; done; exit 1']);
+    await sb.sh([
+      'sh',
+      '-c',
+      'for i in $(seq 50); do ip netns exec wan ss -ltn | grep -q ":7000 " && exit 0; sleep 0.1; done; exit 1',
+    ]);
     expect((await dk.docker('exec', 'web', 'sh', '-c', 'nc 198.51.100.1 7000 </dev/null')).trim()).toBe('out');
-    expect((await dk.docker('exec', 'web', 'wget', '-q', '-O', '-', `http://${await dk.ip('other')}/`)).trim()).toBe('two');
+    expect((await dk.docker('exec', 'web', 'wget', '-q', '-O', '-', `http://${await dk.ip('other')}/`)).trim()).toBe(
+      'two',
+    );
   });
 
   it('the watch keeps the rule on the container: restart, rm + a new container with another address, 20 restarts without duplicates', async () => {
@@ -160,7 +228,10 @@ describe('netctl docker: ufw decides Docker\'s published ports', () => {
     expect(await openTo(8080, 'one')).toEqual(['wan2']);
     const old = await dk.ip('web');
     await dk.docker('rm', '-f', 'web');
-    await until(async () => !(await liveRules()).some((l) => l.includes(`-d ${old}/32`)), 'the rule to go with the container');
+    await until(
+      async () => !(await liveRules()).some((l) => l.includes(`-d ${old}/32`)),
+      'the rule to go with the container',
+    );
     await dk.docker('run', '-d', '--name', 'filler', BUSYBOX, 'sleep', '1000');
     await httpd('web', 8080, 'one');
     const ip = await dk.ip('web');
@@ -170,7 +241,9 @@ describe('netctl docker: ufw decides Docker\'s published ports', () => {
     for (let i = 0; i < 20; i++) await dk.docker('restart', '-t', '0', 'web');
     await ruleFor(await dk.ip('web'));
     await new Promise((r) => setTimeout(r, 300));
-    expect(await liveRules()).toEqual([`-A ufw-user-forward -s 203.0.113.1/32 -d ${await dk.ip('web')}/32 -p tcp -m tcp --dport 80 -j ACCEPT`]);
+    expect(await liveRules()).toEqual([
+      `-A ufw-user-forward -s 203.0.113.1/32 -d ${await dk.ip('web')}/32 -p tcp -m tcp --dport 80 -j ACCEPT`,
+    ]);
     expect(await tuples()).toBe(1);
     expect(await openTo(8080, 'one')).toEqual(['wan2']);
   });
@@ -206,15 +279,23 @@ describe('netctl docker: ufw decides Docker\'s published ports', () => {
       '',
     ].join('\n');
     await sb.sh(['sh', '-c', `mkdir -p /run/compose && cat > /run/compose/docker-compose.yml`], { input: yml });
-    const compose = (...args: string[]): Promise<string> => sb.sh(['docker-compose', '-p', 'lbl', '-f', '/run/compose/docker-compose.yml', ...args], { env: dk.env, timeoutMs: 90_000 });
+    const compose = (...args: string[]): Promise<string> =>
+      sb.sh(['docker-compose', '-p', 'lbl', '-f', '/run/compose/docker-compose.yml', ...args], {
+        env: dk.env,
+        timeoutMs: 90_000,
+      });
     await compose('up', '-d');
     const ip = await dk.ip('lbl_site_1');
     await ruleFor(ip);
     expect(await openTo(8090, 'two')).toEqual(['wan2']);
     expect(await ufw('status')).toContain('# netctl:docker:lbl_site_1 80/tcp');
-    expect(await netctl('ufw', 'list', '--docker-host', dk.host)).toContain('lbl_site_1 80/tcp from 203.0.113.0/24 (docker label)');
+    expect(await netctl('ufw', 'list', '--docker-host', dk.host)).toContain(
+      'lbl_site_1 80/tcp from 203.0.113.0/24 (docker label)',
+    );
     // The LAN neighbour routing to the compose network's subnet is kept out.
-    expect((await sb.execIn('lan', ['curl', '-s', '-m', '2', `http://${ip}:80/`], { timeoutMs: 6000 })).code).not.toBe(0);
+    expect((await sb.execIn('lan', ['curl', '-s', '-m', '2', `http://${ip}:80/`], { timeoutMs: 6000 })).code).not.toBe(
+      0,
+    );
     await compose('down');
     await until(async () => !(await ufw('status')).includes('lbl_site_1'), 'the label rule to go');
     expect(await openTo(8090, 'two')).toEqual([]);
@@ -230,7 +311,9 @@ describe('netctl docker: ufw decides Docker\'s published ports', () => {
     expect(ip).not.toBe(old);
     const doctor = await sb.netctl(['doctor'], { env: dk.env });
     expect(doctor.code).toBe(1);
-    expect(doctor.stdout).toContain(`docker: ufw route rule missing: ufw route allow proto tcp from 203.0.113.1 to ${ip} port 80`);
+    expect(doctor.stdout).toContain(
+      `docker: ufw route rule missing: ufw route allow proto tcp from 203.0.113.1 to ${ip} port 80`,
+    );
     expect(doctor.stdout).toContain(`docker: stale netctl ufw route rule: netctl:docker:web 80/tcp`);
     expect(doctor.stdout).toContain('docker: netctl docker watch is not running');
     expect(await openTo(8080, 'one')).toEqual([]);
@@ -245,7 +328,9 @@ describe('netctl docker: ufw decides Docker\'s published ports', () => {
   it('the rules go when the container goes; uninstall gives the files back byte for byte', async () => {
     await dk.docker('rm', '-f', 'web');
     await until(async () => !(await ufw('status')).includes('netctl:docker:web'), 'the rule to go');
-    expect(await netctl('ufw', 'list', 'web', '--docker-host', dk.host)).toContain('web 80/tcp from 203.0.113.1 (docker)\n  (no published port matches now: nothing open)');
+    expect(await netctl('ufw', 'list', 'web', '--docker-host', dk.host)).toContain(
+      'web 80/tcp from 203.0.113.1 (docker)\n  (no published port matches now: nothing open)',
+    );
     await stopWatch();
     await netctl('docker', 'uninstall');
     expect(await sb.sh(['cat', '/etc/ufw/after.rules', '/etc/ufw/after6.rules'])).toBe(afterRules);

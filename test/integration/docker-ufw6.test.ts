@@ -22,7 +22,7 @@ const ALL = Object.keys(HOST6) as Client[];
 const WWW = '/run/netctl-test-www';
 const NET6 = 'fd00:d0c::/64';
 
-describe('netctl docker: ufw decides Docker\'s published ports over IPv6', () => {
+describe("netctl docker: ufw decides Docker's published ports over IPv6", () => {
   let sb: Sandbox;
   let dk: SandboxDocker;
   const netctl = (...args: string[]): Promise<string> => netctlOk(sb, args);
@@ -34,13 +34,35 @@ describe('netctl docker: ufw decides Docker\'s published ports over IPv6', () =>
     const got = await Promise.all(ALL.map((c) => pageFrom(sb, c, HOST6[c], port)));
     return ALL.filter((_, i) => got[i] === page);
   };
-  const openTo4 = async (port: number, page: string): Promise<boolean> => (await pageFrom(sb, 'wan', '198.51.100.2', port)) === page;
+  const openTo4 = async (port: number, page: string): Promise<boolean> =>
+    (await pageFrom(sb, 'wan', '198.51.100.2', port)) === page;
   const httpd = (name: string, hostPort: number, page: string, net = 'v6net'): Promise<string> =>
-    dk.docker('run', '-d', '--name', name, '--network', net, '-p', `${hostPort}:80`, '-v', `${WWW}/${page}:/www:ro`, BUSYBOX, 'httpd', '-f', '-p', '80', '-h', '/www');
+    dk.docker(
+      'run',
+      '-d',
+      '--name',
+      name,
+      '--network',
+      net,
+      '-p',
+      `${hostPort}:80`,
+      '-v',
+      `${WWW}/${page}:/www:ro`,
+      BUSYBOX,
+      'httpd',
+      '-f',
+      '-p',
+      '80',
+      '-h',
+      '/www',
+    );
   /** netctl's rules in the live IPv6 forward chain. */
-  const liveRules6 = async (): Promise<string[]> => (await sb.sh(['ip6tables', '-S', 'ufw6-user-forward'])).split('\n').filter((l) => l.startsWith('-A'));
-  const tuples6 = async (): Promise<string[]> => (await sb.sh(['cat', '/etc/ufw/user6.rules'])).split('\n').filter((l) => l.startsWith('### tuple ###'));
-  const ruleFor = (ip6: string): Promise<void> => until(async () => (await liveRules6()).some((l) => l.includes(`-d ${ip6}/128`)), `a rule for ${ip6}`);
+  const liveRules6 = async (): Promise<string[]> =>
+    (await sb.sh(['ip6tables', '-S', 'ufw6-user-forward'])).split('\n').filter((l) => l.startsWith('-A'));
+  const tuples6 = async (): Promise<string[]> =>
+    (await sb.sh(['cat', '/etc/ufw/user6.rules'])).split('\n').filter((l) => l.startsWith('### tuple ###'));
+  const ruleFor = (ip6: string): Promise<void> =>
+    until(async () => (await liveRules6()).some((l) => l.includes(`-d ${ip6}/128`)), `a rule for ${ip6}`);
   const startWatch = async (): Promise<void> => {
     await startDockerWatch(sb, dk);
   };
@@ -48,17 +70,28 @@ describe('netctl docker: ufw decides Docker\'s published ports over IPv6', () =>
 
   beforeAll(async () => {
     sb = await Sandbox.start({ wan: true });
-    for (const [c, dev] of [['wan', 'wan0'], ['wan2', 'wan1']] as const) {
+    for (const [c, dev] of [
+      ['wan', 'wan0'],
+      ['wan2', 'wan1'],
+    ] as const) {
       await sb.sh(['ip', '-6', 'addr', 'add', `${HOST6[c]}/64`, 'dev', dev, 'nodad']);
       await sb.sh(['ip', '-n', c, '-6', 'addr', 'add', `${CLIENT6[c]}/64`, 'dev', 'eth0', 'nodad']);
     }
     dk = await SandboxDocker.start(sb, undefined, [], { ipv6: 'fd00:d0c:1::/64' });
     await dk.docker('network', 'create', '--ipv6', '--subnet', NET6, 'v6net');
-    await sb.sh(['sh', '-c', `mkdir -p ${WWW}/one ${WWW}/two && echo one > ${WWW}/one/index.html && echo two > ${WWW}/two/index.html`]);
+    await sb.sh([
+      'sh',
+      '-c',
+      `mkdir -p ${WWW}/one ${WWW}/two && echo one > ${WWW}/one/index.html && echo two > ${WWW}/two/index.html`,
+    ]);
     await httpd('web', 8080, 'one');
     await httpd('other', 8081, 'two');
     // The sandbox's /etc/default/ufw is a file mount: rewritten in place, not renamed over.
-    await sb.sh(['sh', '-c', 't=$(sed "s/^IPV6=.*/IPV6=yes/" /etc/default/ufw) && printf "%s\\n" "$t" >/etc/default/ufw && grep -qx IPV6=yes /etc/default/ufw']);
+    await sb.sh([
+      'sh',
+      '-c',
+      't=$(sed "s/^IPV6=.*/IPV6=yes/" /etc/default/ufw) && printf "%s\\n" "$t" >/etc/default/ufw && grep -qx IPV6=yes /etc/default/ufw',
+    ]);
     await ufw('--force', 'enable');
     await ufw('default', 'deny', 'routed');
     afterRules = await sb.sh(['cat', '/etc/ufw/after.rules', '/etc/ufw/after6.rules']);
@@ -67,10 +100,12 @@ describe('netctl docker: ufw decides Docker\'s published ports over IPv6', () =>
     await sb?.close();
   });
 
-  it('Docker publishes the IPv6 port with DNAT to the container\'s fd00:d0c:: address, open despite ufw', async () => {
+  it("Docker publishes the IPv6 port with DNAT to the container's fd00:d0c:: address, open despite ufw", async () => {
     const ip6 = await dk.ip6('web');
     expect(ip6).toMatch(/^fd00:d0c::[0-9a-f]+$/);
-    expect(await sb.sh(['ip6tables', '-t', 'nat', '-S', 'DOCKER'])).toContain(`--dport 8080 -j DNAT --to-destination [${ip6}]:80`);
+    expect(await sb.sh(['ip6tables', '-t', 'nat', '-S', 'DOCKER'])).toContain(
+      `--dport 8080 -j DNAT --to-destination [${ip6}]:80`,
+    );
     // Docker 20.10 makes no DOCKER-USER in ip6tables (moby/moby#42477).
     expect((await sb.exec(['ip6tables', '-S', 'DOCKER-USER'])).code).not.toBe(0);
     expect(await openTo(8080, 'one')).toEqual(ALL);
@@ -86,22 +121,32 @@ describe('netctl docker: ufw decides Docker\'s published ports over IPv6', () =>
     const forward = (await sb.sh(['ip6tables', '-S', 'FORWARD'])).split('\n');
     expect(forward.filter((l) => l === '-A FORWARD -j DOCKER-USER')).toHaveLength(1);
     expect(forward[1]).toBe('-A FORWARD -j DOCKER-USER');
-    expect(await withDocker('docker', 'status')).toMatch(/IPv6 \/etc\/ufw\/after6\.rules: netctl-docker block current, chains current/);
+    expect(await withDocker('docker', 'status')).toMatch(
+      /IPv6 \/etc\/ufw\/after6\.rules: netctl-docker block current, chains current/,
+    );
     await sb.sh(['ip', '-n', 'wan', '-6', 'route', 'add', NET6, 'via', HOST6.wan]);
     expect(await pageFrom(sb, 'wan', await dk.ip6('web'), 80)).toBe('');
     // Installing again changes nothing (no second jump).
-    expect(await netctl('docker', 'install')).toContain('/etc/ufw/after6.rules: the netctl-docker block is already current');
-    expect((await sb.sh(['ip6tables', '-S', 'FORWARD'])).split('\n').filter((l) => l === '-A FORWARD -j DOCKER-USER')).toHaveLength(1);
+    expect(await netctl('docker', 'install')).toContain(
+      '/etc/ufw/after6.rules: the netctl-docker block is already current',
+    );
+    expect(
+      (await sb.sh(['ip6tables', '-S', 'FORWARD'])).split('\n').filter((l) => l === '-A FORWARD -j DOCKER-USER'),
+    ).toHaveLength(1);
   });
 
   it('allow on the Docker name opens the IPv6 port, with the IPv6 rule in ufw status', async () => {
     const ip6 = await dk.ip6('web');
     const out = await withDocker('allow', 'web', '80');
-    expect(out).toContain(`IPv6 Docker: ufw route allow proto tcp to ${ip6} port 80 comment 'netctl:docker:web 80/tcp'`);
+    expect(out).toContain(
+      `IPv6 Docker: ufw route allow proto tcp to ${ip6} port 80 comment 'netctl:docker:web 80/tcp'`,
+    );
     expect(await openTo(8080, 'one')).toEqual(ALL);
     expect(await openTo4(8080, 'one')).toBe(true);
     expect(await openTo(8081, 'two')).toEqual([]);
-    expect(await ufw('status')).toMatch(new RegExp(`${ip6} 80/tcp\\s+ALLOW FWD\\s+Anywhere \\(v6\\)\\s+# netctl:docker:web 80/tcp`));
+    expect(await ufw('status')).toMatch(
+      new RegExp(`${ip6} 80/tcp\\s+ALLOW FWD\\s+Anywhere \\(v6\\)\\s+# netctl:docker:web 80/tcp`),
+    );
     expect(await liveRules6()).toEqual([`-A ufw6-user-forward -d ${ip6}/128 -p tcp -m tcp --dport 80 -j ACCEPT`]);
     // Still not routed straight to the container.
     expect(await pageFrom(sb, 'wan', ip6, 80)).toBe('');
@@ -113,7 +158,9 @@ describe('netctl docker: ufw decides Docker\'s published ports over IPv6', () =>
     await withDocker('allow', 'web', '80', '--from', '2001:db8:2::/64');
     expect(await openTo(8080, 'one')).toEqual(['wan2']);
     expect(await openTo4(8080, 'one')).toBe(false);
-    expect(await ufw('status')).toMatch(new RegExp(`${await dk.ip6('web')} 80/tcp\\s+ALLOW FWD\\s+2001:db8:2::/64\\s+# netctl:docker:web 80/tcp`));
+    expect(await ufw('status')).toMatch(
+      new RegExp(`${await dk.ip6('web')} 80/tcp\\s+ALLOW FWD\\s+2001:db8:2::/64\\s+# netctl:docker:web 80/tcp`),
+    );
     expect(await tuples6()).toHaveLength(1);
   });
 
@@ -121,7 +168,9 @@ describe('netctl docker: ufw decides Docker\'s published ports over IPv6', () =>
     await dk.docker('network', 'create', '--ipv6', '--subnet', 'fd00:d0e::/64', 'early');
     expect((await sb.sh(['ip6tables', '-S', 'FORWARD'])).split('\n')[1]).toBe('-A FORWARD -j DOCKER-ISOLATION-STAGE-1');
     expect((await sb.netctl(['docker', 'check'])).code).toBe(1);
-    expect(await withDocker('docker', 'sync')).toContain("moved FORWARD's jump to DOCKER-USER in front of Docker's rules (IPv6)");
+    expect(await withDocker('docker', 'sync')).toContain(
+      "moved FORWARD's jump to DOCKER-USER in front of Docker's rules (IPv6)",
+    );
     expect((await sb.sh(['ip6tables', '-S', 'FORWARD'])).split('\n')[1]).toBe('-A FORWARD -j DOCKER-USER');
     expect((await sb.netctl(['docker', 'check'])).code).toBe(0);
     expect(await withDocker('docker', 'sync')).toBe('in sync: nothing to change\n');
@@ -131,24 +180,34 @@ describe('netctl docker: ufw decides Docker\'s published ports over IPv6', () =>
     await startWatch();
     await dk.docker('network', 'create', '--ipv6', '--subnet', 'fd00:d0d::/64', 'late');
     // Docker inserted the new network's rules at the top of FORWARD; the watch moves the jump back.
-    await until(async () => (await sb.sh(['ip6tables', '-S', 'FORWARD'])).split('\n')[1] === '-A FORWARD -j DOCKER-USER', 'the jump in front again');
+    await until(
+      async () => (await sb.sh(['ip6tables', '-S', 'FORWARD'])).split('\n')[1] === '-A FORWARD -j DOCKER-USER',
+      'the jump in front again',
+    );
     await httpd('late', 8082, 'two', 'late');
     expect(await dk.ip6('late')).toMatch(/^fd00:d0d::/);
     expect(await openTo(8082, 'two')).toEqual([]);
     expect(await openTo(8080, 'one')).toEqual(['wan2']);
-    expect(await sb.sh(['cat', '/run/watch.log'])).toContain("moved FORWARD's jump to DOCKER-USER in front of Docker's rules (IPv6)");
+    expect(await sb.sh(['cat', '/run/watch.log'])).toContain(
+      "moved FORWARD's jump to DOCKER-USER in front of Docker's rules (IPv6)",
+    );
   });
 
   it('the watch moves the rule to the new IPv6 address of a new container under the same name', async () => {
     const old = await dk.ip6('web');
     await dk.docker('rm', '-f', 'web');
-    await until(async () => !(await liveRules6()).some((l) => l.includes(`-d ${old}/128`)), 'the rule to go with the container');
+    await until(
+      async () => !(await liveRules6()).some((l) => l.includes(`-d ${old}/128`)),
+      'the rule to go with the container',
+    );
     await dk.docker('run', '-d', '--name', 'filler', '--network', 'v6net', BUSYBOX, 'sleep', '1000');
     await httpd('web', 8080, 'one');
     const ip6 = await dk.ip6('web');
     expect(ip6).not.toBe(old);
     await ruleFor(ip6);
-    expect(await liveRules6()).toEqual([`-A ufw6-user-forward -s 2001:db8:2::/64 -d ${ip6}/128 -p tcp -m tcp --dport 80 -j ACCEPT`]);
+    expect(await liveRules6()).toEqual([
+      `-A ufw6-user-forward -s 2001:db8:2::/64 -d ${ip6}/128 -p tcp -m tcp --dport 80 -j ACCEPT`,
+    ]);
     expect(await tuples6()).toHaveLength(1);
     expect(await openTo(8080, 'one')).toEqual(['wan2']);
     expect(await ufw('status')).toContain(`${ip6} 80/tcp`);
@@ -166,11 +225,16 @@ describe('netctl docker: ufw decides Docker\'s published ports over IPv6', () =>
     await dk.startDaemon();
     await dk.docker('start', 'filler', 'other', 'web', 'late');
     await ruleFor(await dk.ip6('web'));
-    await until(async () => (await sb.sh(['ip6tables', '-S', 'FORWARD'])).split('\n')[1] === '-A FORWARD -j DOCKER-USER', 'the jump in front after the restart');
+    await until(
+      async () => (await sb.sh(['ip6tables', '-S', 'FORWARD'])).split('\n')[1] === '-A FORWARD -j DOCKER-USER',
+      'the jump in front after the restart',
+    );
     expect(await openTo(8080, 'one')).toEqual(['wan2']);
     expect(await openTo(8081, 'two')).toEqual([]);
     expect(await openTo(8082, 'two')).toEqual([]);
-    expect((await sb.sh(['ip6tables', '-S', 'FORWARD'])).split('\n').filter((l) => l === '-A FORWARD -j DOCKER-USER')).toHaveLength(1);
+    expect(
+      (await sb.sh(['ip6tables', '-S', 'FORWARD'])).split('\n').filter((l) => l === '-A FORWARD -j DOCKER-USER'),
+    ).toHaveLength(1);
     expect(await tuples6()).toHaveLength(1);
   });
 

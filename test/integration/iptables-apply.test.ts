@@ -34,7 +34,9 @@ interface Result {
 }
 
 const rules = (rs: Ruleset, chain: string): string[] =>
-  rs.tables.flatMap((t) => t.rules.filter((r) => r.chain === chain).map((r) => renderRule({ ...r, counters: undefined })));
+  rs.tables.flatMap((t) =>
+    t.rules.filter((r) => r.chain === chain).map((r) => renderRule({ ...r, counters: undefined })),
+  );
 
 beforeAll(async () => {
   // test/build.ts (global setup) built dist/.

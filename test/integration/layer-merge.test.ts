@@ -2,7 +2,18 @@
  * Layer merging on a real filesystem (a temporary directory): whiteouts, opaque
  * directories, replacement rules, and symlinks that must not lead out of the rootfs.
  */
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mergeLayer, resolveInRoot } from '../../src/runtime/layer-merge.js';
@@ -66,7 +77,14 @@ describe('mergeLayer', () => {
     make(root, ['usr/lib/', 'lib64 -> usr/lib', 'lib -> usr/lib']);
     make(layer, ['lib64/through-link', 'lib/replaced']);
     mergeLayer(layer, root, new Set(['lib']));
-    expect(tree(root)).toEqual(['lib/', 'lib/replaced', 'lib64 -> usr/lib', 'usr/', 'usr/lib/', 'usr/lib/through-link']);
+    expect(tree(root)).toEqual([
+      'lib/',
+      'lib/replaced',
+      'lib64 -> usr/lib',
+      'usr/',
+      'usr/lib/',
+      'usr/lib/through-link',
+    ]);
   });
 
   it('never follows a symlink out of the rootfs', () => {

@@ -29,7 +29,26 @@ describe('container lifecycle', () => {
     return r.code === 0 ? r.stdout.trim() : '';
   };
   const web = (name: string, port: number, ...extra: string[]): Promise<string> =>
-    netctl('run', '-d', '--name', name, '--network', 'life', '-p', `${port}:80`, '-v', `${WWW}:/www:ro`, ...extra, 'busybox', 'httpd', '-f', '-p', '80', '-h', '/www');
+    netctl(
+      'run',
+      '-d',
+      '--name',
+      name,
+      '--network',
+      'life',
+      '-p',
+      `${port}:80`,
+      '-v',
+      `${WWW}:/www:ro`,
+      ...extra,
+      'busybox',
+      'httpd',
+      '-f',
+      '-p',
+      '80',
+      '-h',
+      '/www',
+    );
   /** Links, netns files, container directories and rules: what a leak would change. */
   const leakState = async (): Promise<string> =>
     `${await kernelState(sb)}\n${await sb.sh(['sh', '-c', 'ls /run/netctl/netns /run/netctl/containers /var/lib/netctl/containers 2>/dev/null; true'])}`;
@@ -69,7 +88,11 @@ describe('container lifecycle', () => {
   it('start rebuilds a network namespace and rules lost to a reboot, with the same address', async () => {
     const [row] = (await ps()).filter((c) => c.name === 'web');
     await netctl('stop', '-t', '1', 'web');
-    await sb.sh(['sh', '-c', `umount /run/netctl/netns/${row!.id.slice(0, 12)} && rm /run/netctl/netns/${row!.id.slice(0, 12)}`]);
+    await sb.sh([
+      'sh',
+      '-c',
+      `umount /run/netctl/netns/${row!.id.slice(0, 12)} && rm /run/netctl/netns/${row!.id.slice(0, 12)}`,
+    ]);
     await sb.sh(['sh', '-c', 'for t in filter nat raw; do iptables -t $t -F; iptables -t $t -X; done']);
     await netctl('start', 'web');
     expect(await get(8080)).toBe('page');
@@ -98,7 +121,11 @@ describe('container lifecycle', () => {
     const start = await leakState();
     for (let i = 0; i < 10; i++) {
       // A shell kills the CLI after a random delay in 0-250 ms.
-      await sb.exec(['sh', '-c', `${process.execPath} ${NETCTL} run -d --name k${i} --network life -p ${9000 + i}:80 busybox sleep 300 >/dev/null 2>&1 & P=$!; sleep 0.$(( $(od -An -N1 -tu1 /dev/urandom) % 25 )); kill -9 $P; wait $P; true`]);
+      await sb.exec([
+        'sh',
+        '-c',
+        `${process.execPath} ${NETCTL} run -d --name k${i} --network life -p ${9000 + i}:80 busybox sleep 300 >/dev/null 2>&1 & P=$!; sleep 0.$(( $(od -An -N1 -tu1 /dev/urandom) % 25 )); kill -9 $P; wait $P; true`,
+      ]);
     }
     await netctl('gc');
     // What finished before its kill is a real container: remove it the normal way.
@@ -113,7 +140,32 @@ describe('container lifecycle', () => {
 
   it('eight concurrent runs get distinct addresses and all answer', async () => {
     const names = Array.from({ length: 8 }, (_, i) => `c${i}`);
-    const runs = await Promise.all(names.map((n, i) => sb.netctl(['run', '-d', '--name', n, '--network', 'life', '-p', `${8100 + i}:80`, '-v', `${WWW}:/www:ro`, 'busybox', 'httpd', '-f', '-p', '80', '-h', '/www'], { timeoutMs: 60_000 })));
+    const runs = await Promise.all(
+      names.map((n, i) =>
+        sb.netctl(
+          [
+            'run',
+            '-d',
+            '--name',
+            n,
+            '--network',
+            'life',
+            '-p',
+            `${8100 + i}:80`,
+            '-v',
+            `${WWW}:/www:ro`,
+            'busybox',
+            'httpd',
+            '-f',
+            '-p',
+            '80',
+            '-h',
+            '/www',
+          ],
+          { timeoutMs: 60_000 },
+        ),
+      ),
+    );
     expect(runs.map((r) => r.code)).toEqual(names.map(() => 0));
     const addrs = (await ps()).filter((c) => names.includes(c.name)).map((c) => c.addresses[0]);
     expect(new Set(addrs).size).toBe(8);
@@ -125,14 +177,42 @@ describe('container lifecycle', () => {
     // busybox has no UDP server: socat answers inside each container's network namespace.
     // The second container gets another address, so a stale entry cannot reach it by luck.
     const udp = async (name: string, ip: string, text: string): Promise<void> => {
-      await netctl('run', '-d', '--name', name, '--network', 'life', '--ip', ip, '-p', '5300:53/udp', 'busybox', 'sleep', '300');
+      await netctl(
+        'run',
+        '-d',
+        '--name',
+        name,
+        '--network',
+        'life',
+        '--ip',
+        ip,
+        '-p',
+        '5300:53/udp',
+        'busybox',
+        'sleep',
+        '300',
+      );
       const id = (await ps()).find((c) => c.name === name)!.id.slice(0, 12);
-      await sb.background(['nsenter', `--net=/run/netctl/netns/${id}`, 'socat', 'UDP-RECVFROM:53,fork', `SYSTEM:echo ${text}`]);
+      await sb.background([
+        'nsenter',
+        `--net=/run/netctl/netns/${id}`,
+        'socat',
+        'UDP-RECVFROM:53,fork',
+        `SYSTEM:echo ${text}`,
+      ]);
     };
     await udp('u1', '10.77.0.101', 'first');
     // The client sends every 100 ms from one source port and records every answer.
     const log = `${WWW}/udp-answers`;
-    await sb.background(['ip', 'netns', 'exec', 'wan', 'sh', '-c', `while true; do echo ping; sleep 0.1; done | socat - UDP-SENDTO:198.51.100.2:5300,sourceport=40000 >> ${log}`]);
+    await sb.background([
+      'ip',
+      'netns',
+      'exec',
+      'wan',
+      'sh',
+      '-c',
+      `while true; do echo ping; sleep 0.1; done | socat - UDP-SENDTO:198.51.100.2:5300,sourceport=40000 >> ${log}`,
+    ]);
     const answers = async (): Promise<string> => (await sb.exec(['cat', log])).stdout;
     for (let i = 0; i < 50 && !(await answers()).includes('first'); i++) await new Promise((r) => setTimeout(r, 100));
     expect(await answers()).toContain('first');

@@ -23,25 +23,51 @@ describe('ports published on 127.0.0.1', () => {
   const netctl = (...args: string[]): Promise<string> => netctlOk(sb, args);
   const curl = async (host: string | null, url: string): Promise<string> => {
     const argv = ['curl', '-s', '-m', '2', url];
-    const r = host === null ? await sb.exec(argv, { timeoutMs: 6000 }) : await sb.execIn(host, argv, { timeoutMs: 6000 });
+    const r =
+      host === null ? await sb.exec(argv, { timeoutMs: 6000 }) : await sb.execIn(host, argv, { timeoutMs: 6000 });
     return r.code === 0 ? r.stdout.trim().replace(/^\[::ffff:(.*)\]$/, '$1') : `curl failed (${r.code})`;
   };
   const dropped = async (comment: string): Promise<number> => {
-    const line = (await sb.sh(['iptables', '-t', 'raw', '-L', 'NETCTL-PREROUTING', '-v', '-n', '-x'])).split('\n').find((l) => l.includes(comment));
+    const line = (await sb.sh(['iptables', '-t', 'raw', '-L', 'NETCTL-PREROUTING', '-v', '-n', '-x']))
+      .split('\n')
+      .find((l) => l.includes(comment));
     return Number(line?.trim().split(/\s+/)[0] ?? -1);
   };
-  const localnet = async (): Promise<string> => (await sb.sh(['cat', '/proc/sys/net/ipv4/conf/netctl0/route_localnet'])).trim();
+  const localnet = async (): Promise<string> =>
+    (await sb.sh(['cat', '/proc/sys/net/ipv4/conf/netctl0/route_localnet'])).trim();
 
   beforeAll(async () => {
     sb = await Sandbox.start({ wan: true, lan: true });
     tmp = (await sb.sh(['mktemp', '-d', '/tmp/netctl-it-XXXXXX'])).trim();
     await sb.sh(['sh', makeImages, `${tmp}/img`]);
-    await sb.sh(['sh', '-c', `mkdir -p ${tmp}/www/cgi-bin && echo page > ${tmp}/www/index.html && printf "#!/bin/sh\\necho Content-Type: text/plain\\necho\\necho \\$REMOTE_ADDR\\n" > ${tmp}/www/cgi-bin/ip && chmod +x ${tmp}/www/cgi-bin/ip`]);
+    await sb.sh([
+      'sh',
+      '-c',
+      `mkdir -p ${tmp}/www/cgi-bin && echo page > ${tmp}/www/index.html && printf "#!/bin/sh\\necho Content-Type: text/plain\\necho\\necho \\$REMOTE_ADDR\\n" > ${tmp}/www/cgi-bin/ip && chmod +x ${tmp}/www/cgi-bin/ip`,
+    ]);
     await netctl('image', 'import', `${tmp}/img/busybox.tar`, 'busybox');
     await netctl('network', 'ls');
     start = await kernelState(sb);
-    await netctl('run', '-d', '--name', 'web', '-p', '127.0.0.1:8080:80', '-v', `${tmp}/www:/www:ro`, 'busybox', 'httpd', '-f', '-p', '80', '-h', '/www');
-    const [view] = JSON.parse(await netctl('inspect', 'web')) as { NetworkSettings: { Networks: { bridge: { IPAddress: string } } } }[];
+    await netctl(
+      'run',
+      '-d',
+      '--name',
+      'web',
+      '-p',
+      '127.0.0.1:8080:80',
+      '-v',
+      `${tmp}/www:/www:ro`,
+      'busybox',
+      'httpd',
+      '-f',
+      '-p',
+      '80',
+      '-h',
+      '/www',
+    );
+    const [view] = JSON.parse(await netctl('inspect', 'web')) as {
+      NetworkSettings: { Networks: { bridge: { IPAddress: string } } };
+    }[];
     webIp = view!.NetworkSettings.Networks.bridge.IPAddress;
   });
   afterAll(async () => {
@@ -67,7 +93,24 @@ describe('ports published on 127.0.0.1', () => {
     expect(await curl('lan', 'http://127.0.0.1:8080/')).toMatch(/curl failed/);
     expect(await dropped('netctl:localhost')).toBeGreaterThan(before);
     // The control: the attack is real, and only that rule stops it.
-    await sb.sh(['iptables', '-t', 'raw', '-D', 'NETCTL-PREROUTING', '-d', '127.0.0.0/8', '!', '-i', 'lo', '-m', 'comment', '--comment', 'netctl:localhost', '-j', 'DROP']);
+    await sb.sh([
+      'iptables',
+      '-t',
+      'raw',
+      '-D',
+      'NETCTL-PREROUTING',
+      '-d',
+      '127.0.0.0/8',
+      '!',
+      '-i',
+      'lo',
+      '-m',
+      'comment',
+      '--comment',
+      'netctl:localhost',
+      '-j',
+      'DROP',
+    ]);
     expect(await curl('lan', 'http://127.0.0.1:8080/')).toBe('page');
     // The next command re-plans from the live rules and puts it back.
     await netctl('run', '--rm', 'busybox', 'true');
@@ -82,8 +125,40 @@ describe('ports published on 127.0.0.1', () => {
   });
 
   it('makes every-address ports reachable through 127.0.0.1 too, and a specific address not', async () => {
-    await netctl('run', '-d', '--name', 'any', '-p', '8081:80', '-v', `${tmp}/www:/www:ro`, 'busybox', 'httpd', '-f', '-p', '80', '-h', '/www');
-    await netctl('run', '-d', '--name', 'wan2only', '-p', '203.0.113.2:8082:80', '-v', `${tmp}/www:/www:ro`, 'busybox', 'httpd', '-f', '-p', '80', '-h', '/www');
+    await netctl(
+      'run',
+      '-d',
+      '--name',
+      'any',
+      '-p',
+      '8081:80',
+      '-v',
+      `${tmp}/www:/www:ro`,
+      'busybox',
+      'httpd',
+      '-f',
+      '-p',
+      '80',
+      '-h',
+      '/www',
+    );
+    await netctl(
+      'run',
+      '-d',
+      '--name',
+      'wan2only',
+      '-p',
+      '203.0.113.2:8082:80',
+      '-v',
+      `${tmp}/www:/www:ro`,
+      'busybox',
+      'httpd',
+      '-f',
+      '-p',
+      '80',
+      '-h',
+      '/www',
+    );
     expect(await curl(null, 'http://127.0.0.1:8081/')).toBe('page');
     expect(await curl('wan', 'http://198.51.100.2:8081/cgi-bin/ip')).toBe('198.51.100.1');
     expect(await curl(null, 'http://127.0.0.1:8082/')).toMatch(/curl failed/);

@@ -25,7 +25,11 @@ describe('readLogs', () => {
   it('reads all entries, or the last N even when they span read chunks', async () => {
     writeFileSync(file, Array.from({ length: 5000 }, (_, i) => line(`line ${i} ${'x'.repeat(i % 50)}`)).join(''));
     expect((await readLogs(file)).length).toBe(5000);
-    expect((await readLogs(file, { tail: 3 })).map((e) => e.l.split(' ').slice(0, 2).join(' '))).toEqual(['line 4997', 'line 4998', 'line 4999']);
+    expect((await readLogs(file, { tail: 3 })).map((e) => e.l.split(' ').slice(0, 2).join(' '))).toEqual([
+      'line 4997',
+      'line 4998',
+      'line 4999',
+    ]);
     expect((await readLogs(file, { tail: 2000 }))[0]!.l).toMatch(/^line 3000 /);
     expect(await readLogs(file, { tail: 0 })).toEqual([]);
     expect(await readLogs(`${dir}/missing.log`)).toEqual([]);
@@ -43,16 +47,25 @@ describe('followLogs', () => {
       () => appendFileSync(file, line('new 2')),
     ];
     let step = 0;
-    await followLogs(file, {
-      tail: 1,
-      intervalMs: 5,
-      // Each poll writes the next piece; the container is done after the last one.
-      done: async () => {
-        if (step < steps.length) steps[step++]!();
-        return step >= steps.length;
+    await followLogs(
+      file,
+      {
+        tail: 1,
+        intervalMs: 5,
+        // Each poll writes the next piece; the container is done after the last one.
+        done: async () => {
+          if (step < steps.length) steps[step++]!();
+          return step >= steps.length;
+        },
       },
-    }, (e) => seen.push(e));
-    expect(seen.map((e) => `${e.s}:${e.l}`)).toEqual(['stdout:old 2', 'stderr:new 1', 'stdout:torn in two', 'stdout:new 2']);
+      (e) => seen.push(e),
+    );
+    expect(seen.map((e) => `${e.s}:${e.l}`)).toEqual([
+      'stdout:old 2',
+      'stderr:new 1',
+      'stdout:torn in two',
+      'stdout:new 2',
+    ]);
   });
 
   it('stops when aborted', async () => {

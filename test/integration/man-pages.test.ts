@@ -10,17 +10,37 @@ import { runSync } from '../../src/sys/exec.js';
 import { NETCTL } from '../harness/sandbox.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const PAGES = readdirSync(`${root}man`).filter((f) => f.endsWith('.8')).sort();
+const PAGES = readdirSync(`${root}man`)
+  .filter((f) => f.endsWith('.8'))
+  .sort();
 
 /** The page that documents a command (by its first word). */
 const PAGE_OF: Record<string, string> = {
-  network: 'netctl-network.8', image: 'netctl-image.8', allow: 'netctl-allow.8', deny: 'netctl-allow.8',
-  ufw: 'netctl-ufw.8', tui: 'netctl-tui.8', sandbox: 'netctl-sandbox.8', demo: 'netctl-sandbox.8',
-  run: 'netctl-run.8', ps: 'netctl-run.8', inspect: 'netctl-run.8', port: 'netctl-run.8', logs: 'netctl-run.8',
-  exec: 'netctl-run.8', stop: 'netctl-run.8', start: 'netctl-run.8', restart: 'netctl-run.8', rm: 'netctl-run.8',
+  network: 'netctl-network.8',
+  image: 'netctl-image.8',
+  allow: 'netctl-allow.8',
+  deny: 'netctl-allow.8',
+  ufw: 'netctl-ufw.8',
+  tui: 'netctl-tui.8',
+  sandbox: 'netctl-sandbox.8',
+  demo: 'netctl-sandbox.8',
+  run: 'netctl-run.8',
+  ps: 'netctl-run.8',
+  inspect: 'netctl-run.8',
+  port: 'netctl-run.8',
+  logs: 'netctl-run.8',
+  exec: 'netctl-run.8',
+  stop: 'netctl-run.8',
+  start: 'netctl-run.8',
+  restart: 'netctl-run.8',
+  rm: 'netctl-run.8',
   compose: 'netctl-compose.8',
-  rules: 'netctl.8', trace: 'netctl.8', doctor: 'netctl.8', gc: 'netctl.8',
-  docker: 'netctl-docker.8', cni: 'netctl-cni.8',
+  rules: 'netctl.8',
+  trace: 'netctl.8',
+  doctor: 'netctl.8',
+  gc: 'netctl.8',
+  docker: 'netctl-docker.8',
+  cni: 'netctl-cni.8',
 };
 
 function commands(specs: readonly CommandSpec[], prefix: string[] = []): string[][] {
@@ -64,7 +84,9 @@ describe('man pages', () => {
       }
       const body = rendered(page);
       if (!body.includes(cmd[cmd.length - 1]!)) missing.push(`${cmd.join(' ')}: not named on ${page}`);
-      for (const flag of helpFlags(cmd)) if (!new RegExp(`(^|[^\\w-])${flag}([^\\w-]|$)`, 'm').test(body)) missing.push(`${cmd.join(' ')} ${flag}: not on ${page}`);
+      for (const flag of helpFlags(cmd))
+        if (!new RegExp(`(^|[^\\w-])${flag}([^\\w-]|$)`, 'm').test(body))
+          missing.push(`${cmd.join(' ')} ${flag}: not on ${page}`);
     }
     expect(missing).toEqual([]);
   });

@@ -15,17 +15,38 @@ describe('names, links and shared namespaces', () => {
   let tmp = '';
   let start = '';
   const netctl = (...args: string[]): Promise<string> => netctlOk(sb, args);
-  const ip = async (name: string, net: string): Promise<string> => (JSON.parse(await netctl('inspect', name)) as View[])[0]!.NetworkSettings.Networks[net]!.IPAddress;
+  const ip = async (name: string, net: string): Promise<string> =>
+    (JSON.parse(await netctl('inspect', name)) as View[])[0]!.NetworkSettings.Networks[net]!.IPAddress;
   const exec = async (name: string, ...argv: string[]): Promise<{ code: number; out: string }> => {
     const r = await sb.netctl(['exec', name, ...argv], { timeoutMs: 10_000 });
     return { code: r.code, out: r.stdout.trim() };
   };
-  const ping = async (from: string, host: string): Promise<number> => (await exec(from, 'busybox', 'ping', '-c1', '-W1', host)).code;
+  const ping = async (from: string, host: string): Promise<number> =>
+    (await exec(from, 'busybox', 'ping', '-c1', '-W1', host)).code;
   // nc speaks HTTP well enough, and resolves names through /etc/hosts.
   const get = async (from: string, host: string, port = 80): Promise<string> =>
-    (await exec(from, 'sh', '-c', `printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 2 ${host} ${port} 2>/dev/null | tail -1`)).out;
+    (
+      await exec(
+        from,
+        'sh',
+        '-c',
+        `printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 2 ${host} ${port} 2>/dev/null | tail -1`,
+      )
+    ).out;
   const httpd = (name: string, ...opts: string[]): Promise<string> =>
-    netctl('run', '-d', '--name', name, ...opts, '-v', `${tmp}/www:/www:ro`, 'busybox', 'sh', '-c', 'httpd -p 5000 -h /www; httpd -p 6000 -h /www; httpd -f -p 80 -h /www');
+    netctl(
+      'run',
+      '-d',
+      '--name',
+      name,
+      ...opts,
+      '-v',
+      `${tmp}/www:/www:ro`,
+      'busybox',
+      'sh',
+      '-c',
+      'httpd -p 5000 -h /www; httpd -p 6000 -h /www; httpd -f -p 80 -h /www',
+    );
 
   beforeAll(async () => {
     sb = await Sandbox.start({});
@@ -56,7 +77,8 @@ describe('names, links and shared namespaces', () => {
 
     it('running containers learn a newcomer, in place (same inode), and forget a removed one', async () => {
       const id = (JSON.parse(await netctl('inspect', 'a')) as View[])[0]!.Id;
-      const inode = async (): Promise<string> => (await sb.sh(['stat', '-c', '%i', `/run/netctl/containers/${id}/hosts`])).trim();
+      const inode = async (): Promise<string> =>
+        (await sb.sh(['stat', '-c', '%i', `/run/netctl/containers/${id}/hosts`])).trim();
       const before = await inode();
       await httpd('c', '--network', 'app');
       expect(await inode()).toBe(before);
@@ -90,22 +112,39 @@ describe('names, links and shared namespaces', () => {
   });
 
   describe('--link', () => {
-    it('on an icc=false network opens only the linked container\'s exposed ports, from the linking container only', async () => {
+    it("on an icc=false network opens only the linked container's exposed ports, from the linking container only", async () => {
       await httpd('db', '--network', 'locked', '--expose', '5000', '-e', 'SECRET=s3', '-e', 'PATH=/bin');
       await httpd('peer', '--network', 'locked', '--expose', '5000');
-      await netctl('run', '-d', '--name', 'web', '--network', 'locked', '--link', 'db:mydb', 'busybox', 'sleep', '1000');
+      await netctl(
+        'run',
+        '-d',
+        '--name',
+        'web',
+        '--network',
+        'locked',
+        '--link',
+        'db:mydb',
+        'busybox',
+        'sleep',
+        '1000',
+      );
       await netctl('run', '-d', '--name', 'lone', '--network', 'locked', 'busybox', 'sleep', '1000');
       expect(await get('web', 'mydb', 5000)).toBe('page');
       expect(await get('web', 'db', 5000)).toBe('page');
       expect(await get('web', 'mydb', 6000)).toBe('');
       expect(await get('web', await ip('peer', 'locked'), 5000)).toBe('');
       expect(await get('lone', await ip('db', 'locked'), 5000)).toBe('');
-      expect(await sb.sh(['iptables-save', '-t', 'filter'])).toContain('-m comment --comment "netctl:link=web:mydb" -j ACCEPT');
+      expect(await sb.sh(['iptables-save', '-t', 'filter'])).toContain(
+        '-m comment --comment "netctl:link=web:mydb" -j ACCEPT',
+      );
     });
 
     it('injects the link variables and a hosts entry', async () => {
       const dbIp = await ip('db', 'locked');
-      const env = (await exec('web', 'env')).out.split('\n').filter((l) => l.startsWith('MYDB_')).sort();
+      const env = (await exec('web', 'env')).out
+        .split('\n')
+        .filter((l) => l.startsWith('MYDB_'))
+        .sort();
       expect(env).toEqual([
         'MYDB_ENV_SECRET=s3',
         'MYDB_NAME=/web/mydb',
@@ -144,10 +183,26 @@ describe('names, links and shared namespaces', () => {
   });
 
   describe('--network container:NAME', () => {
-    it('joins the running container\'s namespace and shares its hosts file', async () => {
+    it("joins the running container's namespace and shares its hosts file", async () => {
       await httpd('host1', '--network', 'app');
       await netctl('run', '-d', '--name', 'peer1', '--network', 'app', 'busybox', 'sleep', '1000');
-      await netctl('run', '-d', '--name', 'joiner', '--network', 'container:host1', '-v', `${tmp}/www:/www:ro`, 'busybox', 'httpd', '-f', '-p', '7000', '-h', '/www');
+      await netctl(
+        'run',
+        '-d',
+        '--name',
+        'joiner',
+        '--network',
+        'container:host1',
+        '-v',
+        `${tmp}/www:/www:ro`,
+        'busybox',
+        'httpd',
+        '-f',
+        '-p',
+        '7000',
+        '-h',
+        '/www',
+      );
       const addr = await ip('host1', 'app');
       expect((await exec('joiner', 'ip', '-o', '-4', 'addr', 'show', 'eth0')).out).toContain(`${addr}/24`);
       expect((await exec('joiner', 'cat', '/etc/hosts')).out).toContain('peer1');
@@ -155,9 +210,29 @@ describe('names, links and shared namespaces', () => {
     });
 
     it('refuses ports, a stopped or missing container, and leaves the namespace to its owner on rm', async () => {
-      const ports = await sb.netctl(['run', '-d', '--name', 'j2', '-p', '9000:80', '--network', 'container:host1', 'busybox', 'true']);
+      const ports = await sb.netctl([
+        'run',
+        '-d',
+        '--name',
+        'j2',
+        '-p',
+        '9000:80',
+        '--network',
+        'container:host1',
+        'busybox',
+        'true',
+      ]);
       expect(ports.code).toBe(2);
-      const missing = await sb.netctl(['run', '-d', '--name', 'j3', '--network', 'container:nosuch', 'busybox', 'true']);
+      const missing = await sb.netctl([
+        'run',
+        '-d',
+        '--name',
+        'j3',
+        '--network',
+        'container:nosuch',
+        'busybox',
+        'true',
+      ]);
       expect(missing.stderr).toMatch(/nosuch/);
       await netctl('run', '--name', 'gone', 'busybox', 'true');
       const stopped = await sb.netctl(['run', '-d', '--name', 'j4', '--network', 'container:gone', 'busybox', 'true']);

@@ -14,7 +14,12 @@ const ADDON = fileURLToPath(new URL('../../native/build/Release/netctl_native.no
 describe('native kernel calls', () => {
   let sb: Sandbox;
   /** Runs `body` in node inside the sandbox with `n` the addon; returns what it printed. */
-  const node = (body: string): Promise<string> => sb.sh(['node', '-e', `const n = require(${JSON.stringify(ADDON)}); (async () => { ${body} })().catch((e) => { console.log('ERR ' + e.message); process.exit(1); })`]);
+  const node = (body: string): Promise<string> =>
+    sb.sh([
+      'node',
+      '-e',
+      `const n = require(${JSON.stringify(ADDON)}); (async () => { ${body} })().catch((e) => { console.log('ERR ' + e.message); process.exit(1); })`,
+    ]);
 
   beforeAll(async () => {
     sb = await Sandbox.start({});
@@ -63,13 +68,17 @@ describe('native kernel calls', () => {
     expect((await sb.exec(['ip', 'link', 'show', 'va'])).code).not.toBe(0);
     // The peer end went with it.
     expect((await sb.exec(['ip', '-n', 'peer', 'link', 'show', 'vb'])).code).not.toBe(0);
-    expect(await node(`await n.deleteLinkAsync('lo').catch((e) => console.log(e.message))`)).toContain('RTM_DELLINK "lo"');
+    expect(await node(`await n.deleteLinkAsync('lo').catch((e) => console.log(e.message))`)).toContain(
+      'RTM_DELLINK "lo"',
+    );
   });
 
   it('mounts and unmounts an overlay, and the generation id moves once per committed table', async () => {
     await sb.sh(['mkdir', '-p', '/tmp/ov/l', '/tmp/ov/u', '/tmp/ov/w', '/tmp/ov/m']);
     await sb.sh(['sh', '-c', 'echo low > /tmp/ov/l/f']);
-    await node(`n.mountFs('overlay', 'overlay', '/tmp/ov/m', 'lowerdir=/tmp/ov/l,upperdir=/tmp/ov/u,workdir=/tmp/ov/w')`);
+    await node(
+      `n.mountFs('overlay', 'overlay', '/tmp/ov/m', 'lowerdir=/tmp/ov/l,upperdir=/tmp/ov/u,workdir=/tmp/ov/w')`,
+    );
     expect(await sb.sh(['cat', '/tmp/ov/m/f'])).toBe('low\n');
     await node(`n.unmount('/tmp/ov/m', false)`);
     expect((await sb.exec(['cat', '/tmp/ov/m/f'])).code).not.toBe(0);
@@ -94,10 +103,16 @@ describe('native kernel calls', () => {
       '',
     ].join('\n');
     const six = doc.replace(/10\.7\.0\.(\d)\/32/g, 'fd07::$1/128');
-    await sb.sh(['sh', '-c', `printf '%s' '${doc}' | iptables-restore --noflush && printf '%s' '${six}' | ip6tables-restore --noflush`]);
-    const rules = async (cmd: string): Promise<string[]> => (await sb.sh([cmd, '-S', 'NETCTL-T'])).split('\n').filter((l) => l.startsWith('-A'));
+    await sb.sh([
+      'sh',
+      '-c',
+      `printf '%s' '${doc}' | iptables-restore --noflush && printf '%s' '${six}' | ip6tables-restore --noflush`,
+    ]);
+    const rules = async (cmd: string): Promise<string[]> =>
+      (await sb.sh([cmd, '-S', 'NETCTL-T'])).split('\n').filter((l) => l.startsWith('-A'));
     const comments = ['netctl:a', 'netctl:b', '', 'netctl:d'];
-    const edit = (family: 4 | 6, doomed: number[], c = comments): string => JSON.stringify({ family, table: 'filter', chain: 'NETCTL-T', comments: c, doomed });
+    const edit = (family: 4 | 6, doomed: number[], c = comments): string =>
+      JSON.stringify({ family, table: 'filter', chain: 'NETCTL-T', comments: c, doomed });
     // Refused: a stale id, a comment that differs, a rule too many: nothing changes.
     const refused = await node(`
       const g = n.nftGenId();
@@ -128,10 +143,14 @@ describe('native kernel calls', () => {
       '-A NETCTL-T -s fd07::2/128 -m comment --comment "netctl:b" -j ACCEPT',
       '-A NETCTL-T -s fd07::3/128 -j ACCEPT',
     ]);
-    expect(await node(`console.log(n.nftDeleteRules(n.nftGenId(), [{ family: 4, table: 'filter', chain: 'NETCTL-NONE', comments: ['netctl:a'], doomed: [0] }]))`)).toBe(
-      'chain filter/NETCTL-NONE holds 0 rules, not 1\n',
+    expect(
+      await node(
+        `console.log(n.nftDeleteRules(n.nftGenId(), [{ family: 4, table: 'filter', chain: 'NETCTL-NONE', comments: ['netctl:a'], doomed: [0] }]))`,
+      ),
+    ).toBe('chain filter/NETCTL-NONE holds 0 rules, not 1\n');
+    expect(await node(`try { n.nftDeleteRules(1, [${edit(4, [7])}]) } catch (e) { console.log(e.message) }`)).toBe(
+      'position 7 out of range in filter/NETCTL-T\n',
     );
-    expect(await node(`try { n.nftDeleteRules(1, [${edit(4, [7])}]) } catch (e) { console.log(e.message) }`)).toBe('position 7 out of range in filter/NETCTL-T\n');
   });
 
   it('runs a program with posix_spawn on a worker thread: output, exit code, input, timeout, a missing program, the caller thread namespace', async () => {
@@ -150,7 +169,14 @@ describe('native kernel calls', () => {
       const outside = await n.spawnAsync(['readlink', '/proc/self/ns/net'], ['PATH=' + process.env.PATH], '', '', 5000);
       const peer = require('fs').statSync('/run/netns/peer').ino;
       console.log(inside.stdout.trim() === 'net:[' + peer + ']', outside.stdout.trim() === require('fs').readlinkSync('/proc/self/ns/net'));`);
-    expect(out.split('\n')).toEqual(['{"code":3,"stdout":"hello","stderr":"oops\\n"}', '3000000', '"b c\\n/tmp\\n"', '128 true', 'spawn no-such-program-x No such file or directory', 'true true', '']);
+    expect(out.split('\n')).toEqual([
+      '{"code":3,"stdout":"hello","stderr":"oops\\n"}',
+      '3000000',
+      '"b c\\n/tmp\\n"',
+      '128 true',
+      'spawn no-such-program-x No such file or directory',
+      'true true',
+      '',
+    ]);
   });
 });
-

@@ -85,8 +85,16 @@ describe('netlink client in a private namespace', () => {
 
   it('puts the veth peer into the named namespace as eth0, addressed, up, with default routes and lo up', () => {
     const br = res.hostLinks.find((l) => l.name === 'br-smoke')!;
-    expect(res.hostLinks.find((l) => l.name === 'vh-smoke')).toMatchObject({ kind: 'veth', mtu: 1400, up: true, master: br.index });
-    expect(res.nsLinks.map((l) => [l.name, l.up])).toEqual([['lo', true], ['eth0', true]]);
+    expect(res.hostLinks.find((l) => l.name === 'vh-smoke')).toMatchObject({
+      kind: 'veth',
+      mtu: 1400,
+      up: true,
+      master: br.index,
+    });
+    expect(res.nsLinks.map((l) => [l.name, l.up])).toEqual([
+      ['lo', true],
+      ['eth0', true],
+    ]);
     expect(res.nsAddrs.slice(0, 2)).toEqual(['10.99.0.2/24', 'fd00:99::2/64']);
     expect(res.ip.nsAddr).toContain('inet 10.99.0.2/24 brd 10.99.0.255 scope global eth0');
     expect(res.ip.nsRoute.split('\n')[0]?.trim()).toBe('default via 10.99.0.1 dev eth0');
@@ -126,7 +134,12 @@ describe('netlink client in a private namespace', () => {
   });
 
   it('removes routes and addresses (false when already gone) and resets link settings', () => {
-    expect(res.undoCalls).toMatchObject({ delRoute: [true, false], routes6: 0, delAddr: [true, false], addrs: ['10.99.0.2/24'] });
+    expect(res.undoCalls).toMatchObject({
+      delRoute: [true, false],
+      routes6: 0,
+      delAddr: [true, false],
+      addrs: ['10.99.0.2/24'],
+    });
     expect(res.undoCalls.link).toMatchObject({ name: 'vh-smoke', mtu: 1300, up: false });
     expect(res.undoCalls.link).not.toHaveProperty('master');
     expect(res.undoCalls).not.toHaveProperty('missing');

@@ -21,11 +21,29 @@ describe('network connect and disconnect', () => {
   };
   // nc speaks HTTP well enough, and resolves names through /etc/hosts.
   const get = async (from: string, host: string, port = 80): Promise<string> => {
-    const r = await sb.netctl(['exec', from, 'sh', '-c', `printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 2 ${host} ${port} | tail -1`], { timeoutMs: 10_000 });
+    const r = await sb.netctl(
+      ['exec', from, 'sh', '-c', `printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 2 ${host} ${port} | tail -1`],
+      { timeoutMs: 10_000 },
+    );
     return r.stdout.trim();
   };
   const httpd = (name: string, ...opts: string[]): Promise<string> =>
-    netctl('run', '-d', '--name', name, ...opts, '-v', `${tmp}/www:/www:ro`, 'busybox', 'httpd', '-f', '-p', '80', '-h', '/www');
+    netctl(
+      'run',
+      '-d',
+      '--name',
+      name,
+      ...opts,
+      '-v',
+      `${tmp}/www:/www:ro`,
+      'busybox',
+      'httpd',
+      '-f',
+      '-p',
+      '80',
+      '-h',
+      '/www',
+    );
 
   beforeAll(async () => {
     sb = await Sandbox.start({ wan: true });
@@ -50,11 +68,15 @@ describe('network connect and disconnect', () => {
     const nets = (await inspect('web')).NetworkSettings.Networks;
     expect(nets.back!.IPAddress).toMatch(/^10\.62\.0\.\d+$/);
     expect(nets.back!.Aliases).toEqual(['www']);
-    expect(await sb.netctl(['exec', 'web', 'ip', '-o', '-4', 'addr', 'show', 'eth1']).then((r) => r.stdout)).toContain(`${nets.back!.IPAddress}/24`);
+    expect(await sb.netctl(['exec', 'web', 'ip', '-o', '-4', 'addr', 'show', 'eth1']).then((r) => r.stdout)).toContain(
+      `${nets.back!.IPAddress}/24`,
+    );
     expect(await get('web', db)).toBe('page');
     expect(await get('db', 'web')).toBe('page');
     expect(await get('db', 'www')).toBe('page');
-    expect((await sb.netctl(['exec', 'web', 'ip', 'route', 'show', 'default'])).stdout).toContain('via 10.61.0.1 dev eth0');
+    expect((await sb.netctl(['exec', 'web', 'ip', 'route', 'show', 'default'])).stdout).toContain(
+      'via 10.61.0.1 dev eth0',
+    );
     expect(await curl('wan', 'http://198.51.100.2:8080/')).toBe('page');
   });
 
@@ -67,7 +89,10 @@ describe('network connect and disconnect', () => {
       [['network', 'connect', 'host', 'db'], /network "host"/],
       [['network', 'connect', 'none', 'db'], /network "none"/],
       [['network', 'connect', 'front', 'hosty'], /network mode "host"/],
-      [['network', 'connect', '--ip', (await inspect('web')).NetworkSettings.Networks.front!.IPAddress, 'front', 'db'], /already in use/],
+      [
+        ['network', 'connect', '--ip', (await inspect('web')).NetworkSettings.Networks.front!.IPAddress, 'front', 'db'],
+        /already in use/,
+      ],
       [['network', 'connect', 'nosuch', 'db'], /nosuch/],
     ];
     for (const [args, message] of cases) {
@@ -110,7 +135,9 @@ describe('network connect and disconnect', () => {
     expect(Object.keys((await inspect('web')).NetworkSettings.Networks)).toEqual(['back']);
     const links = (await sb.netctl(['exec', 'web', 'ip', '-o', 'link', 'show'])).stdout;
     expect(links).not.toMatch(/\beth0\b/);
-    expect((await sb.netctl(['exec', 'web', 'ip', 'route', 'show', 'default'])).stdout).toContain('via 10.62.0.1 dev eth1');
+    expect((await sb.netctl(['exec', 'web', 'ip', 'route', 'show', 'default'])).stdout).toContain(
+      'via 10.62.0.1 dev eth1',
+    );
     expect(await sb.sh(['iptables-save', '-t', 'nat'])).toContain(`--to-destination ${back}:80`);
     expect(await curl('wan', 'http://198.51.100.2:8080/')).toBe('page');
     expect((await netctl('port', 'web')).trim()).toBe('80/tcp -> 0.0.0.0:8080');
@@ -118,7 +145,9 @@ describe('network connect and disconnect', () => {
 
   it('reconnecting reuses eth0; removing the container removes every interface and rule', async () => {
     await netctl('network', 'connect', 'front', 'web');
-    expect((await sb.netctl(['exec', 'web', 'ip', '-o', '-4', 'addr', 'show', 'eth0'])).stdout).toMatch(/10\.61\.0\.\d+\/24/);
+    expect((await sb.netctl(['exec', 'web', 'ip', '-o', '-4', 'addr', 'show', 'eth0'])).stdout).toMatch(
+      /10\.61\.0\.\d+\/24/,
+    );
     await netctl('rm', '-f', 'web');
     expect(await sb.sh(['iptables-save'])).not.toMatch(/10\.61\.0\.\d+\/32/);
     expect((await sb.sh(['ip', '-o', 'link', 'show'])).match(/vn[0-9a-f]{10}/g) ?? []).toHaveLength(1);

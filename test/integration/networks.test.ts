@@ -35,13 +35,27 @@ describe('networks over netlink, with NAT and isolation rules', () => {
   });
 
   it('makes the bridge as asked: name, gateway address, MTU, up', async () => {
-    await netctl('network', 'create', '--subnet', '10.20.0.0/24', '--gateway', '10.20.0.254', '--mtu', '1400', '--bridge-name', 'br-web', 'web');
+    await netctl(
+      'network',
+      'create',
+      '--subnet',
+      '10.20.0.0/24',
+      '--gateway',
+      '10.20.0.254',
+      '--mtu',
+      '1400',
+      '--bridge-name',
+      'br-web',
+      'web',
+    );
     const link = await sb.sh(['ip', '-d', 'link', 'show', 'br-web']);
     expect(link).toMatch(/mtu 1400/);
     expect(link).toMatch(/<[^>]*\bUP\b/);
     expect(link).toContain('bridge');
     expect(await sb.sh(['ip', '-br', 'addr', 'show', 'br-web'])).toContain('10.20.0.254/24');
-    const inspect = JSON.parse(await netctl('network', 'inspect', 'web')) as { IPAM: { Config: { Subnet: string; Gateway: string }[] } }[];
+    const inspect = JSON.parse(await netctl('network', 'inspect', 'web')) as {
+      IPAM: { Config: { Subnet: string; Gateway: string }[] };
+    }[];
     expect(inspect[0]!.IPAM.Config[0]).toEqual({ Subnet: '10.20.0.0/24', Gateway: '10.20.0.254' });
     expect(await sb.sh(['cat', '/proc/sys/net/ipv4/ip_forward'])).toBe('1\n');
   });
@@ -108,9 +122,28 @@ describe('networks over netlink, with NAT and isolation rules', () => {
     await sb.sh(['ip', '-n', 'g1', 'link', 'set', 'eth0', 'up']);
     await sb.sh(['ip', '-n', 'g1', 'addr', 'add', 'fd00:24::2/64', 'dev', 'eth0', 'nodad']);
     await sb.sh(['ip', '-n', 'g1', 'route', 'add', 'default', 'via', 'fd00:24::1']);
-    await sb.background(['ip', 'netns', 'exec', 'wan', 'socat', 'TCP6-LISTEN:9005,reuseaddr,fork', 'SYSTEM:echo $SOCAT_PEERADDR']);
-    await sb.sh(['ip', 'netns', 'exec', 'wan', 'sh', '-c', 'for i in $(seq 50); do ss -ltn | grep -q ":9005 " && exit 0; sleep 0.1; done; exit 1']);
-    const r = await sb.exec(['ip', 'netns', 'exec', 'g1', 'socat', '-T2', 'STDIO', 'TCP6:[2001:db8:1::1]:9005,connect-timeout=2'], { timeoutMs: 6000 });
+    await sb.background([
+      'ip',
+      'netns',
+      'exec',
+      'wan',
+      'socat',
+      'TCP6-LISTEN:9005,reuseaddr,fork',
+      'SYSTEM:echo $SOCAT_PEERADDR',
+    ]);
+    await sb.sh([
+      'ip',
+      'netns',
+      'exec',
+      'wan',
+      'sh',
+      '-c',
+      'for i in $(seq 50); do ss -ltn | grep -q ":9005 " && exit 0; sleep 0.1; done; exit 1',
+    ]);
+    const r = await sb.exec(
+      ['ip', 'netns', 'exec', 'g1', 'socat', '-T2', 'STDIO', 'TCP6:[2001:db8:1::1]:9005,connect-timeout=2'],
+      { timeoutMs: 6000 },
+    );
     // socat prints the peer fully expanded.
     expect(r.stdout.trim(), r.stderr).toBe('[2001:0db8:0001:0000:0000:0000:0000:0002]');
     await sb.sh(['ip', 'link', 'del', 'v-g1']);

@@ -53,7 +53,8 @@ async function inNamespace(flavour: string): Promise<Result> {
 beforeAll(async () => {
   // test/build.ts (global setup) built dist/.
   for (const f of ['desired', 'diff', 'plan-owned', 'plan-render', 'parse']) {
-    if (!existsSync(`${root}dist/firewall/iptables/${f}.js`)) throw new Error(`dist/firewall/iptables/${f}.js missing: run the tests with npm test`);
+    if (!existsSync(`${root}dist/firewall/iptables/${f}.js`))
+      throw new Error(`dist/firewall/iptables/${f}.js missing: run the tests with npm test`);
   }
 });
 
@@ -65,11 +66,15 @@ describe.each(['nft', 'legacy'])('rules applied with iptables-%s', (flavour) => 
 
   it('puts the jumps on top of the built-in chains, above the foreign rules', () => {
     for (const fam of ['4', '6'] as const) {
-      expect(chainRules(res.afterApply[fam], 'FORWARD')[0]).toBe('-A FORWARD -m comment --comment "netctl:jump" -j NETCTL-FORWARD');
+      expect(chainRules(res.afterApply[fam], 'FORWARD')[0]).toBe(
+        '-A FORWARD -m comment --comment "netctl:jump" -j NETCTL-FORWARD',
+      );
       expect(chainRules(res.afterApply[fam], 'POSTROUTING')[0]).toContain('-j NETCTL-POSTROUTING');
       expect(chainRules(res.afterApply[fam], 'FORWARD').slice(1)).toEqual(chainRules(res.start[fam], 'FORWARD'));
     }
-    expect(res.afterApply['4']).toContain('-A NETCTL-N-a02 -i br-net2 -o br-net2 -m comment --comment "netctl:net=net2" -j DROP');
+    expect(res.afterApply['4']).toContain(
+      '-A NETCTL-N-a02 -i br-net2 -o br-net2 -m comment --comment "netctl:net=net2" -j DROP',
+    );
     expect(res.afterApply['6']).toContain('-A NETCTL-DNAT -d fd00:0:0:1::1/128 -p tcp -m tcp --dport 8080');
     expect(res.afterApply['6']).not.toContain('br-net2');
   });
@@ -82,7 +87,10 @@ describe.each(['nft', 'legacy'])('rules applied with iptables-%s', (flavour) => 
   it('adding a network writes only its chain and appends to the shared ones', () => {
     expect(res.add['4'].written).toEqual(['filter NETCTL-N-a03']);
     expect(res.add['4'].appended).toEqual([
-      'filter NETCTL-FORWARD', 'filter NETCTL-FORWARD', 'filter NETCTL-ISOLATION-1', 'filter NETCTL-ISOLATION-2',
+      'filter NETCTL-FORWARD',
+      'filter NETCTL-FORWARD',
+      'filter NETCTL-ISOLATION-1',
+      'filter NETCTL-ISOLATION-2',
     ]);
     expect(res.add['6']).toEqual({ ...res.add['6'], written: res.add['4'].written, appended: res.add['4'].appended });
     for (const fam of ['4', '6'] as const) {
@@ -92,7 +100,9 @@ describe.each(['nft', 'legacy'])('rules applied with iptables-%s', (flavour) => 
       expect(forward.at(-1)).toBe('-A FORWARD -o eth8 -j ACCEPT');
       expect(forward.filter((l) => l.includes('netctl:'))).toHaveLength(1);
     }
-    expect(res.afterAdd['4']).toContain('-A NETCTL-N-a03 ! -i br-net3 -o br-net3 -m comment --comment "netctl:net=net3" -j DROP');
+    expect(res.afterAdd['4']).toContain(
+      '-A NETCTL-N-a03 ! -i br-net3 -o br-net3 -m comment --comment "netctl:net=net3" -j DROP',
+    );
   });
 
   it('rolls back to the snapshot exactly', () => {

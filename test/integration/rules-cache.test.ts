@@ -26,7 +26,11 @@ const canonical = (rs: Ruleset): string =>
     .sort((a, b) => a.name.localeCompare(b.name))
     .map((t) => {
       const chains = [...new Set([...t.chains.map((c) => c.name), ...t.rules.map((r) => r.chain)])].sort();
-      return [`*${t.name}`, ...t.chains.map((c) => c.name).sort(), ...chains.flatMap((c) => t.rules.filter((r) => r.chain === c).map((r) => renderRule(r)))].join('\n');
+      return [
+        `*${t.name}`,
+        ...t.chains.map((c) => c.name).sort(),
+        ...chains.flatMap((c) => t.rules.filter((r) => r.chain === c).map((r) => renderRule(r))),
+      ].join('\n');
     })
     .join('\n');
 
@@ -38,10 +42,15 @@ describe('remembered owned rules, real kernel', () => {
     const rs = parse(await sb.sh([family === 4 ? 'iptables-save' : 'ip6tables-save']), { family });
     return canonical(ownedPart({ family, tables: rs.tables.filter((t) => TABLES.includes(t.name)) }));
   };
-  const generation = async (): Promise<number> => Number(await sb.sh(['node', '-e', `process.stdout.write(String(require(${JSON.stringify(ADDON)}).nftGenId()))`]));
+  const generation = async (): Promise<number> =>
+    Number(await sb.sh(['node', '-e', `process.stdout.write(String(require(${JSON.stringify(ADDON)}).nftGenId()))`]));
   /** The file, checked to be what is live now. */
   const expectCurrent = async (): Promise<void> => {
-    const file = JSON.parse(await sb.sh(['cat', '/run/netctl/firewall-rules.json'])) as { gen: number; v4: string; v6: string };
+    const file = JSON.parse(await sb.sh(['cat', '/run/netctl/firewall-rules.json'])) as {
+      gen: number;
+      v4: string;
+      v6: string;
+    };
     expect(file.gen).toBe(await generation());
     expect(canonical(parse(file.v4, { family: 4 }))).toBe(await liveOwned(4));
     expect(canonical(parse(file.v6, { family: 6 }))).toBe(await liveOwned(6));
@@ -60,9 +69,37 @@ describe('remembered owned rules, real kernel', () => {
   it('matches the live rules after every kind of change', async () => {
     await netctl('network', 'create', '--subnet', '10.78.0.0/24', '--ipv6', '--subnet', 'fd00:78::/64', 'cache');
     await expectCurrent();
-    await netctl('run', '-d', '--name', 'a', '--network', 'cache', '-p', '8080:80', '-p', '127.0.0.1:8081:81', 'busybox', 'sleep', '600');
+    await netctl(
+      'run',
+      '-d',
+      '--name',
+      'a',
+      '--network',
+      'cache',
+      '-p',
+      '8080:80',
+      '-p',
+      '127.0.0.1:8081:81',
+      'busybox',
+      'sleep',
+      '600',
+    );
     await expectCurrent();
-    await netctl('run', '-d', '--name', 'b', '--network', 'cache', '-p', '8082:80/udp', '--link', 'a', 'busybox', 'sleep', '600');
+    await netctl(
+      'run',
+      '-d',
+      '--name',
+      'b',
+      '--network',
+      'cache',
+      '-p',
+      '8082:80/udp',
+      '--link',
+      'a',
+      'busybox',
+      'sleep',
+      '600',
+    );
     await expectCurrent();
     await netctl('network', 'create', '--subnet', '10.79.0.0/24', 'other');
     await netctl('network', 'connect', 'other', 'b');
@@ -74,7 +111,15 @@ describe('remembered owned rules, real kernel', () => {
   it('sees a rule deleted by hand and puts it back with the next command', async () => {
     const dnat = (await sb.sh(['iptables-save', '-t', 'nat'])).split('\n').find((l) => l.includes('--dport 8082'));
     expect(dnat).toBeDefined();
-    await sb.sh(['iptables', '-t', 'nat', ...dnat!.replace(/^-A /, '-D ').match(/"[^"]*"|\S+/g)!.map((w) => w.replace(/^"|"$/g, ''))]);
+    await sb.sh([
+      'iptables',
+      '-t',
+      'nat',
+      ...dnat!
+        .replace(/^-A /, '-D ')
+        .match(/"[^"]*"|\S+/g)!
+        .map((w) => w.replace(/^"|"$/g, '')),
+    ]);
     expect(await sb.sh(['iptables-save', '-t', 'nat'])).not.toContain('--dport 8082');
     await netctl('run', '-d', '--name', 'c', '--network', 'cache', '-p', '8083:80', 'busybox', 'sleep', '600');
     const nat = await sb.sh(['iptables-save', '-t', 'nat']);
@@ -83,11 +128,25 @@ describe('remembered owned rules, real kernel', () => {
     await expectCurrent();
   });
 
-  it('plans runs and removals from the container\'s own rows, with the rules every record wants', async () => {
+  it("plans runs and removals from the container's own rows, with the rules every record wants", async () => {
     await netctl('network', 'create', '--subnet', '10.77.0.0/24', '--ipv6', '--subnet', 'fd00:77::/64', 'solo');
     const steps = [
       ['run', '-d', '--name', 's1', '--network', 'solo', '-p', '8090:80', 'busybox', 'sleep', '600'],
-      ['run', '-d', '--name', 's2', '--network', 'solo', '-p', '127.0.0.1:8091:80', '-p', '8092:81/udp', 'busybox', 'sleep', '600'],
+      [
+        'run',
+        '-d',
+        '--name',
+        's2',
+        '--network',
+        'solo',
+        '-p',
+        '127.0.0.1:8091:80',
+        '-p',
+        '8092:81/udp',
+        'busybox',
+        'sleep',
+        '600',
+      ],
       ['run', '-d', '--name', 's3', '--network', 'solo', 'busybox', 'sleep', '600'],
       ['rm', '-f', 's1'],
       ['run', '-d', '--name', 's4', '--network', 'solo', '-p', '8090:80', 'busybox', 'sleep', '600'],
@@ -102,7 +161,9 @@ describe('remembered owned rules, real kernel', () => {
       const doctor = await sb.netctl(['doctor']);
       expect(doctor.stdout).not.toContain('rules differ');
       // What the rules were planned from is remembered, for the next command to start from.
-      bases.push((JSON.parse(await sb.sh(['cat', '/run/netctl/firewall-rules.json'])) as { basis?: { rev: string } }).basis?.rev);
+      bases.push(
+        (JSON.parse(await sb.sh(['cat', '/run/netctl/firewall-rules.json'])) as { basis?: { rev: string } }).basis?.rev,
+      );
     }
     expect(bases.every((b) => typeof b === 'string')).toBe(true);
     expect(new Set(bases).size).toBe(bases.length);

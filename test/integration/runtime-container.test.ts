@@ -90,15 +90,21 @@ describe('a container', () => {
   it('gets the configured hostname, /etc/hosts, environment, working directory and user', async () => {
     const { lines } = await runToEnd({
       argv: ['sh', '-c', 'hostname; cat /etc/hosts; echo "$GREETING"; pwd; id -u; id -g'],
-      hostname: 'web1', hosts: '127.0.0.1 localhost\n10.9.8.7 web1\n', env: ['PATH=/bin', 'GREETING=hi there'],
-      cwd: '/srv/app', uid: 65534, gid: 65534,
+      hostname: 'web1',
+      hosts: '127.0.0.1 localhost\n10.9.8.7 web1\n',
+      env: ['PATH=/bin', 'GREETING=hi there'],
+      cwd: '/srv/app',
+      uid: 65534,
+      gid: 65534,
     });
     expect(lines).toEqual(['web1', '127.0.0.1 localhost', '10.9.8.7 web1', 'hi there', '/srv/app', '65534', '65534']);
   });
 
   it('has its own /proc where PID 1 is the command and host processes are invisible', async () => {
     await sb.background(['sleep', '4242']);
-    const { lines } = await runToEnd({ argv: ['sh', '-c', 'echo $$; cat /proc/1/cmdline | tr "\\0" " "; echo; ps -o pid,args'] });
+    const { lines } = await runToEnd({
+      argv: ['sh', '-c', 'echo $$; cat /proc/1/cmdline | tr "\\0" " "; echo; ps -o pid,args'],
+    });
     expect(lines[0]).toBe('1');
     expect(lines[1]).toBe('sh -c echo $$; cat /proc/1/cmdline | tr "\\0" " "; echo; ps -o pid,args ');
     const ps = lines.slice(2).join('\n');
@@ -108,17 +114,35 @@ describe('a container', () => {
   });
 
   it('has a read-only /sys and a writable root', async () => {
-    const { lines } = await runToEnd({ argv: ['sh', '-c', 'grep " /sys " /proc/mounts; touch /sys/x && echo sys-writable; touch /new && echo root-writable'] });
+    const { lines } = await runToEnd({
+      argv: [
+        'sh',
+        '-c',
+        'grep " /sys " /proc/mounts; touch /sys/x && echo sys-writable; touch /new && echo root-writable',
+      ],
+    });
     expect(lines[0]).toMatch(/^sysfs \/sys sysfs ro,/);
     expect(lines).not.toContain('sys-writable');
     expect(lines).toContain('root-writable');
   });
 
   it('can make device nodes but not open them, while its /dev devices work', async () => {
-    const script = 'for d in /tmp /dev /data; do mknod $d/zero2 c 1 5 && echo made && { head -c1 $d/zero2 >/dev/null && echo opened || echo refused; }; done; echo x > /dev/null && head -c4 /dev/zero | wc -c';
+    const script =
+      'for d in /tmp /dev /data; do mknod $d/zero2 c 1 5 && echo made && { head -c1 $d/zero2 >/dev/null && echo opened || echo refused; }; done; echo x > /dev/null && head -c4 /dev/zero | wc -c';
     await sb.sh(['mkdir', '-p', '/run/vol-dev']);
-    const { lines } = await runToEnd({ argv: ['sh', '-c', script], binds: [{ source: '/run/vol-dev', target: '/data', readOnly: false }] });
-    expect(lines.filter((l) => !l.includes('Permission denied'))).toEqual(['made', 'refused', 'made', 'refused', 'made', 'refused', '4']);
+    const { lines } = await runToEnd({
+      argv: ['sh', '-c', script],
+      binds: [{ source: '/run/vol-dev', target: '/data', readOnly: false }],
+    });
+    expect(lines.filter((l) => !l.includes('Permission denied'))).toEqual([
+      'made',
+      'refused',
+      'made',
+      'refused',
+      'made',
+      'refused',
+      '4',
+    ]);
   });
 
   it("has Docker's default capabilities, and none as another user", async () => {
@@ -126,7 +150,11 @@ describe('a container', () => {
     expect(rootCaps.lines).toContain('CapBnd:\t00000000a80425fb');
     expect(rootCaps.lines).toContain('CapEff:\t00000000a80425fb');
     expect(rootCaps.lines).toContain('CapInh:\t0000000000000000');
-    const user = await runToEnd({ argv: ['sh', '-c', 'grep Cap /proc/self/status; grep NoNewPrivs /proc/self/status'], uid: 1000, gid: 1000 });
+    const user = await runToEnd({
+      argv: ['sh', '-c', 'grep Cap /proc/self/status; grep NoNewPrivs /proc/self/status'],
+      uid: 1000,
+      gid: 1000,
+    });
     expect(user.lines).toContain('CapBnd:\t00000000a80425fb');
     expect(user.lines).toContain('CapEff:\t0000000000000000');
     expect(user.lines).toContain('CapPrm:\t0000000000000000');
@@ -145,7 +173,10 @@ describe('a container', () => {
     await sb.sh(['sh', '-c', 'echo from-host > /run/vol-ro/f']);
     const { lines } = await runToEnd({
       argv: ['sh', '-c', 'echo from-ctr > /data/out; cat /conf/f; echo x > /conf/f || echo ro-refused'],
-      binds: [{ source: '/run/vol-rw', target: '/data', readOnly: false }, { source: '/run/vol-ro', target: '/conf', readOnly: true }],
+      binds: [
+        { source: '/run/vol-rw', target: '/data', readOnly: false },
+        { source: '/run/vol-ro', target: '/conf', readOnly: true },
+      ],
     });
     expect(lines).toContain('from-host');
     expect(lines).toContain('ro-refused');
@@ -181,7 +212,11 @@ describe('the writable layer', () => {
 
 describe('the monitor', () => {
   it('restarts a failing command N times with on-failure', async () => {
-    const { state, lines } = await runToEnd({ argv: ['sh', '-c', 'echo run; exit 3'], restart: 'on-failure', restartMax: 2 });
+    const { state, lines } = await runToEnd({
+      argv: ['sh', '-c', 'echo run; exit 3'],
+      restart: 'on-failure',
+      restartMax: 2,
+    });
     expect(state).toMatchObject({ status: 'exited', exitCode: 3, restartCount: 2 });
     expect(lines).toEqual(['run', 'run', 'run']);
   });
@@ -193,7 +228,12 @@ describe('the monitor', () => {
   });
 
   it('reports a command that does not exist (127) without starting it', async () => {
-    const { result } = await drive<Launched>('launch', { id: newId(), image: 'busybox', netns: NETNS, argv: ['no-such-cmd'] });
+    const { result } = await drive<Launched>('launch', {
+      id: newId(),
+      image: 'busybox',
+      netns: NETNS,
+      argv: ['no-such-cmd'],
+    });
     expect(result.exitCode).toBe(127);
     expect(result.error).toContain('no-such-cmd');
   });
@@ -209,8 +249,18 @@ describe('the monitor', () => {
   it('passes SIGTERM on at stop and does not restart afterwards', async () => {
     const id = newId();
     const script = 'trap "echo got-term; exit 7" TERM; echo up; while :; do sleep 0.05; done';
-    await drive<Launched>('launch', { id, image: 'busybox', netns: NETNS, argv: ['sh', '-c', script], restart: 'always' });
-    await sb.sh(['sh', '-c', `for i in $(seq 100); do grep -q '"l":"up"' /run/netctl/containers/${id}/container.log && exit 0; sleep 0.05; done; exit 1`]);
+    await drive<Launched>('launch', {
+      id,
+      image: 'busybox',
+      netns: NETNS,
+      argv: ['sh', '-c', script],
+      restart: 'always',
+    });
+    await sb.sh([
+      'sh',
+      '-c',
+      `for i in $(seq 100); do grep -q '"l":"up"' /run/netctl/containers/${id}/container.log && exit 0; sleep 0.05; done; exit 1`,
+    ]);
     const { result } = await drive<State>('stop', { id, graceMs: 10_000 });
     expect(result).toMatchObject({ status: 'exited', exitCode: 7, signal: null, restartCount: 0 });
     const { result: logs } = await drive<LogEntry[]>('logs', { id });
@@ -220,7 +270,11 @@ describe('the monitor', () => {
   it('restarts a command that succeeded under always, until stopped', async () => {
     const id = newId();
     await drive<Launched>('launch', { id, image: 'busybox', netns: NETNS, argv: ['echo', 'again'], restart: 'always' });
-    await sb.sh(['sh', '-c', `for i in $(seq 200); do grep -q '"restartCount":[2-9]' /run/netctl/containers/${id}/state.json && exit 0; sleep 0.05; done; exit 1`]);
+    await sb.sh([
+      'sh',
+      '-c',
+      `for i in $(seq 200); do grep -q '"restartCount":[2-9]' /run/netctl/containers/${id}/state.json && exit 0; sleep 0.05; done; exit 1`,
+    ]);
     const { result } = await drive<State>('stop', { id, graceMs: 5_000 });
     expect(result?.status).toBe('exited');
     expect(result.restartCount).toBeGreaterThanOrEqual(2);
@@ -230,7 +284,15 @@ describe('the monitor', () => {
     // `read` in canonical mode, not an interactive shell: its line editor would take input
     // typed before it started as the answer to its cursor-position query.
     const argv = ['sh', '-c', 'read a; read b; echo "sum-$((a+b))"; tty; exit 3'];
-    const spec = JSON.stringify({ id: newId(), image: 'busybox', netns: NETNS, argv, tty: true, interactive: true, attached: true });
+    const spec = JSON.stringify({
+      id: newId(),
+      image: 'busybox',
+      netns: NETNS,
+      argv,
+      tty: true,
+      interactive: true,
+      attached: true,
+    });
     // script(1) gives the launcher a terminal as its stdin, as a user's shell would.
     const r = await sb.exec(['script', '-qec', `exec "${process.execPath}" "${driver}" launch "$SPEC"`, '/dev/null'], {
       env: { SPEC: spec },
@@ -242,7 +304,11 @@ describe('the monitor', () => {
 
   it('returns the exit code in attached mode and copies output through', async () => {
     const { result, out } = await drive<{ exitCode: number }>('launch', {
-      id: newId(), image: 'busybox', netns: NETNS, argv: ['sh', '-c', 'echo out-line; exit 5'], attached: true,
+      id: newId(),
+      image: 'busybox',
+      netns: NETNS,
+      argv: ['sh', '-c', 'echo out-line; exit 5'],
+      attached: true,
     });
     expect(result.exitCode).toBe(5);
     expect(out).toBe('out-line');
@@ -254,7 +320,13 @@ describe('a running container', () => {
   let state: State;
   beforeAll(async () => {
     id = newId();
-    const { result } = await drive<Launched>('launch', { id, image: 'busybox', netns: NETNS, argv: ['sleep', '300'], env: ['PATH=/bin', 'FROM_INIT=yes'] });
+    const { result } = await drive<Launched>('launch', {
+      id,
+      image: 'busybox',
+      netns: NETNS,
+      argv: ['sleep', '300'],
+      env: ['PATH=/bin', 'FROM_INIT=yes'],
+    });
     state = result.state;
   });
 
@@ -265,7 +337,11 @@ describe('a running container', () => {
   });
 
   it('runs exec in its namespaces and passes the exit code back', async () => {
-    const { result, out } = await drive<{ exitCode: number }>('exec', { pid: state.pid, argv: ['sh', '-c', 'echo $$ $FROM_INIT $EXTRA; cat /proc/1/cmdline; echo; exit 42'], opts: { env: ['EXTRA=more'] } });
+    const { result, out } = await drive<{ exitCode: number }>('exec', {
+      pid: state.pid,
+      argv: ['sh', '-c', 'echo $$ $FROM_INIT $EXTRA; cat /proc/1/cmdline; echo; exit 42'],
+      opts: { env: ['EXTRA=more'] },
+    });
     expect(result.exitCode).toBe(42);
     const [first, second] = out.split('\n');
     expect(Number(first!.split(' ')[0])).toBeGreaterThan(1);

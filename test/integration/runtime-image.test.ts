@@ -25,7 +25,11 @@ async function ok(dir: string, args: string[]): Promise<string> {
 }
 
 async function imageIds(dir: string): Promise<Record<string, string>> {
-  const rows = JSON.parse(await ok(dir, ['image', 'ls', '--json'])) as { repository: string; tag: string; id: string }[];
+  const rows = JSON.parse(await ok(dir, ['image', 'ls', '--json'])) as {
+    repository: string;
+    tag: string;
+    id: string;
+  }[];
   return Object.fromEntries(rows.map((r) => [`${r.repository}:${r.tag}`, r.id]));
 }
 
@@ -36,7 +40,8 @@ async function listing(dir: string): Promise<string[]> {
 
 beforeAll(async () => {
   // test/build.ts (global setup) built dist/.
-  if (!existsSync(`${root}dist/cli/commands/image-load.js`)) throw new Error('dist/ missing: run the tests with npm test');
+  if (!existsSync(`${root}dist/cli/commands/image-load.js`))
+    throw new Error('dist/ missing: run the tests with npm test');
   sb = await Sandbox.start({});
   await sb.sh(['sh', makeImages, '/run/imgs'], { timeoutMs: 60_000 });
 });
@@ -54,7 +59,15 @@ describe('image import', () => {
     await ok(dir, ['image', 'import', '/run/imgs/rootfs', 'docker.io/library/fromdir:1.0']);
     const gz = await sb.sh(['base64', '-w0', '/run/imgs/busybox.tar.gz']);
     // The agent passes text on stdin, so the gzip goes through base64 and a pipe.
-    const r = await sb.exec(['sh', '-c', `base64 -d | "${process.execPath}" "$0" image import - piped:x`, fileURLToPath(new URL('../../dist/bin/netctl.js', import.meta.url))], { input: gz, env: { NETCTL_ROOT: dir } });
+    const r = await sb.exec(
+      [
+        'sh',
+        '-c',
+        `base64 -d | "${process.execPath}" "$0" image import - piped:x`,
+        fileURLToPath(new URL('../../dist/bin/netctl.js', import.meta.url)),
+      ],
+      { input: gz, env: { NETCTL_ROOT: dir } },
+    );
     expect(r.code, r.stderr).toBe(0);
     const ids = await imageIds(dir);
     expect(Object.keys(ids).sort()).toEqual(['busybox:gz', 'busybox:latest', 'fromdir:1.0', 'piped:x']);
@@ -95,15 +108,28 @@ async function expectLayered(dir: string, name: string, source: string): Promise
   const id = ids[name]!;
   expect(id).toMatch(/^[0-9a-f]{64}$/);
   const r = `${dir}/images/${id}/rootfs`;
-  expect(await listing(`${r}/etc`)).toEqual([`${r}/etc/added`, `${r}/etc/group`, `${r}/etc/keep`, `${r}/etc/keep/a`, `${r}/etc/passwd`]);
+  expect(await listing(`${r}/etc`)).toEqual([
+    `${r}/etc/added`,
+    `${r}/etc/group`,
+    `${r}/etc/keep`,
+    `${r}/etc/keep/a`,
+    `${r}/etc/passwd`,
+  ]);
   expect(await listing(`${r}/opt`)).toEqual([`${r}/opt/dir`, `${r}/opt/dir/z`]);
   expect(await sb.sh(['readlink', `${r}/lib64`])).toBe('usr/lib\n');
   expect(await sb.sh(['cat', `${r}/usr/lib/added-through-link`])).toBe('linked\n');
   expect(await sb.sh(['stat', '-c', '%a', `${r}/tmp`])).toBe('1777\n');
   const record = JSON.parse(await sb.sh(['cat', `${dir}/images/${id}/config.json`])) as Record<string, unknown>;
   expect(record).toMatchObject({
-    id, source,
-    config: { cmd: ['httpd', '-f', '-p', '8080'], env: ['PATH=/bin', 'GREETING=hello'], workingDir: '/srv', exposedPorts: ['8080/tcp'], labels: { test: 'yes' } },
+    id,
+    source,
+    config: {
+      cmd: ['httpd', '-f', '-p', '8080'],
+      env: ['PATH=/bin', 'GREETING=hello'],
+      workingDir: '/srv',
+      exposedPorts: ['8080/tcp'],
+      labels: { test: 'yes' },
+    },
   });
   expect(await sb.sh(['find', r, '-name', '.wh.*'])).toBe('');
 }
@@ -111,7 +137,15 @@ async function expectLayered(dir: string, name: string, source: string): Promise
 describe('image load', () => {
   it('loads a docker save archive from stdin with whiteouts and opaque directories applied', async () => {
     const dir = '/run/st-save';
-    const r = await sb.exec(['sh', '-c', `"${process.execPath}" "$0" image load < /run/imgs/docker-save.tar`, fileURLToPath(new URL('../../dist/bin/netctl.js', import.meta.url))], { env: { NETCTL_ROOT: dir } });
+    const r = await sb.exec(
+      [
+        'sh',
+        '-c',
+        `"${process.execPath}" "$0" image load < /run/imgs/docker-save.tar`,
+        fileURLToPath(new URL('../../dist/bin/netctl.js', import.meta.url)),
+      ],
+      { env: { NETCTL_ROOT: dir } },
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe('Loaded image: test/layered:v1\n');
     await expectLayered(dir, 'test/layered:v1', 'docker-save');
@@ -135,7 +169,9 @@ describe('image load', () => {
     expect(ids['test/layered:v1']).toBe(ids['oci/layered:v2']);
     expect(await ok(dir, ['image', 'rm', 'test/layered:v1'])).toBe('Untagged: test/layered:v1\n');
     expect(await sb.sh(['test', '-d', `${dir}/images/${ids['oci/layered:v2']}/rootfs`])).toBe('');
-    expect(await ok(dir, ['image', 'rm', 'oci/layered:v2'])).toBe(`Untagged: oci/layered:v2\nDeleted: sha256:${ids['oci/layered:v2']}\n`);
+    expect(await ok(dir, ['image', 'rm', 'oci/layered:v2'])).toBe(
+      `Untagged: oci/layered:v2\nDeleted: sha256:${ids['oci/layered:v2']}\n`,
+    );
     expect(await imageIds(dir)).toEqual({});
   });
 
@@ -144,7 +180,11 @@ describe('image load', () => {
     const plain = await netctl(dir, ['image', 'load', '-i', '/run/imgs/busybox.tar']);
     expect(plain.code).toBe(2);
     expect(plain.stderr).toContain('not a `docker save` or OCI image archive');
-    await sb.sh(['sh', '-c', 'rm -rf /run/tamper && mkdir /run/tamper && tar -C /run/tamper -xf /run/imgs/oci.tar && for f in /run/tamper/blobs/sha256/*; do if tar -tf "$f" >/dev/null 2>&1; then echo extra >> "$f"; fi; done && tar -C /run/tamper -cf /run/tamper.tar .']);
+    await sb.sh([
+      'sh',
+      '-c',
+      'rm -rf /run/tamper && mkdir /run/tamper && tar -C /run/tamper -xf /run/imgs/oci.tar && for f in /run/tamper/blobs/sha256/*; do if tar -tf "$f" >/dev/null 2>&1; then echo extra >> "$f"; fi; done && tar -C /run/tamper -cf /run/tamper.tar .',
+    ]);
     const tampered = await netctl(dir, ['image', 'load', '-i', '/run/tamper.tar']);
     expect(tampered.code).toBe(1);
     expect(tampered.stderr).toContain('does not match its digest');

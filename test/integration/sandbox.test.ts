@@ -27,7 +27,9 @@ describe('sandbox', () => {
     await sb.sh(['sh', '-c', 'for i in $(seq 50); do ss -ltn | grep -q :7001 && exit 0; sleep 0.1; done; exit 1']);
     for (const client of ['wan', 'wan2', 'lan']) {
       const ip = { wan: '198.51.100.2', wan2: '203.0.113.2', lan: '192.168.77.1' }[client]!;
-      const r = await sb.execIn(client, ['socat', '-T2', 'STDIO', `TCP:${ip}:7001,connect-timeout=2`], { timeoutMs: 5000 });
+      const r = await sb.execIn(client, ['socat', '-T2', 'STDIO', `TCP:${ip}:7001,connect-timeout=2`], {
+        timeoutMs: 5000,
+      });
       expect(r.stdout.trim(), `${client}: ${r.stderr}`).toBe('hello-from-host');
     }
   });

@@ -29,18 +29,23 @@ describe('netctl allow with the real ufw and real packets', () => {
     return r.stdout;
   };
   /** The page body a client gets from host:port, or '' when the connection failed. */
-  const get = (client: Client, port: number, host: string = HOST[client]): Promise<string> => pageFrom(sb, client, host, port);
+  const get = (client: Client, port: number, host: string = HOST[client]): Promise<string> =>
+    pageFrom(sb, client, host, port);
   /** The clients that get `page` on `port`. */
   const openTo = async (port: number, page: string): Promise<Client[]> => {
     const got = await Promise.all(ALL.map((c) => get(c, port)));
     return ALL.filter((_, i) => got[i] === page);
   };
-  const userRules = async (): Promise<string> => (await sb.sh(['cat', '/etc/ufw/user.rules', '/etc/ufw/user6.rules']));
+  const userRules = async (): Promise<string> => await sb.sh(['cat', '/etc/ufw/user.rules', '/etc/ufw/user6.rules']);
 
   beforeAll(async () => {
     sb = await Sandbox.start({ wan: true, lan: true });
     await sb.sh(['sh', makeImages, IMG]);
-    await sb.sh(['sh', '-c', `mkdir -p ${WWW}/w1 ${WWW}/w2 && echo one > ${WWW}/w1/index.html && echo two > ${WWW}/w2/index.html`]);
+    await sb.sh([
+      'sh',
+      '-c',
+      `mkdir -p ${WWW}/w1 ${WWW}/w2 && echo one > ${WWW}/w1/index.html && echo two > ${WWW}/w2/index.html`,
+    ]);
     await netctl('image', 'import', `${IMG}/busybox.tar`, 'busybox');
     // The LAN neighbour routes the container subnet through the host: a LAN host is
     // outside like any other, however private its address.
@@ -48,8 +53,44 @@ describe('netctl allow with the real ufw and real packets', () => {
     await sb.sh(['ip', 'addr', 'add', '2001:db8:1::2/64', 'dev', 'wan0', 'nodad']);
     await sb.sh(['ip', '-n', 'wan', 'addr', 'add', '2001:db8:1::1/64', 'dev', 'eth0', 'nodad']);
     await netctl('network', 'create', '--subnet', '10.91.0.0/24', '--ipv6', '--subnet', 'fd00:91::/64', 'front');
-    await netctl('run', '-d', '--name', 'web', '--network', 'front', '-p', '8080:80', '-v', `${WWW}/w1:/www:ro`, 'busybox', 'httpd', '-f', '-p', '80', '-h', '/www');
-    await netctl('run', '-d', '--name', 'other', '--network', 'front', '-p', '8081:80', '-v', `${WWW}/w2:/www:ro`, 'busybox', 'httpd', '-f', '-p', '80', '-h', '/www');
+    await netctl(
+      'run',
+      '-d',
+      '--name',
+      'web',
+      '--network',
+      'front',
+      '-p',
+      '8080:80',
+      '-v',
+      `${WWW}/w1:/www:ro`,
+      'busybox',
+      'httpd',
+      '-f',
+      '-p',
+      '80',
+      '-h',
+      '/www',
+    );
+    await netctl(
+      'run',
+      '-d',
+      '--name',
+      'other',
+      '--network',
+      'front',
+      '-p',
+      '8081:80',
+      '-v',
+      `${WWW}/w2:/www:ro`,
+      'busybox',
+      'httpd',
+      '-f',
+      '-p',
+      '80',
+      '-h',
+      '/www',
+    );
     await ufw('--force', 'enable');
     await ufw('default', 'deny', 'routed');
   });
@@ -80,7 +121,14 @@ describe('netctl allow with the real ufw and real packets', () => {
 
   it('refuses an unknown container, an unpublished port, a bad CIDR and sctp, changing nothing', async () => {
     const before = [await userRules(), await kernelState(sb)];
-    for (const args of [['allow', 'nope', '80'], ['allow', 'web', '81'], ['allow', 'web', '80', '--from', '203.0.113.0/33'], ['allow', 'web', '80/sctp'], ['allow', 'web', '80', '--network', 'bridge'], ['deny', 'web', '80']]) {
+    for (const args of [
+      ['allow', 'nope', '80'],
+      ['allow', 'web', '81'],
+      ['allow', 'web', '80', '--from', '203.0.113.0/33'],
+      ['allow', 'web', '80/sctp'],
+      ['allow', 'web', '80', '--network', 'bridge'],
+      ['deny', 'web', '80'],
+    ]) {
       const r = await sb.netctl(args);
       expect(r.code, args.join(' ')).not.toBe(0);
       expect(r.stderr.trim().split('\n')[0], args.join(' ')).toMatch(/nope|81|203\.0\.113\.0\/33|sctp|bridge|web 80/);
@@ -100,7 +148,9 @@ describe('netctl allow with the real ufw and real packets', () => {
     expect(status).toMatch(/10\.91\.0\.2 80\/tcp\s+ALLOW FWD\s+Anywhere\s+# netctl:web 80\/tcp net=front/);
     expect(status).toMatch(/fd00:91::2 80\/tcp\s+ALLOW FWD\s+Anywhere \(v6\)\s+# netctl:web 80\/tcp net=front/);
     expect(await netctl('ufw', 'status')).toMatch(/web\s+0\.0\.0\.0:8080->80\/tcp\s+open /);
-    expect(await netctl('trace', '--from', '198.51.100.1', '198.51.100.2:8080')).toMatch(/-A ufw-user-forward -d 10\.91\.0\.2\/32 -p tcp -m tcp --dport 80 -j ACCEPT\nverdict: ACCEPT\n$/);
+    expect(await netctl('trace', '--from', '198.51.100.1', '198.51.100.2:8080')).toMatch(
+      /-A ufw-user-forward -d 10\.91\.0\.2\/32 -p tcp -m tcp --dport 80 -j ACCEPT\nverdict: ACCEPT\n$/,
+    );
     expect(await netctl('trace', '--from', '2001:db8:1::1', '[2001:db8:1::2]:8080')).toMatch(/verdict: ACCEPT\n$/);
     // The LAN neighbour routing straight to the container address meets no DNAT and is dropped.
     expect(await netctl('trace', '--from', '192.168.77.2', '10.91.0.2:80')).toMatch(/no DNAT[\s\S]*verdict: DROP/);
@@ -111,7 +161,8 @@ describe('netctl allow with the real ufw and real packets', () => {
     const ours = await userRules();
     // Take netctl's rules out by hand and let ufw add the same rules itself.
     for (let i = 0; i < 2; i++) await ufw('--force', 'delete', '1');
-    for (const to of ['10.91.0.2', 'fd00:91::2']) await ufw('route', 'allow', 'proto', 'tcp', 'to', to, 'port', '80', 'comment', 'netctl:web 80/tcp net=front');
+    for (const to of ['10.91.0.2', 'fd00:91::2'])
+      await ufw('route', 'allow', 'proto', 'tcp', 'to', to, 'port', '80', 'comment', 'netctl:web 80/tcp net=front');
     expect(await userRules()).toBe(ours);
     expect((await sb.netctl(['ufw', 'check'])).code).toBe(0);
   });
@@ -126,9 +177,14 @@ describe('netctl allow with the real ufw and real packets', () => {
     // Boot: empty tables, ufw's init loads its files, then netctl replays its state. A
     // network without containers lost its bridge too.
     await netctl('network', 'create', '--subnet', '10.92.0.0/24', 'spare');
-    const spare = (JSON.parse(await netctl('network', 'inspect', 'spare')) as { Options: Record<string, string> }[])[0]!.Options['com.docker.network.bridge.name']!;
+    const spare = (JSON.parse(await netctl('network', 'inspect', 'spare')) as { Options: Record<string, string> }[])[0]!
+      .Options['com.docker.network.bridge.name']!;
     await sb.sh(['ip', 'link', 'del', spare]);
-    await sb.sh(['sh', '-c', 'for t in iptables ip6tables; do for tb in filter nat; do $t -t $tb -F; $t -t $tb -X; done; done']);
+    await sb.sh([
+      'sh',
+      '-c',
+      'for t in iptables ip6tables; do for tb in filter nat; do $t -t $tb -F; $t -t $tb -X; done; done',
+    ]);
     await sb.sh(['/lib/ufw/ufw-init', 'start']);
     expect(await netctl('ufw', 'sync')).toContain('# network spare: ip link add nc-');
     expect(await openTo(8080, 'one')).toEqual(ALL);
@@ -161,7 +217,24 @@ describe('netctl allow with the real ufw and real packets', () => {
   });
 
   it('several ports in one allow: opened together, all refused when one is unpublished; deny the same', async () => {
-    await netctl('run', '-d', '--name', 'two', '--network', 'front', '-p', '8082:80', '-p', '8083:81', '-v', `${WWW}/w2:/www:ro`, 'busybox', 'sh', '-c', 'httpd -p 81 -h /www && exec httpd -f -p 80 -h /www');
+    await netctl(
+      'run',
+      '-d',
+      '--name',
+      'two',
+      '--network',
+      'front',
+      '-p',
+      '8082:80',
+      '-p',
+      '8083:81',
+      '-v',
+      `${WWW}/w2:/www:ro`,
+      'busybox',
+      'sh',
+      '-c',
+      'httpd -p 81 -h /www && exec httpd -f -p 80 -h /www',
+    );
     const before = await userRules();
     const bad = await sb.netctl(['allow', 'two', '80', '81', '82']);
     expect(bad.code).not.toBe(0);
@@ -189,7 +262,9 @@ describe('netctl allow with the real ufw and real packets', () => {
     expect(await openTo(8081, 'two')).toEqual(ALL);
     await ufw('--force', 'delete', '1');
     expect(await openTo(8081, 'two')).toEqual([]);
-    expect(await netctl('ufw', 'status')).toContain('missing ufw rule (netctl ufw sync restores it): ufw route allow proto tcp to 10.91.0.3 port 80');
+    expect(await netctl('ufw', 'status')).toContain(
+      'missing ufw rule (netctl ufw sync restores it): ufw route allow proto tcp to 10.91.0.3 port 80',
+    );
     expect((await sb.netctl(['ufw', 'check'])).code).toBe(1);
     const doctor = await sb.netctl(['doctor']);
     expect(doctor.code).toBe(1);
@@ -202,8 +277,16 @@ describe('netctl allow with the real ufw and real packets', () => {
 
   it('egress and same-network traffic keep working under routed policy deny', async () => {
     await sb.background(['ip', 'netns', 'exec', 'wan', 'socat', 'TCP-LISTEN:7000,reuseaddr,fork', 'SYSTEM:echo out']);
-    await sb.sh(['sh', '-c', 'for i in $(seq 50); do ip netns exec wan ss -ltn | grep -q ":7000 " && exit 0; sleep 0.1; done; exit 1']);
-    const nc = (ip: string, port: number): string[] => ['sh', '-c', `printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 3 ${ip} ${port} | tail -1`];
+    await sb.sh([
+      'sh',
+      '-c',
+      'for i in $(seq 50); do ip netns exec wan ss -ltn | grep -q ":7000 " && exit 0; sleep 0.1; done; exit 1',
+    ]);
+    const nc = (ip: string, port: number): string[] => [
+      'sh',
+      '-c',
+      `printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 3 ${ip} ${port} | tail -1`,
+    ];
     expect((await netctl('exec', 'web', 'sh', '-c', 'nc -w 3 198.51.100.1 7000 </dev/null')).trim()).toBe('out');
     expect((await netctl('exec', 'web', ...nc('10.91.0.3', 80))).trim()).toBe('two');
   });

@@ -16,7 +16,8 @@ const TEMPLATE6 = readFileSync(new URL('../../rules/ufw/after6.rules.block', imp
 
 beforeAll(() => {
   // test/build.ts (global setup) built dist/.
-  if (!existsSync(`${root}dist/cli/commands/ufw-install.js`)) throw new Error('dist/ missing: run the tests with npm test');
+  if (!existsSync(`${root}dist/cli/commands/ufw-install.js`))
+    throw new Error('dist/ missing: run the tests with npm test');
 });
 
 /** The rules of `chain` as iptables-save prints them, or undefined when the chain does not exist. */
@@ -103,9 +104,15 @@ describe('netctl ufw: the block through ufw reload, disable and enable', () => {
     expect(await chain(sb, 'ufw-skip-to-policy-forward')).toEqual(['-A ufw-skip-to-policy-forward -j DROP']);
     expect(await chain(sb, 'ufw-before-forward')).toContain('-A ufw-before-forward -j ufw-user-forward');
     expect(await sb.sh(['ufw', 'status'])).toContain('Status: active');
-    const status = JSON.parse((await sb.netctl(['ufw', 'status', '--json'])).stdout) as { ufw: object; families: { block: string; chainState: string }[] };
+    const status = JSON.parse((await sb.netctl(['ufw', 'status', '--json'])).stdout) as {
+      ufw: object;
+      families: { block: string; chainState: string }[];
+    };
     expect(status.ufw).toEqual({ installed: true, active: true, enabled: true, routedPolicy: 'deny' });
-    expect(status.families.map((f) => [f.block, f.chainState])).toEqual([['current', 'current'], ['current', 'current']]);
+    expect(status.families.map((f) => [f.block, f.chainState])).toEqual([
+      ['current', 'current'],
+      ['current', 'current'],
+    ]);
   });
 
   it('uninstall gives the files back byte for byte and removes the chains, also after a reload', async () => {

@@ -72,7 +72,11 @@ describe('published port with ufw enabled and routed policy deny', () => {
     sb = await Sandbox.start({ wan: true, lan: true });
     for (const argv of SETUP) await sb.sh(argv);
     await sb.background(['ip', 'netns', 'exec', 'ctr', 'socat', 'TCP-LISTEN:80,reuseaddr,fork', 'SYSTEM:echo hi']);
-    await sb.sh(['sh', '-c', 'for i in $(seq 50); do ip netns exec ctr ss -ltn | grep -q ":80 " && exit 0; sleep 0.1; done; exit 1']);
+    await sb.sh([
+      'sh',
+      '-c',
+      'for i in $(seq 50); do ip netns exec ctr ss -ltn | grep -q ":80 " && exit 0; sleep 0.1; done; exit 1',
+    ]);
     await ufw(sb, '--force', 'enable');
     expect(await sb.sh(['ufw', 'status', 'verbose'])).toContain('deny (routed)');
   });
@@ -95,7 +99,9 @@ describe('published port with ufw enabled and routed policy deny', () => {
     const logged = packets(await sb.sh(['iptables-save', '-c', '-t', 'filter']), 'ufw-after-logging-forward');
     expect(await openTo(sb)).toEqual([]);
     // ufw's own routed logging ("[UFW BLOCK]", rate-limited) saw the refused connections.
-    expect(packets(await sb.sh(['iptables-save', '-c', '-t', 'filter']), 'ufw-after-logging-forward')).toBeGreaterThan(logged);
+    expect(packets(await sb.sh(['iptables-save', '-c', '-t', 'filter']), 'ufw-after-logging-forward')).toBeGreaterThan(
+      logged,
+    );
   });
 
   it('ufw route allow to the container port opens it to everyone, on the published path only', async () => {

@@ -43,13 +43,23 @@ describe('parse and format addresses', () => {
     expect(parseIp('::2')).toEqual({ family: 6, value: 2n });
   });
 
-  it.each(['10.0.0', '10.0.0.256', '010.0.0.1', '10.0.0.1 ', '', 'a.b.c.d', '1:2:3', '1::2::3', 'fd00::1%eth0', '12345::', '1:2:3:4:5:6:7:8:9', '1:2:3:4:5:6:7::8'])(
-    'refuses %j naming the value',
-    (bad) => {
-      expect(() => parseIp(bad, 'gateway')).toThrow(UsageError);
-      expect(() => parseIp(bad, 'gateway')).toThrow(`invalid gateway "${bad}"`);
-    },
-  );
+  it.each([
+    '10.0.0',
+    '10.0.0.256',
+    '010.0.0.1',
+    '10.0.0.1 ',
+    '',
+    'a.b.c.d',
+    '1:2:3',
+    '1::2::3',
+    'fd00::1%eth0',
+    '12345::',
+    '1:2:3:4:5:6:7:8:9',
+    '1:2:3:4:5:6:7::8',
+  ])('refuses %j naming the value', (bad) => {
+    expect(() => parseIp(bad, 'gateway')).toThrow(UsageError);
+    expect(() => parseIp(bad, 'gateway')).toThrow(`invalid gateway "${bad}"`);
+  });
 });
 
 describe('CIDRs', () => {
@@ -60,9 +70,12 @@ describe('CIDRs', () => {
     expect(formatCidr(parseCidr('fd00:1:2::5/32'))).toBe('fd00:1::/32');
   });
 
-  it.each(['10.0.0.0', '10.0.0.0/33', '10.0.0.0/-1', '10.0.0.0/0x8', 'fd00::/129', '10.0.0.0/08', '/24'])('refuses %j', (bad) => {
-    expect(() => parseCidr(bad, 'ip range')).toThrow(`invalid ip range "${bad}"`);
-  });
+  it.each(['10.0.0.0', '10.0.0.0/33', '10.0.0.0/-1', '10.0.0.0/0x8', 'fd00::/129', '10.0.0.0/08', '/24'])(
+    'refuses %j',
+    (bad) => {
+      expect(() => parseCidr(bad, 'ip range')).toThrow(`invalid ip range "${bad}"`);
+    },
+  );
 
   it('network and broadcast addresses', () => {
     expect(formatIp(networkAddress(cidr('192.168.16.0/20')))).toBe('192.168.16.0');
@@ -123,7 +136,9 @@ describe('firstFree', () => {
   it('never gives the broadcast address, and says when nothing is left', () => {
     expect(free('10.0.0.0/30', '10.0.0.0/30', taken('10.0.0.1'))).toBe('10.0.0.2');
     expect(free('10.0.0.0/30', '10.0.0.0/30', taken('10.0.0.1', '10.0.0.2'))).toBeUndefined();
-    expect(free('10.0.0.0/16', '10.0.255.0/24', taken(...Array.from({ length: 255 }, (_, i) => `10.0.255.${i}`)))).toBeUndefined();
+    expect(
+      free('10.0.0.0/16', '10.0.255.0/24', taken(...Array.from({ length: 255 }, (_, i) => `10.0.255.${i}`))),
+    ).toBeUndefined();
   });
 
   it('works in huge IPv6 blocks', () => {

@@ -25,16 +25,24 @@ describe('the part of the command tree a command line builds', () => {
     const program = buildProgram('0', treeFor(TREE, line), () => undefined);
     const run = program.commands.find((c) => c.name() === 'run')!;
     expect(program.commands).toHaveLength(1);
-    expect(run.options.map((o) => o.long)).toEqual(buildProgram('0', TREE, () => undefined).commands.find((c) => c.name() === 'run')!.options.map((o) => o.long));
+    expect(run.options.map((o) => o.long)).toEqual(
+      buildProgram('0', TREE, () => undefined)
+        .commands.find((c) => c.name() === 'run')!
+        .options.map((o) => o.long),
+    );
   });
 });
 
 describe('the statically imported command modules', () => {
   it('are every command file but the TUI, and every leaf of the tree has one', () => {
-    const files = readdirSync(new URL('../../src/cli/commands/', import.meta.url)).filter((f) => f.endsWith('.ts') && f !== 'index.ts' && f !== 'tui.ts');
+    const files = readdirSync(new URL('../../src/cli/commands/', import.meta.url)).filter(
+      (f) => f.endsWith('.ts') && f !== 'index.ts' && f !== 'tui.ts',
+    );
     expect(Object.keys(COMMANDS).sort()).toEqual(files.map((f) => f.slice(0, -3)).sort());
     const leaves = (specs: CommandSpec[], path: string[] = []): string[] =>
-      specs.flatMap((c) => (c.subcommands ? leaves(c.subcommands, [...path, c.name]) : [c.module ?? [...path, c.name].join('-')]));
+      specs.flatMap((c) =>
+        c.subcommands ? leaves(c.subcommands, [...path, c.name]) : [c.module ?? [...path, c.name].join('-')],
+      );
     for (const m of leaves(TREE)) expect(m === 'tui' || m in COMMANDS, m).toBe(true);
     for (const mod of Object.values(COMMANDS)) expect(typeof mod.default).toBe('function');
   });

@@ -29,7 +29,9 @@ describe('conntrack step', () => {
 
   it('falls back to the conntrack tool where the addon cannot (no ctnetlink), and a failing tool is no error', async () => {
     const { runner, runs } = recorder();
-    await conntrackStep(['10.1.0.2', 'fd00::2'], runner, () => Promise.reject(new Error('socket "ctnetlink": Protocol not supported'))).apply();
+    await conntrackStep(['10.1.0.2', 'fd00::2'], runner, () =>
+      Promise.reject(new Error('socket "ctnetlink": Protocol not supported')),
+    ).apply();
     expect(runs).toEqual([conntrackArgv('10.1.0.2').join(' '), conntrackArgv('fd00::2').join(' ')]);
     expect(runs[1]).toContain('-f ipv6');
   });

@@ -16,7 +16,8 @@ function fakeNetlink(log: string[]): NetlinkClient {
   let next = 10;
   const fake: Partial<NetlinkClient> = {
     listLinks: async () => [...links].map(([name, l]) => ({ name, index: l.index, up: l.up })),
-    getLink: async (name) => (links.has(name) ? { name, index: links.get(name)!.index, up: links.get(name)!.up } : undefined),
+    getLink: async (name) =>
+      links.has(name) ? { name, index: links.get(name)!.index, up: links.get(name)!.up } : undefined,
     createBridge: async (name) => {
       log.push(`create ${name}`);
       links.set(name, { index: next++, up: false });

@@ -33,7 +33,12 @@ beforeEach(() => {
   const cache = new RulesCache({ generation: () => iptables.generation(), namespace: () => 1 });
   e = {
     store,
-    kernel: { client: {} as NetlinkClient, open: () => ({}) as NetlinkClient, native: {} as NetnsOps, sysctl: { read: () => '0', write: () => undefined } },
+    kernel: {
+      client: {} as NetlinkClient,
+      open: () => ({}) as NetlinkClient,
+      native: {} as NetnsOps,
+      sysctl: { read: () => '0', write: () => undefined },
+    },
     firewall: new IptablesDriver(iptables, () => false, cache),
     close: () => store.close(),
   };
@@ -59,7 +64,15 @@ async function run(name: string, net: Network, ports: PortRequest[]): Promise<bo
   // attachSteps plans the rules (and the veth, not run here) the way run does.
   await attachSteps(e, '/run/netns/none', net, recorded);
   const alone = full.mock.calls.length === 0;
-  const fw = await firewallStep(e, { change: { kind: 'add', containerId: c.id, since: recorded.since, endpoints: [recorded.endpoint], ports: recorded.published } });
+  const fw = await firewallStep(e, {
+    change: {
+      kind: 'add',
+      containerId: c.id,
+      since: recorded.since,
+      endpoints: [recorded.endpoint],
+      ports: recorded.published,
+    },
+  });
   await fw.step.apply();
   return alone;
 }
@@ -82,7 +95,13 @@ describe('one container planned from its own rows', () => {
     await converge();
     const taken: boolean[] = [];
     for (let i = 0; i < 8; i++) {
-      const ports: PortRequest[] = i % 3 === 0 ? [] : [{ hostPort: 8000 + i, containerPort: 80 }, { hostIp: '127.0.0.1', hostPort: 9000 + i, containerPort: 81, proto: i % 2 ? 'udp' : 'tcp' }];
+      const ports: PortRequest[] =
+        i % 3 === 0
+          ? []
+          : [
+              { hostPort: 8000 + i, containerPort: 80 },
+              { hostIp: '127.0.0.1', hostPort: 9000 + i, containerPort: 81, proto: i % 2 ? 'udp' : 'tcp' },
+            ];
       taken.push(await run(`c${i}`, i % 2 ? a : b, ports));
       expect(await drift()).toBe('');
     }
@@ -108,7 +127,7 @@ describe('one container planned from its own rows', () => {
     expect(await drift()).toBe('');
   });
 
-  it('reads every record when the kernel\'s rules moved, or with links', async () => {
+  it("reads every record when the kernel's rules moved, or with links", async () => {
     const a = e.store.networks.create({ name: 'a', subnet: '10.30.0.0/24' });
     await converge();
     expect(await run('c1', a, [{ hostPort: 8001, containerPort: 80 }])).toBe(true);

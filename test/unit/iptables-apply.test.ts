@@ -4,7 +4,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { SystemError } from '../../src/errors.js';
-import { applyDocument, iptablesTool, readRuleset, RestoreError, testDocument } from '../../src/firewall/iptables/apply.js';
+import {
+  applyDocument,
+  iptablesTool,
+  readRuleset,
+  RestoreError,
+  testDocument,
+} from '../../src/firewall/iptables/apply.js';
 import { ParseError } from '../../src/firewall/iptables/parse.js';
 import type { ExecOptions, ExecResult, Runner } from '../../src/sys/exec.js';
 
@@ -56,7 +62,10 @@ describe('applyDocument', () => {
   it('uses ip6tables for family 6 and the named flavour, and reads every table without a table', async () => {
     const runner = fakeRunner({ 'ip6tables-legacy-restore': {}, 'ip6tables-legacy-save': { stdout: '' } });
     const live = await applyDocument(runner, 6, DOC, { flavour: 'legacy', waitSeconds: 3 });
-    expect(runner.calls.map((c) => c.argv)).toEqual([['ip6tables-legacy-restore', '-w', '3', '--noflush'], ['ip6tables-legacy-save']]);
+    expect(runner.calls.map((c) => c.argv)).toEqual([
+      ['ip6tables-legacy-restore', '-w', '3', '--noflush'],
+      ['ip6tables-legacy-save'],
+    ]);
     expect(live).toEqual({ family: 6, tables: [] });
   });
 
@@ -83,8 +92,12 @@ describe('applyDocument', () => {
 
   it('understands "line N failed" and stderr without a line number', async () => {
     const runner = fakeRunner({ 'iptables-restore': { code: 1, stderr: 'iptables-restore: line 2 failed\n' } });
-    const err = (await applyDocument(runner, 4, '*nat\n-A NOCHAIN -j ACCEPT\nCOMMIT\n').catch((e: unknown) => e)) as RestoreError;
-    expect(err.message).toBe('iptables-restore -w 10 --noflush failed at line 2 "-A NOCHAIN -j ACCEPT": iptables-restore: line 2 failed');
+    const err = (await applyDocument(runner, 4, '*nat\n-A NOCHAIN -j ACCEPT\nCOMMIT\n').catch(
+      (e: unknown) => e,
+    )) as RestoreError;
+    expect(err.message).toBe(
+      'iptables-restore -w 10 --noflush failed at line 2 "-A NOCHAIN -j ACCEPT": iptables-restore: line 2 failed',
+    );
     const quiet = fakeRunner({ 'iptables-restore': { code: 4, stderr: '' } });
     const e2 = (await applyDocument(quiet, 4, DOC).catch((e: unknown) => e)) as RestoreError;
     expect(e2.message).toBe('iptables-restore -w 10 --noflush failed: exit code 4');
@@ -99,7 +112,9 @@ describe('readRuleset and testDocument', () => {
     expect(ok.calls).toEqual([{ argv: ['iptables-nft-save', '-t', 'filter'] }]);
     expect(rs.tables.map((t) => t.name)).toEqual(['filter']);
     const bad = fakeRunner({ 'iptables-save': { code: 1, stderr: "Table `bogus' does not exist\n" } });
-    await expect(readRuleset(bad, 4, 'bogus')).rejects.toThrow(new SystemError('read "iptables-save -t bogus": Table `bogus\' does not exist'));
+    await expect(readRuleset(bad, 4, 'bogus')).rejects.toThrow(
+      new SystemError('read "iptables-save -t bogus": Table `bogus\' does not exist'),
+    );
   });
 
   it('lets a ParseError of unreadable output through', async () => {
@@ -111,7 +126,9 @@ describe('readRuleset and testDocument', () => {
     const ok = fakeRunner({ 'ip6tables-restore': {} });
     await testDocument(ok, 6, DOC);
     expect(ok.calls).toEqual([{ argv: ['ip6tables-restore', '-w', '10', '--test', '--noflush'], input: DOC }]);
-    const bad = fakeRunner({ 'iptables-restore': { code: 1, stderr: 'iptables-restore: COMMIT expected at line 4\n' } });
+    const bad = fakeRunner({
+      'iptables-restore': { code: 1, stderr: 'iptables-restore: COMMIT expected at line 4\n' },
+    });
     await expect(testDocument(bad, 4, '*filter\n:B - [0:0]\n-A B -j ACCEPT\n')).rejects.toMatchObject({ line: 4 });
   });
 

@@ -36,7 +36,31 @@ function prng(seed: number): () => number {
   };
 }
 
-const PALETTE = ['"', '\\', '!', '-', '--', ' ', '\t', '[', ']', ':', '*', '#', '\r', '\0', 'é', '\u00a0', 'x', '1', '"a b"', '\\"', '-m', '-j', 'COMMIT'];
+const PALETTE = [
+  '"',
+  '\\',
+  '!',
+  '-',
+  '--',
+  ' ',
+  '\t',
+  '[',
+  ']',
+  ':',
+  '*',
+  '#',
+  '\r',
+  '\0',
+  'é',
+  '\u00a0',
+  'x',
+  '1',
+  '"a b"',
+  '\\"',
+  '-m',
+  '-j',
+  'COMMIT',
+];
 
 // Quoted values that only survive a round trip if the renderer quotes them again.
 const QUOTED = ['"!"', '"-x"', '"--dport"', '"a\tb"', '""', '"a b"', '"\\""', '"x\\\\y z"', '"[1:2]"', '"#"'];
@@ -61,18 +85,33 @@ function randomBytes(rnd: () => number): string {
 
 const MUTATIONS: Mutation[] = [
   (l, r) => onTokens(l, r, (t) => t.splice(at(t.length, r), 1)),
-  (l, r) => onTokens(l, r, (t) => { const k = at(t.length, r); t.splice(k, 0, t[k]!); }),
-  (l, r) => onTokens(l, r, (t) => { const [a, b] = [at(t.length, r), at(t.length, r)]; [t[a], t[b]] = [t[b]!, t[a]!]; }),
+  (l, r) =>
+    onTokens(l, r, (t) => {
+      const k = at(t.length, r);
+      t.splice(k, 0, t[k]!);
+    }),
+  (l, r) =>
+    onTokens(l, r, (t) => {
+      const [a, b] = [at(t.length, r), at(t.length, r)];
+      [t[a], t[b]] = [t[b]!, t[a]!];
+    }),
   (l, r) => onTokens(l, r, (t) => t.splice(at(t.length + 1, r), 0, '!')),
   (l, r) => onTokens(l, r, (t) => t.splice(at(t.length + 1, r), 0, pick(QUOTED, r))),
-  (l, r) => onTokens(l, r, (t) => { const k = at(t.length, r); t[k] = `"${t[k]!}"`; }),
+  (l, r) =>
+    onTokens(l, r, (t) => {
+      const k = at(t.length, r);
+      t[k] = `"${t[k]!}"`;
+    }),
   (l, r) => {
     const i = at(l.length, r);
     const s = l[i]!;
     const k = at(s.length + 1, r);
     l[i] = s.slice(0, k) + pick(['"', '\\"', '\\', '""', '" "'], r) + s.slice(k);
   },
-  (l, r) => { const i = at(l.length, r); l[i] = l[i]!.slice(0, at(l[i]!.length + 1, r)); },
+  (l, r) => {
+    const i = at(l.length, r);
+    l[i] = l[i]!.slice(0, at(l[i]!.length + 1, r));
+  },
   (l, r) => {
     const i = at(l.length, r);
     const s = l[i]!;
@@ -80,8 +119,14 @@ const MUTATIONS: Mutation[] = [
     l[i] = s.slice(0, k) + randomBytes(r) + s.slice(k + at(3, r));
   },
   (l, r) => l.splice(at(l.length, r), 1),
-  (l, r) => { const k = at(l.length, r); l.splice(k, 0, l[k]!); },
-  (l, r) => { const [a, b] = [at(l.length, r), at(l.length, r)]; [l[a], l[b]] = [l[b]!, l[a]!]; },
+  (l, r) => {
+    const k = at(l.length, r);
+    l.splice(k, 0, l[k]!);
+  },
+  (l, r) => {
+    const [a, b] = [at(l.length, r), at(l.length, r)];
+    [l[a], l[b]] = [l[b]!, l[a]!];
+  },
 ];
 
 function mutate(text: string, rnd: () => number): string {
@@ -105,19 +150,23 @@ function check(text: string): 'parsed' | 'rejected' {
   return 'parsed';
 }
 
-it(`${CASES} seeded mutations of the corpus: a Ruleset that round-trips, or a ParseError`, () => {
-  const rnd = prng(SEED);
-  const seen = { parsed: 0, rejected: 0 };
-  for (let i = 0; i < CASES; i++) {
-    const text = mutate(pick(dumps, rnd), rnd);
-    try {
-      seen[check(text)]++;
-    } catch (err) {
-      throw new Error(`case ${i} (seed ${SEED}) failed: ${String(err)}\n--- input ---\n${text}`);
+it(
+  `${CASES} seeded mutations of the corpus: a Ruleset that round-trips, or a ParseError`,
+  () => {
+    const rnd = prng(SEED);
+    const seen = { parsed: 0, rejected: 0 };
+    for (let i = 0; i < CASES; i++) {
+      const text = mutate(pick(dumps, rnd), rnd);
+      try {
+        seen[check(text)]++;
+      } catch (err) {
+        throw new Error(`case ${i} (seed ${SEED}) failed: ${String(err)}\n--- input ---\n${text}`);
+      }
     }
-  }
-  // Both outcomes must be common, or the mutations are not testing much.
-  if (process.env.FUZZ_CASES) console.log(seen);
-  expect(seen.parsed).toBeGreaterThan(CASES / 10);
-  expect(seen.rejected).toBeGreaterThan(CASES / 10);
-}, Math.max(30_000, CASES * 5));
+    // Both outcomes must be common, or the mutations are not testing much.
+    if (process.env.FUZZ_CASES) console.log(seen);
+    expect(seen.parsed).toBeGreaterThan(CASES / 10);
+    expect(seen.rejected).toBeGreaterThan(CASES / 10);
+  },
+  Math.max(30_000, CASES * 5),
+);

@@ -10,7 +10,8 @@ import { parse, ParseError } from '../../src/firewall/iptables/parse.js';
 import { render, renderRule } from '../../src/firewall/iptables/render.js';
 import { tokenize } from '../../src/firewall/iptables/tokenize.js';
 
-const fixture = (name: string): string => readFileSync(new URL(`../fixtures/iptables/${name}`, import.meta.url), 'utf8');
+const fixture = (name: string): string =>
+  readFileSync(new URL(`../fixtures/iptables/${name}`, import.meta.url), 'utf8');
 
 function rulesOf(rs: Ruleset, table: string, chain: string): Rule[] {
   const t = rs.tables.find((x) => x.name === table);
@@ -59,7 +60,11 @@ describe('structure', () => {
       },
     ]);
     const dnat = rulesOf(rs, 'nat', 'DOCKER')[1]!;
-    expect(dnat.target).toEqual({ kind: 'jump', name: 'DNAT', options: [{ name: 'to-destination', values: ['172.17.0.2:80'] }] });
+    expect(dnat.target).toEqual({
+      kind: 'jump',
+      name: 'DNAT',
+      options: [{ name: 'to-destination', values: ['172.17.0.2:80'] }],
+    });
     expect(dnat.matches[0]!.options.map((o) => [o.name, o.negated ?? false, o.values])).toEqual([
       ['i', true, ['docker0']],
       ['p', false, ['tcp']],
@@ -85,8 +90,12 @@ describe('structure', () => {
       negated: true,
       values: ['LOCAL'],
     });
-    expect(one('-A T ! -f -j DROP').matches[0]!.options).toEqual([{ name: 'f', short: true, negated: true, values: [] }]);
-    const log = one('-A T -m limit --limit 3/min --limit-burst 10 -j LOG --log-prefix "[UFW BLOCK] " --log-tcp-options');
+    expect(one('-A T ! -f -j DROP').matches[0]!.options).toEqual([
+      { name: 'f', short: true, negated: true, values: [] },
+    ]);
+    const log = one(
+      '-A T -m limit --limit 3/min --limit-burst 10 -j LOG --log-prefix "[UFW BLOCK] " --log-tcp-options',
+    );
     expect(log.target).toEqual({
       kind: 'jump',
       name: 'LOG',
@@ -123,8 +132,11 @@ describe('structure', () => {
 
   it('drops the Generated/Completed stamps but keeps other comments in place, also inside tables', () => {
     const rs = parse(fixture('captured-legacy-warning.txt'));
-    expect(rs.comments).toEqual([{ before: 0, text: '# Warning: iptables-legacy tables present, use iptables-legacy-save to see them' }]);
-    const text = '*filter\n# before chains\n:X - [0:0]\n# between\n-A X -j ACCEPT\n# before commit\nCOMMIT\n# trailing\n';
+    expect(rs.comments).toEqual([
+      { before: 0, text: '# Warning: iptables-legacy tables present, use iptables-legacy-save to see them' },
+    ]);
+    const text =
+      '*filter\n# before chains\n:X - [0:0]\n# between\n-A X -j ACCEPT\n# before commit\nCOMMIT\n# trailing\n';
     const parsed = parse(text);
     expect(parsed.tables[0]!.comments).toEqual([
       { before: 0, text: '# before chains' },
@@ -167,14 +179,22 @@ describe('render', () => {
       chain: 'T',
       matches: [
         { module: 'comment', options: [{ name: 'comment', values: ["it's"] }] },
-        { module: 'string', options: [{ name: 'string', values: ['abc'] }, { name: 'algo', values: ['bm'] }] },
+        {
+          module: 'string',
+          options: [
+            { name: 'string', values: ['abc'] },
+            { name: 'algo', values: ['bm'] },
+          ],
+        },
       ],
       target: { kind: 'jump', name: 'LOG', options: [{ name: 'log-prefix', values: ['plain'] }] },
     };
-    expect(renderRule(rule)).toBe('-A T -m comment --comment "it\\\'s" -m string --string "abc" --algo bm -j LOG --log-prefix plain');
-    expect(renderRule({ chain: 'T', matches: [{ module: null, options: [{ name: 'i', short: true, values: ['a b'] }] }] })).toBe(
-      '-A T -i "a b"',
+    expect(renderRule(rule)).toBe(
+      '-A T -m comment --comment "it\\\'s" -m string --string "abc" --algo bm -j LOG --log-prefix plain',
     );
+    expect(
+      renderRule({ chain: 'T', matches: [{ module: null, options: [{ name: 'i', short: true, values: ['a b'] }] }] }),
+    ).toBe('-A T -i "a b"');
   });
 });
 
@@ -189,7 +209,10 @@ describe('errors', () => {
   });
 
   it.each([
-    ['*filter\n-A X -m comment --comment "open -j ACCEPT\nCOMMIT\n', 'line 2: unterminated quote: -A X -m comment --comment "open -j ACCEPT'],
+    [
+      '*filter\n-A X -m comment --comment "open -j ACCEPT\nCOMMIT\n',
+      'line 2: unterminated quote: -A X -m comment --comment "open -j ACCEPT',
+    ],
     ['*filter\n:X - [0:0]\n-A X -j ACCEPT\n', 'line 1: table "filter" has no COMMIT: *filter'],
     ['-A X -j ACCEPT\n', 'line 1: outside a table: -A X -j ACCEPT'],
     ['*nat\nCOMMIT\nCOMMIT\n', 'line 3: COMMIT outside a table: COMMIT'],
@@ -199,7 +222,10 @@ describe('errors', () => {
     ['*filter\n-A X --dport ! 80\nCOMMIT\n', 'line 2: unexpected token "80": -A X --dport ! 80'],
     ['*filter\n-A X -j DROP -j ACCEPT\nCOMMIT\n', 'line 2: second target "-j": -A X -j DROP -j ACCEPT'],
     ['*filter\n-A X -j LOG -m limit\nCOMMIT\n', 'line 2: "-m" after the target: -A X -j LOG -m limit'],
-    ['*filter\n-A X -m comment --comment\nCOMMIT\n', 'line 2: option "--comment" needs a value: -A X -m comment --comment'],
+    [
+      '*filter\n-A X -m comment --comment\nCOMMIT\n',
+      'line 2: option "--comment" needs a value: -A X -m comment --comment',
+    ],
     ['*filter\n-I X 1 -j DROP\nCOMMIT\n', 'line 2: unsupported command "-I" (only -A): -I X 1 -j DROP'],
     ['*filter\n:X - [a:b]\nCOMMIT\n', 'line 2: bad counters "[a:b]": :X - [a:b]'],
     ['*filter\n[1:2]\nCOMMIT\n', 'line 2: counters without a rule: [1:2]'],

@@ -50,16 +50,35 @@ describe('resolveAddressing', () => {
 
   it('keeps a given subnet, gateway and range in canonical form', () => {
     const a = resolveAddressing(
-      { name: 'n', subnet: '10.5.0.0/16', gateway: '10.5.0.254', ipRange: '10.5.1.0/24', subnet6: 'FD00:2::/64', gateway6: 'fd00:2::0:1' },
+      {
+        name: 'n',
+        subnet: '10.5.0.0/16',
+        gateway: '10.5.0.254',
+        ipRange: '10.5.1.0/24',
+        subnet6: 'FD00:2::/64',
+        gateway6: 'fd00:2::0:1',
+      },
       existing,
     );
-    expect(a).toEqual({ subnet: '10.5.0.0/16', gateway: '10.5.0.254', ipRange: '10.5.1.0/24', subnet6: 'fd00:2::/64', gateway6: 'fd00:2::1' });
+    expect(a).toEqual({
+      subnet: '10.5.0.0/16',
+      gateway: '10.5.0.254',
+      ipRange: '10.5.1.0/24',
+      subnet6: 'fd00:2::/64',
+      gateway6: 'fd00:2::1',
+    });
   });
 
   it('refuses overlaps with networks and host routes', () => {
-    expect(() => resolveAddressing({ name: 'n', subnet: '172.17.3.0/24' }, existing)).toThrow('subnet "172.17.3.0/24" overlaps network "one" (172.17.0.0/16)');
-    expect(() => resolveAddressing({ name: 'n', subnet: '10.0.0.0/24' }, existing, ['10.0.0.0/8'])).toThrow('overlaps the host route to 10.0.0.0/8');
-    expect(() => resolveAddressing({ name: 'n', subnet: '10.0.0.0/24', subnet6: 'fd00:1::/48' }, existing)).toThrow(ConflictError);
+    expect(() => resolveAddressing({ name: 'n', subnet: '172.17.3.0/24' }, existing)).toThrow(
+      'subnet "172.17.3.0/24" overlaps network "one" (172.17.0.0/16)',
+    );
+    expect(() => resolveAddressing({ name: 'n', subnet: '10.0.0.0/24' }, existing, ['10.0.0.0/8'])).toThrow(
+      'overlaps the host route to 10.0.0.0/8',
+    );
+    expect(() => resolveAddressing({ name: 'n', subnet: '10.0.0.0/24', subnet6: 'fd00:1::/48' }, existing)).toThrow(
+      ConflictError,
+    );
   });
 
   it.each([

@@ -5,10 +5,24 @@ describe('-p specs', () => {
   it.each([
     ['80', { containerPorts: { start: 80, end: 80 }, proto: 'tcp' }],
     ['8080:80', { hostPorts: { start: 8080, end: 8080 }, containerPorts: { start: 80, end: 80 }, proto: 'tcp' }],
-    ['127.0.0.1:8080:80/udp', { hostIp: '127.0.0.1', hostPorts: { start: 8080, end: 8080 }, containerPorts: { start: 80, end: 80 }, proto: 'udp' }],
+    [
+      '127.0.0.1:8080:80/udp',
+      {
+        hostIp: '127.0.0.1',
+        hostPorts: { start: 8080, end: 8080 },
+        containerPorts: { start: 80, end: 80 },
+        proto: 'udp',
+      },
+    ],
     ['10.0.0.1::53/udp', { hostIp: '10.0.0.1', containerPorts: { start: 53, end: 53 }, proto: 'udp' }],
-    ['8000-8002:9000-9002', { hostPorts: { start: 8000, end: 8002 }, containerPorts: { start: 9000, end: 9002 }, proto: 'tcp' }],
-    ['[::1]:8080:80', { hostIp: '::1', hostPorts: { start: 8080, end: 8080 }, containerPorts: { start: 80, end: 80 }, proto: 'tcp' }],
+    [
+      '8000-8002:9000-9002',
+      { hostPorts: { start: 8000, end: 8002 }, containerPorts: { start: 9000, end: 9002 }, proto: 'tcp' },
+    ],
+    [
+      '[::1]:8080:80',
+      { hostIp: '::1', hostPorts: { start: 8080, end: 8080 }, containerPorts: { start: 80, end: 80 }, proto: 'tcp' },
+    ],
     ['[2001:db8::1]::80/sctp', { hostIp: '2001:db8::1', containerPorts: { start: 80, end: 80 }, proto: 'sctp' }],
   ])('parses %s', (spec, want) => {
     expect(parsePortSpec(spec)).toEqual(want);
@@ -35,7 +49,9 @@ describe('-p specs', () => {
       { hostPort: 8000, containerPort: 90, proto: 'udp' },
       { hostPort: 8001, containerPort: 91, proto: 'udp' },
     ]);
-    expect(expandPortSpec(parsePortSpec('8000-8010:80'))).toEqual([{ hostRange: { start: 8000, end: 8010 }, containerPort: 80, proto: 'tcp' }]);
+    expect(expandPortSpec(parsePortSpec('8000-8010:80'))).toEqual([
+      { hostRange: { start: 8000, end: 8010 }, containerPort: 80, proto: 'tcp' },
+    ]);
     expect(expandPortSpec(parsePortSpec('80-81'))).toEqual([
       { containerPort: 80, proto: 'tcp' },
       { containerPort: 81, proto: 'tcp' },

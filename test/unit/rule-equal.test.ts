@@ -17,7 +17,9 @@ const CORPUS = fileURLToPath(new URL('../fixtures/iptables/', import.meta.url));
 
 function corpusRules(): Rule[] {
   const out: Rule[] = [];
-  for (const f of readdirSync(CORPUS).filter((n) => n.endsWith('.txt') && !n.includes('10k')).sort()) {
+  for (const f of readdirSync(CORPUS)
+    .filter((n) => n.endsWith('.txt') && !n.includes('10k'))
+    .sort()) {
     for (const t of parse(readFileSync(CORPUS + f, 'utf8')).tables) out.push(...t.rules.slice(0, 60));
   }
   return out;
@@ -44,7 +46,9 @@ describe('sameRule', () => {
   });
 
   it('tells apart rules that differ in one field only', () => {
-    const [base] = parse('*filter\n:FORWARD ACCEPT [0:0]\n-A FORWARD ! -s 10.0.0.0/8 -p tcp -m tcp --dport 80 -m comment --comment "a b" -j ACCEPT\nCOMMIT\n').tables[0]!.rules;
+    const [base] = parse(
+      '*filter\n:FORWARD ACCEPT [0:0]\n-A FORWARD ! -s 10.0.0.0/8 -p tcp -m tcp --dport 80 -m comment --comment "a b" -j ACCEPT\nCOMMIT\n',
+    ).tables[0]!.rules;
     const variants: ((r: Rule) => void)[] = [
       (r) => (r.chain = 'INPUT'),
       (r) => (r.matches[0]!.options[0]!.negated = false),
@@ -64,7 +68,10 @@ describe('sameRule', () => {
   });
 
   it('takes the shortcut for desired rules against the same rules read back', () => {
-    const input = { networks: [...tenNetworks(), net(11, { internal: true })], ports: Array.from({ length: 30 }, (_, i) => port(1 + (i % 10), 8000 + i, 80)) };
+    const input = {
+      networks: [...tenNetworks(), net(11, { internal: true })],
+      ports: Array.from({ length: 30 }, (_, i) => port(1 + (i % 10), 8000 + i, 80)),
+    };
     for (const family of [4, 6] as const) {
       const want = desired(input, family);
       const back = parse(render(want), { family });

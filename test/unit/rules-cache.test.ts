@@ -15,7 +15,8 @@ import type { FirewallInput } from '../../src/firewall/input.js';
 import type { ExecOptions, ExecResult, Runner } from '../../src/sys/exec.js';
 import { load, restore, save } from './rules/restore-sim.js';
 
-const EMPTY = '*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\nCOMMIT\n*raw\n:PREROUTING ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n';
+const EMPTY =
+  '*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\nCOMMIT\n*raw\n:PREROUTING ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n';
 
 /** A kernel: both families' rules, the generation id, and a log of the programs run. */
 class Kernel {
@@ -53,7 +54,8 @@ class Kernel {
   deleteRules = (gen: number, edits: ChainEdit[]): string | null => {
     this.deletes.push(edits);
     if (gen !== this.gen) return 'stale';
-    const comment = (rule: string): string => /--comment "([^"]*)"/.exec(rule)?.[1] ?? /--comment (\S+)/.exec(rule)?.[1] ?? '';
+    const comment = (rule: string): string =>
+      /--comment "([^"]*)"/.exec(rule)?.[1] ?? /--comment (\S+)/.exec(rule)?.[1] ?? '';
     const next = { 4: load(save(this.state[4])), 6: load(save(this.state[6])) };
     for (const e of edits) {
       const rules = next[e.family].get(e.table)?.get(e.chain)?.rules ?? [];
@@ -72,10 +74,23 @@ class Kernel {
   }
 }
 
-const net = { id: 'a1b2c3d4e5f6', name: 'web', bridge: 'nc-a1b2c3d4e5f6', subnet: '10.9.0.0/24', internal: false, icc: true };
+const net = {
+  id: 'a1b2c3d4e5f6',
+  name: 'web',
+  bridge: 'nc-a1b2c3d4e5f6',
+  subnet: '10.9.0.0/24',
+  internal: false,
+  icc: true,
+};
 const input = (ports: number[]): FirewallInput => ({
   networks: [net],
-  ports: ports.map((p) => ({ network: net.id, proto: 'tcp' as const, hostPort: p, containerIp: `10.9.0.${p - 8078}`, containerPort: 80 })),
+  ports: ports.map((p) => ({
+    network: net.id,
+    proto: 'tcp' as const,
+    hostPort: p,
+    containerIp: `10.9.0.${p - 8078}`,
+    containerPort: 80,
+  })),
 });
 
 const text = (o: OwnedRules): string => render(o[4]) + render(o[6]);
@@ -107,7 +122,10 @@ describe('remembered owned rules', () => {
     const d = k.driver();
     await converge(d, [8080]);
     const before = k.saves();
-    k.foreign(`-D NETCTL-DNAT -p tcp -m tcp --dport 8080 -m comment --comment "netctl:net=web" -j DNAT --to-destination 10.9.0.2:80`, 'nat');
+    k.foreign(
+      `-D NETCTL-DNAT -p tcp -m tcp --dport 8080 -m comment --comment "netctl:net=web" -j DNAT --to-destination 10.9.0.2:80`,
+      'nat',
+    );
     const live = await d.observe();
     expect(k.saves()).toBe(before + 2);
     expect(render(live[4])).not.toContain('--dport 8080');
@@ -135,7 +153,10 @@ describe('remembered owned rules', () => {
     await converge(d, [8080]);
     k.duringRestore = () => {
       k.duringRestore = undefined;
-      k.foreign(`-D NETCTL-DNAT -p tcp -m tcp --dport 8080 -m comment --comment "netctl:net=web" -j DNAT --to-destination 10.9.0.2:80`, 'nat');
+      k.foreign(
+        `-D NETCTL-DNAT -p tcp -m tcp --dport 8080 -m comment --comment "netctl:net=web" -j DNAT --to-destination 10.9.0.2:80`,
+        'nat',
+      );
     };
     await expect(converge(d, [8080, 8081])).rejects.toThrow(/live ruleset differs/);
   });

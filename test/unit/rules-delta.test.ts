@@ -54,7 +54,14 @@ function container(r: () => number, i: number, usedPorts: Set<number>): Ctr {
       const hostIp = r() < 0.3 ? (v6 ? '::1' : '127.0.0.1') : undefined;
       // Two host ports to one container port give two identical accepts.
       const containerPort = r() < 0.3 ? 80 : 80 + Math.floor(r() * 5);
-      ports.push({ network: n.id, proto, hostPort, containerIp: v6 ? ip6! : ip, containerPort, ...(hostIp ? { hostIp } : {}) });
+      ports.push({
+        network: n.id,
+        proto,
+        hostPort,
+        containerIp: v6 ? ip6! : ip,
+        containerPort,
+        ...(hostIp ? { hostIp } : {}),
+      });
     }
   }
   return { ports, endpoints };
@@ -112,7 +119,10 @@ describe('one container planned alone', () => {
 
   it('adds to the end of chains: the plan from the rules before only appends', () => {
     const before = desired(input([], false), 4);
-    const c: Ctr = { ports: [{ network: NETS[0]!.id, proto: 'tcp', hostPort: 8080, containerIp: '10.1.0.2', containerPort: 80 }], endpoints: [{ network: NETS[0]!.id, ip: '10.1.0.2' }] };
+    const c: Ctr = {
+      ports: [{ network: NETS[0]!.id, proto: 'tcp', hostPort: 8080, containerIp: '10.1.0.2', containerPort: 80 }],
+      endpoints: [{ network: NETS[0]!.id, ip: '10.1.0.2' }],
+    };
     const plan = diff(withRules(before, containerRules(part(c, false), 4))!, before);
     expect(plan.tables.map((t) => [t.table, t.append.length, t.write.length, t.deleteRules.length])).toEqual([
       ['filter', 1, 0, 0],
@@ -122,7 +132,10 @@ describe('one container planned alone', () => {
   });
 
   it('refuses rulesets the change cannot have been planned against', () => {
-    const c: Ctr = { ports: [{ network: NETS[0]!.id, proto: 'tcp', hostPort: 8080, containerIp: '10.1.0.2', containerPort: 80 }], endpoints: [{ network: NETS[0]!.id, ip: '10.1.0.2' }] };
+    const c: Ctr = {
+      ports: [{ network: NETS[0]!.id, proto: 'tcp', hostPort: 8080, containerIp: '10.1.0.2', containerPort: 80 }],
+      endpoints: [{ network: NETS[0]!.id, ip: '10.1.0.2' }],
+    };
     const rules = containerRules(part(c, false), 4);
     // No chains for the network yet (nothing planned): nothing to append to.
     expect(withRules({ family: 4, tables: [] }, rules)).toBeUndefined();
@@ -133,8 +146,11 @@ describe('one container planned alone', () => {
     expect(withoutRules(once, rules)).toBeUndefined();
   });
 
-  it('checks the container\'s ports as desired does', () => {
-    const bad: FirewallInput = { networks: NETS, ports: [{ network: NETS[0]!.id, proto: 'tcp', hostPort: 70000, containerIp: '10.1.0.2', containerPort: 80 }] };
+  it("checks the container's ports as desired does", () => {
+    const bad: FirewallInput = {
+      networks: NETS,
+      ports: [{ network: NETS[0]!.id, proto: 'tcp', hostPort: 70000, containerIp: '10.1.0.2', containerPort: 80 }],
+    };
     expect(() => containerRules(bad, 4)).toThrow('invalid host port "70000"');
   });
 });

@@ -57,7 +57,10 @@ describe('desired rules', () => {
 
   it('every rule is tagged and every chain is NETCTL-* within 28 characters', () => {
     const id = 'f'.repeat(19);
-    const rs = desired({ networks: [net(1, { id }), net(2, { internal: true })], ports: [port(1, 1, 2, { network: id })] }, 4);
+    const rs = desired(
+      { networks: [net(1, { id }), net(2, { internal: true })], ports: [port(1, 1, 2, { network: id })] },
+      4,
+    );
     expect(rs.tables.flatMap((t) => t.chains.map((c) => c.name))).toContain(`NETCTL-N-${id}`);
     for (const t of rs.tables) {
       for (const c of t.chains) {
@@ -71,7 +74,9 @@ describe('desired rules', () => {
   it('writes subnets the way iptables-save prints them', () => {
     const text = show(desired({ networks: [net(1, { subnet: '10.1.0.77/24', subnet6: 'FD00:0:0:1:0:0:0:9/64' })] }, 6));
     expect(text).toContain('-s fd00:0:0:1::/64 ! -o br-net1');
-    expect(show(desired({ networks: [net(1, { subnet: '10.1.0.77/24' })] }, 4))).toContain('-s 10.1.0.0/24 ! -o br-net1');
+    expect(show(desired({ networks: [net(1, { subnet: '10.1.0.77/24' })] }, 4))).toContain(
+      '-s 10.1.0.0/24 ! -o br-net1',
+    );
   });
 
   it('refuses names that could change the meaning of a rule', () => {
@@ -112,7 +117,9 @@ describe('canonical addresses', () => {
   });
 
   it('rejects malformed addresses', () => {
-    for (const bad of ['1.2.3', '1.2.3.256', '01.2.3.4', '1.2.3.4/24']) expect(() => canonicalIp(bad, 4)).toThrow(UsageError);
-    for (const bad of ['1::2::3', '1:2:3:4:5:6:7:8:9', 'g::1', '1:2:3:4:5:6:7::8']) expect(() => canonicalIp(bad, 6)).toThrow(UsageError);
+    for (const bad of ['1.2.3', '1.2.3.256', '01.2.3.4', '1.2.3.4/24'])
+      expect(() => canonicalIp(bad, 4)).toThrow(UsageError);
+    for (const bad of ['1::2::3', '1:2:3:4:5:6:7:8:9', 'g::1', '1:2:3:4:5:6:7::8'])
+      expect(() => canonicalIp(bad, 6)).toThrow(UsageError);
   });
 });

@@ -55,11 +55,21 @@ describe('diff', () => {
   it('from nothing: writes every chain, inserts the jumps, deletes nothing', () => {
     const plan = diff(desired({ networks: [net(1)] }, 4), EMPTY);
     expect(written(plan)).toEqual([
-      'filter NETCTL-FORWARD', 'filter NETCTL-ISOLATION-1', 'filter NETCTL-ISOLATION-2', 'filter NETCTL-N-a01',
-      'filter NETCTL-P-a01', 'nat NETCTL-DNAT', 'nat NETCTL-POSTROUTING', 'raw NETCTL-PREROUTING',
+      'filter NETCTL-FORWARD',
+      'filter NETCTL-ISOLATION-1',
+      'filter NETCTL-ISOLATION-2',
+      'filter NETCTL-N-a01',
+      'filter NETCTL-P-a01',
+      'nat NETCTL-DNAT',
+      'nat NETCTL-POSTROUTING',
+      'raw NETCTL-PREROUTING',
     ]);
     expect(plan.tables.flatMap((t) => t.insertRules.map((r) => `${t.table} ${r.chain}`))).toEqual([
-      'filter FORWARD', 'nat PREROUTING', 'nat OUTPUT', 'nat POSTROUTING', 'raw PREROUTING',
+      'filter FORWARD',
+      'nat PREROUTING',
+      'nat OUTPUT',
+      'nat POSTROUTING',
+      'raw PREROUTING',
     ]);
     expect(plan.tables.flatMap((t) => [...t.deleteRules, ...t.remove, ...t.append])).toEqual([]);
     golden('first-network.plan', renderPlan(plan));
@@ -79,8 +89,13 @@ describe('diff', () => {
     const { plan, state: after } = converge(state, { networks: [...tenNetworks(), net(11)] });
     expect(written(plan)).toEqual(['filter NETCTL-N-a0b', 'filter NETCTL-P-a0b']);
     expect(changed(plan, 'append')).toEqual([
-      'filter NETCTL-FORWARD', 'filter NETCTL-FORWARD', 'filter NETCTL-ISOLATION-1', 'filter NETCTL-ISOLATION-2',
-      'nat NETCTL-POSTROUTING', 'nat NETCTL-POSTROUTING', 'nat NETCTL-POSTROUTING',
+      'filter NETCTL-FORWARD',
+      'filter NETCTL-FORWARD',
+      'filter NETCTL-ISOLATION-1',
+      'filter NETCTL-ISOLATION-2',
+      'nat NETCTL-POSTROUTING',
+      'nat NETCTL-POSTROUTING',
+      'nat NETCTL-POSTROUTING',
     ]);
     expect(plan.tables.flatMap((t) => t.append).every((r) => ruleKey(r).includes('br-net11'))).toBe(true);
     expect(plan.tables.flatMap((t) => [...t.deleteRules, ...t.insertRules, ...t.remove])).toEqual([]);
@@ -96,8 +111,13 @@ describe('diff', () => {
     expect(written(plan)).toEqual([]);
     expect(plan.tables.flatMap((t) => t.remove)).toEqual(['NETCTL-N-a05', 'NETCTL-P-a05']);
     expect(changed(plan, 'deleteRules')).toEqual([
-      'filter NETCTL-FORWARD', 'filter NETCTL-FORWARD', 'filter NETCTL-ISOLATION-1', 'filter NETCTL-ISOLATION-2',
-      'nat NETCTL-POSTROUTING', 'nat NETCTL-POSTROUTING', 'nat NETCTL-POSTROUTING',
+      'filter NETCTL-FORWARD',
+      'filter NETCTL-FORWARD',
+      'filter NETCTL-ISOLATION-1',
+      'filter NETCTL-ISOLATION-2',
+      'nat NETCTL-POSTROUTING',
+      'nat NETCTL-POSTROUTING',
+      'nat NETCTL-POSTROUTING',
     ]);
     expect(plan.tables.flatMap((t) => t.deleteRules).every((r) => ruleKey(r).includes('br-net5 '))).toBe(true);
     expect(isEmpty(converge(after, { networks: rest }).plan)).toBe(true);
@@ -133,7 +153,10 @@ describe('diff', () => {
     const input = { networks: [net(1)] };
     let { state } = converge(load(FOREIGN), input);
     ({ state } = converge(state, input));
-    const jumps = (s: SimState) => save(s).split('\n').filter((l) => l.includes('netctl:jump'));
+    const jumps = (s: SimState) =>
+      save(s)
+        .split('\n')
+        .filter((l) => l.includes('netctl:jump'));
     expect(jumps(state)).toHaveLength(5);
     const dup = '*filter\n-I FORWARD 1 -m comment --comment "netctl:jump" -j NETCTL-FORWARD\nCOMMIT\n';
     state = restore(state, dup);
@@ -158,7 +181,9 @@ describe('diff', () => {
       for (const r of t.deleteRules) expect(ruleKey(r)).toContain('netctl:');
     }
     expect(builtinLines(state, 'filter', 'FORWARD')).toEqual(before);
-    expect(save(state)).toContain('-A ufw-user-forward -d 10.1.0.2/32 -m comment --comment "netctl:allow web" -j ACCEPT');
+    expect(save(state)).toContain(
+      '-A ufw-user-forward -d 10.1.0.2/32 -m comment --comment "netctl:allow web" -j ACCEPT',
+    );
   });
 
   it('keeps a block of several tagged rules in one built-in chain in order, on top', () => {
@@ -166,14 +191,21 @@ describe('diff', () => {
     const want = parse(`*filter\n${tagged(1)}\n${tagged(2)}\n${tagged(3)}\nCOMMIT\n`);
     const start = load(FOREIGN);
     const state = restore(start, renderPlan(diff(want, ownedPart(parse(save(start))))));
-    expect(builtinLines(state, 'filter', 'FORWARD').slice(0, 3)).toEqual([1, 2, 3].map((n) => tagged(n).slice('-A FORWARD '.length)));
+    expect(builtinLines(state, 'filter', 'FORWARD').slice(0, 3)).toEqual(
+      [1, 2, 3].map((n) => tagged(n).slice('-A FORWARD '.length)),
+    );
     expect(isEmpty(diff(want, ownedPart(parse(save(state)))))).toBe(true);
   });
 
   it('plans rollbacks: diff(before, after) applied to after gives before', () => {
     const a = { networks: [net(1), net(2)] };
     const b = { networks: [net(2, { icc: false }), net(3, { subnet: '10.33.0.0/16' })], ports: [port(2, 8080, 80)] };
-    for (const [from, to] of [[a, b], [b, a], [{ networks: [] }, a], [a, { networks: [] }]] as const) {
+    for (const [from, to] of [
+      [a, b],
+      [b, a],
+      [{ networks: [] }, a],
+      [a, { networks: [] }],
+    ] as const) {
       const { state: s1 } = converge(load(FOREIGN), from);
       const snapshot = ownedPart(parse(save(s1)));
       const { state: s2 } = converge(s1, to);

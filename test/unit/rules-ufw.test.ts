@@ -22,8 +22,12 @@ describe('desired rules with ufw deciding published ports', () => {
 
   it('uses ufw6-netctl-forward in ip6tables, as ufw names its IPv6 chains', () => {
     const networks = [net(1, { subnet6: 'fd00:0:0:1::/64' })];
-    const text = show(desired({ networks, ports: [port(1, 8080, 80, { containerIp: 'fd00:0:0:1::2' })], ufw: true }, 6));
-    expect(text).toContain('-A NETCTL-P-a01 -d fd00:0:0:1::2/128 -p tcp -m tcp --dport 80 -m conntrack --ctstate DNAT -m comment --comment "netctl:net=net1" -j ufw6-netctl-forward');
+    const text = show(
+      desired({ networks, ports: [port(1, 8080, 80, { containerIp: 'fd00:0:0:1::2' })], ufw: true }, 6),
+    );
+    expect(text).toContain(
+      '-A NETCTL-P-a01 -d fd00:0:0:1::2/128 -p tcp -m tcp --dport 80 -m conntrack --ctstate DNAT -m comment --comment "netctl:net=net1" -j ufw6-netctl-forward',
+    );
     expect(text).not.toContain('ufw-netctl-forward');
   });
 

@@ -32,7 +32,9 @@ describe('runSteps', () => {
 
   it('keeps undoing when an undo fails and reports it', async () => {
     const { log, step } = recorder();
-    await expect(runSteps([step('a'), step('b', false, true), step('c', true)])).rejects.toThrow(/rollback incomplete: undo "b": undo b broke/);
+    await expect(runSteps([step('a'), step('b', false, true), step('c', true)])).rejects.toThrow(
+      /rollback incomplete: undo "b": undo b broke/,
+    );
     expect(log).toEqual(['do a', 'do b', 'undo a']);
   });
 });
@@ -67,6 +69,8 @@ describe('sequence and together', () => {
 
   it('a failed undo inside together is named in the error', async () => {
     const { step } = recorder();
-    await expect(together([step('a', false, true), step('b', true)]).apply()).rejects.toThrow(/b broke \(rollback incomplete: undo "a": undo a broke\)/);
+    await expect(together([step('a', false, true), step('b', true)]).apply()).rejects.toThrow(
+      /b broke \(rollback incomplete: undo "a": undo a broke\)/,
+    );
   });
 });

@@ -34,7 +34,18 @@ describe('opening and migrations', () => {
       expect(schemaVersion(db)).toBe(SCHEMA_VERSION);
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
       const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
-      expect(tables).toEqual(['allow_rules', 'containers', 'docker_allow_rules', 'endpoints', 'firewall_revision', 'images', 'ip_allocations', 'links', 'networks', 'port_mappings']);
+      expect(tables).toEqual([
+        'allow_rules',
+        'containers',
+        'docker_allow_rules',
+        'endpoints',
+        'firewall_revision',
+        'images',
+        'ip_allocations',
+        'links',
+        'networks',
+        'port_mappings',
+      ]);
     } finally {
       db.close();
     }
@@ -47,7 +58,10 @@ describe('opening and migrations', () => {
     reopen();
     expect(store.networks.require('keep')).toEqual(n);
     expect(store.containers.require('web')).toEqual(c);
-    expect(store.ipam.list(n.id).map((a) => [a.address, a.owner])).toEqual([['10.10.0.1', 'gateway'], [ip, c.id]]);
+    expect(store.ipam.list(n.id).map((a) => [a.address, a.owner])).toEqual([
+      ['10.10.0.1', 'gateway'],
+      [ip, c.id],
+    ]);
   });
 
   it('applies pending migrations in order, each once, and rolls back a failing one', () => {
@@ -61,7 +75,10 @@ describe('opening and migrations', () => {
       migrate(db, steps);
       expect(schemaVersion(db)).toBe(2);
       expect(db.prepare('SELECT count(*) FROM a').pluck().get()).toBe(1);
-      const broken = [...steps, { version: 3, description: 'c', up: 'INSERT INTO a VALUES (3); INSERT INTO nope VALUES (1)' }];
+      const broken = [
+        ...steps,
+        { version: 3, description: 'c', up: 'INSERT INTO a VALUES (3); INSERT INTO nope VALUES (1)' },
+      ];
       expect(() => migrate(db, broken)).toThrow(/nope/);
       expect(schemaVersion(db)).toBe(2);
       expect(db.prepare('SELECT count(*) FROM a').pluck().get()).toBe(1);
@@ -82,7 +99,9 @@ describe('opening and migrations', () => {
   it('reports an unusable root as a SystemError naming the file', () => {
     writeFileSync(join(root, 'file'), '');
     expect(() => Store.open({ root: join(root, 'file') })).toThrow(SystemError);
-    expect(() => Store.open({ root: join(root, 'file') })).toThrow(`open database "${join(root, 'file', 'netctl.db')}"`);
+    expect(() => Store.open({ root: join(root, 'file') })).toThrow(
+      `open database "${join(root, 'file', 'netctl.db')}"`,
+    );
   });
 });
 
@@ -119,12 +138,31 @@ describe('networks', () => {
 
   it('keep every field', () => {
     const n = store.networks.create({
-      name: 'full', bridge: 'br-full', subnet: '10.1.0.0/16', gateway: '10.1.0.254', ipRange: '10.1.2.0/24',
-      subnet6: 'fd00:1::/64', mtu: 1400, internal: true, icc: false, labels: { a: 'b' }, options: { icc: 'false' },
+      name: 'full',
+      bridge: 'br-full',
+      subnet: '10.1.0.0/16',
+      gateway: '10.1.0.254',
+      ipRange: '10.1.2.0/24',
+      subnet6: 'fd00:1::/64',
+      mtu: 1400,
+      internal: true,
+      icc: false,
+      labels: { a: 'b' },
+      options: { icc: 'false' },
     });
     expect(store.networks.require(n.id)).toMatchObject({
-      name: 'full', driver: 'bridge', bridge: 'br-full', gateway: '10.1.0.254', ipRange: '10.1.2.0/24',
-      subnet6: 'fd00:1::/64', gateway6: 'fd00:1::1', mtu: 1400, internal: true, icc: false, labels: { a: 'b' }, options: { icc: 'false' },
+      name: 'full',
+      driver: 'bridge',
+      bridge: 'br-full',
+      gateway: '10.1.0.254',
+      ipRange: '10.1.2.0/24',
+      subnet6: 'fd00:1::/64',
+      gateway6: 'fd00:1::1',
+      mtu: 1400,
+      internal: true,
+      icc: false,
+      labels: { a: 'b' },
+      options: { icc: 'false' },
     });
     expect(store.ipam.list(n.id).map((a) => a.address)).toEqual(['10.1.0.254', 'fd00:1::1']);
   });
@@ -132,7 +170,9 @@ describe('networks', () => {
   it('refuse a taken name, bridge or subnet', () => {
     store.networks.create({ name: 'a', bridge: 'br0', subnet: '10.0.0.0/16' });
     expect(() => store.networks.create({ name: 'a' })).toThrow('network with name "a" already exists');
-    expect(() => store.networks.create({ name: 'b', bridge: 'br0' })).toThrow('bridge "br0" is already used by network "a"');
+    expect(() => store.networks.create({ name: 'b', bridge: 'br0' })).toThrow(
+      'bridge "br0" is already used by network "a"',
+    );
     expect(() => store.networks.create({ name: 'c', subnet: '10.0.5.0/24' })).toThrow(ConflictError);
     expect(() => store.networks.create({ name: 'bad name' })).toThrow(UsageError);
     expect(store.networks.list().map((n) => n.name)).toEqual(['a']);
@@ -167,7 +207,9 @@ describe('containers', () => {
     const c = store.containers.create({ name: 'web', image: 'alpine:3', config: { cmd: ['sh'] } });
     expect(c).toMatchObject({ name: 'web', image: 'alpine:3', state: 'created', config: { cmd: ['sh'] } });
     expect(c.id).toMatch(/^[0-9a-f]{64}$/);
-    expect(() => store.containers.create({ name: 'web', image: 'x' })).toThrow(/container name "web" is already in use/);
+    expect(() => store.containers.create({ name: 'web', image: 'x' })).toThrow(
+      /container name "web" is already in use/,
+    );
     expect(store.containers.list()).toEqual([]);
     const running = store.containers.update(c.id, { state: 'running', pid: 42, startedAt: '2026-01-01T00:00:00.000Z' });
     expect(running).toMatchObject({ state: 'running', pid: 42, startedAt: '2026-01-01T00:00:00.000Z' });
@@ -211,11 +253,17 @@ describe('ports', () => {
 
   it('refuse a specific address next to every address, both ways, per family', () => {
     store.ports.reserve(web, [{ hostPort: 8080, containerPort: 80 }]);
-    expect(() => store.ports.reserve(db, [{ hostIp: '10.1.2.3', hostPort: 8080, containerPort: 80 }])).toThrow(ConflictError);
+    expect(() => store.ports.reserve(db, [{ hostIp: '10.1.2.3', hostPort: 8080, containerPort: 80 }])).toThrow(
+      ConflictError,
+    );
     store.ports.reserve(web, [{ hostIp: '10.1.2.3', hostPort: 9090, containerPort: 80 }]);
-    expect(() => store.ports.reserve(db, [{ hostPort: 9090, containerPort: 80 }])).toThrow(/already publishes 10\.1\.2\.3:9090\/tcp/);
+    expect(() => store.ports.reserve(db, [{ hostPort: 9090, containerPort: 80 }])).toThrow(
+      /already publishes 10\.1\.2\.3:9090\/tcp/,
+    );
     store.ports.reserve(db, [{ hostIp: '::', hostPort: 8080, containerPort: 80 }]);
-    expect(() => store.ports.reserve(db, [{ hostIp: '::1', hostPort: 8080, containerPort: 80 }])).toThrow('cannot publish [::1]:8080/tcp');
+    expect(() => store.ports.reserve(db, [{ hostIp: '::1', hostPort: 8080, containerPort: 80 }])).toThrow(
+      'cannot publish [::1]:8080/tcp',
+    );
   });
 
   it('allow the same port for another protocol, port or address', () => {
@@ -225,7 +273,11 @@ describe('ports', () => {
       { hostIp: '10.1.2.4', hostPort: 53, containerPort: 53 },
       { hostIp: '10.1.2.3', hostPort: 54, containerPort: 53 },
     ]);
-    expect(more.map((p) => `${p.hostIp}:${p.hostPort}/${p.proto}`)).toEqual(['10.1.2.3:53/udp', '10.1.2.4:53/tcp', '10.1.2.3:54/tcp']);
+    expect(more.map((p) => `${p.hostIp}:${p.hostPort}/${p.proto}`)).toEqual([
+      '10.1.2.3:53/udp',
+      '10.1.2.4:53/tcp',
+      '10.1.2.3:54/tcp',
+    ]);
   });
 
   it('reserve a batch all or nothing, a clash inside the batch included', () => {
@@ -237,14 +289,23 @@ describe('ports', () => {
     ).toThrow(ConflictError);
     expect(store.ports.list()).toEqual([]);
     expect(() => store.ports.reserve(web, [{ hostPort: 70000, containerPort: 80 }])).toThrow(UsageError);
-    expect(() => store.ports.reserve(web, [{ hostPort: 80, containerPort: 80, proto: 'icmp' as 'tcp' }])).toThrow('invalid protocol "icmp"');
+    expect(() => store.ports.reserve(web, [{ hostPort: 80, containerPort: 80, proto: 'icmp' as 'tcp' }])).toThrow(
+      'invalid protocol "icmp"',
+    );
   });
 
   it('pick the first free host port of the range, and say when none is left', () => {
-    store.ports.reserve(web, [{ hostIp: '127.0.0.1', hostPort: 40000, containerPort: 1 }, { hostPort: 40002, containerPort: 1, proto: 'udp' }]);
-    const picked = store.ports.reserve(db, [{ containerPort: 80 }, { containerPort: 81 }], { ephemeral: [40000, 40002] });
+    store.ports.reserve(web, [
+      { hostIp: '127.0.0.1', hostPort: 40000, containerPort: 1 },
+      { hostPort: 40002, containerPort: 1, proto: 'udp' },
+    ]);
+    const picked = store.ports.reserve(db, [{ containerPort: 80 }, { containerPort: 81 }], {
+      ephemeral: [40000, 40002],
+    });
     expect(picked.map((p) => p.hostPort)).toEqual([40001, 40002]);
-    expect(() => store.ports.reserve(db, [{ containerPort: 82 }], { ephemeral: [40000, 40002] })).toThrow('no free host port left in 40000-40002');
+    expect(() => store.ports.reserve(db, [{ containerPort: 82 }], { ephemeral: [40000, 40002] })).toThrow(
+      'no free host port left in 40000-40002',
+    );
     expect(store.ports.release(db)).toBe(2);
     expect(store.ports.list().map((p) => p.containerId)).toEqual([web, web]);
   });
@@ -255,7 +316,9 @@ describe('ipam', () => {
     const n = store.networks.create({ name: 'small', subnet: '10.9.0.0/29' });
     const got = Array.from({ length: 5 }, () => store.ipam.allocate(n.id, { owner: 'c' }));
     expect(got).toEqual(['10.9.0.2', '10.9.0.3', '10.9.0.4', '10.9.0.5', '10.9.0.6']);
-    expect(() => store.ipam.allocate(n.id, { owner: 'c' })).toThrow('no free IPv4 address left in 10.9.0.0/29 on network "small"');
+    expect(() => store.ipam.allocate(n.id, { owner: 'c' })).toThrow(
+      'no free IPv4 address left in 10.9.0.0/29 on network "small"',
+    );
   });
 
   it('reuses the lowest released address', () => {
@@ -271,11 +334,19 @@ describe('ipam', () => {
     const n = store.networks.create({ name: 'n', subnet: '10.9.0.0/16', ipRange: '10.9.8.0/30' });
     expect(store.ipam.allocate(n.id, { owner: 'c' })).toBe('10.9.8.0');
     expect(store.ipam.allocate(n.id, { owner: 'c', requested: '10.9.200.7' })).toBe('10.9.200.7');
-    expect(() => store.ipam.allocate(n.id, { owner: 'c', requested: '10.9.200.7' })).toThrow('address 10.9.200.7 is already in use on network "n"');
+    expect(() => store.ipam.allocate(n.id, { owner: 'c', requested: '10.9.200.7' })).toThrow(
+      'address 10.9.200.7 is already in use on network "n"',
+    );
     expect(() => store.ipam.allocate(n.id, { owner: 'c', requested: '10.9.0.1' })).toThrow(ConflictError);
-    expect(() => store.ipam.allocate(n.id, { owner: 'c', requested: '10.10.0.1' })).toThrow('not in subnet 10.9.0.0/16');
-    expect(() => store.ipam.allocate(n.id, { owner: 'c', requested: '10.9.255.255' })).toThrow('network or broadcast address');
-    expect(() => store.ipam.allocate(n.id, { owner: 'c', requested: '10.9.0.x' })).toThrow('invalid IP address "10.9.0.x"');
+    expect(() => store.ipam.allocate(n.id, { owner: 'c', requested: '10.10.0.1' })).toThrow(
+      'not in subnet 10.9.0.0/16',
+    );
+    expect(() => store.ipam.allocate(n.id, { owner: 'c', requested: '10.9.255.255' })).toThrow(
+      'network or broadcast address',
+    );
+    expect(() => store.ipam.allocate(n.id, { owner: 'c', requested: '10.9.0.x' })).toThrow(
+      'invalid IP address "10.9.0.x"',
+    );
   });
 
   it('allocates IPv6 only on IPv6 networks', () => {
@@ -323,7 +394,18 @@ describe('firewall revision', () => {
     let ip = '';
     // Addresses alone are not in the rules: the endpoint that uses one is.
     expect(changes(() => (ip = store.ipam.allocate(n.id, { owner: c.id })))).toBe(false);
-    expect(changes(() => store.endpoints.add({ containerId: c.id, networkId: n.id, ifname: 'eth0', hostIfname: 'veth1', address: ip, aliases: [] }))).toBe(true);
+    expect(
+      changes(() =>
+        store.endpoints.add({
+          containerId: c.id,
+          networkId: n.id,
+          ifname: 'eth0',
+          hostIfname: 'veth1',
+          address: ip,
+          aliases: [],
+        }),
+      ),
+    ).toBe(true);
     expect(changes(() => store.ports.reserve(c.id, [{ hostPort: 8080, containerPort: 80 }]))).toBe(true);
     expect(changes(() => store.ports.release(c.id))).toBe(true);
     expect(changes(() => store.endpoints.remove(c.id, n.id))).toBe(true);
@@ -333,7 +415,9 @@ describe('firewall revision', () => {
   it('follows containers only while links exist (a link names its target)', () => {
     const c = store.containers.create({ name: 'web', image: 'alpine' });
     expect(changes(() => store.containers.create({ name: 'db', image: 'alpine' }))).toBe(false);
-    expect(changes(() => store.containers.update(c.id, { state: 'running', pid: 42, config: { expose: ['80/tcp'] } }))).toBe(false);
+    expect(
+      changes(() => store.containers.update(c.id, { state: 'running', pid: 42, config: { expose: ['80/tcp'] } })),
+    ).toBe(false);
     expect(changes(() => store.links.add({ containerId: c.id, target: 'db', alias: 'db' }))).toBe(true);
     expect(changes(() => store.containers.create({ name: 'cache', image: 'alpine' }))).toBe(true);
     expect(changes(() => store.containers.update(c.id, { config: { expose: ['81/tcp'] } }))).toBe(true);

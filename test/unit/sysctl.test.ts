@@ -29,9 +29,12 @@ describe('sysctl names', () => {
     expect(sysctlRelPath('net/ipv4/conf/eth0.100/route_localnet')).toBe('net/ipv4/conf/eth0.100/route_localnet');
   });
 
-  it.each(['../etc/passwd', 'net/../../x', '/net/ipv4', 'net//ipv4', 'net.ipv4.ip forward', ''])('refuses %j', (name) => {
-    expect(() => sysctlRelPath(name)).toThrow(`invalid sysctl name "${name}"`);
-  });
+  it.each(['../etc/passwd', 'net/../../x', '/net/ipv4', 'net//ipv4', 'net.ipv4.ip forward', ''])(
+    'refuses %j',
+    (name) => {
+      expect(() => sysctlRelPath(name)).toThrow(`invalid sysctl name "${name}"`);
+    },
+  );
 });
 
 describe('procSysctl', () => {

@@ -21,7 +21,14 @@ COMMIT
 -A D -j DROP
 COMMIT
 `);
-const pkt: Packet = { src: '198.51.100.1', dst: '198.51.100.2', proto: 'tcp', dport: 8080, ctstate: ['NEW'], dstLocal: true };
+const pkt: Packet = {
+  src: '198.51.100.1',
+  dst: '198.51.100.2',
+  proto: 'tcp',
+  dport: 8080,
+  ctstate: ['NEW'],
+  dstLocal: true,
+};
 
 describe('following a packet through a ruleset', () => {
   it('finds the DNAT of a published port through the jump', () => {
@@ -33,7 +40,13 @@ describe('following a packet through a ruleset', () => {
   });
 
   it('returns from a chain on RETURN and falls to the policy', () => {
-    const r = walk(RS, 'filter', 'FORWARD', { ...pkt, dst: '10.1.0.2', dport: 80, out: 'br0', ctstate: ['NEW', 'DNAT'] });
+    const r = walk(RS, 'filter', 'FORWARD', {
+      ...pkt,
+      dst: '10.1.0.2',
+      dport: 80,
+      out: 'br0',
+      ctstate: ['NEW', 'DNAT'],
+    });
     expect(r.verdict).toBe('DROP');
     expect(r.policyOf).toBe('FORWARD');
     expect(r.hits.map((h) => h.chain)).toEqual(['FORWARD', 'C']);

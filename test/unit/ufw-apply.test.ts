@@ -14,7 +14,9 @@ describe('netctl ufw install', () => {
   it('validates, backs up, writes both files and loads the chain where ufw runs', async () => {
     const { files, runner, deps } = fakeHost();
     const r = await installBlock(deps);
-    expect(files.text(AFTER)).toMatch(/^#\n# rules\.input-after[\s\S]*COMMIT\n\n# BEGIN netctl\n[\s\S]*-A ufw-netctl-forward -j ufw-skip-to-policy-forward\nCOMMIT\n# END netctl\n$/);
+    expect(files.text(AFTER)).toMatch(
+      /^#\n# rules\.input-after[\s\S]*COMMIT\n\n# BEGIN netctl\n[\s\S]*-A ufw-netctl-forward -j ufw-skip-to-policy-forward\nCOMMIT\n# END netctl\n$/,
+    );
     expect(files.text(AFTER).startsWith(DEBIAN.after.split('\n')[0]!)).toBe(true);
     expect(files.text(AFTER6)).toContain(':ufw6-netctl-forward - [0:0]');
     expect(files.text(BAK)).toBe(DEBIAN.after);
@@ -74,7 +76,9 @@ describe('netctl ufw install', () => {
     expect(files.text(AFTER)).toContain('# BEGIN netctl');
     expect(runner.of('iptables-restore')).toEqual([]);
     const text = renderApply(r, 'install', false);
-    expect(text).toContain('ufw is not active: the block is in the files only and takes effect when ufw starts (ufw enable).');
+    expect(text).toContain(
+      'ufw is not active: the block is in the files only and takes effect when ufw starts (ufw enable).',
+    );
     expect(text).toContain('published ports stay open to every source');
   });
 
@@ -85,7 +89,9 @@ describe('netctl ufw install', () => {
     expect(files.files.size).toBe(8);
     expect(runner.of('iptables-restore')).toEqual([]);
     expect(runner.of('unshare')).toHaveLength(2);
-    expect(renderDiffs(r)).toMatch(/^--- \/etc\/ufw\/after\.rules\n\+\+\+ \/etc\/ufw\/after\.rules\n@@ -28,3 \+28,23 @@\n/);
+    expect(renderDiffs(r)).toMatch(
+      /^--- \/etc\/ufw\/after\.rules\n\+\+\+ \/etc\/ufw\/after\.rules\n@@ -28,3 \+28,23 @@\n/,
+    );
     expect(renderApply(r, 'install', true)).toContain('would load ufw-netctl-forward');
   });
 
@@ -93,11 +99,19 @@ describe('netctl ufw install', () => {
     const { files, runner, deps } = fakeHost();
     runner.validator = (doc) => {
       const line = doc.split('\n').indexOf(':ufw-netctl-forward - [0:0]') + 1;
-      return line > 0 ? { code: 2, stdout: '', stderr: `iptables-restore v1.8.9 (nf_tables): chain error\nError occurred at line: ${line}\n` } : { code: 0, stdout: '', stderr: '' };
+      return line > 0
+        ? {
+            code: 2,
+            stdout: '',
+            stderr: `iptables-restore v1.8.9 (nf_tables): chain error\nError occurred at line: ${line}\n`,
+          }
+        : { code: 0, stdout: '', stderr: '' };
     };
     const err = await installBlock(deps).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SystemError);
-    expect((err as Error).message).toBe(`install would break "${AFTER}": iptables-restore v1.8.9 (nf_tables): chain error`);
+    expect((err as Error).message).toBe(
+      `install would break "${AFTER}": iptables-restore v1.8.9 (nf_tables): chain error`,
+    );
     expect(files.text(AFTER)).toBe(DEBIAN.after);
     expect([...files.files.keys()].some((k) => k.endsWith('.bak'))).toBe(false);
   });
@@ -106,7 +120,9 @@ describe('netctl ufw install', () => {
     const { runner, deps } = fakeHost();
     runner.validator = (doc) => {
       const line = doc.split('\n').indexOf(':ufw-netctl-forward - [0:0]') + 1;
-      return line > 0 ? { code: 1, stdout: '', stderr: `iptables-restore: line ${line} failed\n` } : { code: 0, stdout: '', stderr: '' };
+      return line > 0
+        ? { code: 1, stdout: '', stderr: `iptables-restore: line ${line} failed\n` }
+        : { code: 0, stdout: '', stderr: '' };
     };
     const declared = `${DEBIAN.after}\n# BEGIN netctl\n`.split('\n').length + 8;
     await expect(installBlock(deps)).rejects.toThrow(`iptables-restore: ${AFTER} line ${declared} failed`);
@@ -115,10 +131,15 @@ describe('netctl ufw install', () => {
   it('when after.rules does not load even as it is, checks the block on its own and says so', async () => {
     const { files, runner, deps } = fakeHost();
     files.put(AFTER, `${DEBIAN.after}*filter\n-A ufw-after-input -m set --match-set blocked src -j DROP\nCOMMIT\n`);
-    runner.validator = (doc) => (doc.includes('--match-set') ? { code: 2, stdout: '', stderr: "Set blocked doesn't exist.\n" } : { code: 0, stdout: '', stderr: '' });
+    runner.validator = (doc) =>
+      doc.includes('--match-set')
+        ? { code: 2, stdout: '', stderr: "Set blocked doesn't exist.\n" }
+        : { code: 0, stdout: '', stderr: '' };
     const r = await installBlock(deps);
     expect(r.files[0]!.written).toBe(true);
-    expect(r.files[0]!.note).toMatch(/does not load in an empty network namespace even as it is \(Set blocked doesn't exist\.\); checked the netctl block on its own/);
+    expect(r.files[0]!.note).toMatch(
+      /does not load in an empty network namespace even as it is \(Set blocked doesn't exist\.\); checked the netctl block on its own/,
+    );
     expect(runner.of('unshare')).toHaveLength(4);
   });
 
@@ -163,19 +184,23 @@ describe('netctl ufw uninstall', () => {
     expect(files.text(AFTER)).toBe(DEBIAN.after);
     expect(files.text(AFTER6)).toBe(DEBIAN.after6);
     expect(r.chains.map((c) => c.action)).toEqual(['removed', 'removed']);
-    expect(runner.of('iptables-restore').at(-1)!.input).toBe('*filter\n:ufw-netctl-forward - [0:0]\n-X ufw-netctl-forward\nCOMMIT\n');
+    expect(runner.of('iptables-restore').at(-1)!.input).toBe(
+      '*filter\n:ufw-netctl-forward - [0:0]\n-X ufw-netctl-forward\nCOMMIT\n',
+    );
     expect(runner.live[4].chain).toBeUndefined();
     expect((await uninstallBlock(deps)).changed).toBe(false);
   });
 
-  it('only empties a chain netctl\'s port rules still jump to', async () => {
+  it("only empties a chain netctl's port rules still jump to", async () => {
     const { runner, deps } = fakeHost();
     await installBlock(deps);
     runner.live[4].refs = 2;
     const r = await uninstallBlock(deps);
     expect(r.chains[0]).toEqual({ family: 4, action: 'emptied', references: 2 });
     expect(runner.live[4].chain).toEqual([]);
-    expect(renderApply(r, 'uninstall', false)).toContain("emptied ufw-netctl-forward: 2 netctl rule(s) still jump to it");
+    expect(renderApply(r, 'uninstall', false)).toContain(
+      'emptied ufw-netctl-forward: 2 netctl rule(s) still jump to it',
+    );
   });
 
   it('removes a chain left in the kernel even when the files have no block', async () => {
@@ -214,7 +239,9 @@ describe('netctl ufw check and status', () => {
     runner.live[6].chain = [];
     const stale = await checkBlock(deps);
     expect(stale.changed).toBe(true);
-    expect(renderCheck(stale)).toContain('ufw6-netctl-forward is missing from the running firewall or differs from the block');
+    expect(renderCheck(stale)).toContain(
+      'ufw6-netctl-forward is missing from the running firewall or differs from the block',
+    );
   });
 
   it('status: ufw state, routed policy, block and chain per family', async () => {
@@ -229,9 +256,19 @@ describe('netctl ufw check and status', () => {
     runner.live[6].running = false;
     const s = buildStatus(await observeUfw(deps));
     expect(s.ufw).toEqual({ installed: true, active: true, enabled: true, routedPolicy: 'deny' });
-    expect(s.families[0]).toEqual({ family: 4, path: AFTER, block: 'current', ufwRunning: true, chain: 'ufw-netctl-forward', chainState: 'current', references: 1 });
+    expect(s.families[0]).toEqual({
+      family: 4,
+      path: AFTER,
+      block: 'current',
+      ufwRunning: true,
+      chain: 'ufw-netctl-forward',
+      chainState: 'current',
+      references: 1,
+    });
     expect(s.ports).toEqual([]);
-    expect(renderStatus(s)).toContain(`IPv4 ${AFTER}: block installed and current; ufw-netctl-forward loaded, 1 netctl rule uses it\n`);
+    expect(renderStatus(s)).toContain(
+      `IPv4 ${AFTER}: block installed and current; ufw-netctl-forward loaded, 1 netctl rule uses it\n`,
+    );
     expect(renderStatus(s)).toContain(', ufw not running for IPv6');
   });
 });

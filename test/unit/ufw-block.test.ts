@@ -1,6 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { blockInstalled, blockState, findBlock, insertBlock, markedBlock, removeBlock } from '../../src/firewall/ufw/block.js';
+import {
+  blockInstalled,
+  blockState,
+  findBlock,
+  insertBlock,
+  markedBlock,
+  removeBlock,
+} from '../../src/firewall/ufw/block.js';
 import { ConflictError, UsageError } from '../../src/errors.js';
 import { parse } from '../../src/firewall/iptables/parse.js';
 import { isOwnedRule } from '../../src/firewall/iptables/plan-owned.js';
@@ -81,7 +88,10 @@ describe('insertBlock / removeBlock', () => {
     ['END before BEGIN', '# END netctl\nx\n# BEGIN netctl\n', /before/],
     ['two blocks', `${insertBlock(AFTER, BLOCK)}\n${markedBlock(BLOCK)}`, /more than one netctl block/],
   ])('refuses a malformed file with a clear error: %s', (_what, file, message) => {
-    for (const f of [() => insertBlock(file, BLOCK, '/etc/ufw/after.rules'), () => removeBlock(file, '/etc/ufw/after.rules')]) {
+    for (const f of [
+      () => insertBlock(file, BLOCK, '/etc/ufw/after.rules'),
+      () => removeBlock(file, '/etc/ufw/after.rules'),
+    ]) {
       expect(f).toThrow(ConflictError);
       expect(f).toThrow(message);
       expect(f).toThrow('/etc/ufw/after.rules');
@@ -117,20 +127,23 @@ describe('the block templates', () => {
   it.each([
     [BLOCK, 'ufw', 4],
     [BLOCK6, 'ufw6', 6],
-  ] as const)('define only %s-netctl-forward, in ufw\'s namespace, with no rule netctl would take for its own', (text, prefix, family) => {
-    const rs = parse(text, { family });
-    expect(rs.tables.map((t) => t.name)).toEqual(['filter']);
-    const filter = rs.tables[0]!;
-    expect(filter.chains.map((c) => c.name)).toEqual([`${prefix}-netctl-forward`]);
-    for (const c of filter.chains) expect(isOwnedChain(c.name)).toBe(false);
-    for (const r of filter.rules) {
-      expect(isOwnedRule('filter', r)).toBe(false);
-      expect(r.target?.name.startsWith(`${prefix}-`)).toBe(true);
-    }
-    expect(filter.rules.map((r) => r.target?.name).at(-1)).toBe(`${prefix}-skip-to-policy-forward`);
-  });
+  ] as const)(
+    "define only %s-netctl-forward, in ufw's namespace, with no rule netctl would take for its own",
+    (text, prefix, family) => {
+      const rs = parse(text, { family });
+      expect(rs.tables.map((t) => t.name)).toEqual(['filter']);
+      const filter = rs.tables[0]!;
+      expect(filter.chains.map((c) => c.name)).toEqual([`${prefix}-netctl-forward`]);
+      for (const c of filter.chains) expect(isOwnedChain(c.name)).toBe(false);
+      for (const r of filter.rules) {
+        expect(isOwnedRule('filter', r)).toBe(false);
+        expect(r.target?.name.startsWith(`${prefix}-`)).toBe(true);
+      }
+      expect(filter.rules.map((r) => r.target?.name).at(-1)).toBe(`${prefix}-skip-to-policy-forward`);
+    },
+  );
 
-  it('never declares a chain of ufw\'s (a declaration flushes it when ufw loads after.rules)', () => {
+  it("never declares a chain of ufw's (a declaration flushes it when ufw loads after.rules)", () => {
     for (const text of [BLOCK, BLOCK6]) {
       const declared = text.split('\n').filter((l) => l.startsWith(':'));
       expect(declared).toHaveLength(1);

@@ -71,7 +71,9 @@ describe('unifiedDiff', () => {
   it('merges changes less than seven lines apart into one hunk', () => {
     const a = 'a\nb\nc\nd\ne\nf\ng\nh\ni\nj\n';
     const b = 'A\nb\nc\nd\ne\nf\ng\nH\ni\nj\n';
-    expect(unifiedDiff(a, b, 'f')).toBe('--- f\n+++ f\n@@ -1,10 +1,10 @@\n-a\n+A\n b\n c\n d\n e\n f\n g\n-h\n+H\n i\n j\n');
+    expect(unifiedDiff(a, b, 'f')).toBe(
+      '--- f\n+++ f\n@@ -1,10 +1,10 @@\n-a\n+A\n b\n c\n d\n e\n f\n g\n-h\n+H\n i\n j\n',
+    );
   });
 
   it('is empty for equal texts and handles empty files', () => {
@@ -81,13 +83,17 @@ describe('unifiedDiff', () => {
   });
 
   it('shows a line that only gains its line break', () => {
-    expect(unifiedDiff('a\nb', 'a\nb\n', 'f')).toBe('--- f\n+++ f\n@@ -1,2 +1,2 @@\n a\n-b\n\\ No newline at end of file\n+b\n');
+    expect(unifiedDiff('a\nb', 'a\nb\n', 'f')).toBe(
+      '--- f\n+++ f\n@@ -1,2 +1,2 @@\n a\n-b\n\\ No newline at end of file\n+b\n',
+    );
   });
 
   it('an appended block is one hunk of additions after three lines of context', () => {
     const a = Array.from({ length: 20 }, (_, i) => `line ${i + 1}\n`).join('');
     const d = unifiedDiff(a, `${a}\n# BEGIN netctl\nx\n# END netctl\n`, '/etc/ufw/after.rules');
-    expect(d).toBe('--- /etc/ufw/after.rules\n+++ /etc/ufw/after.rules\n@@ -18,3 +18,7 @@\n line 18\n line 19\n line 20\n+\n+# BEGIN netctl\n+x\n+# END netctl\n');
+    expect(d).toBe(
+      '--- /etc/ufw/after.rules\n+++ /etc/ufw/after.rules\n@@ -18,3 +18,7 @@\n line 18\n line 19\n line 20\n+\n+# BEGIN netctl\n+x\n+# END netctl\n',
+    );
   });
 
   it('is a correct patch for hundreds of random edits', () => {

@@ -28,7 +28,9 @@ export async function allowOrDeny(ctx: CommandContext, remove: boolean): Promise
     const req = allowRequest(ctx);
     // A name netctl does not know may be one of Docker's containers.
     const docker = store.containers.get(req.name) === undefined;
-    const res = docker ? await dockerAllowOrDeny(store, ctx, req, remove) : await (remove ? deny : allow)(store, req, { dryRun });
+    const res = docker
+      ? await dockerAllowOrDeny(store, ctx, req, remove)
+      : await (remove ? deny : allow)(store, req, { dryRun });
     if (ctx.opts.json) {
       ctx.stdout.write(`${JSON.stringify(res, null, 2)}\n`);
       return;

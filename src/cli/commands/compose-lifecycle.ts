@@ -12,7 +12,12 @@ import { composeName, rootsOf, serviceContainers } from '../compose-context.js';
 import { ErrorList } from '../../errors.js';
 
 /** Stops the containers in the order given. */
-export async function stopContainers(ctx: CommandContext, store: Store, containers: readonly Container[], graceMs: number): Promise<void> {
+export async function stopContainers(
+  ctx: CommandContext,
+  store: Store,
+  containers: readonly Container[],
+  graceMs: number,
+): Promise<void> {
   const errors = new ErrorList();
   for (const c of containers) {
     await errors.attempt('stop container', c.name, async () => {

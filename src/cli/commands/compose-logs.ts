@@ -15,23 +15,43 @@ function printer(ctx: CommandContext, containers: readonly Container[]): (c: Con
   return (c) => (e) => {
     const text = entryText(e);
     const prefix = `${c.name.padEnd(width)} | `;
-    (e.s === 'stderr' ? ctx.stderr : ctx.stdout).write(text.split('\n').map((l, i, all) => (i === all.length - 1 && l === '' ? '' : prefix + l)).join('\n'));
+    (e.s === 'stderr' ? ctx.stderr : ctx.stdout).write(
+      text
+        .split('\n')
+        .map((l, i, all) => (i === all.length - 1 && l === '' ? '' : prefix + l))
+        .join('\n'),
+    );
   };
 }
 
 /** Follows every container's log until `signal` (or, with `untilExited`, until all have exited). */
-export async function followContainers(ctx: CommandContext, containers: readonly Container[], opts: { signal?: AbortSignal; untilExited?: boolean; tail?: number }): Promise<void> {
+export async function followContainers(
+  ctx: CommandContext,
+  containers: readonly Container[],
+  opts: { signal?: AbortSignal; untilExited?: boolean; tail?: number },
+): Promise<void> {
   const print = printer(ctx, containers);
   const roots = rootsOf(ctx);
-  await Promise.all(containers.map((c) => {
-    const p = containerPaths(roots, c.id);
-    const done = async (): Promise<boolean> => {
-      if (!opts.untilExited) return false;
-      const st = await readState(p.state);
-      return st !== null && ['exited', 'dead'].includes(liveStatus(st));
-    };
-    return followLogs(p.log, { done, ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.tail !== undefined ? { tail: opts.tail } : {}), intervalMs: 100 }, print(c));
-  }));
+  await Promise.all(
+    containers.map((c) => {
+      const p = containerPaths(roots, c.id);
+      const done = async (): Promise<boolean> => {
+        if (!opts.untilExited) return false;
+        const st = await readState(p.state);
+        return st !== null && ['exited', 'dead'].includes(liveStatus(st));
+      };
+      return followLogs(
+        p.log,
+        {
+          done,
+          ...(opts.signal ? { signal: opts.signal } : {}),
+          ...(opts.tail !== undefined ? { tail: opts.tail } : {}),
+          intervalMs: 100,
+        },
+        print(c),
+      );
+    }),
+  );
 }
 
 export default async function composeLogs(ctx: CommandContext): Promise<void> {
@@ -49,5 +69,7 @@ export default async function composeLogs(ctx: CommandContext): Promise<void> {
     return;
   }
   const print = printer(ctx, containers);
-  for (const c of containers) for (const e of await readLogs(containerPaths(rootsOf(ctx), c.id).log, tail === undefined ? {} : { tail })) print(c)(e);
+  for (const c of containers)
+    for (const e of await readLogs(containerPaths(rootsOf(ctx), c.id).log, tail === undefined ? {} : { tail }))
+      print(c)(e);
 }

@@ -22,15 +22,33 @@ export default async function composePs(ctx: CommandContext): Promise<void> {
       const st = await readState(containerPaths(rootsOf(ctx), c.id).state);
       const status = st ? liveStatus(st) : c.state;
       if (!ctx.opts.all && status !== 'running' && status !== 'restarting') continue;
-      const ports = s.ports.list(c.id).map((p) => `${p.hostIp.includes(':') ? `[${p.hostIp}]` : p.hostIp}:${p.hostPort}->${p.containerPort}/${p.proto}`);
-      const networks = s.endpoints.forContainer(c.id).map((e) => `${nets.get(e.networkId) ?? e.networkId}=${e.address ?? ''}`);
-      rows.push({ name: c.name, service: labelsOf(c)[SERVICE] ?? '', image: c.image, status: status === 'exited' ? `exited (${st?.exitCode ?? '?'})` : status, networks, ports });
+      const ports = s.ports
+        .list(c.id)
+        .map(
+          (p) => `${p.hostIp.includes(':') ? `[${p.hostIp}]` : p.hostIp}:${p.hostPort}->${p.containerPort}/${p.proto}`,
+        );
+      const networks = s.endpoints
+        .forContainer(c.id)
+        .map((e) => `${nets.get(e.networkId) ?? e.networkId}=${e.address ?? ''}`);
+      rows.push({
+        name: c.name,
+        service: labelsOf(c)[SERVICE] ?? '',
+        image: c.image,
+        status: status === 'exited' ? `exited (${st?.exitCode ?? '?'})` : status,
+        networks,
+        ports,
+      });
     }
     if (ctx.opts.json) {
       ctx.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
       return;
     }
-    ctx.stdout.write(table(['NAME', 'SERVICE', 'IMAGE', 'STATUS', 'NETWORKS', 'PORTS'], rows.map((r) => [r.name, r.service, r.image, r.status, r.networks.join(','), r.ports.join(', ')])));
+    ctx.stdout.write(
+      table(
+        ['NAME', 'SERVICE', 'IMAGE', 'STATUS', 'NETWORKS', 'PORTS'],
+        rows.map((r) => [r.name, r.service, r.image, r.status, r.networks.join(','), r.ports.join(', ')]),
+      ),
+    );
   } finally {
     engine.close();
   }

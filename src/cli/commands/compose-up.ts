@@ -21,7 +21,10 @@ export default async function composeUp(ctx: CommandContext): Promise<number> {
   const engine = await openEngine(ctx.global);
   try {
     const prepared = await prepare(engine, roots, p, ephemeralRange());
-    const plan = planUp(prepared.desired, await observe(engine, roots, p.name), { services: names, removeOrphans: ctx.opts.removeOrphans === true });
+    const plan = planUp(prepared.desired, await observe(engine, roots, p.name), {
+      services: names,
+      removeOrphans: ctx.opts.removeOrphans === true,
+    });
     if (ctx.opts.dryRun) {
       const lines = plan.map(describeAction);
       ctx.stdout.write(`${changes(plan) ? '' : 'nothing to change\n'}${lines.join('\n')}${lines.length ? '\n' : ''}`);

@@ -8,7 +8,8 @@ import { NETCTL } from '../../sys/sandbox-client.js';
 import { SystemError } from '../../errors.js';
 
 export default async function demo(ctx: CommandContext): Promise<number> {
-  if (process.getuid?.() !== 0) throw new SystemError('demo: needs root (it creates namespaces)', { hint: 'run it with sudo' });
+  if (process.getuid?.() !== 0)
+    throw new SystemError('demo: needs root (it creates namespaces)', { hint: 'run it with sudo' });
   ctx.stdout.write('netctl demo: everything below runs in a throwaway sandbox host; this machine is not changed.\n');
   const results = await runScript(SCRIPT, ctx.stdout, NETCTL);
   const failed = results.filter((r) => !r.ok);

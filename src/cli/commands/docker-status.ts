@@ -13,7 +13,14 @@ import type { DockerContainer } from '../../docker/model.js';
 import { desiredDockerRoutes } from '../../docker/routes.js';
 import { dockerDrift } from '../../docker/sync.js';
 import { watchPidFile, watcherPid } from '../../docker/pidfile.js';
-import { effectiveRoutes, familyStatus, ipv6Note, portStatus, renderDockerStatus, type DockerStatus } from '../../docker/status.js';
+import {
+  effectiveRoutes,
+  familyStatus,
+  ipv6Note,
+  portStatus,
+  renderDockerStatus,
+  type DockerStatus,
+} from '../../docker/status.js';
 import { hasChain } from '../../firewall/ufw/plan.js';
 
 export default async function dockerStatus(ctx: CommandContext): Promise<void> {

@@ -22,7 +22,10 @@ export default async function dockerSync(ctx: CommandContext): Promise<void> {
       if (moved.length > 0) ctx.stdout.write(`${forwardJumpMessage(moved, dryRun)}\n`);
       const p = await planDockerSync(store, ufw, containers);
       for (const e of p.errors) ctx.stderr.write(`${e}\n`);
-      if (!p.changed) return void ctx.stdout.write(moved.length > 0 ? 'route rules in sync: nothing else to change\n' : 'in sync: nothing to change\n');
+      if (!p.changed)
+        return void ctx.stdout.write(
+          moved.length > 0 ? 'route rules in sync: nothing else to change\n' : 'in sync: nothing to change\n',
+        );
       if (dryRun) return void ctx.stdout.write(p.diff);
       await applyDockerSync(ufw, p);
       ctx.stdout.write(`synced: ${p.desired.length} Docker rule(s)\n`);

@@ -11,7 +11,8 @@ export default async function doctor(ctx: CommandContext): Promise<number> {
   try {
     const findings = await diagnose(engine, ctx.global.runRoot);
     if (ctx.opts.json) ctx.stdout.write(`${JSON.stringify(findings, null, 2)}\n`);
-    else if (findings.length === 0) ctx.stdout.write('no drift found: networks, rules, CNI attachments and ufw route rules match the database\n');
+    else if (findings.length === 0)
+      ctx.stdout.write('no drift found: networks, rules, CNI attachments and ufw route rules match the database\n');
     else for (const f of findings) ctx.stdout.write(`${f.area}: ${f.problem}\n  fix: ${f.fix}\n`);
     return findings.length === 0 ? 0 : 1;
   } finally {

@@ -10,7 +10,8 @@ import { liveStatus, readState } from '../../runtime/state.js';
 import { ConflictError, UsageError } from '../../errors.js';
 
 export default async function exec(ctx: CommandContext): Promise<number> {
-  if (ctx.opts.tty && !process.stdin.isTTY) throw new UsageError('-t: the input device is not a TTY', 'leave out -t, or run from a terminal');
+  if (ctx.opts.tty && !process.stdin.isTTY)
+    throw new UsageError('-t: the input device is not a TTY', 'leave out -t, or run from a terminal');
   const store = Store.open({ root: ctx.global.root });
   let id: string;
   let name: string;
@@ -21,5 +22,9 @@ export default async function exec(ctx: CommandContext): Promise<number> {
   }
   const st = await readState(containerPaths({ root: ctx.global.root, runRoot: ctx.global.runRoot }, id).state);
   if (!st || liveStatus(st) !== 'running' || !st.pid) throw new ConflictError(`container "${name}" is not running`);
-  return execAttached(st.pid, ctx.args[1] as string[], { env: (ctx.opts.env as string[] | undefined) ?? [], tty: Boolean(ctx.opts.tty), interactive: Boolean(ctx.opts.interactive) });
+  return execAttached(st.pid, ctx.args[1] as string[], {
+    env: (ctx.opts.env as string[] | undefined) ?? [],
+    tty: Boolean(ctx.opts.tty),
+    interactive: Boolean(ctx.opts.interactive),
+  });
 }

@@ -13,7 +13,14 @@ export default async function gcCommand(ctx: CommandContext): Promise<void> {
     const items = await gc(engine, { root: ctx.global.root, runRoot: ctx.global.runRoot }, { dryRun });
     if (ctx.opts.json) ctx.stdout.write(`${JSON.stringify(items, null, 2)}\n`);
     else if (items.length === 0) ctx.stdout.write('nothing to collect\n');
-    else for (const i of items) ctx.stdout.write(`${dryRun ? 'would remove' : 'removed'} ${i.kind} ${i.name}\n`.replace(/^(would remove|removed) (bridge-missing|rules)/, (_m, v: string, k: string) => `${v === 'removed' ? 'repaired' : 'would repair'} ${k}`));
+    else
+      for (const i of items)
+        ctx.stdout.write(
+          `${dryRun ? 'would remove' : 'removed'} ${i.kind} ${i.name}\n`.replace(
+            /^(would remove|removed) (bridge-missing|rules)/,
+            (_m, v: string, k: string) => `${v === 'removed' ? 'repaired' : 'would repair'} ${k}`,
+          ),
+        );
   } finally {
     engine.close();
   }

@@ -9,7 +9,8 @@ import { SystemError } from '../../errors.js';
 export default async function imageImport(ctx: CommandContext): Promise<void> {
   const [source, name] = ctx.args as [string, string];
   const ref = normalizeImageRef(name);
-  if (process.getuid?.() !== 0) throw new SystemError('image import: needs root (image files keep their owners)', { hint: 'run it with sudo' });
+  if (process.getuid?.() !== 0)
+    throw new SystemError('image import: needs root (image files keep their owners)', { hint: 'run it with sudo' });
   const record = await importImage(ctx.global, source === '-' ? process.stdin : source, ref);
   if (ctx.opts.json) ctx.stdout.write(`${JSON.stringify({ id: record.id, tags: [ref] }, null, 2)}\n`);
   else ctx.stdout.write(`sha256:${record.id}\n`);

@@ -6,7 +6,8 @@ import { loadImages } from '../../runtime/image-load.js';
 import { SystemError } from '../../errors.js';
 
 export default async function imageLoad(ctx: CommandContext): Promise<void> {
-  if (process.getuid?.() !== 0) throw new SystemError('image load: needs root (image files keep their owners)', { hint: 'run it with sudo' });
+  if (process.getuid?.() !== 0)
+    throw new SystemError('image load: needs root (image files keep their owners)', { hint: 'run it with sudo' });
   const input = ctx.opts.input as string | undefined;
   const loaded = await loadImages(ctx.global, input ?? process.stdin);
   if (ctx.opts.json) {

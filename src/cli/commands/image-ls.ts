@@ -29,7 +29,13 @@ export default async function imageLs(ctx: CommandContext): Promise<void> {
     const names = tags.filter(([, v]) => v === id).map(([k]) => k);
     for (const n of names.length ? names : ['<none>:<none>']) {
       const colon = n.lastIndexOf(':');
-      rows.push({ repository: n.slice(0, colon), tag: n.slice(colon + 1), id, created: rec.created, source: rec.source });
+      rows.push({
+        repository: n.slice(0, colon),
+        tag: n.slice(colon + 1),
+        id,
+        created: rec.created,
+        source: rec.source,
+      });
     }
   }
   rows.sort((a, b) => a.repository.localeCompare(b.repository) || a.tag.localeCompare(b.tag));

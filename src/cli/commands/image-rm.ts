@@ -12,8 +12,14 @@ async function refuseInUse(ctx: CommandContext, name: string): Promise<void> {
   const image = await resolveImage(ctx.global, name);
   const store = Store.open({ root: ctx.global.root });
   try {
-    const user = store.containers.list({ all: true }).find((c) => (c.config as { imageId?: string }).imageId === image.id);
-    if (user) throw new ConflictError(`image "${name}" is in use by container "${user.name}"`, `remove the container first: netctl rm -f ${user.name}`);
+    const user = store.containers
+      .list({ all: true })
+      .find((c) => (c.config as { imageId?: string }).imageId === image.id);
+    if (user)
+      throw new ConflictError(
+        `image "${name}" is in use by container "${user.name}"`,
+        `remove the container first: netctl rm -f ${user.name}`,
+      );
   } finally {
     store.close();
   }

@@ -16,10 +16,19 @@ export default async function inspect(ctx: CommandContext): Promise<void> {
     const networks: Record<string, object> = {};
     for (const e of store.endpoints.forContainer(c.id)) {
       const n = store.networks.get(e.networkId);
-      networks[n?.name ?? e.networkId] = { NetworkID: e.networkId, IPAddress: e.address ?? '', IPPrefixLen: Number(n?.subnet.split('/')[1] ?? 0), Gateway: n?.gateway ?? '', GlobalIPv6Address: e.address6 ?? '', Aliases: e.aliases, HostInterface: e.hostIfname ?? '' };
+      networks[n?.name ?? e.networkId] = {
+        NetworkID: e.networkId,
+        IPAddress: e.address ?? '',
+        IPPrefixLen: Number(n?.subnet.split('/')[1] ?? 0),
+        Gateway: n?.gateway ?? '',
+        GlobalIPv6Address: e.address6 ?? '',
+        Aliases: e.aliases,
+        HostInterface: e.hostIfname ?? '',
+      };
     }
     const ports: Record<string, { HostIp: string; HostPort: string }[]> = {};
-    for (const p of store.ports.list(c.id)) (ports[`${p.containerPort}/${p.proto}`] ??= []).push({ HostIp: p.hostIp, HostPort: String(p.hostPort) });
+    for (const p of store.ports.list(c.id))
+      (ports[`${p.containerPort}/${p.proto}`] ??= []).push({ HostIp: p.hostIp, HostPort: String(p.hostPort) });
     const view = {
       Id: c.id,
       Name: c.name,

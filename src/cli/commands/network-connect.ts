@@ -12,10 +12,18 @@ export default async function networkConnect(ctx: CommandContext): Promise<void>
   const roots = { root: ctx.global.root, runRoot: ctx.global.runRoot };
   try {
     const dryRun = Boolean(ctx.opts.dryRun);
-    const req = { network, container, aliases: (ctx.opts.alias as string[] | undefined) ?? [], ...(ctx.opts.ip === undefined ? {} : { ip: ctx.opts.ip as string }) };
+    const req = {
+      network,
+      container,
+      aliases: (ctx.opts.alias as string[] | undefined) ?? [],
+      ...(ctx.opts.ip === undefined ? {} : { ip: ctx.opts.ip as string }),
+    };
     const { endpoint, plan } = await connectContainer(engine, roots, req, dryRun);
     if (dryRun) ctx.stdout.write(ctx.opts.json ? `${JSON.stringify({ plan }, null, 2)}\n` : formatPlan(plan));
-    else if (ctx.opts.json) ctx.stdout.write(`${JSON.stringify({ interface: endpoint!.ifname, address: endpoint!.address ?? null, aliases: endpoint!.aliases })}\n`);
+    else if (ctx.opts.json)
+      ctx.stdout.write(
+        `${JSON.stringify({ interface: endpoint!.ifname, address: endpoint!.address ?? null, aliases: endpoint!.aliases })}\n`,
+      );
   } finally {
     engine.close();
   }

@@ -15,7 +15,10 @@ export default async function networkCreate(ctx: CommandContext): Promise<void> 
     if (!dryRun) await ensureDefaultNetwork(engine);
     const { network, plan } = await createNetwork(engine, spec, dryRun);
     if (dryRun) ctx.stdout.write(ctx.opts.json ? `${JSON.stringify({ plan }, null, 2)}\n` : formatPlan(plan));
-    else ctx.stdout.write(ctx.opts.json ? `${JSON.stringify({ id: network!.id, name: network!.name })}\n` : `${network!.id}\n`);
+    else
+      ctx.stdout.write(
+        ctx.opts.json ? `${JSON.stringify({ id: network!.id, name: network!.name })}\n` : `${network!.id}\n`,
+      );
   } finally {
     engine.close();
   }

@@ -7,12 +7,23 @@ import type { Network } from '../../model/network.js';
 import type { Store } from '../../store/index.js';
 
 function view(n: Network, store: Store): object {
-  const config: Record<string, string>[] = [{ Subnet: n.subnet, Gateway: n.gateway, ...(n.ipRange ? { IPRange: n.ipRange } : {}) }];
-  if (n.subnet6) config.push({ Subnet: n.subnet6, ...(n.gateway6 ? { Gateway: n.gateway6 } : {}), ...(n.ipRange6 ? { IPRange: n.ipRange6 } : {}) });
+  const config: Record<string, string>[] = [
+    { Subnet: n.subnet, Gateway: n.gateway, ...(n.ipRange ? { IPRange: n.ipRange } : {}) },
+  ];
+  if (n.subnet6)
+    config.push({
+      Subnet: n.subnet6,
+      ...(n.gateway6 ? { Gateway: n.gateway6 } : {}),
+      ...(n.ipRange6 ? { IPRange: n.ipRange6 } : {}),
+    });
   const containers: Record<string, object> = {};
   for (const e of store.endpoints.forNetwork(n.id)) {
     const name = store.containers.get(e.containerId)?.name ?? e.containerId;
-    containers[e.containerId] = { Name: name, IPv4Address: e.address ? `${e.address}/${n.subnet.split('/')[1]}` : '', ...(e.address6 ? { IPv6Address: e.address6 } : {}) };
+    containers[e.containerId] = {
+      Name: name,
+      IPv4Address: e.address ? `${e.address}/${n.subnet.split('/')[1]}` : '',
+      ...(e.address6 ? { IPv6Address: e.address6 } : {}),
+    };
   }
   return {
     Name: n.name,
@@ -23,7 +34,12 @@ function view(n: Network, store: Store): object {
     IPAM: { Driver: 'default', Config: config },
     Internal: n.internal,
     Containers: containers,
-    Options: { 'com.docker.network.bridge.name': n.bridge, 'com.docker.network.bridge.enable_icc': String(n.icc), 'com.docker.network.driver.mtu': String(n.mtu), ...n.options },
+    Options: {
+      'com.docker.network.bridge.name': n.bridge,
+      'com.docker.network.bridge.enable_icc': String(n.icc),
+      'com.docker.network.driver.mtu': String(n.mtu),
+      ...n.options,
+    },
     Labels: n.labels,
   };
 }
@@ -33,7 +49,13 @@ export default async function networkInspect(ctx: CommandContext): Promise<void>
   try {
     const refs = ctx.args[0] as string[];
     const nets = refs.map((r) => engine.store.networks.require(r));
-    ctx.stdout.write(`${JSON.stringify(nets.map((n) => view(n, engine.store)), null, 2)}\n`);
+    ctx.stdout.write(
+      `${JSON.stringify(
+        nets.map((n) => view(n, engine.store)),
+        null,
+        2,
+      )}\n`,
+    );
   } finally {
     engine.close();
   }

@@ -16,7 +16,15 @@ export default async function networkLs(ctx: CommandContext): Promise<void> {
     } else if (ctx.opts.quiet) {
       ctx.stdout.write(nets.map((n) => `${n.name}\n`).join(''));
     } else {
-      const rows = nets.map((n) => [n.id, n.name, n.driver, n.bridge, [n.subnet, n.subnet6].filter(Boolean).join(','), n.internal ? 'internal' : '', n.icc ? '' : 'icc=false']);
+      const rows = nets.map((n) => [
+        n.id,
+        n.name,
+        n.driver,
+        n.bridge,
+        [n.subnet, n.subnet6].filter(Boolean).join(','),
+        n.internal ? 'internal' : '',
+        n.icc ? '' : 'icc=false',
+      ]);
       ctx.stdout.write(table(['NETWORK ID', 'NAME', 'DRIVER', 'BRIDGE', 'SUBNET', 'SCOPE', 'OPTIONS'], rows));
     }
   } finally {

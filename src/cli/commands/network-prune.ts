@@ -10,7 +10,9 @@ export default async function networkPrune(ctx: CommandContext): Promise<void> {
   const engine = await openEngine(ctx.global);
   const errors = new ErrorList();
   try {
-    const unused = engine.store.networks.list().filter((n) => n.name !== DEFAULT_NETWORK.name && engine.store.endpoints.forNetwork(n.id).length === 0);
+    const unused = engine.store.networks
+      .list()
+      .filter((n) => n.name !== DEFAULT_NETWORK.name && engine.store.endpoints.forNetwork(n.id).length === 0);
     for (const n of unused) {
       if (ctx.opts.dryRun) {
         ctx.stdout.write(`would remove ${n.name}\n`);

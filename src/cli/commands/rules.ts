@@ -16,7 +16,13 @@ import { liveRouteCounters, routesInUserRules } from '../../firewall/ufw/route-e
 import { ufwCommand, type RouteRule } from '../../firewall/ufw/route-rules.js';
 import { userRulesPath } from '../../firewall/ufw/routes-apply.js';
 import { defaultUfwDeps } from '../../firewall/ufw/ufw-deps.js';
-import { addressedContainers, routeOwner, ruleOwner, type AddressedContainer, type RuleOwner } from '../../engine/rule-owners.js';
+import {
+  addressedContainers,
+  routeOwner,
+  ruleOwner,
+  type AddressedContainer,
+  type RuleOwner,
+} from '../../engine/rule-owners.js';
 import { Store } from '../../store/index.js';
 import { runChecked } from '../../sys/exec.js';
 import { UsageError } from '../../errors.js';
@@ -55,7 +61,14 @@ function ownedRules(rs: Ruleset, only: string | undefined, containers: readonly 
       if (!isOwnedRule(t.name, r)) continue;
       const { counters, ...rule } = r as Rule;
       const text = renderRule(rule);
-      out.push({ table: t.name, chain: r.chain, rule: text, packets: String(counters?.packets ?? 0n), bytes: String(counters?.bytes ?? 0n), ...ruleOwner(text, containers) });
+      out.push({
+        table: t.name,
+        chain: r.chain,
+        rule: text,
+        packets: String(counters?.packets ?? 0n),
+        bytes: String(counters?.bytes ?? 0n),
+        ...ruleOwner(text, containers),
+      });
     }
   }
   return out;
@@ -66,7 +79,14 @@ function routeViews(rs: Ruleset, routes: readonly RouteRule[], containers: reado
   return routes.map((r) => {
     const who = routeOwner(r.comment, kinds)!;
     const c = liveRouteCounters(rs, r);
-    return { owner: who.owner, container: who.container, rule: ufwCommand(r), live: c !== undefined, packets: c ? String(c.packets) : null, bytes: c ? String(c.bytes) : null };
+    return {
+      owner: who.owner,
+      container: who.container,
+      rule: ufwCommand(r),
+      live: c !== undefined,
+      packets: c ? String(c.packets) : null,
+      bytes: c ? String(c.bytes) : null,
+    };
   });
 }
 
@@ -87,17 +107,23 @@ function containersOf(root: string): AddressedContainer[] {
 
 export default async function rules(ctx: CommandContext): Promise<void> {
   const table = ctx.opts.table as string | undefined;
-  if (table !== undefined && !TABLES.includes(table)) throw new UsageError(`invalid --table "${table}": expected one of ${TABLES.join(', ')}`);
+  if (table !== undefined && !TABLES.includes(table))
+    throw new UsageError(`invalid --table "${table}": expected one of ${TABLES.join(', ')}`);
   const family = ctx.opts.ipv6 ? 6 : 4;
   const argv = [family === 6 ? 'ip6tables-save' : 'iptables-save', '-c', ...(table ? ['-t', table] : [])];
   const live = parse((await runChecked(argv)).stdout, { family });
   const containers = containersOf(ctx.global.root);
   const views = ownedRules(live, table, containers);
   // The route rules live in ufw's forward chain, in the filter table.
-  const userRules = table === undefined || table === 'filter' ? await readFile(userRulesPath(defaultUfwDeps(), family), 'latin1').catch(() => undefined) : undefined;
+  const userRules =
+    table === undefined || table === 'filter'
+      ? await readFile(userRulesPath(defaultUfwDeps(), family), 'latin1').catch(() => undefined)
+      : undefined;
   const routes = routeViews(live, routesInUserRules(userRules, family), containers);
   if (ctx.opts.json) {
-    ctx.stdout.write(`${JSON.stringify({ family, chains: ownedChains(live, table), rules: views, routes }, null, 2)}\n`);
+    ctx.stdout.write(
+      `${JSON.stringify({ family, chains: ownedChains(live, table), rules: views, routes }, null, 2)}\n`,
+    );
     return;
   }
   if (views.length === 0 && routes.length === 0) {
@@ -115,6 +141,11 @@ export default async function rules(ctx: CommandContext): Promise<void> {
     ctx.stdout.write(`  ${v.packets.padStart(width)}  ${v.bytes.padStart(10)}  ${v.owner.padEnd(6)}  ${v.rule}\n`);
   }
   if (routes.length === 0) return;
-  ctx.stdout.write(`\nufw route rules made by netctl (${userRulesPath(defaultUfwDeps(), family)}; counters from ${family === 6 ? 'ufw6' : 'ufw'}-user-forward, - when not loaded)\n${head}`);
-  for (const r of routes) ctx.stdout.write(`  ${(r.packets ?? '-').padStart(width)}  ${(r.bytes ?? '-').padStart(10)}  ${r.owner.padEnd(6)}  ${r.rule}\n`);
+  ctx.stdout.write(
+    `\nufw route rules made by netctl (${userRulesPath(defaultUfwDeps(), family)}; counters from ${family === 6 ? 'ufw6' : 'ufw'}-user-forward, - when not loaded)\n${head}`,
+  );
+  for (const r of routes)
+    ctx.stdout.write(
+      `  ${(r.packets ?? '-').padStart(width)}  ${(r.bytes ?? '-').padStart(10)}  ${r.owner.padEnd(6)}  ${r.rule}\n`,
+    );
 }

@@ -25,16 +25,32 @@ function ephemeralRange(): readonly [number, number] {
 export default async function run(ctx: CommandContext): Promise<number> {
   const o = ctx.opts;
   const attached = Boolean(o.tty || o.interactive);
-  if (attached && o.detach) throw new UsageError('-i/-t with -d is not supported: run detached without them, or attached with them');
-  if (o.tty && !process.stdin.isTTY) throw new UsageError('-t: the input device is not a TTY', 'leave out -t, or run from a terminal');
+  if (attached && o.detach)
+    throw new UsageError('-i/-t with -d is not supported: run detached without them, or attached with them');
+  if (o.tty && !process.stdin.isTTY)
+    throw new UsageError('-t: the input device is not a TTY', 'leave out -t, or run from a terminal');
   const ref = ctx.args[0] as string;
   const roots = { root: ctx.global.root, runRoot: ctx.global.runRoot };
   const image = await resolveImage(roots, ref);
-  const req = { ...runRequest(o, ref, image, (ctx.args[1] as string[] | undefined) ?? []), ephemeral: ephemeralRange() };
+  const req = {
+    ...runRequest(o, ref, image, (ctx.args[1] as string[] | undefined) ?? []),
+    ephemeral: ephemeralRange(),
+  };
   req.launch.tty = Boolean(o.tty);
   req.launch.interactive = Boolean(o.interactive);
   // Detached --rm: the monitor removes the container when it is gone for good.
-  if (o.rm && o.detach) req.launch.cleanup = [process.execPath, NETCTL, '--root', roots.root, '--run-root', roots.runRoot, 'rm', '-f', req.name];
+  if (o.rm && o.detach)
+    req.launch.cleanup = [
+      process.execPath,
+      NETCTL,
+      '--root',
+      roots.root,
+      '--run-root',
+      roots.runRoot,
+      'rm',
+      '-f',
+      req.name,
+    ];
   if (o.dryRun) {
     ctx.stdout.write(`${JSON.stringify(req, null, 2)}\n`);
     return 0;
@@ -44,7 +60,13 @@ export default async function run(ctx: CommandContext): Promise<number> {
   let spec: LaunchSpec | undefined;
   try {
     const extraHosts = ((o.addHost as string[] | undefined) ?? []).map((h) => h.split(':').reverse().join('\t'));
-    id = (await runContainer(engine, roots, req, { dns: (o.dns as string[] | undefined) ?? [], extraHosts, ...(attached ? { attach: (s: LaunchSpec) => void (spec = s) } : {}) })).id;
+    id = (
+      await runContainer(engine, roots, req, {
+        dns: (o.dns as string[] | undefined) ?? [],
+        extraHosts,
+        ...(attached ? { attach: (s: LaunchSpec) => void (spec = s) } : {}),
+      })
+    ).id;
   } finally {
     engine.close();
   }
@@ -65,7 +87,9 @@ export default async function run(ctx: CommandContext): Promise<number> {
     code = st.exitCode ?? 0;
     return true;
   };
-  await followLogs(p.log, { done, intervalMs: 50 }, (e) => (e.s === 'stderr' ? ctx.stderr : ctx.stdout).write(entryText(e)));
+  await followLogs(p.log, { done, intervalMs: 50 }, (e) =>
+    (e.s === 'stderr' ? ctx.stderr : ctx.stdout).write(entryText(e)),
+  );
   if (o.rm) await removeAfter(ctx, roots, id);
   return code;
 }

@@ -7,7 +7,8 @@ import { sandboxArgv } from '../../sys/sandbox.js';
 import { SystemError } from '../../errors.js';
 
 export default async function sandbox(ctx: CommandContext): Promise<number> {
-  if (process.getuid?.() !== 0) throw new SystemError('sandbox: needs root (it creates namespaces)', { hint: 'run it with sudo' });
+  if (process.getuid?.() !== 0)
+    throw new SystemError('sandbox: needs root (it creates namespaces)', { hint: 'run it with sudo' });
   const command = (ctx.args[0] as string[] | undefined) ?? [];
   const argv = sandboxArgv({ wan: Boolean(ctx.opts.wan), lan: Boolean(ctx.opts.lan) }, command);
   const child = spawn(argv[0]!, argv.slice(1), { stdio: 'inherit' });

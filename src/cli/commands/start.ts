@@ -8,7 +8,11 @@ import { startContainer } from '../../engine/lifecycle.js';
 import { ErrorList } from '../../errors.js';
 
 /** Starts each container (after `before`, for restart), printing its name. */
-export async function startEach(ctx: CommandContext, verb: string, before?: (ref: string) => Promise<void>): Promise<void> {
+export async function startEach(
+  ctx: CommandContext,
+  verb: string,
+  before?: (ref: string) => Promise<void>,
+): Promise<void> {
   const engine = await openEngine(ctx.global);
   const roots = { root: ctx.global.root, runRoot: ctx.global.runRoot };
   const errors = new ErrorList();
@@ -18,7 +22,11 @@ export async function startEach(ctx: CommandContext, verb: string, before?: (ref
         const dryRun = ctx.opts.dryRun === true;
         if (!dryRun) await before?.(ref);
         const r = await startContainer(engine, roots, ref, { dryRun });
-        ctx.stdout.write(dryRun ? `${r.container.name}: ${r.plan.length ? r.plan.join('\n  ') : 'already running'}\n` : `${r.container.name}\n`);
+        ctx.stdout.write(
+          dryRun
+            ? `${r.container.name}: ${r.plan.length ? r.plan.join('\n  ') : 'already running'}\n`
+            : `${r.container.name}\n`,
+        );
       });
     }
   } finally {

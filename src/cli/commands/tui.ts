@@ -8,7 +8,9 @@ import { UsageError } from '../../errors.js';
 
 export default async function tui(ctx: CommandContext): Promise<void> {
   if (!process.stdout.isTTY || !process.stdin.isTTY) {
-    throw new UsageError('netctl tui needs a terminal (stdin and stdout must be a TTY); in scripts use netctl ps, rules or ufw status');
+    throw new UsageError(
+      'netctl tui needs a terminal (stdin and stdout must be a TTY); in scripts use netctl ps, rules or ufw status',
+    );
   }
   // Node's colour depth honours NO_COLOR, NODE_DISABLE_COLORS, FORCE_COLOR and TERM=dumb;
   // Ink's chalk knows only the last two, so a colourless terminal is forced on it too. Ink
@@ -19,7 +21,10 @@ export default async function tui(ctx: CommandContext): Promise<void> {
   if (!color) process.env.FORCE_COLOR = '0';
   for (const v of ['CI', 'CONTINUOUS_INTEGRATION']) delete process.env[v];
   const [{ render }, { Live }, { LiveSource }, { cliActions }] = await Promise.all([
-    import('ink'), import('../../tui/live.js'), import('../../tui/source.js'), import('../../tui/actions.js'),
+    import('ink'),
+    import('../../tui/live.js'),
+    import('../../tui/source.js'),
+    import('../../tui/actions.js'),
   ]);
   const source = new LiveSource(ctx.global);
   try {

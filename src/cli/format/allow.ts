@@ -11,7 +11,9 @@ import { parseRouteComment } from '../../firewall/ufw/route-rules.js';
 /** `IPv4 net=frontend: ufw route allow ...`. */
 export function routeLine(r: RouteRule): string {
   const net = parseRouteComment(r.comment)?.network;
-  return net === undefined ? `  IPv${r.family} Docker: ${ufwCommand(r)}` : `  IPv${r.family} network ${net}: ${ufwCommand(r)}`;
+  return net === undefined
+    ? `  IPv${r.family} Docker: ${ufwCommand(r)}`
+    : `  IPv${r.family} network ${net}: ${ufwCommand(r)}`;
 }
 
 /** The result of allow or deny as text. */

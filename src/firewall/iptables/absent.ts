@@ -13,7 +13,8 @@ export function absentRules(want: Ruleset, live: Ruleset): string[] {
   for (const t of want.tables) {
     // A multiset: a rule wanted twice must be live twice.
     const have = new Map<string, number>();
-    for (const r of live.tables.find((l) => l.name === t.name)?.rules ?? []) have.set(ruleKey(r), (have.get(ruleKey(r)) ?? 0) + 1);
+    for (const r of live.tables.find((l) => l.name === t.name)?.rules ?? [])
+      have.set(ruleKey(r), (have.get(ruleKey(r)) ?? 0) + 1);
     for (const r of t.rules) {
       const key = ruleKey(r);
       const n = have.get(key) ?? 0;

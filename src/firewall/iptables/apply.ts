@@ -69,8 +69,20 @@ function restoreError(argv: readonly string[], text: string, r: ExecResult): Res
   return new RestoreError(`${argv.join(' ')} failed${where}: ${why}`, stderr, line);
 }
 
-async function restore(runner: Runner, family: Family, text: string, extra: string[], opts: IptablesOptions): Promise<void> {
-  const argv = [iptablesTool(family, 'restore', opts.flavour), '-w', String(opts.waitSeconds ?? 10), ...extra, '--noflush'];
+async function restore(
+  runner: Runner,
+  family: Family,
+  text: string,
+  extra: string[],
+  opts: IptablesOptions,
+): Promise<void> {
+  const argv = [
+    iptablesTool(family, 'restore', opts.flavour),
+    '-w',
+    String(opts.waitSeconds ?? 10),
+    ...extra,
+    '--noflush',
+  ];
   const r = await runner.run(argv, { input: text, timeoutMs: opts.timeoutMs });
   if (r.code !== 0) throw restoreError(argv, text, r);
 }
@@ -79,7 +91,12 @@ async function restore(runner: Runner, family: Family, text: string, extra: stri
  * Reads the live ruleset (one table, or all) with iptables-save and parses it.
  * @throws SystemError when iptables-save fails, ParseError when its output does not parse.
  */
-export async function readRuleset(runner: Runner, family: Family, table?: string, opts: IptablesOptions = {}): Promise<Ruleset> {
+export async function readRuleset(
+  runner: Runner,
+  family: Family,
+  table?: string,
+  opts: IptablesOptions = {},
+): Promise<Ruleset> {
   const argv = [iptablesTool(family, 'save', opts.flavour), ...(table === undefined ? [] : ['-t', table])];
   const r = await runner.run(argv, { timeoutMs: opts.timeoutMs });
   if (r.code !== 0) {
@@ -93,7 +110,12 @@ export async function readRuleset(runner: Runner, family: Family, table?: string
  * each atomically). An empty document runs nothing.
  * @throws RestoreError naming the failing document line when iptables-restore says it.
  */
-export async function restoreDocument(runner: Runner, family: Family, text: string, opts: IptablesOptions = {}): Promise<void> {
+export async function restoreDocument(
+  runner: Runner,
+  family: Family,
+  text: string,
+  opts: IptablesOptions = {},
+): Promise<void> {
   if (text.trim() !== '') await restore(runner, family, text, [], opts);
 }
 
@@ -103,7 +125,12 @@ export async function restoreDocument(runner: Runner, family: Family, text: stri
  * An empty document runs nothing but the read.
  * @throws RestoreError naming the failing document line when iptables-restore says it.
  */
-export async function applyDocument(runner: Runner, family: Family, text: string, opts: ApplyOptions = {}): Promise<Ruleset> {
+export async function applyDocument(
+  runner: Runner,
+  family: Family,
+  text: string,
+  opts: ApplyOptions = {},
+): Promise<Ruleset> {
   await restoreDocument(runner, family, text, opts);
   return readRuleset(runner, family, opts.table, opts);
 }
@@ -114,6 +141,11 @@ export async function applyDocument(runner: Runner, family: Family, text: string
  * to chains here; a missing chain only fails the real apply, at its COMMIT line.
  * @throws RestoreError as {@link applyDocument} does.
  */
-export async function testDocument(runner: Runner, family: Family, text: string, opts: IptablesOptions = {}): Promise<void> {
+export async function testDocument(
+  runner: Runner,
+  family: Family,
+  text: string,
+  opts: IptablesOptions = {},
+): Promise<void> {
   await restore(runner, family, text, ['--test'], opts);
 }

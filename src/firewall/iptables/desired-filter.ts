@@ -62,7 +62,9 @@ function portRules(net: NetworkRules, ports: PortMapping[], family: Family, ufw:
     .filter((p) => p.network === net.id)
     .flatMap((p) => {
       const basic = { d: hostMatch(p.containerIp, family), p: p.proto };
-      return targets.map((t) => rule(portsChain(net.id), basic, [dport(p.proto, p.containerPort), dnat], netTag(net.name), t));
+      return targets.map((t) =>
+        rule(portsChain(net.id), basic, [dport(p.proto, p.containerPort), dnat], netTag(net.name), t),
+      );
     });
 }
 
@@ -100,7 +102,9 @@ function isolationRules(nets: NetworkRules[]): Rule[] {
   // A published port is reachable from every network through the host address: connections
   // that DNAT sent across bridges skip isolation (their ports chain decides).
   const published = rule(ISOLATION_1, {}, [match('conntrack', opt('ctstate', 'DNAT'))], ISOLATION_TAG, jump('RETURN'));
-  const stage1 = nets.map((n) => rule(ISOLATION_1, { i: n.bridge, o: not(n.bridge) }, [], netTag(n.name), jump(ISOLATION_2)));
+  const stage1 = nets.map((n) =>
+    rule(ISOLATION_1, { i: n.bridge, o: not(n.bridge) }, [], netTag(n.name), jump(ISOLATION_2)),
+  );
   const stage2 = nets.map((n) => rule(ISOLATION_2, { o: n.bridge }, [], netTag(n.name), DROP));
   return [published, ...stage1, ...stage2];
 }

@@ -30,6 +30,8 @@ export function linkRules(nets: readonly NetworkRules[], links: readonly LinkRul
     const net = open.get(l.network);
     if (!net || familyOf(l.to) !== family) return [];
     const basic = { s: hostMatch(l.from, family), d: hostMatch(l.to, family), i: net.bridge, o: net.bridge };
-    return l.ports.map((p) => rule(portsChain(net.id), { ...basic, p: p.proto }, [dport(p.proto, p.port)], linkTag(l.name), jump('ACCEPT')));
+    return l.ports.map((p) =>
+      rule(portsChain(net.id), { ...basic, p: p.proto }, [dport(p.proto, p.port)], linkTag(l.name), jump('ACCEPT')),
+    );
   });
 }

@@ -39,8 +39,13 @@ function postroutingRules(net: NetworkRules, subnet: string, family: Family): Ru
   const dnat = match('conntrack', opt('ctstate', 'DNAT'));
   // Pod to pod across nodes keeps the pod's address (the Kubernetes network model): the
   // cluster's ranges return before the masquerade, everything else is still masqueraded.
-  const cluster = clusterCidrsOf(net, family).map((d) => rule(POSTROUTING_CHAIN, { s: subnet, d, o: not(net.bridge) }, [], tag, jump('RETURN')));
-  const leaving = net.ipMasq === false ? [] : [...cluster, rule(POSTROUTING_CHAIN, { s: subnet, o: not(net.bridge) }, [], tag, jump('MASQUERADE'))];
+  const cluster = clusterCidrsOf(net, family).map((d) =>
+    rule(POSTROUTING_CHAIN, { s: subnet, d, o: not(net.bridge) }, [], tag, jump('RETURN')),
+  );
+  const leaving =
+    net.ipMasq === false
+      ? []
+      : [...cluster, rule(POSTROUTING_CHAIN, { s: subnet, o: not(net.bridge) }, [], tag, jump('MASQUERADE'))];
   return [
     ...leaving,
     // Hairpin: a container reaching a published port on its own bridge through the host

@@ -32,7 +32,8 @@ export function endpointDrops(nets: NetworkRules[], endpoints: readonly Endpoint
     const net = byId.get(e.network);
     if (!net || familyOf(e.ip) !== family) continue;
     const d = hostMatch(e.ip, family);
-    for (const s of clusterCidrsOf(net, family)) out.push(rule(RAW_CHAIN, { s, d, i: not(net.bridge) }, [], netTag(net.name), jump('RETURN')));
+    for (const s of clusterCidrsOf(net, family))
+      out.push(rule(RAW_CHAIN, { s, d, i: not(net.bridge) }, [], netTag(net.name), jump('RETURN')));
     out.push(rule(RAW_CHAIN, { d, i: not(net.bridge) }, [], netTag(net.name), jump('DROP')));
   }
   return out;

@@ -23,7 +23,11 @@ function inFamily(net: NetworkRules, family: Family): boolean {
 function checkUnique(nets: readonly NetworkRules[]): void {
   const seen = new Map<string, string>();
   for (const n of nets) {
-    for (const [kind, value] of [['id', n.id], ['name', n.name], ['bridge', n.bridge]] as const) {
+    for (const [kind, value] of [
+      ['id', n.id],
+      ['name', n.name],
+      ['bridge', n.bridge],
+    ] as const) {
       const key = `${kind} ${value}`;
       if (seen.has(key)) throw new ConflictError(`two networks with ${kind} "${value}"`);
       seen.set(key, n.id);
@@ -35,7 +39,10 @@ const PROTOS: readonly string[] = ['tcp', 'udp', 'sctp'];
 
 function checkPort(p: PortMapping, family: Family): void {
   if (!PROTOS.includes(p.proto)) throw new UsageError(`invalid protocol "${p.proto}"`);
-  for (const [what, port] of [['host', p.hostPort], ['container', p.containerPort]] as const) {
+  for (const [what, port] of [
+    ['host', p.hostPort],
+    ['container', p.containerPort],
+  ] as const) {
     if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError(`invalid ${what} port "${port}"`);
   }
   canonicalIp(p.containerIp, family);
@@ -53,7 +60,8 @@ function checkClaims(ports: PortMapping[], family: Family): void {
   for (const p of ports) {
     const port = `${p.hostPort}/${p.proto}`;
     const addr = p.hostIp === undefined ? '*' : canonicalIp(p.hostIp, family);
-    const clash = claimed.has(`${addr} ${port}`) || claimed.has(`* ${port}`) || (addr === '*' && claimed.has(`some ${port}`));
+    const clash =
+      claimed.has(`${addr} ${port}`) || claimed.has(`* ${port}`) || (addr === '*' && claimed.has(`some ${port}`));
     if (clash) throw new ConflictError(`host port ${port}${addr === '*' ? '' : ` on ${addr}`} is already published`);
     claimed.add(`${addr} ${port}`).add(`some ${port}`);
   }

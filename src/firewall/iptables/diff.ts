@@ -85,14 +85,20 @@ function diffTable(name: string, want: Table | undefined, have: Table | undefine
   const haveChains = new Set(have?.chains.map((c) => c.name));
   const wantChains = new Set(want?.chains.map((c) => c.name));
   for (const c of want?.chains ?? []) {
-    diffOwnedChain(plan, c.name, wantRules.get(c.name) ?? [], haveChains.has(c.name) ? (haveRules.get(c.name) ?? []) : undefined);
+    diffOwnedChain(
+      plan,
+      c.name,
+      wantRules.get(c.name) ?? [],
+      haveChains.has(c.name) ? (haveRules.get(c.name) ?? []) : undefined,
+    );
   }
   for (const c of have?.chains ?? []) if (!wantChains.has(c.name)) plan.remove.push(c.name);
   // Tagged rules in a built-in chain are one block: unchanged, or all replaced at the top.
   // Replacing the block also removes duplicates a crash or a race may have left.
   for (const chain of new Set([...wantRules.keys(), ...haveRules.keys()])) {
     if (isOwnedChain(chain)) continue;
-    if (!isBuiltinChain(name, chain)) throw new InternalError(`owned rule in foreign chain "${chain}" of table "${name}"`);
+    if (!isBuiltinChain(name, chain))
+      throw new InternalError(`owned rule in foreign chain "${chain}" of table "${name}"`);
     const w = wantRules.get(chain) ?? [];
     const h = haveRules.get(chain) ?? [];
     if (w.length === h.length && startsWith(w, h)) continue;
@@ -113,7 +119,13 @@ function emptyTable(t: TablePlan): boolean {
 export function diff(desired: Ruleset, liveOwned: Ruleset): RestorePlan {
   const names = [...new Set([...desired.tables, ...liveOwned.tables].map((t) => t.name))];
   const tables = names
-    .map((n) => diffTable(n, desired.tables.find((t) => t.name === n), liveOwned.tables.find((t) => t.name === n)))
+    .map((n) =>
+      diffTable(
+        n,
+        desired.tables.find((t) => t.name === n),
+        liveOwned.tables.find((t) => t.name === n),
+      ),
+    )
     .filter((t) => !emptyTable(t));
   const family = desired.family ?? liveOwned.family;
   return family === undefined ? { tables } : { family, tables };

@@ -127,13 +127,20 @@ export class IptablesDriver implements FirewallDriver<OwnedRules, IptablesPlan> 
 
   private async observeFamily(family: 4 | 6): Promise<{ owned: Ruleset; loaded: boolean }> {
     // One save per family is cheaper than one per table: the process start dominates.
-    const tables = (await readRuleset(this.runner, family)).tables.filter((t) => (TABLES as readonly string[]).includes(t.name));
+    const tables = (await readRuleset(this.runner, family)).tables.filter((t) =>
+      (TABLES as readonly string[]).includes(t.name),
+    );
     const loaded = tables.some((t) => t.name === 'filter' && t.chains.some((c) => c.name === ufwForwardChain(family)));
     return { owned: ownedPart({ family, tables }), loaded };
   }
 
   /** The snapshot of rules live at `gen` with the block's chain `loaded`; ufw counts where the block is installed too. */
-  private snapshot(rules: { 4: Ruleset; 6: Ruleset }, loaded: { 4: boolean; 6: boolean }, gen: number | null, basis?: Basis): OwnedRules {
+  private snapshot(
+    rules: { 4: Ruleset; 6: Ruleset },
+    loaded: { 4: boolean; 6: boolean },
+    gen: number | null,
+    basis?: Basis,
+  ): OwnedRules {
     return {
       4: rules[4],
       6: rules[6],
@@ -168,7 +175,9 @@ export class IptablesDriver implements FirewallDriver<OwnedRules, IptablesPlan> 
 
   /** Applies both families' documents side by side (they touch different tables). */
   async apply(plan: IptablesPlan): Promise<void> {
-    const results = await Promise.allSettled(([4, 6] as const).filter((f) => plan.docs[f]).map((f) => restoreDocument(this.runner, f, plan.docs[f])));
+    const results = await Promise.allSettled(
+      ([4, 6] as const).filter((f) => plan.docs[f]).map((f) => restoreDocument(this.runner, f, plan.docs[f])),
+    );
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
   }
@@ -212,6 +221,7 @@ export class IptablesDriver implements FirewallDriver<OwnedRules, IptablesPlan> 
       }
     }
     const left = this.plan(target, await this.observe({ fresh: true }));
-    if (!left.empty) throw new SystemError(`verify rules: the live ruleset differs from the plan after apply:\n${left.text()}`);
+    if (!left.empty)
+      throw new SystemError(`verify rules: the live ruleset differs from the plan after apply:\n${left.text()}`);
   }
 }

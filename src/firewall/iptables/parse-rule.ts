@@ -118,7 +118,11 @@ class RuleReader {
     else o = short ? { name, short, values } : { name, values };
     this.negate = false;
     // Short options are the basic criteria (-s, -d, -i, -o, -p, -f) wherever they appear.
-    const into = this.target ? this.target.options : short ? this.basicMatch().options : (this.current ?? this.basicMatch()).options;
+    const into = this.target
+      ? this.target.options
+      : short
+        ? this.basicMatch().options
+        : (this.current ?? this.basicMatch()).options;
     into.push(o);
   }
 
@@ -135,7 +139,11 @@ class RuleReader {
       case '-g':
       case '--goto':
         if (this.target) throw new LineError(`second target "${flag}"`);
-        this.target = { kind: flag === '-g' || flag === '--goto' ? 'goto' : 'jump', name: this.name(flag), options: [] };
+        this.target = {
+          kind: flag === '-g' || flag === '--goto' ? 'goto' : 'jump',
+          name: this.name(flag),
+          options: [],
+        };
         this.rule.target = this.target;
         return true;
       case '-c':
@@ -181,7 +189,8 @@ export function parseRule(tokens: Tokens, intern: Intern = (x) => x): Rule {
   }
   const cmd = tokens.text[i];
   if (cmd === undefined || !isBare(tokens, i) || (cmd !== '-A' && cmd !== '--append')) {
-    if (cmd !== undefined && isBare(tokens, i) && COMMANDS.has(cmd)) throw new LineError(`unsupported command "${cmd}" (only -A)`);
+    if (cmd !== undefined && isBare(tokens, i) && COMMANDS.has(cmd))
+      throw new LineError(`unsupported command "${cmd}" (only -A)`);
     throw new LineError(cmd !== undefined ? `unexpected token ${show(cmd)}` : 'counters without a rule');
   }
   if (!isValue(tokens, i + 1)) throw new LineError(`${cmd} needs a chain name`);

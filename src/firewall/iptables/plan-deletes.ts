@@ -27,7 +27,10 @@ export interface ChainEdit {
  * The edits that carry out `plans` (one per family) against `live`, or undefined when the
  * plans do anything but delete rules of owned chains, or name a rule `live` does not hold.
  */
-export function deletionEdits(plans: { 4: RestorePlan; 6: RestorePlan }, live: { 4: Ruleset; 6: Ruleset }): ChainEdit[] | undefined {
+export function deletionEdits(
+  plans: { 4: RestorePlan; 6: RestorePlan },
+  live: { 4: Ruleset; 6: Ruleset },
+): ChainEdit[] | undefined {
   const edits: ChainEdit[] = [];
   for (const family of [4, 6] as const) {
     for (const t of plans[family].tables) {
@@ -40,7 +43,14 @@ export function deletionEdits(plans: { 4: RestorePlan; 6: RestorePlan }, live: {
         let edit = byChain.get(rule.chain);
         if (!edit) {
           const rules = table.rules.filter((r) => r.chain === rule.chain);
-          edit = { family, table: t.table, chain: rule.chain, comments: rules.map((r) => commentOf(r) ?? ''), doomed: [], rules };
+          edit = {
+            family,
+            table: t.table,
+            chain: rule.chain,
+            comments: rules.map((r) => commentOf(r) ?? ''),
+            doomed: [],
+            rules,
+          };
           byChain.set(rule.chain, edit);
         }
         // The plan's rules are the live snapshot's own objects (diff takes them from it).

@@ -26,14 +26,16 @@ function sameOptions(a: readonly Option[], b: readonly Option[]): boolean {
   for (let i = 0; i < a.length; i++) {
     const x = a[i]!;
     const y = b[i]!;
-    if (x.name !== y.name || !x.short !== !y.short || !x.negated !== !y.negated || !sameValues(x.values, y.values)) return false;
+    if (x.name !== y.name || !x.short !== !y.short || !x.negated !== !y.negated || !sameValues(x.values, y.values))
+      return false;
   }
   return true;
 }
 
 function sameMatches(a: readonly Match[], b: readonly Match[]): boolean {
   if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i]!.module !== b[i]!.module || !sameOptions(a[i]!.options, b[i]!.options)) return false;
+  for (let i = 0; i < a.length; i++)
+    if (a[i]!.module !== b[i]!.module || !sameOptions(a[i]!.options, b[i]!.options)) return false;
   return true;
 }
 

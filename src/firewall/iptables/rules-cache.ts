@@ -107,7 +107,14 @@ export class RulesCache {
     const e = this.writing;
     this.writing = undefined;
     if (!e || !this.file) return;
-    const data: FileEntry = { ns: e.ns, gen: e.gen, v4: render(e.owned[4]), v6: render(e.owned[6]), ...(e.owned.ufw ? { ufw: e.owned.ufw } : {}), ...(e.owned.basis ? { basis: e.owned.basis } : {}) };
+    const data: FileEntry = {
+      ns: e.ns,
+      gen: e.gen,
+      v4: render(e.owned[4]),
+      v6: render(e.owned[6]),
+      ...(e.owned.ufw ? { ufw: e.owned.ufw } : {}),
+      ...(e.owned.basis ? { basis: e.owned.basis } : {}),
+    };
     const tmp = `${this.file}.${process.pid}.tmp`;
     try {
       mkdirSync(dirname(this.file), { recursive: true });
@@ -123,10 +130,20 @@ export class RulesCache {
     this.loaded = true;
     try {
       const d = JSON.parse(readFileSync(this.file, 'utf8')) as FileEntry;
-      if (typeof d.gen !== 'number' || typeof d.ns !== 'number' || typeof d.v4 !== 'string' || typeof d.v6 !== 'string') {
+      if (
+        typeof d.gen !== 'number' ||
+        typeof d.ns !== 'number' ||
+        typeof d.v4 !== 'string' ||
+        typeof d.v6 !== 'string'
+      ) {
         this.entry = undefined;
       } else if (!(this.entry && this.entry.gen === d.gen && this.entry.ns === d.ns)) {
-        const owned: Owned = { 4: parse(d.v4, { family: 4 }), 6: parse(d.v6, { family: 6 }), ...(d.ufw ? { ufw: d.ufw } : {}), ...(isBasis(d.basis) ? { basis: d.basis } : {}) };
+        const owned: Owned = {
+          4: parse(d.v4, { family: 4 }),
+          6: parse(d.v6, { family: 6 }),
+          ...(d.ufw ? { ufw: d.ufw } : {}),
+          ...(isBasis(d.basis) ? { basis: d.basis } : {}),
+        };
         this.entry = { ns: d.ns, gen: d.gen, owned };
       }
     } catch {

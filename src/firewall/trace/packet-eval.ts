@@ -69,15 +69,28 @@ function portIn(spec: string, port: number): boolean {
 function optionMatches(m: Match, o: Option, p: Packet): boolean | undefined {
   const v = o.values[0] ?? '';
   switch (o.name) {
-    case 's': return ipIn(v, p.src);
-    case 'd': return ipIn(v, p.dst);
-    case 'i': return ifaceIs(v, p.in);
-    case 'o': return ifaceIs(v, p.out);
-    case 'p': return v === p.proto;
-    case 'dport': case 'dports': return portIn(v, p.dport);
-    case 'ctstate': case 'state': return v.split(',').some((s) => p.ctstate.includes(s));
-    case 'dst-type': return (v === 'LOCAL') === p.dstLocal;
-    case 'comment': case 'limit': case 'limit-burst': return true;
+    case 's':
+      return ipIn(v, p.src);
+    case 'd':
+      return ipIn(v, p.dst);
+    case 'i':
+      return ifaceIs(v, p.in);
+    case 'o':
+      return ifaceIs(v, p.out);
+    case 'p':
+      return v === p.proto;
+    case 'dport':
+    case 'dports':
+      return portIn(v, p.dport);
+    case 'ctstate':
+    case 'state':
+      return v.split(',').some((s) => p.ctstate.includes(s));
+    case 'dst-type':
+      return (v === 'LOCAL') === p.dstLocal;
+    case 'comment':
+    case 'limit':
+    case 'limit-burst':
+      return true;
     default:
       return m.module === 'comment' || m.module === 'limit' ? true : undefined;
   }
@@ -90,7 +103,9 @@ export function ruleMatches(r: Rule, p: Packet): { match: boolean; assumed: stri
     for (const o of m.options) {
       const ok = optionMatches(m, o, p);
       if (ok === undefined) {
-        assumed.push(`${m.module ? `-m ${m.module} ` : ''}${o.negated ? '! ' : ''}${o.short ? '-' : '--'}${o.name} ${o.values.join(' ')}`.trim());
+        assumed.push(
+          `${m.module ? `-m ${m.module} ` : ''}${o.negated ? '! ' : ''}${o.short ? '-' : '--'}${o.name} ${o.values.join(' ')}`.trim(),
+        );
         continue;
       }
       if (ok === Boolean(o.negated)) return { match: false, assumed: [] };

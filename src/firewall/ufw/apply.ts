@@ -47,7 +47,11 @@ export interface ApplyOptions {
 
 function requireUfw(view: UfwView): FamilyView[] {
   if (!view.installed) {
-    throw new NotFoundError('ufw rules file', view.families[0]!.path, 'install ufw (apt install ufw) before netctl ufw install');
+    throw new NotFoundError(
+      'ufw rules file',
+      view.families[0]!.path,
+      'install ufw (apt install ufw) before netctl ufw install',
+    );
   }
   return view.families.filter((f) => f.text !== undefined);
 }
@@ -103,14 +107,20 @@ async function writeAll(deps: UfwDeps, results: FileResult[]): Promise<void> {
 
 async function restore(deps: UfwDeps, f: FamilyView, doc: string, what: string): Promise<void> {
   const r = await deps.runner.run([f.spec.restore, '-n'], { input: Buffer.from(doc, 'latin1'), timeoutMs: 20_000 });
-  if (r.code !== 0) throw new SystemError(`${what}: ${f.spec.restore} failed: ${r.stderr.trim() || `exit code ${r.code}`}`);
+  if (r.code !== 0)
+    throw new SystemError(`${what}: ${f.spec.restore} failed: ${r.stderr.trim() || `exit code ${r.code}`}`);
 }
 
 async function loadChain(deps: UfwDeps, f: FamilyView, dryRun: boolean, kind: BlockKind): Promise<ChainResult> {
   if (!f.running) return { family: f.family, action: 'not-running' };
   if (f.chain === 'current') return { family: f.family, action: 'current' };
   if (dryRun) return { family: f.family, action: 'would-load' };
-  await restore(deps, f, kind.load?.(f.family, f.live, f.template) ?? f.template, `load the netctl block of "${f.path}"`);
+  await restore(
+    deps,
+    f,
+    kind.load?.(f.family, f.live, f.template) ?? f.template,
+    `load the netctl block of "${f.path}"`,
+  );
   return { family: f.family, action: 'loaded' };
 }
 
@@ -136,7 +146,10 @@ export async function installBlock(deps: UfwDeps, opts: ApplyOptions = {}): Prom
   const kind = opts.kind ?? NETCTL_BLOCK;
   const view = await observeUfw(deps, kind);
   const fams = requireUfw(view);
-  const files: FileResult[] = fams.map((f) => ({ plan: planInsert(f.family, f.path, f.text!, f.template, kind.markers), written: false }));
+  const files: FileResult[] = fams.map((f) => ({
+    plan: planInsert(f.family, f.path, f.text!, f.template, kind.markers),
+    written: false,
+  }));
   for (const [i, r] of files.entries()) {
     if (fileChanges(r.plan)) r.note = await validate(deps, fams[i]!, r.plan, 'install');
   }
@@ -147,7 +160,11 @@ export async function installBlock(deps: UfwDeps, opts: ApplyOptions = {}): Prom
       chains.push(await loadChain(deps, f, opts.dryRun ?? false, kind));
     } catch (err) {
       const wrote = files.filter((r) => r.written).map((r) => r.plan.path);
-      throw wrap(wrote.length > 0 ? `wrote ${wrote.join(' and ')}, then could not load it into the running firewall` : 'load', f.path, err);
+      throw wrap(
+        wrote.length > 0 ? `wrote ${wrote.join(' and ')}, then could not load it into the running firewall` : 'load',
+        f.path,
+        err,
+      );
     }
   }
   return { view, files, chains, changed: changed(files, chains) };
@@ -162,7 +179,10 @@ export async function uninstallBlock(deps: UfwDeps, opts: ApplyOptions = {}): Pr
   const kind = opts.kind ?? NETCTL_BLOCK;
   const view = await observeUfw(deps, kind);
   const fams = requireUfw(view);
-  const files: FileResult[] = fams.map((f) => ({ plan: planRemove(f.family, f.path, f.text!, kind.markers), written: false }));
+  const files: FileResult[] = fams.map((f) => ({
+    plan: planRemove(f.family, f.path, f.text!, kind.markers),
+    written: false,
+  }));
   for (const [i, r] of files.entries()) {
     if (fileChanges(r.plan)) r.note = await validate(deps, fams[i]!, r.plan, 'uninstall');
   }
@@ -176,7 +196,10 @@ export async function uninstallBlock(deps: UfwDeps, opts: ApplyOptions = {}): Pr
 export async function checkBlock(deps: UfwDeps, kind: BlockKind = NETCTL_BLOCK): Promise<UfwResult> {
   const view = await observeUfw(deps, kind);
   const fams = requireUfw(view);
-  const files: FileResult[] = fams.map((f) => ({ plan: planInsert(f.family, f.path, f.text!, f.template, kind.markers), written: false }));
+  const files: FileResult[] = fams.map((f) => ({
+    plan: planInsert(f.family, f.path, f.text!, f.template, kind.markers),
+    written: false,
+  }));
   const chains = await Promise.all(fams.map((f) => loadChain(deps, f, true, kind)));
   return { view, files, chains, changed: changed(files, chains) };
 }

@@ -52,7 +52,11 @@ const HINT = 'edit the file so that it has both marker lines of one block, or ne
  * break). Undefined when there is none; throws a ConflictError on a half block, a second
  * block, or markers in the wrong order.
  */
-export function findBlock(fileText: string, path = 'the file', markers: Markers = NETCTL_MARKERS): BlockSpan | undefined {
+export function findBlock(
+  fileText: string,
+  path = 'the file',
+  markers: Markers = NETCTL_MARKERS,
+): BlockSpan | undefined {
   const { begin: BLOCK_BEGIN, end: BLOCK_END } = markers;
   const begins: Line[] = [];
   const ends: Line[] = [];
@@ -88,7 +92,12 @@ export function markedBlock(blockText: string, markers: Markers = NETCTL_MARKERS
  * ends with a line break, as ufw's files do; the missing line break otherwise). Returns
  * `fileText` itself when the block is already current.
  */
-export function insertBlock(fileText: string, blockText: string, path?: string, markers: Markers = NETCTL_MARKERS): string {
+export function insertBlock(
+  fileText: string,
+  blockText: string,
+  path?: string,
+  markers: Markers = NETCTL_MARKERS,
+): string {
   const block = markedBlock(blockText, markers);
   const span = findBlock(fileText, path, markers);
   if (span) return fileText.slice(0, span.start) + block + fileText.slice(span.end);

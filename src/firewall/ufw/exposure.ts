@@ -80,9 +80,11 @@ function verdictOf(r: Rule, prefix: string): 'accept' | 'drop' | undefined {
 /** Decides one published port in one family. */
 export function exposure(f: UfwFacts, p: PortPacket): Exposure {
   if (!f.running) return { state: 'open', sources: [], reason: 'ufw is not running' };
-  if (!f.blockLoaded) return { state: 'open', sources: [], reason: 'ufw does not see published ports (netctl ufw install)' };
+  if (!f.blockLoaded)
+    return { state: 'open', sources: [], reason: 'ufw does not see published ports (netctl ufw install)' };
   const prefix = ufwFamily(f.family).prefix;
-  const rules = f.live?.tables.find((t) => t.name === 'filter')?.rules.filter((r) => r.chain === `${prefix}-user-forward`) ?? [];
+  const rules =
+    f.live?.tables.find((t) => t.name === 'filter')?.rules.filter((r) => r.chain === `${prefix}-user-forward`) ?? [];
   const sources: string[] = [];
   for (const r of rules) {
     const verdict = verdictOf(r, prefix);
@@ -94,11 +96,20 @@ export function exposure(f: UfwFacts, p: PortPacket): Exposure {
     }
     const what = `ufw route rule "${describe(r)}"`;
     if (verdict === 'accept') return { state: 'open', sources: [], reason: what };
-    return { state: sources.length ? 'restricted' : 'closed', sources, reason: `${what} denies${sources.length ? ' the rest' : ''}` };
+    return {
+      state: sources.length ? 'restricted' : 'closed',
+      sources,
+      reason: `${what} denies${sources.length ? ' the rest' : ''}`,
+    };
   }
   const policy = f.routedPolicy ?? 'unknown';
   if (policy === 'allow') return { state: 'open', sources: [], reason: 'routed policy allow' };
-  if (sources.length) return { state: 'restricted', sources, reason: `only from ${sources.join(', ')}; routed policy ${policy} for the rest` };
+  if (sources.length)
+    return {
+      state: 'restricted',
+      sources,
+      reason: `only from ${sources.join(', ')}; routed policy ${policy} for the rest`,
+    };
   return { state: 'closed', sources: [], reason: `routed policy ${policy}, no ufw route rule allows it` };
 }
 
@@ -108,4 +119,3 @@ function describe(r: Rule): string {
   const port = (opt(r, 'dport') ?? opt(r, 'dports'))?.values[0];
   return `${r.target?.name ?? ''} ${d ?? 'any'}${port ? ` ${port}` : ''}${p ? `/${p}` : ''}`.trim();
 }
-

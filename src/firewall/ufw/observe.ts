@@ -108,7 +108,13 @@ async function observeFamily(deps: UfwDeps, spec: UfwFamily, kind: BlockKind): P
     references: [],
   };
   if (typeof rs === 'string') return { ...view, liveError: rs };
-  return { ...view, live: rs, running: ufwRunning(rs, spec.family), chain: kind.state(rs, spec.family, tpl), references: kind.references(rs, spec.family) };
+  return {
+    ...view,
+    live: rs,
+    running: ufwRunning(rs, spec.family),
+    chain: kind.state(rs, spec.family, tpl),
+    references: kind.references(rs, spec.family),
+  };
 }
 
 /** Looks at ufw: files, settings, the templates of a kind of block, and the live filter table of each family. */

@@ -25,7 +25,13 @@ export function fileChanges(p: FilePlan): boolean {
 }
 
 /** The plan putting the current block (`template`) into a file. */
-export function planInsert(family: Family, path: string, text: string, template: string, markers: Markers = NETCTL_MARKERS): FilePlan {
+export function planInsert(
+  family: Family,
+  path: string,
+  text: string,
+  template: string,
+  markers: Markers = NETCTL_MARKERS,
+): FilePlan {
   const next = insertBlock(text, template, path, markers);
   return { family, path, old: text, new: next, diff: unifiedDiff(text, next, path) };
 }
@@ -39,7 +45,13 @@ export function planRemove(family: Family, path: string, text: string, markers: 
 const PRIMARY = ['input', 'output', 'forward'].flatMap((dir) =>
   ['before-logging', 'before', 'after', 'after-logging', 'reject', 'track'].map((stage) => `${stage}-${dir}`),
 );
-const SECONDARY = ['logging-deny', 'logging-allow', 'skip-to-policy-input', 'skip-to-policy-output', 'skip-to-policy-forward'];
+const SECONDARY = [
+  'logging-deny',
+  'logging-allow',
+  'skip-to-policy-input',
+  'skip-to-policy-output',
+  'skip-to-policy-forward',
+];
 
 /**
  * The chains ufw-init creates before it loads before.rules and after.rules (see ufw_start in

@@ -20,7 +20,9 @@ export function renderDiffs(r: UfwResult): string {
 function fileLine(f: FileResult, verb: 'install' | 'uninstall', kind: BlockKind): string {
   if (f.written) return `wrote ${f.plan.path} (previous version saved as ${f.backup})`;
   if (fileChanges(f.plan)) return `would change ${f.plan.path}`;
-  return verb === 'install' ? `${f.plan.path}: the ${kind.label} block is already current` : `${f.plan.path}: no ${kind.label} block`;
+  return verb === 'install'
+    ? `${f.plan.path}: the ${kind.label} block is already current`
+    : `${f.plan.path}: no ${kind.label} block`;
 }
 
 function chainLine(c: ChainResult, kind: BlockKind): string | undefined {
@@ -34,8 +36,10 @@ function chainLine(c: ChainResult, kind: BlockKind): string | undefined {
     case 'removed':
       return `removed ${chain} from the running firewall`;
     case 'emptied':
-      return `emptied ${chain}: ${refs} netctl rule(s) still jump to it, so new connections to published ports ` +
-        `go back to netctl's own accept; netctl deletes the chain when it next applies its rules`;
+      return (
+        `emptied ${chain}: ${refs} netctl rule(s) still jump to it, so new connections to published ports ` +
+        `go back to netctl's own accept; netctl deletes the chain when it next applies its rules`
+      );
     case 'would-remove':
       return `would remove ${chain} from the running firewall`;
     default:
@@ -60,7 +64,12 @@ function notRunning(r: UfwResult, verb: 'install' | 'uninstall' | 'check'): stri
 }
 
 /** The summary for install or uninstall (after the diffs, when --dry-run printed them). */
-export function renderApply(r: UfwResult, verb: 'install' | 'uninstall', dryRun: boolean, kind: BlockKind = NETCTL_BLOCK): string {
+export function renderApply(
+  r: UfwResult,
+  verb: 'install' | 'uninstall',
+  dryRun: boolean,
+  kind: BlockKind = NETCTL_BLOCK,
+): string {
   const lines = r.files.map((f) => fileLine(f, verb, kind));
   for (const f of r.files) if (f.note) lines.push(`note: ${f.note}`);
   for (const c of r.chains) {
@@ -78,7 +87,9 @@ export function renderCheck(r: UfwResult, kind: BlockKind = NETCTL_BLOCK): strin
   const install = kind === NETCTL_BLOCK ? 'netctl ufw install' : 'netctl docker install';
   for (const c of r.chains) {
     if (c.action === 'would-load') {
-      lines.push(`${kind.chain(c.family)} is missing from the running firewall or differs from the block; ${install} loads it`);
+      lines.push(
+        `${kind.chain(c.family)} is missing from the running firewall or differs from the block; ${install} loads it`,
+      );
     }
   }
   lines.push(...notRunning(r, 'check'));

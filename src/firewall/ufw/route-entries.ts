@@ -15,7 +15,14 @@ export function parseTupleLine(line: string, family: Family): RouteRule | null {
   const m = /^### tuple ### route:allow (tcp|udp) (\d+) (\S+) any (\S+) in comment=/.exec(line);
   const comment = tupleComment(line);
   if (!m || !comment.startsWith(ROUTE_COMMENT_PREFIX)) return null;
-  return { family, proto: m[1] as 'tcp' | 'udp', port: Number(m[2]), to: m[3]!, from: m[4] === ANY[family] ? null : m[4]!, comment };
+  return {
+    family,
+    proto: m[1] as 'tcp' | 'udp',
+    port: Number(m[2]),
+    to: m[3]!,
+    from: m[4] === ANY[family] ? null : m[4]!,
+    comment,
+  };
 }
 
 /** netctl's route rules (its own and Docker's) in the text of user.rules / user6.rules. */
@@ -47,7 +54,12 @@ export function liveRouteCounters(live: Ruleset, r: RouteRule): Counters | undef
   const hit = filter?.rules.find((rule) => {
     if (rule.chain !== chain || rule.target?.name !== 'ACCEPT') return false;
     const o = options(rule);
-    return o.get('p') === r.proto && host(o.get('d')) === r.to && o.get('dport') === String(r.port) && host(o.get('s')) === (r.from ?? undefined);
+    return (
+      o.get('p') === r.proto &&
+      host(o.get('d')) === r.to &&
+      o.get('dport') === String(r.port) &&
+      host(o.get('s')) === (r.from ?? undefined)
+    );
   });
   return hit ? (hit.counters ?? { packets: 0n, bytes: 0n }) : undefined;
 }

@@ -31,7 +31,9 @@ export function routeComment(container: string, port: number, proto: string, net
 }
 
 /** What a netctl comment names, or null for someone else's comment. */
-export function parseRouteComment(comment: string): { container: string; port: number; proto: string; network: string } | null {
+export function parseRouteComment(
+  comment: string,
+): { container: string; port: number; proto: string; network: string } | null {
   const m = /^netctl:(\S+) (\d+)\/(tcp|udp) net=(\S+)$/.exec(comment);
   return m ? { container: m[1]!, port: Number(m[2]), proto: m[3]!, network: m[4]! } : null;
 }

@@ -11,7 +11,15 @@ import type { UfwDeps } from './observe.js';
 import { ufwFamily, type Family } from './names.js';
 import { tupleLine, ufwArgv, ufwCommand, type RouteRule } from './route-rules.js';
 import { unifiedDiff } from './unified-diff.js';
-import { forwardChainDoc, hasRulesSection, ownedEntry, parseUserRules, renderUserRules, spliceRoutes, type RouteOwner } from './user-rules.js';
+import {
+  forwardChainDoc,
+  hasRulesSection,
+  ownedEntry,
+  parseUserRules,
+  renderUserRules,
+  spliceRoutes,
+  type RouteOwner,
+} from './user-rules.js';
 
 /** One user rules file: as it is and as it should be. */
 export interface RouteFilePlan {
@@ -47,7 +55,10 @@ function pristineNote(f: RouteFilePlan): string {
 
 /** The plan as unified diffs (for --dry-run and `ufw check`). */
 export function routesDiff(p: RoutesPlan): string {
-  return p.files.filter((f) => f.text !== f.next).map((f) => (f.pristine ? pristineNote(f) : unifiedDiff(f.text, f.next, f.path))).join('');
+  return p.files
+    .filter((f) => f.text !== f.next)
+    .map((f) => (f.pristine ? pristineNote(f) : unifiedDiff(f.text, f.next, f.path)))
+    .join('');
 }
 
 /** ufw's user rules file of a family. */
@@ -60,24 +71,38 @@ export function userRulesPath(deps: UfwDeps, family: Family): string {
  * (ufw not installed, netctl allows nothing).
  * @throws NotFoundError when rules are wanted and ufw's file is missing.
  */
-export async function planRoutes(deps: UfwDeps, desired: readonly RouteRule[], owner: RouteOwner = 'netctl'): Promise<RoutesPlan> {
+export async function planRoutes(
+  deps: UfwDeps,
+  desired: readonly RouteRule[],
+  owner: RouteOwner = 'netctl',
+): Promise<RoutesPlan> {
   const files: RouteFilePlan[] = [];
   for (const family of [4, 6] as const) {
     const path = userRulesPath(deps, family);
     const want = desired.filter((r) => r.family === family);
     const text = await deps.files.read(path);
     if (text === undefined) {
-      if (want.length > 0) throw new NotFoundError('ufw rules file', path, 'install ufw (apt install ufw) to use netctl allow');
+      if (want.length > 0)
+        throw new NotFoundError('ufw rules file', path, 'install ufw (apt install ufw) to use netctl allow');
       continue;
     }
     if (!hasRulesSection(text)) {
-      if (want.length > 0) files.push({ family, path, text, next: '', owned: 0, wanted: want.length, pristine: want, owner });
+      if (want.length > 0)
+        files.push({ family, path, text, next: '', owned: 0, wanted: want.length, pristine: want, owner });
       continue;
     }
     const u = parseUserRules(text, path);
     const owned = u.entries.filter((e) => ownedEntry(e, owner)).length;
     if (owned === 0 && want.length === 0) continue;
-    files.push({ family, path, text, next: renderUserRules(spliceRoutes(u, want, owner)), owned, wanted: want.length, owner });
+    files.push({
+      family,
+      path,
+      text,
+      next: renderUserRules(spliceRoutes(u, want, owner)),
+      owned,
+      wanted: want.length,
+      owner,
+    });
   }
   return { files };
 }
@@ -101,9 +126,13 @@ async function writeFile(deps: UfwDeps, f: RouteFilePlan, text: string): Promise
 async function normalize(deps: UfwDeps, f: RouteFilePlan): Promise<string> {
   const argv = ufwArgv(f.pristine![0]!);
   const r = await deps.runner.run(argv, { timeoutMs: 60_000 });
-  if (r.code !== 0) throw new SystemError(`run "${argv.join(' ')}": ${(r.stderr || r.stdout).trim().split('\n')[0] || `exit code ${r.code}`}`);
+  if (r.code !== 0)
+    throw new SystemError(
+      `run "${argv.join(' ')}": ${(r.stderr || r.stdout).trim().split('\n')[0] || `exit code ${r.code}`}`,
+    );
   const text = await deps.files.read(f.path);
-  if (text === undefined || !hasRulesSection(text)) throw new SystemError(`ufw did not rewrite ${f.path} in its own format`);
+  if (text === undefined || !hasRulesSection(text))
+    throw new SystemError(`ufw did not rewrite ${f.path} in its own format`);
   return renderUserRules(spliceRoutes(parseUserRules(text, f.path), f.pristine!, f.owner));
 }
 
@@ -127,7 +156,11 @@ export async function applyRoutes(deps: UfwDeps, p: RoutesPlan): Promise<() => P
 }
 
 /** netctl's route rules missing from ufw's files, and netctl-commented ones nobody wants. */
-export async function routeDrift(deps: UfwDeps, desired: readonly RouteRule[], owner: RouteOwner = 'netctl'): Promise<{ missing: string[]; stale: string[] }> {
+export async function routeDrift(
+  deps: UfwDeps,
+  desired: readonly RouteRule[],
+  owner: RouteOwner = 'netctl',
+): Promise<{ missing: string[]; stale: string[] }> {
   const missing: string[] = [];
   const stale: string[] = [];
   for (const family of [4, 6] as const) {
@@ -137,7 +170,11 @@ export async function routeDrift(deps: UfwDeps, desired: readonly RouteRule[], o
     const have = new Set(entries.map((e) => e.lines[0]));
     const wanted = new Set(want.map(tupleLine));
     missing.push(...want.filter((r) => !have.has(tupleLine(r))).map(ufwCommand));
-    stale.push(...entries.filter((e) => ownedEntry(e, owner) && !wanted.has(e.lines[0]!)).map((e) => `${e.comment} (${e.lines[1] ?? e.lines[0]})`));
+    stale.push(
+      ...entries
+        .filter((e) => ownedEntry(e, owner) && !wanted.has(e.lines[0]!))
+        .map((e) => `${e.comment} (${e.lines[1] ?? e.lines[0]})`),
+    );
   }
   return { missing, stale };
 }

@@ -59,7 +59,8 @@ function backtrack(trace: Int32Array[], n: number, m: number, off: number, lo: n
       y--;
       ops.push({ kind: ' ', a: lo + x, b: lo + y });
     }
-    if (d > 0) ops.push(x === prevX ? { kind: '+', a: lo + x, b: lo + prevY } : { kind: '-', a: lo + prevX, b: lo + y });
+    if (d > 0)
+      ops.push(x === prevX ? { kind: '+', a: lo + x, b: lo + prevY } : { kind: '-', a: lo + prevX, b: lo + y });
     x = prevX;
     y = prevY;
   }

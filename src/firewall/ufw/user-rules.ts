@@ -47,7 +47,8 @@ export function hasRulesSection(text: string): boolean {
 export function parseUserRules(text: string, path = 'user.rules'): UserRules {
   const start = text.indexOf(`${RULES}\n`);
   const end = text.indexOf(`\n${END_RULES}`, start);
-  if (start < 0 || end < 0) throw new InternalError(`${path} has no "${RULES}" ... "${END_RULES}" section: not written by ufw?`);
+  if (start < 0 || end < 0)
+    throw new InternalError(`${path} has no "${RULES}" ... "${END_RULES}" section: not written by ufw?`);
   const body = text.slice(start + RULES.length + 1, end).split('\n');
   const entries: UserEntry[] = [];
   for (const line of body) {

@@ -34,7 +34,12 @@ async function load(deps: UfwDeps, f: FamilyView, after: string, afterName: stri
  * file does not load in an empty namespace either (it needs something only the real host has,
  * an ipset say), the block is checked on its own instead and a note says so.
  */
-export async function validate(deps: UfwDeps, f: FamilyView, plan: FilePlan, verb: 'install' | 'uninstall'): Promise<string | undefined> {
+export async function validate(
+  deps: UfwDeps,
+  f: FamilyView,
+  plan: FilePlan,
+  verb: 'install' | 'uninstall',
+): Promise<string | undefined> {
   const next = await load(deps, f, plan.new, plan.path);
   if (next.ok) return undefined;
   const prev = await load(deps, f, plan.old, plan.path);
@@ -47,6 +52,8 @@ export async function validate(deps: UfwDeps, f: FamilyView, plan: FilePlan, ver
     const alone = await load(deps, f, f.template, 'the netctl block');
     if (!alone.ok) throw new SystemError(`the netctl block does not load: ${alone.message}`);
   }
-  return `${plan.path} does not load in an empty network namespace even as it is (${prev.message}); ` +
-    (verb === 'install' ? 'checked the netctl block on its own' : 'removing the block does not change that');
+  return (
+    `${plan.path} does not load in an empty network namespace even as it is (${prev.message}); ` +
+    (verb === 'install' ? 'checked the netctl block on its own' : 'removing the block does not change that')
+  );
 }

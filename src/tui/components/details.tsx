@@ -21,10 +21,16 @@ export interface DetailsProps {
 export function Details({ container: c, rules, height, width, color = true }: DetailsProps) {
   const mine = rules.filter((r) => ruleOf(r, c));
   const facts = [
-    `container ${c.name} (${c.id.slice(0, 12)})  state ${c.state}  owner ${c.kind === 'cni' ? 'cni (an attachment made through netctl\'s CNI plugin)' : 'netctl'}`,
-    ...(c.cni ? [`cni network ${c.cni.config}, runtime container ${c.cni.containerId}, ifname ${c.cni.ifname}, args ${c.cni.args.join(' ') || '-'}`] : []),
+    `container ${c.name} (${c.id.slice(0, 12)})  state ${c.state}  owner ${c.kind === 'cni' ? "cni (an attachment made through netctl's CNI plugin)" : 'netctl'}`,
+    ...(c.cni
+      ? [
+          `cni network ${c.cni.config}, runtime container ${c.cni.containerId}, ifname ${c.cni.ifname}, args ${c.cni.args.join(' ') || '-'}`,
+        ]
+      : []),
     `address ${c.address || '-'} on ${c.network || '-'}, namespace ${c.netns}${c.kind === 'cni' && c.state === 'stale' ? ' (gone: the runtime removed it without CNI DEL; its GC or DEL frees the address and rules)' : ''}`,
-    ...(c.veths.length === 0 ? ['veth -'] : c.veths.map((v) => `veth ${v.host} <-> ${v.peer} ${v.address || '-'} on ${v.network} (bridge port)`)),
+    ...(c.veths.length === 0
+      ? ['veth -']
+      : c.veths.map((v) => `veth ${v.host} <-> ${v.peer} ${v.address || '-'} on ${v.network} (bridge port)`)),
     `links ${c.links.join(', ') || '-'}`,
     ...c.ports.map((p) => `port ${portText(p)}  ufw: ${exposureText(p)} (${p.reason})`),
     `rules (${mine.length}):`,
@@ -32,7 +38,10 @@ export function Details({ container: c, rules, height, width, color = true }: De
   // Lines wrap here (the reason ufw decides, the whole rule); what does not fit is cut.
   const lines = [
     ...facts.map((text) => ({ text })),
-    ...mine.map((r) => ({ text: `${color ? '  ' : ' *'}${count(r.packets).padStart(6)} pkts  ${r.table} ${r.chain}: ${ruleBody(r)}`, color: 'cyan' })),
+    ...mine.map((r) => ({
+      text: `${color ? '  ' : ' *'}${count(r.packets).padStart(6)} pkts  ${r.table} ${r.chain}: ${ruleBody(r)}`,
+      color: 'cyan',
+    })),
   ];
   return <Clipped lines={lines} height={height} width={width} />;
 }

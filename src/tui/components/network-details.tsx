@@ -24,7 +24,9 @@ export function ruleOfNetwork(rule: TuiRule, n: TuiNetwork): boolean {
 
 /** The network's facts, its containers, then its rules. */
 export function NetworkDetails({ network: n, containers, rules, height, width, color = true }: NetworkDetailsProps) {
-  const members = containers.flatMap((c) => c.veths.filter((v) => v.network === n.name).map((v) => `${c.name} ${v.address || '-'} (${c.state}, ${v.host})`));
+  const members = containers.flatMap((c) =>
+    c.veths.filter((v) => v.network === n.name).map((v) => `${c.name} ${v.address || '-'} (${c.state}, ${v.host})`),
+  );
   const mine = rules.filter((r) => ruleOfNetwork(r, n));
   const facts = [
     `network ${n.name}  bridge ${n.bridge} ${n.up ? 'up' : 'down'}`,
@@ -34,7 +36,10 @@ export function NetworkDetails({ network: n, containers, rules, height, width, c
   ];
   const lines = [
     ...facts.map((text) => ({ text })),
-    ...mine.map((r) => ({ text: `${color ? '  ' : ' *'}${count(r.packets).padStart(6)} pkts  IPv${r.family} ${r.table} ${r.chain}: ${ruleBody(r)}`, color: 'cyan' })),
+    ...mine.map((r) => ({
+      text: `${color ? '  ' : ' *'}${count(r.packets).padStart(6)} pkts  IPv${r.family} ${r.table} ${r.chain}: ${ruleBody(r)}`,
+      color: 'cyan',
+    })),
   ];
   return <Clipped lines={lines} height={height} width={width} />;
 }

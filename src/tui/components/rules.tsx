@@ -62,7 +62,9 @@ export function routeBody(r: TuiRoute): string {
 
 /** The section heading of a route. */
 function routeGroup(r: TuiRoute): string {
-  return r.owner === 'docker' ? 'ufw route rules for Docker containers (netctl allow, netctl.allow labels)' : 'ufw route rules made by netctl allow';
+  return r.owner === 'docker'
+    ? 'ufw route rules for Docker containers (netctl allow, netctl.allow labels)'
+    : 'ufw route rules made by netctl allow';
 }
 
 /** Whether a route is the highlighted container's (by name: a Docker name never is netctl's). */
@@ -90,12 +92,20 @@ export function ruleLines(rules: readonly TuiRule[], routes: readonly TuiRoute[]
   rules.forEach((r, index) => {
     const g = `IPv${r.family} ${r.table} ${r.chain}`;
     if (g !== group) out.push({ text: (group = g), mark: false });
-    out.push({ text: `${counters(r)}  ${owner(r.owner)} ${ruleBody(r)}`, index, mark: highlight !== undefined && ruleOf(r, highlight) });
+    out.push({
+      text: `${counters(r)}  ${owner(r.owner)} ${ruleBody(r)}`,
+      index,
+      mark: highlight !== undefined && ruleOf(r, highlight),
+    });
   });
   routes.forEach((r, i) => {
     const g = routeGroup(r);
     if (g !== group) out.push({ text: (group = g), mark: false });
-    out.push({ text: `${counters(r.live)}  ${owner(r.owner)} ${routeBody(r)}`, index: rules.length + i, mark: routeMark(r, highlight) });
+    out.push({
+      text: `${counters(r.live)}  ${owner(r.owner)} ${routeBody(r)}`,
+      index: rules.length + i,
+      mark: routeMark(r, highlight),
+    });
   });
   return out;
 }
@@ -103,7 +113,10 @@ export function ruleLines(rules: readonly TuiRule[], routes: readonly TuiRoute[]
 /** The lines around the selection that fit in `height`, cut to the width. */
 export function RulesPane({ rules, routes, selected, height, focused, width, highlight, color = true }: RulesProps) {
   const lines = ruleLines(rules, routes, highlight);
-  const at = Math.max(0, lines.findIndex((l) => l.index === selected));
+  const at = Math.max(
+    0,
+    lines.findIndex((l) => l.index === selected),
+  );
   const first = Math.max(0, Math.min(at - height + 1, lines.length - height));
   return (
     <Box flexDirection="column">
@@ -113,7 +126,13 @@ export function RulesPane({ rules, routes, selected, height, focused, width, hig
         const on = focused && l.index !== undefined && l.index === selected;
         const text = l.index === undefined ? l.text : gutter(color, on, l.mark) + l.text;
         return (
-          <Text key={first + i} bold={l.index === undefined} inverse={on} color={l.mark ? 'cyan' : undefined} wrap="truncate-end">
+          <Text
+            key={first + i}
+            bold={l.index === undefined}
+            inverse={on}
+            color={l.mark ? 'cyan' : undefined}
+            wrap="truncate-end"
+          >
             {text.slice(0, width)}
           </Text>
         );

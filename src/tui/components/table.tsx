@@ -44,12 +44,16 @@ export function Table({ columns: given, rows, selected, height, focused, width, 
   const visible = rows.slice(Math.max(0, first), Math.max(0, first) + height);
   return (
     <Box flexDirection="column">
-      <Text bold>{(gutter(color, false) + columns.map((c) => cell(c.title, c.width)).join(' ')).slice(0, width).trimEnd()}</Text>
+      <Text bold>
+        {(gutter(color, false) + columns.map((c) => cell(c.title, c.width)).join(' ')).slice(0, width).trimEnd()}
+      </Text>
       {visible.length === 0 ? <Text dimColor>(none)</Text> : null}
       {visible.map((r, i) => {
         const index = Math.max(0, first) + i;
         const on = focused && index === selected;
-        const line = (gutter(color, on) + r.cells.map((v, j) => cell(v, columns[j]?.width ?? 10)).join(' ')).slice(0, width).trimEnd();
+        const line = (gutter(color, on) + r.cells.map((v, j) => cell(v, columns[j]?.width ?? 10)).join(' '))
+          .slice(0, width)
+          .trimEnd();
         return (
           <Text key={r.key} inverse={on} color={r.color}>
             {line}

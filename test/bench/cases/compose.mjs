@@ -18,7 +18,11 @@ function sh(argv) {
 }
 const cli = (...args) => sh([process.execPath, netctl, ...args]);
 const ms = (t0) => Number(process.hrtime.bigint() - t0) / 1e6;
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = Math.floor(s.length / 2); return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
 
 let world;
 /** The image and the compose file, once per bench run (under the sandbox's tmpfs /run). */
@@ -33,7 +37,8 @@ function setupWorld() {
   sh(['tar', '-C', img, '-cf', `${img}.tar`, '.']);
   cli('image', 'import', `${img}.tar`, 'composebox');
   const lines = ['name: b10', 'services:'];
-  for (let i = 0; i < SERVICES; i++) lines.push(`  s${i}:`, '    image: composebox', '    command: sleep 100000', `    ports: ["${19100 + i}:80"]`);
+  for (let i = 0; i < SERVICES; i++)
+    lines.push(`  s${i}:`, '    image: composebox', '    command: sleep 100000', `    ports: ["${19100 + i}:80"]`);
   writeFileSync(join(dir, 'compose.yaml'), `${lines.join('\n')}\n`);
   world = { file: join(dir, 'compose.yaml'), runUp: [], composeUp: [] };
   return world;
@@ -50,12 +55,28 @@ export const cases = [
     },
     run: (w, i) => {
       const t0 = process.hrtime.bigint();
-      for (let s = 0; s < SERVICES; s++) cli('run', '-d', '--name', `r${s}`, '--network', 'runnet', '-p', `${19200 + s}:80`, 'composebox', 'sleep', '100000');
+      for (let s = 0; s < SERVICES; s++)
+        cli(
+          'run',
+          '-d',
+          '--name',
+          `r${s}`,
+          '--network',
+          'runnet',
+          '-p',
+          `${19200 + s}:80`,
+          'composebox',
+          'sleep',
+          '100000',
+        );
       if (i >= 0) w.runUp.push(ms(t0));
       cli('rm', '-f', ...Array.from({ length: SERVICES }, (_, s) => `r${s}`));
     },
-    teardown: () => { cli('network', 'rm', 'runnet'); },
-    note: (_, w) => `up: ${(median(w.runUp) / SERVICES).toFixed(0)} ms per container (${median(w.runUp).toFixed(0)} ms for ${SERVICES})`,
+    teardown: () => {
+      cli('network', 'rm', 'runnet');
+    },
+    note: (_, w) =>
+      `up: ${(median(w.runUp) / SERVICES).toFixed(0)} ms per container (${median(w.runUp).toFixed(0)} ms for ${SERVICES})`,
   },
   {
     name: `compose: compose up -d of a ${SERVICES}-service file (network created; then down)`,
@@ -69,7 +90,9 @@ export const cases = [
     },
     note: (_, w) => {
       const per = median(w.composeUp) / SERVICES;
-      const ratio = w.runUp.length ? `; ${(median(w.runUp) / median(w.composeUp)).toFixed(1)}x faster than ${SERVICES} x run -d` : '';
+      const ratio = w.runUp.length
+        ? `; ${(median(w.runUp) / median(w.composeUp)).toFixed(1)}x faster than ${SERVICES} x run -d`
+        : '';
       return `up: ${per.toFixed(0)} ms per service (${median(w.composeUp).toFixed(0)} ms for ${SERVICES})${ratio}`;
     },
   },

@@ -34,7 +34,8 @@ const RULES_GOAL_MS = 1000;
 
 function sh(argv, opts = {}) {
   const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', timeout: 120_000, ...opts });
-  if (r.status !== 0) throw new Error(`${argv.join(' ')} exited ${r.status}: ${(r.stderr || r.stdout || String(r.error ?? '')).trim()}`);
+  if (r.status !== 0)
+    throw new Error(`${argv.join(' ')} exited ${r.status}: ${(r.stderr || r.stdout || String(r.error ?? '')).trim()}`);
   return r.stdout;
 }
 const cli = (...args) => sh([process.execPath, netctl, ...args], { env: { ...process.env, DOCKER_HOST: HOST } });
@@ -46,7 +47,8 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 async function liveFilter() {
   return (await execFileP('iptables-save', ['-t', 'filter'], { timeout: 10_000 })).stdout;
 }
-const ruleRe = (ip, port) => new RegExp(`^-A ufw-user-forward -d ${ip.replace(/\./g, '\\.')}/32 -p tcp -m tcp --dport ${port} -j ACCEPT$`, 'm');
+const ruleRe = (ip, port) =>
+  new RegExp(`^-A ufw-user-forward -d ${ip.replace(/\./g, '\\.')}/32 -p tcp -m tcp --dport ${port} -j ACCEPT$`, 'm');
 /** How many of `want` ([ip, port]) the live forward chain accepts. */
 async function liveCount(want) {
   const text = await liveFilter();
@@ -63,7 +65,8 @@ function setupWorld() {
   if (world) return world;
   if (process.env.NETCTL_SANDBOX !== '1') throw new Error('run inside netctl sandbox (npm run bench)');
   const missing = [DOCKERD, DOCKER].filter((p) => !existsSync(p));
-  if (missing.length > 0) throw new Error(`Docker is missing (${missing.join(', ')}): run bash native/setup.sh, which installs docker.io`);
+  if (missing.length > 0)
+    throw new Error(`Docker is missing (${missing.join(', ')}): run bash native/setup.sh, which installs docker.io`);
   sh(['sh', `${scripts}dockerd.sh`, DIR]);
   sh(['sh', `${scripts}docker-image.sh`, `${DIR}/img`]);
   docker('load', '-i', `${DIR}/img/busybox-docker.tar`);
@@ -81,7 +84,20 @@ function containers(prefix, count, hostBase, labels = []) {
   for (let i = 0; i < count; i++) {
     const name = `${prefix}${i}`;
     const host = hostBase + i * PORTS;
-    docker('run', '-d', '--name', name, '--network', 'benchdk', '-p', `${host}-${host + PORTS - 1}:8000-${8000 + PORTS - 1}`, ...labels, IMAGE, 'sleep', '1000000');
+    docker(
+      'run',
+      '-d',
+      '--name',
+      name,
+      '--network',
+      'benchdk',
+      '-p',
+      `${host}-${host + PORTS - 1}:8000-${8000 + PORTS - 1}`,
+      ...labels,
+      IMAGE,
+      'sleep',
+      '1000000',
+    );
     const ip = docker('inspect', '-f', '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}', name).trim();
     out.push({ name, ip, ports: Array.from({ length: PORTS }, (_, p) => 8000 + p) });
   }
@@ -124,22 +140,25 @@ function followStarts() {
   const starts = new Map();
   const waiters = new Map();
   const filters = encodeURIComponent(JSON.stringify({ type: ['container'], event: ['start'] }));
-  const req = request({ socketPath: `${DIR}/docker.sock`, path: `/events?filters=${filters}`, headers: { host: 'docker' } }, (res) => {
-    let rest = '';
-    res.setEncoding('utf8');
-    res.on('data', (chunk) => {
-      rest += chunk;
-      let nl;
-      while ((nl = rest.indexOf('\n')) >= 0) {
-        const line = rest.slice(0, nl).trim();
-        rest = rest.slice(nl + 1);
-        if (line === '') continue;
-        const e = JSON.parse(line);
-        starts.set(e.Actor.ID, e.timeNano / 1e6);
-        waiters.get(e.Actor.ID)?.();
-      }
-    });
-  });
+  const req = request(
+    { socketPath: `${DIR}/docker.sock`, path: `/events?filters=${filters}`, headers: { host: 'docker' } },
+    (res) => {
+      let rest = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk) => {
+        rest += chunk;
+        let nl;
+        while ((nl = rest.indexOf('\n')) >= 0) {
+          const line = rest.slice(0, nl).trim();
+          rest = rest.slice(nl + 1);
+          if (line === '') continue;
+          const e = JSON.parse(line);
+          starts.set(e.Actor.ID, e.timeNano / 1e6);
+          waiters.get(e.Actor.ID)?.();
+        }
+      });
+    },
+  );
   req.on('error', () => undefined);
   req.end();
   return {
@@ -188,7 +207,22 @@ export const cases = [
     run: async (w) => {
       const t0 = now();
       for (const c of w.cs) {
-        for (const p of c.ports) sh(['ufw', 'route', 'allow', 'proto', 'tcp', 'from', 'any', 'to', c.ip, 'port', String(p), 'comment', `allow ${c.name} ${p}/tcp`]);
+        for (const p of c.ports)
+          sh([
+            'ufw',
+            'route',
+            'allow',
+            'proto',
+            'tcp',
+            'from',
+            'any',
+            'to',
+            c.ip,
+            'port',
+            String(p),
+            'comment',
+            `allow ${c.name} ${p}/tcp`,
+          ]);
       }
       const ms = now() - t0;
       await expectLive(w.want, RULES, 'after ufw route allow');
@@ -240,7 +274,19 @@ export const cases = [
     warmup: 1,
     setup: () => {
       setupWorld();
-      docker('run', '-d', '--name', 'big', '--network', 'benchdk', '-p', `40000-${40000 + RULES - 1}:8000-${8000 + RULES - 1}`, IMAGE, 'sleep', '1000000');
+      docker(
+        'run',
+        '-d',
+        '--name',
+        'big',
+        '--network',
+        'benchdk',
+        '-p',
+        `40000-${40000 + RULES - 1}:8000-${8000 + RULES - 1}`,
+        IMAGE,
+        'sleep',
+        '1000000',
+      );
       const ip = docker('inspect', '-f', '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}', 'big').trim();
       const ports = Array.from({ length: RULES }, (_, p) => 8000 + p);
       return { ip, ports, want: ports.map((p) => [ip, p]) };
@@ -258,7 +304,7 @@ export const cases = [
     note: (s) => `one process${ratio(s.median)}; ${goal(s.median)}`,
   },
   {
-    name: 'docker: netctl allow + deny of one Docker port in process (netctl\'s own work without node\'s start)',
+    name: "docker: netctl allow + deny of one Docker port in process (netctl's own work without node's start)",
     iterations: 20,
     setup: async () => {
       const w = setupAllow();
@@ -275,7 +321,8 @@ export const cases = [
       await c.dockerDeny(c.store, c.api, c.ufw, req);
     },
     teardown: (c) => c.store.close(),
-    note: (s) => `${(s.median / 2).toFixed(1)} ms per allow or deny with ${CONTAINERS} running containers (every one inspected, one write, one iptables-restore); the rest of a CLI process is node's start and module load`,
+    note: (s) =>
+      `${(s.median / 2).toFixed(1)} ms per allow or deny with ${CONTAINERS} running containers (every one inspected, one write, one iptables-restore); the rest of a CLI process is node's start and module load`,
   },
   {
     name: `docker: ${RULES} rules from netctl.allow labels on ${CONTAINERS} containers, one netctl docker sync`,
@@ -311,10 +358,16 @@ export const cases = [
     setup: async () => {
       setupWorld();
       const log = `${DIR}/watch.log`;
-      const watch = spawn('sh', ['-c', `exec "${process.execPath}" "${netctl}" docker watch >>${log} 2>&1`], { stdio: 'ignore', env: { ...process.env, DOCKER_HOST: HOST } });
+      const watch = spawn('sh', ['-c', `exec "${process.execPath}" "${netctl}" docker watch >>${log} 2>&1`], {
+        stdio: 'ignore',
+        env: { ...process.env, DOCKER_HOST: HOST },
+      });
       const end = now() + 10_000;
       while (!(existsSync(log) && readFileSync(log, 'utf8').includes('watching Docker'))) {
-        if (now() > end) throw new Error(`netctl docker watch did not start: ${existsSync(log) ? readFileSync(log, 'utf8') : 'no log'}`);
+        if (now() > end)
+          throw new Error(
+            `netctl docker watch did not start: ${existsSync(log) ? readFileSync(log, 'utf8') : 'no log'}`,
+          );
         await sleep(20);
       }
       return { watch, log, events: followStarts(), n: 0 };
@@ -327,7 +380,29 @@ export const cases = [
       c.n++;
       const ip = `172.30.200.${c.n}`;
       const t0 = now();
-      const run = execFileP(DOCKER, ['-H', HOST, 'run', '-d', '--name', 'ev', '--network', 'benchdk', '--ip', ip, '-p', '18090:80', '-l', 'netctl.allow=80', IMAGE, 'sleep', '1000000'], { timeout: 30_000 }).then((r) => ({ ...r, at: now() }));
+      const run = execFileP(
+        DOCKER,
+        [
+          '-H',
+          HOST,
+          'run',
+          '-d',
+          '--name',
+          'ev',
+          '--network',
+          'benchdk',
+          '--ip',
+          ip,
+          '-p',
+          '18090:80',
+          '-l',
+          'netctl.allow=80',
+          IMAGE,
+          'sleep',
+          '1000000',
+        ],
+        { timeout: 30_000 },
+      ).then((r) => ({ ...r, at: now() }));
       const seen = await untilLive(ip, 80, true);
       const { stdout, at: returned } = await run;
       const start = await c.events.startOf(stdout.trim());

@@ -60,14 +60,19 @@ export const cases = [
     iterations: 7,
     setup: () => ({ ms: [] }),
     run: (ctx) => {
-      const r = spawnSync(process.execPath, ['--input-type=module', '-e', COLD, new URL('firewall/iptables/parse.js', dist).href, DUMP.pathname], {
-        encoding: 'utf8',
-        timeout: 30_000,
-      });
+      const r = spawnSync(
+        process.execPath,
+        ['--input-type=module', '-e', COLD, new URL('firewall/iptables/parse.js', dist).href, DUMP.pathname],
+        {
+          encoding: 'utf8',
+          timeout: 30_000,
+        },
+      );
       if (r.status !== 0) throw new Error(`cold parse failed: ${r.stderr}`);
       ctx.ms.push(Number(r.stdout));
     },
-    note: (_s, ctx) => `parse itself ${median(ctx.ms).toFixed(1)} ms (median), ${perSecond(RULES, median(ctx.ms))}; the rest is node start`,
+    note: (_s, ctx) =>
+      `parse itself ${median(ctx.ms).toFixed(1)} ms (median), ${perSecond(RULES, median(ctx.ms))}; the rest is node start`,
   },
   {
     name: 'iptables: render 10,000-rule dump',
@@ -90,12 +95,17 @@ export const cases = [
     },
     run: async (ctx) => {
       const live = await applyDocument(realRunner, 4, ctx.doc, { table: 'filter' });
-      const got = live.tables[0].rules.filter((r) => r.chain === CHAIN).map((r) => renderRule({ ...r, counters: undefined }));
-      if (got.length !== ctx.want.length || got.some((l, i) => l !== ctx.want[i])) throw new Error('read-back differs from the document');
+      const got = live.tables[0].rules
+        .filter((r) => r.chain === CHAIN)
+        .map((r) => renderRule({ ...r, counters: undefined }));
+      if (got.length !== ctx.want.length || got.some((l, i) => l !== ctx.want[i]))
+        throw new Error('read-back differs from the document');
     },
     teardown: async (ctx) => {
       if (!ctx) return;
-      await restoreOrThrow(`*filter\n-D FORWARD -m comment --comment "netctl:jump" -j ${CHAIN}\n-F ${CHAIN}\n-X ${CHAIN}\nCOMMIT\n`);
+      await restoreOrThrow(
+        `*filter\n-D FORWARD -m comment --comment "netctl:jump" -j ${CHAIN}\n-F ${CHAIN}\n-X ${CHAIN}\nCOMMIT\n`,
+      );
     },
     note: (s) => perSecond(1000, s.median),
   },

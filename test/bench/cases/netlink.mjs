@@ -35,8 +35,15 @@ async function plumb(ctx) {
   const ops = [
     { op: 'create-netns', path: netns },
     ...planEndpoint({
-      netns, hostIf: `bv${i}`, ifname: 'eth0', bridge: BRIDGE, mtu: 1500,
-      addresses: [`10.77.${i >> 8}.${(i & 0xff) + 2}/16`], gateways: ['10.77.0.1'], hairpin: true, loopback: true,
+      netns,
+      hostIf: `bv${i}`,
+      ifname: 'eth0',
+      bridge: BRIDGE,
+      mtu: 1500,
+      addresses: [`10.77.${i >> 8}.${(i & 0xff) + 2}/16`],
+      gateways: ['10.77.0.1'],
+      hairpin: true,
+      loopback: true,
     }),
   ];
   ctx.containers.push(await applyOps(ops, ctx.d));
@@ -66,7 +73,7 @@ export const cases = [
     },
   },
   {
-    name: 'netlink: veth pair into netns + address + route (one container\'s plumbing)',
+    name: "netlink: veth pair into netns + address + route (one container's plumbing)",
     iterations: 50,
     setup: withBridge,
     run: plumb,

@@ -29,8 +29,20 @@ function spec(ctx, id, argv) {
   return {
     p,
     spec: {
-      netns: 'host', rootfs: p.rootfs, hostname: 'bench', env: ctx.image.config.env, uid: 0, gid: 0, cwd: '/', argv,
-      binds: [], logPath: p.log, statePath: p.state, restart: 'no', tty: false, interactive: false,
+      netns: 'host',
+      rootfs: p.rootfs,
+      hostname: 'bench',
+      env: ctx.image.config.env,
+      uid: 0,
+      gid: 0,
+      cwd: '/',
+      argv,
+      binds: [],
+      logPath: p.log,
+      statePath: p.state,
+      restart: 'no',
+      tty: false,
+      interactive: false,
     },
   };
 }
@@ -40,7 +52,8 @@ async function cycle(ctx) {
   const { p, spec: s } = spec(ctx, id, ['echo', 'hello']);
   await prepareRootfs(roots, id, ctx.image.id);
   await launchDetached(s, p);
-  for (let i = 0; i < 1000 && (await readState(p.state))?.status !== 'exited'; i++) await new Promise((r) => setTimeout(r, 2));
+  for (let i = 0; i < 1000 && (await readState(p.state))?.status !== 'exited'; i++)
+    await new Promise((r) => setTimeout(r, 2));
   const logs = await readLogs(p.log);
   if (logs[0]?.l !== 'hello') throw new Error('no hello in the log');
   await removeContainerFiles(roots, id);

@@ -36,8 +36,32 @@ export const cases = [
       sh(['tar', '-C', dir, '-cf', `${dir}.tar`, '.']);
       cli('image', 'import', `${dir}.tar`, 'tuibox');
       cli('network', 'create', '--subnet', '10.124.0.0/24', 'tuinet');
-      for (const n of ['t1', 't2']) cli('run', '-d', '--name', n, '--network', 'tuinet', '-p', `${n === 't1' ? 18181 : 18182}:80`, 'tuibox', 'sleep', '100000');
-      sh(['tmux', 'new-session', '-d', '-s', 'benchtui', '-x', '100', '-y', '30', `exec ${process.execPath} ${netctl} tui`]);
+      for (const n of ['t1', 't2'])
+        cli(
+          'run',
+          '-d',
+          '--name',
+          n,
+          '--network',
+          'tuinet',
+          '-p',
+          `${n === 't1' ? 18181 : 18182}:80`,
+          'tuibox',
+          'sleep',
+          '100000',
+        );
+      sh([
+        'tmux',
+        'new-session',
+        '-d',
+        '-s',
+        'benchtui',
+        '-x',
+        '100',
+        '-y',
+        '30',
+        `exec ${process.execPath} ${netctl} tui`,
+      ]);
       await sleep(3000);
       const pid = Number(sh(['tmux', 'list-panes', '-t', 'benchtui', '-F', '#{pane_pid}']).trim());
       return { pid };
@@ -51,6 +75,7 @@ export const cases = [
       c.rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${c.pid}/status`, 'utf8'))[1]) / 1024;
     },
     teardown: () => spawnSync('tmux', ['kill-session', '-t', 'benchtui']),
-    note: (_s, c) => `idle CPU ${(c.cpu * 100).toFixed(1)}% of one core with its iptables-save runs (${(c.cpuChildren * 100).toFixed(1)}%; target <= 2%), RSS ${c.rss.toFixed(0)} MB (target <= 120 MB)`,
+    note: (_s, c) =>
+      `idle CPU ${(c.cpu * 100).toFixed(1)}% of one core with its iptables-save runs (${(c.cpuChildren * 100).toFixed(1)}%; target <= 2%), RSS ${c.rss.toFixed(0)} MB (target <= 120 MB)`,
   },
 ];

@@ -63,10 +63,11 @@ export const cases = [
       cli('allow', 'web', '80');
       cli('deny', 'web', '80');
     },
-    note: (s) => `${(s.median / 2).toFixed(0)} ms per command, no ufw call; ${perUfwCall ? `${(s.median / 2 / perUfwCall).toFixed(2)}x the time of one ufw route allow` : ''}`,
+    note: (s) =>
+      `${(s.median / 2).toFixed(0)} ms per command, no ufw call; ${perUfwCall ? `${(s.median / 2 / perUfwCall).toFixed(2)}x the time of one ufw route allow` : ''}`,
   },
   {
-    name: 'allow: allow + deny of one port in process (netctl\'s own work: database, files, restore, verify)',
+    name: "allow: allow + deny of one port in process (netctl's own work: database, files, restore, verify)",
     iterations: 20,
     setup: async () => {
       setupWorld();
@@ -79,7 +80,8 @@ export const cases = [
       await c.deny(c.store, { name: 'web', ports: ['80'], from: [] });
     },
     teardown: (c) => c.store.close(),
-    note: (s) => `${(s.median / 2).toFixed(1)} ms per allow or deny (target: <= 30 ms on top of the ufw calls it must make; it makes none)`,
+    note: (s) =>
+      `${(s.median / 2).toFixed(1)} ms per allow or deny (target: <= 30 ms on top of the ufw calls it must make; it makes none)`,
   },
   {
     name: `allow: netctl ufw sync of ${SYNC_CONTAINERS} containers' rules after user.rules lost them`,
@@ -89,7 +91,19 @@ export const cases = [
       const base = readFileSync('/etc/ufw/user.rules', 'latin1');
       const base6 = readFileSync('/etc/ufw/user6.rules', 'latin1');
       for (let i = 0; i < SYNC_CONTAINERS; i++) {
-        cli('run', '-d', '--name', `s${i}`, '--network', 'benchnet', '-p', `${20000 + i}:80`, 'benchbox', 'sleep', '100000');
+        cli(
+          'run',
+          '-d',
+          '--name',
+          `s${i}`,
+          '--network',
+          'benchnet',
+          '-p',
+          `${20000 + i}:80`,
+          'benchbox',
+          'sleep',
+          '100000',
+        );
         cli('allow', `s${i}`, '80');
       }
       const rules = (readFileSync('/etc/ufw/user.rules', 'latin1').match(/^### tuple ###/gm) ?? []).length;
@@ -103,6 +117,7 @@ export const cases = [
       const out = cli('ufw', 'sync');
       if (!out.includes('synced')) throw new Error(`sync did nothing: ${out}`);
     },
-    note: (s) => `${SYNC_CONTAINERS} ufw route allow calls would take ~${((perUfwCall * SYNC_CONTAINERS) / 1000).toFixed(1)} s (${((perUfwCall * SYNC_CONTAINERS) / s.median).toFixed(0)}x); one file write + one iptables-restore per family`,
+    note: (s) =>
+      `${SYNC_CONTAINERS} ufw route allow calls would take ~${((perUfwCall * SYNC_CONTAINERS) / 1000).toFixed(1)} s (${((perUfwCall * SYNC_CONTAINERS) / s.median).toFixed(0)}x); one file write + one iptables-restore per family`,
   },
 ];

@@ -86,7 +86,12 @@ async function setup(name, hostPort) {
   });
   const t1 = performance.now();
   const total = us(t1 - t0);
-  return { ...parts, rules: rulesUs, other: total - Object.values(parts).reduce((a, b) => a + b, 0), gc: await gcWithin(t0, t1) };
+  return {
+    ...parts,
+    rules: rulesUs,
+    other: total - Object.values(parts).reduce((a, b) => a + b, 0),
+    gc: await gcWithin(t0, t1),
+  };
 }
 
 async function teardown(name) {
@@ -113,7 +118,11 @@ for await (const line of createInterface({ input: process.stdin })) {
     if (cmd === 'setup') parts = await setup(name, Number(port ?? 0));
     else if (cmd === 'teardown') parts = await teardown(name);
     else throw new Error(`unknown command "${cmd}"`);
-    answer(`ok ${Object.entries(parts).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+    answer(
+      `ok ${Object.entries(parts)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ')}`,
+    );
   } catch (err) {
     answer(`err ${String(err?.message ?? err).replace(/\s+/g, ' ')}`);
   }

@@ -22,18 +22,29 @@ const pluginArgv = (sb: Runner): string[] => sb.plugin ?? [process.execPath, PLU
  * /bin/false, so a call the daemon did not answer fails instead of passing through node.
  */
 export function viaShim(sb: Runner, socket = SOCKET, strict = true): Runner {
-  return { exec: (argv, opts) => sb.exec(argv, opts), plugin: [SHIM, socket, ...(strict ? ['/bin/false'] : [process.execPath, PLUGIN])] };
+  return {
+    exec: (argv, opts) => sb.exec(argv, opts),
+    plugin: [SHIM, socket, ...(strict ? ['/bin/false'] : [process.execPath, PLUGIN])],
+  };
 }
 
 /** Starts `netctl cni serve` in the sandbox (log in /run/cni-serve.log) and waits until it answers on its socket; returns its pid. */
 export async function startDaemon(sb: Sandbox, socket = SOCKET, env?: Record<string, string>): Promise<number> {
-  const pid = await sb.background(['sh', '-c', `exec ${process.execPath} ${NETCTL} cni serve --socket ${socket} >>/run/cni-serve.log 2>&1`], env);
+  const pid = await sb.background(
+    ['sh', '-c', `exec ${process.execPath} ${NETCTL} cni serve --socket ${socket} >>/run/cni-serve.log 2>&1`],
+    env,
+  );
   for (let i = 0; i < 100; i++) {
     // A VERSION call through the shim without fallback: succeeds only when a daemon answers.
-    const probe = await sb.exec([SHIM, socket, '/bin/false'], { input: '{"cniVersion":"1.0.0"}', env: { CNI_COMMAND: 'VERSION' }, timeoutMs: 5_000 });
+    const probe = await sb.exec([SHIM, socket, '/bin/false'], {
+      input: '{"cniVersion":"1.0.0"}',
+      env: { CNI_COMMAND: 'VERSION' },
+      timeoutMs: 5_000,
+    });
     if (probe.code === 0) {
       // Another daemon answering while ours was refused would pass the probe.
-      if ((await sb.exec(['kill', '-0', String(pid)])).code !== 0) throw new Error(`netctl cni serve exited: ${await sb.sh(['tail', '-3', '/run/cni-serve.log'])}`);
+      if ((await sb.exec(['kill', '-0', String(pid)])).code !== 0)
+        throw new Error(`netctl cni serve exited: ${await sb.sh(['tail', '-3', '/run/cni-serve.log'])}`);
       return pid;
     }
     await new Promise((r) => setTimeout(r, 100));
@@ -73,7 +84,12 @@ export async function cni(sb: Runner, env: Record<string, string>, conf: object 
 }
 
 /** The environment of an attachment command. */
-export function attachEnv(command: string, containerId: string, netns: string, extra: Record<string, string> = {}): Record<string, string> {
+export function attachEnv(
+  command: string,
+  containerId: string,
+  netns: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   return { CNI_COMMAND: command, CNI_CONTAINERID: containerId, CNI_NETNS: netns, CNI_IFNAME: 'eth0', ...extra };
 }
 
@@ -82,7 +98,12 @@ export function attachEnv(command: string, containerId: string, netns: string, e
  * result spliced in as `prevResult`), in reverse for DEL and with the final result for
  * CHECK/DEL. netctl's plugin is run from dist; the others from /usr/lib/cni.
  */
-export async function chain(sb: Runner, env: Record<string, string>, list: { cniVersion: string; name: string; plugins: Record<string, unknown>[] }, prev?: Record<string, unknown>): Promise<CniCall> {
+export async function chain(
+  sb: Runner,
+  env: Record<string, string>,
+  list: { cniVersion: string; name: string; plugins: Record<string, unknown>[] },
+  prev?: Record<string, unknown>,
+): Promise<CniCall> {
   const add = env.CNI_COMMAND === 'ADD';
   const plugins = add ? list.plugins : [...list.plugins].reverse();
   let result: Record<string, unknown> | undefined = prev;
@@ -90,9 +111,17 @@ export async function chain(sb: Runner, env: Record<string, string>, list: { cni
   for (const p of plugins) {
     const conf = { cniVersion: list.cniVersion, name: list.name, ...p, ...(result ? { prevResult: result } : {}) };
     const argv = p.type === 'netctl' ? pluginArgv(sb) : [`/usr/lib/cni/${String(p.type)}`];
-    const r = await sb.exec(argv, { input: JSON.stringify(conf), env: { CNI_PATH: '/usr/lib/cni', ...env }, timeoutMs: 30_000 });
+    const r = await sb.exec(argv, {
+      input: JSON.stringify(conf),
+      env: { CNI_PATH: '/usr/lib/cni', ...env },
+      timeoutMs: 30_000,
+    });
     const raw = r.stdout.trim();
-    last = { code: r.code, out: raw ? (JSON.parse(raw) as Record<string, unknown>) : null, raw: `${String(p.type)}: ${raw}${r.stderr}` };
+    last = {
+      code: r.code,
+      out: raw ? (JSON.parse(raw) as Record<string, unknown>) : null,
+      raw: `${String(p.type)}: ${raw}${r.stderr}`,
+    };
     if (r.code !== 0) return last;
     if (add) result = last.out ?? undefined;
   }

@@ -19,7 +19,11 @@ export class SandboxDocker {
   readonly host: string;
   readonly env: Record<string, string>;
 
-  private constructor(private readonly sb: Sandbox, readonly dir: string, private readonly ipv6?: string) {
+  private constructor(
+    private readonly sb: Sandbox,
+    readonly dir: string,
+    private readonly ipv6?: string,
+  ) {
     this.host = `unix://${dir}/docker.sock`;
     this.env = { DOCKER_HOST: this.host };
   }
@@ -28,7 +32,12 @@ export class SandboxDocker {
    * Starts dockerd under `dir` (default /run/netctl-test-docker) and loads the busybox image;
    * `ipv6`: IPv6 with Docker's ip6tables rules, the default bridge on that CIDR.
    */
-  static async start(sb: Sandbox, dir = '/run/netctl-test-docker', args: string[] = [], opts: { ipv6?: string } = {}): Promise<SandboxDocker> {
+  static async start(
+    sb: Sandbox,
+    dir = '/run/netctl-test-docker',
+    args: string[] = [],
+    opts: { ipv6?: string } = {},
+  ): Promise<SandboxDocker> {
     const d = new SandboxDocker(sb, dir, opts.ipv6);
     await d.startDaemon(args);
     await sb.sh(['sh', `${SCRIPTS}docker-image.sh`, `${dir}/img`]);
@@ -48,7 +57,14 @@ export class SandboxDocker {
   /** Stops the daemon and waits (15 s at most) until it is gone (a zombie counts as gone). */
   async stopDaemon(): Promise<void> {
     const gone = 'kill -0 $p 2>/dev/null || exit 0; grep -q "^State:.Z" /proc/$p/status 2>/dev/null && exit 0';
-    await this.sb.sh(['sh', '-c', `p=$(cat ${this.dir}/docker.pid) && kill $p && for i in $(seq 150); do ${gone}; sleep 0.1; done; exit 1`], { timeoutMs: 20_000 });
+    await this.sb.sh(
+      [
+        'sh',
+        '-c',
+        `p=$(cat ${this.dir}/docker.pid) && kill $p && for i in $(seq 150); do ${gone}; sleep 0.1; done; exit 1`,
+      ],
+      { timeoutMs: 20_000 },
+    );
   }
 
   /** Runs Debian's docker client against this daemon; throws with its stderr on failure. */
@@ -58,12 +74,18 @@ export class SandboxDocker {
 
   /** A container's IPv6 address on its first network ('' when it has none). */
   async ip6(name: string): Promise<string> {
-    return (await this.docker('inspect', '-f', '{{range .NetworkSettings.Networks}}{{.GlobalIPv6Address}} {{end}}', name)).trim().split(' ')[0]!;
+    return (
+      await this.docker('inspect', '-f', '{{range .NetworkSettings.Networks}}{{.GlobalIPv6Address}} {{end}}', name)
+    )
+      .trim()
+      .split(' ')[0]!;
   }
 
   /** A container's address on its first network. */
   async ip(name: string): Promise<string> {
-    return (await this.docker('inspect', '-f', '{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}', name)).trim().split(' ')[0]!;
+    return (await this.docker('inspect', '-f', '{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}', name))
+      .trim()
+      .split(' ')[0]!;
   }
 }
 
@@ -80,11 +102,24 @@ export async function until(fn: () => Promise<boolean>, what: string): Promise<v
  * `netctl docker watch` running in the sandbox against `dk` (log in /run/watch.log), started
  * once its pid file is there; `stop` waits (5 s at most) until it is gone.
  */
-export async function startDockerWatch(sb: Sandbox, dk: SandboxDocker): Promise<{ pid: number; stop: () => Promise<void> }> {
-  const pid = await sb.background(['sh', '-c', `exec node ${process.cwd()}/dist/bin/netctl.js docker watch >>/run/watch.log 2>&1`], dk.env);
-  await until(async () => (await sb.exec(['test', '-e', '/run/netctl/docker-watch.pid'])).code === 0, 'the watch pid file');
+export async function startDockerWatch(
+  sb: Sandbox,
+  dk: SandboxDocker,
+): Promise<{ pid: number; stop: () => Promise<void> }> {
+  const pid = await sb.background(
+    ['sh', '-c', `exec node ${process.cwd()}/dist/bin/netctl.js docker watch >>/run/watch.log 2>&1`],
+    dk.env,
+  );
+  await until(
+    async () => (await sb.exec(['test', '-e', '/run/netctl/docker-watch.pid'])).code === 0,
+    'the watch pid file',
+  );
   const stop = async (): Promise<void> => {
-    await sb.sh(['sh', '-c', `kill ${pid}; for i in $(seq 50); do kill -0 ${pid} 2>/dev/null || exit 0; sleep 0.1; done; exit 1`]);
+    await sb.sh([
+      'sh',
+      '-c',
+      `kill ${pid}; for i in $(seq 50); do kill -0 ${pid} 2>/dev/null || exit 0; sleep 0.1; done; exit 1`,
+    ]);
   };
   return { pid, stop };
 }

@@ -5,7 +5,13 @@
 import type { Sandbox } from '../../harness/sandbox.js';
 
 /** Creates namespace `name` with eth0 at `cidr` on `bridge`, default route via `gateway`. */
-export async function fakeContainer(sb: Sandbox, name: string, bridge: string, cidr: string, gateway: string): Promise<void> {
+export async function fakeContainer(
+  sb: Sandbox,
+  name: string,
+  bridge: string,
+  cidr: string,
+  gateway: string,
+): Promise<void> {
   const host = `v-${name}`.slice(0, 15);
   for (const argv of [
     ['ip', 'netns', 'add', name],
@@ -28,13 +34,31 @@ export async function removeFake(sb: Sandbox, name: string): Promise<void> {
 
 /** Starts a TCP server in namespace `ns` on `port` answering with the client's address. */
 export async function echoPeer(sb: Sandbox, ns: string, port: number): Promise<void> {
-  await sb.background(['ip', 'netns', 'exec', ns, 'socat', `TCP-LISTEN:${port},reuseaddr,fork`, 'SYSTEM:echo $SOCAT_PEERADDR']);
-  await sb.sh(['ip', 'netns', 'exec', ns, 'sh', '-c', `for i in $(seq 50); do ss -ltn | grep -q ":${port} " && exit 0; sleep 0.1; done; exit 1`]);
+  await sb.background([
+    'ip',
+    'netns',
+    'exec',
+    ns,
+    'socat',
+    `TCP-LISTEN:${port},reuseaddr,fork`,
+    'SYSTEM:echo $SOCAT_PEERADDR',
+  ]);
+  await sb.sh([
+    'ip',
+    'netns',
+    'exec',
+    ns,
+    'sh',
+    '-c',
+    `for i in $(seq 50); do ss -ltn | grep -q ":${port} " && exit 0; sleep 0.1; done; exit 1`,
+  ]);
 }
 
 /** Connects from namespace `ns` to ip:port; resolves to the answer, or '' when it failed. */
 export async function connect(sb: Sandbox, ns: string, ip: string, port: number): Promise<string> {
-  const r = await sb.exec(['ip', 'netns', 'exec', ns, 'socat', '-T2', 'STDIO', `TCP:${ip}:${port},connect-timeout=2`], { timeoutMs: 6000 });
+  const r = await sb.exec(['ip', 'netns', 'exec', ns, 'socat', '-T2', 'STDIO', `TCP:${ip}:${port},connect-timeout=2`], {
+    timeoutMs: 6000,
+  });
   return r.code === 0 ? r.stdout.trim() : '';
 }
 

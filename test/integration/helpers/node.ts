@@ -87,9 +87,16 @@ export class Node implements Host {
     const holder = await sb.background(['unshare', '--mount', '--propagation', 'unchanged', '--', 'sleep', 'infinity']);
     const node = new Node(sb, name, `/proc/${holder}/ns/mnt`);
     const self = (await sb.sh(['readlink', '/proc/self/ns/mnt'])).trim();
-    for (let i = 0; i < 50 && (await sb.exec(['readlink', node.mountNs])).stdout.trim() === self; i++) await new Promise((r) => setTimeout(r, 50));
-    if ((await sb.sh(['readlink', node.mountNs])).trim() === self) throw new Error(`node ${name}: no mount namespace of its own`);
-    for (const [from, to] of [[`${dir}/etc-ufw`, '/etc/ufw'], [`${dir}/default-ufw`, '/etc/default/ufw'], [`${dir}/lib`, '/var/lib/netctl'], [`${dir}/run`, '/run/netctl']] as const) {
+    for (let i = 0; i < 50 && (await sb.exec(['readlink', node.mountNs])).stdout.trim() === self; i++)
+      await new Promise((r) => setTimeout(r, 50));
+    if ((await sb.sh(['readlink', node.mountNs])).trim() === self)
+      throw new Error(`node ${name}: no mount namespace of its own`);
+    for (const [from, to] of [
+      [`${dir}/etc-ufw`, '/etc/ufw'],
+      [`${dir}/default-ufw`, '/etc/default/ufw'],
+      [`${dir}/lib`, '/var/lib/netctl'],
+      [`${dir}/run`, '/run/netctl'],
+    ] as const) {
       await hostSh(node, ['mount', '--bind', from, to]);
     }
     // sysfs shows the links of the namespace that mounts it.

@@ -10,7 +10,10 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 export class Tmux {
   private readonly argv: string[];
 
-  constructor(private readonly sb: Sandbox, name: string) {
+  constructor(
+    private readonly sb: Sandbox,
+    name: string,
+  ) {
     this.argv = ['tmux', '-L', `${name}-${process.pid}`];
   }
 

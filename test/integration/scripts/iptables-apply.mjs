@@ -42,7 +42,9 @@ const applied = render(await applyDocument(realRunner, 4, doc, opts));
 const again = render(await applyDocument(realRunner, 4, ownedDocument(999, { jump: false }), opts));
 const bad = '*filter\n:NETCTL-PORTS - [0:0]\n-A NETCTL-PORTS -j ACCEPT\n-A NETCTL-PORTS -j NETCTL-MISSING\nCOMMIT\n';
 // iptables-nft-restore --test does not resolve jumps, so the test case is an unknown option.
-const badTest = await failure(() => testDocument(realRunner, 4, bad.replace('-j NETCTL-MISSING', '--bogus -j ACCEPT'), opts));
+const badTest = await failure(() =>
+  testDocument(realRunner, 4, bad.replace('-j NETCTL-MISSING', '--bogus -j ACCEPT'), opts),
+);
 const goodTest = await failure(() => testDocument(realRunner, 4, ownedDocument(50), opts));
 const badApply = await failure(() => applyDocument(realRunner, 4, bad, opts));
 const afterBad = render(await readRuleset(realRunner, 4, 'filter', opts));

@@ -21,7 +21,11 @@ function sh(argv) {
 }
 const inNs = (ns, argv) => sh(['nsenter', `--net=${ns}`, ...argv]);
 const threadNetns = () => statSync('/proc/thread-self/ns/net').ino;
-const errorOf = async (p) => p.then(() => 'no error', (e) => e.message);
+const errorOf = async (p) =>
+  p.then(
+    () => 'no error',
+    (e) => e.message,
+  );
 const sysfs = (dev, attr) => readFileSync(`/sys/class/net/${dev}/brport/${attr}`, 'utf8').trim();
 const names = (links) => links.map((l) => l.name).sort();
 
@@ -75,7 +79,11 @@ out.nsLinks = await inside.listLinks();
 out.nsAddrs = (await inside.listAddresses('eth0')).map((a) => a.cidr);
 out.nsRoutes4 = await inside.listRoutes(4);
 out.nsRoutes6 = (await inside.listRoutes(6)).filter((r) => r.dst === 'default');
-out.hairpin = { sysfs: sysfs('vh-smoke', 'hairpin_mode'), state: sysfs('vh-smoke', 'state'), ip: sh(['ip', '-d', 'link', 'show', 'vh-smoke']).out };
+out.hairpin = {
+  sysfs: sysfs('vh-smoke', 'hairpin_mode'),
+  state: sysfs('vh-smoke', 'state'),
+  ip: sh(['ip', '-d', 'link', 'show', 'vh-smoke']).out,
+};
 out.ip = {
   bridgeAddr: sh(['ip', '-o', '-4', 'addr', 'show', 'dev', 'br-smoke']).out,
   nsAddr: inNs(ns, ['ip', '-o', '-4', 'addr', 'show', 'dev', 'eth0']).out,
@@ -104,7 +112,10 @@ out.undoCalls.missing = await host.getLink('nope0');
 // sysctls are per namespace: a write here does not show inside the container.
 const sysctl = procSysctl();
 sysctl.write('net.ipv4.ip_forward', '1');
-out.forward = { host: sysctl.read('net.ipv4.ip_forward'), inside: nl.withNetns(ns, () => sysctl.read('net.ipv4.ip_forward')) };
+out.forward = {
+  host: sysctl.read('net.ipv4.ip_forward'),
+  inside: nl.withNetns(ns, () => sysctl.read('net.ipv4.ip_forward')),
+};
 
 // Teardown: deleting the host end takes the peer with it.
 inside.close();
@@ -119,7 +130,17 @@ const ns2 = `${runDir}/netns/c2`;
 const plan = [
   ...planBridge({ name: 'br-plan', mtu: 1400, addresses: ['10.98.0.1/24'] }),
   { op: 'create-netns', path: ns2 },
-  ...planEndpoint({ netns: ns2, hostIf: 'vh-plan', ifname: 'eth0', bridge: 'br-plan', mtu: 1400, addresses: ['10.98.0.2/24'], gateways: ['10.98.0.1'], hairpin: true, loopback: true }),
+  ...planEndpoint({
+    netns: ns2,
+    hostIf: 'vh-plan',
+    ifname: 'eth0',
+    bridge: 'br-plan',
+    mtu: 1400,
+    addresses: ['10.98.0.2/24'],
+    gateways: ['10.98.0.1'],
+    hairpin: true,
+    loopback: true,
+  }),
 ];
 const undos = await applyOps(plan, deps);
 out.plan = {
@@ -136,12 +157,21 @@ const ns3 = `${runDir}/netns/c3`;
 const bad = [
   ...planBridge({ name: 'br-bad', addresses: ['10.97.0.1/24'] }),
   { op: 'create-netns', path: ns3 },
-  ...planEndpoint({ netns: ns3, hostIf: 'vh-bad', ifname: 'eth0', bridge: 'br-bad', addresses: ['10.97.0.2/24'], gateways: ['10.50.0.1'] }),
+  ...planEndpoint({
+    netns: ns3,
+    hostIf: 'vh-bad',
+    ifname: 'eth0',
+    bridge: 'br-bad',
+    addresses: ['10.97.0.2/24'],
+    gateways: ['10.50.0.1'],
+  }),
 ];
 out.bad = { error: await errorOf(applyOps(bad, deps)) };
 out.bad.after = { links: names(await host.listLinks()), nsFile: existsSync(ns3) };
 
 host.close();
 out.sameThreadNetnsAtEnd = threadNetns() === startIno;
-out.mounts = readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter((l) => l.includes(`${runDir}/netns/`));
+out.mounts = readFileSync('/proc/self/mountinfo', 'utf8')
+  .split('\n')
+  .filter((l) => l.includes(`${runDir}/netns/`));
 process.stdout.write(`${JSON.stringify(out)}\n`);

@@ -15,7 +15,8 @@ const tool = (family, what) => `${family === 6 ? 'ip6tables' : 'iptables'}${flav
 
 function exec(argv, input) {
   const r = spawnSync(argv[0], argv.slice(1), { input, encoding: 'utf8', timeout: 20_000 });
-  if (r.status !== 0) throw new Error(`${argv.join(' ')} failed (${r.status}): ${r.stderr}\n--- input ---\n${input ?? ''}`);
+  if (r.status !== 0)
+    throw new Error(`${argv.join(' ')} failed (${r.status}): ${r.stderr}\n--- input ---\n${input ?? ''}`);
   return r.stdout;
 }
 
@@ -58,15 +59,27 @@ function converge(input) {
 }
 
 const net = (n, extra = {}) => ({
-  id: (0xa00 + n).toString(16), name: `net${n}`, bridge: `br-net${n}`, subnet: `10.${n}.0.0/24`,
-  internal: false, icc: true, ...extra,
+  id: (0xa00 + n).toString(16),
+  name: `net${n}`,
+  bridge: `br-net${n}`,
+  subnet: `10.${n}.0.0/24`,
+  internal: false,
+  icc: true,
+  ...extra,
 });
 const two = {
   networks: [net(1, { subnet6: 'fd00:0:0:1::/64' }), net(2, { icc: false })],
   ports: [
     { network: 'a01', proto: 'tcp', hostPort: 8080, containerIp: '10.1.0.2', containerPort: 80 },
     { network: 'a01', proto: 'udp', hostIp: '127.0.0.1', hostPort: 5353, containerIp: '10.1.0.2', containerPort: 53 },
-    { network: 'a01', proto: 'tcp', hostIp: 'fd00:0:0:1::1', hostPort: 8080, containerIp: 'fd00:0:0:1::2', containerPort: 80 },
+    {
+      network: 'a01',
+      proto: 'tcp',
+      hostIp: 'fd00:0:0:1::1',
+      hostPort: 8080,
+      containerIp: 'fd00:0:0:1::2',
+      containerPort: 80,
+    },
   ],
 };
 const three = { ...two, networks: [...two.networks, net(3, { internal: true, subnet6: 'fd00:0:0:3::/64' })] };

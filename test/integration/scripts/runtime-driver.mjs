@@ -31,10 +31,22 @@ async function launch() {
     binds.push({ source: p.hosts, target: '/etc/hosts', readOnly: false });
   }
   const spec = {
-    netns: a.netns ?? 'host', rootfs: rootfs.path, hostname: a.hostname ?? a.id.slice(0, 12),
-    env: a.env ?? img.config.env, uid: a.uid ?? 0, gid: a.gid ?? 0, cwd: a.cwd ?? '/', argv: a.argv,
-    binds, logPath: p.log, statePath: p.state, restart: a.restart ?? 'no', restartMax: a.restartMax,
-    tty: !!a.tty, interactive: !!a.interactive, cleanup: a.cleanup,
+    netns: a.netns ?? 'host',
+    rootfs: rootfs.path,
+    hostname: a.hostname ?? a.id.slice(0, 12),
+    env: a.env ?? img.config.env,
+    uid: a.uid ?? 0,
+    gid: a.gid ?? 0,
+    cwd: a.cwd ?? '/',
+    argv: a.argv,
+    binds,
+    logPath: p.log,
+    statePath: p.state,
+    restart: a.restart ?? 'no',
+    restartMax: a.restartMax,
+    tty: !!a.tty,
+    interactive: !!a.interactive,
+    cleanup: a.cleanup,
   };
   if (a.attached) return { exitCode: await launchAttached(spec, p), rootfs, image: imagePaths(roots, img.id) };
   return { state: await launchDetached(spec, p), rootfs, image: imagePaths(roots, img.id), paths: p };

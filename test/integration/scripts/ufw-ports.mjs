@@ -13,7 +13,8 @@ const { parse } = await import(new URL('parse.js', dist));
 
 function exec(argv, input) {
   const r = spawnSync(argv[0], argv.slice(1), { input, encoding: 'utf8', timeout: 20_000 });
-  if (r.status !== 0) throw new Error(`${argv.join(' ')} failed (${r.status}): ${r.stderr}\n--- input ---\n${input ?? ''}`);
+  if (r.status !== 0)
+    throw new Error(`${argv.join(' ')} failed (${r.status}): ${r.stderr}\n--- input ---\n${input ?? ''}`);
   return r.stdout;
 }
 

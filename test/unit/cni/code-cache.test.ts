@@ -31,9 +31,13 @@ describe('loadBundle', () => {
   it('runs the CommonJS file, writes the cache once, uses it, and rewrites it when the build changes', () => {
     dir = mkdtempSync(join(tmpdir(), 'netctl-cc-'));
     const file = join(dir, 'b.cjs');
-    writeFileSync(file, 'const p = require("node:path"); exports.name = p.basename(__filename); exports.add = (a, b) => a + b;\n');
+    writeFileSync(
+      file,
+      'const p = require("node:path"); exports.name = p.basename(__filename); exports.add = (a, b) => a + b;\n',
+    );
     const cacheDir = join(dir, 'cache');
-    const name = (st: { size: number; mtimeMs: number; ino: number }): string => join(cacheDir, `${st.size}-${Math.trunc(st.mtimeMs)}.v8`);
+    const name = (st: { size: number; mtimeMs: number; ino: number }): string =>
+      join(cacheDir, `${st.size}-${Math.trunc(st.mtimeMs)}.v8`);
     const first = loadBundle<{ name: string; add(a: number, b: number): number }>(file, name);
     expect(first.exports.name).toBe('b.cjs');
     expect(first.exports.add(2, 3)).toBe(5);

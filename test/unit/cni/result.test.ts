@@ -24,11 +24,19 @@ describe('CNI result', () => {
     });
   });
 
-  it('keeps a previous plugin\'s result first and shifts the indexes', () => {
-    const prev = { cniVersion: '1.0.0', interfaces: [{ name: 'lo0' }], ips: [{ address: '192.0.2.5/32', interface: 0 }], dns: { nameservers: ['192.0.2.53'] } };
+  it("keeps a previous plugin's result first and shifts the indexes", () => {
+    const prev = {
+      cniVersion: '1.0.0',
+      interfaces: [{ name: 'lo0' }],
+      ips: [{ address: '192.0.2.5/32', interface: 0 }],
+      dns: { nameservers: ['192.0.2.53'] },
+    };
     const r = renderResult('1.1.0', FACTS, undefined, prev);
     expect(r.interfaces?.map((i) => i.name)).toEqual(['lo0', 'br0', 'vn0123456789', 'eth0']);
-    expect(r.ips).toEqual([{ address: '192.0.2.5/32', interface: 0 }, { address: '10.1.0.2/24', gateway: '10.1.0.1', interface: 3 }]);
+    expect(r.ips).toEqual([
+      { address: '192.0.2.5/32', interface: 0 },
+      { address: '10.1.0.2/24', gateway: '10.1.0.1', interface: 3 },
+    ]);
     expect(r.dns).toEqual({ nameservers: ['192.0.2.53'] });
   });
 });
@@ -38,8 +46,12 @@ describe('CNI naming', () => {
     expect(attachmentId('n', 'c', 'eth0')).toMatch(/^[0-9a-f]{64}$/);
     expect(attachmentId('n', 'c', 'eth0')).not.toBe(attachmentId('n', 'c', 'eth1'));
   });
-  it('prefers the runtime\'s names', () => {
-    expect(nameCandidates({ K8S_POD_NAMESPACE: 'prod', K8S_POD_NAME: 'web-0' }, 'abcdef0123456789', 'eth0')).toEqual(['prod.web-0', 'prod.web-0-eth0', 'cni-abcdef012345-eth0']);
+  it("prefers the runtime's names", () => {
+    expect(nameCandidates({ K8S_POD_NAMESPACE: 'prod', K8S_POD_NAME: 'web-0' }, 'abcdef0123456789', 'eth0')).toEqual([
+      'prod.web-0',
+      'prod.web-0-eth0',
+      'cni-abcdef012345-eth0',
+    ]);
     expect(nameCandidates({ K8S_POD_NAME: 'web' }, 'abc', 'eth0')[0]).toBe('web');
     expect(nameCandidates({ K8S_POD_NAMESPACE: 'web', K8S_POD_NAME: 'web' }, 'abc', 'eth0')[0]).toBe('web');
     expect(nameCandidates({ K8S_POD_NAME: '/odd name' }, 'abc', 'eth0')[0]).toBe('odd-name');
@@ -59,12 +71,21 @@ describe('CNI CHECK comparison', () => {
   };
   it('finds nothing on a whole attachment', () => expect(checkProblems(want, whole)).toEqual([]));
   it('names each missing piece', () => {
-    expect(checkProblems(want, { ...whole, addresses: [], routes: [] })).toEqual(['address 10.1.0.2/24 is missing on "eth0"', 'default route via 10.1.0.1 is missing']);
+    expect(checkProblems(want, { ...whole, addresses: [], routes: [] })).toEqual([
+      'address 10.1.0.2/24 is missing on "eth0"',
+      'default route via 10.1.0.1 is missing',
+    ]);
     const { container: _c, ...noLink } = whole;
     expect(checkProblems(want, noLink)).toEqual(['interface "eth0" is missing in the container\'s namespace']);
-    expect(checkProblems(want, { ...whole, host: { ...whole.host, master: 9 } })).toEqual(['host interface "vn1" is not on bridge "br0"']);
-    expect(checkProblems(want, { ...whole, missingRules: ['-A NETCTL-X -d 10.1.0.2'] })).toEqual(['rule missing: -A NETCTL-X -d 10.1.0.2']);
-    expect(checkProblems({ ...want, prevAddresses: ['10.1.0.9'] }, whole)).toEqual(["prevResult does not name this attachment's address 10.1.0.2/24"]);
+    expect(checkProblems(want, { ...whole, host: { ...whole.host, master: 9 } })).toEqual([
+      'host interface "vn1" is not on bridge "br0"',
+    ]);
+    expect(checkProblems(want, { ...whole, missingRules: ['-A NETCTL-X -d 10.1.0.2'] })).toEqual([
+      'rule missing: -A NETCTL-X -d 10.1.0.2',
+    ]);
+    expect(checkProblems({ ...want, prevAddresses: ['10.1.0.9'] }, whole)).toEqual([
+      "prevResult does not name this attachment's address 10.1.0.2/24",
+    ]);
   });
 });
 
@@ -72,6 +93,11 @@ describe('CNI errors', () => {
   it('maps netctl errors to codes and renders the spec object', () => {
     expect(toCniError(new UsageError('bad')).code).toBe(7);
     expect(toCniError(new ConflictError('no free IPv4 address left', 'hint')).code).toBe(100);
-    expect(errorJson(toCniError(new ConflictError('taken', 'why')), '1.0.0')).toEqual({ cniVersion: '1.0.0', code: 100, msg: 'taken', details: 'why' });
+    expect(errorJson(toCniError(new ConflictError('taken', 'why')), '1.0.0')).toEqual({
+      cniVersion: '1.0.0',
+      code: 100,
+      msg: 'taken',
+      details: 'why',
+    });
   });
 });

@@ -54,7 +54,14 @@ describe('interpolation', () => {
 describe('.env files and words', () => {
   it('parses comments, export, quotes and bare names', () => {
     const m = parseDotenv('# c\nexport A=1\nB="x\\ny" \nC=\'$lit\'\nD=plain # comment\nE\n\nF=\n');
-    expect([...m]).toEqual([['A', '1'], ['B', 'x\ny'], ['C', '$lit'], ['D', 'plain'], ['E', undefined], ['F', '']]);
+    expect([...m]).toEqual([
+      ['A', '1'],
+      ['B', 'x\ny'],
+      ['C', '$lit'],
+      ['D', 'plain'],
+      ['E', undefined],
+      ['F', ''],
+    ]);
     expect(() => parseDotenv('ok=1\n1bad=2')).toThrow('invalid variable name "1bad"');
   });
   it('splits commands as a shell would quote them', () => {
@@ -66,7 +73,8 @@ describe('.env files and words', () => {
 describe('loading a project', () => {
   it('finds compose.yaml and its override, names the project after the directory, reads .env under the environment', () => {
     const dir = project({
-      'compose.yaml': 'services:\n  web:\n    image: busybox:${TAG:-latest}\n    environment: ["GREETING=${GREETING}"]\n',
+      'compose.yaml':
+        'services:\n  web:\n    image: busybox:${TAG:-latest}\n    environment: ["GREETING=${GREETING}"]\n',
       'compose.override.yaml': 'services:\n  web:\n    ports: ["8080:80"]\n',
       '.env': 'TAG=1.36\nGREETING=from-dotenv\n',
     });
@@ -94,57 +102,122 @@ describe('loading a project', () => {
 
   it('merges -f files in order: maps by key, ports appended, command replaced, volumes by target', () => {
     const dir = project({
-      'base.yml': 'services:\n  web:\n    image: busybox\n    command: sleep 1\n    ports: ["80"]\n    environment: {A: "1", B: "2"}\n    labels: [x=1]\n    volumes: ["./a:/data", "./b:/b:ro"]\n',
-      'prod.yml': 'services:\n  web:\n    command: ["sleep", "2"]\n    ports: ["443"]\n    environment: [B=3]\n    labels: {y: "2"}\n    volumes: ["./c:/data"]\n',
+      'base.yml':
+        'services:\n  web:\n    image: busybox\n    command: sleep 1\n    ports: ["80"]\n    environment: {A: "1", B: "2"}\n    labels: [x=1]\n    volumes: ["./a:/data", "./b:/b:ro"]\n',
+      'prod.yml':
+        'services:\n  web:\n    command: ["sleep", "2"]\n    ports: ["443"]\n    environment: [B=3]\n    labels: {y: "2"}\n    volumes: ["./c:/data"]\n',
     });
     const web = load(dir, { files: ['base.yml', 'prod.yml'] }).services[0]!;
     expect(web.command).toEqual(['sleep', '2']);
     expect(web.ports.map((p) => p.containerPort)).toEqual([80, 443]);
     expect(web.environment).toEqual(['A=1', 'B=3']);
     expect(web.labels).toEqual({ x: '1', y: '2' });
-    expect(web.volumes).toEqual([{ source: join(dir, 'c'), target: '/data', readOnly: false }, { source: join(dir, 'b'), target: '/b', readOnly: true }]);
+    expect(web.volumes).toEqual([
+      { source: join(dir, 'c'), target: '/data', readOnly: false },
+      { source: join(dir, 'b'), target: '/b', readOnly: true },
+    ]);
   });
 
   it('refuses unsupported keys with file, line and key, and warns where compose would', () => {
-    const dir = project({ 'compose.yaml': 'version: "3"\nservices:\n  web:\n    image: busybox\n    healthcheck:\n      test: ["CMD", "true"]\n' });
-    expect(refused(dir)).toBe(`${dir}/compose.yaml:5: services.web.healthcheck: key "healthcheck" is not supported by netctl compose (service keys it runs: image, command, entrypoint, environment, env_file, ports, expose, networks, network_mode, links, depends_on, volumes, working_dir, user, restart, labels, container_name, hostname, dns, extra_hosts, x-netctl)`);
-    const ok = project({ 'compose.yaml': 'version: "3"\nx-common: &c {image: busybox}\nservices:\n  web:\n    <<: *c\n    x-note: mine\n' });
+    const dir = project({
+      'compose.yaml':
+        'version: "3"\nservices:\n  web:\n    image: busybox\n    healthcheck:\n      test: ["CMD", "true"]\n',
+    });
+    expect(refused(dir)).toBe(
+      `${dir}/compose.yaml:5: services.web.healthcheck: key "healthcheck" is not supported by netctl compose (service keys it runs: image, command, entrypoint, environment, env_file, ports, expose, networks, network_mode, links, depends_on, volumes, working_dir, user, restart, labels, container_name, hostname, dns, extra_hosts, x-netctl)`,
+    );
+    const ok = project({
+      'compose.yaml': 'version: "3"\nx-common: &c {image: busybox}\nservices:\n  web:\n    <<: *c\n    x-note: mine\n',
+    });
     const p = load(ok);
-    expect(p.warnings).toEqual([`${ok}/compose.yaml:1: version: the attribute "version" is obsolete, it will be ignored`]);
+    expect(p.warnings).toEqual([
+      `${ok}/compose.yaml:1: version: the attribute "version" is obsolete, it will be ignored`,
+    ]);
     expect(p.services[0]!.image).toBe('busybox');
   });
 
   it('names the line of bad values, YAML errors, a missing variable and the override that set them', () => {
     const cases: [string, RegExp][] = [
-      ['services:\n  web:\n    image: busybox\n    ports:\n      - "80"\n      - "99999:80"\n', /compose\.yaml:6: services\.web\.ports\[1\]: invalid port spec "99999:80"/],
+      [
+        'services:\n  web:\n    image: busybox\n    ports:\n      - "80"\n      - "99999:80"\n',
+        /compose\.yaml:6: services\.web\.ports\[1\]: invalid port spec "99999:80"/,
+      ],
       ['services:\n  web:\n    image: busybox\n    image: other\n', /compose\.yaml:4: Map keys must be unique/],
-      ['services:\n  web:\n    image: ${NEED:?give NEED}\n', /compose\.yaml:3: required variable NEED is missing a value: give NEED \(at services\.web\.image\)/],
-      ['services:\n  web:\n    image: busybox\n    depends_on: [db]\n', /compose\.yaml:4: services\.web\.depends_on\.db: depends on "db", which is not a service/],
-      ['services:\n  a: {image: busybox, depends_on: [b]}\n  b: {image: busybox, depends_on: [a]}\n', /dependency cycle: a -> b -> a/],
-      ['services:\n  web:\n    image: busybox\n    volumes: ["data:/data"]\n', /compose\.yaml:4: services\.web\.volumes\[0\]: "data" is a named volume/],
-      ['services:\n  web:\n    image: busybox\n    networks: [nope]\n', /compose\.yaml:4: services\.web\.networks\.nope: network "nope" is not defined/],
-      ['services:\n  web:\n    image: busybox\n    ports: ["8080:80"]\n    x-netctl:\n      allow: ["81/tcp"]\n', /compose\.yaml:6: services\.web\.x-netctl\.allow\[0\]: allow 81\/tcp: the service publishes no container port 81/],
-      ['services:\n  web: {image: busybox}\nnetworks:\n  n:\n    enable_ipv6: true\n', /compose\.yaml:5: networks\.n\.enable_ipv6: enable_ipv6 needs an IPv6 subnet/],
-      ['services:\n  web: {image: busybox}\nnetworks:\n  n:\n    driver: overlay\n', /compose\.yaml:5: networks\.n\.driver: driver "overlay" is not supported/],
+      [
+        'services:\n  web:\n    image: ${NEED:?give NEED}\n',
+        /compose\.yaml:3: required variable NEED is missing a value: give NEED \(at services\.web\.image\)/,
+      ],
+      [
+        'services:\n  web:\n    image: busybox\n    depends_on: [db]\n',
+        /compose\.yaml:4: services\.web\.depends_on\.db: depends on "db", which is not a service/,
+      ],
+      [
+        'services:\n  a: {image: busybox, depends_on: [b]}\n  b: {image: busybox, depends_on: [a]}\n',
+        /dependency cycle: a -> b -> a/,
+      ],
+      [
+        'services:\n  web:\n    image: busybox\n    volumes: ["data:/data"]\n',
+        /compose\.yaml:4: services\.web\.volumes\[0\]: "data" is a named volume/,
+      ],
+      [
+        'services:\n  web:\n    image: busybox\n    networks: [nope]\n',
+        /compose\.yaml:4: services\.web\.networks\.nope: network "nope" is not defined/,
+      ],
+      [
+        'services:\n  web:\n    image: busybox\n    ports: ["8080:80"]\n    x-netctl:\n      allow: ["81/tcp"]\n',
+        /compose\.yaml:6: services\.web\.x-netctl\.allow\[0\]: allow 81\/tcp: the service publishes no container port 81/,
+      ],
+      [
+        'services:\n  web: {image: busybox}\nnetworks:\n  n:\n    enable_ipv6: true\n',
+        /compose\.yaml:5: networks\.n\.enable_ipv6: enable_ipv6 needs an IPv6 subnet/,
+      ],
+      [
+        'services:\n  web: {image: busybox}\nnetworks:\n  n:\n    driver: overlay\n',
+        /compose\.yaml:5: networks\.n\.driver: driver "overlay" is not supported/,
+      ],
       ['services:\n  web:\n    build: .\n', /compose\.yaml:3: services\.web\.build: key "build" is not supported/],
-      ['services:\n  web: {image: busybox, user: nobody}\n', /services\.web\.user: user "nobody": netctl takes a numeric UID/],
+      [
+        'services:\n  web: {image: busybox, user: nobody}\n',
+        /services\.web\.user: user "nobody": netctl takes a numeric UID/,
+      ],
     ];
     for (const [text, re] of cases) expect(refused(project({ 'compose.yaml': text }))).toMatch(re);
-    const dir = project({ 'a.yml': 'services:\n  web: {image: busybox}\n', 'b.yml': '\nservices:\n  web:\n    ports: ["x:80"]\n' });
-    expect(refused(dir, { files: ['a.yml', 'b.yml'] })).toMatch(/b\.yml:4: services\.web\.ports\[0\]: invalid port spec "x:80"/);
+    const dir = project({
+      'a.yml': 'services:\n  web: {image: busybox}\n',
+      'b.yml': '\nservices:\n  web:\n    ports: ["x:80"]\n',
+    });
+    expect(refused(dir, { files: ['a.yml', 'b.yml'] })).toMatch(
+      /b\.yml:4: services\.web\.ports\[0\]: invalid port spec "x:80"/,
+    );
   });
 });
 
 describe('service keys', () => {
-  const one = (text: string, env: Record<string, string> = {}) => load(project({ 'compose.yaml': text }), { env }).services;
+  const one = (text: string, env: Record<string, string> = {}) =>
+    load(project({ 'compose.yaml': text }), { env }).services;
   it('takes ports in every short and long form', () => {
-    const [web] = one([
-      'services:', '  web:', '    image: busybox', '    ports:',
-      '      - 80', '      - "8080:80"', '      - "127.0.0.1:8081:81"', '      - "127.0.0.1::82"', '      - "9000-9001:90-91"',
-      '      - "53:53/udp"', '      - "[::1]:8083:83"',
-      '      - target: 84', '        published: "8084"', '        host_ip: 127.0.0.1', '        protocol: udp', '        mode: host',
-      '      - {target: 85}', '      - {target: 86, published: 8086, host_ip: "::1"}',
-    ].join('\n'));
+    const [web] = one(
+      [
+        'services:',
+        '  web:',
+        '    image: busybox',
+        '    ports:',
+        '      - 80',
+        '      - "8080:80"',
+        '      - "127.0.0.1:8081:81"',
+        '      - "127.0.0.1::82"',
+        '      - "9000-9001:90-91"',
+        '      - "53:53/udp"',
+        '      - "[::1]:8083:83"',
+        '      - target: 84',
+        '        published: "8084"',
+        '        host_ip: 127.0.0.1',
+        '        protocol: udp',
+        '        mode: host',
+        '      - {target: 85}',
+        '      - {target: 86, published: 8086, host_ip: "::1"}',
+      ].join('\n'),
+    );
     expect(web!.ports).toEqual([
       { containerPort: 80, proto: 'tcp' },
       { containerPort: 80, proto: 'tcp', hostPort: 8080 },
@@ -161,31 +234,61 @@ describe('service keys', () => {
   });
 
   it('takes networks with aliases, addresses and priority, network_mode, links and depends_on order', () => {
-    const services = one([
-      'services:',
-      '  web:', '    image: busybox', '    links: ["db:database"]', '    depends_on: {cache: {condition: service_started}}',
-      '    networks:', '      back: {aliases: [w], ipv4_address: 10.5.0.9}', '      front: {priority: 10}',
-      '  side: {image: busybox, network_mode: "service:web"}',
-      '  db: {image: busybox, networks: [back]}',
-      '  cache: {image: busybox, networks: [back], hostname: c1, dns: 10.0.0.1, extra_hosts: ["h:10.0.0.2"], working_dir: /srv, user: "1000:1001", restart: unless-stopped}',
-      'networks:', '  front: {}', '  back:', '    ipam: {config: [{subnet: 10.5.0.0/24, gateway: 10.5.0.254}]}', '    driver_opts: {com.docker.network.bridge.enable_icc: "false"}',
-    ].join('\n'));
+    const services = one(
+      [
+        'services:',
+        '  web:',
+        '    image: busybox',
+        '    links: ["db:database"]',
+        '    depends_on: {cache: {condition: service_started}}',
+        '    networks:',
+        '      back: {aliases: [w], ipv4_address: 10.5.0.9}',
+        '      front: {priority: 10}',
+        '  side: {image: busybox, network_mode: "service:web"}',
+        '  db: {image: busybox, networks: [back]}',
+        '  cache: {image: busybox, networks: [back], hostname: c1, dns: 10.0.0.1, extra_hosts: ["h:10.0.0.2"], working_dir: /srv, user: "1000:1001", restart: unless-stopped}',
+        'networks:',
+        '  front: {}',
+        '  back:',
+        '    ipam: {config: [{subnet: 10.5.0.0/24, gateway: 10.5.0.254}]}',
+        '    driver_opts: {com.docker.network.bridge.enable_icc: "false"}',
+      ].join('\n'),
+    );
     expect(services.map((s) => s.name)).toEqual(['cache', 'db', 'web', 'side']);
     const web = services.find((s) => s.name === 'web')!;
-    expect(web.networks).toEqual([{ key: 'front', aliases: [], priority: 10 }, { key: 'back', aliases: ['w'], ipv4Address: '10.5.0.9', priority: 0 }]);
+    expect(web.networks).toEqual([
+      { key: 'front', aliases: [], priority: 10 },
+      { key: 'back', aliases: ['w'], ipv4Address: '10.5.0.9', priority: 0 },
+    ]);
     expect(web.links).toEqual([{ service: 'db', alias: 'database' }]);
     expect(web.dependsOn).toEqual(['cache', 'db']);
     expect(services.find((s) => s.name === 'side')!.networkMode).toBe('service:web');
     const cache = services.find((s) => s.name === 'cache')!;
-    expect(cache).toMatchObject({ hostname: 'c1', dns: ['10.0.0.1'], extraHosts: ['10.0.0.2\th'], workingDir: '/srv', user: { uid: 1000, gid: 1001 }, restart: 'always' });
+    expect(cache).toMatchObject({
+      hostname: 'c1',
+      dns: ['10.0.0.1'],
+      extraHosts: ['10.0.0.2\th'],
+      workingDir: '/srv',
+      user: { uid: 1000, gid: 1001 },
+      restart: 'always',
+    });
   });
 
   it('reads allow rules from x-netctl and from the netctl.allow labels', () => {
-    const [web] = one([
-      'services:', '  web:', '    image: busybox', '    container_name: site', '    ports: ["8080:80", "8443:443", "5353:53/udp"]',
-      '    labels: ["netctl.allow=53/udp", "netctl.allow.from=203.0.113.0/24,198.51.100.7/32"]',
-      '    x-netctl:', '      allow:', '        - 80/tcp', '        - {port: 443, from: 203.0.113.0/24}',
-    ].join('\n'));
+    const [web] = one(
+      [
+        'services:',
+        '  web:',
+        '    image: busybox',
+        '    container_name: site',
+        '    ports: ["8080:80", "8443:443", "5353:53/udp"]',
+        '    labels: ["netctl.allow=53/udp", "netctl.allow.from=203.0.113.0/24,198.51.100.7/32"]',
+        '    x-netctl:',
+        '      allow:',
+        '        - 80/tcp',
+        '        - {port: 443, from: 203.0.113.0/24}',
+      ].join('\n'),
+    );
     expect(web!.allow).toEqual([
       { container: 'site', port: 80, proto: 'tcp', from: null, network: null },
       { container: 'site', port: 443, proto: null, from: '203.0.113.0/24', network: null },
@@ -195,16 +298,26 @@ describe('service keys', () => {
   });
 
   it('refuses an empty allow source (an unset variable) instead of opening the port to anywhere', () => {
-    const svc = (lines: string[]) => ['services:', '  web:', '    image: busybox', '    ports: ["8080:80"]', ...lines].join('\n');
-    expect(() => one(svc(['    labels: ["netctl.allow=80", "netctl.allow.from="]']))).toThrow(/netctl\.allow\.from is empty/);
-    expect(() => one(svc(['    labels: {netctl.allow: "80", netctl.allow.from: " , "}']))).toThrow(/netctl\.allow\.from is empty/);
+    const svc = (lines: string[]) =>
+      ['services:', '  web:', '    image: busybox', '    ports: ["8080:80"]', ...lines].join('\n');
+    expect(() => one(svc(['    labels: ["netctl.allow=80", "netctl.allow.from="]']))).toThrow(
+      /netctl\.allow\.from is empty/,
+    );
+    expect(() => one(svc(['    labels: {netctl.allow: "80", netctl.allow.from: " , "}']))).toThrow(
+      /netctl\.allow\.from is empty/,
+    );
     expect(() => one(svc(['    x-netctl: {allow: [{port: 80, from: ""}]}']))).toThrow(/from.*is empty/);
     expect(() => one(svc(['    x-netctl: {allow: [{port: 80, from: []}]}']))).toThrow(/from.*is empty/);
-    expect(one(svc(['    x-netctl: {allow: [{port: 80}]}']))[0]!.allow).toEqual([{ container: 'myapp-web-1', port: 80, proto: null, from: null, network: null }]);
+    expect(one(svc(['    x-netctl: {allow: [{port: 80}]}']))[0]!.allow).toEqual([
+      { container: 'myapp-web-1', port: 80, proto: null, from: null, network: null },
+    ]);
   });
 
   it('reads env_file under environment and takes bare names from the environment', () => {
-    const dir = project({ 'compose.yaml': 'services:\n  web:\n    image: busybox\n    env_file: [web.env]\n    environment: [B=env, C]\n', 'web.env': 'A=file\nB=file\n' });
+    const dir = project({
+      'compose.yaml': 'services:\n  web:\n    image: busybox\n    env_file: [web.env]\n    environment: [B=env, C]\n',
+      'web.env': 'A=file\nB=file\n',
+    });
     expect(load(dir, { env: { C: 'shell' } }).services[0]!.environment).toEqual(['A=file', 'B=env', 'C=shell']);
   });
 });

@@ -5,7 +5,13 @@
 import { describe, expect, it } from 'vitest';
 import type { DockerContainer } from '../../../src/docker/model.js';
 import { desiredDockerRoutes } from '../../../src/docker/routes.js';
-import { effectiveRoutes, ipv6Note, portStatus, renderDockerStatus, type DockerStatus } from '../../../src/docker/status.js';
+import {
+  effectiveRoutes,
+  ipv6Note,
+  portStatus,
+  renderDockerStatus,
+  type DockerStatus,
+} from '../../../src/docker/status.js';
 
 const web: DockerContainer = {
   id: 'c1',
@@ -16,7 +22,10 @@ const web: DockerContainer = {
   labels: {},
 };
 const v4only: DockerContainer = { ...web, addresses: [{ network: 'bridge', ipv4: '172.17.0.2', ipv6: '' }] };
-const from6 = desiredDockerRoutes([{ container: 'web', port: 80, proto: null, from: '2001:db8:2::/64', network: null }], [web]);
+const from6 = desiredDockerRoutes(
+  [{ container: 'web', port: 80, proto: null, from: '2001:db8:2::/64', network: null }],
+  [web],
+);
 const base: DockerStatus = {
   ufw: { active: true, routedPolicy: 'deny' },
   families: [],
@@ -38,7 +47,9 @@ describe('docker status over IPv6', () => {
     expect(ipv6Note([web], true)).toBeUndefined();
     expect(ipv6Note([v4only], false)).toBeUndefined();
     expect(ipv6Note([{ ...web, ports: [] }], false)).toBeUndefined();
-    expect(renderDockerStatus({ ...base, ipv6: ipv6Note([web], false) })).toContain('\nIPv6: Docker makes no ip6tables rules');
+    expect(renderDockerStatus({ ...base, ipv6: ipv6Note([web], false) })).toContain(
+      '\nIPv6: Docker makes no ip6tables rules',
+    );
     expect(renderDockerStatus(base)).not.toContain('IPv6:');
   });
 });

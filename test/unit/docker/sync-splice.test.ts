@@ -25,7 +25,9 @@ const hex = (s: string): string => Buffer.from(s, 'utf8').toString('hex');
 /** The file without the entries (tuple line and its rule lines) whose comment starts with `prefix`: an oracle independent of the splicer. */
 function without(text: string, prefix: string): string {
   const blocks = text.split('\n\n');
-  return blocks.filter((b) => !b.startsWith('### tuple ###') || !b.split('\n')[0]!.includes(` comment=${hex(prefix)}`)).join('\n\n');
+  return blocks
+    .filter((b) => !b.startsWith('### tuple ###') || !b.split('\n')[0]!.includes(` comment=${hex(prefix)}`))
+    .join('\n\n');
 }
 const entries = (text: string): UserEntry[] => parseUserRules(text).entries;
 const comments = (text: string): string[] => entries(text).map((e) => e.comment);
@@ -69,7 +71,12 @@ describe('docker sync owns the netctl:docker: rules only', () => {
       expect(files.text(PATH[f]), `IPv${f}`).toBe(without(USER[f], 'netctl:docker:'));
       expect(comments(files.text(PATH[f])!).some((c) => c.startsWith('netctl:docker:'))).toBe(false);
     }
-    expect(comments(files.text(PATH[4])!)).toEqual(['', 'my proxy', 'netctl-ish but mine', 'netctl:web 80/tcp net=front']);
+    expect(comments(files.text(PATH[4])!)).toEqual([
+      '',
+      'my proxy',
+      'netctl-ish but mine',
+      'netctl:web 80/tcp net=front',
+    ]);
     expect(comments(files.text(PATH[6])!)).toEqual(['', 'my v6 proxy']);
   });
 
@@ -77,7 +84,13 @@ describe('docker sync owns the netctl:docker: rules only', () => {
     store.dockerAllows.add({ container: 'web', port: 80, proto: null, from: null, network: null });
     expect(await dockerSync([web()])).toBe(true);
     const v4 = files.text(PATH[4])!;
-    expect(comments(v4)).toEqual(['', 'my proxy', 'netctl-ish but mine', 'netctl:web 80/tcp net=front', 'netctl:docker:web 80/tcp']);
+    expect(comments(v4)).toEqual([
+      '',
+      'my proxy',
+      'netctl-ish but mine',
+      'netctl:web 80/tcp net=front',
+      'netctl:docker:web 80/tcp',
+    ]);
     // The one that stays is the line ufw wrote, untouched.
     expect(v4).toBe(without(USER[4], 'netctl:docker:old'));
     const v6 = files.text(PATH[6])!;
@@ -94,9 +107,13 @@ describe('docker sync owns the netctl:docker: rules only', () => {
     expect(await dockerSync([web()])).toBe(false);
   });
 
-  it('leaves a wanted entry in its place among the user\'s, byte for byte', async () => {
+  it("leaves a wanted entry in its place among the user's, byte for byte", async () => {
     store.dockerAllows.add({ container: 'old', port: 80, proto: null, from: null, network: null });
-    const old = web({ id: 'c2', name: 'old', addresses: [{ network: 'v6net', ipv4: '172.18.0.7', ipv6: 'fd00:d0c::7' }] });
+    const old = web({
+      id: 'c2',
+      name: 'old',
+      addresses: [{ network: 'v6net', ipv4: '172.18.0.7', ipv6: 'fd00:d0c::7' }],
+    });
     await dockerSync([old]);
     // In user6.rules it comes before the user's "my v6 proxy", and stays there: the file is as it was.
     expect(files.text(PATH[6])).toBe(USER[6]);
@@ -104,7 +121,7 @@ describe('docker sync owns the netctl:docker: rules only', () => {
     expect(files.text(PATH[4])).toBe(without(USER[4], 'netctl:docker:web'));
   });
 
-  it('reloads the live forward chain with the user\'s rules in it, not only netctl\'s', async () => {
+  it("reloads the live forward chain with the user's rules in it, not only netctl's", async () => {
     store.dockerAllows.add({ container: 'web', port: 80, proto: null, from: '2001:db8:2::/64', network: null });
     await dockerSync([web()]);
     const v6 = runner.of('ip6tables-restore').map((c) => c.input);
@@ -130,7 +147,9 @@ describe('docker sync owns the netctl:docker: rules only', () => {
 
   it('a label rule is owned the same way: it goes when the container does', async () => {
     await dockerSync([web({ labels: { 'netctl.allow': '80/tcp' } })]);
-    expect(comments(files.text(PATH[4])!).filter((c) => c.startsWith('netctl:docker:'))).toEqual(['netctl:docker:web 80/tcp']);
+    expect(comments(files.text(PATH[4])!).filter((c) => c.startsWith('netctl:docker:'))).toEqual([
+      'netctl:docker:web 80/tcp',
+    ]);
     await dockerSync([]);
     expect(files.text(PATH[4])).toBe(without(USER[4], 'netctl:docker:'));
   });
@@ -142,12 +161,18 @@ describe('docker sync owns the netctl:docker: rules only', () => {
   });
 });
 
-describe('netctl\'s own sync leaves Docker\'s rules alone', () => {
-  it('takes out only netctl\'s own container rules', async () => {
+describe("netctl's own sync leaves Docker's rules alone", () => {
+  it("takes out only netctl's own container rules", async () => {
     const p = await planRoutes(deps, [], 'netctl');
     await applyRoutes(deps, p);
     expect(files.text(PATH[4])).toBe(without(USER[4], 'netctl:web '));
-    expect(comments(files.text(PATH[4])!)).toEqual(['', 'my proxy', 'netctl-ish but mine', 'netctl:docker:old 80/tcp', 'netctl:docker:web 80/tcp']);
+    expect(comments(files.text(PATH[4])!)).toEqual([
+      '',
+      'my proxy',
+      'netctl-ish but mine',
+      'netctl:docker:old 80/tcp',
+      'netctl:docker:web 80/tcp',
+    ]);
     // user6.rules has no rule of netctl's own: not even rewritten.
     expect(files.text(PATH[6])).toBe(USER[6]);
     expect(runner.of('ip6tables-restore')).toEqual([]);

@@ -22,7 +22,8 @@ const LIVE4 = read('fixtures/docker/iptables-filter.rules');
 const TEMPLATE6 = read('../rules/ufw/docker-after6.rules.block');
 const TEMPLATE4 = read('../rules/ufw/docker-after.rules.block');
 /** What `docker network create` does to IPv6 FORWARD: its rules inserted on top. */
-const NEW_NETWORK = '*filter\n-I FORWARD 1 -o br-new -j DOCKER\n-D FORWARD -j DOCKER-ISOLATION-STAGE-1\n-I FORWARD 1 -j DOCKER-ISOLATION-STAGE-1\nCOMMIT\n';
+const NEW_NETWORK =
+  '*filter\n-I FORWARD 1 -o br-new -j DOCKER\n-D FORWARD -j DOCKER-ISOLATION-STAGE-1\n-I FORWARD 1 -j DOCKER-ISOLATION-STAGE-1\nCOMMIT\n';
 
 class SimRunner implements Runner {
   readonly state: Record<4 | 6, SimState>;
@@ -42,12 +43,19 @@ class SimRunner implements Runner {
     return { code: 127, stdout: '', stderr: `not in the fake: ${argv[0]}` };
   }
   forward(family: 4 | 6): string[] {
-    return this.state[family].get('filter')!.get('FORWARD')!.rules.map((r) => `-A FORWARD ${r}`);
+    return this.state[family]
+      .get('filter')!
+      .get('FORWARD')!
+      .rules.map((r) => `-A FORWARD ${r}`);
   }
 }
 
 /** Docker with no containers. */
-const api: DockerApi = { socket: '/run/docker.sock', get: async <T>(path: string) => (path === '/containers/json' ? ([] as T) : undefined), events: async () => undefined };
+const api: DockerApi = {
+  socket: '/run/docker.sock',
+  get: async <T>(path: string) => (path === '/containers/json' ? ([] as T) : undefined),
+  events: async () => undefined,
+};
 
 let store: Store;
 let runner: SimRunner;
@@ -56,15 +64,23 @@ let watch: DockerWatch;
 
 beforeEach(() => {
   store = Store.open({ root: mkdtempSync(join(tmpdir(), 'netctl-docker-watch-')) });
-  const installed = (text: string, tpl: string, family: 4 | 6): string => save(restore(load(text), dockerLoadDoc(parse(text, { family }), tpl)));
+  const installed = (text: string, tpl: string, family: 4 | 6): string =>
+    save(restore(load(text), dockerLoadDoc(parse(text, { family }), tpl)));
   runner = new SimRunner(installed(LIVE4, TEMPLATE4, 4), installed(LIVE6, TEMPLATE6, 6));
   log = [];
-  const ufw = { files: new MemFiles(), runner, now: () => new Date(0), etc: '/etc/ufw', defaults: '/etc/default/ufw', templates: '/pkg/rules/ufw' };
+  const ufw = {
+    files: new MemFiles(),
+    runner,
+    now: () => new Date(0),
+    etc: '/etc/ufw',
+    defaults: '/etc/default/ufw',
+    templates: '/pkg/rules/ufw',
+  };
   watch = new DockerWatch({ store, api, ufw, log: (l) => log.push(l) });
 });
 afterEach(() => store.close());
 
-describe('the watch and FORWARD\'s jump to DOCKER-USER', () => {
+describe("the watch and FORWARD's jump to DOCKER-USER", () => {
   it('listens to network create events', () => {
     expect(JSON.parse(decodeURIComponent(eventsQuery().slice('filters='.length))).event).toContain('create');
   });
@@ -72,7 +88,11 @@ describe('the watch and FORWARD\'s jump to DOCKER-USER', () => {
   it('moves the jump back on top after Docker creates a network, once', async () => {
     runner.state[6] = restore(runner.state[6], NEW_NETWORK);
     expect(runner.forward(6)[0]).toBe('-A FORWARD -j DOCKER-ISOLATION-STAGE-1');
-    watch.onEvent({ Type: 'network', Action: 'create', Actor: { ID: 'n2', Attributes: { name: 'late', type: 'bridge' } } });
+    watch.onEvent({
+      Type: 'network',
+      Action: 'create',
+      Actor: { ID: 'n2', Attributes: { name: 'late', type: 'bridge' } },
+    });
     await watch.idle();
     expect(runner.forward(6)[0]).toBe(FORWARD_JUMP);
     expect(runner.forward(6).filter((r) => r === FORWARD_JUMP)).toHaveLength(1);

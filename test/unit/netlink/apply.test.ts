@@ -6,7 +6,17 @@ import { fakes } from './fakes.js';
 const NS = '/run/netctl/netns/c1';
 const container: NetlinkOp[] = [
   { op: 'create-netns', path: NS },
-  ...planEndpoint({ netns: NS, hostIf: 'vh1', ifname: 'eth0', bridge: 'br0', mtu: 1400, addresses: ['10.0.0.2/24'], gateways: ['10.0.0.1'], hairpin: true, loopback: true }),
+  ...planEndpoint({
+    netns: NS,
+    hostIf: 'vh1',
+    ifname: 'eth0',
+    bridge: 'br0',
+    mtu: 1400,
+    addresses: ['10.0.0.2/24'],
+    gateways: ['10.0.0.1'],
+    hairpin: true,
+    loopback: true,
+  }),
 ];
 
 describe('applyOps', () => {
@@ -52,7 +62,9 @@ describe('applyOps', () => {
     const f = fakes();
     f.failing.add('setHairpin');
     f.failing.add('deleteLink');
-    await expect(applyOps(container, f.deps)).rejects.toThrow(/setHairpin: Operation not permitted \(rollback incomplete: undo "ip link add vh1.*deleteLink/);
+    await expect(applyOps(container, f.deps)).rejects.toThrow(
+      /setHairpin: Operation not permitted \(rollback incomplete: undo "ip link add vh1.*deleteLink/,
+    );
     expect(f.log).toContain(`deleteNetns ${NS}`);
   });
 
@@ -94,7 +106,13 @@ describe('applyOps', () => {
     const undos = await applyOps([{ op: 'move-netns', name: 'eth5', to: NS }], f.deps);
     expect(f.log).toEqual([`netnsFd ${NS} = 100`, 'moveToNetns eth5 100', 'closeFd 100']);
     await rollback(undos, f.deps);
-    expect(f.log.slice(3)).toEqual([`open ${NS}`, 'netnsFd /proc/self/ns/net = 101', `[${NS}] moveToNetns eth5 101`, 'closeFd 101', `[${NS}] close`]);
+    expect(f.log.slice(3)).toEqual([
+      `open ${NS}`,
+      'netnsFd /proc/self/ns/net = 101',
+      `[${NS}] moveToNetns eth5 101`,
+      'closeFd 101',
+      `[${NS}] close`,
+    ]);
   });
 });
 

@@ -28,8 +28,11 @@ export function fakes(): Fakes {
 
   const client = (ns: string): NetlinkClient => {
     const rec = (method: string, ...args: unknown[]) => {
-      log.push(`${ns ? `[${ns}] ` : ''}${method} ${args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ')}`.trim());
-      if (failing.has(method) || failing.has(`${ns}:${method}`)) throw new SystemError(`${method}: Operation not permitted`);
+      log.push(
+        `${ns ? `[${ns}] ` : ''}${method} ${args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ')}`.trim(),
+      );
+      if (failing.has(method) || failing.has(`${ns}:${method}`))
+        throw new SystemError(`${method}: Operation not permitted`);
       return results.get(method) ?? true;
     };
     const known = () => links.get(ns) ?? [];

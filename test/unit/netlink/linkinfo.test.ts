@@ -1,7 +1,16 @@
 // Expected bytes are written out by hand from linux/netlink.h and linux/if_link.h (x86-64,
 // little-endian host order), not produced by the code under test.
 import { describe, expect, it } from 'vitest';
-import { bridgeLinkInfo, hairpinMessage, ifinfomsg, linkKind, nested, nlattr, parseAttrs, vethLinkInfo } from '../../../src/netlink/linkinfo.js';
+import {
+  bridgeLinkInfo,
+  hairpinMessage,
+  ifinfomsg,
+  linkKind,
+  nested,
+  nlattr,
+  parseAttrs,
+  vethLinkInfo,
+} from '../../../src/netlink/linkinfo.js';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex').replace(/(..)/g, '$1 ').trim();
 
@@ -49,7 +58,9 @@ describe('IFLA_LINKINFO payloads', () => {
   it('gives the peer its MTU and target namespace fd when asked', () => {
     const out = hex(vethLinkInfo({ name: 'eth0', mtu: 1400, netnsFd: 7 }));
     expect(out.startsWith('09 00 01 00 76 65 74 68 00 00 00 00 34 00 02 80 30 00 01 80')).toBe(true);
-    expect(out.endsWith('09 00 03 00 65 74 68 30 00 00 00 00 08 00 04 00 78 05 00 00 08 00 1c 00 07 00 00 00')).toBe(true);
+    expect(out.endsWith('09 00 03 00 65 74 68 30 00 00 00 00 08 00 04 00 78 05 00 00 08 00 1c 00 07 00 00 00')).toBe(
+      true,
+    );
     expect(out.split(' ')).toHaveLength(64);
   });
 });

@@ -18,8 +18,15 @@ describe('planBridge', () => {
 describe('planEndpoint', () => {
   it('plumbs one container: veth into the namespace, port, addresses, link up before routes', () => {
     const ops = planEndpoint({
-      netns: NS, hostIf: 'vethc1', ifname: 'eth0', bridge: 'br-a', mtu: 1400,
-      addresses: ['172.18.0.2/16', 'fd00:1::2/64'], gateways: ['172.18.0.1', 'fd00:1::1'], hairpin: true, loopback: true,
+      netns: NS,
+      hostIf: 'vethc1',
+      ifname: 'eth0',
+      bridge: 'br-a',
+      mtu: 1400,
+      addresses: ['172.18.0.2/16', 'fd00:1::2/64'],
+      gateways: ['172.18.0.1', 'fd00:1::1'],
+      hairpin: true,
+      loopback: true,
     });
     expect(ops.map(describeOp)).toEqual([
       `ip link add vethc1 mtu 1400 type veth peer name eth0 mtu 1400 netns ${NS}`,
@@ -36,13 +43,28 @@ describe('planEndpoint', () => {
   });
 
   it('leaves out hairpin, lo and routes when not asked for (an internal second network)', () => {
-    const ops = planEndpoint({ netns: NS, hostIf: 'v2', ifname: 'eth1', bridge: 'br-b', addresses: ['10.0.0.2/24'], gateways: [] });
+    const ops = planEndpoint({
+      netns: NS,
+      hostIf: 'v2',
+      ifname: 'eth1',
+      bridge: 'br-b',
+      addresses: ['10.0.0.2/24'],
+      gateways: [],
+    });
     expect(ops.map((o) => o.op)).toEqual(['create-veth', 'set-master', 'set-up', 'add-address', 'set-up']);
     expect(ops[0]).toEqual({ op: 'create-veth', name: 'v2', peer: 'eth1', peerNetns: NS });
   });
 
-  it('sets the container end\'s MAC while it is down', () => {
-    const ops = planEndpoint({ netns: NS, hostIf: 'v2', ifname: 'eth1', bridge: 'br-b', addresses: ['10.0.0.2/24'], gateways: [], mac: '02:42:0a:00:00:02' });
+  it("sets the container end's MAC while it is down", () => {
+    const ops = planEndpoint({
+      netns: NS,
+      hostIf: 'v2',
+      ifname: 'eth1',
+      bridge: 'br-b',
+      addresses: ['10.0.0.2/24'],
+      gateways: [],
+      mac: '02:42:0a:00:00:02',
+    });
     const at = ops.findIndex((o) => o.op === 'set-mac');
     expect(ops[at]).toEqual({ op: 'set-mac', name: 'eth1', mac: '02:42:0a:00:00:02', netns: NS });
     expect(at).toBeLessThan(ops.findIndex((o) => o.op === 'set-up' && o.name === 'eth1'));
@@ -65,7 +87,10 @@ describe('describeOp', () => {
     [{ op: 'move-netns', name: 'v1p', to: NS }, `ip link set v1p netns ${NS}`],
     [{ op: 'add-address', name: 'br0', cidr: '10.0.0.1/31' }, 'ip addr add 10.0.0.1/31 dev br0'],
     [{ op: 'delete-address', name: 'br0', cidr: '10.0.0.1/24' }, 'ip addr del 10.0.0.1/24 dev br0'],
-    [{ op: 'add-route', dst: '10.1.0.0/16', gateway: '10.0.0.2', ifname: 'br0' }, 'ip route add 10.1.0.0/16 via 10.0.0.2 dev br0'],
+    [
+      { op: 'add-route', dst: '10.1.0.0/16', gateway: '10.0.0.2', ifname: 'br0' },
+      'ip route add 10.1.0.0/16 via 10.0.0.2 dev br0',
+    ],
     [{ op: 'delete-route', gateway: 'fd00::1' }, 'ip -6 route del default via fd00::1'],
     [{ op: 'sysctl', path: 'net.ipv4.ip_forward', value: '1' }, 'sysctl -w net.ipv4.ip_forward=1'],
   ];
@@ -103,28 +128,49 @@ describe('inverses', () => {
     const t = new InverseTracker();
     expect(t.record({ op: 'create-bridge', name: 'br0' }, { changed: false })).toBeUndefined();
     expect(t.record({ op: 'add-address', name: 'br0', cidr: '10.0.0.1/24' }, { changed: true })).toEqual({
-      op: 'delete-address', name: 'br0', cidr: '10.0.0.1/24',
+      op: 'delete-address',
+      name: 'br0',
+      cidr: '10.0.0.1/24',
     });
     expect(t.record({ op: 'add-address', name: 'br0', cidr: '10.0.0.9/24' }, { changed: false })).toBeUndefined();
-    expect(t.record({ op: 'set-up', name: 'br0' }, { changed: true, before: { up: false } })).toEqual({ op: 'set-down', name: 'br0' });
-    expect(t.record({ op: 'set-up', name: 'br0' }, { changed: true, before: { up: true } })).toBeUndefined();
-    expect(t.record({ op: 'set-master', name: 'eth9', master: 'br0' }, { changed: true, before: { master: null } })).toEqual({
-      op: 'set-master', name: 'eth9', master: null,
+    expect(t.record({ op: 'set-up', name: 'br0' }, { changed: true, before: { up: false } })).toEqual({
+      op: 'set-down',
+      name: 'br0',
     });
-    expect(t.record({ op: 'sysctl', path: 'net.ipv4.ip_forward', value: '1' }, { changed: true, before: { value: '0' } })).toEqual({
-      op: 'sysctl', path: 'net.ipv4.ip_forward', value: '0',
+    expect(t.record({ op: 'set-up', name: 'br0' }, { changed: true, before: { up: true } })).toBeUndefined();
+    expect(
+      t.record({ op: 'set-master', name: 'eth9', master: 'br0' }, { changed: true, before: { master: null } }),
+    ).toEqual({
+      op: 'set-master',
+      name: 'eth9',
+      master: null,
+    });
+    expect(
+      t.record({ op: 'sysctl', path: 'net.ipv4.ip_forward', value: '1' }, { changed: true, before: { value: '0' } }),
+    ).toEqual({
+      op: 'sysctl',
+      path: 'net.ipv4.ip_forward',
+      value: '0',
     });
     expect(t.record({ op: 'add-route', dst: '10.9.0.0/16', gateway: '10.0.0.2' }, { changed: true })).toEqual({
-      op: 'delete-route', dst: '10.9.0.0/16', gateway: '10.0.0.2',
+      op: 'delete-route',
+      dst: '10.9.0.0/16',
+      gateway: '10.0.0.2',
     });
   });
 
   it('moves a foreign link back where it came from, and renames it back', () => {
     expect(inverseOf({ op: 'move-netns', name: 'x', to: NS }, { changed: true })).toEqual({
-      op: 'move-netns', name: 'x', netns: NS, to: '/proc/self/ns/net',
+      op: 'move-netns',
+      name: 'x',
+      netns: NS,
+      to: '/proc/self/ns/net',
     });
     expect(inverseOf({ op: 'rename', name: 'a', newName: 'b', netns: NS }, { changed: true })).toEqual({
-      op: 'rename', name: 'b', newName: 'a', netns: NS,
+      op: 'rename',
+      name: 'b',
+      newName: 'a',
+      netns: NS,
     });
   });
 

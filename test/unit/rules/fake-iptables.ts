@@ -7,10 +7,14 @@ import type { ExecOptions, ExecResult, Runner } from '../../../src/sys/exec.js';
 import { load, restore, save } from './restore-sim.js';
 
 /** The built-in chains of filter and nat, nothing else. */
-export const EMPTY = '*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\nCOMMIT\n';
+export const EMPTY =
+  '*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\nCOMMIT\n';
 
 /** The fake, its log (`<program> <n> lines` per restore) and its generation id. */
-export function fakeIptables(log: string[], failRestore: () => boolean = () => false): Runner & { generation(): number } {
+export function fakeIptables(
+  log: string[],
+  failRestore: () => boolean = () => false,
+): Runner & { generation(): number } {
   const state = { 4: load(EMPTY), 6: load(EMPTY) };
   let gen = 1;
   return {

@@ -30,7 +30,14 @@ export function tenNetworks(): NetworkRules[] {
 
 /** A published tcp port of a container on network `n`. */
 export function port(n: number, host: number, container: number, over: Partial<PortMapping> = {}): PortMapping {
-  return { network: net(n).id, proto: 'tcp', hostPort: host, containerIp: `10.${n}.0.2`, containerPort: container, ...over };
+  return {
+    network: net(n).id,
+    proto: 'tcp',
+    hostPort: host,
+    containerIp: `10.${n}.0.2`,
+    containerPort: container,
+    ...over,
+  };
 }
 
 /** A ruleset as iptables-save prints it without counters. */

@@ -13,12 +13,21 @@ describe('image references', () => {
     expect(normalizeImageRef(given)).toBe(want);
   });
 
-  it.each(['Busybox', 'bad!name', 'a/', '/a', 'a:', 'a:bad/tag', 'a::b', '', 'x@sha256:abcd', `${'a'.repeat(256)}`, `a:${'t'.repeat(129)}`])(
-    'refuses %j with a usage error',
-    (bad) => {
-      expect(() => parseImageRef(bad)).toThrow(expect.objectContaining({ code: 'usage', exitCode: 2 }) as Error);
-    },
-  );
+  it.each([
+    'Busybox',
+    'bad!name',
+    'a/',
+    '/a',
+    'a:',
+    'a:bad/tag',
+    'a::b',
+    '',
+    'x@sha256:abcd',
+    `${'a'.repeat(256)}`,
+    `a:${'t'.repeat(129)}`,
+  ])('refuses %j with a usage error', (bad) => {
+    expect(() => parseImageRef(bad)).toThrow(expect.objectContaining({ code: 'usage', exitCode: 2 }) as Error);
+  });
 
   it('splits name and tag at the last colon after the last slash', () => {
     expect(parseImageRef('host:5000/app')).toEqual({ name: 'host:5000/app', tag: 'latest' });

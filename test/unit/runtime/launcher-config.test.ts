@@ -30,24 +30,52 @@ describe('launcher config', () => {
   it('encodes every field as NUL-terminated key/value records after the magic', () => {
     expect(fields(encodeLaunchConfig(spec, true))).toEqual([
       'netctl-launcher/1',
-      'netns', '/run/netns/x',
-      'rootfs', '/run/netctl/containers/c1/rootfs',
-      'hostname', 'web',
-      'cwd', '/srv',
-      'log', '/run/netctl/containers/c1/container.log',
-      'state', '/run/netctl/containers/c1/state.json',
-      'uid', '1000',
-      'gid', '100',
-      'restart', 'on-failure',
-      'restart-max', '3',
-      'tty', '0',
-      'interactive', '1',
-      'attach', '1',
-      'env', 'PATH=/bin',
-      'env', 'A=b=c',
-      'arg', 'sh', 'arg', '-c', 'arg', 'echo "$A"',
-      'bind', '/data', '/mnt/data', 'ro',
-      'cleanup', 'netctl', 'cleanup', 'rm', 'cleanup', 'c1',
+      'netns',
+      '/run/netns/x',
+      'rootfs',
+      '/run/netctl/containers/c1/rootfs',
+      'hostname',
+      'web',
+      'cwd',
+      '/srv',
+      'log',
+      '/run/netctl/containers/c1/container.log',
+      'state',
+      '/run/netctl/containers/c1/state.json',
+      'uid',
+      '1000',
+      'gid',
+      '100',
+      'restart',
+      'on-failure',
+      'restart-max',
+      '3',
+      'tty',
+      '0',
+      'interactive',
+      '1',
+      'attach',
+      '1',
+      'env',
+      'PATH=/bin',
+      'env',
+      'A=b=c',
+      'arg',
+      'sh',
+      'arg',
+      '-c',
+      'arg',
+      'echo "$A"',
+      'bind',
+      '/data',
+      '/mnt/data',
+      'ro',
+      'cleanup',
+      'netctl',
+      'cleanup',
+      'rm',
+      'cleanup',
+      'c1',
     ]);
   });
 
@@ -55,7 +83,9 @@ describe('launcher config', () => {
     expect(() => encodeLaunchConfig({ ...spec, env: ['A=\0'] }, false)).toThrow('NUL');
     expect(() => encodeLaunchConfig({ ...spec, netns: 'x' }, false)).toThrow('not absolute');
     expect(() => encodeLaunchConfig({ ...spec, cwd: 'srv' }, false)).toThrow('working directory');
-    expect(() => encodeLaunchConfig({ ...spec, binds: [{ source: '/a', target: '/b/../etc', readOnly: false }] }, false)).toThrow('volume target');
+    expect(() =>
+      encodeLaunchConfig({ ...spec, binds: [{ source: '/a', target: '/b/../etc', readOnly: false }] }, false),
+    ).toThrow('volume target');
     expect(() => encodeLaunchConfig({ ...spec, uid: -1 }, false)).toThrow('uid');
     expect(() => encodeLaunchConfig({ ...spec, argv: [] }, false)).toThrow('no command');
   });

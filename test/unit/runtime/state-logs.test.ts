@@ -5,8 +5,16 @@ import { configFromOci } from '../../../src/runtime/image-config.js';
 
 describe('launcher state', () => {
   const doc = {
-    version: 1, status: 'exited', monitorPid: 10, pid: 11, restartCount: 2,
-    startedAt: '2024-05-01T10:00:00.000Z', finishedAt: '2024-05-01T10:00:01.000Z', exitCode: 137, signal: 9, error: null,
+    version: 1,
+    status: 'exited',
+    monitorPid: 10,
+    pid: 11,
+    restartCount: 2,
+    startedAt: '2024-05-01T10:00:00.000Z',
+    finishedAt: '2024-05-01T10:00:01.000Z',
+    exitCode: 137,
+    signal: 9,
+    error: null,
   };
 
   it('parses what the launcher writes', () => {
@@ -40,13 +48,26 @@ describe('log lines', () => {
 describe('image config', () => {
   it('takes the run defaults from an OCI config and adds a PATH only when missing', () => {
     const doc = {
-      architecture: 'arm64', os: 'linux',
-      config: { Cmd: ['nginx'], Entrypoint: null, Env: ['A=1'], WorkingDir: '', User: '101', ExposedPorts: { '80/tcp': {}, '53/udp': {}, '8080': {} }, Labels: { a: 'b', n: 1 } },
+      architecture: 'arm64',
+      os: 'linux',
+      config: {
+        Cmd: ['nginx'],
+        Entrypoint: null,
+        Env: ['A=1'],
+        WorkingDir: '',
+        User: '101',
+        ExposedPorts: { '80/tcp': {}, '53/udp': {}, '8080': {} },
+        Labels: { a: 'b', n: 1 },
+      },
     };
     expect(configFromOci(doc)).toEqual({
-      architecture: 'arm64', os: 'linux',
+      architecture: 'arm64',
+      os: 'linux',
       config: {
-        cmd: ['nginx'], user: '101', labels: { a: 'b' }, exposedPorts: ['53/udp', '80/tcp', '8080/tcp'],
+        cmd: ['nginx'],
+        user: '101',
+        labels: { a: 'b' },
+        exposedPorts: ['53/udp', '80/tcp', '8080/tcp'],
         env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'A=1'],
       },
     });

@@ -7,15 +7,20 @@ import type { TuiRule, TuiSnapshot } from '../../../src/tui/snapshot.js';
 import { KEYS, SNAP, fakeActions, type } from './fixture.js';
 
 const LONG: TuiRule = {
-  family: 4, table: 'filter', chain: 'NETCTL-P-0123456789ab', packets: 123_456_789, bytes: 9_876_543_210,
+  family: 4,
+  table: 'filter',
+  chain: 'NETCTL-P-0123456789ab',
+  packets: 123_456_789,
+  bytes: 9_876_543_210,
   text: '-A NETCTL-P-0123456789ab -d 10.1.0.2/32 -p tcp -m tcp --dport 80 -m conntrack --ctstate DNAT --ctorigdstport 8080 -m comment --comment "netctl:web 80/tcp" -j ACCEPT',
-  owner: 'netctl', containers: ['web'],
+  owner: 'netctl',
+  containers: ['web'],
 };
 const snap: TuiSnapshot = { ...SNAP, rules: [LONG, ...SNAP.rules] };
 const app = (width = 80) => render(createElement(App, { snapshot: snap, actions: fakeActions([]), width, height: 24 }));
 const flat = (frame: string): string => frame.replace(/\s+/g, '');
 
-describe('details of each pane\'s selection', () => {
+describe("details of each pane's selection", () => {
   it('a network: bridge and addressing, its containers with their veths, the rules naming its bridge', async () => {
     const { lastFrame, stdin } = app(100);
     await type(stdin, KEYS.tab, KEYS.tab, KEYS.enter);
@@ -44,7 +49,9 @@ describe('details of each pane\'s selection', () => {
     await type(stdin, KEYS.tab, KEYS.down, KEYS.down, KEYS.down, KEYS.down, KEYS.enter);
     expect(lastFrame()).toContain('a ufw route rule for container web, by netctl allow web 443/tcp from 203.0.113.1');
     expect(lastFrame()).toContain("owner netctl, live in ufw's forward chain: 5 packets, 300 bytes");
-    expect(flat(lastFrame()!)).toContain(flat("ufw route allow proto tcp from 203.0.113.1 to 10.1.0.2 port 443 comment 'netctl:web 443/tcp net=front'"));
+    expect(flat(lastFrame()!)).toContain(
+      flat("ufw route allow proto tcp from 203.0.113.1 to 10.1.0.2 port 443 comment 'netctl:web 443/tcp net=front'"),
+    );
     await type(stdin, KEYS.escape);
     expect(lastFrame()).toContain('PKTS  BYTES  OWNER  RULE');
   });
@@ -53,7 +60,16 @@ describe('details of each pane\'s selection', () => {
 describe('NetworkDetails on its own', () => {
   it('renders from props alone, without colours marking its rules with *', () => {
     const net = SNAP.networks[1]!;
-    const { lastFrame } = render(createElement(NetworkDetails, { network: net, containers: [], rules: [{ ...LONG, text: '-A NETCTL-FORWARD -i nc-ba9876543210 -j DROP', chain: 'NETCTL-FORWARD' }], height: 10, width: 80, color: false }));
+    const { lastFrame } = render(
+      createElement(NetworkDetails, {
+        network: net,
+        containers: [],
+        rules: [{ ...LONG, text: '-A NETCTL-FORWARD -i nc-ba9876543210 -j DROP', chain: 'NETCTL-FORWARD' }],
+        height: 10,
+        width: 80,
+        color: false,
+      }),
+    );
     expect(lastFrame()).toContain('network back  bridge nc-ba9876543210 down');
     expect(lastFrame()).toContain('icc off  internal (no way out)');
     expect(lastFrame()).toContain('containers (0): -');
@@ -62,15 +78,28 @@ describe('NetworkDetails on its own', () => {
 
   it('cuts what does not fit its height, keeping the lines above whole and apart', () => {
     const net = SNAP.networks[0]!;
-    const many = Array.from({ length: 20 }, (_, i) => ({ ...LONG, chain: 'NETCTL-FORWARD', text: `-A NETCTL-FORWARD -o nc-0123456789ab -p tcp --dport ${1000 + i} -m comment --comment "netctl:a rather long comment that wraps at sixty" -j ACCEPT` }));
-    const lines = render(createElement(NetworkDetails, { network: net, containers: [], rules: many, height: 6, width: 60 })).lastFrame()!.split('\n');
+    const many = Array.from({ length: 20 }, (_, i) => ({
+      ...LONG,
+      chain: 'NETCTL-FORWARD',
+      text: `-A NETCTL-FORWARD -o nc-0123456789ab -p tcp --dport ${1000 + i} -m comment --comment "netctl:a rather long comment that wraps at sixty" -j ACCEPT`,
+    }));
+    const lines = render(
+      createElement(NetworkDetails, { network: net, containers: [], rules: many, height: 6, width: 60 }),
+    )
+      .lastFrame()!
+      .split('\n');
     expect(lines.length).toBe(6);
-    expect(lines.slice(0, 4)).toEqual(['network front  bridge nc-0123456789ab up', 'subnet 10.1.0.0/24  gateway 10.1.0.1  icc on  external', 'containers (2): -', 'rules (20):']);
+    expect(lines.slice(0, 4)).toEqual([
+      'network front  bridge nc-0123456789ab up',
+      'subnet 10.1.0.0/24  gateway 10.1.0.1  icc on  external',
+      'containers (2): -',
+      'rules (20):',
+    ]);
     expect(lines[4]).toMatch(/^\s+123M pkts {2}IPv4 filter NETCTL-FORWARD: -o$/);
     expect(lines[5]).toMatch(/^nc-0123456789ab -p tcp --dport 1000/);
   });
 
-  it('counts a rule as the network\'s by its whole bridge name or its subnet', () => {
+  it("counts a rule as the network's by its whole bridge name or its subnet", () => {
     const net = SNAP.networks[0]!;
     const r = (text: string): TuiRule => ({ ...LONG, text });
     expect(ruleOfNetwork(r('-A X -o nc-0123456789ab -j ACCEPT'), net)).toBe(true);

@@ -12,16 +12,19 @@ import { parse } from '../../../src/firewall/iptables/parse.js';
 import type { RouteRule } from '../../../src/firewall/ufw/route-rules.js';
 import { KEYS, SNAP, fakeActions, type } from './fixture.js';
 
-const app = (width = 100) => render(createElement(App, { snapshot: SNAP, actions: fakeActions([]), width, height: 30 }));
+const app = (width = 100) =>
+  render(createElement(App, { snapshot: SNAP, actions: fakeActions([]), width, height: 30 }));
 const flat = (frame: string): string => frame.replace(/\s+/g, '');
 
 describe('CNI attachments and Docker rules on screen', () => {
-  it('the details of a CNI attachment say whose it is, its CNI side and the runtime\'s namespace', async () => {
+  it("the details of a CNI attachment say whose it is, its CNI side and the runtime's namespace", async () => {
     const { lastFrame, stdin } = app();
     await type(stdin, KEYS.down, KEYS.down, KEYS.down, KEYS.enter);
     const f = lastFrame()!;
     expect(f).toContain('container ns1.api (cccccccccccc)  state running  owner cni');
-    expect(f).toContain('cni network pods, runtime container c0ffee, ifname eth0, args K8S_POD_NAMESPACE=ns1 K8S_POD_NAME=api');
+    expect(f).toContain(
+      'cni network pods, runtime container c0ffee, ifname eth0, args K8S_POD_NAMESPACE=ns1 K8S_POD_NAME=api',
+    );
     expect(f).toContain('namespace /var/run/netns/cni-1234');
     expect(f).toMatch(/3 pkts {2}filter NETCTL-P-0aaaaaaaaaaa: -d 10\.9\.0\.2\/32/);
     await type(stdin, KEYS.escape, '/', 'd', 'b', KEYS.enter, KEYS.enter);
@@ -30,11 +33,18 @@ describe('CNI attachments and Docker rules on screen', () => {
   });
 
   it('a CNI attachment whose namespace is gone is stale, and its details say why', async () => {
-    const stale = { ...SNAP, containers: SNAP.containers.map((c) => (c.kind === 'cni' ? { ...c, state: 'stale' } : c)) };
-    const { lastFrame, stdin } = render(createElement(App, { snapshot: stale, actions: fakeActions([]), width: 100, height: 30 }));
+    const stale = {
+      ...SNAP,
+      containers: SNAP.containers.map((c) => (c.kind === 'cni' ? { ...c, state: 'stale' } : c)),
+    };
+    const { lastFrame, stdin } = render(
+      createElement(App, { snapshot: stale, actions: fakeActions([]), width: 100, height: 30 }),
+    );
     expect(lastFrame()).toMatch(/ns1\.api\s+cni\s+stale\s+10\.9\.0\.2/);
     await type(stdin, KEYS.down, KEYS.down, KEYS.down, KEYS.enter);
-    expect(flat(lastFrame()!)).toContain(flat('namespace /var/run/netns/cni-1234 (gone: the runtime removed it without CNI DEL'));
+    expect(flat(lastFrame()!)).toContain(
+      flat('namespace /var/run/netns/cni-1234 (gone: the runtime removed it without CNI DEL'),
+    );
   });
 
   it('the details of a CNI rule, a Docker route and a stored Docker rule without a route', async () => {
@@ -44,7 +54,9 @@ describe('CNI attachments and Docker rules on screen', () => {
     await type(stdin, KEYS.escape, KEYS.down, KEYS.down, KEYS.down, KEYS.enter);
     expect(lastFrame()).toContain('a ufw route rule for Docker container shop, by netctl allow shop 80/tcp');
     expect(lastFrame()).toContain("owner docker, live in ufw's forward chain: 11 packets, 660 bytes");
-    expect(flat(lastFrame()!)).toContain(flat("ufw route allow proto tcp to 172.18.0.2 port 80 comment 'netctl:docker:shop 80/tcp'"));
+    expect(flat(lastFrame()!)).toContain(
+      flat("ufw route allow proto tcp to 172.18.0.2 port 80 comment 'netctl:docker:shop 80/tcp'"),
+    );
     await type(stdin, KEYS.escape, KEYS.down, KEYS.enter);
     expect(lastFrame()).toContain('a Docker allow rule stored by netctl allow: cache 6379/tcp from 10.0.0.0/8');
     expect(lastFrame()).toContain('no ufw route rule now');
@@ -65,12 +77,29 @@ describe('CNI attachments and Docker rules on screen', () => {
 });
 
 describe('the route lines the source builds', () => {
-  const shop = (port: number, from: string | null, to = '172.18.0.2'): RouteRule => ({ family: 4, proto: 'tcp', to, port, from, comment: `netctl:docker:shop ${port}/tcp` });
-  const live = parse('*filter\n:ufw-user-forward - [0:0]\n[9:540] -A ufw-user-forward -d 172.18.0.2/32 -p tcp -m tcp --dport 80 -j ACCEPT\nCOMMIT\n', { family: 4 });
+  const shop = (port: number, from: string | null, to = '172.18.0.2'): RouteRule => ({
+    family: 4,
+    proto: 'tcp',
+    to,
+    port,
+    from,
+    comment: `netctl:docker:shop ${port}/tcp`,
+  });
+  const live = parse(
+    '*filter\n:ufw-user-forward - [0:0]\n[9:540] -A ufw-user-forward -d 172.18.0.2/32 -p tcp -m tcp --dport 80 -j ACCEPT\nCOMMIT\n',
+    { family: 4 },
+  );
   const empty = parse('', { family: 6 });
-  const ownRoute: RouteRule = { family: 4, proto: 'tcp', to: '10.9.0.2', port: 80, from: null, comment: 'netctl:ns1.api 80/tcp net=pods' };
+  const ownRoute: RouteRule = {
+    family: 4,
+    proto: 'tcp',
+    to: '10.9.0.2',
+    port: 80,
+    from: null,
+    comment: 'netctl:ns1.api 80/tcp net=pods',
+  };
 
-  it('netctl\'s and CNI\'s from the database, Docker\'s from ufw\'s files matched to the stored rules', () => {
+  it("netctl's and CNI's from the database, Docker's from ufw's files matched to the stored rules", () => {
     const routes = tuiRoutes({
       own: [{ rule: { container: 'ns1.api', port: 80, proto: 'tcp', from: null, network: null }, routes: [ownRoute] }],
       kinds: new Map([['ns1.api', 'cni' as const]]),
@@ -82,17 +111,30 @@ describe('the route lines the source builds', () => {
       files: [shop(80, null), shop(443, '203.0.113.0/24'), ownRoute],
       live: { 4: live, 6: empty },
     });
-    expect(routes.map((r) => [r.owner, r.container, r.source, r.allow, r.live?.packets ?? '-', r.command !== ''])).toEqual([
+    expect(
+      routes.map((r) => [r.owner, r.container, r.source, r.allow, r.live?.packets ?? '-', r.command !== '']),
+    ).toEqual([
       ['cni', 'ns1.api', 'stored', 'ns1.api 80/tcp', '-', true],
       ['docker', 'shop', 'stored', 'shop every published port', 9, true],
       ['docker', 'gone', 'stored', 'gone 6379/tcp', '-', false],
       ['docker', 'shop', 'label', 'shop 443/tcp from 203.0.113.0/24', '-', true],
     ]);
-    expect(routes[1]!.command).toBe("ufw route allow proto tcp to 172.18.0.2 port 80 comment 'netctl:docker:shop 80/tcp'");
+    expect(routes[1]!.command).toBe(
+      "ufw route allow proto tcp to 172.18.0.2 port 80 comment 'netctl:docker:shop 80/tcp'",
+    );
   });
 
   it('a stored rule with a source does not claim a route from anywhere', () => {
-    const routes = tuiRoutes({ own: [], kinds: new Map(), docker: [{ container: 'shop', port: 80, proto: 'tcp', from: '198.51.100.7', network: null }], files: [shop(80, null)], live: { 4: live, 6: empty } });
-    expect(routes.map((r) => [r.source, r.allow, r.command === ''])).toEqual([['stored', 'shop 80/tcp from 198.51.100.7', true], ['label', 'shop 80/tcp', false]]);
+    const routes = tuiRoutes({
+      own: [],
+      kinds: new Map(),
+      docker: [{ container: 'shop', port: 80, proto: 'tcp', from: '198.51.100.7', network: null }],
+      files: [shop(80, null)],
+      live: { 4: live, 6: empty },
+    });
+    expect(routes.map((r) => [r.source, r.allow, r.command === ''])).toEqual([
+      ['stored', 'shop 80/tcp from 198.51.100.7', true],
+      ['label', 'shop 80/tcp', false],
+    ]);
   });
 });

@@ -11,7 +11,12 @@ const app = (props: Partial<Parameters<typeof App>[0]> = {}) =>
 
 describe('keys arriving together', () => {
   it('splits a chunk of plain input into keys', () => {
-    expect(splitKeys('\ta\r\x7f')).toEqual([{ input: '', tab: true }, { input: 'a' }, { input: '', return: true }, { input: '', backspace: true }]);
+    expect(splitKeys('\ta\r\x7f')).toEqual([
+      { input: '', tab: true },
+      { input: 'a' },
+      { input: '', return: true },
+      { input: '', backspace: true },
+    ]);
   });
 
   it('applies every key of one chunk, in order', async () => {
@@ -26,8 +31,14 @@ describe('keys arriving together', () => {
   });
 
   it('takes an escape that came with the next key as escape, then that key', () => {
-    expect(keysOf('\t', {})).toEqual([{ input: '', escape: true }, { input: '', tab: true }]);
-    expect(keysOf('', { meta: true, downArrow: true })).toEqual([{ input: '', escape: true }, { input: '', meta: false, downArrow: true }]);
+    expect(keysOf('\t', {})).toEqual([
+      { input: '', escape: true },
+      { input: '', tab: true },
+    ]);
+    expect(keysOf('', { meta: true, downArrow: true })).toEqual([
+      { input: '', escape: true },
+      { input: '', meta: false, downArrow: true },
+    ]);
     expect(keysOf('', { meta: true, escape: true })).toEqual([{ input: '', meta: true, escape: true }]);
     expect(keysOf('', { tab: true })).toEqual([{ input: '', tab: true }]);
   });
@@ -83,7 +94,7 @@ describe('80x24 and larger', () => {
 });
 
 describe('without colours', () => {
-  it('marks the selected row with > and the selected container\'s rules with *', async () => {
+  it("marks the selected row with > and the selected container's rules with *", async () => {
     const { lastFrame, stdin } = app({ color: false });
     expect(lastFrame()).toMatch(/^> web\s+netctl\s+running\s+10\.1\.0\.2/m);
     expect(lastFrame()).toMatch(/^ {2}db\s+netctl\s+exited/m);
@@ -92,7 +103,9 @@ describe('without colours', () => {
     await type(stdin, KEYS.down);
     expect(lastFrame()).toMatch(/^> \s+7\s+420\s+netctl -o nc-0123456789ab/m);
     await type(stdin, KEYS.down, KEYS.down);
-    expect(lastFrame()).toMatch(/^>\*\s+5\s+300\s+netctl web: ufw route allow proto tcp from 203\.0\.113\.1 to 10\.1\./m);
+    expect(lastFrame()).toMatch(
+      /^>\*\s+5\s+300\s+netctl web: ufw route allow proto tcp from 203\.0\.113\.1 to 10\.1\./m,
+    );
     // The CNI attachment's and Docker's route rules are not web's.
     expect(lastFrame()).toMatch(/^ {2}\s+3\s+180\s+cni\s+ns1\.api: /m);
     expect(lastFrame()).toMatch(/^ {2}\s+11\s+660\s+docker shop: /m);
@@ -109,16 +122,37 @@ describe('the status line', () => {
 
 describe('counters', () => {
   it('keep to iptables -v units past five digits', () => {
-    expect([count(0), count(99_999), count(100_000), count(123_456_789), count(5e15)]).toEqual(['0', '99999', '100K', '123M', '5000T']);
+    expect([count(0), count(99_999), count(100_000), count(123_456_789), count(5e15)]).toEqual([
+      '0',
+      '99999',
+      '100K',
+      '123M',
+      '5000T',
+    ]);
   });
 });
 
 describe('rule lines', () => {
-  const rule = (chain: string, text: string) => ({ family: 4 as const, table: 'filter', chain, text, packets: 0, bytes: 0 });
+  const rule = (chain: string, text: string) => ({
+    family: 4 as const,
+    table: 'filter',
+    chain,
+    text,
+    packets: 0,
+    bytes: 0,
+  });
   it('drop the chain the heading names and move the netctl comment to the end', () => {
-    expect(ruleBody(rule('NETCTL-RAW', '-A NETCTL-RAW -d 10.66.0.2/32 ! -i nc-1 -m comment --comment "netctl:net=front" -j DROP'))).toBe('-d 10.66.0.2/32 ! -i nc-1 -j DROP  # net=front');
-    expect(ruleBody(rule('FORWARD', '-A FORWARD -m comment --comment netctl:jump -j NETCTL-FORWARD'))).toBe('-j NETCTL-FORWARD  # jump');
-    expect(ruleBody(rule('X', '-A X -m comment --comment "other" -j ACCEPT'))).toBe('-m comment --comment "other" -j ACCEPT');
+    expect(
+      ruleBody(
+        rule('NETCTL-RAW', '-A NETCTL-RAW -d 10.66.0.2/32 ! -i nc-1 -m comment --comment "netctl:net=front" -j DROP'),
+      ),
+    ).toBe('-d 10.66.0.2/32 ! -i nc-1 -j DROP  # net=front');
+    expect(ruleBody(rule('FORWARD', '-A FORWARD -m comment --comment netctl:jump -j NETCTL-FORWARD'))).toBe(
+      '-j NETCTL-FORWARD  # jump',
+    );
+    expect(ruleBody(rule('X', '-A X -m comment --comment "other" -j ACCEPT'))).toBe(
+      '-m comment --comment "other" -j ACCEPT',
+    );
   });
 });
 

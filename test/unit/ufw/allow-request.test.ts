@@ -2,14 +2,27 @@ import { describe, expect, it } from 'vitest';
 import { denied, requestPorts, rulesOfRequest, type AllowRequest } from '../../../src/engine/allow.js';
 import type { AllowRule } from '../../../src/model/allow.js';
 
-const rule = (port: number | null, proto: 'tcp' | 'udp' | null = null, from: string | null = null): AllowRule => ({ container: 'web', port, proto, from, network: null });
+const rule = (port: number | null, proto: 'tcp' | 'udp' | null = null, from: string | null = null): AllowRule => ({
+  container: 'web',
+  port,
+  proto,
+  from,
+  network: null,
+});
 const req = (ports: string[], from: string[] = []): AllowRequest => ({ name: 'web', ports, from });
 
 describe('allow requests with several ports', () => {
   it('one rule per port and source, repeats dropped, no port meaning every port', () => {
-    expect(rulesOfRequest('web', req(['80', '443/tcp', '80', '53/udp']))).toEqual([rule(80), rule(443, 'tcp'), rule(53, 'udp')]);
+    expect(rulesOfRequest('web', req(['80', '443/tcp', '80', '53/udp']))).toEqual([
+      rule(80),
+      rule(443, 'tcp'),
+      rule(53, 'udp'),
+    ]);
     expect(rulesOfRequest('web', req(['80', '443'], ['203.0.113.0/24', '198.51.100.7/32']))).toEqual([
-      rule(80, null, '203.0.113.0/24'), rule(80, null, '198.51.100.7'), rule(443, null, '203.0.113.0/24'), rule(443, null, '198.51.100.7'),
+      rule(80, null, '203.0.113.0/24'),
+      rule(80, null, '198.51.100.7'),
+      rule(443, null, '203.0.113.0/24'),
+      rule(443, null, '198.51.100.7'),
     ]);
     expect(rulesOfRequest('web', { name: 'web', from: [] })).toEqual([rule(null)]);
     expect(rulesOfRequest('web', req([]))).toEqual([rule(null)]);

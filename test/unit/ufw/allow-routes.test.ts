@@ -3,10 +3,19 @@ import { desiredRoutes, type RouteState } from '../../../src/engine/allow-routes
 import { canonicalSource, parsePortArg } from '../../../src/engine/allow.js';
 import type { Network } from '../../../src/model/network.js';
 
-const net = { id: 'n1id', name: 'front', subnet: '10.1.0.0/24', subnet6: 'fd00:1::/64', internal: false } as unknown as Network;
+const net = {
+  id: 'n1id',
+  name: 'front',
+  subnet: '10.1.0.0/24',
+  subnet6: 'fd00:1::/64',
+  internal: false,
+} as unknown as Network;
 const state = (allows: RouteState['allows']): RouteState => ({
   allows,
-  containers: [{ id: 'c1', name: 'web' }, { id: 'c2', name: 'db' }],
+  containers: [
+    { id: 'c1', name: 'web' },
+    { id: 'c2', name: 'db' },
+  ],
   networks: [net],
   ports: [
     { containerId: 'c1', hostIp: '0.0.0.0', hostPort: 8080, containerPort: 80, proto: 'tcp' },
@@ -31,18 +40,27 @@ describe('allow rules to ufw route rules', () => {
   });
 
   it('without a port opens every published port of that container only', () => {
-    expect(desiredRoutes(state([rule])).map((x) => `${x.to} ${x.port}/${x.proto}`)).toEqual(['10.1.0.2 80/tcp', 'fd00:1::2 80/tcp', '10.1.0.2 53/udp']);
+    expect(desiredRoutes(state([rule])).map((x) => `${x.to} ${x.port}/${x.proto}`)).toEqual([
+      '10.1.0.2 80/tcp',
+      'fd00:1::2 80/tcp',
+      '10.1.0.2 53/udp',
+    ]);
   });
 
   it('keeps a source to its own family and filters by protocol and network', () => {
-    expect(desiredRoutes(state([{ ...rule, from: '203.0.113.1' }])).every((x) => x.family === 4 && x.from === '203.0.113.1')).toBe(true);
+    expect(
+      desiredRoutes(state([{ ...rule, from: '203.0.113.1' }])).every((x) => x.family === 4 && x.from === '203.0.113.1'),
+    ).toBe(true);
     expect(desiredRoutes(state([{ ...rule, proto: 'udp' }])).map((x) => x.port)).toEqual([53]);
     expect(desiredRoutes(state([{ ...rule, network: 'other' }]))).toEqual([]);
   });
 
   it('follows the address: a new endpoint address gives new rules', () => {
     const s = state([{ ...rule, port: 80 }]);
-    const moved = { ...s, endpoints: s.endpoints.map((e) => (e.containerId === 'c1' ? { ...e, address: '10.1.0.50' } : e)) };
+    const moved = {
+      ...s,
+      endpoints: s.endpoints.map((e) => (e.containerId === 'c1' ? { ...e, address: '10.1.0.50' } : e)),
+    };
     expect(desiredRoutes(moved)[0]!.to).toBe('10.1.0.50');
   });
 

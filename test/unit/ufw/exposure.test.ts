@@ -3,7 +3,10 @@ import { exposure, type UfwFacts } from '../../../src/firewall/ufw/exposure.js';
 import { parse } from '../../../src/firewall/iptables/parse.js';
 
 function facts(rules: string[], policy = 'deny'): UfwFacts {
-  const live = parse(`*filter\n:FORWARD DROP [0:0]\n:ufw-user-forward - [0:0]\n${rules.map((r) => `-A ufw-user-forward ${r}`).join('\n')}\nCOMMIT\n`, { family: 4 });
+  const live = parse(
+    `*filter\n:FORWARD DROP [0:0]\n:ufw-user-forward - [0:0]\n${rules.map((r) => `-A ufw-user-forward ${r}`).join('\n')}\nCOMMIT\n`,
+    { family: 4 },
+  );
   return { family: 4, running: true, blockLoaded: true, routedPolicy: policy, live };
 }
 const pkt = { proto: 'tcp', containerIp: '10.1.0.2', containerPort: 80 };
@@ -15,12 +18,22 @@ describe('exposure of a published port to new connections from outside', () => {
   });
 
   it('is open when the first matching route rule accepts it, whatever follows', () => {
-    const f = facts(['-d 10.1.0.2/32 -p tcp -m tcp --dport 80 -j ACCEPT', '-d 10.1.0.2/32 -p tcp -m tcp --dport 80 -j DROP']);
-    expect(exposure(f, pkt)).toMatchObject({ state: 'open', reason: expect.stringContaining('ACCEPT 10.1.0.2 80/tcp') });
+    const f = facts([
+      '-d 10.1.0.2/32 -p tcp -m tcp --dport 80 -j ACCEPT',
+      '-d 10.1.0.2/32 -p tcp -m tcp --dport 80 -j DROP',
+    ]);
+    expect(exposure(f, pkt)).toMatchObject({
+      state: 'open',
+      reason: expect.stringContaining('ACCEPT 10.1.0.2 80/tcp'),
+    });
   });
 
   it('ignores rules for another address, port or protocol', () => {
-    const f = facts(['-d 10.1.0.3/32 -p tcp -m tcp --dport 80 -j ACCEPT', '-d 10.1.0.2/32 -p udp -m udp --dport 80 -j ACCEPT', '-d 10.1.0.2/32 -p tcp -m tcp --dport 81 -j ACCEPT']);
+    const f = facts([
+      '-d 10.1.0.3/32 -p tcp -m tcp --dport 80 -j ACCEPT',
+      '-d 10.1.0.2/32 -p udp -m udp --dport 80 -j ACCEPT',
+      '-d 10.1.0.2/32 -p tcp -m tcp --dport 81 -j ACCEPT',
+    ]);
     expect(exposure(f, pkt).state).toBe('closed');
   });
 
@@ -34,11 +47,17 @@ describe('exposure of a published port to new connections from outside', () => {
   });
 
   it('is closed by a deny rule before any accept', () => {
-    expect(exposure(facts(['-d 10.1.0.2/32 -p tcp -m tcp --dport 80 -j REJECT --reject-with tcp-reset', '-j ACCEPT']), pkt).state).toBe('closed');
+    expect(
+      exposure(facts(['-d 10.1.0.2/32 -p tcp -m tcp --dport 80 -j REJECT --reject-with tcp-reset', '-j ACCEPT']), pkt)
+        .state,
+    ).toBe('closed');
   });
 
   it('is open when ufw is not running or does not see published ports', () => {
-    expect(exposure({ ...facts([]), running: false }, pkt)).toMatchObject({ state: 'open', reason: 'ufw is not running' });
+    expect(exposure({ ...facts([]), running: false }, pkt)).toMatchObject({
+      state: 'open',
+      reason: 'ufw is not running',
+    });
     expect(exposure({ ...facts([]), blockLoaded: false }, pkt).reason).toContain('netctl ufw install');
   });
 });

@@ -66,7 +66,8 @@ export class FakeRunner implements Runner {
   validator: Validator = () => ({ code: 0, stdout: '', stderr: '' });
 
   async run(argv: readonly string[], opts: ExecOptions = {}): Promise<ExecResult> {
-    const input = opts.input === undefined ? '' : Buffer.isBuffer(opts.input) ? opts.input.toString('latin1') : opts.input;
+    const input =
+      opts.input === undefined ? '' : Buffer.isBuffer(opts.input) ? opts.input.toString('latin1') : opts.input;
     this.calls.push({ argv: [...argv], input });
     const ok = { code: 0, stdout: '', stderr: '' };
     if (argv[0] === 'unshare') return this.validator(input, argv);
@@ -105,7 +106,10 @@ export class FakeRunner implements Runner {
       return;
     }
     const prefix = `-A ${p}-netctl-forward `;
-    l.chain = doc.split('\n').filter((x) => x.startsWith(prefix)).map((x) => x.slice(prefix.length));
+    l.chain = doc
+      .split('\n')
+      .filter((x) => x.startsWith(prefix))
+      .map((x) => x.slice(prefix.length));
   }
 }
 

@@ -1,8 +1,29 @@
 import { describe, expect, it } from 'vitest';
-import { iptablesLine, parseRouteComment, routeComment, tupleComment, tupleLine, ufwCommand, type RouteRule } from '../../../src/firewall/ufw/route-rules.js';
-import { forwardChainDoc, hasRulesSection, parseUserRules, renderUserRules, spliceRoutes } from '../../../src/firewall/ufw/user-rules.js';
+import {
+  iptablesLine,
+  parseRouteComment,
+  routeComment,
+  tupleComment,
+  tupleLine,
+  ufwCommand,
+  type RouteRule,
+} from '../../../src/firewall/ufw/route-rules.js';
+import {
+  forwardChainDoc,
+  hasRulesSection,
+  parseUserRules,
+  renderUserRules,
+  spliceRoutes,
+} from '../../../src/firewall/ufw/user-rules.js';
 
-const web: RouteRule = { family: 4, proto: 'tcp', to: '172.18.0.2', port: 80, from: null, comment: routeComment('web', 80, 'tcp', 'n1') };
+const web: RouteRule = {
+  family: 4,
+  proto: 'tcp',
+  to: '172.18.0.2',
+  port: 80,
+  from: null,
+  comment: routeComment('web', 80, 'tcp', 'n1'),
+};
 const web6: RouteRule = { ...web, family: 6, to: 'fd00::2', from: '2001:db8::/32' };
 
 // Lines as `ufw route allow` wrote them in a sandbox (ufw 0.36.2, Debian 12).
@@ -16,20 +37,30 @@ function file(entries: string[][]): string {
   return `*filter\n:ufw-user-input - [0:0]\n### RULES ###\n${body}\n### END RULES ###\n\n### LOGGING ###\n-A ufw-after-logging-forward -j LOG\n### END LOGGING ###\nCOMMIT\n`;
 }
 
-const FOREIGN = ['### tuple ### route:allow tcp 22 10.0.0.1 any 0.0.0.0/0 in_netctl0', '-A ufw-user-forward -i netctl0 -p tcp -d 10.0.0.1 --dport 22 -j ACCEPT'];
+const FOREIGN = [
+  '### tuple ### route:allow tcp 22 10.0.0.1 any 0.0.0.0/0 in_netctl0',
+  '-A ufw-user-forward -i netctl0 -p tcp -d 10.0.0.1 --dport 22 -j ACCEPT',
+];
 
-describe('ufw route rules in ufw\'s format', () => {
+describe("ufw route rules in ufw's format", () => {
   it('renders the tuple and rule lines exactly as ufw writes them', () => {
     expect([tupleLine(web), iptablesLine(web)]).toEqual(UFW_WEB);
     expect(tupleLine({ ...web, from: '203.0.113.1' })).toContain(' 172.18.0.2 any 203.0.113.1 in comment=');
-    expect(iptablesLine({ ...web, from: '203.0.113.0/24' })).toBe('-A ufw-user-forward -p tcp -d 172.18.0.2 --dport 80 -s 203.0.113.0/24 -j ACCEPT');
+    expect(iptablesLine({ ...web, from: '203.0.113.0/24' })).toBe(
+      '-A ufw-user-forward -p tcp -d 172.18.0.2 --dport 80 -s 203.0.113.0/24 -j ACCEPT',
+    );
     expect(iptablesLine(web6)).toBe('-A ufw6-user-forward -p tcp -d fd00::2 --dport 80 -s 2001:db8::/32 -j ACCEPT');
     expect(tupleLine({ ...web6, from: null })).toContain(' fd00::2 any ::/0 in ');
   });
 
-  it('round-trips comments and recognizes only netctl\'s', () => {
+  it("round-trips comments and recognizes only netctl's", () => {
     expect(tupleComment(UFW_WEB[0]!)).toBe('netctl:web 80/tcp net=n1');
-    expect(parseRouteComment('netctl:web 80/tcp net=n1')).toEqual({ container: 'web', port: 80, proto: 'tcp', network: 'n1' });
+    expect(parseRouteComment('netctl:web 80/tcp net=n1')).toEqual({
+      container: 'web',
+      port: 80,
+      proto: 'tcp',
+      network: 'n1',
+    });
     expect(parseRouteComment('my web server')).toBeNull();
     expect(tupleComment(FOREIGN[0]!)).toBe('');
     expect(ufwCommand(web)).toBe("ufw route allow proto tcp to 172.18.0.2 port 80 comment 'netctl:web 80/tcp net=n1'");
@@ -38,7 +69,8 @@ describe('ufw route rules in ufw\'s format', () => {
 
 describe('splicing user.rules', () => {
   it('re-renders a parsed file byte for byte', () => {
-    for (const text of [file([]), file([FOREIGN]), file([FOREIGN, UFW_WEB])]) expect(renderUserRules(parseUserRules(text))).toBe(text);
+    for (const text of [file([]), file([FOREIGN]), file([FOREIGN, UFW_WEB])])
+      expect(renderUserRules(parseUserRules(text))).toBe(text);
   });
 
   it('appends wanted rules, keeps foreign ones in place, removes unwanted netctl ones', () => {

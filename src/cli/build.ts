@@ -8,6 +8,7 @@ import type { CommandContext, CommandModule, GlobalOptions } from './context.js'
 import { collect, intOption } from './spec-helpers.js';
 import { NotImplementedError } from '../errors.js';
 import { COMMANDS } from './commands/index.js';
+import { openHost } from '../ops/host.js';
 
 /** Sets `process.exitCode` from a command's result; main.ts reads it. */
 export type ExitSink = (code: number) => void;
@@ -54,16 +55,24 @@ function addCommand(
     const args = params.slice(0, -2);
     const name = full.join(' ');
     const mod = await load(spec.module ?? full.join('-'), name);
+    const global = globals();
+    const host = await openHost(global);
     const ctx: CommandContext = {
       name,
       args,
       // A group's own options (compose -f FILE) come with its subcommands' options.
       opts: path.length > 0 ? { ...command.parent?.opts(), ...command.opts() } : command.opts(),
-      global: globals(),
+      global,
+      host,
       stdout: process.stdout,
       stderr: process.stderr,
     };
-    const code = await mod.default(ctx);
+    let code: number | void;
+    try {
+      code = await mod.default(ctx);
+    } finally {
+      host.close();
+    }
     exit(typeof code === 'number' ? code : 0);
   });
 }

@@ -3,6 +3,8 @@
  * and where to print. Command modules are loaded lazily and export `default run(ctx)`.
  */
 
+import type { Host } from '../ops/host.js';
+
 /** Global options shared by every command. */
 export interface GlobalOptions {
   /** State directory (database). `--root`, `NETCTL_ROOT`, default /var/lib/netctl. */
@@ -20,6 +22,8 @@ export interface CommandContext {
   /** The command's own options, as commander parsed them. */
   opts: Record<string, unknown>;
   global: GlobalOptions;
+  /** The host context, built once for the process: every effect goes through it. */
+  host: Host;
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
 }

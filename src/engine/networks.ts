@@ -15,13 +15,8 @@ import { ConflictError, NetctlError } from '../errors.js';
 /** The name and bridge of the network every container joins by default. */
 export const DEFAULT_NETWORK = { name: 'bridge', bridge: 'netctl0' } as const;
 
-/** A planned change: what `--dry-run` prints and what apply runs. */
-export interface ChangePlan {
-  /** Netlink and sysctl operations, one line each. */
-  operations: string[];
-  /** The iptables-restore / ip6tables-restore documents. */
-  rules: string;
-}
+import type { ChangePlan } from './plan.js';
+export type { ChangePlan } from './plan.js';
 
 /** Thrown inside the lock to roll the database back after a dry run. */
 class DryRun extends Error {

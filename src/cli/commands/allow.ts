@@ -4,7 +4,6 @@
  * all refused when one is bad or unpublished.
  */
 import type { CommandContext } from '../context.js';
-import { Store } from '../../store/index.js';
 import { allow, deny, type AllowRequest } from '../../engine/allow.js';
 import { formatAllow } from '../format/allow.js';
 import { allowNotes } from '../allow-notes.js';
@@ -23,7 +22,7 @@ export function allowRequest(ctx: CommandContext): AllowRequest {
 export async function allowOrDeny(ctx: CommandContext, remove: boolean): Promise<void> {
   const dryRun = ctx.opts.dryRun === true;
   // Only the database and ufw's files: no netlink, so no netlink socket to open.
-  const store = Store.open({ root: ctx.global.root });
+  const store = ctx.host.store();
   try {
     const req = allowRequest(ctx);
     // A name netctl does not know may be one of Docker's containers.
@@ -36,7 +35,7 @@ export async function allowOrDeny(ctx: CommandContext, remove: boolean): Promise
       return;
     }
     ctx.stdout.write(formatAllow(remove ? 'denied' : 'allowed', res, dryRun));
-    if (!remove) for (const n of allowNotes(docker)) ctx.stderr.write(`${n}\n`);
+    if (!remove) for (const n of allowNotes(ctx.host.ufw.etc, docker)) ctx.stderr.write(`${n}\n`);
   } finally {
     store.close();
   }

@@ -3,7 +3,6 @@
  * (last started first), then every network netctl made for it; nothing of it is left.
  */
 import type { CommandContext } from '../context.js';
-import { openEngine } from '../../engine/context.js';
 import { composeName, rootsOf } from '../compose-context.js';
 import { observe } from '../../compose/observe.js';
 import { describeAction, planDown } from '../../compose/plan.js';
@@ -12,7 +11,7 @@ import { applyPlan } from '../../compose/apply.js';
 export default async function composeDown(ctx: CommandContext): Promise<void> {
   const { name } = await composeName(ctx);
   const roots = rootsOf(ctx);
-  const engine = await openEngine(ctx.global);
+  const engine = await ctx.host.engine();
   try {
     const plan = planDown(await observe(engine, roots, name));
     if (ctx.opts.dryRun) {

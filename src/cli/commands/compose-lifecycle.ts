@@ -5,7 +5,6 @@
 import type { CommandContext } from '../context.js';
 import type { Container } from '../../model/container.js';
 import type { Store } from '../../store/index.js';
-import { openEngine } from '../../engine/context.js';
 import { stopProcess } from '../../engine/containers.js';
 import { startContainer } from '../../engine/lifecycle.js';
 import { composeName, rootsOf, serviceContainers } from '../compose-context.js';
@@ -32,7 +31,7 @@ export async function stopContainers(
 export default async function composeLifecycle(ctx: CommandContext): Promise<void> {
   const verb = ctx.name.split(' ').pop()!;
   const { name, project } = await composeName(ctx);
-  const engine = await openEngine(ctx.global);
+  const engine = await ctx.host.engine();
   try {
     const containers = serviceContainers(engine, name, project, (ctx.args[0] as string[] | undefined) ?? []);
     const grace = Number(ctx.opts.timeout ?? 10) * 1000;

@@ -4,7 +4,6 @@
  */
 import type { CommandContext } from '../context.js';
 import type { Container } from '../../model/container.js';
-import { openEngine } from '../../engine/context.js';
 import { composeName, rootsOf, serviceContainers } from '../compose-context.js';
 import { containerPaths } from '../../runtime/paths.js';
 import { entryText, followLogs, readLogs, type LogEntry } from '../../runtime/logs.js';
@@ -56,7 +55,7 @@ export async function followContainers(
 
 export default async function composeLogs(ctx: CommandContext): Promise<void> {
   const { name, project } = await composeName(ctx);
-  const engine = await openEngine(ctx.global);
+  const engine = await ctx.host.engine();
   let containers: Container[];
   try {
     containers = serviceContainers(engine, name, project, (ctx.args[0] as string[] | undefined) ?? []);

@@ -3,7 +3,6 @@
  * service, state and published ports.
  */
 import type { CommandContext } from '../context.js';
-import { openEngine } from '../../engine/context.js';
 import { composeName, rootsOf, serviceContainers } from '../compose-context.js';
 import { labelsOf } from '../../compose/observe.js';
 import { SERVICE } from '../../compose/labels.js';
@@ -13,7 +12,7 @@ import { table } from '../format/table.js';
 
 export default async function composePs(ctx: CommandContext): Promise<void> {
   const { name, project } = await composeName(ctx);
-  const engine = await openEngine(ctx.global);
+  const engine = await ctx.host.engine();
   try {
     const s = engine.store;
     const nets = new Map(s.networks.list().map((n) => [n.id, n.name]));

@@ -4,7 +4,6 @@
  * `-d` it follows the services' output, and Ctrl-C stops them, as compose does.
  */
 import type { CommandContext } from '../context.js';
-import { openEngine } from '../../engine/context.js';
 import { composeProject, ephemeralRange, rootsOf, serviceContainers } from '../compose-context.js';
 import { checkServices, prepare } from '../../compose/prepare.js';
 import { observe } from '../../compose/observe.js';
@@ -18,7 +17,7 @@ export default async function composeUp(ctx: CommandContext): Promise<number> {
   const names = (ctx.args[0] as string[] | undefined) ?? [];
   checkServices(p, names);
   const roots = rootsOf(ctx);
-  const engine = await openEngine(ctx.global);
+  const engine = await ctx.host.engine();
   try {
     const prepared = await prepare(engine, roots, p, ephemeralRange());
     const plan = planUp(prepared.desired, await observe(engine, roots, p.name), {

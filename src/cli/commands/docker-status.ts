@@ -3,7 +3,6 @@
  * published port of Docker's running containers with what opens it.
  */
 import type { CommandContext } from '../context.js';
-import { Store } from '../../store/index.js';
 import { observeUfw } from '../../firewall/ufw/observe.js';
 import { defaultUfwDeps } from '../../firewall/ufw/ufw-deps.js';
 import { DOCKER_BLOCK } from '../../docker/block-kind.js';
@@ -26,7 +25,7 @@ import { hasChain } from '../../firewall/ufw/plan.js';
 export default async function dockerStatus(ctx: CommandContext): Promise<void> {
   const ufw = defaultUfwDeps();
   const api = dockerApi(dockerSocket(ctx.opts.dockerHost as string | undefined));
-  const store = Store.open({ root: ctx.global.root });
+  const store = ctx.host.store();
   try {
     const view = await observeUfw(ufw, DOCKER_BLOCK);
     let containers: DockerContainer[] = [];

@@ -3,7 +3,6 @@
  * running containers, what `netctl docker watch` does when it starts.
  */
 import type { CommandContext } from '../context.js';
-import { Store } from '../../store/index.js';
 import { dockerApi, dockerSocket } from '../../docker/client.js';
 import { runningContainers } from '../../docker/containers.js';
 import { applyDockerSync, planDockerSync } from '../../docker/sync.js';
@@ -13,7 +12,7 @@ import { defaultUfwDeps } from '../../firewall/ufw/ufw-deps.js';
 export default async function dockerSync(ctx: CommandContext): Promise<void> {
   const api = dockerApi(dockerSocket(ctx.opts.dockerHost as string | undefined));
   const ufw = defaultUfwDeps();
-  const store = Store.open({ root: ctx.global.root });
+  const store = ctx.host.store();
   try {
     const containers = await runningContainers(api);
     await store.locked(async () => {

@@ -4,7 +4,6 @@
  * RUN_ROOT/docker-watch.pid, which `netctl docker status` and `netctl doctor` read.
  */
 import type { CommandContext } from '../context.js';
-import { Store } from '../../store/index.js';
 import { dockerApi, dockerSocket } from '../../docker/client.js';
 import { watchDocker } from '../../docker/watch.js';
 import { claimPidFile, releasePidFile, watchPidFile } from '../../docker/pidfile.js';
@@ -14,7 +13,7 @@ export default async function dockerWatch(ctx: CommandContext): Promise<void> {
   const api = dockerApi(dockerSocket(ctx.opts.dockerHost as string | undefined));
   const pidFile = watchPidFile(ctx.global.runRoot);
   claimPidFile(pidFile);
-  const store = Store.open({ root: ctx.global.root });
+  const store = ctx.host.store();
   const stop = new AbortController();
   const end = (): void => stop.abort();
   process.on('SIGTERM', end);

@@ -3,11 +3,10 @@
  * it found something, with the command that repairs each finding.
  */
 import type { CommandContext } from '../context.js';
-import { openEngine } from '../../engine/context.js';
 import { diagnose } from '../../engine/doctor.js';
 
 export default async function doctor(ctx: CommandContext): Promise<number> {
-  const engine = await openEngine(ctx.global);
+  const engine = await ctx.host.engine();
   try {
     const findings = await diagnose(engine, ctx.global.runRoot);
     if (ctx.opts.json) ctx.stdout.write(`${JSON.stringify(findings, null, 2)}\n`);

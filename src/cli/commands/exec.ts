@@ -3,7 +3,6 @@
  * and exits with its exit code.
  */
 import type { CommandContext } from '../context.js';
-import { Store } from '../../store/index.js';
 import { containerPaths } from '../../runtime/paths.js';
 import { execAttached } from '../../runtime/launch.js';
 import { liveStatus, readState } from '../../runtime/state.js';
@@ -12,7 +11,7 @@ import { ConflictError, UsageError } from '../../errors.js';
 export default async function exec(ctx: CommandContext): Promise<number> {
   if (ctx.opts.tty && !process.stdin.isTTY)
     throw new UsageError('-t: the input device is not a TTY', 'leave out -t, or run from a terminal');
-  const store = Store.open({ root: ctx.global.root });
+  const store = ctx.host.store();
   let id: string;
   let name: string;
   try {

@@ -3,11 +3,10 @@
  * database to the kernel; prints one line per thing removed or repaired.
  */
 import type { CommandContext } from '../context.js';
-import { openEngine } from '../../engine/context.js';
 import { gc } from '../../engine/gc.js';
 
 export default async function gcCommand(ctx: CommandContext): Promise<void> {
-  const engine = await openEngine(ctx.global);
+  const engine = await ctx.host.engine();
   try {
     const dryRun = ctx.opts.dryRun === true;
     const items = await gc(engine, { root: ctx.global.root, runRoot: ctx.global.runRoot }, { dryRun });

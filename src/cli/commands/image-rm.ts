@@ -5,12 +5,11 @@
 import type { CommandContext } from '../context.js';
 import { removeImage, resolveImage, type RemoveResult } from '../../runtime/image-store.js';
 import { ConflictError, ErrorList } from '../../errors.js';
-import { Store } from '../../store/index.js';
 
 /** Refuses an image a container was created from (its writable layer sits on it). */
 async function refuseInUse(ctx: CommandContext, name: string): Promise<void> {
   const image = await resolveImage(ctx.global, name);
-  const store = Store.open({ root: ctx.global.root });
+  const store = ctx.host.store();
   try {
     const user = store.containers
       .list({ all: true })

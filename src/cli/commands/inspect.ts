@@ -3,12 +3,11 @@
  * network settings with addresses, and published ports.
  */
 import type { CommandContext } from '../context.js';
-import { Store } from '../../store/index.js';
 import { containerPaths } from '../../runtime/paths.js';
 import { liveStatus, readState } from '../../runtime/state.js';
 
 export default async function inspect(ctx: CommandContext): Promise<void> {
-  const store = Store.open({ root: ctx.global.root });
+  const store = ctx.host.store();
   const roots = { root: ctx.global.root, runRoot: ctx.global.runRoot };
   try {
     const c = store.containers.require(ctx.args[0] as string);

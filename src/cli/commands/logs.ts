@@ -2,12 +2,11 @@
  * `netctl logs [-f] [--tail N] NAME`.
  */
 import type { CommandContext } from '../context.js';
-import { Store } from '../../store/index.js';
 import { containerPaths } from '../../runtime/paths.js';
 import { entryText, followLogs, readLogs } from '../../runtime/logs.js';
 
 export default async function logs(ctx: CommandContext): Promise<void> {
-  const store = Store.open({ root: ctx.global.root });
+  const store = ctx.host.store();
   let id: string;
   try {
     id = store.containers.require(ctx.args[0] as string).id;

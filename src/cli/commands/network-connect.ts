@@ -2,13 +2,12 @@
  * `netctl network connect [--ip IP] [--alias A]... NETWORK CONTAINER`.
  */
 import type { CommandContext } from '../context.js';
-import { openEngine } from '../../engine/context.js';
 import { connectContainer } from '../../engine/connect.js';
 import { formatPlan } from '../format/plan.js';
 
 export default async function networkConnect(ctx: CommandContext): Promise<void> {
   const [network, container] = ctx.args as [string, string];
-  const engine = await openEngine(ctx.global);
+  const engine = await ctx.host.engine();
   const roots = { root: ctx.global.root, runRoot: ctx.global.runRoot };
   try {
     const dryRun = Boolean(ctx.opts.dryRun);

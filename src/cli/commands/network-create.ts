@@ -3,13 +3,12 @@
  */
 import type { CommandContext } from '../context.js';
 import { networkSpec } from '../network-spec.js';
-import { openEngine } from '../../engine/context.js';
 import { createNetwork, ensureDefaultNetwork } from '../../engine/networks.js';
 import { formatPlan } from '../format/plan.js';
 
 export default async function networkCreate(ctx: CommandContext): Promise<void> {
   const spec = networkSpec(ctx.args[0] as string, ctx.opts);
-  const engine = await openEngine(ctx.global);
+  const engine = await ctx.host.engine();
   try {
     const dryRun = Boolean(ctx.opts.dryRun);
     if (!dryRun) await ensureDefaultNetwork(engine);

@@ -2,7 +2,6 @@
  * `netctl network inspect NAME...`: Docker-like JSON with IPAM config, options and containers.
  */
 import type { CommandContext } from '../context.js';
-import { openEngine } from '../../engine/context.js';
 import type { Network } from '../../model/network.js';
 import type { Store } from '../../store/index.js';
 
@@ -45,7 +44,7 @@ function view(n: Network, store: Store): object {
 }
 
 export default async function networkInspect(ctx: CommandContext): Promise<void> {
-  const engine = await openEngine(ctx.global);
+  const engine = await ctx.host.engine();
   try {
     const refs = ctx.args[0] as string[];
     const nets = refs.map((r) => engine.store.networks.require(r));

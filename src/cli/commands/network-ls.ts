@@ -2,12 +2,11 @@
  * `netctl network ls [-q] [--json]`.
  */
 import type { CommandContext } from '../context.js';
-import { openEngine } from '../../engine/context.js';
 import { ensureDefaultNetwork } from '../../engine/networks.js';
 import { table } from '../format/table.js';
 
 export default async function networkLs(ctx: CommandContext): Promise<void> {
-  const engine = await openEngine(ctx.global);
+  const engine = await ctx.host.engine();
   try {
     await ensureDefaultNetwork(engine);
     const nets = engine.store.networks.list();

@@ -2,12 +2,11 @@
  * `netctl network prune`: removes every network no container uses (not the default one).
  */
 import type { CommandContext } from '../context.js';
-import { openEngine } from '../../engine/context.js';
 import { DEFAULT_NETWORK, removeNetwork } from '../../engine/networks.js';
 import { ErrorList } from '../../errors.js';
 
 export default async function networkPrune(ctx: CommandContext): Promise<void> {
-  const engine = await openEngine(ctx.global);
+  const engine = await ctx.host.engine();
   const errors = new ErrorList();
   try {
     const unused = engine.store.networks

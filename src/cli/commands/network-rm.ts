@@ -2,13 +2,12 @@
  * `netctl network rm NAME...`: every name is tried; failures are reported together.
  */
 import type { CommandContext } from '../context.js';
-import { openEngine } from '../../engine/context.js';
 import { removeNetwork } from '../../engine/networks.js';
 import { formatPlan } from '../format/plan.js';
 import { ErrorList } from '../../errors.js';
 
 export default async function networkRm(ctx: CommandContext): Promise<void> {
-  const engine = await openEngine(ctx.global);
+  const engine = await ctx.host.engine();
   const errors = new ErrorList();
   try {
     for (const ref of ctx.args[0] as string[]) {

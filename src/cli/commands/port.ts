@@ -2,11 +2,10 @@
  * `netctl port NAME [PORT[/PROTO]]`: the container's published ports, Docker style.
  */
 import type { CommandContext } from '../context.js';
-import { Store } from '../../store/index.js';
 import { NotFoundError } from '../../errors.js';
 
 export default async function port(ctx: CommandContext): Promise<void> {
-  const store = Store.open({ root: ctx.global.root });
+  const store = ctx.host.store();
   try {
     const c = store.containers.require(ctx.args[0] as string);
     const want = ctx.args[1] as string | undefined;

@@ -3,7 +3,6 @@
  * addresses and published ports.
  */
 import type { CommandContext } from '../context.js';
-import { Store } from '../../store/index.js';
 import { containerPaths } from '../../runtime/paths.js';
 import { liveStatus, readState } from '../../runtime/state.js';
 import { table } from '../format/table.js';
@@ -19,7 +18,7 @@ interface Row {
 }
 
 export default async function ps(ctx: CommandContext): Promise<void> {
-  const store = Store.open({ root: ctx.global.root });
+  const store = ctx.host.store();
   const roots = { root: ctx.global.root, runRoot: ctx.global.runRoot };
   try {
     const rows: Row[] = [];

@@ -2,12 +2,11 @@
  * `netctl rm [-f] NAME...`: every name is tried; failures are reported together.
  */
 import type { CommandContext } from '../context.js';
-import { openEngine } from '../../engine/context.js';
 import { removeContainer } from '../../engine/containers.js';
 import { ErrorList } from '../../errors.js';
 
 export default async function rm(ctx: CommandContext): Promise<void> {
-  const engine = await openEngine(ctx.global);
+  const engine = await ctx.host.engine();
   const roots = { root: ctx.global.root, runRoot: ctx.global.runRoot };
   const errors = new ErrorList();
   try {

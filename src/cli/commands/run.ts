@@ -5,7 +5,6 @@
  */
 import { readFileSync } from 'node:fs';
 import type { CommandContext } from '../context.js';
-import { openEngine } from '../../engine/context.js';
 import { removeContainer, runContainer } from '../../engine/containers.js';
 import { NETCTL } from '../../sys/sandbox-client.js';
 import { runRequest } from '../run-request.js';
@@ -55,7 +54,7 @@ export default async function run(ctx: CommandContext): Promise<number> {
     ctx.stdout.write(`${JSON.stringify(req, null, 2)}\n`);
     return 0;
   }
-  const engine = await openEngine(ctx.global);
+  const engine = await ctx.host.engine();
   let id: string;
   let spec: LaunchSpec | undefined;
   try {
@@ -95,7 +94,7 @@ export default async function run(ctx: CommandContext): Promise<number> {
 }
 
 async function removeAfter(ctx: CommandContext, roots: RuntimeRoots, id: string): Promise<void> {
-  const again = await openEngine(ctx.global);
+  const again = await ctx.host.engine();
   try {
     await removeContainer(again, roots, id, true);
   } finally {

@@ -3,7 +3,6 @@
  * if it is gone); every name is tried, failures are reported together.
  */
 import type { CommandContext } from '../context.js';
-import { openEngine } from '../../engine/context.js';
 import { startContainer } from '../../engine/lifecycle.js';
 import { ErrorList } from '../../errors.js';
 
@@ -13,7 +12,7 @@ export async function startEach(
   verb: string,
   before?: (ref: string) => Promise<void>,
 ): Promise<void> {
-  const engine = await openEngine(ctx.global);
+  const engine = await ctx.host.engine();
   const roots = { root: ctx.global.root, runRoot: ctx.global.runRoot };
   const errors = new ErrorList();
   try {

@@ -2,12 +2,11 @@
  * `netctl stop [-t S] NAME...`: SIGTERM, then SIGKILL after S seconds.
  */
 import type { CommandContext } from '../context.js';
-import { Store } from '../../store/index.js';
 import { stopProcess } from '../../engine/containers.js';
 import { ErrorList } from '../../errors.js';
 
 export default async function stop(ctx: CommandContext): Promise<void> {
-  const store = Store.open({ root: ctx.global.root });
+  const store = ctx.host.store();
   const roots = { root: ctx.global.root, runRoot: ctx.global.runRoot };
   const errors = new ErrorList();
   try {

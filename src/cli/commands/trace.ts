@@ -3,7 +3,6 @@
  * meets in the live ruleset and the one that decides it.
  */
 import type { CommandContext } from '../context.js';
-import { Store } from '../../store/index.js';
 import { realRunner } from '../../sys/exec.js';
 import { trace, type TraceReport } from '../../engine/trace.js';
 import type { ChainResult } from '../../firewall/trace/packet-eval.js';
@@ -44,7 +43,7 @@ export function formatTrace(r: TraceReport): string {
 }
 
 export default async function traceCommand(ctx: CommandContext): Promise<number> {
-  const store = Store.open({ root: ctx.global.root });
+  const store = ctx.host.store();
   try {
     const report = await trace(store, realRunner, {
       target: ctx.args[0] as string,

@@ -9,7 +9,6 @@ import { checkBlock } from '../../firewall/ufw/apply.js';
 import { renderCheck, renderDiffs } from '../../firewall/ufw/report.js';
 import { defaultUfwDeps } from '../../firewall/ufw/ufw-deps.js';
 import { planRoutes, routesChanged, routesDiff } from '../../firewall/ufw/routes-apply.js';
-import { Store } from '../../store/index.js';
 import { routeState } from '../../engine/ufw-routes.js';
 import { desiredRoutes } from '../../engine/allow-routes.js';
 
@@ -18,7 +17,7 @@ export default async function ufwCheck(ctx: CommandContext): Promise<number> {
   const result = await checkBlock(deps);
   ctx.stdout.write(renderDiffs(result));
   ctx.stderr.write(renderCheck(result));
-  const store = Store.open({ root: ctx.global.root });
+  const store = ctx.host.store();
   let drift = false;
   try {
     const plan = await planRoutes(deps, desiredRoutes(routeState(store)));

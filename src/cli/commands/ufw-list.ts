@@ -4,14 +4,13 @@
  * of running containers' `netctl.allow` labels, their routes from Docker's answers).
  */
 import type { CommandContext } from '../context.js';
-import { Store } from '../../store/index.js';
 import { routeState } from '../../engine/ufw-routes.js';
 import { routesOf } from '../../engine/allow-routes.js';
 import { formatList, type ListEntry } from '../format/allow.js';
 import { dockerListEntries } from '../docker-list.js';
 
 export default async function ufwList(ctx: CommandContext): Promise<void> {
-  const store = Store.open({ root: ctx.global.root });
+  const store = ctx.host.store();
   try {
     const name = ctx.args[0] as string | undefined;
     const docker = await dockerListEntries(store, ctx, name);

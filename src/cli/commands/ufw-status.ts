@@ -8,14 +8,13 @@ import { observeUfw } from '../../firewall/ufw/observe.js';
 import { buildStatus, renderStatus } from '../../firewall/ufw/status.js';
 import { defaultUfwDeps } from '../../firewall/ufw/ufw-deps.js';
 import { routeDrift } from '../../firewall/ufw/routes-apply.js';
-import { Store } from '../../store/index.js';
 import { routeState } from '../../engine/ufw-routes.js';
 import { portAccess } from '../../engine/port-access.js';
 import { desiredRoutes } from '../../engine/allow-routes.js';
 
 export default async function ufwStatus(ctx: CommandContext): Promise<void> {
   const deps = defaultUfwDeps();
-  const store = Store.open({ root: ctx.global.root });
+  const store = ctx.host.store();
   try {
     const state = routeState(store);
     const view = await observeUfw(deps);

@@ -4,12 +4,11 @@
  * no ufw reload): after a reboot, a `ufw reload` of edited files, or a rule deleted by hand.
  */
 import type { CommandContext } from '../context.js';
-import { openEngine } from '../../engine/context.js';
 import { reconcileFirewall } from '../../engine/reconcile.js';
 
 export default async function ufwSync(ctx: CommandContext): Promise<void> {
   const dryRun = ctx.opts.dryRun === true;
-  const engine = await openEngine(ctx.global);
+  const engine = await ctx.host.engine();
   try {
     const applied = await reconcileFirewall(engine, { dryRun });
     if (applied === '') ctx.stdout.write('in sync: nothing to change\n');

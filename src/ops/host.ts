@@ -1,0 +1,111 @@
+/**
+ * The host context: every effect a command may reach (state database, kernel, firewall,
+ * ufw's files and programs, runtime directories), built once per process by the adapter
+ * (cli/main, the TUI, the CNI plugin and daemon, the docker watch) and handed to ops/.
+ * Each part opens on first use, so a command pays only for what it touches. Tests build a
+ * Host with fakes (`openHost(paths, { ufw: fakeUfw, ... })`), never the machine's files.
+ */
+import type { RuntimeRoots } from '../runtime/paths.js';
+import type { UfwDeps } from '../firewall/ufw/observe.js';
+import type { Engine } from '../engine/context.js';
+import type { Store } from '../store/index.js';
+
+/** Where state lives: `--root` (database, images) and `--run-root` (netns, pid files, logs). */
+export type HostPaths = RuntimeRoots;
+
+/** The parts a Host is made of; each may be replaced (tests pass fakes). */
+export interface HostParts {
+  /** ufw's files, paths and programs (the real ones: /etc/ufw, /etc/default/ufw, rules/ufw). */
+  ufw: UfwDeps;
+  /** Opens the state database. */
+  store: (paths: HostPaths) => Store;
+  /** Opens the engine (kernel, firewall) over an opened store. */
+  engine: (paths: HostPaths, store: Store, ufw: UfwDeps) => Promise<Engine>;
+}
+
+/** One process's view of the machine. */
+export interface Host {
+  readonly paths: HostPaths;
+  readonly ufw: UfwDeps;
+  /** The state database, opened on first call, then the same one. */
+  store(): Store;
+  /** The engine (store, kernel, firewall), opened on first call, then the same one. */
+  engine(): Promise<Engine>;
+  /** Closes whatever was opened; the Host may open again afterwards. */
+  close(): void;
+}
+
+async function realParts(): Promise<HostParts> {
+  const [{ defaultUfwDeps }, { Store }, { openEngine }] = await Promise.all([
+    import('../firewall/ufw/ufw-deps.js'),
+    import('../store/index.js'),
+    import('../engine/open.js'),
+  ]);
+  return { ufw: defaultUfwDeps(), store: (p) => Store.open({ root: p.root }), engine: openEngine };
+}
+
+/** Builds a Host from parts. */
+export function makeHost(paths: HostPaths, parts: HostParts): Host {
+  let store: Store | undefined;
+  let engine: Promise<Engine> | undefined;
+  let opened: Engine | undefined;
+  const host: Host = {
+    paths,
+    ufw: parts.ufw,
+    store() {
+      if (store) return store;
+      const s = parts.store(paths);
+      const close = s.close.bind(s);
+      // Closing it (a command may, early) makes the next call open it again.
+      s.close = () => {
+        if (store === s) store = undefined;
+        close();
+      };
+      store = s;
+      return s;
+    },
+    engine() {
+      engine ??= parts.engine(paths, host.store(), parts.ufw).then((e) => {
+        const close = e.close.bind(e);
+        let closed = false;
+        e.close = () => {
+          if (closed) return;
+          closed = true;
+          if (opened === e) {
+            opened = undefined;
+            engine = undefined;
+          }
+          close();
+        };
+        opened = e;
+        return e;
+      });
+      return engine;
+    },
+    close() {
+      // The engine owns the store it was opened over.
+      if (opened) opened.close();
+      else store?.close();
+      store = undefined;
+      engine = undefined;
+      opened = undefined;
+    },
+  };
+  return host;
+}
+
+/** The Host of the machine this process runs on, with any part replaced by `over`. */
+export async function openHost(paths: HostPaths, over: Partial<HostParts> = {}): Promise<Host> {
+  const real = over.ufw && over.store && over.engine ? (over as HostParts) : { ...(await realParts()), ...over };
+  return makeHost(paths, real);
+}
+
+/** Runs `fn` with a Host opened for it, closing it afterwards. */
+export async function withHost<T>(paths: HostPaths, fn: (host: Host) => Promise<T>): Promise<T> {
+  const host = await openHost(paths);
+  try {
+    return await fn(host);
+  } finally {
+    host.close();
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * The one transaction: a verb plans inside the database's write lock (its record writes
+ * included), then either applies the plan's steps with rollback, or, for `--dry-run`,
+ * returns the plan and rolls the database back. This is the only place that decides
+ * dry-run; adapters pass `dryRun` and render the plan they get back.
+ */
+import type { Engine } from '../engine/context.js';
+import type { ChangePlan, Planned } from '../engine/plan.js';
+import { runSteps } from '../engine/steps.js';
+import type { Host } from './host.js';
+
+export type { ChangePlan, Planned } from '../engine/plan.js';
+
+/** What a verb did, or with `dryRun` would do: `result` is absent for a dry run. */
+export interface Outcome<T> {
+  plan: ChangePlan;
+  applied: boolean;
+  result?: T;
+}
+
+/** Thrown inside the lock so that the database rolls back what the dry run planned. */
+class DryRun<T> extends Error {
+  constructor(readonly planned: Planned<T>) {
+    super('dry run');
+  }
+}
+
+/**
+ * Plans with `fn` under the write lock, then applies (or with `dryRun` only returns) the
+ * plan. A failing step undoes the ones before it and the database rolls back.
+ */
+export async function transact<T>(
+  host: Host,
+  opts: { dryRun?: boolean },
+  fn: (engine: Engine) => Promise<Planned<T>>,
+): Promise<Outcome<T>> {
+  const engine = await host.engine();
+  try {
+    const planned = await engine.store.locked(async () => {
+      const p = await fn(engine);
+      if (opts.dryRun) throw new DryRun(p);
+      await runSteps(p.steps);
+      return p;
+    });
+    return { plan: planned.plan, applied: true, result: planned.result };
+  } catch (err) {
+    if (err instanceof DryRun) return { plan: (err.planned as Planned<T>).plan, applied: false };
+    throw err;
+  }
+}

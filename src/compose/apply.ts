@@ -5,7 +5,6 @@
  * anything that removal could not do.
  */
 import type { Engine } from '../engine/context.js';
-import type { RuntimeRoots } from '../runtime/paths.js';
 import { removeContainer, runContainer } from '../engine/containers.js';
 import { connectContainer } from '../engine/connect.js';
 import { createNetwork, ensureDefaultNetwork, removeNetwork } from '../engine/networks.js';
@@ -44,28 +43,17 @@ export function doneLine(a: Action): string {
   }
 }
 
-async function runService(
-  engine: Engine,
-  roots: RuntimeRoots,
-  prepared: Prepared | undefined,
-  service: string,
-): Promise<void> {
+async function runService(engine: Engine, prepared: Prepared | undefined, service: string): Promise<void> {
   const req = prepared?.requests.get(service);
   if (!req) throw new InternalError(`no request for service ${service}`);
-  await runContainer(engine, roots, req.run, { dns: req.dns, extraHosts: req.extraHosts });
-  for (const c of req.connect) await connectContainer(engine, roots, c);
+  await runContainer(engine, req.run, { dns: req.dns, extraHosts: req.extraHosts });
+  for (const c of req.connect) await connectContainer(engine, c);
 }
 
-async function one(
-  engine: Engine,
-  roots: RuntimeRoots,
-  prepared: Prepared | undefined,
-  a: Action,
-  made: Action[],
-): Promise<void> {
+async function one(engine: Engine, prepared: Prepared | undefined, a: Action, made: Action[]): Promise<void> {
   switch (a.do) {
     case 'remove-container':
-      await removeContainer(engine, roots, a.container, true);
+      await removeContainer(engine, a.container, true);
       return;
     case 'remove-network':
       await removeNetwork(engine, a.network);
@@ -79,10 +67,10 @@ async function one(
     }
     case 'run':
       made.push(a);
-      await runService(engine, roots, prepared, a.service);
+      await runService(engine, prepared, a.service);
       return;
     case 'start':
-      await startContainer(engine, roots, a.container);
+      await startContainer(engine, a.container);
       return;
     case 'allow':
       await changeAllows(engine.store, a.add, a.remove);
@@ -92,13 +80,13 @@ async function one(
   }
 }
 
-async function undo(engine: Engine, roots: RuntimeRoots, made: readonly Action[]): Promise<ErrorList> {
+async function undo(engine: Engine, made: readonly Action[]): Promise<ErrorList> {
   const errors = new ErrorList();
   for (const a of [...made].reverse()) {
     if (a.do === 'run') {
       await errors.attempt('remove container', a.container, async () => {
         if (engine.store.containers.get(a.container)?.name === a.container)
-          await removeContainer(engine, roots, a.container, true);
+          await removeContainer(engine, a.container, true);
       });
     } else if (a.do === 'create-network') {
       await errors.attempt('remove network', a.network, async () => {
@@ -112,7 +100,6 @@ async function undo(engine: Engine, roots: RuntimeRoots, made: readonly Action[]
 /** Runs the plan, printing a line per action done. */
 export async function applyPlan(
   engine: Engine,
-  roots: RuntimeRoots,
   plan: readonly Action[],
   prepared: Prepared | undefined,
   print: (line: string) => void,
@@ -122,9 +109,9 @@ export async function applyPlan(
   const made: Action[] = [];
   for (const a of plan) {
     try {
-      await one(engine, roots, prepared, a, made);
+      await one(engine, prepared, a, made);
     } catch (err) {
-      const rollback = await undo(engine, roots, made);
+      const rollback = await undo(engine, made);
       const what =
         a.do === 'remove-network' || a.do === 'create-network' ? `network ${a.network}` : `container ${a.container}`;
       const message = `${a.do} ${what}: ${messageOf(err)}${made.length > 0 ? ` (this run's ${made.length} new container(s) and network(s) removed again${rollback.errors.length ? `, but: ${rollback.errors.map(messageOf).join('; ')}` : ''})` : ''}`;

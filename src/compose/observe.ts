@@ -4,7 +4,6 @@
 import type { Engine } from '../engine/context.js';
 import type { Container } from '../model/container.js';
 import type { Network } from '../model/network.js';
-import type { RuntimeRoots } from '../runtime/paths.js';
 import { isActive } from '../engine/lifecycle.js';
 import { HASH, PROJECT, SERVICE } from './labels.js';
 import type { Existing, ExistingContainer } from './plan.js';
@@ -25,7 +24,8 @@ export function projectNetworks(engine: Engine, project: string): Network[] {
 }
 
 /** The project as it is. */
-export async function observe(engine: Engine, roots: RuntimeRoots, project: string): Promise<Existing> {
+export async function observe(engine: Engine, project: string): Promise<Existing> {
+  const { roots } = engine;
   const s = engine.store;
   const netNames = new Map(s.networks.list().map((n) => [n.id, n.name]));
   const containers: ExistingContainer[] = [];

@@ -6,7 +6,6 @@
  */
 import type { Engine } from '../engine/context.js';
 import type { NetworkSpec } from '../model/network.js';
-import type { RuntimeRoots } from '../runtime/paths.js';
 import { resolveImage } from '../runtime/image-store.js';
 import type { ComposeNetwork, ComposeProject } from './types.js';
 import { networkHash, networkLabels, PROJECT, serviceHash, serviceLabels } from './labels.js';
@@ -54,10 +53,10 @@ export function checkServices(p: ComposeProject, names: readonly string[]): void
 /** Resolves, builds and checks. */
 export async function prepare(
   engine: Engine,
-  roots: RuntimeRoots,
   p: ComposeProject,
   ephemeral?: readonly [number, number],
 ): Promise<Prepared> {
+  const { roots } = engine;
   const s = engine.store;
   for (const n of p.networks) {
     if (n.external && !s.networks.get(n.name))

@@ -10,7 +10,6 @@ import type { Engine } from './context.js';
 import type { Container, Endpoint } from '../model/container.js';
 import type { Network } from '../model/network.js';
 import { checkName } from '../model/names.js';
-import type { RuntimeRoots } from '../runtime/paths.js';
 import { describeOp, planEndpoint, type NetlinkOp } from '../netlink/plan.js';
 import { hostIfname, macFor, netnsPath } from './container-net.js';
 import { hostsStep, localnetStep } from './container-steps.js';
@@ -57,11 +56,11 @@ async function execute(
 /** The container and network, refusing containers that do not own a bridge-attached namespace. */
 function subjects(
   engine: Engine,
-  roots: RuntimeRoots,
   netRef: string,
   ctrRef: string,
   needNetns: boolean,
 ): { c: Container; n: Network; netns: string } {
+  const { roots } = engine;
   const s = engine.store;
   if (['host', 'none'].includes(netRef))
     throw new UsageError(`containers cannot be connected to or disconnected from network "${netRef}"`);
@@ -103,7 +102,6 @@ function gateways(n: Network, e: Endpoint): string[] {
 /** Connects a running container to a network; with `dryRun` only plans. */
 export async function connectContainer(
   engine: Engine,
-  roots: RuntimeRoots,
   req: ConnectRequest,
   dryRun = false,
 ): Promise<{ endpoint?: Endpoint; plan: ChangePlan }> {
@@ -112,7 +110,7 @@ export async function connectContainer(
     engine,
     async () => {
       const s = engine.store;
-      const { c, n, netns } = subjects(engine, roots, req.network, req.container, true);
+      const { c, n, netns } = subjects(engine, req.network, req.container, true);
       const existing = s.endpoints.forContainer(c.id);
       if (existing.some((e) => e.networkId === n.id))
         throw new ConflictError(`container "${c.name}" is already connected to network "${n.name}"`);
@@ -148,7 +146,7 @@ export async function connectContainer(
         opsStep(ops, engine.kernel),
         fw.step,
         localnetStep(engine, [...existing.map((e) => e.networkId), n.id]),
-        hostsStep(engine, roots),
+        hostsStep(engine),
       ];
       return { ops, steps, rules: fw.plan.text() };
     },
@@ -160,7 +158,6 @@ export async function connectContainer(
 /** Disconnects a container from a network; with `dryRun` only plans. */
 export async function disconnectContainer(
   engine: Engine,
-  roots: RuntimeRoots,
   netRef: string,
   ctrRef: string,
   dryRun = false,
@@ -169,7 +166,7 @@ export async function disconnectContainer(
     engine,
     async () => {
       const s = engine.store;
-      const { c, n, netns } = subjects(engine, roots, netRef, ctrRef, false);
+      const { c, n, netns } = subjects(engine, netRef, ctrRef, false);
       const before = s.endpoints.forContainer(c.id);
       const ep = before.find((e) => e.networkId === n.id);
       if (!ep) throw new ConflictError(`container "${c.name}" is not connected to network "${n.name}"`);
@@ -191,7 +188,7 @@ export async function disconnectContainer(
           engine,
           before.map((e) => e.networkId),
         ),
-        hostsStep(engine, roots),
+        hostsStep(engine),
       ];
       return { ops, steps, rules: fw.plan.text() };
     },

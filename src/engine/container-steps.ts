@@ -6,7 +6,7 @@
 import { open } from 'node:fs/promises';
 import type { Engine } from './context.js';
 import type { Store } from '../store/index.js';
-import { containerPaths, type RuntimeRoots } from '../runtime/paths.js';
+import { containerPaths } from '../runtime/paths.js';
 import { hostsText } from './hosts.js';
 import { opsStep } from './kernel-steps.js';
 import { planLocalnet } from './localnet.js';
@@ -81,7 +81,8 @@ export async function rewriteInPlace(path: string, text: string): Promise<string
  * Brings every container's hosts file in line with the database as it is when the step
  * runs; undo writes back what was there.
  */
-export function hostsStep(engine: Engine, roots: RuntimeRoots): Step {
+export function hostsStep(engine: Engine): Step {
+  const { roots } = engine;
   const old: [string, string][] = [];
   return {
     describe: "rewrite containers' /etc/hosts",

@@ -82,12 +82,12 @@ async function resolveNetwork(engine: Engine, name: string): Promise<Network | n
 /** Namespace, endpoint, ports, links and rules of a new container, recorded and planned. */
 async function networkSteps(
   engine: Engine,
-  roots: RuntimeRoots,
   c: Container,
   req: RunRequest,
   network: Network | null,
   join: JoinedNetns | null,
 ): Promise<{ steps: Step[]; netns: string; env: string[] }> {
+  const { roots } = engine;
   const _s = engine.store;
   const netns = join?.netns ?? (req.network === 'host' ? 'host' : netnsPath(roots.runRoot, c.id));
   const steps: Step[] = [];
@@ -99,7 +99,7 @@ async function networkSteps(
     ...(req.ephemeral ? { ephemeral: req.ephemeral } : {}),
     ...(req.aliases ? { aliases: req.aliases } : {}),
   });
-  const env = await recordLinks(engine, roots, c, req.links ?? []);
+  const env = await recordLinks(engine, c, req.links ?? []);
   steps.push(...(await attachSteps(engine, netns, network, recorded)));
   return { steps, netns, env };
 }
@@ -113,12 +113,8 @@ export interface RunOptions {
 }
 
 /** Runs a detached container (or prepares an attached one); returns its record. */
-export async function runContainer(
-  engine: Engine,
-  roots: RuntimeRoots,
-  req: RunRequest,
-  opts: RunOptions = {},
-): Promise<Container> {
+export async function runContainer(engine: Engine, req: RunRequest, opts: RunOptions = {}): Promise<Container> {
+  const { roots } = engine;
   checkNetworkOptions(req.network, {
     ip: req.ip,
     aliases: req.aliases,
@@ -134,7 +130,7 @@ export async function runContainer(
     const s = engine.store;
     if (s.containers.get(req.name)?.name === req.name)
       throw new ConflictError(`container name "${req.name}" is already in use`);
-    const join = req.network.startsWith('container:') ? await resolveJoin(engine, roots, req.network) : null;
+    const join = req.network.startsWith('container:') ? await resolveJoin(engine, req.network) : null;
     const config = {
       imageId: req.image.id,
       network: req.network,
@@ -145,14 +141,14 @@ export async function runContainer(
       ...(req.labels ? { labels: req.labels } : {}),
     };
     const c = s.containers.create({ name: req.name, image: req.image.ref, config });
-    const net = await networkSteps(engine, roots, c, req, network, join);
+    const net = await networkSteps(engine, c, req, network, join);
     const launch = { ...req.launch, env: mergeEnv(net.env, req.launch.env) };
     if (net.env.length > 0) s.containers.update(c.id, { config: { ...config, launch } });
     let rootfs = '';
     // The root filesystem (an overlay mount) does not wait for the network, nor it for it.
     const steps: Step[] = [
       together([
-        sequence([...net.steps, hostsStep(engine, roots)]),
+        sequence([...net.steps, hostsStep(engine)]),
         {
           describe: 'prepare root filesystem',
           apply: async () => void (rootfs = (await prepareRootfs(roots, c.id, req.image.id)).path),
@@ -202,12 +198,8 @@ export async function stopProcess(roots: RuntimeRoots, c: Container, graceMs: nu
 }
 
 /** Removes a container: process, namespace, veths, rules, addresses, ports, files, record. */
-export async function removeContainer(
-  engine: Engine,
-  roots: RuntimeRoots,
-  ref: string,
-  force: boolean,
-): Promise<Container> {
+export async function removeContainer(engine: Engine, ref: string, force: boolean): Promise<Container> {
+  const { roots } = engine;
   return engine.store.locked(async () => {
     const s = engine.store;
     const c = s.containers.require(ref);
@@ -223,7 +215,7 @@ export async function removeContainer(
     const steps = await detachSteps(engine, c, owns ? { path: netnsPath(roots.runRoot, c.id), remove: true } : null);
     steps.push(
       { describe: 'remove container files', apply: () => removeContainerFiles(roots, c.id) },
-      hostsStep(engine, roots),
+      hostsStep(engine),
     );
     await runSteps(steps);
     s.containers.remove(c.id);

@@ -11,7 +11,7 @@
  */
 import { readdir } from 'node:fs/promises';
 import type { Engine } from './context.js';
-import { containerPaths, type RuntimeRoots } from '../runtime/paths.js';
+import { containerPaths } from '../runtime/paths.js';
 import { removeContainerFiles } from '../runtime/rootfs.js';
 import { stopContainer } from '../runtime/launch.js';
 import { opsStep } from './kernel-steps.js';
@@ -36,7 +36,8 @@ const BRIDGE = /^nc-[0-9a-f]{12}$/;
 const ID = /^[0-9a-f]{12,64}$/;
 
 /** What is leaked, as items and the steps removing them. */
-async function leaks(engine: Engine, roots: RuntimeRoots): Promise<{ items: GcItem[]; steps: Step[] }> {
+async function leaks(engine: Engine): Promise<{ items: GcItem[]; steps: Step[] }> {
+  const { roots } = engine;
   const s = engine.store;
   const ids = s.containers.list({ all: true }).map((c) => c.id);
   const known = (x: string): boolean => ids.some((id) => id.startsWith(x) || x.startsWith(id.slice(0, 12)));
@@ -78,9 +79,9 @@ async function leaks(engine: Engine, roots: RuntimeRoots): Promise<{ items: GcIt
 }
 
 /** Plans (and unless dryRun, applies) the clean-up; returns what it found. */
-export async function gc(engine: Engine, roots: RuntimeRoots, opts: { dryRun?: boolean } = {}): Promise<GcItem[]> {
+export async function gc(engine: Engine, opts: { dryRun?: boolean } = {}): Promise<GcItem[]> {
   return engine.store.locked(async () => {
-    const found = await leaks(engine, roots);
+    const found = await leaks(engine);
     const bridges = await missingBridgeSteps(engine);
     const items = [
       ...found.items,
@@ -96,7 +97,7 @@ export async function gc(engine: Engine, roots: RuntimeRoots, opts: { dryRun?: b
     // Planned after the leaks are gone, from the database alone.
     const fw = await firewallStep(engine, { fresh: true });
     const networks = engine.store.networks.list().map((n) => n.id);
-    await runSteps([fw.step, localnetStep(engine, networks), hostsStep(engine, roots)]);
+    await runSteps([fw.step, localnetStep(engine, networks), hostsStep(engine)]);
     return fw.empty ? items : [...items, { kind: 'rules', name: 'owned rules and ufw route rules re-applied' }];
   });
 }

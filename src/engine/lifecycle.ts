@@ -59,12 +59,11 @@ async function readOr(path: string, fallback: string): Promise<string> {
 /** The steps that bring the container's network back where it is missing. */
 async function networkSteps(
   engine: Engine,
-  roots: RuntimeRoots,
   c: Container,
   cfg: StoredConfig,
 ): Promise<{ steps: Step[]; netns: string }> {
-  if (cfg.network.startsWith('container:'))
-    return { steps: [], netns: (await resolveJoin(engine, roots, cfg.network)).netns };
+  const { roots } = engine;
+  if (cfg.network.startsWith('container:')) return { steps: [], netns: (await resolveJoin(engine, cfg.network)).netns };
   if (cfg.network === 'host') return { steps: [], netns: 'host' };
   const netns = netnsPath(roots.runRoot, c.id);
   const endpoints = engine.store.endpoints.forContainer(c.id);
@@ -98,22 +97,22 @@ class DryRun extends Error {
 /** Starts a stopped container; `started` is false when it was already running. */
 export async function startContainer(
   engine: Engine,
-  roots: RuntimeRoots,
   ref: string,
   opts: { dryRun?: boolean } = {},
 ): Promise<StartResult> {
+  const { roots } = engine;
   return engine.store
     .locked(async (): Promise<StartResult> => {
       const s = engine.store;
       const c = s.containers.require(ref);
       if (await isActive(roots, c)) return { container: c, started: false, plan: [] };
       const cfg = c.config as unknown as StoredConfig;
-      const net = await networkSteps(engine, roots, c, cfg);
+      const net = await networkSteps(engine, c, cfg);
       const p = containerPaths(roots, c.id);
       let rootfs = '';
       const steps: Step[] = [
         ...net.steps,
-        hostsStep(engine, roots),
+        hostsStep(engine),
         {
           describe: 'prepare root filesystem',
           apply: async () => void (rootfs = (await prepareRootfs(roots, c.id, cfg.imageId)).path),
@@ -121,7 +120,7 @@ export async function startContainer(
         {
           describe: 'start the container process',
           apply: async () => {
-            const join = cfg.network.startsWith('container:') ? await resolveJoin(engine, roots, cfg.network) : null;
+            const join = cfg.network.startsWith('container:') ? await resolveJoin(engine, cfg.network) : null;
             const dns = (await readOr(p.resolv, ''))
               .split('\n')
               .filter((l) => l.startsWith('nameserver '))

@@ -25,7 +25,7 @@ export function ufwBlockInstalled(etc: string, family: 4 | 6): boolean {
   }
 }
 
-/** Opens the engine over an opened store; closing the engine closes the store. */
+/** Opens the engine over an opened store; closing the engine leaves the store to its opener. */
 export async function openEngine(roots: RuntimeRoots, store: Store, ufw: UfwDeps): Promise<Engine> {
   const { openNetlink } = await import('../netlink/client.js');
   const client = openNetlink();
@@ -48,9 +48,9 @@ export async function openEngine(roots: RuntimeRoots, store: Store, ufw: UfwDeps
     firewall: new IptablesDriver(nativeRunner, (f) => ufwBlockInstalled(ufw.etc, f), cache, nftDeleteRules),
     ufw,
     roots,
+    // The store is the host's: it closes it (ops/host.ts).
     close() {
       client.close();
-      store.close();
     },
   };
 }

@@ -44,7 +44,8 @@ export async function isRunning(roots: RuntimeRoots, c: Container): Promise<bool
 }
 
 /** Resolves `container:NAME`: the container must run and own a namespace (or use the host's). */
-export async function resolveJoin(engine: Engine, roots: RuntimeRoots, mode: string): Promise<JoinedNetns> {
+export async function resolveJoin(engine: Engine, mode: string): Promise<JoinedNetns> {
+  const { roots } = engine;
   const name = mode.slice('container:'.length);
   const target = engine.store.containers.get(name);
   if (!target) throw new NotFoundError('container', name);
@@ -90,12 +91,8 @@ export function checkNetworkOptions(
  * Records the links of container `c` (already attached) and returns their variables.
  * Each target must exist, run and share a network with `c`.
  */
-export async function recordLinks(
-  engine: Engine,
-  roots: RuntimeRoots,
-  c: Container,
-  links: readonly LinkRequest[],
-): Promise<string[]> {
+export async function recordLinks(engine: Engine, c: Container, links: readonly LinkRequest[]): Promise<string[]> {
+  const { roots } = engine;
   const s = engine.store;
   const env: string[] = [];
   for (const l of links) {

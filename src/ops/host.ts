@@ -47,6 +47,7 @@ async function realParts(): Promise<HostParts> {
 /** Builds a Host from parts. */
 export function makeHost(paths: HostPaths, parts: HostParts): Host {
   let store: Store | undefined;
+  let closeStore: (() => void) | undefined;
   let engine: Promise<Engine> | undefined;
   let opened: Engine | undefined;
   const host: Host = {
@@ -55,11 +56,13 @@ export function makeHost(paths: HostPaths, parts: HostParts): Host {
     store() {
       if (store) return store;
       const s = parts.store(paths);
-      const close = s.close.bind(s);
-      // Closing it (a command may, early) makes the next call open it again.
+      closeStore = s.close.bind(s);
+      // A command may close it early: the next call opens it again. While an engine works
+      // over it, it stays open until the engine is closed.
       s.close = () => {
-        if (store === s) store = undefined;
-        close();
+        if (engine || store !== s) return;
+        store = undefined;
+        closeStore?.();
       };
       store = s;
       return s;
@@ -68,14 +71,17 @@ export function makeHost(paths: HostPaths, parts: HostParts): Host {
       engine ??= parts.engine(paths, host.store(), parts.ufw).then((e) => {
         const close = e.close.bind(e);
         let closed = false;
+        // Closing the engine (a command may, early) closes its kernel handles and the store;
+        // the next call opens both again.
         e.close = () => {
           if (closed) return;
           closed = true;
+          close();
           if (opened === e) {
             opened = undefined;
             engine = undefined;
+            store?.close();
           }
-          close();
         };
         opened = e;
         return e;
@@ -83,12 +89,9 @@ export function makeHost(paths: HostPaths, parts: HostParts): Host {
       return engine;
     },
     close() {
-      // The engine owns the store it was opened over.
-      if (opened) opened.close();
-      else store?.close();
-      store = undefined;
+      opened?.close();
       engine = undefined;
-      opened = undefined;
+      store?.close();
     },
   };
   return host;

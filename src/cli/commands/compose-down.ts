@@ -10,15 +10,15 @@ import { applyPlan } from '../../compose/apply.js';
 
 export default async function composeDown(ctx: CommandContext): Promise<void> {
   const { name } = await composeName(ctx);
-  const roots = rootsOf(ctx);
+  const _roots = rootsOf(ctx);
   const engine = await ctx.host.engine();
   try {
-    const plan = planDown(await observe(engine, roots, name));
+    const plan = planDown(await observe(engine, name));
     if (ctx.opts.dryRun) {
       ctx.stdout.write(plan.length ? `${plan.map(describeAction).join('\n')}\n` : 'nothing to change\n');
       return;
     }
-    await applyPlan(engine, roots, plan, undefined, (line) => ctx.stdout.write(`${line}\n`));
+    await applyPlan(engine, plan, undefined, (line) => ctx.stdout.write(`${line}\n`));
   } finally {
     engine.close();
   }

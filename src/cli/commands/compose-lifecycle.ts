@@ -40,7 +40,7 @@ export default async function composeLifecycle(ctx: CommandContext): Promise<voi
     const errors = new ErrorList();
     for (const c of containers) {
       await errors.attempt('start container', c.name, async () => {
-        const r = await startContainer(engine, rootsOf(ctx), c.id);
+        const r = await startContainer(engine, c.id);
         ctx.stdout.write(`container ${c.name} ${r.started ? 'started' : 'already running'}\n`);
       });
     }

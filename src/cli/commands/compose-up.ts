@@ -16,11 +16,11 @@ export default async function composeUp(ctx: CommandContext): Promise<number> {
   const p = await composeProject(ctx);
   const names = (ctx.args[0] as string[] | undefined) ?? [];
   checkServices(p, names);
-  const roots = rootsOf(ctx);
+  const _roots = rootsOf(ctx);
   const engine = await ctx.host.engine();
   try {
-    const prepared = await prepare(engine, roots, p, ephemeralRange());
-    const plan = planUp(prepared.desired, await observe(engine, roots, p.name), {
+    const prepared = await prepare(engine, p, ephemeralRange());
+    const plan = planUp(prepared.desired, await observe(engine, p.name), {
       services: names,
       removeOrphans: ctx.opts.removeOrphans === true,
     });
@@ -29,7 +29,7 @@ export default async function composeUp(ctx: CommandContext): Promise<number> {
       ctx.stdout.write(`${changes(plan) ? '' : 'nothing to change\n'}${lines.join('\n')}${lines.length ? '\n' : ''}`);
       return 0;
     }
-    await applyPlan(engine, roots, plan, prepared, (line) => ctx.stdout.write(`${line}\n`));
+    await applyPlan(engine, plan, prepared, (line) => ctx.stdout.write(`${line}\n`));
     if (ctx.opts.detach) return 0;
     const containers = serviceContainers(engine, p.name, p, names);
     const stop = new AbortController();

@@ -9,7 +9,7 @@ export default async function gcCommand(ctx: CommandContext): Promise<void> {
   const engine = await ctx.host.engine();
   try {
     const dryRun = ctx.opts.dryRun === true;
-    const items = await gc(engine, { root: ctx.global.root, runRoot: ctx.global.runRoot }, { dryRun });
+    const items = await gc(engine, { dryRun });
     if (ctx.opts.json) ctx.stdout.write(`${JSON.stringify(items, null, 2)}\n`);
     else if (items.length === 0) ctx.stdout.write('nothing to collect\n');
     else

@@ -8,7 +8,7 @@ import { formatPlan } from '../format/plan.js';
 export default async function networkConnect(ctx: CommandContext): Promise<void> {
   const [network, container] = ctx.args as [string, string];
   const engine = await ctx.host.engine();
-  const roots = { root: ctx.global.root, runRoot: ctx.global.runRoot };
+  const _roots = { root: ctx.global.root, runRoot: ctx.global.runRoot };
   try {
     const dryRun = Boolean(ctx.opts.dryRun);
     const req = {
@@ -17,7 +17,7 @@ export default async function networkConnect(ctx: CommandContext): Promise<void>
       aliases: (ctx.opts.alias as string[] | undefined) ?? [],
       ...(ctx.opts.ip === undefined ? {} : { ip: ctx.opts.ip as string }),
     };
-    const { endpoint, plan } = await connectContainer(engine, roots, req, dryRun);
+    const { endpoint, plan } = await connectContainer(engine, req, dryRun);
     if (dryRun) ctx.stdout.write(ctx.opts.json ? `${JSON.stringify({ plan }, null, 2)}\n` : formatPlan(plan));
     else if (ctx.opts.json)
       ctx.stdout.write(

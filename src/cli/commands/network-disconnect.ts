@@ -8,10 +8,10 @@ import { formatPlan } from '../format/plan.js';
 export default async function networkDisconnect(ctx: CommandContext): Promise<void> {
   const [network, container] = ctx.args as [string, string];
   const engine = await ctx.host.engine();
-  const roots = { root: ctx.global.root, runRoot: ctx.global.runRoot };
+  const _roots = { root: ctx.global.root, runRoot: ctx.global.runRoot };
   try {
     const dryRun = Boolean(ctx.opts.dryRun);
-    const plan = await disconnectContainer(engine, roots, network, container, dryRun);
+    const plan = await disconnectContainer(engine, network, container, dryRun);
     if (dryRun) ctx.stdout.write(ctx.opts.json ? `${JSON.stringify({ plan }, null, 2)}\n` : formatPlan(plan));
     else if (ctx.opts.json) ctx.stdout.write(`${JSON.stringify({ network, container })}\n`);
   } finally {

@@ -7,12 +7,12 @@ import { ErrorList } from '../../errors.js';
 
 export default async function rm(ctx: CommandContext): Promise<void> {
   const engine = await ctx.host.engine();
-  const roots = { root: ctx.global.root, runRoot: ctx.global.runRoot };
+  const _roots = { root: ctx.global.root, runRoot: ctx.global.runRoot };
   const errors = new ErrorList();
   try {
     for (const ref of ctx.args[0] as string[]) {
       await errors.attempt('remove container', ref, async () => {
-        const c = await removeContainer(engine, roots, ref, Boolean(ctx.opts.force));
+        const c = await removeContainer(engine, ref, Boolean(ctx.opts.force));
         ctx.stdout.write(`${c.name}\n`);
       });
     }

@@ -60,7 +60,7 @@ export default async function run(ctx: CommandContext): Promise<number> {
   try {
     const extraHosts = ((o.addHost as string[] | undefined) ?? []).map((h) => h.split(':').reverse().join('\t'));
     id = (
-      await runContainer(engine, roots, req, {
+      await runContainer(engine, req, {
         dns: (o.dns as string[] | undefined) ?? [],
         extraHosts,
         ...(attached ? { attach: (s: LaunchSpec) => void (spec = s) } : {}),
@@ -93,10 +93,10 @@ export default async function run(ctx: CommandContext): Promise<number> {
   return code;
 }
 
-async function removeAfter(ctx: CommandContext, roots: RuntimeRoots, id: string): Promise<void> {
+async function removeAfter(ctx: CommandContext, _roots: RuntimeRoots, id: string): Promise<void> {
   const again = await ctx.host.engine();
   try {
-    await removeContainer(again, roots, id, true);
+    await removeContainer(again, id, true);
   } finally {
     again.close();
   }

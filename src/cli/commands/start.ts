@@ -13,14 +13,14 @@ export async function startEach(
   before?: (ref: string) => Promise<void>,
 ): Promise<void> {
   const engine = await ctx.host.engine();
-  const roots = { root: ctx.global.root, runRoot: ctx.global.runRoot };
+  const _roots = { root: ctx.global.root, runRoot: ctx.global.runRoot };
   const errors = new ErrorList();
   try {
     for (const ref of ctx.args[0] as string[]) {
       await errors.attempt(verb, ref, async () => {
         const dryRun = ctx.opts.dryRun === true;
         if (!dryRun) await before?.(ref);
-        const r = await startContainer(engine, roots, ref, { dryRun });
+        const r = await startContainer(engine, ref, { dryRun });
         ctx.stdout.write(
           dryRun
             ? `${r.container.name}: ${r.plan.length ? r.plan.join('\n  ') : 'already running'}\n`

@@ -20,6 +20,7 @@ import { routesOf, type RouteState } from '../engine/allow-routes.js';
 import { netnsPath } from '../engine/container-net.js';
 import { portAccessFrom, rulesetFacts } from '../engine/port-access.js';
 import { routeState } from '../engine/ufw-routes.js';
+import type { PortAccess } from '../firewall/ufw/status.js';
 import type { Host } from './host.js';
 import { monitorState, statusOf } from './read-containers.js';
 import { addressedContainers, containerKind } from './read-owners.js';
@@ -111,6 +112,21 @@ function cniOf(c: Container): CniView | undefined {
   };
 }
 
+/** A container's published ports as ufw treats them. */
+function portViews(access: readonly PortAccess[], name: string): PortView[] {
+  return access
+    .filter((p) => p.container === name)
+    .map((p) => ({
+      hostIp: p.hostIp,
+      hostPort: p.hostPort,
+      containerPort: p.containerPort,
+      proto: p.proto,
+      exposure: p.state,
+      sources: p.sources,
+      reason: p.reason,
+    }));
+}
+
 async function containerView(
   host: Host,
   c: Container,
@@ -171,20 +187,8 @@ export async function liveSnapshot(
   const addressed = addressedContainers(records, state.endpoints);
   const gone = new Set(inputs.states.filter((x) => x.endsWith(` ${GONE}`)).map((x) => x.split(' ')[0]!));
   const containers: ContainerView[] = [];
-  for (const c of records) {
-    const ports = access
-      .filter((p) => p.container === c.name)
-      .map((p) => ({
-        hostIp: p.hostIp,
-        hostPort: p.hostPort,
-        containerPort: p.containerPort,
-        proto: p.proto,
-        exposure: p.state,
-        sources: p.sources,
-        reason: p.reason,
-      }));
-    containers.push(await containerView(host, c, state, ports, gone.has(c.id)));
-  }
+  for (const c of records)
+    containers.push(await containerView(host, c, state, portViews(access, c.name), gone.has(c.id)));
   return {
     at: new Date().toISOString(),
     ufw: ufwSummary(f4, policy),

@@ -1,13 +1,8 @@
 /**
- * Whose container a rule is about, for `netctl rules` and the TUI: netctl's own, a CNI
- * attachment (a record of kind `cni`), or Docker's (route rules commented
- * `netctl:docker:NAME PORT/PROTO`). An iptables rule belongs to the containers whose
- * addresses it names; a route rule to the container its comment names. Pure.
+ * Which containers an iptables rule is about: the ones whose addresses it names. Pure, and
+ * free of Docker and CNI: telling a CNI attachment or a Docker container from netctl's own
+ * is the read model's (ops/read-owners.ts), which may import them.
  */
-import type { Container, Endpoint } from '../model/container.js';
-import { isCniRecord } from '../cni/record.js';
-import { parseRouteComment } from '../firewall/ufw/route-rules.js';
-import { parseDockerComment } from '../docker/routes.js';
 
 /** Whose container: netctl's, a CNI runtime's, Docker's. */
 export type RuleOwner = 'netctl' | 'cni' | 'docker';
@@ -17,25 +12,6 @@ export interface AddressedContainer {
   name: string;
   kind: 'netctl' | 'cni';
   addresses: string[];
-}
-
-/** The kind of a container record. */
-export function containerKind(c: Pick<Container, 'config'>): 'netctl' | 'cni' {
-  return isCniRecord(c as Container) ? 'cni' : 'netctl';
-}
-
-/** Every container with the addresses its endpoints hold. */
-export function addressedContainers(
-  containers: readonly Pick<Container, 'id' | 'name' | 'config'>[],
-  endpoints: readonly Endpoint[],
-): AddressedContainer[] {
-  return containers.map((c) => ({
-    name: c.name,
-    kind: containerKind(c),
-    addresses: endpoints
-      .filter((e) => e.containerId === c.id)
-      .flatMap((e) => [e.address, e.address6].filter((a): a is string => !!a)),
-  }));
 }
 
 /** Whether `text` names `address` as a whole address (not `10.1.0.2` in `10.1.0.23`). */
@@ -53,15 +29,4 @@ export function ruleOwner(
 ): { owner: 'netctl' | 'cni'; containers: string[] } {
   const mine = containers.filter((c) => c.addresses.some((a) => mentions(text, a)));
   return { owner: mine.some((c) => c.kind === 'cni') ? 'cni' : 'netctl', containers: mine.map((c) => c.name) };
-}
-
-/** The container a route rule's comment names and whose it is; null for a comment not netctl's. */
-export function routeOwner(
-  comment: string,
-  kinds: ReadonlyMap<string, 'netctl' | 'cni'>,
-): { owner: RuleOwner; container: string } | null {
-  const docker = parseDockerComment(comment);
-  if (docker) return { owner: 'docker', container: docker.container };
-  const own = parseRouteComment(comment);
-  return own ? { owner: kinds.get(own.container) ?? 'netctl', container: own.container } : null;
 }

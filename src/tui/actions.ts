@@ -4,7 +4,7 @@
  */
 import { CLI_PATH } from '../sys/install-root.js';
 import { run } from '../sys/exec.js';
-import type { GlobalOptions } from '../cli/context.js';
+import type { HostPaths } from '../ops/host.js';
 
 /** The actions the TUI can take; tests pass a fake. Each resolves to a one-line outcome. */
 export interface TuiActions {
@@ -12,7 +12,7 @@ export interface TuiActions {
   deny(name: string, port: string): Promise<string>;
 }
 
-async function netctl(global: GlobalOptions, args: string[]): Promise<string> {
+async function netctl(global: HostPaths, args: string[]): Promise<string> {
   const r = await run([process.execPath, CLI_PATH, '--root', global.root, '--run-root', global.runRoot, ...args], {
     timeoutMs: 60_000,
   });
@@ -22,7 +22,7 @@ async function netctl(global: GlobalOptions, args: string[]): Promise<string> {
 }
 
 /** Actions through the netctl CLI. */
-export function cliActions(global: GlobalOptions): TuiActions {
+export function cliActions(global: HostPaths): TuiActions {
   return {
     allow: (name, port, from) => netctl(global, ['allow', name, port, ...(from ? ['--from', from] : [])]),
     deny: (name, port) => netctl(global, ['deny', name, port]),

@@ -2,60 +2,9 @@
  * `netctl network inspect NAME...`: Docker-like JSON with IPAM config, options and containers.
  */
 import type { CommandContext } from '../context.js';
-import type { Network } from '../../model/network.js';
-import type { Store } from '../../store/index.js';
-
-function view(n: Network, store: Store): object {
-  const config: Record<string, string>[] = [
-    { Subnet: n.subnet, Gateway: n.gateway, ...(n.ipRange ? { IPRange: n.ipRange } : {}) },
-  ];
-  if (n.subnet6)
-    config.push({
-      Subnet: n.subnet6,
-      ...(n.gateway6 ? { Gateway: n.gateway6 } : {}),
-      ...(n.ipRange6 ? { IPRange: n.ipRange6 } : {}),
-    });
-  const containers: Record<string, object> = {};
-  for (const e of store.endpoints.forNetwork(n.id)) {
-    const name = store.containers.get(e.containerId)?.name ?? e.containerId;
-    containers[e.containerId] = {
-      Name: name,
-      IPv4Address: e.address ? `${e.address}/${n.subnet.split('/')[1]}` : '',
-      ...(e.address6 ? { IPv6Address: e.address6 } : {}),
-    };
-  }
-  return {
-    Name: n.name,
-    Id: n.id,
-    Created: n.createdAt,
-    Driver: n.driver,
-    EnableIPv6: n.subnet6 !== undefined,
-    IPAM: { Driver: 'default', Config: config },
-    Internal: n.internal,
-    Containers: containers,
-    Options: {
-      'com.docker.network.bridge.name': n.bridge,
-      'com.docker.network.bridge.enable_icc': String(n.icc),
-      'com.docker.network.driver.mtu': String(n.mtu),
-      ...n.options,
-    },
-    Labels: n.labels,
-  };
-}
+import { inspectNetworks } from '../../ops/read.js';
 
 export default async function networkInspect(ctx: CommandContext): Promise<void> {
-  const engine = await ctx.host.engine();
-  try {
-    const refs = ctx.args[0] as string[];
-    const nets = refs.map((r) => engine.store.networks.require(r));
-    ctx.stdout.write(
-      `${JSON.stringify(
-        nets.map((n) => view(n, engine.store)),
-        null,
-        2,
-      )}\n`,
-    );
-  } finally {
-    engine.close();
-  }
+  const views = await inspectNetworks(ctx.host, ctx.args[0] as string[]);
+  ctx.stdout.write(`${JSON.stringify(views, null, 2)}\n`);
 }

@@ -3,10 +3,7 @@
  * meets in the live ruleset and the one that decides it.
  */
 import type { CommandContext } from '../context.js';
-import { realRunner } from '../../sys/exec.js';
-import { trace, type TraceReport } from '../../engine/trace.js';
-import type { ChainResult } from '../../firewall/trace/packet-eval.js';
-import { renderRule } from '../../firewall/iptables/render.js';
+import { type ChainResult, ruleText, type TraceReport, traceConnection } from '../../ops/read.js';
 
 function hostPort(ip: string, port: number): string {
   return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
@@ -15,7 +12,7 @@ function hostPort(ip: string, port: number): string {
 function hits(r: ChainResult): string[] {
   const lines = r.hits.map(
     (h) =>
-      `  ${h.chain.padEnd(28)} ${renderRule({ ...h.rule, counters: undefined })}${h.skipped ? `   (skipped: cannot evaluate ${h.skipped.join(', ')})` : ''}`,
+      `  ${h.chain.padEnd(28)} ${ruleText(h.rule)}${h.skipped ? `   (skipped: cannot evaluate ${h.skipped.join(', ')})` : ''}`,
   );
   if (r.policyOf) lines.push(`  ${r.policyOf.padEnd(28)} policy ${r.verdict}`);
   return lines;
@@ -43,20 +40,15 @@ export function formatTrace(r: TraceReport): string {
 }
 
 export default async function traceCommand(ctx: CommandContext): Promise<number> {
-  const store = ctx.host.store();
-  try {
-    const report = await trace(store, realRunner, {
-      target: ctx.args[0] as string,
-      from: ctx.opts.from as string,
-      proto: ctx.opts.proto as string,
-    });
-    ctx.stdout.write(
-      ctx.opts.json
-        ? `${JSON.stringify(report, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v), 2)}\n`
-        : formatTrace(report),
-    );
-    return 0;
-  } finally {
-    store.close();
-  }
+  const report = await traceConnection(ctx.host, {
+    target: ctx.args[0] as string,
+    from: ctx.opts.from as string,
+    proto: ctx.opts.proto as string,
+  });
+  ctx.stdout.write(
+    ctx.opts.json
+      ? `${JSON.stringify(report, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v), 2)}\n`
+      : formatTrace(report),
+  );
+  return 0;
 }

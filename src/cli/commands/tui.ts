@@ -26,9 +26,11 @@ export default async function tui(ctx: CommandContext): Promise<void> {
     import('../../tui/source.js'),
     import('../../tui/actions.js'),
   ]);
-  const source = new LiveSource(ctx.global);
+  const source = new LiveSource(ctx.host);
   try {
-    const app = render(createElement(Live, { source, actions: cliActions(ctx.global), color }), { exitOnCtrlC: true });
+    const app = render(createElement(Live, { source, actions: cliActions(ctx.host.paths), color }), {
+      exitOnCtrlC: true,
+    });
     await app.waitUntilExit();
   } finally {
     source.close();

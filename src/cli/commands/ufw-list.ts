@@ -4,23 +4,17 @@
  * of running containers' `netctl.allow` labels, their routes from Docker's answers).
  */
 import type { CommandContext } from '../context.js';
-import { routeState } from '../../engine/ufw-routes.js';
-import { routesOf } from '../../engine/allow-routes.js';
+import { allowRoutes } from '../../ops/read.js';
 import { formatList, type ListEntry } from '../format/allow.js';
 import { dockerListEntries } from '../docker-list.js';
 
 export default async function ufwList(ctx: CommandContext): Promise<void> {
   const store = ctx.host.store();
-  try {
-    const name = ctx.args[0] as string | undefined;
-    const docker = await dockerListEntries(store, ctx, name);
-    if (name !== undefined && docker.length === 0) store.containers.require(name);
-    const state = routeState(store);
-    const own: ListEntry[] = store.allows.list(name).map((rule) => ({ rule, routes: routesOf(state, rule) }));
-    const entries = [...own, ...docker];
-    if (ctx.opts.json) ctx.stdout.write(`${JSON.stringify(entries, null, 2)}\n`);
-    else ctx.stdout.write(formatList(entries));
-  } finally {
-    store.close();
-  }
+  const name = ctx.args[0] as string | undefined;
+  const docker = await dockerListEntries(store, ctx, name);
+  if (name !== undefined && docker.length === 0) store.containers.require(name);
+  const own: ListEntry[] = allowRoutes(ctx.host, name);
+  const entries = [...own, ...docker];
+  if (ctx.opts.json) ctx.stdout.write(`${JSON.stringify(entries, null, 2)}\n`);
+  else ctx.stdout.write(formatList(entries));
 }

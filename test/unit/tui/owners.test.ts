@@ -7,7 +7,7 @@ import { createElement } from 'react';
 import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
 import { App } from '../../../src/tui/app.js';
-import { tuiRoutes } from '../../../src/tui/routes.js';
+import { routeLines as tuiRoutes } from '../../../src/ops/read-routes.js';
 import { parse } from '../../../src/firewall/iptables/parse.js';
 import type { RouteRule } from '../../../src/firewall/ufw/route-rules.js';
 import { KEYS, SNAP, fakeActions, type } from './fixture.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { liveRouteCounters, parseTupleLine, routesInUserRules } from '../../../src/firewall/ufw/route-entries.js';
 import { iptablesLine, tupleLine, type RouteRule } from '../../../src/firewall/ufw/route-rules.js';
 import { parse } from '../../../src/firewall/iptables/parse.js';
-import { addressedContainers, mentions, routeOwner, ruleOwner } from '../../../src/engine/rule-owners.js';
+import { addressedContainers, mentions, routeOwner, ruleOwner } from '../../../src/ops/read-owners.js';
 
 const docker: RouteRule = {
   family: 4,

@@ -1,0 +1,112 @@
+/**
+ * Containers as `ps`, `port`, `inspect` and the TUI show them: the database's records with
+ * the state their monitors last wrote (a monitor's state file is newer than the database).
+ */
+import type { Container } from '../model/container.js';
+import type { PublishedPort } from '../model/port.js';
+import { NotFoundError } from '../errors.js';
+import { containerPaths } from '../runtime/paths.js';
+import { type LauncherState, liveStatus, readState } from '../runtime/state.js';
+import type { Host } from './host.js';
+
+/** One row of `netctl ps`. */
+export interface PsRow {
+  id: string;
+  name: string;
+  image: string;
+  status: string;
+  exitCode: number | null;
+  addresses: string[];
+  ports: string[];
+}
+
+/** The state a container's monitor last wrote, or null without one. */
+export function monitorState(host: Host, id: string): Promise<LauncherState | null> {
+  return readState(containerPaths(host.paths, id).state);
+}
+
+/** A container's status: its monitor's word when it has one, else the database's. */
+export function statusOf(c: Pick<Container, 'state'>, st: LauncherState | null): string {
+  return st ? liveStatus(st) : c.state;
+}
+
+function hostPort(p: PublishedPort): string {
+  return `${p.hostIp.includes(':') ? `[${p.hostIp}]` : p.hostIp}:${p.hostPort}`;
+}
+
+/** `netctl ps`: running containers (every one with `all`), their addresses and published ports. */
+export async function psRows(host: Host, opts: { all?: boolean }): Promise<PsRow[]> {
+  const store = host.store();
+  const rows: PsRow[] = [];
+  for (const c of store.containers.list({ all: true })) {
+    const st = await monitorState(host, c.id);
+    const status = statusOf(c, st);
+    if (!opts.all && status !== 'running' && status !== 'restarting') continue;
+    rows.push({
+      id: c.id,
+      name: c.name,
+      image: c.image,
+      status,
+      exitCode: st?.exitCode ?? null,
+      addresses: store.endpoints.forContainer(c.id).map((e) => e.address ?? ''),
+      ports: store.ports.list(c.id).map((p) => `${hostPort(p)}->${p.containerPort}/${p.proto}`),
+    });
+  }
+  return rows;
+}
+
+/**
+ * `netctl port NAME [PORT[/PROTO]]`: the container's published ports (the one asked for).
+ * @throws NotFoundError for no such container, or no such published port.
+ */
+export function publishedPorts(host: Host, name: string, want?: string): PublishedPort[] {
+  const store = host.store();
+  const c = store.containers.require(name);
+  const [wport, wproto = 'tcp'] = want ? want.split('/') : [];
+  const ports = store.ports
+    .list(c.id)
+    .filter((p) => !want || (String(p.containerPort) === wport && p.proto === wproto));
+  if (want && ports.length === 0) throw new NotFoundError('published port', `${c.name} ${want}`);
+  return ports;
+}
+
+/** `netctl inspect NAME`: the container as Docker-like JSON. */
+export async function inspectContainer(host: Host, name: string): Promise<object> {
+  const store = host.store();
+  const c = store.containers.require(name);
+  const st = await monitorState(host, c.id);
+  const networks: Record<string, object> = {};
+  for (const e of store.endpoints.forContainer(c.id)) {
+    const n = store.networks.get(e.networkId);
+    networks[n?.name ?? e.networkId] = {
+      NetworkID: e.networkId,
+      IPAddress: e.address ?? '',
+      IPPrefixLen: Number(n?.subnet.split('/')[1] ?? 0),
+      Gateway: n?.gateway ?? '',
+      GlobalIPv6Address: e.address6 ?? '',
+      Aliases: e.aliases,
+      HostInterface: e.hostIfname ?? '',
+    };
+  }
+  const ports: Record<string, { HostIp: string; HostPort: string }[]> = {};
+  for (const p of store.ports.list(c.id))
+    (ports[`${p.containerPort}/${p.proto}`] ??= []).push({ HostIp: p.hostIp, HostPort: String(p.hostPort) });
+  return {
+    Id: c.id,
+    Name: c.name,
+    Image: c.image,
+    Created: c.createdAt,
+    State: {
+      Status: statusOf(c, st),
+      Pid: st?.pid ?? c.pid ?? 0,
+      MonitorPid: st?.monitorPid ?? 0,
+      ExitCode: st?.exitCode ?? c.exitCode ?? null,
+      StartedAt: st?.startedAt ?? c.startedAt ?? null,
+      FinishedAt: st?.finishedAt ?? c.finishedAt ?? null,
+      RestartCount: st?.restartCount ?? 0,
+      Error: st?.error ?? '',
+    },
+    Config: c.config,
+    NetworkSettings: { Networks: networks, Ports: ports },
+  };
+}

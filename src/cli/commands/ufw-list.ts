@@ -13,7 +13,7 @@ export default async function ufwList(ctx: CommandContext): Promise<void> {
   const store = ctx.host.store();
   try {
     const name = ctx.args[0] as string | undefined;
-    const docker = await dockerListEntries(store, ctx, name);
+    const docker = await dockerListEntries(ctx, name);
     if (name !== undefined && docker.length === 0) store.containers.require(name);
     const state = routeState(store);
     const own: ListEntry[] = store.allows.list(name).map((rule) => ({ rule, routes: routesOf(state, rule) }));

@@ -16,7 +16,7 @@ import { isOwnedRule } from '../firewall/iptables/plan-owned.js';
 import { renderRule } from '../firewall/iptables/render.js';
 import type { Ruleset } from '../firewall/iptables/ast.js';
 import type { RouteRule } from '../firewall/ufw/route-rules.js';
-import { setting } from '../firewall/ufw/observe.js';
+import { setting, type UfwDeps } from '../firewall/ufw/observe.js';
 import { ufwFamily } from '../firewall/ufw/names.js';
 import type { UfwFacts } from '../firewall/ufw/exposure.js';
 import { portAccessFrom } from '../engine/port-access.js';
@@ -26,7 +26,6 @@ import { addressedContainers, containerKind, ruleOwner, type AddressedContainer 
 import { isCniRecord } from '../cni/record.js';
 import type { Container } from '../model/container.js';
 import { routesInUserRules } from '../firewall/ufw/route-entries.js';
-import { defaultUfwDeps } from '../firewall/ufw/ufw-deps.js';
 import { userRulesPath } from '../firewall/ufw/routes-apply.js';
 import { tuiRoutes } from './routes.js';
 import { containerPaths } from '../runtime/paths.js';
@@ -109,9 +108,10 @@ export class LiveSource {
   private saves?: { at: number; texts: Promise<[string, string]> };
   private last?: { key: string; snap: TuiSnapshot };
 
-  private readonly ufw = defaultUfwDeps();
-
-  constructor(private readonly global: GlobalOptions) {
+  constructor(
+    private readonly global: GlobalOptions,
+    private readonly ufw: UfwDeps,
+  ) {
     this.store = Store.open({ root: global.root });
     this.netlink = openNetlink();
   }

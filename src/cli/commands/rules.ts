@@ -15,7 +15,6 @@ import type { Rule, Ruleset } from '../../firewall/iptables/ast.js';
 import { liveRouteCounters, routesInUserRules } from '../../firewall/ufw/route-entries.js';
 import { ufwCommand, type RouteRule } from '../../firewall/ufw/route-rules.js';
 import { userRulesPath } from '../../firewall/ufw/routes-apply.js';
-import { defaultUfwDeps } from '../../firewall/ufw/ufw-deps.js';
 import {
   addressedContainers,
   routeOwner,
@@ -117,7 +116,7 @@ export default async function rules(ctx: CommandContext): Promise<void> {
   // The route rules live in ufw's forward chain, in the filter table.
   const userRules =
     table === undefined || table === 'filter'
-      ? await readFile(userRulesPath(defaultUfwDeps(), family), 'latin1').catch(() => undefined)
+      ? await readFile(userRulesPath(ctx.host.ufw, family), 'latin1').catch(() => undefined)
       : undefined;
   const routes = routeViews(live, routesInUserRules(userRules, family), containers);
   if (ctx.opts.json) {
@@ -142,7 +141,7 @@ export default async function rules(ctx: CommandContext): Promise<void> {
   }
   if (routes.length === 0) return;
   ctx.stdout.write(
-    `\nufw route rules made by netctl (${userRulesPath(defaultUfwDeps(), family)}; counters from ${family === 6 ? 'ufw6' : 'ufw'}-user-forward, - when not loaded)\n${head}`,
+    `\nufw route rules made by netctl (${userRulesPath(ctx.host.ufw, family)}; counters from ${family === 6 ? 'ufw6' : 'ufw'}-user-forward, - when not loaded)\n${head}`,
   );
   for (const r of routes)
     ctx.stdout.write(

@@ -26,7 +26,7 @@ export default async function tui(ctx: CommandContext): Promise<void> {
     import('../../tui/source.js'),
     import('../../tui/actions.js'),
   ]);
-  const source = new LiveSource(ctx.global);
+  const source = new LiveSource(ctx.global, ctx.host.ufw);
   try {
     const app = render(createElement(Live, { source, actions: cliActions(ctx.global), color }), { exitOnCtrlC: true });
     await app.waitUntilExit();

@@ -6,14 +6,13 @@
 import type { CommandContext } from '../context.js';
 import { observeUfw } from '../../firewall/ufw/observe.js';
 import { buildStatus, renderStatus } from '../../firewall/ufw/status.js';
-import { defaultUfwDeps } from '../../firewall/ufw/ufw-deps.js';
 import { routeDrift } from '../../firewall/ufw/routes-apply.js';
 import { routeState } from '../../engine/ufw-routes.js';
 import { portAccess } from '../../engine/port-access.js';
 import { desiredRoutes } from '../../engine/allow-routes.js';
 
 export default async function ufwStatus(ctx: CommandContext): Promise<void> {
-  const deps = defaultUfwDeps();
+  const deps = ctx.host.ufw;
   const store = ctx.host.store();
   try {
     const state = routeState(store);

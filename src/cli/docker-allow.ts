@@ -8,7 +8,6 @@ import type { AllowRequest, AllowResult } from '../engine/allow.js';
 import { dockerApi, dockerSocket, isDockerUnreachable } from '../docker/client.js';
 import { NetctlError } from '../errors.js';
 import { dockerAllow, dockerDeny } from '../docker/allow.js';
-import { defaultUfwDeps } from '../firewall/ufw/ufw-deps.js';
 
 /**
  * Runs allow or deny on a Docker container. A name that is not netctl's while Docker cannot
@@ -23,7 +22,7 @@ export async function dockerAllowOrDeny(
   const api = dockerApi(dockerSocket(ctx.opts.dockerHost as string | undefined));
   const opts = { dryRun: ctx.opts.dryRun === true };
   try {
-    return await (remove ? dockerDeny : dockerAllow)(store, api, defaultUfwDeps(), req, opts);
+    return await (remove ? dockerDeny : dockerAllow)(store, api, ctx.host.ufw, req, opts);
   } catch (err) {
     if (!isDockerUnreachable(err)) throw err;
     const why = err instanceof NetctlError ? err.message : String(err);

@@ -6,7 +6,7 @@
  */
 import type { Store } from '../store/index.js';
 import type { UfwDeps } from '../firewall/ufw/observe.js';
-import { dockerApi, dockerSocket } from './client.js';
+import type { DockerApi } from './client.js';
 import { runningContainers } from './containers.js';
 import { dockerDrift } from './sync.js';
 import { labelRules } from './routes.js';
@@ -19,10 +19,11 @@ export interface DockerFinding {
   fix: string;
 }
 
-/** The findings (none when netctl manages nothing of Docker's). */
+/** The findings (none when netctl manages nothing of Docker's); `api` opens Docker's client when needed. */
 export async function diagnoseDocker(
   store: Store,
   ufw: UfwDeps,
+  api: () => DockerApi,
   runRoot: string,
   blockInstalled: boolean,
 ): Promise<DockerFinding[]> {
@@ -30,7 +31,7 @@ export async function diagnoseDocker(
   if (stored.length === 0 && !blockInstalled) return [];
   let containers: Awaited<ReturnType<typeof runningContainers>>;
   try {
-    containers = await runningContainers(dockerApi(dockerSocket(), 3000));
+    containers = await runningContainers(api());
   } catch (err) {
     return stored.length === 0
       ? []

@@ -2,6 +2,7 @@
  * `netctl allow` / `netctl deny`: record or remove allow rules (keyed by container name)
  * and bring ufw's route rules in line in the same command, under the database's lock.
  */
+import type { UfwDeps } from '../firewall/ufw/observe.js';
 import type { Store } from '../store/index.js';
 import type { AllowRule } from '../model/allow.js';
 import { describeAllow } from '../model/allow.js';
@@ -138,8 +139,8 @@ function refuseEmpty(store: Store, rule: AllowRule): void {
   );
 }
 
-async function apply(store: Store, rules: AllowRule[], dryRun: boolean): Promise<AllowResult> {
-  const { step, plan } = await routesStep(store);
+async function apply(store: Store, ufw: UfwDeps, rules: AllowRule[], dryRun: boolean): Promise<AllowResult> {
+  const { step, plan } = await routesStep(store, ufw);
   const state = routeState(store);
   const result: AllowResult = {
     container: rules[0]?.container ?? '',
@@ -152,14 +153,20 @@ async function apply(store: Store, rules: AllowRule[], dryRun: boolean): Promise
   return result;
 }
 
+/** How allow and deny run: `ufw` is ufw's files and programs (the host's). */
+export interface AllowOptions {
+  dryRun?: boolean;
+  ufw: UfwDeps;
+}
+
 /** Records the rules and opens their routes. */
-export async function allow(store: Store, req: AllowRequest, opts: { dryRun?: boolean } = {}): Promise<AllowResult> {
+export async function allow(store: Store, req: AllowRequest, opts: AllowOptions): Promise<AllowResult> {
   return store
     .locked(async () => {
       const rules = requestRules(store, req);
       for (const r of rules) refuseEmpty(store, r);
       for (const r of rules) store.allows.add(r);
-      const result = await apply(store, rules, opts.dryRun === true);
+      const result = await apply(store, opts.ufw, rules, opts.dryRun === true);
       if (opts.dryRun) throw new DryRunResult(result);
       return result;
     })
@@ -167,7 +174,7 @@ export async function allow(store: Store, req: AllowRequest, opts: { dryRun?: bo
 }
 
 /** Removes the matching rules (fields the request leaves out match anything) and closes their routes. */
-export async function deny(store: Store, req: AllowRequest, opts: { dryRun?: boolean } = {}): Promise<AllowResult> {
+export async function deny(store: Store, req: AllowRequest, opts: AllowOptions): Promise<AllowResult> {
   return store
     .locked(async () => {
       const asked = requestRules(store, req);
@@ -175,7 +182,7 @@ export async function deny(store: Store, req: AllowRequest, opts: { dryRun?: boo
       const state = routeState(store);
       const routes = gone.flatMap((r) => routesOf(state, r));
       for (const r of gone) store.allows.remove(r);
-      const result = { ...(await apply(store, gone, opts.dryRun === true)), routes };
+      const result = { ...(await apply(store, opts.ufw, gone, opts.dryRun === true)), routes };
       if (opts.dryRun) throw new DryRunResult(result);
       return result;
     })

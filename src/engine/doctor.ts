@@ -1,19 +1,15 @@
 /**
- * `netctl doctor`: what differs between the database and the machine, each finding with the
- * command that repairs it. Reads only: no lock is held, nothing is changed.
+ * What `netctl doctor` finds in netctl's own part of the machine: missing bridges, its
+ * iptables rules and its ufw block and route rules against the database. Reads only: no
+ * lock is held, nothing is changed. ops/doctor.ts adds what CNI and Docker find.
  */
 import type { Engine } from './context.js';
-import { firewallStep } from './firewall-step.js';
+import { firewallStep, type FirewallStepResult } from './firewall-step.js';
 import { missingBridgeSteps } from './replay.js';
 import { checkBlock } from '../firewall/ufw/apply.js';
-import { defaultUfwDeps } from '../firewall/ufw/ufw-deps.js';
 import { routeDrift } from '../firewall/ufw/routes-apply.js';
 import { desiredRoutes } from './allow-routes.js';
 import { routeState } from './ufw-routes.js';
-import { diagnoseDocker } from '../docker/doctor.js';
-import { DOCKER_BLOCK } from '../docker/block-kind.js';
-import { blockInstalled } from '../firewall/ufw/block.js';
-import { diagnoseCni } from '../cni/doctor.js';
 
 /** One problem found. */
 export interface Finding {
@@ -22,8 +18,8 @@ export interface Finding {
   fix: string;
 }
 
-/** Everything the doctor looks at (Docker's containers' rules too, given the run root of the watch loop). */
-export async function diagnose(engine: Engine, runRoot = '/run/netctl'): Promise<Finding[]> {
+/** The bridges and rules; `fw` is the firewall plan the CNI doctor compares with too. */
+export async function diagnoseNetworks(engine: Engine): Promise<{ findings: Finding[]; fw: FirewallStepResult }> {
   const out: Finding[] = [];
   const bridges = await missingBridgeSteps(engine);
   for (const n of bridges.missing)
@@ -40,9 +36,16 @@ export async function diagnose(engine: Engine, runRoot = '/run/netctl'): Promise
       fix: 'netctl ufw sync',
     });
   }
-  for (const f of await diagnoseCni(engine, fw)) out.push({ area: 'cni', ...f });
-  const deps = defaultUfwDeps();
-  const block = await checkBlock(deps).catch(() => undefined);
+  return { findings: out, fw };
+}
+
+/**
+ * netctl's ufw block and route rules; `after` is after.rules' text (undefined when ufw is
+ * not installed or could not be read), for the Docker block's check.
+ */
+export async function diagnoseUfw(engine: Engine): Promise<{ findings: Finding[]; after: string | undefined }> {
+  const out: Finding[] = [];
+  const block = await checkBlock(engine.ufw).catch(() => undefined);
   if (block?.view.installed && block.changed) {
     out.push({
       area: 'ufw',
@@ -51,20 +54,11 @@ export async function diagnose(engine: Engine, runRoot = '/run/netctl'): Promise
     });
   }
   if (block?.view.installed) {
-    const drift = await routeDrift(deps, desiredRoutes(routeState(engine.store)));
+    const drift = await routeDrift(engine.ufw, desiredRoutes(routeState(engine.store)));
     for (const m of drift.missing)
       out.push({ area: 'ufw', problem: `ufw route rule missing: ${m}`, fix: 'netctl ufw sync' });
     for (const s of drift.stale)
       out.push({ area: 'ufw', problem: `stale netctl ufw route rule: ${s}`, fix: 'netctl ufw sync' });
   }
-  const after = block?.view.families[0]?.text;
-  out.push(
-    ...(await diagnoseDocker(
-      engine.store,
-      deps,
-      runRoot,
-      after !== undefined && blockInstalled(after, DOCKER_BLOCK.markers),
-    )),
-  );
-  return out;
+  return { findings: out, after: block?.view.families[0]?.text };
 }

@@ -112,7 +112,7 @@ export async function firewallStep(
   const { target, view } =
     (opts.change && !opts.fresh && changedTarget(engine, before, opts.change)) || fullTarget(engine, before);
   const plan = fw.plan(target, before);
-  const routes = await routesStep(engine.store);
+  const routes = await routesStep(engine.store, engine.ufw);
   const step: Step = {
     describe: 'apply rules with iptables-restore --noflush',
     apply: async () => {

@@ -8,7 +8,6 @@ import type { Step } from './steps.js';
 import { desiredRoutes, type RouteState } from './allow-routes.js';
 import type { RouteRule } from '../firewall/ufw/route-rules.js';
 import { applyRoutes, planRoutes, routesChanged, type RoutesPlan } from '../firewall/ufw/routes-apply.js';
-import { defaultUfwDeps } from '../firewall/ufw/ufw-deps.js';
 import type { UfwDeps } from '../firewall/ufw/observe.js';
 
 /** The database's view that route rules are made from. */
@@ -29,11 +28,8 @@ export function wantedRoutes(store: Store): RouteRule[] {
   return desiredRoutes(routeState(store, allows));
 }
 
-/** The step, and its plan for `--dry-run`. */
-export async function routesStep(
-  store: Store,
-  deps: UfwDeps = defaultUfwDeps(),
-): Promise<{ step: Step; plan: RoutesPlan }> {
+/** The step, and its plan for `--dry-run`; `deps` are ufw's files and programs (the engine's). */
+export async function routesStep(store: Store, deps: UfwDeps): Promise<{ step: Step; plan: RoutesPlan }> {
   const plan = await planRoutes(deps, wantedRoutes(store));
   let undo: (() => Promise<void>) | undefined;
   const step: Step = {

@@ -9,6 +9,7 @@ import type { NetlinkClient } from '../../src/netlink/types.js';
 import type { NetnsOps } from '../../src/sys/native.js';
 import { IptablesDriver } from '../../src/firewall/iptables/driver.js';
 import { fakeIptables } from './rules/fake-iptables.js';
+import { fakeHost } from './ufw/fakes.js';
 
 /** A recording netlink fake: a set of links with addresses. */
 function fakeNetlink(log: string[]): NetlinkClient {
@@ -56,6 +57,8 @@ function engine(failRestore: () => boolean): { engine: Engine; log: string[] } {
         sysctl: { read: () => '0', write: (name, value) => void log.push(`sysctl ${name}=${value}`) },
       },
       firewall: new IptablesDriver(fakeIptables(log, failRestore)),
+      // ufw's files in memory: the machine's /etc/ufw is never read.
+      ufw: fakeHost().deps,
       close: () => store.close(),
     },
   };

@@ -22,6 +22,7 @@ import { firewallStep } from '../../src/engine/firewall-step.js';
 import { attachSteps, recordEndpoint, releaseEndpoints } from '../../src/engine/attach.js';
 import type { PortRequest } from '../../src/store/index.js';
 import { fakeIptables } from './rules/fake-iptables.js';
+import { fakeHost } from './ufw/fakes.js';
 
 let e: Engine;
 let iptables: ReturnType<typeof fakeIptables>;
@@ -40,6 +41,8 @@ beforeEach(() => {
       sysctl: { read: () => '0', write: () => undefined },
     },
     firewall: new IptablesDriver(iptables, () => false, cache),
+    // ufw's files in memory: the machine's /etc/ufw is never read.
+    ufw: fakeHost().deps,
     close: () => store.close(),
   };
   full = vi.spyOn(e.firewall, 'desiredFor');

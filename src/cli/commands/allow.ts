@@ -29,7 +29,7 @@ export async function allowOrDeny(ctx: CommandContext, remove: boolean): Promise
     const docker = store.containers.get(req.name) === undefined;
     const res = docker
       ? await dockerAllowOrDeny(store, ctx, req, remove)
-      : await (remove ? deny : allow)(store, req, { dryRun });
+      : await (remove ? deny : allow)(store, req, { dryRun, ufw: ctx.host.ufw });
     if (ctx.opts.json) {
       ctx.stdout.write(`${JSON.stringify(res, null, 2)}\n`);
       return;

@@ -1,35 +1,26 @@
 /**
  * `netctl docker sync [--dry-run]`: one reconciliation of Docker's ufw route rules with the
- * running containers, what `netctl docker watch` does when it starts.
+ * running containers, what `netctl docker watch` does when it starts. With --dry-run the
+ * plan (ufw's user rules' diffs, the FORWARD jump's restore document) and nothing changed.
  */
 import type { CommandContext } from '../context.js';
-import { dockerApi, dockerSocket } from '../../docker/client.js';
-import { runningContainers } from '../../docker/containers.js';
-import { applyDockerSync, planDockerSync } from '../../docker/sync.js';
-import { forwardJumpMessage, keepForwardJump } from '../../docker/forward-jump.js';
-import { defaultUfwDeps } from '../../firewall/ufw/ufw-deps.js';
+import { forwardJumpMessage } from '../../docker/forward-jump.js';
+import { dockerClient, dockerSync as sync, isEmptyPlan } from '../../ops/docker.js';
+import { formatPlan } from '../format/plan.js';
 
 export default async function dockerSync(ctx: CommandContext): Promise<void> {
-  const api = dockerApi(dockerSocket(ctx.opts.dockerHost as string | undefined));
-  const ufw = defaultUfwDeps();
-  const store = ctx.host.store();
-  try {
-    const containers = await runningContainers(api);
-    await store.locked(async () => {
-      const dryRun = ctx.opts.dryRun === true;
-      const moved = await keepForwardJump(ufw, dryRun);
-      if (moved.length > 0) ctx.stdout.write(`${forwardJumpMessage(moved, dryRun)}\n`);
-      const p = await planDockerSync(store, ufw, containers);
-      for (const e of p.errors) ctx.stderr.write(`${e}\n`);
-      if (!p.changed)
-        return void ctx.stdout.write(
-          moved.length > 0 ? 'route rules in sync: nothing else to change\n' : 'in sync: nothing to change\n',
-        );
-      if (dryRun) return void ctx.stdout.write(p.diff);
-      await applyDockerSync(ufw, p);
-      ctx.stdout.write(`synced: ${p.desired.length} Docker rule(s)\n`);
-    });
-  } finally {
-    store.close();
+  const api = dockerClient(ctx.opts.dockerHost as string | undefined);
+  const out = await sync(ctx.host, api, { dryRun: ctx.opts.dryRun === true });
+  const { moved, errors, changed, rules } = out.found;
+  for (const e of errors) ctx.stderr.write(`${e}\n`);
+  if (!out.applied) {
+    ctx.stdout.write(isEmptyPlan(out.plan) ? 'in sync: nothing to change\n' : formatPlan(out.plan));
+    return;
   }
+  if (moved.length > 0) ctx.stdout.write(`${forwardJumpMessage(moved)}\n`);
+  if (!changed)
+    ctx.stdout.write(
+      moved.length > 0 ? 'route rules in sync: nothing else to change\n' : 'in sync: nothing to change\n',
+    );
+  else ctx.stdout.write(`synced: ${rules} Docker rule(s)\n`);
 }

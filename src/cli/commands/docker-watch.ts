@@ -1,19 +1,17 @@
 /**
  * `netctl docker watch`: runs until SIGTERM or SIGINT, keeping Docker's ufw route rules on
- * the containers' current addresses (see docker/watch.ts). Its pid is in
+ * the containers' current addresses (see ops/docker-watch.ts). Its pid is in
  * RUN_ROOT/docker-watch.pid, which `netctl docker status` and `netctl doctor` read.
  */
 import type { CommandContext } from '../context.js';
-import { dockerApi, dockerSocket } from '../../docker/client.js';
-import { watchDocker } from '../../docker/watch.js';
 import { claimPidFile, releasePidFile, watchPidFile } from '../../docker/pidfile.js';
-import { defaultUfwDeps } from '../../firewall/ufw/ufw-deps.js';
+import { dockerClient } from '../../ops/docker.js';
+import { watchDocker } from '../../ops/docker-watch.js';
 
 export default async function dockerWatch(ctx: CommandContext): Promise<void> {
-  const api = dockerApi(dockerSocket(ctx.opts.dockerHost as string | undefined));
+  const api = dockerClient(ctx.opts.dockerHost as string | undefined);
   const pidFile = watchPidFile(ctx.global.runRoot);
   claimPidFile(pidFile);
-  const store = ctx.host.store();
   const stop = new AbortController();
   const end = (): void => stop.abort();
   process.on('SIGTERM', end);
@@ -21,11 +19,10 @@ export default async function dockerWatch(ctx: CommandContext): Promise<void> {
   const log = (line: string): void => void ctx.stdout.write(`${line}\n`);
   try {
     log(`watching Docker at ${api.socket}`);
-    await watchDocker({ store, api, ufw: defaultUfwDeps(), log }, stop.signal);
+    await watchDocker({ host: ctx.host, api, log }, stop.signal);
   } finally {
     process.off('SIGTERM', end);
     process.off('SIGINT', end);
-    store.close();
     releasePidFile(pidFile);
   }
 }

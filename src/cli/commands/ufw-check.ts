@@ -5,29 +5,15 @@
  * Remarks go to stderr so that stdout stays a patch.
  */
 import type { CommandContext } from '../context.js';
-import { checkBlock } from '../../firewall/ufw/apply.js';
-import { renderCheck, renderDiffs } from '../../firewall/ufw/report.js';
-import { defaultUfwDeps } from '../../firewall/ufw/ufw-deps.js';
-import { planRoutes, routesChanged, routesDiff } from '../../firewall/ufw/routes-apply.js';
-import { routeState } from '../../engine/ufw-routes.js';
-import { desiredRoutes } from '../../engine/allow-routes.js';
+import { renderCheck, renderDiffs, ufwCheck as check } from '../../ops/ufw.js';
 
 export default async function ufwCheck(ctx: CommandContext): Promise<number> {
-  const deps = defaultUfwDeps();
-  const result = await checkBlock(deps);
-  ctx.stdout.write(renderDiffs(result));
-  ctx.stderr.write(renderCheck(result));
-  const store = ctx.host.store();
-  let drift = false;
-  try {
-    const plan = await planRoutes(deps, desiredRoutes(routeState(store)));
-    drift = routesChanged(plan);
-    if (drift) {
-      ctx.stdout.write(routesDiff(plan));
-      ctx.stderr.write("netctl's ufw route rules differ from its database: netctl ufw sync rewrites them\n");
-    }
-  } finally {
-    store.close();
+  const r = await check(ctx.host);
+  ctx.stdout.write(renderDiffs(r.block));
+  ctx.stderr.write(renderCheck(r.block));
+  if (r.drift) {
+    ctx.stdout.write(r.routes);
+    ctx.stderr.write("netctl's ufw route rules differ from its database: netctl ufw sync rewrites them\n");
   }
-  return result.changed || drift ? 1 : 0;
+  return r.block.changed || r.drift ? 1 : 0;
 }

@@ -1,23 +1,19 @@
 /**
  * `netctl ufw install [--dry-run]`: adds the netctl block to /etc/ufw/after.rules and
- * after6.rules and loads its chain where ufw runs. With --dry-run the diff goes to stdout
- * (a clean patch) and the summary to stderr.
+ * after6.rules, loads its chain where ufw runs and moves netctl's rules onto it. With
+ * --dry-run the plan (the files' diffs, the rules) goes to stdout and the summary to stderr.
  */
 import type { CommandContext } from '../context.js';
-import { installBlock } from '../../firewall/ufw/apply.js';
-import { renderApply, renderDiffs } from '../../firewall/ufw/report.js';
-import { defaultUfwDeps } from '../../firewall/ufw/ufw-deps.js';
-import { applyToNetctlRules } from '../ufw-reconcile.js';
+import { renderApply, ufwBlock } from '../../ops/ufw.js';
+import { formatPlan } from '../format/plan.js';
 
 export default async function ufwInstall(ctx: CommandContext): Promise<number> {
-  const dryRun = ctx.opts.dryRun === true;
-  const result = await installBlock(defaultUfwDeps(), { dryRun });
-  if (dryRun) {
-    ctx.stdout.write(renderDiffs(result));
-    ctx.stderr.write(renderApply(result, 'install', true));
+  const out = await ufwBlock(ctx.host, 'install', { dryRun: ctx.opts.dryRun === true });
+  if (!out.applied) {
+    ctx.stdout.write(formatPlan(out.plan));
+    ctx.stderr.write(renderApply(out.result, 'install', true));
   } else {
-    ctx.stdout.write(renderApply(result, 'install', false));
-    await applyToNetctlRules(ctx);
+    ctx.stdout.write(renderApply(out.result, 'install', false));
   }
   return 0;
 }

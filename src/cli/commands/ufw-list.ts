@@ -11,7 +11,7 @@ import { dockerListEntries } from '../docker-list.js';
 export default async function ufwList(ctx: CommandContext): Promise<void> {
   const store = ctx.host.store();
   const name = ctx.args[0] as string | undefined;
-  const docker = await dockerListEntries(store, ctx, name);
+  const docker = await dockerListEntries(ctx, name);
   if (name !== undefined && docker.length === 0) store.containers.require(name);
   const own: ListEntry[] = allowRoutes(ctx.host, name);
   const entries = [...own, ...docker];

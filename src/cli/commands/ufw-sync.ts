@@ -4,16 +4,11 @@
  * no ufw reload): after a reboot, a `ufw reload` of edited files, or a rule deleted by hand.
  */
 import type { CommandContext } from '../context.js';
-import { reconcileFirewall } from '../../engine/reconcile.js';
+import { ufwSync as sync } from '../../ops/ufw.js';
 
 export default async function ufwSync(ctx: CommandContext): Promise<void> {
   const dryRun = ctx.opts.dryRun === true;
-  const engine = await ctx.host.engine();
-  try {
-    const applied = await reconcileFirewall(engine, { dryRun });
-    if (applied === '') ctx.stdout.write('in sync: nothing to change\n');
-    else ctx.stdout.write(dryRun ? applied : `${applied}synced\n`);
-  } finally {
-    engine.close();
-  }
+  const applied = await sync(ctx.host, { dryRun });
+  if (applied === '') ctx.stdout.write('in sync: nothing to change\n');
+  else ctx.stdout.write(dryRun ? applied : `${applied}synced\n`);
 }

@@ -8,7 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Store } from '../../../src/store/index.js';
-import { DockerWatch, eventsQuery } from '../../../src/docker/watch.js';
+import { eventsQuery } from '../../../src/docker/watch.js';
+import { DockerWatch } from '../../../src/ops/docker-watch.js';
+import { makeHost, type Host } from '../../../src/ops/host.js';
+import type { Engine } from '../../../src/engine/context.js';
 import type { DockerApi } from '../../../src/docker/client.js';
 import { dockerLoadDoc, FORWARD_JUMP } from '../../../src/docker/block-kind.js';
 import { parse } from '../../../src/firewall/iptables/parse.js';
@@ -57,13 +60,13 @@ const api: DockerApi = {
   events: async () => undefined,
 };
 
-let store: Store;
+let host: Host;
 let runner: SimRunner;
 let log: string[];
 let watch: DockerWatch;
 
 beforeEach(() => {
-  store = Store.open({ root: mkdtempSync(join(tmpdir(), 'netctl-docker-watch-')) });
+  const root = mkdtempSync(join(tmpdir(), 'netctl-docker-watch-'));
   const installed = (text: string, tpl: string, family: 4 | 6): string =>
     save(restore(load(text), dockerLoadDoc(parse(text, { family }), tpl)));
   runner = new SimRunner(installed(LIVE4, TEMPLATE4, 4), installed(LIVE6, TEMPLATE6, 6));
@@ -76,9 +79,18 @@ beforeEach(() => {
     defaults: '/etc/default/ufw',
     templates: '/pkg/rules/ufw',
   };
-  watch = new DockerWatch({ store, api, ufw, log: (l) => log.push(l) });
+  // The engine's kernel and firewall are never reached: the watch writes only ufw's files.
+  host = makeHost(
+    { root, runRoot: root },
+    {
+      ufw,
+      store: (p) => Store.open({ root: p.root }),
+      engine: async (roots, store) => ({ store, ufw, roots, close: () => undefined }) as unknown as Engine,
+    },
+  );
+  watch = new DockerWatch({ host, api, log: (l) => log.push(l) });
 });
-afterEach(() => store.close());
+afterEach(() => host.close());
 
 describe("the watch and FORWARD's jump to DOCKER-USER", () => {
   it('listens to network create events', () => {

@@ -1,0 +1,30 @@
+/**
+ * `netctl doctor`: what differs between the database and the machine, each finding with the
+ * command that repairs it: netctl's networks and rules, CNI attachments, its ufw block and
+ * route rules, and Docker's containers' rules. Reads only.
+ */
+import { diagnoseCni } from '../cni/doctor.js';
+import { DOCKER_BLOCK } from '../docker/block-kind.js';
+import { diagnoseDocker } from '../docker/doctor.js';
+import { diagnoseNetworks, diagnoseUfw, type Finding } from '../engine/doctor.js';
+import { blockInstalled } from '../firewall/ufw/block.js';
+import type { DockerApi } from '../docker/client.js';
+import type { Host } from './host.js';
+
+export type { Finding } from '../engine/doctor.js';
+
+/** Everything the doctor looks at; `api` opens Docker's client, asked only when netctl manages Docker rules. */
+export async function diagnose(host: Host, api: () => DockerApi): Promise<Finding[]> {
+  const engine = await host.engine();
+  const net = await diagnoseNetworks(engine);
+  const cni = await diagnoseCni(engine, net.fw);
+  const ufw = await diagnoseUfw(engine);
+  const docker = await diagnoseDocker(
+    engine.store,
+    host.ufw,
+    api,
+    host.paths.runRoot,
+    ufw.after !== undefined && blockInstalled(ufw.after, DOCKER_BLOCK.markers),
+  );
+  return [...net.findings, ...cni.map((f) => ({ area: 'cni' as const, ...f })), ...ufw.findings, ...docker];
+}

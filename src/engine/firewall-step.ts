@@ -6,7 +6,7 @@
 import type { Engine } from './context.js';
 import { firewallInput } from './firewall-input.js';
 import { linkRules } from './links.js';
-import type { Step } from './steps.js';
+import type { Step } from '../model/steps.js';
 import type { PortsView } from './container-steps.js';
 import type { IptablesPlan, OwnedRules } from '../firewall/iptables/driver.js';
 import type { Basis } from '../firewall/iptables/rules-cache.js';

@@ -8,7 +8,7 @@ import type { Engine } from './context.js';
 import { firewallStep } from './firewall-step.js';
 import { opsStep, planNetworkDown, planNetworkUp } from './kernel-steps.js';
 import { describeOp, type NetlinkOp } from '../netlink/plan.js';
-import { runSteps, type Step } from './steps.js';
+import { runSteps, type Step } from '../model/steps.js';
 import type { IptablesPlan } from '../firewall/iptables/driver.js';
 import { ConflictError, NetctlError } from '../errors.js';
 

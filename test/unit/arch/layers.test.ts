@@ -157,8 +157,6 @@ const PENDING: string[] = [
   'engine/doctor.ts -> docker/doctor.ts',
   'engine/rule-owners.ts -> cni/record.ts',
   'engine/rule-owners.ts -> docker/routes.ts',
-  'netlink/apply.ts -> engine/steps.ts',
-  'sys/native.ts -> firewall/iptables/plan-deletes.ts',
   'tui/routes.ts -> engine/rule-owners.ts',
   'tui/routes.ts -> firewall/iptables/ast.ts',
   'tui/routes.ts -> firewall/ufw/route-entries.ts',

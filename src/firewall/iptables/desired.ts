@@ -10,13 +10,13 @@ import { filterTable, portAccepts } from './desired-filter.js';
 import { dnatRules, natTable } from './desired-nat.js';
 import { endpointDrops, rawTable } from './desired-raw.js';
 import { linkRules } from './desired-links.js';
-import { canonicalCidr, canonicalIp, familyOf, type Family } from './plan-addr.js';
+import { canonicalCidrOf, canonicalIpOf, familyOf, type Family } from '../../model/addr.js';
 import { checkNames } from './plan-names.js';
 
 function inFamily(net: NetworkRules, family: Family): boolean {
   const subnet = family === 4 ? net.subnet : net.subnet6;
   if (subnet === undefined) return false;
-  canonicalCidr(subnet, family);
+  canonicalCidrOf(subnet, family);
   return true;
 }
 
@@ -45,7 +45,7 @@ function checkPort(p: PortMapping, family: Family): void {
   ] as const) {
     if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError(`invalid ${what} port "${port}"`);
   }
-  canonicalIp(p.containerIp, family);
+  canonicalIpOf(p.containerIp, family);
   if (p.hostIp !== undefined && familyOf(p.hostIp) !== family) {
     throw new UsageError(`host address "${p.hostIp}" and container address "${p.containerIp}" differ in family`);
   }
@@ -59,7 +59,7 @@ function checkClaims(ports: PortMapping[], family: Family): void {
   const claimed = new Set<string>();
   for (const p of ports) {
     const port = `${p.hostPort}/${p.proto}`;
-    const addr = p.hostIp === undefined ? '*' : canonicalIp(p.hostIp, family);
+    const addr = p.hostIp === undefined ? '*' : canonicalIpOf(p.hostIp, family);
     const clash =
       claimed.has(`${addr} ${port}`) || claimed.has(`* ${port}`) || (addr === '*' && claimed.has(`some ${port}`));
     if (clash) throw new ConflictError(`host port ${port}${addr === '*' ? '' : ` on ${addr}`} is already published`);

@@ -6,7 +6,8 @@
  */
 import type { Option, Rule, Ruleset } from '../iptables/ast.js';
 import { contains, parseCidr, parseIp } from '../../model/addr.js';
-import { ufwFamily, type Family } from './names.js';
+import { ufwFamily } from './names.js';
+import type { Family } from '../../model/addr.js';
 
 /** What ufw does to new connections to one published port. */
 export interface Exposure {

@@ -131,6 +131,8 @@ export class IptablesDriver implements FirewallDriver<OwnedRules, IptablesPlan> 
   /**
    * The desired rules, letting ufw decide new connections to published ports in each family
    * where `live` shows the ufw block's chain loaded (a jump to a missing chain is refused).
+   * The full path of {@link desired}; the engine goes through `desired`, this backend's own
+   * tests call it directly.
    */
   desiredFor(input: FirewallInput, live: OwnedRules): OwnedRules {
     const ufw = this.ufwFor(live);
@@ -138,7 +140,7 @@ export class IptablesDriver implements FirewallDriver<OwnedRules, IptablesPlan> 
   }
 
   /** Whether ufw decides published ports in each family, for rules planned against `live`. */
-  ufwFor(live: OwnedRules): { 4: boolean; 6: boolean } {
+  private ufwFor(live: OwnedRules): { 4: boolean; 6: boolean } {
     return { 4: live.ufw?.[4] ?? false, 6: live.ufw?.[6] ?? false };
   }
 
@@ -149,7 +151,7 @@ export class IptablesDriver implements FirewallDriver<OwnedRules, IptablesPlan> 
    * what `desiredFor` gave for the records before the change (its basis is theirs, and the
    * container's rows are the newest when added); undefined when `live` cannot be that.
    */
-  desiredWith(live: OwnedRules, part: FirewallInput, change: 'add' | 'remove'): OwnedRules | undefined {
+  private desiredWith(live: OwnedRules, part: FirewallInput, change: 'add' | 'remove'): OwnedRules | undefined {
     const ufw = this.ufwFor(live);
     const apply = change === 'add' ? withRules : withoutRules;
     const v4 = apply(live[4], containerRules({ ...part, ufw: ufw[4] }, 4));
@@ -247,6 +249,7 @@ export class IptablesDriver implements FirewallDriver<OwnedRules, IptablesPlan> 
    * nobody else committed in between and all of it was applied, so the target is what is live.
    * Otherwise reads the rules back and checks nothing is left to do; throws when the kernel
    * disagrees. `basis`: what `target` was planned from, remembered with it on the fast path.
+   * What `apply(plan, { verify: true })` does with the plan's target.
    */
   async applyVerified(plan: IptablesPlan, target: OwnedRules, basis?: Basis): Promise<void> {
     const base = plan.base;

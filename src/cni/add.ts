@@ -7,7 +7,7 @@
  */
 import type { Engine } from '../engine/context.js';
 import { attachSteps, recordEndpoint } from '../engine/attach.js';
-import { runSteps } from '../engine/steps.js';
+import { runSteps } from '../model/steps.js';
 import type { Container } from '../model/container.js';
 import type { Network } from '../model/network.js';
 import type { PortRequest } from '../store/index.js';

@@ -7,7 +7,6 @@
 import type { Engine } from '../engine/context.js';
 import { firewallStep, type FirewallStepResult } from '../engine/firewall-step.js';
 import { mentions } from '../engine/rule-owners.js';
-import { absentRules } from '../firewall/iptables/absent.js';
 import type { Container } from '../model/container.js';
 import { CniError } from './error.js';
 import { attachmentId } from './naming.js';
@@ -24,8 +23,8 @@ export interface Attachment {
 }
 
 /** A firewall step's wanted rules that are not live: those naming an address are an attachment's missing rules. */
-export function absentRuleLines(fw: Pick<FirewallStepResult, 'plan' | 'target' | 'live'>): string[] {
-  return fw.plan.empty ? [] : [...absentRules(fw.target[4], fw.live[4]), ...absentRules(fw.target[6], fw.live[6])];
+export function absentRuleLines(fw: Pick<FirewallStepResult, 'plan'>): string[] {
+  return fw.plan.absent();
 }
 
 /** {@link absentRuleLines} of a fresh read of the live rules. */

@@ -8,7 +8,7 @@ import type { Engine } from '../engine/context.js';
 import { detachSteps } from '../engine/attach.js';
 import { hostIfname } from '../engine/container-net.js';
 import { opsStep } from '../engine/kernel-steps.js';
-import { runSteps } from '../engine/steps.js';
+import { runSteps } from '../model/steps.js';
 import { ErrorList } from '../errors.js';
 import { attachmentId } from './naming.js';
 import { cniRecords, isCniRecord } from './record.js';

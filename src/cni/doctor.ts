@@ -18,10 +18,7 @@ const RECREATE =
   "recreate the pod or container (the runtime's DEL, then ADD); netctl cannot rebuild links inside the runtime's namespace";
 
 /** The findings of every running attachment, in creation order; `fw`: doctor's fresh firewall step. */
-export async function diagnoseCni(
-  engine: Engine,
-  fw: Pick<FirewallStepResult, 'plan' | 'target' | 'live'>,
-): Promise<CniFinding[]> {
+export async function diagnoseCni(engine: Engine, fw: Pick<FirewallStepResult, 'plan'>): Promise<CniFinding[]> {
   const records = cniRecords(engine.store.containers.list({ all: true })).filter((c) => c.state === 'running');
   if (records.length === 0) return [];
   const ruleLines = absentRuleLines(fw);

@@ -5,7 +5,8 @@
 import type { Ruleset } from '../firewall/iptables/ast.js';
 import { parse } from '../firewall/iptables/parse.js';
 import type { BlockKind } from '../firewall/ufw/block-kind.js';
-import { ufwFamily, type Family } from '../firewall/ufw/names.js';
+import { ufwFamily } from '../firewall/ufw/names.js';
+import type { Family } from '../model/addr.js';
 import { chainRules, hasChain, type ChainState } from '../firewall/ufw/plan.js';
 
 /** Docker's chain that it sends every forwarded packet to first. */

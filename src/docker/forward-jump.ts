@@ -8,7 +8,7 @@
  */
 import { readRuleset, restoreDocument } from '../firewall/iptables/apply.js';
 import type { UfwDeps } from '../firewall/ufw/observe.js';
-import type { Family } from '../firewall/ufw/names.js';
+import type { Family } from '../model/addr.js';
 import { hasChain } from '../firewall/ufw/plan.js';
 import { dockerChain, forwardJumpDoc } from './block-kind.js';
 

@@ -7,7 +7,7 @@ import type { Store } from '../store/index.js';
 import type { AllowRule } from '../model/allow.js';
 import type { UfwDeps } from '../firewall/ufw/observe.js';
 import { routesStep } from './ufw-routes.js';
-import { runSteps } from './steps.js';
+import { runSteps } from '../model/steps.js';
 
 /** Adds and removes the given (already validated, canonical) rules; `ufw` is the engine's. */
 export async function changeAllows(

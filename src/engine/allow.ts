@@ -13,7 +13,7 @@ import { routeState, routesStep } from './ufw-routes.js';
 import { containerMappings, routesOf, selects } from './allow-routes.js';
 import type { RouteRule } from '../firewall/ufw/route-rules.js';
 import { routesChanged, routesDiff } from '../firewall/ufw/routes-apply.js';
-import { runSteps } from './steps.js';
+import { runSteps } from '../model/steps.js';
 
 /** What the CLI (or the TUI) asks for. */
 export interface AllowRequest {

@@ -16,7 +16,7 @@ import { opsStep } from './kernel-steps.js';
 import { reservePorts } from './publish.js';
 import { conntrackPortsStep, conntrackStep } from './conntrack.js';
 import { checkName } from '../model/names.js';
-import { sequence, together, type Step } from './steps.js';
+import { sequence, together, type Step } from '../model/steps.js';
 
 /** What attaching a container to a network asks for. */
 export interface AttachRequest {

@@ -16,7 +16,7 @@ import { hostsStep, localnetStep } from './container-steps.js';
 import { firewallStep } from './firewall-step.js';
 import { opsStep } from './kernel-steps.js';
 import type { ChangePlan } from './networks.js';
-import { runSteps, type Step } from './steps.js';
+import { runSteps, type Step } from '../model/steps.js';
 import { ConflictError, UsageError } from '../errors.js';
 
 /** What `network connect` asks for. */

@@ -7,7 +7,7 @@
  */
 import { realRunner, type Runner } from '../sys/exec.js';
 import { ctFlushReplySrc } from '../sys/native.js';
-import type { Step } from './steps.js';
+import type { Step } from '../model/steps.js';
 
 /** The argv deleting every entry whose reply source is `ip`. */
 export function conntrackArgv(ip: string): string[] {

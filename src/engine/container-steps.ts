@@ -14,7 +14,7 @@ import type { NetView } from './links.js';
 import type { Network } from '../model/network.js';
 import type { Endpoint } from '../model/container.js';
 import type { PublishedPort } from '../model/port.js';
-import type { Step } from './steps.js';
+import type { Step } from '../model/steps.js';
 
 /** The database's view that links, hosts files and link rules are planned from. */
 export function netView(s: Store): NetView {

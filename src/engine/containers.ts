@@ -27,7 +27,7 @@ import {
 import { opsStep } from './kernel-steps.js';
 import { ensureDefaultNetwork } from './networks.js';
 import { attachSteps, detachSteps, recordEndpoint } from './attach.js';
-import { runSteps, sequence, together, type Step } from './steps.js';
+import { runSteps, sequence, together, type Step } from '../model/steps.js';
 import { ConflictError, UsageError } from '../errors.js';
 
 /** What `run` asks for, already validated by the CLI. */

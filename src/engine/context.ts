@@ -6,7 +6,7 @@
  */
 import type { Store } from '../store/index.js';
 import type { ApplyDeps } from '../netlink/apply.js';
-import type { IptablesDriver } from '../firewall/iptables/driver.js';
+import type { FirewallDriver } from '../firewall/driver.js';
 import type { UfwDeps } from '../firewall/ufw/observe.js';
 import type { RuntimeRoots } from '../runtime/paths.js';
 
@@ -15,7 +15,8 @@ export interface Engine {
   store: Store;
   /** Netlink clients, the native addon and sysctls, as the netlink apply layer takes them. */
   kernel: ApplyDeps;
-  firewall: IptablesDriver;
+  /** The firewall backend (iptables, or none with NETCTL_FIREWALL=none); the engine uses its interface alone. */
+  firewall: FirewallDriver;
   /** ufw's files and programs (its directory is `ufw.etc`, normally /etc/ufw). */
   ufw: UfwDeps;
   /** The state and runtime directories. */

@@ -1,9 +1,13 @@
 /**
  * The firewall's input computed from recorded state: a pure function of the networks and of
  * the published ports of attached containers, in creation order so that the planner only
- * appends for a new network or port.
+ * appends for a new network or port; and the request a firewall backend is asked, built
+ * once per command from the store.
  */
+import type { FirewallRequest } from '../firewall/driver.js';
 import type { EndpointAddress, FirewallInput, LinkRule, NetworkRules, PortMapping } from '../firewall/input.js';
+import type { Store } from '../store/index.js';
+import { linkRules } from './links.js';
 import type { Network } from '../model/network.js';
 import type { Endpoint } from '../model/container.js';
 import type { PublishedPort } from '../model/port.js';
@@ -81,4 +85,94 @@ export function firewallInput(
   };
   if (links.length > 0) input.links = links;
   return input;
+}
+
+/**
+ * One container's rows added (its first endpoint and its ports, just recorded) or taken
+ * out (all of them, as they were), and the firewall revision before that change.
+ */
+export interface ContainerChange {
+  kind: 'add' | 'remove';
+  containerId: string;
+  since: string;
+  endpoints: readonly Endpoint[];
+  ports: readonly PublishedPort[];
+}
+
+/** The records a firewall request was read from. `partial`: only an added container's rows. */
+export interface FirewallView {
+  networks: readonly Network[];
+  ports: readonly PublishedPort[];
+  endpoints: readonly Endpoint[];
+  partial: boolean;
+}
+
+/**
+ * Whether `change` is all that the records say changed, as far as the store can tell: no link
+ * is recorded (link rules sit after the port rules and follow other containers), and an added
+ * container has no rows but the new ones (so they are the newest, and its ports map to this
+ * endpoint, as they would with every record). The backend checks the rest (its rules were
+ * planned at `change.since`).
+ */
+function alone(s: Store, change: ContainerChange): boolean {
+  if (s.hasLinks()) return false;
+  return (
+    change.kind === 'remove' ||
+    (s.endpoints.forContainer(change.containerId).length === change.endpoints.length &&
+      s.ports.list(change.containerId).length === change.ports.length)
+  );
+}
+
+/** Every record's input; every container is read only where links need their names and exposed ports. */
+function everything(s: Store): { input: FirewallInput; view: FirewallView } {
+  const networks = s.networks.list();
+  const ports = s.ports.list();
+  const endpoints = s.endpoints.all();
+  const links = s.links.list();
+  const linked =
+    links.length === 0
+      ? []
+      : linkRules({ containers: s.containers.list({ all: true }), networks, endpoints, links, ports });
+  return {
+    input: firewallInput(networks, ports, endpoints, linked),
+    view: { networks, ports, endpoints, partial: false },
+  };
+}
+
+/**
+ * The firewall request of the records as the current transaction sees them, and `view()`:
+ * what it was read from once the backend planned it (every record when the backend read
+ * them; an added container's rows alone when it planned only those; else undefined).
+ * `change`: the one container whose rows are all that changed since `change.since`.
+ */
+export function firewallRequest(
+  s: Store,
+  change?: ContainerChange,
+): { request: FirewallRequest; view(): FirewallView | undefined } {
+  let read: { input: FirewallInput; view: FirewallView } | undefined;
+  const networks = change && alone(s, change) ? s.networks.list() : undefined;
+  const request: FirewallRequest = {
+    revision: s.firewallRevision(),
+    all: () => {
+      read ??= everything(s);
+      return read.input;
+    },
+    ...(change && networks
+      ? {
+          delta: {
+            kind: change.kind,
+            since: change.since,
+            part: firewallInput(networks, change.ports, change.endpoints),
+          },
+        }
+      : {}),
+  };
+  const view = (): FirewallView | undefined => {
+    if (read) return read.view;
+    // Removed rows say nothing of what the others want: the caller reads them if it must.
+    if (change?.kind === 'add' && networks)
+      return { networks, ports: change.ports, endpoints: change.endpoints, partial: true };
+    return undefined;
+  };
+  return { request, view };
 }

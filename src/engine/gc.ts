@@ -18,7 +18,7 @@ import { opsStep } from './kernel-steps.js';
 import { firewallStep } from './firewall-step.js';
 import { hostsStep, localnetStep } from './container-steps.js';
 import { missingBridgeSteps } from './replay.js';
-import { runSteps, type Step } from './steps.js';
+import { runSteps, type Step } from '../model/steps.js';
 import type { NetlinkOp } from '../netlink/plan.js';
 
 /** One thing gc removes or repairs. */

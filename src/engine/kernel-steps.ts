@@ -5,7 +5,7 @@
 import type { Network } from '../model/network.js';
 import { describeOp, planBridge, type NetlinkOp } from '../netlink/plan.js';
 import { applyOps, rollback, type ApplyDeps } from '../netlink/apply.js';
-import type { Step } from './steps.js';
+import type { Step } from '../model/steps.js';
 
 function prefixOf(cidr: string): string {
   return cidr.split('/')[1] ?? '';

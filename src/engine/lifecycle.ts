@@ -18,7 +18,7 @@ import { firewallStep } from './firewall-step.js';
 import { hostsStep, localnetStep, netView } from './container-steps.js';
 import { hostsText } from './hosts.js';
 import { opsStep } from './kernel-steps.js';
-import { runSteps, type Step } from './steps.js';
+import { runSteps, type Step } from '../model/steps.js';
 import { writeEtcFiles } from './containers.js';
 import { resolveJoin } from './run-network.js';
 import type { NetlinkOp } from '../netlink/plan.js';

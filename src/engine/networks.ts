@@ -8,8 +8,8 @@ import type { Engine } from './context.js';
 import { firewallStep } from './firewall-step.js';
 import { opsStep, planNetworkDown, planNetworkUp } from './kernel-steps.js';
 import { describeOp, type NetlinkOp } from '../netlink/plan.js';
-import { runSteps, type Step } from './steps.js';
-import type { IptablesPlan } from '../firewall/iptables/driver.js';
+import { runSteps, type Step } from '../model/steps.js';
+import type { FirewallPlan } from '../firewall/driver.js';
 import { ConflictError, NetctlError } from '../errors.js';
 
 /** The name and bridge of the network every container joins by default. */
@@ -36,7 +36,7 @@ async function hostRoutes(engine: Engine, n?: Pick<Network, 'bridge'>): Promise<
     .map((r) => r.dst);
 }
 
-async function execute(ops: NetlinkOp[], steps: Step[], rules: IptablesPlan, dryRun: boolean): Promise<ChangePlan> {
+async function execute(ops: NetlinkOp[], steps: Step[], rules: FirewallPlan, dryRun: boolean): Promise<ChangePlan> {
   const plan: ChangePlan = { operations: ops.map(describeOp), rules: rules.text() };
   if (dryRun) throw new DryRun(plan);
   await runSteps(steps);

@@ -5,7 +5,7 @@
  * commands, iptables-restore documents, unified diffs of ufw's files, and the argv of every
  * process it would start.
  */
-import type { Step } from './steps.js';
+import type { Step } from '../model/steps.js';
 
 /** A planned change. */
 export interface ChangePlan {

@@ -5,7 +5,7 @@
  */
 import type { Engine } from './context.js';
 import { firewallStep } from './firewall-step.js';
-import { runSteps } from './steps.js';
+import { runSteps } from '../model/steps.js';
 import { routesDiff } from '../firewall/ufw/routes-apply.js';
 import { missingBridgeSteps } from './replay.js';
 import { localnetStep } from './container-steps.js';

@@ -6,7 +6,7 @@
  */
 import type { Engine } from './context.js';
 import { opsStep, planNetworkUp } from './kernel-steps.js';
-import type { Step } from './steps.js';
+import type { Step } from '../model/steps.js';
 import type { Network } from '../model/network.js';
 import { describeOp } from '../netlink/plan.js';
 

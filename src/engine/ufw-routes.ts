@@ -4,7 +4,7 @@
  * firewall step, so every command that moves a container or a port keeps them current.
  */
 import type { Store } from '../store/index.js';
-import type { Step } from './steps.js';
+import type { Step } from '../model/steps.js';
 import { desiredRoutes, type RouteState } from './allow-routes.js';
 import type { RouteRule } from '../firewall/ufw/route-rules.js';
 import { applyRoutes, planRoutes, routesChanged, type RoutesPlan } from '../firewall/ufw/routes-apply.js';

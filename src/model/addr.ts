@@ -1,7 +1,16 @@
 /**
- * IPv4 and IPv6 address math on bigints: parsing and formatting addresses and CIDRs,
- * containment, overlap, block bounds and the lowest free address of a block. Pure: every
- * parse error is a UsageError that quotes the bad value.
+ * netctl's one address module. IPv4 and IPv6 address math on bigints: parsing and formatting
+ * addresses and CIDRs, containment, overlap, block bounds and the lowest free address of a
+ * block; and the text forms rules are written in, exactly as `iptables-save` prints them (host
+ * bits masked off, `/32` or `/128` on single hosts, IPv6 compressed the way glibc's inet_ntop
+ * does it), so that planned rules compare equal to the live ones. Pure: every parse error is a
+ * UsageError that quotes the bad value.
+ *
+ * Why not ip-cidr (on which the design first meant to build): its canonical IPv6 text is not
+ * inet_ntop's (IPv4-mapped and -compatible addresses print in hex), it accepts forms
+ * inet_aton reads differently (leading zeros), and the planner canonicalizes every address of
+ * every rule set; `npm run bench` ("addr:" cases) measures it against this module, and
+ * test/unit/addr-ip-cidr.test.ts cross-checks the two on a corpus of v4/v6 inputs.
  */
 import { UsageError } from '../errors.js';
 
@@ -84,12 +93,12 @@ export function parseIp(text: string, what = 'IP address'): Ip {
   return ip;
 }
 
-// RFC 5952: the longest run of two or more zero groups becomes "::", the first on a tie;
-// IPv4-mapped addresses print dotted, as glibc's inet_ntop (and so iproute2) prints them.
+// As glibc's inet_ntop (and so iptables-save and iproute2) prints it: the longest run of two
+// or more zero groups becomes "::", the first on a tie (RFC 5952); IPv4-mapped (::ffff:a.b.c.d)
+// and IPv4-compatible (::a.b.c.d, six zero groups exactly) addresses print dotted.
 function format6(value: bigint): string {
   const g: number[] = [];
   for (let shift = 112n; shift >= 0n; shift -= 16n) g.push(Number((value >> shift) & 0xffffn));
-  if (value >> 32n === 0xffffn) return `::ffff:${formatIp({ family: 4, value: value & 0xffffffffn })}`;
   let best = -1;
   let bestLen = 1;
   for (let i = 0; i < 8; i++) {
@@ -98,6 +107,10 @@ function format6(value: bigint): string {
     while (j < 8 && g[j] === 0) j++;
     if (j - i > bestLen) [best, bestLen] = [i, j - i];
     i = j;
+  }
+  if (best === 0 && (bestLen === 6 || (bestLen === 5 && g[5] === 0xffff))) {
+    const v4 = formatIp({ family: 4, value: value & 0xffffffffn });
+    return bestLen === 5 ? `::ffff:${v4}` : `::${v4}`;
   }
   const hex = g.map((n) => n.toString(16));
   if (best < 0) return hex.join(':');
@@ -214,4 +227,46 @@ export function firstFree(subnet: Cidr, range: Cidr, taken: ReadonlySet<bigint>)
   let v = range.base > hosts.first ? range.base : hosts.first;
   while (v <= last && taken.has(v)) v++;
   return v <= last ? { family: subnet.family, value: v } : undefined;
+}
+
+/** The family of an address or CIDR, judged by its form (`:` means IPv6). */
+export function familyOf(text: string): Family {
+  return text.includes(':') ? 6 : 4;
+}
+
+// Planning canonicalizes the same few hundred addresses several times per rule set: each
+// text is parsed once per process (bounded, so a long-lived process does not grow with it).
+const canonical = new Map<string, string>();
+const CANONICAL_MAX = 4096;
+
+/** An address of `family` in canonical text; throws a UsageError if it is not one. */
+export function canonicalIpOf(text: string, family: Family): string {
+  const key = family === 4 ? text : `6 ${text}`;
+  const known = canonical.get(key);
+  if (known !== undefined) return known;
+  const ip = tryParse(text);
+  if (!ip || ip.family !== family) throw new UsageError(`invalid IPv${family} address "${text}"`);
+  const out = formatIp(ip);
+  if (canonical.size >= CANONICAL_MAX) canonical.clear();
+  canonical.set(key, out);
+  return out;
+}
+
+/** A CIDR of `family` with its host bits cleared, as iptables-save prints it (`10.0.0.0/24`). */
+export function canonicalCidrOf(text: string, family: Family): string {
+  const what = `IPv${family} subnet`;
+  const c = parseCidr(text, what);
+  if (c.family !== family) throw new UsageError(`invalid ${what} "${text}"`);
+  return formatCidr(c);
+}
+
+/** A single host as a rule's match argument: `1.2.3.4/32`, `fd00::2/128`. */
+export function hostMatch(ip: string, family: Family): string {
+  return `${canonicalIpOf(ip, family)}/${bitsOf(family)}`;
+}
+
+/** `addr:port` as DNAT's `--to-destination` takes it, with IPv6 in brackets. */
+export function socketAddress(ip: string, port: number, family: Family): string {
+  const a = canonicalIpOf(ip, family);
+  return family === 4 ? `${a}:${port}` : `[${a}]:${port}`;
 }

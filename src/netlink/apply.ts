@@ -5,7 +5,7 @@
  * can still roll back when a later step (the firewall, say) fails.
  */
 import { ErrorList, wrap } from '../errors.js';
-import { runSteps, type Step } from '../engine/steps.js';
+import { runSteps, type Step } from '../model/steps.js';
 import { withNetnsFd, type NetnsOps } from '../sys/native.js';
 import type { SysctlOps } from '../sys/sysctl.js';
 import { InverseTracker, type Outcome } from './inverse.js';

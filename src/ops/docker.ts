@@ -15,10 +15,11 @@ import { effectiveRoutes, familyStatus, ipv6Note, portStatus, type DockerStatus 
 import { applyDockerSync, dockerDrift, planDockerSync } from '../docker/sync.js';
 import type { UfwResult } from '../firewall/ufw/apply.js';
 import { observeUfw } from '../firewall/ufw/observe.js';
-import { ufwFamily, type Family } from '../firewall/ufw/names.js';
+import type { Family } from '../model/addr.js';
+import { ufwFamily } from '../firewall/ufw/names.js';
 import { hasChain } from '../firewall/ufw/plan.js';
 import type { ChangePlan, Planned } from '../engine/plan.js';
-import type { Step } from '../engine/steps.js';
+import type { Step } from '../model/steps.js';
 import type { Host } from './host.js';
 import { transact, type Outcome } from './tx.js';
 import { changeBlock, checkBlockOf, type BlockOutcome } from './ufw.js';

@@ -6,7 +6,7 @@
  */
 import type { Engine } from '../engine/context.js';
 import type { ChangePlan, Planned } from '../engine/plan.js';
-import { runSteps } from '../engine/steps.js';
+import { runSteps } from '../model/steps.js';
 import type { Host } from './host.js';
 
 export type { ChangePlan, Planned } from '../engine/plan.js';

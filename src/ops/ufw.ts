@@ -8,7 +8,8 @@ import { checkBlock, installBlock, uninstallBlock, type UfwResult } from '../fir
 import { NETCTL_BLOCK, type BlockKind } from '../firewall/ufw/block-kind.js';
 import { blockChainDocs, deleteChainDoc } from '../firewall/ufw/block-docs.js';
 import { blockInstalled } from '../firewall/ufw/block.js';
-import { ufwFamily, type Family } from '../firewall/ufw/names.js';
+import type { Family } from '../model/addr.js';
+import { ufwFamily } from '../firewall/ufw/names.js';
 import { planRoutes, routesChanged, routesDiff } from '../firewall/ufw/routes-apply.js';
 import { displayText } from '../firewall/ufw/report.js';
 import { desiredRoutes } from '../engine/allow-routes.js';

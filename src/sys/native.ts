@@ -6,7 +6,20 @@
 import { createRequire } from 'node:module';
 import { installPath } from './install-root.js';
 import { SystemError, wrap } from '../errors.js';
-import type { ChainEdit } from '../firewall/iptables/plan-deletes.js';
+
+/**
+ * Rules to delete from one chain, and what the chain holds now: the argument of
+ * nftDeleteRules, planned by firewall/iptables/plan-deletes.ts.
+ */
+export interface ChainEdit {
+  family: 4 | 6;
+  table: string;
+  chain: string;
+  /** The `-m comment` text of every rule of the chain, in order ("" for none): checked against the kernel's. */
+  comments: string[];
+  /** Positions (into `comments`) of the rules to delete. */
+  doomed: number[];
+}
 
 /** Network namespace operations; tests and the planner's apply layer take this interface. */
 export interface NetnsOps {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { desired } from '../../src/firewall/iptables/desired.js';
-import { canonicalCidr, canonicalIp } from '../../src/firewall/iptables/plan-addr.js';
+import { canonicalCidrOf as canonicalCidr, canonicalIpOf as canonicalIp } from '../../src/model/addr.js';
 import { commentOf } from '../../src/firewall/iptables/plan-owned.js';
 import { ConflictError, InternalError, UsageError } from '../../src/errors.js';
 import { golden, net, port, show } from './rules/fixtures.js';

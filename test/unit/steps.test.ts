@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runSteps, sequence, together, type Step } from '../../src/engine/steps.js';
+import { runSteps, sequence, together, type Step } from '../../src/model/steps.js';
 
 function recorder() {
   const log: string[] = [];

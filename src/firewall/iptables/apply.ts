@@ -3,13 +3,11 @@
  * one with `--test`, and reading the live ruleset back with iptables-save and the parser.
  * Every program runs through an injected Runner (argv arrays, the document on stdin).
  */
+import type { Family } from '../../model/addr.js';
 import { SystemError } from '../../errors.js';
 import type { ExecResult, Runner } from '../../sys/exec.js';
 import type { Ruleset } from './ast.js';
 import { parse } from './parse.js';
-
-/** Address family: 4 runs iptables-*, 6 runs ip6tables-*. */
-export type Family = 4 | 6;
 
 /** Which iptables binaries: the system's alternative, or the nft / legacy flavour explicitly. */
 export type Flavour = 'default' | 'nft' | 'legacy';

@@ -6,7 +6,7 @@
  */
 import type { Chain, Rule, Table } from './ast.js';
 import type { NetworkRules, PortMapping } from '../input.js';
-import { hostMatch, type Family } from './plan-addr.js';
+import { hostMatch, type Family } from '../../model/addr.js';
 import {
   FORWARD_CHAIN,
   ISOLATION_1,

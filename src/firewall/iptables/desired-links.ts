@@ -8,7 +8,7 @@
  */
 import type { Rule } from './ast.js';
 import type { LinkRule, NetworkRules } from '../input.js';
-import { familyOf, hostMatch, type Family } from './plan-addr.js';
+import { familyOf, hostMatch, type Family } from '../../model/addr.js';
 import { OWNED_COMMENT_PREFIX } from './ast.js';
 import { portsChain } from './plan-names.js';
 import { dport, jump, rule } from './plan-rule.js';

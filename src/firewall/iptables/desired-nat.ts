@@ -4,7 +4,7 @@
  */
 import type { Rule, Table } from './ast.js';
 import type { NetworkRules, PortMapping } from '../input.js';
-import { canonicalCidr, hostMatch, socketAddress, type Family } from './plan-addr.js';
+import { canonicalCidrOf, hostMatch, socketAddress, type Family } from '../../model/addr.js';
 import { clusterCidrsOf } from './plan-cluster.js';
 import { DNAT_CHAIN, JUMP_TAG, POSTROUTING_CHAIN, netTag } from './plan-names.js';
 import { dport, jump, match, not, opt, rule } from './plan-rule.js';
@@ -82,7 +82,7 @@ export function natTable(nets: NetworkRules[], ports: PortMapping[], family: Fam
   const open = nets.filter((n) => !n.internal);
   const dnat = dnatRules(nets, ports, family);
   const post = open.flatMap((n) => [
-    ...postroutingRules(n, canonicalCidr(subnetOf(n, family)!, family), family),
+    ...postroutingRules(n, canonicalCidrOf(subnetOf(n, family)!, family), family),
     ...(family === 4 ? [loopbackRule(n)] : []),
   ]);
   return {

@@ -13,7 +13,7 @@
  */
 import type { Rule, Table } from './ast.js';
 import type { EndpointAddress, NetworkRules } from '../input.js';
-import { familyOf, hostMatch, type Family } from './plan-addr.js';
+import { familyOf, hostMatch, type Family } from '../../model/addr.js';
 import { JUMP_TAG, netTag } from './plan-names.js';
 import { OWNED_CHAIN_PREFIX, OWNED_COMMENT_PREFIX } from './ast.js';
 import { jump, not, rule } from './plan-rule.js';

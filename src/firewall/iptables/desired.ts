@@ -2,6 +2,40 @@
  * The rules netctl wants in one address family: a pure function of the networks and
  * published ports. With no networks it wants nothing at all, so removing the last network
  * leaves the ruleset as it was before netctl.
+ *
+ * The chains netctl owns (per family: iptables and ip6tables alike; <id> is a network's id).
+ * Every rule carries a `netctl:` comment; the jumps from built-in chains are `netctl:jump`.
+ *
+ *  table   built-in chain          jumps to                what it does
+ *  ------  ----------------------  ----------------------  ------------------------------------------
+ *  raw     PREROUTING              NETCTL-PREROUTING       drops, before conntrack and NAT, packets to
+ *                                                          127.0.0.0/8 not from lo, and to a container
+ *                                                          address not from its bridge (its network's
+ *                                                          cluster ranges RETURN first)
+ *  nat     PREROUTING, OUTPUT      NETCTL-DNAT             published ports: DNAT host port -> container
+ *          (--dst-type LOCAL)                              address:port
+ *  nat     POSTROUTING             NETCTL-POSTROUTING      masquerade what leaves a network (unless
+ *                                                          ip_masq=false or to a cluster range), hairpin
+ *                                                          and host-loopback traffic to published ports
+ *  filter  FORWARD                 NETCTL-FORWARD          dispatch: isolation first, then each
+ *                                                          bridge's packets (-i/-o) to its network chain
+ *  filter  NETCTL-FORWARD          NETCTL-ISOLATION-1      leaving a bridge for another interface ...
+ *  filter  NETCTL-ISOLATION-1      NETCTL-ISOLATION-2      ... and entering another netctl bridge: DROP
+ *                                                          (DNAT'ed connections RETURN: their ports
+ *                                                          chain decides)
+ *  filter  NETCTL-FORWARD          NETCTL-N-<id>           one network: established replies in, the
+ *                                                          ports chain, egress out, icc on the bridge,
+ *                                                          everything else towards the bridge DROP
+ *  filter  NETCTL-N-<id>           NETCTL-P-<id>           published ports (new DNAT'ed connections):
+ *                                                          ACCEPT, after ufw's chain when ufw decides;
+ *                                                          then the `--link` openings of icc=false
+ *  filter  NETCTL-P-<id>           ufw-netctl-forward      ufw's block (after.rules / after6.rules:
+ *                                  (ufw6-netctl-forward)   `netctl ufw install`, owned by ufw): ufw's
+ *                                                          routed chains in ufw's order decide the port
+ *
+ * netctl's iptables driver owns every NETCTL-* chain and every netctl-tagged rule of a
+ * built-in chain (plan-owned.ts); ufw's block chain it only jumps to, and only while ufw has
+ * it loaded (iptables-restore refuses a jump to a missing chain).
  */
 import { ConflictError, InternalError, UsageError } from '../../errors.js';
 import type { FirewallInput, NetworkRules, PortMapping } from '../input.js';
@@ -10,13 +44,13 @@ import { filterTable, portAccepts } from './desired-filter.js';
 import { dnatRules, natTable } from './desired-nat.js';
 import { endpointDrops, rawTable } from './desired-raw.js';
 import { linkRules } from './desired-links.js';
-import { canonicalCidr, canonicalIp, familyOf, type Family } from './plan-addr.js';
+import { canonicalCidrOf, canonicalIpOf, familyOf, type Family } from '../../model/addr.js';
 import { checkNames } from './plan-names.js';
 
 function inFamily(net: NetworkRules, family: Family): boolean {
   const subnet = family === 4 ? net.subnet : net.subnet6;
   if (subnet === undefined) return false;
-  canonicalCidr(subnet, family);
+  canonicalCidrOf(subnet, family);
   return true;
 }
 
@@ -45,7 +79,7 @@ function checkPort(p: PortMapping, family: Family): void {
   ] as const) {
     if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError(`invalid ${what} port "${port}"`);
   }
-  canonicalIp(p.containerIp, family);
+  canonicalIpOf(p.containerIp, family);
   if (p.hostIp !== undefined && familyOf(p.hostIp) !== family) {
     throw new UsageError(`host address "${p.hostIp}" and container address "${p.containerIp}" differ in family`);
   }
@@ -59,7 +93,7 @@ function checkClaims(ports: PortMapping[], family: Family): void {
   const claimed = new Set<string>();
   for (const p of ports) {
     const port = `${p.hostPort}/${p.proto}`;
-    const addr = p.hostIp === undefined ? '*' : canonicalIp(p.hostIp, family);
+    const addr = p.hostIp === undefined ? '*' : canonicalIpOf(p.hostIp, family);
     const clash =
       claimed.has(`${addr} ${port}`) || claimed.has(`* ${port}`) || (addr === '*' && claimed.has(`some ${port}`));
     if (clash) throw new ConflictError(`host port ${port}${addr === '*' ? '' : ` on ${addr}`} is already published`);

@@ -2,8 +2,15 @@
  * The iptables backend of FirewallDriver: desired rules from the pure planner, live rules
  * from `iptables-save`/`ip6tables-save` through our parser, a plan that re-sends only what
  * changed, applied with one `iptables-restore -w --noflush` per family and verified.
+ *
+ * Its fast paths, all behind the interface (each is explained where it lives):
+ * - observe: the rules remembered at an unchanged nf_tables generation id are not read again;
+ * - desired: one container's rows planned on top of the rules remembered for the records
+ *   just before (request.delta), instead of planning every record;
+ * - apply: a restore that moved the id by exactly its own commits is not read back; a plan
+ *   that only deletes rules of owned chains goes to the native nf_tables batch.
  */
-import type { FirewallDriver, FirewallPlan } from '../driver.js';
+import type { FirewallDriver, FirewallPlan, FirewallRequest } from '../driver.js';
 import type { FirewallInput } from '../input.js';
 import type { Ruleset } from './ast.js';
 import { containerRules, desired } from './desired.js';
@@ -13,6 +20,7 @@ import type { RulesCache, Basis } from './rules-cache.js';
 import { withRules, withoutRules } from './delta.js';
 import { ufwForwardChain } from '../ufw/names.js';
 import { ownedPart } from './plan-owned.js';
+import { absentRules } from './absent.js';
 import { renderPlan } from './plan-render.js';
 import { deletionEdits, type ChainEdit } from './plan-deletes.js';
 import type { Runner } from '../../sys/exec.js';
@@ -42,10 +50,13 @@ export class IptablesPlan implements FirewallPlan {
   /**
    * @param live the owned rules the plan was made against; its `seen` (when it was an
    *   observed snapshot with a known generation id) lets the apply skip the read-back.
+   * @param target the owned rules the plan leads to: what a verified apply checks, and
+   *   remembers with its `basis`.
    */
   constructor(
     readonly plans: { 4: RestorePlan; 6: RestorePlan },
     readonly live?: OwnedRules,
+    readonly target?: OwnedRules,
   ) {
     this.docs = { 4: renderPlan(plans[4]), 6: renderPlan(plans[6]) };
   }
@@ -62,7 +73,13 @@ export class IptablesPlan implements FirewallPlan {
     if (this.docs[6]) parts.push(`# ip6tables-restore -w --noflush\n${this.docs[6]}`);
     return parts.join('');
   }
+  absent(): string[] {
+    if (this.empty || !this.target || !this.live) return [];
+    return [...absentRules(this.target[4], this.live[4]), ...absentRules(this.target[6], this.live[6])];
+  }
 }
+
+const sameUfw = (a: Basis['ufw'], b: Basis['ufw']): boolean => a[4] === b[4] && a[6] === b[6];
 
 const TABLES = ['filter', 'nat', 'raw'] as const;
 
@@ -74,6 +91,7 @@ function commitsOf(plan: IptablesPlan): number {
 /** The iptables firewall driver over a Runner (the real one, or a recording fake in tests). */
 export class IptablesDriver implements FirewallDriver<OwnedRules, IptablesPlan> {
   readonly name = 'iptables';
+  readonly describe = 'apply rules with iptables-restore --noflush';
   /**
    * @param blockInstalled whether netctl's ufw block is in ufw's rules file of a family;
    *   ports go through the block's chain only where it is both installed and loaded.
@@ -92,13 +110,29 @@ export class IptablesDriver implements FirewallDriver<OwnedRules, IptablesPlan> 
     private readonly deleteRules?: (gen: number, edits: ChainEdit[]) => string | null,
   ) {}
 
-  desired(input: FirewallInput): OwnedRules {
-    return { 4: desired(input, 4), 6: desired(input, 6) };
+  /**
+   * The rules `request` wants, letting ufw decide published ports where `live` says so
+   * (see desiredFor). With `request.delta`, planned from the changed container's rows alone
+   * (see desiredWith) when `live` is the target remembered for the records just before the
+   * change (the same revision and the same ufw decision, so nothing else changed since);
+   * else from every record. The target carries its basis, remembered by a verified apply.
+   */
+  desired(request: FirewallRequest, live: OwnedRules): OwnedRules {
+    const basis: Basis = { rev: request.revision, ufw: this.ufwFor(live) };
+    const { delta } = request;
+    const patched =
+      delta && live.basis?.rev === delta.since && sameUfw(live.basis.ufw, basis.ufw)
+        ? this.desiredWith(live, delta.part, delta.kind)
+        : undefined;
+    const rules = patched ?? this.desiredFor(request.all(), live);
+    return { 4: rules[4], 6: rules[6], basis };
   }
 
   /**
    * The desired rules, letting ufw decide new connections to published ports in each family
    * where `live` shows the ufw block's chain loaded (a jump to a missing chain is refused).
+   * The full path of {@link desired}; the engine goes through `desired`, this backend's own
+   * tests call it directly.
    */
   desiredFor(input: FirewallInput, live: OwnedRules): OwnedRules {
     const ufw = this.ufwFor(live);
@@ -106,7 +140,7 @@ export class IptablesDriver implements FirewallDriver<OwnedRules, IptablesPlan> 
   }
 
   /** Whether ufw decides published ports in each family, for rules planned against `live`. */
-  ufwFor(live: OwnedRules): { 4: boolean; 6: boolean } {
+  private ufwFor(live: OwnedRules): { 4: boolean; 6: boolean } {
     return { 4: live.ufw?.[4] ?? false, 6: live.ufw?.[6] ?? false };
   }
 
@@ -117,7 +151,7 @@ export class IptablesDriver implements FirewallDriver<OwnedRules, IptablesPlan> 
    * what `desiredFor` gave for the records before the change (its basis is theirs, and the
    * container's rows are the newest when added); undefined when `live` cannot be that.
    */
-  desiredWith(live: OwnedRules, part: FirewallInput, change: 'add' | 'remove'): OwnedRules | undefined {
+  private desiredWith(live: OwnedRules, part: FirewallInput, change: 'add' | 'remove'): OwnedRules | undefined {
     const ufw = this.ufwFor(live);
     const apply = change === 'add' ? withRules : withoutRules;
     const v4 = apply(live[4], containerRules({ ...part, ufw: ufw[4] }, 4));
@@ -170,11 +204,19 @@ export class IptablesDriver implements FirewallDriver<OwnedRules, IptablesPlan> 
   }
 
   plan(target: OwnedRules, live: OwnedRules): IptablesPlan {
-    return new IptablesPlan({ 4: diff(target[4], live[4]), 6: diff(target[6], live[6]) }, live);
+    return new IptablesPlan({ 4: diff(target[4], live[4]), 6: diff(target[6], live[6]) }, live, target);
   }
 
-  /** Applies both families' documents side by side (they touch different tables). */
-  async apply(plan: IptablesPlan): Promise<void> {
+  /**
+   * Applies both families' documents side by side (they touch different tables); with
+   * `verify`, as {@link applyVerified} against the plan's target and its basis.
+   */
+  async apply(plan: IptablesPlan, opts: { verify?: boolean } = {}): Promise<void> {
+    if (opts.verify && plan.target) return this.applyVerified(plan, plan.target, plan.target.basis);
+    return this.restore(plan);
+  }
+
+  private async restore(plan: IptablesPlan): Promise<void> {
     const results = await Promise.allSettled(
       ([4, 6] as const).filter((f) => plan.docs[f]).map((f) => restoreDocument(this.runner, f, plan.docs[f])),
     );
@@ -207,12 +249,13 @@ export class IptablesDriver implements FirewallDriver<OwnedRules, IptablesPlan> 
    * nobody else committed in between and all of it was applied, so the target is what is live.
    * Otherwise reads the rules back and checks nothing is left to do; throws when the kernel
    * disagrees. `basis`: what `target` was planned from, remembered with it on the fast path.
+   * What `apply(plan, { verify: true })` does with the plan's target.
    */
   async applyVerified(plan: IptablesPlan, target: OwnedRules, basis?: Basis): Promise<void> {
     const base = plan.base;
     const fast = base !== undefined && this.cache !== undefined && this.cache.generation() === base.gen;
     const deleted = fast && this.deleteNatively(plan, base.gen);
-    if (!deleted) await this.apply(plan);
+    if (!deleted) await this.restore(plan);
     if (fast) {
       const after = this.cache!.generation();
       if (after === base.gen + (deleted ? 1 : commitsOf(plan))) {

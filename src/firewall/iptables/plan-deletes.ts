@@ -11,17 +11,9 @@ import type { Rule, Ruleset } from './ast.js';
 import type { RestorePlan } from './diff.js';
 import { isOwnedChain } from './plan-names.js';
 import { commentOf } from './plan-owned.js';
+import type { ChainEdit } from '../../sys/native.js';
 
-/** Rules to delete from one chain, and what the chain holds now. */
-export interface ChainEdit {
-  family: 4 | 6;
-  table: string;
-  chain: string;
-  /** The `-m comment` text of every rule of the chain, in order ("" for none): checked against the kernel's. */
-  comments: string[];
-  /** Positions (into `comments`) of the rules to delete. */
-  doomed: number[];
-}
+export type { ChainEdit };
 
 /**
  * The edits that carry out `plans` (one per family) against `live`, or undefined when the

@@ -9,7 +9,7 @@ import { fileChanges, planInsert, planRemove, type FilePlan } from './plan.js';
 import { NETCTL_BLOCK, type BlockKind } from './block-kind.js';
 import { observeUfw, type FamilyView, type UfwDeps, type UfwView } from './observe.js';
 import { validate } from './validate.js';
-import type { Family } from './names.js';
+import type { Family } from '../../model/addr.js';
 
 /** What happened to one rules file. */
 export interface FileResult {

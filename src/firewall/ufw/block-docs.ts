@@ -5,7 +5,8 @@
  */
 import type { UfwResult } from './apply.js';
 import type { BlockKind } from './block-kind.js';
-import { ufwForwardChain, type Family } from './names.js';
+import type { Family } from '../../model/addr.js';
+import { ufwForwardChain } from './names.js';
 
 /** `iptables-restore --noflush` input deleting netctl's block chain in `family` (absent already is fine). */
 export function deleteChainDoc(family: Family): string {

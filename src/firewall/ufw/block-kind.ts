@@ -6,7 +6,8 @@
  */
 import type { Ruleset } from '../iptables/ast.js';
 import { NETCTL_MARKERS, type Markers } from './block.js';
-import { ufwForwardChain, type Family, type UfwFamily } from './names.js';
+import { ufwForwardChain, type UfwFamily } from './names.js';
+import type { Family } from '../../model/addr.js';
 import { chainReferences, chainState, unloadDoc, type ChainState } from './plan.js';
 
 /** One kind of block. */

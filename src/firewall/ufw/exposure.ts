@@ -2,11 +2,13 @@
  * Whether ufw lets a new connection from outside through to a published port: the first
  * rule of ufw's route rules (`ufw-user-forward`) that matches the DNATed packet decides,
  * else the routed policy does. Read from the live ruleset, so it tells what the kernel
- * will do, not what the files say. Pure.
+ * will do, not what the files say. Pure. Rules are matched by the one packet evaluator,
+ * the one `netctl trace` follows packets with (firewall/trace/packet-eval.ts).
  */
 import type { Option, Rule, Ruleset } from '../iptables/ast.js';
-import { contains, parseCidr, parseIp } from '../../model/addr.js';
-import { ufwFamily, type Family } from './names.js';
+import { ruleMatches, type Packet } from '../trace/packet-eval.js';
+import { ufwFamily } from './names.js';
+import type { Family } from '../../model/addr.js';
 
 /** What ufw does to new connections to one published port. */
 export interface Exposure {
@@ -42,30 +44,30 @@ function opt(r: Rule, name: string): Option | undefined {
   return undefined;
 }
 
-function portIn(spec: string, port: number): boolean {
-  return spec.split(',').some((part) => {
-    const [a, b] = part.split(':');
-    return b === undefined ? Number(a) === port : port >= Number(a || 0) && port <= Number(b || 65535);
-  });
+/** The DNATed packet of a new connection to the published port, from a source left open. */
+function packetOf(p: PortPacket): Packet {
+  return {
+    src: '',
+    dst: p.containerIp,
+    proto: p.proto,
+    dport: p.containerPort,
+    ctstate: ['NEW', 'DNAT'],
+    dstLocal: false,
+  };
 }
 
-function addrIn(spec: string, ip: string): boolean {
-  try {
-    return spec.includes('/') ? contains(parseCidr(spec), parseIp(ip)) : parseIp(spec).value === parseIp(ip).value;
-  } catch {
-    return false;
-  }
+function withoutSource(r: Rule): Rule {
+  return { ...r, matches: r.matches.map((m) => ({ ...m, options: m.options.filter((o) => o.name !== 's') })) };
 }
 
-/** Whether the rule matches the packet; sources and interfaces are left to the caller. */
-function matchesPacket(r: Rule, p: PortPacket): boolean {
-  const proto = opt(r, 'p');
-  if (proto && (proto.negated || proto.values[0] !== p.proto)) return false;
-  const d = opt(r, 'd');
-  if (d && (d.negated || !addrIn(d.values[0] ?? '', p.containerIp))) return false;
-  const dport = opt(r, 'dport') ?? opt(r, 'dports');
-  if (dport && (dport.negated || !portIn(dport.values[0] ?? '', p.containerPort))) return false;
-  return true;
+/**
+ * Whether the rule matches the packet, by the trace's evaluator: its source is left to the
+ * caller (which sources it opens for is the answer), and a match the evaluator cannot judge
+ * (a rate limit, a source port) does not keep a rule from deciding whether the port is open.
+ */
+function matchesPacket(r: Rule, p: Packet): boolean {
+  const { match, assumed } = ruleMatches(withoutSource(r), p);
+  return match || assumed.length > 0;
 }
 
 const VERDICTS: Record<string, 'accept' | 'drop'> = { ACCEPT: 'accept', DROP: 'drop', REJECT: 'drop' };
@@ -86,9 +88,11 @@ export function exposure(f: UfwFacts, p: PortPacket): Exposure {
   const rules =
     f.live?.tables.find((t) => t.name === 'filter')?.rules.filter((r) => r.chain === `${prefix}-user-forward`) ?? [];
   const sources: string[] = [];
+  const packet = packetOf(p);
   for (const r of rules) {
     const verdict = verdictOf(r, prefix);
-    if (!verdict || !matchesPacket(r, p) || opt(r, 'i') || opt(r, 'o')) continue;
+    // A rule of one interface is not about every outside source: it decides nothing here.
+    if (!verdict || opt(r, 'i') || opt(r, 'o') || !matchesPacket(r, packet)) continue;
     const s = opt(r, 's');
     if (s) {
       if (verdict === 'accept' && !s.negated) sources.push((s.values[0] ?? '').replace(/\/(32|128)$/, ''));

@@ -2,14 +2,12 @@
  * The names the ufw integration is built from: the block markers, netctl's chain in ufw's
  * namespace, and ufw's own files and chain prefix per address family.
  */
+import type { Family } from '../../model/addr.js';
 
 /** The line that opens netctl's block in after.rules / after6.rules. */
 export const BLOCK_BEGIN = '# BEGIN netctl';
 /** The line that closes it. */
 export const BLOCK_END = '# END netctl';
-
-/** An address family. */
-export type Family = 4 | 6;
 
 /** What differs between ufw's IPv4 and IPv6 halves. */
 export interface UfwFamily {

@@ -10,7 +10,8 @@ import type { TextFiles } from '../../sys/atomic-file.js';
 import type { Ruleset } from '../iptables/ast.js';
 import { parse } from '../iptables/parse.js';
 import { blockState, type BlockState } from './block.js';
-import { UFW_FAMILIES, type Family, type UfwFamily } from './names.js';
+import { UFW_FAMILIES, type UfwFamily } from './names.js';
+import type { Family } from '../../model/addr.js';
 import { ufwRunning, type ChainState } from './plan.js';
 import { NETCTL_BLOCK, type BlockKind } from './block-kind.js';
 

@@ -7,7 +7,8 @@ import type { Ruleset } from '../iptables/ast.js';
 import { parse } from '../iptables/parse.js';
 import { renderRule } from '../iptables/render.js';
 import { insertBlock, removeBlock, unifiedDiff, NETCTL_MARKERS, type Markers } from './block.js';
-import { ufwFamily, ufwForwardChain, ufwRunningChain, type Family } from './names.js';
+import { ufwFamily, ufwForwardChain, ufwRunningChain } from './names.js';
+import type { Family } from '../../model/addr.js';
 
 /** One rules file: what it holds now and what netctl would make of it. */
 export interface FilePlan {

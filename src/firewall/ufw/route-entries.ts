@@ -6,7 +6,8 @@
 import type { Counters, Rule, Ruleset } from '../iptables/ast.js';
 import { ROUTE_COMMENT_PREFIX, tupleComment, type RouteRule } from './route-rules.js';
 import { hasRulesSection, parseUserRules } from './user-rules.js';
-import { ufwFamily, type Family } from './names.js';
+import { ufwFamily } from './names.js';
+import type { Family } from '../../model/addr.js';
 
 const ANY: Record<Family, string> = { 4: '0.0.0.0/0', 6: '::/0' };
 

@@ -6,7 +6,8 @@
  * Each rule carries a comment naming netctl, the container, the port and the network, so
  * netctl recognizes its own rules and leaves everybody else's alone.
  */
-import { ufwFamily, type Family } from './names.js';
+import { ufwFamily } from './names.js';
+import type { Family } from '../../model/addr.js';
 
 /** One `ufw route allow proto P [from SRC] to IP port N comment '...'`. */
 export interface RouteRule {

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { NotFoundError, SystemError } from '../../errors.js';
 import { readRuleset, restoreDocument } from '../iptables/apply.js';
 import type { UfwDeps } from './observe.js';
-import { ufwFamily, type Family } from './names.js';
+import { ufwFamily } from './names.js';
+import type { Family } from '../../model/addr.js';
 import { tupleLine, ufwArgv, ufwCommand, type RouteRule } from './route-rules.js';
 import { unifiedDiff } from './unified-diff.js';
 import {

@@ -4,7 +4,8 @@
  * and allow rules; this module only carries and prints them).
  */
 import type { BlockState } from './block.js';
-import { ufwForwardChain, type Family } from './names.js';
+import { ufwForwardChain } from './names.js';
+import type { Family } from '../../model/addr.js';
 import type { UfwView } from './observe.js';
 import type { ChainState } from './plan.js';
 

@@ -6,7 +6,8 @@
  */
 import { InternalError } from '../../errors.js';
 import { ROUTE_COMMENT_PREFIX, iptablesLine, tupleComment, tupleLine, type RouteRule } from './route-rules.js';
-import { ufwFamily, type Family } from './names.js';
+import { ufwFamily } from './names.js';
+import type { Family } from '../../model/addr.js';
 
 const RULES = '### RULES ###';
 const END_RULES = '### END RULES ###';

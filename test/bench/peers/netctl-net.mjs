@@ -18,7 +18,7 @@ const dist = new URL('../../../dist/', import.meta.url);
 const { openEngine } = await import(new URL('engine/context.js', dist));
 const { recordEndpoint, attachSteps, detachSteps } = await import(new URL('engine/attach.js', dist));
 const { createNetwork } = await import(new URL('engine/networks.js', dist));
-const { runSteps } = await import(new URL('engine/steps.js', dist));
+const { runSteps } = await import(new URL('model/steps.js', dist));
 
 const [root, runRoot] = process.argv.slice(2);
 if (!root || !runRoot) {

@@ -90,8 +90,6 @@ const PENDING: string[] = [
   'cli/run-request.ts -> engine/run-network.ts',
   'cli/run-request.ts -> runtime/image-config.ts',
   'cli/run-request.ts -> store/index.ts',
-  'netlink/apply.ts -> engine/steps.ts',
-  'sys/native.ts -> firewall/iptables/plan-deletes.ts',
 ];
 
 function files(dir: string): string[] {

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from '../../../src/firewall/iptables/parse.js';
-import type { Family } from '../../../src/firewall/ufw/names.js';
+import type { Family } from '../../../src/model/addr.js';
 import { chainRules } from '../../../src/firewall/ufw/plan.js';
 import {
   DOCKER_BLOCK,

@@ -85,7 +85,7 @@ export async function attachmentProblems(
   return checkProblems(a.want, got);
 }
 
-/** Runs CHECK; throws a CniError naming every problem found. */
+/** CHECK (reads only; ops/cni.ts calls it): throws a CniError naming every problem found. */
 export async function cniCheck(engine: Engine, req: CniRequest): Promise<void> {
   const id = attachmentId(req.conf.name, req.containerId!, req.ifname!);
   const c = engine.store.containers.get(id);

@@ -18,7 +18,7 @@ import { withNetnsFd } from '../sys/native.js';
 import { CniError } from './error.js';
 import { ensureNetwork } from './network.js';
 import { attachmentId, nameCandidates } from './naming.js';
-import { CNI_IMAGE, type CniRecordConfig } from './record.js';
+import { CNI_IMAGE, type CniRecordConfig } from '../model/cni-record.js';
 import type { CniRequest } from './request.js';
 import { defaultRoutes, renderResult, type AttachmentFacts } from './result.js';
 import { CNI_CODES, type CniPortMapping, type CniResult } from './types.js';

@@ -11,7 +11,7 @@ import { absentRules } from '../firewall/iptables/absent.js';
 import type { Container } from '../model/container.js';
 import { CniError } from './error.js';
 import { attachmentId } from './naming.js';
-import { isCniRecord } from './record.js';
+import { isCniRecord } from '../model/cni-record.js';
 import type { CniRequest } from './request.js';
 import { sandboxAddresses } from './result.js';
 import { checkProblems, type Expected, type Observed } from './check-plan.js';

@@ -13,7 +13,7 @@ import type { Planned } from '../engine/plan.js';
 import type { Step } from '../engine/steps.js';
 import { describeOp, type NetlinkOp } from '../netlink/plan.js';
 import { attachmentId } from './naming.js';
-import { type CniRecordConfig, cniRecords, isCniRecord } from './record.js';
+import { type CniRecordConfig, cniRecords, isCniRecord } from '../model/cni-record.js';
 import type { CniRequest } from './request.js';
 import type { Container } from '../model/container.js';
 

@@ -23,7 +23,7 @@ import { portAccessFrom } from '../engine/port-access.js';
 import { routeState } from '../engine/ufw-routes.js';
 import { routesOf } from '../engine/allow-routes.js';
 import { addressedContainers, containerKind, ruleOwner, type AddressedContainer } from '../engine/rule-owners.js';
-import { isCniRecord } from '../cni/record.js';
+import { isCniRecord } from '../model/cni-record.js';
 import type { Container } from '../model/container.js';
 import { routesInUserRules } from '../firewall/ufw/route-entries.js';
 import { defaultUfwDeps } from '../firewall/ufw/ufw-deps.js';

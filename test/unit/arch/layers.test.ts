@@ -146,7 +146,6 @@ const PENDING: string[] = [
   'engine/doctor.ts -> cni/doctor.ts',
   'engine/doctor.ts -> docker/block-kind.ts',
   'engine/doctor.ts -> docker/doctor.ts',
-  'engine/rule-owners.ts -> cni/record.ts',
   'engine/rule-owners.ts -> docker/routes.ts',
   'netlink/apply.ts -> engine/steps.ts',
   'sys/native.ts -> firewall/iptables/plan-deletes.ts',

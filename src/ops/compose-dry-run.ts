@@ -31,7 +31,9 @@ interface Acc {
 /** A network's dry run: recorded (for what follows), its bridge planned. */
 async function network(engine: Engine, spec: Parameters<typeof createNetwork>[1], acc: Acc): Promise<Network> {
   const { plan } = await createNetwork(engine, spec, true);
-  acc.operations.push(...plan.operations);
+  // Each network's plan sets the forwarding sysctls; the whole needs them once.
+  for (const op of plan.operations)
+    if (!(op.startsWith('sysctl ') && acc.operations.includes(op))) acc.operations.push(op);
   return engine.store.networks.require(spec.name);
 }
 

@@ -1,16 +1,15 @@
 /**
  * What every `netctl compose` verb starts from: the project, read from its files (loaded
- * only by these commands: the YAML parser is not for every netctl command to load), and
- * the project's containers in the order the files start them.
+ * only by these commands: the YAML parser is not for every netctl command to load), or
+ * its name alone, and the host's ephemeral port range.
  */
 import { readFileSync } from 'node:fs';
 import type { CommandContext } from './context.js';
 import type { ComposeProject } from '../compose/types.js';
-import type { Engine } from '../engine/context.js';
-import type { Container } from '../model/container.js';
-import { labelsOf, projectContainers } from '../compose/observe.js';
-import { SERVICE } from '../compose/labels.js';
-import { NetctlError, UsageError } from '../errors.js';
+import { type Action, describeAction } from '../compose/plan.js';
+import { NetctlError } from '../errors.js';
+import type { ChangePlan } from '../ops/tx.js';
+import { formatPlan } from './format/plan.js';
 
 /** The project of the command line; warnings go to stderr. */
 export async function composeProject(ctx: CommandContext): Promise<ComposeProject> {
@@ -41,34 +40,20 @@ export async function composeName(ctx: CommandContext): Promise<{ name: string; 
   }
 }
 
-/** The project's containers of the named services (all without names), in start order. */
-export function serviceContainers(
-  engine: Engine,
-  name: string,
-  project: ComposeProject | undefined,
-  services: readonly string[],
-): Container[] {
-  const all = projectContainers(engine, name);
-  const order = project?.services.map((s) => s.name) ?? [];
-  const rank = (c: Container): number => {
-    const i = order.indexOf(labelsOf(c)[SERVICE] ?? '');
-    return i < 0 ? order.length : i;
-  };
-  for (const s of services) {
-    if (project && !project.services.some((x) => x.name === s)) throw new UsageError(`no such service: "${s}"`);
-  }
-  return all
-    .filter((c) => services.length === 0 || services.includes(labelsOf(c)[SERVICE] ?? ''))
-    .sort((a, b) => rank(a) - rank(b));
-}
-
 /** The host's ephemeral port range, where unnamed host ports are taken from. */
 export function ephemeralRange(): readonly [number, number] {
   const [lo, hi] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
   return [lo ?? 32768, hi ?? 60999];
 }
 
-/** The state and runtime roots of the command. */
-export function rootsOf(ctx: CommandContext): { root: string; runRoot: string } {
-  return { root: ctx.global.root, runRoot: ctx.global.runRoot };
+/**
+ * What `up --dry-run` and `down --dry-run` print: the action lines (`head` first), then,
+ * when networks or containers would come or go, the plan: netlink operations, the rules,
+ * the processes it would start.
+ */
+export function writeDryRun(ctx: CommandContext, head: string, actions: readonly Action[], plan?: ChangePlan): void {
+  const lines = actions.map(describeAction);
+  ctx.stdout.write(`${head}${lines.join('\n')}${lines.length ? '\n' : ''}`);
+  if (plan && (plan.operations.length > 0 || (plan.processes ?? []).length > 0))
+    ctx.stdout.write(`\n${formatPlan(plan)}`);
 }

@@ -1,14 +1,16 @@
 /**
- * ADD: the attachment recorded as a container of kind `cni` (address from netctl's IPAM,
- * endpoint, the `portMappings` as published ports), then the same steps as `netctl run`
+ * ADD, planned: the attachment recorded as a container of kind `cni` (address from netctl's
+ * IPAM, endpoint, the `portMappings` as published ports), and the same steps as `netctl run`
  * (veth into the runtime's namespace, address, routes, hairpin, the NAT and isolation rules,
- * the ufw route rules of `netctl allow`), all under the database's write lock; a failure
- * undoes the kernel steps and rolls the records back.
+ * the ufw route rules of `netctl allow`). ops/cni.ts runs it under the database's write lock
+ * (ops/tx.ts); a failure undoes the kernel steps and rolls the records back.
  */
 import type { Engine } from '../engine/context.js';
 import { attachSteps, recordEndpoint } from '../engine/attach.js';
-import { runSteps } from '../model/steps.js';
-import type { Container } from '../model/container.js';
+import type { Planned } from '../engine/plan.js';
+import { describeOp } from '../netlink/plan.js';
+import { planAttach } from '../engine/container-net.js';
+import type { Container, Endpoint } from '../model/container.js';
 import type { Network } from '../model/network.js';
 import type { PortRequest } from '../store/index.js';
 import type { PortProto } from '../model/port.js';
@@ -16,7 +18,7 @@ import { withNetnsFd } from '../sys/native.js';
 import { CniError } from './error.js';
 import { ensureNetwork } from './network.js';
 import { attachmentId, nameCandidates } from './naming.js';
-import { CNI_IMAGE, type CniRecordConfig } from './record.js';
+import { CNI_IMAGE, type CniRecordConfig } from '../model/cni-record.js';
 import type { CniRequest } from './request.js';
 import { defaultRoutes, renderResult, type AttachmentFacts } from './result.js';
 import { CNI_CODES, type CniPortMapping, type CniResult } from './types.js';
@@ -31,7 +33,8 @@ export function portRequests(maps: readonly CniPortMapping[]): PortRequest[] {
   });
 }
 
-async function checkNetns(engine: Engine, path: string): Promise<void> {
+/** Refuses a CNI_NETNS that is not a network namespace (code 4), before anything is recorded. */
+export async function checkNetns(engine: Engine, path: string): Promise<void> {
   try {
     await withNetnsFd(engine.kernel.native, path, async () => undefined);
   } catch (err) {
@@ -91,21 +94,30 @@ async function facts(
   };
 }
 
-/** Runs ADD; returns the result to print. */
-export async function cniAdd(engine: Engine, req: CniRequest): Promise<CniResult> {
-  await checkNetns(engine, req.netns!);
-  return engine.store.locked(async () => {
-    const network = await ensureNetwork(engine, req.conf);
-    if (network.internal && req.conf.portMappings.length > 0)
-      throw new CniError(CNI_CODES.invalidConfig, `network "${network.name}" is internal: it publishes nothing`);
-    const c = createRecord(engine, req, network);
-    const recorded = recordEndpoint(engine, c, network, {
-      ports: portRequests(req.conf.portMappings),
-      ifname: req.ifname!,
-    });
-    await runSteps(await attachSteps(engine, req.netns!, network, recorded));
-    const e = recorded.endpoint;
-    const f = await facts(engine, req, network, e.hostIfname!, e.mac, e.address, e.address6);
-    return renderResult(req.conf.cniVersion, f, req.conf.dns, req.conf.prevResult);
+/** What ADD recorded: the network and the endpoint, from which the result is rendered once applied. */
+export interface Added {
+  network: Network;
+  endpoint: Endpoint;
+}
+
+/** Plans ADD (inside the caller's lock): records the attachment, returns the steps that plumb it. */
+export async function planAdd(engine: Engine, req: CniRequest): Promise<Planned<Added>> {
+  const network = await ensureNetwork(engine, req.conf);
+  if (network.internal && req.conf.portMappings.length > 0)
+    throw new CniError(CNI_CODES.invalidConfig, `network "${network.name}" is internal: it publishes nothing`);
+  const c = createRecord(engine, req, network);
+  const recorded = recordEndpoint(engine, c, network, {
+    ports: portRequests(req.conf.portMappings),
+    ifname: req.ifname!,
   });
+  const steps = await attachSteps(engine, req.netns!, network, recorded);
+  const operations = planAttach(req.netns!, network, recorded.endpoint).map(describeOp);
+  return { plan: { operations, rules: '' }, steps, result: { network, endpoint: recorded.endpoint } };
+}
+
+/** The result ADD prints, read once its steps are applied (the links' MACs). */
+export async function addResult(engine: Engine, req: CniRequest, added: Added): Promise<CniResult> {
+  const { network, endpoint: e } = added;
+  const f = await facts(engine, req, network, e.hostIfname!, e.mac, e.address, e.address6);
+  return renderResult(req.conf.cniVersion, f, req.conf.dns, req.conf.prevResult);
 }

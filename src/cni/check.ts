@@ -10,7 +10,7 @@ import { mentions } from '../engine/rule-owners.js';
 import type { Container } from '../model/container.js';
 import { CniError } from './error.js';
 import { attachmentId } from './naming.js';
-import { isCniRecord } from './record.js';
+import { isCniRecord } from '../model/cni-record.js';
 import type { CniRequest } from './request.js';
 import { sandboxAddresses } from './result.js';
 import { checkProblems, type Expected, type Observed } from './check-plan.js';
@@ -84,7 +84,7 @@ export async function attachmentProblems(
   return checkProblems(a.want, got);
 }
 
-/** Runs CHECK; throws a CniError naming every problem found. */
+/** CHECK (reads only; ops/cni.ts calls it): throws a CniError naming every problem found. */
 export async function cniCheck(engine: Engine, req: CniRequest): Promise<void> {
   const id = attachmentId(req.conf.name, req.containerId!, req.ifname!);
   const c = engine.store.containers.get(id);

@@ -6,7 +6,7 @@
 import type { Engine } from '../engine/context.js';
 import type { FirewallStepResult } from '../engine/firewall-step.js';
 import { absentRuleLines, attachmentProblems, expectedOf } from './check.js';
-import { cniRecords } from './record.js';
+import { cniRecords } from '../model/cni-record.js';
 
 /** One problem of one attachment, and what repairs it. */
 export interface CniFinding {

@@ -1,11 +1,11 @@
 /**
  * `netctl cni serve`'s loop: a unix socket (mode 0600, in a 0700 directory) that the CNI
  * shim (native/cni-shim) forwards calls to. Each call goes through the plugin's own path,
- * `handle(env, stdin)` (body.ts: runPlugin with a freshly opened engine, closed after), one
- * call at a time in arrival order, so the daemon carries no state between calls that an
- * exec'd plugin would not have: the Store is opened per call (other netctl processes'
- * changes are seen), the rules cache is the on-disk one validated by nft generation.
- * A socket of a daemon that died is replaced; one that answers is refused.
+ * `handle(env, stdin)` (body.ts: runPlugin through ops/cni.ts with a freshly opened Host,
+ * closed after), one call at a time in arrival order, so the daemon carries no state
+ * between calls that an exec'd plugin would not have: the Store is opened per call (other
+ * netctl processes' changes are seen), the rules cache is the on-disk one validated by nft
+ * generation. A socket of a daemon that died is replaced; one that answers is refused.
  */
 import { chmodSync, lstatSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';

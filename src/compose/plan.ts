@@ -200,3 +200,32 @@ export function describeAction(a: Action): string {
 function describeRule(r: AllowRule): string {
   return `${r.container} ${r.port ?? 'every port'}${r.proto ? `/${r.proto}` : ''}${r.from ? ` from ${r.from}` : ''}`;
 }
+
+/** What one finished action prints. */
+export function doneLine(a: Action): string {
+  switch (a.do) {
+    case 'remove-container':
+      return `container ${a.container} removed`;
+    case 'remove-network':
+      return `network ${a.network} removed`;
+    case 'create-network':
+      return `network ${a.network} created`;
+    case 'run':
+      return `container ${a.container} ${a.why === 'missing' ? 'started' : `recreated (${a.why})`}`;
+    case 'start':
+      return `container ${a.container} started`;
+    case 'allow':
+      return [
+        ...a.add.map(
+          (r) => `allowed ${r.container} ${r.port}${r.proto ? `/${r.proto}` : ''}${r.from ? ` from ${r.from}` : ''}`,
+        ),
+        ...a.remove.map(
+          (r) => `denied ${r.container} ${r.port}${r.proto ? `/${r.proto}` : ''}${r.from ? ` from ${r.from}` : ''}`,
+        ),
+      ].join('\n');
+    case 'keep':
+      return `container ${a.container} running`;
+    case 'orphan':
+      return `warning: container ${a.container} (service ${a.service}) is not in the files: remove it with up --remove-orphans or down`;
+  }
+}

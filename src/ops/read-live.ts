@@ -8,7 +8,7 @@
 import { access, readFile } from 'node:fs/promises';
 import type { Container, Endpoint } from '../model/container.js';
 import type { Network } from '../model/network.js';
-import { isCniRecord } from '../cni/record.js';
+import { isCniRecord } from '../model/cni-record.js';
 import type { Ruleset } from '../firewall/iptables/ast.js';
 import { iptablesTool } from '../firewall/iptables/apply.js';
 import { parse } from '../firewall/iptables/parse.js';

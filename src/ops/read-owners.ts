@@ -5,7 +5,7 @@
  * addresses it names; a route rule to the container its comment names. Pure.
  */
 import type { Container, Endpoint } from '../model/container.js';
-import { isCniRecord } from '../cni/record.js';
+import { isCniRecord } from '../model/cni-record.js';
 import { parseRouteComment } from '../firewall/ufw/route-rules.js';
 import { parseDockerComment } from '../docker/routes.js';
 import type { AddressedContainer, RuleOwner } from '../engine/rule-owners.js';

@@ -147,6 +147,32 @@ describe('netctl compose with real packets', () => {
     expect([await kernelState(sb), await netctl('ps', '-a'), await netctl('network', 'ls')]).toEqual(before);
   });
 
+  it('up --dry-run prints its actions and their plan (bridges, veths, rules, launchers) and changes nothing', async () => {
+    const state = async (): Promise<string[]> => [
+      await kernelState(sb),
+      await netctl('ps', '-a'),
+      await netctl('network', 'ls'),
+      await netctl('ufw', 'list'),
+      await sb.sh(['cat', '/etc/ufw/user.rules']),
+      await sb.sh(['sh', '-c', 'ls -R /run/netctl /var/lib/netctl/containers 2>/dev/null || true']),
+    ];
+    const before = await state();
+    const out = await composeOk(SHOP, 'up', '-d', '--dry-run');
+    const [actions, plan] = out.split('\nnetlink and sysctl operations:\n');
+    expect(actions).toBe(
+      'create network shop_front\ncreate network shop_back\ncreate container shop-db-1\ncreate container shop-cache-1\nallow shop-cache-1 6379/tcp from 198.51.100.0/24\ncreate container shop-web-1\n',
+    );
+    // The project's two bridges (and the default network's, when it is not there yet).
+    expect(plan!.match(/^ {2}ip link add \S+( mtu \d+)? type bridge$/gm)!.length).toBeGreaterThanOrEqual(2);
+    expect(plan).toMatch(/ip addr add 10\.96\.0\.\d+\/24 brd \+ dev eth\d/);
+    expect(plan).toContain('*nat\n');
+    expect(plan).toMatch(/--dport 8080 .*-j DNAT/);
+    const processes = plan!.split('\nprocesses:\n')[1]!.trim().split('\n');
+    expect(processes).toHaveLength(3);
+    for (const p of processes) expect(p).toMatch(/netctl-launcher run \S+\/containers\/[0-9a-f]+\/launcher\.conf$/);
+    expect(await state()).toEqual(before);
+  });
+
   it("up starts the app: names as compose makes them, the published port closed until its rule, the labels' rule applied", async () => {
     const out = await composeOk(SHOP, '-f', 'compose.yaml', 'up', '-d');
     expect(out.trim().split('\n')).toEqual([

@@ -3,49 +3,22 @@
  * dependency order; each container as `netctl stop` / `start` does it.
  */
 import type { CommandContext } from '../context.js';
-import type { Container } from '../../model/container.js';
-import type { Store } from '../../store/index.js';
-import { stopProcess } from '../../engine/containers.js';
-import { startContainer } from '../../engine/lifecycle.js';
-import { composeName, rootsOf, serviceContainers } from '../compose-context.js';
-import { ErrorList } from '../../errors.js';
+import { composeName } from '../compose-context.js';
+import { type Container, serviceContainers, startContainers, stopContainers } from '../../ops/compose.js';
 
-/** Stops the containers in the order given. */
-export async function stopContainers(
-  ctx: CommandContext,
-  store: Store,
-  containers: readonly Container[],
-  graceMs: number,
-): Promise<void> {
-  const errors = new ErrorList();
-  for (const c of containers) {
-    await errors.attempt('stop container', c.name, async () => {
-      await stopProcess(rootsOf(ctx), c, graceMs);
-      store.containers.update(c.id, { state: 'exited', pid: null, finishedAt: new Date().toISOString() });
-      ctx.stdout.write(`container ${c.name} stopped\n`);
-    });
-  }
-  errors.throwIfAny();
+/** Stops the containers in the order given, a line for each. */
+export async function stopAll(ctx: CommandContext, containers: readonly Container[], graceMs: number): Promise<void> {
+  await stopContainers(ctx.host, containers, graceMs, (c) => ctx.stdout.write(`container ${c.name} stopped\n`));
 }
 
 export default async function composeLifecycle(ctx: CommandContext): Promise<void> {
   const verb = ctx.name.split(' ').pop()!;
   const { name, project } = await composeName(ctx);
-  const engine = await ctx.host.engine();
-  try {
-    const containers = serviceContainers(engine, name, project, (ctx.args[0] as string[] | undefined) ?? []);
-    const grace = Number(ctx.opts.timeout ?? 10) * 1000;
-    if (verb !== 'start') await stopContainers(ctx, engine.store, [...containers].reverse(), grace);
-    if (verb === 'stop') return;
-    const errors = new ErrorList();
-    for (const c of containers) {
-      await errors.attempt('start container', c.name, async () => {
-        const r = await startContainer(engine, c.id);
-        ctx.stdout.write(`container ${c.name} ${r.started ? 'started' : 'already running'}\n`);
-      });
-    }
-    errors.throwIfAny();
-  } finally {
-    engine.close();
-  }
+  const containers = await serviceContainers(ctx.host, name, project, (ctx.args[0] as string[] | undefined) ?? []);
+  const grace = Number(ctx.opts.timeout ?? 10) * 1000;
+  if (verb !== 'start') await stopAll(ctx, [...containers].reverse(), grace);
+  if (verb === 'stop') return;
+  await startContainers(ctx.host, containers, (c, started) =>
+    ctx.stdout.write(`container ${c.name} ${started ? 'started' : 'already running'}\n`),
+  );
 }

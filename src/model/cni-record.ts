@@ -5,7 +5,7 @@
  * `rules` and `doctor` treat it as one. What the record keeps of the CNI side is in its
  * config under `cni`.
  */
-import type { Container } from '../model/container.js';
+import type { Container } from './container.js';
 
 /** The record's config. */
 export interface CniRecordConfig {

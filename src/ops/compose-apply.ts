@@ -1,8 +1,8 @@
 /**
- * Carrying out a plan with netctl's engine, in this process: each action is one engine call
- * (itself planned, applied and verified under the lock, or undone). When an action fails,
- * what this run created is removed again, last first, and the failure is reported with
- * anything that removal could not do.
+ * Carrying out compose's actions with netctl's engine, in this process: each action is one
+ * engine call (itself planned, applied and verified under the lock, or undone). When an
+ * action fails, what this run created is removed again, last first, and the failure is
+ * reported with anything that removal could not do.
  */
 import type { Engine } from '../engine/context.js';
 import { removeContainer, runContainer } from '../engine/containers.js';
@@ -10,38 +10,9 @@ import { connectContainer } from '../engine/connect.js';
 import { createNetwork, ensureDefaultNetwork, removeNetwork } from '../engine/networks.js';
 import { startContainer } from '../engine/lifecycle.js';
 import { changeAllows } from '../engine/allow-sync.js';
-import type { Action } from './plan.js';
-import type { Prepared } from './prepare.js';
+import { type Action, doneLine } from '../compose/plan.js';
+import type { Prepared } from '../compose/prepare.js';
 import { ErrorList, InternalError, NetctlError, messageOf } from '../errors.js';
-
-/** What one finished action prints. */
-export function doneLine(a: Action): string {
-  switch (a.do) {
-    case 'remove-container':
-      return `container ${a.container} removed`;
-    case 'remove-network':
-      return `network ${a.network} removed`;
-    case 'create-network':
-      return `network ${a.network} created`;
-    case 'run':
-      return `container ${a.container} ${a.why === 'missing' ? 'started' : `recreated (${a.why})`}`;
-    case 'start':
-      return `container ${a.container} started`;
-    case 'allow':
-      return [
-        ...a.add.map(
-          (r) => `allowed ${r.container} ${r.port}${r.proto ? `/${r.proto}` : ''}${r.from ? ` from ${r.from}` : ''}`,
-        ),
-        ...a.remove.map(
-          (r) => `denied ${r.container} ${r.port}${r.proto ? `/${r.proto}` : ''}${r.from ? ` from ${r.from}` : ''}`,
-        ),
-      ].join('\n');
-    case 'keep':
-      return `container ${a.container} running`;
-    case 'orphan':
-      return `warning: container ${a.container} (service ${a.service}) is not in the files: remove it with up --remove-orphans or down`;
-  }
-}
 
 async function runService(engine: Engine, prepared: Prepared | undefined, service: string): Promise<void> {
   const req = prepared?.requests.get(service);
@@ -97,12 +68,12 @@ async function undo(engine: Engine, made: readonly Action[]): Promise<ErrorList>
   return errors;
 }
 
-/** Runs the plan, printing a line per action done. */
-export async function applyPlan(
+/** Runs the actions in order; `done` gets the line of each action done. */
+export async function applyActions(
   engine: Engine,
   plan: readonly Action[],
   prepared: Prepared | undefined,
-  print: (line: string) => void,
+  done: (line: string) => void,
 ): Promise<void> {
   // The default network takes the first free pool before a project network could.
   if (plan.some((a) => a.do === 'create-network')) await ensureDefaultNetwork(engine);
@@ -120,6 +91,6 @@ export async function applyPlan(
         : new InternalError(message, err);
     }
     const line = doneLine(a);
-    if (line) print(line);
+    if (line) done(line);
   }
 }

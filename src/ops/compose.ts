@@ -1,0 +1,189 @@
+/**
+ * The compose verbs as use cases: `up` and `down` (the actions compose/plan.ts derives from
+ * the files against what netctl has, applied one engine call each, or with `dryRun` played
+ * in a rolled-back transaction into one ChangePlan), the project's containers in start
+ * order, `ps`'s rows, and stop/start of a project's containers. The CLI's compose commands
+ * parse, call these and print; they never reach the engine themselves.
+ */
+import { labelsOf, observe, projectContainers } from '../compose/observe.js';
+import { SERVICE } from '../compose/labels.js';
+import { type Action, planDown, planUp } from '../compose/plan.js';
+import { checkServices, prepare, type Prepared } from '../compose/prepare.js';
+import type { ComposeProject } from '../compose/types.js';
+import type { Engine } from '../engine/context.js';
+import { stopProcess } from '../engine/containers.js';
+import { startContainer } from '../engine/lifecycle.js';
+import { ErrorList, UsageError } from '../errors.js';
+import type { Container } from '../model/container.js';
+import { containerPaths } from '../runtime/paths.js';
+import { liveStatus, readState } from '../runtime/state.js';
+import { applyActions } from './compose-apply.js';
+import { dryRunActions } from './compose-dry-run.js';
+import type { Host } from './host.js';
+import { type ChangePlan, transact } from './tx.js';
+
+export type { Action } from '../compose/plan.js';
+export type { ComposeProject } from '../compose/types.js';
+export type { Container } from '../model/container.js';
+
+/** What `up` or `down` did, or with `dryRun` would do (`plan` then, nothing applied). */
+export interface ComposeChange {
+  actions: Action[];
+  plan?: ChangePlan;
+  applied: boolean;
+}
+
+/** How `up` and `down` run: `done` gets a line per action applied, as it is. */
+export interface ComposeRunOptions {
+  dryRun?: boolean;
+  done?: (line: string) => void;
+}
+
+/** What `up` asks for. */
+export interface UpRequest {
+  project: ComposeProject;
+  /** Only these services (and what they depend on); empty: all. */
+  services: readonly string[];
+  removeOrphans: boolean;
+  /** The host's ephemeral port range, where unnamed host ports are taken from. */
+  ephemeral: readonly [number, number];
+}
+
+type Planner = (engine: Engine) => Promise<{ actions: Action[]; prepared?: Prepared }>;
+
+async function change(host: Host, planner: Planner, opts: ComposeRunOptions): Promise<ComposeChange> {
+  if (opts.dryRun) {
+    let actions: Action[] = [];
+    const out = await transact(host, { dryRun: true }, async (engine) => {
+      const got = await planner(engine);
+      actions = got.actions;
+      return { plan: await dryRunActions(engine, got.actions, got.prepared), steps: [], result: undefined };
+    });
+    return { actions, plan: out.plan, applied: false };
+  }
+  const engine = await host.engine();
+  const { actions, prepared } = await planner(engine);
+  await applyActions(engine, actions, prepared, opts.done ?? (() => undefined));
+  return { actions, applied: true };
+}
+
+/** `up`: what differs from what runs is brought in line, in dependency order. */
+export async function composeUp(host: Host, req: UpRequest, opts: ComposeRunOptions = {}): Promise<ComposeChange> {
+  const p = req.project;
+  checkServices(p, req.services);
+  return change(
+    host,
+    async (engine) => {
+      const prepared = await prepare(engine, p, req.ephemeral);
+      const actions = planUp(prepared.desired, await observe(engine, p.name), {
+        services: req.services,
+        removeOrphans: req.removeOrphans,
+      });
+      return { actions, prepared };
+    },
+    opts,
+  );
+}
+
+/** `down`: every container of project `name` (last started first), then its networks. */
+export async function composeDown(host: Host, name: string, opts: ComposeRunOptions = {}): Promise<ComposeChange> {
+  return change(host, async (engine) => ({ actions: planDown(await observe(engine, name)) }), opts);
+}
+
+/** The project's containers of the named services (all without names), in start order. */
+export async function serviceContainers(
+  host: Host,
+  name: string,
+  project: ComposeProject | undefined,
+  services: readonly string[],
+): Promise<Container[]> {
+  for (const s of services) {
+    if (project && !project.services.some((x) => x.name === s)) throw new UsageError(`no such service: "${s}"`);
+  }
+  const all = projectContainers(await host.engine(), name);
+  const order = project?.services.map((s) => s.name) ?? [];
+  const rank = (c: Container): number => {
+    const i = order.indexOf(labelsOf(c)[SERVICE] ?? '');
+    return i < 0 ? order.length : i;
+  };
+  return all
+    .filter((c) => services.length === 0 || services.includes(labelsOf(c)[SERVICE] ?? ''))
+    .sort((a, b) => rank(a) - rank(b));
+}
+
+/** One row of `compose ps`. */
+export interface ComposePsRow {
+  name: string;
+  service: string;
+  image: string;
+  status: string;
+  /** `network=address`. */
+  networks: string[];
+  /** `hostIp:hostPort->containerPort/proto`. */
+  ports: string[];
+}
+
+/** `ps`: the containers' rows (running ones only, unless `all`). */
+export async function composePs(host: Host, containers: readonly Container[], all: boolean): Promise<ComposePsRow[]> {
+  const s = (await host.engine()).store;
+  const nets = new Map(s.networks.list().map((n) => [n.id, n.name]));
+  const rows: ComposePsRow[] = [];
+  for (const c of containers) {
+    const st = await readState(containerPaths(host.paths, c.id).state);
+    const status = st ? liveStatus(st) : c.state;
+    if (!all && status !== 'running' && status !== 'restarting') continue;
+    const ports = s.ports
+      .list(c.id)
+      .map(
+        (p) => `${p.hostIp.includes(':') ? `[${p.hostIp}]` : p.hostIp}:${p.hostPort}->${p.containerPort}/${p.proto}`,
+      );
+    const networks = s.endpoints
+      .forContainer(c.id)
+      .map((e) => `${nets.get(e.networkId) ?? e.networkId}=${e.address ?? ''}`);
+    rows.push({
+      name: c.name,
+      service: labelsOf(c)[SERVICE] ?? '',
+      image: c.image,
+      status: status === 'exited' ? `exited (${st?.exitCode ?? '?'})` : status,
+      networks,
+      ports,
+    });
+  }
+  return rows;
+}
+
+/** Stops the containers in the order given (SIGTERM, SIGKILL after `graceMs`); all are tried, failures reported together. */
+export async function stopContainers(
+  host: Host,
+  containers: readonly Container[],
+  graceMs: number,
+  done: (c: Container) => void,
+): Promise<void> {
+  const store = (await host.engine()).store;
+  const errors = new ErrorList();
+  for (const c of containers) {
+    await errors.attempt('stop container', c.name, async () => {
+      await stopProcess(host.paths, c, graceMs);
+      store.containers.update(c.id, { state: 'exited', pid: null, finishedAt: new Date().toISOString() });
+      done(c);
+    });
+  }
+  errors.throwIfAny();
+}
+
+/** Starts the containers in the order given; `done` says whether each was started or already ran. */
+export async function startContainers(
+  host: Host,
+  containers: readonly Container[],
+  done: (c: Container, started: boolean) => void,
+): Promise<void> {
+  const engine = await host.engine();
+  const errors = new ErrorList();
+  for (const c of containers) {
+    await errors.attempt('start container', c.name, async () => {
+      const r = await startContainer(engine, c.id);
+      done(c, r.started);
+    });
+  }
+  errors.throwIfAny();
+}

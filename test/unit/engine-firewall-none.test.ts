@@ -12,6 +12,7 @@ import { firewallBackend } from '../../src/engine/open.js';
 import { firewallStep } from '../../src/engine/firewall-step.js';
 import { createNetwork } from '../../src/engine/networks.js';
 import { recordEndpoint } from '../../src/engine/attach.js';
+import { fakeHost } from './ufw/fakes.js';
 import { noneDriver } from '../../src/firewall/driver.js';
 import type { NetlinkClient } from '../../src/netlink/types.js';
 import type { NetnsOps } from '../../src/sys/native.js';
@@ -37,7 +38,8 @@ beforeEach(() => {
       sysctl: { read: () => '0', write: () => undefined },
     },
     firewall: noneDriver,
-    ufw: { etc: join(root, 'ufw') } as Engine['ufw'],
+    // ufw's files in memory: the machine's /etc/ufw is never read.
+    ufw: fakeHost().deps,
     roots: { root, runRoot: join(root, 'run') } as Engine['roots'],
     close: () => store.close(),
   };

@@ -42,10 +42,6 @@ const BEHIND_OPS = new Set(['store', 'firewall', 'netlink', 'runtime', 'engine']
  * list only shrinks. An edge fixed but still listed fails the test too, so it stays true.
  */
 const PENDING: string[] = [
-  'cli/allow-notes.ts -> engine/open.ts',
-  'cli/allow-notes.ts -> firewall/ufw/block.ts',
-  'cli/allow-notes.ts -> firewall/ufw/observe.ts',
-  'cli/commands/allow.ts -> engine/allow.ts',
   'cli/commands/compose-lifecycle.ts -> engine/containers.ts',
   'cli/commands/compose-lifecycle.ts -> engine/lifecycle.ts',
   'cli/commands/compose-lifecycle.ts -> store/index.ts',
@@ -139,12 +135,7 @@ const PENDING: string[] = [
   'cli/commands/ufw-uninstall.ts -> firewall/ufw/report.ts',
   'cli/commands/ufw-uninstall.ts -> firewall/ufw/ufw-deps.ts',
   'cli/compose-context.ts -> engine/context.ts',
-  'cli/docker-allow.ts -> engine/allow.ts',
-  'cli/docker-allow.ts -> firewall/ufw/ufw-deps.ts',
-  'cli/docker-allow.ts -> store/index.ts',
   'cli/docker-list.ts -> store/index.ts',
-  'cli/format/allow.ts -> engine/allow.ts',
-  'cli/format/allow.ts -> firewall/ufw/route-rules.ts',
   'cli/run-request.ts -> engine/containers.ts',
   'cli/run-request.ts -> engine/run-network.ts',
   'cli/run-request.ts -> runtime/image-config.ts',

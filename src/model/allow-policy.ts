@@ -55,6 +55,7 @@ export function parsePortArg(text: string): PortArg {
 
 /** A source as ufw writes it: `203.0.113.1` for one address, `203.0.113.0/24` for a block. */
 export function canonicalSource(text: string): string {
+  if (text.trim() === '') throw new UsageError(`source ${EMPTY_SOURCES}`);
   if (!text.includes('/')) return canonicalIp(text, 'source address (--from)');
   const c = parseCidr(text, 'source (--from)');
   const s = formatCidr(c);
@@ -92,7 +93,6 @@ export function rulesOf(
 
 /** The allow rules of a request on container `name`. */
 export function rulesOfRequest(name: string, req: AllowRequest): AllowRule[] {
-  if (req.from.some((f) => f.trim() === '')) throw new UsageError(`source (--from) ${EMPTY_SOURCES}`);
   return rulesOf(name, requestPorts(req), canonicalSources(req.from), req.network ?? null);
 }
 

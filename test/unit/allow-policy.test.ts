@@ -16,7 +16,7 @@ import { allowOrDeny, dockerAllowOrDeny } from '../../src/ops/allow.js';
 import type { Engine } from '../../src/engine/context.js';
 import type { DockerApi } from '../../src/docker/client.js';
 import type { DockerInspect } from '../../src/docker/model.js';
-import { labelRules } from '../../src/docker/routes.js';
+import { labelRules, refuseBadLabels } from '../../src/docker/routes.js';
 import { fromInspect } from '../../src/docker/model.js';
 import { loadProject } from '../../src/compose/load.js';
 import type { AllowRule } from '../../src/model/allow.js';
@@ -312,5 +312,19 @@ describe('one label parser, two consumers', () => {
     expect(labelRules(fromInspect(inspectDoc({ 'netctl.allow': 'x,y' }))).errors).toEqual([
       'container "web": label netctl.allow: invalid port "x": expected PORT or PORT/tcp or PORT/udp',
     ]);
+  });
+
+  it('docker sync refuses a bad label, naming the container, label and value, in one line (exit code 2)', () => {
+    const good = { name: 'ok', labels: { 'netctl.allow': '80' } };
+    const bad = { name: 'web', labels: { 'netctl.allow': '80', 'netctl.allow.from': '' } };
+    expect(() => refuseBadLabels([good])).not.toThrow();
+    expect(() => refuseBadLabels([good, bad])).toThrow(
+      /^container "web": label netctl\.allow\.from is empty: nothing opened \(leave it out to open to anywhere\)$/,
+    );
+    try {
+      refuseBadLabels([bad]);
+    } catch (err) {
+      expect((err as { exitCode: number }).exitCode).toBe(2);
+    }
   });
 });

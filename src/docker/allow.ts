@@ -1,27 +1,25 @@
 /**
- * `netctl allow` / `deny` on a Docker container: the rule is recorded under the container's
- * Docker name (an id is resolved to it), and the route rules of every running container are
- * rewritten from Docker's answers in the same command, under the database's lock.
+ * `netctl allow` / `deny` on a Docker container, as planners: the rule is recorded under the
+ * container's Docker name (an id is resolved to it), and the route rules of every running
+ * container are planned from Docker's answers in the same step. ops/allow.ts runs them
+ * through the one transaction; the policy is model/allow-policy.ts, as for netctl's own.
  */
-import type { Store } from '../store/index.js';
 import type { AllowRule } from '../model/allow.js';
+import { type AllowRequest, denied, refuseUnpublished, rulesOfRequest } from '../model/allow-policy.js';
 import { NotFoundError, UsageError } from '../errors.js';
-import type { UfwDeps } from '../firewall/ufw/observe.js';
-import {
-  denied,
-  DryRunResult,
-  rulesOfRequest,
-  unwrapDryRun,
-  type AllowRequest,
-  type AllowResult,
-} from '../engine/allow.js';
+import type { Engine } from '../engine/context.js';
+import type { AllowResult } from '../engine/allow.js';
+import type { Planned } from '../engine/plan.js';
+import { routesChangePlan } from '../engine/ufw-routes.js';
 import type { DockerApi } from './client.js';
 import { inspectContainer, runningContainers } from './containers.js';
 import type { DockerContainer } from './model.js';
 import { dockerRoutesOf } from './routes.js';
 import { applyDockerSync, planDockerSync } from './sync.js';
 
-function refuseUnpublished(c: DockerContainer, r: AllowRule): void {
+const UNKNOWN = 'neither netctl nor Docker has a container of that name or id (netctl ps, docker ps)';
+
+function refuseUnconnected(c: DockerContainer, r: AllowRule): void {
   if (r.network !== null && !c.addresses.some((a) => a.network === r.network)) {
     throw new NotFoundError(
       'network of container',
@@ -29,96 +27,72 @@ function refuseUnpublished(c: DockerContainer, r: AllowRule): void {
       `Docker container "${c.name}" is not connected to "${r.network}"`,
     );
   }
-  const selected = c.ports.filter(
-    (p) => p.proto !== 'sctp' && (r.port === null || p.port === r.port) && (r.proto === null || p.proto === r.proto),
-  );
-  if (selected.length > 0) return;
-  const what = r.port === null ? 'any tcp or udp port' : `port ${r.port}${r.proto ? `/${r.proto}` : ''}`;
-  throw new NotFoundError(
-    'published port',
-    `${c.name} ${what}`,
-    `Docker container "${c.name}" does not publish ${what} (see docker port ${c.name})`,
+  refuseUnpublished(
+    r,
+    c.ports,
+    (what) => `Docker container "${c.name}" does not publish ${what} (see docker port ${c.name})`,
   );
 }
 
-async function commit(
-  store: Store,
+async function planSync(
+  engine: Engine,
   api: DockerApi,
-  ufw: UfwDeps,
   rules: AllowRule[],
-  routesFrom: DockerContainer | undefined,
-  dryRun: boolean,
-): Promise<AllowResult> {
+  routes: AllowResult['routes'],
+): Promise<Planned<AllowResult>> {
   const containers = await runningContainers(api);
-  const p = await planDockerSync(store, ufw, containers);
-  const routes = routesFrom ? rules.flatMap((r) => dockerRoutesOf(routesFrom, r)) : [];
-  if (!dryRun) await applyDockerSync(ufw, p);
-  return { container: rules[0]?.container ?? '', rules, routes, changed: p.changed, diff: p.diff };
+  const p = await planDockerSync(engine.store, engine.ufw, containers);
+  let undo: (() => Promise<void>) | undefined;
+  const step = {
+    describe: "write Docker's ufw route rules",
+    apply: async () => {
+      undo = await applyDockerSync(engine.ufw, p);
+    },
+    undo: async () => undo?.(),
+  };
+  const result = { container: rules[0]?.container ?? '', rules, routes, changed: p.changed, diff: p.diff };
+  return { plan: await routesChangePlan(engine.ufw, p.plan), steps: [step], result };
 }
 
-/** Allows on a Docker container (by name or id; it must exist and publish the port). */
-export async function dockerAllow(
-  store: Store,
+/** Plans allowing on a Docker container (by name or id; it must exist and publish the port); under the lock. */
+export async function planDockerAllow(
+  engine: Engine,
   api: DockerApi,
-  ufw: UfwDeps,
   req: AllowRequest,
-  opts: { dryRun?: boolean } = {},
-): Promise<AllowResult> {
+): Promise<Planned<AllowResult>> {
   checkDockerRef(req.name);
   rulesOfRequest(req.name, req); // bad ports and sources are refused before Docker is asked
   const c = await inspectContainer(api, req.name);
-  if (!c)
-    throw new NotFoundError(
-      'container',
-      req.name,
-      'neither netctl nor Docker has a container of that name or id (netctl ps, docker ps)',
-    );
+  if (!c) throw new NotFoundError('container', req.name, UNKNOWN);
   const rules = rulesOfRequest(c.name, req);
-  for (const r of rules) refuseUnpublished(c, r);
-  return store
-    .locked(async () => {
-      for (const r of rules) store.dockerAllows.add(r);
-      const result = await commit(store, api, ufw, rules, c, opts.dryRun === true);
-      if (opts.dryRun) throw new DryRunResult(result);
-      return result;
-    })
-    .catch(unwrapDryRun);
+  for (const r of rules) refuseUnconnected(c, r);
+  for (const r of rules) engine.store.dockerAllows.add(r);
+  return planSync(
+    engine,
+    api,
+    rules,
+    rules.flatMap((r) => dockerRoutesOf(c, r)),
+  );
 }
 
 /**
- * Removes the matching stored rules of a Docker name (also after the container is gone);
- * fields the request leaves out match anything.
+ * Plans removing the matching stored rules of a Docker name (also after the container is
+ * gone); fields the request leaves out match anything. Under the lock.
  */
-export async function dockerDeny(
-  store: Store,
-  api: DockerApi,
-  ufw: UfwDeps,
-  req: AllowRequest,
-  opts: { dryRun?: boolean } = {},
-): Promise<AllowResult> {
+export async function planDockerDeny(engine: Engine, api: DockerApi, req: AllowRequest): Promise<Planned<AllowResult>> {
+  const { store } = engine;
   checkDockerRef(req.name);
   rulesOfRequest(req.name, req);
   const c = store.dockerAllows.list(req.name).length > 0 ? undefined : await inspectContainer(api, req.name);
   const name = c?.name ?? req.name;
   const asked = rulesOfRequest(name, req);
-  return store
-    .locked(async () => {
-      const stored = store.dockerAllows.list(name);
-      if (!c && stored.length === 0)
-        throw new NotFoundError(
-          'container',
-          req.name,
-          'neither netctl nor Docker has a container of that name or id (netctl ps, docker ps)',
-        );
-      const gone = denied(stored, asked, req);
-      const live = c ?? (await inspectContainer(api, name).catch(() => undefined));
-      const routes = live ? gone.flatMap((r) => dockerRoutesOf(live, r)) : [];
-      for (const r of gone) store.dockerAllows.remove(r);
-      const result = { ...(await commit(store, api, ufw, gone, undefined, opts.dryRun === true)), routes };
-      if (opts.dryRun) throw new DryRunResult(result);
-      return result;
-    })
-    .catch(unwrapDryRun);
+  const stored = store.dockerAllows.list(name);
+  if (!c && stored.length === 0) throw new NotFoundError('container', req.name, UNKNOWN);
+  const gone = denied(stored, asked, req);
+  const live = c ?? (await inspectContainer(api, name).catch(() => undefined));
+  const routes = live ? gone.flatMap((r) => dockerRoutesOf(live, r)) : [];
+  for (const r of gone) store.dockerAllows.remove(r);
+  return planSync(engine, api, gone, routes);
 }
 
 /** Refuses what cannot be a Docker name or id before anything is asked. */

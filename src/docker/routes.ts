@@ -7,13 +7,12 @@
 import type { AllowRule } from '../model/allow.js';
 import { tupleLine, type RouteRule } from '../firewall/ufw/route-rules.js';
 import { DOCKER_COMMENT_PREFIX } from '../firewall/ufw/user-rules.js';
-import { canonicalSource, parsePortArg } from '../engine/allow.js';
+import { selects } from '../model/allow-policy.js';
+import { labelRules as parseLabels } from '../model/allow-labels.js';
+import { NetctlError, UsageError } from '../errors.js';
 import type { DockerContainer, DockerPort } from './model.js';
 
-/** The label listing the ports to open: `80/tcp,443`. */
-export const ALLOW_LABEL = 'netctl.allow';
-/** The label restricting them to sources: `203.0.113.0/24,198.51.100.7`. */
-export const FROM_LABEL = 'netctl.allow.from';
+export { ALLOW_LABEL, FROM_LABEL } from '../model/allow-labels.js';
 
 /** `netctl:docker:web 80/tcp`. */
 export function dockerComment(name: string, port: number, proto: string): string {
@@ -26,57 +25,36 @@ export function parseDockerComment(comment: string): { container: string; port: 
   return m ? { container: m[1]!, port: Number(m[2]), proto: m[3]! } : null;
 }
 
-function list(text: string): string[] {
-  return text
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
+/**
+ * The allow rules a container's labels declare, and why they were refused (model/allow-labels.ts,
+ * the one label parser): a refused label set gives the container no label rules at all
+ * (nothing opened rather than too much), with one line naming the container, label and value.
+ */
+export function labelRules(c: Pick<DockerContainer, 'name' | 'labels'>): { rules: AllowRule[]; errors: string[] } {
+  try {
+    return { rules: parseLabels(c.name, c.labels), errors: [] };
+  } catch (err) {
+    if (!(err instanceof NetctlError)) throw err;
+    return { rules: [], errors: [`container "${c.name}": ${err.message}`] };
+  }
 }
 
 /**
- * The allow rules a container's labels declare, and why a label was not understood. Any
- * error gives the container no label rules at all (nothing opened rather than too much).
+ * Refuses (for `docker sync`, which changes nothing then) the first container whose labels
+ * the policy refuses; the watch, a long-lived process, logs them and opens nothing for them.
  */
-export function labelRules(c: Pick<DockerContainer, 'name' | 'labels'>): { rules: AllowRule[]; errors: string[] } {
-  const ports = c.labels[ALLOW_LABEL];
-  const sourcesLabel = c.labels[FROM_LABEL];
-  if (ports === undefined) {
-    return {
-      rules: [],
-      errors:
-        sourcesLabel === undefined
-          ? []
-          : [`container "${c.name}": label ${FROM_LABEL} without ${ALLOW_LABEL}: nothing opened`],
-    };
-  }
-  const errors: string[] = [];
-  // An empty source list (an unset variable in a compose file) must not mean "anywhere".
-  if (sourcesLabel !== undefined && list(sourcesLabel).length === 0)
-    errors.push(
-      `container "${c.name}": label ${FROM_LABEL} is empty: nothing opened (leave it out to open to anywhere)`,
+export function refuseBadLabels(containers: readonly Pick<DockerContainer, 'name' | 'labels'>[]): void {
+  const errors = containers.flatMap((c) => labelRules(c).errors);
+  if (errors.length > 0)
+    throw new UsageError(
+      errors[0]!,
+      errors.length > 1 ? `${errors.length - 1} more container label(s) refused too` : undefined,
     );
-  const parse = <T>(what: string, text: string, fn: (t: string) => T): T[] => {
-    try {
-      return [fn(text)];
-    } catch (err) {
-      errors.push(`container "${c.name}": label ${what}: ${(err as Error).message}`);
-      return [];
-    }
-  };
-  const pps = list(ports).flatMap((p) => parse(ALLOW_LABEL, p, parsePortArg));
-  const froms = list(sourcesLabel ?? '').flatMap((f) => parse(FROM_LABEL, f, canonicalSource));
-  if (errors.length > 0) return { rules: [], errors };
-  const sources = froms.length === 0 ? [null] : [...new Set(froms)];
-  const rules = pps.flatMap((p) =>
-    sources.map((from) => ({ container: c.name, port: p.port, proto: p.proto, from, network: null })),
-  );
-  return { rules, errors };
 }
 
-function selects(a: AllowRule, p: DockerPort): p is DockerPort & { proto: 'tcp' | 'udp' } {
-  if (p.proto === 'sctp') return false;
-  if (a.port !== null && p.port !== a.port) return false;
-  return a.proto === null || p.proto === a.proto;
+/** A published port a rule selects (a Docker port is on every network the container is on). */
+function selected(a: AllowRule, p: DockerPort): p is DockerPort & { proto: 'tcp' | 'udp' } {
+  return selects(a, p);
 }
 
 /** The route rules of one allow rule, on a container of that name. */
@@ -84,7 +62,7 @@ export function dockerRoutesOf(c: DockerContainer, a: AllowRule): RouteRule[] {
   if (!c.running || c.name !== a.container) return [];
   const v6from = a.from?.includes(':');
   const out: RouteRule[] = [];
-  for (const p of c.ports.filter((x) => selects(a, x))) {
+  for (const p of c.ports.filter((x) => selected(a, x))) {
     for (const addr of c.addresses) {
       if (a.network !== null && addr.network !== a.network) continue;
       const comment = dockerComment(c.name, p.port, p.proto);

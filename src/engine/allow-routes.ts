@@ -9,6 +9,7 @@ import type { Network } from '../model/network.js';
 import type { PublishedPort } from '../model/port.js';
 import type { PortMapping } from '../firewall/input.js';
 import { routeComment, tupleLine, type RouteRule } from '../firewall/ufw/route-rules.js';
+import { selects, type PortTarget } from '../model/allow-policy.js';
 import { portMappings } from './firewall-input.js';
 
 /** What the route rules are made from: the database's view. */
@@ -29,14 +30,17 @@ export function containerMappings(s: RouteState, containerId: string): PortMappi
   );
 }
 
-/** Whether a mapping is one an allow rule selects (sctp never: ufw has no sctp rules). */
-export function selects(a: AllowRule, m: PortMapping, networkName: string): boolean {
-  if (m.proto === 'sctp') return false;
-  if (a.port !== null && m.containerPort !== a.port) return false;
-  if (a.proto !== null && m.proto !== a.proto) return false;
-  if (a.network !== null && networkName !== a.network) return false;
-  if (a.from !== null && a.from.includes(':') !== m.containerIp.includes(':')) return false;
-  return true;
+/** A mapping as the allow policy selects it: container port, network and family. */
+function target(m: PortMapping, networkName: string): PortTarget {
+  return { port: m.containerPort, proto: m.proto, network: networkName, v6: m.containerIp.includes(':') };
+}
+
+/** What a container publishes, as the allow policy selects it (empty for an unknown name). */
+export function publishedTargets(s: RouteState, name: string): PortTarget[] {
+  const c = s.containers.find((x) => x.name === name);
+  if (!c) return [];
+  const names = new Map(s.networks.map((n) => [n.id, n.name]));
+  return containerMappings(s, c.id).map((m) => target(m, names.get(m.network) ?? m.network));
 }
 
 /** The route rules of one allow rule. */
@@ -45,7 +49,7 @@ export function routesOf(s: RouteState, a: AllowRule): RouteRule[] {
   if (!c) return [];
   const names = new Map(s.networks.map((n) => [n.id, n.name]));
   return containerMappings(s, c.id)
-    .filter((m) => selects(a, m, names.get(m.network) ?? m.network))
+    .filter((m) => selects(a, target(m, names.get(m.network) ?? m.network)))
     .map((m) => ({
       family: m.containerIp.includes(':') ? 6 : 4,
       proto: m.proto as 'tcp' | 'udp',

@@ -3,23 +3,33 @@
  * and `netctl.allow` labels): the rows added and removed and ufw's route rules rewritten in
  * one step under the lock, as `netctl allow` / `deny` do one rule at a time.
  */
-import type { Store } from '../store/index.js';
 import type { AllowRule } from '../model/allow.js';
-import type { UfwDeps } from '../firewall/ufw/observe.js';
-import { routesStep } from './ufw-routes.js';
+import type { Engine } from './context.js';
+import type { Planned } from './plan.js';
+import { routesChangePlan, routesStep } from './ufw-routes.js';
 import { runSteps } from '../model/steps.js';
 
-/** Adds and removes the given (already validated, canonical) rules; `ufw` is the engine's. */
+/** Plans adding and removing the given (already validated, canonical) rules; call it under the lock. */
+export async function planChangeAllows(
+  engine: Engine,
+  add: readonly AllowRule[],
+  remove: readonly AllowRule[],
+): Promise<Planned<void>> {
+  const { store, ufw } = engine;
+  for (const r of remove) store.allows.remove(r);
+  for (const r of add) store.allows.add(r);
+  const { step, plan } = await routesStep(store, ufw);
+  return { plan: await routesChangePlan(ufw, plan), steps: [step], result: undefined };
+}
+
+/** Adds and removes the given rules and rewrites the route rules, under the lock. */
 export async function changeAllows(
-  store: Store,
-  ufw: UfwDeps,
+  engine: Engine,
   add: readonly AllowRule[],
   remove: readonly AllowRule[],
 ): Promise<void> {
-  await store.locked(async () => {
-    for (const r of remove) store.allows.remove(r);
-    for (const r of add) store.allows.add(r);
-    const { step } = await routesStep(store, ufw);
-    await runSteps([step]);
+  await engine.store.locked(async () => {
+    const { steps } = await planChangeAllows(engine, add, remove);
+    await runSteps(steps);
   });
 }

@@ -6,9 +6,13 @@
 import type { Store } from '../store/index.js';
 import type { Step } from '../model/steps.js';
 import { desiredRoutes, type RouteState } from './allow-routes.js';
-import type { RouteRule } from '../firewall/ufw/route-rules.js';
-import { applyRoutes, planRoutes, routesChanged, type RoutesPlan } from '../firewall/ufw/routes-apply.js';
+import { ufwArgv, type RouteRule } from '../firewall/ufw/route-rules.js';
+import { applyRoutes, planRoutes, routesChanged, routesDiff, type RoutesPlan } from '../firewall/ufw/routes-apply.js';
 import type { UfwDeps } from '../firewall/ufw/observe.js';
+import { forwardChainDoc, parseUserRules } from '../firewall/ufw/user-rules.js';
+import { ufwFamily } from '../firewall/ufw/names.js';
+import { readRuleset } from '../firewall/iptables/apply.js';
+import { emptyPlan, type ChangePlan } from './plan.js';
 
 /** The database's view that route rules are made from. */
 export function routeState(s: Store, allows = s.allows.list()): RouteState {
@@ -40,4 +44,29 @@ export async function routesStep(store: Store, deps: UfwDeps): Promise<{ step: S
     undo: async () => undo?.(),
   };
   return { step, plan };
+}
+
+async function ufwRunning(deps: UfwDeps, family: 4 | 6): Promise<boolean> {
+  const rs = await readRuleset(deps.runner, family, 'filter');
+  const chain = `${ufwFamily(family).prefix}-user-forward`;
+  return rs.tables.some((t) => t.chains.some((c) => c.name === chain));
+}
+
+/**
+ * A routes plan as the one plan type: the diff of each user rules file it writes, the
+ * forward chain it loads with iptables-restore where ufw runs, and the ufw process that
+ * writes a file still as the package ships it (ufw rewrites such a file in full first).
+ */
+export async function routesChangePlan(deps: UfwDeps, p: RoutesPlan): Promise<ChangePlan> {
+  const plan = emptyPlan();
+  const changed = p.files.filter((f) => f.text !== f.next);
+  if (changed.length === 0) return plan;
+  plan.files = changed.map((f) => routesDiff({ files: [f] }));
+  const processes = changed.filter((f) => f.pristine).map((f) => ufwArgv(f.pristine![0]!));
+  if (processes.length > 0) plan.processes = processes;
+  for (const f of changed) {
+    if (f.pristine || !(await ufwRunning(deps, f.family))) continue;
+    plan.rules += forwardChainDoc(parseUserRules(f.next, f.path), f.family);
+  }
+  return plan;
 }

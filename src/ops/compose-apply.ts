@@ -44,7 +44,7 @@ async function one(engine: Engine, prepared: Prepared | undefined, a: Action, ma
       await startContainer(engine, a.container);
       return;
     case 'allow':
-      await changeAllows(engine.store, engine.ufw, a.add, a.remove);
+      await changeAllows(engine, a.add, a.remove);
       return;
     default:
       return;

@@ -10,7 +10,7 @@ import { runningContainers } from '../docker/containers.js';
 import { applyForwardJump, planForwardJump, type ForwardMove } from '../docker/forward-jump.js';
 import type { DockerContainer } from '../docker/model.js';
 import { watchPidFile, watcherPid } from '../docker/pidfile.js';
-import { desiredDockerRoutes } from '../docker/routes.js';
+import { desiredDockerRoutes, refuseBadLabels } from '../docker/routes.js';
 import { effectiveRoutes, familyStatus, ipv6Note, portStatus, type DockerStatus } from '../docker/status.js';
 import { applyDockerSync, dockerDrift, planDockerSync } from '../docker/sync.js';
 import type { UfwResult } from '../firewall/ufw/apply.js';
@@ -144,6 +144,8 @@ export async function dockerSync(
   opts: { dryRun?: boolean },
 ): Promise<Outcome<DockerSyncResult> & { found: DockerSyncResult }> {
   const containers = await runningContainers(api);
+  // A label the policy refuses refuses the sync, naming it: nothing is changed.
+  refuseBadLabels(containers);
   let found: DockerSyncResult | undefined;
   const out = await transact(host, opts, async () => {
     const planned = await planDockerRoutes(host, containers, await planForwardJump(host.ufw));

@@ -1,13 +1,12 @@
 /**
  * `netctl allow NAME [PORT[/tcp|udp]]... [--from CIDR]... [--network NET] [--delete]`: several
  * ports are one command (one transaction, one write of ufw's files, one iptables-restore),
- * all refused when one is bad or unpublished.
+ * all refused when one is bad or unpublished. A name netctl does not know may be one of
+ * Docker's containers, reached through `--docker-host` (or DOCKER_HOST, or the default socket).
  */
 import type { CommandContext } from '../context.js';
-import { allow, deny, type AllowRequest } from '../../engine/allow.js';
+import { allowNotes, allowOrDeny as run, type AllowRequest } from '../../ops/allow.js';
 import { formatAllow } from '../format/allow.js';
-import { allowNotes } from '../allow-notes.js';
-import { dockerAllowOrDeny } from '../docker-allow.js';
 
 /** The request from the command line (shared with deny). */
 export function allowRequest(ctx: CommandContext): AllowRequest {
@@ -18,27 +17,19 @@ export function allowRequest(ctx: CommandContext): AllowRequest {
   return req;
 }
 
-/** Runs allow or deny and prints the result. */
+/** Runs allow or deny and prints the result (with `--dry-run`, and the plan). */
 export async function allowOrDeny(ctx: CommandContext, remove: boolean): Promise<void> {
   const dryRun = ctx.opts.dryRun === true;
-  // Only the database and ufw's files: no netlink, so no netlink socket to open.
-  const store = ctx.host.store();
-  try {
-    const req = allowRequest(ctx);
-    // A name netctl does not know may be one of Docker's containers.
-    const docker = store.containers.get(req.name) === undefined;
-    const res = docker
-      ? await dockerAllowOrDeny(store, ctx, req, remove)
-      : await (remove ? deny : allow)(store, req, { dryRun, ufw: ctx.host.ufw });
-    if (ctx.opts.json) {
-      ctx.stdout.write(`${JSON.stringify(res, null, 2)}\n`);
-      return;
-    }
-    ctx.stdout.write(formatAllow(remove ? 'denied' : 'allowed', res, dryRun));
-    if (!remove) for (const n of allowNotes(ctx.host.ufw.etc, docker)) ctx.stderr.write(`${n}\n`);
-  } finally {
-    store.close();
+  const out = await run(ctx.host, allowRequest(ctx), remove, {
+    dryRun,
+    dockerHost: ctx.opts.dockerHost as string | undefined,
+  });
+  if (ctx.opts.json) {
+    ctx.stdout.write(`${JSON.stringify(out.result, null, 2)}\n`);
+    return;
   }
+  ctx.stdout.write(formatAllow(remove ? 'denied' : 'allowed', out.result, dryRun ? out.plan : undefined));
+  if (!remove) for (const n of await allowNotes(ctx.host, out.docker)) ctx.stderr.write(`${n}\n`);
 }
 
 export default async function allowCommand(ctx: CommandContext): Promise<void> {

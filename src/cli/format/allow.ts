@@ -2,11 +2,11 @@
  * How allow, deny and `ufw list` print: one line per ufw route rule, saying what it opens
  * in ufw's own words, and a note when ufw will not act on it yet.
  */
-import type { AllowResult } from '../../engine/allow.js';
 import type { AllowRule } from '../../model/allow.js';
 import { describeAllow } from '../../model/allow.js';
-import { ufwCommand, type RouteRule } from '../../firewall/ufw/route-rules.js';
-import { parseRouteComment } from '../../firewall/ufw/route-rules.js';
+import { type AllowResult, parseRouteComment, type RouteRule, ufwCommand } from '../../ops/allow.js';
+import type { ChangePlan } from '../../ops/tx.js';
+import { formatPlan } from './plan.js';
 
 /** `IPv4 net=frontend: ufw route allow ...`. */
 export function routeLine(r: RouteRule): string {
@@ -16,13 +16,17 @@ export function routeLine(r: RouteRule): string {
     : `  IPv${r.family} network ${net}: ${ufwCommand(r)}`;
 }
 
-/** The result of allow or deny as text. */
-export function formatAllow(verb: 'allowed' | 'denied', res: AllowResult, dryRun: boolean): string {
-  const head = dryRun ? `would ${verb === 'allowed' ? 'allow' : 'deny'}` : verb;
+/**
+ * The result of allow or deny as text; `plan` (a dry run's) follows the rules and routes as
+ * `formatPlan` prints every verb's plan: the user rules diffs under `files:`, the forward
+ * chain it would load under the rules.
+ */
+export function formatAllow(verb: 'allowed' | 'denied', res: AllowResult, plan?: ChangePlan): string {
+  const head = plan ? `would ${verb === 'allowed' ? 'allow' : 'deny'}` : verb;
   const lines = res.rules.map((r) => `${head} ${describeAllow(r)}`);
   lines.push(...res.routes.map(routeLine));
-  if (!res.changed && !dryRun) lines.push('  (ufw already had these rules)');
-  if (dryRun && res.diff) return `${lines.join('\n')}\n${res.diff}`;
+  if (!res.changed && !plan) lines.push('  (ufw already had these rules)');
+  if (plan) return `${lines.join('\n')}\n${formatPlan(plan)}`;
   return `${lines.join('\n')}\n`;
 }
 

@@ -42,10 +42,6 @@ const BEHIND_OPS = new Set(['store', 'firewall', 'netlink', 'runtime', 'engine']
  * list only shrinks. An edge fixed but still listed fails the test too, so it stays true.
  */
 const PENDING: string[] = [
-  'cli/allow-notes.ts -> engine/open.ts',
-  'cli/allow-notes.ts -> firewall/ufw/block.ts',
-  'cli/allow-notes.ts -> firewall/ufw/observe.ts',
-  'cli/commands/allow.ts -> engine/allow.ts',
   'cli/commands/exec.ts -> runtime/launch.ts',
   'cli/commands/exec.ts -> runtime/paths.ts',
   'cli/commands/exec.ts -> runtime/state.ts',
@@ -73,10 +69,6 @@ const PENDING: string[] = [
   'cli/commands/run.ts -> runtime/state.ts',
   'cli/commands/start.ts -> engine/lifecycle.ts',
   'cli/commands/stop.ts -> engine/containers.ts',
-  'cli/docker-allow.ts -> engine/allow.ts',
-  'cli/docker-allow.ts -> store/index.ts',
-  'cli/format/allow.ts -> engine/allow.ts',
-  'cli/format/allow.ts -> firewall/ufw/route-rules.ts',
   'cli/run-request.ts -> engine/containers.ts',
   'cli/run-request.ts -> engine/run-network.ts',
   'cli/run-request.ts -> runtime/image-config.ts',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { denied, requestPorts, rulesOfRequest, type AllowRequest } from '../../../src/engine/allow.js';
+import { denied, requestPorts, rulesOfRequest, type AllowRequest } from '../../../src/model/allow-policy.js';
 import type { AllowRule } from '../../../src/model/allow.js';
 
 const rule = (port: number | null, proto: 'tcp' | 'udp' | null = null, from: string | null = null): AllowRule => ({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { desiredRoutes, type RouteState } from '../../../src/engine/allow-routes.js';
-import { canonicalSource, parsePortArg } from '../../../src/engine/allow.js';
+import { canonicalSource, parsePortArg } from '../../../src/model/allow-policy.js';
 import type { Network } from '../../../src/model/network.js';
 
 const net = {

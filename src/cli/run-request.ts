@@ -3,10 +3,7 @@
  * here; addresses and ports are validated again where they are used.
  */
 import { randomBytes } from 'node:crypto';
-import type { RunRequest } from '../engine/containers.js';
-import { parseLink } from '../engine/run-network.js';
-import type { ImageRecord } from '../runtime/image-config.js';
-import type { PortRequest } from '../store/index.js';
+import { type ImageRecord, type PortRequest, parseLink, type RunRequest } from '../ops/run.js';
 import { expandPortSpec, parsePortSpec } from '../model/port-spec.js';
 import { checkName } from '../model/names.js';
 import { UsageError } from '../errors.js';

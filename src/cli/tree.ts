@@ -168,6 +168,7 @@ const runOptions: OptionSpec[] = [
   { flags: '-t, --tty', description: 'allocate a pseudo-terminal' },
   { flags: '--restart <policy>', description: 'no, on-failure or always', default: 'no' },
   dryRun,
+  { flags: '--json', description: 'with --dry-run: print the plan (and the request) as JSON' },
 ];
 
 const containers: CommandSpec[] = [

@@ -17,6 +17,8 @@ import { reservePorts } from './publish.js';
 import { conntrackPortsStep, conntrackStep } from './conntrack.js';
 import { checkName } from '../model/names.js';
 import { sequence, together, type Step } from '../model/steps.js';
+import type { ChangePlan } from './plan.js';
+import { describeOp } from '../netlink/plan.js';
 
 /** What attaching a container to a network asks for. */
 export interface AttachRequest {
@@ -60,14 +62,14 @@ export function recordEndpoint(engine: Engine, c: Container, network: Network, r
  * The steps for a recorded endpoint: plumbing and the rules planned from the database as it
  * is now (so record everything else, links say, first) side by side (neither needs the
  * other: the rules name addresses and the bridge, not the veth), then route_localnet (once
- * the rules that guard it are in), conntrack.
+ * the rules that guard it are in), conntrack; and the plan they carry out.
  */
-export async function attachSteps(
+export async function attachPlan(
   engine: Engine,
   netns: string,
   network: Network,
   recorded: RecordedEndpoint,
-): Promise<Step[]> {
+): Promise<{ steps: Step[]; plan: ChangePlan }> {
   const { endpoint, published, since } = recorded;
   const change: ContainerChange = {
     kind: 'add',
@@ -77,12 +79,20 @@ export async function attachSteps(
     ports: published,
   };
   const fw = await firewallStep(engine, { change });
-  const steps: Step[] = [
-    together([fw.step, opsStep(planAttach(netns, network, endpoint), engine.kernel)]),
-    localnetStep(engine, [network.id], fw.view),
-  ];
+  const ops = planAttach(netns, network, endpoint);
+  const steps: Step[] = [together([fw.step, opsStep(ops, engine.kernel)]), localnetStep(engine, [network.id], fw.view)];
   if (published.some((p) => p.proto !== 'tcp')) steps.push(conntrackPortsStep(published));
-  return steps;
+  return { steps, plan: { operations: ops.map(describeOp), rules: fw.plan.text() } };
+}
+
+/** The steps of attachPlan alone (the CNI plugin applies them in its own lock). */
+export async function attachSteps(
+  engine: Engine,
+  netns: string,
+  network: Network,
+  recorded: RecordedEndpoint,
+): Promise<Step[]> {
+  return (await attachPlan(engine, netns, network, recorded)).steps;
 }
 
 /** Releases the container's endpoints, addresses and ports: the change, with the rows as they were. */

@@ -4,6 +4,7 @@
  * write lock, with the rules, route_localnet and every hosts file re-planned; a failure
  * undoes the kernel steps and rolls the database back. The default route stays with the
  * network that has it; when that one goes, it moves to the next network with a way out.
+ * Each is a planner: ops/network.ts applies the plan, or returns it for `--dry-run`.
  */
 import { existsSync } from 'node:fs';
 import type { Engine } from './context.js';
@@ -15,8 +16,9 @@ import { hostIfname, macFor, netnsPath } from './container-net.js';
 import { hostsStep, localnetStep } from './container-steps.js';
 import { firewallStep } from './firewall-step.js';
 import { opsStep } from './kernel-steps.js';
-import type { ChangePlan } from './networks.js';
-import { runSteps, type Step } from '../model/steps.js';
+import type { Planned } from './plan.js';
+import type { Step } from '../model/steps.js';
+import { applyNow } from './apply-now.js';
 import { ConflictError, UsageError } from '../errors.js';
 
 /** What `network connect` asks for. */
@@ -25,32 +27,6 @@ export interface ConnectRequest {
   container: string;
   ip?: string;
   aliases?: string[];
-}
-
-/** Thrown inside the lock to roll the database back after a dry run. */
-class DryRun extends Error {
-  constructor(readonly plan: ChangePlan) {
-    super('dry run');
-  }
-}
-
-async function execute(
-  engine: Engine,
-  fn: () => Promise<{ ops: NetlinkOp[]; steps: Step[]; rules: string }>,
-  dryRun: boolean,
-): Promise<ChangePlan> {
-  try {
-    return await engine.store.locked(async () => {
-      const { ops, steps, rules } = await fn();
-      const plan: ChangePlan = { operations: ops.map(describeOp), rules };
-      if (dryRun) throw new DryRun(plan);
-      await runSteps(steps);
-      return plan;
-    });
-  } catch (err) {
-    if (err instanceof DryRun) return err.plan;
-    throw err;
-  }
 }
 
 /** The container and network, refusing containers that do not own a bridge-attached namespace. */
@@ -99,99 +75,85 @@ function gateways(n: Network, e: Endpoint): string[] {
   return n.internal ? [] : [n.gateway, ...(e.address6 && n.gateway6 ? [n.gateway6] : [])];
 }
 
-/** Connects a running container to a network; with `dryRun` only plans. */
-export async function connectContainer(
-  engine: Engine,
-  req: ConnectRequest,
-  dryRun = false,
-): Promise<{ endpoint?: Endpoint; plan: ChangePlan }> {
-  let endpoint: Endpoint | undefined;
-  const plan = await execute(
-    engine,
-    async () => {
-      const s = engine.store;
-      const { c, n, netns } = subjects(engine, req.network, req.container, true);
-      const existing = s.endpoints.forContainer(c.id);
-      if (existing.some((e) => e.networkId === n.id))
-        throw new ConflictError(`container "${c.name}" is already connected to network "${n.name}"`);
-      const i = freeIndex(existing, c.id);
-      const address = s.ipam.allocate(n.id, { owner: c.id, ...(req.ip ? { requested: req.ip } : {}) });
-      const address6 = n.subnet6 ? s.ipam.allocate(n.id, { owner: c.id, family: 6 }) : undefined;
-      const aliases = (req.aliases ?? []).map((a) => checkName('alias', a));
-      endpoint = s.endpoints.add({
-        containerId: c.id,
-        networkId: n.id,
-        ifname: `eth${i}`,
-        hostIfname: hostIfname(c.id, i),
-        address,
-        ...(address6 ? { address6 } : {}),
-        mac: macFor(address),
-        aliases,
-      });
-      // A second network does not take the default route from the first.
-      const gw = gatewayHolder(engine, existing) ? [] : gateways(n, endpoint);
-      const ops = planEndpoint({
-        netns,
-        hostIf: endpoint.hostIfname!,
-        ifname: endpoint.ifname,
-        bridge: n.bridge,
-        mtu: n.mtu,
-        addresses: addresses(n, endpoint),
-        gateways: gw,
-        hairpin: true,
-        mac: endpoint.mac!,
-      });
-      const fw = await firewallStep(engine);
-      const steps = [
-        opsStep(ops, engine.kernel),
-        fw.step,
-        localnetStep(engine, [...existing.map((e) => e.networkId), n.id]),
-        hostsStep(engine),
-      ];
-      return { ops, steps, rules: fw.plan.text() };
-    },
-    dryRun,
-  );
-  return { ...(dryRun ? {} : { endpoint }), plan };
+/** Records a running container's new endpoint and plans its interface and rules (call under the lock). */
+export async function planConnect(engine: Engine, req: ConnectRequest): Promise<Planned<Endpoint>> {
+  const s = engine.store;
+  const { c, n, netns } = subjects(engine, req.network, req.container, true);
+  const existing = s.endpoints.forContainer(c.id);
+  if (existing.some((e) => e.networkId === n.id))
+    throw new ConflictError(`container "${c.name}" is already connected to network "${n.name}"`);
+  const i = freeIndex(existing, c.id);
+  const address = s.ipam.allocate(n.id, { owner: c.id, ...(req.ip ? { requested: req.ip } : {}) });
+  const address6 = n.subnet6 ? s.ipam.allocate(n.id, { owner: c.id, family: 6 }) : undefined;
+  const aliases = (req.aliases ?? []).map((a) => checkName('alias', a));
+  const endpoint = s.endpoints.add({
+    containerId: c.id,
+    networkId: n.id,
+    ifname: `eth${i}`,
+    hostIfname: hostIfname(c.id, i),
+    address,
+    ...(address6 ? { address6 } : {}),
+    mac: macFor(address),
+    aliases,
+  });
+  // A second network does not take the default route from the first.
+  const gw = gatewayHolder(engine, existing) ? [] : gateways(n, endpoint);
+  const ops = planEndpoint({
+    netns,
+    hostIf: endpoint.hostIfname!,
+    ifname: endpoint.ifname,
+    bridge: n.bridge,
+    mtu: n.mtu,
+    addresses: addresses(n, endpoint),
+    gateways: gw,
+    hairpin: true,
+    mac: endpoint.mac!,
+  });
+  const fw = await firewallStep(engine);
+  const steps = [
+    opsStep(ops, engine.kernel),
+    fw.step,
+    localnetStep(engine, [...existing.map((e) => e.networkId), n.id]),
+    hostsStep(engine),
+  ];
+  return planned(ops, steps, fw.plan.text(), endpoint);
 }
 
-/** Disconnects a container from a network; with `dryRun` only plans. */
-export async function disconnectContainer(
-  engine: Engine,
-  netRef: string,
-  ctrRef: string,
-  dryRun = false,
-): Promise<ChangePlan> {
-  return execute(
-    engine,
-    async () => {
-      const s = engine.store;
-      const { c, n, netns } = subjects(engine, netRef, ctrRef, false);
-      const before = s.endpoints.forContainer(c.id);
-      const ep = before.find((e) => e.networkId === n.id);
-      if (!ep) throw new ConflictError(`container "${c.name}" is not connected to network "${n.name}"`);
-      s.endpoints.remove(c.id, n.id);
-      s.ipam.releaseOwner(c.id, n.id);
-      const rest = before.filter((e) => e !== ep);
-      const ops: NetlinkOp[] = [{ op: 'delete-link', name: ep.hostIfname! }];
-      const next = gatewayHolder(engine, rest);
-      if (gatewayHolder(engine, before) === ep && next && existsSync(netns)) {
-        for (const gateway of gateways(s.networks.require(next.networkId), next))
-          ops.push({ op: 'add-route', gateway, netns });
-      }
-      const fw = await firewallStep(engine);
-      // Rules first: nothing may refer to the address once the interface is gone.
-      const steps = [
-        fw.step,
-        opsStep(ops, engine.kernel),
-        localnetStep(
-          engine,
-          before.map((e) => e.networkId),
-        ),
-        hostsStep(engine),
-      ];
-      return { ops, steps, rules: fw.plan.text() };
-    },
-    dryRun,
-  );
+/** Removes a container's endpoint on a network and plans the teardown (call under the lock). */
+export async function planDisconnect(engine: Engine, netRef: string, ctrRef: string): Promise<Planned<void>> {
+  const s = engine.store;
+  const { c, n, netns } = subjects(engine, netRef, ctrRef, false);
+  const before = s.endpoints.forContainer(c.id);
+  const ep = before.find((e) => e.networkId === n.id);
+  if (!ep) throw new ConflictError(`container "${c.name}" is not connected to network "${n.name}"`);
+  s.endpoints.remove(c.id, n.id);
+  s.ipam.releaseOwner(c.id, n.id);
+  const rest = before.filter((e) => e !== ep);
+  const ops: NetlinkOp[] = [{ op: 'delete-link', name: ep.hostIfname! }];
+  const next = gatewayHolder(engine, rest);
+  if (gatewayHolder(engine, before) === ep && next && existsSync(netns)) {
+    for (const gateway of gateways(s.networks.require(next.networkId), next))
+      ops.push({ op: 'add-route', gateway, netns });
+  }
+  const fw = await firewallStep(engine);
+  // Rules first: nothing may refer to the address once the interface is gone.
+  const steps = [
+    fw.step,
+    opsStep(ops, engine.kernel),
+    localnetStep(
+      engine,
+      before.map((e) => e.networkId),
+    ),
+    hostsStep(engine),
+  ];
+  return planned(ops, steps, fw.plan.text(), undefined);
+}
+
+function planned<T>(ops: readonly NetlinkOp[], steps: Step[], rules: string, result: T): Planned<T> {
+  return { plan: { operations: ops.map(describeOp), rules }, steps, result };
+}
+
+/** Connects a running container at once (compose). */
+export async function connectContainer(engine: Engine, req: ConnectRequest): Promise<Endpoint> {
+  return (await applyNow(engine, () => planConnect(engine, req))).result;
 }

@@ -1,7 +1,7 @@
 /**
  * Containers: run (record, address, namespace, endpoint, published ports, rules, then the
- * process) and teardown, under the database's write lock, undoing every kernel step when a
- * later one fails.
+ * process) and teardown, planned under the database's write lock; ops/ applies the steps
+ * (undoing every kernel step when a later one fails) or, for `--dry-run`, shows the plan.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import type { Engine } from './context.js';
@@ -11,7 +11,7 @@ import type { PortRequest } from '../store/index.js';
 import type { LaunchSpec } from '../runtime/launcher-config.js';
 import { containerPaths, type RuntimeRoots } from '../runtime/paths.js';
 import { prepareRootfs, removeContainerFiles } from '../runtime/rootfs.js';
-import { launchDetached, stopContainer } from '../runtime/launch.js';
+import { launchArgv, launchDetached, stopContainer } from '../runtime/launch.js';
 import { liveStatus, readState } from '../runtime/state.js';
 import { netnsPath, planNetns } from './container-net.js';
 import { hostsStep, netView } from './container-steps.js';
@@ -25,9 +25,12 @@ import {
   type LinkRequest,
 } from './run-network.js';
 import { opsStep } from './kernel-steps.js';
-import { ensureDefaultNetwork } from './networks.js';
-import { attachSteps, detachSteps, recordEndpoint } from './attach.js';
-import { runSteps, sequence, together, type Step } from '../model/steps.js';
+import { planDefaultNetwork } from './networks.js';
+import { attachPlan, detachSteps, recordEndpoint } from './attach.js';
+import { sequence, together, type Step } from '../model/steps.js';
+import { emptyPlan, joinPlans, type ChangePlan, type Planned } from './plan.js';
+import { applyNow } from './apply-now.js';
+import { describeOp } from '../netlink/plan.js';
 import { ConflictError, UsageError } from '../errors.js';
 
 /** What `run` asks for, already validated by the CLI. */
@@ -73,10 +76,12 @@ export async function writeEtcFiles(
   ];
 }
 
-async function resolveNetwork(engine: Engine, name: string): Promise<Network | null> {
-  if (name === 'host' || name === 'none' || name.startsWith('container:')) return null;
-  if (name === 'bridge') return ensureDefaultNetwork(engine);
-  return engine.store.networks.require(name);
+/** The network a new container joins (none for host, none and container:NAME), and the default network's plan. */
+async function resolveNetwork(engine: Engine, name: string): Promise<Planned<Network | null>> {
+  if (name === 'bridge') return planDefaultNetwork(engine);
+  const none = { plan: emptyPlan(), steps: [] };
+  if (name === 'host' || name === 'none' || name.startsWith('container:')) return { ...none, result: null };
+  return { ...none, result: engine.store.networks.require(name) };
 }
 
 /** Namespace, endpoint, ports, links and rules of a new container, recorded and planned. */
@@ -86,13 +91,17 @@ async function networkSteps(
   req: RunRequest,
   network: Network | null,
   join: JoinedNetns | null,
-): Promise<{ steps: Step[]; netns: string; env: string[] }> {
+): Promise<{ steps: Step[]; netns: string; env: string[]; plan: ChangePlan }> {
   const { roots } = engine;
-  const _s = engine.store;
   const netns = join?.netns ?? (req.network === 'host' ? 'host' : netnsPath(roots.runRoot, c.id));
   const steps: Step[] = [];
-  if (netns !== 'host' && !join) steps.push(opsStep(planNetns(netns), engine.kernel));
-  if (!network) return { steps, netns, env: [] };
+  const plan = emptyPlan();
+  if (netns !== 'host' && !join) {
+    const ops = planNetns(netns);
+    steps.push(opsStep(ops, engine.kernel));
+    plan.operations = ops.map(describeOp);
+  }
+  if (!network) return { steps, netns, env: [], plan };
   const recorded = recordEndpoint(engine, c, network, {
     ports: req.ports,
     ...(req.ip ? { ip: req.ip } : {}),
@@ -100,8 +109,9 @@ async function networkSteps(
     ...(req.aliases ? { aliases: req.aliases } : {}),
   });
   const env = await recordLinks(engine, c, req.links ?? []);
-  steps.push(...(await attachSteps(engine, netns, network, recorded)));
-  return { steps, netns, env };
+  const attach = await attachPlan(engine, netns, network, recorded);
+  steps.push(...attach.steps);
+  return { steps, netns, env, plan: joinPlans(plan, attach.plan) };
 }
 
 /** How `run` starts the process. */
@@ -112,9 +122,59 @@ export interface RunOptions {
   attach?: (spec: LaunchSpec) => void;
 }
 
-/** Runs a detached container (or prepares an attached one); returns its record. */
-export async function runContainer(engine: Engine, req: RunRequest, opts: RunOptions = {}): Promise<Container> {
+/** Refuses published ports the network cannot take, before anything is recorded. */
+function checkPorts(req: RunRequest, network: Network | null): void {
+  if (network?.internal && req.ports.length > 0)
+    throw new UsageError(`network "${network.name}" is internal: it publishes nothing`);
+  if (!network && req.ports.length > 0) throw new UsageError(`ports cannot be published with --network ${req.network}`);
+}
+
+/** The step writing the container's /etc files and starting its process (or handing it to `opts.attach`). */
+function launchStep(
+  engine: Engine,
+  c: Container,
+  launch: RunRequest['launch'],
+  net: { netns: string },
+  join: JoinedNetns | null,
+  opts: RunOptions,
+  rootfs: () => string,
+): Step {
   const { roots } = engine;
+  const s = engine.store;
+  return {
+    describe: 'start the container process',
+    apply: async () => {
+      const rec = s.containers.require(c.id);
+      const binds = await writeEtcFiles(roots, rec, hostsText(netView(s), rec), launch.hostname, opts.dns ?? [], join);
+      const p = containerPaths(roots, c.id);
+      const spec: LaunchSpec = {
+        ...launch,
+        binds: [...binds, ...launch.binds],
+        netns: net.netns,
+        rootfs: rootfs(),
+        logPath: p.log,
+        statePath: p.state,
+      };
+      // Attached (-i/-t): the caller runs it once the lock is released; it may run for hours.
+      if (opts.attach) return opts.attach(spec);
+      const st = await launchDetached(spec, p);
+      s.containers.update(c.id, {
+        state: st.status === 'exited' ? 'exited' : 'running',
+        pid: st.pid || null,
+        startedAt: st.startedAt ?? new Date().toISOString(),
+      });
+    },
+  };
+}
+
+/**
+ * Records a new container (call under the lock) and plans it: the default network when it
+ * is missing, namespace, endpoint, ports, rules, root filesystem and the launcher. The
+ * result is the record as the steps leave it.
+ */
+export async function planRun(engine: Engine, req: RunRequest, opts: RunOptions = {}): Promise<Planned<Container>> {
+  const { roots } = engine;
+  const s = engine.store;
   checkNetworkOptions(req.network, {
     ip: req.ip,
     aliases: req.aliases,
@@ -122,74 +182,49 @@ export async function runContainer(engine: Engine, req: RunRequest, opts: RunOpt
     dns: opts.dns,
     extraHosts: opts.extraHosts,
   });
-  const network = await resolveNetwork(engine, req.network);
-  if (network?.internal && req.ports.length > 0)
-    throw new UsageError(`network "${network.name}" is internal: it publishes nothing`);
-  if (!network && req.ports.length > 0) throw new UsageError(`ports cannot be published with --network ${req.network}`);
-  return engine.store.locked(async () => {
-    const s = engine.store;
-    if (s.containers.get(req.name)?.name === req.name)
-      throw new ConflictError(`container name "${req.name}" is already in use`);
-    const join = req.network.startsWith('container:') ? await resolveJoin(engine, req.network) : null;
-    const config = {
-      imageId: req.image.id,
-      network: req.network,
-      launch: req.launch,
-      extraHosts: opts.extraHosts ?? [],
-      exposed: req.exposed ?? [],
-      ...(join ? { netns: join.netns } : {}),
-      ...(req.labels ? { labels: req.labels } : {}),
-    };
-    const c = s.containers.create({ name: req.name, image: req.image.ref, config });
-    const net = await networkSteps(engine, c, req, network, join);
-    const launch = { ...req.launch, env: mergeEnv(net.env, req.launch.env) };
-    if (net.env.length > 0) s.containers.update(c.id, { config: { ...config, launch } });
-    let rootfs = '';
-    // The root filesystem (an overlay mount) does not wait for the network, nor it for it.
-    const steps: Step[] = [
-      together([
-        sequence([...net.steps, hostsStep(engine)]),
-        {
-          describe: 'prepare root filesystem',
-          apply: async () => void (rootfs = (await prepareRootfs(roots, c.id, req.image.id)).path),
-          undo: () => removeContainerFiles(roots, c.id),
-        },
-      ]),
-    ];
-    steps.push({
-      describe: 'start the container process',
-      apply: async () => {
-        const rec = s.containers.require(c.id);
-        const binds = await writeEtcFiles(
-          roots,
-          rec,
-          hostsText(netView(s), rec),
-          launch.hostname,
-          opts.dns ?? [],
-          join,
-        );
-        const p = containerPaths(roots, c.id);
-        const spec: LaunchSpec = {
-          ...launch,
-          binds: [...binds, ...launch.binds],
-          netns: net.netns,
-          rootfs,
-          logPath: p.log,
-          statePath: p.state,
-        };
-        // Attached (-i/-t): the caller runs it once the lock is released; it may run for hours.
-        if (opts.attach) return opts.attach(spec);
-        const st = await launchDetached(spec, p);
-        s.containers.update(c.id, {
-          state: st.status === 'exited' ? 'exited' : 'running',
-          pid: st.pid || null,
-          startedAt: st.startedAt ?? new Date().toISOString(),
-        });
+  const resolved = await resolveNetwork(engine, req.network);
+  const network = resolved.result;
+  checkPorts(req, network);
+  if (s.containers.get(req.name)?.name === req.name)
+    throw new ConflictError(`container name "${req.name}" is already in use`);
+  const join = req.network.startsWith('container:') ? await resolveJoin(engine, req.network) : null;
+  const config = {
+    imageId: req.image.id,
+    network: req.network,
+    launch: req.launch,
+    extraHosts: opts.extraHosts ?? [],
+    exposed: req.exposed ?? [],
+    ...(join ? { netns: join.netns } : {}),
+    ...(req.labels ? { labels: req.labels } : {}),
+  };
+  const c = s.containers.create({ name: req.name, image: req.image.ref, config });
+  const net = await networkSteps(engine, c, req, network, join);
+  const launch = { ...req.launch, env: mergeEnv(net.env, req.launch.env) };
+  if (net.env.length > 0) s.containers.update(c.id, { config: { ...config, launch } });
+  let rootfs = '';
+  const result = { ...c };
+  // The root filesystem (an overlay mount) does not wait for the network, nor it for it.
+  const steps: Step[] = [
+    ...resolved.steps,
+    together([
+      sequence([...net.steps, hostsStep(engine)]),
+      {
+        describe: 'prepare root filesystem',
+        apply: async () => void (rootfs = (await prepareRootfs(roots, c.id, req.image.id)).path),
+        undo: () => removeContainerFiles(roots, c.id),
       },
-    });
-    await runSteps(steps);
-    return s.containers.require(c.id);
-  });
+    ]),
+    launchStep(engine, c, launch, net, join, opts, () => rootfs),
+    { describe: 'read the record', apply: () => void Object.assign(result, s.containers.require(c.id)) },
+  ];
+  // Attached, the caller starts the same launcher once the lock is released.
+  const processes = [launchArgv(containerPaths(roots, c.id))];
+  return { plan: joinPlans(resolved.plan, net.plan, { ...emptyPlan(), processes }), steps, result };
+}
+
+/** Runs a detached container (or prepares an attached one) at once (compose); returns its record. */
+export async function runContainer(engine: Engine, req: RunRequest, opts: RunOptions = {}): Promise<Container> {
+  return (await applyNow(engine, () => planRun(engine, req, opts))).result;
 }
 
 /** Stops a container's process (SIGTERM, then SIGKILL after `graceMs`). */
@@ -197,28 +232,34 @@ export async function stopProcess(roots: RuntimeRoots, c: Container, graceMs: nu
   await stopContainer(containerPaths(roots, c.id).state, graceMs);
 }
 
-/** Removes a container: process, namespace, veths, rules, addresses, ports, files, record. */
-export async function removeContainer(engine: Engine, ref: string, force: boolean): Promise<Container> {
+/**
+ * Plans removing a container (call under the lock): its process (refused while it runs,
+ * unless `force`), namespace, veths, rules, addresses, ports, files, and last its record.
+ */
+export async function planRemoveContainer(engine: Engine, ref: string, force: boolean): Promise<Planned<Container>> {
   const { roots } = engine;
-  return engine.store.locked(async () => {
-    const s = engine.store;
-    const c = s.containers.require(ref);
-    const st = await readState(containerPaths(roots, c.id).state);
-    if (st && liveStatus(st) !== 'exited' && liveStatus(st) !== 'dead') {
-      if (!force) throw new ConflictError(`container "${c.name}" is running`, 'stop it first, or use rm -f');
-      // As docker rm -f: SIGKILL at once (an init that ignores SIGTERM would cost the grace).
-      await stopProcess(roots, c, 0);
-    }
-    const cfg = c.config as { network?: string };
-    // A container in another's namespace (container:NAME) owns neither it nor a veth.
-    const owns = cfg.network !== 'host' && !cfg.network?.startsWith('container:');
-    const steps = await detachSteps(engine, c, owns ? { path: netnsPath(roots.runRoot, c.id), remove: true } : null);
-    steps.push(
-      { describe: 'remove container files', apply: () => removeContainerFiles(roots, c.id) },
-      hostsStep(engine),
-    );
-    await runSteps(steps);
-    s.containers.remove(c.id);
-    return c;
-  });
+  const s = engine.store;
+  const c = s.containers.require(ref);
+  const st = await readState(containerPaths(roots, c.id).state);
+  const steps: Step[] = [];
+  if (st && liveStatus(st) !== 'exited' && liveStatus(st) !== 'dead') {
+    if (!force) throw new ConflictError(`container "${c.name}" is running`, 'stop it first, or use rm -f');
+    // As docker rm -f: SIGKILL at once (an init that ignores SIGTERM would cost the grace).
+    steps.push({ describe: `kill container "${c.name}"`, apply: () => stopProcess(roots, c, 0) });
+  }
+  const cfg = c.config as { network?: string };
+  // A container in another's namespace (container:NAME) owns neither it nor a veth.
+  const owns = cfg.network !== 'host' && !cfg.network?.startsWith('container:');
+  steps.push(
+    ...(await detachSteps(engine, c, owns ? { path: netnsPath(roots.runRoot, c.id), remove: true } : null)),
+    { describe: 'remove container files', apply: () => removeContainerFiles(roots, c.id) },
+    hostsStep(engine),
+    { describe: 'remove the record', apply: () => void s.containers.remove(c.id) },
+  );
+  return { plan: { ...emptyPlan(), notes: steps.map((x) => x.describe) }, steps, result: c };
+}
+
+/** Removes a container at once (compose). */
+export async function removeContainer(engine: Engine, ref: string, force: boolean): Promise<Container> {
+  return (await applyNow(engine, () => planRemoveContainer(engine, ref, force))).result;
 }

@@ -19,6 +19,7 @@ import { firewallStep } from './firewall-step.js';
 import { hostsStep, localnetStep } from './container-steps.js';
 import { missingBridgeSteps } from './replay.js';
 import { runSteps, type Step } from '../model/steps.js';
+import { emptyPlan, type Planned } from './plan.js';
 import type { NetlinkOp } from '../netlink/plan.js';
 
 /** One thing gc removes or repairs. */
@@ -78,26 +79,37 @@ async function leaks(engine: Engine): Promise<{ items: GcItem[]; steps: Step[] }
   return { items, steps };
 }
 
-/** Plans (and unless dryRun, applies) the clean-up; returns what it found. */
-export async function gc(engine: Engine, opts: { dryRun?: boolean } = {}): Promise<GcItem[]> {
-  return engine.store.locked(async () => {
-    const found = await leaks(engine);
-    const bridges = await missingBridgeSteps(engine);
-    const items = [
-      ...found.items,
-      ...bridges.missing.map((n): GcItem => ({ kind: 'bridge-missing', name: `${n.name} (${n.bridge})` })),
-    ];
-    if (opts.dryRun) {
+/** What gc found; `rules` whether the owned rules or ufw route rules differ from the database. */
+export interface GcFound {
+  items: GcItem[];
+  rules: boolean;
+}
+
+/**
+ * Plans the clean-up (call under the lock): the leaks and missing bridges as found, then
+ * the rules, route_localnet and hosts files re-applied from the database. The rules are
+ * planned again when that step runs, once the leaks are gone; the plan shows them as the
+ * database wants them now.
+ */
+export async function planGc(engine: Engine): Promise<Planned<GcFound>> {
+  const found = await leaks(engine);
+  const bridges = await missingBridgeSteps(engine);
+  const items = [
+    ...found.items,
+    ...bridges.missing.map((n): GcItem => ({ kind: 'bridge-missing', name: `${n.name} (${n.bridge})` })),
+  ];
+  const now = await firewallStep(engine, { fresh: true });
+  const result: GcFound = { items, rules: !now.empty };
+  const reapply: Step = {
+    describe: 're-apply rules, route_localnet and hosts files',
+    apply: async () => {
+      // Planned after the leaks are gone, from the database alone.
       const fw = await firewallStep(engine, { fresh: true });
-      return fw.empty
-        ? items
-        : [...items, { kind: 'rules', name: 'owned rules or ufw route rules differ from the database' }];
-    }
-    await runSteps([...found.steps, ...bridges.steps]);
-    // Planned after the leaks are gone, from the database alone.
-    const fw = await firewallStep(engine, { fresh: true });
-    const networks = engine.store.networks.list().map((n) => n.id);
-    await runSteps([fw.step, localnetStep(engine, networks), hostsStep(engine)]);
-    return fw.empty ? items : [...items, { kind: 'rules', name: 'owned rules and ufw route rules re-applied' }];
-  });
+      const networks = engine.store.networks.list().map((n) => n.id);
+      await runSteps([fw.step, localnetStep(engine, networks), hostsStep(engine)]);
+      result.rules = !fw.empty;
+    },
+  };
+  const steps = [...found.steps, ...bridges.steps, reapply];
+  return { plan: { ...emptyPlan(), rules: now.plan.text(), notes: steps.map((x) => x.describe) }, steps, result };
 }

@@ -2,7 +2,8 @@
  * `start` and `restart`: a stopped container runs again with its recorded configuration,
  * writable layer and network. The network stays prepared while a container is stopped;
  * when its namespace is gone (a reboot empties /run), it is rebuilt from the database
- * with the same addresses before the process starts.
+ * with the same addresses before the process starts. Planned under the lock, applied (or
+ * only shown, for `--dry-run`) by ops/container.ts.
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -11,17 +12,19 @@ import type { Container, Endpoint } from '../model/container.js';
 import type { LaunchSpec } from '../runtime/launcher-config.js';
 import { containerPaths, type RuntimeRoots } from '../runtime/paths.js';
 import { prepareRootfs } from '../runtime/rootfs.js';
-import { launchDetached } from '../runtime/launch.js';
+import { launchArgv, launchDetached } from '../runtime/launch.js';
 import { liveStatus, readState } from '../runtime/state.js';
 import { netnsPath, planAttach, planNetns } from './container-net.js';
 import { firewallStep } from './firewall-step.js';
 import { hostsStep, localnetStep, netView } from './container-steps.js';
 import { hostsText } from './hosts.js';
 import { opsStep } from './kernel-steps.js';
-import { runSteps, type Step } from '../model/steps.js';
+import type { Step } from '../model/steps.js';
+import { emptyPlan, type ChangePlan, type Planned } from './plan.js';
+import { applyNow } from './apply-now.js';
 import { writeEtcFiles } from './containers.js';
 import { resolveJoin } from './run-network.js';
-import type { NetlinkOp } from '../netlink/plan.js';
+import { describeOp, type NetlinkOp } from '../netlink/plan.js';
 
 /** What `run` recorded in a container's config. */
 interface StoredConfig {
@@ -56,28 +59,37 @@ async function readOr(path: string, fallback: string): Promise<string> {
   return readFile(path, 'utf8').catch(() => fallback);
 }
 
-/** The steps that bring the container's network back where it is missing. */
+/** The steps that bring the container's network back where it is missing, and their plan. */
 async function networkSteps(
   engine: Engine,
   c: Container,
   cfg: StoredConfig,
-): Promise<{ steps: Step[]; netns: string }> {
+): Promise<{ steps: Step[]; netns: string; plan: ChangePlan }> {
   const { roots } = engine;
-  if (cfg.network.startsWith('container:')) return { steps: [], netns: (await resolveJoin(engine, cfg.network)).netns };
-  if (cfg.network === 'host') return { steps: [], netns: 'host' };
+  const plan = emptyPlan();
+  if (cfg.network.startsWith('container:'))
+    return { steps: [], netns: (await resolveJoin(engine, cfg.network)).netns, plan };
+  if (cfg.network === 'host') return { steps: [], netns: 'host', plan };
   const netns = netnsPath(roots.runRoot, c.id);
   const endpoints = engine.store.endpoints.forContainer(c.id);
   const steps: Step[] = [];
-  if (!existsSync(netns)) steps.push(opsStep(rebuildOps(engine, netns, endpoints), engine.kernel));
-  if (endpoints.length > 0)
+  if (!existsSync(netns)) {
+    const ops = rebuildOps(engine, netns, endpoints);
+    steps.push(opsStep(ops, engine.kernel));
+    plan.operations = ops.map(describeOp);
+  }
+  if (endpoints.length > 0) {
+    const fw = await firewallStep(engine);
     steps.push(
       localnetStep(
         engine,
         endpoints.map((e) => e.networkId),
       ),
-      (await firewallStep(engine)).step,
+      fw.step,
     );
-  return { steps, netns };
+    plan.rules = fw.plan.text();
+  }
+  return { steps, netns, plan };
 }
 
 /** What start did (or, with dryRun, would do). */
@@ -88,69 +100,72 @@ export interface StartResult {
   plan: string[];
 }
 
-class DryRun extends Error {
-  constructor(readonly result: StartResult) {
-    super('dry run');
-  }
+/** The step launching the container detached with its recorded configuration, then recording its state. */
+function launchStep(engine: Engine, c: Container, cfg: StoredConfig, netns: string, rootfs: () => string): Step {
+  const { roots } = engine;
+  const s = engine.store;
+  const p = containerPaths(roots, c.id);
+  return {
+    describe: 'start the container process',
+    apply: async () => {
+      const join = cfg.network.startsWith('container:') ? await resolveJoin(engine, cfg.network) : null;
+      const dns = (await readOr(p.resolv, ''))
+        .split('\n')
+        .filter((l) => l.startsWith('nameserver '))
+        .map((l) => l.slice(11));
+      const binds = await writeEtcFiles(roots, c, hostsText(netView(s), c), cfg.launch.hostname, dns, join);
+      const spec: LaunchSpec = {
+        ...cfg.launch,
+        binds: [...binds, ...cfg.launch.binds.filter((b) => !binds.some((x) => x.target === b.target))],
+        netns,
+        rootfs: rootfs(),
+        logPath: p.log,
+        statePath: p.state,
+      };
+      const st = await launchDetached(spec, p);
+      s.containers.update(c.id, {
+        state: st.status === 'exited' ? 'exited' : 'running',
+        pid: st.pid || null,
+        startedAt: st.startedAt ?? new Date().toISOString(),
+        finishedAt: null,
+      });
+    },
+  };
 }
 
-/** Starts a stopped container; `started` is false when it was already running. */
-export async function startContainer(
-  engine: Engine,
-  ref: string,
-  opts: { dryRun?: boolean } = {},
-): Promise<StartResult> {
+/**
+ * Plans starting a stopped container (call under the lock): its network where it is
+ * missing, its root filesystem, its process. Nothing to do when it is running already.
+ */
+export async function planStart(engine: Engine, ref: string): Promise<Planned<StartResult>> {
   const { roots } = engine;
-  return engine.store
-    .locked(async (): Promise<StartResult> => {
-      const s = engine.store;
-      const c = s.containers.require(ref);
-      if (await isActive(roots, c)) return { container: c, started: false, plan: [] };
-      const cfg = c.config as unknown as StoredConfig;
-      const net = await networkSteps(engine, c, cfg);
-      const p = containerPaths(roots, c.id);
-      let rootfs = '';
-      const steps: Step[] = [
-        ...net.steps,
-        hostsStep(engine),
-        {
-          describe: 'prepare root filesystem',
-          apply: async () => void (rootfs = (await prepareRootfs(roots, c.id, cfg.imageId)).path),
-        },
-        {
-          describe: 'start the container process',
-          apply: async () => {
-            const join = cfg.network.startsWith('container:') ? await resolveJoin(engine, cfg.network) : null;
-            const dns = (await readOr(p.resolv, ''))
-              .split('\n')
-              .filter((l) => l.startsWith('nameserver '))
-              .map((l) => l.slice(11));
-            const binds = await writeEtcFiles(roots, c, hostsText(netView(s), c), cfg.launch.hostname, dns, join);
-            const spec: LaunchSpec = {
-              ...cfg.launch,
-              binds: [...binds, ...cfg.launch.binds.filter((b) => !binds.some((x) => x.target === b.target))],
-              netns: net.netns,
-              rootfs,
-              logPath: p.log,
-              statePath: p.state,
-            };
-            const st = await launchDetached(spec, p);
-            s.containers.update(c.id, {
-              state: st.status === 'exited' ? 'exited' : 'running',
-              pid: st.pid || null,
-              startedAt: st.startedAt ?? new Date().toISOString(),
-              finishedAt: null,
-            });
-          },
-        },
-      ];
-      const plan = steps.map((x) => x.describe);
-      if (opts.dryRun) throw new DryRun({ container: c, started: false, plan });
-      await runSteps(steps);
-      return { container: s.containers.require(c.id), started: true, plan };
-    })
-    .catch((err: unknown) => {
-      if (err instanceof DryRun) return err.result;
-      throw err;
-    });
+  const c = engine.store.containers.require(ref);
+  if (await isActive(roots, c))
+    return { plan: emptyPlan(), steps: [], result: { container: c, started: false, plan: [] } };
+  const cfg = c.config as unknown as StoredConfig;
+  const net = await networkSteps(engine, c, cfg);
+  let rootfs = '';
+  const steps: Step[] = [
+    ...net.steps,
+    hostsStep(engine),
+    {
+      describe: 'prepare root filesystem',
+      apply: async () => void (rootfs = (await prepareRootfs(roots, c.id, cfg.imageId)).path),
+    },
+    launchStep(engine, c, cfg, net.netns, () => rootfs),
+  ];
+  const describes = steps.map((x) => x.describe);
+  const plan = { ...net.plan, processes: [launchArgv(containerPaths(roots, c.id))], notes: describes };
+  // Read once the steps have run: the record as the launch left it.
+  const result = { container: c, started: true, plan: describes };
+  steps.push({
+    describe: 'read the record',
+    apply: () => void (result.container = engine.store.containers.require(c.id)),
+  });
+  return { plan, steps, result };
+}
+
+/** Starts a stopped container at once (compose); `started` is false when it was already running. */
+export async function startContainer(engine: Engine, ref: string): Promise<StartResult> {
+  return (await applyNow(engine, () => planStart(engine, ref))).result;
 }

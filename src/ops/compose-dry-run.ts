@@ -13,7 +13,7 @@ import { hostIfname, macFor, netnsPath, planAttach, planDetachAll, planNetns } f
 import type { Engine } from '../engine/context.js';
 import { firewallStep } from '../engine/firewall-step.js';
 import { planNetworkDown } from '../engine/kernel-steps.js';
-import { createNetwork, DEFAULT_NETWORK } from '../engine/networks.js';
+import { DEFAULT_NETWORK, planCreateNetwork } from '../engine/networks.js';
 import type { ChangePlan } from '../engine/plan.js';
 import type { ConnectRequest } from '../engine/connect.js';
 import { InternalError } from '../errors.js';
@@ -29,8 +29,8 @@ interface Acc {
 }
 
 /** A network's dry run: recorded (for what follows), its bridge planned. */
-async function network(engine: Engine, spec: Parameters<typeof createNetwork>[1], acc: Acc): Promise<Network> {
-  const { plan } = await createNetwork(engine, spec, true);
+async function network(engine: Engine, spec: Parameters<typeof planCreateNetwork>[1], acc: Acc): Promise<Network> {
+  const { plan } = await planCreateNetwork(engine, spec);
   // Each network's plan sets the forwarding sysctls; the whole needs them once.
   for (const op of plan.operations)
     if (!(op.startsWith('sysctl ') && acc.operations.includes(op))) acc.operations.push(op);

@@ -74,6 +74,11 @@ async function writeConfig(spec: LaunchSpec, paths: LaunchPaths, attach: boolean
   await rm(paths.state, { force: true });
 }
 
+/** The argv that starts (and monitors) the container configured at `paths.config`. */
+export function launchArgv(paths: Pick<LaunchPaths, 'config'>): string[] {
+  return [launcherPath(), 'run', paths.config];
+}
+
 async function launcherFailure(paths: LaunchPaths, code: number | null): Promise<never> {
   const err = (await readFile(paths.launcherErr, 'utf8').catch(() => '')).trim().split('\n').pop();
   throw new LaunchError(err?.replace(/^netctl-launcher: /, '') || `launcher exited with code ${code}`, code ?? 125);
@@ -93,7 +98,8 @@ export async function launchDetached(
   let exited: number | null | undefined;
   const waiter = new DirWaiter(dirname(paths.state));
   try {
-    const child = spawn(launcherPath(), ['run', paths.config], {
+    const [bin, ...args] = launchArgv(paths);
+    const child = spawn(bin!, args, {
       detached: true,
       stdio: ['ignore', 'ignore', errFd],
       cwd: '/',
@@ -152,7 +158,8 @@ async function waitStarted(
  */
 export async function launchAttached(spec: LaunchSpec, paths: LaunchPaths): Promise<number> {
   await writeConfig(spec, paths, true);
-  const child = spawn(launcherPath(), ['run', paths.config], { stdio: 'inherit', cwd: '/' });
+  const [bin, ...args] = launchArgv(paths);
+  const child = spawn(bin!, args, { stdio: 'inherit', cwd: '/' });
   const forward = (sig: NodeJS.Signals) => (): void => void child.kill(sig);
   const handlers = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((s) => [s, forward(s)] as const);
   for (const [s, h] of handlers) process.on(s, h);

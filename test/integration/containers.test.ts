@@ -162,6 +162,28 @@ describe('containers launched into prepared namespaces, with published ports', (
     expect(r.stderr).toContain('"80/icmp"');
   });
 
+  it('run --dry-run prints the plan (netlink operations, rules, the launcher) and changes nothing', async () => {
+    const before = await kernelState(sb);
+    const containers = JSON.stringify(await ps());
+    const networks = await netctl('network', 'ls', '--json');
+    const out = await netctl('run', '--dry-run', '-d', '--name', 'dry', '-p', '8181:80', 'busybox', 'httpd', '-f');
+    expect(out).toMatch(/ip link add vn\S+ .*type veth peer name eth0/);
+    expect(out).toContain('iptables-restore');
+    expect(out).toContain('--dport 8181');
+    expect(out).toMatch(/processes:\n {2}\S*netctl-launcher run \S+\/launcher\.conf\n/);
+    const json = JSON.parse(await netctl('run', '--dry-run', '--json', '--name', 'dry', 'busybox', 'true')) as {
+      plan: { operations: string[]; rules: string; processes: string[][] };
+      request: { name: string; launch: { argv: string[] } };
+    };
+    expect(json.plan.processes[0]![1]).toBe('run');
+    expect(json.plan.operations.join('\n')).toContain('eth0');
+    expect(json.request.name).toBe('dry');
+    expect(json.request.launch.argv).toEqual(['true']);
+    expect(await kernelState(sb)).toBe(before);
+    expect(JSON.stringify(await ps())).toBe(containers);
+    expect(await netctl('network', 'ls', '--json')).toBe(networks);
+  });
+
   it('removing every container restores the starting ruleset and link list', async () => {
     await netctl('rm', '-f', 'web', 'only2');
     expect(await ps()).toEqual([]);

@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Store } from '../../src/store/index.js';
 import { createNetwork, removeNetwork } from '../../src/engine/networks.js';
+import { createNetwork as createNetworkOp } from '../../src/ops/network.js';
+import { makeHost } from '../../src/ops/host.js';
+import type { UfwDeps } from '../../src/firewall/ufw/observe.js';
 import type { Engine } from '../../src/engine/context.js';
 import type { NetlinkClient } from '../../src/netlink/types.js';
 import type { NetnsOps } from '../../src/sys/native.js';
@@ -67,7 +70,11 @@ function engine(failRestore: () => boolean): { engine: Engine; log: string[] } {
 describe('network engine', () => {
   it('plans bridge, address, up, forwarding and rules, in that order', async () => {
     const { engine: e, log } = engine(() => false);
-    const { plan } = await createNetwork(e, { name: 'web', subnet: '10.9.0.0/24' }, true);
+    const host = makeHost(
+      { root: '/nowhere', runRoot: '/nowhere' },
+      { ufw: {} as UfwDeps, store: () => e.store, engine: async () => e },
+    );
+    const { plan } = await createNetworkOp(host, { name: 'web', subnet: '10.9.0.0/24' }, { dryRun: true });
     expect(plan.operations[0]).toMatch(/^ip link add nc-\w+ mtu 1500 type bridge$/);
     expect(plan.operations.slice(1)).toEqual([
       expect.stringMatching(/^ip addr add 10\.9\.0\.1\/24 (brd \+ )?dev nc-/),

@@ -3,24 +3,19 @@
  * database to the kernel; prints one line per thing removed or repaired.
  */
 import type { CommandContext } from '../context.js';
-import { gc } from '../../engine/gc.js';
+import { gc } from '../../ops/gc.js';
 
 export default async function gcCommand(ctx: CommandContext): Promise<void> {
-  const engine = await ctx.host.engine();
-  try {
-    const dryRun = ctx.opts.dryRun === true;
-    const items = await gc(engine, { dryRun });
-    if (ctx.opts.json) ctx.stdout.write(`${JSON.stringify(items, null, 2)}\n`);
-    else if (items.length === 0) ctx.stdout.write('nothing to collect\n');
-    else
-      for (const i of items)
-        ctx.stdout.write(
-          `${dryRun ? 'would remove' : 'removed'} ${i.kind} ${i.name}\n`.replace(
-            /^(would remove|removed) (bridge-missing|rules)/,
-            (_m, v: string, k: string) => `${v === 'removed' ? 'repaired' : 'would repair'} ${k}`,
-          ),
-        );
-  } finally {
-    engine.close();
-  }
+  const dryRun = ctx.opts.dryRun === true;
+  const { items } = (await gc(ctx.host, { dryRun })).result;
+  if (ctx.opts.json) ctx.stdout.write(`${JSON.stringify(items, null, 2)}\n`);
+  else if (items.length === 0) ctx.stdout.write('nothing to collect\n');
+  else
+    for (const i of items)
+      ctx.stdout.write(
+        `${dryRun ? 'would remove' : 'removed'} ${i.kind} ${i.name}\n`.replace(
+          /^(would remove|removed) (bridge-missing|rules)/,
+          (_m, v: string, k: string) => `${v === 'removed' ? 'repaired' : 'would repair'} ${k}`,
+        ),
+      );
 }

@@ -2,14 +2,14 @@
  * `netctl image load [-i FILE]`: the images of a `docker save` or OCI archive (stdin by default).
  */
 import type { CommandContext } from '../context.js';
-import { loadImages } from '../../runtime/image-load.js';
+import { loadImages } from '../../ops/image.js';
 import { SystemError } from '../../errors.js';
 
 export default async function imageLoad(ctx: CommandContext): Promise<void> {
   if (process.getuid?.() !== 0)
     throw new SystemError('image load: needs root (image files keep their owners)', { hint: 'run it with sudo' });
   const input = ctx.opts.input as string | undefined;
-  const loaded = await loadImages(ctx.global, input ?? process.stdin);
+  const loaded = await loadImages(ctx.host, input ?? process.stdin);
   if (ctx.opts.json) {
     ctx.stdout.write(`${JSON.stringify(loaded, null, 2)}\n`);
     return;

@@ -2,16 +2,7 @@
  * `netctl image ls [--json]`: stored images, one line per name (untagged ones as <none>).
  */
 import type { CommandContext } from '../context.js';
-import { imageIds, imageIndex, readImage } from '../../runtime/image-store.js';
-
-/** One row of `image ls`. */
-interface ImageRow {
-  repository: string;
-  tag: string;
-  id: string;
-  created: string;
-  source: string;
-}
+import { type ImageRow, listImages } from '../../ops/image.js';
 
 function table(rows: ImageRow[]): string {
   const head = ['REPOSITORY', 'TAG', 'IMAGE ID', 'CREATED'];
@@ -21,23 +12,6 @@ function table(rows: ImageRow[]): string {
 }
 
 export default async function imageLs(ctx: CommandContext): Promise<void> {
-  const tags = Object.entries(await imageIndex(ctx.global).all());
-  const rows: ImageRow[] = [];
-  for (const id of await imageIds(ctx.global)) {
-    const rec = await readImage(ctx.global, id).catch(() => null);
-    if (!rec) continue;
-    const names = tags.filter(([, v]) => v === id).map(([k]) => k);
-    for (const n of names.length ? names : ['<none>:<none>']) {
-      const colon = n.lastIndexOf(':');
-      rows.push({
-        repository: n.slice(0, colon),
-        tag: n.slice(colon + 1),
-        id,
-        created: rec.created,
-        source: rec.source,
-      });
-    }
-  }
-  rows.sort((a, b) => a.repository.localeCompare(b.repository) || a.tag.localeCompare(b.tag));
+  const rows = await listImages(ctx.host);
   ctx.stdout.write(ctx.opts.json ? `${JSON.stringify(rows, null, 2)}\n` : table(rows));
 }

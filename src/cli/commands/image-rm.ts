@@ -3,26 +3,8 @@
  * Goes on after a failure and reports every one.
  */
 import type { CommandContext } from '../context.js';
-import { removeImage, resolveImage, type RemoveResult } from '../../runtime/image-store.js';
-import { ConflictError, ErrorList } from '../../errors.js';
-
-/** Refuses an image a container was created from (its writable layer sits on it). */
-async function refuseInUse(ctx: CommandContext, name: string): Promise<void> {
-  const image = await resolveImage(ctx.global, name);
-  const store = ctx.host.store();
-  try {
-    const user = store.containers
-      .list({ all: true })
-      .find((c) => (c.config as { imageId?: string }).imageId === image.id);
-    if (user)
-      throw new ConflictError(
-        `image "${name}" is in use by container "${user.name}"`,
-        `remove the container first: netctl rm -f ${user.name}`,
-      );
-  } finally {
-    store.close();
-  }
-}
+import { removeImage, type RemoveResult } from '../../ops/image.js';
+import { ErrorList } from '../../errors.js';
 
 export default async function imageRm(ctx: CommandContext): Promise<void> {
   const names = (ctx.args[0] as string[] | undefined) ?? [];
@@ -30,8 +12,7 @@ export default async function imageRm(ctx: CommandContext): Promise<void> {
   const done: (RemoveResult & { name: string })[] = [];
   for (const name of names) {
     await errors.attempt('remove image', name, async () => {
-      await refuseInUse(ctx, name);
-      const r = await removeImage(ctx.global, name);
+      const r = await removeImage(ctx.host, name);
       done.push({ name, ...r });
       if (ctx.opts.json) return;
       for (const t of r.untagged) ctx.stdout.write(`Untagged: ${t}\n`);

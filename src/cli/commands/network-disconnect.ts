@@ -2,19 +2,13 @@
  * `netctl network disconnect NETWORK CONTAINER`.
  */
 import type { CommandContext } from '../context.js';
-import { disconnectContainer } from '../../engine/connect.js';
+import { disconnectNetwork } from '../../ops/network.js';
 import { formatPlan } from '../format/plan.js';
 
 export default async function networkDisconnect(ctx: CommandContext): Promise<void> {
   const [network, container] = ctx.args as [string, string];
-  const engine = await ctx.host.engine();
-  const _roots = { root: ctx.global.root, runRoot: ctx.global.runRoot };
-  try {
-    const dryRun = Boolean(ctx.opts.dryRun);
-    const plan = await disconnectContainer(engine, network, container, dryRun);
-    if (dryRun) ctx.stdout.write(ctx.opts.json ? `${JSON.stringify({ plan }, null, 2)}\n` : formatPlan(plan));
-    else if (ctx.opts.json) ctx.stdout.write(`${JSON.stringify({ network, container })}\n`);
-  } finally {
-    engine.close();
-  }
+  const dryRun = Boolean(ctx.opts.dryRun);
+  const { plan } = await disconnectNetwork(ctx.host, network, container, { dryRun });
+  if (dryRun) ctx.stdout.write(ctx.opts.json ? `${JSON.stringify({ plan }, null, 2)}\n` : formatPlan(plan));
+  else if (ctx.opts.json) ctx.stdout.write(`${JSON.stringify({ network, container })}\n`);
 }

@@ -1,0 +1,104 @@
+/**
+ * The container verbs after `run`: start, stop, restart, rm, exec and logs. start and rm
+ * are planned under the write lock through `transact`; stop sends signals and waits
+ * outside it (a grace period must not hold every other command up).
+ */
+import type { Container } from '../model/container.js';
+import type { Engine } from '../engine/context.js';
+import { planRemoveContainer, stopProcess } from '../engine/containers.js';
+import { planStart, type StartResult } from '../engine/lifecycle.js';
+import type { Planned } from '../engine/plan.js';
+import { execAttached, type ExecOptions } from '../runtime/launch.js';
+import { entryText, followLogs, readLogs, type LogEntry } from '../runtime/logs.js';
+import { containerPaths } from '../runtime/paths.js';
+import { liveStatus, readState } from '../runtime/state.js';
+import { ConflictError } from '../errors.js';
+import type { Host } from './host.js';
+import { type Outcome, transact } from './tx.js';
+import type { DryRunOption } from './network.js';
+
+export type { Container } from '../model/container.js';
+export type { StartResult } from '../engine/lifecycle.js';
+export type { ExecOptions } from '../runtime/launch.js';
+export type { LogEntry } from '../runtime/logs.js';
+/** A log entry as the text it stands for. */
+export { entryText };
+
+/** An outcome that carries the result as planned even for a dry run: what the verb would return. */
+export type Previewed<T> = Outcome<T> & { result: T };
+
+/** `transact`, keeping the planned result of a dry run too. */
+export async function transactPreview<T>(
+  host: Host,
+  o: DryRunOption,
+  fn: (engine: Engine) => Promise<Planned<T>>,
+): Promise<Previewed<T>> {
+  let planned: { result: T } | undefined;
+  const out = await transact(host, o, async (engine) => {
+    const p = await fn(engine);
+    planned = p;
+    return p;
+  });
+  return { ...out, result: out.applied ? (out.result as T) : planned!.result };
+}
+
+/** Starts a stopped container (its network rebuilt first where it is gone); `started` false when it runs. */
+export async function startContainer(host: Host, ref: string, o: DryRunOption = {}): Promise<Previewed<StartResult>> {
+  return transactPreview(host, o, (engine) => planStart(engine, ref));
+}
+
+/** Stops a container: SIGTERM, SIGKILL after `graceMs`; records it as exited. */
+export async function stopContainer(host: Host, ref: string, graceMs: number): Promise<Container> {
+  const store = host.store();
+  const c = store.containers.require(ref);
+  await stopProcess(host.paths, c, graceMs);
+  store.containers.update(c.id, { state: 'exited', pid: null, finishedAt: new Date().toISOString() });
+  return c;
+}
+
+/** Stops (unless a dry run) and starts a container again. */
+export async function restartContainer(
+  host: Host,
+  ref: string,
+  graceMs: number,
+  o: DryRunOption = {},
+): Promise<Previewed<StartResult>> {
+  if (!o.dryRun) await stopContainer(host, ref, graceMs);
+  return startContainer(host, ref, o);
+}
+
+/** Removes a container (a running one only with `force`): process, network, rules, files, record. */
+export async function removeContainer(
+  host: Host,
+  ref: string,
+  o: DryRunOption & { force?: boolean } = {},
+): Promise<Outcome<Container>> {
+  return transact(host, o, (engine) => planRemoveContainer(engine, ref, Boolean(o.force)));
+}
+
+/** Runs ARGV in a running container, attached to this process's stdio; returns its exit code. */
+export async function execInContainer(
+  host: Host,
+  ref: string,
+  argv: readonly string[],
+  o: ExecOptions = {},
+): Promise<number> {
+  const { id, name } = host.store().containers.require(ref);
+  const st = await readState(containerPaths(host.paths, id).state);
+  if (!st || liveStatus(st) !== 'running' || !st.pid) throw new ConflictError(`container "${name}" is not running`);
+  return execAttached(st.pid, argv, o);
+}
+
+/** Passes a container's log entries to `onEntry`: the last `tail` of them, then with `follow` new ones as they come. */
+export async function containerLogs(
+  host: Host,
+  ref: string,
+  o: { follow?: boolean; tail?: number },
+  onEntry: (e: LogEntry) => void,
+): Promise<void> {
+  const id = host.store().containers.require(ref).id;
+  const path = containerPaths(host.paths, id).log;
+  const tail = o.tail === undefined ? {} : { tail: o.tail };
+  if (o.follow) await followLogs(path, tail, onEntry);
+  else for (const e of await readLogs(path, tail)) onEntry(e);
+}

@@ -1,0 +1,21 @@
+/**
+ * `gc`: removes what killed commands left half-made and brings the kernel back to the
+ * database, planned under the write lock like any other change (its dry run lists what it
+ * would remove and shows the rules the database wants).
+ */
+import { type GcItem, planGc } from '../engine/gc.js';
+import type { Host } from './host.js';
+import { type Previewed, transactPreview } from './container.js';
+import type { DryRunOption } from './network.js';
+
+export type { GcItem } from '../engine/gc.js';
+
+/** Collects (or with `dryRun` lists) leaks and drift; `items` says what was (or would be) done. */
+export async function gc(host: Host, o: DryRunOption = {}): Promise<Previewed<{ items: GcItem[] }>> {
+  const out = await transactPreview(host, o, (engine) => planGc(engine));
+  const { items, rules } = out.result;
+  const note = o.dryRun
+    ? 'owned rules or ufw route rules differ from the database'
+    : 'owned rules and ufw route rules re-applied';
+  return { ...out, result: { items: rules ? [...items, { kind: 'rules', name: note }] : items } };
+}

@@ -5,7 +5,8 @@
  * than silently used.
  */
 import type { Engine } from '../engine/context.js';
-import { createNetwork } from '../engine/networks.js';
+import { planCreateNetwork } from '../engine/networks.js';
+import { runSteps } from '../model/steps.js';
 import type { Network } from '../model/network.js';
 import { natOptions, natSettings } from '../model/network-nat.js';
 import { CniError } from './error.js';
@@ -36,10 +37,13 @@ export async function ensureNetwork(engine: Engine, conf: NetConf): Promise<Netw
     return existing;
   }
   const { ipMasq, clusterCidrs, ...create } = conf.create;
-  const { network } = await createNetwork(engine, {
+  // Inside the ADD's transaction (ops/cni.ts): recorded with it, and its bridge and rules put
+  // in place at once, before the attachment is planned against them.
+  const created = await planCreateNetwork(engine, {
     name: conf.network,
     ...create,
     options: natOptions({ ipMasq, clusterCidrs }),
   });
-  return network!;
+  await runSteps(created.steps);
+  return created.result;
 }

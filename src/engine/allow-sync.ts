@@ -7,7 +7,6 @@ import type { AllowRule } from '../model/allow.js';
 import type { Engine } from './context.js';
 import type { Planned } from './plan.js';
 import { routesChangePlan, routesStep } from './ufw-routes.js';
-import { runSteps } from '../model/steps.js';
 
 /** Plans adding and removing the given (already validated, canonical) rules; call it under the lock. */
 export async function planChangeAllows(
@@ -20,16 +19,4 @@ export async function planChangeAllows(
   for (const r of add) store.allows.add(r);
   const { step, plan } = await routesStep(store, ufw);
   return { plan: await routesChangePlan(ufw, plan), steps: [step], result: undefined };
-}
-
-/** Adds and removes the given rules and rewrites the route rules, under the lock. */
-export async function changeAllows(
-  engine: Engine,
-  add: readonly AllowRule[],
-  remove: readonly AllowRule[],
-): Promise<void> {
-  await engine.store.locked(async () => {
-    const { steps } = await planChangeAllows(engine, add, remove);
-    await runSteps(steps);
-  });
 }

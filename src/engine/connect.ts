@@ -18,7 +18,6 @@ import { firewallStep } from './firewall-step.js';
 import { opsStep } from './kernel-steps.js';
 import type { Planned } from './plan.js';
 import type { Step } from '../model/steps.js';
-import { applyNow } from './apply-now.js';
 import { ConflictError, UsageError } from '../errors.js';
 
 /** What `network connect` asks for. */
@@ -151,9 +150,4 @@ export async function planDisconnect(engine: Engine, netRef: string, ctrRef: str
 
 function planned<T>(ops: readonly NetlinkOp[], steps: Step[], rules: string, result: T): Planned<T> {
   return { plan: { operations: ops.map(describeOp), rules }, steps, result };
-}
-
-/** Connects a running container at once (compose). */
-export async function connectContainer(engine: Engine, req: ConnectRequest): Promise<Endpoint> {
-  return (await applyNow(engine, () => planConnect(engine, req))).result;
 }

@@ -29,7 +29,6 @@ import { planDefaultNetwork } from './networks.js';
 import { attachPlan, detachSteps, recordEndpoint } from './attach.js';
 import { sequence, together, type Step } from '../model/steps.js';
 import { emptyPlan, joinPlans, type ChangePlan, type Planned } from './plan.js';
-import { applyNow } from './apply-now.js';
 import { describeOp } from '../netlink/plan.js';
 import { ConflictError, UsageError } from '../errors.js';
 
@@ -222,11 +221,6 @@ export async function planRun(engine: Engine, req: RunRequest, opts: RunOptions 
   return { plan: joinPlans(resolved.plan, net.plan, { ...emptyPlan(), processes }), steps, result };
 }
 
-/** Runs a detached container (or prepares an attached one) at once (compose); returns its record. */
-export async function runContainer(engine: Engine, req: RunRequest, opts: RunOptions = {}): Promise<Container> {
-  return (await applyNow(engine, () => planRun(engine, req, opts))).result;
-}
-
 /** Stops a container's process (SIGTERM, then SIGKILL after `graceMs`). */
 export async function stopProcess(roots: RuntimeRoots, c: Container, graceMs: number): Promise<void> {
   await stopContainer(containerPaths(roots, c.id).state, graceMs);
@@ -257,9 +251,4 @@ export async function planRemoveContainer(engine: Engine, ref: string, force: bo
     { describe: 'remove the record', apply: () => void s.containers.remove(c.id) },
   );
   return { plan: { ...emptyPlan(), notes: steps.map((x) => x.describe) }, steps, result: c };
-}
-
-/** Removes a container at once (compose). */
-export async function removeContainer(engine: Engine, ref: string, force: boolean): Promise<Container> {
-  return (await applyNow(engine, () => planRemoveContainer(engine, ref, force))).result;
 }

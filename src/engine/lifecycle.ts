@@ -21,7 +21,6 @@ import { hostsText } from './hosts.js';
 import { opsStep } from './kernel-steps.js';
 import type { Step } from '../model/steps.js';
 import { emptyPlan, type ChangePlan, type Planned } from './plan.js';
-import { applyNow } from './apply-now.js';
 import { writeEtcFiles } from './containers.js';
 import { resolveJoin } from './run-network.js';
 import { describeOp, type NetlinkOp } from '../netlink/plan.js';
@@ -163,9 +162,4 @@ export async function planStart(engine: Engine, ref: string): Promise<Planned<St
     apply: () => void (result.container = engine.store.containers.require(c.id)),
   });
   return { plan, steps, result };
-}
-
-/** Starts a stopped container at once (compose); `started` is false when it was already running. */
-export async function startContainer(engine: Engine, ref: string): Promise<StartResult> {
-  return (await applyNow(engine, () => planStart(engine, ref))).result;
 }

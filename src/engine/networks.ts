@@ -10,8 +10,7 @@ import { firewallStep } from './firewall-step.js';
 import { opsStep, planNetworkDown, planNetworkUp } from './kernel-steps.js';
 import { describeOp } from '../netlink/plan.js';
 import { emptyPlan, type Planned } from './plan.js';
-import { applyNow } from './apply-now.js';
-import { ConflictError, NetctlError } from '../errors.js';
+import { ConflictError } from '../errors.js';
 
 export type { ChangePlan } from './plan.js';
 
@@ -68,30 +67,6 @@ export function unusedNetworks(store: Store): Network[] {
   return store.networks
     .list()
     .filter((n) => n.name !== DEFAULT_NETWORK.name && store.endpoints.forNetwork(n.id).length === 0);
-}
-
-/** Creates a network at once (compose, the CNI plugin). */
-export async function createNetwork(engine: Engine, spec: NetworkSpec): Promise<{ network: Network }> {
-  return { network: (await applyNow(engine, () => planCreateNetwork(engine, spec))).result };
-}
-
-/** Removes a network at once (compose). */
-export async function removeNetwork(engine: Engine, ref: string): Promise<{ network: Network }> {
-  return { network: (await applyNow(engine, () => planRemoveNetwork(engine, ref))).result };
-}
-
-/** Makes sure the default network exists (created on first use, like Docker's `bridge`). */
-export async function ensureDefaultNetwork(engine: Engine): Promise<Network> {
-  const existing = engine.store.networks.get(DEFAULT_NETWORK.name);
-  if (existing) return existing;
-  try {
-    return (await createNetwork(engine, { name: DEFAULT_NETWORK.name, bridge: DEFAULT_NETWORK.bridge })).network;
-  } catch (err) {
-    // Another command may have created it meanwhile.
-    const again = engine.store.networks.get(DEFAULT_NETWORK.name);
-    if (again) return again;
-    throw err instanceof NetctlError ? err : new ConflictError(String(err));
-  }
 }
 
 /**

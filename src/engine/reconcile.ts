@@ -5,28 +5,39 @@
  */
 import type { Engine } from './context.js';
 import { firewallStep } from './firewall-step.js';
-import { runSteps } from '../model/steps.js';
+import { emptyPlan, type Planned } from './plan.js';
 import { routesDiff } from '../firewall/ufw/routes-apply.js';
 import { missingBridgeSteps } from './replay.js';
 import { localnetStep } from './container-steps.js';
 
-/** Re-plans and applies; returns what was applied ('' when nothing changed). */
-export async function reconcileFirewall(engine: Engine, opts: { dryRun?: boolean } = {}): Promise<string> {
-  return engine.store.locked(async () => {
-    const bridges = await missingBridgeSteps(engine);
-    const { step, plan, routes, empty } = await firewallStep(engine, { fresh: true });
-    if (empty && bridges.steps.length === 0) return '';
-    // A bridge brought back gets its route_localnet too, once the rules that guard it are in.
-    const localnet =
-      bridges.missing.length > 0
-        ? [
-            localnetStep(
-              engine,
-              bridges.missing.map((n) => n.id),
-            ),
-          ]
-        : [];
-    if (!opts.dryRun) await runSteps([...bridges.steps, ...(empty ? [] : [step]), ...localnet]);
-    return bridges.lines.join('') + plan.text() + routesDiff(routes);
-  });
+/**
+ * Plans bringing the kernel back to the records (call under the lock): the missing bridges,
+ * the rules and the route rules, re-read from the kernel. The result is what it applies, as
+ * text ('' when nothing would change).
+ */
+export async function planReconcile(engine: Engine): Promise<Planned<string>> {
+  const bridges = await missingBridgeSteps(engine);
+  const { step, plan, routes, empty } = await firewallStep(engine, { fresh: true });
+  if (empty && bridges.steps.length === 0) return { plan: emptyPlan(), steps: [], result: '' };
+  // A bridge brought back gets its route_localnet too, once the rules that guard it are in.
+  const localnet =
+    bridges.missing.length > 0
+      ? [
+          localnetStep(
+            engine,
+            bridges.missing.map((n) => n.id),
+          ),
+        ]
+      : [];
+  const diff = routesDiff(routes);
+  return {
+    plan: {
+      operations: [],
+      rules: plan.text(),
+      ...(diff ? { files: [diff] } : {}),
+      notes: bridges.lines.map((l) => l.trimEnd()),
+    },
+    steps: [...bridges.steps, ...(empty ? [] : [step]), ...localnet],
+    result: bridges.lines.join('') + plan.text() + diff,
+  };
 }

@@ -1,67 +1,70 @@
 /**
  * Carrying out compose's actions with netctl's engine, in this process: each action is one
- * engine call (itself planned, applied and verified under the lock, or undone). When an
+ * transaction (planned, applied and verified under the lock, or undone: ops/tx.ts). When an
  * action fails, what this run created is removed again, last first, and the failure is
  * reported with anything that removal could not do.
  */
-import type { Engine } from '../engine/context.js';
-import { removeContainer, runContainer } from '../engine/containers.js';
-import { connectContainer } from '../engine/connect.js';
-import { createNetwork, ensureDefaultNetwork, removeNetwork } from '../engine/networks.js';
-import { startContainer } from '../engine/lifecycle.js';
-import { changeAllows } from '../engine/allow-sync.js';
+import { planRemoveContainer, planRun } from '../engine/containers.js';
+import { planConnect } from '../engine/connect.js';
+import { planCreateNetwork, planRemoveNetwork } from '../engine/networks.js';
+import { planStart } from '../engine/lifecycle.js';
+import { planChangeAllows } from '../engine/allow-sync.js';
+import type { Host } from './host.js';
+import { ensureDefaultNetwork } from './network.js';
+import { applyNow } from './tx.js';
 import { type Action, doneLine } from '../compose/plan.js';
 import type { Prepared } from '../compose/prepare.js';
 import { ErrorList, InternalError, NetctlError, messageOf } from '../errors.js';
 
-async function runService(engine: Engine, prepared: Prepared | undefined, service: string): Promise<void> {
+async function runService(host: Host, prepared: Prepared | undefined, service: string): Promise<void> {
   const req = prepared?.requests.get(service);
   if (!req) throw new InternalError(`no request for service ${service}`);
-  await runContainer(engine, req.run, { dns: req.dns, extraHosts: req.extraHosts });
-  for (const c of req.connect) await connectContainer(engine, c);
+  await applyNow(host, (e) => planRun(e, req.run, { dns: req.dns, extraHosts: req.extraHosts }));
+  for (const c of req.connect) await applyNow(host, (e) => planConnect(e, c));
 }
 
-async function one(engine: Engine, prepared: Prepared | undefined, a: Action, made: Action[]): Promise<void> {
+async function one(host: Host, prepared: Prepared | undefined, a: Action, made: Action[]): Promise<void> {
   switch (a.do) {
     case 'remove-container':
-      await removeContainer(engine, a.container, true);
+      await applyNow(host, (e) => planRemoveContainer(e, a.container, true));
       return;
     case 'remove-network':
-      await removeNetwork(engine, a.network);
+      await applyNow(host, (e) => planRemoveNetwork(e, a.network));
       return;
     case 'create-network': {
       const spec = prepared?.networks.get(a.network);
       if (!spec) throw new InternalError(`no spec for network ${a.network}`);
       made.push(a);
-      await createNetwork(engine, spec);
+      await applyNow(host, (e) => planCreateNetwork(e, spec));
       return;
     }
     case 'run':
       made.push(a);
-      await runService(engine, prepared, a.service);
+      await runService(host, prepared, a.service);
       return;
     case 'start':
-      await startContainer(engine, a.container);
+      await applyNow(host, (e) => planStart(e, a.container));
       return;
     case 'allow':
-      await changeAllows(engine, a.add, a.remove);
+      await applyNow(host, (e) => planChangeAllows(e, a.add, a.remove));
       return;
     default:
       return;
   }
 }
 
-async function undo(engine: Engine, made: readonly Action[]): Promise<ErrorList> {
+async function undo(host: Host, made: readonly Action[]): Promise<ErrorList> {
   const errors = new ErrorList();
   for (const a of [...made].reverse()) {
     if (a.do === 'run') {
       await errors.attempt('remove container', a.container, async () => {
-        if (engine.store.containers.get(a.container)?.name === a.container)
-          await removeContainer(engine, a.container, true);
+        if (host.store().containers.get(a.container)?.name === a.container)
+          await applyNow(host, (e) => planRemoveContainer(e, a.container, true));
       });
     } else if (a.do === 'create-network') {
       await errors.attempt('remove network', a.network, async () => {
-        if (engine.store.networks.get(a.network)?.name === a.network) await removeNetwork(engine, a.network);
+        if (host.store().networks.get(a.network)?.name === a.network)
+          await applyNow(host, (e) => planRemoveNetwork(e, a.network));
       });
     }
   }
@@ -70,19 +73,19 @@ async function undo(engine: Engine, made: readonly Action[]): Promise<ErrorList>
 
 /** Runs the actions in order; `done` gets the line of each action done. */
 export async function applyActions(
-  engine: Engine,
+  host: Host,
   plan: readonly Action[],
   prepared: Prepared | undefined,
   done: (line: string) => void,
 ): Promise<void> {
   // The default network takes the first free pool before a project network could.
-  if (plan.some((a) => a.do === 'create-network')) await ensureDefaultNetwork(engine);
+  if (plan.some((a) => a.do === 'create-network')) await ensureDefaultNetwork(host);
   const made: Action[] = [];
   for (const a of plan) {
     try {
-      await one(engine, prepared, a, made);
+      await one(host, prepared, a, made);
     } catch (err) {
-      const rollback = await undo(engine, made);
+      const rollback = await undo(host, made);
       const what =
         a.do === 'remove-network' || a.do === 'create-network' ? `network ${a.network}` : `container ${a.container}`;
       const message = `${a.do} ${what}: ${messageOf(err)}${made.length > 0 ? ` (this run's ${made.length} new container(s) and network(s) removed again${rollback.errors.length ? `, but: ${rollback.errors.map(messageOf).join('; ')}` : ''})` : ''}`;

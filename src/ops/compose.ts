@@ -12,7 +12,7 @@ import { checkServices, prepare, type Prepared } from '../compose/prepare.js';
 import type { ComposeProject } from '../compose/types.js';
 import type { Engine } from '../engine/context.js';
 import { stopProcess } from '../engine/containers.js';
-import { startContainer } from '../engine/lifecycle.js';
+import { planStart } from '../engine/lifecycle.js';
 import { ErrorList, UsageError } from '../errors.js';
 import type { Container } from '../model/container.js';
 import { containerPaths } from '../runtime/paths.js';
@@ -20,7 +20,7 @@ import { liveStatus, readState } from '../runtime/state.js';
 import { applyActions } from './compose-apply.js';
 import { dryRunActions } from './compose-dry-run.js';
 import type { Host } from './host.js';
-import { type ChangePlan, transact } from './tx.js';
+import { applyNow, type ChangePlan, transact } from './tx.js';
 
 export type { Action } from '../compose/plan.js';
 export type { ComposeProject } from '../compose/types.js';
@@ -63,7 +63,7 @@ async function change(host: Host, planner: Planner, opts: ComposeRunOptions): Pr
   }
   const engine = await host.engine();
   const { actions, prepared } = await planner(engine);
-  await applyActions(engine, actions, prepared, opts.done ?? (() => undefined));
+  await applyActions(host, actions, prepared, opts.done ?? (() => undefined));
   return { actions, applied: true };
 }
 
@@ -177,11 +177,10 @@ export async function startContainers(
   containers: readonly Container[],
   done: (c: Container, started: boolean) => void,
 ): Promise<void> {
-  const engine = await host.engine();
   const errors = new ErrorList();
   for (const c of containers) {
     await errors.attempt('start container', c.name, async () => {
-      const r = await startContainer(engine, c.id);
+      const r = await applyNow(host, (e) => planStart(e, c.id));
       done(c, r.started);
     });
   }

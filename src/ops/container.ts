@@ -4,17 +4,16 @@
  * outside it (a grace period must not hold every other command up).
  */
 import type { Container } from '../model/container.js';
-import type { Engine } from '../engine/context.js';
 import { planRemoveContainer, stopProcess } from '../engine/containers.js';
 import { planStart, type StartResult } from '../engine/lifecycle.js';
-import type { Planned } from '../engine/plan.js';
 import { execAttached, type ExecOptions } from '../runtime/launch.js';
 import { entryText, followLogs, readLogs, type LogEntry } from '../runtime/logs.js';
 import { containerPaths } from '../runtime/paths.js';
 import { liveStatus, readState } from '../runtime/state.js';
 import { ConflictError } from '../errors.js';
 import type { Host } from './host.js';
-import { type Outcome, transact } from './tx.js';
+import { type Outcome, type Previewed, transact, transactPreview } from './tx.js';
+export type { Previewed } from './tx.js';
 import type { DryRunOption } from './network.js';
 
 export type { Container } from '../model/container.js';
@@ -23,24 +22,6 @@ export type { ExecOptions } from '../runtime/launch.js';
 export type { LogEntry } from '../runtime/logs.js';
 /** A log entry as the text it stands for. */
 export { entryText };
-
-/** An outcome that carries the result as planned even for a dry run: what the verb would return. */
-export type Previewed<T> = Outcome<T> & { result: T };
-
-/** `transact`, keeping the planned result of a dry run too. */
-export async function transactPreview<T>(
-  host: Host,
-  o: DryRunOption,
-  fn: (engine: Engine) => Promise<Planned<T>>,
-): Promise<Previewed<T>> {
-  let planned: { result: T } | undefined;
-  const out = await transact(host, o, async (engine) => {
-    const p = await fn(engine);
-    planned = p;
-    return p;
-  });
-  return { ...out, result: out.applied ? (out.result as T) : planned!.result };
-}
 
 /** Starts a stopped container (its network rebuilt first where it is gone); `started` false when it runs. */
 export async function startContainer(host: Host, ref: string, o: DryRunOption = {}): Promise<Previewed<StartResult>> {

@@ -5,7 +5,7 @@
  */
 import { type GcItem, planGc } from '../engine/gc.js';
 import type { Host } from './host.js';
-import { type Previewed, transactPreview } from './container.js';
+import { type Previewed, transactPreview } from './tx.js';
 import type { DryRunOption } from './network.js';
 
 export type { GcItem } from '../engine/gc.js';

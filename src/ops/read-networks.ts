@@ -3,7 +3,7 @@
  */
 import type { Network } from '../model/network.js';
 import type { Store } from '../store/index.js';
-import { ensureDefaultNetwork } from '../engine/networks.js';
+import { ensureDefaultNetwork } from './network.js';
 import type { Host } from './host.js';
 
 /**
@@ -11,13 +11,8 @@ import type { Host } from './host.js';
  * Docker's `bridge` is always there).
  */
 export async function listNetworks(host: Host): Promise<Network[]> {
-  const engine = await host.engine();
-  try {
-    await ensureDefaultNetwork(engine);
-    return engine.store.networks.list();
-  } finally {
-    engine.close();
-  }
+  await ensureDefaultNetwork(host);
+  return host.store().networks.list();
 }
 
 function inspectView(n: Network, store: Store): object {

@@ -26,6 +26,14 @@ class DryRun<T> extends Error {
 }
 
 /**
+ * One planned change applied at once, in its own transaction, for verbs that carry out
+ * several changes one after the other (compose's actions) and never dry-run them.
+ */
+export async function applyNow<T>(host: Host, fn: (engine: Engine) => Promise<Planned<T>>): Promise<T> {
+  return (await transact(host, {}, fn)).result as T;
+}
+
+/**
  * Plans with `fn` under the write lock, then applies (or with `dryRun` only returns) the
  * plan. A failing step undoes the ones before it and the database rolls back.
  */
@@ -47,4 +55,21 @@ export async function transact<T>(
     if (err instanceof DryRun) return { plan: (err.planned as Planned<T>).plan, applied: false };
     throw err;
   }
+}
+
+/** An outcome that carries the result as planned even for a dry run: what the verb would return. */
+export type Previewed<T> = Outcome<T> & { result: T };
+
+/** `transact`, keeping the planned result of a dry run too. */
+export async function transactPreview<T>(
+  host: Host,
+  opts: { dryRun?: boolean },
+  fn: (engine: Engine) => Promise<Planned<T>>,
+): Promise<Previewed<T>> {
+  let planned: { result: T } | undefined;
+  const out = await transact(host, opts, async (engine) => {
+    planned = await fn(engine);
+    return planned as Planned<T>;
+  });
+  return { ...out, result: out.applied ? (out.result as T) : planned!.result };
 }

@@ -15,9 +15,10 @@ import { displayText } from '../firewall/ufw/report.js';
 import { desiredRoutes } from '../engine/allow-routes.js';
 import { ufwBlockInstalled } from '../engine/open.js';
 import type { ChangePlan } from '../engine/plan.js';
-import { reconcileFirewall } from '../engine/reconcile.js';
+import { planReconcile } from '../engine/reconcile.js';
 import { routeState } from '../engine/ufw-routes.js';
 import type { Host } from './host.js';
+import { transactPreview } from './tx.js';
 
 export type { UfwResult } from '../firewall/ufw/apply.js';
 export type { BlockKind } from '../firewall/ufw/block-kind.js';
@@ -87,7 +88,7 @@ function installedAfter(r: UfwResult, verb: Verb, family: Family): boolean {
  * Returns what it applied.
  */
 async function moveNetctlRules(host: Host): Promise<string> {
-  const applied = await reconcileFirewall(await host.engine());
+  const applied = (await transactPreview(host, {}, planReconcile)).result;
   let rules = '';
   for (const family of [4, 6] as const) {
     if (ufwBlockInstalled(host.ufw.etc, family)) continue;
@@ -126,5 +127,5 @@ export async function ufwCheck(host: Host): Promise<UfwCheck> {
  * brought back too); returns what it applied, or with `dryRun` would apply ('' when in sync).
  */
 export async function ufwSync(host: Host, opts: { dryRun?: boolean }): Promise<string> {
-  return reconcileFirewall(await host.engine(), { dryRun: opts.dryRun === true });
+  return (await transactPreview(host, opts, planReconcile)).result;
 }

@@ -10,7 +10,7 @@ import { Store } from '../../src/store/index.js';
 import type { Engine } from '../../src/engine/context.js';
 import { firewallBackend } from '../../src/engine/open.js';
 import { firewallStep } from '../../src/engine/firewall-step.js';
-import { createNetwork } from '../../src/engine/networks.js';
+import { planCreateNetwork } from '../../src/engine/networks.js';
 import { recordEndpoint } from '../../src/engine/attach.js';
 import { fakeHost } from './ufw/fakes.js';
 import { noneDriver } from '../../src/firewall/driver.js';
@@ -70,7 +70,7 @@ describe('NETCTL_FIREWALL=none', () => {
   });
 
   it('a network create plans its links and sysctls but no rules', async () => {
-    const { plan } = await createNetwork(e, { name: 'web', subnet: '10.9.0.0/24' }, true);
+    const { plan } = await planCreateNetwork(e, { name: 'web', subnet: '10.9.0.0/24' });
     expect(plan.operations[0]).toMatch(/^ip link add nc-\w+ mtu 1500 type bridge$/);
     expect(plan.rules).toBe('');
   });

@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Store } from '../../src/store/index.js';
-import { createNetwork, removeNetwork } from '../../src/engine/networks.js';
+import { planCreateNetwork, planRemoveNetwork } from '../../src/engine/networks.js';
 import { createNetwork as createNetworkOp } from '../../src/ops/network.js';
-import { makeHost } from '../../src/ops/host.js';
+import { makeHost, type Host } from '../../src/ops/host.js';
+import { transact } from '../../src/ops/tx.js';
 import type { UfwDeps } from '../../src/firewall/ufw/observe.js';
 import type { Engine } from '../../src/engine/context.js';
 import type { NetlinkClient } from '../../src/netlink/types.js';
@@ -66,6 +67,17 @@ function engine(failRestore: () => boolean): { engine: Engine; log: string[] } {
     },
   };
 }
+
+/** A host over the fake engine, for the one transaction of ops/tx.ts. */
+function hostOf(e: Engine): Host {
+  return makeHost(
+    { root: '/nowhere', runRoot: '/nowhere' },
+    { ufw: {} as UfwDeps, store: () => e.store, engine: async () => e },
+  );
+}
+const createNetwork = (e: Engine, spec: { name: string; subnet: string }) =>
+  transact(hostOf(e), {}, (en) => planCreateNetwork(en, spec));
+const removeNetwork = (e: Engine, ref: string) => transact(hostOf(e), {}, (en) => planRemoveNetwork(en, ref));
 
 describe('network engine', () => {
   it('plans bridge, address, up, forwarding and rules, in that order', async () => {

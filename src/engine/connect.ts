@@ -74,10 +74,19 @@ function gateways(n: Network, e: Endpoint): string[] {
   return n.internal ? [] : [n.gateway, ...(e.address6 && n.gateway6 ? [n.gateway6] : [])];
 }
 
-/** Records a running container's new endpoint and plans its interface and rules (call under the lock). */
-export async function planConnect(engine: Engine, req: ConnectRequest): Promise<Planned<Endpoint>> {
+/**
+ * Records container `c`'s endpoint on `n` and plans its interface in `netns` (call under the
+ * lock): the part of a connect that needs no running process, shared by `network connect`
+ * and compose's dry run of a new container's further networks.
+ */
+export function recordConnect(
+  engine: Engine,
+  c: Container,
+  n: Network,
+  netns: string,
+  req: Pick<ConnectRequest, 'ip' | 'aliases'>,
+): { endpoint: Endpoint; ops: NetlinkOp[]; existing: Endpoint[] } {
   const s = engine.store;
-  const { c, n, netns } = subjects(engine, req.network, req.container, true);
   const existing = s.endpoints.forContainer(c.id);
   if (existing.some((e) => e.networkId === n.id))
     throw new ConflictError(`container "${c.name}" is already connected to network "${n.name}"`);
@@ -108,6 +117,13 @@ export async function planConnect(engine: Engine, req: ConnectRequest): Promise<
     hairpin: true,
     mac: endpoint.mac!,
   });
+  return { endpoint, ops, existing };
+}
+
+/** Records a running container's new endpoint and plans its interface and rules (call under the lock). */
+export async function planConnect(engine: Engine, req: ConnectRequest): Promise<Planned<Endpoint>> {
+  const { c, n, netns } = subjects(engine, req.network, req.container, true);
+  const { endpoint, ops, existing } = recordConnect(engine, c, n, netns, req);
   const fw = await firewallStep(engine);
   const steps = [
     opsStep(ops, engine.kernel),

@@ -9,17 +9,17 @@
 import type { Action } from '../compose/plan.js';
 import type { Prepared } from '../compose/prepare.js';
 import { recordEndpoint, releaseEndpoints } from '../engine/attach.js';
-import { hostIfname, macFor, netnsPath, planAttach, planDetachAll, planNetns } from '../engine/container-net.js';
+import { netnsPath, planAttach, planDetachAll, planNetns } from '../engine/container-net.js';
 import type { Engine } from '../engine/context.js';
 import { firewallStep } from '../engine/firewall-step.js';
 import { planNetworkDown } from '../engine/kernel-steps.js';
 import { DEFAULT_NETWORK, planCreateNetwork } from '../engine/networks.js';
 import type { ChangePlan } from '../engine/plan.js';
-import type { ConnectRequest } from '../engine/connect.js';
+import { type ConnectRequest, recordConnect } from '../engine/connect.js';
 import { InternalError } from '../errors.js';
 import type { Container } from '../model/container.js';
 import type { Network } from '../model/network.js';
-import { describeOp, planEndpoint } from '../netlink/plan.js';
+import { describeOp } from '../netlink/plan.js';
 import { containerPaths, launcherPath } from '../runtime/paths.js';
 
 /** What the actions played so far would do. */
@@ -48,36 +48,9 @@ function launcher(engine: Engine, c: Container): string[] {
   return [launcherPath(), 'run', containerPaths(engine.roots, c.id).config];
 }
 
-/** A further network of a new container, as `network connect` records and plumbs it (no default route). */
+/** A further network of a new container, as `network connect` records and plumbs it. */
 function connect(engine: Engine, c: Container, netns: string, req: ConnectRequest, acc: Acc): void {
-  const s = engine.store;
-  const n = s.networks.require(req.network);
-  const i = s.endpoints.forContainer(c.id).length;
-  const address = s.ipam.allocate(n.id, { owner: c.id, ...(req.ip ? { requested: req.ip } : {}) });
-  const address6 = n.subnet6 ? s.ipam.allocate(n.id, { owner: c.id, family: 6 }) : undefined;
-  const e = s.endpoints.add({
-    containerId: c.id,
-    networkId: n.id,
-    ifname: `eth${i}`,
-    hostIfname: hostIfname(c.id, i),
-    address,
-    ...(address6 ? { address6 } : {}),
-    mac: macFor(address),
-    aliases: req.aliases ?? [],
-  });
-  const addresses = [`${address}/${n.subnet.split('/')[1]}`];
-  if (address6 && n.subnet6) addresses.push(`${address6}/${n.subnet6.split('/')[1]}`);
-  const ops = planEndpoint({
-    netns,
-    hostIf: e.hostIfname!,
-    ifname: e.ifname,
-    bridge: n.bridge,
-    mtu: n.mtu,
-    addresses,
-    gateways: [],
-    hairpin: true,
-    mac: e.mac!,
-  });
+  const { ops } = recordConnect(engine, c, engine.store.networks.require(req.network), netns, req);
   acc.operations.push(...ops.map(describeOp));
 }
 

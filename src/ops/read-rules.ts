@@ -14,11 +14,10 @@ import { renderRule } from '../firewall/iptables/render.js';
 import { liveRouteCounters, routesInUserRules } from '../firewall/ufw/route-entries.js';
 import { type RouteRule, ufwCommand } from '../firewall/ufw/route-rules.js';
 import { userRulesPath } from '../firewall/ufw/routes-apply.js';
+import type { Family } from '../model/addr.js';
 import type { Host } from './host.js';
 import { type AddressedContainer, addressedContainers, type RuleOwner, routeOwner, ruleOwner } from './read-owners.js';
 import type { OwnedRule } from './read-types.js';
-
-type Family = 4 | 6;
 
 /** One owned rule, its counters exact. */
 export interface CountedRule {

@@ -9,7 +9,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Sandbox } from '../harness/sandbox.js';
-import { netctlOk } from './helpers/net.js';
+import { kernelState, netctlOk } from './helpers/net.js';
 import { BUSYBOX, SandboxDocker, startDockerWatch, until } from './helpers/docker.js';
 
 const HOST = { wan: '198.51.100.2', wan2: '203.0.113.2', lan: '192.168.77.1' } as const;
@@ -323,6 +323,28 @@ describe("netctl docker: ufw decides Docker's published ports", () => {
     // netctl's own block is not installed here (doctor reports that apart): no Docker finding is left.
     const clean = await sb.netctl(['doctor'], { env: dk.env });
     expect(clean.stdout).not.toContain('docker:');
+  });
+
+  it('docker sync --dry-run prints the plan (the user.rules diff) and changes nothing; docker sync applies it', async () => {
+    await stopWatch();
+    const old = await dk.ip('web');
+    await dk.docker('rm', '-f', 'web');
+    await dk.docker('run', '-d', '--name', 'filler3', BUSYBOX, 'sleep', '1000');
+    await httpd('web', 8080, 'one');
+    const ip = await dk.ip('web');
+    expect(ip).not.toBe(old);
+    const files = async (): Promise<string> => sb.sh(['cat', '/etc/ufw/user.rules', '/etc/ufw/user6.rules']);
+    const before = [await files(), await kernelState(sb)];
+    const dry = await netctl('docker', 'sync', '--dry-run', '--docker-host', dk.host);
+    expect(dry).toContain('files:\n--- /etc/ufw/user.rules\n+++ /etc/ufw/user.rules\n');
+    const esc = (s: string): string => s.replace(/\./g, '\\.');
+    expect(dry).toMatch(new RegExp(String.raw`\n\+-A ufw-user-forward [^\n]*-d ${esc(ip)} [^\n]*203\.0\.113\.1`));
+    expect(dry).toMatch(new RegExp(String.raw`\n-### tuple ### route:allow tcp 80 ${esc(old)} `));
+    expect([await files(), await kernelState(sb)]).toEqual(before);
+    expect(await openTo(8080, 'one')).toEqual([]);
+    expect(await netctl('docker', 'sync', '--docker-host', dk.host)).toMatch(/^synced: \d+ Docker rule\(s\)\n$/m);
+    expect(await openTo(8080, 'one')).toEqual(['wan2']);
+    await startWatch();
   });
 
   it('the rules go when the container goes; uninstall gives the files back byte for byte', async () => {

@@ -136,6 +136,19 @@ describe('netctl allow with the real ufw and real packets', () => {
     expect([await userRules(), await kernelState(sb)]).toEqual(before);
   });
 
+  it('allow --dry-run prints the plan (the forward chain, the user.rules diff) and changes nothing', async () => {
+    const before = [await userRules(), await kernelState(sb), await netctl('ufw', 'list')];
+    const out = await netctl('allow', '--dry-run', 'web', '80');
+    expect(out).toContain('would allow web 80/tcp');
+    expect(out).toContain('netlink and sysctl operations:\n  (none)\n');
+    expect(out).toContain('-A ufw-user-forward -p tcp -d 10.91.0.2 --dport 80 -j ACCEPT');
+    expect(out).toMatch(/files:\n--- \/etc\/ufw\/user\.rules\n\+\+\+ \/etc\/ufw\/user\.rules\n@@ [^\n]+\n/);
+    expect(out).toContain('+### tuple ### route:allow tcp 80 10.91.0.2 any 0.0.0.0/0 in comment=');
+    expect(out).toContain('--- /etc/ufw/user6.rules');
+    expect([await userRules(), await kernelState(sb), await netctl('ufw', 'list')]).toEqual(before);
+    expect(await openTo(8080, 'one')).toEqual([]);
+  });
+
   it('allow web 80 opens exactly that container port, for every client and family, and the other mapping stays closed', async () => {
     const out = await netctl('allow', 'web', '80');
     expect(out).toContain('ufw route allow proto tcp to 10.91.0.2 port 80');

@@ -6,13 +6,13 @@
 import type { Container } from '../model/container.js';
 import { planRemoveContainer, stopProcess } from '../engine/containers.js';
 import { planStart, type StartResult } from '../engine/lifecycle.js';
-import { execAttached, type ExecOptions } from '../runtime/launch.js';
+import { execAttached, type ExecOptions, plannedSignals } from '../runtime/launch.js';
 import { entryText, followLogs, readLogs, type LogEntry } from '../runtime/logs.js';
 import { containerPaths } from '../runtime/paths.js';
 import { liveStatus, readState } from '../runtime/state.js';
 import { ConflictError } from '../errors.js';
 import type { Host } from './host.js';
-import { type Outcome, type Previewed, transact, transactPreview } from './tx.js';
+import { type ChangePlan, type Outcome, type Previewed, transact, transactPreview } from './tx.js';
 export type { Previewed } from './tx.js';
 import type { DryRunOption } from './network.js';
 
@@ -35,6 +35,20 @@ export async function stopContainer(host: Host, ref: string, graceMs: number): P
   await stopProcess(host.paths, c, graceMs);
   store.containers.update(c.id, { state: 'exited', pid: null, finishedAt: new Date().toISOString() });
   return c;
+}
+
+/** What stopping a container would do: the signals it would send, then its record. */
+export interface StopPlan {
+  container: Container;
+  plan: ChangePlan;
+}
+
+/** Plans `stop` of one container (`ref`, or the record itself) without sending anything. */
+export async function planStopContainer(host: Host, ref: string | Container, graceMs: number): Promise<StopPlan> {
+  const c = typeof ref === 'string' ? host.store().containers.require(ref) : ref;
+  const signals = plannedSignals(await readState(containerPaths(host.paths, c.id).state), graceMs);
+  const notes = [...(signals.length ? signals : ['not running: no signal to send']), 'record it as exited'];
+  return { container: c, plan: { operations: [], rules: '', notes } };
 }
 
 /** Stops (unless a dry run) and starts a container again. */

@@ -26,6 +26,8 @@ function withImages() {
   }
   const index = { 'busybox:latest': ID, 'busybox:1': ID, 'other:latest': OTHER };
   writeFileSync(join(images, 'index.json'), JSON.stringify(index));
+  // rm asks the database whether a container uses the image: opened here, before any snapshot.
+  f.host.store();
   return { ...f, images };
 }
 

@@ -59,7 +59,8 @@ export async function restartContainer(
   o: DryRunOption = {},
 ): Promise<Previewed<StartResult>> {
   if (!o.dryRun) await stopContainer(host, ref, graceMs);
-  return startContainer(host, ref, o);
+  // A dry run stops nothing, so the start is planned as though the stop had run.
+  return transactPreview(host, o, (engine) => planStart(engine, ref, { afterStop: o.dryRun }));
 }
 
 /** Removes a container (a running one only with `force`): process, network, rules, files, record. */

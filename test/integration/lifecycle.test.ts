@@ -81,6 +81,8 @@ describe('container lifecycle', () => {
     expect(await kernelState(sb)).toBe(before);
     expect(await netctl('start', 'web')).toBe('web\n');
     expect(await get(8080)).toBe('page');
+    expect(await netctl('restart', '--dry-run', '-t', '1', 'web')).toContain('start the container process');
+    expect(await get(8080)).toBe('page');
     expect(await netctl('restart', '-t', '1', 'web')).toBe('web\n');
     expect(await get(8080)).toBe('page');
     // Starting a running container changes nothing.

@@ -128,16 +128,16 @@ const image: CommandSpec = {
       args: ['<source>', '<name>'],
       module: 'image-import',
       description: 'import a rootfs from a tarball, a directory or - (stdin) as NAME[:TAG]',
-      options: [json],
+      options: [dryRun, json],
     },
     {
       name: 'load',
       module: 'image-load',
       description: 'load a `docker save` or OCI archive from stdin',
-      options: [{ flags: '-i, --input <file>', description: 'read from a file instead of stdin' }, json],
+      options: [{ flags: '-i, --input <file>', description: 'read from a file instead of stdin' }, dryRun, json],
     },
     { name: 'ls', aliases: ['list'], module: 'image-ls', description: 'list images', options: [json] },
-    { name: 'rm', args: ['<name...>'], module: 'image-rm', description: 'remove images', options: [json] },
+    { name: 'rm', args: ['<name...>'], module: 'image-rm', description: 'remove images', options: [dryRun, json] },
   ],
 };
 
@@ -508,9 +508,16 @@ const compose: CommandSpec = {
       description: 'stop the services',
       options: [
         { flags: '-t, --timeout <s>', description: 'seconds before SIGKILL', parse: 'int:0:3600', default: 10 },
+        dryRun,
       ],
     },
-    { name: 'start', args: ['[service...]'], module: 'compose-lifecycle', description: 'start stopped services' },
+    {
+      name: 'start',
+      args: ['[service...]'],
+      module: 'compose-lifecycle',
+      description: 'start stopped services',
+      options: [dryRun],
+    },
     {
       name: 'restart',
       args: ['[service...]'],
@@ -518,6 +525,7 @@ const compose: CommandSpec = {
       description: 'restart the services',
       options: [
         { flags: '-t, --timeout <s>', description: 'seconds before SIGKILL', parse: 'int:0:3600', default: 10 },
+        dryRun,
       ],
     },
   ],

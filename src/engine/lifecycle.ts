@@ -134,12 +134,17 @@ function launchStep(engine: Engine, c: Container, cfg: StoredConfig, netns: stri
 
 /**
  * Plans starting a stopped container (call under the lock): its network where it is
- * missing, its root filesystem, its process. Nothing to do when it is running already.
+ * missing, its root filesystem, its process. Nothing to do when it is running already,
+ * unless `afterStop` (a restart's dry run plans the start that follows its stop).
  */
-export async function planStart(engine: Engine, ref: string): Promise<Planned<StartResult>> {
+export async function planStart(
+  engine: Engine,
+  ref: string,
+  o: { afterStop?: boolean } = {},
+): Promise<Planned<StartResult>> {
   const { roots } = engine;
   const c = engine.store.containers.require(ref);
-  if (await isActive(roots, c))
+  if (!o.afterStop && (await isActive(roots, c)))
     return { plan: emptyPlan(), steps: [], result: { container: c, started: false, plan: [] } };
   const cfg = c.config as unknown as StoredConfig;
   const net = await networkSteps(engine, c, cfg);

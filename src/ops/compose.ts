@@ -20,7 +20,8 @@ import { liveStatus, readState } from '../runtime/state.js';
 import { applyActions } from './compose-apply.js';
 import { dryRunActions } from './compose-dry-run.js';
 import type { Host } from './host.js';
-import { applyNow, type ChangePlan, transact } from './tx.js';
+import { planStopContainer, type StartResult, type StopPlan } from './container.js';
+import { applyNow, type ChangePlan, joinPlans, transact, transactPreview } from './tx.js';
 
 export type { Action } from '../compose/plan.js';
 export type { ComposeProject } from '../compose/types.js';
@@ -185,4 +186,36 @@ export async function startContainers(
     });
   }
   errors.throwIfAny();
+}
+
+/** What `compose stop|start|restart --dry-run` would do: each stop, each start, and all as one plan. */
+export interface LifecyclePlan {
+  stops: StopPlan[];
+  starts: StartResult[];
+  plan: ChangePlan;
+}
+
+/**
+ * Plans stopping `stop` (in that order) then starting `start` (in that order), changing
+ * nothing: a start is planned as though its stop had run, the way a restart goes.
+ */
+export async function planLifecycle(
+  host: Host,
+  stop: readonly Container[],
+  start: readonly Container[],
+  graceMs: number,
+): Promise<LifecyclePlan> {
+  const stops: StopPlan[] = [];
+  for (const c of stop) stops.push(await planStopContainer(host, c, graceMs));
+  const stopped = new Set(stop.map((c) => c.id));
+  const previews = [];
+  for (const c of start) {
+    const afterStop = stopped.has(c.id);
+    previews.push(await transactPreview(host, { dryRun: true }, (e) => planStart(e, c.id, { afterStop })));
+  }
+  return {
+    stops,
+    starts: previews.map((p) => p.result),
+    plan: joinPlans(...stops.map((s) => s.plan), ...previews.map((p) => p.plan)),
+  };
 }

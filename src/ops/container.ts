@@ -6,13 +6,13 @@
 import type { Container } from '../model/container.js';
 import { planRemoveContainer, stopProcess } from '../engine/containers.js';
 import { planStart, type StartResult } from '../engine/lifecycle.js';
-import { execAttached, type ExecOptions } from '../runtime/launch.js';
+import { execAttached, type ExecOptions, plannedSignals } from '../runtime/launch.js';
 import { entryText, followLogs, readLogs, type LogEntry } from '../runtime/logs.js';
 import { containerPaths } from '../runtime/paths.js';
 import { liveStatus, readState } from '../runtime/state.js';
 import { ConflictError } from '../errors.js';
 import type { Host } from './host.js';
-import { type Outcome, type Previewed, transact, transactPreview } from './tx.js';
+import { type ChangePlan, type Outcome, type Previewed, transact, transactPreview } from './tx.js';
 export type { Previewed } from './tx.js';
 import type { DryRunOption } from './network.js';
 
@@ -37,6 +37,20 @@ export async function stopContainer(host: Host, ref: string, graceMs: number): P
   return c;
 }
 
+/** What stopping a container would do: the signals it would send, then its record. */
+export interface StopPlan {
+  container: Container;
+  plan: ChangePlan;
+}
+
+/** Plans `stop` of one container (`ref`, or the record itself) without sending anything. */
+export async function planStopContainer(host: Host, ref: string | Container, graceMs: number): Promise<StopPlan> {
+  const c = typeof ref === 'string' ? host.store().containers.require(ref) : ref;
+  const signals = plannedSignals(await readState(containerPaths(host.paths, c.id).state), graceMs);
+  const notes = [...(signals.length ? signals : ['not running: no signal to send']), 'record it as exited'];
+  return { container: c, plan: { operations: [], rules: '', notes } };
+}
+
 /** Stops (unless a dry run) and starts a container again. */
 export async function restartContainer(
   host: Host,
@@ -45,7 +59,8 @@ export async function restartContainer(
   o: DryRunOption = {},
 ): Promise<Previewed<StartResult>> {
   if (!o.dryRun) await stopContainer(host, ref, graceMs);
-  return startContainer(host, ref, o);
+  // A dry run stops nothing, so the start is planned as though the stop had run.
+  return transactPreview(host, o, (engine) => planStart(engine, ref, { afterStop: o.dryRun }));
 }
 
 /** Removes a container (a running one only with `force`): process, network, rules, files, record. */

@@ -1,16 +1,33 @@
 /**
  * The image verbs: import a root filesystem, load `docker save` / OCI archives, list and
  * remove. Images live under the host's `--root`; removing one a container was created
- * from is refused.
+ * from is refused. Each mutating verb has a planning twin for `--dry-run`: the same checks,
+ * a plan of what it would write, unpack and run, and nothing written.
  */
-import { importImage as importInto, type ImportSource } from '../runtime/image-import.js';
-import { type LoadedImage, loadImages as loadInto } from '../runtime/image-load.js';
+import {
+  checkImportSource,
+  fillArgv,
+  importImage as importInto,
+  type ImportSource,
+  spoolPath,
+} from '../runtime/image-import.js';
+import { extractArgv } from '../runtime/image-layer.js';
+import { checkLoadSource, type LoadedImage, loadImages as loadInto, loadWork } from '../runtime/image-load.js';
 import { normalizeImageRef } from '../runtime/image-ref.js';
-import { imageIds, imageIndex, readImage, removeImage as removeFrom, resolveImage } from '../runtime/image-store.js';
+import {
+  imageIds,
+  imageIndex,
+  planImageRemoval,
+  readImage,
+  removeImage as removeFrom,
+  resolveImage,
+} from '../runtime/image-store.js';
+import { imagesDir } from '../runtime/paths.js';
 import type { RemoveResult } from '../runtime/image-store.js';
 import type { ImageRecord } from '../runtime/image-config.js';
 import { ConflictError } from '../errors.js';
 import type { Host } from './host.js';
+import type { ChangePlan } from './tx.js';
 
 export type { ImportSource } from '../runtime/image-import.js';
 export type { LoadedImage } from '../runtime/image-load.js';
@@ -25,9 +42,44 @@ export async function importImage(host: Host, source: ImportSource, ref: string)
   return importInto(host.paths, source, ref);
 }
 
+/** What `importImage` would do: the name and source checked as it checks them, nothing written. */
+export async function planImportImage(host: Host, source: ImportSource, ref: string): Promise<ChangePlan> {
+  const name = normalizeImageRef(ref);
+  const kind = await checkImportSource(source);
+  const images = imagesDir(host.paths);
+  const dir = `${images}/.tmp-RANDOM`;
+  const path = typeof source === 'string' ? source : spoolPath(dir);
+  const old = await imageIndex(host.paths).get(name);
+  const notes = [
+    ...(kind === 'stream' ? [`read the archive from stdin into ${path}`] : []),
+    `build the image in ${dir}/rootfs, then move it to ${images}/ID`,
+    'ID: a new random image id, chosen when it is imported',
+    old ? `point ${name} at it instead of sha256:${old} (that image stays stored)` : `tag it ${name}`,
+  ];
+  return { operations: [], rules: '', processes: [fillArgv(kind, path, `${dir}/rootfs`)], notes };
+}
+
 /** Loads the images of a `docker save` or OCI archive. */
 export async function loadImages(host: Host, source: ImportSource): Promise<LoadedImage[]> {
   return loadInto(host.paths, source);
+}
+
+/**
+ * What `loadImages` would do, the source checked as it checks it. The archive is not
+ * unpacked, so the ids (digests of the configs inside it) and names are not known yet.
+ */
+export async function planLoadImages(host: Host, source: ImportSource): Promise<ChangePlan> {
+  await checkLoadSource(source);
+  const work = loadWork(host.paths, 'RANDOM');
+  const file = typeof source === 'string' ? source : work.input;
+  const notes = [
+    ...(typeof source === 'string' ? [] : [`read the archive from stdin into ${file}`]),
+    `unpack the archive into ${work.archive} (removed afterwards)`,
+    `store each image it holds as ${imagesDir(host.paths)}/ID, its layers applied in order; an image stored already is only tagged again`,
+    'ID: the sha256 of the image config, known only once the archive is unpacked',
+    'tag each image with the names the archive gives it',
+  ];
+  return { operations: [], rules: '', processes: [extractArgv(file, work.archive)], notes };
 }
 
 /** One row of `image ls`: one per name (untagged images as `<none>:<none>`). */
@@ -79,6 +131,17 @@ async function refuseInUse(host: Host, name: string): Promise<void> {
 export async function removeImage(host: Host, name: string): Promise<RemoveResult> {
   await refuseInUse(host, name);
   return removeFrom(host.paths, name);
+}
+
+/** What `removeImage` would do, refused the same way: the names it untags and the image it deletes. */
+export async function planRemoveImage(host: Host, name: string): Promise<ChangePlan & RemoveResult> {
+  await refuseInUse(host, name);
+  const r = await planImageRemoval(host.paths, name);
+  const notes = [
+    ...r.untagged.map((t) => `untag ${t}`),
+    ...(r.deleted ? [`delete image sha256:${r.deleted} (${r.dir})`] : []),
+  ];
+  return { operations: [], rules: '', notes, untagged: r.untagged, ...(r.deleted ? { deleted: r.deleted } : {}) };
 }
 
 /** The image a `run` names, with its configuration. */

@@ -10,6 +10,8 @@ import { runSteps } from '../model/steps.js';
 import type { Host } from './host.js';
 
 export type { ChangePlan, Planned } from '../engine/plan.js';
+/** Plans one after the other, as one. */
+export { joinPlans } from '../engine/plan.js';
 
 /** What a verb did, or with `dryRun` would do: `result` is absent for a dry run. */
 export interface Outcome<T> {

@@ -48,24 +48,26 @@ export async function scanDirs(file: string): Promise<Set<string>> {
   return dirs;
 }
 
+/** The argv extracting an archive (any compression tar recognizes) into DEST with owners, modes and xattrs. */
+export function extractArgv(file: string, dest: string): string[] {
+  return [
+    'tar',
+    '-x',
+    '-f',
+    file,
+    '-C',
+    dest,
+    '--numeric-owner',
+    '--same-owner',
+    '--same-permissions',
+    '--xattrs',
+    '--xattrs-include=*',
+  ];
+}
+
 /** Extracts an archive (any compression tar recognizes) into DEST with owners, modes and xattrs. */
 export async function extractArchive(file: string, dest: string): Promise<void> {
-  await runChecked(
-    [
-      'tar',
-      '-x',
-      '-f',
-      file,
-      '-C',
-      dest,
-      '--numeric-owner',
-      '--same-owner',
-      '--same-permissions',
-      '--xattrs',
-      '--xattrs-include=*',
-    ],
-    { timeoutMs: 30 * 60_000 },
-  );
+  await runChecked(extractArgv(file, dest), { timeoutMs: 30 * 60_000 });
 }
 
 /** Applies the layer archive FILE on top of ROOTFS. */

@@ -3,15 +3,15 @@
  * An image already stored (same config digest) is only tagged again.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rm } from 'node:fs/promises';
-import { SystemError, wrap } from '../errors.js';
+import { mkdir, readFile, rm, stat } from 'node:fs/promises';
+import { NotFoundError, SystemError, UsageError, wrap } from '../errors.js';
 import { readArchive, type ArchiveImage } from './image-archive.js';
 import { configFromOci, type ImageRecord } from './image-config.js';
-import type { ImportSource } from './image-import.js';
+import { type ImportSource, sourceLabel } from './image-import.js';
 import { applyLayer, extractArchive } from './image-layer.js';
 import { commitImage, hasImage, newImageDir, tagImage } from './image-store.js';
 import { imagesDir, type RuntimeRoots } from './paths.js';
-import { spoolToFile } from './spool.js';
+import { refuseTerminal, spoolToFile } from './spool.js';
 
 /** One loaded image: its id and the names now pointing at it. */
 export interface LoadedImage {
@@ -47,24 +47,53 @@ async function loadOne(r: RuntimeRoots, img: ArchiveImage): Promise<LoadedImage>
   return { id, tags };
 }
 
+/** Where a load unpacks its archive (removed when it is done), and where a streamed one is saved. */
+export interface LoadWork {
+  dir: string;
+  archive: string;
+  input: string;
+}
+
+/** A new working directory for one load, under the images directory (nothing is created). */
+export function loadWork(r: RuntimeRoots, suffix = randomBytes(8).toString('hex')): LoadWork {
+  const dir = `${imagesDir(r)}/.tmp-load-${suffix}`;
+  return { dir, archive: `${dir}/archive`, input: `${dir}/input.tar` };
+}
+
+/**
+ * Checks the archive source without reading it: a path must be a file, a stream not a
+ * terminal. Refusals name the source as a failed load does.
+ */
+export async function checkLoadSource(source: ImportSource): Promise<void> {
+  try {
+    if (typeof source !== 'string') return refuseTerminal(source);
+    const st = await stat(source).catch(() => null);
+    if (!st) throw new NotFoundError('file', source);
+    if (!st.isFile()) throw new UsageError(`cannot load "${source}": not a file`);
+  } catch (err) {
+    throw wrap('load', sourceLabel(source), err);
+  }
+}
+
 /** Loads every image of the archive at SOURCE (a file path or a stream). */
 export async function loadImages(r: RuntimeRoots, source: ImportSource): Promise<LoadedImage[]> {
-  const work = `${imagesDir(r)}/.tmp-load-${randomBytes(8).toString('hex')}`;
+  await checkLoadSource(source);
+  const work = loadWork(r);
   try {
-    await mkdir(`${work}/archive`, { recursive: true, mode: 0o700 });
+    await mkdir(work.archive, { recursive: true, mode: 0o700 });
     let file = source;
     if (typeof file !== 'string') {
-      file = `${work}/input.tar`;
+      file = work.input;
       await spoolToFile(source as Exclude<ImportSource, string>, file);
     }
-    await extractArchive(file, `${work}/archive`);
-    const images = await readArchive(`${work}/archive`);
+    await extractArchive(file, work.archive);
+    const images = await readArchive(work.archive);
     const out: LoadedImage[] = [];
     for (const img of images) out.push(await loadOne(r, img));
     return out;
   } catch (err) {
-    throw wrap('load', typeof source === 'string' ? source : '-', err);
+    throw wrap('load', sourceLabel(source), err);
   } finally {
-    await rm(work, { recursive: true, force: true });
+    await rm(work.dir, { recursive: true, force: true });
   }
 }

@@ -118,17 +118,30 @@ export async function removeImage(
   ref: string,
   inUse: (id: string) => Promise<boolean> = async () => false,
 ): Promise<RemoveResult> {
-  const { id, name } = await lookup(r, ref);
+  const plan = await planImageRemoval(r, ref, inUse);
   const index = imageIndex(r);
-  const tags = Object.entries(await index.all())
+  for (const t of plan.untagged) await index.delete(t);
+  if (plan.deleted) await rm(plan.dir, { recursive: true, force: true });
+  return plan.deleted ? { untagged: plan.untagged, deleted: plan.deleted } : { untagged: plan.untagged };
+}
+
+/**
+ * What removing a reference would do (`removeImage` without the removing): the names it
+ * untags, and the image and directory it deletes when no other name is left.
+ */
+export async function planImageRemoval(
+  r: RuntimeRoots,
+  ref: string,
+  inUse: (id: string) => Promise<boolean> = async () => false,
+): Promise<RemoveResult & { dir: string }> {
+  const { id, name } = await lookup(r, ref);
+  const tags = Object.entries(await imageIndex(r).all())
     .filter(([, v]) => v === id)
     .map(([k]) => k);
   const untag = name ? [name] : tags;
   const deleting = untag.length >= tags.length;
   if (deleting && (await inUse(id)))
     throw new ConflictError(`image "${ref}" is used by a container`, 'remove the container first');
-  for (const t of untag) await index.delete(t);
-  if (!deleting) return { untagged: untag };
-  await rm(imagePaths(r, id).dir, { recursive: true, force: true });
-  return { untagged: untag, deleted: id };
+  const dir = imagePaths(r, id).dir;
+  return deleting ? { untagged: untag, deleted: id, dir } : { untagged: untag, dir };
 }

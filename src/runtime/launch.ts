@@ -201,6 +201,18 @@ async function waitExited(path: string, ms: number): Promise<LauncherState | nul
 }
 
 /**
+ * The signals `stopContainer` would send to a container in state ST, one line each: what
+ * `stop --dry-run` prints. Pure; none when it has exited already.
+ */
+export function plannedSignals(st: LauncherState | null, graceMs: number): string[] {
+  if (!st || liveStatus(st) === 'exited') return [];
+  const out: string[] = [];
+  if (liveStatus(st) !== 'dead') out.push(`send SIGTERM to its monitor (pid ${st.monitorPid})`);
+  if (st.pid > 0) out.push(`send SIGKILL to its process (pid ${st.pid}) if it still runs after ${graceMs / 1000}s`);
+  return out;
+}
+
+/**
  * Stops a container: SIGTERM to its monitor (which passes it on and gives up restarting),
  * then after `graceMs` SIGKILL to the container. Returns the final state.
  */

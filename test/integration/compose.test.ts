@@ -264,6 +264,30 @@ describe('netctl compose with real packets', () => {
     expect(await fetchIn('shop-web-1', 'database')).toBe('db');
   });
 
+  it('stop, start and restart --dry-run print their plans and change nothing', async () => {
+    const snapshot = async (): Promise<string[]> => [
+      await netctl('ps', '-a'),
+      await composeOk(SHOP, 'ps', '-a'),
+      await sb.sh(['iptables', '-S']),
+      await sb.sh(['ip', '-o', 'link', 'show']),
+    ];
+    const before = await snapshot();
+    const stop = await composeOk(SHOP, 'stop', '--dry-run', '-t', '3', 'cache');
+    expect(stop).toMatch(
+      /^stop shop-cache-1: send SIGTERM to its monitor \(pid \d+\)\n {2}send SIGKILL to its process \(pid \d+\) if it still runs after 3s\n {2}record it as exited\n\nnetlink and sysctl operations:\n {2}\(none\)\n/,
+    );
+    expect(await composeOk(SHOP, 'start', '--dry-run')).toBe(
+      'start shop-db-1: already running\nstart shop-cache-1: already running\nstart shop-web-1: already running\n\n' +
+        'netlink and sysctl operations:\n  (none)\n\nrules: no change\n',
+    );
+    const restart = await composeOk(SHOP, 'restart', '--dry-run', 'db');
+    expect(restart).toMatch(/^stop shop-db-1: send SIGTERM to its monitor/);
+    expect(restart).toContain('\nstart shop-db-1: ');
+    expect(restart).toContain('  start the container process\n');
+    expect(restart.split('\nprocesses:\n')[1]).toMatch(/^ {2}\S*netctl-launcher/);
+    expect(await snapshot()).toEqual(before);
+  });
+
   it('stop, start, restart and logs work on the services', async () => {
     expect(await composeOk(SHOP, 'stop', 'cache')).toBe('container shop-cache-1 stopped\n');
     expect(await composeOk(SHOP, 'ps')).not.toContain('shop-cache-1');

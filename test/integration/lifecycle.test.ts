@@ -68,6 +68,11 @@ describe('container lifecycle', () => {
   it('stop, start and restart keep the published port working', async () => {
     await web('web', 8080);
     expect(await get(8080)).toBe('page');
+    // A dry run sends no signal: it prints them.
+    expect(await netctl('stop', '--dry-run', '-t', '1', 'web')).toMatch(
+      /^web: send SIGTERM to its monitor \(pid \d+\)\n {2}send SIGKILL .* after 1s\n {2}record it as exited\n$/,
+    );
+    expect(await get(8080)).toBe('page');
     await netctl('stop', '-t', '1', 'web');
     expect(await get(8080)).toBe('');
     expect((await ps()).find((c) => c.name === 'web')?.status).toBe('exited');
@@ -75,6 +80,8 @@ describe('container lifecycle', () => {
     expect(await netctl('start', '--dry-run', 'web')).toContain('start the container process');
     expect(await kernelState(sb)).toBe(before);
     expect(await netctl('start', 'web')).toBe('web\n');
+    expect(await get(8080)).toBe('page');
+    expect(await netctl('restart', '--dry-run', '-t', '1', 'web')).toContain('start the container process');
     expect(await get(8080)).toBe('page');
     expect(await netctl('restart', '-t', '1', 'web')).toBe('web\n');
     expect(await get(8080)).toBe('page');

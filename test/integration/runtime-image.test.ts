@@ -191,3 +191,65 @@ describe('image load', () => {
     expect(await sb.sh(['sh', '-c', `ls -A ${dir}/images | grep -v index.json || true`])).toBe('');
   });
 });
+
+describe('dry runs', () => {
+  const dir = '/run/st-dry';
+
+  /** What image ls and ps -a print (the latter opens the database), and every file under the state root. */
+  async function state(): Promise<string[]> {
+    return [await ok(dir, ['image', 'ls']), await ok(dir, ['ps', '-a']), ...(await listing(dir))];
+  }
+
+  it('import --dry-run checks as import does, prints its plan and writes nothing', async () => {
+    await ok(dir, ['image', 'import', '/run/imgs/busybox.tar', 'busybox']);
+    const id = (await imageIds(dir))['busybox:latest']!;
+    const before = await state();
+    const out = await ok(dir, ['image', 'import', '--dry-run', '/run/imgs/busybox.tar', 'busybox']);
+    expect(out).toContain(
+      `processes:\n  tar -x -f /run/imgs/busybox.tar -C ${dir}/images/.tmp-RANDOM/rootfs --numeric-owner`,
+    );
+    expect(out).toContain(`  point busybox:latest at it instead of sha256:${id} (that image stays stored)\n`);
+    const fromDir = await ok(dir, ['image', 'import', '--dry-run', '/run/imgs/rootfs', 'fromdir']);
+    expect(fromDir).toContain(`  cp -a -- /run/imgs/rootfs/. ${dir}/images/.tmp-RANDOM/rootfs\n`);
+    expect(fromDir).toContain('  tag it fromdir:latest\n');
+    const bad = await netctl(dir, ['image', 'import', '--dry-run', '/run/imgs/busybox.tar', 'Bad:Name!']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('invalid image');
+    const missing = await netctl(dir, ['image', 'import', '--dry-run', '/run/imgs/nope.tar', 'x']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toBe((await netctl(dir, ['image', 'import', '/run/imgs/nope.tar', 'x'])).stderr);
+    expect(await state()).toEqual(before);
+  });
+
+  it('load --dry-run checks the input, says the ids are known only once unpacked, and writes nothing', async () => {
+    const before = await state();
+    const out = await ok(dir, ['image', 'load', '--dry-run', '-i', '/run/imgs/oci.tar']);
+    expect(out).toContain(`processes:\n  tar -x -f /run/imgs/oci.tar -C ${dir}/images/.tmp-load-RANDOM/archive`);
+    expect(out).toContain('  ID: the sha256 of the image config, known only once the archive is unpacked\n');
+    const missing = await netctl(dir, ['image', 'load', '--dry-run', '-i', '/run/imgs/nope.tar']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('load "/run/imgs/nope.tar": file "/run/imgs/nope.tar" not found');
+    expect(missing.stderr).toBe((await netctl(dir, ['image', 'load', '-i', '/run/imgs/nope.tar'])).stderr);
+    expect(await state()).toEqual(before);
+  });
+
+  it('rm --dry-run prints what it would untag and delete, refuses what rm refuses, and removes nothing', async () => {
+    const id = (await imageIds(dir))['busybox:latest']!;
+    const before = await state();
+    const out = await ok(dir, ['image', 'rm', '--dry-run', 'busybox']);
+    expect(out).toContain(`also:\n  untag busybox:latest\n  delete image sha256:${id} (${dir}/images/${id})\n`);
+    const unknown = await netctl(dir, ['image', 'rm', '--dry-run', 'nosuch']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('image "nosuch" not found');
+    expect(await state()).toEqual(before);
+    const run = await netctl(dir, ['run', '-d', '--network', 'none', '--name', 'user', 'busybox', 'sleep', '600']);
+    expect(run.code, run.stderr).toBe(0);
+    const during = await state();
+    const inUse = await netctl(dir, ['image', 'rm', '--dry-run', 'busybox']);
+    expect(inUse.code).not.toBe(0);
+    expect(inUse.stderr).toContain('image "busybox" is in use by container "user"');
+    expect(inUse.stderr).toBe((await netctl(dir, ['image', 'rm', 'busybox'])).stderr);
+    expect(await state()).toEqual(during);
+    await ok(dir, ['rm', '-f', 'user']);
+  });
+});

@@ -1,10 +1,21 @@
 /**
- * `netctl compose stop|start|restart [-t S] [SERVICE...]`: stop last-started first, start in
- * dependency order; each container as `netctl stop` / `start` does it.
+ * `netctl compose stop|start|restart [-t S] [--dry-run] [SERVICE...]`: stop last-started
+ * first, start in dependency order; each container as `netctl stop` / `start` does it.
+ * `--dry-run` prints each container's plan as `stop --dry-run` / `start --dry-run` do,
+ * then the whole plan, and changes nothing.
  */
 import type { CommandContext } from '../context.js';
 import { composeName } from '../compose-context.js';
-import { type Container, serviceContainers, startContainers, stopContainers } from '../../ops/compose.js';
+import { formatPlan } from '../format/plan.js';
+import {
+  type Container,
+  planLifecycle,
+  serviceContainers,
+  startContainers,
+  stopContainers,
+} from '../../ops/compose.js';
+import { startPlanText } from './start.js';
+import { stopPlanText } from './stop.js';
 
 /** Stops the containers in the order given, a line for each. */
 export async function stopAll(ctx: CommandContext, containers: readonly Container[], graceMs: number): Promise<void> {
@@ -16,7 +27,16 @@ export default async function composeLifecycle(ctx: CommandContext): Promise<voi
   const { name, project } = await composeName(ctx);
   const containers = await serviceContainers(ctx.host, name, project, (ctx.args[0] as string[] | undefined) ?? []);
   const grace = Number(ctx.opts.timeout ?? 10) * 1000;
-  if (verb !== 'start') await stopAll(ctx, [...containers].reverse(), grace);
+  const stopping = verb === 'start' ? [] : [...containers].reverse();
+  const starting = verb === 'stop' ? [] : containers;
+  if (ctx.opts.dryRun === true) {
+    const p = await planLifecycle(ctx.host, stopping, starting, grace);
+    for (const s of p.stops) ctx.stdout.write(`stop ${stopPlanText(s)}`);
+    for (const s of p.starts) ctx.stdout.write(`start ${startPlanText(s)}`);
+    ctx.stdout.write(`\n${formatPlan(p.plan)}`);
+    return;
+  }
+  if (verb !== 'start') await stopAll(ctx, stopping, grace);
   if (verb === 'stop') return;
   await startContainers(ctx.host, containers, (c, started) =>
     ctx.stdout.write(`container ${c.name} ${started ? 'started' : 'already running'}\n`),

@@ -7,6 +7,11 @@ import type { Previewed, StartResult } from '../../ops/container.js';
 import { startContainer } from '../../ops/container.js';
 import { ErrorList } from '../../errors.js';
 
+/** A start as `start --dry-run` prints it: the container's name, then each step. */
+export function startPlanText(r: StartResult): string {
+  return `${r.container.name}: ${r.plan.length ? r.plan.join('\n  ') : 'already running'}\n`;
+}
+
 /** Starts each container with `start` (start, or restart), printing its name. */
 export async function startEach(
   ctx: CommandContext,
@@ -18,11 +23,7 @@ export async function startEach(
   for (const ref of ctx.args[0] as string[]) {
     await errors.attempt(verb, ref, async () => {
       const r = (await start(ref, dryRun)).result;
-      ctx.stdout.write(
-        dryRun
-          ? `${r.container.name}: ${r.plan.length ? r.plan.join('\n  ') : 'already running'}\n`
-          : `${r.container.name}\n`,
-      );
+      ctx.stdout.write(dryRun ? startPlanText(r) : `${r.container.name}\n`);
     });
   }
   errors.throwIfAny();

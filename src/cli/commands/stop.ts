@@ -1,15 +1,26 @@
 /**
- * `netctl stop [-t S] NAME...`: SIGTERM, then SIGKILL after S seconds.
+ * `netctl stop [-t S] [--dry-run] NAME...`: SIGTERM, then SIGKILL after S seconds; with
+ * `--dry-run`, the signals it would send, and nothing sent.
  */
 import type { CommandContext } from '../context.js';
-import { stopContainer } from '../../ops/container.js';
+import { planStopContainer, type StopPlan, stopContainer } from '../../ops/container.js';
 import { ErrorList } from '../../errors.js';
+
+/** A stop plan as `stop --dry-run` prints it: the container's name, then each step. */
+export function stopPlanText(p: StopPlan): string {
+  return `${p.container.name}: ${(p.plan.notes ?? []).join('\n  ')}\n`;
+}
 
 export default async function stop(ctx: CommandContext): Promise<void> {
   const errors = new ErrorList();
+  const grace = Number(ctx.opts.time ?? 10) * 1000;
   for (const ref of ctx.args[0] as string[]) {
     await errors.attempt('stop container', ref, async () => {
-      const c = await stopContainer(ctx.host, ref, Number(ctx.opts.time ?? 10) * 1000);
+      if (ctx.opts.dryRun === true) {
+        ctx.stdout.write(stopPlanText(await planStopContainer(ctx.host, ref, grace)));
+        return;
+      }
+      const c = await stopContainer(ctx.host, ref, grace);
       ctx.stdout.write(`${c.name}\n`);
     });
   }

@@ -15,7 +15,7 @@ import { blockInstalled } from '../firewall/ufw/block.js';
 import { setting } from '../firewall/ufw/observe.js';
 import { NetctlError } from '../errors.js';
 import type { Host } from './host.js';
-import { type ChangePlan, transact } from './tx.js';
+import { type ChangePlan, transactPreview } from './tx.js';
 
 export type { AllowRequest, AllowResult } from '../engine/allow.js';
 export type { RouteRule } from '../firewall/ufw/route-rules.js';
@@ -43,13 +43,8 @@ async function run(
   docker: boolean,
   fn: (engine: Engine) => Promise<Planned<AllowResult>>,
 ): Promise<AllowOutcome> {
-  let result: AllowResult | undefined;
-  const out = await transact(host, { dryRun: opts.dryRun === true }, async (engine) => {
-    const p = await fn(engine);
-    result = p.result;
-    return p;
-  });
-  return { plan: out.plan, applied: out.applied, result: result!, docker };
+  const out = await transactPreview(host, { dryRun: opts.dryRun === true }, fn);
+  return { ...out, docker };
 }
 
 /**

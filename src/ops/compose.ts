@@ -21,7 +21,7 @@ import { applyActions } from './compose-apply.js';
 import { dryRunActions } from './compose-dry-run.js';
 import type { Host } from './host.js';
 import { planStopContainer, type StartResult, type StopPlan } from './container.js';
-import { applyNow, type ChangePlan, joinPlans, transact, transactPreview } from './tx.js';
+import { applyNow, type ChangePlan, joinPlans, transactPreview } from './tx.js';
 
 export type { Action } from '../compose/plan.js';
 export type { ComposeProject } from '../compose/types.js';
@@ -54,13 +54,11 @@ type Planner = (engine: Engine) => Promise<{ actions: Action[]; prepared?: Prepa
 
 async function change(host: Host, planner: Planner, opts: ComposeRunOptions): Promise<ComposeChange> {
   if (opts.dryRun) {
-    let actions: Action[] = [];
-    const out = await transact(host, { dryRun: true }, async (engine) => {
+    const out = await transactPreview(host, { dryRun: true }, async (engine) => {
       const got = await planner(engine);
-      actions = got.actions;
-      return { plan: await dryRunActions(engine, got.actions, got.prepared), steps: [], result: undefined };
+      return { plan: await dryRunActions(engine, got.actions, got.prepared), steps: [], result: got.actions };
     });
-    return { actions, plan: out.plan, applied: false };
+    return { actions: out.result, plan: out.plan, applied: false };
   }
   const engine = await host.engine();
   const { actions, prepared } = await planner(engine);

@@ -21,7 +21,7 @@ import { hasChain } from '../firewall/ufw/plan.js';
 import type { ChangePlan, Planned } from '../engine/plan.js';
 import type { Step } from '../model/steps.js';
 import type { Host } from './host.js';
-import { transact, type Outcome } from './tx.js';
+import { type Previewed, transactPreview } from './tx.js';
 import { changeBlock, checkBlockOf, type BlockOutcome } from './ufw.js';
 
 export type { DockerApi } from '../docker/client.js';
@@ -135,22 +135,16 @@ export async function planDockerRoutes(
 
 /**
  * `netctl docker sync`: Docker's route rules brought in line with the running containers and
- * FORWARD's jump put back on top; with `dryRun` only the plan. `found` is what the plan
+ * FORWARD's jump put back on top; with `dryRun` only the plan. The result is what the plan
  * found, for a dry run too.
  */
 export async function dockerSync(
   host: Host,
   api: DockerApi,
   opts: { dryRun?: boolean },
-): Promise<Outcome<DockerSyncResult> & { found: DockerSyncResult }> {
+): Promise<Previewed<DockerSyncResult>> {
   const containers = await runningContainers(api);
   // A label the policy refuses refuses the sync, naming it: nothing is changed.
   refuseBadLabels(containers);
-  let found: DockerSyncResult | undefined;
-  const out = await transact(host, opts, async () => {
-    const planned = await planDockerRoutes(host, containers, await planForwardJump(host.ufw));
-    found = planned.result;
-    return planned;
-  });
-  return { ...out, found: found! };
+  return transactPreview(host, opts, async () => planDockerRoutes(host, containers, await planForwardJump(host.ufw)));
 }

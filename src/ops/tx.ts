@@ -35,6 +35,27 @@ export async function applyNow<T>(host: Host, fn: (engine: Engine) => Promise<Pl
   return (await transact(host, {}, fn)).result as T;
 }
 
+/** Plans under the write lock, then applies the steps, or for a dry run rolls back: what was planned. */
+async function execute<T>(
+  host: Host,
+  opts: { dryRun?: boolean },
+  fn: (engine: Engine) => Promise<Planned<T>>,
+): Promise<{ planned: Planned<T>; applied: boolean }> {
+  const engine = await host.engine();
+  try {
+    const planned = await engine.store.locked(async () => {
+      const p = await fn(engine);
+      if (opts.dryRun) throw new DryRun(p);
+      await runSteps(p.steps);
+      return p;
+    });
+    return { planned, applied: true };
+  } catch (err) {
+    if (err instanceof DryRun) return { planned: err.planned as Planned<T>, applied: false };
+    throw err;
+  }
+}
+
 /**
  * Plans with `fn` under the write lock, then applies (or with `dryRun` only returns) the
  * plan. A failing step undoes the ones before it and the database rolls back.
@@ -44,19 +65,8 @@ export async function transact<T>(
   opts: { dryRun?: boolean },
   fn: (engine: Engine) => Promise<Planned<T>>,
 ): Promise<Outcome<T>> {
-  const engine = await host.engine();
-  try {
-    const planned = await engine.store.locked(async () => {
-      const p = await fn(engine);
-      if (opts.dryRun) throw new DryRun(p);
-      await runSteps(p.steps);
-      return p;
-    });
-    return { plan: planned.plan, applied: true, result: planned.result };
-  } catch (err) {
-    if (err instanceof DryRun) return { plan: (err.planned as Planned<T>).plan, applied: false };
-    throw err;
-  }
+  const { planned, applied } = await execute(host, opts, fn);
+  return applied ? { plan: planned.plan, applied, result: planned.result } : { plan: planned.plan, applied };
 }
 
 /** An outcome that carries the result as planned even for a dry run: what the verb would return. */
@@ -68,10 +78,6 @@ export async function transactPreview<T>(
   opts: { dryRun?: boolean },
   fn: (engine: Engine) => Promise<Planned<T>>,
 ): Promise<Previewed<T>> {
-  let planned: { result: T } | undefined;
-  const out = await transact(host, opts, async (engine) => {
-    planned = await fn(engine);
-    return planned as Planned<T>;
-  });
-  return { ...out, result: out.applied ? (out.result as T) : planned!.result };
+  const { planned, applied } = await execute(host, opts, fn);
+  return { plan: planned.plan, applied, result: planned.result };
 }

@@ -11,7 +11,7 @@ import { formatPlan } from '../format/plan.js';
 export default async function dockerSync(ctx: CommandContext): Promise<void> {
   const api = dockerClient(ctx.opts.dockerHost as string | undefined);
   const out = await sync(ctx.host, api, { dryRun: ctx.opts.dryRun === true });
-  const { moved, errors, changed, rules } = out.found;
+  const { moved, errors, changed, rules } = out.result;
   for (const e of errors) ctx.stderr.write(`${e}\n`);
   if (!out.applied) {
     ctx.stdout.write(isEmptyPlan(out.plan) ? 'in sync: nothing to change\n' : formatPlan(out.plan));

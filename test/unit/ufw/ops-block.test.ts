@@ -103,7 +103,7 @@ describe('docker sync --dry-run', () => {
     files.put('/etc/ufw/user6.rules', read('user6.rules.docker'));
     const out = await dockerSync(host, api, { dryRun: true });
     expect(out.applied).toBe(false);
-    expect(out.found.changed).toBe(true);
+    expect(out.result.changed).toBe(true);
     expect(out.plan.files).toHaveLength(1);
     expect(out.plan.files![0]).toContain('--- /etc/ufw/user.rules');
     expect(out.plan.files![0]).toMatch(/^-### tuple ### .*comment=/m);
@@ -117,6 +117,6 @@ describe('docker sync --dry-run', () => {
     const out = await dockerSync(host, api, {});
     expect(out.applied).toBe(true);
     expect(files.text('/etc/ufw/user.rules')).not.toBe(user);
-    expect((await dockerSync(host, api, { dryRun: true })).found.changed).toBe(false);
+    expect((await dockerSync(host, api, { dryRun: true })).result.changed).toBe(false);
   });
 });

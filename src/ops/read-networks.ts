@@ -58,11 +58,7 @@ function inspectView(n: Network, store: Store): object {
  * @throws NotFoundError naming the first network that does not exist.
  */
 export async function inspectNetworks(host: Host, refs: readonly string[]): Promise<object[]> {
-  const engine = await host.engine();
-  try {
-    const nets = refs.map((r) => engine.store.networks.require(r));
-    return nets.map((n) => inspectView(n, engine.store));
-  } finally {
-    engine.close();
-  }
+  // The records alone: no kernel handle is needed to show them.
+  const store = host.store();
+  return refs.map((r) => store.networks.require(r)).map((n) => inspectView(n, store));
 }

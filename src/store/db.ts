@@ -11,10 +11,15 @@ import { InternalError, NetctlError, SystemError, wrap } from '../errors.js';
 import { migrate } from './migrations.js';
 
 // require() loads the CommonJS package about 4 ms faster than import() would, and naming
-// the addon file skips the `bindings` package's search for it: this is on every command's
-// startup path.
+// the addon file skips the `bindings` package's search for it. It is loaded on the first
+// open (~10 ms), not with this module: every command's host context imports the store, and
+// some commands (sandbox, demo, ufw and docker install) never open it.
 const require = createRequire(import.meta.url);
-const Database = require('better-sqlite3') as typeof BetterSqlite3;
+let loaded: typeof BetterSqlite3 | undefined;
+function sqlite(): typeof BetterSqlite3 {
+  loaded ??= require('better-sqlite3') as typeof BetterSqlite3;
+  return loaded;
+}
 const ADDON = (() => {
   try {
     const path = require.resolve('better-sqlite3/build/Release/better_sqlite3.node');
@@ -49,7 +54,8 @@ function isThenable(v: unknown): boolean {
 
 /** Turns a SQLite failure into a netctl error; leaves netctl errors alone. */
 export function translateSqlError(err: unknown, path: string): unknown {
-  if (err instanceof NetctlError || !(err instanceof Database.SqliteError)) return err;
+  // Without the package loaded no database was opened: the error cannot be SQLite's.
+  if (err instanceof NetctlError || !loaded || !(err instanceof loaded.SqliteError)) return err;
   if (err.code.startsWith('SQLITE_BUSY')) {
     return new SystemError(`database "${path}" is locked by another netctl command`, {
       hint: 'retry when the other command has finished',
@@ -149,7 +155,7 @@ function enableWal(sql: BetterSqlite3.Database, timeoutMs: number): void {
       sql.pragma('journal_mode = WAL');
       return;
     } catch (err) {
-      if (!(err instanceof Database.SqliteError && err.code.startsWith('SQLITE_BUSY')) || Date.now() > end) throw err;
+      if (!(err instanceof sqlite().SqliteError && err.code.startsWith('SQLITE_BUSY')) || Date.now() > end) throw err;
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, wait);
     }
   }
@@ -162,7 +168,7 @@ export function openDb(opts: OpenOptions = {}): Db {
   let sql: BetterSqlite3.Database | undefined;
   try {
     mkdirSync(root, { recursive: true, mode: 0o700 });
-    sql = new Database(path, {
+    sql = new (sqlite())(path, {
       timeout: opts.busyTimeoutMs ?? BUSY_TIMEOUT_MS,
       ...(ADDON && { nativeBinding: ADDON }),
     });
@@ -176,7 +182,8 @@ export function openDb(opts: OpenOptions = {}): Db {
   } catch (err) {
     sql?.close();
     if (err instanceof NetctlError) throw err;
-    if (err instanceof Database.SqliteError && err.code.startsWith('SQLITE_BUSY')) throw translateSqlError(err, path);
+    if (loaded && err instanceof loaded.SqliteError && err.code.startsWith('SQLITE_BUSY'))
+      throw translateSqlError(err, path);
     throw wrap('open database', path, err);
   }
 }

@@ -2,7 +2,8 @@
  * The run config: a file of NUL-terminated fields, written by netctl's TypeScript side
  * (src/runtime/launcher-config.ts). It starts with the magic field "netctl-launcher/1", then
  * records of a key followed by its values: "bind" takes three (source, target, "ro" or "rw"),
- * every other key one. Repeatable keys: env, arg, cleanup, bind.
+ * "tmpfs" three (target, options, "ro" or "rw"), every other key one. Repeatable keys: env,
+ * arg, cleanup, bind, tmpfs (binds and tmpfs mounts are made in the order given).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -145,7 +146,7 @@ static void validate(struct config *c, size_t narg)
 	if (c->netns && c->netns[0] != '/')
 		die("config: netns \"%s\" is neither \"host\" nor an absolute path", c->netns);
 	for (size_t i = 0; i < c->nbinds; i++) {
-		if (c->binds[i].src[0] != '/')
+		if (!c->binds[i].tmpfs && c->binds[i].src[0] != '/')
 			die("config: bind source \"%s\" is not an absolute path", c->binds[i].src);
 		check_ctr_path("bind target", c->binds[i].dst);
 	}
@@ -170,14 +171,21 @@ void config_load(const char *path, struct config *c)
 	c->binds = xcalloc(nfields, sizeof *c->binds);
 	while (i < nfields) {
 		const char *key = f[i++];
-		if (strcmp(key, "bind") == 0) {
+		int tmpfs = strcmp(key, "tmpfs") == 0;
+		if (tmpfs || strcmp(key, "bind") == 0) {
 			struct bind *b = &c->binds[c->nbinds++];
 			if (i + 3 > nfields)
-				die("config: bind needs source, target and mode");
-			b->src = f[i++];
-			b->dst = f[i++];
+				die("config: %s needs three values", key);
+			if (tmpfs) {
+				b->src = "tmpfs";
+				b->dst = f[i++];
+				b->tmpfs = f[i++];
+			} else {
+				b->src = f[i++];
+				b->dst = f[i++];
+			}
 			if (strcmp(f[i], "ro") != 0 && strcmp(f[i], "rw") != 0)
-				die("config: bind mode \"%s\" is not ro or rw", f[i]);
+				die("config: %s mode \"%s\" is not ro or rw", key, f[i]);
 			b->ro = strcmp(f[i++], "ro") == 0;
 			continue;
 		}

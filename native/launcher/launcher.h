@@ -19,6 +19,7 @@ struct bind {
 	const char *src;
 	const char *dst;
 	int ro;
+	const char *tmpfs;  /* a tmpfs with these options ("noexec,size=64m") instead of a bind; else NULL */
 };
 
 struct config {

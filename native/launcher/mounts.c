@@ -1,6 +1,7 @@
 /*
  * The container's filesystem, built inside its new mount namespace: the rootfs bound onto
- * itself, /proc, a read-only /sys, a small /dev, the bind volumes, then pivot_root.
+ * itself, /proc, a read-only /sys, a small /dev, the volumes (binds and tmpfs mounts, in
+ * the order given), then pivot_root.
  * Every target inside the rootfs is opened with openat2(RESOLVE_IN_ROOT), so a symlink in
  * an image cannot point a mount at the host, and mounted through /proc/self/fd/N.
  */
@@ -185,11 +186,46 @@ static void protect_proc(int rootfd, int errfd)
 	}
 }
 
+/*
+ * Splits tmpfs options into mount(2) flags and the data string the filesystem takes.
+ * Docker's defaults: nosuid, nodev, noexec unless "exec" is given.
+ */
+static unsigned long tmpfs_options(const char *opts, char *data, size_t cap)
+{
+	static const struct { const char *name; unsigned long set, clear; } map[] = {
+		{ "ro", MS_RDONLY, 0 }, { "rw", 0, MS_RDONLY }, { "noexec", MS_NOEXEC, 0 }, { "exec", 0, MS_NOEXEC },
+		{ "nosuid", MS_NOSUID, 0 }, { "suid", 0, MS_NOSUID }, { "nodev", MS_NODEV, 0 }, { "dev", 0, 0 },
+		{ "noatime", MS_NOATIME, 0 }, { "atime", 0, MS_NOATIME } };
+	unsigned long flags = MS_NOSUID | MS_NODEV | MS_NOEXEC;
+	char buf[1024], *save = NULL;
+	size_t len = 0;
+	snprintf(buf, sizeof buf, "%s", opts);
+	data[0] = 0;
+	for (char *o = strtok_r(buf, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
+		size_t k = 0;
+		while (k < sizeof map / sizeof *map && strcmp(map[k].name, o) != 0)
+			k++;
+		if (k < sizeof map / sizeof *map) {
+			flags = (flags | map[k].set) & ~map[k].clear;
+		} else if (len + strlen(o) + 2 < cap) {
+			len += (size_t)snprintf(data + len, cap - len, "%s%s", len ? "," : "", o);
+		}
+	}
+	// nodev stays: without a devices cgroup it is what keeps device nodes from being opened.
+	return flags | MS_NODEV;
+}
+
 static void setup_binds(const struct config *cfg, int rootfd, int errfd)
 {
 	for (size_t i = 0; i < cfg->nbinds; i++) {
 		const struct bind *b = &cfg->binds[i];
 		struct stat st;
+		if (b->tmpfs) {
+			char data[1024];
+			unsigned long flags = tmpfs_options(b->tmpfs, data, sizeof data);
+			mount_in(rootfd, b->dst, "tmpfs", "tmpfs", flags | (b->ro ? MS_RDONLY : 0), data, KIND_DIR, errfd);
+			continue;
+		}
 		if (stat(b->src, &st) != 0)
 			child_fail(errfd, EXIT_SETUP, "bind source \"%s\"", b->src);
 		mount_in(rootfd, b->dst, b->src, NULL, MS_BIND | MS_REC, NULL,

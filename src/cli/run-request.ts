@@ -7,6 +7,7 @@ import { type ImageRecord, type PortRequest, parseLink, type RunRequest } from '
 import { expandPortSpec, parsePortSpec } from '../model/port-spec.js';
 import { checkName } from '../model/names.js';
 import { UsageError } from '../errors.js';
+import { runMounts } from './run-mounts.js';
 import type { PortProto } from '../model/port.js';
 
 const RESTART = ['no', 'on-failure', 'always'];
@@ -52,22 +53,17 @@ function envOf(o: Record<string, unknown>, image: ImageRecord): string[] {
   return [...env.values()];
 }
 
-function bindsOf(o: Record<string, unknown>): RunRequest['launch']['binds'] {
-  return ((o.volume as string[] | undefined) ?? []).map((v) => {
-    const [source, target, mode] = v.split(':');
-    if (
-      !source?.startsWith('/') ||
-      !target?.startsWith('/') ||
-      (mode !== undefined && mode !== 'ro' && mode !== 'rw')
-    ) {
-      throw new UsageError(`invalid --volume "${v}": expected /HOST:/CONTAINER[:ro]`);
-    }
-    return { source, target, readOnly: mode === 'ro' };
-  });
-}
-
-/** Builds the request for image `image` (resolved as `ref`) and the command after it. */
-export function runRequest(o: Record<string, unknown>, ref: string, image: ImageRecord, command: string[]): RunRequest {
+/**
+ * Builds the request for image `image` (resolved as `ref`) and the command after it;
+ * `notes` gets what the user should be told (a `:Z` that relabels nothing).
+ */
+export function runRequest(
+  o: Record<string, unknown>,
+  ref: string,
+  image: ImageRecord,
+  command: string[],
+  notes: string[] = [],
+): RunRequest {
   const name = checkName('container', (o.name as string | undefined) ?? `netctl-${randomBytes(4).toString('hex')}`);
   const restart = (o.restart as string | undefined) ?? 'no';
   if (!RESTART.includes(restart)) throw new UsageError(`invalid --restart "${restart}": no, on-failure or always`);
@@ -85,7 +81,7 @@ export function runRequest(o: Record<string, unknown>, ref: string, image: Image
       gid,
       cwd: (o.workdir as string | undefined) ?? image.config.workingDir ?? '/',
       argv,
-      binds: bindsOf(o),
+      binds: [],
       restart: restart as RunRequest['launch']['restart'],
       tty: false,
       interactive: false,
@@ -94,6 +90,7 @@ export function runRequest(o: Record<string, unknown>, ref: string, image: Image
   if (o.ip !== undefined) req.ip = o.ip as string;
   req.aliases = [...((o.alias as string[] | undefined) ?? []), ...((o.networkAlias as string[] | undefined) ?? [])];
   req.links = ((o.link as string[] | undefined) ?? []).map(parseLink);
+  req.mounts = runMounts(o, image.config.volumes ?? [], notes);
   req.exposed = [...image.config.exposedPorts, ...((o.expose as string[] | undefined) ?? [])];
   return req;
 }

@@ -141,6 +141,67 @@ const image: CommandSpec = {
   ],
 };
 
+const volume: CommandSpec = {
+  name: 'volume',
+  description: 'manage volumes (local driver)',
+  subcommands: [
+    {
+      name: 'create',
+      args: ['[name]'],
+      module: 'volume-create',
+      description: 'create a volume (a random name when none is given)',
+      options: [
+        { flags: '-d, --driver <driver>', description: 'volume driver (only "local")', default: 'local' },
+        {
+          flags: '-o, --opt <key=value>',
+          description: 'driver option: type=tmpfs[,o=size=64m] or type=none,o=bind,device=/path',
+          parse: 'collect',
+        },
+        { flags: '--label <key=value>', description: 'metadata label', parse: 'collect' },
+        dryRun,
+        json,
+      ],
+    },
+    {
+      name: 'ls',
+      aliases: ['list'],
+      module: 'volume-ls',
+      description: 'list volumes',
+      options: [
+        json,
+        { flags: '-q, --quiet', description: 'only names' },
+        { flags: '-f, --filter <filter>', description: 'dangling=true: only unused volumes', parse: 'collect' },
+      ],
+    },
+    {
+      name: 'inspect',
+      args: ['<name...>'],
+      module: 'volume-inspect',
+      description: 'show volumes as JSON',
+      options: [json],
+    },
+    {
+      name: 'rm',
+      aliases: ['remove'],
+      args: ['<name...>'],
+      module: 'volume-rm',
+      description: 'remove volumes (refused while a container uses one)',
+      options: [{ flags: '-f, --force', description: 'a missing volume is no error' }, dryRun, json],
+    },
+    {
+      name: 'prune',
+      module: 'volume-prune',
+      description: 'remove unused anonymous volumes (all unused ones with -a)',
+      options: [
+        { flags: '-a, --all', description: 'also unused named volumes' },
+        { flags: '-f, --force', description: 'accepted for compatibility: netctl does not ask' },
+        dryRun,
+        json,
+      ],
+    },
+  ],
+};
+
 const runOptions: OptionSpec[] = [
   { flags: '-d, --detach', description: 'run in the background and print the container id' },
   { flags: '--rm', description: 'remove the container when it exits' },
@@ -161,7 +222,18 @@ const runOptions: OptionSpec[] = [
   { flags: '--dns <ip>', description: 'DNS server', parse: 'collect' },
   { flags: '--add-host <host:ip>', description: 'add an /etc/hosts entry', parse: 'collect' },
   { flags: '-e, --env <k=v>', description: 'set an environment variable', parse: 'collect' },
-  { flags: '-v, --volume <host:ctr[:ro]>', description: 'bind mount', parse: 'collect' },
+  {
+    flags: '-v, --volume <spec>',
+    description: 'mount [SOURCE:]TARGET[:ro,...]: SOURCE a host path or a volume name; none: an anonymous volume',
+    parse: 'collect',
+  },
+  {
+    flags: '--mount <spec>',
+    description: 'mount type=bind|volume|tmpfs,source=...,target=...[,readonly]',
+    parse: 'collect',
+  },
+  { flags: '--tmpfs <path[:opts]>', description: 'mount a tmpfs (options: size=, mode=, ro...)', parse: 'collect' },
+  { flags: '--volumes-from <ctr[:ro|rw]>', description: "mount another container's volumes", parse: 'collect' },
   { flags: '-w, --workdir <dir>', description: 'working directory' },
   { flags: '-u, --user <uid>', description: 'user id' },
   { flags: '-i, --interactive', description: 'keep stdin open' },
@@ -236,7 +308,11 @@ const containers: CommandSpec[] = [
     args: ['<name...>'],
     module: 'rm',
     description: 'remove containers',
-    options: [{ flags: '-f, --force', description: 'stop running containers first' }, dryRun],
+    options: [
+      { flags: '-f, --force', description: 'stop running containers first' },
+      { flags: '-v, --volumes', description: 'also remove their anonymous volumes' },
+      dryRun,
+    ],
   },
 ];
 
@@ -532,4 +608,4 @@ const compose: CommandSpec = {
 };
 
 /** The whole tree under `netctl`. */
-export const TREE: CommandSpec[] = [network, image, ...containers, ...firewall, compose, ...tools];
+export const TREE: CommandSpec[] = [network, image, volume, ...containers, ...firewall, compose, ...tools];

@@ -9,6 +9,7 @@ import type { Container } from '../model/container.js';
 import type { Network } from '../model/network.js';
 import type { PortRequest } from '../store/index.js';
 import type { LaunchSpec } from '../runtime/launcher-config.js';
+import type { MountInput } from './mounts.js';
 import { containerPaths, type RuntimeRoots } from '../runtime/paths.js';
 import { prepareRootfs, removeContainerFiles } from '../runtime/rootfs.js';
 import { launchArgv, launchDetached, stopContainer } from '../runtime/launch.js';
@@ -51,6 +52,8 @@ export interface RunRequest {
   exposed?: string[];
   /** Metadata kept in the record's config (`compose` marks its containers with them). */
   labels?: Record<string, string>;
+  /** Volumes, binds and tmpfs mounts: planned by engine/run-mounts.ts (`planRunWithMounts`). */
+  mounts?: Omit<MountInput, 'imageId'>;
 }
 
 /** Writes the container's hosts, resolv.conf and hostname files; returns their bind mounts. */

@@ -23,6 +23,8 @@ import type { Step } from '../model/steps.js';
 import { emptyPlan, type ChangePlan, type Planned } from './plan.js';
 import { writeEtcFiles } from './containers.js';
 import { resolveJoin } from './run-network.js';
+import { readyStepsOf } from './mounts.js';
+import type { MountRecord } from '../model/volume.js';
 import { describeOp, type NetlinkOp } from '../netlink/plan.js';
 
 /** What `run` recorded in a container's config. */
@@ -31,6 +33,7 @@ interface StoredConfig {
   network: string;
   launch: Omit<LaunchSpec, 'netns' | 'rootfs' | 'logPath' | 'statePath'>;
   netns?: string;
+  mounts?: MountRecord[];
 }
 
 /** Whether the container's process (or its monitor, restarting it) is alive. */
@@ -156,6 +159,7 @@ export async function planStart(
       describe: 'prepare root filesystem',
       apply: async () => void (rootfs = (await prepareRootfs(roots, c.id, cfg.imageId)).path),
     },
+    ...readyStepsOf(engine, cfg.mounts),
     launchStep(engine, c, cfg, net.netns, () => rootfs),
   ];
   const describes = steps.map((x) => x.describe);

@@ -4,7 +4,8 @@
  * action fails, what this run created is removed again, last first, and the failure is
  * reported with anything that removal could not do.
  */
-import { planRemoveContainer, planRun } from '../engine/containers.js';
+import { planRemoveContainer } from '../engine/containers.js';
+import { planRunWithMounts } from '../engine/run-mounts.js';
 import { planConnect } from '../engine/connect.js';
 import { planCreateNetwork, planRemoveNetwork } from '../engine/networks.js';
 import { planStart } from '../engine/lifecycle.js';
@@ -19,7 +20,7 @@ import { ErrorList, InternalError, NetctlError, messageOf } from '../errors.js';
 async function runService(host: Host, prepared: Prepared | undefined, service: string): Promise<void> {
   const req = prepared?.requests.get(service);
   if (!req) throw new InternalError(`no request for service ${service}`);
-  await applyNow(host, (e) => planRun(e, req.run, { dns: req.dns, extraHosts: req.extraHosts }));
+  await applyNow(host, (e) => planRunWithMounts(e, req.run, { dns: req.dns, extraHosts: req.extraHosts }));
   for (const c of req.connect) await applyNow(host, (e) => planConnect(e, c));
 }
 

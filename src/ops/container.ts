@@ -4,7 +4,8 @@
  * outside it (a grace period must not hold every other command up).
  */
 import type { Container } from '../model/container.js';
-import { planRemoveContainer, stopProcess } from '../engine/containers.js';
+import { stopProcess } from '../engine/containers.js';
+import { planRemoveWithVolumes } from '../engine/run-mounts.js';
 import { planStart, type StartResult } from '../engine/lifecycle.js';
 import { execAttached, type ExecOptions, plannedSignals } from '../runtime/launch.js';
 import { entryText, followLogs, readLogs, type LogEntry } from '../runtime/logs.js';
@@ -63,13 +64,16 @@ export async function restartContainer(
   return transactPreview(host, o, (engine) => planStart(engine, ref, { afterStop: o.dryRun }));
 }
 
-/** Removes a container (a running one only with `force`): process, network, rules, files, record. */
+/**
+ * Removes a container (a running one only with `force`): process, network, rules, files,
+ * record; with `volumes` (`rm -v`) the anonymous volumes only it used.
+ */
 export async function removeContainer(
   host: Host,
   ref: string,
-  o: DryRunOption & { force?: boolean } = {},
+  o: DryRunOption & { force?: boolean; volumes?: boolean } = {},
 ): Promise<Outcome<Container>> {
-  return transact(host, o, (engine) => planRemoveContainer(engine, ref, Boolean(o.force)));
+  return transact(host, o, (engine) => planRemoveWithVolumes(engine, ref, o));
 }
 
 /** Runs ARGV in a running container, attached to this process's stdio; returns its exit code. */

@@ -8,6 +8,7 @@ import { NotFoundError } from '../errors.js';
 import { containerPaths } from '../runtime/paths.js';
 import { type LauncherState, liveStatus, readState } from '../runtime/state.js';
 import type { Host } from './host.js';
+import { mountsView } from './volume.js';
 
 /** One row of `netctl ps`. */
 export interface PsRow {
@@ -107,6 +108,7 @@ export async function inspectContainer(host: Host, name: string): Promise<object
       Error: st?.error ?? '',
     },
     Config: c.config,
+    Mounts: mountsView(c.config),
     NetworkSettings: { Networks: networks, Ports: ports },
   };
 }

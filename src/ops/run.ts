@@ -7,7 +7,8 @@
  */
 import type { Container } from '../model/container.js';
 import type { Engine } from '../engine/context.js';
-import { planRemoveContainer, planRun, type RunOptions, type RunRequest } from '../engine/containers.js';
+import type { RunOptions, RunRequest } from '../engine/containers.js';
+import { planRemoveWithVolumes, planRunWithMounts } from '../engine/run-mounts.js';
 import { launchAttached } from '../runtime/launch.js';
 import type { LaunchSpec } from '../runtime/launcher-config.js';
 import { followLogs, type LogEntry } from '../runtime/logs.js';
@@ -57,7 +58,7 @@ function ephemeralRange(engine: Engine): readonly [number, number] {
 
 async function plan(host: Host, req: RunRequest, s: RunSettings, o: RunOptions & { dryRun?: boolean }) {
   return transact(host, { dryRun: Boolean(o.dryRun) }, (engine) =>
-    planRun(
+    planRunWithMounts(
       engine,
       { ...req, ephemeral: ephemeralRange(engine) },
       { dns: s.dns ?? [], extraHosts: s.extraHosts ?? [], ...o },
@@ -93,6 +94,7 @@ export async function runContainer(host: Host, req: RunRequest, s: RunSettings, 
   const id = (await plan(host, req, s, attach)).result!.id;
   if (s.detach) return { id, exitCode: 0 };
   const exitCode = spec ? await launchAttached(spec, containerPaths(host.paths, id)) : await follow(host, id, io);
-  if (s.rm) await transact(host, {}, (engine) => planRemoveContainer(engine, id, true));
+  // As docker run --rm: its anonymous volumes go with it.
+  if (s.rm) await transact(host, {}, (engine) => planRemoveWithVolumes(engine, id, { force: true, volumes: true }));
   return { id, exitCode };
 }

@@ -14,6 +14,8 @@ export interface ImageConfig {
   /** `PORT/PROTO`, e.g. `80/tcp`. */
   exposedPorts: string[];
   labels: Record<string, string>;
+  /** The image's VOLUMEs: container paths that get an anonymous volume unless mounted over. */
+  volumes?: string[];
 }
 
 /** One stored image. */
@@ -72,7 +74,11 @@ export function configFromOci(doc: unknown): { config: ImageConfig; architecture
     user: str(c.User),
     exposedPorts: exposed(c.ExposedPorts),
     labels: labels(c.Labels),
+    volumes: Object.keys(record(c.Volumes))
+      .filter((p) => p.startsWith('/'))
+      .sort(),
   };
   for (const k of ['cmd', 'entrypoint', 'workingDir', 'user'] as const) if (config[k] === undefined) delete config[k];
+  if (config.volumes?.length === 0) delete config.volumes;
   return { config, architecture: str(top.architecture), os: str(top.os) };
 }

@@ -1,7 +1,7 @@
 /**
  * The launcher's run config (native/launcher/config.c): NUL-terminated fields, the magic
  * `netctl-launcher/1` first, then `key value` records; `bind` takes three values
- * (source, target, `ro`|`rw`). Pure.
+ * (source, target, `ro`|`rw`), `tmpfs` three (target, options, `ro`|`rw`). Pure.
  */
 import { InternalError, UsageError } from '../errors.js';
 
@@ -12,6 +12,8 @@ export interface BindMount {
   /** Absolute path inside the container. */
   target: string;
   readOnly: boolean;
+  /** A tmpfs instead of a bind (source unused): its mount options, `noexec,size=64m`. */
+  tmpfs?: string;
 }
 
 /** Restart policies, as `--restart` spells them. */
@@ -105,12 +107,20 @@ export function encodeLaunchConfig(spec: LaunchSpec, attach: boolean): Buffer {
   for (const e of spec.env) rec.push('env', field('environment variable', e));
   for (const a of spec.argv) rec.push('arg', field('argument', a));
   for (const b of spec.binds)
-    rec.push(
-      'bind',
-      absolute('volume source', b.source),
-      containerPath('volume target', b.target),
-      b.readOnly ? 'ro' : 'rw',
-    );
+    if (b.tmpfs !== undefined)
+      rec.push(
+        'tmpfs',
+        containerPath('tmpfs target', b.target),
+        field('tmpfs options', b.tmpfs),
+        b.readOnly ? 'ro' : 'rw',
+      );
+    else
+      rec.push(
+        'bind',
+        absolute('volume source', b.source),
+        containerPath('volume target', b.target),
+        b.readOnly ? 'ro' : 'rw',
+      );
   for (const a of spec.cleanup ?? []) rec.push('cleanup', field('cleanup argument', a));
   return Buffer.from(rec.map((f) => `${f}\0`).join(''), 'utf8');
 }

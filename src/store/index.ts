@@ -11,11 +11,13 @@ import { Ipam } from './ipam.js';
 import { LinkRepo } from './links.js';
 import { NetworkRepo } from './networks.js';
 import { PortRepo } from './ports.js';
+import { VolumeRepo } from './volumes.js';
 
 export { DEFAULT_ROOT, DB_FILE, type OpenOptions } from './db.js';
 export type { AllocateOptions } from './ipam.js';
 export type { CreateNetworkOptions } from './networks.js';
 export type { PortRequest, ReserveOptions } from './ports.js';
+export type { VolumeUser } from './volumes.js';
 
 /** The open state database and its repositories. */
 export class Store {
@@ -28,6 +30,7 @@ export class Store {
   /** Allow rules of Docker's containers, by Docker container name. */
   readonly dockerAllows: AllowRepo;
   readonly links: LinkRepo;
+  readonly volumes: VolumeRepo;
 
   private constructor(private readonly db: Db) {
     this.ipam = new Ipam(db);
@@ -38,6 +41,7 @@ export class Store {
     this.allows = new AllowRepo(db);
     this.dockerAllows = new AllowRepo(db, 'docker_allow_rules');
     this.links = new LinkRepo(db);
+    this.volumes = new VolumeRepo(db);
   }
 
   /** Opens the database under `opts.root` (default /var/lib/netctl), creating and migrating it as needed. */

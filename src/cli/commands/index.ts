@@ -54,6 +54,11 @@ import * as ufwList from './ufw-list.js';
 import * as ufwStatus from './ufw-status.js';
 import * as ufwSync from './ufw-sync.js';
 import * as ufwUninstall from './ufw-uninstall.js';
+import * as volumeCreate from './volume-create.js';
+import * as volumeInspect from './volume-inspect.js';
+import * as volumeLs from './volume-ls.js';
+import * as volumePrune from './volume-prune.js';
+import * as volumeRm from './volume-rm.js';
 
 /** Command modules by file name (`network-ls`), as the command tree names them. */
 export const COMMANDS: Readonly<Record<string, CommandModule>> = {
@@ -106,4 +111,9 @@ export const COMMANDS: Readonly<Record<string, CommandModule>> = {
   'ufw-status': ufwStatus,
   'ufw-sync': ufwSync,
   'ufw-uninstall': ufwUninstall,
+  'volume-create': volumeCreate,
+  'volume-inspect': volumeInspect,
+  'volume-ls': volumeLs,
+  'volume-prune': volumePrune,
+  'volume-rm': volumeRm,
 };

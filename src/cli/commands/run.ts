@@ -20,13 +20,15 @@ export default async function run(ctx: CommandContext): Promise<number> {
     throw new UsageError('-t: the input device is not a TTY', 'leave out -t, or run from a terminal');
   const ref = ctx.args[0] as string;
   const image = await findImage(ctx.host, ref);
-  const req = runRequest(o, ref, image, (ctx.args[1] as string[] | undefined) ?? []);
+  const notes: string[] = [];
+  const req = runRequest(o, ref, image, (ctx.args[1] as string[] | undefined) ?? [], notes);
+  for (const n of notes) ctx.stderr.write(`note: ${n}\n`);
   req.launch.tty = Boolean(o.tty);
   req.launch.interactive = Boolean(o.interactive);
   const { root, runRoot } = ctx.global;
   // Detached --rm: the monitor removes the container when it is gone for good.
   if (o.rm && o.detach)
-    req.launch.cleanup = [process.execPath, NETCTL, '--root', root, '--run-root', runRoot, 'rm', '-f', req.name];
+    req.launch.cleanup = [process.execPath, NETCTL, '--root', root, '--run-root', runRoot, 'rm', '-f', '-v', req.name];
   const settings: RunSettings = {
     dns: (o.dns as string[] | undefined) ?? [],
     extraHosts: ((o.addHost as string[] | undefined) ?? []).map((h) => h.split(':').reverse().join('\t')),

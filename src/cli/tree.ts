@@ -545,7 +545,7 @@ const compose: CommandSpec = {
       module: 'compose-down',
       description: 'stop and remove the containers and networks of the project',
       options: [
-        { flags: '-v, --volumes', description: 'accepted for compatibility: netctl compose makes no volumes' },
+        { flags: '-v, --volumes', description: "also remove the project's named volumes and anonymous ones" },
         services,
         dryRun,
       ],

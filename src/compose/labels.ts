@@ -3,7 +3,7 @@
  * belongs to a project and whether its configuration changed, and the config hash. Pure.
  */
 import { createHash } from 'node:crypto';
-import type { ComposeNetwork, ComposeProject, ComposeService } from './types.js';
+import type { ComposeNetwork, ComposeProject, ComposeService, ComposeVolume } from './types.js';
 
 export const PROJECT = 'com.docker.compose.project';
 export const SERVICE = 'com.docker.compose.service';
@@ -13,6 +13,7 @@ export const NETWORK = 'com.docker.compose.network';
 export const WORKING_DIR = 'com.docker.compose.project.working_dir';
 export const CONFIG_FILES = 'com.docker.compose.project.config_files';
 export const ONEOFF = 'com.docker.compose.oneoff';
+export const VOLUME = 'com.docker.compose.volume';
 
 function sha(value: unknown): string {
   return createHash('sha256').update(JSON.stringify(value)).digest('hex');
@@ -51,4 +52,9 @@ export function serviceLabels(p: ComposeProject, s: ComposeService, hash: string
 /** The labels of a project network netctl creates. */
 export function networkLabels(p: ComposeProject, n: ComposeNetwork): Record<string, string> {
   return { ...n.labels, [PROJECT]: p.name, [NETWORK]: n.key, [HASH]: networkHash(n) };
+}
+
+/** The labels of a project volume netctl creates. */
+export function volumeLabels(p: ComposeProject, v: ComposeVolume): Record<string, string> {
+  return { ...v.labels, [PROJECT]: p.name, [VOLUME]: v.key };
 }

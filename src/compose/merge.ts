@@ -6,7 +6,7 @@
  */
 import type { Mapping, Value } from './types.js';
 
-const APPEND = new Set(['ports', 'expose', 'dns', 'links', 'env_file']);
+const APPEND = new Set(['ports', 'expose', 'dns', 'links', 'env_file', 'volumes_from']);
 const REPLACE = new Set(['command', 'entrypoint']);
 
 function isMapping(v: Value | undefined): v is Mapping {
@@ -25,7 +25,7 @@ function append(a: Value, b: Value): Value {
 }
 
 function volumeTarget(v: Value): string {
-  if (typeof v === 'string') return v.split(':')[1] ?? v;
+  if (typeof v === 'string') return v.split(':')[v.includes(':') ? 1 : 0] ?? v;
   if (isMapping(v)) return String(v.target ?? '');
   return JSON.stringify(v);
 }
@@ -65,13 +65,16 @@ export function mergeService(base: Mapping, over: Mapping): Mapping {
 export function mergeFiles(docs: readonly Mapping[]): Mapping {
   const services: Mapping = {};
   const networks: Mapping = {};
+  const volumes: Mapping = {};
   let name: Value | undefined;
   for (const d of docs) {
     for (const [k, s] of Object.entries((d.services ?? {}) as Mapping))
       services[k] = isMapping(services[k]) ? mergeService(services[k], s as Mapping) : s;
     for (const [k, n] of Object.entries((d.networks ?? {}) as Mapping))
       networks[k] = k in networks ? mergeValues(networks[k], n) : n;
+    for (const [k, v] of Object.entries((d.volumes ?? {}) as Mapping))
+      volumes[k] = k in volumes ? mergeValues(volumes[k], v) : v;
     if (d.name !== undefined) name = d.name;
   }
-  return { services, networks, ...(name !== undefined ? { name } : {}) };
+  return { services, networks, volumes, ...(name !== undefined ? { name } : {}) };
 }

@@ -2,12 +2,13 @@
  * One merged `services:` entry to a ComposeService. Pure but for reading env_file files,
  * which comes in as a function.
  */
-import { isAbsolute, resolve } from 'node:path';
-import type { ComposeBind, ComposeService, KeyPath, Mapping, ServiceNetwork, Value } from './types.js';
+import { resolve } from 'node:path';
+import type { ComposeService, ComposeVolume, KeyPath, Mapping, ServiceNetwork, Value } from './types.js';
 import { asList, asMapping } from './parse.js';
 import { asString, stringMap } from './model-network.js';
 import { serviceExpose, servicePorts } from './ports.js';
 import { serviceAllows } from './allow-decl.js';
+import { serviceMounts, serviceVolumesFrom } from './model-volume.js';
 import { splitWords, WordsError } from './words.js';
 import { DotenvError, parseDotenv } from './dotenv.js';
 import type { Vars } from './interpolate.js';
@@ -24,6 +25,10 @@ export interface ServiceContext {
   /** Every service name, and every top-level network key. */
   services: readonly string[];
   networks: readonly string[];
+  /** The top-level volumes. */
+  volumes: readonly ComposeVolume[];
+  /** Service name to container name, for volumes_from. */
+  containers: ReadonlyMap<string, string>;
   /** Reads a file (env_file); undefined when it does not exist. */
   readFile: (path: string) => string | undefined;
   warnings: string[];
@@ -73,40 +78,6 @@ function environment(c: ServiceContext, path: KeyPath, s: Mapping): string[] {
     env.set(k, x === null ? c.vars[k] : String(x));
   }
   return [...env].filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${v}`);
-}
-
-function bindFrom(c: ServiceContext, path: KeyPath, source: string, target: string, readOnly: boolean): ComposeBind {
-  const home = process.env.HOME ?? '/root';
-  if (!/^[./~]/.test(source))
-    throw c.w.error(
-      path,
-      `"${source}" is a named volume: netctl compose mounts host directories only (./dir:${target})`,
-    );
-  const src = source.startsWith('~') ? home + source.slice(1) : resolve(c.workingDir, source);
-  if (!isAbsolute(target)) throw c.w.error(path, `the mount target "${target}" must be an absolute path`);
-  return { source: src, target, readOnly };
-}
-
-function volumes(c: ServiceContext, path: KeyPath, v: Value | undefined): ComposeBind[] {
-  if (v === undefined) return [];
-  return asList(c.w, path, v).map((item, i) => {
-    const p = [...path, i];
-    if (typeof item === 'string') {
-      const [source, target, mode, extra] = item.split(':');
-      if (target === undefined)
-        throw c.w.error(
-          p,
-          `"${item}" is an anonymous volume: netctl compose mounts host directories only (./dir:${item})`,
-        );
-      if (extra !== undefined || (mode !== undefined && !['ro', 'rw', 'z', 'Z'].includes(mode)))
-        throw c.w.error(p, `"${item}": expected SOURCE:TARGET[:ro|rw]`);
-      return bindFrom(c, p, source!, target, mode === 'ro');
-    }
-    const m = asMapping(c.w, p, item);
-    if (m.type !== 'bind')
-      throw c.w.error([...p, 'type'], `volume type "${String(m.type)}" is not supported (only "bind")`);
-    return bindFrom(c, p, String(m.source ?? ''), String(m.target ?? ''), m.read_only === true);
-  });
 }
 
 function networks(c: ServiceContext, path: KeyPath, s: Mapping): ServiceNetwork[] {
@@ -239,6 +210,7 @@ export function composeService(c: ServiceContext, name: string, raw: Value): Com
   if (mode !== undefined && mode !== 'bridge' && ports.length > 0)
     throw c.w.error([...path, 'ports'], `ports cannot be published with network_mode "${mode}"`);
   const links = linksOf(c, [...path, 'links'], s.links);
+  const from = serviceVolumesFrom(c, path, s);
   const svc: ComposeService = {
     name,
     containerName,
@@ -248,8 +220,9 @@ export function composeService(c: ServiceContext, name: string, raw: Value): Com
     expose: serviceExpose(c.w, [...path, 'expose'], s.expose),
     networks: networks(c, path, s),
     links,
-    dependsOn: dependsOn(c, path, s, links, mode),
-    volumes: volumes(c, [...path, 'volumes'], s.volumes),
+    dependsOn: [...new Set([...dependsOn(c, path, s, links, mode), ...from.services])],
+    volumes: serviceMounts(c, path, s),
+    volumesFrom: from.from,
     restart: restart(c, [...path, 'restart'], s.restart),
     labels,
     dns: stringList(c, [...path, 'dns'], s.dns),

@@ -7,6 +7,7 @@ import type { ComposeNetwork, ComposeProject, ComposeService, Mapping } from './
 import { asMapping } from './parse.js';
 import { composeNetwork } from './model-network.js';
 import { composeService } from './model-service.js';
+import { composeVolume } from './model-volume.js';
 import type { Vars } from './interpolate.js';
 import type { Where } from './where.js';
 
@@ -32,6 +33,16 @@ export function dependencyOrder(w: Where, services: readonly ComposeService[]): 
   return out;
 }
 
+/** Each service's container name (`container_name`, or `PROJECT-SERVICE-1`), for volumes_from. */
+function containerNames(project: string, raw: Mapping): Map<string, string> {
+  return new Map(
+    Object.entries(raw).map(([k, v]) => {
+      const cn = v !== null && typeof v === 'object' && !Array.isArray(v) ? v.container_name : undefined;
+      return [k, typeof cn === 'string' ? cn : `${project}-${k}-1`];
+    }),
+  );
+}
+
 /** Everything the project needs besides the documents. */
 export interface ProjectInput {
   w: Where;
@@ -51,6 +62,8 @@ export function buildProject(input: ProjectInput, merged: Mapping): ComposeProje
   if (Object.keys(rawServices).length === 0) throw w.error([], 'no services defined');
   const netKeys = Object.keys(rawNets);
   const networks: ComposeNetwork[] = netKeys.map((k) => composeNetwork(w, name, k, rawNets[k]!));
+  const rawVolumes = asMapping(w, ['volumes'], merged.volumes ?? null);
+  const volumes = Object.entries(rawVolumes).map(([k, v]) => composeVolume(w, name, k, v));
   const ctx = {
     w,
     project: name,
@@ -58,6 +71,8 @@ export function buildProject(input: ProjectInput, merged: Mapping): ComposeProje
     vars: input.vars,
     services: Object.keys(rawServices),
     networks: netKeys,
+    volumes,
+    containers: containerNames(name, rawServices),
     readFile: input.readFile,
     warnings: input.warnings,
   };
@@ -103,6 +118,7 @@ export function buildProject(input: ProjectInput, merged: Mapping): ComposeProje
     files: input.files,
     services,
     networks: networks.filter((n) => used.has(n.key) || n.key !== DEFAULT_KEY),
+    volumes,
     warnings: input.warnings,
   };
 }

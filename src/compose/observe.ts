@@ -45,5 +45,9 @@ export async function observe(engine: Engine, project: string): Promise<Existing
     containers,
     networks: projectNetworks(engine, project).map((n) => ({ name: n.name, hash: n.labels[HASH] ?? '' })),
     allows,
+    volumes: s.volumes
+      .list()
+      .filter((v) => v.labels[PROJECT] === project)
+      .map((v) => v.name),
   };
 }

@@ -14,7 +14,11 @@ import {
   SERVICE,
   SERVICE_NETWORK,
   TOP,
+  TOP_VOLUME,
+  VOLUME_BIND,
   VOLUME_LONG,
+  VOLUME_TMPFS,
+  VOLUME_VOLUME,
   X_NETCTL,
   type KeySet,
 } from './schema.js';
@@ -115,7 +119,7 @@ function service(w: Where, path: KeyPath, raw: Value, warnings: string[]): Mappi
     eachMapping(w, [...path, 'networks'], s.networks, SERVICE_NETWORK, warnings);
   }
   if (s.ports !== undefined) longItems(w, [...path, 'ports'], s.ports, PORT_LONG, warnings);
-  if (s.volumes !== undefined) longItems(w, [...path, 'volumes'], s.volumes, VOLUME_LONG, warnings);
+  if (s.volumes !== undefined) volumeItems(w, [...path, 'volumes'], s.volumes, warnings);
   if (s.env_file !== undefined && Array.isArray(s.env_file))
     longItems(w, [...path, 'env_file'], s.env_file, ENV_FILE, warnings);
   if (s['x-netctl'] !== undefined) {
@@ -124,6 +128,28 @@ function service(w: Where, path: KeyPath, raw: Value, warnings: string[]): Mappi
     if (x.allow !== undefined) longItems(w, [...path, 'x-netctl', 'allow'], x.allow, ALLOW_ITEM, warnings);
   }
   return s;
+}
+
+function volumeItems(w: Where, path: KeyPath, v: Value, warnings: string[]): void {
+  longItems(w, path, v, VOLUME_LONG, warnings);
+  asList(w, path, v).forEach((x, i) => {
+    if (x === null || typeof x !== 'object' || Array.isArray(x)) return;
+    for (const [k, set] of [
+      ['bind', VOLUME_BIND],
+      ['volume', VOLUME_VOLUME],
+      ['tmpfs', VOLUME_TMPFS],
+    ] as const)
+      if (x[k] !== undefined && x[k] !== null)
+        checkKeys(w, [...path, i, k], asMapping(w, [...path, i, k], x[k]), set, warnings);
+  });
+}
+
+function topVolume(w: Where, path: KeyPath, raw: Value, warnings: string[]): Mapping {
+  const v = { ...asMapping(w, path, raw) };
+  checkKeys(w, path, v, TOP_VOLUME, warnings);
+  if (v.labels !== undefined) v.labels = keyValues(w, [...path, 'labels'], v.labels);
+  if (v.driver_opts !== undefined) v.driver_opts = keyValues(w, [...path, 'driver_opts'], v.driver_opts);
+  return v;
 }
 
 function network(w: Where, path: KeyPath, raw: Value, warnings: string[]): Mapping {
@@ -149,14 +175,10 @@ export function parseFile(w: Where, doc: Value, warnings: string[]): Mapping {
   const networks: Mapping = {};
   for (const [name, n] of Object.entries(asMapping(w, ['networks'], top.networks ?? null)))
     networks[name] = network(w, ['networks', name], n, warnings);
-  const volumes = asMapping(w, ['volumes'], top.volumes ?? null);
-  const named = Object.keys(volumes)[0];
-  if (named !== undefined)
-    throw w.error(
-      ['volumes', named],
-      'named volumes are not supported by netctl compose: mount a host directory (./dir:/path)',
-    );
-  const out: Mapping = { services, networks };
+  const volumes: Mapping = {};
+  for (const [name, v] of Object.entries(asMapping(w, ['volumes'], top.volumes ?? null)))
+    volumes[name] = topVolume(w, ['volumes', name], v, warnings);
+  const out: Mapping = { services, networks, volumes };
   if (top.name !== undefined) out.name = top.name;
   return out;
 }

@@ -46,11 +46,14 @@ export interface Existing {
   containers: readonly ExistingContainer[];
   networks: readonly { name: string; hash: string }[];
   allows: ReadonlyMap<string, readonly AllowRule[]>;
+  /** The volumes netctl made for the project (its labels name it). */
+  volumes?: readonly string[];
 }
 
 /** One step of a plan. */
 export type Action =
-  | { do: 'remove-container'; container: string; service: string; why: string }
+  | { do: 'remove-container'; container: string; service: string; why: string; volumes?: boolean }
+  | { do: 'remove-volume'; volume: string; why: string }
   | { do: 'remove-network'; network: string; why: string }
   | { do: 'create-network'; network: string; why: string }
   | { do: 'run'; container: string; service: string; why: string }
@@ -158,13 +161,25 @@ export function planUp(d: Desired, e: Existing, opts: UpOptions = {}): Action[] 
   return [...orphans, ...removals, ...nets, ...starts];
 }
 
-/** The plan of `down`: every container (last made first), then every network of the project. */
-export function planDown(e: Existing): Action[] {
+/**
+ * The plan of `down`: every container (last made first), then every network of the
+ * project; with `volumes` (`down -v`) the containers' anonymous volumes and the project's
+ * named volumes too.
+ */
+export function planDown(e: Existing, opts: { volumes?: boolean } = {}): Action[] {
+  const v = opts.volumes === true;
   return [
-    ...[...e.containers]
-      .reverse()
-      .map((c): Action => ({ do: 'remove-container', container: c.container, service: c.service, why: 'down' })),
+    ...[...e.containers].reverse().map(
+      (c): Action => ({
+        do: 'remove-container',
+        container: c.container,
+        service: c.service,
+        why: 'down',
+        ...(v ? { volumes: true } : {}),
+      }),
+    ),
     ...[...e.networks].reverse().map((n): Action => ({ do: 'remove-network', network: n.name, why: 'down' })),
+    ...(v ? (e.volumes ?? []) : []).map((name): Action => ({ do: 'remove-volume', volume: name, why: 'down -v' })),
   ];
 }
 
@@ -177,9 +192,11 @@ export function changes(plan: readonly Action[]): boolean {
 export function describeAction(a: Action): string {
   switch (a.do) {
     case 'remove-container':
-      return `remove container ${a.container} (${a.why})`;
+      return `remove container ${a.container} (${a.why}${a.volumes ? ', with its anonymous volumes' : ''})`;
     case 'remove-network':
       return `remove network ${a.network} (${a.why})`;
+    case 'remove-volume':
+      return `remove volume ${a.volume} (${a.why})`;
     case 'create-network':
       return `create network ${a.network}${a.why === 'missing' ? '' : ` (${a.why})`}`;
     case 'run':
@@ -208,6 +225,8 @@ export function doneLine(a: Action): string {
       return `container ${a.container} removed`;
     case 'remove-network':
       return `network ${a.network} removed`;
+    case 'remove-volume':
+      return `volume ${a.volume} removed`;
     case 'create-network':
       return `network ${a.network} created`;
     case 'run':

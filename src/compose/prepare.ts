@@ -11,6 +11,7 @@ import type { ComposeNetwork, ComposeProject } from './types.js';
 import { networkHash, networkLabels, PROJECT, serviceHash, serviceLabels } from './labels.js';
 import { serviceRequest, type ServiceRequest } from './request.js';
 import { labelsOf } from './observe.js';
+import { checkExternalVolumes, keepAnonymous } from './prepare-volumes.js';
 import type { Desired } from './plan.js';
 import { ConflictError, NetctlError, NotFoundError, UsageError } from '../errors.js';
 
@@ -72,6 +73,7 @@ export async function prepare(
         'remove it, or name the network differently',
       );
   }
+  checkExternalVolumes(engine, p);
   const requests = new Map<string, ServiceRequest>();
   const services: Desired['services'][number][] = [];
   for (const svc of p.services) {
@@ -87,7 +89,9 @@ export async function prepare(
       );
     }
     const hash = serviceHash(p, svc, image.id);
-    requests.set(svc.name, serviceRequest(p, svc, image, serviceLabels(p, svc, hash), ephemeral));
+    const req = serviceRequest(p, svc, image, serviceLabels(p, svc, hash), ephemeral);
+    keepAnonymous(engine, held?.name === svc.containerName ? held : undefined, req.run);
+    requests.set(svc.name, req);
     const networks = svc.networks.map((n) => p.networks.find((x) => x.key === n.key)!.name);
     services.push({
       service: svc.name,

@@ -2,7 +2,7 @@
  * The project as netctl runs it, back in compose's shape (every value resolved, ports in
  * the long form, allow rules under x-netctl), for `compose config`. Pure.
  */
-import type { ComposeProject, ComposeService, Mapping, Value } from './types.js';
+import type { ComposeMount, ComposeProject, ComposeService, ComposeVolume, Mapping, Value } from './types.js';
 
 function service(s: ComposeService): Mapping {
   const m: Mapping = { container_name: s.containerName, image: s.image };
@@ -36,8 +36,12 @@ function service(s: ComposeService): Mapping {
   if (s.links.length) m.links = s.links.map((l) => `${l.service}:${l.alias}`);
   if (s.dependsOn.length)
     m.depends_on = Object.fromEntries(s.dependsOn.map((d) => [d, { condition: 'service_started' }]));
-  if (s.volumes.length)
-    m.volumes = s.volumes.map((v) => ({ type: 'bind', source: v.source, target: v.target, read_only: v.readOnly }));
+  const mounts = s.volumes.filter((v) => v.type !== 'tmpfs');
+  if (mounts.length) m.volumes = mounts.map(renderMount);
+  const tmpfs = s.volumes.filter((v) => v.type === 'tmpfs');
+  if (tmpfs.length) m.tmpfs = tmpfs.map((v) => (v.options ? `${v.target}:${v.options}` : v.target));
+  if (s.volumesFrom.length)
+    m.volumes_from = s.volumesFrom.map((f) => `container:${f.container}${f.mode ? `:${f.mode}` : ''}`);
   if (s.workingDir) m.working_dir = s.workingDir;
   if (s.user) m.user = `${s.user.uid}:${s.user.gid}`;
   m.restart = s.restart;
@@ -53,6 +57,27 @@ function service(s: ComposeService): Mapping {
         ...(r.from ? { from: r.from } : {}),
       })),
     };
+  return m;
+}
+
+function renderMount(v: ComposeMount): Mapping {
+  const out: Mapping = { type: v.type, target: v.target };
+  if (v.type === 'bind') {
+    out.source = v.source;
+    if (!v.create) out.bind = { create_host_path: false };
+  } else if (v.type === 'volume') {
+    if (v.key) out.source = v.key;
+    if (v.noCopy) out.volume = { nocopy: true };
+  }
+  if (v.readOnly) out.read_only = true;
+  return out;
+}
+
+function renderVolume(v: ComposeVolume): Mapping {
+  const m: Mapping = { name: v.name };
+  if (v.external) m.external = true;
+  if (Object.keys(v.options).length) m.driver_opts = v.options;
+  if (Object.keys(v.labels).length) m.labels = v.labels;
   return m;
 }
 
@@ -88,5 +113,6 @@ export function renderProject(p: ComposeProject): Mapping {
     name: p.name,
     services: Object.fromEntries(p.services.map((s) => [s.name, service(s)])),
     ...(p.networks.length ? { networks } : {}),
+    ...(p.volumes.length ? { volumes: Object.fromEntries(p.volumes.map((v) => [v.key, renderVolume(v)])) } : {}),
   };
 }

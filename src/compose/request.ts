@@ -6,7 +6,9 @@
 import type { RunRequest } from '../engine/containers.js';
 import type { ConnectRequest } from '../engine/connect.js';
 import type { ImageRecord } from '../runtime/image-config.js';
-import type { ComposeProject, ComposeService } from './types.js';
+import type { ComposeMount, ComposeProject, ComposeService } from './types.js';
+import type { MountRequest } from '../model/volume.js';
+import { volumeLabels } from './labels.js';
 import { mergeEnv } from '../engine/run-network.js';
 
 /** Everything one service's container is made with. */
@@ -39,6 +41,14 @@ function argv(s: ComposeService, image: ImageRecord): string[] {
   return [...entry, ...cmd];
 }
 
+/** A mount of the service as `run` takes it: a project volume made with its options and labels when missing. */
+function mountRequest(p: ComposeProject, m: ComposeMount): MountRequest {
+  const { key, ...rest } = m;
+  const v = key === undefined ? undefined : p.volumes.find((x) => x.key === key);
+  if (rest.type !== 'volume' || !v || v.external) return rest;
+  return { ...rest, create: { options: v.options, labels: volumeLabels(p, v) } };
+}
+
 /** The requests for service `s` of `p`, made from `image` (resolved from `s.image`). */
 export function serviceRequest(
   p: ComposeProject,
@@ -61,7 +71,7 @@ export function serviceRequest(
       gid: s.user?.gid ?? 0,
       cwd: s.workingDir ?? image.config.workingDir ?? '/',
       argv: argv(s, image),
-      binds: s.volumes.map((v) => ({ ...v })),
+      binds: [],
       restart: s.restart,
       tty: false,
       interactive: false,
@@ -69,6 +79,11 @@ export function serviceRequest(
     links: s.links.map((l) => ({ name: p.services.find((x) => x.name === l.service)!.containerName, alias: l.alias })),
     exposed: [...new Set([...image.config.exposedPorts, ...s.expose])],
     labels,
+    mounts: {
+      mounts: s.volumes.map((m) => mountRequest(p, m)),
+      volumesFrom: s.volumesFrom,
+      imageVolumes: image.config.volumes ?? [],
+    },
     ...(ephemeral ? { ephemeral } : {}),
   };
   if (first) {

@@ -45,6 +45,8 @@ export const SERVICE: KeySet = {
     'hostname',
     'dns',
     'extra_hosts',
+    'tmpfs',
+    'volumes_from',
     'x-netctl',
   ],
   extensions: true,
@@ -64,7 +66,20 @@ export const PORT_LONG: KeySet = {
 };
 export const SERVICE_NETWORK: KeySet = { what: 'service network', keys: ['aliases', 'ipv4_address', 'priority'] };
 export const DEPENDS_ON: KeySet = { what: 'depends_on', keys: ['condition', 'restart', 'required'] };
-export const VOLUME_LONG: KeySet = { what: 'volume', keys: ['type', 'source', 'target', 'read_only', 'bind'] };
+export const VOLUME_LONG: KeySet = {
+  what: 'volume',
+  keys: ['type', 'source', 'target', 'read_only', 'bind', 'volume', 'tmpfs', 'consistency'],
+  extensions: true,
+};
+export const VOLUME_BIND: KeySet = { what: 'bind', keys: ['propagation', 'create_host_path', 'selinux'] };
+export const VOLUME_VOLUME: KeySet = { what: 'volume options', keys: ['nocopy'] };
+export const VOLUME_TMPFS: KeySet = { what: 'tmpfs', keys: ['size', 'mode'] };
+/** A top-level volume. */
+export const TOP_VOLUME: KeySet = {
+  what: 'top-level volume',
+  keys: ['driver', 'driver_opts', 'external', 'labels', 'name'],
+  extensions: true,
+};
 export const ENV_FILE: KeySet = { what: 'env_file', keys: ['path', 'required'] };
 export const X_NETCTL: KeySet = { what: 'x-netctl', keys: ['allow'] };
 export const ALLOW_ITEM: KeySet = { what: 'allow rule', keys: ['port', 'proto', 'protocol', 'from'] };

@@ -4,6 +4,7 @@
  */
 import type { PortRequest } from '../store/index.js';
 import type { AllowRule } from '../model/allow.js';
+import type { MountRequest, VolumesFrom } from '../model/volume.js';
 
 /** Where a value came from, for messages: `compose.yaml:12`. */
 export interface Loc {
@@ -49,11 +50,25 @@ export interface ServiceNetwork {
   priority: number;
 }
 
-/** One bind mount. */
-export interface ComposeBind {
-  source: string;
-  target: string;
-  readOnly: boolean;
+/**
+ * One mount of a service: a bind (its source made when missing, as compose does), a
+ * volume (`name` the final volume name; absent: anonymous) or a tmpfs.
+ */
+export type ComposeMount = MountRequest & {
+  /** A project volume: its key under the top-level `volumes:`. */
+  key?: string;
+};
+
+/** One top-level volume as the project wants it. */
+export interface ComposeVolume {
+  /** The key under `volumes:`. */
+  key: string;
+  /** The volume's name: `name:`, or `PROJECT_KEY` (an external one: `name:` or the key). */
+  name: string;
+  external: boolean;
+  /** `driver_opts` of the local driver. */
+  options: Record<string, string>;
+  labels: Record<string, string>;
 }
 
 /** One service, resolved. */
@@ -76,7 +91,9 @@ export interface ComposeService {
   links: { service: string; alias: string }[];
   /** Services to start first, in file order. */
   dependsOn: string[];
-  volumes: ComposeBind[];
+  volumes: ComposeMount[];
+  /** `volumes_from`: services' container names, or containers outside the project. */
+  volumesFrom: VolumesFrom[];
   workingDir?: string;
   user?: { uid: number; gid: number };
   restart: 'no' | 'on-failure' | 'always';
@@ -98,6 +115,7 @@ export interface ComposeProject {
   /** In dependency order: every service after the ones it depends on. */
   services: ComposeService[];
   networks: ComposeNetwork[];
+  volumes: ComposeVolume[];
   /** Things compose too would only warn about, each naming its place. */
   warnings: string[];
 }

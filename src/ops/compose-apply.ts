@@ -5,7 +5,8 @@
  * reported with anything that removal could not do.
  */
 import { planRemoveContainer } from '../engine/containers.js';
-import { planRunWithMounts } from '../engine/run-mounts.js';
+import { planRemoveWithVolumes, planRunWithMounts } from '../engine/run-mounts.js';
+import { planRemoveVolume } from '../engine/volumes.js';
 import { planConnect } from '../engine/connect.js';
 import { planCreateNetwork, planRemoveNetwork } from '../engine/networks.js';
 import { planStart } from '../engine/lifecycle.js';
@@ -27,7 +28,10 @@ async function runService(host: Host, prepared: Prepared | undefined, service: s
 async function one(host: Host, prepared: Prepared | undefined, a: Action, made: Action[]): Promise<void> {
   switch (a.do) {
     case 'remove-container':
-      await applyNow(host, (e) => planRemoveContainer(e, a.container, true));
+      await applyNow(host, (e) => planRemoveWithVolumes(e, a.container, { force: true, volumes: a.volumes === true }));
+      return;
+    case 'remove-volume':
+      await applyNow(host, async (e) => planRemoveVolume(e, a.volume));
       return;
     case 'remove-network':
       await applyNow(host, (e) => planRemoveNetwork(e, a.network));
@@ -88,10 +92,15 @@ export async function applyActions(
     } catch (err) {
       const rollback = await undo(host, made);
       const what =
-        a.do === 'remove-network' || a.do === 'create-network' ? `network ${a.network}` : `container ${a.container}`;
+        a.do === 'remove-network' || a.do === 'create-network'
+          ? `network ${a.network}`
+          : a.do === 'remove-volume'
+            ? `volume ${a.volume}`
+            : `container ${a.container}`;
       const message = `${a.do} ${what}: ${messageOf(err)}${made.length > 0 ? ` (this run's ${made.length} new container(s) and network(s) removed again${rollback.errors.length ? `, but: ${rollback.errors.map(messageOf).join('; ')}` : ''})` : ''}`;
+      // A failed action exits 1, as the man page says: never the launcher's own 125-127.
       throw err instanceof NetctlError
-        ? new NetctlError(err.code, message, { exitCode: err.exitCode, hint: err.hint, cause: err })
+        ? new NetctlError(err.code, message, { exitCode: 1, hint: err.hint, cause: err })
         : new InternalError(message, err);
     }
     const line = doneLine(a);

@@ -84,9 +84,17 @@ export async function composeUp(host: Host, req: UpRequest, opts: ComposeRunOpti
   );
 }
 
-/** `down`: every container of project `name` (last started first), then its networks. */
-export async function composeDown(host: Host, name: string, opts: ComposeRunOptions = {}): Promise<ComposeChange> {
-  return change(host, async (engine) => ({ actions: planDown(await observe(engine, name)) }), opts);
+/**
+ * `down`: every container of project `name` (last started first), then its networks; with
+ * `volumes` its named volumes and the containers' anonymous ones too.
+ */
+export async function composeDown(
+  host: Host,
+  name: string,
+  opts: ComposeRunOptions & { volumes?: boolean } = {},
+): Promise<ComposeChange> {
+  const volumes = opts.volumes === true;
+  return change(host, async (engine) => ({ actions: planDown(await observe(engine, name), { volumes }) }), opts);
 }
 
 /** The project's containers of the named services (all without names), in start order. */

@@ -45,6 +45,8 @@ describe('opening and migrations', () => {
         'links',
         'networks',
         'port_mappings',
+        'volume_users',
+        'volumes',
       ]);
     } finally {
       db.close();

@@ -113,8 +113,8 @@ describe('loading a project', () => {
     expect(web.environment).toEqual(['A=1', 'B=3']);
     expect(web.labels).toEqual({ x: '1', y: '2' });
     expect(web.volumes).toEqual([
-      { source: join(dir, 'c'), target: '/data', readOnly: false },
-      { source: join(dir, 'b'), target: '/b', readOnly: true },
+      { type: 'bind', source: join(dir, 'c'), target: '/data', readOnly: false, create: true },
+      { type: 'bind', source: join(dir, 'b'), target: '/b', readOnly: true, create: true },
     ]);
   });
 
@@ -124,7 +124,7 @@ describe('loading a project', () => {
         'version: "3"\nservices:\n  web:\n    image: busybox\n    healthcheck:\n      test: ["CMD", "true"]\n',
     });
     expect(refused(dir)).toBe(
-      `${dir}/compose.yaml:5: services.web.healthcheck: key "healthcheck" is not supported by netctl compose (service keys it runs: image, command, entrypoint, environment, env_file, ports, expose, networks, network_mode, links, depends_on, volumes, working_dir, user, restart, labels, container_name, hostname, dns, extra_hosts, x-netctl)`,
+      `${dir}/compose.yaml:5: services.web.healthcheck: key "healthcheck" is not supported by netctl compose (service keys it runs: image, command, entrypoint, environment, env_file, ports, expose, networks, network_mode, links, depends_on, volumes, working_dir, user, restart, labels, container_name, hostname, dns, extra_hosts, tmpfs, volumes_from, x-netctl)`,
     );
     const ok = project({
       'compose.yaml': 'version: "3"\nx-common: &c {image: busybox}\nservices:\n  web:\n    <<: *c\n    x-note: mine\n',
@@ -157,7 +157,7 @@ describe('loading a project', () => {
       ],
       [
         'services:\n  web:\n    image: busybox\n    volumes: ["data:/data"]\n',
-        /compose\.yaml:4: services\.web\.volumes\[0\]: "data" is a named volume/,
+        /compose\.yaml:4: services\.web\.volumes\[0\]: volume "data" is not defined under the top-level volumes/,
       ],
       [
         'services:\n  web:\n    image: busybox\n    networks: [nope]\n',

@@ -5,21 +5,70 @@
  * nothing changed. One sandbox for the file; containers on `--network none` (no network
  * is needed to prove mounts).
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Sandbox } from '../harness/sandbox.js';
 import { netctlOk } from './helpers/net.js';
+import { NETCTL } from '../harness/sandbox.js';
 
 const makeImages = fileURLToPath(new URL('./scripts/make-images.sh', import.meta.url));
 const makeSeeded = fileURLToPath(new URL('./scripts/make-volume-image.sh', import.meta.url));
 const BASE = `/tmp/netctl-test-${process.pid}-volumes`;
 const IMG = `${BASE}/img`;
+const APP = `${BASE}/app`;
+
+// A database-like service appending to its named volume, a sidecar reading it through
+// volumes_from, a bind whose source does not exist yet (compose makes it), tmpfs both ways.
+const appFile = (gen: number): string => `name: vt
+services:
+  db:
+    image: busybox
+    command: ["sh", "-c", "while true; do echo row >> /var/lib/db/rows; sleep 0.2; done"]
+    environment: {GEN: "${gen}"}
+    network_mode: none
+    volumes:
+      - dbdata:/var/lib/db
+      - ./conf:/etc/db:ro,Z
+      - /scratch
+      - type: tmpfs
+        target: /run/db
+        tmpfs: {size: 1048576}
+    tmpfs: [/cache]
+  reader:
+    image: busybox
+    command: ["sleep", "600"]
+    network_mode: none
+    volumes_from: ["db:ro"]
+volumes:
+  dbdata:
+    labels: {tier: data}
+`;
 
 describe('volumes with real containers', () => {
   let sb: Sandbox;
   const netctl = (...args: string[]): Promise<string> => netctlOk(sb, args);
   const run = (...args: string[]): Promise<string> => netctl('run', '--network', 'none', ...args);
   const volumes = async (): Promise<string[]> => (await netctl('volume', 'ls', '-q')).split('\n').filter(Boolean);
+  const compose = (...args: string[]) =>
+    sb.exec(['sh', '-c', 'cd "$1" && shift && exec "$@"', 'sh', APP, process.execPath, NETCTL, 'compose', ...args], {
+      timeoutMs: 90_000,
+    });
+  const composeOk = async (...args: string[]): Promise<string> => {
+    const r = await compose(...args);
+    if (r.code !== 0) throw new Error(`compose ${args.join(' ')} exited ${r.code}: ${r.stdout}${r.stderr}`);
+    return r.stdout;
+  };
+  /** The rows the db service has written, once there are more than `than`. */
+  const rowsAfter = async (than: number): Promise<number> => {
+    for (let i = 0; i < 100; i++) {
+      const r = await sb.netctl(['exec', 'vt-reader-1', 'cat', '/var/lib/db/rows']);
+      const n = r.code === 0 ? r.stdout.split('\n').filter((l) => l === 'row').length : 0;
+      if (n > than) return n;
+      await new Promise((res) => setTimeout(res, 100));
+    }
+    throw new Error(`no more than ${than} rows`);
+  };
   const state = async (): Promise<string> =>
     `${await netctl('ps', '-a', '--json')}${await netctl('volume', 'ls', '--json')}`;
 
@@ -210,5 +259,59 @@ describe('volumes with real containers', () => {
     // -v makes a missing host directory, as Docker's -v does (--mount refuses it, above).
     await run('--rm', '-v', `${BASE}/made/here:/m:ro,Z`, 'busybox', 'true');
     await sb.sh(['test', '-d', `${BASE}/made/here`]);
+  });
+
+  it('compose: a named volume survives down/up and a recreate, goes with down -v', async () => {
+    mkdirSync(APP, { recursive: true });
+    writeFileSync(`${APP}/compose.yaml`, appFile(1));
+    await composeOk('up', '-d');
+    // The bind source ./conf did not exist: made, as compose makes it (it failed with 125).
+    await sb.sh(['test', '-d', `${APP}/conf`]);
+    const [v] = JSON.parse(await netctl('volume', 'inspect', 'vt_dbdata')) as { Labels: Record<string, string> }[];
+    expect(v!.Labels).toMatchObject({
+      tier: 'data',
+      'com.docker.compose.project': 'vt',
+      'com.docker.compose.volume': 'dbdata',
+    });
+    const mounts = await netctl('exec', 'vt-db-1', 'grep', '-E', ' /(run/db|cache|etc/db) ', '/proc/mounts');
+    expect(mounts).toMatch(/tmpfs \/run\/db tmpfs \S*size=1024k/);
+    expect(mounts).toMatch(/tmpfs \/cache tmpfs/);
+    expect(mounts).toMatch(/ \/etc\/db \S+ ro,/);
+    const ro = await sb.netctl(['exec', 'vt-reader-1', 'touch', '/var/lib/db/x']);
+    expect(ro.code).not.toBe(0);
+    const first = await rowsAfter(1);
+    await composeOk('down');
+    expect(await volumes()).toContain('vt_dbdata');
+    await composeOk('up', '-d');
+    const second = await rowsAfter(first);
+    // down left the first anonymous /scratch volume (as compose does); up made another.
+    const anonymous = async (): Promise<string[]> => (await volumes()).filter((n) => /^[0-9a-f]{64}$/.test(n));
+    const before = await anonymous();
+    expect(before).toHaveLength(2);
+    // A recreate (the config changed) keeps the named volume and the anonymous one.
+    writeFileSync(`${APP}/compose.yaml`, appFile(2));
+    expect(await composeOk('up', '-d')).toMatch(/container vt-db-1 recreated/);
+    await rowsAfter(second);
+    expect(await anonymous()).toEqual(before);
+    const down = await composeOk('down', '-v');
+    expect(down).toMatch(/volume vt_dbdata removed/);
+    expect(await volumes()).not.toContain('vt_dbdata');
+    expect(await anonymous()).toHaveLength(1);
+    await netctl('volume', 'prune');
+  });
+
+  it('compose: a bad file is refused with its line, a failed action exits 1', async () => {
+    const before = await state();
+    writeFileSync(`${APP}/compose.yaml`, 'services:\n  db:\n    image: busybox\n    volumes: ["nodecl:/d"]\n');
+    const bad = await compose('up', '-d');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim().split('\n')[0]).toMatch(/compose\.yaml:4: .*volume "nodecl" is not defined/);
+    writeFileSync(
+      `${APP}/compose.yaml`,
+      'services:\n  db:\n    image: busybox\n    network_mode: none\n    command: ["/nonexistent"]\n',
+    );
+    const failed = await compose('up', '-d');
+    expect(failed.code).toBe(1);
+    expect(await state()).toBe(before);
   });
 });

@@ -1,6 +1,6 @@
 /**
  * What `netctl doctor` finds in netctl's own part of the machine: missing bridges, its
- * iptables rules and its ufw block and route rules against the database. Reads only: no
+ * iptables rules and its ufw block and route rules against the database, and its volumes. Reads only: no
  * lock is held, nothing is changed. ops/doctor.ts adds what CNI and Docker find.
  */
 import type { Engine } from './context.js';
@@ -10,10 +10,11 @@ import { checkBlock } from '../firewall/ufw/apply.js';
 import { routeDrift } from '../firewall/ufw/routes-apply.js';
 import { desiredRoutes } from './allow-routes.js';
 import { routeState } from './ufw-routes.js';
+import { danglingAnonymous, leakedVolumeDirs } from './volume-check.js';
 
 /** One problem found. */
 export interface Finding {
-  area: 'networks' | 'rules' | 'ufw' | 'docker' | 'cni';
+  area: 'networks' | 'rules' | 'ufw' | 'docker' | 'cni' | 'volumes';
   problem: string;
   fix: string;
 }
@@ -61,4 +62,23 @@ export async function diagnoseUfw(engine: Engine): Promise<{ findings: Finding[]
       out.push({ area: 'ufw', problem: `stale netctl ufw route rule: ${s}`, fix: 'netctl ufw sync' });
   }
   return { findings: out, after: block?.view.families[0]?.text };
+}
+
+/** Volume directories without a record, and anonymous volumes no container uses. */
+export async function diagnoseVolumes(engine: Engine): Promise<Finding[]> {
+  const out: Finding[] = [];
+  for (const n of await leakedVolumeDirs(engine))
+    out.push({
+      area: 'volumes',
+      problem: `volume directory ${n} has no record (a killed command's)`,
+      fix: 'netctl gc',
+    });
+  const dangling = danglingAnonymous(engine);
+  if (dangling.length > 0)
+    out.push({
+      area: 'volumes',
+      problem: `${dangling.length} anonymous volume(s) used by no container: ${dangling.map((n) => n.slice(0, 12)).join(', ')}`,
+      fix: 'netctl volume prune',
+    });
+  return out;
 }

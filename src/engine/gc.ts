@@ -18,13 +18,14 @@ import { opsStep } from './kernel-steps.js';
 import { firewallStep } from './firewall-step.js';
 import { hostsStep, localnetStep } from './container-steps.js';
 import { missingBridgeSteps } from './replay.js';
+import { leakedVolumeDirs, leakedVolumeSteps } from './volume-check.js';
 import { runSteps, type Step } from '../model/steps.js';
 import { emptyPlan, type Planned } from './plan.js';
 import type { NetlinkOp } from '../netlink/plan.js';
 
 /** One thing gc removes or repairs. */
 export interface GcItem {
-  kind: 'process' | 'files' | 'netns' | 'veth' | 'bridge' | 'bridge-missing' | 'rules';
+  kind: 'process' | 'files' | 'netns' | 'veth' | 'bridge' | 'bridge-missing' | 'rules' | 'volume-files';
   name: string;
 }
 
@@ -76,6 +77,9 @@ async function leaks(engine: Engine): Promise<{ items: GcItem[]; steps: Step[] }
     }
   }
   if (ops.length > 0) steps.push(opsStep(ops, engine.kernel));
+  const volumes = await leakedVolumeDirs(engine);
+  items.push(...volumes.map((name): GcItem => ({ kind: 'volume-files', name })));
+  steps.push(...leakedVolumeSteps(engine, volumes));
   return { items, steps };
 }
 

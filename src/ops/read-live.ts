@@ -28,6 +28,7 @@ import { routeLines } from './read-routes.js';
 import { ownedRules } from './read-rules.js';
 import type { CniView, ContainerView, LiveSnapshot, PortView } from './read-types.js';
 import { routedPolicy, ufwSummary } from './read-ufw.js';
+import { mountLines } from './volume.js';
 
 export { watchLinks, type LinkWatch } from '../netlink/client.js';
 
@@ -163,6 +164,7 @@ async function containerView(
       .links.list()
       .filter((l) => l.containerId === c.id)
       .map((l) => `${l.target}:${l.alias}`),
+    mounts: mountLines(c.config),
   };
 }
 

@@ -70,6 +70,8 @@ export interface ContainerView {
   veths: VethView[];
   netns: string;
   links: string[];
+  /** Its volumes, binds and tmpfs mounts, one line each: `volume dbdata -> /var/lib/db (ro)`. */
+  mounts?: string[];
 }
 
 /** One rule netctl owns, with its counters. */

@@ -136,3 +136,11 @@ export function mountsView(config: Record<string, unknown>): MountView[] {
     Propagation: m.type === 'bind' ? 'rprivate' : '',
   }));
 }
+
+/** A container's mounts as one line each, for the TUI: `volume dbdata -> /var/lib/db (ro)`. */
+export function mountLines(config: Record<string, unknown>): string[] {
+  return mountsView(config).map(
+    (m) =>
+      `${m.Type} ${m.Type === 'volume' ? (m.Name ?? '').slice(0, 24) : m.Type === 'bind' ? m.Source : m.Mode || '-'} -> ${m.Destination}${m.RW ? '' : ' (ro)'}`,
+  );
+}

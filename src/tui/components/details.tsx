@@ -1,5 +1,5 @@
 /**
- * The detail view of a container: veth pairs, namespace, links, ports with the reason ufw
+ * The detail view of a container: veth pairs, namespace, links, mounts, ports with the reason ufw
  * decides them as it does, and its rules highlighted.
  */
 import type { TuiContainer, TuiRule } from '../snapshot.js';
@@ -32,6 +32,7 @@ export function Details({ container: c, rules, height, width, color = true }: De
       ? ['veth -']
       : c.veths.map((v) => `veth ${v.host} <-> ${v.peer} ${v.address || '-'} on ${v.network} (bridge port)`)),
     `links ${c.links.join(', ') || '-'}`,
+    ...(c.mounts ?? []).map((m) => `mount ${m}`),
     ...c.ports.map((p) => `port ${portText(p)}  ufw: ${exposureText(p)} (${p.reason})`),
     `rules (${mine.length}):`,
   ];

@@ -18,6 +18,7 @@ const PAGES = readdirSync(`${root}man`)
 const PAGE_OF: Record<string, string> = {
   network: 'netctl-network.8',
   image: 'netctl-image.8',
+  volume: 'netctl-volume.8',
   allow: 'netctl-allow.8',
   deny: 'netctl-allow.8',
   ufw: 'netctl-ufw.8',

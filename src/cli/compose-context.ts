@@ -54,6 +54,6 @@ export function ephemeralRange(): readonly [number, number] {
 export function writeDryRun(ctx: CommandContext, head: string, actions: readonly Action[], plan?: ChangePlan): void {
   const lines = actions.map(describeAction);
   ctx.stdout.write(`${head}${lines.join('\n')}${lines.length ? '\n' : ''}`);
-  if (plan && (plan.operations.length > 0 || (plan.processes ?? []).length > 0))
+  if (plan && (plan.operations.length > 0 || (plan.processes ?? []).length > 0 || (plan.notes ?? []).length > 0))
     ctx.stdout.write(`\n${formatPlan(plan)}`);
 }

@@ -17,6 +17,8 @@ import { DEFAULT_NETWORK, planCreateNetwork } from '../engine/networks.js';
 import type { ChangePlan } from '../engine/plan.js';
 import { type ConnectRequest, recordConnect } from '../engine/connect.js';
 import { InternalError } from '../errors.js';
+import { planMounts, recordUsers } from '../engine/mounts.js';
+import { anonymousOnlyOf } from '../engine/volumes.js';
 import type { Container } from '../model/container.js';
 import type { Network } from '../model/network.js';
 import { describeOp } from '../netlink/plan.js';
@@ -26,6 +28,8 @@ import { containerPaths, launcherPath } from '../runtime/paths.js';
 interface Acc {
   operations: string[];
   processes: string[][];
+  /** Volumes and host directories it would make, anonymous volumes it would remove. */
+  notes: string[];
 }
 
 /** A network's dry run: recorded (for what follows), its bridge planned. */
@@ -80,13 +84,19 @@ async function run(engine: Engine, prepared: Prepared, service: string, acc: Acc
     acc.operations.push(...planAttach(netns, n, endpoint).map(describeOp));
     for (const cr of req.connect) connect(engine, c, netns, cr, acc);
   }
+  if (r.mounts) {
+    const m = await planMounts(engine, { imageId: r.image.id, ...r.mounts });
+    acc.notes.push(...m.notes.map((n) => `${r.name}: ${n}`));
+    recordUsers(engine, c.id, m.records);
+  }
   acc.processes.push(launcher(engine, c));
 }
 
 /** A container going: its veths and namespace, its records. */
-function remove(engine: Engine, name: string, acc: Acc): void {
+function remove(engine: Engine, name: string, acc: Acc, volumes = false): void {
   const s = engine.store;
   const c = s.containers.require(name);
+  if (volumes) acc.notes.push(...anonymousOnlyOf(engine, c.id).map((v) => `${name}: remove volume ${v}`));
   const mode = String((c.config as { network?: string }).network ?? 'bridge');
   const owns = mode !== 'host' && !mode.startsWith('container:');
   const endpoints = s.endpoints.forContainer(c.id);
@@ -99,7 +109,7 @@ async function one(engine: Engine, prepared: Prepared | undefined, a: Action, ac
   const s = engine.store;
   switch (a.do) {
     case 'remove-container':
-      return remove(engine, a.container, acc);
+      return remove(engine, a.container, acc, a.volumes === true);
     case 'remove-network':
       acc.operations.push(...planNetworkDown(s.networks.remove(a.network)).map(describeOp));
       return;
@@ -134,11 +144,16 @@ export async function dryRunActions(
   actions: readonly Action[],
   prepared: Prepared | undefined,
 ): Promise<ChangePlan> {
-  const acc: Acc = { operations: [], processes: [] };
+  const acc: Acc = { operations: [], processes: [], notes: [] };
   // As applyActions: the default network takes the first free pool before a project network could.
   if (actions.some((a) => a.do === 'create-network')) await defaultNetwork(engine, acc);
   for (const a of actions) await one(engine, prepared, a, acc);
   const kernel = acc.operations.length > 0 || acc.processes.length > 0;
   const rules = kernel ? (await firewallStep(engine)).plan.text() : '';
-  return { operations: acc.operations, rules, ...(acc.processes.length > 0 ? { processes: acc.processes } : {}) };
+  return {
+    operations: acc.operations,
+    rules,
+    ...(acc.processes.length > 0 ? { processes: acc.processes } : {}),
+    ...(acc.notes.length > 0 ? { notes: acc.notes } : {}),
+  };
 }

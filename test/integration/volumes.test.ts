@@ -87,6 +87,7 @@ describe('volumes with real containers', () => {
   it('creates, lists, inspects and removes volumes; --dry-run changes nothing', async () => {
     const before = await state();
     expect(await netctl('volume', 'create', '--dry-run', 'plain')).toContain('record volume plain');
+    expect(await run('--dry-run', '-v', 'fresh:/x', 'busybox', 'true')).toContain('create volume fresh');
     expect(await state()).toBe(before);
     expect((await netctl('volume', 'create', '--label', 'app=db', 'plain')).trim()).toBe('plain');
     // Created again with the same options: the same volume, as in Docker.
@@ -264,6 +265,12 @@ describe('volumes with real containers', () => {
   it('compose: a named volume survives down/up and a recreate, goes with down -v', async () => {
     mkdirSync(APP, { recursive: true });
     writeFileSync(`${APP}/compose.yaml`, appFile(1));
+    const before = await state();
+    const dry = await composeOk('up', '-d', '--dry-run');
+    expect(dry).toMatch(/vt-db-1: create volume vt_dbdata/);
+    expect(dry).toContain(`vt-db-1: create host directory ${APP}/conf`);
+    expect(await state()).toBe(before);
+    await sb.exec(['test', '!', '-e', `${APP}/conf`]).then((r) => expect(r.code).toBe(0));
     await composeOk('up', '-d');
     // The bind source ./conf did not exist: made, as compose makes it (it failed with 125).
     await sb.sh(['test', '-d', `${APP}/conf`]);
@@ -286,13 +293,13 @@ describe('volumes with real containers', () => {
     const second = await rowsAfter(first);
     // down left the first anonymous /scratch volume (as compose does); up made another.
     const anonymous = async (): Promise<string[]> => (await volumes()).filter((n) => /^[0-9a-f]{64}$/.test(n));
-    const before = await anonymous();
-    expect(before).toHaveLength(2);
+    const kept = await anonymous();
+    expect(kept).toHaveLength(2);
     // A recreate (the config changed) keeps the named volume and the anonymous one.
     writeFileSync(`${APP}/compose.yaml`, appFile(2));
     expect(await composeOk('up', '-d')).toMatch(/container vt-db-1 recreated/);
     await rowsAfter(second);
-    expect(await anonymous()).toEqual(before);
+    expect(await anonymous()).toEqual(kept);
     const down = await composeOk('down', '-v');
     expect(down).toMatch(/volume vt_dbdata removed/);
     expect(await volumes()).not.toContain('vt_dbdata');

@@ -59,71 +59,75 @@ async function checkBind(m: Extract<MountRequest, { type: 'bind' }>): Promise<bo
   return true;
 }
 
+/** The record of a volume mount, the volume recorded first when it is new (named, or anonymous without a name). */
+function volumeRecord(engine: Engine, m: Extract<MountRequest, { type: 'volume' }>, notes: string[]): MountRecord {
+  const s = engine.store;
+  const name = m.name ?? anonymousName(engine);
+  const have = s.volumes.get(name);
+  const v = have ?? planCreateVolume(engine, { name, ...(m.create ?? {}), anonymous: m.name === undefined }).result;
+  if (!have) notes.push(`create volume ${name}`);
+  const source = volumeSource(engine.roots, v);
+  return { type: 'volume', name: v.name, source, target: m.target, readOnly: m.readOnly };
+}
+
+/** The record of one asked-for mount; a missing bind source planned as a step, or refused. */
+async function requestedRecord(engine: Engine, m: MountRequest, out: PlannedMounts): Promise<MountRecord> {
+  if (m.type === 'tmpfs')
+    return { type: 'tmpfs', source: '', target: m.target, readOnly: m.readOnly, options: m.options };
+  if (m.type === 'volume') return volumeRecord(engine, m, out.notes);
+  if (await checkBind(m)) {
+    const describe = `create host directory ${m.source}`;
+    out.notes.push(describe);
+    out.steps.push({ describe, apply: async () => void (await mkdir(m.source, { recursive: true })) });
+  }
+  return { type: 'bind', source: m.source, target: m.target, readOnly: m.readOnly };
+}
+
+/** The launcher's bind (or tmpfs) for a record. */
+function bindOf(r: MountRecord): BindMount {
+  return r.type === 'tmpfs'
+    ? { source: 'tmpfs', target: r.target, readOnly: r.readOnly, tmpfs: r.options ?? '' }
+    : { source: r.source, target: r.target, readOnly: r.readOnly };
+}
+
+/** The step readying volume record R before the launch, filling it from the image when asked. */
+function readyStep(engine: Engine, imageId: string, r: MountRecord, fill: boolean): Step {
+  const v = engine.store.volumes.require(r.name!);
+  return {
+    describe: `ready volume ${v.name}${fill ? ` (filled from the image's ${r.target} when empty)` : ''}`,
+    apply: async () => {
+      const src = await readyVolume(engine.roots, v);
+      if (fill) await fillFromImage(engine.roots, imageId, r.target, src);
+    },
+  };
+}
+
 /** Plans the mounts of a new container (call under the lock: volumes are recorded). */
 export async function planMounts(engine: Engine, input: MountInput): Promise<PlannedMounts> {
-  const s = engine.store;
   const out: PlannedMounts = { binds: [], records: [], steps: [], notes: [] };
   const byTarget = fromOthers(engine, input.volumesFrom);
-  const fill = new Map<string, boolean>();
+  const asked = new Set<string>();
+  const fill = new Set<string>();
   for (const m of input.mounts) {
-    if (m.type === 'tmpfs') {
-      byTarget.set(m.target, { type: 'tmpfs', source: '', target: m.target, readOnly: m.readOnly, options: m.options });
-    } else if (m.type === 'bind') {
-      if (await checkBind(m)) {
-        out.notes.push(`create host directory ${m.source}`);
-        out.steps.push({
-          describe: `create host directory ${m.source}`,
-          apply: () => void mkdir(m.source, { recursive: true }),
-        });
-      }
-      byTarget.set(m.target, { type: 'bind', source: m.source, target: m.target, readOnly: m.readOnly });
-    } else {
-      const name = m.name ?? anonymousName(engine);
-      const isNew = !s.volumes.get(name);
-      const v = isNew
-        ? planCreateVolume(engine, { name, ...(m.create ?? {}), anonymous: m.name === undefined }).result
-        : s.volumes.require(name);
-      if (isNew) out.notes.push(`create volume ${name}`);
-      fill.set(m.target, !m.noCopy);
-      byTarget.set(m.target, {
-        type: 'volume',
-        name: v.name,
-        source: volumeSource(engine.roots, v),
-        target: m.target,
-        readOnly: m.readOnly,
-      });
-    }
+    if (asked.has(m.target)) throw new UsageError(`duplicate mount point "${m.target}"`);
+    asked.add(m.target);
+    byTarget.set(m.target, await requestedRecord(engine, m, out));
+    if (m.type === 'volume' && !m.noCopy) fill.add(m.target);
   }
   for (const target of input.imageVolumes) {
     const t = target.length > 1 ? target.replace(/\/+$/, '') : target;
     if (byTarget.has(t) || !t.startsWith('/')) continue;
-    const v = planCreateVolume(engine, { name: anonymousName(engine), anonymous: true }).result;
-    out.notes.push(`create volume ${v.name} for the image's VOLUME ${t}`);
-    fill.set(t, true);
-    byTarget.set(t, {
-      type: 'volume',
-      name: v.name,
-      source: volumeSource(engine.roots, v),
-      target: t,
-      readOnly: false,
-    });
+    const r = volumeRecord(engine, { type: 'volume', target: t, readOnly: false, noCopy: false }, out.notes);
+    out.notes[out.notes.length - 1] += ` for the image's VOLUME ${t}`;
+    fill.add(t);
+    byTarget.set(t, r);
   }
   out.records = [...byTarget.values()].sort((a, b) => depth(a.target) - depth(b.target));
+  out.binds = out.records.map(bindOf);
   for (const r of out.records) {
-    out.binds.push(
-      r.type === 'tmpfs'
-        ? { source: 'tmpfs', target: r.target, readOnly: r.readOnly, tmpfs: r.options ?? '' }
-        : { source: r.source, target: r.target, readOnly: r.readOnly },
-    );
     if (r.type !== 'volume') continue;
-    const v = s.volumes.require(r.name!);
-    out.steps.push(makeDirStep(engine, v), {
-      describe: `ready volume ${v.name}${fill.get(r.target) ? ` (filled from the image's ${r.target} when empty)` : ''}`,
-      apply: async () => {
-        const src = await readyVolume(engine.roots, v);
-        if (fill.get(r.target)) await fillFromImage(engine.roots, input.imageId, r.target, src);
-      },
-    });
+    out.steps.push(makeDirStep(engine, engine.store.volumes.require(r.name!)));
+    out.steps.push(readyStep(engine, input.imageId, r, fill.has(r.target)));
   }
   return out;
 }

@@ -123,10 +123,11 @@ describe('volumes with real containers', () => {
       ['run', '--network', 'none', '-v', 'good:/x:rx', 'busybox', 'true'],
       ['run', '--network', 'none', '--tmpfs', '/t:size=1m,bogus', 'busybox', 'true'],
       ['run', '--network', 'none', '--volumes-from', 'nosuch', 'busybox', 'true'],
+      ['run', '--network', 'none', '-v', 'a1:/dup', '-v', '/tmp:/dup', 'busybox', 'true'],
     ]) {
       const r = await sb.netctl(args);
       expect(r.code, args.join(' ')).not.toBe(0);
-      expect(r.stderr.trim().split('\n')[0], args.join(' ')).toMatch(/_bad|ext4|colour|bogus|nonexistent|rx|nosuch/);
+      expect(r.stderr.trim().split('\n')[0], args.join(' ')).toMatch(/_bad|ext4|colour|bogus|nonexistent|rx|nosuch|duplicate/);
       expect(r.stdout).toBe('');
     }
     expect(await state()).toBe(before);

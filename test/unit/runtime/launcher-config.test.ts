@@ -27,6 +27,28 @@ function fields(buf: Buffer): string[] {
 }
 
 describe('launcher config', () => {
+  it('encodes tmpfs mounts in order among the binds: target, options, mode', () => {
+    const binds = [
+      { source: '/data', target: '/mnt/data', readOnly: false },
+      { source: 'tmpfs', target: '/mnt/data/tmp', readOnly: true, tmpfs: 'size=1m,mode=1777' },
+    ];
+    const f = fields(encodeLaunchConfig({ ...spec, binds }, false));
+    const at = f.indexOf('bind');
+    expect(f.slice(at, at + 8)).toEqual([
+      'bind',
+      '/data',
+      '/mnt/data',
+      'rw',
+      'tmpfs',
+      '/mnt/data/tmp',
+      'size=1m,mode=1777',
+      'ro',
+    ]);
+    expect(() =>
+      encodeLaunchConfig({ ...spec, binds: [{ source: 'tmpfs', target: 'rel', readOnly: false, tmpfs: '' }] }, false),
+    ).toThrow(/tmpfs target "rel"/);
+  });
+
   it('encodes every field as NUL-terminated key/value records after the magic', () => {
     expect(fields(encodeLaunchConfig(spec, true))).toEqual([
       'netctl-launcher/1',

@@ -20,6 +20,8 @@ const WAN = '198.51.100.1';
 interface View {
   Id: string;
   Config: { dnsUpstreams?: { address: string; hostLoopback: boolean }[] };
+  HostConfig: { Dns: string[]; DnsSearch: string[]; DnsOptions: string[] };
+  ResolvConfPath: string;
   NetworkSettings: { Networks: Record<string, { IPAddress: string }> };
 }
 
@@ -151,6 +153,13 @@ describe("containers' resolv.conf and hosts files", () => {
         'nameserver 127.0.0.11\nsearch a.test b.test\noptions ndots:2\n',
       );
       expect((await inspect('u3')).Config.dnsUpstreams).toEqual([{ address: '192.0.2.53', hostLoopback: false }]);
+      const view = await inspect('u3');
+      expect(view.HostConfig).toEqual({
+        Dns: ['192.0.2.53'],
+        DnsSearch: ['a.test', 'b.test'],
+        DnsOptions: ['ndots:2'],
+      });
+      expect(await sb.sh(['cat', view.ResolvConfPath])).toBe(await cat('u3', '/etc/resolv.conf'));
       // A restart writes the same file again from the record.
       await netctl('restart', '-t', '0', 'u3');
       expect(await cat('u3', '/etc/resolv.conf')).toBe(

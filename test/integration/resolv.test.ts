@@ -224,6 +224,26 @@ describe("containers' resolv.conf and hosts files", () => {
       await netctl('rm', '-f', 'h1');
     });
 
+    it("network connect and disconnect rewrite the container's own files only", async () => {
+      hostResolv(`nameserver ${WAN}\n`);
+      await sleeper('c1');
+      await sleeper('c2', '--network', 'app');
+      const other = await cat('c2', '/etc/hosts');
+      expect(await cat('c1', '/etc/resolv.conf')).toBe(`nameserver ${WAN}\n`);
+      const bad = await sb.netctl(['network', 'connect', '--alias', 'web-', 'app', 'c1']);
+      expect([bad.code, bad.stderr.trim()]).toEqual([2, expect.stringMatching(/^netctl: invalid alias "web-"/)]);
+      expect(await cat('c1', '/etc/resolv.conf')).toBe(`nameserver ${WAN}\n`);
+      await netctl('network', 'connect', 'app', 'c1');
+      const ip = (await inspect('c1')).NetworkSettings.Networks.app!.IPAddress;
+      expect(await cat('c1', '/etc/resolv.conf')).toBe('nameserver 127.0.0.11\noptions ndots:0\n');
+      expect(await cat('c1', '/etc/hosts')).toContain(`${ip}\tc1\n`);
+      await netctl('network', 'disconnect', 'app', 'c1');
+      expect(await cat('c1', '/etc/resolv.conf')).toBe(`nameserver ${WAN}\n`);
+      expect(await cat('c1', '/etc/hosts')).not.toContain(ip);
+      expect(await cat('c2', '/etc/hosts')).toBe(other);
+      await netctl('rm', '-f', 'c1', 'c2');
+    });
+
     it('a link is an entry written at start, and follows its target when it comes back with another address', async () => {
       await sleeper('db', '--network', 'app', '--ip', '10.74.0.50');
       await sleeper('web', '--network', 'app', '--link', 'db:mydb');

@@ -7,6 +7,7 @@ import {
   checkHostname,
   checkSearchDomain,
 } from '../../src/model/dns-name.js';
+import { checkRunDns } from '../../src/engine/run-dns.js';
 
 const host = (text: string, path = '/etc/resolv.conf'): HostResolv => ({ path, conf: parseResolvConf(text) });
 
@@ -192,5 +193,37 @@ describe('DNS input checks', () => {
     [() => checkHostname(`${'a'.repeat(30)}.${'b'.repeat(34)}`), 'at most 64'],
   ])('refuses with one line naming the value (%#)', (fn, message) => {
     expect(fn).toThrow(message);
+  });
+});
+
+describe('checkRunDns', () => {
+  const req = (over: Partial<{ name: string; network: string; hostname: string }> = {}) => ({
+    name: over.name ?? 'web',
+    network: over.network ?? 'app',
+    launch: { hostname: over.hostname ?? over.name ?? 'web' },
+  });
+
+  it('returns the settings to record', () => {
+    expect(checkRunDns(req(), { dns: ['192.0.2.1'], dnsSearch: ['a.test'], dnsOptions: ['ndots:1'] })).toEqual({
+      servers: ['192.0.2.1'],
+      search: ['a.test'],
+      options: ['ndots:1'],
+    });
+  });
+
+  it('checks the container name as a DNS name on user-defined networks only', () => {
+    expect(() => checkRunDns(req({ name: 'a..b' }), {})).toThrow('invalid container name "a..b": not a DNS name');
+    expect(checkRunDns(req({ name: 'a..b', network: 'bridge', hostname: 'ab' }), {})).toEqual({
+      servers: [],
+      search: [],
+      options: [],
+    });
+  });
+
+  it('checks a hostname given apart from the name, and refuses search/options beside container:NAME', () => {
+    expect(() => checkRunDns(req({ hostname: 'bad host' }), {})).toThrow('invalid hostname "bad host"');
+    expect(() => checkRunDns(req({ network: 'container:db' }), { dnsSearch: ['a.test'] })).toThrow(
+      "--dns-search and --dns-option cannot be used with --network container:db: it shares that container's files",
+    );
   });
 });

@@ -13,7 +13,7 @@ import type { Store } from '../store/index.js';
 import type { Container } from '../model/container.js';
 import type { Step } from '../model/steps.js';
 import { type DnsSettings, planResolv, type ResolvMode, type ResolvPlan, RESOLVED_STUB } from '../model/resolv.js';
-import { readEtcResolv, readHostResolv, resolvPaths } from '../sys/host-resolv.js';
+import { readEtcResolv, readHostHosts, readHostResolv, resolvPaths } from '../sys/host-resolv.js';
 import type { LaunchSpec } from '../runtime/launcher-config.js';
 import { containerPaths } from '../runtime/paths.js';
 import { hostsText } from './hosts.js';
@@ -70,6 +70,17 @@ export async function planContainerResolv(s: Store, c: Container, oldFile = ''):
   return planResolv(host, mode, dnsSettingsOf(c, oldFile), ipv6);
 }
 
+/**
+ * The container's hosts file: with `--network host` the host's own (and `--add-host`), as
+ * in Docker; otherwise its own entries and links (hosts.ts).
+ */
+async function hostsFor(s: Store, c: Container): Promise<string> {
+  if (c.config.network !== 'host') return hostsText(ownView(s, c), c);
+  const extra = Array.isArray(c.config.extraHosts) ? (c.config.extraHosts as string[]) : [];
+  const own = await readHostHosts(resolvPaths());
+  return [own && !own.endsWith('\n') ? `${own}\n` : own, ...extra.map((l) => `${l}\n`)].join('');
+}
+
 /** Keeps the embedded server's upstreams for `c` in its record (the DNS server reads them there). */
 function recordUpstreams(s: Store, c: Container, plan: ResolvPlan): void {
   const before = JSON.stringify(c.config.dnsUpstreams ?? []);
@@ -95,7 +106,7 @@ export async function writeEtcFiles(
   const launch = c.config.launch as { hostname?: string } | undefined;
   await writeFile(p.hostname, `${launch?.hostname ?? c.name}\n`);
   if (!join) {
-    await writeFile(p.hosts, hostsText(ownView(s, c), c));
+    await writeFile(p.hosts, await hostsFor(s, c));
     const plan = await planContainerResolv(s, c, o.oldResolv);
     if (plan.warning) o.warn?.(plan.warning);
     await writeFile(p.resolv, plan.text);

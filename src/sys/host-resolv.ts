@@ -21,6 +21,8 @@ export interface ResolvPaths {
   resolvConf: string;
   /** systemd-resolved's upstream list (default /run/systemd/resolve/resolv.conf). */
   resolvedConf: string;
+  /** The host's hosts file, which `--network host` containers get (default /etc/hosts). */
+  hosts: string;
 }
 
 /** The paths in force: the environment's, else the usual ones. */
@@ -28,6 +30,7 @@ export function resolvPaths(env: NodeJS.ProcessEnv = process.env): ResolvPaths {
   return {
     resolvConf: env.NETCTL_RESOLV_CONF || '/etc/resolv.conf',
     resolvedConf: env.NETCTL_RESOLVED_CONF || '/run/systemd/resolve/resolv.conf',
+    hosts: env.NETCTL_HOSTS_FILE || '/etc/hosts',
   };
 }
 
@@ -64,4 +67,14 @@ export async function hostUpstreams(
 ): Promise<{ upstreams: Upstream[]; warning?: string; source: string }> {
   const host = await readHostResolv(paths);
   return { ...planUpstreams(host, dns, ipv6), source: host.path };
+}
+
+/** The host's /etc/hosts text ('' when there is none). */
+export async function readHostHosts(paths: ResolvPaths = resolvPaths()): Promise<string> {
+  try {
+    return await readFile(paths.hosts, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return '';
+    throw err;
+  }
 }

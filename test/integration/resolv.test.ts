@@ -96,10 +96,16 @@ describe("containers' resolv.conf and hosts files", () => {
       ]);
     });
 
-    it('--network host gets the host file as it is', async () => {
+    it("--network host gets the host's resolv.conf as it is, and its hosts file with --add-host", async () => {
       expect((await resolvOf('--network', 'host')).text).toBe(
         `nameserver ${WAN}\nnameserver 127.0.0.1\nsearch corp.test\noptions edns0\n`,
       );
+      const r = await sb.netctl(
+        ['run', '--rm', '--network', 'host', '--add-host', 'x.example:192.0.2.5', 'busybox', 'cat', '/etc/hosts'],
+        { timeoutMs: 30_000 },
+      );
+      const own = await sb.sh(['cat', '/etc/hosts']);
+      expect(r.stdout).toBe(`${own}${own.endsWith('\n') || own === '' ? '' : '\n'}192.0.2.5\tx.example\n`);
     });
 
     it("container:NAME shares the other container's files", async () => {

@@ -219,7 +219,14 @@ const runOptions: OptionSpec[] = [
   { flags: '--alias <name>', description: 'network-scoped alias on a user-defined network', parse: 'collect' },
   { flags: '--network-alias <name>', description: 'same as --alias', parse: 'collect' },
   { flags: '--hostname <h>', description: 'container hostname' },
-  { flags: '--dns <ip>', description: 'DNS server', parse: 'collect' },
+  {
+    flags: '--dns <ip>',
+    description: "DNS server (replaces the host's; upstream of 127.0.0.11 on user networks)",
+    parse: 'collect',
+  },
+  { flags: '--dns-search <domain>', description: 'DNS search domain ("." for none)', parse: 'collect' },
+  { flags: '--dns-option <opt>', description: 'resolver option (ndots:N, timeout:N, edns0...)', parse: 'collect' },
+  { flags: '--dns-opt <opt>', description: 'same as --dns-option', parse: 'collect' },
   { flags: '--add-host <host:ip>', description: 'add an /etc/hosts entry', parse: 'collect' },
   { flags: '-e, --env <k=v>', description: 'set an environment variable', parse: 'collect' },
   {

@@ -6,7 +6,7 @@
  */
 import type { Mapping, Value } from './types.js';
 
-const APPEND = new Set(['ports', 'expose', 'dns', 'links', 'env_file', 'volumes_from']);
+const APPEND = new Set(['ports', 'expose', 'dns', 'dns_search', 'dns_opt', 'links', 'env_file', 'volumes_from']);
 const REPLACE = new Set(['command', 'entrypoint']);
 
 function isMapping(v: Value | undefined): v is Mapping {

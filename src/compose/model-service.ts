@@ -14,6 +14,7 @@ import { DotenvError, parseDotenv } from './dotenv.js';
 import type { Vars } from './interpolate.js';
 import type { Where } from './where.js';
 import { checkName } from '../model/names.js';
+import { checkDnsName, checkDnsOption, checkDnsServer, checkSearchDomain } from '../model/dns-name.js';
 import { NetctlError } from '../errors.js';
 
 /** What building a service needs besides its own mapping. */
@@ -93,7 +94,7 @@ function networks(c: ServiceContext, path: KeyPath, s: Mapping): ServiceNetwork[
       throw c.w.error(p, `network "${key}" is not defined under the top-level networks`);
     const o = asMapping(c.w, p, x);
     const aliases = asList(c.w, [...p, 'aliases'], o.aliases ?? null).map((a, j) =>
-      at(c, [...p, 'aliases', j], () => checkName('alias', String(a))),
+      at(c, [...p, 'aliases', j], () => checkDnsName('alias', checkName('alias', String(a)))),
     );
     const n: ServiceNetwork = { key, aliases, priority: typeof o.priority === 'number' ? o.priority : 0 };
     const ip = asString(c.w, [...p, 'ipv4_address'], o.ipv4_address);
@@ -191,6 +192,11 @@ function stringList(c: ServiceContext, path: KeyPath, v: Value | undefined): str
   return (typeof v === 'string' ? [v] : asList(c.w, path, v)).map(String);
 }
 
+/** `dns`, `dns_search`, `dns_opt`: each item checked where it stands in the file. */
+function dnsList(c: ServiceContext, path: KeyPath, v: Value | undefined, check: (x: string) => string): string[] {
+  return stringList(c, path, v).map((x, i) => at(c, typeof v === 'string' ? path : [...path, i], () => check(x)));
+}
+
 /** Builds service `name`. */
 export function composeService(c: ServiceContext, name: string, raw: Value): ComposeService {
   const path = ['services', name];
@@ -225,7 +231,7 @@ export function composeService(c: ServiceContext, name: string, raw: Value): Com
     volumesFrom: from.from,
     restart: restart(c, [...path, 'restart'], s.restart),
     labels,
-    dns: stringList(c, [...path, 'dns'], s.dns),
+    dns: dnsList(c, [...path, 'dns'], s.dns, checkDnsServer),
     extraHosts: Object.entries(stringMap(c.w, [...path, 'extra_hosts'], s.extra_hosts)).map(([h, ip]) => `${ip}\t${h}`),
     allow: serviceAllows(c.w, path, containerName, s, labels, ports),
   };
@@ -240,5 +246,9 @@ export function composeService(c: ServiceContext, name: string, raw: Value): Com
   if (u) svc.user = u;
   const hostname = asString(c.w, [...path, 'hostname'], s.hostname);
   if (hostname !== undefined) svc.hostname = hostname;
+  const dnsSearch = dnsList(c, [...path, 'dns_search'], s.dns_search, checkSearchDomain);
+  if (dnsSearch.length > 0) svc.dnsSearch = dnsSearch;
+  const dnsOptions = dnsList(c, [...path, 'dns_opt'], s.dns_opt, checkDnsOption);
+  if (dnsOptions.length > 0) svc.dnsOptions = dnsOptions;
   return svc;
 }

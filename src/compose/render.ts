@@ -48,6 +48,8 @@ function service(s: ComposeService): Mapping {
   if (Object.keys(s.labels).length) m.labels = s.labels;
   if (s.hostname) m.hostname = s.hostname;
   if (s.dns.length) m.dns = s.dns;
+  if (s.dnsSearch?.length) m.dns_search = s.dnsSearch;
+  if (s.dnsOptions?.length) m.dns_opt = s.dnsOptions;
   if (s.extraHosts.length) m.extra_hosts = s.extraHosts.map((h) => h.split('\t').reverse().join(':'));
   if (s.allow.length)
     m['x-netctl'] = {

@@ -16,6 +16,8 @@ export interface ServiceRequest {
   run: RunRequest;
   connect: ConnectRequest[];
   dns: string[];
+  dnsSearch: string[];
+  dnsOptions: string[];
   extraHosts: string[];
 }
 
@@ -98,5 +100,12 @@ export function serviceRequest(
       ...(n.ipv4Address ? { ip: n.ipv4Address } : {}),
     }),
   );
-  return { run, connect, dns: s.dns, extraHosts: s.extraHosts };
+  return {
+    run,
+    connect,
+    dns: s.dns,
+    dnsSearch: s.dnsSearch ?? [],
+    dnsOptions: s.dnsOptions ?? [],
+    extraHosts: s.extraHosts,
+  };
 }

@@ -44,6 +44,8 @@ export const SERVICE: KeySet = {
     'container_name',
     'hostname',
     'dns',
+    'dns_search',
+    'dns_opt',
     'extra_hosts',
     'tmpfs',
     'volumes_from',

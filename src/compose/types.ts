@@ -100,6 +100,9 @@ export interface ComposeService {
   labels: Record<string, string>;
   hostname?: string;
   dns: string[];
+  /** `dns_search` and `dns_opt`; absent when not given (the config hash stays as it was). */
+  dnsSearch?: string[];
+  dnsOptions?: string[];
   extraHosts: string[];
   /** From `x-netctl.allow` and the `netctl.allow` labels, container name filled in. */
   allow: AllowRule[];

@@ -16,6 +16,7 @@ import { opsStep } from './kernel-steps.js';
 import { reservePorts } from './publish.js';
 import { conntrackPortsStep, conntrackStep } from './conntrack.js';
 import { checkName } from '../model/names.js';
+import { checkDnsName } from '../model/dns-name.js';
 import { sequence, together, type Step } from '../model/steps.js';
 import type { ChangePlan } from './plan.js';
 import { describeOp } from '../netlink/plan.js';
@@ -43,7 +44,7 @@ export function recordEndpoint(engine: Engine, c: Container, network: Network, r
   const since = s.firewallRevision();
   const address = s.ipam.allocate(network.id, { owner: c.id, ...(req.ip ? { requested: req.ip } : {}) });
   const address6 = network.subnet6 ? s.ipam.allocate(network.id, { owner: c.id, family: 6 }) : undefined;
-  const aliases = (req.aliases ?? []).map((a) => checkName('alias', a));
+  const aliases = (req.aliases ?? []).map((a) => checkDnsName('alias', checkName('alias', a)));
   const endpoint = s.endpoints.add({
     containerId: c.id,
     networkId: network.id,

@@ -11,9 +11,11 @@ import type { Engine } from './context.js';
 import type { Container, Endpoint } from '../model/container.js';
 import type { Network } from '../model/network.js';
 import { checkName } from '../model/names.js';
+import { checkDnsName } from '../model/dns-name.js';
 import { describeOp, planEndpoint, type NetlinkOp } from '../netlink/plan.js';
 import { hostIfname, macFor, netnsPath } from './container-net.js';
-import { hostsStep, localnetStep } from './container-steps.js';
+import { localnetStep } from './container-steps.js';
+import { ownEtcStep } from './etc-files.js';
 import { firewallStep } from './firewall-step.js';
 import { opsStep } from './kernel-steps.js';
 import type { Planned } from './plan.js';
@@ -87,13 +89,15 @@ export function recordConnect(
   req: Pick<ConnectRequest, 'ip' | 'aliases'>,
 ): { endpoint: Endpoint; ops: NetlinkOp[]; existing: Endpoint[] } {
   const s = engine.store;
+  // The embedded DNS server answers the name on a user-defined network.
+  if (n.name !== 'bridge') checkDnsName('container name', c.name);
   const existing = s.endpoints.forContainer(c.id);
   if (existing.some((e) => e.networkId === n.id))
     throw new ConflictError(`container "${c.name}" is already connected to network "${n.name}"`);
   const i = freeIndex(existing, c.id);
   const address = s.ipam.allocate(n.id, { owner: c.id, ...(req.ip ? { requested: req.ip } : {}) });
   const address6 = n.subnet6 ? s.ipam.allocate(n.id, { owner: c.id, family: 6 }) : undefined;
-  const aliases = (req.aliases ?? []).map((a) => checkName('alias', a));
+  const aliases = (req.aliases ?? []).map((a) => checkDnsName('alias', checkName('alias', a)));
   const endpoint = s.endpoints.add({
     containerId: c.id,
     networkId: n.id,
@@ -129,7 +133,7 @@ export async function planConnect(engine: Engine, req: ConnectRequest): Promise<
     opsStep(ops, engine.kernel),
     fw.step,
     localnetStep(engine, [...existing.map((e) => e.networkId), n.id]),
-    hostsStep(engine),
+    ownEtcStep(engine, c.id),
   ];
   return planned(ops, steps, fw.plan.text(), endpoint);
 }
@@ -159,7 +163,7 @@ export async function planDisconnect(engine: Engine, netRef: string, ctrRef: str
       engine,
       before.map((e) => e.networkId),
     ),
-    hostsStep(engine),
+    ownEtcStep(engine, c.id),
   ];
   return planned(ops, steps, fw.plan.text(), undefined);
 }

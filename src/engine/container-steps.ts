@@ -1,7 +1,8 @@
 /**
  * Engine steps that follow a container's networks, shared by run, rm, network connect and
- * disconnect: route_localnet on the bridges whose published ports changed, and the
- * /etc/hosts files of every container, rewritten where their content changed.
+ * disconnect: route_localnet on the bridges whose published ports changed; and for gc, the
+ * /etc/hosts files of every container brought in line with the database (run, start and
+ * connect write only the files of the container at hand: see etc-files.ts).
  */
 import { open } from 'node:fs/promises';
 import type { Engine } from './context.js';
@@ -79,7 +80,8 @@ export async function rewriteInPlace(path: string, text: string): Promise<string
 
 /**
  * Brings every container's hosts file in line with the database as it is when the step
- * runs; undo writes back what was there.
+ * runs (gc: after a crash, or files from before peers were left to the DNS server); undo
+ * writes back what was there.
  */
 export function hostsStep(engine: Engine): Step {
   const { roots } = engine;

@@ -3,7 +3,6 @@
  * process) and teardown, planned under the database's write lock; ops/ applies the steps
  * (undoing every kernel step when a later one fails) or, for `--dry-run`, shows the plan.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
 import type { Engine } from './context.js';
 import type { Container } from '../model/container.js';
 import type { Network } from '../model/network.js';
@@ -15,8 +14,8 @@ import { prepareRootfs, removeContainerFiles } from '../runtime/rootfs.js';
 import { launchArgv, launchDetached, stopContainer } from '../runtime/launch.js';
 import { liveStatus, readState } from '../runtime/state.js';
 import { netnsPath, planNetns } from './container-net.js';
-import { hostsStep, netView } from './container-steps.js';
-import { hostsText } from './hosts.js';
+import { linkParentsStep, writeEtcFiles, type Warn } from './etc-files.js';
+import { checkRunDns } from './run-dns.js';
 import {
   checkNetworkOptions,
   mergeEnv,
@@ -54,28 +53,6 @@ export interface RunRequest {
   labels?: Record<string, string>;
   /** Volumes, binds and tmpfs mounts: planned by engine/run-mounts.ts (`planRunWithMounts`). */
   mounts?: Omit<MountInput, 'imageId'>;
-}
-
-/** Writes the container's hosts, resolv.conf and hostname files; returns their bind mounts. */
-export async function writeEtcFiles(
-  roots: RuntimeRoots,
-  c: Container,
-  hosts: string,
-  hostname: string,
-  dns: readonly string[],
-  join: JoinedNetns | null,
-): Promise<LaunchSpec['binds']> {
-  const p = containerPaths(roots, c.id);
-  await mkdir(p.runDir, { recursive: true, mode: 0o700 });
-  await writeFile(p.hosts, hosts);
-  await writeFile(p.resolv, dns.map((d) => `nameserver ${d}\n`).join('') || 'nameserver 127.0.0.53\n');
-  await writeFile(p.hostname, `${hostname}\n`);
-  // A container in another's namespace shares its hosts and resolv.conf, as in Docker.
-  return [
-    { source: join?.hosts ?? p.hosts, target: '/etc/hosts', readOnly: false },
-    { source: join?.resolv ?? p.resolv, target: '/etc/resolv.conf', readOnly: false },
-    { source: p.hostname, target: '/etc/hostname', readOnly: false },
-  ];
 }
 
 /** The network a new container joins (none for host, none and container:NAME), and the default network's plan. */
@@ -119,6 +96,10 @@ async function networkSteps(
 /** How `run` starts the process. */
 export interface RunOptions {
   dns?: string[];
+  dnsSearch?: string[];
+  dnsOptions?: string[];
+  /** Where a warning goes (Docker's fallback resolvers in use). */
+  warn?: Warn;
   extraHosts?: string[];
   /** Instead of launching it detached, hand the prepared launch spec over (state stays `created`). */
   attach?: (spec: LaunchSpec) => void;
@@ -147,7 +128,7 @@ function launchStep(
     describe: 'start the container process',
     apply: async () => {
       const rec = s.containers.require(c.id);
-      const binds = await writeEtcFiles(roots, rec, hostsText(netView(s), rec), launch.hostname, opts.dns ?? [], join);
+      const binds = await writeEtcFiles(engine, rec, join, opts.warn ? { warn: opts.warn } : {});
       const p = containerPaths(roots, c.id);
       const spec: LaunchSpec = {
         ...launch,
@@ -184,6 +165,7 @@ export async function planRun(engine: Engine, req: RunRequest, opts: RunOptions 
     dns: opts.dns,
     extraHosts: opts.extraHosts,
   });
+  const dns = checkRunDns(req, opts);
   const resolved = await resolveNetwork(engine, req.network);
   const network = resolved.result;
   checkPorts(req, network);
@@ -195,6 +177,7 @@ export async function planRun(engine: Engine, req: RunRequest, opts: RunOptions 
     network: req.network,
     launch: req.launch,
     extraHosts: opts.extraHosts ?? [],
+    dns,
     exposed: req.exposed ?? [],
     ...(join ? { netns: join.netns } : {}),
     ...(req.labels ? { labels: req.labels } : {}),
@@ -209,7 +192,7 @@ export async function planRun(engine: Engine, req: RunRequest, opts: RunOptions 
   const steps: Step[] = [
     ...resolved.steps,
     together([
-      sequence([...net.steps, hostsStep(engine)]),
+      sequence(net.steps),
       {
         describe: 'prepare root filesystem',
         apply: async () => void (rootfs = (await prepareRootfs(roots, c.id, req.image.id)).path),
@@ -217,6 +200,7 @@ export async function planRun(engine: Engine, req: RunRequest, opts: RunOptions 
       },
     ]),
     launchStep(engine, c, launch, net, join, opts, () => rootfs),
+    linkParentsStep(engine, req.name),
     { describe: 'read the record', apply: () => void Object.assign(result, s.containers.require(c.id)) },
   ];
   // Attached, the caller starts the same launcher once the lock is released.
@@ -250,7 +234,6 @@ export async function planRemoveContainer(engine: Engine, ref: string, force: bo
   steps.push(
     ...(await detachSteps(engine, c, owns ? { path: netnsPath(roots.runRoot, c.id), remove: true } : null)),
     { describe: 'remove container files', apply: () => removeContainerFiles(roots, c.id) },
-    hostsStep(engine),
     { describe: 'remove the record', apply: () => void s.containers.remove(c.id) },
   );
   return { plan: { ...emptyPlan(), notes: steps.map((x) => x.describe) }, steps, result: c };

@@ -16,12 +16,11 @@ import { launchArgv, launchDetached } from '../runtime/launch.js';
 import { liveStatus, readState } from '../runtime/state.js';
 import { netnsPath, planAttach, planNetns } from './container-net.js';
 import { firewallStep } from './firewall-step.js';
-import { hostsStep, localnetStep, netView } from './container-steps.js';
-import { hostsText } from './hosts.js';
+import { localnetStep } from './container-steps.js';
+import { linkParentsStep, writeEtcFiles } from './etc-files.js';
 import { opsStep } from './kernel-steps.js';
 import type { Step } from '../model/steps.js';
 import { emptyPlan, type ChangePlan, type Planned } from './plan.js';
-import { writeEtcFiles } from './containers.js';
 import { resolveJoin } from './run-network.js';
 import { readyStepsOf } from './mounts.js';
 import type { MountRecord } from '../model/volume.js';
@@ -111,11 +110,9 @@ function launchStep(engine: Engine, c: Container, cfg: StoredConfig, netns: stri
     describe: 'start the container process',
     apply: async () => {
       const join = cfg.network.startsWith('container:') ? await resolveJoin(engine, cfg.network) : null;
-      const dns = (await readOr(p.resolv, ''))
-        .split('\n')
-        .filter((l) => l.startsWith('nameserver '))
-        .map((l) => l.slice(11));
-      const binds = await writeEtcFiles(roots, c, hostsText(netView(s), c), cfg.launch.hostname, dns, join);
+      // A record from before `config.dns` was kept: its --dns servers are in its old file.
+      const oldResolv = c.config.dns ? '' : await readOr(p.resolv, '');
+      const binds = await writeEtcFiles(engine, s.containers.require(c.id), join, { oldResolv });
       const spec: LaunchSpec = {
         ...cfg.launch,
         binds: [...binds, ...cfg.launch.binds.filter((b) => !binds.some((x) => x.target === b.target))],
@@ -154,13 +151,13 @@ export async function planStart(
   let rootfs = '';
   const steps: Step[] = [
     ...net.steps,
-    hostsStep(engine),
     {
       describe: 'prepare root filesystem',
       apply: async () => void (rootfs = (await prepareRootfs(roots, c.id, cfg.imageId)).path),
     },
     ...readyStepsOf(engine, cfg.mounts),
     launchStep(engine, c, cfg, net.netns, () => rootfs),
+    linkParentsStep(engine, c.name),
   ];
   const describes = steps.map((x) => x.describe);
   const plan = { ...net.plan, processes: [launchArgv(containerPaths(roots, c.id))], notes: describes };

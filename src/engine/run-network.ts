@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import type { Engine } from './context.js';
 import type { Container } from '../model/container.js';
 import { checkName } from '../model/names.js';
+import { checkDnsName } from '../model/dns-name.js';
 import { containerPaths, type RuntimeRoots } from '../runtime/paths.js';
 import { liveStatus, readState } from '../runtime/state.js';
 import { netnsPath } from './container-net.js';
@@ -34,7 +35,10 @@ export interface JoinedNetns {
 export function parseLink(spec: string): LinkRequest {
   const [name = '', alias, extra] = spec.split(':');
   if (extra !== undefined) throw new UsageError(`invalid --link "${spec}": expected NAME[:ALIAS]`);
-  return { name: checkName('container', name), alias: checkName('link alias', alias ?? name) };
+  return {
+    name: checkName('container', name),
+    alias: checkDnsName('link alias', checkName('link alias', alias ?? name)),
+  };
 }
 
 /** True when the container's monitor says it runs. */

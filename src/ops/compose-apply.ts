@@ -21,7 +21,8 @@ import { ErrorList, InternalError, NetctlError, messageOf } from '../errors.js';
 async function runService(host: Host, prepared: Prepared | undefined, service: string): Promise<void> {
   const req = prepared?.requests.get(service);
   if (!req) throw new InternalError(`no request for service ${service}`);
-  await applyNow(host, (e) => planRunWithMounts(e, req.run, { dns: req.dns, extraHosts: req.extraHosts }));
+  const { dns, dnsSearch, dnsOptions, extraHosts } = req;
+  await applyNow(host, (e) => planRunWithMounts(e, req.run, { dns, dnsSearch, dnsOptions, extraHosts }));
   for (const c of req.connect) await applyNow(host, (e) => planConnect(e, c));
 }
 

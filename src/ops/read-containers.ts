@@ -71,6 +71,18 @@ export function publishedPorts(host: Host, name: string, want?: string): Publish
   return ports;
 }
 
+/** Docker's paths of the files bind-mounted over /etc/resolv.conf, /etc/hostname and /etc/hosts. */
+function etcPaths(host: Host, c: Container): Record<string, string> {
+  const p = containerPaths(host.paths, c.id);
+  return { ResolvConfPath: p.resolv, HostnamePath: p.hostname, HostsPath: p.hosts };
+}
+
+/** Docker's HostConfig.Dns, DnsSearch and DnsOptions: what `--dns*` asked for (empty: the host's). */
+function dnsConfig(c: Container): { Dns: string[]; DnsSearch: string[]; DnsOptions: string[] } {
+  const d = (c.config.dns ?? {}) as { servers?: string[]; search?: string[]; options?: string[] };
+  return { Dns: d.servers ?? [], DnsSearch: d.search ?? [], DnsOptions: d.options ?? [] };
+}
+
 /** `netctl inspect NAME`: the container as Docker-like JSON. */
 export async function inspectContainer(host: Host, name: string): Promise<object> {
   const store = host.store();
@@ -107,8 +119,10 @@ export async function inspectContainer(host: Host, name: string): Promise<object
       RestartCount: st?.restartCount ?? 0,
       Error: st?.error ?? '',
     },
+    ...etcPaths(host, c),
     Config: c.config,
     Mounts: mountsView(c.config),
+    HostConfig: dnsConfig(c),
     NetworkSettings: { Networks: networks, Ports: ports },
   };
 }

@@ -29,6 +29,10 @@ export type { LogEntry } from '../runtime/logs.js';
 /** How the container runs: what `run`'s options say beside the request. */
 export interface RunSettings {
   dns?: string[];
+  dnsSearch?: string[];
+  dnsOptions?: string[];
+  /** Where a warning goes (Docker's fallback resolvers in use). */
+  warn?: (line: string) => void;
   extraHosts?: string[];
   /** Return once it runs (else wait for it to exit). */
   detach?: boolean;
@@ -61,7 +65,14 @@ async function plan(host: Host, req: RunRequest, s: RunSettings, o: RunOptions &
     planRunWithMounts(
       engine,
       { ...req, ephemeral: ephemeralRange(engine) },
-      { dns: s.dns ?? [], extraHosts: s.extraHosts ?? [], ...o },
+      {
+        dns: s.dns ?? [],
+        dnsSearch: s.dnsSearch ?? [],
+        dnsOptions: s.dnsOptions ?? [],
+        extraHosts: s.extraHosts ?? [],
+        ...(s.warn ? { warn: s.warn } : {}),
+        ...o,
+      },
     ),
   );
 }

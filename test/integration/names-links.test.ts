@@ -23,7 +23,7 @@ describe('names, links and shared namespaces', () => {
   };
   const ping = async (from: string, host: string): Promise<number> =>
     (await exec(from, 'busybox', 'ping', '-c1', '-W1', host)).code;
-  // nc speaks HTTP well enough, and resolves names through /etc/hosts.
+  // nc speaks HTTP well enough; names resolve through /etc/hosts (links) or the embedded DNS server.
   const get = async (from: string, host: string, port = 80): Promise<string> =>
     (
       await exec(
@@ -75,16 +75,15 @@ describe('names, links and shared namespaces', () => {
       expect(await get('b', 'a')).toBe('page');
     });
 
-    it('running containers learn a newcomer, in place (same inode), and forget a removed one', async () => {
+    it("a newcomer is found by name (the embedded DNS server) while the others' hosts files stay as they are", async () => {
       const id = (JSON.parse(await netctl('inspect', 'a')) as View[])[0]!.Id;
-      const inode = async (): Promise<string> =>
-        (await sb.sh(['stat', '-c', '%i', `/run/netctl/containers/${id}/hosts`])).trim();
-      const before = await inode();
+      const stamp = async (): Promise<string> => sb.sh(['stat', '-c', '%i %y', `/run/netctl/containers/${id}/hosts`]);
+      const before = await stamp();
       await httpd('c', '--network', 'app');
-      expect(await inode()).toBe(before);
+      expect(await stamp()).toBe(before);
       expect(await get('a', 'c')).toBe('page');
       await netctl('rm', '-f', 'b');
-      expect((await exec('a', 'cat', '/etc/hosts')).out).not.toMatch(/\bbee\b|\bb\b/);
+      expect(await stamp()).toBe(before);
       expect(await ping('a', 'bee')).not.toBe(0);
       expect(await get('a', 'c')).toBe('page');
     });
@@ -183,7 +182,7 @@ describe('names, links and shared namespaces', () => {
   });
 
   describe('--network container:NAME', () => {
-    it("joins the running container's namespace and shares its hosts file", async () => {
+    it("joins the running container's namespace and shares its hosts and resolv.conf files", async () => {
       await httpd('host1', '--network', 'app');
       await netctl('run', '-d', '--name', 'peer1', '--network', 'app', 'busybox', 'sleep', '1000');
       await netctl(
@@ -205,7 +204,9 @@ describe('names, links and shared namespaces', () => {
       );
       const addr = await ip('host1', 'app');
       expect((await exec('joiner', 'ip', '-o', '-4', 'addr', 'show', 'eth0')).out).toContain(`${addr}/24`);
-      expect((await exec('joiner', 'cat', '/etc/hosts')).out).toContain('peer1');
+      expect((await exec('joiner', 'cat', '/etc/hosts')).out).toBe((await exec('host1', 'cat', '/etc/hosts')).out);
+      expect((await exec('joiner', 'cat', '/etc/hosts')).out).toContain(`${addr}\thost1`);
+      expect((await exec('joiner', 'cat', '/etc/resolv.conf')).out).toMatch(/^nameserver 127\.0\.0\.11$/m);
       expect(await get('peer1', 'host1', 7000)).toBe('page');
     });
 

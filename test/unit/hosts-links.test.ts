@@ -61,19 +61,24 @@ function view(over: Partial<NetView> = {}): NetView {
 }
 
 describe('hosts files', () => {
-  it('lists peers on user-defined networks by name and alias, never on the default network', () => {
+  it('lists its own addresses and --add-host entries, never peers: the embedded DNS server answers those', () => {
     const v = view();
     expect(hostsText(v, v.containers[0]!)).toBe(
-      '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n172.17.0.2\tweb\n192.0.2.9\tdb.example\n10.2.0.3\tapi api-alias\n',
+      '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n172.17.0.2\tweb\n10.2.0.2\tweb\n192.0.2.9\tdb.example\n',
     );
   });
 
-  it('adds IP ALIAS NAME for a link, and the peers of every user network', () => {
+  it('adds IP ALIAS NAME for a link, and nothing for the peers of its networks', () => {
     const v = view();
     const text = hostsText(v, v.containers[1]!);
     expect(text).toContain('10.3.0.5\tpg db\n');
-    expect(text).toContain('10.2.0.2\tweb\n');
-    expect(text).toContain('10.3.0.5\tdb\n');
+    expect(text).not.toContain('\tweb');
+    expect(text).not.toMatch(/^10\.3\.0\.5\tdb$/m);
+  });
+
+  it('names the hostname first, then the container name, on each own address', () => {
+    const v = view({ containers: [ctr('c1', 'web', { launch: { hostname: 'www' } })] });
+    expect(hostsText(v, v.containers[0]!)).toContain('172.17.0.2\twww web\n10.2.0.2\twww web\n');
   });
 });
 

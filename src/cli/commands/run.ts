@@ -31,6 +31,9 @@ export default async function run(ctx: CommandContext): Promise<number> {
     req.launch.cleanup = [process.execPath, NETCTL, '--root', root, '--run-root', runRoot, 'rm', '-f', '-v', req.name];
   const settings: RunSettings = {
     dns: (o.dns as string[] | undefined) ?? [],
+    dnsSearch: (o.dnsSearch as string[] | undefined) ?? [],
+    dnsOptions: [...((o.dnsOption as string[] | undefined) ?? []), ...((o.dnsOpt as string[] | undefined) ?? [])],
+    warn: (line) => ctx.stderr.write(`warning: ${line}\n`),
     extraHosts: ((o.addHost as string[] | undefined) ?? []).map((h) => h.split(':').reverse().join('\t')),
     detach: Boolean(o.detach),
     attached,

@@ -124,7 +124,7 @@ describe('loading a project', () => {
         'version: "3"\nservices:\n  web:\n    image: busybox\n    healthcheck:\n      test: ["CMD", "true"]\n',
     });
     expect(refused(dir)).toBe(
-      `${dir}/compose.yaml:5: services.web.healthcheck: key "healthcheck" is not supported by netctl compose (service keys it runs: image, command, entrypoint, environment, env_file, ports, expose, networks, network_mode, links, depends_on, volumes, working_dir, user, restart, labels, container_name, hostname, dns, extra_hosts, tmpfs, volumes_from, x-netctl)`,
+      `${dir}/compose.yaml:5: services.web.healthcheck: key "healthcheck" is not supported by netctl compose (service keys it runs: image, command, entrypoint, environment, env_file, ports, expose, networks, network_mode, links, depends_on, volumes, working_dir, user, restart, labels, container_name, hostname, dns, dns_search, dns_opt, extra_hosts, tmpfs, volumes_from, x-netctl)`,
     );
     const ok = project({
       'compose.yaml': 'version: "3"\nx-common: &c {image: busybox}\nservices:\n  web:\n    <<: *c\n    x-note: mine\n',
@@ -272,6 +272,27 @@ describe('service keys', () => {
       user: { uid: 1000, gid: 1001 },
       restart: 'always',
     });
+  });
+
+  it('reads dns, dns_search and dns_opt as strings or lists, and refuses bad values where they stand', () => {
+    const [web] = one(
+      'services:\n  web: {image: busybox, dns: [192.0.2.1], dns_search: corp.example, dns_opt: [ndots:2, edns0]}\n',
+    );
+    expect(web).toMatchObject({ dns: ['192.0.2.1'], dnsSearch: ['corp.example'], dnsOptions: ['ndots:2', 'edns0'] });
+    const [plain] = one('services:\n  web: {image: busybox}\n');
+    expect(plain).not.toHaveProperty('dnsSearch');
+    const bad = (line: string): string =>
+      refused(project({ 'compose.yaml': `services:\n  web:\n    image: busybox\n${line}\n` }));
+    expect(bad('    dns: [192.0.2.1, 8.8.8]')).toMatch(
+      /compose\.yaml:4: services\.web\.dns\[1\]: invalid --dns "8\.8\.8"/,
+    );
+    expect(bad('    dns_search: "corp example"')).toMatch(
+      /services\.web\.dns_search: invalid --dns-search "corp example"/,
+    );
+    expect(bad('    dns_opt: ["ndots: 1"]')).toMatch(/services\.web\.dns_opt\[0\]: invalid --dns-option "ndots: 1"/);
+    expect(bad('    networks: {default: {aliases: ["a..b"]}}')).toMatch(
+      /aliases\[0\]: invalid alias "a\.\.b": not a DNS name/,
+    );
   });
 
   it('reads allow rules from x-netctl and from the netctl.allow labels', () => {

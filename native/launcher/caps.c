@@ -1,7 +1,8 @@
 /*
  * Privileges of the container process: Docker's default capability set (bounding, permitted,
- * effective), the configured user and group, no ambient or inheritable capabilities, and
- * no_new_privs. Plain syscalls, no libcap.
+ * effective) or the one --cap-add/--cap-drop/--privileged make, the configured user and
+ * groups, no ambient or inheritable capabilities, and no_new_privs when asked for
+ * (--security-opt no-new-privileges). Plain syscalls, no libcap.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -51,10 +52,13 @@ static int set_caps(unsigned long long mask)
 }
 
 /* Must run while still root; the last capability check happens before the user switch. */
-void drop_privileges(uid_t uid, gid_t gid, int errfd)
+void drop_privileges(const struct proc_opts *p, uid_t uid, gid_t gid, const gid_t *groups, size_t ngroups,
+		     int errfd)
 {
-	unsigned long long keep = default_mask();
 	int last = last_cap();
+	unsigned long long valid = last >= 63 ? ~0ULL : (1ULL << (last + 1)) - 1;
+	// --cap-add/--cap-drop/--privileged: the set netctl computed (ALL is every bit).
+	unsigned long long keep = (p->have_caps ? p->caps : default_mask()) & valid;
 	for (int cap = 0; cap <= last; cap++) {
 		if (keep & (1ULL << cap))
 			continue;
@@ -63,7 +67,7 @@ void drop_privileges(uid_t uid, gid_t gid, int errfd)
 	}
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0 && errno != EINVAL)
 		child_fail(errfd, EXIT_SETUP, "cannot clear ambient capabilities");
-	if (setgroups(1, &gid) != 0)
+	if (setgroups(ngroups, groups) != 0)
 		child_fail(errfd, EXIT_SETUP, "setgroups");
 	if (setresgid(gid, gid, gid) != 0)
 		child_fail(errfd, EXIT_SETUP, "setgid %u", (unsigned)gid);
@@ -73,6 +77,7 @@ void drop_privileges(uid_t uid, gid_t gid, int errfd)
 	// the default set. Inheritable ends up empty either way.
 	if (set_caps(uid == 0 ? keep : 0) != 0)
 		child_fail(errfd, EXIT_SETUP, "capset");
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+	// Off by default, as in Docker: setuid programs (su, ping) work unless asked otherwise.
+	if (p->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
 		child_fail(errfd, EXIT_SETUP, "no_new_privs");
 }

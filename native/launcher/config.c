@@ -2,7 +2,8 @@
  * The run config: a file of NUL-terminated fields, written by netctl's TypeScript side
  * (src/runtime/launcher-config.ts). It starts with the magic field "netctl-launcher/1", then
  * records of a key followed by its values: "bind" takes three (source, target, "ro" or "rw"),
- * every other key one. Repeatable keys: env, arg, cleanup, bind.
+ * every other key one. Repeatable keys: env, arg, cleanup, bind, and those of process.c
+ * (cgroup, rlimit, sysctl, group-add).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -122,7 +123,7 @@ static void apply(struct config *c, const char *key, const char *v, size_t *nenv
 		c->attach = (int)parse_uint(key, v, 1);
 	else if (strcmp(key, "interactive") == 0)
 		c->interactive = (int)parse_uint(key, v, 1);
-	else
+	else if (!proc_opt(&c->proc, key, v))
 		die("config: unknown key \"%s\"", key);
 }
 
@@ -168,6 +169,7 @@ void config_load(const char *path, struct config *c)
 	c->argv = xcalloc(nfields + 1, sizeof *c->argv);
 	c->cleanup = xcalloc(nfields + 1, sizeof *c->cleanup);
 	c->binds = xcalloc(nfields, sizeof *c->binds);
+	proc_opts_init(&c->proc, nfields);
 	while (i < nfields) {
 		const char *key = f[i++];
 		if (strcmp(key, "bind") == 0) {

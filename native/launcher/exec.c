@@ -33,6 +33,7 @@ struct exec_opts {
 	const char *cwd;
 	pid_t pid;
 	char **argv;
+	struct proc_opts proc;  /* the init's capabilities and no_new_privs, which exec gets too */
 };
 
 /* Adds or replaces KEY=VALUE in ENV (room for it is the caller's). */
@@ -159,7 +160,7 @@ static void child_main(const struct exec_opts *o, int slave, int cwd, int errfd)
 			child_fail(errfd, EXIT_SETUP, "/dev/null");
 	}
 	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
-	drop_privileges((uid_t)o->uid, (gid_t)o->gid, errfd);
+	drop_privileges(&o->proc, (uid_t)o->uid, (gid_t)o->gid, &(gid_t){ (gid_t)o->gid }, 1, errfd);
 	if (o->cwd ? chdir(o->cwd) != 0 : (cwd >= 0 && fchdir(cwd) != 0))
 		child_fail(errfd, EXIT_CANNOT_EXEC, "cannot enter working directory \"%s\"", o->cwd ? o->cwd : "(init's)");
 	exec_command((const char **)o->argv, o->env, errfd);
@@ -174,6 +175,7 @@ int exec_main(int argc, char **argv)
 	int errp[2], slave = -1, cwd, sfd, status;
 	pid_t pid;
 	parse_args(argc, argv, &o);
+	proc_of_pid(o.pid, &o.proc);
 	cwd = enter(&o);
 	// After enter(): the pty comes from the container's devpts, so ttyname() works inside.
 	if (o.tty && (io.pty = pty_open(&slave)) < 0)

@@ -31,6 +31,9 @@ import { sequence, together, type Step } from '../model/steps.js';
 import { emptyPlan, joinPlans, type ChangePlan, type Planned } from './plan.js';
 import { describeOp } from '../netlink/plan.js';
 import { ConflictError, UsageError } from '../errors.js';
+import type { Resources } from '../model/resources.js';
+import type { ProcessRecord } from '../model/process-options.js';
+import { cgroupPart, removeCgroupSteps, withCgroup } from './container-cgroup.js';
 
 /** What `run` asks for, already validated by the CLI. */
 export interface RunRequest {
@@ -51,6 +54,10 @@ export interface RunRequest {
   exposed?: string[];
   /** Metadata kept in the record's config (`compose` marks its containers with them). */
   labels?: Record<string, string>;
+  /** cgroup limits (`--memory`, `--cpus`...). */
+  resources?: Resources;
+  /** Process options as given (`--cap-add`, `--init`, `--stop-timeout`...), for inspect and stop. */
+  options?: ProcessRecord;
 }
 
 /** Writes the container's hosts, resolv.conf and hostname files; returns their bind mounts. */
@@ -195,11 +202,14 @@ export async function planRun(engine: Engine, req: RunRequest, opts: RunOptions 
     exposed: req.exposed ?? [],
     ...(join ? { netns: join.netns } : {}),
     ...(req.labels ? { labels: req.labels } : {}),
+    ...(req.resources ? { resources: req.resources } : {}),
+    ...(req.options ? { options: req.options } : {}),
   };
   const c = s.containers.create({ name: req.name, image: req.image.ref, config });
   const net = await networkSteps(engine, c, req, network, join);
   const launch = { ...req.launch, env: mergeEnv(net.env, req.launch.env) };
   if (net.env.length > 0) s.containers.update(c.id, { config: { ...config, launch } });
+  const cg = cgroupPart(c.id, req.resources);
   let rootfs = '';
   const result = { ...c };
   // The root filesystem (an overlay mount) does not wait for the network, nor it for it.
@@ -213,12 +223,14 @@ export async function planRun(engine: Engine, req: RunRequest, opts: RunOptions 
         undo: () => removeContainerFiles(roots, c.id),
       },
     ]),
-    launchStep(engine, c, launch, net, join, opts, () => rootfs),
+    ...cg.steps,
+    launchStep(engine, c, withCgroup(launch, cg.plan), net, join, opts, () => rootfs),
     { describe: 'read the record', apply: () => void Object.assign(result, s.containers.require(c.id)) },
   ];
   // Attached, the caller starts the same launcher once the lock is released.
   const processes = [launchArgv(containerPaths(roots, c.id))];
-  return { plan: joinPlans(resolved.plan, net.plan, { ...emptyPlan(), processes }), steps, result };
+  const more = { ...emptyPlan(), processes, ...(cg.notes.length > 0 ? { notes: cg.notes } : {}) };
+  return { plan: joinPlans(resolved.plan, net.plan, more), steps, result };
 }
 
 /** Stops a container's process (SIGTERM, then SIGKILL after `graceMs`). */
@@ -247,6 +259,7 @@ export async function planRemoveContainer(engine: Engine, ref: string, force: bo
   steps.push(
     ...(await detachSteps(engine, c, owns ? { path: netnsPath(roots.runRoot, c.id), remove: true } : null)),
     { describe: 'remove container files', apply: () => removeContainerFiles(roots, c.id) },
+    ...removeCgroupSteps(c.id),
     hostsStep(engine),
     { describe: 'remove the record', apply: () => void s.containers.remove(c.id) },
   );

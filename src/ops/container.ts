@@ -28,11 +28,17 @@ export async function startContainer(host: Host, ref: string, o: DryRunOption = 
   return transactPreview(host, o, (engine) => planStart(engine, ref));
 }
 
-/** Stops a container: SIGTERM, SIGKILL after `graceMs`; records it as exited. */
-export async function stopContainer(host: Host, ref: string, graceMs: number): Promise<Container> {
+/** The grace a stop gives: `given`, else the container's `--stop-timeout`, else 10 s. */
+export function stopGraceMs(c: Container, given?: number): number {
+  const own = (c.config as { options?: { stopTimeout?: number } }).options?.stopTimeout;
+  return given ?? (own ?? 10) * 1000;
+}
+
+/** Stops a container: SIGTERM, SIGKILL after `graceMs` (default: its own); records it as exited. */
+export async function stopContainer(host: Host, ref: string, graceMs?: number): Promise<Container> {
   const store = host.store();
   const c = store.containers.require(ref);
-  await stopProcess(host.paths, c, graceMs);
+  await stopProcess(host.paths, c, stopGraceMs(c, graceMs));
   store.containers.update(c.id, { state: 'exited', pid: null, finishedAt: new Date().toISOString() });
   return c;
 }
@@ -44,9 +50,9 @@ export interface StopPlan {
 }
 
 /** Plans `stop` of one container (`ref`, or the record itself) without sending anything. */
-export async function planStopContainer(host: Host, ref: string | Container, graceMs: number): Promise<StopPlan> {
+export async function planStopContainer(host: Host, ref: string | Container, graceMs?: number): Promise<StopPlan> {
   const c = typeof ref === 'string' ? host.store().containers.require(ref) : ref;
-  const signals = plannedSignals(await readState(containerPaths(host.paths, c.id).state), graceMs);
+  const signals = plannedSignals(await readState(containerPaths(host.paths, c.id).state), stopGraceMs(c, graceMs));
   const notes = [...(signals.length ? signals : ['not running: no signal to send']), 'record it as exited'];
   return { container: c, plan: { operations: [], rules: '', notes } };
 }

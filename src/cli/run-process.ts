@@ -4,7 +4,7 @@
  * into the request: checked here, applied by the cgroup and the launcher.
  */
 import { readFileSync } from 'node:fs';
-import type { ImageRecord, RunRequest } from '../ops/run.js';
+import type { ImageRecord, LaunchProcess, RunRequest } from '../ops/run.js';
 import { UsageError } from '../errors.js';
 import { parseBytes, parseResources, type ResourceInput } from '../model/resources.js';
 import {
@@ -17,7 +17,6 @@ import {
   type ProcessRecord,
   signalNumber,
 } from '../model/process-options.js';
-import type { LaunchProcess } from '../runtime/launcher-proc.js';
 
 type Opts = Record<string, unknown>;
 const list = (o: Opts, k: string): string[] => (o[k] as string[] | undefined) ?? [];

@@ -217,6 +217,18 @@ const containers: CommandSpec[] = [
     description: 'list containers',
     options: [{ flags: '-a, --all', description: 'include stopped containers' }, json],
   },
+  {
+    name: 'stats',
+    args: ['[name...]'],
+    module: 'stats',
+    description: 'live CPU, memory, network and block I/O of containers',
+    options: [
+      { flags: '-a, --all', description: 'stopped containers too' },
+      { flags: '--no-stream', description: 'print one reading and exit' },
+      { flags: '--format <tpl>', description: 'a {{.Name}} {{.CPUPerc}}... template; "table TPL" adds headers' },
+      json,
+    ],
+  },
   { name: 'inspect', args: ['<name>'], module: 'inspect', description: 'show a container as JSON', options: [json] },
   { name: 'port', args: ['<name>', '[port]'], module: 'port', description: 'list port mappings', options: [json] },
   {

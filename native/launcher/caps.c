@@ -42,6 +42,16 @@ static int last_cap(void)
 	return n;
 }
 
+/* What this process may hand on: a capability it lacks cannot be given (capset says EPERM). */
+static unsigned long long own_permitted(void)
+{
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct data[2] = { { 0 } };
+	if (syscall(SYS_capget, &hdr, data) != 0)
+		return ~0ULL;
+	return (unsigned long long)data[0].permitted | (unsigned long long)data[1].permitted << 32;
+}
+
 static int set_caps(unsigned long long mask)
 {
 	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
@@ -58,7 +68,9 @@ void drop_privileges(const struct proc_opts *p, uid_t uid, gid_t gid, const gid_
 	int last = last_cap();
 	unsigned long long valid = last >= 63 ? ~0ULL : (1ULL << (last + 1)) - 1;
 	// --cap-add/--cap-drop/--privileged: the set netctl computed (ALL is every bit).
-	unsigned long long keep = (p->have_caps ? p->caps : default_mask()) & valid;
+	// --privileged on a host that withholds some (say, a container runtime's own sandbox):
+	// every capability this launcher has.
+	unsigned long long keep = (p->have_caps ? p->caps : default_mask()) & valid & own_permitted();
 	for (int cap = 0; cap <= last; cap++) {
 		if (keep & (1ULL << cap))
 			continue;

@@ -39,6 +39,14 @@ function argv(s: ComposeService, image: ImageRecord): string[] {
   return [...entry, ...cmd];
 }
 
+/** Limits, process options and a user by name, into the run request. */
+function limitsOf(s: ComposeService, run: RunRequest): void {
+  const proc = { ...s.limits?.proc, ...(s.user?.byName ? { user: s.user.byName } : {}) };
+  if (Object.keys(proc).length > 0) run.launch.proc = proc;
+  if (s.limits?.resources) run.resources = s.limits.resources;
+  if (s.limits?.options) run.options = s.limits.options;
+}
+
 /** The requests for service `s` of `p`, made from `image` (resolved from `s.image`). */
 export function serviceRequest(
   p: ComposeProject,
@@ -63,6 +71,7 @@ export function serviceRequest(
       argv: argv(s, image),
       binds: s.volumes.map((v) => ({ ...v })),
       restart: s.restart,
+      ...(s.restartMax ? { restartMax: s.restartMax } : {}),
       tty: false,
       interactive: false,
     },
@@ -71,6 +80,7 @@ export function serviceRequest(
     labels,
     ...(ephemeral ? { ephemeral } : {}),
   };
+  limitsOf(s, run);
   if (first) {
     run.aliases = aliases(s, first.aliases);
     if (first.ipv4Address) run.ip = first.ipv4Address;

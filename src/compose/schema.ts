@@ -46,6 +46,28 @@ export const SERVICE: KeySet = {
     'dns',
     'extra_hosts',
     'x-netctl',
+    // Resource limits and process options (model-limits.ts).
+    'mem_limit',
+    'memswap_limit',
+    'mem_reservation',
+    'cpus',
+    'cpu_shares',
+    'cpuset',
+    'pids_limit',
+    'oom_kill_disable',
+    'deploy',
+    'shm_size',
+    'ulimits',
+    'sysctls',
+    'cap_add',
+    'cap_drop',
+    'privileged',
+    'security_opt',
+    'init',
+    'read_only',
+    'group_add',
+    'stop_signal',
+    'stop_grace_period',
   ],
   extensions: true,
 };
@@ -66,6 +88,14 @@ export const SERVICE_NETWORK: KeySet = { what: 'service network', keys: ['aliase
 export const DEPENDS_ON: KeySet = { what: 'depends_on', keys: ['condition', 'restart', 'required'] };
 export const VOLUME_LONG: KeySet = { what: 'volume', keys: ['type', 'source', 'target', 'read_only', 'bind'] };
 export const ENV_FILE: KeySet = { what: 'env_file', keys: ['path', 'required'] };
+export const DEPLOY: KeySet = { what: 'deploy', keys: ['resources'] };
+export const DEPLOY_RESOURCES: KeySet = { what: 'deploy.resources', keys: ['limits', 'reservations'] };
+export const DEPLOY_LIMITS: KeySet = { what: 'deploy.resources.limits', keys: ['cpus', 'memory', 'pids'] };
+export const DEPLOY_RESERVATIONS: KeySet = {
+  what: 'deploy.resources.reservations',
+  keys: ['memory'],
+  warn: { cpus: 'a CPU reservation is not enforced on a single host: netctl ignores it, as compose does' },
+};
 export const X_NETCTL: KeySet = { what: 'x-netctl', keys: ['allow'] };
 export const ALLOW_ITEM: KeySet = { what: 'allow rule', keys: ['port', 'proto', 'protocol', 'from'] };
 

@@ -7,6 +7,7 @@ import { diagnoseCni } from '../cni/doctor.js';
 import { DOCKER_BLOCK } from '../docker/block-kind.js';
 import { diagnoseDocker } from '../docker/doctor.js';
 import { diagnoseNetworks, diagnoseUfw, type Finding } from '../engine/doctor.js';
+import { diagnoseCgroups } from '../engine/doctor-cgroups.js';
 import { blockInstalled } from '../firewall/ufw/block.js';
 import type { DockerApi } from '../docker/client.js';
 import type { Host } from './host.js';
@@ -26,5 +27,6 @@ export async function diagnose(host: Host, api: () => DockerApi): Promise<Findin
     host.paths.runRoot,
     ufw.after !== undefined && blockInstalled(ufw.after, DOCKER_BLOCK.markers),
   );
-  return [...net.findings, ...cni.map((f) => ({ area: 'cni' as const, ...f })), ...ufw.findings, ...docker];
+  const cni2 = cni.map((f) => ({ area: 'cni' as const, ...f }));
+  return [...net.findings, ...cni2, ...ufw.findings, ...docker, ...diagnoseCgroups(engine)];
 }

@@ -33,8 +33,19 @@ export function statsFields(r: StatsRow): Record<string, string> {
   };
 }
 
+const HEADER: Record<string, string> = {
+  ID: 'CONTAINER ID',
+  Container: 'CONTAINER',
+  Name: 'NAME',
+  CPUPerc: 'CPU %',
+  MemUsage: 'MEM USAGE / LIMIT',
+  MemPerc: 'MEM %',
+  NetIO: 'NET I/O',
+  BlockIO: 'BLOCK I/O',
+  PIDs: 'PIDS',
+};
 const COLUMNS = ['ID', 'Name', 'CPUPerc', 'MemUsage', 'MemPerc', 'NetIO', 'BlockIO', 'PIDs'];
-const HEADERS = ['CONTAINER ID', 'NAME', 'CPU %', 'MEM USAGE / LIMIT', 'MEM %', 'NET I/O', 'BLOCK I/O', 'PIDS'];
+const HEADERS = COLUMNS.map((c) => HEADER[c]!);
 
 /** Renders rows with a `{{.Field}}` template (Docker's names), or the default table. */
 export function renderStats(rows: readonly StatsRow[], format?: string): string {
@@ -46,26 +57,13 @@ export function renderStats(rows: readonly StatsRow[], format?: string): string 
   const tpl = format.replace(/^table\s+/, '').replace(/\\t/g, '\t');
   const fill = (f: Record<string, string> | null): string =>
     tpl.replace(/\{\{\s*\.(\w+)\s*\}\}/g, (_, k: string) => {
-      if (!(k in statsFields(rows[0] ?? EMPTY_ROW))) throw new UsageError(`--format: unknown field ".${k}"`);
-      return f ? f[k]! : k.toUpperCase();
+      if (!(k in HEADER))
+        throw new UsageError(`--format: unknown field ".${k}"`, `fields: ${Object.keys(HEADER).join(', ')}`);
+      return f ? f[k]! : HEADER[k]!;
     });
   const lines = rows.map((r) => fill(statsFields(r)));
   return `${[...(format.startsWith('table') ? [fill(null)] : []), ...lines].join('\n')}\n`;
 }
-
-const EMPTY_ROW: StatsRow = {
-  id: '',
-  name: '',
-  cpuPercent: 0,
-  memoryUsage: 0,
-  memoryLimit: 0,
-  memoryPercent: 0,
-  netRx: 0,
-  netTx: 0,
-  blockRead: 0,
-  blockWrite: 0,
-  pids: 0,
-};
 
 export default async function stats(ctx: CommandContext): Promise<void> {
   const o = ctx.opts;

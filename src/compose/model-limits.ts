@@ -8,7 +8,7 @@ import { asList, asMapping, checkKeys, keyValues } from './parse.js';
 import { asBool, asString } from './model-network.js';
 import { DEPLOY, DEPLOY_LIMITS, DEPLOY_RESERVATIONS, DEPLOY_RESOURCES } from './schema.js';
 import type { Where } from './where.js';
-import { NetctlError } from '../errors.js';
+import { NetctlError, UsageError } from '../errors.js';
 import { parseBytes, parseResources, type ResourceInput, type Resources } from '../model/resources.js';
 import {
   capabilityMask,
@@ -32,11 +32,12 @@ interface Ctx {
   warnings: string[];
 }
 
-function at<T>(c: Ctx, path: KeyPath, fn: () => T): T {
+/** FN's usage error at PATH's line; `key` names the value as the file does instead of run's --option. */
+function at<T>(c: Ctx, path: KeyPath, fn: () => T, key?: string): T {
   try {
     return fn();
   } catch (err) {
-    if (err instanceof NetctlError) throw c.w.error(path, err.message);
+    if (err instanceof NetctlError) throw c.w.error(path, key ? err.message.replace(/--[a-z-]+/, key) : err.message);
     throw err;
   }
 }
@@ -49,7 +50,7 @@ export function durationSeconds(v: string): number {
   if (/^\d+$/.test(t)) return Number(t);
   const parts = [...t.matchAll(/(\d+(?:\.\d+)?)(h|ms|us|ns|m|s)/g)];
   if (parts.length === 0 || parts.map((p) => p[0]).join('') !== t)
-    throw new Error(`duration "${v}": expected e.g. 10s, 1m30s or 500ms`);
+    throw new UsageError(`duration "${v}": expected e.g. 10s, 1m30s or 500ms`);
   return Math.ceil(parts.reduce((n, p) => n + Number(p[1]) * UNITS[p[2]!]!, 0));
 }
 
@@ -77,7 +78,10 @@ function resources(c: Ctx, path: KeyPath, s: Mapping): Resources | undefined {
   const i: ResourceInput = {};
   const set = (k: keyof ResourceInput, key: string): void => {
     const v = str(key);
-    if (v !== undefined) (i as Record<string, unknown>)[k] = v;
+    if (v === undefined) return;
+    (i as Record<string, unknown>)[k] = v;
+    // Each value on its own line first; how they fit together is the service's.
+    if (k !== 'memorySwap') at(c, [...path, key], () => parseResources({ [k]: v }), key);
   };
   set('memory', 'mem_limit');
   set('memorySwap', 'memswap_limit');

@@ -6,6 +6,7 @@
 import type { Container } from '../model/container.js';
 import { planRemoveContainer, stopProcess } from '../engine/containers.js';
 import { planStart, type StartResult } from '../engine/lifecycle.js';
+import { containerCgroup } from '../engine/container-cgroup.js';
 import { execAttached, type ExecOptions, plannedSignals } from '../runtime/launch.js';
 import { entryText, followLogs, readLogs, type LogEntry } from '../runtime/logs.js';
 import { containerPaths } from '../runtime/paths.js';
@@ -88,7 +89,8 @@ export async function execInContainer(
   const { id, name } = host.store().containers.require(ref);
   const st = await readState(containerPaths(host.paths, id).state);
   if (!st || liveStatus(st) !== 'running' || !st.pid) throw new ConflictError(`container "${name}" is not running`);
-  return execAttached(st.pid, argv, o);
+  const cgroups = containerCgroup(id, undefined)?.procs;
+  return execAttached(st.pid, argv, { ...o, ...(cgroups ? { cgroups } : {}) });
 }
 
 /** Passes a container's log entries to `onEntry`: the last `tail` of them, then with `follow` new ones as they come. */

@@ -103,6 +103,9 @@ describe('resource limits and process options, with real cgroups', () => {
     expect(rows[0]!.cpuPercent).toBeGreaterThan(5);
     expect(rows[0]!.cpuPercent).toBeLessThanOrEqual(60);
     expect(rows[0]!.pids).toBe(1);
+    // An exec'd process lands in the container's cgroups too.
+    const cg = await netctl('exec', 'busy', 'cat', '/proc/self/cgroup');
+    expect(cg).toMatch(new RegExp(`^\\d+:cpu:/netctl-sandbox-[0-9a-f]+/${id}$`, 'm'));
     await netctl('rm', '-f', 'busy');
   });
 

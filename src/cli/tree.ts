@@ -554,7 +554,11 @@ const compose: CommandSpec = {
       module: 'compose-lifecycle',
       description: 'stop the services',
       options: [
-        { flags: '-t, --timeout <s>', description: 'seconds before SIGKILL', parse: 'int:0:3600', default: 10 },
+        {
+          flags: '-t, --timeout <s>',
+          description: "seconds before SIGKILL (default: the service's stop_grace_period, else 10)",
+          parse: 'int:0:3600',
+        },
         dryRun,
       ],
     },
@@ -571,7 +575,11 @@ const compose: CommandSpec = {
       module: 'compose-lifecycle',
       description: 'restart the services',
       options: [
-        { flags: '-t, --timeout <s>', description: 'seconds before SIGKILL', parse: 'int:0:3600', default: 10 },
+        {
+          flags: '-t, --timeout <s>',
+          description: "seconds before SIGKILL (default: the service's stop_grace_period, else 10)",
+          parse: 'int:0:3600',
+        },
         dryRun,
       ],
     },

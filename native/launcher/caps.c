@@ -1,7 +1,8 @@
 /*
  * Privileges of the container process: Docker's default capability set (bounding, permitted,
- * effective), the configured user and group, no ambient or inheritable capabilities, and
- * no_new_privs. Plain syscalls, no libcap.
+ * effective) or the one --cap-add/--cap-drop/--privileged make, the configured user and
+ * groups, no ambient or inheritable capabilities, and no_new_privs when asked for
+ * (--security-opt no-new-privileges). Plain syscalls, no libcap.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -41,6 +42,16 @@ static int last_cap(void)
 	return n;
 }
 
+/* What this process may hand on: a capability it lacks cannot be given (capset says EPERM). */
+static unsigned long long own_permitted(void)
+{
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct data[2] = { { 0 } };
+	if (syscall(SYS_capget, &hdr, data) != 0)
+		return ~0ULL;
+	return (unsigned long long)data[0].permitted | (unsigned long long)data[1].permitted << 32;
+}
+
 static int set_caps(unsigned long long mask)
 {
 	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
@@ -51,10 +62,15 @@ static int set_caps(unsigned long long mask)
 }
 
 /* Must run while still root; the last capability check happens before the user switch. */
-void drop_privileges(uid_t uid, gid_t gid, int errfd)
+void drop_privileges(const struct proc_opts *p, uid_t uid, gid_t gid, const gid_t *groups, size_t ngroups,
+		     int errfd)
 {
-	unsigned long long keep = default_mask();
 	int last = last_cap();
+	unsigned long long valid = last >= 63 ? ~0ULL : (1ULL << (last + 1)) - 1;
+	// --cap-add/--cap-drop/--privileged: the set netctl computed (ALL is every bit).
+	// --privileged on a host that withholds some (say, a container runtime's own sandbox):
+	// every capability this launcher has.
+	unsigned long long keep = (p->have_caps ? p->caps : default_mask()) & valid & own_permitted();
 	for (int cap = 0; cap <= last; cap++) {
 		if (keep & (1ULL << cap))
 			continue;
@@ -63,7 +79,7 @@ void drop_privileges(uid_t uid, gid_t gid, int errfd)
 	}
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0 && errno != EINVAL)
 		child_fail(errfd, EXIT_SETUP, "cannot clear ambient capabilities");
-	if (setgroups(1, &gid) != 0)
+	if (setgroups(ngroups, groups) != 0)
 		child_fail(errfd, EXIT_SETUP, "setgroups");
 	if (setresgid(gid, gid, gid) != 0)
 		child_fail(errfd, EXIT_SETUP, "setgid %u", (unsigned)gid);
@@ -73,6 +89,7 @@ void drop_privileges(uid_t uid, gid_t gid, int errfd)
 	// the default set. Inheritable ends up empty either way.
 	if (set_caps(uid == 0 ? keep : 0) != 0)
 		child_fail(errfd, EXIT_SETUP, "capset");
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+	// Off by default, as in Docker: setuid programs (su, ping) work unless asked otherwise.
+	if (p->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
 		child_fail(errfd, EXIT_SETUP, "no_new_privs");
 }

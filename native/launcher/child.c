@@ -88,12 +88,12 @@ static void setup_pipes(const struct child_io *io)
  * The pty comes from the container's own /dev/ptmx, so that ttyname() works inside; the
  * master goes to the monitor over a socket.
  */
-static void setup_tty(const struct config *cfg, const struct child_io *io)
+static void setup_tty(uid_t uid, gid_t gid, const struct child_io *io)
 {
 	int slave, master = pty_open(&slave);
 	if (master < 0)
 		child_fail(io->err_w, EXIT_SETUP, "cannot allocate a pseudo-terminal");
-	if (fchown(slave, cfg->uid, cfg->gid) != 0 || setsid() < 0 || ioctl(slave, TIOCSCTTY, 0) != 0)
+	if (fchown(slave, uid, gid) != 0 || setsid() < 0 || ioctl(slave, TIOCSCTTY, 0) != 0)
 		child_fail(io->err_w, EXIT_SETUP, "cannot set the controlling terminal");
 	if (dup2(slave, 0) < 0 || dup2(slave, 1) < 0 || dup2(slave, 2) < 0)
 		child_fail(io->err_w, EXIT_SETUP, "cannot set up standard streams");
@@ -105,22 +105,30 @@ static void setup_tty(const struct config *cfg, const struct child_io *io)
 
 static void container_main(const struct config *cfg, const struct child_io *io)
 {
+	struct user_ids ids;
 	reset_signals();
 	// No monitor, no container: nothing would record its exit or collect its output.
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	join_cgroups(&cfg->proc, io->err_w);
 	if (io->tty_sock < 0)
 		setup_pipes(io);
 	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
 	if (io->netns_fd >= 0 && setns(io->netns_fd, CLONE_NEWNET) != 0)
 		child_fail(io->err_w, EXIT_SETUP, "cannot join network namespace \"%s\"", cfg->netns);
+	apply_sysctls(&cfg->proc, io->err_w);
 	setup_rootfs(cfg, io->err_w);
+	finish_rootfs(&cfg->proc, io->err_w);
 	if (cfg->hostname[0] && sethostname(cfg->hostname, strlen(cfg->hostname)) != 0)
 		child_fail(io->err_w, EXIT_SETUP, "sethostname");
+	resolve_user(cfg, &ids, io->err_w);
 	if (io->tty_sock >= 0)
-		setup_tty(cfg, io);
-	drop_privileges(cfg->uid, cfg->gid, io->err_w);
+		setup_tty(ids.uid, ids.gid, io);
+	apply_limits(&cfg->proc, io->err_w);
+	drop_privileges(&cfg->proc, ids.uid, ids.gid, ids.groups, ids.ngroups, io->err_w);
 	if (chdir(cfg->cwd) != 0)
 		child_fail(io->err_w, EXIT_CANNOT_EXEC, "cannot enter working directory \"%s\"", cfg->cwd);
+	if (cfg->proc.init)
+		run_init(cfg, io->err_w);
 	exec_command(cfg->argv, cfg->env, io->err_w);
 }
 

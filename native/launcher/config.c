@@ -3,7 +3,8 @@
  * (src/runtime/launcher-config.ts). It starts with the magic field "netctl-launcher/1", then
  * records of a key followed by its values: "bind" takes three (source, target, "ro" or "rw"),
  * "tmpfs" three (target, options, "ro" or "rw"), every other key one. Repeatable keys: env,
- * arg, cleanup, bind, tmpfs (binds and tmpfs mounts are made in the order given).
+ * arg, cleanup, bind, tmpfs (binds and tmpfs mounts are made in the order given), and those
+ * of process.c (cgroup, rlimit, sysctl, group-add).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -123,7 +124,7 @@ static void apply(struct config *c, const char *key, const char *v, size_t *nenv
 		c->attach = (int)parse_uint(key, v, 1);
 	else if (strcmp(key, "interactive") == 0)
 		c->interactive = (int)parse_uint(key, v, 1);
-	else
+	else if (!proc_opt(&c->proc, key, v))
 		die("config: unknown key \"%s\"", key);
 }
 
@@ -169,6 +170,7 @@ void config_load(const char *path, struct config *c)
 	c->argv = xcalloc(nfields + 1, sizeof *c->argv);
 	c->cleanup = xcalloc(nfields + 1, sizeof *c->cleanup);
 	c->binds = xcalloc(nfields, sizeof *c->binds);
+	proc_opts_init(&c->proc, nfields);
 	while (i < nfields) {
 		const char *key = f[i++];
 		int tmpfs = strcmp(key, "tmpfs") == 0;

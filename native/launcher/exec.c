@@ -33,6 +33,9 @@ struct exec_opts {
 	const char *cwd;
 	pid_t pid;
 	char **argv;
+	struct proc_opts proc;  /* the init's capabilities and no_new_privs, which exec gets too */
+	const char **cgroups;   /* -c: the container's cgroup.procs files, joined before entering */
+	size_t ncgroups;
 };
 
 /* Adds or replaces KEY=VALUE in ENV (room for it is the caller's). */
@@ -82,7 +85,8 @@ static void parse_args(int argc, char **argv, struct exec_opts *o)
 	size_t nextra = 0;
 	int c;
 	*o = (struct exec_opts){ .uid = -1, .gid = -1 };
-	while ((c = getopt(argc, argv, "+tie:u:w:")) != -1) {
+	o->cgroups = xcalloc((size_t)argc, sizeof *o->cgroups);
+	while ((c = getopt(argc, argv, "+tie:u:w:c:")) != -1) {
 		if (c == 't')
 			o->tty = 1;
 		else if (c == 'i')
@@ -96,11 +100,13 @@ static void parse_args(int argc, char **argv, struct exec_opts *o)
 			o->uid = parse_id(optarg);
 		} else if (c == 'w' && optarg[0] == '/')
 			o->cwd = optarg;
+		else if (c == 'c' && optarg[0] == '/')
+			o->cgroups[o->ncgroups++] = optarg;
 		else
-			die("usage: netctl-launcher exec [-t] [-i] [-e K=V]... [-u UID[:GID]] [-w /DIR] PID CMD [ARG...]");
+			die("usage: netctl-launcher exec [-t] [-i] [-e K=V]... [-u UID[:GID]] [-w /DIR] [-c CGROUP.PROCS]... PID CMD [ARG...]");
 	}
 	if (argc - optind < 2)
-		die("usage: netctl-launcher exec [-t] [-i] [-e K=V]... [-u UID[:GID]] [-w /DIR] PID CMD [ARG...]");
+		die("usage: netctl-launcher exec [-t] [-i] [-e K=V]... [-u UID[:GID]] [-w /DIR] [-c CGROUP.PROCS]... PID CMD [ARG...]");
 	o->pid = (pid_t)parse_id(argv[optind]);
 	o->argv = argv + optind + 1;
 	read_init_env(o, nextra);
@@ -159,7 +165,7 @@ static void child_main(const struct exec_opts *o, int slave, int cwd, int errfd)
 			child_fail(errfd, EXIT_SETUP, "/dev/null");
 	}
 	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
-	drop_privileges((uid_t)o->uid, (gid_t)o->gid, errfd);
+	drop_privileges(&o->proc, (uid_t)o->uid, (gid_t)o->gid, &(gid_t){ (gid_t)o->gid }, 1, errfd);
 	if (o->cwd ? chdir(o->cwd) != 0 : (cwd >= 0 && fchdir(cwd) != 0))
 		child_fail(errfd, EXIT_CANNOT_EXEC, "cannot enter working directory \"%s\"", o->cwd ? o->cwd : "(init's)");
 	exec_command((const char **)o->argv, o->env, errfd);
@@ -174,6 +180,12 @@ int exec_main(int argc, char **argv)
 	int errp[2], slave = -1, cwd, sfd, status;
 	pid_t pid;
 	parse_args(argc, argv, &o);
+	proc_of_pid(o.pid, &o.proc);
+	// The container's limits hold its exec'd processes too; the host's cgroupfs is out of
+	// sight once inside, so this process joins first and its child inherits.
+	o.proc.cgroups = o.cgroups;
+	o.proc.ncgroups = o.ncgroups;
+	join_cgroups(&o.proc, -1);
 	cwd = enter(&o);
 	// After enter(): the pty comes from the container's devpts, so ttyname() works inside.
 	if (o.tty && (io.pty = pty_open(&slave)) < 0)

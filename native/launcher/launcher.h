@@ -15,6 +15,32 @@
 
 enum restart_policy { RESTART_NO = 0, RESTART_ON_FAILURE = 1, RESTART_ALWAYS = 2 };
 
+/* Process options and resource limits (process.c, user.c, init.c). */
+struct limit {
+	int resource;  /* RLIMIT_* */
+	unsigned long long soft, hard;
+};
+
+struct proc_opts {
+	const char **cgroups;   /* cgroup.procs files the container joins before anything else */
+	size_t ncgroups;
+	const char *oom_file;   /* memory.oom_control (v1) or memory.events (v2): its oom_kill count */
+	struct limit *limits;
+	size_t nlimits;
+	const char **sysctls;   /* "name=value", namespaced ones only (checked by netctl) */
+	size_t nsysctls;
+	const char **group_add; /* names or numbers, resolved in the container's /etc/group */
+	size_t ngroup_add;
+	const char *user;       /* NAME|UID[:GROUP|GID], resolved in the container's /etc/passwd */
+	int have_caps;          /* 0: Docker's default set */
+	unsigned long long caps;
+	int no_new_privs;
+	int init;               /* a tiny init as pid 1 that reaps zombies */
+	int read_only;
+	unsigned long long shm_size;  /* bytes; 0: the default */
+	int stop_signal;        /* what a stop sends the container; 0: SIGTERM */
+};
+
 struct bind {
 	const char *src;
 	const char *dst;
@@ -41,6 +67,7 @@ struct config {
 	int tty;
 	int interactive;
 	int attach;            /* also copy output to our stdout/stderr, and stdin to a pty */
+	struct proc_opts proc;
 };
 
 /* How a container child tells its parent why it could not exec (sent over a CLOEXEC pipe). */
@@ -71,7 +98,31 @@ int open_in_root(int rootfd, const char *path, int kind, int create);
 void setup_rootfs(const struct config *cfg, int errfd);
 
 /* caps.c */
-void drop_privileges(uid_t uid, gid_t gid, int errfd);
+void drop_privileges(const struct proc_opts *p, uid_t uid, gid_t gid, const gid_t *groups, size_t ngroups,
+		     int errfd);
+
+/* process.c */
+void proc_opts_init(struct proc_opts *p, size_t nfields);
+int proc_opt(struct proc_opts *p, const char *key, const char *v);
+void join_cgroups(const struct proc_opts *p, int errfd);
+void apply_sysctls(const struct proc_opts *p, int errfd);
+void finish_rootfs(const struct proc_opts *p, int errfd);
+void apply_limits(const struct proc_opts *p, int errfd);
+long long oom_kills(const struct proc_opts *p);
+void proc_of_pid(pid_t pid, struct proc_opts *p);
+
+/* user.c */
+#define MAX_GROUPS 64
+struct user_ids {
+	uid_t uid;
+	gid_t gid;
+	gid_t groups[MAX_GROUPS];  /* the primary group first */
+	size_t ngroups;
+};
+void resolve_user(const struct config *cfg, struct user_ids *out, int errfd);
+
+/* init.c */
+void run_init(const struct config *cfg, int errfd) __attribute__((noreturn));
 
 /* child.c */
 void exec_command(const char **argv, const char **env, int errfd) __attribute__((noreturn));
@@ -100,6 +151,7 @@ struct io {
 	int pty;
 };
 extern int stop_requested;  /* set by SIGTERM or SIGINT */
+extern int stop_signal;     /* sent to the container for SIGTERM (0: SIGTERM itself) */
 int setup_signals(void);
 void on_signal(int sfd, pid_t pid, int pty);
 int relay(struct io *io, int sfd, pid_t pid);
@@ -125,6 +177,7 @@ struct state {
 	char finished_at[32];
 	int exit_code;        /* -1 while unknown */
 	int signal;           /* 0 unless killed by a signal */
+	int oom_killed;       /* the kernel's OOM killer ended it (its cgroup's oom_kill count rose) */
 	char error[256];
 };
 void state_write(const char *path, const struct state *st);

@@ -83,7 +83,7 @@ static int run_once(const struct config *cfg, int netns_fd, int sfd, int log_fd,
 	struct child_error err;
 	struct io io = { { -1, -1, -1 }, { &ls[0], &ls[1] }, log_fd, -1 };
 	int out[2] = { -1, -1 }, status;
-	long long started;
+	long long started, ooms = oom_kills(&cfg->proc);
 	pid_t pid = start_container(cfg, netns_fd, out, &io.pty, &err);
 	if (pid < 0) {
 		st.exit_code = err.code;
@@ -97,6 +97,7 @@ static int run_once(const struct config *cfg, int netns_fd, int sfd, int log_fd,
 	st.status = "running";
 	st.pid = pid;
 	st.exit_code = st.signal = -1;
+	st.oom_killed = 0;
 	st.finished_at[0] = st.error[0] = 0;
 	iso_now(st.started_at);
 	state_write(state_path, &st);
@@ -105,6 +106,7 @@ static int run_once(const struct config *cfg, int netns_fd, int sfd, int log_fd,
 	last_run_ms = now_ms() - started;
 	st.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 	st.signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+	st.oom_killed = ooms >= 0 && oom_kills(&cfg->proc) > ooms;
 	iso_now(st.finished_at);
 	return 1;
 }
@@ -115,6 +117,7 @@ int run_monitor(const struct config *cfg)
 	int log_fd, netns_fd = -1, sfd;
 	long long backoff = 100;
 	state_path = cfg->state_path;
+	stop_signal = cfg->proc.stop_signal;
 	st = (struct state){ .status = "starting", .monitor_pid = getpid(), .exit_code = -1 };
 	die_hook = record_fatal;
 	state_write(state_path, &st);

@@ -15,6 +15,7 @@
 #include "launcher.h"
 
 int stop_requested;
+int stop_signal;
 
 int setup_signals(void)
 {
@@ -46,6 +47,9 @@ void on_signal(int sfd, pid_t pid, int pty)
 	}
 	if (sig == SIGTERM || sig == SIGINT)
 		stop_requested = 1;
+	// --stop-signal: what `stop` (SIGTERM to the monitor) sends the container.
+	if (sig == SIGTERM && stop_signal > 0)
+		sig = stop_signal;
 	if (pid > 0)
 		kill(pid, sig);
 }

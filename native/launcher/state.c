@@ -40,9 +40,9 @@ void state_write(const char *path, const struct state *st)
 		snprintf(sig, sizeof sig, "%d", st->signal);
 	n = snprintf(buf, sizeof buf,
 		     "{\"version\":1,\"status\":\"%s\",\"monitorPid\":%d,\"pid\":%d,\"restartCount\":%u,"
-		     "\"startedAt\":%s,\"finishedAt\":%s,\"exitCode\":%s,\"signal\":%s,\"error\":%s}\n",
+		     "\"startedAt\":%s,\"finishedAt\":%s,\"exitCode\":%s,\"signal\":%s,\"oomKilled\":%s,\"error\":%s}\n",
 		     st->status, (int)st->monitor_pid, (int)st->pid, st->restart_count, started, finished,
-		     code, sig, error);
+		     code, sig, st->oom_killed ? "true" : "false", error);
 	if (n < 0 || n >= (int)sizeof buf || write_file_atomic(path, buf, (size_t)n) != 0)
 		fprintf(stderr, "netctl-launcher: cannot write state file \"%s\"\n", path);
 }

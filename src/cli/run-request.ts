@@ -8,9 +8,8 @@ import { expandPortSpec, parsePortSpec } from '../model/port-spec.js';
 import { checkName } from '../model/names.js';
 import { UsageError } from '../errors.js';
 import { runMounts } from './run-mounts.js';
+import { applyProcessOptions } from './run-process.js';
 import type { PortProto } from '../model/port.js';
-
-const RESTART = ['no', 'on-failure', 'always'];
 
 function portsOf(o: Record<string, unknown>, image: ImageRecord): PortRequest[] {
   const out: PortRequest[] = [];
@@ -37,13 +36,6 @@ function portsOf(o: Record<string, unknown>, image: ImageRecord): PortRequest[] 
   return out;
 }
 
-function userOf(o: Record<string, unknown>): { uid: number; gid: number } {
-  const u = (o.user as string | undefined) ?? '0';
-  const m = /^(\d+)(?::(\d+))?$/.exec(u);
-  if (!m) throw new UsageError(`invalid --user "${u}": give UID or UID:GID`);
-  return { uid: Number(m[1]), gid: Number(m[2] ?? m[1]) };
-}
-
 function envOf(o: Record<string, unknown>, image: ImageRecord): string[] {
   const env = new Map(image.config.env.map((e) => [e.split('=')[0]!, e]));
   for (const e of (o.env as string[] | undefined) ?? []) {
@@ -65,10 +57,7 @@ export function runRequest(
   notes: string[] = [],
 ): RunRequest {
   const name = checkName('container', (o.name as string | undefined) ?? `netctl-${randomBytes(4).toString('hex')}`);
-  const restart = (o.restart as string | undefined) ?? 'no';
-  if (!RESTART.includes(restart)) throw new UsageError(`invalid --restart "${restart}": no, on-failure or always`);
   const argv = [...(image.config.entrypoint ?? []), ...(command.length > 0 ? command : (image.config.cmd ?? []))];
-  const { uid, gid } = userOf(o);
   const req: RunRequest = {
     name,
     image: { id: image.id, ref },
@@ -77,12 +66,12 @@ export function runRequest(
     launch: {
       hostname: (o.hostname as string | undefined) ?? name,
       env: envOf(o, image),
-      uid,
-      gid,
+      uid: 0,
+      gid: 0,
       cwd: (o.workdir as string | undefined) ?? image.config.workingDir ?? '/',
       argv,
       binds: [],
-      restart: restart as RunRequest['launch']['restart'],
+      restart: 'no',
       tty: false,
       interactive: false,
     },
@@ -92,5 +81,6 @@ export function runRequest(
   req.links = ((o.link as string[] | undefined) ?? []).map(parseLink);
   req.mounts = runMounts(o, image.config.volumes ?? [], notes);
   req.exposed = [...image.config.exposedPorts, ...((o.expose as string[] | undefined) ?? [])];
+  applyProcessOptions(req, o, image, command);
   return req;
 }

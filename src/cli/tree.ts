@@ -202,6 +202,33 @@ const volume: CommandSpec = {
   ],
 };
 
+/** Resource limits and process options of run (cli/run-process.ts). */
+const limitOptions: OptionSpec[] = [
+  { flags: '-m, --memory <bytes>', description: 'memory limit (512m, 1g)' },
+  { flags: '--memory-swap <bytes>', description: 'memory plus swap limit; -1: unlimited swap' },
+  { flags: '--memory-reservation <bytes>', description: 'soft memory limit' },
+  { flags: '--oom-kill-disable', description: 'do not OOM-kill at the memory limit (cgroup v1)' },
+  { flags: '--cpus <n>', description: 'CPU time limit in CPUs (0.5)' },
+  { flags: '-c, --cpu-shares <n>', description: 'relative CPU weight (default 1024)' },
+  { flags: '--cpuset-cpus <list>', description: 'CPUs it may run on (0-1,3)' },
+  { flags: '--pids-limit <n>', description: 'at most N processes and threads (-1: no limit)' },
+  { flags: '--shm-size <bytes>', description: 'size of /dev/shm (default 64m)' },
+  { flags: '--ulimit <name=soft[:hard]>', description: 'a resource limit (nofile=1024:2048)', parse: 'collect' },
+  { flags: '--cap-add <cap>', description: 'add a capability (NET_ADMIN, ALL)', parse: 'collect' },
+  { flags: '--cap-drop <cap>', description: 'drop a capability (ALL)', parse: 'collect' },
+  { flags: '--privileged', description: 'every capability (devices, /sys and /proc stay as without)' },
+  { flags: '--security-opt <opt>', description: 'no-new-privileges', parse: 'collect' },
+  { flags: '--sysctl <name=value>', description: 'a namespaced sysctl (net.*, kernel.shm*, ...)', parse: 'collect' },
+  { flags: '--init', description: 'run a tiny init as pid 1 that reaps zombies and forwards signals' },
+  { flags: '--entrypoint <cmd>', description: "replace the image's entrypoint" },
+  { flags: '--env-file <file>', description: 'read KEY=VALUE lines', parse: 'collect' },
+  { flags: '-l, --label <k=v>', description: 'set a label', parse: 'collect' },
+  { flags: '--read-only', description: 'mount the root filesystem read-only' },
+  { flags: '--stop-signal <sig>', description: 'signal stop sends (default SIGTERM)' },
+  { flags: '--stop-timeout <s>', description: 'seconds stop waits before SIGKILL', parse: 'int:0:3600' },
+  { flags: '--group-add <group>', description: 'a supplementary group', parse: 'collect' },
+];
+
 const runOptions: OptionSpec[] = [
   { flags: '-d, --detach', description: 'run in the background and print the container id' },
   { flags: '--rm', description: 'remove the container when it exits' },
@@ -242,10 +269,14 @@ const runOptions: OptionSpec[] = [
   { flags: '--tmpfs <path[:opts]>', description: 'mount a tmpfs (options: size=, mode=, ro...)', parse: 'collect' },
   { flags: '--volumes-from <ctr[:ro|rw]>', description: "mount another container's volumes", parse: 'collect' },
   { flags: '-w, --workdir <dir>', description: 'working directory' },
-  { flags: '-u, --user <uid>', description: 'user id' },
+  {
+    flags: '-u, --user <user>',
+    description: "NAME|UID[:GROUP|GID], names from the image's /etc/passwd and /etc/group",
+  },
   { flags: '-i, --interactive', description: 'keep stdin open' },
   { flags: '-t, --tty', description: 'allocate a pseudo-terminal' },
-  { flags: '--restart <policy>', description: 'no, on-failure or always', default: 'no' },
+  { flags: '--restart <policy>', description: 'no, always, unless-stopped or on-failure[:N]' },
+  ...limitOptions,
   dryRun,
   { flags: '--json', description: 'with --dry-run: print the plan (and the request) as JSON' },
 ];
@@ -264,6 +295,18 @@ const containers: CommandSpec[] = [
     module: 'ps',
     description: 'list containers',
     options: [{ flags: '-a, --all', description: 'include stopped containers' }, json],
+  },
+  {
+    name: 'stats',
+    args: ['[name...]'],
+    module: 'stats',
+    description: 'live CPU, memory, network and block I/O of containers',
+    options: [
+      { flags: '-a, --all', description: 'stopped containers too' },
+      { flags: '--no-stream', description: 'print one reading and exit' },
+      { flags: '--format <tpl>', description: 'a {{.Name}} {{.CPUPerc}}... template; "table TPL" adds headers' },
+      json,
+    ],
   },
   { name: 'inspect', args: ['<name>'], module: 'inspect', description: 'show a container as JSON', options: [json] },
   { name: 'port', args: ['<name>', '[port]'], module: 'port', description: 'list port mappings', options: [json] },
@@ -295,7 +338,11 @@ const containers: CommandSpec[] = [
     module: 'stop',
     description: 'stop containers',
     options: [
-      { flags: '-t, --time <s>', description: 'seconds before SIGKILL', parse: 'int:0:3600', default: 10 },
+      {
+        flags: '-t, --time <s>',
+        description: "seconds before SIGKILL (default: the container's --stop-timeout, else 10)",
+        parse: 'int:0:3600',
+      },
       dryRun,
     ],
   },
@@ -590,7 +637,11 @@ const compose: CommandSpec = {
       module: 'compose-lifecycle',
       description: 'stop the services',
       options: [
-        { flags: '-t, --timeout <s>', description: 'seconds before SIGKILL', parse: 'int:0:3600', default: 10 },
+        {
+          flags: '-t, --timeout <s>',
+          description: "seconds before SIGKILL (default: the service's stop_grace_period, else 10)",
+          parse: 'int:0:3600',
+        },
         dryRun,
       ],
     },
@@ -607,7 +658,11 @@ const compose: CommandSpec = {
       module: 'compose-lifecycle',
       description: 'restart the services',
       options: [
-        { flags: '-t, --timeout <s>', description: 'seconds before SIGKILL', parse: 'int:0:3600', default: 10 },
+        {
+          flags: '-t, --timeout <s>',
+          description: "seconds before SIGKILL (default: the service's stop_grace_period, else 10)",
+          parse: 'int:0:3600',
+        },
         dryRun,
       ],
     },

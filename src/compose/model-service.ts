@@ -16,6 +16,8 @@ import type { Where } from './where.js';
 import { checkName } from '../model/names.js';
 import { checkDnsName, checkDnsOption, checkDnsServer, checkSearchDomain } from '../model/dns-name.js';
 import { NetctlError } from '../errors.js';
+import { parseUser } from '../model/process-options.js';
+import { serviceLimits } from './model-limits.js';
 
 /** What building a service needs besides its own mapping. */
 export interface ServiceContext {
@@ -171,19 +173,14 @@ function linksOf(c: ServiceContext, path: KeyPath, v: Value | undefined): Compos
 function user(c: ServiceContext, path: KeyPath, v: Value | undefined): ComposeService['user'] {
   const u = asString(c.w, path, v);
   if (u === undefined) return undefined;
-  const m = /^(\d+)(?::(\d+))?$/.exec(u);
-  if (!m) throw c.w.error(path, `user "${u}": netctl takes a numeric UID or UID:GID`);
-  return { uid: Number(m[1]), gid: Number(m[2] ?? m[1]) };
+  return at(c, path, () => parseUser(u));
 }
 
 function restart(c: ServiceContext, path: KeyPath, v: Value | undefined): ComposeService['restart'] {
   const r = asString(c.w, path, v) ?? 'no';
   if (r === 'no' || r === 'always' || r === 'on-failure') return r;
   if (r === 'unless-stopped') return 'always';
-  if (/^on-failure:\d+$/.test(r)) {
-    c.warnings.push(c.w.warning(path, `"${r}": netctl retries without a limit (on-failure)`));
-    return 'on-failure';
-  }
+  if (/^on-failure:\d+$/.test(r)) return 'on-failure';
   throw c.w.error(path, `restart "${r}" is not one of no, always, on-failure, unless-stopped`);
 }
 
@@ -250,5 +247,9 @@ export function composeService(c: ServiceContext, name: string, raw: Value): Com
   if (dnsSearch.length > 0) svc.dnsSearch = dnsSearch;
   const dnsOptions = dnsList(c, [...path, 'dns_opt'], s.dns_opt, checkDnsOption);
   if (dnsOptions.length > 0) svc.dnsOptions = dnsOptions;
+  const max = /^on-failure:(\d+)$/.exec(String(s.restart ?? ''));
+  if (max) svc.restartMax = Number(max[1]);
+  const limits = serviceLimits(c, path, s, mode ?? 'bridge');
+  if (Object.keys(limits).length > 0) svc.limits = limits;
   return svc;
 }

@@ -3,6 +3,7 @@
  * the long form, allow rules under x-netctl), for `compose config`. Pure.
  */
 import type { ComposeMount, ComposeProject, ComposeService, ComposeVolume, Mapping, Value } from './types.js';
+import { renderLimits } from './render-limits.js';
 
 function service(s: ComposeService): Mapping {
   const m: Mapping = { container_name: s.containerName, image: s.image };
@@ -43,8 +44,9 @@ function service(s: ComposeService): Mapping {
   if (s.volumesFrom.length)
     m.volumes_from = s.volumesFrom.map((f) => `container:${f.container}${f.mode ? `:${f.mode}` : ''}`);
   if (s.workingDir) m.working_dir = s.workingDir;
-  if (s.user) m.user = `${s.user.uid}:${s.user.gid}`;
-  m.restart = s.restart;
+  if (s.user) m.user = s.user.byName ?? `${s.user.uid}:${s.user.gid}`;
+  m.restart = s.restartMax ? `on-failure:${s.restartMax}` : s.restart;
+  Object.assign(m, renderLimits(s.limits));
   if (Object.keys(s.labels).length) m.labels = s.labels;
   if (s.hostname) m.hostname = s.hostname;
   if (s.dns.length) m.dns = s.dns;

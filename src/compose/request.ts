@@ -51,6 +51,14 @@ function mountRequest(p: ComposeProject, m: ComposeMount): MountRequest {
   return { ...rest, create: { options: v.options, labels: volumeLabels(p, v) } };
 }
 
+/** Limits, process options and a user by name, into the run request. */
+function limitsOf(s: ComposeService, run: RunRequest): void {
+  const proc = { ...s.limits?.proc, ...(s.user?.byName ? { user: s.user.byName } : {}) };
+  if (Object.keys(proc).length > 0) run.launch.proc = proc;
+  if (s.limits?.resources) run.resources = s.limits.resources;
+  if (s.limits?.options) run.options = s.limits.options;
+}
+
 /** The requests for service `s` of `p`, made from `image` (resolved from `s.image`). */
 export function serviceRequest(
   p: ComposeProject,
@@ -75,6 +83,7 @@ export function serviceRequest(
       argv: argv(s, image),
       binds: [],
       restart: s.restart,
+      ...(s.restartMax ? { restartMax: s.restartMax } : {}),
       tty: false,
       interactive: false,
     },
@@ -88,6 +97,7 @@ export function serviceRequest(
     },
     ...(ephemeral ? { ephemeral } : {}),
   };
+  limitsOf(s, run);
   if (first) {
     run.aliases = aliases(s, first.aliases);
     if (first.ipv4Address) run.ip = first.ipv4Address;

@@ -50,6 +50,28 @@ export const SERVICE: KeySet = {
     'tmpfs',
     'volumes_from',
     'x-netctl',
+    // Resource limits and process options (model-limits.ts).
+    'mem_limit',
+    'memswap_limit',
+    'mem_reservation',
+    'cpus',
+    'cpu_shares',
+    'cpuset',
+    'pids_limit',
+    'oom_kill_disable',
+    'deploy',
+    'shm_size',
+    'ulimits',
+    'sysctls',
+    'cap_add',
+    'cap_drop',
+    'privileged',
+    'security_opt',
+    'init',
+    'read_only',
+    'group_add',
+    'stop_signal',
+    'stop_grace_period',
   ],
   extensions: true,
 };
@@ -83,6 +105,14 @@ export const TOP_VOLUME: KeySet = {
   extensions: true,
 };
 export const ENV_FILE: KeySet = { what: 'env_file', keys: ['path', 'required'] };
+export const DEPLOY: KeySet = { what: 'deploy', keys: ['resources'] };
+export const DEPLOY_RESOURCES: KeySet = { what: 'deploy.resources', keys: ['limits', 'reservations'] };
+export const DEPLOY_LIMITS: KeySet = { what: 'deploy.resources.limits', keys: ['cpus', 'memory', 'pids'] };
+export const DEPLOY_RESERVATIONS: KeySet = {
+  what: 'deploy.resources.reservations',
+  keys: ['memory'],
+  warn: { cpus: 'a CPU reservation is not enforced on a single host: netctl ignores it, as compose does' },
+};
 export const X_NETCTL: KeySet = { what: 'x-netctl', keys: ['allow'] };
 export const ALLOW_ITEM: KeySet = { what: 'allow rule', keys: ['port', 'proto', 'protocol', 'from'] };
 

@@ -2,6 +2,7 @@
  * The compose model as netctl runs it: what the files say after interpolation, merging
  * and validation, in plain data. Names are the final ones (`PROJECT-web-1`, `PROJECT_front`).
  */
+import type { ServiceLimits } from './model-limits.js';
 import type { PortRequest } from '../store/index.js';
 import type { AllowRule } from '../model/allow.js';
 import type { MountRequest, VolumesFrom } from '../model/volume.js';
@@ -95,8 +96,13 @@ export interface ComposeService {
   /** `volumes_from`: services' container names, or containers outside the project. */
   volumesFrom: VolumesFrom[];
   workingDir?: string;
-  user?: { uid: number; gid: number };
+  /** `byName`: NAME[:GROUP], resolved in the container. */
+  user?: { uid: number; gid: number; byName?: string };
   restart: 'no' | 'on-failure' | 'always';
+  /** `on-failure:N`. */
+  restartMax?: number;
+  /** Resource limits and process options (model-limits.ts). */
+  limits?: ServiceLimits;
   labels: Record<string, string>;
   hostname?: string;
   dns: string[];

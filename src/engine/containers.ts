@@ -31,6 +31,9 @@ import { sequence, together, type Step } from '../model/steps.js';
 import { emptyPlan, joinPlans, type ChangePlan, type Planned } from './plan.js';
 import { describeOp } from '../netlink/plan.js';
 import { ConflictError, UsageError } from '../errors.js';
+import type { Resources } from '../model/resources.js';
+import type { ProcessRecord } from '../model/process-options.js';
+import { cgroupPart, removeCgroupSteps, withCgroup } from './container-cgroup.js';
 
 /** What `run` asks for, already validated by the CLI. */
 export interface RunRequest {
@@ -53,6 +56,10 @@ export interface RunRequest {
   labels?: Record<string, string>;
   /** Volumes, binds and tmpfs mounts: planned by engine/run-mounts.ts (`planRunWithMounts`). */
   mounts?: Omit<MountInput, 'imageId'>;
+  /** cgroup limits (`--memory`, `--cpus`...). */
+  resources?: Resources;
+  /** Process options as given (`--cap-add`, `--init`, `--stop-timeout`...), for inspect and stop. */
+  options?: ProcessRecord;
 }
 
 /** The network a new container joins (none for host, none and container:NAME), and the default network's plan. */
@@ -181,11 +188,14 @@ export async function planRun(engine: Engine, req: RunRequest, opts: RunOptions 
     exposed: req.exposed ?? [],
     ...(join ? { netns: join.netns } : {}),
     ...(req.labels ? { labels: req.labels } : {}),
+    ...(req.resources ? { resources: req.resources } : {}),
+    ...(req.options ? { options: req.options } : {}),
   };
   const c = s.containers.create({ name: req.name, image: req.image.ref, config });
   const net = await networkSteps(engine, c, req, network, join);
   const launch = { ...req.launch, env: mergeEnv(net.env, req.launch.env) };
   if (net.env.length > 0) s.containers.update(c.id, { config: { ...config, launch } });
+  const cg = cgroupPart(c.id, req.resources);
   let rootfs = '';
   const result = { ...c };
   // The root filesystem (an overlay mount) does not wait for the network, nor it for it.
@@ -199,13 +209,15 @@ export async function planRun(engine: Engine, req: RunRequest, opts: RunOptions 
         undo: () => removeContainerFiles(roots, c.id),
       },
     ]),
-    launchStep(engine, c, launch, net, join, opts, () => rootfs),
+    ...cg.steps,
+    launchStep(engine, c, withCgroup(launch, cg.plan), net, join, opts, () => rootfs),
     linkParentsStep(engine, req.name),
     { describe: 'read the record', apply: () => void Object.assign(result, s.containers.require(c.id)) },
   ];
   // Attached, the caller starts the same launcher once the lock is released.
   const processes = [launchArgv(containerPaths(roots, c.id))];
-  return { plan: joinPlans(resolved.plan, net.plan, { ...emptyPlan(), processes }), steps, result };
+  const more = { ...emptyPlan(), processes, ...(cg.notes.length > 0 ? { notes: cg.notes } : {}) };
+  return { plan: joinPlans(resolved.plan, net.plan, more), steps, result };
 }
 
 /** Stops a container's process (SIGTERM, then SIGKILL after `graceMs`). */
@@ -234,6 +246,7 @@ export async function planRemoveContainer(engine: Engine, ref: string, force: bo
   steps.push(
     ...(await detachSteps(engine, c, owns ? { path: netnsPath(roots.runRoot, c.id), remove: true } : null)),
     { describe: 'remove container files', apply: () => removeContainerFiles(roots, c.id) },
+    ...removeCgroupSteps(c.id),
     { describe: 'remove the record', apply: () => void s.containers.remove(c.id) },
   );
   return { plan: { ...emptyPlan(), notes: steps.map((x) => x.describe) }, steps, result: c };

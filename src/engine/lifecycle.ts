@@ -25,6 +25,8 @@ import { resolveJoin } from './run-network.js';
 import { readyStepsOf } from './mounts.js';
 import type { MountRecord } from '../model/volume.js';
 import { describeOp, type NetlinkOp } from '../netlink/plan.js';
+import type { Resources } from '../model/resources.js';
+import { cgroupPart, withCgroup } from './container-cgroup.js';
 
 /** What `run` recorded in a container's config. */
 interface StoredConfig {
@@ -33,6 +35,7 @@ interface StoredConfig {
   launch: Omit<LaunchSpec, 'netns' | 'rootfs' | 'logPath' | 'statePath'>;
   netns?: string;
   mounts?: MountRecord[];
+  resources?: Resources;
 }
 
 /** Whether the container's process (or its monitor, restarting it) is alive. */
@@ -148,6 +151,7 @@ export async function planStart(
     return { plan: emptyPlan(), steps: [], result: { container: c, started: false, plan: [] } };
   const cfg = c.config as unknown as StoredConfig;
   const net = await networkSteps(engine, c, cfg);
+  const cg = cgroupPart(c.id, cfg.resources);
   let rootfs = '';
   const steps: Step[] = [
     ...net.steps,
@@ -156,7 +160,8 @@ export async function planStart(
       apply: async () => void (rootfs = (await prepareRootfs(roots, c.id, cfg.imageId)).path),
     },
     ...readyStepsOf(engine, cfg.mounts),
-    launchStep(engine, c, cfg, net.netns, () => rootfs),
+    ...cg.steps,
+    launchStep(engine, c, { ...cfg, launch: withCgroup(cfg.launch, cg.plan) }, net.netns, () => rootfs),
     linkParentsStep(engine, c.name),
   ];
   const describes = steps.map((x) => x.describe);

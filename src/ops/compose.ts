@@ -20,7 +20,7 @@ import { liveStatus, readState } from '../runtime/state.js';
 import { applyActions } from './compose-apply.js';
 import { dryRunActions } from './compose-dry-run.js';
 import type { Host } from './host.js';
-import { planStopContainer, type StartResult, type StopPlan } from './container.js';
+import { planStopContainer, type StartResult, type StopPlan, stopGraceMs } from './container.js';
 import { applyNow, type ChangePlan, joinPlans, transactPreview } from './tx.js';
 
 export type { Action } from '../compose/plan.js';
@@ -163,14 +163,14 @@ export async function composePs(host: Host, containers: readonly Container[], al
 export async function stopContainers(
   host: Host,
   containers: readonly Container[],
-  graceMs: number,
+  graceMs: number | undefined,
   done: (c: Container) => void,
 ): Promise<void> {
   const store = (await host.engine()).store;
   const errors = new ErrorList();
   for (const c of containers) {
     await errors.attempt('stop container', c.name, async () => {
-      await stopProcess(host.paths, c, graceMs);
+      await stopProcess(host.paths, c, stopGraceMs(c, graceMs));
       store.containers.update(c.id, { state: 'exited', pid: null, finishedAt: new Date().toISOString() });
       done(c);
     });
@@ -209,7 +209,7 @@ export async function planLifecycle(
   host: Host,
   stop: readonly Container[],
   start: readonly Container[],
-  graceMs: number,
+  graceMs: number | undefined,
 ): Promise<LifecyclePlan> {
   const stops: StopPlan[] = [];
   for (const c of stop) stops.push(await planStopContainer(host, c, graceMs));

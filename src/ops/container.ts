@@ -7,6 +7,7 @@ import type { Container } from '../model/container.js';
 import { stopProcess } from '../engine/containers.js';
 import { planRemoveWithVolumes } from '../engine/run-mounts.js';
 import { planStart, type StartResult } from '../engine/lifecycle.js';
+import { containerCgroup } from '../engine/container-cgroup.js';
 import { execAttached, type ExecOptions, plannedSignals } from '../runtime/launch.js';
 import { entryText, followLogs, readLogs, type LogEntry } from '../runtime/logs.js';
 import { containerPaths } from '../runtime/paths.js';
@@ -29,11 +30,17 @@ export async function startContainer(host: Host, ref: string, o: DryRunOption = 
   return transactPreview(host, o, (engine) => planStart(engine, ref));
 }
 
-/** Stops a container: SIGTERM, SIGKILL after `graceMs`; records it as exited. */
-export async function stopContainer(host: Host, ref: string, graceMs: number): Promise<Container> {
+/** The grace a stop gives: `given`, else the container's `--stop-timeout`, else 10 s. */
+export function stopGraceMs(c: Container, given?: number): number {
+  const own = (c.config as { options?: { stopTimeout?: number } }).options?.stopTimeout;
+  return given ?? (own ?? 10) * 1000;
+}
+
+/** Stops a container: SIGTERM, SIGKILL after `graceMs` (default: its own); records it as exited. */
+export async function stopContainer(host: Host, ref: string, graceMs?: number): Promise<Container> {
   const store = host.store();
   const c = store.containers.require(ref);
-  await stopProcess(host.paths, c, graceMs);
+  await stopProcess(host.paths, c, stopGraceMs(c, graceMs));
   store.containers.update(c.id, { state: 'exited', pid: null, finishedAt: new Date().toISOString() });
   return c;
 }
@@ -45,9 +52,9 @@ export interface StopPlan {
 }
 
 /** Plans `stop` of one container (`ref`, or the record itself) without sending anything. */
-export async function planStopContainer(host: Host, ref: string | Container, graceMs: number): Promise<StopPlan> {
+export async function planStopContainer(host: Host, ref: string | Container, graceMs?: number): Promise<StopPlan> {
   const c = typeof ref === 'string' ? host.store().containers.require(ref) : ref;
-  const signals = plannedSignals(await readState(containerPaths(host.paths, c.id).state), graceMs);
+  const signals = plannedSignals(await readState(containerPaths(host.paths, c.id).state), stopGraceMs(c, graceMs));
   const notes = [...(signals.length ? signals : ['not running: no signal to send']), 'record it as exited'];
   return { container: c, plan: { operations: [], rules: '', notes } };
 }
@@ -86,7 +93,8 @@ export async function execInContainer(
   const { id, name } = host.store().containers.require(ref);
   const st = await readState(containerPaths(host.paths, id).state);
   if (!st || liveStatus(st) !== 'running' || !st.pid) throw new ConflictError(`container "${name}" is not running`);
-  return execAttached(st.pid, argv, o);
+  const cgroups = containerCgroup(id, undefined)?.procs;
+  return execAttached(st.pid, argv, { ...o, ...(cgroups ? { cgroups } : {}) });
 }
 
 /** Passes a container's log entries to `onEntry`: the last `tail` of them, then with `follow` new ones as they come. */

@@ -7,6 +7,7 @@ import { diagnoseCni } from '../cni/doctor.js';
 import { DOCKER_BLOCK } from '../docker/block-kind.js';
 import { diagnoseDocker } from '../docker/doctor.js';
 import { diagnoseNetworks, diagnoseUfw, diagnoseVolumes, type Finding } from '../engine/doctor.js';
+import { diagnoseCgroups } from '../engine/doctor-cgroups.js';
 import { blockInstalled } from '../firewall/ufw/block.js';
 import type { DockerApi } from '../docker/client.js';
 import type { Host } from './host.js';
@@ -32,5 +33,6 @@ export async function diagnose(host: Host, api: () => DockerApi): Promise<Findin
     ...ufw.findings,
     ...docker,
     ...(await diagnoseVolumes(engine)),
+    ...diagnoseCgroups(engine),
   ];
 }

@@ -9,6 +9,7 @@ import { containerPaths } from '../runtime/paths.js';
 import { type LauncherState, liveStatus, readState } from '../runtime/state.js';
 import type { Host } from './host.js';
 import { mountsView } from './volume.js';
+import { hostConfig } from './host-config.js';
 
 /** One row of `netctl ps`. */
 export interface PsRow {
@@ -17,6 +18,8 @@ export interface PsRow {
   image: string;
   status: string;
   exitCode: number | null;
+  /** Its last run ended in the kernel's OOM killer. */
+  oomKilled: boolean;
   addresses: string[];
   ports: string[];
 }
@@ -49,6 +52,7 @@ export async function psRows(host: Host, opts: { all?: boolean }): Promise<PsRow
       image: c.image,
       status,
       exitCode: st?.exitCode ?? null,
+      oomKilled: st?.oomKilled ?? false,
       addresses: store.endpoints.forContainer(c.id).map((e) => e.address ?? ''),
       ports: store.ports.list(c.id).map((p) => `${hostPort(p)}->${p.containerPort}/${p.proto}`),
     });
@@ -116,13 +120,14 @@ export async function inspectContainer(host: Host, name: string): Promise<object
       ExitCode: st?.exitCode ?? c.exitCode ?? null,
       StartedAt: st?.startedAt ?? c.startedAt ?? null,
       FinishedAt: st?.finishedAt ?? c.finishedAt ?? null,
+      OOMKilled: st?.oomKilled ?? false,
       RestartCount: st?.restartCount ?? 0,
       Error: st?.error ?? '',
     },
     ...etcPaths(host, c),
     Config: c.config,
     Mounts: mountsView(c.config),
-    HostConfig: dnsConfig(c),
+    HostConfig: { ...hostConfig(c), ...dnsConfig(c) },
     NetworkSettings: { Networks: networks, Ports: ports },
   };
 }

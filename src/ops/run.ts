@@ -23,6 +23,7 @@ export type { LinkRequest } from '../engine/run-network.js';
 export type { PortRequest } from '../store/index.js';
 export { parseLink } from '../engine/run-network.js';
 export type { ImageRecord } from '../runtime/image-config.js';
+export type { LaunchProcess } from '../runtime/launcher-proc.js';
 export { entryText } from '../runtime/logs.js';
 export type { LogEntry } from '../runtime/logs.js';
 

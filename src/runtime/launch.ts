@@ -240,6 +240,8 @@ export interface ExecOptions {
   user?: { uid: number; gid: number };
   /** Default: the init's working directory. */
   cwd?: string;
+  /** The container's `cgroup.procs` files, joined first (its limits hold exec'd processes too). */
+  cgroups?: string[];
 }
 
 /** The argv that runs ARGV inside the container whose init is PID. */
@@ -252,6 +254,7 @@ export function execArgv(pid: number, argv: readonly string[], o: ExecOptions = 
     ...(o.env ?? []).flatMap((e) => ['-e', e]),
     ...(o.user ? ['-u', `${o.user.uid}:${o.user.gid}`] : []),
     ...(o.cwd ? ['-w', o.cwd] : []),
+    ...(o.cgroups ?? []).flatMap((c) => ['-c', c]),
     String(pid),
     ...argv,
   ];

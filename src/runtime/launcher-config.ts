@@ -4,6 +4,7 @@
  * (source, target, `ro`|`rw`), `tmpfs` three (target, options, `ro`|`rw`). Pure.
  */
 import { InternalError, UsageError } from '../errors.js';
+import { encodeProc, type LaunchProcess } from './launcher-proc.js';
 
 /** A bind mount into the container. */
 export interface BindMount {
@@ -45,6 +46,8 @@ export interface LaunchSpec {
   interactive: boolean;
   /** Run when the container is gone for good, e.g. `netctl rm` for `--rm`. */
   cleanup?: string[];
+  /** Process options and limits (cgroups, capabilities, sysctls, ulimits, init...). */
+  proc?: LaunchProcess;
 }
 
 const MAGIC = 'netctl-launcher/1';
@@ -122,6 +125,7 @@ export function encodeLaunchConfig(spec: LaunchSpec, attach: boolean): Buffer {
         b.readOnly ? 'ro' : 'rw',
       );
   for (const a of spec.cleanup ?? []) rec.push('cleanup', field('cleanup argument', a));
+  rec.push(...encodeProc(spec.proc));
   return Buffer.from(rec.map((f) => `${f}\0`).join(''), 'utf8');
 }
 

@@ -23,6 +23,8 @@ export interface LauncherState {
   /** 128+N when killed by signal N; 125/126/127 when it could not be started. */
   exitCode: number | null;
   signal: number | null;
+  /** The kernel's OOM killer ended it (its memory cgroup counted an OOM kill meanwhile). */
+  oomKilled?: boolean;
   /** Why the container could not be started, if so. */
   error: string | null;
 }
@@ -45,6 +47,7 @@ export function parseState(text: string): LauncherState {
     signal: orNull('signal', 'number'),
     error: orNull('error', 'string'),
   };
+  if (d.oomKilled === true) st.oomKilled = true;
   if (
     d.version !== 1 ||
     !STATUSES.includes(st.status) ||

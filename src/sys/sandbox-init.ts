@@ -9,6 +9,7 @@ import { copyFileSync, cpSync, existsSync, mkdirSync, writeFileSync } from 'node
 import { createInterface } from 'node:readline';
 import { runSync, run } from './exec.js';
 import { clientHosts, type ClientHost, type SandboxOptions } from './sandbox.js';
+import { removeSandboxCgroups, restoreCgroups, sandboxCgroupParent, saveCgroups } from './sandbox-cgroup.js';
 
 const SCRATCH = '/run/netctl-sandbox';
 
@@ -30,7 +31,9 @@ function setupMounts(): void {
   must(['mount', '-t', 'tmpfs', '-o', 'mode=0755', 'tmpfs', '/run']);
   mkdirSync('/var/lib/netctl', { recursive: true });
   must(['mount', '-t', 'tmpfs', '-o', 'mode=0700', 'tmpfs', '/var/lib/netctl']);
+  const cgroups = saveCgroups(must, `${SCRATCH}-cgroup`);
   must(['mount', '-t', 'sysfs', 'sysfs', '/sys']);
+  if (cgroups) restoreCgroups(must, `${SCRATCH}-cgroup`);
   mkdirSync(SCRATCH, { recursive: true });
   privateCopy('/etc/ufw', `${SCRATCH}/etc-ufw`);
   if (existsSync('/etc/default/ufw')) {
@@ -116,8 +119,13 @@ async function main(): Promise<number> {
   process.env.NETCTL_ROOT = '/var/lib/netctl';
   process.env.NETCTL_RUN_ROOT = '/run/netctl';
   process.env.NETCTL_SANDBOX = '1';
-  if (command[0] === '--agent') return serveAgent();
-  return runCommand(command.length > 0 ? command : [process.env.SHELL ?? '/bin/sh']);
+  const parent = sandboxCgroupParent();
+  try {
+    if (command[0] === '--agent') return await serveAgent();
+    return await runCommand(command.length > 0 ? command : [process.env.SHELL ?? '/bin/sh']);
+  } finally {
+    await removeSandboxCgroups(parent);
+  }
 }
 
 main().then(

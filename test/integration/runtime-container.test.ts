@@ -158,7 +158,10 @@ describe('a container', () => {
     expect(user.lines).toContain('CapBnd:\t00000000a80425fb');
     expect(user.lines).toContain('CapEff:\t0000000000000000');
     expect(user.lines).toContain('CapPrm:\t0000000000000000');
-    expect(user.lines).toContain('NoNewPrivs:\t1');
+    // Docker's default: no_new_privs only with --security-opt no-new-privileges.
+    expect(user.lines).toContain('NoNewPrivs:\t0');
+    const nnp = await runToEnd({ argv: ['grep', 'NoNewPrivs', '/proc/self/status'], proc: { noNewPrivs: true } });
+    expect(nnp.lines).toContain('NoNewPrivs:\t1');
   });
 
   it('joins the given network namespace', async () => {

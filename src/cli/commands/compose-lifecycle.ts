@@ -18,7 +18,7 @@ import { startPlanText } from './start.js';
 import { stopPlanText } from './stop.js';
 
 /** Stops the containers in the order given, a line for each. */
-export async function stopAll(ctx: CommandContext, containers: readonly Container[], graceMs: number): Promise<void> {
+export async function stopAll(ctx: CommandContext, containers: readonly Container[], graceMs?: number): Promise<void> {
   await stopContainers(ctx.host, containers, graceMs, (c) => ctx.stdout.write(`container ${c.name} stopped\n`));
 }
 
@@ -26,7 +26,8 @@ export default async function composeLifecycle(ctx: CommandContext): Promise<voi
   const verb = ctx.name.split(' ').pop()!;
   const { name, project } = await composeName(ctx);
   const containers = await serviceContainers(ctx.host, name, project, (ctx.args[0] as string[] | undefined) ?? []);
-  const grace = Number(ctx.opts.timeout ?? 10) * 1000;
+  // Without -t: each container's stop_grace_period, else 10 s.
+  const grace = ctx.opts.timeout === undefined ? undefined : Number(ctx.opts.timeout) * 1000;
   const stopping = verb === 'start' ? [] : [...containers].reverse();
   const starting = verb === 'stop' ? [] : containers;
   if (ctx.opts.dryRun === true) {

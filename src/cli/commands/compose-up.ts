@@ -39,7 +39,7 @@ export default async function composeUp(ctx: CommandContext): Promise<number> {
   }
   if (stop.signal.aborted) {
     ctx.stderr.write('stopping...\n');
-    await stopAll(ctx, [...containers].reverse(), 10_000);
+    await stopAll(ctx, [...containers].reverse());
     return 130;
   }
   return 0;

@@ -41,6 +41,7 @@ import * as networkRm from './network-rm.js';
 import * as port from './port.js';
 import * as ps from './ps.js';
 import * as restart from './restart.js';
+import * as stats from './stats.js';
 import * as rm from './rm.js';
 import * as rules from './rules.js';
 import * as run from './run.js';
@@ -98,6 +99,7 @@ export const COMMANDS: Readonly<Record<string, CommandModule>> = {
   port: port,
   ps: ps,
   restart: restart,
+  stats: stats,
   rm: rm,
   rules: rules,
   run: run,

@@ -12,7 +12,8 @@ export default async function ps(ctx: CommandContext): Promise<void> {
     ctx.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
     return;
   }
-  const status = (r: PsRow): string => (r.status === 'exited' ? `exited (${r.exitCode ?? '?'})` : r.status);
+  const status = (r: PsRow): string =>
+    r.status === 'exited' ? `exited (${r.exitCode ?? '?'})${r.oomKilled ? ' oom-killed' : ''}` : r.status;
   ctx.stdout.write(
     table(
       ['CONTAINER ID', 'NAME', 'IMAGE', 'STATUS', 'ADDRESS', 'PORTS'],

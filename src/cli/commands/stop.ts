@@ -13,7 +13,8 @@ export function stopPlanText(p: StopPlan): string {
 
 export default async function stop(ctx: CommandContext): Promise<void> {
   const errors = new ErrorList();
-  const grace = Number(ctx.opts.time ?? 10) * 1000;
+  // Without -t: each container's own --stop-timeout, else 10 s.
+  const grace = ctx.opts.time === undefined ? undefined : Number(ctx.opts.time) * 1000;
   for (const ref of ctx.args[0] as string[]) {
     await errors.attempt('stop container', ref, async () => {
       if (ctx.opts.dryRun === true) {

@@ -1,7 +1,7 @@
 // Drives the compiled runtime library inside a sandbox for runtime-container.test.ts.
 // Usage: node runtime-driver.mjs OP JSON; prints one JSON result (or {error, exitCode}).
 //   launch   {id, image, argv, netns?, env?, hostname?, cwd?, uid?, gid?, restart?, restartMax?,
-//             binds?, hosts?, tty?, cleanup?, rootfsMode?, attached?}
+//             binds?, hosts?, tty?, cleanup?, rootfsMode?, attached?, proc?}
 //   wait     {id, timeoutMs?}      until the state says exited
 //   logs     {id, tail?}
 //   stop     {id, graceMs}
@@ -47,6 +47,7 @@ async function launch() {
     tty: !!a.tty,
     interactive: !!a.interactive,
     cleanup: a.cleanup,
+    proc: a.proc,
   };
   if (a.attached) return { exitCode: await launchAttached(spec, p), rootfs, image: imagePaths(roots, img.id) };
   return { state: await launchDetached(spec, p), rootfs, image: imagePaths(roots, img.id), paths: p };

@@ -176,10 +176,7 @@ describe('loading a project', () => {
         /compose\.yaml:5: networks\.n\.driver: driver "overlay" is not supported/,
       ],
       ['services:\n  web:\n    build: .\n', /compose\.yaml:3: services\.web\.build: key "build" is not supported/],
-      [
-        'services:\n  web: {image: busybox, user: nobody}\n',
-        /services\.web\.user: user "nobody": netctl takes a numeric UID/,
-      ],
+      ['services:\n  web: {image: busybox, user: "no body"}\n', /services\.web\.user: invalid --user "no body"/],
     ];
     for (const [text, re] of cases) expect(refused(project({ 'compose.yaml': text }))).toMatch(re);
     const dir = project({

@@ -127,7 +127,9 @@ describe('volumes with real containers', () => {
     ]) {
       const r = await sb.netctl(args);
       expect(r.code, args.join(' ')).not.toBe(0);
-      expect(r.stderr.trim().split('\n')[0], args.join(' ')).toMatch(/_bad|ext4|colour|bogus|nonexistent|rx|nosuch|duplicate/);
+      expect(r.stderr.trim().split('\n')[0], args.join(' ')).toMatch(
+        /_bad|ext4|colour|bogus|nonexistent|rx|nosuch|duplicate/,
+      );
       expect(r.stdout).toBe('');
     }
     expect(await state()).toBe(before);

@@ -250,5 +250,5 @@ export async function planRemoveContainer(engine: Engine, ref: string, force: bo
     hostsStep(engine),
     { describe: 'remove the record', apply: () => void s.containers.remove(c.id) },
   );
-  return { plan: { ...emptyPlan(), notes: steps.map((x) => x.describe) }, steps, result: c };
+  return { plan: { ...emptyPlan(), notes: steps.map((x) => x.describe) }, steps, result: c, removing: [c.id] };
 }

@@ -3,17 +3,20 @@
  * Everything that speaks SQL lives under src/store/; callers see plain records from
  * src/model/.
  */
+import { dirname, join } from 'node:path';
 import { AllowRepo } from './allow-rules.js';
 import { ContainerRepo } from './containers.js';
 import { type Db, type OpenOptions, openDb } from './db.js';
 import { EndpointRepo } from './endpoints.js';
 import { Ipam } from './ipam.js';
+import { Journal } from './journal.js';
 import { LinkRepo } from './links.js';
 import { NetworkRepo } from './networks.js';
 import { PortRepo } from './ports.js';
 
 export { DEFAULT_ROOT, DB_FILE, type OpenOptions } from './db.js';
 export type { AllocateOptions } from './ipam.js';
+export type { JournalEntry } from './journal.js';
 export type { CreateNetworkOptions } from './networks.js';
 export type { PortRequest, ReserveOptions } from './ports.js';
 
@@ -28,6 +31,8 @@ export class Store {
   /** Allow rules of Docker's containers, by Docker container name. */
   readonly dockerAllows: AllowRepo;
   readonly links: LinkRepo;
+  /** The intent journal of the commands that change the kernel (store/journal.ts). */
+  readonly journal: Journal;
 
   private constructor(private readonly db: Db) {
     this.ipam = new Ipam(db);
@@ -38,6 +43,7 @@ export class Store {
     this.allows = new AllowRepo(db);
     this.dockerAllows = new AllowRepo(db, 'docker_allow_rules');
     this.links = new LinkRepo(db);
+    this.journal = new Journal(db, join(dirname(db.path), 'journal'));
   }
 
   /** Opens the database under `opts.root` (default /var/lib/netctl), creating and migrating it as needed. */

@@ -36,6 +36,14 @@ export async function applyNow<T>(host: Host, fn: (engine: Engine) => Promise<Pl
   return (await transact(host, {}, fn)).result as T;
 }
 
+/**
+ * Repairs what a killed command left (ops/journaled.ts) now: for verbs that read the
+ * records to plan several transactions (compose), before they read them.
+ */
+export async function repairInterrupted(host: Host): Promise<void> {
+  await recoverInterrupted(await host.engine());
+}
+
 /** Plans under the write lock, then applies the steps, or for a dry run rolls back: what was planned. */
 async function execute<T>(
   host: Host,

@@ -4,6 +4,7 @@
  * (undoing every kernel step when a later one fails) or, for `--dry-run`, shows the plan.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
+import { refuseCniRecord } from '../model/cni-record.js';
 import type { Engine } from './context.js';
 import type { Container } from '../model/container.js';
 import type { Network } from '../model/network.js';
@@ -234,6 +235,7 @@ export async function planRemoveContainer(engine: Engine, ref: string, force: bo
   const { roots } = engine;
   const s = engine.store;
   const c = s.containers.require(ref);
+  refuseCniRecord(c, 'remove');
   const st = await readState(containerPaths(roots, c.id).state);
   const steps: Step[] = [];
   if (st && liveStatus(st) !== 'exited' && liveStatus(st) !== 'dead') {

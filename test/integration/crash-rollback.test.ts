@@ -11,12 +11,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { Sandbox } from '../harness/sandbox.js';
 import { netctlOk } from './helpers/net.js';
-import { COMPOSE_FILE, countSteps, crashCases, hostSnapshot, runAll, runCase, seeded } from './helpers/crash.js';
+import { PLUGIN } from './helpers/cni.js';
+import {
+  CNI_CONF,
+  COMPOSE_FILE,
+  countSteps,
+  crashCases,
+  hostSnapshot,
+  runAll,
+  runCase,
+  seeded,
+} from './helpers/crash.js';
 
 const makeImages = fileURLToPath(new URL('./scripts/make-images.sh', import.meta.url));
 const BASE = `/tmp/netctl-test-${process.pid}-rollback`;
 /** Step positions tried per verb (all of them when it has fewer). */
-const PER_VERB = Number(process.env.NETCTL_ROLLBACK_PER_VERB ?? 6);
+const PER_VERB = Number(process.env.NETCTL_ROLLBACK_PER_VERB ?? 5);
 const SEED = Number(process.env.NETCTL_CRASH_SEED ?? 28);
 
 describe('a failure at any step rolls the host back completely', () => {
@@ -66,4 +76,35 @@ describe('a failure at any step rolls the host back completely', () => {
       }
     });
   }
+
+  it('refuses stop, start, restart and rm of a CNI attachment, naming its pod; inspect works; DEL still does', async () => {
+    const ns = 'n'.repeat(63);
+    const pod = `p${'o'.repeat(251)}d`;
+    const env = {
+      CNI_COMMAND: 'ADD',
+      CNI_CONTAINERID: 'ctr-long',
+      CNI_NETNS: '/run/netns/pod',
+      CNI_IFNAME: 'eth0',
+      CNI_PATH: '/usr/lib/cni',
+      CNI_ARGS: `K8S_POD_NAMESPACE=${ns};K8S_POD_NAME=${pod}`,
+    };
+    const add = await sb.exec([process.execPath, PLUGIN], { env, input: CNI_CONF });
+    // NAMESPACE.POD of 63 + 1 + 253 characters: cut to 128 with a hash (was "invalid container name").
+    expect(add.code, add.stdout + add.stderr).toBe(0);
+    const name = (JSON.parse(await netctlOk(sb, ['ps', '-a', '--json'])) as { name: string }[])
+      .map((r) => r.name)
+      .find((n) => n.startsWith(`${ns}.`))!;
+    expect(name).toHaveLength(128);
+    const before = await hostSnapshot(sb);
+    for (const verb of [['stop'], ['start'], ['restart'], ['rm', '-f']]) {
+      const r = await sb.netctl([...verb, name]);
+      expect(r.code, verb.join(' ')).not.toBe(0);
+      expect(r.stderr).toContain(`owned by Kubernetes pod ${ns}/${pod}`);
+    }
+    expect(await hostSnapshot(sb)).toBe(before);
+    expect(await netctlOk(sb, ['inspect', name])).toContain('10.94.0.');
+    const del = await sb.exec([process.execPath, PLUGIN], { env: { ...env, CNI_COMMAND: 'DEL' }, input: CNI_CONF });
+    expect(del.code, del.stderr).toBe(0);
+    await netctlOk(sb, ['network', 'rm', 'pods']);
+  });
 });

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <string>
 
+#include <fcntl.h>
 #include <sys/mount.h>
 #include <unistd.h>
 
@@ -72,6 +73,26 @@ Napi::Value NetnsFd(const Napi::CallbackInfo& info) {
   const int fd = netctl::OpenNetns(path, &f);
   if (fd < 0) throw ToError(info.Env(), f);
   return Napi::Number::New(info.Env(), fd);
+}
+
+// tryLockFd(fd): a POSIX write lock on the whole file behind fd (fcntl F_SETLK), as ufw
+// takes its lock file with Python's fcntl.lockf; true when taken, false when another
+// process holds it. Non-blocking, so the caller polls without stopping the event loop; the
+// lock goes when the process closes (any fd of) the file, or dies.
+Napi::Value TryLockFd(const Napi::CallbackInfo& info) {
+  if (info.Length() < 1 || !info[0].IsNumber()) throw Napi::TypeError::New(info.Env(), "expected an fd number");
+  const int fd = info[0].As<Napi::Number>().Int32Value();
+  struct flock fl;
+  std::memset(&fl, 0, sizeof fl);
+  fl.l_type = F_WRLCK;
+  fl.l_whence = SEEK_SET;
+  if (fcntl(fd, F_SETLK, &fl) == 0) return Napi::Boolean::New(info.Env(), true);
+  if (errno == EAGAIN || errno == EACCES) return Napi::Boolean::New(info.Env(), false);
+  SysFailure f;
+  f.err = errno;
+  f.syscall = "fcntl F_SETLK";
+  f.path = "fd " + std::to_string(fd);
+  throw ToError(info.Env(), f);
 }
 
 Napi::Value CloseFd(const Napi::CallbackInfo& info) {
@@ -230,6 +251,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("nftDeleteRules", Napi::Function::New(env, NftDeleteRules, "nftDeleteRules"));
   exports.Set("spawnAsync", Napi::Function::New(env, netctl::SpawnAsync, "spawnAsync"));
   exports.Set("closeFd", Napi::Function::New(env, CloseFd, "closeFd"));
+  exports.Set("tryLockFd", Napi::Function::New(env, TryLockFd, "tryLockFd"));
   return exports;
 }
 

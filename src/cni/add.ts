@@ -17,6 +17,7 @@ import type { PortProto } from '../model/port.js';
 import { withNetnsFd } from '../sys/native.js';
 import { CniError } from './error.js';
 import { ensureNetwork } from './network.js';
+import { afterwards } from '../model/steps.js';
 import { attachmentId, nameCandidates } from './naming.js';
 import { CNI_IMAGE, type CniRecordConfig } from '../model/cni-record.js';
 import type { CniRequest } from './request.js';
@@ -102,7 +103,7 @@ export interface Added {
 
 /** Plans ADD (inside the caller's lock): records the attachment, returns the steps that plumb it. */
 export async function planAdd(engine: Engine, req: CniRequest): Promise<Planned<Added>> {
-  const network = await ensureNetwork(engine, req.conf);
+  const { network, steps: created } = await ensureNetwork(engine, req.conf);
   if (network.internal && req.conf.portMappings.length > 0)
     throw new CniError(CNI_CODES.invalidConfig, `network "${network.name}" is internal: it publishes nothing`);
   const c = createRecord(engine, req, network);
@@ -110,7 +111,11 @@ export async function planAdd(engine: Engine, req: CniRequest): Promise<Planned<
     ports: portRequests(req.conf.portMappings),
     ifname: req.ifname!,
   });
-  const steps = await attachSteps(engine, req.netns!, network, recorded);
+  // A network made by this ADD: its rules are in place before the attachment's are planned.
+  const steps =
+    created.length === 0
+      ? await attachSteps(engine, req.netns!, network, recorded)
+      : [...created, afterwards('plumb the attachment', () => attachSteps(engine, req.netns!, network, recorded))];
   const operations = planAttach(req.netns!, network, recorded.endpoint).map(describeOp);
   return { plan: { operations, rules: '' }, steps, result: { network, endpoint: recorded.endpoint } };
 }

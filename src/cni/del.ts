@@ -25,7 +25,12 @@ export async function planRemove(engine: Engine, c: CniRecord): Promise<Planned<
   const steps: Step[] = await detachSteps(engine, c, { path: c.config.cni.netns, remove: false });
   // The record goes after the steps, as it always did: the rules were planned with it there.
   steps.push({ describe: `remove record "${c.name}"`, apply: () => void engine.store.containers.remove(c.id) });
-  return { plan: { operations: [], rules: '', notes: [`remove attachment ${c.name}`] }, steps, result: undefined };
+  return {
+    plan: { operations: [], rules: '', notes: [`remove attachment ${c.name}`] },
+    steps,
+    result: undefined,
+    removing: [c.id],
+  };
 }
 
 /** Plans DEL (inside the caller's lock). */

@@ -6,7 +6,7 @@
  */
 import type { Engine } from '../engine/context.js';
 import { planCreateNetwork } from '../engine/networks.js';
-import { runSteps } from '../model/steps.js';
+import type { Step } from '../model/steps.js';
 import type { Network } from '../model/network.js';
 import { natOptions, natSettings } from '../model/network-nat.js';
 import { CniError } from './error.js';
@@ -28,22 +28,25 @@ function mismatch(n: Network, conf: NetConf): string | undefined {
   return undefined;
 }
 
-/** The network, created when absent. */
-export async function ensureNetwork(engine: Engine, conf: NetConf): Promise<Network> {
+/**
+ * The network, recorded when absent, with the steps that put its bridge and rules in place
+ * (none for one that exists). The caller runs them first among its own, so that a failing
+ * ADD undoes them too and a killed one leaves them to the journal's repair.
+ */
+export async function ensureNetwork(engine: Engine, conf: NetConf): Promise<{ network: Network; steps: Step[] }> {
   const existing = engine.store.networks.get(conf.network);
   if (existing && existing.name === conf.network) {
     const diff = mismatch(existing, conf);
     if (diff) throw new CniError(CNI_CODES.invalidConfig, `network "${conf.network}" exists with ${diff}`);
-    return existing;
+    return { network: existing, steps: [] };
   }
   const { ipMasq, clusterCidrs, ...create } = conf.create;
-  // Inside the ADD's transaction (ops/cni.ts): recorded with it, and its bridge and rules put
-  // in place at once, before the attachment is planned against them.
+  // Inside the ADD's transaction (ops/cni.ts): recorded with it; the attachment's steps are
+  // planned once these have run (cni/add.ts).
   const created = await planCreateNetwork(engine, {
     name: conf.network,
     ...create,
     options: natOptions({ ipMasq, clusterCidrs }),
   });
-  await runSteps(created.steps);
-  return created.result;
+  return { network: created.result, steps: created.steps };
 }

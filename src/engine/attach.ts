@@ -9,7 +9,7 @@ import type { Container, Endpoint } from '../model/container.js';
 import type { Network } from '../model/network.js';
 import type { PublishedPort } from '../model/port.js';
 import type { PortRequest } from '../store/index.js';
-import { hostIfname, macFor, planAttach, planDetachAll } from './container-net.js';
+import { hostIfname, macFor, planAttach, planDetachAll, planNetns } from './container-net.js';
 import { firewallStep, type ContainerChange } from './firewall-step.js';
 import { localnetStep } from './container-steps.js';
 import { opsStep } from './kernel-steps.js';
@@ -19,7 +19,7 @@ import { checkName } from '../model/names.js';
 import { checkDnsName } from '../model/dns-name.js';
 import { sequence, together, type Step } from '../model/steps.js';
 import type { ChangePlan } from './plan.js';
-import { describeOp } from '../netlink/plan.js';
+import { describeOp, type NetlinkOp } from '../netlink/plan.js';
 
 /** What attaching a container to a network asks for. */
 export interface AttachRequest {
@@ -111,6 +111,41 @@ export function releaseEndpoints(engine: Engine, c: Container): ContainerChange 
 }
 
 /**
+ * Deleting the veths (and with `remove` the namespace). A deleted link has no inverse
+ * operation, so the undo of a rollback (a later step of `rm` or DEL failing) plumbs them
+ * again from the records, as `start` does after a reboot: namespace, veths, addresses,
+ * routes, the first endpoint with a way out holding the default route.
+ */
+function unplugStep(engine: Engine, netns: { path: string; remove: boolean }, endpoints: readonly Endpoint[]): Step {
+  const step = opsStep(
+    planDetachAll(netns.path, endpoints).filter((op) => netns.remove || op.op !== 'delete-netns'),
+    engine.kernel,
+  );
+  return {
+    describe: step.describe,
+    apply: step.apply,
+    undo: () => opsStep(replugOps(engine, netns, endpoints), engine.kernel).apply(),
+  };
+}
+
+function replugOps(
+  engine: Engine,
+  netns: { path: string; remove: boolean },
+  endpoints: readonly Endpoint[],
+): NetlinkOp[] {
+  const nets = new Map(engine.store.networks.list().map((n) => [n.id, n]));
+  const holder = endpoints.find((e) => !nets.get(e.networkId)?.internal);
+  const plugged = endpoints.filter((e) => e.hostIfname && nets.has(e.networkId));
+  return [
+    ...(netns.remove ? planNetns(netns.path) : []),
+    ...plugged.flatMap((e) => {
+      const ops = planAttach(netns.path, nets.get(e.networkId)!, e);
+      return e === holder ? ops : ops.filter((op) => op.op !== 'add-route');
+    }),
+  ];
+}
+
+/**
  * Releases the container's endpoints, addresses and ports and returns the steps that undo
  * its network: route_localnet (before the rules that guard it), then side by side the rules
  * followed by the conntrack entries (flushed once no rule can make new ones), and the host
@@ -130,14 +165,7 @@ export async function detachSteps(
   const rules: Step[] = [fw.step];
   const addresses = endpoints.flatMap((e) => [e.address, e.address6].filter((a): a is string => a !== undefined));
   if (addresses.length > 0) rules.push(conntrackStep(addresses));
-  const links = netns
-    ? [
-        opsStep(
-          planDetachAll(netns.path, endpoints).filter((op) => netns.remove || op.op !== 'delete-netns'),
-          engine.kernel,
-        ),
-      ]
-    : [];
+  const links = netns ? [unplugStep(engine, netns, endpoints)] : [];
   return [
     localnetStep(
       engine,

@@ -3,6 +3,7 @@
  * process) and teardown, planned under the database's write lock; ops/ applies the steps
  * (undoing every kernel step when a later one fails) or, for `--dry-run`, shows the plan.
  */
+import { refuseCniRecord } from '../model/cni-record.js';
 import type { Engine } from './context.js';
 import type { Container } from '../model/container.js';
 import type { Network } from '../model/network.js';
@@ -233,6 +234,7 @@ export async function planRemoveContainer(engine: Engine, ref: string, force: bo
   const { roots } = engine;
   const s = engine.store;
   const c = s.containers.require(ref);
+  refuseCniRecord(c, 'remove');
   const st = await readState(containerPaths(roots, c.id).state);
   const steps: Step[] = [];
   if (st && liveStatus(st) !== 'exited' && liveStatus(st) !== 'dead') {
@@ -249,5 +251,5 @@ export async function planRemoveContainer(engine: Engine, ref: string, force: bo
     ...removeCgroupSteps(c.id),
     { describe: 'remove the record', apply: () => void s.containers.remove(c.id) },
   );
-  return { plan: { ...emptyPlan(), notes: steps.map((x) => x.describe) }, steps, result: c };
+  return { plan: { ...emptyPlan(), notes: steps.map((x) => x.describe) }, steps, result: c, removing: [c.id] };
 }

@@ -6,6 +6,7 @@
  * only shown, for `--dry-run`) by ops/container.ts.
  */
 import { existsSync } from 'node:fs';
+import { refuseCniRecord } from '../model/cni-record.js';
 import { readFile } from 'node:fs/promises';
 import type { Engine } from './context.js';
 import type { Container, Endpoint } from '../model/container.js';
@@ -147,6 +148,7 @@ export async function planStart(
 ): Promise<Planned<StartResult>> {
   const { roots } = engine;
   const c = engine.store.containers.require(ref);
+  refuseCniRecord(c, 'start');
   if (!o.afterStop && (await isActive(roots, c)))
     return { plan: emptyPlan(), steps: [], result: { container: c, started: false, plan: [] } };
   const cfg = c.config as unknown as StoredConfig;

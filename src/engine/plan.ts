@@ -26,6 +26,12 @@ export interface Planned<T> {
   plan: ChangePlan;
   steps: Step[];
   result: T;
+  /**
+   * Ids of the containers (or CNI attachments) whose removal this is: when the command is
+   * killed half-way, the next one finishes the removal (engine/recover.ts) instead of
+   * leaving a record whose namespace, veth or files are partly gone.
+   */
+  removing?: string[];
 }
 
 /** The empty plan. */

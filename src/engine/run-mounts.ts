@@ -51,5 +51,6 @@ export async function planRemoveWithVolumes(
     plan: { ...p.plan, notes: [...(p.plan.notes ?? []), ...extra.map((x) => x.describe)] },
     steps: [...p.steps, ...extra],
     result: p.result,
+    ...(p.removing ? { removing: p.removing } : {}),
   };
 }

@@ -6,6 +6,7 @@
  * config under `cni`.
  */
 import type { Container } from './container.js';
+import { ConflictError } from '../errors.js';
 
 /** The record's config. */
 export interface CniRecordConfig {
@@ -37,4 +38,24 @@ export function cniRecords(
   name?: string,
 ): (Container & { config: CniRecordConfig })[] {
   return containers.filter(isCniRecord).filter((c) => name === undefined || c.config.cni.name === name);
+}
+
+/** Who owns an attachment, for messages: `Kubernetes pod NS/POD`, else the runtime's container id. */
+export function cniOwner(c: Container & { config: CniRecordConfig }): string {
+  const { args, containerId } = c.config.cni;
+  if (args.K8S_POD_NAME)
+    return `Kubernetes pod ${args.K8S_POD_NAMESPACE ? `${args.K8S_POD_NAMESPACE}/` : ''}${args.K8S_POD_NAME}`;
+  return `the CNI runtime's container ${containerId.slice(0, 12)}`;
+}
+
+/**
+ * Refuses `verb` (stop, start, restart, rm) on a CNI attachment: its process and namespace
+ * are the runtime's, which stops and starts the pod and calls DEL; netctl acting beside it
+ * would leave the runtime's DEL and the pod's network out of step.
+ */
+export function refuseCniRecord(c: Container, verb: string): void {
+  if (!isCniRecord(c)) return;
+  throw new ConflictError(
+    `cannot ${verb} "${c.name}": it is a CNI attachment owned by ${cniOwner(c)} (network "${c.config.network}"); ${verb} it with that runtime`,
+  );
 }

@@ -14,11 +14,32 @@ export interface Step {
   undo?: () => Promise<void> | void;
 }
 
+/**
+ * Called before every step applies (nested ones too), with the step; it may throw (the step
+ * then fails) or end the process. Unset in production: the test hooks (sys/test-hooks.ts)
+ * set it to kill or fail a command at a chosen step.
+ */
+export type StepHook = (step: Step) => void;
+let hook: StepHook | undefined;
+
+/** Sets (or with undefined clears) the hook every step passes before applying. */
+export function setStepHook(h: StepHook | undefined): void {
+  hook = h;
+}
+
+async function applyStep(step: Step): Promise<void> {
+  hook?.(step);
+  await step.apply();
+}
+
+/** A step failed and some of the undos of the steps before it failed too: the host is half-changed. */
+export class IncompleteRollback extends NetctlError {}
+
 /** The error of a failed step, naming what its rollback could not repair. */
 function failed(step: Step, err: unknown, rollback: ErrorList): NetctlError {
   const failure = err instanceof NetctlError ? err : wrap('apply', step.describe, err);
   if (rollback.errors.length === 0) return failure;
-  return new NetctlError(
+  return new IncompleteRollback(
     failure.code,
     `${failure.message} (rollback incomplete: ${rollback.errors.map((e) => messageOf(e)).join('; ')})`,
     {
@@ -34,7 +55,7 @@ export async function runSteps(steps: readonly Step[]): Promise<void> {
   const done: Step[] = [];
   for (const step of steps) {
     try {
-      await step.apply();
+      await applyStep(step);
       done.push(step);
     } catch (err) {
       const rollback = new ErrorList();
@@ -68,7 +89,7 @@ export function together(steps: readonly Step[]): Step {
   return {
     describe: steps.map((s) => s.describe).join(' and '),
     apply: async () => {
-      const results = await Promise.allSettled(steps.map(async (s) => s.apply()));
+      const results = await Promise.allSettled(steps.map(async (s) => applyStep(s)));
       const i = results.findIndex((r) => r.status === 'rejected');
       if (i < 0) return;
       const rollback = new ErrorList();
@@ -84,5 +105,21 @@ export function together(steps: readonly Step[]): Step {
       await Promise.all(steps.map((s) => (s.undo ? rollback.attempt('undo', s.describe, s.undo) : undefined)));
       rollback.throwIfAny();
     },
+  };
+}
+
+/**
+ * Steps planned only when this one applies (they are planned against what the steps before
+ * it made), run in order as one: it fails as a whole and undoes in reverse.
+ */
+export function afterwards(describe: string, plan: () => Promise<readonly Step[]>): Step {
+  let planned: Step | undefined;
+  return {
+    describe,
+    apply: async () => {
+      planned = sequence(await plan());
+      await planned.apply();
+    },
+    undo: async () => planned?.undo?.(),
   };
 }

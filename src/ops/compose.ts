@@ -21,7 +21,8 @@ import { applyActions } from './compose-apply.js';
 import { dryRunActions } from './compose-dry-run.js';
 import type { Host } from './host.js';
 import { planStopContainer, type StartResult, type StopPlan, stopGraceMs } from './container.js';
-import { applyNow, type ChangePlan, joinPlans, transactPreview } from './tx.js';
+import { applyNow, type ChangePlan, joinPlans, repairInterrupted, transactPreview } from './tx.js';
+import { withFileLock } from '../sys/file-lock.js';
 
 export type { Action } from '../compose/plan.js';
 export type { ComposeProject } from '../compose/types.js';
@@ -52,7 +53,7 @@ export interface UpRequest {
 
 type Planner = (engine: Engine) => Promise<{ actions: Action[]; prepared?: Prepared }>;
 
-async function change(host: Host, planner: Planner, opts: ComposeRunOptions): Promise<ComposeChange> {
+async function change(host: Host, project: string, planner: Planner, opts: ComposeRunOptions): Promise<ComposeChange> {
   if (opts.dryRun) {
     const out = await transactPreview(host, { dryRun: true }, async (engine) => {
       const got = await planner(engine);
@@ -60,10 +61,15 @@ async function change(host: Host, planner: Planner, opts: ComposeRunOptions): Pr
     });
     return { actions: out.result, plan: out.plan, applied: false };
   }
-  const engine = await host.engine();
-  const { actions, prepared } = await planner(engine);
-  await applyActions(host, actions, prepared, opts.done ?? (() => undefined));
-  return { actions, applied: true };
+  // One up or down of a project at a time: a second one plans from what the first made.
+  return withFileLock(`${host.paths.runRoot}/locks/compose-${project}.lock`, async () => {
+    // Planned from the records, so from the records as a killed command's repair leaves them.
+    await repairInterrupted(host);
+    const engine = await host.engine();
+    const { actions, prepared } = await planner(engine);
+    await applyActions(host, actions, prepared, opts.done ?? (() => undefined));
+    return { actions, applied: true };
+  });
 }
 
 /** `up`: what differs from what runs is brought in line, in dependency order. */
@@ -72,6 +78,7 @@ export async function composeUp(host: Host, req: UpRequest, opts: ComposeRunOpti
   checkServices(p, req.services);
   return change(
     host,
+    p.name,
     async (engine) => {
       const prepared = await prepare(engine, p, req.ephemeral);
       const actions = planUp(prepared.desired, await observe(engine, p.name), {
@@ -94,7 +101,7 @@ export async function composeDown(
   opts: ComposeRunOptions & { volumes?: boolean } = {},
 ): Promise<ComposeChange> {
   const volumes = opts.volumes === true;
-  return change(host, async (engine) => ({ actions: planDown(await observe(engine, name), { volumes }) }), opts);
+  return change(host, name, async (engine) => ({ actions: planDown(await observe(engine, name), { volumes }) }), opts);
 }
 
 /** The project's containers of the named services (all without names), in start order. */

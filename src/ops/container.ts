@@ -4,6 +4,7 @@
  * outside it (a grace period must not hold every other command up).
  */
 import type { Container } from '../model/container.js';
+import { refuseCniRecord } from '../model/cni-record.js';
 import { stopProcess } from '../engine/containers.js';
 import { planRemoveWithVolumes } from '../engine/run-mounts.js';
 import { planStart, type StartResult } from '../engine/lifecycle.js';
@@ -40,6 +41,7 @@ export function stopGraceMs(c: Container, given?: number): number {
 export async function stopContainer(host: Host, ref: string, graceMs?: number): Promise<Container> {
   const store = host.store();
   const c = store.containers.require(ref);
+  refuseCniRecord(c, 'stop');
   await stopProcess(host.paths, c, stopGraceMs(c, graceMs));
   store.containers.update(c.id, { state: 'exited', pid: null, finishedAt: new Date().toISOString() });
   return c;
@@ -54,6 +56,7 @@ export interface StopPlan {
 /** Plans `stop` of one container (`ref`, or the record itself) without sending anything. */
 export async function planStopContainer(host: Host, ref: string | Container, graceMs?: number): Promise<StopPlan> {
   const c = typeof ref === 'string' ? host.store().containers.require(ref) : ref;
+  refuseCniRecord(c, 'stop');
   const signals = plannedSignals(await readState(containerPaths(host.paths, c.id).state), stopGraceMs(c, graceMs));
   const notes = [...(signals.length ? signals : ['not running: no signal to send']), 'record it as exited'];
   return { container: c, plan: { operations: [], rules: '', notes } };

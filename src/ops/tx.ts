@@ -6,7 +6,8 @@
  */
 import type { Engine } from '../engine/context.js';
 import type { ChangePlan, Planned } from '../engine/plan.js';
-import { runSteps } from '../model/steps.js';
+import { installTestHooks } from '../sys/test-hooks.js';
+import { applyJournaled, journaled, recoverInterrupted } from './journaled.js';
 import type { Host } from './host.js';
 
 export type { ChangePlan, Planned } from '../engine/plan.js';
@@ -35,6 +36,14 @@ export async function applyNow<T>(host: Host, fn: (engine: Engine) => Promise<Pl
   return (await transact(host, {}, fn)).result as T;
 }
 
+/**
+ * Repairs what a killed command left (ops/journaled.ts) now: for verbs that read the
+ * records to plan several transactions (compose), before they read them.
+ */
+export async function repairInterrupted(host: Host): Promise<void> {
+  await recoverInterrupted(await host.engine());
+}
+
 /** Plans under the write lock, then applies the steps, or for a dry run rolls back: what was planned. */
 async function execute<T>(
   host: Host,
@@ -42,13 +51,23 @@ async function execute<T>(
   fn: (engine: Engine) => Promise<Planned<T>>,
 ): Promise<{ planned: Planned<T>; applied: boolean }> {
   const engine = await host.engine();
+  installTestHooks();
+  // A dry run changes nothing, not even a repair; it plans from the kernel as it is.
+  if (!opts.dryRun) await recoverInterrupted(engine);
   try {
+    let id: string | undefined;
     const planned = await engine.store.locked(async () => {
-      const p = await fn(engine);
-      if (opts.dryRun) throw new DryRun(p);
-      await runSteps(p.steps);
-      return p;
+      const r = await journaled(engine, async () => {
+        const p = await fn(engine);
+        if (opts.dryRun) throw new DryRun(p);
+        await applyJournaled(engine, p);
+        return p;
+      });
+      id = r.id;
+      return r.value;
     });
+    // Committed: the entry is done with (a repair would also see it marked committed).
+    if (id) engine.store.journal.end(id);
     return { planned, applied: true };
   } catch (err) {
     if (err instanceof DryRun) return { planned: err.planned as Planned<T>, applied: false };

@@ -38,6 +38,12 @@ export const DB_FILE = 'netctl.db';
 /** How long a command waits for another one's write transaction, in milliseconds. */
 export const BUSY_TIMEOUT_MS = 10_000;
 
+/**
+ * How long a command that changes the kernel waits in all for the write lock, in retries of
+ * the busy timeout each (Db.locked), before it gives up.
+ */
+export const LOCK_WAIT_MS = 120_000;
+
 /** Options for opening the database. */
 export interface OpenOptions {
   /** State directory; created (mode 0700) if missing. Default /var/lib/netctl. */
@@ -116,11 +122,7 @@ export class Db {
    */
   async locked<T>(fn: () => Promise<T>): Promise<T> {
     if (this.sql.inTransaction) return fn();
-    try {
-      this.sql.exec('BEGIN IMMEDIATE');
-    } catch (err) {
-      throw translateSqlError(err, this.path);
-    }
+    await this.beginImmediate();
     try {
       const result = await fn();
       this.sql.exec('COMMIT');
@@ -128,6 +130,25 @@ export class Db {
     } catch (err) {
       if (this.sql.inTransaction) this.sql.exec('ROLLBACK');
       throw err;
+    }
+  }
+
+  /**
+   * BEGIN IMMEDIATE, retried for up to LOCK_WAIT_MS: each try waits the busy timeout, and
+   * many commands started together (50 `run -d`) queue longer than one timeout in all.
+   */
+  private async beginImmediate(): Promise<void> {
+    const until = Date.now() + LOCK_WAIT_MS;
+    for (;;) {
+      try {
+        this.sql.exec('BEGIN IMMEDIATE');
+        return;
+      } catch (err) {
+        const busy = loaded !== undefined && err instanceof loaded.SqliteError && err.code.startsWith('SQLITE_BUSY');
+        if (!busy || Date.now() > until) throw translateSqlError(err, this.path);
+      }
+      // Off the JS thread between tries, a few ms apart so that the tries do not march together.
+      await new Promise((r) => setTimeout(r, 5 + Math.random() * 20));
     }
   }
 

@@ -3,11 +3,13 @@
  * Everything that speaks SQL lives under src/store/; callers see plain records from
  * src/model/.
  */
+import { dirname, join } from 'node:path';
 import { AllowRepo } from './allow-rules.js';
 import { ContainerRepo } from './containers.js';
 import { type Db, type OpenOptions, openDb } from './db.js';
 import { EndpointRepo } from './endpoints.js';
 import { Ipam } from './ipam.js';
+import { Journal } from './journal.js';
 import { LinkRepo } from './links.js';
 import { NetworkRepo } from './networks.js';
 import { PortRepo } from './ports.js';
@@ -15,6 +17,7 @@ import { VolumeRepo } from './volumes.js';
 
 export { DEFAULT_ROOT, DB_FILE, type OpenOptions } from './db.js';
 export type { AllocateOptions } from './ipam.js';
+export type { JournalEntry } from './journal.js';
 export type { CreateNetworkOptions } from './networks.js';
 export type { PortRequest, ReserveOptions } from './ports.js';
 export type { VolumeUser } from './volumes.js';
@@ -31,6 +34,8 @@ export class Store {
   readonly dockerAllows: AllowRepo;
   readonly links: LinkRepo;
   readonly volumes: VolumeRepo;
+  /** The intent journal of the commands that change the kernel (store/journal.ts). */
+  readonly journal: Journal;
 
   private constructor(private readonly db: Db) {
     this.ipam = new Ipam(db);
@@ -42,6 +47,7 @@ export class Store {
     this.dockerAllows = new AllowRepo(db, 'docker_allow_rules');
     this.links = new LinkRepo(db);
     this.volumes = new VolumeRepo(db);
+    this.journal = new Journal(db, join(dirname(db.path), 'journal'));
   }
 
   /** Opens the database under `opts.root` (default /var/lib/netctl), creating and migrating it as needed. */

@@ -9,6 +9,7 @@ import { SCHEMA_V1 } from './schema-v1.js';
 import { SCHEMA_V2 } from './schema-v2.js';
 import { SCHEMA_V3 } from './schema-v3.js';
 import { SCHEMA_VOLUMES } from './schema-volumes.js';
+import { SCHEMA_JOURNAL } from './schema-journal.js';
 
 /** One schema change. */
 export interface Migration {
@@ -25,6 +26,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 2, description: 'firewall revision token', up: SCHEMA_V2 },
   { version: 3, description: 'allow rules of Docker containers', up: SCHEMA_V3 },
   { version: 4, description: 'volumes and their users', up: SCHEMA_VOLUMES },
+  { version: 5, description: 'the last committed transaction, for the journal', up: SCHEMA_JOURNAL },
 ];
 
 /** The schema version this code writes. */

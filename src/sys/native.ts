@@ -53,6 +53,7 @@ export const ADDON_PATH = installPath('native', 'build', 'Release', 'netctl_nati
 
 /** Everything the addon exports; the rest of netctl sees it through the narrower views below. */
 interface Addon extends NetnsOps, MountOps {
+  tryLockFd(fd: number): boolean;
   nftGenId(): number;
   nftDeleteRules(gen: number, edits: readonly ChainEdit[]): string | null;
   ctFlushReplySrc(ip: string): Promise<number>;
@@ -163,4 +164,12 @@ export async function withNetnsFd<T>(ops: NetnsOps, path: string, fn: (fd: numbe
   } finally {
     ops.closeFd(fd);
   }
+}
+
+/**
+ * Takes a POSIX write lock (fcntl F_SETLK, what Python's fcntl.lockf takes) on the whole file
+ * behind `fd`: true when taken, false when another process holds it.
+ */
+export function tryLockFd(fd: number): boolean {
+  return addon().tryLockFd(fd);
 }

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { runSteps, sequence, together, type Step } from '../../src/model/steps.js';
+import {
+  IncompleteRollback,
+  afterwards,
+  runSteps,
+  sequence,
+  setStepHook,
+  together,
+  type Step,
+} from '../../src/model/steps.js';
 
 function recorder() {
   const log: string[] = [];
@@ -72,5 +80,38 @@ describe('sequence and together', () => {
     await expect(together([step('a', false, true), step('b', true)]).apply()).rejects.toThrow(
       /b broke \(rollback incomplete: undo "a": undo a broke\)/,
     );
+  });
+});
+
+describe('the step hook and steps planned afterwards', () => {
+  it('sees every step, nested ones too, and fails the one it throws at', async () => {
+    const { log, step } = recorder();
+    const seen: string[] = [];
+    setStepHook((s) => {
+      seen.push(s.describe);
+      if (s.describe === 'c') throw new Error('injected');
+    });
+    try {
+      await expect(runSteps([step('a'), sequence([step('b'), step('c')]), step('d')])).rejects.toThrow('injected');
+    } finally {
+      setStepHook(undefined);
+    }
+    expect(seen).toEqual(['a', 'b, then c', 'b', 'c']);
+    expect(log).toEqual(['do a', 'do b', 'undo b', 'undo a']);
+  });
+
+  it('plans afterwards once the steps before have run, and undoes what it planned', async () => {
+    const { log, step } = recorder();
+    const later = afterwards('later', async () => {
+      log.push('plan');
+      return [step('x'), step('y')];
+    });
+    await expect(runSteps([step('a'), later, step('b', true)])).rejects.toThrow('b broke');
+    expect(log).toEqual(['do a', 'plan', 'do x', 'do y', 'undo y', 'undo x', 'undo a']);
+  });
+
+  it('marks an error whose rollback failed', async () => {
+    const { step } = recorder();
+    await expect(runSteps([step('a', false, true), step('b', true)])).rejects.toBeInstanceOf(IncompleteRollback);
   });
 });

@@ -45,6 +45,7 @@ describe('opening and migrations', () => {
         'links',
         'networks',
         'port_mappings',
+        'tx_committed',
         'volume_users',
         'volumes',
       ]);

@@ -26,6 +26,11 @@ export interface UfwDeps {
   defaults: string;
   /** The directory holding the block templates (rules/ufw in the package). */
   templates: string;
+  /**
+   * Runs `fn` holding ufw's own lock (/run/ufw.lock, fcntl), around netctl's writes of
+   * ufw's user rules. Absent in fakes: no lock.
+   */
+  lock?: <T>(fn: () => Promise<T>) => Promise<T>;
 }
 
 /** One family as observed. */

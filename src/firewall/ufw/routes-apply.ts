@@ -19,6 +19,7 @@ import {
   parseUserRules,
   renderUserRules,
   spliceRoutes,
+  transplantOwned,
   type RouteOwner,
 } from './user-rules.js';
 
@@ -114,14 +115,27 @@ async function ufwRunning(deps: UfwDeps, family: Family): Promise<boolean> {
   return rs.tables.some((t) => t.chains.some((c) => c.name === chain));
 }
 
+/**
+ * Writes `text` (netctl's entries as the plan wants them) under ufw's own lock: the file is
+ * read again there, and when someone changed it since the plan read it, netctl's entries
+ * are moved into the file as it is now instead of overwriting it.
+ */
 async function writeFile(deps: UfwDeps, f: RouteFilePlan, text: string): Promise<void> {
-  const info = await deps.files.info(f.path);
-  if (!info) throw new NotFoundError('ufw rules file', f.path);
-  await deps.files.replace(f.path, text, info);
-  if (await ufwRunning(deps, f.family)) {
-    // Nothing reads the table back: iptables-restore's exit code is the check.
-    await restoreDocument(deps.runner, f.family, forwardChainDoc(parseUserRules(text, f.path), f.family));
-  }
+  const write = async (): Promise<void> => {
+    const info = await deps.files.info(f.path);
+    const now = info ? await deps.files.read(f.path) : undefined;
+    if (!info || now === undefined) throw new NotFoundError('ufw rules file', f.path);
+    const next =
+      now === f.text || !hasRulesSection(now)
+        ? text
+        : renderUserRules(transplantOwned(parseUserRules(now, f.path), parseUserRules(text, f.path), f.owner));
+    await deps.files.replace(f.path, next, info);
+    if (await ufwRunning(deps, f.family)) {
+      // Nothing reads the table back: iptables-restore's exit code is the check.
+      await restoreDocument(deps.runner, f.family, forwardChainDoc(parseUserRules(next, f.path), f.family));
+    }
+  };
+  await (deps.lock ? deps.lock(write) : write());
 }
 
 async function normalize(deps: UfwDeps, f: RouteFilePlan): Promise<string> {

@@ -86,6 +86,20 @@ export function spliceRoutes(u: UserRules, desired: readonly RouteRule[], owner:
 }
 
 /**
+ * `current` with `owner`'s entries made those of `source`: what a plan made from an older
+ * reading of the file writes once it has read it again under ufw's lock, so that entries
+ * someone else (a `ufw allow`) added meanwhile stay. Positions as in {@link spliceRoutes}.
+ */
+export function transplantOwned(current: UserRules, source: UserRules, owner: RouteOwner = 'netctl'): UserRules {
+  const key = (e: UserEntry): string => e.lines.join('\n');
+  const want = source.entries.filter((e) => ownedEntry(e, owner));
+  const wanted = new Set(want.map(key));
+  const kept = current.entries.filter((e) => !ownedEntry(e, owner) || wanted.has(key(e)));
+  const present = new Set(kept.map(key));
+  return { ...current, entries: [...kept, ...want.filter((e) => !present.has(key(e)))] };
+}
+
+/**
  * The restore document that loads the file's route rules into the live forward chain: the
  * chain declared (so `--noflush` empties it) and refilled, as `ufw reload` would.
  */

@@ -37,6 +37,8 @@ function fakeEngine(links: string[], log: string[]): Engine {
       return fn();
     },
     containers: { get: () => undefined, list: () => [] },
+    // An empty journal: nothing to repair, nothing to record.
+    journal: { any: () => false, begin: () => undefined, commit: () => undefined, end: () => undefined },
     close: () => undefined,
   } as unknown as Store;
   const client = { getLink: async (name: string) => (links.includes(name) ? { name } : undefined) };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultRoutes, renderResult, type AttachmentFacts } from '../../../src/cni/result.js';
 import { attachmentId, nameCandidates } from '../../../src/cni/naming.js';
+import { checkName } from '../../../src/model/names.js';
 import { checkProblems } from '../../../src/cni/check-plan.js';
 import { errorJson, toCniError } from '../../../src/cni/error.js';
 import { ConflictError, UsageError } from '../../../src/errors.js';
@@ -99,5 +100,14 @@ describe('CNI errors', () => {
       msg: 'taken',
       details: 'why',
     });
+  });
+  it('fits NAMESPACE.POD of 63 + 253 characters into a valid name, distinct per pod', () => {
+    const ns = 'n'.repeat(63);
+    const a = nameCandidates({ K8S_POD_NAMESPACE: ns, K8S_POD_NAME: `${'p'.repeat(252)}a` }, 'abc', 'eth0');
+    const b = nameCandidates({ K8S_POD_NAMESPACE: ns, K8S_POD_NAME: `${'p'.repeat(252)}b` }, 'abc', 'eth0');
+    for (const n of [...a, ...b]) expect(() => checkName('container', n)).not.toThrow();
+    expect(a[0]).toHaveLength(128);
+    expect(a[0]).not.toBe(b[0]);
+    expect(a[1]).not.toBe(a[0]);
   });
 });

@@ -14,6 +14,7 @@ import {
   parseUserRules,
   renderUserRules,
   spliceRoutes,
+  transplantOwned,
 } from '../../../src/firewall/ufw/user-rules.js';
 
 const web: RouteRule = {
@@ -86,6 +87,20 @@ describe('splicing user.rules', () => {
   it('keeps a kept netctl rule where it is when another is added before it in the list', () => {
     const two = spliceRoutes(parseUserRules(file([UFW_WEB, FOREIGN])), [{ ...web, port: 81 }, web]);
     expect(two.entries.map((e) => e.lines[0]!.split(' ')[5])).toEqual(['80', '22', '81']);
+  });
+
+  it("moves netctl's planned entries into a file someone changed since the plan read it", () => {
+    // Planned from [FOREIGN]: add web. Meanwhile `ufw allow` added OTHER.
+    const OTHER = [
+      '### tuple ### allow tcp 2222 0.0.0.0/0 any 0.0.0.0/0 in',
+      '-A ufw-user-input -p tcp --dport 2222 -j ACCEPT',
+    ];
+    const planned = spliceRoutes(parseUserRules(file([FOREIGN])), [web]);
+    const now = parseUserRules(file([FOREIGN, OTHER]));
+    expect(renderUserRules(transplantOwned(now, planned))).toBe(file([FOREIGN, OTHER, UFW_WEB]));
+    // The undo: the entries of the text before, into the file as it is then.
+    const undone = transplantOwned(parseUserRules(file([FOREIGN, OTHER, UFW_WEB])), parseUserRules(file([FOREIGN])));
+    expect(renderUserRules(undone)).toBe(file([FOREIGN, OTHER]));
   });
 
   it('loads only the forward chain, flushed and refilled in file order', () => {

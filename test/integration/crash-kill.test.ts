@@ -1,0 +1,70 @@
+/**
+ * Crash safety without a manual step: each verb of crash.ts is SIGKILLed at a seeded step
+ * position (NETCTL_TEST_KILL_STEP=K, model/steps.ts), half the time a few milliseconds after
+ * the step began (so inside a netlink exchange or an iptables-restore child). The next
+ * ordinary command (the verb's clean-up, or an unrelated `network create`, never `gc`)
+ * repairs what the kill left from the journal before its own work: then `gc --dry-run` finds
+ * nothing (the kernel is what the database says), and once the clean-up is done the host is
+ * exactly as before the setup (links, addresses, routes, rules, ufw's files, netctl's dirs).
+ *
+ * NETCTL_CRASH_SEED picks the kills (the failing seed and kill are in the message);
+ * NETCTL_KILLS_PER_VERB how many per verb (default 8, 80 in all; 20 makes the issue's 200).
+ */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NETCTL, Sandbox } from '../harness/sandbox.js';
+import { netctlOk } from './helpers/net.js';
+import { COMPOSE_FILE, countSteps, crashCases, hostSnapshot, runAll, runCase, seeded } from './helpers/crash.js';
+
+const makeImages = fileURLToPath(new URL('./scripts/make-images.sh', import.meta.url));
+const BASE = `/tmp/netctl-test-${process.pid}-kill`;
+const PER_VERB = Number(process.env.NETCTL_KILLS_PER_VERB ?? 8);
+const SEED = Number(process.env.NETCTL_CRASH_SEED ?? 2028);
+const N = [process.execPath, NETCTL];
+
+describe('a command killed at any step is repaired by the next one', () => {
+  let sb: Sandbox;
+  let kills = 0;
+  beforeAll(async () => {
+    mkdirSync(`${BASE}/proj`, { recursive: true });
+    writeFileSync(`${BASE}/proj/compose.yaml`, COMPOSE_FILE);
+    sb = await Sandbox.start();
+    await sb.sh(['sh', makeImages, `${BASE}/img`]);
+    await netctlOk(sb, ['image', 'import', `${BASE}/img/busybox.tar`, 'busybox']);
+    await netctlOk(sb, ['network', 'create', '--subnet', '10.97.0.0/24', 'crash']);
+    await sb.sh(['ufw', '--force', 'enable'], { timeoutMs: 60_000 });
+    await netctlOk(sb, ['ufw', 'install']);
+    await sb.sh(['ip', 'netns', 'add', 'pod']);
+  });
+  afterAll(async () => {
+    rmSync(BASE, { recursive: true, force: true });
+    await sb?.close();
+    console.log(`crash-kill: ${kills} commands killed (seed ${SEED})`);
+  });
+
+  for (const c of crashCases(`${BASE}/proj`)) {
+    it(`${c.verb}`, async () => {
+      const rand = seeded(SEED + c.verb.length * 7919);
+      const start = await hostSnapshot(sb);
+      const steps = await countSteps(sb, c);
+      for (let i = 0; i < PER_VERB; i++) {
+        // Every position once before any twice; a kill inside the step every other time.
+        const k = ((Math.floor(rand() * steps) + i) % steps) + 1;
+        const at = i % 2 === 0 ? `${k}` : `${k}:${Math.floor(rand() * 25)}`;
+        const what = `${c.verb} killed at step ${at} of ${steps} (seed ${SEED}, kill ${i})`;
+        await runAll(sb, c, c.setup, true);
+        const r = await runCase(sb, c, c.run, { NETCTL_TEST_KILL_STEP: at });
+        if (!at.includes(':')) expect(r.code, `${what}: ${r.stderr}`).not.toBe(0);
+        kills += 1;
+        // The next ordinary command: the clean-up's first, or one about something else.
+        const unrelated = i % 3 === 1;
+        const next = unrelated ? [[...N, 'network', 'create', 'probe']] : c.cleanup.slice(0, 1);
+        await runAll(sb, c, next, unrelated);
+        expect(await netctlOk(sb, ['gc', '--dry-run']), `${what}: kernel = database`).toBe('nothing to collect\n');
+        await runAll(sb, c, unrelated ? [...c.cleanup, [...N, 'network', 'rm', 'probe']] : c.cleanup.slice(1), false);
+        expect(await hostSnapshot(sb), `${what}: host after the clean-up`).toBe(start);
+      }
+    });
+  }
+});

@@ -15,6 +15,7 @@
 #include "linkdel.h"
 #include "nftrules.h"
 #include "spawn.h"
+#include "nssock.h"
 #include <arpa/inet.h>
 #include <linux/netfilter.h>
 #include <vector>
@@ -229,6 +230,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("nftGenId", Napi::Function::New(env, NftGenId, "nftGenId"));
   exports.Set("nftDeleteRules", Napi::Function::New(env, NftDeleteRules, "nftDeleteRules"));
   exports.Set("spawnAsync", Napi::Function::New(env, netctl::SpawnAsync, "spawnAsync"));
+  exports.Set("netnsSocket", Napi::Function::New(env, netctl::NetnsSocket, "netnsSocket"));
   exports.Set("closeFd", Napi::Function::New(env, CloseFd, "closeFd"));
   return exports;
 }

@@ -13,7 +13,7 @@ import { routeState } from './ufw-routes.js';
 
 /** One problem found. */
 export interface Finding {
-  area: 'networks' | 'rules' | 'ufw' | 'docker' | 'cni';
+  area: 'networks' | 'rules' | 'ufw' | 'docker' | 'cni' | 'dns';
   problem: string;
   fix: string;
 }

@@ -24,7 +24,7 @@ import type { NetlinkOp } from '../netlink/plan.js';
 
 /** One thing gc removes or repairs. */
 export interface GcItem {
-  kind: 'process' | 'files' | 'netns' | 'veth' | 'bridge' | 'bridge-missing' | 'rules';
+  kind: 'process' | 'files' | 'netns' | 'veth' | 'bridge' | 'bridge-missing' | 'rules' | 'dns';
   name: string;
 }
 

@@ -18,6 +18,7 @@ import { netnsPath, planAttach, planNetns } from './container-net.js';
 import { firewallStep } from './firewall-step.js';
 import { hostsStep, localnetStep, netView } from './container-steps.js';
 import { hostsText } from './hosts.js';
+import { dnsBeforeLaunch } from './dns-hook.js';
 import { opsStep } from './kernel-steps.js';
 import type { Step } from '../model/steps.js';
 import { emptyPlan, type ChangePlan, type Planned } from './plan.js';
@@ -112,6 +113,7 @@ function launchStep(engine: Engine, c: Container, cfg: StoredConfig, netns: stri
         .split('\n')
         .filter((l) => l.startsWith('nameserver '))
         .map((l) => l.slice(11));
+      await dnsBeforeLaunch(engine, c.id, netns);
       const binds = await writeEtcFiles(roots, c, hostsText(netView(s), c), cfg.launch.hostname, dns, join);
       const spec: LaunchSpec = {
         ...cfg.launch,

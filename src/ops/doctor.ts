@@ -9,6 +9,7 @@ import { diagnoseDocker } from '../docker/doctor.js';
 import { diagnoseNetworks, diagnoseUfw, type Finding } from '../engine/doctor.js';
 import { blockInstalled } from '../firewall/ufw/block.js';
 import type { DockerApi } from '../docker/client.js';
+import { diagnoseDns } from './dns.js';
 import type { Host } from './host.js';
 
 export type { Finding } from '../engine/doctor.js';
@@ -26,5 +27,6 @@ export async function diagnose(host: Host, api: () => DockerApi): Promise<Findin
     host.paths.runRoot,
     ufw.after !== undefined && blockInstalled(ufw.after, DOCKER_BLOCK.markers),
   );
-  return [...net.findings, ...cni.map((f) => ({ area: 'cni' as const, ...f })), ...ufw.findings, ...docker];
+  const dns = await diagnoseDns(host);
+  return [...net.findings, ...cni.map((f) => ({ area: 'cni' as const, ...f })), ...ufw.findings, ...docker, ...dns];
 }

@@ -146,11 +146,11 @@ export class DnsServer {
     return v ? { ...v, id } : undefined;
   }
 
-  /** The answer to one query from container `id` (undefined: drop it). */
-  async answer(id: string, msg: Buffer, limit?: number): Promise<Buffer | undefined> {
+  /** The answer to one query from container `id` (undefined: drop it); `limit`: UDP's size. */
+  async answer(id: string, msg: Buffer | DecodedPacket, limit?: number): Promise<Buffer | undefined> {
     let q: DecodedPacket;
     try {
-      q = dnsPacket.decode(msg);
+      q = Buffer.isBuffer(msg) ? dnsPacket.decode(msg) : msg;
     } catch {
       return undefined;
     }
@@ -185,7 +185,7 @@ export class DnsServer {
     } catch {
       return;
     }
-    const out = await this.answer(id, msg, udpLimit(q));
+    const out = await this.answer(id, q, udpLimit(q));
     const a = this.attached.get(id);
     if (out && a) a.udp.send(out, port, address);
   }

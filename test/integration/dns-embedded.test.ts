@@ -118,6 +118,22 @@ describe('embedded DNS server', () => {
     expect((await ask('tcp')).answers).toHaveLength(24);
   });
 
+  it('answers compose service names, and the link aliases of the container that asks', async () => {
+    const dir = `${tmp}/shop`;
+    const file =
+      'services:\n  api:\n    image: busybox\n    command: sleep 100000\n  ui:\n    image: busybox\n    command: sleep 100000\n';
+    await sb.sh(['sh', '-c', `mkdir -p ${dir} && printf '%s' "$0" > ${dir}/compose.yaml`, file]);
+    const up = await sb.exec(['sh', '-c', `cd ${dir} && "$0" ${NETCTL} compose up -d`, process.execPath], {
+      env,
+      timeoutMs: 60_000,
+    });
+    expect(up.code, up.stderr).toBe(0);
+    expect(await lookup('shop-ui-1', 'api')).toEqual([await ip('shop-api-1', 'shop_default')]);
+    await run('linker', '--network', 'front', '--link', 'web:backend');
+    expect(await lookup('linker', 'backend')).toEqual([await ip('web', 'front')]);
+    expect(await lookup('web2', 'backend')).toEqual([]);
+  });
+
   it('an internal network sees its own names and nothing outside', async () => {
     await run('safe', '--network', 'vault');
     await run('safe2', '--network', 'vault');
@@ -177,7 +193,21 @@ describe('embedded DNS server', () => {
     expect(await lookup('web', 'www.ext.test')).toEqual(['198.51.100.80']);
   });
 
-  it('port 53 stays closed on the host and the bridge gateways, from the wan', async () => {
+  it('under ufw (deny incoming, deny routed, the block installed) resolution works and port 53 stays closed', async () => {
+    const ufw = async (...args: string[]): Promise<void> => {
+      const r = await sb.exec(['ufw', ...args], { timeoutMs: 60_000 });
+      if (r.code !== 0) throw new Error(`ufw ${args.join(' ')}: ${r.stdout}${r.stderr}`);
+    };
+    await ufw('default', 'deny', 'incoming');
+    await ufw('default', 'deny', 'routed');
+    await ufw('--force', 'enable');
+    await netctl('ufw', 'install');
+    await ufw('reload');
+    await run('late', '--network', 'front');
+    expect(await lookup('late', 'web')).toEqual([await ip('web', 'front')]);
+    expect(await lookup('web', 'late')).toEqual([await ip('late', 'front')]);
+    expect(await lookup('late', 'www.ext.test')).toEqual(['198.51.100.80']);
+
     for (const target of ['198.51.100.2', '10.81.0.1']) {
       const r = await sb.execIn('wan', ['busybox', 'nslookup', '-timeout=1', '-retry=0', 'web', target], {
         timeoutMs: 10_000,

@@ -3,6 +3,7 @@
  * engine calls before a launch (start the server if needed, then its sockets for the
  * container), status for `netctl dns status`, doctor, the TUI, and gc's restart.
  */
+import { appendFile } from 'node:fs/promises';
 import { control, dnsFiles, serverPid, type ServerStatus } from '../dns/control.js';
 import { ensureServer, probe } from '../dns/start.js';
 import type { DnsHook } from '../engine/dns-hook.js';
@@ -12,12 +13,22 @@ import type { Host, HostPaths } from './host.js';
 
 export type { ServerStatus } from '../dns/control.js';
 
-/** The hook the engine calls before launching a container on a user-defined network. */
+/**
+ * The hook the engine calls before launching a container on a user-defined network. A
+ * server that cannot start does not stop the container: its names resolve once the server
+ * runs again (gc, the unit, the next start); the failure goes to the server's log, and
+ * `doctor` reports the server missing.
+ */
 export function dnsHook(paths: HostPaths): DnsHook {
   return {
     async prepare(req) {
-      await ensureServer(paths.root, paths.runRoot);
-      await control(paths.runRoot, { op: 'prepare', ...req });
+      try {
+        await ensureServer(paths.root, paths.runRoot);
+        await control(paths.runRoot, { op: 'prepare', ...req });
+      } catch (err) {
+        const line = `${new Date().toISOString()} prepare ${req.id.slice(0, 12)}: ${(err as Error).message}\n`;
+        await appendFile(dnsFiles(paths.runRoot).log, line).catch(() => undefined);
+      }
     },
   };
 }
@@ -62,6 +73,17 @@ function neededBy(store: Store): number {
       .filter((e) => user.has(e.networkId) && running.has(e.containerId))
       .map((e) => e.containerId),
   ).size;
+}
+
+/**
+ * One line for the TUI's header, without asking the server: '' when nothing needs it and it
+ * does not run, else whether it runs and how many containers need it.
+ */
+export function dnsSummary(host: Host): string {
+  const pid = serverPid(host.paths.runRoot);
+  const needed = neededBy(host.store());
+  if (pid === undefined) return needed ? `dns DOWN (${needed} containers need it: netctl gc)` : '';
+  return `dns 127.0.0.11 up (pid ${pid}, ${needed} containers)`;
 }
 
 /** The server's state. */

@@ -90,6 +90,8 @@ describe('embedded DNS server', () => {
     expect(await lookup('web', 'pool')).toEqual([web, web2].sort());
     // db is on another network: not visible, and (not ours) forwarded: the upstream says NXDOMAIN.
     expect(await lookup('web', 'db')).toEqual([]);
+    const view = JSON.parse(await netctl('inspect', 'web'))[0].NetworkSettings.Networks.front;
+    expect(view.DNSNames).toEqual(['web', 'www', 'pool', expect.stringMatching(/^[0-9a-f]{12}$/)]);
     const status = JSON.parse(await netctl('dns', 'status', '--json')) as { status: { served: number } };
     expect(status.status.served).toBe(3);
   });

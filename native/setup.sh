@@ -42,6 +42,8 @@ engines_missing=()
 [ -x /usr/bin/docker-compose ] || engines_missing+=(docker-compose)
 [ -x /usr/lib/cni/bandwidth ] || engines_missing+=(containernetworking-plugins)
 command -v podman >/dev/null 2>&1 || engines_missing+=(podman)
+# The embedded DNS server's bench peer (issue 22): the binary alone, no service.
+[ -x /usr/lib/podman/aardvark-dns ] || engines_missing+=(aardvark-dns)
 if [ ${#engines_missing[@]} -gt 0 ]; then
 	if [ "$(id -u)" != 0 ]; then
 		say "missing Debian packages: ${engines_missing[*]} (run as root, or apt-get install them)"

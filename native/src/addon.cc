@@ -16,6 +16,7 @@
 #include "linkdel.h"
 #include "nftrules.h"
 #include "spawn.h"
+#include "nssock.h"
 #include <arpa/inet.h>
 #include <linux/netfilter.h>
 #include <vector>
@@ -250,6 +251,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("nftGenId", Napi::Function::New(env, NftGenId, "nftGenId"));
   exports.Set("nftDeleteRules", Napi::Function::New(env, NftDeleteRules, "nftDeleteRules"));
   exports.Set("spawnAsync", Napi::Function::New(env, netctl::SpawnAsync, "spawnAsync"));
+  exports.Set("netnsSocket", Napi::Function::New(env, netctl::NetnsSocket, "netnsSocket"));
   exports.Set("closeFd", Napi::Function::New(env, CloseFd, "closeFd"));
   exports.Set("tryLockFd", Napi::Function::New(env, TryLockFd, "tryLockFd"));
   return exports;

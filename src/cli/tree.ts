@@ -515,6 +515,23 @@ const tools: CommandSpec[] = [
   },
   { name: 'demo', module: 'demo', description: 'the guided walkthrough, inside a sandbox' },
   {
+    name: 'dns',
+    description: 'the embedded DNS server: names of containers on user-defined networks at 127.0.0.11',
+    subcommands: [
+      {
+        name: 'serve',
+        module: 'dns-serve',
+        description: 'run the server in the foreground (normally started on demand, or by the netctl-dns unit)',
+      },
+      {
+        name: 'status',
+        module: 'dns-status',
+        description: 'whether it runs, what it serves, its counters',
+        options: [json],
+      },
+    ],
+  },
+  {
     name: 'cni',
     description: 'netctl as a CNI plugin (Podman, containerd, CRI-O, Kubernetes)',
     subcommands: [

@@ -26,6 +26,7 @@ import {
   type LinkRequest,
 } from './run-network.js';
 import { opsStep } from './kernel-steps.js';
+import { dnsBeforeLaunch } from './dns-hook.js';
 import { planDefaultNetwork } from './networks.js';
 import { attachPlan, detachSteps, recordEndpoint } from './attach.js';
 import { sequence, together, type Step } from '../model/steps.js';
@@ -136,6 +137,7 @@ function launchStep(
     describe: 'start the container process',
     apply: async () => {
       const rec = s.containers.require(c.id);
+      await dnsBeforeLaunch(engine, c.id, net.netns);
       const binds = await writeEtcFiles(engine, rec, join, opts.warn ? { warn: opts.warn } : {});
       const p = containerPaths(roots, c.id);
       const spec: LaunchSpec = {

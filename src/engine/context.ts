@@ -9,6 +9,7 @@ import type { ApplyDeps } from '../netlink/apply.js';
 import type { FirewallDriver } from '../firewall/driver.js';
 import type { UfwDeps } from '../firewall/ufw/observe.js';
 import type { RuntimeRoots } from '../runtime/paths.js';
+import type { DnsHook } from './dns-hook.js';
 
 /** Everything the engine touches. */
 export interface Engine {
@@ -21,5 +22,7 @@ export interface Engine {
   ufw: UfwDeps;
   /** The state and runtime directories. */
   roots: RuntimeRoots;
+  /** The embedded DNS server (ops/dns.ts); absent where none is wanted (tests, the CNI plugin). */
+  dns?: DnsHook;
   close(): void;
 }

@@ -14,7 +14,7 @@ import { danglingAnonymous, leakedVolumeDirs } from './volume-check.js';
 
 /** One problem found. */
 export interface Finding {
-  area: 'networks' | 'rules' | 'ufw' | 'docker' | 'cni' | 'volumes' | 'cgroups';
+  area: 'networks' | 'rules' | 'ufw' | 'docker' | 'cni' | 'volumes' | 'cgroups' | 'dns';
   problem: string;
   fix: string;
 }

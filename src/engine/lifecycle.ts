@@ -19,6 +19,7 @@ import { netnsPath, planAttach, planNetns } from './container-net.js';
 import { firewallStep } from './firewall-step.js';
 import { localnetStep } from './container-steps.js';
 import { linkParentsStep, writeEtcFiles } from './etc-files.js';
+import { dnsBeforeLaunch } from './dns-hook.js';
 import { opsStep } from './kernel-steps.js';
 import type { Step } from '../model/steps.js';
 import { emptyPlan, type ChangePlan, type Planned } from './plan.js';
@@ -114,6 +115,7 @@ function launchStep(engine: Engine, c: Container, cfg: StoredConfig, netns: stri
     describe: 'start the container process',
     apply: async () => {
       const join = cfg.network.startsWith('container:') ? await resolveJoin(engine, cfg.network) : null;
+      await dnsBeforeLaunch(engine, c.id, netns);
       // A record from before `config.dns` was kept: its --dns servers are in its old file.
       const oldResolv = c.config.dns ? '' : await readOr(p.resolv, '');
       const binds = await writeEtcFiles(engine, s.containers.require(c.id), join, { oldResolv });

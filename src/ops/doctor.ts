@@ -10,6 +10,7 @@ import { diagnoseNetworks, diagnoseUfw, diagnoseVolumes, type Finding } from '..
 import { diagnoseCgroups } from '../engine/doctor-cgroups.js';
 import { blockInstalled } from '../firewall/ufw/block.js';
 import type { DockerApi } from '../docker/client.js';
+import { diagnoseDns } from './dns.js';
 import type { Host } from './host.js';
 
 export type { Finding } from '../engine/doctor.js';
@@ -34,5 +35,6 @@ export async function diagnose(host: Host, api: () => DockerApi): Promise<Findin
     ...docker,
     ...(await diagnoseVolumes(engine)),
     ...diagnoseCgroups(engine),
+    ...(await diagnoseDns(host)),
   ];
 }

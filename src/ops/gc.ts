@@ -4,6 +4,7 @@
  * would remove and shows the rules the database wants).
  */
 import { type GcItem, planGc } from '../engine/gc.js';
+import { gcDns } from './dns.js';
 import type { Host } from './host.js';
 import { type Previewed, transactPreview } from './tx.js';
 import type { DryRunOption } from './network.js';
@@ -17,5 +18,10 @@ export async function gc(host: Host, o: DryRunOption = {}): Promise<Previewed<{ 
   const note = o.dryRun
     ? 'owned rules or ufw route rules differ from the database'
     : 'owned rules and ufw route rules re-applied';
-  return { ...out, result: { items: rules ? [...items, { kind: 'rules', name: note }] : items } };
+  // The DNS server is a process, not a kernel object: started after the transaction.
+  const dns = await gcDns(host, o.dryRun === true);
+  return {
+    ...out,
+    result: { items: [...(rules ? [...items, { kind: 'rules' as const, name: note }] : items), ...dns] },
+  };
 }

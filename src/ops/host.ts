@@ -41,7 +41,14 @@ async function realParts(): Promise<HostParts> {
     import('../store/index.js'),
     import('../engine/open.js'),
   ]);
-  return { ufw: defaultUfwDeps(), store: (p) => Store.open({ root: p.root }), engine: openEngine };
+  // The embedded DNS server comes with the engine unless NETCTL_EMBEDDED_DNS=0 (ops/dns.ts).
+  const dns = process.env.NETCTL_EMBEDDED_DNS === '0' ? undefined : (await import('./dns.js')).dnsHook;
+  const engine: HostParts['engine'] = async (p, s, u) => {
+    const e = await openEngine(p, s, u);
+    if (dns) e.dns = dns(p);
+    return e;
+  };
+  return { ufw: defaultUfwDeps(), store: (p) => Store.open({ root: p.root }), engine };
 }
 
 /** Builds a Host from parts. */

@@ -102,6 +102,8 @@ export async function inspectContainer(host: Host, name: string): Promise<object
       Gateway: n?.gateway ?? '',
       GlobalIPv6Address: e.address6 ?? '',
       Aliases: e.aliases,
+      // As Docker 25+: the names the embedded DNS server answers with this address (none on `bridge`).
+      DNSNames: n && n.name !== 'bridge' ? [c.name, ...e.aliases, c.id.slice(0, 12)] : null,
       HostInterface: e.hostIfname ?? '',
     };
   }

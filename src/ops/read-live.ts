@@ -29,6 +29,7 @@ import { ownedRules } from './read-rules.js';
 import type { CniView, ContainerView, LiveSnapshot, PortView } from './read-types.js';
 import { routedPolicy, ufwSummary } from './read-ufw.js';
 import { mountLines } from './volume.js';
+import { dnsSummary } from './dns.js';
 
 export { watchLinks, type LinkWatch } from '../netlink/client.js';
 
@@ -46,6 +47,8 @@ export interface LiveInputs {
   states: string[];
   /** The database's data version: changes with every write. */
   dataVersion: number;
+  /** The embedded DNS server's one-line summary (ops/dns.ts), '' when nothing needs it. */
+  dns: string;
 }
 
 /** The kernel's links, as the TUI needs them; close when done. */
@@ -92,12 +95,21 @@ export async function liveInputs(host: Host, saves: Promise<[string, string]>): 
       ),
     ),
   ]);
-  return { saves: texts, defaults: defaults ?? '', userRules: [user4, user6], states, dataVersion: s.dataVersion() };
+  return {
+    saves: texts,
+    defaults: defaults ?? '',
+    userRules: [user4, user6],
+    states,
+    dataVersion: s.dataVersion(),
+    dns: dnsSummary(host),
+  };
 }
 
 /** A key that changes whenever the inputs do. */
 export function liveKey(i: LiveInputs): string {
-  return [...i.saves, i.defaults, i.userRules[0], i.userRules[1], i.states.join('\n'), i.dataVersion].join('\u0000');
+  return [...i.saves, i.defaults, i.userRules[0], i.userRules[1], i.states.join('\n'), i.dataVersion, i.dns].join(
+    '\u0000',
+  );
 }
 
 function cniOf(c: Container): CniView | undefined {
@@ -194,6 +206,7 @@ export async function liveSnapshot(
   return {
     at: new Date().toISOString(),
     ufw: ufwSummary(f4, policy),
+    dns: inputs.dns,
     networks: state.networks.map((n) => ({
       name: n.name,
       bridge: n.bridge,

@@ -113,6 +113,8 @@ export interface LiveSnapshot {
   at: string;
   /** `ufw active, routed policy deny, netctl block loaded` and the like. */
   ufw: string;
+  /** The embedded DNS server: `dns 127.0.0.11 up (pid N, M containers)`, or DOWN, or '' when unused. */
+  dns?: string;
   networks: NetworkView[];
   containers: ContainerView[];
   rules: OwnedRule[];

@@ -74,6 +74,14 @@ export class Store {
   }
 
   /**
+   * Runs `fn` (reads only) in one read transaction: every query inside sees the same
+   * committed state, whatever other connections commit meanwhile.
+   */
+  snapshot<T>(fn: () => T): T {
+    return this.db.sql.transaction(fn).deferred();
+  }
+
+  /**
    * A number that changes when another connection commits (SQLite's data_version): a cheap
    * way to tell whether anything is worth re-reading.
    */

@@ -57,6 +57,7 @@ interface Addon extends NetnsOps, MountOps {
   nftGenId(): number;
   nftDeleteRules(gen: number, edits: readonly ChainEdit[]): string | null;
   ctFlushReplySrc(ip: string): Promise<number>;
+  netnsSocket(path: string, kind: 'udp' | 'tcp', ip: string, port: number): number;
   spawnAsync(
     argv: readonly string[],
     env: readonly string[],
@@ -118,6 +119,20 @@ export function mounts(): MountOps {
  */
 export function ctFlushReplySrc(ip: string): Promise<number> {
   return addon().ctFlushReplySrc(ip);
+}
+
+/**
+ * A non-blocking socket bound (TCP: listening) to `ip`:`port` inside the network namespace at
+ * `path`, made by a short-lived thread of the addon's (native/src/nssock.cc); returns its fd,
+ * for node's dgram `bind({ fd })` or net `listen({ fd })`. The socket stays in that namespace.
+ */
+export function netnsSocket(path: string, kind: 'udp' | 'tcp', ip: string, port: number): number {
+  return addon().netnsSocket(path, kind, ip, port);
+}
+
+/** Closes an fd the addon returned. */
+export function closeFd(fd: number): void {
+  addon().closeFd(fd);
 }
 
 /** The nf_tables generation id of the calling thread's namespace (see nft-gen.ts). */

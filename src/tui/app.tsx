@@ -164,7 +164,10 @@ export function App({ snapshot, actions, width, height, onRefresh, color = true,
   const status = sourceError ? `error: refresh failed: ${sourceError}` : s.status;
   return (
     <Box flexDirection="column" width={width}>
-      <Text bold wrap="truncate-end">{`netctl  ${snapshot.ufw}  ${snapshot.at.slice(11, 19)}`}</Text>
+      <Text
+        bold
+        wrap="truncate-end"
+      >{`netctl  ${snapshot.ufw}  ${snapshot.dns ? `${snapshot.dns}  ` : ''}${snapshot.at.slice(11, 19)}`}</Text>
       <Tabs pane={s.pane} />
       {s.mode === 'help' ? <Help /> : null}
       {s.mode === 'details' ? details(selection(s, snapshot), snapshot, body, width, color) : null}

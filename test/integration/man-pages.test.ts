@@ -43,6 +43,7 @@ const PAGE_OF: Record<string, string> = {
   gc: 'netctl.8',
   docker: 'netctl-docker.8',
   cni: 'netctl-cni.8',
+  dns: 'netctl-dns.8',
 };
 
 function commands(specs: readonly CommandSpec[], prefix: string[] = []): string[][] {

@@ -12,10 +12,12 @@ export default async function gcCommand(ctx: CommandContext): Promise<void> {
   else if (items.length === 0) ctx.stdout.write('nothing to collect\n');
   else
     for (const i of items)
-      ctx.stdout.write(
-        `${dryRun ? 'would remove' : 'removed'} ${i.kind} ${i.name}\n`.replace(
-          /^(would remove|removed) (bridge-missing|rules)/,
-          (_m, v: string, k: string) => `${v === 'removed' ? 'repaired' : 'would repair'} ${k}`,
-        ),
-      );
+      if (i.kind === 'dns') ctx.stdout.write(`${i.name}\n`);
+      else
+        ctx.stdout.write(
+          `${dryRun ? 'would remove' : 'removed'} ${i.kind} ${i.name}\n`.replace(
+            /^(would remove|removed) (bridge-missing|rules)/,
+            (_m, v: string, k: string) => `${v === 'removed' ? 'repaired' : 'would repair'} ${k}`,
+          ),
+        );
 }

@@ -8,6 +8,8 @@ import type { CommandModule } from '../context.js';
 import * as allow from './allow.js';
 import * as cniInstall from './cni-install.js';
 import * as cniServe from './cni-serve.js';
+import * as dnsServe from './dns-serve.js';
+import * as dnsStatus from './dns-status.js';
 import * as composeConfig from './compose-config.js';
 import * as composeDown from './compose-down.js';
 import * as composeLifecycle from './compose-lifecycle.js';
@@ -66,6 +68,8 @@ export const COMMANDS: Readonly<Record<string, CommandModule>> = {
   allow: allow,
   'cni-install': cniInstall,
   'cni-serve': cniServe,
+  'dns-serve': dnsServe,
+  'dns-status': dnsStatus,
   'compose-config': composeConfig,
   'compose-down': composeDown,
   'compose-lifecycle': composeLifecycle,

@@ -22,6 +22,7 @@ const LAYER: Record<string, number> = {
   docker: 4,
   compose: 4,
   cni: 4,
+  dns: 4,
   ops: 5,
   cli: 6,
   tui: 6,

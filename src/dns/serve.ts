@@ -1,0 +1,145 @@
+/**
+ * `netctl dns serve`'s loop: claims the pid file, opens the state database, serves every
+ * running container on a user-defined network, and follows the database by polling SQLite's
+ * `data_version` (a counter in shared memory: no file is read, no query planned) every
+ * POLL_MS; on a change the zone is read in one snapshot and the sockets reconciled. Nothing
+ * is kept that the database does not hold, so a killed server restarts whole.
+ */
+import { chmodSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
+import { ConflictError } from '../errors.js';
+import { netnsPath } from '../engine/container-net.js';
+import type { Store } from '../store/index.js';
+import { closeFd, netnsSocket } from '../sys/native.js';
+import { type ControlRequest, dnsDir, dnsFiles, serverPid, type ServerStatus } from './control.js';
+import { Forwarder } from './forward.js';
+import { DNS_ADDRESS, DnsServer } from './server.js';
+import { hostUpstreams, type Upstreams } from './upstreams.js';
+import { Zone } from './zone.js';
+
+/** How often the database's data_version is read, in milliseconds. */
+export const POLL_MS = 20;
+/** How often the host's resolv.conf is read again, in milliseconds. */
+const UPSTREAMS_MS = 2000;
+
+/** What the loop needs. */
+export interface ServeDeps {
+  root: string;
+  runRoot: string;
+  openStore(): Store;
+  log(line: string): void;
+}
+
+function claim(runRoot: string): string {
+  const { pid } = dnsFiles(runRoot);
+  mkdirSync(dnsDir(runRoot), { recursive: true, mode: 0o700 });
+  const other = serverPid(runRoot);
+  if (other !== undefined && other !== process.pid)
+    throw new ConflictError(`netctl dns serve already runs (pid ${other})`, `stop it first, or see ${pid}`);
+  writeFileSync(`${pid}.${process.pid}`, `${process.pid}\n`);
+  renameSync(`${pid}.${process.pid}`, pid);
+  return pid;
+}
+
+function readZone(store: Store): Zone {
+  return store.snapshot(
+    () =>
+      new Zone({
+        containers: store.containers.list({ all: true }),
+        networks: store.networks.list(),
+        endpoints: store.endpoints.all(),
+        links: store.links.list(),
+      }),
+  );
+}
+
+/** Serves until `signal` aborts. */
+export async function serveDns(deps: ServeDeps, signal: AbortSignal): Promise<void> {
+  const pidFile = claim(deps.runRoot);
+  const store = deps.openStore();
+  let up: Upstreams = hostUpstreams();
+  let upAt = Date.now();
+  const upstreams = (): string[] => {
+    if (Date.now() - upAt > UPSTREAMS_MS) [up, upAt] = [hostUpstreams(), Date.now()];
+    return up.servers;
+  };
+  const server = new DnsServer({
+    makeSocket: (ns, kind) => netnsSocket(ns, kind, DNS_ADDRESS, 53),
+    closeFd,
+    forwarder: new Forwarder(upstreams),
+    log: deps.log,
+  });
+  let errors: string[] = [];
+  const netnsOf = (id: string): string | undefined => {
+    const p = netnsPath(deps.runRoot, id);
+    return existsSync(p) ? p : undefined;
+  };
+  const refresh = (): void => {
+    errors = server.reconcile(readZone(store), netnsOf);
+    for (const e of errors) deps.log(e);
+  };
+  let version = store.dataVersion();
+  refresh();
+  const since = new Date().toISOString();
+  const status = (): ServerStatus => ({
+    pid: process.pid,
+    since,
+    served: server.served.length,
+    names: server.zone.size,
+    upstreams: up.servers,
+    upstreamSource: up.source,
+    ...server.stats,
+    cacheEntries: server.forwarderCache().size,
+    cacheHits: server.forwarderCache().hits,
+    errors,
+  });
+  const ctl = createServer((c) => onControl(c, server, status, deps.log));
+  const sock = dnsFiles(deps.runRoot).control;
+  rmSync(sock, { force: true });
+  await new Promise<void>((resolve, reject) => {
+    ctl.once('error', reject);
+    ctl.listen(sock, () => resolve());
+  });
+  chmodSync(sock, 0o600);
+  deps.log(`serving ${server.served.length} containers at ${DNS_ADDRESS}:53, upstreams ${up.servers.join(' ')}`);
+  const timer = setInterval(() => {
+    const v = store.dataVersion();
+    if (v === version) return;
+    version = v;
+    refresh();
+  }, POLL_MS);
+  await new Promise<void>((resolve) => {
+    if (signal.aborted) resolve();
+    else signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+  clearInterval(timer);
+  ctl.close();
+  server.close();
+  store.close();
+  rmSync(sock, { force: true });
+  if (serverPid(deps.runRoot) === process.pid) rmSync(pidFile, { force: true });
+}
+
+function onControl(c: Socket, server: DnsServer, status: () => ServerStatus, log: (l: string) => void): void {
+  let buf = '';
+  c.on('error', () => undefined);
+  c.setTimeout(5000, () => c.destroy());
+  c.on('data', (d) => {
+    buf += d.toString();
+    const nl = buf.indexOf('\n');
+    if (nl < 0) return;
+    let out: unknown;
+    try {
+      const req = JSON.parse(buf.slice(0, nl)) as ControlRequest;
+      if (req.op === 'prepare') {
+        server.attach(req.id, req.netns, { networks: req.networks, forward: req.forward });
+        out = { ok: true };
+      } else if (req.op === 'status') out = { ok: true, value: status() };
+      else out = { ok: false, error: 'unknown request' };
+    } catch (err) {
+      log(`control: ${(err as Error).message}`);
+      out = { ok: false, error: (err as Error).message };
+    }
+    c.end(`${JSON.stringify(out)}\n`);
+  });
+}

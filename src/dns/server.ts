@@ -1,0 +1,216 @@
+/**
+ * The embedded DNS server: one process, and in each served container's network namespace
+ * a UDP and a TCP socket on 127.0.0.11:53 (made there by the native addon, adopted here),
+ * so the socket itself tells which container asks. Queries are answered from the zone the
+ * asking container sees (answer.ts) or forwarded (forward.ts). The zone is replaced whole
+ * when the database changes; sockets follow it (reconcile).
+ */
+import dgram from 'node:dgram';
+import net from 'node:net';
+import dnsPacket, { type DecodedPacket } from 'dns-packet';
+import { decide, encodeUdp, reply, udpLimit } from './answer.js';
+import type { Forwarder } from './forward.js';
+import { Zone, type ZoneView } from './zone.js';
+
+/** Where the server listens inside each container, as Docker's does. */
+export const DNS_ADDRESS = '127.0.0.11';
+/** How long a TCP client may stay idle. */
+const TCP_IDLE_MS = 10_000;
+/** How long a socket made ahead of a container's launch waits for its record to commit. */
+export const PREPARED_MS = 60_000;
+
+/** Makes a socket bound to 127.0.0.11:53 inside the namespace at `netns`; returns its fd. */
+export type SocketMaker = (netns: string, kind: 'udp' | 'tcp') => number;
+
+interface Attached {
+  netns: string;
+  udp: dgram.Socket;
+  tcp: net.Server;
+  conns: Set<net.Socket>;
+  /** A view given with `prepare`, until the zone has the container; and when it lapses. */
+  prepared?: { view: ZoneView; until: number };
+}
+
+/** Counters for status. */
+export interface DnsStats {
+  queries: number;
+  local: number;
+  forwarded: number;
+  failed: number;
+}
+
+/** What the server needs from outside. */
+export interface ServerDeps {
+  makeSocket: SocketMaker;
+  closeFd(fd: number): void;
+  forwarder: Forwarder;
+  log(line: string): void;
+  now?: () => number;
+}
+
+/** The server. */
+export class DnsServer {
+  zone = new Zone({ containers: [], networks: [], endpoints: [], links: [] });
+  readonly stats: DnsStats = { queries: 0, local: 0, forwarded: 0, failed: 0 };
+  private readonly attached = new Map<string, Attached>();
+
+  constructor(private readonly deps: ServerDeps) {}
+
+  /** The forwarder's answer cache (for status). */
+  forwarderCache(): { size: number; hits: number } {
+    return this.deps.forwarder.cache;
+  }
+
+  /** Containers with sockets now. */
+  get served(): string[] {
+    return [...this.attached.keys()];
+  }
+
+  /** The namespace a container is served in. */
+  netnsOf(id: string): string | undefined {
+    return this.attached.get(id)?.netns;
+  }
+
+  /**
+   * Serves container `id` in `netns`. With `view`, before its record commits (a container
+   * about to launch): that view holds until the zone knows the container, PREPARED_MS at most.
+   */
+  attach(id: string, netns: string, view?: ZoneView): void {
+    const now = (this.deps.now ?? Date.now)();
+    const old = this.attached.get(id);
+    if (old && old.netns === netns) {
+      if (view) old.prepared = { view, until: now + PREPARED_MS };
+      return;
+    }
+    if (old) this.detach(id);
+    const udpFd = this.deps.makeSocket(netns, 'udp');
+    let tcpFd: number;
+    try {
+      tcpFd = this.deps.makeSocket(netns, 'tcp');
+    } catch (err) {
+      this.deps.closeFd(udpFd);
+      throw err;
+    }
+    const udp = dgram.createSocket('udp4');
+    udp.on('error', (err) => this.deps.log(`udp socket of ${id.slice(0, 12)}: ${err.message}`));
+    udp.on('message', (msg, rinfo) => void this.onUdp(id, msg, rinfo.port, rinfo.address));
+    udp.bind({ fd: udpFd });
+    const conns = new Set<net.Socket>();
+    const tcp = net.createServer((c) => this.onTcp(id, c, conns));
+    tcp.on('error', (err) => this.deps.log(`tcp socket of ${id.slice(0, 12)}: ${err.message}`));
+    tcp.listen({ fd: tcpFd });
+    const a: Attached = { netns, udp, tcp, conns };
+    if (view) a.prepared = { view, until: now + PREPARED_MS };
+    this.attached.set(id, a);
+  }
+
+  /** Stops serving container `id`. */
+  detach(id: string): void {
+    const a = this.attached.get(id);
+    if (!a) return;
+    this.attached.delete(id);
+    a.udp.close();
+    a.tcp.close();
+    for (const c of a.conns) c.destroy();
+  }
+
+  /**
+   * Takes a new zone and makes the sockets follow it: each served container (whose
+   * namespace `netnsOf` names) gets one, a container no longer served loses its own, unless
+   * it was prepared and has not lapsed yet. Returns the failures, one line each.
+   */
+  reconcile(zone: Zone, netnsOf: (id: string) => string | undefined): string[] {
+    this.zone = zone;
+    const now = (this.deps.now ?? Date.now)();
+    const errors: string[] = [];
+    const want = new Set<string>();
+    for (const c of zone.served) {
+      const ns = netnsOf(c.id);
+      if (!ns) continue;
+      want.add(c.id);
+      try {
+        this.attach(c.id, ns);
+        const a = this.attached.get(c.id)!;
+        delete a.prepared;
+      } catch (err) {
+        errors.push(`serve "${c.name}" in "${ns}": ${(err as Error).message}`);
+      }
+    }
+    for (const [id, a] of this.attached) if (!want.has(id) && !(a.prepared && a.prepared.until > now)) this.detach(id);
+    return errors;
+  }
+
+  /** The view of container `id`: the zone's, or the one it was prepared with. */
+  viewOf(id: string): (ZoneView & { id: string }) | undefined {
+    const v = this.zone.view(id) ?? this.attached.get(id)?.prepared?.view;
+    return v ? { ...v, id } : undefined;
+  }
+
+  /** The answer to one query from container `id` (undefined: drop it); `limit`: UDP's size. */
+  async answer(id: string, msg: Buffer | DecodedPacket, limit?: number): Promise<Buffer | undefined> {
+    let q: DecodedPacket;
+    try {
+      q = Buffer.isBuffer(msg) ? dnsPacket.decode(msg) : msg;
+    } catch {
+      return undefined;
+    }
+    if (q.type !== 'query') return undefined;
+    this.stats.queries++;
+    const view = this.viewOf(id);
+    // A container the zone no longer knows (stopping): refuse, never guess an address.
+    if (!view) return encodeUdp(reply(q, 'REFUSED'), limit ?? 65535);
+    const d = decide(q, this.zone, view);
+    const max = limit ?? udpLimit(q);
+    if (d.kind === 'answer') {
+      this.stats.local++;
+      return encodeUdp(d.packet, limit ? max : 65535);
+    }
+    this.stats.forwarded++;
+    const up = await this.deps.forwarder.resolve(d.question);
+    if (!up) {
+      this.stats.failed++;
+      return encodeUdp(reply(q, 'SERVFAIL'), max);
+    }
+    const flags = ((up.flags ?? 0) & ~dnsPacket.RECURSION_DESIRED) | (q.flag_rd ? dnsPacket.RECURSION_DESIRED : 0);
+    const out = { ...up, id: q.id, flags, questions: q.questions ?? [] };
+    // Our EDNS record goes, the client's limit decides truncation.
+    out.additionals = (up.additionals ?? []).filter((a) => a.type !== 'OPT');
+    return encodeUdp(out, limit ? max : 65535);
+  }
+
+  private async onUdp(id: string, msg: Buffer, port: number, address: string): Promise<void> {
+    let q: DecodedPacket | undefined;
+    try {
+      q = dnsPacket.decode(msg);
+    } catch {
+      return;
+    }
+    const out = await this.answer(id, q, udpLimit(q));
+    const a = this.attached.get(id);
+    if (out && a) a.udp.send(out, port, address);
+  }
+
+  private onTcp(id: string, c: net.Socket, conns: Set<net.Socket>): void {
+    conns.add(c);
+    c.on('close', () => conns.delete(c));
+    c.on('error', () => undefined);
+    c.setTimeout(TCP_IDLE_MS, () => c.destroy());
+    let buf = Buffer.alloc(0);
+    c.on('data', (d: Buffer) => {
+      buf = Buffer.concat([buf, d]);
+      while (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) {
+        const msg = buf.subarray(2, 2 + buf.readUInt16BE(0));
+        buf = buf.subarray(2 + msg.length);
+        void this.answer(id, msg).then((out) => {
+          if (out && !c.destroyed) c.write(Buffer.concat([Buffer.from([out.length >> 8, out.length & 255]), out]));
+        });
+      }
+    });
+  }
+
+  /** Closes every socket. */
+  close(): void {
+    for (const id of [...this.attached.keys()]) this.detach(id);
+    this.deps.forwarder.close();
+  }
+}

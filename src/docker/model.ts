@@ -15,6 +15,8 @@ export interface DockerAddress {
 export interface DockerPort {
   port: number;
   proto: 'tcp' | 'udp' | 'sctp';
+  /** Where it is published on the host (`HostIp` '' or `0.0.0.0`: every address); absent in old records. */
+  hosts?: { ip: string; port: number }[];
 }
 
 /** A Docker container, reduced to what its ufw route rules are made from. */
@@ -49,7 +51,12 @@ function port(key: string): DockerPort | undefined {
 export function fromInspect(i: DockerInspect): DockerContainer {
   const ports = Object.entries(i.NetworkSettings?.Ports ?? {})
     .filter(([, bindings]) => Array.isArray(bindings) && bindings.length > 0)
-    .map(([k]) => port(k))
+    .map(([k, bindings]): DockerPort | undefined => {
+      const p = port(k);
+      return (
+        p && { ...p, hosts: (bindings ?? []).map((b) => ({ ip: b.HostIp || '0.0.0.0', port: Number(b.HostPort) })) }
+      );
+    })
     .filter((p): p is DockerPort => p !== undefined);
   const addresses = Object.entries(i.NetworkSettings?.Networks ?? {}).map(([network, n]) => ({
     network,

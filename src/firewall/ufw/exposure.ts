@@ -12,8 +12,11 @@ import type { Family } from '../../model/addr.js';
 
 /** What ufw does to new connections to one published port. */
 export interface Exposure {
-  /** Open to everyone (`open`), to some sources only (`restricted`), or to nobody (`closed`). */
-  state: 'open' | 'closed' | 'restricted';
+  /**
+   * Open to everyone (`open`), to some sources only (`restricted`), to nobody (`closed`), or
+   * bound to a loopback address, so no new connection from outside ever reaches it (`local`).
+   */
+  state: 'open' | 'closed' | 'restricted' | 'local';
   /** Sources a route rule opens it for (restricted). */
   sources: string[];
   /** The rule or policy that decided, in words. */
@@ -77,6 +80,17 @@ function verdictOf(r: Rule, prefix: string): 'accept' | 'drop' | undefined {
   if (t === `${prefix}-user-limit-accept`) return 'accept';
   if (t === `${prefix}-user-limit`) return 'accept';
   return VERDICTS[t];
+}
+
+/** Whether a host address is a loopback one (127.0.0.0/8, ::1): a port bound there is local only. */
+export function isLoopback(ip: string | null | undefined): boolean {
+  if (!ip) return false;
+  return ip.startsWith('127.') || ip === '::1' || ip.startsWith('::ffff:127.');
+}
+
+/** A port published on a loopback address: whatever ufw says, nothing from outside reaches it. */
+export function localOnly(hostIp: string): Exposure {
+  return { state: 'local', sources: [], reason: `bound to ${hostIp}: reachable from this host only` };
 }
 
 /** Decides one published port in one family. */

@@ -245,7 +245,8 @@ const firewall: CommandSpec[] = [
     name: 'allow',
     args: ['<name>', '[port...]'],
     module: 'allow',
-    description: 'open published container ports through ufw (PORT is the container port; several in one command)',
+    description:
+      'open published container ports through ufw (PORT: the container port, or the host port when NAME has no such container port; :PORT always the host port)',
     options: [
       { flags: '--from <cidr>', description: 'only from these sources', parse: 'collect' },
       { flags: '--network <net>', description: 'only on this network' },

@@ -10,6 +10,7 @@ import { diagnoseNetworks, diagnoseUfw, type Finding } from '../engine/doctor.js
 import { blockInstalled } from '../firewall/ufw/block.js';
 import type { DockerApi } from '../docker/client.js';
 import type { Host } from './host.js';
+import { incomingDrift } from './ufw-input.js';
 
 export type { Finding } from '../engine/doctor.js';
 
@@ -26,5 +27,16 @@ export async function diagnose(host: Host, api: () => DockerApi): Promise<Findin
     host.paths.runRoot,
     ufw.after !== undefined && blockInstalled(ufw.after, DOCKER_BLOCK.markers),
   );
-  return [...net.findings, ...cni.map((f) => ({ area: 'cni' as const, ...f })), ...ufw.findings, ...docker];
+  const incoming = (await incomingDrift(host).catch(() => [])).map((c) => ({
+    area: 'ufw' as const,
+    problem: `${c.chain} (IPv${c.family}) does not mirror ufw's incoming rules: a ban may not reach published ports`,
+    fix: 'netctl ufw sync',
+  }));
+  return [
+    ...net.findings,
+    ...cni.map((f) => ({ area: 'cni' as const, ...f })),
+    ...ufw.findings,
+    ...incoming,
+    ...docker,
+  ];
 }

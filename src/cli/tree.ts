@@ -369,6 +369,12 @@ const firewall: CommandSpec[] = [
 const tools: CommandSpec[] = [
   { name: 'tui', module: 'tui', description: 'live view of bridges, containers, ports and rules' },
   { name: 'doctor', module: 'doctor', description: 'find drift, leaks and orphans', options: [json] },
+  {
+    name: 'audit',
+    module: 'audit',
+    description: 'every listening socket, its owner and whether ufw lets new connections in from outside',
+    options: [dockerHost, json],
+  },
   { name: 'gc', module: 'gc', description: 'repair drift and remove leaks and orphans', options: [dryRun, json] },
   {
     name: 'sandbox',

@@ -25,6 +25,8 @@ export interface DockerContainer {
   /** Without Docker's leading slash. */
   name: string;
   running: boolean;
+  /** The init process's pid while running (its network namespace is the container's). */
+  pid?: number;
   addresses: DockerAddress[];
   ports: DockerPort[];
   labels: Record<string, string>;
@@ -34,7 +36,7 @@ export interface DockerContainer {
 export interface DockerInspect {
   Id: string;
   Name: string;
-  State?: { Running?: boolean };
+  State?: { Running?: boolean; Pid?: number };
   Config?: { Labels?: Record<string, string> | null };
   NetworkSettings?: {
     Ports?: Record<string, { HostIp: string; HostPort: string }[] | null> | null;
@@ -67,6 +69,7 @@ export function fromInspect(i: DockerInspect): DockerContainer {
     id: i.Id,
     name: i.Name.replace(/^\//, ''),
     running: i.State?.Running === true,
+    ...(i.State?.Pid ? { pid: i.State.Pid } : {}),
     addresses,
     ports,
     labels: i.Config?.Labels ?? {},

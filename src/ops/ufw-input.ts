@@ -59,10 +59,12 @@ export async function followIncoming(
   const pass = async (): Promise<void> => {
     do {
       again = false;
+      // Read before the rules: a change made while they are read moves it, and the next poll
+      // sees that (our own restore moves it too, costing one more pass that finds nothing).
+      gen = nftGeneration();
       const lines = await syncIncoming(host).catch((err: Error) => [
         `cannot mirror ufw's incoming rules: ${err.message}`,
       ]);
-      gen = nftGeneration();
       for (const l of lines) log(l);
       opts.onPass?.(lines);
     } while (again && !signal.aborted);

@@ -14,6 +14,7 @@ import { netctlOk, pageFrom } from './helpers/net.js';
 import { BUSYBOX, SandboxDocker, startDockerWatch, until } from './helpers/docker.js';
 
 const makeImages = fileURLToPath(new URL('./scripts/make-images.sh', import.meta.url));
+const listen = fileURLToPath(new URL('./scripts/listen.py', import.meta.url));
 const IMG = `/tmp/netctl-test-${process.pid}-guard-img`;
 const WWW = '/run/netctl-test-www';
 const HOST = { wan: '198.51.100.2', wan2: '203.0.113.2', lan: '192.168.77.1' } as const;
@@ -228,5 +229,82 @@ describe('the guard: bans, host ports and local-only ports under the real ufw', 
     expect(results.slice(6)).toEqual([false, false]);
     expect(await pageFrom(sb, 'wan2', HOST.wan2, 8080)).toBe('docker');
     await ufw('delete', 'limit', '8080/tcp');
+  });
+
+  it('audit lists the listeners the test opened, owners, addresses and ufw per source; exit 1 for one no rule allows', async () => {
+    await sb.background([
+      'python3',
+      listen,
+      'tcp,0.0.0.0,7070',
+      'tcp,0.0.0.0,7071',
+      'tcp,127.0.0.1,7072',
+      'udp,::,7073',
+    ]);
+    await ufw('allow', 'from', '203.0.113.0/24', 'to', 'any', 'port', '7071', 'proto', 'tcp');
+    await sb.sh(['ip', 'netns', 'add', 'side']);
+    await sb.background(['ip', 'netns', 'exec', 'side', 'python3', listen, 'tcp,0.0.0.0,7074']);
+    type Row = {
+      owner: { kind: string; name: string };
+      proto: string;
+      address: string;
+      port: number;
+      state: string;
+      sources: string[];
+      via: string[];
+      unruled: boolean;
+    };
+    let rows: Row[] = [];
+    await until(async () => {
+      const r = await sb.netctl(['audit', '--json', '--docker-host', dk.host]);
+      rows = JSON.parse(r.stdout) as Row[];
+      return rows.some((x) => x.port === 7074) && rows.some((x) => x.port === 7073);
+    }, 'the listeners in the audit');
+    const row = (kind: string, port: number, name?: string): Row | undefined =>
+      rows.find((x) => x.owner.kind === kind && x.port === port && (name === undefined || x.owner.name === name));
+    expect(row('host', 7070)).toMatchObject({ state: 'closed', address: '0.0.0.0', unruled: false });
+    expect(row('host', 7071)).toMatchObject({ state: 'restricted', sources: ['203.0.113.0/24'], unruled: false });
+    expect(row('host', 7072)).toMatchObject({ state: 'local', unruled: false });
+    expect(row('host', 7073)).toMatchObject({ proto: 'udp', address: '::', state: 'closed' });
+    expect(row('netns', 7074, 'side')).toMatchObject({ state: 'unpublished' });
+    expect(row('docker', 80, 'web')).toMatchObject({ state: 'open', via: expect.arrayContaining(['0.0.0.0:8080']) });
+    expect(row('docker', 80, 'other')).toMatchObject({ state: 'closed' });
+    expect(row('docker', 80, 'local')).toMatchObject({ state: 'local' });
+    expect(row('netctl', 80, 'own')).toMatchObject({ state: 'open', via: ['0.0.0.0:9090'] });
+    expect(row('netctl', 80, 'nlocal')).toMatchObject({ state: 'local' });
+    expect((await sb.netctl(['audit', '--docker-host', dk.host])).code).toBe(0);
+    // An incoming policy allow opens 7070 with no rule: that is what the exit status is for.
+    await ufw('default', 'allow', 'incoming');
+    const open = await sb.netctl(['audit', '--docker-host', dk.host]);
+    expect(open.code).toBe(1);
+    expect(open.stdout).toMatch(
+      /host\s+tcp 0\.0\.0\.0:7070\s+python3 \(pid \d+\)\s+open: incoming policy allow\s+! no ufw rule allows this/,
+    );
+    await ufw('default', 'deny', 'incoming');
+  });
+
+  it('legacy and nf_tables rules together: doctor says which is which, install refuses in one line', async () => {
+    // Docker on legacy iptables while ufw and netctl are on nf_tables.
+    await sb.sh(['iptables-legacy', '-N', 'DOCKER']);
+    try {
+      const d = await sb.netctl(['doctor'], { env: dk.env });
+      expect(d.code).toBe(1);
+      expect(d.stdout).toMatch(
+        /^rules: iptables flavours mixed: legacy iptables holds Docker's rules, nf_tables holds .*netctl's; netctl uses nf_tables/m,
+      );
+      const before = await sb.sh(['cat', '/etc/ufw/after.rules']);
+      const r = await sb.netctl(['docker', 'uninstall']);
+      expect(r.code).toBe(0);
+      const again = await sb.netctl(['docker', 'install']);
+      expect(again.code).not.toBe(0);
+      expect(again.stderr.trim().split('\n')[0]).toMatch(
+        /iptables flavours mixed: legacy iptables holds Docker's rules/,
+      );
+      expect(await sb.sh(['cat', '/etc/ufw/after.rules'])).not.toContain('# BEGIN netctl-docker');
+      expect(before).toContain('# BEGIN netctl-docker');
+    } finally {
+      await sb.sh(['iptables-legacy', '-X', 'DOCKER']);
+    }
+    await netctl('docker', 'install');
+    expect((await sb.netctl(['doctor'], { env: dk.env })).stdout).not.toContain('flavours mixed');
   });
 });

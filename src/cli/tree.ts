@@ -375,7 +375,8 @@ const firewall: CommandSpec[] = [
     name: 'allow',
     args: ['<name>', '[port...]'],
     module: 'allow',
-    description: 'open published container ports through ufw (PORT is the container port; several in one command)',
+    description:
+      'open published container ports through ufw (PORT: the container port, or the host port when NAME has no such container port; :PORT always the host port)',
     options: [
       { flags: '--from <cidr>', description: 'only from these sources', parse: 'collect' },
       { flags: '--network <net>', description: 'only on this network' },
@@ -498,6 +499,12 @@ const firewall: CommandSpec[] = [
 const tools: CommandSpec[] = [
   { name: 'tui', module: 'tui', description: 'live view of bridges, containers, ports and rules' },
   { name: 'doctor', module: 'doctor', description: 'find drift, leaks and orphans', options: [json] },
+  {
+    name: 'audit',
+    module: 'audit',
+    description: 'every listening socket, its owner and whether ufw lets new connections in from outside',
+    options: [dockerHost, json],
+  },
   { name: 'gc', module: 'gc', description: 'repair drift and remove leaks and orphans', options: [dryRun, json] },
   {
     name: 'sandbox',

@@ -5,7 +5,16 @@
  * through the one transaction; the policy is model/allow-policy.ts, as for netctl's own.
  */
 import type { AllowRule } from '../model/allow.js';
-import { type AllowRequest, denied, refuseUnpublished, rulesOfRequest } from '../model/allow-policy.js';
+import {
+  type AllowRequest,
+  canonicalSources,
+  denied,
+  type PortTarget,
+  refuseUnpublished,
+  rulesOf,
+  rulesOfRequest,
+} from '../model/allow-policy.js';
+import { parsePortWord, readPorts } from '../model/allow-ports.js';
 import { NotFoundError, UsageError } from '../errors.js';
 import type { Engine } from '../engine/context.js';
 import type { AllowResult } from '../engine/allow.js';
@@ -34,11 +43,32 @@ function refuseUnconnected(c: DockerContainer, r: AllowRule): void {
   );
 }
 
+/** What a Docker container publishes, one target per host binding (for reading host ports). */
+function dockerTargets(c: DockerContainer | undefined): PortTarget[] {
+  return (c?.ports ?? []).flatMap((p) =>
+    (p.hosts?.length ? p.hosts : [undefined]).map((h) => ({ port: p.port, proto: p.proto, hostPort: h?.port })),
+  );
+}
+
+/** A request's rules on Docker container `name`, host ports read against what `c` publishes. */
+function requestOn(name: string, req: AllowRequest, c: DockerContainer | undefined) {
+  const read = readPorts(name, req.ports, dockerTargets(c));
+  return { rules: rulesOf(name, read.ports, canonicalSources(req.from), req.network ?? null), matched: read.matched };
+}
+
+/** Refuses bad ports and sources before Docker is asked. */
+function checkRequest(req: AllowRequest): void {
+  checkDockerRef(req.name);
+  for (const p of req.ports ?? []) parsePortWord(p);
+  rulesOfRequest(req.name, { ...req, ports: [] });
+}
+
 async function planSync(
   engine: Engine,
   api: DockerApi,
   rules: AllowRule[],
   routes: AllowResult['routes'],
+  matched: string[],
 ): Promise<Planned<AllowResult>> {
   const containers = await runningContainers(api);
   const p = await planDockerSync(engine.store, engine.ufw, containers);
@@ -50,7 +80,8 @@ async function planSync(
     },
     undo: async () => undo?.(),
   };
-  const result = { container: rules[0]?.container ?? '', rules, routes, changed: p.changed, diff: p.diff };
+  const result: AllowResult = { container: rules[0]?.container ?? '', rules, routes, changed: p.changed, diff: p.diff };
+  if (matched.length > 0) result.matched = matched;
   return { plan: await routesChangePlan(engine.ufw, p.plan), steps: [step], result };
 }
 
@@ -60,11 +91,10 @@ export async function planDockerAllow(
   api: DockerApi,
   req: AllowRequest,
 ): Promise<Planned<AllowResult>> {
-  checkDockerRef(req.name);
-  rulesOfRequest(req.name, req); // bad ports and sources are refused before Docker is asked
+  checkRequest(req);
   const c = await inspectContainer(api, req.name);
   if (!c) throw new NotFoundError('container', req.name, UNKNOWN);
-  const rules = rulesOfRequest(c.name, req);
+  const { rules, matched } = requestOn(c.name, req, c);
   for (const r of rules) refuseUnconnected(c, r);
   for (const r of rules) engine.store.dockerAllows.add(r);
   return planSync(
@@ -72,6 +102,7 @@ export async function planDockerAllow(
     api,
     rules,
     rules.flatMap((r) => dockerRoutesOf(c, r)),
+    matched,
   );
 }
 
@@ -81,18 +112,17 @@ export async function planDockerAllow(
  */
 export async function planDockerDeny(engine: Engine, api: DockerApi, req: AllowRequest): Promise<Planned<AllowResult>> {
   const { store } = engine;
-  checkDockerRef(req.name);
-  rulesOfRequest(req.name, req);
+  checkRequest(req);
   const c = store.dockerAllows.list(req.name).length > 0 ? undefined : await inspectContainer(api, req.name);
   const name = c?.name ?? req.name;
-  const asked = rulesOfRequest(name, req);
   const stored = store.dockerAllows.list(name);
   if (!c && stored.length === 0) throw new NotFoundError('container', req.name, UNKNOWN);
-  const gone = denied(stored, asked, req);
   const live = c ?? (await inspectContainer(api, name).catch(() => undefined));
+  const { rules: asked, matched } = requestOn(name, req, live);
+  const gone = denied(stored, asked, req);
   const routes = live ? gone.flatMap((r) => dockerRoutesOf(live, r)) : [];
   for (const r of gone) store.dockerAllows.remove(r);
-  return planSync(engine, api, gone, routes);
+  return planSync(engine, api, gone, routes, matched);
 }
 
 /** Refuses what cannot be a Docker name or id before anything is asked. */

@@ -8,6 +8,7 @@ import type { BlockKind } from '../firewall/ufw/block-kind.js';
 import { ufwFamily } from '../firewall/ufw/names.js';
 import type { Family } from '../model/addr.js';
 import { chainRules, hasChain, type ChainState } from '../firewall/ufw/plan.js';
+import { dockerInputChain } from '../firewall/ufw/input-mirror.js';
 
 /** Docker's chain that it sends every forwarded packet to first. */
 export const DOCKER_USER = 'DOCKER-USER';
@@ -89,11 +90,14 @@ export function dockerChainState(live: Ruleset, family: Family, template: string
 
 /**
  * Takes the jumps out of DOCKER-USER (rule by rule: Docker's RETURN and anybody else's
- * rules stay), then empties and deletes both chains.
+ * rules stay), then empties and deletes the block's chains (with the mirror of ufw's
+ * incoming rules).
  */
 export function dockerUnloadDoc(family: Family, live: Ruleset | undefined): string {
   const jumps = live ? chainRules(live, DOCKER_USER).filter((r) => r === jumpRule(family)).length : 0;
-  const chains = [dockerChain(family), dockerForwardChain(family)].filter((c) => !live || hasChain(live, c));
+  const chains = [dockerChain(family), dockerForwardChain(family), dockerInputChain(family)].filter(
+    (c) => !live || hasChain(live, c),
+  );
   return [
     '*filter',
     ...Array.from({ length: jumps }, () => `-D ${DOCKER_USER} -j ${dockerChain(family)}`),

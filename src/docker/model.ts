@@ -15,6 +15,8 @@ export interface DockerAddress {
 export interface DockerPort {
   port: number;
   proto: 'tcp' | 'udp' | 'sctp';
+  /** Where it is published on the host (`HostIp` '' or `0.0.0.0`: every address); absent in old records. */
+  hosts?: { ip: string; port: number }[];
 }
 
 /** A Docker container, reduced to what its ufw route rules are made from. */
@@ -23,6 +25,8 @@ export interface DockerContainer {
   /** Without Docker's leading slash. */
   name: string;
   running: boolean;
+  /** The init process's pid while running (its network namespace is the container's). */
+  pid?: number;
   addresses: DockerAddress[];
   ports: DockerPort[];
   labels: Record<string, string>;
@@ -32,7 +36,7 @@ export interface DockerContainer {
 export interface DockerInspect {
   Id: string;
   Name: string;
-  State?: { Running?: boolean };
+  State?: { Running?: boolean; Pid?: number };
   Config?: { Labels?: Record<string, string> | null };
   NetworkSettings?: {
     Ports?: Record<string, { HostIp: string; HostPort: string }[] | null> | null;
@@ -49,7 +53,12 @@ function port(key: string): DockerPort | undefined {
 export function fromInspect(i: DockerInspect): DockerContainer {
   const ports = Object.entries(i.NetworkSettings?.Ports ?? {})
     .filter(([, bindings]) => Array.isArray(bindings) && bindings.length > 0)
-    .map(([k]) => port(k))
+    .map(([k, bindings]): DockerPort | undefined => {
+      const p = port(k);
+      return (
+        p && { ...p, hosts: (bindings ?? []).map((b) => ({ ip: b.HostIp || '0.0.0.0', port: Number(b.HostPort) })) }
+      );
+    })
     .filter((p): p is DockerPort => p !== undefined);
   const addresses = Object.entries(i.NetworkSettings?.Networks ?? {}).map(([network, n]) => ({
     network,
@@ -60,6 +69,7 @@ export function fromInspect(i: DockerInspect): DockerContainer {
     id: i.Id,
     name: i.Name.replace(/^\//, ''),
     running: i.State?.Running === true,
+    ...(i.State?.Pid ? { pid: i.State.Pid } : {}),
     addresses,
     ports,
     labels: i.Config?.Labels ?? {},

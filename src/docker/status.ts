@@ -6,6 +6,7 @@
 import type { UfwView } from '../firewall/ufw/observe.js';
 import type { RouteRule } from '../firewall/ufw/route-rules.js';
 import type { DockerContainer } from './model.js';
+import { isLoopback } from '../firewall/ufw/exposure.js';
 
 /** One published container port and what opens it. */
 export interface DockerPortStatus {
@@ -14,6 +15,10 @@ export interface DockerPortStatus {
   addresses: string[];
   /** Sources the rules open it to ('anywhere' for none); empty: closed. */
   open: string[];
+  /** Where it is published on the host (`0.0.0.0:8080`, `127.0.0.1:8081`). */
+  hosts?: string[];
+  /** Published on loopback addresses only: nothing from outside reaches it, whatever ufw says. */
+  local?: boolean;
 }
 
 /** Everything the command reports (`--json` prints this). */
@@ -51,7 +56,12 @@ export function portStatus(containers: readonly DockerContainer[], routes: reado
       const addrs = c.addresses.flatMap((a) => [a.ipv4, a.ipv6]).filter((x) => x !== '');
       const mine = routes.filter((r) => addrs.includes(r.to) && r.port === p.port && r.proto === p.proto);
       const open = [...new Set(mine.map((r) => r.from ?? 'anywhere'))];
-      return { container: c.name, port: `${p.port}/${p.proto}`, addresses: addrs, open };
+      const out: DockerPortStatus = { container: c.name, port: `${p.port}/${p.proto}`, addresses: addrs, open };
+      if (p.hosts && p.hosts.length > 0) {
+        out.hosts = p.hosts.map((h) => `${h.ip.includes(':') ? `[${h.ip}]` : h.ip}:${h.port}`);
+        if (p.hosts.every((h) => isLoopback(h.ip))) out.local = true;
+      }
+      return out;
     }),
   );
 }
@@ -85,13 +95,17 @@ export function renderDockerStatus(s: DockerStatus): string {
     const w = Math.max(9, ...s.ports.map((p) => p.container.length));
     lines.push(`${'CONTAINER'.padEnd(w)}  PORT       ADDRESSES                     UFW`);
     for (const p of s.ports) {
-      const state =
-        p.open.length === 0
+      const state = p.local
+        ? 'local only'
+        : p.open.length === 0
           ? 'closed (no allow rule)'
           : p.open.includes('anywhere')
             ? 'open'
             : `open from ${p.open.join(', ')}`;
-      lines.push(`${p.container.padEnd(w)}  ${p.port.padEnd(9)}  ${p.addresses.join(' ').padEnd(28)}  ${state}`);
+      const hosts = p.hosts ? ` (host ${p.hosts.join(' ')})` : '';
+      lines.push(
+        `${p.container.padEnd(w)}  ${p.port.padEnd(9)}  ${p.addresses.join(' ').padEnd(28)}  ${state}${hosts}`,
+      );
     }
   }
   for (const m of s.drift.missing) lines.push(`missing ufw rule (netctl docker sync restores it): ${m}`);

@@ -32,7 +32,13 @@ export function containerMappings(s: RouteState, containerId: string): PortMappi
 
 /** A mapping as the allow policy selects it: container port, network and family. */
 function target(m: PortMapping, networkName: string): PortTarget {
-  return { port: m.containerPort, proto: m.proto, network: networkName, v6: m.containerIp.includes(':') };
+  return {
+    port: m.containerPort,
+    proto: m.proto,
+    network: networkName,
+    v6: m.containerIp.includes(':'),
+    hostPort: m.hostPort,
+  };
 }
 
 /** What a container publishes, as the allow policy selects it (empty for an unknown name). */

@@ -6,7 +6,8 @@
  */
 import type { Store } from '../store/index.js';
 import type { AllowRule } from '../model/allow.js';
-import { type AllowRequest, denied, refuseUnpublished, requestPorts, rulesOfRequest } from '../model/allow-policy.js';
+import { type AllowRequest, canonicalSources, denied, refuseUnpublished, rulesOf } from '../model/allow-policy.js';
+import { parsePortWord, readPorts } from '../model/allow-ports.js';
 import { NotFoundError } from '../errors.js';
 import type { RouteRule } from '../firewall/ufw/route-rules.js';
 import { routesChanged, routesDiff } from '../firewall/ufw/routes-apply.js';
@@ -27,12 +28,17 @@ export interface AllowResult {
   changed: boolean;
   /** The user rules diff. */
   diff: string;
+  /** How host ports were read: `host port 8080 is web's container port 80/tcp`. */
+  matched?: string[];
 }
 
-/** The allow rules a request stands for (one per port and source), validated against the database. */
-export function requestRules(store: Store, req: AllowRequest): AllowRule[] {
+/**
+ * The allow rules a request stands for (one per port and source), validated against the
+ * database; a host port is read as the container port it leads to (model/allow-ports.ts).
+ */
+export function requestRules(store: Store, req: AllowRequest): { rules: AllowRule[]; matched: string[] } {
   const c = store.containers.require(req.name);
-  requestPorts(req); // a bad port is refused before the network is looked at
+  for (const p of req.ports ?? []) parsePortWord(p); // a bad port is refused before the network is looked at
   if (req.network !== undefined) {
     const net = store.networks.require(req.network);
     if (!store.endpoints.forContainer(c.id).some((e) => e.networkId === net.id)) {
@@ -43,10 +49,17 @@ export function requestRules(store: Store, req: AllowRequest): AllowRule[] {
       );
     }
   }
-  return rulesOfRequest(c.name, req);
+  const sources = canonicalSources(req.from);
+  const read = readPorts(c.name, req.ports, publishedTargets(routeState(store), c.name));
+  return { rules: rulesOf(c.name, read.ports, sources, req.network ?? null), matched: read.matched };
 }
 
-async function planRoutes(engine: Engine, rules: AllowRule[], routes: RouteRule[]): Promise<Planned<AllowResult>> {
+async function planRoutes(
+  engine: Engine,
+  rules: AllowRule[],
+  routes: RouteRule[],
+  matched: string[],
+): Promise<Planned<AllowResult>> {
   const { step, plan } = await routesStep(engine.store, engine.ufw);
   const result: AllowResult = {
     container: rules[0]?.container ?? '',
@@ -55,13 +68,14 @@ async function planRoutes(engine: Engine, rules: AllowRule[], routes: RouteRule[
     changed: routesChanged(plan),
     diff: routesDiff(plan),
   };
+  if (matched.length > 0) result.matched = matched;
   return { plan: await routesChangePlan(engine.ufw, plan), steps: [step], result };
 }
 
 /** Plans recording the rules and opening their routes; call it under the lock (ops/tx.ts). */
 export async function planAllow(engine: Engine, req: AllowRequest): Promise<Planned<AllowResult>> {
   const { store } = engine;
-  const rules = requestRules(store, req);
+  const { rules, matched } = requestRules(store, req);
   const state = routeState(store);
   for (const r of rules) {
     refuseUnpublished(
@@ -76,16 +90,17 @@ export async function planAllow(engine: Engine, req: AllowRequest): Promise<Plan
     engine,
     rules,
     rules.flatMap((r) => routesOf(state, r)),
+    matched,
   );
 }
 
 /** Plans removing the matching rules (fields the request leaves out match anything) and closing their routes. */
 export async function planDeny(engine: Engine, req: AllowRequest): Promise<Planned<AllowResult>> {
   const { store } = engine;
-  const asked = requestRules(store, req);
+  const { rules: asked, matched } = requestRules(store, req);
   const gone = denied(store.allows.list(asked[0]!.container), asked, req);
   const state = routeState(store);
   const routes = gone.flatMap((r) => routesOf(state, r));
   for (const r of gone) store.allows.remove(r);
-  return planRoutes(engine, gone, routes);
+  return planRoutes(engine, gone, routes, matched);
 }

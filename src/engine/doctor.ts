@@ -7,6 +7,7 @@ import type { Engine } from './context.js';
 import { firewallStep, type FirewallStepResult } from './firewall-step.js';
 import { missingBridgeSteps } from './replay.js';
 import { checkBlock } from '../firewall/ufw/apply.js';
+import { blockInstalled } from '../firewall/ufw/block.js';
 import { routeDrift } from '../firewall/ufw/routes-apply.js';
 import { desiredRoutes } from './allow-routes.js';
 import { routeState } from './ufw-routes.js';
@@ -47,14 +48,18 @@ export async function diagnoseNetworks(engine: Engine): Promise<{ findings: Find
 export async function diagnoseUfw(engine: Engine): Promise<{ findings: Finding[]; after: string | undefined }> {
   const out: Finding[] = [];
   const block = await checkBlock(engine.ufw).catch(() => undefined);
-  if (block?.view.installed && block.changed) {
+  // ufw being installed is not the block being installed: a host that uses only the Docker
+  // guard never ran `netctl ufw install` and has nothing of netctl's to bring up to date.
+  const text = block?.view.families[0]?.text;
+  const ours = text !== undefined && blockInstalled(text);
+  if (ours && block?.changed) {
     out.push({
       area: 'ufw',
       problem: "netctl's after.rules block or its loaded chain is not current",
       fix: 'netctl ufw install',
     });
   }
-  if (block?.view.installed) {
+  if (ours) {
     const drift = await routeDrift(engine.ufw, desiredRoutes(routeState(engine.store)));
     for (const m of drift.missing)
       out.push({ area: 'ufw', problem: `ufw route rule missing: ${m}`, fix: 'netctl ufw sync' });

@@ -7,7 +7,7 @@
 import type { PortAccess } from '../firewall/ufw/status.js';
 import type { UfwView } from '../firewall/ufw/observe.js';
 import type { Ruleset } from '../firewall/iptables/ast.js';
-import { exposure, type UfwFacts } from '../firewall/ufw/exposure.js';
+import { exposure, isLoopback, localOnly, type UfwFacts } from '../firewall/ufw/exposure.js';
 import { ufwFamily } from '../firewall/ufw/names.js';
 import { containerMappings, type RouteState } from './allow-routes.js';
 
@@ -50,7 +50,9 @@ export function portAccessFrom(state: RouteState, facts: { 4: UfwFacts; 6: UfwFa
   return state.containers.flatMap((c) =>
     containerMappings(state, c.id).map((m) => {
       const family = m.containerIp.includes(':') ? 6 : 4;
-      const e = exposure(facts[family], { proto: m.proto, containerIp: m.containerIp, containerPort: m.containerPort });
+      const e = isLoopback(m.hostIp)
+        ? localOnly(m.hostIp!)
+        : exposure(facts[family], { proto: m.proto, containerIp: m.containerIp, containerPort: m.containerPort });
       return {
         container: c.name,
         proto: m.proto,

@@ -35,6 +35,8 @@ export interface PortTarget {
   network?: string;
   /** Whether the mapping is IPv6 (netctl's containers: a source keeps to its family). */
   v6?: boolean;
+  /** The host port it is published on (for reading `allow web 8080` with `-p 8080:80`). */
+  hostPort?: number;
 }
 
 /** Why a source list given on purpose but empty (often an unset variable) opens nothing. */

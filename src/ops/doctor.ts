@@ -12,6 +12,8 @@ import { blockInstalled } from '../firewall/ufw/block.js';
 import type { DockerApi } from '../docker/client.js';
 import { diagnoseDns } from './dns.js';
 import type { Host } from './host.js';
+import { incomingDrift } from './ufw-input.js';
+import { iptablesProblems } from './flavour.js';
 
 export type { Finding } from '../engine/doctor.js';
 
@@ -28,10 +30,22 @@ export async function diagnose(host: Host, api: () => DockerApi): Promise<Findin
     host.paths.runRoot,
     ufw.after !== undefined && blockInstalled(ufw.after, DOCKER_BLOCK.markers),
   );
+  const incoming = (await incomingDrift(host).catch(() => [])).map((c) => ({
+    area: 'ufw' as const,
+    problem: `${c.chain} (IPv${c.family}) does not mirror ufw's incoming rules: a ban may not reach published ports`,
+    fix: 'netctl ufw sync',
+  }));
+  const kernel = (await iptablesProblems(host)).map((problem) => ({
+    area: 'rules' as const,
+    problem,
+    fix: problem.startsWith('kernel') ? 'load the module named' : 'use one iptables flavour for all',
+  }));
   return [
+    ...kernel,
     ...net.findings,
     ...cni.map((f) => ({ area: 'cni' as const, ...f })),
     ...ufw.findings,
+    ...incoming,
     ...docker,
     ...(await diagnoseVolumes(engine)),
     ...diagnoseCgroups(engine),

@@ -23,7 +23,7 @@ export interface PortView {
   hostPort: number;
   containerPort: number;
   proto: string;
-  exposure: 'open' | 'closed' | 'restricted' | 'unknown';
+  exposure: 'open' | 'closed' | 'restricted' | 'local' | 'unknown';
   sources: string[];
   reason: string;
 }

@@ -18,6 +18,7 @@ import type { ChangePlan } from '../engine/plan.js';
 import { planReconcile } from '../engine/reconcile.js';
 import { routeState } from '../engine/ufw-routes.js';
 import type { Host } from './host.js';
+import { refuseMixedFlavours } from './flavour.js';
 import { transactPreview } from './tx.js';
 
 export type { UfwResult } from '../firewall/ufw/apply.js';
@@ -67,6 +68,7 @@ export async function changeBlock(
   opts: { dryRun?: boolean },
 ): Promise<BlockOutcome> {
   const dryRun = opts.dryRun === true;
+  if (verb === 'install') await refuseMixedFlavours(host);
   const result = await (verb === 'install' ? installBlock : uninstallBlock)(host.ufw, { dryRun, kind });
   return { result, plan: blockPlan(result, kind), applied: !dryRun };
 }

@@ -24,7 +24,7 @@ describe('netctl ufw install', () => {
     expect(files.files.get(BAK)!.info.mode).toBe(0o100640);
     expect(r.files.map((f) => f.backup)).toEqual([BAK, `${AFTER6}.netctl-20250102T030405.bak`]);
     expect(r.chains.map((c) => c.action)).toEqual(['loaded', 'loaded']);
-    expect(runner.live[4].chain).toHaveLength(7);
+    expect(runner.live[4].chain).toHaveLength(8);
     expect(r.changed).toBe(true);
     expect(renderApply(r, 'install', false)).toContain(`wrote ${AFTER} (previous version saved as ${BAK})`);
   });
@@ -64,7 +64,7 @@ describe('netctl ufw install', () => {
     const r = await installBlock(deps);
     expect(r.files.every((f) => !f.written)).toBe(true);
     expect(r.chains.map((c) => c.action)).toEqual(['loaded', 'loaded']);
-    expect(runner.live[4].chain).toHaveLength(7);
+    expect(runner.live[4].chain).toHaveLength(8);
   });
 
   it('with ufw not running writes the files, loads nothing and says what that means', async () => {
@@ -90,7 +90,7 @@ describe('netctl ufw install', () => {
     expect(runner.of('iptables-restore')).toEqual([]);
     expect(runner.of('unshare')).toHaveLength(2);
     expect(renderDiffs(r)).toMatch(
-      /^--- \/etc\/ufw\/after\.rules\n\+\+\+ \/etc\/ufw\/after\.rules\n@@ -28,3 \+28,23 @@\n/,
+      /^--- \/etc\/ufw\/after\.rules\n\+\+\+ \/etc\/ufw\/after\.rules\n@@ -28,3 \+28,28 @@\n/,
     );
     expect(renderApply(r, 'install', true)).toContain('would load ufw-netctl-forward');
   });
@@ -124,7 +124,7 @@ describe('netctl ufw install', () => {
         ? { code: 1, stdout: '', stderr: `iptables-restore: line ${line} failed\n` }
         : { code: 0, stdout: '', stderr: '' };
     };
-    const declared = `${DEBIAN.after}\n# BEGIN netctl\n`.split('\n').length + 8;
+    const declared = `${DEBIAN.after}\n# BEGIN netctl\n`.split('\n').length + 11;
     await expect(installBlock(deps)).rejects.toThrow(`iptables-restore: ${AFTER} line ${declared} failed`);
   });
 
@@ -185,7 +185,7 @@ describe('netctl ufw uninstall', () => {
     expect(files.text(AFTER6)).toBe(DEBIAN.after6);
     expect(r.chains.map((c) => c.action)).toEqual(['removed', 'removed']);
     expect(runner.of('iptables-restore').at(-1)!.input).toBe(
-      '*filter\n:ufw-netctl-forward - [0:0]\n-X ufw-netctl-forward\nCOMMIT\n',
+      '*filter\n:ufw-netctl-forward - [0:0]\n:ufw-netctl-input - [0:0]\n-X ufw-netctl-forward\n-X ufw-netctl-input\nCOMMIT\n',
     );
     expect(runner.live[4].chain).toBeUndefined();
     expect((await uninstallBlock(deps)).changed).toBe(false);
@@ -218,7 +218,7 @@ describe('netctl ufw uninstall', () => {
     const installed = files.text(AFTER);
     const r = await uninstallBlock(deps, { dryRun: true });
     expect(files.text(AFTER)).toBe(installed);
-    expect(runner.live[4].chain).toHaveLength(7);
+    expect(runner.live[4].chain).toHaveLength(8);
     expect(renderDiffs(r)).toContain('-# BEGIN netctl\n');
   });
 });

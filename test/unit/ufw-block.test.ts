@@ -128,12 +128,12 @@ describe('the block templates', () => {
     [BLOCK, 'ufw', 4],
     [BLOCK6, 'ufw6', 6],
   ] as const)(
-    "define only %s-netctl-forward, in ufw's namespace, with no rule netctl would take for its own",
+    "define only %s-netctl-forward and its mirror of ufw's incoming rules, in ufw's namespace, with no rule netctl would take for its own",
     (text, prefix, family) => {
       const rs = parse(text, { family });
       expect(rs.tables.map((t) => t.name)).toEqual(['filter']);
       const filter = rs.tables[0]!;
-      expect(filter.chains.map((c) => c.name)).toEqual([`${prefix}-netctl-forward`]);
+      expect(filter.chains.map((c) => c.name)).toEqual([`${prefix}-netctl-forward`, `${prefix}-netctl-input`]);
       for (const c of filter.chains) expect(isOwnedChain(c.name)).toBe(false);
       for (const r of filter.rules) {
         expect(isOwnedRule('filter', r)).toBe(false);
@@ -146,8 +146,9 @@ describe('the block templates', () => {
   it("never declares a chain of ufw's (a declaration flushes it when ufw loads after.rules)", () => {
     for (const text of [BLOCK, BLOCK6]) {
       const declared = text.split('\n').filter((l) => l.startsWith(':'));
-      expect(declared).toHaveLength(1);
+      expect(declared).toHaveLength(2);
       expect(declared[0]).toMatch(/^:ufw6?-netctl-forward - \[0:0\]$/);
+      expect(declared[1]).toMatch(/^:ufw6?-netctl-input - \[0:0\]$/);
     }
   });
 

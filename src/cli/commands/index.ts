@@ -6,6 +6,7 @@
  */
 import type { CommandModule } from '../context.js';
 import * as allow from './allow.js';
+import * as audit from './audit.js';
 import * as cniInstall from './cni-install.js';
 import * as cniServe from './cni-serve.js';
 import * as dnsServe from './dns-serve.js';
@@ -66,6 +67,7 @@ import * as volumeRm from './volume-rm.js';
 /** Command modules by file name (`network-ls`), as the command tree names them. */
 export const COMMANDS: Readonly<Record<string, CommandModule>> = {
   allow: allow,
+  audit: audit,
   'cni-install': cniInstall,
   'cni-serve': cniServe,
   'dns-serve': dnsServe,

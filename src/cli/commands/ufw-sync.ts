@@ -5,10 +5,13 @@
  */
 import type { CommandContext } from '../context.js';
 import { ufwSync as sync } from '../../ops/ufw.js';
+import { syncIncoming } from '../../ops/ufw-input.js';
 
 export default async function ufwSync(ctx: CommandContext): Promise<void> {
   const dryRun = ctx.opts.dryRun === true;
   const applied = await sync(ctx.host, { dryRun });
+  // ufw's incoming rules (bans) reach published ports through the blocks' mirror chains.
+  for (const l of await syncIncoming(ctx.host, { dryRun })) ctx.stdout.write(`${l}\n`);
   if (applied === '') ctx.stdout.write('in sync: nothing to change\n');
   else ctx.stdout.write(dryRun ? applied : `${applied}synced\n`);
 }

@@ -23,7 +23,8 @@ export function routeLine(r: RouteRule): string {
  */
 export function formatAllow(verb: 'allowed' | 'denied', res: AllowResult, plan?: ChangePlan): string {
   const head = plan ? `would ${verb === 'allowed' ? 'allow' : 'deny'}` : verb;
-  const lines = res.rules.map((r) => `${head} ${describeAllow(r)}`);
+  const lines = (res.matched ?? []).map((m) => `${m}:`);
+  lines.push(...res.rules.map((r) => `${head} ${describeAllow(r)}`));
   lines.push(...res.routes.map(routeLine));
   if (!res.changed && !plan) lines.push('  (ufw already had these rules)');
   if (plan) return `${lines.join('\n')}\n${formatPlan(plan)}`;

@@ -9,6 +9,7 @@ import { fileChanges, planInsert, planRemove, type FilePlan } from './plan.js';
 import { NETCTL_BLOCK, type BlockKind } from './block-kind.js';
 import { observeUfw, type FamilyView, type UfwDeps, type UfwView } from './observe.js';
 import { validate } from './validate.js';
+import { type MirrorChange, syncInputMirror } from './input-sync.js';
 import type { Family } from '../../model/addr.js';
 
 /** What happened to one rules file. */
@@ -36,6 +37,8 @@ export interface UfwResult {
   chains: ChainResult[];
   /** True when something is (or, for check and --dry-run, would be) changed. */
   changed: boolean;
+  /** The mirror chains of ufw's incoming rules refilled after the block was loaded (input-sync.ts). */
+  mirrored?: MirrorChange[];
 }
 
 /** Options of install and uninstall. */
@@ -167,7 +170,10 @@ export async function installBlock(deps: UfwDeps, opts: ApplyOptions = {}): Prom
       );
     }
   }
-  return { view, files, chains, changed: changed(files, chains) };
+  const out: UfwResult = { view, files, chains, changed: changed(files, chains) };
+  // Loading the block declares (so empties) its mirror chain: fill it before anyone connects.
+  if (!opts.dryRun && chains.some((c) => c.action === 'loaded')) out.mirrored = (await syncInputMirror(deps)).changes;
+  return out;
 }
 
 /**

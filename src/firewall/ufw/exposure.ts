@@ -12,8 +12,11 @@ import type { Family } from '../../model/addr.js';
 
 /** What ufw does to new connections to one published port. */
 export interface Exposure {
-  /** Open to everyone (`open`), to some sources only (`restricted`), or to nobody (`closed`). */
-  state: 'open' | 'closed' | 'restricted';
+  /**
+   * Open to everyone (`open`), to some sources only (`restricted`), to nobody (`closed`), or
+   * bound to a loopback address, so no new connection from outside ever reaches it (`local`).
+   */
+  state: 'open' | 'closed' | 'restricted' | 'local';
   /** Sources a route rule opens it for (restricted). */
   sources: string[];
   /** The rule or policy that decided, in words. */
@@ -79,16 +82,37 @@ function verdictOf(r: Rule, prefix: string): 'accept' | 'drop' | undefined {
   return VERDICTS[t];
 }
 
-/** Decides one published port in one family. */
-export function exposure(f: UfwFacts, p: PortPacket): Exposure {
-  if (!f.running) return { state: 'open', sources: [], reason: 'ufw is not running' };
-  if (!f.blockLoaded)
-    return { state: 'open', sources: [], reason: 'ufw does not see published ports (netctl ufw install)' };
-  const prefix = ufwFamily(f.family).prefix;
-  const rules =
-    f.live?.tables.find((t) => t.name === 'filter')?.rules.filter((r) => r.chain === `${prefix}-user-forward`) ?? [];
+/** Whether a host address is a loopback one (127.0.0.0/8, ::1): a port bound there is local only. */
+export function isLoopback(ip: string | null | undefined): boolean {
+  if (!ip) return false;
+  return ip.startsWith('127.') || ip === '::1' || ip.startsWith('::ffff:127.');
+}
+
+/** A port published on a loopback address: whatever ufw says, nothing from outside reaches it. */
+export function localOnly(hostIp: string): Exposure {
+  return { state: 'local', sources: [], reason: `bound to ${hostIp}: reachable from this host only` };
+}
+
+/** How a chain's decisions are named: `ufw route rule` and `routed policy`, or `ufw rule` and `incoming policy`. */
+export interface DecisionWords {
+  rule: string;
+  policy: string;
+}
+
+const ROUTED: DecisionWords = { rule: 'ufw route rule', policy: 'routed policy' };
+
+/**
+ * The first rule of `rules` that decides a packet from outside whatever its source, else
+ * the policy; rules of one source before it make the port open to those sources only.
+ */
+export function decide(
+  rules: readonly Rule[],
+  packet: Packet,
+  prefix: string,
+  policy: string,
+  words: DecisionWords,
+): Exposure {
   const sources: string[] = [];
-  const packet = packetOf(p);
   for (const r of rules) {
     const verdict = verdictOf(r, prefix);
     // A rule of one interface is not about every outside source: it decides nothing here.
@@ -98,7 +122,7 @@ export function exposure(f: UfwFacts, p: PortPacket): Exposure {
       if (verdict === 'accept' && !s.negated) sources.push((s.values[0] ?? '').replace(/\/(32|128)$/, ''));
       continue;
     }
-    const what = `ufw route rule "${describe(r)}"`;
+    const what = `${words.rule} "${describe(r)}"`;
     if (verdict === 'accept') return { state: 'open', sources: [], reason: what };
     return {
       state: sources.length ? 'restricted' : 'closed',
@@ -106,15 +130,45 @@ export function exposure(f: UfwFacts, p: PortPacket): Exposure {
       reason: `${what} denies${sources.length ? ' the rest' : ''}`,
     };
   }
-  const policy = f.routedPolicy ?? 'unknown';
-  if (policy === 'allow') return { state: 'open', sources: [], reason: 'routed policy allow' };
+  if (policy === 'allow') return { state: 'open', sources: [], reason: `${words.policy} allow` };
   if (sources.length)
     return {
       state: 'restricted',
       sources,
-      reason: `only from ${sources.join(', ')}; routed policy ${policy} for the rest`,
+      reason: `only from ${sources.join(', ')}; ${words.policy} ${policy} for the rest`,
     };
-  return { state: 'closed', sources: [], reason: `routed policy ${policy}, no ufw route rule allows it` };
+  return { state: 'closed', sources: [], reason: `${words.policy} ${policy}, no ${words.rule} allows it` };
+}
+
+/** Decides one published port in one family. */
+export function exposure(f: UfwFacts, p: PortPacket): Exposure {
+  if (!f.running) return { state: 'open', sources: [], reason: 'ufw is not running' };
+  if (!f.blockLoaded)
+    return { state: 'open', sources: [], reason: 'ufw does not see published ports (netctl ufw install)' };
+  const prefix = ufwFamily(f.family).prefix;
+  const rules =
+    f.live?.tables.find((t) => t.name === 'filter')?.rules.filter((r) => r.chain === `${prefix}-user-forward`) ?? [];
+  return decide(rules, packetOf(p), prefix, f.routedPolicy ?? 'unknown', ROUTED);
+}
+
+/**
+ * Whether ufw lets a new connection from outside in to a socket of the host itself
+ * (`dst` its bound address, '' for every address): ufw's incoming rules, then its incoming
+ * policy. `policy` is DEFAULT_INPUT_POLICY as ufw names it (allow, deny, reject).
+ */
+export function incomingExposure(
+  f: UfwFacts,
+  policy: string | null,
+  proto: string,
+  port: number,
+  dst: string,
+): Exposure {
+  if (!f.running) return { state: 'open', sources: [], reason: 'ufw is not running' };
+  const prefix = ufwFamily(f.family).prefix;
+  const rules =
+    f.live?.tables.find((t) => t.name === 'filter')?.rules.filter((r) => r.chain === `${prefix}-user-input`) ?? [];
+  const packet: Packet = { src: '', dst, proto, dport: port, ctstate: ['NEW'], dstLocal: true };
+  return decide(rules, packet, prefix, policy ?? 'unknown', { rule: 'ufw rule', policy: 'incoming policy' });
 }
 
 function describe(r: Rule): string {

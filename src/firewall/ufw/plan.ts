@@ -143,8 +143,13 @@ export function chainReferences(live: Ruleset, family: Family): string[] {
     .map(({ counters: _, ...r }) => renderRule(r));
 }
 
-/** `iptables-restore -n` input emptying the block's chain and, unless still referenced, deleting it. */
+/**
+ * `iptables-restore -n` input emptying the block's chain and, unless still referenced,
+ * deleting it; the mirror of ufw's incoming rules goes with it (only the block's chain
+ * jumps to it, and that jump is gone once the chain is emptied).
+ */
 export function unloadDoc(family: Family, keep: boolean): string {
   const chain = ufwForwardChain(family);
-  return `*filter\n:${chain} - [0:0]\n${keep ? '' : `-X ${chain}\n`}COMMIT\n`;
+  const input = `${ufwFamily(family).prefix}-netctl-input`;
+  return `*filter\n:${chain} - [0:0]\n:${input} - [0:0]\n${keep ? '' : `-X ${chain}\n`}-X ${input}\nCOMMIT\n`;
 }

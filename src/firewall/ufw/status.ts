@@ -20,8 +20,8 @@ export interface PortAccess {
   /** The container address the port leads to (its family is the mapping's). */
   containerIp: string;
   open: boolean;
-  /** open, closed, or restricted to `sources`. */
-  state: 'open' | 'closed' | 'restricted';
+  /** open, closed, restricted to `sources`, or local (bound to 127.0.0.1 or ::1: this host only). */
+  state: 'open' | 'closed' | 'restricted' | 'local';
   sources: string[];
   /** Why: the ufw rule that opens it, or the policy that closes it. */
   reason: string;
@@ -101,7 +101,8 @@ function ufwLine(s: UfwStatus): string {
 
 function portLine(p: PortAccess): string {
   const host = `${p.hostIp.includes(':') ? `[${p.hostIp}]` : p.hostIp}:${p.hostPort}`;
-  const state = p.state === 'restricted' ? `open from ${p.sources.join(', ')}` : p.state;
+  const state =
+    p.state === 'restricted' ? `open from ${p.sources.join(', ')}` : p.state === 'local' ? 'local only' : p.state;
   return `  ${p.container.padEnd(16)} ${`${host}->${p.containerPort}/${p.proto}`.padEnd(26)} ${state.padEnd(7)}  ${p.reason}`;
 }
 

@@ -22,8 +22,9 @@ export function portText(p: TuiPort): string {
   return `${host}:${p.hostPort}->${p.containerPort}/${p.proto}`;
 }
 
-/** `open`, `closed`, `from 203.0.113.1` (`limited` where there is no room for the sources). */
+/** `open`, `closed`, `local only`, `from 203.0.113.1` (`limited`/`local` where there is no room). */
 export function exposureText(p: TuiPort, wide = true): string {
+  if (p.exposure === 'local') return wide ? 'local only' : 'local';
   if (p.exposure !== 'restricted') return p.exposure;
   return wide ? `from ${p.sources.join(',')}` : 'limited';
 }
@@ -32,6 +33,7 @@ const COLORS: Record<TuiPort['exposure'], string | undefined> = {
   open: 'green',
   closed: 'red',
   restricted: 'yellow',
+  local: 'cyan',
   unknown: undefined,
 };
 

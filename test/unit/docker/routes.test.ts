@@ -40,9 +40,13 @@ describe('a Docker inspect document', () => {
       { network: 'bridge', ipv4: '172.17.0.2', ipv6: 'fd00:d0c:1::242:ac11:2' },
       { network: 'v6net', ipv4: '172.18.0.2', ipv6: 'fd00:d0c::2' },
     ]);
+    const both = (port: number) => [
+      { ip: '0.0.0.0', port },
+      { ip: '::', port },
+    ];
     expect(WEB.ports).toEqual([
-      { port: 53, proto: 'udp' },
-      { port: 80, proto: 'tcp' },
+      { port: 53, proto: 'udp', hosts: both(5353) },
+      { port: 80, proto: 'tcp', hosts: both(8080) },
     ]);
     expect(WEB.labels).toEqual({
       'netctl.allow': '80/tcp,53/udp',

@@ -53,3 +53,21 @@ describe('docker status over IPv6', () => {
     expect(renderDockerStatus(base)).not.toContain('IPv6:');
   });
 });
+
+describe('docker status of a port published on loopback', () => {
+  it('says local only, whatever the rules, and names the host ports', () => {
+    const local: DockerContainer = {
+      ...web,
+      ports: [{ port: 80, proto: 'tcp', hosts: [{ ip: '127.0.0.1', port: 8080 }] }],
+    };
+    const wide: DockerContainer = {
+      ...web,
+      ports: [{ port: 80, proto: 'tcp', hosts: [{ ip: '0.0.0.0', port: 8080 }] }],
+    };
+    const [l] = portStatus([local], []);
+    expect(l).toMatchObject({ local: true, hosts: ['127.0.0.1:8080'] });
+    expect(portStatus([wide], [])[0]!.local).toBeUndefined();
+    const text = renderDockerStatus({ ...base, ports: [l!] });
+    expect(text).toMatch(/web\s+80\/tcp\s+.*\s+local only \(host 127\.0\.0\.1:8080\)/);
+  });
+});

@@ -61,3 +61,22 @@ describe('exposure of a published port to new connections from outside', () => {
     expect(exposure({ ...facts([]), blockLoaded: false }, pkt).reason).toContain('netctl ufw install');
   });
 });
+
+describe('a port published on a loopback address', () => {
+  it('is local only, and only 127.0.0.0/8 and ::1 are loopback', async () => {
+    const { isLoopback, localOnly } = await import('../../../src/firewall/ufw/exposure.js');
+    expect(['127.0.0.1', '127.1.2.3', '::1'].map(isLoopback)).toEqual([true, true, true]);
+    expect(['0.0.0.0', '::', '192.168.77.1', '', undefined].map(isLoopback)).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
+    expect(localOnly('127.0.0.1')).toEqual({
+      state: 'local',
+      sources: [],
+      reason: 'bound to 127.0.0.1: reachable from this host only',
+    });
+  });
+});

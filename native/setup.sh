@@ -12,6 +12,7 @@ declare -A PKG=(
 	[iptables]=iptables [ufw]=ufw [ip]=iproute2 [busybox]=busybox-static [curl]=curl
 	[socat]=socat [conntrack]=conntrack [ping]=iputils-ping [tmux]=tmux [groff]=groff-base
 	[unshare]=util-linux [nsenter]=util-linux [make]=make [g++]=g++ [python3]=python3
+	[debootstrap]=debootstrap
 )
 missing=()
 for cmd in "${!PKG[@]}"; do

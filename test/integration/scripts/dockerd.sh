@@ -8,7 +8,7 @@
 # docker-proxy through INPUT); `docker network create --ipv6` then works as well.
 # DOCKERD_USERLAND=DIR: the dockerd (and its containerd, runc, iptables) of a Debian userland
 # (test/platforms/userland.sh), run chrooted in it: the sandbox's /proc, /sys, /dev and /run are
-# bound into it (in the sandbox's own mount namespace) and its /var/lib and /tmp are private
+# bound into it (in the sandbox's own mount namespace) and its /var/lib, /tmp and /opt are private
 # tmpfs, so that the cached userland is only read. Its client: chroot DIR /usr/bin/docker.
 # Usage: [DOCKERD_IPV6=CIDR] [DOCKERD_USERLAND=DIR] dockerd.sh DIR [DOCKERD-ARG...]
 # (stop: kill "$(cat DIR/docker.pid)")
@@ -49,6 +49,8 @@ if [ -n "${DOCKERD_USERLAND:-}" ]; then
 		mount --rbind /run "$ROOT/run"
 		mount -t tmpfs -o mode=0755 tmpfs "$ROOT/var/lib"
 		mount -t tmpfs -o mode=1777 tmpfs "$ROOT/tmp"
+		# containerd makes its /opt/containerd directories there.
+		mount -t tmpfs -o mode=0755 tmpfs "$ROOT/opt"
 	fi
 fi
 # In a userland, dockerd runs in a mount namespace whose root is the userland (pivot_root, not

@@ -77,7 +77,7 @@ let world;
 function setupWorld() {
   if (world) return world;
   if (process.env.NETCTL_SANDBOX !== '1') throw new Error('run inside netctl sandbox (npm run bench)');
-  const missing = [DOCKERD, DOCKER].filter((p) => !existsSync(p));
+  const missing = [DOCKERD, USERLAND ? `${USERLAND}/usr/bin/docker` : DOCKER].filter((p) => !existsSync(p));
   if (missing.length > 0)
     throw new Error(
       `Docker ${FLAVOUR} is missing (${missing.join(', ')}): ${SUITE ? `run sh test/platforms/userland.sh ${SUITE}` : 'run bash native/setup.sh, which installs docker.io'}`,

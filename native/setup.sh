@@ -13,6 +13,7 @@ declare -A PKG=(
 	[socat]=socat [conntrack]=conntrack [ping]=iputils-ping [tmux]=tmux [groff]=groff-base
 	[unshare]=util-linux [nsenter]=util-linux [make]=make [g++]=g++ [python3]=python3
 	[dnsmasq]=dnsmasq-base
+	[debootstrap]=debootstrap
 )
 missing=()
 for cmd in "${!PKG[@]}"; do

@@ -88,19 +88,35 @@ export function dockerChainState(live: Ruleset, family: Family, template: string
   return same && first === jumpRule(family) && forwardJumpInPlace(live) ? 'current' : 'stale';
 }
 
+/** Docker 28's chain between FORWARD and its own rules: its layout makes DOCKER-USER empty. */
+const DOCKER_FORWARD = 'DOCKER-FORWARD';
+const RETURN_RULE = `-A ${DOCKER_USER} -j RETURN`;
+
+/**
+ * The RETURN the block's template ends DOCKER-USER with, to take out again: Docker up to 27
+ * ends the chain with a RETURN of its own (which stays), Docker 28 (DOCKER-FORWARD) leaves
+ * it empty.
+ */
+function blockReturns(live: Ruleset | undefined): number {
+  if (!live || !hasChain(live, DOCKER_FORWARD)) return 0;
+  return chainRules(live, DOCKER_USER).includes(RETURN_RULE) ? 1 : 0;
+}
+
 /**
  * Takes the jumps out of DOCKER-USER (rule by rule: Docker's RETURN and anybody else's
- * rules stay), then empties and deletes the block's chains (with the mirror of ufw's
- * incoming rules).
+ * rules stay; on Docker 28 the block's RETURN goes too), then empties and deletes the block's
+ * chains (with the mirror of ufw's incoming rules).
  */
 export function dockerUnloadDoc(family: Family, live: Ruleset | undefined): string {
   const jumps = live ? chainRules(live, DOCKER_USER).filter((r) => r === jumpRule(family)).length : 0;
+  const loaded = jumps > 0 || (live !== undefined && hasChain(live, dockerChain(family)));
   const chains = [dockerChain(family), dockerForwardChain(family), dockerInputChain(family)].filter(
     (c) => !live || hasChain(live, c),
   );
   return [
     '*filter',
     ...Array.from({ length: jumps }, () => `-D ${DOCKER_USER} -j ${dockerChain(family)}`),
+    ...Array.from({ length: loaded ? blockReturns(live) : 0 }, () => `-D ${DOCKER_USER} -j RETURN`),
     ...chains.map((c) => `:${c} - [0:0]`),
     ...chains.map((c) => `-X ${c}`),
     'COMMIT',

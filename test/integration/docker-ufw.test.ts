@@ -1,23 +1,26 @@
 /**
- * netctl as the drop-in for ufw-docker, with the real Docker (Debian's docker.io, a private
- * dockerd inside the sandbox), the real ufw (enabled, routed policy deny) and real requests
+ * netctl as the drop-in for ufw-docker, with the real Docker (a private dockerd inside the
+ * sandbox, once per flavour of docker-flavours.ts: Debian 12's 20.10, Debian 13's 26.1 and
+ * Debian unstable's 28.5, the last two from their own Debian userlands), the real ufw (enabled, routed policy deny) and real requests
  * from the wan, wan2 and lan hosts: Docker's published port open despite ufw, closed by the
  * netctl-docker block, opened by `netctl allow` on the Docker name (from one source with
  * --from), and kept on the container by `netctl docker watch` through restarts, a new
  * container under the same name, a dockerd restart, ufw reload and disable/enable, without
- * duplicates; labels and docker-compose 1.29; doctor's drift; uninstall byte for byte.
+ * duplicates; labels with docker-compose 1.29 (20.10) or `docker compose` v2 (26.1, 28.5);
+ * doctor's drift; uninstall byte for byte.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Sandbox } from '../harness/sandbox.js';
 import { kernelState, netctlOk } from './helpers/net.js';
 import { BUSYBOX, SandboxDocker, startDockerWatch, until } from './helpers/docker.js';
+import { USERLAND_HOOK_MS, dockerFlavours, userlandOf } from './helpers/docker-flavours.js';
 
 const HOST = { wan: '198.51.100.2', wan2: '203.0.113.2', lan: '192.168.77.1' } as const;
 type Client = keyof typeof HOST;
 const ALL = Object.keys(HOST) as Client[];
 const WWW = '/run/netctl-test-www';
 
-describe("netctl docker: ufw decides Docker's published ports", () => {
+describe.each(dockerFlavours())("netctl docker on Docker $name: ufw decides Docker's published ports", (flavour) => {
   let sb: Sandbox;
   let dk: SandboxDocker;
   const netctl = (...args: string[]): Promise<string> => netctlOk(sb, args);
@@ -66,10 +69,14 @@ describe("netctl docker: ufw decides Docker's published ports", () => {
     await watch?.stop();
   };
   let afterRules = '';
+  /** DOCKER-USER as Docker made it (20.10 and 26.1 end it with a RETURN, 28.5 leaves it empty). */
+  let dockerUser = '';
 
   beforeAll(async () => {
+    const userland = await userlandOf(flavour);
     sb = await Sandbox.start({ wan: true, lan: true });
-    dk = await SandboxDocker.start(sb);
+    dk = await SandboxDocker.start(sb, undefined, [], { userland });
+    dockerUser = await sb.sh(['iptables', '-S', 'DOCKER-USER']);
     await sb.sh([
       'sh',
       '-c',
@@ -82,7 +89,7 @@ describe("netctl docker: ufw decides Docker's published ports", () => {
     await ufw('--force', 'enable');
     await ufw('default', 'deny', 'routed');
     afterRules = await sb.sh(['cat', '/etc/ufw/after.rules', '/etc/ufw/after6.rules']);
-  }, 180_000);
+  }, USERLAND_HOOK_MS);
   afterAll(async () => {
     await sb?.close();
   });
@@ -264,7 +271,7 @@ describe("netctl docker: ufw decides Docker's published ports", () => {
     expect(await tuples()).toBe(1);
   });
 
-  it('labels declare the policy beside the ports, with docker-compose 1.29 up and down', async () => {
+  it(`labels declare the policy beside the ports, with compose ${flavour.compose} up and down`, async () => {
     const yml = [
       'version: "2.4"',
       'services:',
@@ -280,24 +287,23 @@ describe("netctl docker: ufw decides Docker's published ports", () => {
     ].join('\n');
     await sb.sh(['sh', '-c', `mkdir -p /run/compose && cat > /run/compose/docker-compose.yml`], { input: yml });
     const compose = (...args: string[]): Promise<string> =>
-      sb.sh(['docker-compose', '-p', 'lbl', '-f', '/run/compose/docker-compose.yml', ...args], {
-        env: dk.env,
-        timeoutMs: 90_000,
-      });
+      dk.compose(['-p', 'lbl', '-f', '/run/compose/docker-compose.yml', ...args]);
+    // Compose v2 names containers project-service-1, v1 project_service_1.
+    const site = flavour.compose === 'v1' ? 'lbl_site_1' : 'lbl-site-1';
     await compose('up', '-d');
-    const ip = await dk.ip('lbl_site_1');
+    const ip = await dk.ip(site);
     await ruleFor(ip);
     expect(await openTo(8090, 'two')).toEqual(['wan2']);
-    expect(await ufw('status')).toContain('# netctl:docker:lbl_site_1 80/tcp');
+    expect(await ufw('status')).toContain(`# netctl:docker:${site} 80/tcp`);
     expect(await netctl('ufw', 'list', '--docker-host', dk.host)).toContain(
-      'lbl_site_1 80/tcp from 203.0.113.0/24 (docker label)',
+      `${site} 80/tcp from 203.0.113.0/24 (docker label)`,
     );
     // The LAN neighbour routing to the compose network's subnet is kept out.
     expect((await sb.execIn('lan', ['curl', '-s', '-m', '2', `http://${ip}:80/`], { timeoutMs: 6000 })).code).not.toBe(
       0,
     );
     await compose('down');
-    await until(async () => !(await ufw('status')).includes('lbl_site_1'), 'the label rule to go');
+    await until(async () => !(await ufw('status')).includes(site), 'the label rule to go');
     expect(await openTo(8090, 'two')).toEqual([]);
   });
 
@@ -356,7 +362,7 @@ describe("netctl docker: ufw decides Docker's published ports", () => {
     await stopWatch();
     await netctl('docker', 'uninstall');
     expect(await sb.sh(['cat', '/etc/ufw/after.rules', '/etc/ufw/after6.rules'])).toBe(afterRules);
-    expect(await sb.sh(['iptables', '-S', 'DOCKER-USER'])).toBe('-N DOCKER-USER\n-A DOCKER-USER -j RETURN\n');
+    expect(await sb.sh(['iptables', '-S', 'DOCKER-USER'])).toBe(dockerUser);
     expect((await sb.exec(['iptables', '-S', 'ufw-netctl-docker'])).code).not.toBe(0);
   });
 });

@@ -10,6 +10,11 @@
 //  - Event to rule in place: `netctl docker watch` running as a real process; `docker rm` +
 //    `docker run` of the same name on a new address with the label netctl.allow=80; the time
 //    from the start event's own timeNano to the first iptables-save that shows the new rule.
+// Debian 12's docker.io 20.10 runs every case; Debian 13's 26.1 and Debian unstable's 28.5,
+// each from its own Debian userland (test/platforms/userland.sh, built before the sandbox by
+// `npm run bench`), run the event case and the 100 rules with 20 processes, in the same run:
+// this module again as `docker.mjs?flavour=26.1` (a module instance of its own). One daemon
+// at a time: the next one's setup stops the last and takes its bridges and chains away.
 import { spawn, spawnSync, execFile } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
@@ -20,10 +25,18 @@ const netctl = fileURLToPath(new URL('../../../dist/bin/netctl.js', import.meta.
 const scripts = fileURLToPath(new URL('../../integration/scripts/', import.meta.url));
 const execFileP = promisify(execFile);
 
-const DOCKERD = '/usr/sbin/dockerd';
-/** Debian's client (/usr/local/bin/docker may be another one). */
-const DOCKER = '/usr/bin/docker';
-const DIR = '/run/bench-docker';
+/** This instance's Docker: 20.10 (the machine's docker.io) or a userland's. */
+const FLAVOUR = new URL(import.meta.url).searchParams.get('flavour') ?? '20.10';
+const SUITE = { 26.1: 'trixie', 28.5: 'sid' }[FLAVOUR];
+const USERLAND = SUITE && `${process.env.NETCTL_USERLANDS ?? '/var/cache/netctl/userlands'}/${SUITE}`;
+/** Case names: "docker: ..." for 20.10 (as before), "docker 26.1: ..." for the others. */
+const TAG = SUITE ? `docker ${FLAVOUR}` : 'docker';
+const DOCKERD = USERLAND ? `${USERLAND}/usr/sbin/dockerd` : '/usr/sbin/dockerd';
+/** The daemon's own client (Debian's for 20.10: /usr/local/bin/docker may be another one). */
+const DOCKER_ARGV = USERLAND ? ['chroot', USERLAND, '/usr/bin/docker'] : ['/usr/bin/docker'];
+const DOCKER = DOCKER_ARGV[0];
+const DOCKER_PRE = DOCKER_ARGV.slice(1);
+const DIR = SUITE ? `/run/bench-docker-${SUITE}` : '/run/bench-docker';
 const HOST = `unix://${DIR}/docker.sock`;
 const IMAGE = 'netctl-test/busybox';
 const RULES = 100;
@@ -39,7 +52,7 @@ function sh(argv, opts = {}) {
   return r.stdout;
 }
 const cli = (...args) => sh([process.execPath, netctl, ...args], { env: { ...process.env, DOCKER_HOST: HOST } });
-const docker = (...args) => sh([DOCKER, '-H', HOST, ...args]);
+const docker = (...args) => sh([...DOCKER_ARGV, '-H', HOST, ...args], { env: { ...process.env, HOME: '/tmp' } });
 const now = () => performance.timeOrigin + performance.now();
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -64,10 +77,17 @@ let world;
 function setupWorld() {
   if (world) return world;
   if (process.env.NETCTL_SANDBOX !== '1') throw new Error('run inside netctl sandbox (npm run bench)');
-  const missing = [DOCKERD, DOCKER].filter((p) => !existsSync(p));
+  const missing = [DOCKERD, USERLAND ? `${USERLAND}/usr/bin/docker` : DOCKER].filter((p) => !existsSync(p));
   if (missing.length > 0)
-    throw new Error(`Docker is missing (${missing.join(', ')}): run bash native/setup.sh, which installs docker.io`);
-  sh(['sh', `${scripts}dockerd.sh`, DIR]);
+    throw new Error(
+      `Docker ${FLAVOUR} is missing (${missing.join(', ')}): ${SUITE ? `run sh test/platforms/userland.sh ${SUITE}` : 'run bash native/setup.sh, which installs docker.io'}`,
+    );
+  // One daemon at a time in the bench sandbox: the last flavour's goes first.
+  globalThis.netctlBenchDockerStop?.();
+  sh(['sh', `${scripts}dockerd.sh`, DIR], {
+    env: { ...process.env, ...(USERLAND ? { DOCKERD_USERLAND: USERLAND } : {}) },
+  });
+  globalThis.netctlBenchDockerStop = stopWorld;
   sh(['sh', `${scripts}docker-image.sh`, `${DIR}/img`]);
   docker('load', '-i', `${DIR}/img/busybox-docker.tar`);
   docker('network', 'create', '--subnet', '172.30.0.0/16', 'benchdk');
@@ -76,6 +96,39 @@ function setupWorld() {
   cli('docker', 'install');
   world = {};
   return world;
+}
+
+/**
+ * Stops this flavour's daemon and takes away what it leaves in the kernel (its bridges and
+ * chains), so that the next flavour's daemon starts as on a clean host; the netctl-docker
+ * block and ufw stay.
+ */
+function stopWorld() {
+  if (!world) return;
+  spawnSync(DOCKER, [...DOCKER_PRE, '-H', HOST, 'rm', '-f', ...docker('ps', '-aq').split('\n').filter(Boolean)], {
+    stdio: 'ignore',
+    timeout: 60_000,
+  });
+  sh([
+    'sh',
+    '-c',
+    `p=$(cat ${DIR}/docker.pid) && kill $p && for i in $(seq 300); do kill -0 $p 2>/dev/null || exit 0; sleep 0.1; done; exit 1`,
+  ]);
+  for (const link of sh(['ip', '-o', 'link', 'show', 'type', 'bridge']).matchAll(/^\d+: ((?:docker0|br-)[^:@]*)/gm))
+    sh(['ip', 'link', 'del', link[1]]);
+  for (const family of ['iptables', 'ip6tables']) {
+    for (const table of ['filter', 'nat', 'raw']) {
+      const lines = sh([`${family}-save`, '-t', table]).split('\n');
+      const del = lines
+        .filter((l) => /^-A [A-Z]+ /.test(l) && /DOCKER(?!-USER)|docker0|br-/.test(l))
+        .map((l) => `-D${l.slice(2)}`);
+      const chains = lines.filter((l) => /^:DOCKER(?!-USER )/.test(l)).map((l) => l.slice(1).split(' ')[0]);
+      const doc = [`*${table}`, ...del, ...chains.map((c) => `-F ${c}`), ...chains.map((c) => `-X ${c}`), 'COMMIT', ''];
+      sh([`${family}-restore`, '-n'], { input: doc.join('\n') });
+    }
+  }
+  world = undefined;
+  allowWorld = undefined;
 }
 
 /** `count` containers on benchdk, each publishing container ports 8000.. (PORTS of them). */
@@ -198,9 +251,9 @@ const median = (xs) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
-export const cases = [
+const allCases = [
   {
-    name: `docker: ${RULES} rules the ufw-docker way (one ufw route allow per rule, the peer)`,
+    name: `${TAG}: ${RULES} rules the ufw-docker way (one ufw route allow per rule, the peer)`,
     iterations: 3,
     warmup: 0,
     setup: setupAllow,
@@ -236,7 +289,7 @@ export const cases = [
     },
   },
   {
-    name: `docker: ${RULES} rules with ${RULES} netctl allow NAME PORT processes`,
+    name: `${TAG}: ${RULES} rules with ${RULES} netctl allow NAME PORT processes`,
     iterations: 3,
     warmup: 0,
     setup: setupAllow,
@@ -254,7 +307,8 @@ export const cases = [
     },
   },
   {
-    name: `docker: ${RULES} rules with ${CONTAINERS} netctl allow NAME PORT... processes (${PORTS} ports each)`,
+    name: `${TAG}: ${RULES} rules with ${CONTAINERS} netctl allow NAME PORT... processes (${PORTS} ports each)`,
+    flavours: true,
     iterations: 3,
     warmup: 0,
     setup: setupAllow,
@@ -269,7 +323,7 @@ export const cases = [
     note: (s) => `${(s.median / CONTAINERS).toFixed(0)} ms per process${ratio(s.median)}; ${goal(s.median)}`,
   },
   {
-    name: `docker: ${RULES} rules with one netctl allow NAME PORT... process (one container publishing ${RULES} ports)`,
+    name: `${TAG}: ${RULES} rules with one netctl allow NAME PORT... process (one container publishing ${RULES} ports)`,
     iterations: 5,
     warmup: 1,
     setup: () => {
@@ -304,7 +358,7 @@ export const cases = [
     note: (s) => `one process${ratio(s.median)}; ${goal(s.median)}`,
   },
   {
-    name: "docker: netctl allow + deny of one Docker port in process (netctl's own work without node's start)",
+    name: `${TAG}: netctl allow + deny of one Docker port in process (netctl's own work without node's start)`,
     iterations: 20,
     setup: async () => {
       const w = setupAllow();
@@ -325,7 +379,7 @@ export const cases = [
       `${(s.median / 2).toFixed(1)} ms per allow or deny with ${CONTAINERS} running containers (every one inspected, one write, one iptables-restore); the rest of a CLI process is node's start and module load`,
   },
   {
-    name: `docker: ${RULES} rules from netctl.allow labels on ${CONTAINERS} containers, one netctl docker sync`,
+    name: `${TAG}: ${RULES} rules from netctl.allow labels on ${CONTAINERS} containers, one netctl docker sync`,
     iterations: 5,
     warmup: 0,
     setup: async () => {
@@ -352,7 +406,8 @@ export const cases = [
     note: (s) => `one process${ratio(s.median)}; ${goal(s.median)}`,
   },
   {
-    name: 'docker: event to rule in place (docker rm + run, new address, label netctl.allow=80; netctl docker watch running)',
+    flavours: true,
+    name: `${TAG}: event to rule in place (docker rm + run, new address, label netctl.allow=80; netctl docker watch running)`,
     iterations: 15,
     warmup: 2,
     setup: async () => {
@@ -374,7 +429,7 @@ export const cases = [
     },
     run: async (c) => {
       // Each run: a new container under the same name, on the next address.
-      spawnSync(DOCKER, ['-H', HOST, 'rm', '-f', 'ev'], { stdio: 'ignore', timeout: 30_000 });
+      spawnSync(DOCKER, [...DOCKER_PRE, '-H', HOST, 'rm', '-f', 'ev'], { stdio: 'ignore', timeout: 30_000 });
       if (c.ip) await untilLive(c.ip, 80, false);
       await sleep(100); // the watch's syncs of die/destroy are done
       c.n++;
@@ -383,6 +438,7 @@ export const cases = [
       const run = execFileP(
         DOCKER,
         [
+          ...DOCKER_PRE,
           '-H',
           HOST,
           'run',
@@ -415,7 +471,7 @@ export const cases = [
       c.events.close();
       c.watch.kill('SIGTERM');
       await new Promise((r) => (c.watch.exitCode !== null ? r() : c.watch.on('exit', r)));
-      spawnSync(DOCKER, ['-H', HOST, 'rm', '-f', 'ev'], { stdio: 'ignore', timeout: 30_000 });
+      spawnSync(DOCKER, [...DOCKER_PRE, '-H', HOST, 'rm', '-f', 'ev'], { stdio: 'ignore', timeout: 30_000 });
     },
     note: (s) => {
       const back = median(eventStats.fromReturn.slice(-s.n));
@@ -423,3 +479,25 @@ export const cases = [
     },
   },
 ];
+
+/**
+ * 20.10: every case, then the newer daemons' key cases (this module again, one instance per
+ * flavour); a newer flavour's instance: its key cases, the last one stopping its daemon.
+ */
+async function flavourCases() {
+  if (SUITE) {
+    const key = allCases.filter((c) => c.flavours);
+    const last = key[key.length - 1];
+    const teardown = last.teardown;
+    last.teardown = async (c) => {
+      await teardown?.(c);
+      stopWorld();
+    };
+    return key;
+  }
+  const newer = [];
+  for (const f of ['26.1', '28.5']) newer.push(...(await import(`./docker.mjs?flavour=${f}`)).cases);
+  return [...allCases, ...newer];
+}
+
+export const cases = await flavourCases();

@@ -1,8 +1,9 @@
 /**
  * Real Docker inside a sandbox for integration tests: a private dockerd (Debian's docker.io,
- * its own data root, exec root, socket and pidfile under the sandbox's /run, cgroups on the
- * sandbox's own /sys) and a busybox image made from busybox-static and `docker load`ed, no
- * registry. Never the machine's Docker: every call names the private socket.
+ * or that of a Debian userland: docker-flavours.ts; its own data root, exec root, socket and
+ * pidfile under the sandbox's /run, cgroups on the sandbox's own /sys) and a busybox image
+ * made from busybox-static and `docker load`ed, no registry. Never the machine's Docker:
+ * every call names the private socket.
  */
 import { fileURLToPath } from 'node:url';
 import type { Sandbox } from '../../harness/sandbox.js';
@@ -23,9 +24,30 @@ export class SandboxDocker {
     private readonly sb: Sandbox,
     readonly dir: string,
     private readonly ipv6?: string,
+    /** The Debian userland the daemon and its clients run from; none: the machine's docker.io. */
+    readonly userland?: string,
   ) {
     this.host = `unix://${dir}/docker.sock`;
     this.env = { DOCKER_HOST: this.host };
+  }
+
+  /** The argv prefix running a program of the daemon's own userland (its docker client, compose). */
+  private tool(path: string): string[] {
+    return this.userland ? ['chroot', this.userland, path] : [path];
+  }
+
+  /** The env of a client call (a userland's client keeps its config in the sandbox's private /tmp). */
+  private clientEnv(): Record<string, string> | undefined {
+    return this.userland ? { ...this.env, HOME: '/tmp' } : undefined;
+  }
+
+  /**
+   * Runs compose against this daemon: docker-compose 1.29 for the machine's docker.io, the
+   * userland's `docker compose` (v2, a CLI plugin) otherwise.
+   */
+  async compose(args: string[]): Promise<string> {
+    const argv = this.userland ? [...this.tool(DOCKER_CLI), 'compose'] : ['docker-compose'];
+    return this.sb.sh([...argv, ...args], { env: { ...this.env, HOME: '/tmp' }, timeoutMs: 90_000 });
   }
 
   /**
@@ -36,9 +58,9 @@ export class SandboxDocker {
     sb: Sandbox,
     dir = '/run/netctl-test-docker',
     args: string[] = [],
-    opts: { ipv6?: string } = {},
+    opts: { ipv6?: string; userland?: string } = {},
   ): Promise<SandboxDocker> {
-    const d = new SandboxDocker(sb, dir, opts.ipv6);
+    const d = new SandboxDocker(sb, dir, opts.ipv6, opts.userland);
     await d.startDaemon(args);
     await sb.sh(['sh', `${SCRIPTS}docker-image.sh`, `${dir}/img`]);
     await d.docker('load', '-i', `${dir}/img/busybox-docker.tar`);
@@ -48,28 +70,34 @@ export class SandboxDocker {
   /** Starts the daemon (again, after stop). */
   async startDaemon(args: string[] = this.lastArgs): Promise<void> {
     this.lastArgs = args;
-    const env = this.ipv6 ? { DOCKERD_IPV6: this.ipv6 } : undefined;
-    await this.sb.sh(['sh', `${SCRIPTS}dockerd.sh`, this.dir, ...args], { timeoutMs: 30_000, env });
+    const env = {
+      ...(this.ipv6 ? { DOCKERD_IPV6: this.ipv6 } : {}),
+      ...(this.userland ? { DOCKERD_USERLAND: this.userland } : {}),
+    };
+    await this.sb.sh(['sh', `${SCRIPTS}dockerd.sh`, this.dir, ...args], { timeoutMs: 60_000, env });
   }
 
   private lastArgs: string[] = [];
 
-  /** Stops the daemon and waits (15 s at most) until it is gone (a zombie counts as gone). */
+  /** Stops the daemon and waits (45 s at most: a loaded machine) until it is gone (a zombie counts as gone). */
   async stopDaemon(): Promise<void> {
     const gone = 'kill -0 $p 2>/dev/null || exit 0; grep -q "^State:.Z" /proc/$p/status 2>/dev/null && exit 0';
     await this.sb.sh(
       [
         'sh',
         '-c',
-        `p=$(cat ${this.dir}/docker.pid) && kill $p && for i in $(seq 150); do ${gone}; sleep 0.1; done; exit 1`,
+        `p=$(cat ${this.dir}/docker.pid) && kill $p && for i in $(seq 450); do ${gone}; sleep 0.1; done; exit 1`,
       ],
-      { timeoutMs: 20_000 },
+      { timeoutMs: 50_000 },
     );
   }
 
-  /** Runs Debian's docker client against this daemon; throws with its stderr on failure. */
+  /** Runs the daemon's own docker client against it; throws with its stderr on failure. */
   async docker(...args: string[]): Promise<string> {
-    return this.sb.sh([DOCKER_CLI, '-H', this.host, ...args], { timeoutMs: 60_000 });
+    return this.sb.sh([...this.tool(DOCKER_CLI), '-H', this.host, ...args], {
+      timeoutMs: 60_000,
+      env: this.clientEnv(),
+    });
   }
 
   /** A container's IPv6 address on its first network ('' when it has none). */

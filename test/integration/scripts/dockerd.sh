@@ -6,7 +6,12 @@
 # DOCKERD_IPV6=CIDR: IPv6 too, the default bridge on CIDR, Docker's ip6tables rules (in
 # Docker 20.10 `--ip6tables` is experimental: without it IPv6 published ports only reach
 # docker-proxy through INPUT); `docker network create --ipv6` then works as well.
-# Usage: [DOCKERD_IPV6=CIDR] dockerd.sh DIR [DOCKERD-ARG...]      (stop: kill "$(cat DIR/docker.pid)")
+# DOCKERD_USERLAND=DIR: the dockerd (and its containerd, runc, iptables) of a Debian userland
+# (test/platforms/userland.sh), run chrooted in it: the sandbox's /proc, /sys, /dev and /run are
+# bound into it (in the sandbox's own mount namespace) and its /var/lib, /tmp and /opt are private
+# tmpfs, so that the cached userland is only read. Its client: chroot DIR /usr/bin/docker.
+# Usage: [DOCKERD_IPV6=CIDR] [DOCKERD_USERLAND=DIR] dockerd.sh DIR [DOCKERD-ARG...]
+# (stop: kill "$(cat DIR/docker.pid)")
 set -eu
 DIR=$1
 shift
@@ -31,11 +36,37 @@ if [ ! -e /sys/fs/cgroup/memory ] && [ ! -e /sys/fs/cgroup/cgroup.controllers ];
 	fi
 fi
 mkdir -p "$DIR/data" "$DIR/exec"
-/usr/sbin/dockerd --data-root "$DIR/data" --exec-root "$DIR/exec" -H "unix://$DIR/docker.sock" \
+ROOT=
+if [ -n "${DOCKERD_USERLAND:-}" ]; then
+	ROOT=$DOCKERD_USERLAND
+	# Once per sandbox (a restarted daemon finds the mounts there).
+	if ! mountpoint -q "$ROOT/run"; then
+		# The userland a mount point of its own: runc's pivot_root needs one.
+		mount --bind "$ROOT" "$ROOT"
+		mount --rbind /proc "$ROOT/proc"
+		mount --rbind /sys "$ROOT/sys"
+		mount --rbind /dev "$ROOT/dev"
+		mount --rbind /run "$ROOT/run"
+		mount -t tmpfs -o mode=0755 tmpfs "$ROOT/var/lib"
+		mount -t tmpfs -o mode=1777 tmpfs "$ROOT/tmp"
+		# containerd makes its /opt/containerd directories there.
+		mount -t tmpfs -o mode=0755 tmpfs "$ROOT/opt"
+	fi
+fi
+# In a userland, dockerd runs in a mount namespace whose root is the userland (pivot_root, not
+# chroot): `docker exec` joins a container's mount namespace at that namespace's root, which
+# under a chroot is the machine's / instead of the container's.
+# (exec: the background subshell must not keep the caller's stdout open.)
+enter() {
+	if [ -z "$ROOT" ]; then exec "$@"; else
+		exec unshare --mount --propagation private -- sh -c 'cd "$0" && pivot_root . mnt && umount -l /mnt && exec "$@"' "$ROOT" "$@"
+	fi
+}
+enter /usr/sbin/dockerd --data-root "$DIR/data" --exec-root "$DIR/exec" -H "unix://$DIR/docker.sock" \
 	--pidfile "$DIR/docker.pid" --storage-driver vfs --exec-opt native.cgroupdriver=cgroupfs \
 	--cgroup-parent /netctl-test-docker --shutdown-timeout 1 "$@" >>"$DIR/dockerd.log" 2>&1 &
-for i in $(seq 100); do
-	if [ -S "$DIR/docker.sock" ] && /usr/bin/docker -H "unix://$DIR/docker.sock" version >/dev/null 2>&1; then exit 0; fi
+for i in $(seq 250); do
+	if [ -S "$DIR/docker.sock" ] && ${ROOT:+chroot "$ROOT"} /usr/bin/docker -H "unix://$DIR/docker.sock" version >/dev/null 2>&1; then exit 0; fi
 	sleep 0.1
 done
 tail -5 "$DIR/dockerd.log" >&2

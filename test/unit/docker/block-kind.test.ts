@@ -128,4 +128,20 @@ describe('the netctl-docker block in the running firewall', () => {
     // Nothing loaded: nothing to take out but an empty table section.
     expect(dockerUnloadDoc(6, parsed(LIVE[6], 6))).toBe('*filter\nCOMMIT\n');
   });
+
+  it("on Docker 28.5 (DOCKER-FORWARD, DOCKER-USER empty) uninstall gives back Docker's empty DOCKER-USER", () => {
+    for (const f of [4, 6] as const) {
+      const live = read(`fixtures/docker/${f === 4 ? 'iptables' : 'ip6tables'}-filter-28.rules`);
+      expect(chainRules(parsed(live, f), 'DOCKER-USER')).toEqual([]);
+      // Docker 28 jumps to DOCKER-USER first in both families: nothing to move.
+      expect(forwardJumpInPlace(parsed(live, f))).toBe(true);
+      const installed = play(live, dockerLoadDoc(parsed(live, f), TEMPLATE[f]));
+      expect(dockerChainState(parsed(installed, f), f, TEMPLATE[f])).toBe('current');
+      const after = play(installed, dockerUnloadDoc(f, parsed(installed, f)));
+      expect(chainRules(parsed(after, f), 'DOCKER-USER')).toEqual([]);
+      expect(after).toBe(live);
+      // Not loaded: Docker's chain is left alone.
+      expect(dockerUnloadDoc(f, parsed(live, f))).toBe('*filter\nCOMMIT\n');
+    }
+  });
 });

@@ -1,0 +1,67 @@
+#!/bin/sh
+# Builds (once per machine) the Debian userland a test daemon runs from: `debootstrap` of
+# SUITE with the packages listed below, into /var/cache/netctl/userlands/SUITE, never
+# installed on the machine itself. A stamp of the suite, the package list and this recipe is
+# kept in the userland: when it differs the userland is built again. The build runs in a
+# private mount namespace (debootstrap's proc and sys mounts never show on the machine), with a
+# policy-rc.d in the userland so that no package starts a service, and takes a lock so that two
+# test files asking at once build it once. Prints the userland's path.
+# Usage: userland.sh SUITE...        (NETCTL_USERLANDS=DIR: another cache directory)
+set -eu
+CACHE=${NETCTL_USERLANDS:-/var/cache/netctl/userlands}
+RECIPE=1
+
+# The Docker each suite ships (see test/integration/helpers/docker-flavours.ts).
+packages() {
+	case $1 in
+	trixie | sid) echo docker.io,docker-cli,docker-compose,iptables,ca-certificates ;;
+	*)
+		echo "userland.sh: no package list for suite \"$1\" (known: trixie, sid)" >&2
+		return 1
+		;;
+	esac
+}
+
+build() {
+	suite=$1
+	pkgs=$(packages "$suite")
+	dir=$CACHE/$suite
+	stamp="suite=$suite packages=$pkgs recipe=$RECIPE"
+	if [ "$(cat "$dir/.netctl-userland" 2>/dev/null)" = "$stamp" ]; then
+		echo "$dir"
+		return 0
+	fi
+	tmp=$dir.build
+	rm -rf "$tmp"
+	mkdir -p "$tmp/usr/sbin"
+	start=$(date +%s)
+	echo "userland.sh: building the $suite userland in $dir ($pkgs)" >&2
+	# Stage one unpacks; the policy-rc.d goes in before stage two configures (runs postinsts).
+	unshare --mount --propagation private -- sh -c '
+		set -e
+		debootstrap --variant=minbase --foreign --include="$2" "$1" "$3" >"$3.log" 2>&1
+		printf "#!/bin/sh\nexit 101\n" >"$3/usr/sbin/policy-rc.d" && chmod +x "$3/usr/sbin/policy-rc.d"
+		chroot "$3" /debootstrap/debootstrap --second-stage >>"$3.log" 2>&1
+	' userland "$suite" "$pkgs" "$tmp" || {
+		tail -20 "$tmp.log" >&2
+		echo "userland.sh: debootstrap $suite failed (log: $tmp.log)" >&2
+		return 1
+	}
+	rm -rf "$tmp/var/cache/apt/archives/"*.deb
+	echo "$stamp" >"$tmp/.netctl-userland"
+	rm -rf "$dir" && mv "$tmp" "$dir" && rm -f "$tmp.log"
+	echo "userland.sh: $suite built in $(($(date +%s) - start)) s" >&2
+	echo "$dir"
+}
+
+mkdir -p "$CACHE"
+for suite in "$@"; do
+	# One builder per suite at a time: the others wait (15 min at most) and find it built.
+	exec 9>"$CACHE/.$suite.lock"
+	flock -w 900 9 || {
+		echo "userland.sh: another build of $suite holds $CACHE/.$suite.lock" >&2
+		exit 1
+	}
+	build "$suite"
+	exec 9>&-
+done

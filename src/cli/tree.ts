@@ -27,6 +27,8 @@ export interface CommandSpec {
   aliases?: string[];
 }
 
+import { imageSubcommands, registryTools } from './tree-registry.js';
+
 const json: OptionSpec = { flags: '--json', description: 'print JSON' };
 const dockerHost: OptionSpec = {
   flags: '--docker-host <unix://path>',
@@ -138,6 +140,7 @@ const image: CommandSpec = {
     },
     { name: 'ls', aliases: ['list'], module: 'image-ls', description: 'list images', options: [json] },
     { name: 'rm', args: ['<name...>'], module: 'image-rm', description: 'remove images', options: [dryRun, json] },
+    ...imageSubcommands,
   ],
 };
 
@@ -532,4 +535,4 @@ const compose: CommandSpec = {
 };
 
 /** The whole tree under `netctl`. */
-export const TREE: CommandSpec[] = [network, image, ...containers, ...firewall, compose, ...tools];
+export const TREE: CommandSpec[] = [network, image, ...containers, ...firewall, compose, ...tools, ...registryTools];

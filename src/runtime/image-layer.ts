@@ -14,7 +14,8 @@ import { SystemError, wrap } from '../errors.js';
 import { compressionOf, normalizeMember, TarScanner, type Compression } from './tar-scan.js';
 import { mergeLayer } from './layer-merge.js';
 
-async function detect(file: string): Promise<Compression> {
+/** The compression of FILE, from its first bytes. */
+export async function detect(file: string): Promise<Compression> {
   const fh = await open(file, 'r');
   try {
     const head = Buffer.alloc(8);
@@ -26,7 +27,8 @@ async function detect(file: string): Promise<Compression> {
 }
 
 // gzip is decompressed in-process; the rarer ones by the program tar itself would use.
-function decompressed(file: string, kind: Compression): Readable {
+/** FILE's contents, decompressed. */
+export function decompressed(file: string, kind: Compression): Readable {
   const raw = (): Readable => createReadStream(file);
   if (kind === 'none') return raw();
   if (kind === 'gzip') return raw().pipe(createGunzip());

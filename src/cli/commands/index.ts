@@ -26,6 +26,12 @@ import * as dockerWatch from './docker-watch.js';
 import * as exec from './exec.js';
 import * as gc from './gc.js';
 import * as imageImport from './image-import.js';
+import * as imageInspect from './image-inspect.js';
+import * as imagePrune from './image-prune.js';
+import * as login from './login.js';
+import * as logout from './logout.js';
+import * as pull from './pull.js';
+import * as systemDf from './system-df.js';
 import * as imageLoad from './image-load.js';
 import * as imageLs from './image-ls.js';
 import * as imageRm from './image-rm.js';
@@ -78,6 +84,12 @@ export const COMMANDS: Readonly<Record<string, CommandModule>> = {
   exec: exec,
   gc: gc,
   'image-import': imageImport,
+  'image-inspect': imageInspect,
+  'image-prune': imagePrune,
+  login: login,
+  logout: logout,
+  pull: pull,
+  'system-df': systemDf,
   'image-load': imageLoad,
   'image-ls': imageLs,
   'image-rm': imageRm,

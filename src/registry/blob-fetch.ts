@@ -8,7 +8,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, rename, rm, stat, truncate } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { SystemError } from '../errors.js';
+import { messageOf, NetctlError, SystemError } from '../errors.js';
 import type { RegistryClient } from './client.js';
 
 /** A blob to fetch. */
@@ -72,6 +72,11 @@ export async function fetchBlob(
       await fh.write(buf);
       onBytes(buf.length);
     }
+  } catch (err) {
+    if (err instanceof NetctlError) throw err;
+    throw new SystemError(
+      `blob ${desc.digest}: connection ended after ${total} of ${desc.size} bytes (${messageOf(err)})`,
+    );
   } finally {
     await fh.close();
   }

@@ -15,7 +15,7 @@ export const registryOptions: OptionSpec[] = [
   },
   {
     flags: '--cert-dir <dir>',
-    description: 'per-registry CA directories, HOST[:PORT]/ca.crt (default /etc/docker/certs.d)',
+    description: 'per-registry CA directories, HOST[:PORT]/ca.crt (default: NETCTL_CERTS_DIR or /etc/docker/certs.d)',
   },
   { flags: '--insecure', description: 'reach this registry over plain HTTP or unverified TLS' },
 ];
@@ -84,3 +84,12 @@ export const imageSubcommands: CommandSpec[] = [
     options: [{ flags: '-a, --all', description: 'also remove tagged images no container uses' }, json],
   },
 ];
+
+/** `netctl compose pull`. */
+export const composePullSpec: CommandSpec = {
+  name: 'pull',
+  args: ['[service...]'],
+  module: 'compose-pull',
+  description: "pull the services' images",
+  options: [{ flags: '-q, --quiet', description: 'print nothing but errors' }, json],
+};

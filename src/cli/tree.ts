@@ -27,7 +27,7 @@ export interface CommandSpec {
   aliases?: string[];
 }
 
-import { imageSubcommands, registryTools } from './tree-registry.js';
+import { composePullSpec, imageSubcommands, registryTools } from './tree-registry.js';
 
 const json: OptionSpec = { flags: '--json', description: 'print JSON' };
 const dockerHost: OptionSpec = {
@@ -166,7 +166,8 @@ const runOptions: OptionSpec[] = [
   { flags: '-e, --env <k=v>', description: 'set an environment variable', parse: 'collect' },
   { flags: '-v, --volume <host:ctr[:ro]>', description: 'bind mount', parse: 'collect' },
   { flags: '-w, --workdir <dir>', description: 'working directory' },
-  { flags: '-u, --user <uid>', description: 'user id' },
+  { flags: '-u, --user <user>', description: "USER[:GROUP], names or ids (default: the image's User)" },
+  { flags: '--pull <policy>', description: 'pull the image: missing (default), always or never' },
   { flags: '-i, --interactive', description: 'keep stdin open' },
   { flags: '-t, --tty', description: 'allocate a pseudo-terminal' },
   { flags: '--restart <policy>', description: 'no, on-failure or always', default: 'no' },
@@ -453,6 +454,7 @@ const compose: CommandSpec = {
     },
   ],
   subcommands: [
+    composePullSpec,
     {
       name: 'up',
       args: ['[service...]'],

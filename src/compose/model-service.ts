@@ -196,12 +196,23 @@ function linksOf(c: ServiceContext, path: KeyPath, v: Value | undefined): Compos
   });
 }
 
-function user(c: ServiceContext, path: KeyPath, v: Value | undefined): ComposeService['user'] {
+function user(c: ServiceContext, path: KeyPath, v: Value | undefined): ComposeService['user'] | string {
   const u = asString(c.w, path, v);
   if (u === undefined) return undefined;
   const m = /^(\d+)(?::(\d+))?$/.exec(u);
-  if (!m) throw c.w.error(path, `user "${u}": netctl takes a numeric UID or UID:GID`);
-  return { uid: Number(m[1]), gid: Number(m[2] ?? m[1]) };
+  if (m) return { uid: Number(m[1]), gid: Number(m[2] ?? m[1]) };
+  if (!/^[a-z_][a-z0-9_.-]*(?::(?:[a-z_][a-z0-9_.-]*|\d+))?$/i.test(u))
+    throw c.w.error(path, `user "${u}": give UID[:GID] or NAME[:GROUP]`);
+  return u;
+}
+
+// Issue 24: compose's pull_policy values; if_not_present is missing's old name.
+function pullPolicy(c: ServiceContext, path: KeyPath, v: Value | undefined): ComposeService['pullPolicy'] {
+  const p = asString(c.w, path, v);
+  if (p === undefined) return undefined;
+  if (p === 'always' || p === 'missing' || p === 'never') return p;
+  if (p === 'if_not_present') return 'missing';
+  throw c.w.error(path, `pull_policy "${p}": netctl takes always, missing or never`);
 }
 
 function restart(c: ServiceContext, path: KeyPath, v: Value | undefined): ComposeService['restart'] {
@@ -264,7 +275,10 @@ export function composeService(c: ServiceContext, name: string, raw: Value): Com
   const wd = asString(c.w, [...path, 'working_dir'], s.working_dir);
   if (wd !== undefined) svc.workingDir = wd;
   const u = user(c, [...path, 'user'], s.user);
-  if (u) svc.user = u;
+  if (typeof u === 'string') svc.userName = u;
+  else if (u) svc.user = u;
+  const pp = pullPolicy(c, [...path, 'pull_policy'], s.pull_policy);
+  if (pp) svc.pullPolicy = pp;
   const hostname = asString(c.w, [...path, 'hostname'], s.hostname);
   if (hostname !== undefined) svc.hostname = hostname;
   return svc;

@@ -45,6 +45,7 @@ export const SERVICE: KeySet = {
     'hostname',
     'dns',
     'extra_hosts',
+    'pull_policy',
     'x-netctl',
   ],
   extensions: true,

@@ -79,6 +79,10 @@ export interface ComposeService {
   volumes: ComposeBind[];
   workingDir?: string;
   user?: { uid: number; gid: number };
+  /** `user:` given as a name (`app`, `app:staff`): resolved in the image when the service is prepared. */
+  userName?: string;
+  /** `pull_policy`: when `up` pulls the image (default missing). */
+  pullPolicy?: 'always' | 'missing' | 'never';
   restart: 'no' | 'on-failure' | 'always';
   labels: Record<string, string>;
   hostname?: string;

@@ -21,6 +21,8 @@ import { applyActions } from './compose-apply.js';
 import { dryRunActions } from './compose-dry-run.js';
 import type { Host } from './host.js';
 import { planStopContainer, type StartResult, type StopPlan } from './container.js';
+import { ensureImage } from './pull-policy.js';
+import { pullImage, type PulledImage, type PullOptions } from './pull.js';
 import { applyNow, type ChangePlan, joinPlans, transactPreview } from './tx.js';
 
 export type { Action } from '../compose/plan.js';
@@ -37,6 +39,8 @@ export interface ComposeChange {
 /** How `up` and `down` run: `done` gets a line per action applied, as it is. */
 export interface ComposeRunOptions {
   dryRun?: boolean;
+  /** How images are pulled (progress, registry options). */
+  pull?: PullOptions;
   done?: (line: string) => void;
 }
 
@@ -70,6 +74,9 @@ async function change(host: Host, planner: Planner, opts: ComposeRunOptions): Pr
 export async function composeUp(host: Host, req: UpRequest, opts: ComposeRunOptions = {}): Promise<ComposeChange> {
   const p = req.project;
   checkServices(p, req.services);
+  // Issue 24: images are pulled as each service's pull_policy says (a dry run pulls nothing).
+  if (!opts.dryRun)
+    for (const svc of p.services) await ensureImage(host, svc.image, svc.pullPolicy ?? 'missing', opts.pull);
   return change(
     host,
     async (engine) => {
@@ -216,4 +223,20 @@ export async function planLifecycle(
     starts: previews.map((p) => p.result),
     plan: joinPlans(...stops.map((s) => s.plan), ...previews.map((p) => p.plan)),
   };
+}
+
+/** `compose pull`: the image of every service (or of SERVICES), whatever is stored. */
+export async function composePull(
+  host: Host,
+  project: ComposeProject,
+  services: readonly string[],
+  o: PullOptions = {},
+): Promise<{ service: string; image: string; pulled: PulledImage }[]> {
+  checkServices(project, services);
+  const out: { service: string; image: string; pulled: PulledImage }[] = [];
+  for (const svc of project.services) {
+    if (services.length > 0 && !services.includes(svc.name)) continue;
+    out.push({ service: svc.name, image: svc.image, pulled: await pullImage(host, svc.image, o) });
+  }
+  return out;
 }

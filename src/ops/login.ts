@@ -5,9 +5,9 @@
  */
 import { type Credentials, defaultAuthFile, removeCredentials, setCredentials } from '../registry/auth-file.js';
 import { parseChallenge, tokenUrl } from '../registry/challenge.js';
-import { DEFAULT_CERTS_DIR, readBody, Transport } from '../registry/transport.js';
+import { readBody, Transport } from '../registry/transport.js';
 import { SystemError, UsageError } from '../errors.js';
-import type { RegistryOptions } from './pull.js';
+import { certsDirOf, type RegistryOptions } from './pull.js';
 
 const HUB = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io', 'https://index.docker.io/v1/']);
 
@@ -30,7 +30,7 @@ function refused(registry: string): SystemError {
 /** Checks CREDS against REGISTRY's API. */
 export async function checkLogin(registry: string, creds: Credentials, o: RegistryOptions): Promise<void> {
   const host = registry === 'docker.io' ? 'registry-1.docker.io' : registry;
-  const t = new Transport({ certsDir: o.certsDir ?? DEFAULT_CERTS_DIR, insecure: new Set(o.insecure ?? []) });
+  const t = new Transport({ certsDir: certsDirOf(o), insecure: new Set(o.insecure ?? []) });
   const first = await t.send(`${t.base(host)}/v2/`);
   first.resume();
   if (first.statusCode === 200) return;

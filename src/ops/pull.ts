@@ -71,9 +71,14 @@ export interface PulledImage {
 
 const RETRIES = 3;
 
+/** The CA directory: the option, else NETCTL_CERTS_DIR, else /etc/docker/certs.d. */
+export function certsDirOf(o: RegistryOptions): string {
+  return o.certsDir ?? process.env.NETCTL_CERTS_DIR ?? DEFAULT_CERTS_DIR;
+}
+
 /** The client of REF's repository, with the stored credentials and the registry's TLS setup. */
 export async function registryClient(ref: RegistryRef, o: RegistryOptions, actions = 'pull'): Promise<RegistryClient> {
-  const transport = new Transport({ certsDir: o.certsDir ?? DEFAULT_CERTS_DIR, insecure: new Set(o.insecure ?? []) });
+  const transport = new Transport({ certsDir: certsDirOf(o), insecure: new Set(o.insecure ?? []) });
   const creds = await getCredentials(o.authFile ?? defaultAuthFile(), ref.registry);
   return new RegistryClient(ref, transport, creds, actions);
 }

@@ -142,7 +142,7 @@ describe('netctl compose with real packets', () => {
     const r = await composeIn(`${BASE}/bad`, 'up', '-d');
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')[0]).toBe(
-      `netctl: ${BASE}/bad/compose.yaml:5: services.web.deploy: key "deploy" is not supported by netctl compose (service keys it runs: image, command, entrypoint, environment, env_file, ports, expose, networks, network_mode, links, depends_on, volumes, working_dir, user, restart, labels, container_name, hostname, dns, extra_hosts, x-netctl)`,
+      `netctl: ${BASE}/bad/compose.yaml:5: services.web.deploy: key "deploy" is not supported by netctl compose (service keys it runs: image, command, entrypoint, environment, env_file, ports, expose, networks, network_mode, links, depends_on, volumes, working_dir, user, restart, labels, container_name, hostname, dns, extra_hosts, pull_policy, x-netctl)`,
     );
     expect([await kernelState(sb), await netctl('ps', '-a'), await netctl('network', 'ls')]).toEqual(before);
   });

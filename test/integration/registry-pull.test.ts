@@ -150,6 +150,26 @@ describe('pull over TLS with htpasswd auth', () => {
     expect(await layers()).toEqual([]);
   });
 
+  it('run pulls a missing image and applies its User, or the one -u names', async () => {
+    const env = { NETCTL_ROOT: ST, NETCTL_AUTH_FILE: AUTH, NETCTL_CERTS_DIR: reg.certsDir };
+    const img = `${reg.tls}/test/app:v1`;
+    const never = await sb.netctl(['run', '--rm', '--pull', 'never', '--network', 'none', img, 'id', '-u'], { env });
+    expect(never.code).toBe(1);
+    expect(never.stderr).toContain(`image "${img}" not found`);
+    const r = await sb.netctl(['run', '--rm', '--network', 'none', img, 'sh', '-c', 'id -u; id -g'], {
+      env,
+      timeoutMs: 120_000,
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe('1234\n2345\n');
+    const named = await sb.netctl(['run', '--rm', '-u', 'nobody', '--network', 'none', img, 'id', '-u'], { env });
+    expect(named.stdout).toBe('65534\n');
+    const unknown = await sb.netctl(['run', '--rm', '-u', 'nosuch', '--network', 'none', img, 'id'], { env });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('user "nosuch" is not in the image\'s /etc/passwd');
+    await ok(['image', 'rm', img]);
+  });
+
   it('logout removes the credentials', async () => {
     expect(await ok(['logout', reg.tls])).toBe(`Removing login credentials for ${reg.tls}\n`);
     expect(await ok(['logout', reg.tls])).toBe(`Not logged in to ${reg.tls}\n`);

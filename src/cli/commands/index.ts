@@ -13,6 +13,7 @@ import * as composeDown from './compose-down.js';
 import * as composeLifecycle from './compose-lifecycle.js';
 import * as composeLogs from './compose-logs.js';
 import * as composePs from './compose-ps.js';
+import * as composePull from './compose-pull.js';
 import * as composeUp from './compose-up.js';
 import * as demo from './demo.js';
 import * as deny from './deny.js';
@@ -71,6 +72,7 @@ export const COMMANDS: Readonly<Record<string, CommandModule>> = {
   'compose-lifecycle': composeLifecycle,
   'compose-logs': composeLogs,
   'compose-ps': composePs,
+  'compose-pull': composePull,
   'compose-up': composeUp,
   demo: demo,
   deny: deny,

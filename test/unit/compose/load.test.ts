@@ -124,7 +124,7 @@ describe('loading a project', () => {
         'version: "3"\nservices:\n  web:\n    image: busybox\n    healthcheck:\n      test: ["CMD", "true"]\n',
     });
     expect(refused(dir)).toBe(
-      `${dir}/compose.yaml:5: services.web.healthcheck: key "healthcheck" is not supported by netctl compose (service keys it runs: image, command, entrypoint, environment, env_file, ports, expose, networks, network_mode, links, depends_on, volumes, working_dir, user, restart, labels, container_name, hostname, dns, extra_hosts, x-netctl)`,
+      `${dir}/compose.yaml:5: services.web.healthcheck: key "healthcheck" is not supported by netctl compose (service keys it runs: image, command, entrypoint, environment, env_file, ports, expose, networks, network_mode, links, depends_on, volumes, working_dir, user, restart, labels, container_name, hostname, dns, extra_hosts, pull_policy, x-netctl)`,
     );
     const ok = project({
       'compose.yaml': 'version: "3"\nx-common: &c {image: busybox}\nservices:\n  web:\n    <<: *c\n    x-note: mine\n',
@@ -177,8 +177,12 @@ describe('loading a project', () => {
       ],
       ['services:\n  web:\n    build: .\n', /compose\.yaml:3: services\.web\.build: key "build" is not supported/],
       [
-        'services:\n  web: {image: busybox, user: nobody}\n',
-        /services\.web\.user: user "nobody": netctl takes a numeric UID/,
+        'services:\n  web: {image: busybox, user: "a:b:c"}\n',
+        /services\.web\.user: user "a:b:c": give UID\[:GID\] or NAME\[:GROUP\]/,
+      ],
+      [
+        'services:\n  web: {image: busybox, pull_policy: build}\n',
+        /services\.web\.pull_policy: pull_policy "build": netctl takes always, missing or never/,
       ],
     ];
     for (const [text, re] of cases) expect(refused(project({ 'compose.yaml': text }))).toMatch(re);

@@ -18,6 +18,10 @@ const PAGES = readdirSync(`${root}man`)
 const PAGE_OF: Record<string, string> = {
   network: 'netctl-network.8',
   image: 'netctl-image.8',
+  pull: 'netctl-pull.8',
+  login: 'netctl-pull.8',
+  logout: 'netctl-pull.8',
+  system: 'netctl-pull.8',
   allow: 'netctl-allow.8',
   deny: 'netctl-allow.8',
   ufw: 'netctl-ufw.8',

@@ -170,6 +170,33 @@ describe('pull over TLS with htpasswd auth', () => {
     await ok(['image', 'rm', img]);
   });
 
+  it('compose up pulls as pull_policy says and applies the image User; compose pull', async () => {
+    const env = { NETCTL_ROOT: ST, NETCTL_AUTH_FILE: AUTH, NETCTL_CERTS_DIR: reg.certsDir };
+    const img = `${reg.tls}/test/app:v1`;
+    const yaml = (policy: string) =>
+      `services:\n  app:\n    image: ${img}\n    pull_policy: ${policy}\n    network_mode: none\n    command: ["sh", "-c", "id -u"]\n`;
+    await sb.sh(['sh', '-c', 'mkdir -p /run/cp && cat > /run/cp/compose.yaml'], { input: yaml('never') });
+    const c = (args: string[]) =>
+      sb.netctl(['compose', '-f', '/run/cp/compose.yaml', ...args], { env, timeoutMs: 120_000 });
+    const never = await c(['up', '-d']);
+    expect(never.code).toBe(1);
+    expect(never.stderr).toContain(`image "${img}" not found`);
+    await sb.sh(['sh', '-c', 'cat > /run/cp/compose.yaml'], { input: yaml('missing') });
+    const up = await c(['up', '-d']);
+    expect(up.code, up.stderr).toBe(0);
+    let logs = '';
+    for (let i = 0; i < 50 && !logs.includes('1234'); i++) {
+      logs = (await c(['logs'])).stdout;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(logs).toContain('1234');
+    const pulled = await c(['pull']);
+    expect(pulled.code, pulled.stderr).toBe(0);
+    expect(pulled.stdout).toMatch(new RegExp(`app: ${img} sha256:[0-9a-f]{64}`));
+    expect((await c(['down'])).code).toBe(0);
+    await ok(['image', 'rm', img]);
+  });
+
   it('logout removes the credentials', async () => {
     expect(await ok(['logout', reg.tls])).toBe(`Removing login credentials for ${reg.tls}\n`);
     expect(await ok(['logout', reg.tls])).toBe(`Not logged in to ${reg.tls}\n`);

@@ -40,6 +40,13 @@ export const pullSpec: CommandSpec = {
 export const registryTools: CommandSpec[] = [
   pullSpec,
   {
+    name: 'tag',
+    args: ['<source>', '<target>'],
+    module: 'tag',
+    description: 'give the image SOURCE names another name, TARGET (NAME[:TAG])',
+    options: [json],
+  },
+  {
     name: 'login',
     args: ['[server]'],
     module: 'login',

@@ -14,7 +14,14 @@ import {
 import { extractArgv } from '../runtime/image-layer.js';
 import { checkLoadSource, type LoadedImage, loadImages as loadInto, loadWork } from '../runtime/image-load.js';
 import { normalizeImageRef } from '../runtime/image-ref.js';
-import { imageIndex, planImageRemoval, removeImage as removeFrom, resolveImage } from '../runtime/image-store.js';
+import {
+  imageIndex,
+  planImageRemoval,
+  removeImage as removeFrom,
+  resolveImage,
+  resolveImageId,
+  tagImage as tagInto,
+} from '../runtime/image-store.js';
 import { imagesDir } from '../runtime/paths.js';
 import type { RemoveResult } from '../runtime/image-store.js';
 import type { ImageRecord } from '../runtime/image-config.js';
@@ -177,4 +184,11 @@ export async function inspectImage(host: Host, ref: string): Promise<ImageDetail
   const out: ImageDetails = { ...rec, tags, size: await imageSize(host, rec, sizes) };
   if (rec.layers) out.layerSizes = rec.layers.map((diffId) => ({ diffId, bytes: sizes.get(diffId) ?? 0 }));
   return out;
+}
+
+/** `tag`: points TARGET (`NAME[:TAG]`) at the image SOURCE names; returns the normalized name. */
+export async function tagImage(host: Host, source: string, target: string): Promise<string> {
+  const name = normalizeImageRef(target);
+  const id = await resolveImageId(host.paths, source);
+  return tagInto(host.paths, name, id);
 }

@@ -22,6 +22,7 @@ const PAGE_OF: Record<string, string> = {
   login: 'netctl-pull.8',
   logout: 'netctl-pull.8',
   system: 'netctl-pull.8',
+  tag: 'netctl-pull.8',
   allow: 'netctl-allow.8',
   deny: 'netctl-allow.8',
   ufw: 'netctl-ufw.8',

@@ -99,6 +99,8 @@ describe('pull over TLS with htpasswd auth', () => {
       newLayers: number;
     };
     expect(byDigest).toMatchObject({ id: img.id, newLayers: 0 });
+    await ok(['tag', `${reg.tls}/test/base@${digest}`, 'mybase:1']);
+    expect((JSON.parse(await ok(['image', 'inspect', 'mybase:1'])) as { id: string }).id).toBe(img.id);
     const wrong = await netctl(['pull', ...tlsArgs(), `${reg.tls}/test/base@sha256:${'0'.repeat(64)}`]);
     expect(wrong.code).toBe(1);
     const before = await layers();

@@ -33,6 +33,7 @@ import * as login from './login.js';
 import * as logout from './logout.js';
 import * as pull from './pull.js';
 import * as systemDf from './system-df.js';
+import * as tag from './tag.js';
 import * as imageLoad from './image-load.js';
 import * as imageLs from './image-ls.js';
 import * as imageRm from './image-rm.js';
@@ -92,6 +93,7 @@ export const COMMANDS: Readonly<Record<string, CommandModule>> = {
   logout: logout,
   pull: pull,
   'system-df': systemDf,
+  tag: tag,
   'image-load': imageLoad,
   'image-ls': imageLs,
   'image-rm': imageRm,

@@ -14,6 +14,7 @@ declare -A PKG=(
 	[unshare]=util-linux [nsenter]=util-linux [make]=make [g++]=g++ [python3]=python3
 	[dnsmasq]=dnsmasq-base
 	[debootstrap]=debootstrap
+	[setfattr]=attr [skopeo]=skopeo [htpasswd]=apache2-utils [openssl]=openssl
 )
 missing=()
 for cmd in "${!PKG[@]}"; do
@@ -57,6 +58,19 @@ if [ ${#engines_missing[@]} -gt 0 ]; then
 	apt-get update -qq
 	apt-get install -y -qq --no-install-recommends "${engines_missing[@]}" >/dev/null
 	[ -z "$policy_added" ] || rm -f /usr/sbin/policy-rc.d
+fi
+
+# The image registry the pull tests run (issue 24): Debian's docker-registry (distribution
+# 2.8) as a bare binary, unpacked from its package and never installed, so no service of the
+# machine's starts. test/integration/helpers/registry.ts runs it inside a sandbox.
+REGISTRY_DIR=/var/cache/netctl/docker-registry
+if [ ! -x "$REGISTRY_DIR/usr/bin/docker-registry" ] && [ "$(id -u)" = 0 ]; then
+	say "unpacking Debian's docker-registry binary into $REGISTRY_DIR"
+	tmp=$(mktemp -d)
+	(cd "$tmp" && apt-get download -qq docker-registry >/dev/null 2>&1) || { apt-get update -qq && (cd "$tmp" && apt-get download -qq docker-registry >/dev/null); }
+	mkdir -p "$REGISTRY_DIR"
+	dpkg-deb -x "$tmp"/docker-registry_*.deb "$REGISTRY_DIR"
+	rm -rf "$tmp"
 fi
 
 # npm dependencies: install when node_modules is missing or older than the lockfile.

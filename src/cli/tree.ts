@@ -27,6 +27,8 @@ export interface CommandSpec {
   aliases?: string[];
 }
 
+import { composePullSpec, imageSubcommands, registryTools } from './tree-registry.js';
+
 const json: OptionSpec = { flags: '--json', description: 'print JSON' };
 const dockerHost: OptionSpec = {
   flags: '--docker-host <unix://path>',
@@ -138,6 +140,7 @@ const image: CommandSpec = {
     },
     { name: 'ls', aliases: ['list'], module: 'image-ls', description: 'list images', options: [json] },
     { name: 'rm', args: ['<name...>'], module: 'image-rm', description: 'remove images', options: [dryRun, json] },
+    ...imageSubcommands,
   ],
 };
 
@@ -269,10 +272,8 @@ const runOptions: OptionSpec[] = [
   { flags: '--tmpfs <path[:opts]>', description: 'mount a tmpfs (options: size=, mode=, ro...)', parse: 'collect' },
   { flags: '--volumes-from <ctr[:ro|rw]>', description: "mount another container's volumes", parse: 'collect' },
   { flags: '-w, --workdir <dir>', description: 'working directory' },
-  {
-    flags: '-u, --user <user>',
-    description: "NAME|UID[:GROUP|GID], names from the image's /etc/passwd and /etc/group",
-  },
+  { flags: '-u, --user <user>', description: "USER[:GROUP], names or ids (default: the image's User)" },
+  { flags: '--pull <policy>', description: 'pull the image: missing (default), always or never' },
   { flags: '-i, --interactive', description: 'keep stdin open' },
   { flags: '-t, --tty', description: 'allocate a pseudo-terminal' },
   { flags: '--restart <policy>', description: 'no, always, unless-stopped or on-failure[:N]' },
@@ -604,6 +605,7 @@ const compose: CommandSpec = {
     },
   ],
   subcommands: [
+    composePullSpec,
     {
       name: 'up',
       args: ['[service...]'],
@@ -694,4 +696,4 @@ const compose: CommandSpec = {
 };
 
 /** The whole tree under `netctl`. */
-export const TREE: CommandSpec[] = [network, image, volume, ...containers, ...firewall, compose, ...tools];
+export const TREE: CommandSpec[] = [network, image, volume, ...containers, ...firewall, compose, ...tools, ...registryTools];

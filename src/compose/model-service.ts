@@ -176,6 +176,15 @@ function user(c: ServiceContext, path: KeyPath, v: Value | undefined): ComposeSe
   return at(c, path, () => parseUser(u));
 }
 
+// Issue 24: compose's pull_policy values; if_not_present is missing's old name.
+function pullPolicy(c: ServiceContext, path: KeyPath, v: Value | undefined): ComposeService['pullPolicy'] {
+  const p = asString(c.w, path, v);
+  if (p === undefined) return undefined;
+  if (p === 'always' || p === 'missing' || p === 'never') return p;
+  if (p === 'if_not_present') return 'missing';
+  throw c.w.error(path, `pull_policy "${p}": netctl takes always, missing or never`);
+}
+
 function restart(c: ServiceContext, path: KeyPath, v: Value | undefined): ComposeService['restart'] {
   const r = asString(c.w, path, v) ?? 'no';
   if (r === 'no' || r === 'always' || r === 'on-failure') return r;
@@ -241,6 +250,8 @@ export function composeService(c: ServiceContext, name: string, raw: Value): Com
   if (wd !== undefined) svc.workingDir = wd;
   const u = user(c, [...path, 'user'], s.user);
   if (u) svc.user = u;
+  const pp = pullPolicy(c, [...path, 'pull_policy'], s.pull_policy);
+  if (pp) svc.pullPolicy = pp;
   const hostname = asString(c.w, [...path, 'hostname'], s.hostname);
   if (hostname !== undefined) svc.hostname = hostname;
   const dnsSearch = dnsList(c, [...path, 'dns_search'], s.dns_search, checkSearchDomain);

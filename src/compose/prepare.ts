@@ -7,6 +7,7 @@
 import type { Engine } from '../engine/context.js';
 import type { NetworkSpec } from '../model/network.js';
 import { resolveImage } from '../runtime/image-store.js';
+import { resolveImageUser } from '../runtime/image-user.js';
 import type { ComposeNetwork, ComposeProject } from './types.js';
 import { networkHash, networkLabels, PROJECT, serviceHash, serviceLabels } from './labels.js';
 import { serviceRequest, type ServiceRequest } from './request.js';
@@ -89,7 +90,10 @@ export async function prepare(
       );
     }
     const hash = serviceHash(p, svc, image.id);
-    const req = serviceRequest(p, svc, image, serviceLabels(p, svc, hash), ephemeral);
+    // Issue 24: a user name, or the image's User, resolved in the image's /etc/passwd.
+    const named = svc.user?.byName;
+    const user = svc.user && !named ? svc.user : await resolveImageUser(roots, image, named ?? image.config.user);
+    const req = serviceRequest(p, { ...svc, user }, image, serviceLabels(p, svc, hash), ephemeral);
     keepAnonymous(engine, held?.name === svc.containerName ? held : undefined, req.run);
     requests.set(svc.name, req);
     const networks = svc.networks.map((n) => p.networks.find((x) => x.key === n.key)!.name);

@@ -49,6 +49,7 @@ export const SERVICE: KeySet = {
     'extra_hosts',
     'tmpfs',
     'volumes_from',
+    'pull_policy',
     'x-netctl',
     // Resource limits and process options (model-limits.ts).
     'mem_limit',

@@ -98,6 +98,8 @@ export interface ComposeService {
   workingDir?: string;
   /** `byName`: NAME[:GROUP], resolved in the container. */
   user?: { uid: number; gid: number; byName?: string };
+  /** `pull_policy`: when `up` pulls the image (default missing). */
+  pullPolicy?: 'always' | 'missing' | 'never';
   restart: 'no' | 'on-failure' | 'always';
   /** `on-failure:N`. */
   restartMax?: number;

@@ -23,6 +23,8 @@ import type { Host } from './host.js';
 import { planStopContainer, type StartResult, type StopPlan, stopGraceMs } from './container.js';
 import { applyNow, type ChangePlan, joinPlans, repairInterrupted, transactPreview } from './tx.js';
 import { withFileLock } from '../sys/file-lock.js';
+import { ensureImage } from './pull-policy.js';
+import { pullImage, type PulledImage, type PullOptions } from './pull.js';
 
 export type { Action } from '../compose/plan.js';
 export type { ComposeProject } from '../compose/types.js';
@@ -38,6 +40,8 @@ export interface ComposeChange {
 /** How `up` and `down` run: `done` gets a line per action applied, as it is. */
 export interface ComposeRunOptions {
   dryRun?: boolean;
+  /** How images are pulled (progress, registry options). */
+  pull?: PullOptions;
   done?: (line: string) => void;
 }
 
@@ -76,6 +80,9 @@ async function change(host: Host, project: string, planner: Planner, opts: Compo
 export async function composeUp(host: Host, req: UpRequest, opts: ComposeRunOptions = {}): Promise<ComposeChange> {
   const p = req.project;
   checkServices(p, req.services);
+  // Issue 24: images are pulled as each service's pull_policy says (a dry run pulls nothing).
+  if (!opts.dryRun)
+    for (const svc of p.services) await ensureImage(host, svc.image, svc.pullPolicy ?? 'missing', opts.pull);
   return change(
     host,
     p.name,
@@ -231,4 +238,20 @@ export async function planLifecycle(
     starts: previews.map((p) => p.result),
     plan: joinPlans(...stops.map((s) => s.plan), ...previews.map((p) => p.plan)),
   };
+}
+
+/** `compose pull`: the image of every service (or of SERVICES), whatever is stored. */
+export async function composePull(
+  host: Host,
+  project: ComposeProject,
+  services: readonly string[],
+  o: PullOptions = {},
+): Promise<{ service: string; image: string; pulled: PulledImage }[]> {
+  checkServices(project, services);
+  const out: { service: string; image: string; pulled: PulledImage }[] = [];
+  for (const svc of project.services) {
+    if (services.length > 0 && !services.includes(svc.name)) continue;
+    out.push({ service: svc.name, image: svc.image, pulled: await pullImage(host, svc.image, o) });
+  }
+  return out;
 }

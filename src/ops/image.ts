@@ -15,17 +15,18 @@ import { extractArgv } from '../runtime/image-layer.js';
 import { checkLoadSource, type LoadedImage, loadImages as loadInto, loadWork } from '../runtime/image-load.js';
 import { normalizeImageRef } from '../runtime/image-ref.js';
 import {
-  imageIds,
   imageIndex,
   planImageRemoval,
-  readImage,
   removeImage as removeFrom,
   resolveImage,
+  resolveImageId,
+  tagImage as tagInto,
 } from '../runtime/image-store.js';
 import { imagesDir } from '../runtime/paths.js';
 import type { RemoveResult } from '../runtime/image-store.js';
 import type { ImageRecord } from '../runtime/image-config.js';
 import { ConflictError } from '../errors.js';
+import { allImages, collectLayers, imageSize, layerSizes } from './image-space.js';
 import type { Host } from './host.js';
 import type { ChangePlan } from './tx.js';
 
@@ -89,15 +90,26 @@ export interface ImageRow {
   id: string;
   created: string;
   source: string;
+  /** Bytes of its files (its layers', each counted in full). */
+  size: number;
+  /** Layers it has, and how many of them another image shares. */
+  layers: number;
+  sharedLayers: number;
 }
 
 /** Stored images, one row per name, by repository and tag. */
 export async function listImages(host: Host): Promise<ImageRow[]> {
   const tags = Object.entries(await imageIndex(host.paths).all());
   const rows: ImageRow[] = [];
-  for (const id of await imageIds(host.paths)) {
-    const rec = await readImage(host.paths, id).catch(() => null);
-    if (!rec) continue;
+  const records = await allImages(host);
+  const sizes = await layerSizes(host);
+  const users = new Map<string, number>();
+  for (const r of records) for (const l of new Set(r.layers ?? [])) users.set(l, (users.get(l) ?? 0) + 1);
+  for (const rec of records) {
+    const id = rec.id;
+    const size = await imageSize(host, rec, sizes);
+    const layers = rec.layers?.length ?? 1;
+    const sharedLayers = (rec.layers ?? []).filter((l) => (users.get(l) ?? 0) > 1).length;
     const names = tags.filter(([, v]) => v === id).map(([k]) => k);
     for (const n of names.length ? names : ['<none>:<none>']) {
       const colon = n.lastIndexOf(':');
@@ -107,6 +119,9 @@ export async function listImages(host: Host): Promise<ImageRow[]> {
         id,
         created: rec.created,
         source: rec.source,
+        size,
+        layers,
+        sharedLayers,
       });
     }
   }
@@ -127,10 +142,13 @@ async function refuseInUse(host: Host, name: string): Promise<void> {
     );
 }
 
-/** Untags `name`, and deletes its image when no name points at it any more. */
-export async function removeImage(host: Host, name: string): Promise<RemoveResult> {
+/** Untags `name`, and deletes its image when no name points at it any more, and the layers no image uses. */
+export async function removeImage(host: Host, name: string): Promise<RemoveResult & { layers?: string[] }> {
   await refuseInUse(host, name);
-  return removeFrom(host.paths, name);
+  const r = await removeFrom(host.paths, name);
+  if (!r.deleted) return r;
+  const { removed } = await collectLayers(host);
+  return removed.length ? { ...r, layers: removed } : r;
 }
 
 /** What `removeImage` would do, refused the same way: the names it untags and the image it deletes. */
@@ -147,4 +165,30 @@ export async function planRemoveImage(host: Host, name: string): Promise<ChangeP
 /** The image a `run` names, with its configuration. */
 export async function findImage(host: Host, ref: string): Promise<ImageRecord> {
   return resolveImage(host.paths, ref);
+}
+
+/** What `image inspect` shows: the record, its names, its size and each layer's. */
+export interface ImageDetails extends ImageRecord {
+  tags: string[];
+  size: number;
+  layerSizes?: { diffId: string; bytes: number }[];
+}
+
+/** The details of one image. */
+export async function inspectImage(host: Host, ref: string): Promise<ImageDetails> {
+  const { rootfs: _rootfs, ...rec } = await resolveImage(host.paths, ref);
+  const sizes = await layerSizes(host);
+  const tags = Object.entries(await imageIndex(host.paths).all())
+    .filter(([, v]) => v === rec.id)
+    .map(([k]) => k);
+  const out: ImageDetails = { ...rec, tags, size: await imageSize(host, rec, sizes) };
+  if (rec.layers) out.layerSizes = rec.layers.map((diffId) => ({ diffId, bytes: sizes.get(diffId) ?? 0 }));
+  return out;
+}
+
+/** `tag`: points TARGET (`NAME[:TAG]`) at the image SOURCE names; returns the normalized name. */
+export async function tagImage(host: Host, source: string, target: string): Promise<string> {
+  const name = normalizeImageRef(target);
+  const id = await resolveImageId(host.paths, source);
+  return tagInto(host.paths, name, id);
 }

@@ -24,7 +24,11 @@ export interface ImageRecord {
   id: string;
   /** ISO 8601 time netctl stored it. */
   created: string;
-  source: 'import' | 'docker-save' | 'oci';
+  source: 'import' | 'docker-save' | 'oci' | 'registry';
+  /** Diff ids of its layers in the layer store, bottom first; absent for a flattened `rootfs/`. */
+  layers?: string[];
+  /** `NAME@sha256:...` of the manifests it was pulled as. */
+  repoDigests?: string[];
   architecture?: string;
   os?: string;
   config: ImageConfig;

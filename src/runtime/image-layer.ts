@@ -14,7 +14,8 @@ import { SystemError, wrap } from '../errors.js';
 import { compressionOf, normalizeMember, TarScanner, type Compression } from './tar-scan.js';
 import { mergeLayer } from './layer-merge.js';
 
-async function detect(file: string): Promise<Compression> {
+/** The compression of FILE, from its first bytes. */
+export async function detect(file: string): Promise<Compression> {
   const fh = await open(file, 'r');
   try {
     const head = Buffer.alloc(8);
@@ -26,10 +27,12 @@ async function detect(file: string): Promise<Compression> {
 }
 
 // gzip is decompressed in-process; the rarer ones by the program tar itself would use.
-function decompressed(file: string, kind: Compression): Readable {
-  const raw = (): Readable => createReadStream(file);
+/** FILE's contents, decompressed. */
+export function decompressed(file: string, kind: Compression): Readable {
+  // Large chunks: each one is hashed, scanned and written to tar, so fewer means less overhead.
+  const raw = (): Readable => createReadStream(file, { highWaterMark: 1 << 20 });
   if (kind === 'none') return raw();
-  if (kind === 'gzip') return raw().pipe(createGunzip());
+  if (kind === 'gzip') return raw().pipe(createGunzip({ chunkSize: 1 << 18 }));
   const child = spawn(kind, ['-dc', file], { stdio: ['ignore', 'pipe', 'ignore'] });
   child.on('error', (e) =>
     child.stdout.destroy(new SystemError(`cannot run "${kind}" to read a ${kind} layer: ${e.message}`)),

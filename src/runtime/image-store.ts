@@ -46,6 +46,13 @@ export async function commitImage(r: RuntimeRoots, tmpDir: string, record: Image
   }
 }
 
+/** Stores the record of an image whose files are in the layer store; a copy already there wins. */
+export async function commitLayeredImage(r: RuntimeRoots, record: ImageRecord): Promise<void> {
+  const tmp = `${imagesDir(r)}/.tmp-${randomBytes(8).toString('hex')}`;
+  await mkdir(tmp, { recursive: true, mode: 0o755 });
+  await commitImage(r, tmp, record);
+}
+
 /** Reads a stored image's record. */
 export async function readImage(r: RuntimeRoots, id: string): Promise<ImageRecord> {
   try {
@@ -70,8 +77,33 @@ function safeNormalize(ref: string): string | undefined {
   }
 }
 
+/** Rewrites a stored image's record (atomically). */
+export async function writeImageRecord(r: RuntimeRoots, record: ImageRecord): Promise<void> {
+  const { config } = imagePaths(r, record.id);
+  await writeFile(`${config}.tmp`, `${JSON.stringify(record, null, 2)}\n`);
+  await rename(`${config}.tmp`, config);
+}
+
+// `NAME[:TAG]@sha256:HEX`: the image pulled by that digest.
+async function byDigest(r: RuntimeRoots, ref: string): Promise<string | undefined> {
+  const at = ref.indexOf('@');
+  const name = safeNormalize(ref.slice(0, at))?.replace(/:[^:/]+$/, '');
+  if (!name) return undefined;
+  const want = `${name}${ref.slice(at)}`;
+  for (const id of await imageIds(r)) {
+    const rec = await readImage(r, id).catch(() => null);
+    if (rec?.repoDigests?.includes(want)) return id;
+  }
+  return undefined;
+}
+
 // A name wins over an id prefix that happens to look the same, as in Docker.
 async function lookup(r: RuntimeRoots, ref: string): Promise<{ id: string; name?: string }> {
+  if (ref.indexOf('@') > 0) {
+    const id = await byDigest(r, ref);
+    if (id) return { id };
+    throw new NotFoundError('image', ref, 'netctl pull fetches it');
+  }
   const name = safeNormalize(ref);
   const named = name ? await imageIndex(r).get(name) : undefined;
   if (named) return { id: named, name };

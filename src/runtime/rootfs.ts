@@ -9,7 +9,8 @@ import { dirname } from 'node:path';
 import { runChecked } from '../sys/exec.js';
 import { mounts } from '../sys/native.js';
 import { NotFoundError, SystemError, wrap } from '../errors.js';
-import { containerPaths, imagePaths, type RuntimeRoots } from './paths.js';
+import { imageLowers, mergedCopy } from './image-lowers.js';
+import { containerPaths, type RuntimeRoots } from './paths.js';
 
 /** How to make the writable layer; `auto` tries overlayfs, then copies. */
 export type RootfsMode = 'auto' | 'overlay' | 'copy';
@@ -39,14 +40,16 @@ const exists = (p: string): Promise<boolean> =>
   );
 
 // overlayfs splits its options at "," and ":"; such paths cannot be given to it.
-function overlayOptions(lower: string, upper: string, work: string): string | null {
-  if ([lower, upper, work].some((p) => /[,:\\]/.test(p))) return null;
-  return `lowerdir=${lower},upperdir=${upper},workdir=${work}`;
+function overlayOptions(lower: string[], upper: string, work: string): string | null {
+  if ([...lower, upper, work].some((p) => /[,:\\]/.test(p))) return null;
+  return `lowerdir=${lower.join(':')},upperdir=${upper},workdir=${work}`;
 }
 
-async function mountOverlay(lower: string, upper: string, work: string, target: string): Promise<string | null> {
+async function mountOverlay(lower: string[], upper: string, work: string, target: string): Promise<string | null> {
   const opts = overlayOptions(lower, upper, work);
   if (!opts) return 'a path contains "," or ":"';
+  // mount(2) takes one page of options.
+  if (opts.length > 4000) return `${lower.length} layers make the mount options too long`;
   await mkdir(upper, { recursive: true, mode: 0o755 });
   await mkdir(work, { recursive: true, mode: 0o700 });
   try {
@@ -57,12 +60,14 @@ async function mountOverlay(lower: string, upper: string, work: string, target: 
   }
 }
 
-async function copyRootfs(lower: string, copy: string): Promise<void> {
+async function copyRootfs(r: RuntimeRoots, imageId: string, lower: string[], copy: string): Promise<void> {
   if (await exists(copy)) return;
   const tmp = `${copy}.tmp`;
   await rm(tmp, { recursive: true, force: true });
   await mkdir(dirname(copy), { recursive: true, mode: 0o700 });
-  await runChecked(['cp', '-a', '--', lower, tmp], { timeoutMs: 30 * 60_000 });
+  if (lower.length === 1 && !lower[0]!.endsWith('/fs'))
+    await runChecked(['cp', '-a', '--', lower[0]!, tmp], { timeoutMs: 30 * 60_000 });
+  else await mergedCopy(r, imageId, tmp);
   await rename(tmp, copy);
 }
 
@@ -77,8 +82,8 @@ export async function prepareRootfs(
   mode: RootfsMode = 'auto',
 ): Promise<PreparedRootfs> {
   const c = containerPaths(r, id);
-  const lower = imagePaths(r, imageId).rootfs;
-  if (!(await exists(lower))) throw new NotFoundError('image', imageId);
+  const lower = await imageLowers(r, imageId);
+  if (!(await exists(lower[0]!))) throw new NotFoundError('image', imageId);
   try {
     if (await exists(c.copy)) return { path: c.copy, kind: 'copy' };
     await mkdir(c.rootfs, { recursive: true, mode: 0o755 });
@@ -90,7 +95,7 @@ export async function prepareRootfs(
       await rm(c.upper, { recursive: true, force: true });
       await rm(c.work, { recursive: true, force: true });
     }
-    await copyRootfs(lower, c.copy);
+    await copyRootfs(r, imageId, lower, c.copy);
     return { path: c.copy, kind: 'copy' };
   } catch (err) {
     throw wrap('prepare root filesystem of', id, err);

@@ -11,6 +11,10 @@ export interface TarEntry {
   name: string;
   /** The typeflag: `0` file, `1` hard link, `2` symlink, `5` directory... */
   type: string;
+  /** Bytes of member data. */
+  size: number;
+  /** Target of a hard link or symlink (PAX `linkpath` and GNU long links understood). */
+  linkname: string;
 }
 
 const BLOCK = 512;
@@ -66,7 +70,9 @@ export class TarScanner {
   private padLeft = 0;
   private collecting: { type: string; parts: Buffer[] } | null = null;
   private longName: string | undefined;
+  private longLink: string | undefined;
   private paxPath: string | undefined;
+  private paxLink: string | undefined;
   private done = false;
 
   /** Consumes a chunk; returns the members whose headers it completed. */
@@ -116,7 +122,12 @@ export class TarScanner {
     const data = Buffer.concat(parts);
     this.collecting = null;
     if (type === 'L') this.longName = cstring(data, 0, data.length);
-    else if (type === 'x') this.paxPath = parsePax(data).path ?? this.paxPath;
+    else if (type === 'K') this.longLink = cstring(data, 0, data.length);
+    else if (type === 'x') {
+      const pax = parsePax(data);
+      this.paxPath = pax.path ?? this.paxPath;
+      this.paxLink = pax.linkpath ?? this.paxLink;
+    }
   }
 
   private header(h: Buffer): TarEntry | null {
@@ -130,7 +141,7 @@ export class TarScanner {
     this.dataLeft = size;
     this.padLeft = (BLOCK - (size % BLOCK)) % BLOCK;
     if (type === 'L' || type === 'x' || type === 'K' || type === 'g') {
-      if (type === 'L' || type === 'x') this.collecting = { type, parts: [] };
+      if (type === 'L' || type === 'x' || type === 'K') this.collecting = { type, parts: [] };
       if (size === 0 && this.collecting) this.finishCollect();
       return null;
     }
@@ -139,8 +150,9 @@ export class TarScanner {
     const prefix = posix ? cstring(h, 345, 155) : '';
     const base = cstring(h, 0, 100);
     const name = this.paxPath ?? this.longName ?? (prefix ? `${prefix}/${base}` : base);
-    this.paxPath = this.longName = undefined;
-    return { name, type };
+    const linkname = this.paxLink ?? this.longLink ?? cstring(h, 157, 100);
+    this.paxPath = this.longName = this.paxLink = this.longLink = undefined;
+    return { name, type, size, linkname };
   }
 }
 

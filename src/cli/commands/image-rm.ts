@@ -13,7 +13,7 @@ export default async function imageRm(ctx: CommandContext): Promise<void> {
   const names = (ctx.args[0] as string[] | undefined) ?? [];
   const dryRun = ctx.opts.dryRun === true;
   const errors = new ErrorList();
-  const done: (RemoveResult & { name: string })[] = [];
+  const done: (RemoveResult & { name: string; layers?: string[] })[] = [];
   const plans: ChangePlan[] = [];
   for (const name of names) {
     await errors.attempt('remove image', name, async () => {
@@ -23,6 +23,7 @@ export default async function imageRm(ctx: CommandContext): Promise<void> {
       if (ctx.opts.json) return;
       for (const t of r.untagged) ctx.stdout.write(`Untagged: ${t}\n`);
       if (r.deleted) ctx.stdout.write(`Deleted: sha256:${r.deleted}\n`);
+      for (const l of r.layers ?? []) ctx.stdout.write(`Deleted: ${l}\n`);
     });
   }
   if (dryRun) ctx.stdout.write(formatPlan(joinPlans(...plans)));

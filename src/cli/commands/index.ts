@@ -16,6 +16,7 @@ import * as composeDown from './compose-down.js';
 import * as composeLifecycle from './compose-lifecycle.js';
 import * as composeLogs from './compose-logs.js';
 import * as composePs from './compose-ps.js';
+import * as composePull from './compose-pull.js';
 import * as composeUp from './compose-up.js';
 import * as demo from './demo.js';
 import * as deny from './deny.js';
@@ -29,6 +30,13 @@ import * as dockerWatch from './docker-watch.js';
 import * as exec from './exec.js';
 import * as gc from './gc.js';
 import * as imageImport from './image-import.js';
+import * as imageInspect from './image-inspect.js';
+import * as imagePrune from './image-prune.js';
+import * as login from './login.js';
+import * as logout from './logout.js';
+import * as pull from './pull.js';
+import * as systemDf from './system-df.js';
+import * as tag from './tag.js';
 import * as imageLoad from './image-load.js';
 import * as imageLs from './image-ls.js';
 import * as imageRm from './image-rm.js';
@@ -77,6 +85,7 @@ export const COMMANDS: Readonly<Record<string, CommandModule>> = {
   'compose-lifecycle': composeLifecycle,
   'compose-logs': composeLogs,
   'compose-ps': composePs,
+  'compose-pull': composePull,
   'compose-up': composeUp,
   demo: demo,
   deny: deny,
@@ -90,6 +99,13 @@ export const COMMANDS: Readonly<Record<string, CommandModule>> = {
   exec: exec,
   gc: gc,
   'image-import': imageImport,
+  'image-inspect': imageInspect,
+  'image-prune': imagePrune,
+  login: login,
+  logout: logout,
+  pull: pull,
+  'system-df': systemDf,
+  tag: tag,
   'image-load': imageLoad,
   'image-ls': imageLs,
   'image-rm': imageRm,

@@ -4,7 +4,8 @@
  * prints its output, exiting with its exit code. With --dry-run it prints the plan.
  */
 import type { CommandContext } from '../context.js';
-import { findImage } from '../../ops/image.js';
+import { ensureImage, imageUser, parsePullPolicy } from '../../ops/pull-policy.js';
+import { pullProgress } from '../format/pull-progress.js';
 import { entryText, planRunContainer, runContainer, type RunSettings } from '../../ops/run.js';
 import { NETCTL } from '../../sys/sandbox-client.js';
 import { runRequest } from '../run-request.js';
@@ -19,9 +20,18 @@ export default async function run(ctx: CommandContext): Promise<number> {
   if (o.tty && !process.stdin.isTTY)
     throw new UsageError('-t: the input device is not a TTY', 'leave out -t, or run from a terminal');
   const ref = ctx.args[0] as string;
-  const image = await findImage(ctx.host, ref);
+  // A dry run changes nothing, so it pulls nothing either.
+  const policy = o.dryRun ? 'never' : parsePullPolicy(o.pull);
+  const image = await ensureImage(ctx.host, ref, policy, { onEvent: pullProgress(ctx.stderr, false) });
+  const user = await imageUser(ctx.host, image, o.user as string | undefined);
   const notes: string[] = [];
-  const req = runRequest(o, ref, image, (ctx.args[1] as string[] | undefined) ?? [], notes);
+  const req = runRequest(
+    { ...o, user: `${user.uid}:${user.gid}` },
+    ref,
+    image,
+    (ctx.args[1] as string[] | undefined) ?? [],
+    notes,
+  );
   for (const n of notes) ctx.stderr.write(`note: ${n}\n`);
   req.launch.tty = Boolean(o.tty);
   req.launch.interactive = Boolean(o.interactive);

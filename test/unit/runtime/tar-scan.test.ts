@@ -62,7 +62,7 @@ function scanInChunks(buf: Buffer, size: number): TarEntry[] {
 }
 
 describe('TarScanner', () => {
-  const expected: TarEntry[] = [
+  const expected: Pick<TarEntry, 'name' | 'type'>[] = [
     { name: './etc/', type: '5' },
     { name: './etc/.wh.gone', type: '0' },
     { name: 'etc/hosts', type: '0' },
@@ -72,7 +72,7 @@ describe('TarScanner', () => {
   ];
 
   it.each([1, 7, 512, 100_000])('lists members with prefixes, GNU long names and PAX paths (chunks of %i)', (size) => {
-    expect(scanInChunks(archive, size)).toEqual(expected);
+    expect(scanInChunks(archive, size).map(({ name, type }) => ({ name, type }))).toEqual(expected);
   });
 
   it('refuses a corrupt header and an archive cut short', () => {

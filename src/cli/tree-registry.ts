@@ -1,0 +1,102 @@
+/**
+ * The registry verbs of the command tree (issue 24): `pull`, `login`, `logout`, and the
+ * image subcommands they bring (`image pull`, `image prune`, `image inspect`), plus
+ * `system df`. Kept apart from tree.ts so that file only splices them in.
+ */
+import type { CommandSpec, OptionSpec } from './tree.js';
+
+const json: OptionSpec = { flags: '--json', description: 'print JSON' };
+
+/** How a registry is reached: credentials file, CA directories, insecure registries. */
+export const registryOptions: OptionSpec[] = [
+  {
+    flags: '--authfile <file>',
+    description: 'credentials file (default: NETCTL_AUTH_FILE, $DOCKER_CONFIG/config.json or ~/.docker/config.json)',
+  },
+  {
+    flags: '--cert-dir <dir>',
+    description: 'per-registry CA directories, HOST[:PORT]/ca.crt (default: NETCTL_CERTS_DIR or /etc/docker/certs.d)',
+  },
+  { flags: '--insecure', description: 'reach this registry over plain HTTP or unverified TLS' },
+];
+
+const pullOptions: OptionSpec[] = [
+  { flags: '--platform <os/arch>', description: "platform to pick from a multi-platform image (default: this host's)" },
+  { flags: '-q, --quiet', description: 'print only the image id' },
+  ...registryOptions,
+  json,
+];
+
+/** `netctl pull` and `netctl image pull`. */
+export const pullSpec: CommandSpec = {
+  name: 'pull',
+  args: ['<image>'],
+  module: 'pull',
+  description: 'pull an image from a registry: NAME[:TAG|@DIGEST]',
+  options: pullOptions,
+};
+
+/** The verbs at the top level. */
+export const registryTools: CommandSpec[] = [
+  pullSpec,
+  {
+    name: 'tag',
+    args: ['<source>', '<target>'],
+    module: 'tag',
+    description: 'give the image SOURCE names another name, TARGET (NAME[:TAG])',
+    options: [json],
+  },
+  {
+    name: 'login',
+    args: ['[server]'],
+    module: 'login',
+    description: 'check and store credentials for a registry (default docker.io)',
+    options: [
+      { flags: '-u, --username <user>', description: 'user name' },
+      { flags: '-p, --password <password>', description: 'password (visible to other users: prefer --password-stdin)' },
+      { flags: '--password-stdin', description: 'read the password from stdin' },
+      ...registryOptions,
+    ],
+  },
+  {
+    name: 'logout',
+    args: ['[server]'],
+    module: 'logout',
+    description: 'remove the stored credentials of a registry (default docker.io)',
+    options: [registryOptions[0]!],
+  },
+  {
+    name: 'system',
+    description: 'disk use and housekeeping',
+    subcommands: [
+      { name: 'df', module: 'system-df', description: 'disk used by images, layers and containers', options: [json] },
+    ],
+  },
+];
+
+/** Subcommands added to `netctl image`. */
+export const imageSubcommands: CommandSpec[] = [
+  pullSpec,
+  {
+    name: 'inspect',
+    args: ['<name>'],
+    module: 'image-inspect',
+    description: 'show an image: config, layers, sizes, digests',
+    options: [json],
+  },
+  {
+    name: 'prune',
+    module: 'image-prune',
+    description: 'remove images no name points at and no container uses, and unused layers',
+    options: [{ flags: '-a, --all', description: 'also remove tagged images no container uses' }, json],
+  },
+];
+
+/** `netctl compose pull`. */
+export const composePullSpec: CommandSpec = {
+  name: 'pull',
+  args: ['[service...]'],
+  module: 'compose-pull',
+  description: "pull the services' images",
+  options: [{ flags: '-q, --quiet', description: 'print nothing but errors' }, json],
+};

@@ -1,0 +1,195 @@
+/**
+ * `netctl pull`: an image from an OCI distribution registry into the layer store. The
+ * manifest (the host's platform chosen from an index), then the config, then every layer
+ * not stored yet, several at once: each blob is downloaded with its digest checked while
+ * it streams, unpacked once into its own layer directory (its uncompressed digest checked
+ * against the config's diff id), and deleted. The image record comes last, so an
+ * interrupted pull leaves no image, no half layer, and a partial blob the next pull resumes.
+ */
+import { createHash } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { SystemError } from '../errors.js';
+import { defaultAuthFile, getCredentials } from '../registry/auth-file.js';
+import { fetchBlob } from '../registry/blob-fetch.js';
+import { expectOk, RegistryClient } from '../registry/client.js';
+import {
+  type Descriptor,
+  diffIds,
+  hostPlatform,
+  isIndex,
+  parseManifest,
+  parsePlatform,
+  pickManifest,
+} from '../registry/manifest.js';
+import { formatRegistryRef, parseRegistryRef, type RegistryRef } from '../registry/reference.js';
+import { DEFAULT_CERTS_DIR, readBody, Transport } from '../registry/transport.js';
+import { configFromOci, type ImageRecord } from '../runtime/image-config.js';
+import { commitLayeredImage, hasImage, readImage, tagImage, writeImageRecord } from '../runtime/image-store.js';
+import { blobPath, hasLayer, sweepLayerTemps, storeLayer } from '../runtime/layer-store.js';
+import type { RuntimeRoots } from '../runtime/paths.js';
+import type { Host } from './host.js';
+
+/** How a pull reaches registries. */
+export interface RegistryOptions {
+  /** Credentials file (Docker's config.json format). */
+  authFile?: string;
+  /** Per-registry CA directories. */
+  certsDir?: string;
+  /** Registries reached over plain HTTP or unverified TLS (`host[:port]`). */
+  insecure?: string[];
+}
+
+/** What a pull reports while it works. */
+export type PullEvent =
+  | { kind: 'resolved'; ref: string; digest: string; layers: number }
+  | { kind: 'layer'; digest: string; size: number; state: 'exists' | 'waiting' | 'downloading' | 'unpacking' | 'done' }
+  | { kind: 'bytes'; digest: string; bytes: number }
+  | { kind: 'retry'; digest: string; error: string };
+
+/** Options of one pull. */
+export interface PullOptions extends RegistryOptions {
+  platform?: string;
+  /** Layers fetched at once (default 3). */
+  concurrency?: number;
+  onEvent?: (e: PullEvent) => void;
+}
+
+/** What a pull stored. */
+export interface PulledImage {
+  id: string;
+  /** The name it was tagged with (`nginx:latest`), absent for a pull by digest alone. */
+  tag?: string;
+  digest: string;
+  /** `NAME@sha256:...`. */
+  repoDigest: string;
+  layers: number;
+  /** Layers downloaded by this pull (the rest were stored already). */
+  newLayers: number;
+  /** Compressed bytes downloaded. */
+  downloaded: number;
+}
+
+const RETRIES = 3;
+
+/** The CA directory: the option, else NETCTL_CERTS_DIR, else /etc/docker/certs.d. */
+export function certsDirOf(o: RegistryOptions): string {
+  return o.certsDir ?? process.env.NETCTL_CERTS_DIR ?? DEFAULT_CERTS_DIR;
+}
+
+/** The client of REF's repository, with the stored credentials and the registry's TLS setup. */
+export async function registryClient(ref: RegistryRef, o: RegistryOptions, actions = 'pull'): Promise<RegistryClient> {
+  const transport = new Transport({ certsDir: certsDirOf(o), insecure: new Set(o.insecure ?? []) });
+  const creds = await getCredentials(o.authFile ?? defaultAuthFile(), ref.registry);
+  return new RegistryClient(ref, transport, creds, actions);
+}
+
+async function resolveManifest(client: RegistryClient, ref: RegistryRef, platform: string | undefined) {
+  const top = await client.manifest(ref.digest ?? ref.tag!);
+  if (!isIndex(top.mediaType, top.body)) return { digest: top.digest, manifest: parseManifest(top.body) };
+  const pick = pickManifest(top.body, platform ? parsePlatform(platform) : hostPlatform());
+  const inner = await client.manifest(pick.digest);
+  return { digest: top.digest, manifest: parseManifest(inner.body) };
+}
+
+async function fetchConfig(client: RegistryClient, d: Descriptor): Promise<Buffer> {
+  const res = await client.blob(d.digest);
+  await expectOk(res, `config ${d.digest}`);
+  const body = await readBody(res, 16 * 1024 * 1024);
+  if (`sha256:${createHash('sha256').update(body).digest('hex')}` !== d.digest)
+    throw new SystemError(`config ${d.digest} does not match its digest; nothing was stored`);
+  return body;
+}
+
+async function pullLayer(r: RuntimeRoots, client: RegistryClient, d: Descriptor, diffId: string, o: PullOptions) {
+  const emit = o.onEvent ?? (() => undefined);
+  if (await hasLayer(r, diffId)) return (emit({ kind: 'layer', digest: d.digest, size: d.size, state: 'exists' }), 0);
+  emit({ kind: 'layer', digest: d.digest, size: d.size, state: 'downloading' });
+  const file = blobPath(r, d.digest);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await fetchBlob(client, d, file, (bytes) => emit({ kind: 'bytes', digest: d.digest, bytes }));
+      break;
+    } catch (err) {
+      const msg = (err as Error).message;
+      if (attempt > RETRIES || /does not match|larger than/.test(msg)) throw err;
+      emit({ kind: 'retry', digest: d.digest, error: msg });
+    }
+  }
+  emit({ kind: 'layer', digest: d.digest, size: d.size, state: 'unpacking' });
+  try {
+    await storeLayer(r, file, diffId);
+  } finally {
+    await rm(file, { force: true });
+  }
+  emit({ kind: 'layer', digest: d.digest, size: d.size, state: 'done' });
+  return d.size;
+}
+
+/** Runs FN over ITEMS, at most LIMIT at once; the first failure is thrown once all have settled. */
+async function pool<T, R>(items: T[], limit: number, fn: (x: T, i: number) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  let failed: unknown;
+  const worker = async () => {
+    while (next < items.length && failed === undefined) {
+      const i = next++;
+      try {
+        out[i] = await fn(items[i]!, i);
+      } catch (err) {
+        failed ??= err;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (failed !== undefined) throw failed;
+  return out;
+}
+
+async function record(r: RuntimeRoots, id: string, config: Buffer, layers: string[], repoDigest: string) {
+  if (await hasImage(r, id)) {
+    const rec = await readImage(r, id);
+    if (!rec.repoDigests?.includes(repoDigest))
+      await writeImageRecord(r, { ...rec, repoDigests: [...(rec.repoDigests ?? []), repoDigest] });
+    return;
+  }
+  const doc = JSON.parse(config.toString('utf8')) as unknown;
+  const rec: ImageRecord = {
+    id,
+    created: new Date().toISOString(),
+    source: 'registry',
+    layers,
+    repoDigests: [repoDigest],
+    ...configFromOci(doc),
+  };
+  await commitLayeredImage(r, rec);
+}
+
+/** Pulls REF (`NAME[:TAG|@DIGEST]`) into the host's store. */
+export async function pullImage(host: Host, given: string, o: PullOptions = {}): Promise<PulledImage> {
+  const ref = parseRegistryRef(given);
+  const r = host.paths;
+  const client = await registryClient(ref, o);
+  const { digest, manifest } = await resolveManifest(client, ref, o.platform);
+  o.onEvent?.({ kind: 'resolved', ref: formatRegistryRef(ref), digest, layers: manifest.layers.length });
+  const config = await fetchConfig(client, manifest.config);
+  const ids = diffIds(config);
+  if (ids.length !== manifest.layers.length)
+    throw new SystemError(
+      `image ${formatRegistryRef(ref)}: the manifest has ${manifest.layers.length} layers, its config ${ids.length}`,
+    );
+  await sweepLayerTemps(r);
+  const sizes = await pool(manifest.layers, o.concurrency ?? 3, (d, i) => pullLayer(r, client, d, ids[i]!, o));
+  const id = createHash('sha256').update(config).digest('hex');
+  const repoDigest = `${ref.name}@${digest}`;
+  await record(r, id, config, ids, repoDigest);
+  const tag = ref.tag ? await tagImage(r, `${ref.name}:${ref.tag}`, id) : undefined;
+  return {
+    id,
+    ...(tag ? { tag } : {}),
+    digest,
+    repoDigest,
+    layers: ids.length,
+    newLayers: sizes.filter((s) => s > 0).length,
+    downloaded: sizes.reduce((a, b) => a + b, 0),
+  };
+}

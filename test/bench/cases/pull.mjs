@@ -1,0 +1,132 @@
+// Pulls (issue 24): the same multi-layer image (a busybox base and three layers of real
+// files, ~57 MB unpacked) from Debian's docker-registry on loopback, by
+// `netctl pull` into a fresh store and by `skopeo copy` to a fresh dir, each iteration from
+// scratch. Notes: bytes on disk for one image, and for two images on the same base (netctl
+// stores the base once; skopeo's dirs hold it twice).
+import { spawn, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const REGISTRY = '/var/cache/netctl/docker-registry/usr/bin/docker-registry';
+const netctl = fileURLToPath(new URL('../../../dist/bin/netctl.js', import.meta.url));
+const makeImages = fileURLToPath(new URL('../../integration/scripts/make-images.sh', import.meta.url));
+const W = '/run/bench-pull';
+const HOST = '127.0.0.1:5110';
+
+function sh(argv, opts = {}) {
+  const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', maxBuffer: 1 << 26, ...opts });
+  if (r.status !== 0) throw new Error(`${argv.join(' ')} exited ${r.status}: ${r.stderr}`);
+  return r.stdout;
+}
+
+const du = (path) => Number(sh(['du', '-sb', path]).split('\t')[0]);
+
+// A docker-save archive of base + the given extra layer directories.
+function image(name, extra) {
+  const dir = `${W}/${name}`;
+  const layers = [`${W}/imgs/layer1.tar`];
+  for (const [i, src] of extra.entries()) {
+    const t = `${dir}-l${i}.tar`;
+    sh(['tar', '-C', src, '--numeric-owner', '-cf', t, '.']);
+    layers.push(t);
+  }
+  const script = `set -e; d=${dir}; rm -rf $d; mkdir -p $d; ids=""; ls=""
+for l in ${layers.join(' ')}; do s=$(sha256sum $l | cut -d' ' -f1); cp $l $d/$s.tar; ids="$ids\${ids:+,}\\"sha256:$s\\""; ls="$ls\${ls:+,}\\"$s.tar\\""; done
+printf '{"architecture":"amd64","os":"linux","config":{"Cmd":["sh"]},"rootfs":{"type":"layers","diff_ids":[%s]}}' "$ids" > $d/c.json
+c=$(sha256sum $d/c.json | cut -d' ' -f1); mv $d/c.json $d/$c.json
+printf '[{"Config":"%s.json","RepoTags":["bench/${name}:v1"],"Layers":[%s]}]' "$c" "$ls" > $d/manifest.json
+tar -C $d -cf ${dir}.tar .`;
+  sh(['sh', '-c', script]);
+  sh(
+    [
+      'skopeo',
+      'copy',
+      '-q',
+      '--dest-tls-verify=false',
+      `docker-archive:${dir}.tar`,
+      `docker://${HOST}/bench/${name}:v1`,
+    ],
+    {
+      timeout: 300_000,
+    },
+  );
+}
+
+async function setup() {
+  sh(['rm', '-rf', W]);
+  sh(['mkdir', '-p', `${W}/data`, `${W}/src/a`, `${W}/src/b`, `${W}/src/c`, `${W}/src/d`]);
+  sh(['sh', makeImages, `${W}/imgs`]);
+  // Real files (a shared library, perl modules, zoneinfo): they compress as application layers do.
+  sh(['sh', '-c', `cp -aL /usr/lib/x86_64-linux-gnu/libicudata.so.72 ${W}/src/a/`]);
+  sh(['cp', '-a', '/usr/share/perl', `${W}/src/b/`]);
+  sh(['cp', '-a', '/usr/share/zoneinfo', `${W}/src/c/`]);
+  sh(['cp', '-a', '/usr/share/mime', `${W}/src/d/`]);
+  const conf = `version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: ${W}/data\nhttp:\n  addr: ${HOST}\n`;
+  sh(['sh', '-c', `cat > ${W}/reg.yml`], { input: conf });
+  const reg = spawn(REGISTRY, ['serve', `${W}/reg.yml`], { stdio: 'ignore' });
+  for (let i = 0; i < 100 && spawnSync('curl', ['-sf', `http://${HOST}/v2/`]).status !== 0; i++)
+    await new Promise((r) => setTimeout(r, 100));
+  image('app', [`${W}/src/a`, `${W}/src/b`, `${W}/src/c`]);
+  image('other', [`${W}/src/a`, `${W}/src/d`]);
+  return { reg, n: 0 };
+}
+
+function netctlPull(ctx, name) {
+  sh([process.execPath, netctl, 'pull', '-q', '--insecure', `${HOST}/bench/${name}:v1`], {
+    env: { ...process.env, NETCTL_ROOT: ctx.root, NETCTL_AUTH_FILE: `${W}/auth.json` },
+    timeout: 300_000,
+  });
+}
+
+function skopeoCopy(dir, name) {
+  sh(['skopeo', 'copy', '-q', '--src-tls-verify=false', `docker://${HOST}/bench/${name}:v1`, `dir:${dir}`], {
+    timeout: 300_000,
+  });
+}
+
+const teardown = (ctx) => ctx.reg.kill('SIGTERM');
+
+export const cases = [
+  {
+    name: 'pull: netctl pull, 4-layer image from a local registry (fresh store)',
+    iterations: 3,
+    warmup: 0,
+    setup,
+    run: (ctx) => {
+      ctx.root = `${W}/netctl-${ctx.n++}`;
+      const t0 = performance.now();
+      netctlPull(ctx, 'app');
+      const ms = performance.now() - t0;
+      const one = du(`${ctx.root}/layers`);
+      netctlPull(ctx, 'other');
+      const two = du(`${ctx.root}/layers`);
+      sh(['rm', '-rf', ctx.root]);
+      return {
+        ms,
+        note: `disk (unpacked): 1 image ${(one / 1e6).toFixed(1)} MB, + image on same base ${(two / 1e6).toFixed(1)} MB`,
+      };
+    },
+    teardown,
+  },
+  {
+    name: 'pull: skopeo copy to a dir, same image (peer)',
+    iterations: 3,
+    warmup: 0,
+    setup,
+    run: (ctx) => {
+      const d = `${W}/skopeo-${ctx.n++}`;
+      sh(['mkdir', '-p', d]);
+      const t0 = performance.now();
+      skopeoCopy(`${d}/app`, 'app');
+      const ms = performance.now() - t0;
+      const one = du(d);
+      skopeoCopy(`${d}/other`, 'other');
+      const two = du(d);
+      sh(['rm', '-rf', d]);
+      return {
+        ms,
+        note: `disk (compressed blobs, not unpacked): 1 image ${(one / 1e6).toFixed(1)} MB, + other ${(two / 1e6).toFixed(1)} MB`,
+      };
+    },
+    teardown,
+  },
+];

@@ -8,6 +8,7 @@ import type { Engine } from '../engine/context.js';
 import type { NetworkSpec } from '../model/network.js';
 import { resolveImage } from '../runtime/image-store.js';
 import { resolveImageUser } from '../runtime/image-user.js';
+import { parseUser } from '../model/process-options.js';
 import type { ComposeNetwork, ComposeProject } from './types.js';
 import { networkHash, networkLabels, PROJECT, serviceHash, serviceLabels } from './labels.js';
 import { serviceRequest, type ServiceRequest } from './request.js';
@@ -91,8 +92,9 @@ export async function prepare(
     }
     const hash = serviceHash(p, svc, image.id);
     // Issue 24: a user name, or the image's User, resolved in the image's /etc/passwd.
-    const named = svc.user?.byName;
-    const user = svc.user && !named ? svc.user : await resolveImageUser(roots, image, named ?? image.config.user);
+    // A name is checked in the image here and resolved again by the launcher (groups too).
+    const spec = svc.user ? svc.user.byName : image.config.user;
+    const user = spec ? { ...(await resolveImageUser(roots, image, spec)), ...pickName(spec) } : svc.user;
     const req = serviceRequest(p, { ...svc, user }, image, serviceLabels(p, svc, hash), ephemeral);
     keepAnonymous(engine, held?.name === svc.containerName ? held : undefined, req.run);
     requests.set(svc.name, req);
@@ -115,4 +117,10 @@ export async function prepare(
     requests,
     networks,
   };
+}
+
+/** `{ byName }` when SPEC names a user (the launcher resolves it), nothing for numbers. */
+function pickName(spec: string): { byName?: string } {
+  const { byName } = parseUser(spec);
+  return byName ? { byName } : {};
 }

@@ -193,8 +193,8 @@ describe('resource limits and process options, with real cgroups', () => {
       'uid=65534(nobody) gid=0(root) groups=0(root),65534(nogroup)\n',
     );
     const r = await sb.netctl(['run', '--rm', '-u', 'ghost', 'busybox', 'id']);
-    expect(r.code).toBe(125);
-    expect(r.stderr).toMatch(/unable to find user ghost/);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/user "ghost" is not in the image's \/etc\/passwd/);
   });
 
   it('applies ulimits, /dev/shm size, a read-only root, the stop signal and on-failure:N', async () => {

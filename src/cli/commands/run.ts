@@ -23,15 +23,11 @@ export default async function run(ctx: CommandContext): Promise<number> {
   // A dry run changes nothing, so it pulls nothing either.
   const policy = o.dryRun ? 'never' : parsePullPolicy(o.pull);
   const image = await ensureImage(ctx.host, ref, policy, { onEvent: pullProgress(ctx.stderr, false) });
-  const user = await imageUser(ctx.host, image, o.user as string | undefined);
+  // A user the image does not have is refused before anything changes; the launcher
+  // resolves the name again in the container (with its supplementary groups).
+  await imageUser(ctx.host, image, (o.user as string | undefined) ?? image.config.user);
   const notes: string[] = [];
-  const req = runRequest(
-    { ...o, user: `${user.uid}:${user.gid}` },
-    ref,
-    image,
-    (ctx.args[1] as string[] | undefined) ?? [],
-    notes,
-  );
+  const req = runRequest(o, ref, image, (ctx.args[1] as string[] | undefined) ?? [], notes);
   for (const n of notes) ctx.stderr.write(`note: ${n}\n`);
   req.launch.tty = Boolean(o.tty);
   req.launch.interactive = Boolean(o.interactive);

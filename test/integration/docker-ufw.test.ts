@@ -159,7 +159,9 @@ describe.each(dockerFlavours())("netctl docker on Docker $name: ufw decides Dock
     expect(await netctl('ufw', 'list', '--docker-host', dk.host)).toContain(
       `web 80/tcp (docker)\n  IPv4 Docker: ufw route allow proto tcp to ${ip} port 80`,
     );
-    expect(await netctl('docker', 'status', '--docker-host', dk.host)).toMatch(/web\s+80\/tcp\s+\S+\s+open\n/);
+    expect(await netctl('docker', 'status', '--docker-host', dk.host)).toMatch(
+      /web\s+80\/tcp\s+\S+\s+open \(host 0\.0\.0\.0:8080 \[::\]:8080\)\n/,
+    );
     // Routed straight to the container, not through the published port: still closed.
     expect((await sb.execIn('lan', ['curl', '-s', '-m', '2', `http://${ip}:80/`], { timeoutMs: 6000 })).code).not.toBe(
       0,

@@ -696,4 +696,13 @@ const compose: CommandSpec = {
 };
 
 /** The whole tree under `netctl`. */
-export const TREE: CommandSpec[] = [network, image, volume, ...containers, ...firewall, compose, ...tools, ...registryTools];
+export const TREE: CommandSpec[] = [
+  network,
+  image,
+  volume,
+  ...containers,
+  ...firewall,
+  compose,
+  ...tools,
+  ...registryTools,
+];

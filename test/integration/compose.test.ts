@@ -135,7 +135,8 @@ describe('netctl compose with real packets', () => {
 
   it('refuses a bad file naming file, line and key, and changes nothing', async () => {
     files(`${BASE}/bad`, {
-      'compose.yaml': 'services:\n  web:\n    image: busybox\n    ports: ["8080:80"]\n    healthcheck:\n      test: [CMD, "true"]\n',
+      'compose.yaml':
+        'services:\n  web:\n    image: busybox\n    ports: ["8080:80"]\n    healthcheck:\n      test: [CMD, "true"]\n',
     });
     const rows = [await netctl('ps', '-a'), await netctl('network', 'ls')];
     const before = [await kernelState(sb), ...rows];

@@ -109,11 +109,9 @@ function stopWorld() {
     stdio: 'ignore',
     timeout: 60_000,
   });
-  sh([
-    'sh',
-    '-c',
-    `p=$(cat ${DIR}/docker.pid) && kill $p && for i in $(seq 300); do kill -0 $p 2>/dev/null || exit 0; sleep 0.1; done; exit 1`,
-  ]);
+  // The sandbox's init reaps no orphans: a dead dockerd stays a zombie, which counts as gone.
+  const gone = 'kill -0 $p 2>/dev/null || exit 0; grep -q "^State:.Z" /proc/$p/status 2>/dev/null && exit 0';
+  sh(['sh', '-c', `p=$(cat ${DIR}/docker.pid) && kill $p && for i in $(seq 300); do ${gone}; sleep 0.1; done; exit 1`]);
   for (const link of sh(['ip', '-o', 'link', 'show', 'type', 'bridge']).matchAll(/^\d+: ((?:docker0|br-)[^:@]*)/gm))
     sh(['ip', 'link', 'del', link[1]]);
   for (const family of ['iptables', 'ip6tables']) {

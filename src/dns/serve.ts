@@ -6,7 +6,7 @@
  * is kept that the database does not hold, so a killed server restarts whole.
  */
 import { chmodSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Socket } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import { ConflictError } from '../errors.js';
 import { netnsPath } from '../engine/container-net.js';
 import type { Store } from '../store/index.js';
@@ -41,6 +41,28 @@ function claim(runRoot: string): string {
   return pid;
 }
 
+/** The host's upstreams, read again when older than UPSTREAMS_MS. */
+function upstreamReader(): () => Upstreams {
+  let up = hostUpstreams();
+  let at = Date.now();
+  return () => {
+    if (Date.now() - at > UPSTREAMS_MS) [up, at] = [hostUpstreams(), Date.now()];
+    return up;
+  };
+}
+
+/** The control socket, mode 0600 (a dead server's socket file is replaced). */
+async function listenControl(path: string, onConn: (c: Socket) => void): Promise<Server> {
+  const ctl = createServer(onConn);
+  rmSync(path, { force: true });
+  await new Promise<void>((resolve, reject) => {
+    ctl.once('error', reject);
+    ctl.listen(path, () => resolve());
+  });
+  chmodSync(path, 0o600);
+  return ctl;
+}
+
 function readZone(store: Store): Zone {
   return store.snapshot(
     () =>
@@ -57,16 +79,11 @@ function readZone(store: Store): Zone {
 export async function serveDns(deps: ServeDeps, signal: AbortSignal): Promise<void> {
   const pidFile = claim(deps.runRoot);
   const store = deps.openStore();
-  let up: Upstreams = hostUpstreams();
-  let upAt = Date.now();
-  const upstreams = (): string[] => {
-    if (Date.now() - upAt > UPSTREAMS_MS) [up, upAt] = [hostUpstreams(), Date.now()];
-    return up.servers;
-  };
+  const up = upstreamReader();
   const server = new DnsServer({
     makeSocket: (ns, kind) => netnsSocket(ns, kind, DNS_ADDRESS, 53),
     closeFd,
-    forwarder: new Forwarder(upstreams),
+    forwarder: new Forwarder(() => up().servers),
     log: deps.log,
   });
   let errors: string[] = [];
@@ -86,22 +103,16 @@ export async function serveDns(deps: ServeDeps, signal: AbortSignal): Promise<vo
     since,
     served: server.served.length,
     names: server.zone.size,
-    upstreams: up.servers,
-    upstreamSource: up.source,
+    upstreams: up().servers,
+    upstreamSource: up().source,
     ...server.stats,
     cacheEntries: server.forwarderCache().size,
     cacheHits: server.forwarderCache().hits,
     errors,
   });
-  const ctl = createServer((c) => onControl(c, server, status, deps.log));
   const sock = dnsFiles(deps.runRoot).control;
-  rmSync(sock, { force: true });
-  await new Promise<void>((resolve, reject) => {
-    ctl.once('error', reject);
-    ctl.listen(sock, () => resolve());
-  });
-  chmodSync(sock, 0o600);
-  deps.log(`serving ${server.served.length} containers at ${DNS_ADDRESS}:53, upstreams ${up.servers.join(' ')}`);
+  const ctl = await listenControl(sock, (c) => onControl(c, server, status, deps.log));
+  deps.log(`serving ${server.served.length} containers at ${DNS_ADDRESS}:53, upstreams ${up().servers.join(' ')}`);
   const timer = setInterval(() => {
     const v = store.dataVersion();
     if (v === version) return;

@@ -14,6 +14,7 @@ import { closeFd, netnsSocket } from '../sys/native.js';
 import { type ControlRequest, dnsDir, dnsFiles, serverPid, type ServerStatus } from './control.js';
 import { Forwarder } from './forward.js';
 import { DNS_ADDRESS, DnsServer } from './server.js';
+import { applyRedirect } from './redirect.js';
 import { hostUpstreams, type Upstreams } from './upstreams.js';
 import { Zone } from './zone.js';
 
@@ -81,8 +82,9 @@ export async function serveDns(deps: ServeDeps, signal: AbortSignal): Promise<vo
   const store = deps.openStore();
   const up = upstreamReader();
   const server = new DnsServer({
-    makeSocket: (ns, kind) => netnsSocket(ns, kind, DNS_ADDRESS, 53),
+    makeSocket: (ns, kind, port) => netnsSocket(ns, kind, DNS_ADDRESS, port),
     closeFd,
+    redirect: applyRedirect,
     forwarder: new Forwarder(() => up().servers),
     log: deps.log,
   });
@@ -93,7 +95,6 @@ export async function serveDns(deps: ServeDeps, signal: AbortSignal): Promise<vo
   };
   const refresh = (): void => {
     errors = server.reconcile(readZone(store), netnsOf);
-    for (const e of errors) deps.log(e);
   };
   let version = store.dataVersion();
   refresh();
@@ -135,15 +136,17 @@ function onControl(c: Socket, server: DnsServer, status: () => ServerStatus, log
   let buf = '';
   c.on('error', () => undefined);
   c.setTimeout(5000, () => c.destroy());
-  c.on('data', (d) => {
+  c.on('data', async (d) => {
     buf += d.toString();
     const nl = buf.indexOf('\n');
     if (nl < 0) return;
+    const line = buf.slice(0, nl);
+    buf = '';
     let out: unknown;
     try {
-      const req = JSON.parse(buf.slice(0, nl)) as ControlRequest;
+      const req = JSON.parse(line) as ControlRequest;
       if (req.op === 'prepare') {
-        server.attach(req.id, req.netns, { networks: req.networks, forward: req.forward });
+        await server.attach(req.id, req.netns, { networks: req.networks, forward: req.forward });
         out = { ok: true };
       } else if (req.op === 'status') out = { ok: true, value: status() };
       else out = { ok: false, error: 'unknown request' };

@@ -6,7 +6,7 @@
  * is kept that the database does not hold, so a killed server restarts whole.
  */
 import { chmodSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Socket } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import { ConflictError } from '../errors.js';
 import { netnsPath } from '../engine/container-net.js';
 import type { Store } from '../store/index.js';
@@ -14,6 +14,7 @@ import { closeFd, netnsSocket } from '../sys/native.js';
 import { type ControlRequest, dnsDir, dnsFiles, serverPid, type ServerStatus } from './control.js';
 import { Forwarder } from './forward.js';
 import { DNS_ADDRESS, DnsServer } from './server.js';
+import { applyRedirect } from './redirect.js';
 import { hostUpstreams, type Upstreams } from './upstreams.js';
 import { Zone } from './zone.js';
 
@@ -41,6 +42,28 @@ function claim(runRoot: string): string {
   return pid;
 }
 
+/** The host's upstreams, read again when older than UPSTREAMS_MS. */
+function upstreamReader(): () => Upstreams {
+  let up = hostUpstreams();
+  let at = Date.now();
+  return () => {
+    if (Date.now() - at > UPSTREAMS_MS) [up, at] = [hostUpstreams(), Date.now()];
+    return up;
+  };
+}
+
+/** The control socket, mode 0600 (a dead server's socket file is replaced). */
+async function listenControl(path: string, onConn: (c: Socket) => void): Promise<Server> {
+  const ctl = createServer(onConn);
+  rmSync(path, { force: true });
+  await new Promise<void>((resolve, reject) => {
+    ctl.once('error', reject);
+    ctl.listen(path, () => resolve());
+  });
+  chmodSync(path, 0o600);
+  return ctl;
+}
+
 function readZone(store: Store): Zone {
   return store.snapshot(
     () =>
@@ -57,16 +80,12 @@ function readZone(store: Store): Zone {
 export async function serveDns(deps: ServeDeps, signal: AbortSignal): Promise<void> {
   const pidFile = claim(deps.runRoot);
   const store = deps.openStore();
-  let up: Upstreams = hostUpstreams();
-  let upAt = Date.now();
-  const upstreams = (): string[] => {
-    if (Date.now() - upAt > UPSTREAMS_MS) [up, upAt] = [hostUpstreams(), Date.now()];
-    return up.servers;
-  };
+  const up = upstreamReader();
   const server = new DnsServer({
-    makeSocket: (ns, kind) => netnsSocket(ns, kind, DNS_ADDRESS, 53),
+    makeSocket: (ns, kind, port) => netnsSocket(ns, kind, DNS_ADDRESS, port),
     closeFd,
-    forwarder: new Forwarder(upstreams),
+    redirect: applyRedirect,
+    forwarder: new Forwarder(() => up().servers),
     log: deps.log,
   });
   let errors: string[] = [];
@@ -76,7 +95,6 @@ export async function serveDns(deps: ServeDeps, signal: AbortSignal): Promise<vo
   };
   const refresh = (): void => {
     errors = server.reconcile(readZone(store), netnsOf);
-    for (const e of errors) deps.log(e);
   };
   let version = store.dataVersion();
   refresh();
@@ -86,22 +104,16 @@ export async function serveDns(deps: ServeDeps, signal: AbortSignal): Promise<vo
     since,
     served: server.served.length,
     names: server.zone.size,
-    upstreams: up.servers,
-    upstreamSource: up.source,
+    upstreams: up().servers,
+    upstreamSource: up().source,
     ...server.stats,
     cacheEntries: server.forwarderCache().size,
     cacheHits: server.forwarderCache().hits,
     errors,
   });
-  const ctl = createServer((c) => onControl(c, server, status, deps.log));
   const sock = dnsFiles(deps.runRoot).control;
-  rmSync(sock, { force: true });
-  await new Promise<void>((resolve, reject) => {
-    ctl.once('error', reject);
-    ctl.listen(sock, () => resolve());
-  });
-  chmodSync(sock, 0o600);
-  deps.log(`serving ${server.served.length} containers at ${DNS_ADDRESS}:53, upstreams ${up.servers.join(' ')}`);
+  const ctl = await listenControl(sock, (c) => onControl(c, server, status, deps.log));
+  deps.log(`serving ${server.served.length} containers at ${DNS_ADDRESS}:53, upstreams ${up().servers.join(' ')}`);
   const timer = setInterval(() => {
     const v = store.dataVersion();
     if (v === version) return;
@@ -124,15 +136,17 @@ function onControl(c: Socket, server: DnsServer, status: () => ServerStatus, log
   let buf = '';
   c.on('error', () => undefined);
   c.setTimeout(5000, () => c.destroy());
-  c.on('data', (d) => {
+  c.on('data', async (d) => {
     buf += d.toString();
     const nl = buf.indexOf('\n');
     if (nl < 0) return;
+    const line = buf.slice(0, nl);
+    buf = '';
     let out: unknown;
     try {
-      const req = JSON.parse(buf.slice(0, nl)) as ControlRequest;
+      const req = JSON.parse(line) as ControlRequest;
       if (req.op === 'prepare') {
-        server.attach(req.id, req.netns, { networks: req.networks, forward: req.forward });
+        await server.attach(req.id, req.netns, { networks: req.networks, forward: req.forward });
         out = { ok: true };
       } else if (req.op === 'status') out = { ok: true, value: status() };
       else out = { ok: false, error: 'unknown request' };

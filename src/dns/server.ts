@@ -10,7 +10,14 @@ import net from 'node:net';
 import dnsPacket, { type DecodedPacket } from 'dns-packet';
 import { decide, encodeUdp, reply, udpLimit } from './answer.js';
 import type { Forwarder } from './forward.js';
+import { PORT_RANGE } from './redirect.js';
 import { Zone, type ZoneView } from './zone.js';
+
+const EADDRINUSE = 98;
+
+function randomPort(): number {
+  return PORT_RANGE[0] + Math.floor(Math.random() * (PORT_RANGE[1] - PORT_RANGE[0]));
+}
 
 /** Where the server listens inside each container, as Docker's does. */
 export const DNS_ADDRESS = '127.0.0.11';
@@ -19,14 +26,16 @@ const TCP_IDLE_MS = 10_000;
 /** How long a socket made ahead of a container's launch waits for its record to commit. */
 export const PREPARED_MS = 60_000;
 
-/** Makes a socket bound to 127.0.0.11:53 inside the namespace at `netns`; returns its fd. */
-export type SocketMaker = (netns: string, kind: 'udp' | 'tcp') => number;
+/** Makes a socket bound to 127.0.0.11:`port` inside the namespace at `netns`; returns its fd. */
+export type SocketMaker = (netns: string, kind: 'udp' | 'tcp', port: number) => number;
 
 interface Attached {
   netns: string;
   udp: dgram.Socket;
   tcp: net.Server;
   conns: Set<net.Socket>;
+  /** Settles when the redirect to the sockets is in place. */
+  ready: Promise<void>;
   /** A view given with `prepare`, until the zone has the container; and when it lapses. */
   prepared?: { view: ZoneView; until: number };
 }
@@ -43,6 +52,10 @@ export interface DnsStats {
 export interface ServerDeps {
   makeSocket: SocketMaker;
   closeFd(fd: number): void;
+  /** Sends the namespace's 127.0.0.11:53 to the sockets' ports (redirect.ts). */
+  redirect(netns: string, udp: number, tcp: number): Promise<void>;
+  /** A port to try (random in PORT_RANGE; injected for tests). */
+  port?: () => number;
   forwarder: Forwarder;
   log(line: string): void;
   now?: () => number;
@@ -75,18 +88,18 @@ export class DnsServer {
    * Serves container `id` in `netns`. With `view`, before its record commits (a container
    * about to launch): that view holds until the zone knows the container, PREPARED_MS at most.
    */
-  attach(id: string, netns: string, view?: ZoneView): void {
+  attach(id: string, netns: string, view?: ZoneView): Promise<void> {
     const now = (this.deps.now ?? Date.now)();
     const old = this.attached.get(id);
     if (old && old.netns === netns) {
       if (view) old.prepared = { view, until: now + PREPARED_MS };
-      return;
+      return old.ready;
     }
     if (old) this.detach(id);
-    const udpFd = this.deps.makeSocket(netns, 'udp');
-    let tcpFd: number;
+    const [udpFd, udpPort] = this.bindFree(netns, 'udp');
+    let tcp: [number, number];
     try {
-      tcpFd = this.deps.makeSocket(netns, 'tcp');
+      tcp = this.bindFree(netns, 'tcp');
     } catch (err) {
       this.deps.closeFd(udpFd);
       throw err;
@@ -96,12 +109,26 @@ export class DnsServer {
     udp.on('message', (msg, rinfo) => void this.onUdp(id, msg, rinfo.port, rinfo.address));
     udp.bind({ fd: udpFd });
     const conns = new Set<net.Socket>();
-    const tcp = net.createServer((c) => this.onTcp(id, c, conns));
-    tcp.on('error', (err) => this.deps.log(`tcp socket of ${id.slice(0, 12)}: ${err.message}`));
-    tcp.listen({ fd: tcpFd });
-    const a: Attached = { netns, udp, tcp, conns };
+    const server = net.createServer((c) => this.onTcp(id, c, conns));
+    server.on('error', (err) => this.deps.log(`tcp socket of ${id.slice(0, 12)}: ${err.message}`));
+    server.listen({ fd: tcp[0] });
+    const ready = this.deps.redirect(netns, udpPort, tcp[1]);
+    const a: Attached = { netns, udp, tcp: server, conns, ready };
     if (view) a.prepared = { view, until: now + PREPARED_MS };
     this.attached.set(id, a);
+    return ready;
+  }
+
+  /** A socket on a free random port of 127.0.0.11 in `netns`: [fd, port]. */
+  private bindFree(netns: string, kind: 'udp' | 'tcp'): [number, number] {
+    for (let i = 0; ; i++) {
+      const port = (this.deps.port ?? randomPort)();
+      try {
+        return [this.deps.makeSocket(netns, kind, port), port];
+      } catch (err) {
+        if ((err as { errno?: number }).errno !== EADDRINUSE || i >= 10) throw err;
+      }
+    }
   }
 
   /** Stops serving container `id`. */
@@ -128,12 +155,17 @@ export class DnsServer {
       const ns = netnsOf(c.id);
       if (!ns) continue;
       want.add(c.id);
+      const fail = (err: unknown): void => {
+        const line = `serve "${c.name}" in "${ns}": ${(err as Error).message}`;
+        errors.push(line);
+        this.deps.log(line);
+      };
       try {
-        this.attach(c.id, ns);
+        this.attach(c.id, ns).catch(fail);
         const a = this.attached.get(c.id)!;
         delete a.prepared;
       } catch (err) {
-        errors.push(`serve "${c.name}" in "${ns}": ${(err as Error).message}`);
+        fail(err);
       }
     }
     for (const [id, a] of this.attached) if (!want.has(id) && !(a.prepared && a.prepared.until > now)) this.detach(id);

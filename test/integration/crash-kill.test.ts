@@ -65,6 +65,7 @@ describe('a command killed at any step is repaired by the next one', () => {
         await runAll(sb, c, unrelated ? [...c.cleanup, [...N, 'network', 'rm', 'probe']] : c.cleanup.slice(1), false);
         expect(await hostSnapshot(sb), `${what}: host after the clean-up`).toBe(start);
       }
-    });
+      // A loaded machine (2 cores, load 20) takes 2 minutes for the 8 kills of connect.
+    }, 600_000);
   }
 });

@@ -74,7 +74,7 @@ describe('a failure at any step rolls the host back completely', () => {
         await runAll(sb, c, c.cleanup, false);
         expect(await hostSnapshot(sb)).toBe(start);
       }
-    });
+    }, 600_000);
   }
 
   it('refuses stop, start, restart and rm of a CNI attachment, naming its pod; inspect works; DEL still does', async () => {

@@ -138,16 +138,17 @@ describe('answer cache', () => {
 
 describe('upstreams', () => {
   const files = (m: Record<string, string>) => (p: string) => m[p];
-  it('the host nameservers without loopback ones', () => {
+  it("the host's nameservers, loopback ones kept (the server asks them from the host's namespace)", () => {
     const r = pickUpstreams(
       files({ '/r': 'search x\nnameserver 127.0.0.1\nnameserver 10.0.0.1\nnameserver fe80::1%eth0\n' }),
       '/r',
     );
-    expect(r).toEqual({ servers: ['10.0.0.1', 'fe80::1'], source: '/r', fallback: false });
+    expect(r).toEqual({ servers: ['127.0.0.1', '10.0.0.1', 'fe80::1'], source: '/r', fallback: false });
   });
-  it("systemd-resolved's stub: its real upstreams; nothing usable: the fallback", () => {
+  it("systemd-resolved's stub: its real upstreams; no nameserver at all: the fallback", () => {
     const stub = { '/r': 'nameserver 127.0.0.53\n', '/run/systemd/resolve/resolv.conf': 'nameserver 192.0.2.53\n' };
     expect(pickUpstreams(files(stub), '/r').servers).toEqual(['192.0.2.53']);
-    expect(pickUpstreams(files({ '/r': 'nameserver 127.0.0.1\n' }), '/r')).toMatchObject({ fallback: true });
+    expect(pickUpstreams(files({ '/r': 'search x\n' }), '/r')).toMatchObject({ fallback: true });
+    expect(pickUpstreams(files({}), '/r')).toMatchObject({ servers: ['8.8.8.8', '8.8.4.4'], fallback: true });
   });
 });

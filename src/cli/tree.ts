@@ -28,15 +28,14 @@ export interface CommandSpec {
 }
 
 import { composePullSpec, imageSubcommands, registryTools } from './tree-registry.js';
+import { limitOptions } from './tree-limits.js';
+import { volume } from './tree-volume.js';
+import { dryRun } from './tree-options.js';
 
 const json: OptionSpec = { flags: '--json', description: 'print JSON' };
 const dockerHost: OptionSpec = {
   flags: '--docker-host <unix://path>',
   description: "Docker's socket for Docker containers (default: DOCKER_HOST or unix:///var/run/docker.sock)",
-};
-const dryRun: OptionSpec = {
-  flags: '--dry-run',
-  description: 'print the plan (netlink operations, iptables-restore text, after.rules diff) and change nothing',
 };
 
 const network: CommandSpec = {
@@ -143,94 +142,6 @@ const image: CommandSpec = {
     ...imageSubcommands,
   ],
 };
-
-const volume: CommandSpec = {
-  name: 'volume',
-  description: 'manage volumes (local driver)',
-  subcommands: [
-    {
-      name: 'create',
-      args: ['[name]'],
-      module: 'volume-create',
-      description: 'create a volume (a random name when none is given)',
-      options: [
-        { flags: '-d, --driver <driver>', description: 'volume driver (only "local")', default: 'local' },
-        {
-          flags: '-o, --opt <key=value>',
-          description: 'driver option: type=tmpfs[,o=size=64m] or type=none,o=bind,device=/path',
-          parse: 'collect',
-        },
-        { flags: '--label <key=value>', description: 'metadata label', parse: 'collect' },
-        dryRun,
-        json,
-      ],
-    },
-    {
-      name: 'ls',
-      aliases: ['list'],
-      module: 'volume-ls',
-      description: 'list volumes',
-      options: [
-        json,
-        { flags: '-q, --quiet', description: 'only names' },
-        { flags: '-f, --filter <filter>', description: 'dangling=true: only unused volumes', parse: 'collect' },
-      ],
-    },
-    {
-      name: 'inspect',
-      args: ['<name...>'],
-      module: 'volume-inspect',
-      description: 'show volumes as JSON',
-      options: [json],
-    },
-    {
-      name: 'rm',
-      aliases: ['remove'],
-      args: ['<name...>'],
-      module: 'volume-rm',
-      description: 'remove volumes (refused while a container uses one)',
-      options: [{ flags: '-f, --force', description: 'a missing volume is no error' }, dryRun, json],
-    },
-    {
-      name: 'prune',
-      module: 'volume-prune',
-      description: 'remove unused anonymous volumes (all unused ones with -a)',
-      options: [
-        { flags: '-a, --all', description: 'also unused named volumes' },
-        { flags: '-f, --force', description: 'accepted for compatibility: netctl does not ask' },
-        dryRun,
-        json,
-      ],
-    },
-  ],
-};
-
-/** Resource limits and process options of run (cli/run-process.ts). */
-const limitOptions: OptionSpec[] = [
-  { flags: '-m, --memory <bytes>', description: 'memory limit (512m, 1g)' },
-  { flags: '--memory-swap <bytes>', description: 'memory plus swap limit; -1: unlimited swap' },
-  { flags: '--memory-reservation <bytes>', description: 'soft memory limit' },
-  { flags: '--oom-kill-disable', description: 'do not OOM-kill at the memory limit (cgroup v1)' },
-  { flags: '--cpus <n>', description: 'CPU time limit in CPUs (0.5)' },
-  { flags: '-c, --cpu-shares <n>', description: 'relative CPU weight (default 1024)' },
-  { flags: '--cpuset-cpus <list>', description: 'CPUs it may run on (0-1,3)' },
-  { flags: '--pids-limit <n>', description: 'at most N processes and threads (-1: no limit)' },
-  { flags: '--shm-size <bytes>', description: 'size of /dev/shm (default 64m)' },
-  { flags: '--ulimit <name=soft[:hard]>', description: 'a resource limit (nofile=1024:2048)', parse: 'collect' },
-  { flags: '--cap-add <cap>', description: 'add a capability (NET_ADMIN, ALL)', parse: 'collect' },
-  { flags: '--cap-drop <cap>', description: 'drop a capability (ALL)', parse: 'collect' },
-  { flags: '--privileged', description: 'every capability (devices, /sys and /proc stay as without)' },
-  { flags: '--security-opt <opt>', description: 'no-new-privileges', parse: 'collect' },
-  { flags: '--sysctl <name=value>', description: 'a namespaced sysctl (net.*, kernel.shm*, ...)', parse: 'collect' },
-  { flags: '--init', description: 'run a tiny init as pid 1 that reaps zombies and forwards signals' },
-  { flags: '--entrypoint <cmd>', description: "replace the image's entrypoint" },
-  { flags: '--env-file <file>', description: 'read KEY=VALUE lines', parse: 'collect' },
-  { flags: '-l, --label <k=v>', description: 'set a label', parse: 'collect' },
-  { flags: '--read-only', description: 'mount the root filesystem read-only' },
-  { flags: '--stop-signal <sig>', description: 'signal stop sends (default SIGTERM)' },
-  { flags: '--stop-timeout <s>', description: 'seconds stop waits before SIGKILL', parse: 'int:0:3600' },
-  { flags: '--group-add <group>', description: 'a supplementary group', parse: 'collect' },
-];
 
 const runOptions: OptionSpec[] = [
   { flags: '-d, --detach', description: 'run in the background and print the container id' },

@@ -2,6 +2,9 @@
  * Reading manifests, indexes and platforms. Pure: the documents come in as bytes.
  */
 import { SystemError, UsageError } from '../errors.js';
+import { hostPlatform, type Platform } from '../model/platform.js';
+
+export { hostPlatform, type Platform };
 
 /** An OCI descriptor. */
 export interface Descriptor {
@@ -11,35 +14,14 @@ export interface Descriptor {
   platform?: Platform;
 }
 
-/** `os/architecture[/variant]`. */
-export interface Platform {
-  os: string;
-  architecture: string;
-  variant?: string;
-}
-
 /** An image manifest's parts. */
 export interface ImageManifest {
   config: Descriptor;
   layers: Descriptor[];
 }
 
-const GOARCH: Record<string, string> = {
-  x64: 'amd64',
-  arm64: 'arm64',
-  arm: 'arm',
-  ia32: '386',
-  ppc64: 'ppc64le',
-  s390x: 's390x',
-  riscv64: 'riscv64',
-};
 const LAYER_TYPES =
   /^application\/vnd\.(?:oci\.image\.layer\.v1\.tar(?:\+gzip|\+zstd)?|docker\.image\.rootfs\.diff\.tar\.gzip)$/;
-
-/** This host's platform as registries name it. */
-export function hostPlatform(): Platform {
-  return { os: 'linux', architecture: GOARCH[process.arch] ?? process.arch };
-}
 
 /** Parses `--platform os/arch[/variant]`. */
 export function parsePlatform(text: string): Platform {

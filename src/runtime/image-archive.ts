@@ -9,6 +9,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { posix } from 'node:path';
 import { SystemError, UsageError } from '../errors.js';
 import { resolveInRoot } from './layer-merge.js';
+import { GOARCH } from '../model/platform.js';
 
 /** One image found in an archive. */
 export interface ArchiveImage {
@@ -24,15 +25,6 @@ const INDEX_TYPES = [
   'application/vnd.oci.image.index.v1+json',
   'application/vnd.docker.distribution.manifest.list.v2+json',
 ];
-const GOARCH: Record<string, string> = {
-  x64: 'amd64',
-  arm64: 'arm64',
-  arm: 'arm',
-  ia32: '386',
-  ppc64: 'ppc64le',
-  s390x: 's390x',
-  riscv64: 'riscv64',
-};
 
 interface Descriptor {
   mediaType?: string;

@@ -3,6 +3,7 @@
  * engine calls before a launch (start the server if needed, then its sockets for the
  * container), status for `netctl dns status`, doctor, the TUI, and gc's restart.
  */
+import { isCniRecord } from '../model/cni-record.js';
 import { appendFile } from 'node:fs/promises';
 import { control, dnsFiles, serverPid, type ServerStatus } from '../dns/control.js';
 import { ensureServer, probe } from '../dns/start.js';
@@ -64,7 +65,8 @@ function neededBy(store: Store): number {
   const running = new Set(
     store.containers
       .list()
-      .filter((c) => c.state === 'running')
+      // A CNI attachment's runtime owns its DNS: the server does not serve it.
+      .filter((c) => c.state === 'running' && !isCniRecord(c))
       .map((c) => c.id),
   );
   return new Set(

@@ -108,8 +108,8 @@ describe('network connect and disconnect', () => {
   it('rolls back the interface, the rules and the records when a later step fails', async () => {
     await netctl('network', 'create', '--subnet', '10.64.0.0/24', 'third');
     const before = await kernelState(sb);
-    // db's hosts file cannot be rewritten: the last step of connect fails.
-    const hosts = `/run/netctl/containers/${(await inspect('db')).Id}/hosts`;
+    // web's own hosts file cannot be rewritten: the last step of connect fails.
+    const hosts = `/run/netctl/containers/${(await inspect('web')).Id}/hosts`;
     await sb.sh(['sh', '-c', `mv ${hosts} ${hosts}.keep && mkdir ${hosts}`]);
     const r = await sb.netctl(['network', 'connect', 'third', 'web']);
     await sb.sh(['sh', '-c', `rmdir ${hosts} && mv ${hosts}.keep ${hosts}`]);

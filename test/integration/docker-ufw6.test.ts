@@ -213,10 +213,11 @@ describe.each(dockerFlavours())(
       expect(await dk.ip6('late')).toMatch(/^fd00:d0d::/);
       expect(await openTo(8082, 'two')).toEqual([]);
       expect(await openTo(8080, 'one')).toEqual(['wan2']);
-      // Only 20.10 moved it; a watch that moves nothing says nothing.
-      expect((await sb.sh(['cat', '/run/watch.log'])).includes("moved FORWARD's jump to DOCKER-USER")).toBe(
-        !flavour.ipv6JumpFirst,
-      );
+      // 20.10 makes no IPv6 jump of its own: the watch must have moved it. Newer daemons put
+      // theirs first again themselves, but a watch that reads FORWARD between Docker's two
+      // inserts may move it too (seen under load), so only 20.10's line is asserted.
+      if (!flavour.ipv6JumpFirst)
+        expect(await sb.sh(['cat', '/run/watch.log'])).toContain("moved FORWARD's jump to DOCKER-USER");
     });
 
     it('the watch moves the rule to the new IPv6 address of a new container under the same name', async () => {

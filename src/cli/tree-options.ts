@@ -6,3 +6,6 @@ export const dryRun: OptionSpec = {
   flags: '--dry-run',
   description: 'print the plan (netlink operations, iptables-restore text, after.rules diff) and change nothing',
 };
+
+/** `--json`, as every reading verb takes it. */
+export const json: OptionSpec = { flags: '--json', description: 'print JSON' };

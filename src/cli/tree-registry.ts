@@ -4,8 +4,7 @@
  * `system df`. Kept apart from tree.ts so that file only splices them in.
  */
 import type { CommandSpec, OptionSpec } from './tree.js';
-
-const json: OptionSpec = { flags: '--json', description: 'print JSON' };
+import { json } from './tree-options.js';
 
 /** How a registry is reached: credentials file, CA directories, insecure registries. */
 export const registryOptions: OptionSpec[] = [

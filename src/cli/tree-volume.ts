@@ -3,9 +3,8 @@
  * Kept apart from tree.ts so that file only splices them in.
  */
 import type { CommandSpec, OptionSpec } from './tree.js';
-import { dryRun } from './tree-options.js';
+import { dryRun, json } from './tree-options.js';
 
-const json: OptionSpec = { flags: '--json', description: 'print JSON' };
 export const volume: CommandSpec = {
   name: 'volume',
   description: 'manage volumes (local driver)',

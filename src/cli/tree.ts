@@ -30,9 +30,8 @@ export interface CommandSpec {
 import { composePullSpec, imageSubcommands, registryTools } from './tree-registry.js';
 import { limitOptions } from './tree-limits.js';
 import { volume } from './tree-volume.js';
-import { dryRun } from './tree-options.js';
+import { dryRun, json } from './tree-options.js';
 
-const json: OptionSpec = { flags: '--json', description: 'print JSON' };
 const dockerHost: OptionSpec = {
   flags: '--docker-host <unix://path>',
   description: "Docker's socket for Docker containers (default: DOCKER_HOST or unix:///var/run/docker.sock)",

@@ -2,7 +2,7 @@
  * The volume verbs of the command tree (issue 25): `volume create|ls|inspect|rm|prune`.
  * Kept apart from tree.ts so that file only splices them in.
  */
-import type { CommandSpec, OptionSpec } from './tree.js';
+import type { CommandSpec } from './tree.js';
 import { dryRun, json } from './tree-options.js';
 
 export const volume: CommandSpec = {

@@ -18,7 +18,18 @@
  * native/setup.sh && npm run package` there. Nothing here is architecture-specific.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
@@ -69,7 +80,8 @@ put(join(lib, 'package.json'), `${JSON.stringify({ name, version, type, engines,
 const prod = execFileSync('npm', ['ls', '--omit=dev', '--all', '--parseable'], { cwd: root, encoding: 'utf8' })
   .split('\n')
   .filter((p) => p.includes('node_modules'));
-const DROP = /(^|\/)(test|tests|docs?|examples?|src|deps|obj|obj\.target|@types|\.[^/]*)$|\.(md|map|ts|cc|h|gyp|gypi|mk)$/;
+const DROP =
+  /(^|\/)(test|tests|docs?|examples?|src|deps|obj|obj\.target|@types|\.[^/]*)$|\.(md|map|ts|cc|h|gyp|gypi|mk)$/;
 const NODE_ARCH = { amd64: 'x64', arm64: 'arm64' }[arch] ?? arch;
 const BUILD_ONLY = ['node_modules/node-addon-api'];
 for (const dir of prod.filter((d) => !BUILD_ONLY.includes(relative(root, d)))) {
@@ -99,7 +111,8 @@ const normalize = (dir) => {
       const head = readFileSync(p).subarray(0, 4);
       const program = (isElf(head) && !p.endsWith('.node')) || head.subarray(0, 2).toString() === '#!';
       chmodSync(p, program ? 0o755 : 0o644);
-      if (isElf(head)) execFileSync('strip', ['--strip-unneeded', '--remove-section=.comment', '--remove-section=.note', p]);
+      if (isElf(head))
+        execFileSync('strip', ['--strip-unneeded', '--remove-section=.comment', '--remove-section=.note', p]);
     }
   }
 };
@@ -117,7 +130,10 @@ put(at('usr/share/bash-completion/completions/netctl'), completion('bash'));
 put(at('usr/share/zsh/vendor-completions/_netctl'), completion('zsh'));
 put(at('usr/share/fish/vendor_completions.d/netctl.fish'), completion('fish'));
 for (const u of readdirSync(join(root, 'rules/systemd'))) {
-  const text = readFileSync(join(root, 'rules/systemd', u), 'utf8').replaceAll('/usr/bin/env netctl', '/usr/bin/netctl');
+  const text = readFileSync(join(root, 'rules/systemd', u), 'utf8').replaceAll(
+    '/usr/bin/env netctl',
+    '/usr/bin/netctl',
+  );
   put(at(UNIT_DIR, u), text);
 }
 put(at('etc/netctl/netctl.conf'), readFileSync(join(here, 'netctl.conf')));
@@ -164,12 +180,17 @@ put(at('DEBIAN/control'), control);
 put(at('DEBIAN/conffiles'), '/etc/netctl/netctl.conf\n');
 put(
   at('DEBIAN/md5sums'),
-  files.map((f) => `${md5(f)}  ${relative(stage, f)}`).sort().join('\n') + '\n',
+  `${files
+    .map((f) => `${md5(f)}  ${relative(stage, f)}`)
+    .sort()
+    .join('\n')}\n`,
 );
 for (const s of ['postinst', 'prerm', 'postrm']) put(at('DEBIAN', s), readFileSync(join(here, s)), 0o755);
 
 mkdirSync(outDir, { recursive: true });
 const deb = join(outDir, `netctl_${version}_${arch}.deb`);
-execFileSync('dpkg-deb', ['--root-owner-group', '-Zxz', '--build', stage, deb], { stdio: ['ignore', 'ignore', 'inherit'] });
+execFileSync('dpkg-deb', ['--root-owner-group', '-Zxz', '--build', stage, deb], {
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
 rmSync(stage, { recursive: true });
 console.log(deb);

@@ -76,7 +76,7 @@ describe('the Debian package', () => {
       expect(said('UNITS-LEFT')).toBe('0');
       expect(said('UFW-AFTER-PURGE')).toBe(before);
     } finally {
-      await sb.stop();
+      await sb.close();
     }
   }, 1_300_000);
 });

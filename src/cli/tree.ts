@@ -491,7 +491,13 @@ const tools: CommandSpec[] = [
         name: 'serve',
         module: 'cni-serve',
         description: "answer the plugin's calls from one long-lived process (no node start per ADD/DEL)",
-        options: [{ flags: '--socket <path>', description: 'unix socket to listen on (default RUN_ROOT/cni.sock)' }],
+        options: [
+          { flags: '--socket <path>', description: 'unix socket to listen on (default RUN_ROOT/cni.sock)' },
+          {
+            flags: '--group <group>',
+            description: 'group (name or gid) allowed to call besides root (default: netctl, when it exists)',
+          },
+        ],
       },
     ],
   },

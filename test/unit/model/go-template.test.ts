@@ -45,7 +45,8 @@ describe('go templates', () => {
     expect(renderTemplate('a  {{- .Id -}}  b', inspect)).toBe('aabc123b');
   });
   it('calls function fields with arguments (ps --format {{.Label "k"}})', () => {
-    const row = { Label: (k: string) => ({ app: 'web' })[k] ?? '' };
+    const labelOf = (k: string): string => ({ app: 'web' })[k] ?? '';
+    const row = { ['Label']: labelOf };
     expect(renderTemplate('{{.Label "app"}}', row)).toBe('web');
   });
   it('prints values as Go does', () => {

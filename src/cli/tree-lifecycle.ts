@@ -117,3 +117,90 @@ export function containerGroup(commands: readonly CommandSpec[]): CommandSpec {
   });
   return { name: 'container', description: 'manage containers (the same verbs as at the top level)', subcommands };
 }
+
+const index: OptionSpec = { flags: '--index <n>', description: 'which container of the service (default 1)' };
+
+/** The compose verbs over these commands: exec, run, rm, kill, pause, unpause, port, images, top. */
+export const composeLifecycleCommands: CommandSpec[] = [
+  {
+    name: 'exec',
+    args: ['<service>', '<command...>'],
+    module: 'compose-exec',
+    passThrough: true,
+    description: "run a command in a service's running container",
+    options: [
+      { flags: '-d, --detach', description: 'run it in the background' },
+      { flags: '-T, --no-TTY', description: 'no pseudo-terminal (default: one when stdin is a terminal)' },
+      { flags: '-e, --env <k=v>', description: 'set an environment variable', parse: 'collect' },
+      { flags: '-u, --user <user>', description: 'USER[:GROUP]' },
+      { flags: '-w, --workdir <dir>', description: 'working directory' },
+      index,
+    ],
+  },
+  {
+    name: 'run',
+    args: ['<service>', '[command...]'],
+    module: 'compose-run',
+    passThrough: true,
+    description: 'run a one-off container of a service',
+    options: [
+      { flags: '-d, --detach', description: 'run it in the background and print its id' },
+      { flags: '--rm', description: 'remove it when it exits' },
+      { flags: '--name <name>', description: 'its name (default PROJECT-SERVICE-run-RANDOM)' },
+      { flags: '-e, --env <k=v>', description: 'set an environment variable', parse: 'collect' },
+      { flags: '--service-ports', description: "publish the service's ports (not published by default)" },
+      { flags: '--no-deps', description: 'do not start the services it depends on' },
+      { flags: '-T, --no-TTY', description: 'no pseudo-terminal' },
+      { flags: '-u, --user <uid[:gid]>', description: 'run as this user' },
+      { flags: '-w, --workdir <dir>', description: 'working directory' },
+    ],
+  },
+  {
+    name: 'rm',
+    args: ['[service...]'],
+    module: 'compose-control',
+    description: "remove the services' stopped containers",
+    options: [
+      { flags: '-f, --force', description: 'do not ask (netctl never asks)' },
+      { flags: '-s, --stop', description: 'stop them first' },
+      { flags: '-v, --volumes', description: 'also their anonymous volumes' },
+      dryRun,
+    ],
+  },
+  {
+    name: 'kill',
+    args: ['[service...]'],
+    module: 'compose-control',
+    description: "send a signal to the services' containers",
+    options: [{ flags: '-s, --signal <sig>', description: 'the signal (default SIGKILL)' }, dryRun],
+  },
+  {
+    name: 'pause',
+    args: ['[service...]'],
+    module: 'compose-control',
+    description: 'pause services',
+    options: [dryRun],
+  },
+  {
+    name: 'unpause',
+    args: ['[service...]'],
+    module: 'compose-control',
+    description: 'unpause services',
+    options: [dryRun],
+  },
+  { name: 'top', args: ['[service...]'], module: 'compose-control', description: "the services' processes" },
+  {
+    name: 'images',
+    args: ['[service...]'],
+    module: 'compose-control',
+    description: "the images the services' containers use",
+    options: [json],
+  },
+  {
+    name: 'port',
+    args: ['<service>', '<private_port>'],
+    module: 'compose-control',
+    description: 'the host address a service port is published on',
+    options: [{ flags: '--protocol <p>', description: 'tcp, udp or sctp', default: 'tcp' }, index],
+  },
+];

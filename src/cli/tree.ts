@@ -31,7 +31,7 @@ import { composePullSpec, imageSubcommands, registryTools } from './tree-registr
 import { limitOptions } from './tree-limits.js';
 import { volume } from './tree-volume.js';
 import { dryRun, json } from './tree-options.js';
-import { containerGroup, detachKeys, lifecycleCommands, netAlias } from './tree-lifecycle.js';
+import { composeLifecycleCommands, containerGroup, detachKeys, lifecycleCommands, netAlias } from './tree-lifecycle.js';
 
 const dockerHost: OptionSpec = {
   flags: '--docker-host <unix://path>',
@@ -558,6 +558,7 @@ const compose: CommandSpec = {
   ],
   subcommands: [
     composePullSpec,
+    ...composeLifecycleCommands,
     {
       name: 'up',
       args: ['[service...]'],
@@ -569,6 +570,11 @@ const compose: CommandSpec = {
           description: 'run in the background (without it, follow the logs; Ctrl-C stops the services)',
         },
         services,
+        {
+          flags: '--force-recreate',
+          description: 'recreate the containers even when their configuration is unchanged',
+        },
+        { flags: '--no-deps', description: 'do not start the services the named ones depend on' },
         dryRun,
       ],
     },

@@ -72,6 +72,9 @@ import * as volumeLs from './volume-ls.js';
 import * as volumePrune from './volume-prune.js';
 import * as volumeRm from './volume-rm.js';
 // Interactive lifecycle (issue 25).
+import * as composeControl from './compose-control.js';
+import * as composeExec from './compose-exec.js';
+import * as composeRun from './compose-run.js';
 import * as attach from './attach.js';
 import * as containerPrune from './container-prune.js';
 import * as cp from './cp.js';
@@ -150,6 +153,9 @@ export const COMMANDS: Readonly<Record<string, CommandModule>> = {
   'volume-ls': volumeLs,
   'volume-prune': volumePrune,
   'volume-rm': volumeRm,
+  'compose-control': composeControl,
+  'compose-exec': composeExec,
+  'compose-run': composeRun,
   attach: attach,
   'container-prune': containerPrune,
   cp: cp,

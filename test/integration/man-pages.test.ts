@@ -50,7 +50,23 @@ const PAGE_OF: Record<string, string> = {
   docker: 'netctl-docker.8',
   cni: 'netctl-cni.8',
   dns: 'netctl-dns.8',
+  create: 'netctl-container.8',
+  attach: 'netctl-container.8',
+  kill: 'netctl-container.8',
+  pause: 'netctl-container.8',
+  unpause: 'netctl-container.8',
+  top: 'netctl-container.8',
+  cp: 'netctl-container.8',
+  export: 'netctl-container.8',
+  container: 'netctl-container.8',
 };
+
+/** `container VERB` is documented where VERB is (`container ls` where ps is). */
+function pageOf(cmd: readonly string[]): string | undefined {
+  if (cmd[0] !== 'container') return PAGE_OF[cmd[0]!];
+  const verb = cmd[1] === 'ls' ? 'ps' : cmd[1]!;
+  return verb === 'prune' ? PAGE_OF.container : PAGE_OF[verb];
+}
 
 function commands(specs: readonly CommandSpec[], prefix: string[] = []): string[][] {
   return specs.flatMap((s) => (s.subcommands ? commands(s.subcommands, [...prefix, s.name]) : [[...prefix, s.name]]));
@@ -86,7 +102,7 @@ describe('man pages', () => {
   it('covers every command, and every flag of its --help is on its page', () => {
     const missing: string[] = [];
     for (const cmd of commands(TREE)) {
-      const page = PAGE_OF[cmd[0]!];
+      const page = pageOf(cmd);
       if (!page) {
         missing.push(`${cmd.join(' ')}: no page`);
         continue;

@@ -125,6 +125,23 @@ function primaryAddress(networks: Record<string, object>): { IPAddress: string; 
   return { IPAddress: b?.IPAddress ?? '', Gateway: b?.Gateway ?? '' };
 }
 
+/** Docker's Config fields beside netctl's own (`inspect -f '{{.Config.Env}}'`, `{{index .Config.Labels "k"}}`). */
+function dockerConfig(c: Container): Record<string, unknown> {
+  const l = (c.config.launch ?? {}) as { hostname?: string; env?: string[]; argv?: string[]; cwd?: string };
+  const launch = l as { uid?: number; gid?: number; tty?: boolean; interactive?: boolean };
+  return {
+    Hostname: l.hostname ?? '',
+    Env: l.env ?? [],
+    Cmd: l.argv ?? [],
+    Image: c.image,
+    WorkingDir: l.cwd ?? '/',
+    User: launch.uid ? `${launch.uid}:${launch.gid ?? 0}` : '',
+    Tty: Boolean(launch.tty),
+    OpenStdin: Boolean(launch.interactive),
+    Labels: (c.config.labels ?? {}) as Record<string, string>,
+  };
+}
+
 /** `netctl inspect NAME`: the container as Docker-like JSON. */
 export async function inspectContainer(host: Host, name: string): Promise<object> {
   const store = host.store();
@@ -168,7 +185,7 @@ export async function inspectContainer(host: Host, name: string): Promise<object
       Error: st?.error ?? '',
     },
     ...etcPaths(host, c),
-    Config: c.config,
+    Config: { ...c.config, ...dockerConfig(c) },
     Mounts: mountsView(c.config),
     HostConfig: { ...hostConfig(c), ...dnsConfig(c) },
     NetworkSettings: { ...primaryAddress(networks), Networks: networks, Ports: ports },

@@ -44,13 +44,15 @@ export function connectAttach(path: string, timeoutMs = 10_000): Promise<Socket>
         return;
       }
       const s = connect(`/proc/self/fd/${fd}/${basename(path)}`);
-      s.once('connect', () => {
-        closeSync(fd);
-        resolve(s);
-      });
-      s.once('error', (e) => {
+      const onError = (e: Error): void => {
         closeSync(fd);
         reject(e);
+      };
+      s.once('error', onError);
+      s.once('connect', () => {
+        s.off('error', onError);
+        closeSync(fd);
+        resolve(s);
       });
     });
   const loop = async (): Promise<Socket> => {
@@ -98,6 +100,8 @@ export function runAttach(s: Socket, io: AttachIo): Promise<AttachEnd> {
       for (let i = 0; i < r.forward.length; i += 4096) s.write(frame(0, r.forward.subarray(i, i + 4096)));
       if (r.detach) {
         ended = 'detached';
+        stdin?.off('data', onData);
+        stdin?.off('end', onEnd);
         s.end();
       }
     };
@@ -107,7 +111,9 @@ export function runAttach(s: Socket, io: AttachIo): Promise<AttachEnd> {
       stdin?.off('end', onEnd);
       out.off?.('resize', sendSize);
       if (raw) stdin!.setRawMode(false);
-      stdin?.pause();
+      // Detached while the input is still open: a paused pipe or terminal would keep this
+      // process alive (it never reads the end of it). The attachment owns the input.
+      stdin?.destroy();
       resolve(ended);
     };
     pumpOutput(s, io);

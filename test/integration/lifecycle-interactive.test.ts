@@ -18,7 +18,7 @@ const CLI = `${process.execPath} ${NETCTL}`;
 describe('interactive lifecycle', () => {
   let sb: Sandbox;
   const netctl = (...args: string[]): Promise<string> => netctlOk(sb, args);
-  const sh = (script: string) => sb.exec(['sh', '-c', script], { timeoutMs: 30_000 });
+  const sh = (script: string) => sb.exec(['sh', '-c', script], { timeoutMs: 60_000 });
   const until = async (what: string, fn: () => Promise<boolean>): Promise<void> => {
     for (let i = 0; i < 100; i++) {
       if (await fn()) return;
@@ -66,31 +66,44 @@ describe('interactive lifecycle', () => {
     ).toBe('exited 3 batch\n');
   });
 
+  /**
+   * Runs `cmd` with its input from a FIFO: types `first`, waits (bounded) until its output
+   * shows `seen`, then types `then` and waits for it to exit. Prints the output, then code=N.
+   */
+  const typed = (cmd: string, first: string, seen: string, then: string) =>
+    sh(`d=$(mktemp -d); mkfifo $d/in
+      (${cmd} < $d/in > $d/out 2>&1; echo $? > $d/code) &
+      exec 3>$d/in
+      printf '${first}' >&3
+      for i in $(seq 150); do grep -q '${seen}' $d/out && break; sleep 0.1; done
+      printf '${then}' >&3
+      for i in $(seq 150); do test -s $d/code && break; sleep 0.1; done
+      exec 3>&-; cat $d/out; echo code=$(cat $d/code); rm -rf $d`);
+
   it('run -di then attach through a pipe; Ctrl-P Ctrl-Q detaches and the container runs on', async () => {
     await netctl('run', '-d', '-i', '--name', 'echo', 'busybox', 'sh', '-c', 'while read l; do echo got-$l; done');
-    const r = await sh(`(printf 'one\\n'; sleep 1; printf '\\020\\021'; sleep 5) | ${CLI} attach echo`);
+    const r = await typed(`${CLI} attach echo`, 'one\\n', 'got-one', '\\020\\021');
     expect(r.stdout).toContain('got-one\n');
-    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('code=0');
     expect(await netctl('inspect', '-f', '{{.State.Status}}', 'echo')).toBe('running\n');
-    // Other keys, and the container's exit code when it ends while attached.
     const bad = await sb.netctl(['attach', '--detach-keys', 'ctrl-1', 'echo']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('invalid detach keys "ctrl-1"');
-    const again = await sh(
-      `(printf 'two\\n'; sleep 1; printf 'x'; printf '\\001') | ${CLI} attach --detach-keys ctrl-a echo`,
-    );
+    const again = await typed(`${CLI} attach --detach-keys ctrl-a echo`, 'two\\n', 'got-two', 'x\\001');
     expect(again.stdout).toContain('got-two\n');
+    expect(again.stdout).toContain('code=0');
     await netctl('rm', '-f', 'echo');
   });
 
   it("run -dit then attach in a terminal: the pty is the container's, and exit ends the attachment", async () => {
     await netctl('run', '-dit', '--name', 'term', 'busybox', 'sh');
-    const typed = `(printf 'echo got-$((6*7)); tty\\r'; sleep 1; printf '\\020\\021'; sleep 5)`;
-    const r = await sh(`${typed} | script -qec '${CLI} attach term' /dev/null`);
+    const inTerm = `script -qec '${CLI} attach term' /dev/null`;
+    const r = await typed(inTerm, 'echo got-$((6*7)); tty\\r', 'got-42', '\\020\\021');
     expect(r.stdout).toContain('got-42');
     expect(r.stdout).toMatch(/\/dev\/pts\/\d+/);
+    expect(r.stdout).toContain('code=0');
     expect(await netctl('inspect', '-f', '{{.State.Status}}', 'term')).toBe('running\n');
-    const end = await sh(`(printf 'exit 5\\r'; sleep 5) | script -qec '${CLI} attach term' /dev/null; echo code=$?`);
+    const end = await typed(inTerm, 'echo ready-$((1+1))\\r', 'ready-2', 'exit 5\\r');
     expect(end.stdout).toContain('code=5');
     await netctl('rm', 'term');
   });
@@ -154,7 +167,7 @@ describe('interactive lifecycle', () => {
     await sh(`tar -C ${WORK}/src -cf - a | ${CLI} cp - files:/tmp`);
     expect(await netctl('exec', 'files', 'cat', '/tmp/a')).toBe('alpha\n');
     // A link in the container cannot point a copy at the host's files.
-    await netctl('exec', 'files', 'ln', '-s', '/', '/escape');
+    await netctl('exec', 'files', 'busybox', 'ln', '-s', '/', '/escape');
     await netctl('cp', `${WORK}/src/a`, 'files:/escape/etc/netctl-escape-test');
     expect((await sh(`test -e /etc/netctl-escape-test && echo leaked || echo kept`)).stdout).toBe('kept\n');
     const missing = await sb.netctl(['cp', 'files:/nope', `${WORK}/x`]);

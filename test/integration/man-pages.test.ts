@@ -50,7 +50,7 @@ const PAGE_OF: Record<string, string> = {
   docker: 'netctl-docker.8',
   cni: 'netctl-cni.8',
   dns: 'netctl-dns.8',
-  create: 'netctl-container.8',
+  create: 'netctl-run.8',
   attach: 'netctl-container.8',
   kill: 'netctl-container.8',
   pause: 'netctl-container.8',

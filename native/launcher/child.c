@@ -168,7 +168,9 @@ pid_t start_container(const struct config *cfg, int netns_fd, int out[2], int *p
 	const unsigned long flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | SIGCHLD;
 	pid_t pid;
 	make_channels(cfg, &c);
-	io = (struct child_io){ netns_fd, c.err[1], c.out[1], c.eout[1], cfg->interactive && !cfg->tty ? 0 : -1, c.sock[1] };
+	// -i without -t: attached, our own stdin; detached, a pipe attach clients write into.
+	int in = !cfg->interactive || cfg->tty ? -1 : cfg->attach || !cfg->attach_socket ? 0 : attach_stdin_pipe();
+	io = (struct child_io){ netns_fd, c.err[1], c.out[1], c.eout[1], in, c.sock[1] };
 	pid = (pid_t)syscall(SYS_clone, flags, NULL, NULL, NULL, NULL);
 	if (pid == 0)
 		container_main(cfg, &io);
@@ -176,6 +178,8 @@ pid_t start_container(const struct config *cfg, int netns_fd, int out[2], int *p
 	close_fd(&c.out[1]);
 	close_fd(&c.eout[1]);
 	close_fd(&c.sock[1]);
+	if (in > 0)
+		close(in);
 	out[0] = c.out[0];
 	out[1] = c.eout[0];
 	*pty_master = pid > 0 && cfg->tty ? recv_fd(c.sock[0]) : -1;

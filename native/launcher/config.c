@@ -124,6 +124,10 @@ static void apply(struct config *c, const char *key, const char *v, size_t *nenv
 		c->attach = (int)parse_uint(key, v, 1);
 	else if (strcmp(key, "interactive") == 0)
 		c->interactive = (int)parse_uint(key, v, 1);
+	else if (strcmp(key, "attach-socket") == 0)
+		set_once(&c->attach_socket, key, v);
+	else if (strcmp(key, "attach-wait") == 0)
+		c->attach_wait = (int)parse_uint(key, v, 1);
 	else if (!proc_opt(&c->proc, key, v))
 		die("config: unknown key \"%s\"", key);
 }

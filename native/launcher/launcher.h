@@ -67,6 +67,8 @@ struct config {
 	int tty;
 	int interactive;
 	int attach;            /* also copy output to our stdout/stderr, and stdin to a pty */
+	const char *attach_socket;  /* detached: where `netctl attach` connects (attach.c); NULL: none */
+	int attach_wait;       /* wait (10 s at most) for the first client before starting (start -a) */
 	struct proc_opts proc;
 };
 
@@ -155,6 +157,17 @@ extern int stop_signal;     /* sent to the container for SIGTERM (0: SIGTERM its
 int setup_signals(void);
 void on_signal(int sfd, pid_t pid, int pty);
 int relay(struct io *io, int sfd, pid_t pid);
+
+/* attach.c */
+#define ATTACH_CLIENTS 8
+struct pollfd;
+void attach_listen(const char *path);
+int attach_stdin_pipe(void);
+int attach_wait_client(int ms);
+int attach_fds(struct pollfd *p);
+void attach_events(const struct pollfd *p, int n, int pty);
+void attach_output(int stream, const char *buf, size_t n);
+void attach_end(void);
 
 /* pty.c */
 int pty_open(int *slave);

@@ -84,6 +84,9 @@ static int run_once(const struct config *cfg, int netns_fd, int sfd, int log_fd,
 	struct io io = { { -1, -1, -1 }, { &ls[0], &ls[1] }, log_fd, -1 };
 	int out[2] = { -1, -1 }, status;
 	long long started, ooms = oom_kills(&cfg->proc);
+	// start -a: the client that asked is there before the first byte of output.
+	if (cfg->attach_wait && st.restart_count == 0)
+		attach_wait_client(10000);
 	pid_t pid = start_container(cfg, netns_fd, out, &io.pty, &err);
 	if (pid < 0) {
 		st.exit_code = err.code;
@@ -127,6 +130,8 @@ int run_monitor(const struct config *cfg)
 	if (cfg->netns && (netns_fd = open(cfg->netns, O_RDONLY | O_CLOEXEC)) < 0)
 		die("cannot open network namespace \"%s\": %s", cfg->netns, strerror(errno));
 	sfd = setup_signals();
+	if (cfg->attach_socket && !cfg->attach)
+		attach_listen(cfg->attach_socket);
 	if (cfg->tty && cfg->attach && cfg->interactive && isatty(0))
 		tty_raw(0);
 	while (run_once(cfg, netns_fd, sfd, log_fd, ls) && should_restart(cfg, st.exit_code)) {

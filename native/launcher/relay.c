@@ -74,6 +74,7 @@ static void pump(struct io *io, int i)
 		return;
 	}
 	log_feed(io->streams[i], io->log_fd, buf, (size_t)n);
+	attach_output(i, buf, (size_t)n);
 }
 
 /* Relays output until PID exits and its output ends (bounded); returns its wait status. */
@@ -82,19 +83,21 @@ int relay(struct io *io, int sfd, pid_t pid)
 	int status = 0, exited = 0;
 	long long deadline = 0;
 	for (;;) {
-		struct pollfd p[4] = { { sfd, POLLIN, 0 } };
+		struct pollfd p[5 + ATTACH_CLIENTS] = { { sfd, POLLIN, 0 } };
 		for (int i = 0; i < 3; i++)
 			p[i + 1] = (struct pollfd){ io->fds[i], POLLIN, 0 };
+		int na = attach_fds(p + 4);
 		if (exited && ((io->fds[0] < 0 && io->fds[1] < 0) || now_ms() >= deadline))
 			break;
 		long long left = exited ? deadline - now_ms() : -1;
-		if (poll(p, 4, exited && left < 0 ? 0 : (int)left) < 0 && errno != EINTR)
+		if (poll(p, (nfds_t)(4 + na), exited && left < 0 ? 0 : (int)left) < 0 && errno != EINTR)
 			die("poll: %s", strerror(errno));
 		if (p[0].revents & POLLIN)
 			on_signal(sfd, exited ? 0 : pid, io->pty);
 		for (int i = 0; i < 3; i++)
 			if (io->fds[i] >= 0 && (p[i + 1].revents & (POLLIN | POLLHUP | POLLERR)))
 				pump(io, i);
+		attach_events(p + 4, na, io->pty);
 		if (!exited && waitpid(pid, &status, WNOHANG) == pid) {
 			exited = 1;
 			// Processes left in the namespace die with its init; their output follows soon.
@@ -104,5 +107,6 @@ int relay(struct io *io, int sfd, pid_t pid)
 	for (int i = 0; i < 2; i++)
 		if (io->fds[i] >= 0)
 			log_flush(io->streams[i], io->log_fd), close(io->fds[i]), io->fds[i] = -1;
+	attach_end();
 	return status;
 }

@@ -31,6 +31,7 @@ import { composePullSpec, imageSubcommands, registryTools } from './tree-registr
 import { limitOptions } from './tree-limits.js';
 import { volume } from './tree-volume.js';
 import { dryRun, json } from './tree-options.js';
+import { composeLifecycleCommands, containerGroup, detachKeys, lifecycleCommands, netAlias } from './tree-lifecycle.js';
 
 const dockerHost: OptionSpec = {
   flags: '--docker-host <unix://path>',
@@ -154,6 +155,7 @@ const runOptions: OptionSpec[] = [
   { flags: '-P, --publish-all', description: 'publish every exposed port to a free host port' },
   { flags: '--expose <port>', description: 'expose a port (PORT[/PROTO])', parse: 'collect' },
   { flags: '--network <net>', description: 'NET, bridge, host, none or container:NAME', default: 'bridge' },
+  netAlias,
   { flags: '--ip <ip>', description: 'IPv4 address on the network' },
   { flags: '--link <name>', description: 'legacy link NAME[:ALIAS]', parse: 'collect' },
   { flags: '--alias <name>', description: 'network-scoped alias on a user-defined network', parse: 'collect' },
@@ -205,7 +207,23 @@ const containers: CommandSpec[] = [
     name: 'ps',
     module: 'ps',
     description: 'list containers',
-    options: [{ flags: '-a, --all', description: 'include stopped containers' }, json],
+    options: [
+      { flags: '-a, --all', description: 'include stopped containers' },
+      { flags: '-q, --quiet', description: 'only ids' },
+      { flags: '-l, --latest', description: 'only the newest container (any state)' },
+      { flags: '-n, --last <n>', description: 'the N newest containers (any state)', parse: 'int:-1:1000000' },
+      {
+        flags: '-f, --filter <k=v>',
+        description: 'id=, name=, status=, label=K[=V], network=, ancestor= (repeat; same key: any)',
+        parse: 'collect',
+      },
+      {
+        flags: '--format <tpl>',
+        description: 'a Go template: {{.ID}} {{.Names}} {{.Status}}...; "table TPL" adds headers',
+      },
+      { flags: '--no-trunc', description: 'full ids' },
+      json,
+    ],
   },
   {
     name: 'stats',
@@ -219,7 +237,13 @@ const containers: CommandSpec[] = [
       json,
     ],
   },
-  { name: 'inspect', args: ['<name>'], module: 'inspect', description: 'show a container as JSON', options: [json] },
+  {
+    name: 'inspect',
+    args: ['<name...>'],
+    module: 'inspect',
+    description: 'show containers as JSON',
+    options: [{ flags: '-f, --format <tpl>', description: 'a Go template per container: {{.State.Status}}...' }, json],
+  },
   { name: 'port', args: ['<name>', '[port]'], module: 'port', description: 'list port mappings', options: [json] },
   {
     name: 'logs',
@@ -229,6 +253,9 @@ const containers: CommandSpec[] = [
     options: [
       { flags: '-f, --follow', description: 'follow' },
       { flags: '--tail <n>', description: 'last N lines', parse: 'int:0:100000000' },
+      { flags: '-t, --timestamps', description: 'each line with the time it was written' },
+      { flags: '--since <time>', description: 'only lines since TIME (2024-05-01T10:00:00Z, Unix seconds, or 10m)' },
+      { flags: '--until <time>', description: 'only lines before TIME' },
     ],
   },
   {
@@ -241,6 +268,10 @@ const containers: CommandSpec[] = [
       { flags: '-i, --interactive', description: 'keep stdin open' },
       { flags: '-t, --tty', description: 'allocate a pseudo-terminal' },
       { flags: '-e, --env <k=v>', description: 'set an environment variable', parse: 'collect' },
+      { flags: '--env-file <file>', description: 'read KEY=VALUE lines from a file', parse: 'collect' },
+      { flags: '-u, --user <user>', description: "USER[:GROUP], names or ids (default: the container's)" },
+      { flags: '-w, --workdir <dir>', description: "working directory (default: the container's)" },
+      { flags: '-d, --detach', description: 'run it in the background' },
     ],
   },
   {
@@ -257,7 +288,18 @@ const containers: CommandSpec[] = [
       dryRun,
     ],
   },
-  { name: 'start', args: ['<name...>'], module: 'start', description: 'start stopped containers', options: [dryRun] },
+  {
+    name: 'start',
+    args: ['<name...>'],
+    module: 'start',
+    description: 'start stopped containers',
+    options: [
+      { flags: '-a, --attach', description: "attach to the container's output (and with -i its input)" },
+      { flags: '-i, --interactive', description: "attach this terminal's input" },
+      detachKeys,
+      dryRun,
+    ],
+  },
   {
     name: 'restart',
     args: ['<name...>'],
@@ -528,6 +570,7 @@ const compose: CommandSpec = {
   ],
   subcommands: [
     composePullSpec,
+    ...composeLifecycleCommands,
     {
       name: 'up',
       args: ['[service...]'],
@@ -539,6 +582,11 @@ const compose: CommandSpec = {
           description: 'run in the background (without it, follow the logs; Ctrl-C stops the services)',
         },
         services,
+        {
+          flags: '--force-recreate',
+          description: 'recreate the containers even when their configuration is unchanged',
+        },
+        { flags: '--no-deps', description: 'do not start the services the named ones depend on' },
         dryRun,
       ],
     },
@@ -617,12 +665,16 @@ const compose: CommandSpec = {
   ],
 };
 
+const lifecycle = lifecycleCommands(runOptions);
+
 /** The whole tree under `netctl`. */
 export const TREE: CommandSpec[] = [
   network,
   image,
   volume,
   ...containers,
+  ...lifecycle,
+  containerGroup([...containers, ...lifecycle]),
   ...firewall,
   compose,
   ...tools,

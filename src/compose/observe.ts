@@ -5,7 +5,7 @@ import type { Engine } from '../engine/context.js';
 import type { Container } from '../model/container.js';
 import type { Network } from '../model/network.js';
 import { isActive } from '../engine/lifecycle.js';
-import { HASH, PROJECT, SERVICE } from './labels.js';
+import { HASH, ONEOFF, PROJECT, SERVICE } from './labels.js';
 import type { Existing, ExistingContainer } from './plan.js';
 
 /** A container's labels (kept in its config). */
@@ -32,6 +32,8 @@ export async function observe(engine: Engine, project: string): Promise<Existing
   const allows = new Map<string, ReturnType<typeof s.allows.list>>();
   for (const c of projectContainers(engine, project)) {
     const l = labelsOf(c);
+    // `compose run`'s one-off containers are not the service's: up and down leave them be.
+    if (l[ONEOFF] === 'True') continue;
     containers.push({
       container: c.name,
       service: l[SERVICE] ?? c.name,

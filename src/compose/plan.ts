@@ -67,15 +67,19 @@ export interface UpOptions {
   /** Only these services (and what they depend on); empty: every service. */
   services?: readonly string[];
   removeOrphans?: boolean;
+  /** `--force-recreate`: every chosen service's container is made anew. */
+  forceRecreate?: boolean;
+  /** `--no-deps`: the named services alone, not what they depend on. */
+  noDeps?: boolean;
 }
 
-function selection(d: Desired, names: readonly string[]): Set<string> {
+function selection(d: Desired, names: readonly string[], noDeps = false): Set<string> {
   const byName = new Map(d.services.map((s) => [s.service, s]));
   const out = new Set<string>();
   const add = (n: string): void => {
     if (out.has(n)) return;
     out.add(n);
-    for (const dep of byName.get(n)?.dependsOn ?? []) add(dep);
+    if (!noDeps || names.length === 0) for (const dep of byName.get(n)?.dependsOn ?? []) add(dep);
   };
   for (const n of names.length > 0 ? names : d.services.map((s) => s.service)) add(n);
   return out;
@@ -111,7 +115,7 @@ export function planUp(d: Desired, e: Existing, opts: UpOptions = {}): Action[] 
       .filter((n) => !n.external && existingNets.has(n.name) && existingNets.get(n.name) !== n.hash)
       .map((n) => n.name),
   );
-  const chosen = selection(d, opts.services ?? []);
+  const chosen = selection(d, opts.services ?? [], opts.noDeps);
   // A recreated network takes every service on it along.
   for (const s of d.services) if (s.networks.some((n) => changedNets.has(n))) chosen.add(s.service);
   const have = new Map(e.containers.map((c) => [c.service, c]));
@@ -121,7 +125,7 @@ export function planUp(d: Desired, e: Existing, opts: UpOptions = {}): Action[] 
   for (const s of d.services) {
     if (!chosen.has(s.service)) continue;
     const h = have.get(s.service);
-    const why = recreateReason(s, h, recreated, changedNets);
+    const why = h && opts.forceRecreate ? 'forced' : recreateReason(s, h, recreated, changedNets);
     if (h && why) {
       recreated.add(s.service);
       removals.unshift({ do: 'remove-container', container: h.container, service: s.service, why });

@@ -10,6 +10,7 @@ import { UsageError } from '../errors.js';
 import { type CgroupPlan, describeCgroup, planCgroup } from '../runtime/cgroup-plan.js';
 import { cgroupParent, createCgroup, detectLayout, removeCgroup } from '../runtime/cgroup.js';
 import type { LaunchSpec } from '../runtime/launcher-config.js';
+import { thawIfFrozen } from '../runtime/freezer.js';
 
 /** The cgroup part of a launch: its step, what the launcher gets, and the dry run's lines. */
 export interface CgroupPart {
@@ -52,5 +53,10 @@ export function withCgroup<T extends Pick<LaunchSpec, 'proc'>>(launch: T, plan: 
 /** The step removing container ID's cgroup (none when the host has no cgroups). */
 export function removeCgroupSteps(id: string): Step[] {
   const plan = containerCgroup(id, undefined);
-  return plan ? [{ describe: 'remove the cgroup', apply: () => removeCgroup(plan) }] : [];
+  // The v1 freezer directory `pause` made (kept while paused; the process is gone now).
+  const apply = async (): Promise<void> => {
+    await thawIfFrozen(id, { remove: true });
+    if (plan) await removeCgroup(plan);
+  };
+  return plan ? [{ describe: 'remove the cgroup', apply }] : [];
 }

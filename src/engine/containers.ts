@@ -36,6 +36,7 @@ import { ConflictError, UsageError } from '../errors.js';
 import type { Resources } from '../model/resources.js';
 import type { ProcessRecord } from '../model/process-options.js';
 import { cgroupPart, removeCgroupSteps, withCgroup } from './container-cgroup.js';
+import { thawIfFrozen } from '../runtime/freezer.js';
 
 /** What `run` asks for, already validated by the CLI. */
 export interface RunRequest {
@@ -225,6 +226,8 @@ export async function planRun(engine: Engine, req: RunRequest, opts: RunOptions 
 
 /** Stops a container's process (SIGTERM, then SIGKILL after `graceMs`). */
 export async function stopProcess(roots: RuntimeRoots, c: Container, graceMs: number): Promise<void> {
+  // A paused container is thawed first: a frozen process cannot act on SIGTERM (nor, on v1, die).
+  await thawIfFrozen(c.id);
   await stopContainer(containerPaths(roots, c.id).state, graceMs);
 }
 

@@ -107,7 +107,14 @@ export interface StartResult {
 }
 
 /** The step launching the container detached with its recorded configuration, then recording its state. */
-function launchStep(engine: Engine, c: Container, cfg: StoredConfig, netns: string, rootfs: () => string): Step {
+function launchStep(
+  engine: Engine,
+  c: Container,
+  cfg: StoredConfig,
+  netns: string,
+  rootfs: () => string,
+  onSpawned?: () => void,
+): Step {
   const { roots } = engine;
   const s = engine.store;
   const p = containerPaths(roots, c.id);
@@ -127,7 +134,7 @@ function launchStep(engine: Engine, c: Container, cfg: StoredConfig, netns: stri
         logPath: p.log,
         statePath: p.state,
       };
-      const st = await launchDetached(spec, p);
+      const st = await launchDetached(spec, p, onSpawned ? { onSpawned } : {});
       s.containers.update(c.id, {
         state: st.status === 'exited' ? 'exited' : 'running',
         pid: st.pid || null,
@@ -146,7 +153,7 @@ function launchStep(engine: Engine, c: Container, cfg: StoredConfig, netns: stri
 export async function planStart(
   engine: Engine,
   ref: string,
-  o: { afterStop?: boolean } = {},
+  o: { afterStop?: boolean; onSpawned?: () => void } = {},
 ): Promise<Planned<StartResult>> {
   const { roots } = engine;
   const c = engine.store.containers.require(ref);
@@ -165,7 +172,7 @@ export async function planStart(
     },
     ...readyStepsOf(engine, cfg.mounts),
     ...cg.steps,
-    launchStep(engine, c, { ...cfg, launch: withCgroup(cfg.launch, cg.plan) }, net.netns, () => rootfs),
+    launchStep(engine, c, { ...cfg, launch: withCgroup(cfg.launch, cg.plan) }, net.netns, () => rootfs, o.onSpawned),
     linkParentsStep(engine, c.name),
   ];
   const describes = steps.map((x) => x.describe);

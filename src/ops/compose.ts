@@ -51,6 +51,9 @@ export interface UpRequest {
   /** Only these services (and what they depend on); empty: all. */
   services: readonly string[];
   removeOrphans: boolean;
+  /** `--force-recreate` and `--no-deps` (compose/plan.ts UpOptions). */
+  forceRecreate?: boolean;
+  noDeps?: boolean;
   /** The host's ephemeral port range, where unnamed host ports are taken from. */
   ephemeral: readonly [number, number];
 }
@@ -91,6 +94,8 @@ export async function composeUp(host: Host, req: UpRequest, opts: ComposeRunOpti
       const actions = planUp(prepared.desired, await observe(engine, p.name), {
         services: req.services,
         removeOrphans: req.removeOrphans,
+        ...(req.forceRecreate ? { forceRecreate: true } : {}),
+        ...(req.noDeps ? { noDeps: true } : {}),
       });
       return { actions, prepared };
     },

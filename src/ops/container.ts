@@ -10,6 +10,9 @@ import { planRemoveWithVolumes } from '../engine/run-mounts.js';
 import { planStart, type StartResult } from '../engine/lifecycle.js';
 import { containerCgroup } from '../engine/container-cgroup.js';
 import { execAttached, type ExecOptions, plannedSignals } from '../runtime/launch.js';
+import { execDetached } from '../runtime/exec-detached.js';
+import { resolveExecUser } from '../runtime/exec-user.js';
+import { refusePaused } from './container-control.js';
 import { entryText, followLogs, readLogs, type LogEntry } from '../runtime/logs.js';
 import { containerPaths } from '../runtime/paths.js';
 import { liveStatus, readState } from '../runtime/state.js';
@@ -86,18 +89,27 @@ export async function removeContainer(
   return transact(host, o, (engine) => planRemoveWithVolumes(engine, ref, o));
 }
 
-/** Runs ARGV in a running container, attached to this process's stdio; returns its exit code. */
+/**
+ * Runs ARGV in a running container, attached to this process's stdio; returns its exit
+ * code. `user` (a name or ids) is resolved in the container's own files; `detach` starts it
+ * in the background and returns 0 at once.
+ */
 export async function execInContainer(
   host: Host,
   ref: string,
   argv: readonly string[],
-  o: ExecOptions = {},
+  o: Omit<ExecOptions, 'user'> & { user?: string; detach?: boolean } = {},
 ): Promise<number> {
-  const { id, name } = host.store().containers.require(ref);
+  const c = host.store().containers.require(ref);
+  const { id, name } = c;
   const st = await readState(containerPaths(host.paths, id).state);
   if (!st || liveStatus(st) !== 'running' || !st.pid) throw new ConflictError(`container "${name}" is not running`);
+  await refusePaused(host, c);
   const cgroups = containerCgroup(id, undefined)?.procs;
-  return execAttached(st.pid, argv, { ...o, ...(cgroups ? { cgroups } : {}) });
+  const { user, detach, ...rest } = o;
+  const opts: ExecOptions = { ...rest, ...(cgroups ? { cgroups } : {}) };
+  if (user) opts.user = await resolveExecUser(st.pid, user);
+  return detach ? execDetached(st.pid, argv, opts) : execAttached(st.pid, argv, opts);
 }
 
 /** Passes a container's log entries to `onEntry`: the last `tail` of them, then with `follow` new ones as they come. */

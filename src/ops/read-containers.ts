@@ -10,6 +10,12 @@ import { type LauncherState, liveStatus, readState } from '../runtime/state.js';
 import type { Host } from './host.js';
 import { mountsView } from './volume.js';
 import { hostConfig } from './host-config.js';
+import { hostFreezer, isFrozen } from '../runtime/freezer.js';
+
+/** The status with `paused` for a running container its freezer holds. */
+async function pausedStatus(id: string, status: string): Promise<string> {
+  return status === 'running' && (await isFrozen(hostFreezer(id))) ? 'paused' : status;
+}
 
 /** One row of `netctl ps`. */
 export interface PsRow {
@@ -22,6 +28,16 @@ export interface PsRow {
   oomKilled: boolean;
   addresses: string[];
   ports: string[];
+  /** Frozen by `pause` (status `paused`). */
+  paused: boolean;
+  labels: Record<string, string>;
+  /** Names of the networks it is on. */
+  networks: string[];
+  createdAt: string;
+  startedAt: string | null;
+  /** The command line it runs. */
+  command: string;
+  imageId: string;
 }
 
 /** The state a container's monitor last wrote, or null without one. */
@@ -38,14 +54,23 @@ function hostPort(p: PublishedPort): string {
   return `${p.hostIp.includes(':') ? `[${p.hostIp}]` : p.hostIp}:${p.hostPort}`;
 }
 
+/** The names of the networks a container is on, or its mode (host, none, container:NAME). */
+function networksOf(host: Host, c: Container): string[] {
+  const store = host.store();
+  const names = store.endpoints.forContainer(c.id).map((e) => store.networks.get(e.networkId)?.name ?? e.networkId);
+  const mode = (c.config as { network?: string }).network;
+  return names.length > 0 || !mode ? names : [mode];
+}
+
 /** `netctl ps`: running containers (every one with `all`), their addresses and published ports. */
 export async function psRows(host: Host, opts: { all?: boolean }): Promise<PsRow[]> {
   const store = host.store();
   const rows: PsRow[] = [];
   for (const c of store.containers.list({ all: true })) {
     const st = await monitorState(host, c.id);
-    const status = statusOf(c, st);
-    if (!opts.all && status !== 'running' && status !== 'restarting') continue;
+    const status = await pausedStatus(c.id, statusOf(c, st));
+    if (!opts.all && status !== 'running' && status !== 'restarting' && status !== 'paused') continue;
+    const launch = (c.config.launch ?? {}) as { argv?: string[] };
     rows.push({
       id: c.id,
       name: c.name,
@@ -55,6 +80,13 @@ export async function psRows(host: Host, opts: { all?: boolean }): Promise<PsRow
       oomKilled: st?.oomKilled ?? false,
       addresses: store.endpoints.forContainer(c.id).map((e) => e.address ?? ''),
       ports: store.ports.list(c.id).map((p) => `${hostPort(p)}->${p.containerPort}/${p.proto}`),
+      paused: status === 'paused',
+      labels: (c.config.labels ?? {}) as Record<string, string>,
+      networks: networksOf(host, c),
+      createdAt: c.createdAt,
+      startedAt: st?.startedAt ?? c.startedAt ?? null,
+      command: (launch.argv ?? []).join(' '),
+      imageId: String(c.config.imageId ?? ''),
     });
   }
   return rows;
@@ -87,11 +119,35 @@ function dnsConfig(c: Container): { Dns: string[]; DnsSearch: string[]; DnsOptio
   return { Dns: d.servers ?? [], DnsSearch: d.search ?? [], DnsOptions: d.options ?? [] };
 }
 
+/** Docker's top-level NetworkSettings.IPAddress/Gateway: the default network's (empty elsewhere). */
+function primaryAddress(networks: Record<string, object>): { IPAddress: string; Gateway: string } {
+  const b = networks.bridge as { IPAddress?: string; Gateway?: string } | undefined;
+  return { IPAddress: b?.IPAddress ?? '', Gateway: b?.Gateway ?? '' };
+}
+
+/** Docker's Config fields beside netctl's own (`inspect -f '{{.Config.Env}}'`, `{{index .Config.Labels "k"}}`). */
+function dockerConfig(c: Container): Record<string, unknown> {
+  const l = (c.config.launch ?? {}) as { hostname?: string; env?: string[]; argv?: string[]; cwd?: string };
+  const launch = l as { uid?: number; gid?: number; tty?: boolean; interactive?: boolean };
+  return {
+    Hostname: l.hostname ?? '',
+    Env: l.env ?? [],
+    Cmd: l.argv ?? [],
+    Image: c.image,
+    WorkingDir: l.cwd ?? '/',
+    User: launch.uid ? `${launch.uid}:${launch.gid ?? 0}` : '',
+    Tty: Boolean(launch.tty),
+    OpenStdin: Boolean(launch.interactive),
+    Labels: (c.config.labels ?? {}) as Record<string, string>,
+  };
+}
+
 /** `netctl inspect NAME`: the container as Docker-like JSON. */
 export async function inspectContainer(host: Host, name: string): Promise<object> {
   const store = host.store();
   const c = store.containers.require(name);
   const st = await monitorState(host, c.id);
+  const status = await pausedStatus(c.id, statusOf(c, st));
   const networks: Record<string, object> = {};
   for (const e of store.endpoints.forContainer(c.id)) {
     const n = store.networks.get(e.networkId);
@@ -116,7 +172,9 @@ export async function inspectContainer(host: Host, name: string): Promise<object
     Image: c.image,
     Created: c.createdAt,
     State: {
-      Status: statusOf(c, st),
+      Status: status,
+      Running: status === 'running' || status === 'paused',
+      Paused: status === 'paused',
       Pid: st?.pid ?? c.pid ?? 0,
       MonitorPid: st?.monitorPid ?? 0,
       ExitCode: st?.exitCode ?? c.exitCode ?? null,
@@ -127,9 +185,9 @@ export async function inspectContainer(host: Host, name: string): Promise<object
       Error: st?.error ?? '',
     },
     ...etcPaths(host, c),
-    Config: c.config,
+    Config: { ...c.config, ...dockerConfig(c) },
     Mounts: mountsView(c.config),
     HostConfig: { ...hostConfig(c), ...dnsConfig(c) },
-    NetworkSettings: { Networks: networks, Ports: ports },
+    NetworkSettings: { ...primaryAddress(networks), Networks: networks, Ports: ports },
   };
 }

@@ -41,6 +41,8 @@ export interface RunSettings {
   attached?: boolean;
   /** Remove it once it has exited (attached runs only; a detached one's launcher does it). */
   rm?: boolean;
+  /** `create`: record and prepare it, start nothing (state `created` until `start`). */
+  create?: boolean;
 }
 
 /** Where the container's output goes, and when its id is known. */
@@ -102,9 +104,9 @@ export async function runContainer(host: Host, req: RunRequest, s: RunSettings, 
   // The default network first, in its own transaction, as `network create` does.
   if (req.network === 'bridge') await ensureDefaultNetwork(host);
   let spec: LaunchSpec | undefined;
-  const attach = s.attached ? { attach: (x: LaunchSpec) => void (spec = x) } : {};
+  const attach = s.attached || s.create ? { attach: (x: LaunchSpec) => void (spec = x) } : {};
   const id = (await plan(host, req, s, attach)).result!.id;
-  if (s.detach) return { id, exitCode: 0 };
+  if (s.detach || s.create) return { id, exitCode: 0 };
   const exitCode = spec ? await launchAttached(spec, containerPaths(host.paths, id)) : await follow(host, id, io);
   // As docker run --rm: its anonymous volumes go with it.
   if (s.rm) await transact(host, {}, (engine) => planRemoveWithVolumes(engine, id, { force: true, volumes: true }));

@@ -12,6 +12,11 @@ import { encodeLaunchConfig, type LaunchSpec } from './launcher-config.js';
 import { launcherPath, type ContainerPaths } from './paths.js';
 import { liveStatus, readState, type LauncherState } from './state.js';
 
+/** Where a detached container's monitor listens for attach clients. */
+export function attachSocketPath(runDir: string): string {
+  return `${runDir}/attach.sock`;
+}
+
 /** The files of a launch (a subset of ContainerPaths). */
 export type LaunchPaths = Pick<ContainerPaths, 'runDir' | 'config' | 'state' | 'launcherErr'>;
 
@@ -91,9 +96,11 @@ async function launcherFailure(paths: LaunchPaths, code: number | null): Promise
 export async function launchDetached(
   spec: LaunchSpec,
   paths: LaunchPaths,
-  opts: { timeoutMs?: number } = {},
+  opts: { timeoutMs?: number; onSpawned?: () => void } = {},
 ): Promise<LauncherState> {
-  await writeConfig(spec, paths, false);
+  // Every detached container can be attached to (`netctl attach`, `start -a`).
+  const attachWait = spec.attachWait ?? Boolean(opts.onSpawned);
+  await writeConfig({ ...spec, attachSocket: attachSocketPath(paths.runDir), attachWait }, paths, false);
   const errFd = openSync(paths.launcherErr, 'w', 0o600);
   let exited: number | null | undefined;
   const waiter = new DirWaiter(dirname(paths.state));
@@ -113,6 +120,7 @@ export async function launchDetached(
       waiter.poke();
     });
     child.unref();
+    opts.onSpawned?.();
   } catch (err) {
     waiter.close();
     throw err;

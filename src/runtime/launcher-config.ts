@@ -48,6 +48,10 @@ export interface LaunchSpec {
   cleanup?: string[];
   /** Process options and limits (cgroups, capabilities, sysctls, ulimits, init...). */
   proc?: LaunchProcess;
+  /** Detached: the unix socket `netctl attach` connects to (native/launcher/attach.c). */
+  attachSocket?: string;
+  /** Wait for the first attach client before starting (`start -a`). */
+  attachWait?: boolean;
 }
 
 const MAGIC = 'netctl-launcher/1';
@@ -125,6 +129,8 @@ export function encodeLaunchConfig(spec: LaunchSpec, attach: boolean): Buffer {
         b.readOnly ? 'ro' : 'rw',
       );
   for (const a of spec.cleanup ?? []) rec.push('cleanup', field('cleanup argument', a));
+  if (spec.attachSocket && !attach) rec.push('attach-socket', absolute('attach socket', spec.attachSocket));
+  if (spec.attachWait && spec.attachSocket && !attach) rec.push('attach-wait', '1');
   rec.push(...encodeProc(spec.proc));
   return Buffer.from(rec.map((f) => `${f}\0`).join(''), 'utf8');
 }

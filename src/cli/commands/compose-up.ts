@@ -11,15 +11,25 @@ import { changes } from '../../compose/plan.js';
 import { composeUp as up, serviceContainers } from '../../ops/compose.js';
 import { followContainers } from './compose-logs.js';
 import { stopAll } from './compose-lifecycle.js';
+import { composeAction } from '../compose-exit.js';
 
 export default async function composeUp(ctx: CommandContext): Promise<number> {
   const project = await composeProject(ctx);
   const services = (ctx.args[0] as string[] | undefined) ?? [];
   const dryRun = ctx.opts.dryRun === true;
-  const out = await up(
-    ctx.host,
-    { project, services, removeOrphans: ctx.opts.removeOrphans === true, ephemeral: ephemeralRange() },
-    { dryRun, done: (line) => ctx.stdout.write(`${line}\n`) },
+  const out = await composeAction(() =>
+    up(
+      ctx.host,
+      {
+        project,
+        services,
+        removeOrphans: ctx.opts.removeOrphans === true,
+        forceRecreate: ctx.opts.forceRecreate === true,
+        noDeps: ctx.opts.deps === false,
+        ephemeral: ephemeralRange(),
+      },
+      { dryRun, done: (line) => ctx.stdout.write(`${line}\n`) },
+    ),
   );
   if (dryRun) {
     writeDryRun(ctx, changes(out.actions) ? '' : 'nothing to change\n', out.actions, out.plan);

@@ -72,6 +72,19 @@ import * as volumeInspect from './volume-inspect.js';
 import * as volumeLs from './volume-ls.js';
 import * as volumePrune from './volume-prune.js';
 import * as volumeRm from './volume-rm.js';
+// Interactive lifecycle (issue 25).
+import * as composeControl from './compose-control.js';
+import * as composeExec from './compose-exec.js';
+import * as composeRun from './compose-run.js';
+import * as attach from './attach.js';
+import * as containerPrune from './container-prune.js';
+import * as cp from './cp.js';
+import * as create from './create.js';
+import * as exportCmd from './export.js';
+import * as kill from './kill.js';
+import * as pause from './pause.js';
+import * as unpause from './unpause.js';
+import * as top from './top.js';
 
 /** Command modules by file name (`network-ls`), as the command tree names them. */
 export const COMMANDS: Readonly<Record<string, CommandModule>> = {
@@ -142,4 +155,16 @@ export const COMMANDS: Readonly<Record<string, CommandModule>> = {
   'volume-ls': volumeLs,
   'volume-prune': volumePrune,
   'volume-rm': volumeRm,
+  'compose-control': composeControl,
+  'compose-exec': composeExec,
+  'compose-run': composeRun,
+  attach: attach,
+  'container-prune': containerPrune,
+  cp: cp,
+  create: create,
+  export: exportCmd,
+  kill: kill,
+  pause: pause,
+  unpause: unpause,
+  top: top,
 };

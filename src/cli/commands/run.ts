@@ -14,10 +14,12 @@ import { UsageError } from '../../errors.js';
 
 export default async function run(ctx: CommandContext): Promise<number> {
   const o = ctx.opts;
-  const attached = Boolean(o.tty || o.interactive);
-  if (attached && o.detach)
-    throw new UsageError('-i/-t with -d is not supported: run detached without them, or attached with them');
-  if (o.tty && !process.stdin.isTTY)
+  // `create` shares this module: recorded and prepared, not started (see create.ts).
+  const create = ctx.name.endsWith('create');
+  if (o.net !== undefined) o.network = o.net; // Docker's older spelling, still accepted
+  // -dit: detached with its pty and input kept open for `attach`.
+  const attached = !create && !o.detach && Boolean(o.tty || o.interactive);
+  if (o.tty && attached && !process.stdin.isTTY)
     throw new UsageError('-t: the input device is not a TTY', 'leave out -t, or run from a terminal');
   const ref = ctx.args[0] as string;
   // A dry run changes nothing, so it pulls nothing either.
@@ -44,6 +46,7 @@ export default async function run(ctx: CommandContext): Promise<number> {
     detach: Boolean(o.detach),
     attached,
     rm: Boolean(o.rm),
+    create,
   };
   if (o.dryRun) {
     const { plan } = await planRunContainer(ctx.host, req, settings);
@@ -53,6 +56,6 @@ export default async function run(ctx: CommandContext): Promise<number> {
   const r = await runContainer(ctx.host, req, settings, {
     output: (e) => (e.s === 'stderr' ? ctx.stderr : ctx.stdout).write(entryText(e)),
   });
-  if (o.detach) ctx.stdout.write(`${r.id}\n`);
+  if (o.detach || create) ctx.stdout.write(`${r.id}\n`);
   return r.exitCode;
 }

@@ -1,11 +1,15 @@
 /**
- * `netctl start NAME...`: starts stopped containers again (their network is rebuilt first
- * if it is gone); every name is tried, failures are reported together.
+ * `netctl start [-a [-i]] [--detach-keys K] NAME...`: starts stopped containers again
+ * (their network is rebuilt first if it is gone); every name is tried, failures are
+ * reported together. With -a (one container), attached to its output (-i: and input)
+ * until it exits, with its exit code.
  */
 import type { CommandContext } from '../context.js';
 import type { Previewed, StartResult } from '../../ops/container.js';
 import { startContainer } from '../../ops/container.js';
-import { ErrorList } from '../../errors.js';
+import { startAttached } from '../../ops/attach.js';
+import { ErrorList, UsageError } from '../../errors.js';
+import { attachIo } from './attach.js';
 
 /** A start as `start --dry-run` prints it: the container's name, then each step. */
 export function startPlanText(r: StartResult): string {
@@ -29,6 +33,14 @@ export async function startEach(
   errors.throwIfAny();
 }
 
-export default async function start(ctx: CommandContext): Promise<void> {
+export default async function start(ctx: CommandContext): Promise<number | void> {
+  const o = ctx.opts;
+  const refs = ctx.args[0] as string[];
+  if ((o.attach || o.interactive) && !o.dryRun) {
+    if (refs.length !== 1) throw new UsageError('start -a/-i: one container at a time');
+    const r = await startAttached(ctx.host, refs[0]!, attachIo(ctx, Boolean(o.interactive)));
+    if (r.end === 'detached') ctx.stderr.write('\r\nread escape sequence\r\n');
+    return r.exitCode;
+  }
   await startEach(ctx, 'start container', (ref, dryRun) => startContainer(ctx.host, ref, { dryRun }));
 }

@@ -29,6 +29,7 @@ export interface CommandSpec {
 
 import { composePullSpec, imageSubcommands, registryTools } from './tree-registry.js';
 import { limitOptions } from './tree-limits.js';
+import { composeWaitOptions, healthCommand, healthOptions } from './tree-health.js';
 import { volume } from './tree-volume.js';
 import { dryRun, json } from './tree-options.js';
 
@@ -188,6 +189,7 @@ const runOptions: OptionSpec[] = [
   { flags: '-t, --tty', description: 'allocate a pseudo-terminal' },
   { flags: '--restart <policy>', description: 'no, always, unless-stopped or on-failure[:N]' },
   ...limitOptions,
+  ...healthOptions,
   dryRun,
   { flags: '--json', description: 'with --dry-run: print the plan (and the request) as JSON' },
 ];
@@ -432,6 +434,7 @@ const tools: CommandSpec[] = [
     ],
   },
   { name: 'demo', module: 'demo', description: 'the guided walkthrough, inside a sandbox' },
+  healthCommand,
   {
     name: 'dns',
     description: 'the embedded DNS server: names of containers on user-defined networks at 127.0.0.11',
@@ -526,6 +529,7 @@ const compose: CommandSpec = {
           flags: '-d, --detach',
           description: 'run in the background (without it, follow the logs; Ctrl-C stops the services)',
         },
+        ...composeWaitOptions,
         services,
         dryRun,
       ],

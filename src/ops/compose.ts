@@ -43,6 +43,8 @@ export interface ComposeRunOptions {
   /** How images are pulled (progress, registry options). */
   pull?: PullOptions;
   done?: (line: string) => void;
+  /** How long `up` waits for each depends_on condition (default WAIT_TIMEOUT_MS). */
+  waitTimeoutMs?: number;
 }
 
 /** What `up` asks for. */
@@ -71,7 +73,7 @@ async function change(host: Host, project: string, planner: Planner, opts: Compo
     await repairInterrupted(host);
     const engine = await host.engine();
     const { actions, prepared } = await planner(engine);
-    await applyActions(host, actions, prepared, opts.done ?? (() => undefined));
+    await applyActions(host, actions, prepared, opts.done ?? (() => undefined), { timeoutMs: opts.waitTimeoutMs });
     return { actions, applied: true };
   });
 }

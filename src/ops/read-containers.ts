@@ -10,6 +10,7 @@ import { type LauncherState, liveStatus, readState } from '../runtime/state.js';
 import type { Host } from './host.js';
 import { mountsView } from './volume.js';
 import { hostConfig } from './host-config.js';
+import { type HealthStatus, healthOf, healthStatusOf } from './health.js';
 
 /** One row of `netctl ps`. */
 export interface PsRow {
@@ -22,6 +23,8 @@ export interface PsRow {
   oomKilled: boolean;
   addresses: string[];
   ports: string[];
+  /** A running container's health, when it has a check (Docker's `(healthy)` in ps). */
+  health?: HealthStatus;
 }
 
 /** The state a container's monitor last wrote, or null without one. */
@@ -56,6 +59,8 @@ export async function psRows(host: Host, opts: { all?: boolean }): Promise<PsRow
       addresses: store.endpoints.forContainer(c.id).map((e) => e.address ?? ''),
       ports: store.ports.list(c.id).map((p) => `${hostPort(p)}->${p.containerPort}/${p.proto}`),
     });
+    const health = healthStatusOf(host, c, st);
+    if (health) rows[rows.length - 1]!.health = health;
   }
   return rows;
 }
@@ -85,6 +90,12 @@ function etcPaths(host: Host, c: Container): Record<string, string> {
 function dnsConfig(c: Container): { Dns: string[]; DnsSearch: string[]; DnsOptions: string[] } {
   const d = (c.config.dns ?? {}) as { servers?: string[]; search?: string[]; options?: string[] };
   return { Dns: d.servers ?? [], DnsSearch: d.search ?? [], DnsOptions: d.options ?? [] };
+}
+
+/** Docker's `State.Health`, present only for a container with a check. */
+function withHealth(host: Host, c: Container, st: LauncherState | null): { Health?: object } {
+  const h = healthOf(host, c, st);
+  return h ? { Health: h } : {};
 }
 
 /** `netctl inspect NAME`: the container as Docker-like JSON. */
@@ -125,6 +136,7 @@ export async function inspectContainer(host: Host, name: string): Promise<object
       OOMKilled: st?.oomKilled ?? false,
       RestartCount: st?.restartCount ?? 0,
       Error: st?.error ?? '',
+      ...withHealth(host, c, st),
     },
     ...etcPaths(host, c),
     Config: c.config,

@@ -5,6 +5,7 @@
 import type { CommandContext } from '../context.js';
 import { type PsRow, psRows } from '../../ops/read.js';
 import { table } from '../format/table.js';
+import { healthSuffix } from '../../model/health-state.js';
 
 export default async function ps(ctx: CommandContext): Promise<void> {
   const rows = await psRows(ctx.host, { all: Boolean(ctx.opts.all) });
@@ -13,7 +14,9 @@ export default async function ps(ctx: CommandContext): Promise<void> {
     return;
   }
   const status = (r: PsRow): string =>
-    r.status === 'exited' ? `exited (${r.exitCode ?? '?'})${r.oomKilled ? ' oom-killed' : ''}` : r.status;
+    r.status === 'exited'
+      ? `exited (${r.exitCode ?? '?'})${r.oomKilled ? ' oom-killed' : ''}`
+      : `${r.status}${healthSuffix(r.health)}`;
   ctx.stdout.write(
     table(
       ['CONTAINER ID', 'NAME', 'IMAGE', 'STATUS', 'ADDRESS', 'PORTS'],

@@ -9,6 +9,7 @@ import { checkName } from '../model/names.js';
 import { UsageError } from '../errors.js';
 import { runMounts } from './run-mounts.js';
 import { applyProcessOptions } from './run-process.js';
+import { applyHealthOptions } from './run-health.js';
 import type { PortProto } from '../model/port.js';
 
 function portsOf(o: Record<string, unknown>, image: ImageRecord): PortRequest[] {
@@ -82,5 +83,6 @@ export function runRequest(
   req.mounts = runMounts(o, image.config.volumes ?? [], notes);
   req.exposed = [...image.config.exposedPorts, ...((o.expose as string[] | undefined) ?? [])];
   applyProcessOptions(req, o, image, command);
+  applyHealthOptions(req, o, image);
   return req;
 }

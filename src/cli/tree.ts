@@ -29,6 +29,7 @@ export interface CommandSpec {
 
 import { composePullSpec, imageSubcommands, registryTools } from './tree-registry.js';
 import { limitOptions } from './tree-limits.js';
+import { composeWaitOptions, healthCommand, healthOptions } from './tree-health.js';
 import { volume } from './tree-volume.js';
 import { dryRun, json } from './tree-options.js';
 import { composeLifecycleCommands, containerGroup, detachKeys, lifecycleCommands, netAlias } from './tree-lifecycle.js';
@@ -190,6 +191,7 @@ const runOptions: OptionSpec[] = [
   { flags: '-t, --tty', description: 'allocate a pseudo-terminal' },
   { flags: '--restart <policy>', description: 'no, always, unless-stopped or on-failure[:N]' },
   ...limitOptions,
+  ...healthOptions,
   dryRun,
   { flags: '--json', description: 'with --dry-run: print the plan (and the request) as JSON' },
 ];
@@ -474,6 +476,7 @@ const tools: CommandSpec[] = [
     ],
   },
   { name: 'demo', module: 'demo', description: 'the guided walkthrough, inside a sandbox' },
+  healthCommand,
   {
     name: 'completion',
     args: ['<shell>'],
@@ -581,6 +584,7 @@ const compose: CommandSpec = {
           flags: '-d, --detach',
           description: 'run in the background (without it, follow the logs; Ctrl-C stops the services)',
         },
+        ...composeWaitOptions,
         services,
         {
           flags: '--force-recreate',

@@ -25,7 +25,7 @@ function sha(value: unknown): string {
  * names of its networks.
  */
 export function serviceHash(p: ComposeProject, s: ComposeService, imageId: string): string {
-  const { allow: _allow, dependsOn: _deps, ...rest } = s;
+  const { allow: _allow, dependsOn: _deps, waitFor: _wait, ...rest } = s;
   const names = s.networks.map((n) => p.networks.find((x) => x.key === n.key)?.name ?? n.key);
   return sha({ ...rest, imageId, networkNames: names });
 }

@@ -18,6 +18,7 @@ import { checkDnsName, checkDnsOption, checkDnsServer, checkSearchDomain } from 
 import { NetctlError } from '../errors.js';
 import { parseUser } from '../model/process-options.js';
 import { serviceLimits } from './model-limits.js';
+import { dependsConditions, serviceHealth } from './model-health.js';
 
 /** What building a service needs besides its own mapping. */
 export interface ServiceContext {
@@ -141,15 +142,10 @@ function dependsOn(
   mode: string | undefined,
 ): string[] {
   const out: string[] = [];
-  for (const [name, x] of Object.entries(asMapping(c.w, [...path, 'depends_on'], s.depends_on ?? null))) {
+  // Conditions, required and restart: model-health.ts.
+  for (const name of Object.keys(asMapping(c.w, [...path, 'depends_on'], s.depends_on ?? null))) {
     const p = [...path, 'depends_on', name];
     if (!c.services.includes(name)) throw c.w.error(p, `depends on "${name}", which is not a service of this project`);
-    const cond = asString(c.w, [...p, 'condition'], asMapping(c.w, p, x).condition) ?? 'service_started';
-    if (cond !== 'service_started')
-      throw c.w.error(
-        [...p, 'condition'],
-        `condition "${cond}" is not supported (only service_started: netctl runs no healthchecks)`,
-      );
     out.push(name);
   }
   for (const l of links) if (!out.includes(l.service)) out.push(l.service);
@@ -201,6 +197,14 @@ function stringList(c: ServiceContext, path: KeyPath, v: Value | undefined): str
 /** `dns`, `dns_search`, `dns_opt`: each item checked where it stands in the file. */
 function dnsList(c: ServiceContext, path: KeyPath, v: Value | undefined, check: (x: string) => string): string[] {
   return stringList(c, path, v).map((x, i) => at(c, typeof v === 'string' ? path : [...path, i], () => check(x)));
+}
+
+/** `healthcheck` and the `depends_on` conditions (model-health.ts), set only when given. */
+function healthOf(c: ServiceContext, path: KeyPath, s: Mapping, svc: ComposeService): void {
+  const h = serviceHealth(c, path, s);
+  if (h) svc.healthcheck = h;
+  const wait = dependsConditions(c, path, s);
+  if (wait.some((d) => d.condition !== 'service_started' || !d.required || d.restart)) svc.waitFor = wait;
 }
 
 /** Builds service `name`. */
@@ -262,5 +266,6 @@ export function composeService(c: ServiceContext, name: string, raw: Value): Com
   if (max) svc.restartMax = Number(max[1]);
   const limits = serviceLimits(c, path, s, mode ?? 'bridge');
   if (Object.keys(limits).length > 0) svc.limits = limits;
+  healthOf(c, path, s, svc);
   return svc;
 }

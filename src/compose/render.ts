@@ -2,6 +2,7 @@
  * The project as netctl runs it, back in compose's shape (every value resolved, ports in
  * the long form, allow rules under x-netctl), for `compose config`. Pure.
  */
+import { renderDependsOn, renderHealth } from './render-health.js';
 import type { ComposeMount, ComposeProject, ComposeService, ComposeVolume, Mapping, Value } from './types.js';
 import { renderLimits } from './render-limits.js';
 
@@ -35,8 +36,8 @@ function service(s: ComposeService): Mapping {
     );
   }
   if (s.links.length) m.links = s.links.map((l) => `${l.service}:${l.alias}`);
-  if (s.dependsOn.length)
-    m.depends_on = Object.fromEntries(s.dependsOn.map((d) => [d, { condition: 'service_started' }]));
+  if (s.dependsOn.length) m.depends_on = renderDependsOn(s);
+  if (s.healthcheck) m.healthcheck = renderHealth(s.healthcheck);
   const mounts = s.volumes.filter((v) => v.type !== 'tmpfs');
   if (mounts.length) m.volumes = mounts.map(renderMount);
   const tmpfs = s.volumes.filter((v) => v.type === 'tmpfs');

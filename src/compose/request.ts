@@ -6,10 +6,11 @@
 import type { RunRequest } from '../engine/containers.js';
 import type { ConnectRequest } from '../engine/connect.js';
 import type { ImageRecord } from '../runtime/image-config.js';
-import type { ComposeMount, ComposeProject, ComposeService } from './types.js';
+import type { ComposeMount, ComposeProject, ComposeService, DependsCondition } from './types.js';
 import type { MountRequest } from '../model/volume.js';
 import { volumeLabels } from './labels.js';
 import { mergeEnv } from '../engine/run-network.js';
+import { mergeHealth } from '../model/health.js';
 
 /** Everything one service's container is made with. */
 export interface ServiceRequest {
@@ -19,6 +20,8 @@ export interface ServiceRequest {
   dnsSearch: string[];
   dnsOptions: string[];
   extraHosts: string[];
+  /** `depends_on` conditions to wait for before it starts (compose/model-health.ts). */
+  waitFor?: DependsCondition[];
 }
 
 function networkName(p: ComposeProject, key: string): string {
@@ -98,6 +101,9 @@ export function serviceRequest(
     ...(ephemeral ? { ephemeral } : {}),
   };
   limitsOf(s, run);
+  // The service's healthcheck over the image's HEALTHCHECK, as Docker merges them.
+  const health = mergeHealth(image.config.healthcheck, s.healthcheck);
+  if (health) run.health = health;
   if (first) {
     run.aliases = aliases(s, first.aliases);
     if (first.ipv4Address) run.ip = first.ipv4Address;
@@ -117,5 +123,6 @@ export function serviceRequest(
     dnsSearch: s.dnsSearch ?? [],
     dnsOptions: s.dnsOptions ?? [],
     extraHosts: s.extraHosts,
+    ...(s.waitFor ? { waitFor: s.waitFor } : {}),
   };
 }

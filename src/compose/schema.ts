@@ -73,6 +73,8 @@ export const SERVICE: KeySet = {
     'group_add',
     'stop_signal',
     'stop_grace_period',
+    // Health checks (model-health.ts).
+    'healthcheck',
   ],
   extensions: true,
 };
@@ -90,6 +92,10 @@ export const PORT_LONG: KeySet = {
   keys: ['target', 'published', 'host_ip', 'protocol', 'mode', 'name', 'app_protocol'],
 };
 export const SERVICE_NETWORK: KeySet = { what: 'service network', keys: ['aliases', 'ipv4_address', 'priority'] };
+export const HEALTHCHECK: KeySet = {
+  what: 'healthcheck',
+  keys: ['test', 'interval', 'timeout', 'retries', 'start_period', 'start_interval', 'disable'],
+};
 export const DEPENDS_ON: KeySet = { what: 'depends_on', keys: ['condition', 'restart', 'required'] };
 export const VOLUME_LONG: KeySet = {
   what: 'volume',

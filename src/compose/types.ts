@@ -5,6 +5,7 @@
 import type { ServiceLimits } from './model-limits.js';
 import type { PortRequest } from '../store/index.js';
 import type { AllowRule } from '../model/allow.js';
+import type { HealthConfig } from '../model/health.js';
 import type { MountRequest, VolumesFrom } from '../model/volume.js';
 
 /** Where a value came from, for messages: `compose.yaml:12`. */
@@ -114,6 +115,18 @@ export interface ComposeService {
   extraHosts: string[];
   /** From `x-netctl.allow` and the `netctl.allow` labels, container name filled in. */
   allow: AllowRule[];
+  /** `healthcheck` as Docker's HealthConfig (model-health.ts). */
+  healthcheck?: HealthConfig;
+  /** `depends_on` entries with a condition other than service_started, or required/restart set. */
+  waitFor?: DependsCondition[];
+}
+
+/** One `depends_on` entry. */
+export interface DependsCondition {
+  service: string;
+  condition: 'service_started' | 'service_healthy' | 'service_completed_successfully';
+  required: boolean;
+  restart: boolean;
 }
 
 /** A whole project. */

@@ -35,6 +35,7 @@ import { describeOp } from '../netlink/plan.js';
 import { ConflictError, UsageError } from '../errors.js';
 import type { Resources } from '../model/resources.js';
 import type { ProcessRecord } from '../model/process-options.js';
+import type { HealthConfig } from '../model/health.js';
 import { cgroupPart, removeCgroupSteps, withCgroup } from './container-cgroup.js';
 import { thawIfFrozen } from '../runtime/freezer.js';
 
@@ -63,6 +64,8 @@ export interface RunRequest {
   resources?: Resources;
   /** Process options as given (`--cap-add`, `--init`, `--stop-timeout`...), for inspect and stop. */
   options?: ProcessRecord;
+  /** The health check (the image's merged with the user's), for the health runner and inspect. */
+  health?: HealthConfig;
 }
 
 /** The network a new container joins (none for host, none and container:NAME), and the default network's plan. */
@@ -194,6 +197,7 @@ export async function planRun(engine: Engine, req: RunRequest, opts: RunOptions 
     ...(req.labels ? { labels: req.labels } : {}),
     ...(req.resources ? { resources: req.resources } : {}),
     ...(req.options ? { options: req.options } : {}),
+    ...(req.health ? { health: req.health } : {}),
   };
   const c = s.containers.create({ name: req.name, image: req.image.ref, config });
   const net = await networkSteps(engine, c, req, network, join);

@@ -25,7 +25,17 @@ import type { NetlinkOp } from '../netlink/plan.js';
 
 /** One thing gc removes or repairs. */
 export interface GcItem {
-  kind: 'process' | 'files' | 'netns' | 'veth' | 'bridge' | 'bridge-missing' | 'rules' | 'volume-files' | 'dns';
+  kind:
+    | 'process'
+    | 'files'
+    | 'netns'
+    | 'veth'
+    | 'bridge'
+    | 'bridge-missing'
+    | 'rules'
+    | 'volume-files'
+    | 'dns'
+    | 'health';
   name: string;
 }
 

@@ -14,6 +14,8 @@ import { planChangeAllows } from '../engine/allow-sync.js';
 import type { Host } from './host.js';
 import { ensureDefaultNetwork } from './network.js';
 import { applyNow } from './tx.js';
+import { ensureHealthRunner } from './health.js';
+import { waitForDependencies } from './compose-wait.js';
 import { type Action, doneLine } from '../compose/plan.js';
 import type { Prepared } from '../compose/prepare.js';
 import { ErrorList, InternalError, NetctlError, messageOf } from '../errors.js';
@@ -83,11 +85,14 @@ export async function applyActions(
   plan: readonly Action[],
   prepared: Prepared | undefined,
   done: (line: string) => void,
+  wait: { timeoutMs?: number | undefined } = {},
 ): Promise<void> {
   // The default network takes the first free pool before a project network could.
   if (plan.some((a) => a.do === 'create-network')) await ensureDefaultNetwork(host);
   const made: Action[] = [];
   for (const a of plan) {
+    // Outside the rollback: a dependency that failed stays for the user to look at, as compose leaves it.
+    await waitBefore(host, prepared, a, done, wait.timeoutMs);
     try {
       await one(host, prepared, a, made);
     } catch (err) {
@@ -106,5 +111,21 @@ export async function applyActions(
     }
     const line = doneLine(a);
     if (line) done(line);
+    if (a.do === 'run' || a.do === 'start') await ensureHealthRunner(host, [a.container]);
   }
+}
+
+/** Before a service runs or starts: its dependencies' conditions (ops/compose-wait.ts). */
+async function waitBefore(
+  host: Host,
+  prepared: Prepared | undefined,
+  a: Action,
+  done: (line: string) => void,
+  timeoutMs: number | undefined,
+): Promise<void> {
+  if (a.do !== 'run' && a.do !== 'start') return;
+  const deps = prepared?.requests.get(a.service)?.waitFor;
+  if (!deps) return;
+  const byService = new Map(prepared!.desired.services.map((s) => [s.service, s.container]));
+  await waitForDependencies(host, a.service, deps, (s) => byService.get(s) ?? s, { warn: done, timeoutMs });
 }

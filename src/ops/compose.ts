@@ -18,6 +18,8 @@ import type { Container } from '../model/container.js';
 import { containerPaths } from '../runtime/paths.js';
 import { liveStatus, readState } from '../runtime/state.js';
 import { applyActions } from './compose-apply.js';
+import { ensureHealthRunner, healthStatusOf } from './health.js';
+import { healthSuffix } from '../model/health-state.js';
 import { dryRunActions } from './compose-dry-run.js';
 import type { Host } from './host.js';
 import { planStopContainer, type StartResult, type StopPlan, stopGraceMs } from './container.js';
@@ -43,6 +45,8 @@ export interface ComposeRunOptions {
   /** How images are pulled (progress, registry options). */
   pull?: PullOptions;
   done?: (line: string) => void;
+  /** How long `up` waits for each depends_on condition (default WAIT_TIMEOUT_MS). */
+  waitTimeoutMs?: number;
 }
 
 /** What `up` asks for. */
@@ -74,7 +78,7 @@ async function change(host: Host, project: string, planner: Planner, opts: Compo
     await repairInterrupted(host);
     const engine = await host.engine();
     const { actions, prepared } = await planner(engine);
-    await applyActions(host, actions, prepared, opts.done ?? (() => undefined));
+    await applyActions(host, actions, prepared, opts.done ?? (() => undefined), { timeoutMs: opts.waitTimeoutMs });
     return { actions, applied: true };
   });
 }
@@ -170,7 +174,10 @@ export async function composePs(host: Host, containers: readonly Container[], al
       name: c.name,
       service: labelsOf(c)[SERVICE] ?? '',
       image: c.image,
-      status: status === 'exited' ? `exited (${st?.exitCode ?? '?'})` : status,
+      status:
+        status === 'exited'
+          ? `exited (${st?.exitCode ?? '?'})`
+          : `${status}${healthSuffix(healthStatusOf(host, c, st))}`,
       networks,
       ports,
     });
@@ -207,6 +214,7 @@ export async function startContainers(
   for (const c of containers) {
     await errors.attempt('start container', c.name, async () => {
       const r = await applyNow(host, (e) => planStart(e, c.id));
+      await ensureHealthRunner(host, [c.id]);
       done(c, r.started);
     });
   }

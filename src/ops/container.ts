@@ -21,6 +21,7 @@ import type { Host } from './host.js';
 import { type ChangePlan, type Outcome, type Previewed, transact, transactPreview } from './tx.js';
 export type { Previewed } from './tx.js';
 import type { DryRunOption } from './network.js';
+import { ensureHealthRunner } from './health.js';
 
 export type { Container } from '../model/container.js';
 export type { StartResult } from '../engine/lifecycle.js';
@@ -31,7 +32,9 @@ export { entryText };
 
 /** Starts a stopped container (its network rebuilt first where it is gone); `started` false when it runs. */
 export async function startContainer(host: Host, ref: string, o: DryRunOption = {}): Promise<Previewed<StartResult>> {
-  return transactPreview(host, o, (engine) => planStart(engine, ref));
+  const out = await transactPreview(host, o, (engine) => planStart(engine, ref));
+  if (!o.dryRun) await ensureHealthRunner(host, [ref]);
+  return out;
 }
 
 /** The grace a stop gives: `given`, else the container's `--stop-timeout`, else 10 s. */
@@ -74,7 +77,9 @@ export async function restartContainer(
 ): Promise<Previewed<StartResult>> {
   if (!o.dryRun) await stopContainer(host, ref, graceMs);
   // A dry run stops nothing, so the start is planned as though the stop had run.
-  return transactPreview(host, o, (engine) => planStart(engine, ref, { afterStop: o.dryRun }));
+  const out = await transactPreview(host, o, (engine) => planStart(engine, ref, { afterStop: o.dryRun }));
+  if (!o.dryRun) await ensureHealthRunner(host, [ref]);
+  return out;
 }
 
 /**

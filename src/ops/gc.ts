@@ -5,6 +5,7 @@
  */
 import { type GcItem, planGc } from '../engine/gc.js';
 import { gcDns } from './dns.js';
+import { gcHealth } from './health.js';
 import type { Host } from './host.js';
 import { type Previewed, transactPreview } from './tx.js';
 import type { DryRunOption } from './network.js';
@@ -19,7 +20,7 @@ export async function gc(host: Host, o: DryRunOption = {}): Promise<Previewed<{ 
     ? 'owned rules or ufw route rules differ from the database'
     : 'owned rules and ufw route rules re-applied';
   // The DNS server is a process, not a kernel object: started after the transaction.
-  const dns = await gcDns(host, o.dryRun === true);
+  const dns = [...(await gcDns(host, o.dryRun === true)), ...(await gcHealth(host, o.dryRun === true))];
   return {
     ...out,
     result: { items: [...(rules ? [...items, { kind: 'rules' as const, name: note }] : items), ...dns] },

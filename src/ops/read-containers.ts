@@ -16,6 +16,7 @@ import { hostFreezer, isFrozen } from '../runtime/freezer.js';
 async function pausedStatus(id: string, status: string): Promise<string> {
   return status === 'running' && (await isFrozen(hostFreezer(id))) ? 'paused' : status;
 }
+import { type HealthStatus, healthOf, healthStatusOf } from './health.js';
 
 /** One row of `netctl ps`. */
 export interface PsRow {
@@ -38,6 +39,8 @@ export interface PsRow {
   /** The command line it runs. */
   command: string;
   imageId: string;
+  /** A running container's health, when it has a check (Docker's `(healthy)` in ps). */
+  health?: HealthStatus;
 }
 
 /** The state a container's monitor last wrote, or null without one. */
@@ -88,6 +91,8 @@ export async function psRows(host: Host, opts: { all?: boolean }): Promise<PsRow
       command: (launch.argv ?? []).join(' '),
       imageId: String(c.config.imageId ?? ''),
     });
+    const health = healthStatusOf(host, c, st);
+    if (health) rows[rows.length - 1]!.health = health;
   }
   return rows;
 }
@@ -142,6 +147,12 @@ function dockerConfig(c: Container): Record<string, unknown> {
   };
 }
 
+/** Docker's `State.Health`, present only for a container with a check. */
+function withHealth(host: Host, c: Container, st: LauncherState | null): { Health?: object } {
+  const h = healthOf(host, c, st);
+  return h ? { Health: h } : {};
+}
+
 /** `netctl inspect NAME`: the container as Docker-like JSON. */
 export async function inspectContainer(host: Host, name: string): Promise<object> {
   const store = host.store();
@@ -183,6 +194,7 @@ export async function inspectContainer(host: Host, name: string): Promise<object
       OOMKilled: st?.oomKilled ?? false,
       RestartCount: st?.restartCount ?? 0,
       Error: st?.error ?? '',
+      ...withHealth(host, c, st),
     },
     ...etcPaths(host, c),
     Config: { ...c.config, ...dockerConfig(c) },

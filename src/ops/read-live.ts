@@ -23,6 +23,7 @@ import { routeState } from '../engine/ufw-routes.js';
 import type { PortAccess } from '../firewall/ufw/status.js';
 import type { Host } from './host.js';
 import { monitorState, statusOf } from './read-containers.js';
+import { healthStatusOf } from './health.js';
 import { addressedContainers, containerKind } from './read-owners.js';
 import { routeLines } from './read-routes.js';
 import { ownedRules } from './read-rules.js';
@@ -140,6 +141,11 @@ function portViews(access: readonly PortAccess[], name: string): PortView[] {
     }));
 }
 
+function healthField(host: Host, c: Container, st: Awaited<ReturnType<typeof monitorState>>): { health?: string } {
+  const h = healthStatusOf(host, c, st);
+  return h ? { health: h } : {};
+}
+
 async function containerView(
   host: Host,
   c: Container,
@@ -158,6 +164,7 @@ async function containerView(
     ...(cni ? { cni } : {}),
     // A CNI attachment whose namespace the runtime removed without DEL: stale until GC or DEL.
     state: netnsGone ? 'stale' : statusOf(c, st),
+    ...healthField(host, c, st),
     address: eps[0]?.address ?? '',
     network:
       eps.map((e) => nets.get(e.networkId) ?? '?').join(',') || ((c.config as { network?: string }).network ?? ''),

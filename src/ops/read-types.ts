@@ -63,6 +63,8 @@ export interface ContainerView {
   /** For a CNI attachment. */
   cni?: CniView;
   state: string;
+  /** A running container's health, when it has a check: starting, healthy or unhealthy. */
+  health?: string;
   address: string;
   network: string;
   ports: PortView[];

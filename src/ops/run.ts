@@ -16,6 +16,7 @@ import { containerPaths } from '../runtime/paths.js';
 import { readState } from '../runtime/state.js';
 import type { Host } from './host.js';
 import { ensureDefaultNetwork } from './network.js';
+import { ensureHealthRunner } from './health.js';
 import { type Outcome, transact } from './tx.js';
 
 export type { RunRequest } from '../engine/containers.js';
@@ -106,6 +107,7 @@ export async function runContainer(host: Host, req: RunRequest, s: RunSettings, 
   let spec: LaunchSpec | undefined;
   const attach = s.attached || s.create ? { attach: (x: LaunchSpec) => void (spec = x) } : {};
   const id = (await plan(host, req, s, attach)).result!.id;
+  if (req.health && !s.create) await ensureHealthRunner(host, [id]);
   if (s.detach || s.create) return { id, exitCode: 0 };
   const exitCode = spec ? await launchAttached(spec, containerPaths(host.paths, id)) : await follow(host, id, io);
   // As docker run --rm: its anonymous volumes go with it.

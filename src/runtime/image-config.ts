@@ -2,6 +2,7 @@
  * What netctl keeps about an image (`<root>/images/<id>/config.json`), and how it is read
  * from a Docker or OCI image config. Pure.
  */
+import type { HealthConfig } from '../model/health.js';
 
 /** The run defaults an image carries. */
 export interface ImageConfig {
@@ -16,6 +17,8 @@ export interface ImageConfig {
   labels: Record<string, string>;
   /** The image's VOLUMEs: container paths that get an anonymous volume unless mounted over. */
   volumes?: string[];
+  /** The image's HEALTHCHECK (Docker's `Healthcheck`, durations in ns). */
+  healthcheck?: HealthConfig;
 }
 
 /** One stored image. */
@@ -65,6 +68,17 @@ function labels(v: unknown): Record<string, string> {
   return Object.fromEntries(Object.entries(record(v)).filter((e): e is [string, string] => typeof e[1] === 'string'));
 }
 
+/** Docker's `Healthcheck` as stored in the image (Test, and durations as numbers of ns). */
+function healthOf(v: unknown): HealthConfig | undefined {
+  const h = record(v);
+  const test = strings(h.Test);
+  if (!test) return undefined;
+  const out: HealthConfig = { Test: test };
+  for (const k of ['Interval', 'Timeout', 'StartPeriod', 'StartInterval', 'Retries'] as const)
+    if (typeof h[k] === 'number' && (h[k] as number) > 0) out[k] = h[k] as number;
+  return out;
+}
+
 /** Reads the run defaults from a Docker or OCI image config document (its `config` object). */
 export function configFromOci(doc: unknown): { config: ImageConfig; architecture?: string; os?: string } {
   const top = record(doc);
@@ -84,5 +98,7 @@ export function configFromOci(doc: unknown): { config: ImageConfig; architecture
   };
   for (const k of ['cmd', 'entrypoint', 'workingDir', 'user'] as const) if (config[k] === undefined) delete config[k];
   if (config.volumes?.length === 0) delete config.volumes;
+  const health = healthOf(c.Healthcheck);
+  if (health) config.healthcheck = health;
   return { config, architecture: str(top.architecture), os: str(top.os) };
 }

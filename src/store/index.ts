@@ -8,6 +8,7 @@ import { AllowRepo } from './allow-rules.js';
 import { ContainerRepo } from './containers.js';
 import { type Db, type OpenOptions, openDb } from './db.js';
 import { EndpointRepo } from './endpoints.js';
+import { HealthRepo } from './health.js';
 import { Ipam } from './ipam.js';
 import { Journal } from './journal.js';
 import { LinkRepo } from './links.js';
@@ -21,6 +22,7 @@ export type { JournalEntry } from './journal.js';
 export type { CreateNetworkOptions } from './networks.js';
 export type { PortRequest, ReserveOptions } from './ports.js';
 export type { VolumeUser } from './volumes.js';
+export type { StoredHealth } from './health.js';
 
 /** The open state database and its repositories. */
 export class Store {
@@ -34,6 +36,8 @@ export class Store {
   readonly dockerAllows: AllowRepo;
   readonly links: LinkRepo;
   readonly volumes: VolumeRepo;
+  /** Container health, written by the health runner. */
+  readonly health: HealthRepo;
   /** The intent journal of the commands that change the kernel (store/journal.ts). */
   readonly journal: Journal;
 
@@ -47,6 +51,7 @@ export class Store {
     this.dockerAllows = new AllowRepo(db, 'docker_allow_rules');
     this.links = new LinkRepo(db);
     this.volumes = new VolumeRepo(db);
+    this.health = new HealthRepo(db);
     this.journal = new Journal(db, join(dirname(db.path), 'journal'));
   }
 

@@ -10,6 +10,7 @@ import { SCHEMA_V2 } from './schema-v2.js';
 import { SCHEMA_V3 } from './schema-v3.js';
 import { SCHEMA_VOLUMES } from './schema-volumes.js';
 import { SCHEMA_JOURNAL } from './schema-journal.js';
+import { SCHEMA_HEALTH } from './schema-health.js';
 
 /** One schema change. */
 export interface Migration {
@@ -27,6 +28,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 3, description: 'allow rules of Docker containers', up: SCHEMA_V3 },
   { version: 4, description: 'volumes and their users', up: SCHEMA_VOLUMES },
   { version: 5, description: 'the last committed transaction, for the journal', up: SCHEMA_JOURNAL },
+  { version: 6, description: 'container health (health checks)', up: SCHEMA_HEALTH },
 ];
 
 /** The schema version this code writes. */

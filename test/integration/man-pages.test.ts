@@ -41,6 +41,7 @@ const PAGE_OF: Record<string, string> = {
   start: 'netctl-run.8',
   restart: 'netctl-run.8',
   rm: 'netctl-run.8',
+  health: 'netctl-run.8',
   stats: 'netctl-stats.8',
   compose: 'netctl-compose.8',
   rules: 'netctl.8',

@@ -1,5 +1,5 @@
 /**
- * `netctl compose [-f FILE]... [-p NAME] up [-d] [--remove-orphans] [--dry-run] [SERVICE...]`:
+ * `netctl compose [-f FILE]... [-p NAME] up [-d] [--wait] [--remove-orphans] [--dry-run] [SERVICE...]`:
  * the actions (what differs from what runs), each through the engine; `--dry-run` prints
  * them and their plan (netlink operations, rules, the processes it would start) and
  * changes nothing. Without `-d` it follows the services' output, and Ctrl-C stops them, as
@@ -12,11 +12,13 @@ import { composeUp as up, serviceContainers } from '../../ops/compose.js';
 import { followContainers } from './compose-logs.js';
 import { stopAll } from './compose-lifecycle.js';
 import { composeAction } from '../compose-exit.js';
+import { waitReady } from '../../ops/compose-wait.js';
 
 export default async function composeUp(ctx: CommandContext): Promise<number> {
   const project = await composeProject(ctx);
   const services = (ctx.args[0] as string[] | undefined) ?? [];
   const dryRun = ctx.opts.dryRun === true;
+  const waitTimeoutMs = ctx.opts.waitTimeout === undefined ? undefined : Number(ctx.opts.waitTimeout) * 1000;
   const out = await composeAction(() =>
     up(
       ctx.host,
@@ -28,14 +30,16 @@ export default async function composeUp(ctx: CommandContext): Promise<number> {
         noDeps: ctx.opts.deps === false,
         ephemeral: ephemeralRange(),
       },
-      { dryRun, done: (line) => ctx.stdout.write(`${line}\n`) },
+      { dryRun, done: (line) => ctx.stdout.write(`${line}\n`), ...(waitTimeoutMs ? { waitTimeoutMs } : {}) },
     ),
   );
   if (dryRun) {
     writeDryRun(ctx, changes(out.actions) ? '' : 'nothing to change\n', out.actions, out.plan);
     return 0;
   }
-  if (ctx.opts.detach) return 0;
+  // --wait implies -d, as in compose.
+  if (ctx.opts.wait) await waitReady(ctx.host, project, services, waitTimeoutMs);
+  if (ctx.opts.detach || ctx.opts.wait) return 0;
   const containers = await serviceContainers(ctx.host, project.name, project, services);
   const stop = new AbortController();
   const onSignal = (): void => stop.abort();

@@ -12,7 +12,7 @@ export default async function gcCommand(ctx: CommandContext): Promise<void> {
   else if (items.length === 0) ctx.stdout.write('nothing to collect\n');
   else
     for (const i of items)
-      if (i.kind === 'dns') ctx.stdout.write(`${i.name}\n`);
+      if (i.kind === 'dns' || i.kind === 'health') ctx.stdout.write(`${i.name}\n`);
       else
         ctx.stdout.write(
           `${dryRun ? 'would remove' : 'removed'} ${i.kind} ${i.name}\n`.replace(

@@ -11,6 +11,7 @@ import * as cniInstall from './cni-install.js';
 import * as cniServe from './cni-serve.js';
 import * as dnsServe from './dns-serve.js';
 import * as dnsStatus from './dns-status.js';
+import * as healthServe from './health-serve.js';
 import * as composeConfig from './compose-config.js';
 import * as composeDown from './compose-down.js';
 import * as composeLifecycle from './compose-lifecycle.js';
@@ -94,6 +95,7 @@ export const COMMANDS: Readonly<Record<string, CommandModule>> = {
   'cni-serve': cniServe,
   'dns-serve': dnsServe,
   'dns-status': dnsStatus,
+  'health-serve': healthServe,
   'compose-config': composeConfig,
   'compose-down': composeDown,
   'compose-lifecycle': composeLifecycle,

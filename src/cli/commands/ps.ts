@@ -7,10 +7,11 @@ import { type PsRow, psRows } from '../../ops/read.js';
 import { matchesPsFilters, parsePsFilters, wantsStopped } from '../../model/ps-filter.js';
 import { table } from '../format/table.js';
 import { renderPs } from '../format/ps-format.js';
+import { healthSuffix } from '../../model/health-state.js';
 
 function statusText(r: PsRow): string {
   if (r.status === 'exited') return `exited (${r.exitCode ?? '?'})${r.oomKilled ? ' oom-killed' : ''}`;
-  return r.status === 'paused' ? 'running (Paused)' : r.status;
+  return r.status === 'paused' ? 'running (Paused)' : `${r.status}${healthSuffix(r.health)}`;
 }
 
 /** The rows `ps` lists with its options: filtered, newest first, the last N. */

@@ -21,7 +21,7 @@ export interface DetailsProps {
 export function Details({ container: c, rules, height, width, color = true }: DetailsProps) {
   const mine = rules.filter((r) => ruleOf(r, c));
   const facts = [
-    `container ${c.name} (${c.id.slice(0, 12)})  state ${c.state}  owner ${c.kind === 'cni' ? "cni (an attachment made through netctl's CNI plugin)" : 'netctl'}`,
+    `container ${c.name} (${c.id.slice(0, 12)})  state ${c.state}${c.health ? ` (${c.health})` : ''}  owner ${c.kind === 'cni' ? "cni (an attachment made through netctl's CNI plugin)" : 'netctl'}`,
     ...(c.cni
       ? [
           `cni network ${c.cni.config}, runtime container ${c.cni.containerId}, ifname ${c.cni.ifname}, args ${c.cni.args.join(' ') || '-'}`,

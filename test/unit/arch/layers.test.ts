@@ -24,6 +24,7 @@ const LAYER: Record<string, number> = {
   compose: 4,
   cni: 4,
   dns: 4,
+  health: 4,
   ops: 5,
   cli: 6,
   tui: 6,

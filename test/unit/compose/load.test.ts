@@ -120,11 +120,10 @@ describe('loading a project', () => {
 
   it('refuses unsupported keys with file, line and key, and warns where compose would', () => {
     const dir = project({
-      'compose.yaml':
-        'version: "3"\nservices:\n  web:\n    image: busybox\n    healthcheck:\n      test: ["CMD", "true"]\n',
+      'compose.yaml': 'version: "3"\nservices:\n  web:\n    image: busybox\n    isolation: default\n',
     });
     expect(refused(dir)).toBe(
-      `${dir}/compose.yaml:5: services.web.healthcheck: key "healthcheck" is not supported by netctl compose (service keys it runs: image, command, entrypoint, environment, env_file, ports, expose, networks, network_mode, links, depends_on, volumes, working_dir, user, restart, labels, container_name, hostname, dns, dns_search, dns_opt, extra_hosts, tmpfs, volumes_from, pull_policy, x-netctl, mem_limit, memswap_limit, mem_reservation, cpus, cpu_shares, cpuset, pids_limit, oom_kill_disable, deploy, shm_size, ulimits, sysctls, cap_add, cap_drop, privileged, security_opt, init, read_only, group_add, stop_signal, stop_grace_period)`,
+      `${dir}/compose.yaml:5: services.web.isolation: key "isolation" is not supported by netctl compose (service keys it runs: image, command, entrypoint, environment, env_file, ports, expose, networks, network_mode, links, depends_on, volumes, working_dir, user, restart, labels, container_name, hostname, dns, dns_search, dns_opt, extra_hosts, tmpfs, volumes_from, pull_policy, x-netctl, mem_limit, memswap_limit, mem_reservation, cpus, cpu_shares, cpuset, pids_limit, oom_kill_disable, deploy, shm_size, ulimits, sysctls, cap_add, cap_drop, privileged, security_opt, init, read_only, group_add, stop_signal, stop_grace_period, healthcheck)`,
     );
     const ok = project({
       'compose.yaml': 'version: "3"\nx-common: &c {image: busybox}\nservices:\n  web:\n    <<: *c\n    x-note: mine\n',

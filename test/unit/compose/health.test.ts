@@ -1,0 +1,99 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadProject } from '../../../src/compose/load.js';
+import { serviceRequest } from '../../../src/compose/request.js';
+import { renderProject } from '../../../src/compose/render.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+function load(yaml: string) {
+  const dir = mkdtempSync(join(tmpdir(), 'netctl-compose-health-'));
+  dirs.push(dir);
+  writeFileSync(join(dir, 'compose.yaml'), yaml);
+  return loadProject({ cwd: dir, env: {} });
+}
+function refused(yaml: string): string {
+  try {
+    load(yaml);
+  } catch (err) {
+    return (err as Error).message;
+  }
+  throw new Error('not refused');
+}
+const IMAGE = {
+  id: 'i'.repeat(64),
+  created: '',
+  source: 'import' as const,
+  config: { env: [], exposedPorts: [], labels: {}, healthcheck: { Test: ['CMD', 'img-check'], Retries: 7 } },
+};
+const S = 1e9;
+
+describe('compose healthcheck and depends_on conditions', () => {
+  it('takes healthcheck as Docker Compose does, over the image HEALTHCHECK', () => {
+    const p = load(`services:
+  db:
+    image: busybox
+    healthcheck:
+      test: pg_isready
+      interval: 1m30s
+      timeout: 5s
+      start_period: 10s
+      start_interval: 1s
+  web:
+    image: busybox
+    healthcheck: {test: [CMD, curl, -f, x], retries: 2}
+    depends_on:
+      db: {condition: service_healthy, restart: true}
+      init: {condition: service_completed_successfully, required: false}
+  init:
+    image: busybox
+    healthcheck: {disable: true}
+`);
+    const db = p.services.find((s) => s.name === 'db')!;
+    expect(db.healthcheck).toEqual({
+      Test: ['CMD-SHELL', 'pg_isready'],
+      Interval: 90 * S,
+      Timeout: 5 * S,
+      StartPeriod: 10 * S,
+      StartInterval: S,
+    });
+    const web = p.services.find((s) => s.name === 'web')!;
+    expect(web.waitFor).toEqual([
+      { service: 'db', condition: 'service_healthy', required: true, restart: true },
+      { service: 'init', condition: 'service_completed_successfully', required: false, restart: false },
+    ]);
+    expect(serviceRequest(p, db, IMAGE, {}).run.health).toEqual({ ...db.healthcheck, Retries: 7 });
+    const init = p.services.find((s) => s.name === 'init')!;
+    expect(serviceRequest(p, init, IMAGE, {}).run.health).toMatchObject({ Test: ['NONE'] });
+    const r = renderProject(p) as { services: Record<string, Record<string, unknown>> };
+    expect(r.services.db!.healthcheck).toEqual({
+      test: ['CMD-SHELL', 'pg_isready'],
+      interval: '1m30s',
+      timeout: '5s',
+      start_period: '10s',
+      start_interval: '1s',
+    });
+    expect(r.services.web!.depends_on).toEqual({
+      db: { condition: 'service_healthy', restart: true },
+      init: { condition: 'service_completed_successfully', required: false },
+    });
+  });
+  it('refuses bad values at their line', () => {
+    expect(refused('services:\n  a:\n    image: busybox\n    healthcheck: {test: [SHELL, x]}\n')).toMatch(
+      /compose\.yaml:4: services\.a\.healthcheck\.test: test "SHELL": a list starts with NONE, CMD or CMD-SHELL/,
+    );
+    expect(refused('services:\n  a:\n    image: busybox\n    healthcheck:\n      interval: 10 s\n')).toMatch(
+      /compose\.yaml:5: .*interval.*"10 s"/,
+    );
+    expect(
+      refused(
+        'services:\n  a:\n    image: busybox\n    depends_on: {b: {condition: service_ready}}\n  b: {image: busybox}\n',
+      ),
+    ).toMatch(/compose\.yaml:4: services\.a\.depends_on\.b\.condition: condition "service_ready" is not one of/);
+    expect(refused('services:\n  a:\n    image: busybox\n    healthcheck: {timeout: 1s, bogus: 1}\n')).toMatch(/bogus/);
+  });
+});

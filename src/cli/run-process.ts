@@ -142,7 +142,9 @@ export function applyProcessOptions(req: RunRequest, o: Opts, image: ImageRecord
   if (Object.keys(labels).length > 0) req.labels = { ...req.labels, ...labels };
   const resources = resourcesOf(o);
   if (resources) req.resources = resources;
-  const { proc, record } = processOf(o, req.network);
+  // Docker: the image's StopSignal unless --stop-signal names one.
+  const stop = o.stopSignal === undefined && image.config.stopSignal ? { stopSignal: image.config.stopSignal } : {};
+  const { proc, record } = processOf({ ...o, ...stop }, req.network);
   if (user.byName) proc.user = user.byName;
   if (Object.keys(proc).length > 0) req.launch.proc = proc;
   if (o.restart !== undefined && o.restart !== 'no') record.restartPolicy = o.restart as string;

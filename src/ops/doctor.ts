@@ -11,6 +11,7 @@ import { diagnoseCgroups } from '../engine/doctor-cgroups.js';
 import { blockInstalled } from '../firewall/ufw/block.js';
 import type { DockerApi } from '../docker/client.js';
 import { diagnoseDns } from './dns.js';
+import { diagnoseImages } from './doctor-images.js';
 import type { Host } from './host.js';
 import { incomingDrift } from './ufw-input.js';
 import { iptablesProblems } from './flavour.js';
@@ -50,5 +51,6 @@ export async function diagnose(host: Host, api: () => DockerApi): Promise<Findin
     ...(await diagnoseVolumes(engine)),
     ...diagnoseCgroups(engine),
     ...(await diagnoseDns(host)),
+    ...(await diagnoseImages(host)),
   ];
 }

@@ -16,6 +16,8 @@ export interface ImageConfig {
   labels: Record<string, string>;
   /** The image's VOLUMEs: container paths that get an anonymous volume unless mounted over. */
   volumes?: string[];
+  /** The signal `stop` sends first (`SIGQUIT`, `15`). */
+  stopSignal?: string;
 }
 
 /** One stored image. */
@@ -82,6 +84,8 @@ export function configFromOci(doc: unknown): { config: ImageConfig; architecture
       .filter((p) => p.startsWith('/'))
       .sort(),
   };
+  const stop = str(c.StopSignal);
+  if (stop) config.stopSignal = stop;
   for (const k of ['cmd', 'entrypoint', 'workingDir', 'user'] as const) if (config[k] === undefined) delete config[k];
   if (config.volumes?.length === 0) delete config.volumes;
   return { config, architecture: str(top.architecture), os: str(top.os) };

@@ -433,6 +433,12 @@ const tools: CommandSpec[] = [
   },
   { name: 'demo', module: 'demo', description: 'the guided walkthrough, inside a sandbox' },
   {
+    name: 'completion',
+    args: ['<shell>'],
+    module: 'completion',
+    description: 'print the completion script of a shell (bash, zsh or fish)',
+  },
+  {
     name: 'dns',
     description: 'the embedded DNS server: names of containers on user-defined networks at 127.0.0.11',
     subcommands: [

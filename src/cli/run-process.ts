@@ -115,6 +115,17 @@ function processOf(o: Opts, network: string): { proc: LaunchProcess; record: Pro
   return { proc, record };
 }
 
+// Docker: the image's StopSignal unless --stop-signal names one (one it cannot parse: SIGTERM).
+function imageStop(o: Opts, image: ImageRecord): { stopSignal?: string } {
+  const sig = image.config.stopSignal;
+  if (o.stopSignal !== undefined || !sig) return {};
+  try {
+    return { stopSignal: parseSignal('StopSignal', sig) };
+  } catch {
+    return {};
+  }
+}
+
 /**
  * Applies the options to a request `runRequest` built: user (by name too, resolved in the
  * container), restart policy, entrypoint, env files, labels, limits and process options.
@@ -142,7 +153,7 @@ export function applyProcessOptions(req: RunRequest, o: Opts, image: ImageRecord
   if (Object.keys(labels).length > 0) req.labels = { ...req.labels, ...labels };
   const resources = resourcesOf(o);
   if (resources) req.resources = resources;
-  const { proc, record } = processOf(o, req.network);
+  const { proc, record } = processOf({ ...o, ...imageStop(o, image) }, req.network);
   if (user.byName) proc.user = user.byName;
   if (Object.keys(proc).length > 0) req.launch.proc = proc;
   if (o.restart !== undefined && o.restart !== 'no') record.restartPolicy = o.restart as string;

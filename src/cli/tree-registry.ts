@@ -4,7 +4,7 @@
  * `system df`. Kept apart from tree.ts so that file only splices them in.
  */
 import type { CommandSpec, OptionSpec } from './tree.js';
-import { json } from './tree-options.js';
+import { dryRun, json } from './tree-options.js';
 
 /** How a registry is reached: credentials file, CA directories, insecure registries. */
 export const registryOptions: OptionSpec[] = [
@@ -23,6 +23,7 @@ const pullOptions: OptionSpec[] = [
   { flags: '--platform <os/arch>', description: "platform to pick from a multi-platform image (default: this host's)" },
   { flags: '-q, --quiet', description: 'print only the image id' },
   ...registryOptions,
+  dryRun,
   json,
 ];
 
@@ -35,15 +36,46 @@ export const pullSpec: CommandSpec = {
   options: pullOptions,
 };
 
+/** `netctl push` and `netctl image push`. */
+export const pushSpec: CommandSpec = {
+  name: 'push',
+  args: ['<image>'],
+  module: 'push',
+  description: 'push an image to a registry: NAME[:TAG]',
+  options: [
+    { flags: '--format <docker|oci>', description: "manifest format: Docker's v2 schema 2 (default) or OCI" },
+    { flags: '-q, --quiet', description: 'print only the manifest digest' },
+    ...registryOptions,
+    dryRun,
+    json,
+  ],
+};
+
+/** `netctl save` and `netctl image save`. */
+export const saveSpec: CommandSpec = {
+  name: 'save',
+  args: ['<image...>'],
+  module: 'save',
+  description: 'write images to a `docker load` archive, or an OCI layout (--format oci)',
+  options: [
+    { flags: '-o, --output <file>', description: 'write to FILE (a directory for --format oci-dir) instead of stdout' },
+    { flags: '--format <docker|oci|oci-dir>', description: 'docker (default): docker load; oci: OCI layout tar' },
+    dryRun,
+    json,
+  ],
+};
+
 /** The verbs at the top level. */
 export const registryTools: CommandSpec[] = [
   pullSpec,
+  pushSpec,
+  saveSpec,
   {
     name: 'tag',
     args: ['<source>', '<target>'],
     module: 'tag',
     description: 'give the image SOURCE names another name, TARGET (NAME[:TAG])',
-    options: [json],
+    options: [dryRun, json],
   },
   {
     name: 'login',
@@ -55,6 +87,7 @@ export const registryTools: CommandSpec[] = [
       { flags: '-p, --password <password>', description: 'password (visible to other users: prefer --password-stdin)' },
       { flags: '--password-stdin', description: 'read the password from stdin' },
       ...registryOptions,
+      dryRun,
     ],
   },
   {
@@ -76,6 +109,8 @@ export const registryTools: CommandSpec[] = [
 /** Subcommands added to `netctl image`. */
 export const imageSubcommands: CommandSpec[] = [
   pullSpec,
+  pushSpec,
+  saveSpec,
   {
     name: 'inspect',
     args: ['<name>'],
@@ -87,7 +122,7 @@ export const imageSubcommands: CommandSpec[] = [
     name: 'prune',
     module: 'image-prune',
     description: 'remove images no name points at and no container uses, and unused layers',
-    options: [{ flags: '-a, --all', description: 'also remove tagged images no container uses' }, json],
+    options: [{ flags: '-a, --all', description: 'also remove tagged images no container uses' }, dryRun, json],
   },
 ];
 

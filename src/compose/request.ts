@@ -11,6 +11,7 @@ import type { MountRequest } from '../model/volume.js';
 import { volumeLabels } from './labels.js';
 import { mergeEnv } from '../engine/run-network.js';
 import { mergeHealth } from '../model/health.js';
+import { parseSignal, signalNumber } from '../model/process-options.js';
 
 /** Everything one service's container is made with. */
 export interface ServiceRequest {
@@ -62,6 +63,19 @@ function limitsOf(s: ComposeService, run: RunRequest): void {
   if (s.limits?.options) run.options = s.limits.options;
 }
 
+// Docker: the image's StopSignal unless stop_signal names one; a bad one is not the user's to fix.
+function imageStopSignal(run: RunRequest, image: ImageRecord): void {
+  const sig = image.config.stopSignal;
+  if (!sig || run.launch.proc?.stopSignal) return;
+  try {
+    const name = parseSignal('StopSignal', sig);
+    run.launch.proc = { ...run.launch.proc, stopSignal: signalNumber(name) };
+    run.options = { ...run.options, stopSignal: name };
+  } catch {
+    // Docker refuses such an image at create; netctl keeps SIGTERM.
+  }
+}
+
 /** The requests for service `s` of `p`, made from `image` (resolved from `s.image`). */
 export function serviceRequest(
   p: ComposeProject,
@@ -104,6 +118,7 @@ export function serviceRequest(
   // The service's healthcheck over the image's HEALTHCHECK, as Docker merges them.
   const health = mergeHealth(image.config.healthcheck, s.healthcheck);
   if (health) run.health = health;
+  imageStopSignal(run, image);
   if (first) {
     run.aliases = aliases(s, first.aliases);
     if (first.ipv4Address) run.ip = first.ipv4Address;

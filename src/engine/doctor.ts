@@ -15,7 +15,7 @@ import { danglingAnonymous, leakedVolumeDirs } from './volume-check.js';
 
 /** One problem found. */
 export interface Finding {
-  area: 'networks' | 'rules' | 'ufw' | 'docker' | 'cni' | 'volumes' | 'cgroups' | 'dns' | 'health';
+  area: 'networks' | 'rules' | 'ufw' | 'docker' | 'cni' | 'volumes' | 'cgroups' | 'dns' | 'health' | 'images';
   problem: string;
   fix: string;
 }

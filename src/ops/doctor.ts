@@ -12,6 +12,7 @@ import { blockInstalled } from '../firewall/ufw/block.js';
 import type { DockerApi } from '../docker/client.js';
 import { diagnoseDns } from './dns.js';
 import { diagnoseHealth } from './health.js';
+import { diagnoseImages } from './doctor-images.js';
 import type { Host } from './host.js';
 import { incomingDrift } from './ufw-input.js';
 import { iptablesProblems } from './flavour.js';
@@ -52,5 +53,6 @@ export async function diagnose(host: Host, api: () => DockerApi): Promise<Findin
     ...diagnoseCgroups(engine),
     ...(await diagnoseDns(host)),
     ...(await diagnoseHealth(host)),
+    ...(await diagnoseImages(host)),
   ];
 }

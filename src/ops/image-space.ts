@@ -5,6 +5,8 @@
 import { readImage, imageIds, imageIndex, removeImage as removeFrom } from '../runtime/image-store.js';
 import type { ImageRecord } from '../runtime/image-config.js';
 import { layerIds, readLayer, removeLayersExcept } from '../runtime/layer-store.js';
+import { pinnedIds, withPinned } from '../runtime/layer-pins.js';
+import type { ChangePlan } from './tx.js';
 import { run } from '../sys/exec.js';
 import { imagePaths } from '../runtime/paths.js';
 import type { Host } from './host.js';
@@ -38,10 +40,12 @@ export async function allImages(host: Host): Promise<ImageRecord[]> {
   return out;
 }
 
-/** Deletes the layers no stored image lists; returns what went. */
+/** Deletes the layers no stored image lists and no running pull, load, push or save uses. */
 export async function collectLayers(host: Host): Promise<{ removed: string[]; bytes: number }> {
-  const keep = new Set((await allImages(host)).flatMap((r) => r.layers ?? []));
-  return removeLayersExcept(host.paths, keep);
+  return withPinned(host.paths, async (pinned) => {
+    const keep = new Set([...pinned, ...(await allImages(host)).flatMap((r) => r.layers ?? [])]);
+    return removeLayersExcept(host.paths, keep);
+  });
 }
 
 /** What `system df` prints. */
@@ -90,8 +94,10 @@ export async function pruneImages(host: Host, all: boolean): Promise<PruneResult
   const used = containerImageIds(host);
   const tags = Object.entries(await imageIndex(host.paths).all());
   const out: PruneResult = { deleted: [], untagged: [], layers: [], reclaimed: 0 };
+  // An image a running pull is about to tag again is not unused.
+  const pinned = await withPinned(host.paths, async (p) => new Set(p));
   for (const rec of await allImages(host)) {
-    if (used.has(rec.id)) continue;
+    if (used.has(rec.id) || pinned.has(rec.id)) continue;
     if (!all && tags.some(([, v]) => v === rec.id)) continue;
     if (!rec.layers) out.reclaimed += await imageSize(host, rec, new Map());
     const r = await removeFrom(host.paths, rec.id);
@@ -102,4 +108,28 @@ export async function pruneImages(host: Host, all: boolean): Promise<PruneResult
   out.layers = g.removed;
   out.reclaimed += g.bytes;
   return out;
+}
+
+/** What `pruneImages` would remove, decided as it decides, nothing removed. */
+export async function planPruneImages(
+  host: Host,
+  all: boolean,
+): Promise<ChangePlan & { images: string[]; layers: string[] }> {
+  const used = containerImageIds(host);
+  const tags = Object.entries(await imageIndex(host.paths).all());
+  const pinned = await pinnedIds(host.paths);
+  const images = await allImages(host);
+  const gone = images.filter(
+    (rec) => !used.has(rec.id) && !pinned.has(rec.id) && (all || !tags.some(([, v]) => v === rec.id)),
+  );
+  const keep = new Set([...pinned, ...images.filter((r) => !gone.includes(r)).flatMap((r) => r.layers ?? [])]);
+  const layers = (await layerIds(host.paths)).filter((l) => !keep.has(l));
+  const notes = [
+    ...gone.flatMap((r) => [
+      ...tags.filter(([, v]) => v === r.id).map(([t]) => `untag ${t}`),
+      `delete image sha256:${r.id}`,
+    ]),
+    ...layers.map((l) => `delete layer ${l}`),
+  ];
+  return { operations: [], rules: '', notes, images: gone.map((r) => r.id), layers };
 }

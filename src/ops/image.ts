@@ -76,7 +76,7 @@ export async function planLoadImages(host: Host, source: ImportSource): Promise<
   const notes = [
     ...(typeof source === 'string' ? [] : [`read the archive from stdin into ${file}`]),
     `unpack the archive into ${work.archive} (removed afterwards)`,
-    `store each image it holds as ${imagesDir(host.paths)}/ID, its layers applied in order; an image stored already is only tagged again`,
+    `unpack each layer once into ${host.paths.root}/layers/DIFFID (one stored already is shared), and record each image as ${imagesDir(host.paths)}/ID; an image stored already is only tagged again`,
     'ID: the sha256 of the image config, known only once the archive is unpacked',
     'tag each image with the names the archive gives it',
   ];
@@ -191,4 +191,13 @@ export async function tagImage(host: Host, source: string, target: string): Prom
   const name = normalizeImageRef(target);
   const id = await resolveImageId(host.paths, source);
   return tagInto(host.paths, name, id);
+}
+
+/** What `tagImage` would do: the names checked as it checks them, nothing written. */
+export async function planTagImage(host: Host, source: string, target: string): Promise<ChangePlan> {
+  const name = normalizeImageRef(target);
+  const id = await resolveImageId(host.paths, source);
+  const old = await imageIndex(host.paths).get(name);
+  const was = old && old !== id ? ` instead of sha256:${old}` : '';
+  return { operations: [], rules: '', notes: [`point ${name} at sha256:${id}${was}`] };
 }

@@ -62,3 +62,15 @@ export async function logout(
   const registry = loginRegistry(server);
   return { registry, removed: await removeCredentials(o.authFile ?? defaultAuthFile(), registry) };
 }
+
+/** What `login` would do, the server and user checked; the registry is not asked. */
+export function planLogin(server: string | undefined, username: string | undefined, o: RegistryOptions) {
+  const registry = loginRegistry(server);
+  if (!username) throw new UsageError('login: give the user name with -u');
+  const file = o.authFile ?? defaultAuthFile();
+  const notes = [
+    `check the credentials of ${username} against ${registry}`,
+    `store them for ${registry} in ${file} (mode 0600)`,
+  ];
+  return { operations: [] as string[], rules: '', notes };
+}

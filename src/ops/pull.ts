@@ -25,9 +25,11 @@ import { formatRegistryRef, parseRegistryRef, type RegistryRef } from '../regist
 import { DEFAULT_CERTS_DIR, readBody, Transport } from '../registry/transport.js';
 import { configFromOci, type ImageRecord } from '../runtime/image-config.js';
 import { commitLayeredImage, hasImage, readImage, tagImage, writeImageRecord } from '../runtime/image-store.js';
-import { blobPath, hasLayer, sweepLayerTemps, storeLayer } from '../runtime/layer-store.js';
+import { addLayerSource, blobPath, hasLayer, sweepLayerTemps, storeLayer } from '../runtime/layer-store.js';
 import type { RuntimeRoots } from '../runtime/paths.js';
+import { pinLayers } from '../runtime/layer-pins.js';
 import type { Host } from './host.js';
+import type { ChangePlan } from './tx.js';
 
 /** How a pull reaches registries. */
 export interface RegistryOptions {
@@ -77,10 +79,15 @@ export function certsDirOf(o: RegistryOptions): string {
 }
 
 /** The client of REF's repository, with the stored credentials and the registry's TLS setup. */
-export async function registryClient(ref: RegistryRef, o: RegistryOptions, actions = 'pull'): Promise<RegistryClient> {
+export async function registryClient(
+  ref: RegistryRef,
+  o: RegistryOptions,
+  actions = 'pull',
+  extraScopes: string[] = [],
+): Promise<RegistryClient> {
   const transport = new Transport({ certsDir: certsDirOf(o), insecure: new Set(o.insecure ?? []) });
   const creds = await getCredentials(o.authFile ?? defaultAuthFile(), ref.registry);
-  return new RegistryClient(ref, transport, creds, actions);
+  return new RegistryClient(ref, transport, creds, actions, extraScopes);
 }
 
 async function resolveManifest(client: RegistryClient, ref: RegistryRef, platform: string | undefined) {
@@ -100,9 +107,23 @@ async function fetchConfig(client: RegistryClient, d: Descriptor): Promise<Buffe
   return body;
 }
 
+function sourceOf(client: RegistryClient, d: Descriptor) {
+  const mediaType = d.mediaType ?? 'application/vnd.docker.image.rootfs.diff.tar.gzip';
+  return {
+    digest: d.digest,
+    size: d.size,
+    mediaType,
+    registry: client.ref.endpoint,
+    repository: client.ref.repository,
+  };
+}
+
 async function pullLayer(r: RuntimeRoots, client: RegistryClient, d: Descriptor, diffId: string, o: PullOptions) {
   const emit = o.onEvent ?? (() => undefined);
-  if (await hasLayer(r, diffId)) return (emit({ kind: 'layer', digest: d.digest, size: d.size, state: 'exists' }), 0);
+  if (await hasLayer(r, diffId)) {
+    await addLayerSource(r, diffId, sourceOf(client, d));
+    return (emit({ kind: 'layer', digest: d.digest, size: d.size, state: 'exists' }), 0);
+  }
   emit({ kind: 'layer', digest: d.digest, size: d.size, state: 'downloading' });
   const file = blobPath(r, d.digest);
   for (let attempt = 1; ; attempt++) {
@@ -118,6 +139,7 @@ async function pullLayer(r: RuntimeRoots, client: RegistryClient, d: Descriptor,
   emit({ kind: 'layer', digest: d.digest, size: d.size, state: 'unpacking' });
   try {
     await storeLayer(r, file, diffId);
+    await addLayerSource(r, diffId, sourceOf(client, d));
   } finally {
     await rm(file, { force: true });
   }
@@ -161,7 +183,13 @@ async function record(r: RuntimeRoots, id: string, config: Buffer, layers: strin
     repoDigests: [repoDigest],
     ...configFromOci(doc),
   };
-  await commitLayeredImage(r, rec);
+  await commitLayeredImage(r, rec, config);
+}
+
+// NETCTL_TEST_PULL_PAUSE_MS: the race test's window between the layers and the record.
+async function testPause(): Promise<void> {
+  const ms = Number(process.env.NETCTL_TEST_PULL_PAUSE_MS ?? 0);
+  if (ms > 0) await new Promise((r) => setTimeout(r, Math.min(ms, 10_000)));
 }
 
 /** Pulls REF (`NAME[:TAG|@DIGEST]`) into the host's store. */
@@ -178,11 +206,20 @@ export async function pullImage(host: Host, given: string, o: PullOptions = {}):
       `image ${formatRegistryRef(ref)}: the manifest has ${manifest.layers.length} layers, its config ${ids.length}`,
     );
   await sweepLayerTemps(r);
-  const sizes = await pool(manifest.layers, o.concurrency ?? 3, (d, i) => pullLayer(r, client, d, ids[i]!, o));
   const id = createHash('sha256').update(config).digest('hex');
+  // Pinned before a layer is found stored, so a prune cannot take it between then and the record.
+  const pin = await pinLayers(r, [...ids, id]);
+  let sizes: number[];
+  let tag: string | undefined;
   const repoDigest = `${ref.name}@${digest}`;
-  await record(r, id, config, ids, repoDigest);
-  const tag = ref.tag ? await tagImage(r, `${ref.name}:${ref.tag}`, id) : undefined;
+  try {
+    sizes = await pool(manifest.layers, o.concurrency ?? 3, (d, i) => pullLayer(r, client, d, ids[i]!, o));
+    await testPause();
+    await record(r, id, config, ids, repoDigest);
+    tag = ref.tag ? await tagImage(r, `${ref.name}:${ref.tag}`, id) : undefined;
+  } finally {
+    await pin.release();
+  }
   return {
     id,
     ...(tag ? { tag } : {}),
@@ -192,4 +229,20 @@ export async function pullImage(host: Host, given: string, o: PullOptions = {}):
     newLayers: sizes.filter((s) => s > 0).length,
     downloaded: sizes.reduce((a, b) => a + b, 0),
   };
+}
+
+/**
+ * What `pullImage` would do, the name checked as it checks it; the registry is not asked,
+ * so the layers it would fetch are not known yet.
+ */
+export function planPull(host: Host, given: string, o: PullOptions = {}): ChangePlan {
+  const ref = parseRegistryRef(given);
+  if (o.platform) parsePlatform(o.platform);
+  const notes = [
+    `fetch the manifest of ${formatRegistryRef(ref)} from ${ref.endpoint}${o.platform ? ` (platform ${o.platform})` : ''}, then its config`,
+    `download and unpack each layer not stored yet into ${host.paths.root}/layers/DIFFID (blobs wait in .blobs/)`,
+    `record the image as ${host.paths.root}/images/ID (ID: the digest of its config)`,
+    ...(ref.tag ? [`tag it ${ref.name}:${ref.tag}`] : []),
+  ];
+  return { operations: [], rules: '', notes };
 }

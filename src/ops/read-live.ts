@@ -184,7 +184,14 @@ async function containerView(
       .filter((l) => l.containerId === c.id)
       .map((l) => `${l.target}:${l.alias}`),
     mounts: mountLines(c.config),
+    ...imageLine(c),
   };
+}
+
+function imageLine(c: { image?: string; config: unknown }): { image?: string } {
+  const id = (c.config as { imageId?: string }).imageId;
+  if (!c.image && !id) return {};
+  return { image: `${c.image || '-'}${id ? ` (sha256:${id.slice(0, 12)})` : ''}` };
 }
 
 /** The whole live view from `inputs` and the kernel's `links`. */

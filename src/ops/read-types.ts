@@ -74,6 +74,8 @@ export interface ContainerView {
   links: string[];
   /** Its volumes, binds and tmpfs mounts, one line each: `volume dbdata -> /var/lib/db (ro)`. */
   mounts?: string[];
+  /** The image it was created from: `nginx:latest (sha256:0123456789ab)`. */
+  image?: string;
 }
 
 /** One rule netctl owns, with its counters. */

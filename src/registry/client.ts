@@ -38,6 +38,8 @@ export class RegistryClient {
     private readonly transport: Transport,
     private readonly creds?: Credentials,
     private readonly actions = 'pull',
+    /** More token scopes (`repository:OTHER:pull`, for a blob mounted from OTHER). */
+    private readonly extraScopes: string[] = [],
   ) {}
 
   private basic(): string | undefined {
@@ -56,7 +58,9 @@ export class RegistryClient {
     }
     const basic = this.basic();
     const scope = `repository:${this.ref.repository}:${this.actions}`;
-    const tr = await this.transport.send(tokenUrl(c, [scope]), { headers: basic ? { authorization: basic } : {} });
+    const tr = await this.transport.send(tokenUrl(c, [scope, ...this.extraScopes]), {
+      headers: basic ? { authorization: basic } : {},
+    });
     const body = await readBody(tr, 1024 * 1024);
     if (tr.statusCode === 401 || tr.statusCode === 403)
       throw new SystemError(`registry ${this.ref.registry} refused the credentials`, {
@@ -67,9 +71,13 @@ export class RegistryClient {
     return true;
   }
 
-  /** GETs (or HEADs) a path of the repository's API, authenticating and following redirects. */
+  /**
+   * Sends a request to a path of the repository's API (or to a URL the registry gave, such
+   * as an upload location), authenticating and following redirects.
+   */
   async request(path: string, req: HttpRequest = {}): Promise<IncomingMessage> {
-    let url = `${this.transport.base(this.ref.endpoint)}/v2/${this.ref.repository}/${path}`;
+    const base = this.transport.base(this.ref.endpoint);
+    let url = /^(https?:|\/)/.test(path) ? new URL(path, base).toString() : `${base}/v2/${this.ref.repository}/${path}`;
     let authed = false;
     for (let hops = 0; hops <= MAX_REDIRECTS; ) {
       const own = new URL(url).host === this.ref.endpoint;

@@ -108,3 +108,5 @@ export function diffIds(config: Buffer): string[] {
     throw new SystemError('image config has no valid rootfs.diff_ids');
   return ids as string[];
 }
+
+export { buildManifest, type ManifestFormat, MEDIA_TYPES } from '../model/oci-manifest.js';

@@ -4,6 +4,7 @@
  * `*.cert`/`*.key` pairs), plain HTTP or unchecked TLS only for registries named insecure.
  * Every request has a connect and an idle timeout.
  */
+import { createReadStream } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
@@ -28,6 +29,8 @@ export interface HttpRequest {
   method?: string;
   headers?: Record<string, string>;
   body?: Buffer;
+  /** A file sent as the body (read anew for each attempt, so a request can be repeated). */
+  bodyFile?: string;
 }
 
 interface TlsFiles {
@@ -90,7 +93,10 @@ export class Transport {
       );
       r.on('timeout', () => r.destroy(new SystemError(`no answer from ${u.host} in ${idle / 1000} s`)));
       r.on('error', (e) => reject(wrap('connect to', u.host, e)));
-      r.end(req.body);
+      if (!req.bodyFile) return void r.end(req.body);
+      const body = createReadStream(req.bodyFile);
+      body.on('error', (e) => r.destroy(e));
+      body.pipe(r);
     });
   }
 

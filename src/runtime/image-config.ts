@@ -19,6 +19,8 @@ export interface ImageConfig {
   volumes?: string[];
   /** The image's HEALTHCHECK (Docker's `Healthcheck`, durations in ns). */
   healthcheck?: HealthConfig;
+  /** The signal `stop` sends first (`SIGQUIT`, `15`). */
+  stopSignal?: string;
 }
 
 /** One stored image. */
@@ -96,6 +98,8 @@ export function configFromOci(doc: unknown): { config: ImageConfig; architecture
       .filter((p) => p.startsWith('/'))
       .sort(),
   };
+  const stop = str(c.StopSignal);
+  if (stop) config.stopSignal = stop;
   for (const k of ['cmd', 'entrypoint', 'workingDir', 'user'] as const) if (config[k] === undefined) delete config[k];
   if (config.volumes?.length === 0) delete config.volumes;
   const health = healthOf(c.Healthcheck);

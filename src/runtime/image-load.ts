@@ -1,6 +1,7 @@
 /**
- * `image load`: every image of a `docker save` or OCI archive, layers applied in order.
- * An image already stored (same config digest) is only tagged again.
+ * `image load`: every image of a `docker save` or OCI archive, each layer stored once in the
+ * layer store (an archive whose config lists no diff ids is flattened, its layers applied in
+ * order). An image already stored (same config digest) is only tagged again.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, rm, stat } from 'node:fs/promises';
@@ -9,7 +10,9 @@ import { readArchive, type ArchiveImage } from './image-archive.js';
 import { configFromOci, type ImageRecord } from './image-config.js';
 import { type ImportSource, sourceLabel } from './image-import.js';
 import { applyLayer, extractArchive } from './image-layer.js';
-import { commitImage, hasImage, newImageDir, tagImage } from './image-store.js';
+import { commitImage, commitLayeredImage, hasImage, newImageDir, tagImage } from './image-store.js';
+import { pinLayers } from './layer-pins.js';
+import { storeLayer, sweepLayerTemps } from './layer-store.js';
 import { imagesDir, type RuntimeRoots } from './paths.js';
 import { refuseTerminal, spoolToFile } from './spool.js';
 
@@ -19,6 +22,40 @@ export interface LoadedImage {
   tags: string[];
 }
 
+function diffIdsOf(doc: unknown): string[] | undefined {
+  const ids = (doc as { rootfs?: { diff_ids?: unknown } })?.rootfs?.diff_ids;
+  return Array.isArray(ids) && ids.every((x) => typeof x === 'string' && /^sha256:[0-9a-f]{64}$/.test(x))
+    ? (ids as string[])
+    : undefined;
+}
+
+// Each layer unpacked once into the layer store (checked against its diff id), so two images
+// on one base share it; pinned until the record exists, so a concurrent prune leaves them.
+async function storeLayered(
+  r: RuntimeRoots,
+  img: ArchiveImage,
+  config: Buffer,
+  doc: unknown,
+  id: string,
+  ids: string[],
+) {
+  const pin = await pinLayers(r, [...ids, id]);
+  try {
+    await sweepLayerTemps(r);
+    for (const [i, layer] of img.layers.entries()) await storeLayer(r, layer, ids[i]!);
+    const record: ImageRecord = {
+      id,
+      created: new Date().toISOString(),
+      source: img.format,
+      layers: ids,
+      ...configFromOci(doc),
+    };
+    await commitLayeredImage(r, record, config);
+  } finally {
+    await pin.release();
+  }
+}
+
 async function store(r: RuntimeRoots, img: ArchiveImage, configText: Buffer, id: string): Promise<void> {
   let doc: unknown;
   try {
@@ -26,6 +63,8 @@ async function store(r: RuntimeRoots, img: ArchiveImage, configText: Buffer, id:
   } catch (err) {
     throw new SystemError('image config is not valid JSON', { cause: err });
   }
+  const ids = diffIdsOf(doc);
+  if (ids && ids.length === img.layers.length) return storeLayered(r, img, configText, doc, id, ids);
   const { dir, rootfs } = await newImageDir(r);
   try {
     for (const layer of img.layers) await applyLayer(rootfs, layer);

@@ -46,11 +46,20 @@ export async function commitImage(r: RuntimeRoots, tmpDir: string, record: Image
   }
 }
 
-/** Stores the record of an image whose files are in the layer store; a copy already there wins. */
-export async function commitLayeredImage(r: RuntimeRoots, record: ImageRecord): Promise<void> {
+/**
+ * Stores the record of an image whose files are in the layer store, with the image config
+ * it came with (`image.json`, the bytes its id is the digest of); a copy already there wins.
+ */
+export async function commitLayeredImage(r: RuntimeRoots, record: ImageRecord, rawConfig?: Buffer): Promise<void> {
   const tmp = `${imagesDir(r)}/.tmp-${randomBytes(8).toString('hex')}`;
   await mkdir(tmp, { recursive: true, mode: 0o755 });
+  if (rawConfig) await writeFile(`${tmp}/image.json`, rawConfig);
   await commitImage(r, tmp, record);
+}
+
+/** The image config an image came with, when it was stored with one. */
+export async function readRawConfig(r: RuntimeRoots, id: string): Promise<Buffer | undefined> {
+  return readFile(`${imagePaths(r, id).dir}/image.json`).catch(() => undefined);
 }
 
 /** Reads a stored image's record. */

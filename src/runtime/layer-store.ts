@@ -94,7 +94,7 @@ export async function storeLayer(r: RuntimeRoots, file: string, diffId: string):
   const tmp = `${layersDir(r)}/.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
   try {
     await mkdir(`${tmp}/fs`, { recursive: true, mode: 0o755 });
-    const { facts } = await unpackLayer(file, `${tmp}/fs`, diffId);
+    const { facts } = await unpackLayer(file, `${tmp}/fs`, diffId, tmp);
     const meta: LayerMeta = { diffId, created: new Date().toISOString(), ...facts };
     await writeFile(`${tmp}/meta.json`, `${JSON.stringify(meta)}\n`);
     await rename(tmp, final.dir).catch(async (err: NodeJS.ErrnoException) => {
@@ -105,6 +105,33 @@ export async function storeLayer(r: RuntimeRoots, file: string, diffId: string):
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }
+}
+
+/** A compressed blob known to hold a layer, and a repository that has it. */
+export interface LayerSource {
+  digest: string;
+  size: number;
+  mediaType: string;
+  /** `host[:port]` and repository. */
+  registry: string;
+  repository: string;
+}
+
+/** The blobs a layer is known to have been pulled from or pushed as. */
+export async function layerSources(r: RuntimeRoots, diffId: string): Promise<LayerSource[]> {
+  const text = await readFile(`${layerPaths(r, diffId).dir}/sources.json`, 'utf8').catch(() => '[]');
+  return JSON.parse(text) as LayerSource[];
+}
+
+/** Remembers that S holds the layer (so a push can skip or mount it); the last 16 are kept. */
+export async function addLayerSource(r: RuntimeRoots, diffId: string, s: LayerSource): Promise<void> {
+  const same = (a: LayerSource) => a.digest === s.digest && a.registry === s.registry && a.repository === s.repository;
+  const list = await layerSources(r, diffId);
+  if (list.some(same)) return;
+  const file = `${layerPaths(r, diffId).dir}/sources.json`;
+  const tmp = `${file}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  await writeFile(tmp, JSON.stringify([...list, s].slice(-16)));
+  await rename(tmp, file);
 }
 
 /** Deletes the stored layers not in KEEP; returns the diff ids deleted and the bytes they held. */

@@ -14,6 +14,7 @@ import { runChecked } from '../sys/exec.js';
 import { decompressed, detect } from './image-layer.js';
 import { LayerChecker, type LayerFacts } from './layer-check.js';
 import { TarScanner } from './tar-scan.js';
+import { type SplitSink, splitSink } from './layer-tar.js';
 
 const TAR_FLAGS = ['--numeric-owner', '--same-owner', '--same-permissions', '--xattrs', '--xattrs-include=*'];
 
@@ -36,19 +37,22 @@ function tarProcess(dest: string) {
   return { child, exited, stderr: () => stderr.trim() };
 }
 
-async function feed(file: string, child: ReturnType<typeof tarProcess>['child']) {
+async function feed(file: string, child: ReturnType<typeof tarProcess>['child'], split?: SplitSink) {
   const hash = createHash('sha256');
   const scanner = new TarScanner();
   const checker = new LayerChecker();
   for await (const chunk of decompressed(file, await detect(file))) {
     const buf = chunk as Buffer;
     hash.update(buf);
+    const entries = scanner.push(buf);
     // Checked before tar gets the bytes: a refused member is never written.
-    for (const e of scanner.push(buf)) checker.check(e);
+    for (const e of entries) checker.check(e);
+    await split?.push(entries, buf);
     if (child.stdin.writable && !child.stdin.write(buf)) await once(child.stdin, 'drain');
   }
   scanner.end();
   child.stdin.end();
+  await split?.end();
   return { diffId: `sha256:${hash.digest('hex')}`, facts: checker.facts };
 }
 
@@ -69,16 +73,18 @@ async function toOverlay(dest: string, facts: LayerFacts): Promise<void> {
 
 /**
  * Unpacks the layer blob FILE (any compression) into the empty directory DEST. With
- * EXPECT (the config's diff id), a layer whose uncompressed digest differs is refused.
+ * EXPECT (the config's diff id), a layer whose uncompressed digest differs is refused. With
+ * SPLIT_DIR, the tar-split that rebuilds the tar (tar-split.ts) is written there.
  */
 export async function unpackLayer(
   file: string,
   dest: string,
   expect?: string,
+  splitDir?: string,
 ): Promise<{ diffId: string; facts: LayerFacts }> {
   const tar = tarProcess(dest);
   try {
-    const out = await feed(file, tar.child);
+    const out = await feed(file, tar.child, splitDir ? splitSink(splitDir) : undefined);
     const code = await tar.exited;
     if (code !== 0) throw new SystemError(`tar exited ${code}: ${tar.stderr()}`);
     if (expect && out.diffId !== expect)

@@ -15,6 +15,8 @@ export interface TarEntry {
   size: number;
   /** Target of a hard link or symlink (PAX `linkpath` and GNU long links understood). */
   linkname: string;
+  /** Offset of its data in the stream (right after its header). */
+  offset: number;
 }
 
 const BLOCK = 512;
@@ -74,24 +76,32 @@ export class TarScanner {
   private paxPath: string | undefined;
   private paxLink: string | undefined;
   private done = false;
+  /** Stream offset of the first pending byte. */
+  private base = 0;
 
   /** Consumes a chunk; returns the members whose headers it completed. */
   push(chunk: Buffer): TarEntry[] {
     const out: TarEntry[] = [];
     let buf = this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk;
+    let at = this.base;
     while (!this.done) {
       if (this.dataLeft > 0 || this.padLeft > 0) {
+        const before = buf.length;
         buf = this.skip(buf);
+        at += before - buf.length;
         if (this.dataLeft > 0 || this.padLeft > 0) break;
         continue;
       }
       if (buf.length < BLOCK) break;
       const header = buf.subarray(0, BLOCK);
       buf = buf.subarray(BLOCK);
-      const entry = this.header(header);
+      at += BLOCK;
+      const entry = this.header(header, at);
       if (entry) out.push(entry);
     }
-    this.pending = Buffer.from(buf);
+    // After the end blocks nothing more is parsed: what follows is not kept.
+    this.base = this.done ? at + buf.length : at;
+    this.pending = this.done ? Buffer.alloc(0) : Buffer.from(buf);
     return out;
   }
 
@@ -130,7 +140,7 @@ export class TarScanner {
     }
   }
 
-  private header(h: Buffer): TarEntry | null {
+  private header(h: Buffer, offset: number): TarEntry | null {
     if (h.every((b) => b === 0)) {
       this.done = true;
       return null;
@@ -152,7 +162,7 @@ export class TarScanner {
     const name = this.paxPath ?? this.longName ?? (prefix ? `${prefix}/${base}` : base);
     const linkname = this.paxLink ?? this.longLink ?? cstring(h, 157, 100);
     this.paxPath = this.longName = this.paxLink = this.longLink = undefined;
-    return { name, type, size, linkname };
+    return { name, type, size, linkname, offset };
   }
 }
 

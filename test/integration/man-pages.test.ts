@@ -20,6 +20,8 @@ const PAGE_OF: Record<string, string> = {
   image: 'netctl-image.8',
   volume: 'netctl-volume.8',
   pull: 'netctl-pull.8',
+  push: 'netctl-push.8',
+  save: 'netctl-push.8',
   login: 'netctl-pull.8',
   logout: 'netctl-pull.8',
   system: 'netctl-pull.8',

@@ -37,6 +37,8 @@ import * as imagePrune from './image-prune.js';
 import * as login from './login.js';
 import * as logout from './logout.js';
 import * as pull from './pull.js';
+import * as push from './push.js';
+import * as save from './save.js';
 import * as systemDf from './system-df.js';
 import * as tag from './tag.js';
 import * as imageLoad from './image-load.js';
@@ -121,6 +123,8 @@ export const COMMANDS: Readonly<Record<string, CommandModule>> = {
   login: login,
   logout: logout,
   pull: pull,
+  push: push,
+  save: save,
   'system-df': systemDf,
   tag: tag,
   'image-load': imageLoad,

@@ -4,7 +4,8 @@
  * password option it reads one line from stdin. The password is never printed.
  */
 import type { CommandContext } from '../context.js';
-import { login } from '../../ops/login.js';
+import { login, planLogin } from '../../ops/login.js';
+import { formatPlan } from '../format/plan.js';
 import { UsageError } from '../../errors.js';
 import { registryOpts } from './pull.js';
 
@@ -21,6 +22,8 @@ async function readStdin(): Promise<string> {
 export default async function loginCmd(ctx: CommandContext): Promise<void> {
   const server = ctx.args[0] as string | undefined;
   const username = ctx.opts.username as string | undefined;
+  if (ctx.opts.dryRun === true)
+    return void ctx.stdout.write(formatPlan(planLogin(server, username, registryOpts(ctx, server ?? 'docker.io'))));
   if (!username) throw new UsageError('login: give the user name with -u');
   if (ctx.opts.password !== undefined && ctx.opts.passwordStdin === true)
     throw new UsageError('login: give either --password or --password-stdin');

@@ -4,7 +4,8 @@
  */
 import type { CommandContext } from '../context.js';
 import { pullProgress } from '../format/pull-progress.js';
-import { pullImage, type RegistryOptions } from '../../ops/pull.js';
+import { planPull, pullImage, type RegistryOptions } from '../../ops/pull.js';
+import { formatPlan } from '../format/plan.js';
 import { parseRegistryRef } from '../../ops/registry-ref.js';
 import { SystemError } from '../../errors.js';
 
@@ -18,6 +19,11 @@ export function registryOpts(ctx: CommandContext, registry: string | undefined):
 }
 
 export default async function pull(ctx: CommandContext): Promise<void> {
+  if (ctx.opts.dryRun === true) {
+    const o = ctx.opts.platform ? { platform: ctx.opts.platform as string } : {};
+    const plan = planPull(ctx.host, ctx.args[0] as string, o);
+    return void ctx.stdout.write(ctx.opts.json ? `${JSON.stringify(plan, null, 2)}\n` : formatPlan(plan));
+  }
   if (process.getuid?.() !== 0)
     throw new SystemError('pull: needs root (image files keep their owners)', { hint: 'run it with sudo' });
   const given = ctx.args[0] as string;

@@ -31,6 +31,7 @@ export function Details({ container: c, rules, height, width, color = true }: De
     ...(c.veths.length === 0
       ? ['veth -']
       : c.veths.map((v) => `veth ${v.host} <-> ${v.peer} ${v.address || '-'} on ${v.network} (bridge port)`)),
+    ...(c.image ? [`image ${c.image}`] : []),
     `links ${c.links.join(', ') || '-'}`,
     ...(c.mounts ?? []).map((m) => `mount ${m}`),
     ...c.ports.map((p) => `port ${portText(p)}  ufw: ${exposureText(p)} (${p.reason})`),

@@ -1,14 +1,16 @@
 // Pulls (issue 24): the same multi-layer image (a busybox base and three layers of real
 // files, ~57 MB unpacked) from Debian's docker-registry on loopback, by
-// `netctl pull` into a fresh store and by `skopeo copy` to a fresh dir, each iteration from
-// scratch. Notes: bytes on disk for one image, and for two images on the same base (netctl
-// stores the base once; skopeo's dirs hold it twice).
+// `netctl pull` into a fresh store, by `skopeo copy` to a fresh dir and by `docker pull`
+// into a dockerd of the bench sandbox (Debian's 20.10, overlay2, no networking of its own),
+// each iteration from scratch. Notes: bytes on disk for one image, and for two images on the
+// same base (netctl and Docker store the base once; skopeo's dirs hold it twice).
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const REGISTRY = '/var/cache/netctl/docker-registry/usr/bin/docker-registry';
 const netctl = fileURLToPath(new URL('../../../dist/bin/netctl.js', import.meta.url));
 const makeImages = fileURLToPath(new URL('../../integration/scripts/make-images.sh', import.meta.url));
+const dockerdSh = fileURLToPath(new URL('../../integration/scripts/dockerd.sh', import.meta.url));
 const W = '/run/bench-pull';
 const HOST = '127.0.0.1:5110';
 
@@ -85,6 +87,25 @@ function skopeoCopy(dir, name) {
 
 const teardown = (ctx) => ctx.reg.kill('SIGTERM');
 
+const DOCKER_DIR = `${W}/docker`;
+const docker = (...args) =>
+  sh(['/usr/bin/docker', '-H', `unix://${DOCKER_DIR}/docker.sock`, ...args], { timeout: 300_000 });
+
+async function dockerSetup() {
+  const ctx = await setup();
+  sh(['sh', dockerdSh, DOCKER_DIR, '--iptables=false', '--bridge=none', '--storage-driver=overlay2'], {
+    timeout: 120_000,
+  });
+  return ctx;
+}
+
+function dockerTeardown(ctx) {
+  // The sandbox's init reaps no orphans: a dead dockerd stays a zombie, which counts as gone.
+  const gone = 'kill -0 $p 2>/dev/null || exit 0; grep -q "^State:.Z" /proc/$p/status 2>/dev/null && exit 0';
+  sh(['sh', '-c', `p=$(cat ${DOCKER_DIR}/docker.pid) && kill $p && for i in $(seq 300); do ${gone}; sleep 0.1; done`]);
+  teardown(ctx);
+}
+
 export const cases = [
   {
     name: 'pull: netctl pull, 4-layer image from a local registry (fresh store)',
@@ -128,5 +149,27 @@ export const cases = [
       };
     },
     teardown,
+  },
+  {
+    name: 'pull: docker pull, same image, into a dockerd in the sandbox (peer)',
+    iterations: 3,
+    warmup: 0,
+    setup: dockerSetup,
+    run: () => {
+      const data = `${DOCKER_DIR}/data`;
+      const before = du(data);
+      const t0 = performance.now();
+      docker('pull', '-q', `${HOST}/bench/app:v1`);
+      const ms = performance.now() - t0;
+      const one = du(data) - before;
+      docker('pull', '-q', `${HOST}/bench/other:v1`);
+      const two = du(data) - before;
+      docker('rmi', `${HOST}/bench/app:v1`, `${HOST}/bench/other:v1`);
+      return {
+        ms,
+        note: `disk (overlay2, unpacked): 1 image ${(one / 1e6).toFixed(1)} MB, + image on same base ${(two / 1e6).toFixed(1)} MB`,
+      };
+    },
+    teardown: dockerTeardown,
   },
 ];

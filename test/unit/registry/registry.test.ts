@@ -83,7 +83,7 @@ describe('manifests', () => {
 });
 
 describe('LayerChecker', () => {
-  const e = (name: string, type = '0', linkname = '', size = 0) => ({ name, type, linkname, size });
+  const e = (name: string, type = '0', linkname = '', size = 0) => ({ name, type, linkname, size, offset: 0 });
 
   it('collects whiteouts, opaque directories, directories and bytes', () => {
     const c = new LayerChecker();

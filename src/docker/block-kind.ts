@@ -122,14 +122,27 @@ function blockReturns(live: Ruleset | undefined): number {
 }
 
 /**
+ * Whether DOCKER-USER is the block's alone: nothing jumps to it (Docker's nftables backend, or
+ * no Docker: the block declared it) and it holds only the block's rules. Uninstall deletes it then.
+ */
+function blockOwnsUser(live: Ruleset, family: Family): boolean {
+  if (!hasChain(live, DOCKER_USER)) return false;
+  const filter = live.tables.find((t) => t.name === 'filter');
+  if ((filter?.rules ?? []).some((r) => r.target?.name === DOCKER_USER)) return false;
+  return chainRules(live, DOCKER_USER).every((r) => r === jumpRule(family) || r === RETURN_RULE);
+}
+
+/**
  * Takes the jumps out of DOCKER-USER (rule by rule: Docker's RETURN and anybody else's
  * rules stay; on Docker 28 the block's RETURN goes too), then empties and deletes the block's
  * chains (with the mirror of ufw's incoming rules).
  */
 export function dockerUnloadDoc(family: Family, live: Ruleset | undefined): string {
-  const jumps = live ? chainRules(live, DOCKER_USER).filter((r) => r === jumpRule(family)).length : 0;
+  const owned = live !== undefined && blockOwnsUser(live, family);
+  const jumps = live && !owned ? chainRules(live, DOCKER_USER).filter((r) => r === jumpRule(family)).length : 0;
   const loaded = jumps > 0 || (live !== undefined && hasChain(live, dockerChain(family)));
   const chains = [
+    ...(owned ? [DOCKER_USER] : []),
     dockerChain(family),
     dockerForwardChain(family),
     dockerInputChain(family),
@@ -138,7 +151,7 @@ export function dockerUnloadDoc(family: Family, live: Ruleset | undefined): stri
   return [
     '*filter',
     ...Array.from({ length: jumps }, () => `-D ${DOCKER_USER} -j ${dockerChain(family)}`),
-    ...Array.from({ length: loaded ? blockReturns(live) : 0 }, () => `-D ${DOCKER_USER} -j RETURN`),
+    ...Array.from({ length: loaded && !owned ? blockReturns(live) : 0 }, () => `-D ${DOCKER_USER} -j RETURN`),
     ...hookDeletes(family, hooks(live, family)),
     ...chains.map((c) => `:${c} - [0:0]`),
     ...chains.map((c) => `-X ${c}`),

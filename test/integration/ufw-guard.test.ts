@@ -307,4 +307,27 @@ describe('the guard: bans, host ports and local-only ports under the real ufw', 
     await netctl('docker', 'install');
     expect((await sb.netctl(['doctor'], { env: dk.env })).stdout).not.toContain('flavours mixed');
   });
+
+  it('the IPv6 flavours are checked apart: Docker on legacy ip6tables, ufw on nf_tables', async () => {
+    await sb.sh(['ip6tables-legacy', '-N', 'DOCKER']);
+    try {
+      const d = await sb.netctl(['doctor'], { env: dk.env });
+      expect(d.code).toBe(1);
+      expect(d.stdout).toMatch(
+        /^rules: ip6tables flavours mixed: legacy ip6tables holds Docker's rules, nf_tables holds .*ufw.*; netctl uses nf_tables \(ip6tables-nft\)/m,
+      );
+      expect(d.stdout).not.toMatch(/^rules: iptables flavours mixed/m);
+      await netctl('docker', 'uninstall');
+      const again = await sb.netctl(['docker', 'install']);
+      expect(again.code).not.toBe(0);
+      expect(again.stderr.trim().split('\n')[0]).toMatch(
+        /^.*ip6tables flavours mixed: legacy ip6tables holds Docker's/,
+      );
+      expect(await sb.sh(['cat', '/etc/ufw/after6.rules'])).not.toContain('# BEGIN netctl-docker');
+    } finally {
+      await sb.sh(['ip6tables-legacy', '-X', 'DOCKER']);
+    }
+    await netctl('docker', 'install');
+    expect((await sb.netctl(['doctor'], { env: dk.env })).stdout).not.toContain('flavours mixed');
+  });
 });

@@ -282,6 +282,38 @@ describe('the guard: bans, host ports and local-only ports under the real ufw', 
     await ufw('default', 'deny', 'incoming');
   });
 
+  it("audit judges by ufw's before.rules too: an operator's accept there opens a port no ufw rule names", async () => {
+    await sb.background(['python3', listen, 'tcp,0.0.0.0,7075']);
+    const rules = await sb.sh(['cat', '/etc/ufw/before.rules']);
+    const own = '-A ufw-before-input -p tcp --dport 7075 -j ACCEPT';
+    await sb.sh(['sh', '-c', 'cat > /etc/ufw/before.rules'], {
+      input: rules.replace('# allow all on loopback', `${own}\n# allow all on loopback`),
+    });
+    await ufw('reload');
+    try {
+      type Row = { owner: { kind: string }; port: number; state: string; reason: string; unruled: boolean };
+      let rows: Row[] = [];
+      await until(async () => {
+        rows = JSON.parse((await sb.netctl(['audit', '--json', '--docker-host', dk.host])).stdout) as Row[];
+        return rows.some((x) => x.port === 7075);
+      }, 'the listener in the audit');
+      expect(rows.find((x) => x.owner.kind === 'host' && x.port === 7075)).toMatchObject({
+        state: 'open',
+        reason: 'ufw before.rules rule "ACCEPT any 7075/tcp"',
+        unruled: false,
+      });
+      expect((await sb.netctl(['audit', '--docker-host', dk.host])).code).toBe(0);
+    } finally {
+      await sb.sh(['sh', '-c', 'cat > /etc/ufw/before.rules'], { input: rules });
+      await ufw('reload');
+    }
+    const after = JSON.parse((await sb.netctl(['audit', '--json', '--docker-host', dk.host])).stdout) as {
+      port: number;
+      state: string;
+    }[];
+    expect(after.find((x) => x.port === 7075)?.state).toBe('closed');
+  });
+
   it('legacy and nf_tables rules together: doctor says which is which, install refuses in one line', async () => {
     // Docker on legacy iptables while ufw and netctl are on nf_tables.
     await sb.sh(['iptables-legacy', '-N', 'DOCKER']);

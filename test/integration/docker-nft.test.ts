@@ -56,8 +56,14 @@ describe("netctl docker on Docker 29's nftables backend (reproduced): ufw decide
     // containers on one bridge then meets ufw's FORWARD too, the harder case.
     await sb.sh(['sysctl', '-qw', 'net.bridge.bridge-nf-call-iptables=1']);
     await sb.sh(['ip', '-n', 'lan', 'route', 'add', '172.16.0.0/12', 'via', '192.168.77.1']);
-    await sb.background(['ip', 'netns', 'exec', 'wan', 'busybox', 'httpd', '-f', '-p', '7000', '-h', '/run/wanwww']);
+    // The directory first: busybox httpd exits when it cannot enter it.
     await sb.sh(['sh', '-c', 'mkdir -p /run/wanwww && echo out > /run/wanwww/index.html']);
+    await sb.background(['ip', 'netns', 'exec', 'wan', 'busybox', 'httpd', '-f', '-p', '7000', '-h', '/run/wanwww']);
+    await sb.sh([
+      'sh',
+      '-c',
+      'for i in $(seq 50); do ip netns exec wan ss -ltn | grep -q ":7000 " && exit 0; sleep 0.1; done; exit 1',
+    ]);
     await ufw('--force', 'enable');
     await ufw('default', 'deny', 'routed');
     before = await kernelState(sb);
@@ -76,10 +82,13 @@ describe("netctl docker on Docker 29's nftables backend (reproduced): ufw decide
     expect(await icc()).toBe('');
     // ufw stopped: everything flows as Docker's table alone decides, so the drops above are ufw's.
     await ufw('disable');
-    expect(await openTo(8080, 'c1')).toEqual(ALL);
-    expect(await egress()).toBe('out');
-    expect(await icc()).toBe('c2');
-    await ufw('--force', 'enable');
+    try {
+      expect(await openTo(8080, 'c1')).toEqual(ALL);
+      expect(await egress()).toBe('out');
+      expect(await icc()).toBe('c2');
+    } finally {
+      await ufw('--force', 'enable');
+    }
   });
 
   it("docker install fills the bridges chain from Docker's table; ports stay closed, egress and ICC work", async () => {

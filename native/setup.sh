@@ -46,6 +46,8 @@ engines_missing=()
 command -v podman >/dev/null 2>&1 || engines_missing+=(podman)
 # The embedded DNS server's bench peer (issue 22): the binary alone, no service.
 [ -x /usr/lib/podman/aardvark-dns ] || engines_missing+=(aardvark-dns)
+# Docker 29's nftables backend, reproduced from moby's rulesets (issue 30): the nft tool, its unit left disabled.
+[ -x /usr/sbin/nft ] || engines_missing+=(nftables)
 if [ ${#engines_missing[@]} -gt 0 ]; then
 	if [ "$(id -u)" != 0 ]; then
 		say "missing Debian packages: ${engines_missing[*]} (run as root, or apt-get install them)"

@@ -9,6 +9,7 @@ import { ufwFamily } from '../firewall/ufw/names.js';
 import type { Family } from '../model/addr.js';
 import { chainRules, hasChain, type ChainState } from '../firewall/ufw/plan.js';
 import { dockerInputChain } from '../firewall/ufw/input-mirror.js';
+import { bridgesHookChain, bridgesHookRule, dockerBridgesChain, hookDeletes } from './nft-bridges.js';
 
 /** Docker's chain that it sends every forwarded packet to first. */
 export const DOCKER_USER = 'DOCKER-USER';
@@ -65,10 +66,20 @@ export function forwardJumpDoc(live: Ruleset): string | undefined {
 }
 
 /** The template with FORWARD's jump moved in front of Docker's rules (what install loads). */
-export function dockerLoadDoc(live: Ruleset | undefined, template: string): string {
+export function dockerLoadDoc(live: Ruleset | undefined, template: string, family: Family = 4): string {
   const lines = forwardJumpLines(live);
   const at = template.lastIndexOf('COMMIT');
-  return lines.length === 0 || at < 0 ? template : `${template.slice(0, at)}${lines.join('\n')}\n${template.slice(at)}`;
+  const doc =
+    lines.length === 0 || at < 0 ? template : `${template.slice(0, at)}${lines.join('\n')}\n${template.slice(at)}`;
+  // A reload over a loaded block would insert a second hook: the old ones go first.
+  const deletes = hookDeletes(family, hooks(live, family));
+  const hook = `-I ${bridgesHookChain(family)} 1 `;
+  return deletes.length === 0 ? doc : doc.replace(hook, `${deletes.join('\n')}\n${hook}`);
+}
+
+/** How many hooks to the bridges chain ufw's chain holds. */
+function hooks(live: Ruleset | undefined, family: Family): number {
+  return live ? chainRules(live, bridgesHookChain(family)).filter((r) => r === bridgesHookRule(family)).length : 0;
 }
 
 function sameRules(a: string[], b: string[]): boolean {
@@ -82,10 +93,18 @@ function sameRules(a: string[], b: string[]): boolean {
 export function dockerChainState(live: Ruleset, family: Family, template: string): ChainState {
   const chains = [dockerChain(family), dockerForwardChain(family)];
   if (!chains.every((c) => hasChain(live, c))) return 'absent';
-  const want = parse(template, { family });
+  // The template's one `-I` (the bridges hook, checked below) is no rule of the block's chains.
+  const want = parse(
+    template
+      .split('\n')
+      .filter((l) => !l.startsWith('-I '))
+      .join('\n'),
+    { family },
+  );
   const same = chains.every((c) => sameRules(chainRules(want, c), chainRules(live, c)));
   const first = chainRules(live, DOCKER_USER)[0];
-  return same && first === jumpRule(family) && forwardJumpInPlace(live) ? 'current' : 'stale';
+  const hooked = hasChain(live, dockerBridgesChain(family)) && hooks(live, family) === 1;
+  return same && hooked && first === jumpRule(family) && forwardJumpInPlace(live) ? 'current' : 'stale';
 }
 
 /** Docker 28's chain between FORWARD and its own rules: its layout makes DOCKER-USER empty. */
@@ -103,20 +122,37 @@ function blockReturns(live: Ruleset | undefined): number {
 }
 
 /**
+ * Whether DOCKER-USER is the block's alone: nothing jumps to it (Docker's nftables backend, or
+ * no Docker: the block declared it) and it holds only the block's rules. Uninstall deletes it then.
+ */
+function blockOwnsUser(live: Ruleset, family: Family): boolean {
+  if (!hasChain(live, DOCKER_USER)) return false;
+  const filter = live.tables.find((t) => t.name === 'filter');
+  if ((filter?.rules ?? []).some((r) => r.target?.name === DOCKER_USER)) return false;
+  return chainRules(live, DOCKER_USER).every((r) => r === jumpRule(family) || r === RETURN_RULE);
+}
+
+/**
  * Takes the jumps out of DOCKER-USER (rule by rule: Docker's RETURN and anybody else's
  * rules stay; on Docker 28 the block's RETURN goes too), then empties and deletes the block's
  * chains (with the mirror of ufw's incoming rules).
  */
 export function dockerUnloadDoc(family: Family, live: Ruleset | undefined): string {
-  const jumps = live ? chainRules(live, DOCKER_USER).filter((r) => r === jumpRule(family)).length : 0;
+  const owned = live !== undefined && blockOwnsUser(live, family);
+  const jumps = live && !owned ? chainRules(live, DOCKER_USER).filter((r) => r === jumpRule(family)).length : 0;
   const loaded = jumps > 0 || (live !== undefined && hasChain(live, dockerChain(family)));
-  const chains = [dockerChain(family), dockerForwardChain(family), dockerInputChain(family)].filter(
-    (c) => !live || hasChain(live, c),
-  );
+  const chains = [
+    ...(owned ? [DOCKER_USER] : []),
+    dockerChain(family),
+    dockerForwardChain(family),
+    dockerInputChain(family),
+    dockerBridgesChain(family),
+  ].filter((c) => !live || hasChain(live, c));
   return [
     '*filter',
     ...Array.from({ length: jumps }, () => `-D ${DOCKER_USER} -j ${dockerChain(family)}`),
-    ...Array.from({ length: loaded ? blockReturns(live) : 0 }, () => `-D ${DOCKER_USER} -j RETURN`),
+    ...Array.from({ length: loaded && !owned ? blockReturns(live) : 0 }, () => `-D ${DOCKER_USER} -j RETURN`),
+    ...hookDeletes(family, hooks(live, family)),
     ...chains.map((c) => `:${c} - [0:0]`),
     ...chains.map((c) => `-X ${c}`),
     'COMMIT',
@@ -133,5 +169,5 @@ export const DOCKER_BLOCK: BlockKind = {
   state: dockerChainState,
   references: () => [],
   unload: (family, live) => dockerUnloadDoc(family, live),
-  load: (_family, live, template) => dockerLoadDoc(live, template),
+  load: (family, live, template) => dockerLoadDoc(live, template, family),
 };

@@ -25,7 +25,7 @@ export interface DockerPortStatus {
 export interface DockerStatus {
   ufw: { active: boolean; routedPolicy: string | null };
   families: { family: 4 | 6; path: string; block: string; chain: string }[];
-  docker: { socket: string; error?: string; containers: number };
+  docker: { socket: string; error?: string; containers: number; version?: string; firewall?: string };
   watch: { running: boolean; pid?: number };
   ports: DockerPortStatus[];
   drift: { missing: string[]; stale: string[] };
@@ -83,7 +83,7 @@ export function renderDockerStatus(s: DockerStatus): string {
   lines.push(
     s.docker.error
       ? `Docker: ${s.docker.error}`
-      : `Docker: ${s.docker.socket}: ${s.docker.containers} running container(s)`,
+      : `Docker${s.docker.version ? ` ${s.docker.version}` : ''}: ${s.docker.socket}: ${s.docker.containers} running container(s)${s.docker.firewall ? `, firewall backend ${s.docker.firewall}` : ''}`,
   );
   if (s.ipv6) lines.push(`IPv6: ${s.ipv6}`);
   lines.push(

@@ -159,7 +159,7 @@ function judgeContainer(
 }
 
 function unruled(e: Exposure): boolean {
-  return e.state === 'open' && !e.reason.startsWith('ufw route rule') && !e.reason.startsWith('ufw rule');
+  return e.state === 'open' && !/^ufw (route rule|rule|before\.rules rule|after\.rules rule) /.test(e.reason);
 }
 
 function judgeHost(

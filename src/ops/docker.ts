@@ -13,6 +13,8 @@ import { watchPidFile, watcherPid } from '../docker/pidfile.js';
 import { desiredDockerRoutes, refuseBadLabels } from '../docker/routes.js';
 import { effectiveRoutes, familyStatus, ipv6Note, portStatus, type DockerStatus } from '../docker/status.js';
 import { applyDockerSync, dockerDrift, planDockerSync } from '../docker/sync.js';
+import { bridgesMessage, dockerNftBridges, syncDockerBridges } from '../docker/nft-sync.js';
+import { dockerBackend, isNftBackend, type DockerBackend } from '../docker/backend.js';
 import type { UfwResult } from '../firewall/ufw/apply.js';
 import { observeUfw } from '../firewall/ufw/observe.js';
 import type { Family } from '../model/addr.js';
@@ -34,12 +36,17 @@ export function dockerClient(dockerHost?: string, timeoutMs?: number): DockerApi
 }
 
 /** `netctl docker install` / `uninstall`: the netctl-docker block in after.rules and its chains. */
-export function dockerBlock(
+export async function dockerBlock(
   host: Host,
   verb: 'install' | 'uninstall',
   opts: { dryRun?: boolean },
-): Promise<BlockOutcome> {
-  return changeBlock(host, verb, DOCKER_BLOCK, opts);
+): Promise<BlockOutcome & { bridges?: string[] }> {
+  const out = await changeBlock(host, verb, DOCKER_BLOCK, opts);
+  if (verb !== 'install' || !out.applied) return out;
+  // Under Docker's nftables backend the loaded block lets nothing of Docker's through until
+  // its bridges chain is filled (nft-bridges.ts): fill it now, not at the watch's next pass.
+  const { changes, errors } = await syncDockerBridges(host.ufw);
+  return { ...out, bridges: [...changes.map((c) => bridgesMessage(c)), ...errors] };
 }
 
 /** `netctl docker check`: the diff `docker install` would make. */
@@ -52,22 +59,32 @@ export async function dockerStatus(host: Host, api: DockerApi): Promise<DockerSt
   const view = await observeUfw(host.ufw, DOCKER_BLOCK);
   let containers: DockerContainer[] = [];
   let error: string | undefined;
+  let backend: DockerBackend | undefined;
   try {
     containers = await runningContainers(api);
+    backend = await dockerBackend(api);
   } catch (err) {
     error = (err as Error).message;
   }
   const store = host.store();
   const live6 = view.families.find((f) => f.family === 6)?.live;
-  // Docker's filter chain DOCKER exists in a family exactly when it makes rules there.
-  const ip6tables = live6 === undefined || hasChain(live6, 'DOCKER');
+  // Docker's filter chain DOCKER exists in a family exactly when it makes iptables rules there;
+  // with its nftables backend, when its ip6 table lists a bridge.
+  const nft6 = backend && isNftBackend(backend.firewall) && (await dockerNftBridges(host.ufw, 6)).length > 0;
+  const ip6tables = live6 === undefined || hasChain(live6, 'DOCKER') || nft6 === true;
   const routes = effectiveRoutes(desiredDockerRoutes(store.dockerAllows.list(), containers), ip6tables);
   const ipv6 = ipv6Note(containers, ip6tables);
   const pid = watcherPid(watchPidFile(host.paths.runRoot));
   return {
     ufw: { active: view.families[0]?.running ?? false, routedPolicy: view.routedPolicy },
     families: familyStatus(view),
-    docker: { socket: api.socket, containers: containers.length, ...(error ? { error } : {}) },
+    docker: {
+      socket: api.socket,
+      containers: containers.length,
+      ...(backend?.version ? { version: backend.version } : {}),
+      ...(backend ? { firewall: backend.firewall } : {}),
+      ...(error ? { error } : {}),
+    },
     watch: pid === undefined ? { running: false } : { running: true, pid },
     ports: portStatus(containers, routes),
     drift: error || !view.installed ? { missing: [], stale: [] } : await dockerDrift(store, host.ufw, containers),

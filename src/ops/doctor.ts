@@ -14,7 +14,7 @@ import { diagnoseDns } from './dns.js';
 import { diagnoseHealth } from './health.js';
 import { diagnoseImages } from './doctor-images.js';
 import type { Host } from './host.js';
-import { incomingDrift } from './ufw-input.js';
+import { bridgesDrift, incomingDrift } from './ufw-input.js';
 import { iptablesProblems } from './flavour.js';
 
 export type { Finding } from '../engine/doctor.js';
@@ -37,6 +37,11 @@ export async function diagnose(host: Host, api: () => DockerApi): Promise<Findin
     problem: `${c.chain} (IPv${c.family}) does not mirror ufw's incoming rules: a ban may not reach published ports`,
     fix: 'netctl ufw sync',
   }));
+  const bridges = (await bridgesDrift(host).catch(() => [])).map((c) => ({
+    area: 'docker' as const,
+    problem: `${c.chain} (IPv${c.family}) does not follow Docker's nftables bridges (${c.bridges.join(',') || 'none'}): their traffic meets ufw's routed policy`,
+    fix: 'netctl docker sync (or run netctl docker watch)',
+  }));
   const kernel = (await iptablesProblems(host)).map((problem) => ({
     area: 'rules' as const,
     problem,
@@ -48,6 +53,7 @@ export async function diagnose(host: Host, api: () => DockerApi): Promise<Findin
     ...cni.map((f) => ({ area: 'cni' as const, ...f })),
     ...ufw.findings,
     ...incoming,
+    ...bridges,
     ...docker,
     ...(await diagnoseVolumes(engine)),
     ...diagnoseCgroups(engine),

@@ -6,6 +6,7 @@
 import { watch } from 'node:fs';
 import { nftGeneration } from '../sys/nft-gen.js';
 import { mirrorMessage, syncInputMirror, type MirrorChange } from '../firewall/ufw/input-sync.js';
+import { bridgesMessage, syncDockerBridges, type BridgesChange } from '../docker/nft-sync.js';
 import type { Host } from './host.js';
 
 export type { MirrorChange } from '../firewall/ufw/input-sync.js';
@@ -13,11 +14,15 @@ export { mirrorMessage } from '../firewall/ufw/input-sync.js';
 
 /** Brings the mirror chains in line (`dryRun`: says what would change); one line each, errors last. */
 export async function syncIncoming(host: Host, opts: { dryRun?: boolean } = {}): Promise<string[]> {
-  const { changes, errors } = await syncInputMirror(host.ufw, { check: opts.dryRun === true });
+  const check = opts.dryRun === true;
+  const { changes, errors } = await syncInputMirror(host.ufw, { check });
+  const bridges = await syncDockerBridges(host.ufw, { check });
   return [
-    ...changes.map((c) => mirrorMessage(c, opts.dryRun === true)),
+    ...changes.map((c) => mirrorMessage(c, check)),
+    ...bridges.changes.map((c) => bridgesMessage(c, check)),
     ...skippedLines(changes),
     ...errors.map((e) => `cannot mirror ufw's incoming rules: ${e}`),
+    ...bridges.errors.map((e) => `cannot follow Docker's nftables bridges: ${e}`),
   ];
 }
 
@@ -30,6 +35,11 @@ function skippedLines(changes: readonly MirrorChange[]): string[] {
 /** The mirror chains that are behind ufw's incoming rules, for doctor. */
 export async function incomingDrift(host: Host): Promise<MirrorChange[]> {
   return (await syncInputMirror(host.ufw, { check: true })).changes;
+}
+
+/** The bridges chains behind Docker's nftables table, for doctor. */
+export async function bridgesDrift(host: Host): Promise<BridgesChange[]> {
+  return (await syncDockerBridges(host.ufw, { check: true })).changes;
 }
 
 /** What makes {@link followIncoming} look again, for tests. */

@@ -13,17 +13,23 @@ let nft: boolean | undefined;
 
 /** Whether `iptables-save` on PATH is the nf_tables flavour (xtables-nft-multi). */
 export function iptablesIsNft(): boolean {
-  if (nft !== undefined) return nft;
-  nft = false;
+  nft ??= toolIsNft('iptables-save');
+  return nft;
+}
+
+/**
+ * Whether `tool` on PATH is the nf_tables flavour: `ip6tables-save` has an alternative of its
+ * own (update-alternatives --config ip6tables), which may differ from iptables'.
+ */
+export function toolIsNft(tool: string): boolean {
   for (const dir of (process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin').split(delimiter)) {
     try {
-      nft = realpathSync(join(dir, 'iptables-save')).includes('nft');
-      break;
+      return realpathSync(join(dir, tool)).includes('nft');
     } catch {
       // not in this directory
     }
   }
-  return nft;
+  return false;
 }
 
 /** The network namespace of this thread, as an inode number (0 when unreadable). */

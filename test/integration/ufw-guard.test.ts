@@ -282,6 +282,38 @@ describe('the guard: bans, host ports and local-only ports under the real ufw', 
     await ufw('default', 'deny', 'incoming');
   });
 
+  it("audit judges by ufw's before.rules too: an operator's accept there opens a port no ufw rule names", async () => {
+    await sb.background(['python3', listen, 'tcp,0.0.0.0,7075']);
+    const rules = await sb.sh(['cat', '/etc/ufw/before.rules']);
+    const own = '-A ufw-before-input -p tcp --dport 7075 -j ACCEPT';
+    await sb.sh(['sh', '-c', 'cat > /etc/ufw/before.rules'], {
+      input: rules.replace('# allow all on loopback', `${own}\n# allow all on loopback`),
+    });
+    await ufw('reload');
+    try {
+      type Row = { owner: { kind: string }; port: number; state: string; reason: string; unruled: boolean };
+      let rows: Row[] = [];
+      await until(async () => {
+        rows = JSON.parse((await sb.netctl(['audit', '--json', '--docker-host', dk.host])).stdout) as Row[];
+        return rows.some((x) => x.port === 7075);
+      }, 'the listener in the audit');
+      expect(rows.find((x) => x.owner.kind === 'host' && x.port === 7075)).toMatchObject({
+        state: 'open',
+        reason: 'ufw before.rules rule "ACCEPT any 7075/tcp"',
+        unruled: false,
+      });
+      expect((await sb.netctl(['audit', '--docker-host', dk.host])).code).toBe(0);
+    } finally {
+      await sb.sh(['sh', '-c', 'cat > /etc/ufw/before.rules'], { input: rules });
+      await ufw('reload');
+    }
+    const after = JSON.parse((await sb.netctl(['audit', '--json', '--docker-host', dk.host])).stdout) as {
+      port: number;
+      state: string;
+    }[];
+    expect(after.find((x) => x.port === 7075)?.state).toBe('closed');
+  });
+
   it('legacy and nf_tables rules together: doctor says which is which, install refuses in one line', async () => {
     // Docker on legacy iptables while ufw and netctl are on nf_tables.
     await sb.sh(['iptables-legacy', '-N', 'DOCKER']);
@@ -303,6 +335,29 @@ describe('the guard: bans, host ports and local-only ports under the real ufw', 
       expect(before).toContain('# BEGIN netctl-docker');
     } finally {
       await sb.sh(['iptables-legacy', '-X', 'DOCKER']);
+    }
+    await netctl('docker', 'install');
+    expect((await sb.netctl(['doctor'], { env: dk.env })).stdout).not.toContain('flavours mixed');
+  });
+
+  it('the IPv6 flavours are checked apart: Docker on legacy ip6tables, ufw on nf_tables', async () => {
+    await sb.sh(['ip6tables-legacy', '-N', 'DOCKER']);
+    try {
+      const d = await sb.netctl(['doctor'], { env: dk.env });
+      expect(d.code).toBe(1);
+      expect(d.stdout).toMatch(
+        /^rules: ip6tables flavours mixed: legacy ip6tables holds Docker's rules, nf_tables holds .*ufw.*; netctl uses nf_tables \(ip6tables-nft\)/m,
+      );
+      expect(d.stdout).not.toMatch(/^rules: iptables flavours mixed/m);
+      await netctl('docker', 'uninstall');
+      const again = await sb.netctl(['docker', 'install']);
+      expect(again.code).not.toBe(0);
+      expect(again.stderr.trim().split('\n')[0]).toMatch(
+        /^.*ip6tables flavours mixed: legacy ip6tables holds Docker's/,
+      );
+      expect(await sb.sh(['cat', '/etc/ufw/after6.rules'])).not.toContain('# BEGIN netctl-docker');
+    } finally {
+      await sb.sh(['ip6tables-legacy', '-X', 'DOCKER']);
     }
     await netctl('docker', 'install');
     expect((await sb.netctl(['doctor'], { env: dk.env })).stdout).not.toContain('flavours mixed');

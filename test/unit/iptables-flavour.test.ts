@@ -25,4 +25,12 @@ describe('iptables flavours', () => {
     expect(mixedFlavours(EMPTY, UFW_NETCTL, 'nft')).toBeUndefined();
     expect(mixedFlavours(DOCKER, '', 'legacy')).toBeUndefined();
   });
+
+  it('are told apart for IPv6, whose tools and alternative are its own', () => {
+    const ufw6 = '*filter\n:ufw6-user-input - [0:0]\nCOMMIT\n';
+    expect(mixedFlavours(DOCKER, ufw6, 'legacy', 6)).toBe(
+      "ip6tables flavours mixed: legacy ip6tables holds Docker's rules, nf_tables holds ufw's; netctl uses legacy ip6tables, and rules in one do not see chains in the other (use one flavour for all: update-alternatives --config ip6tables, then restart Docker and ufw)",
+    );
+    expect(mixedFlavours(EMPTY, ufw6, 'nft', 6)).toBeUndefined();
+  });
 });

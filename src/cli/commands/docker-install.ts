@@ -15,6 +15,7 @@ export default async function dockerInstall(ctx: CommandContext): Promise<number
     ctx.stderr.write(renderApply(out.result, 'install', true, DOCKER_BLOCK));
   } else {
     ctx.stdout.write(renderApply(out.result, 'install', false, DOCKER_BLOCK));
+    for (const l of out.bridges ?? []) ctx.stdout.write(`${l}\n`);
   }
   return 0;
 }

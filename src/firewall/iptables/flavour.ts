@@ -31,14 +31,21 @@ const words = (who: string[]): string =>
  * One line when both flavours hold rules (undefined otherwise): which is where, and which
  * one netctl uses (`nft` or `legacy`, as `iptables` on PATH is).
  */
-export function mixedFlavours(legacySave: string, nftSave: string, netctl: 'nft' | 'legacy'): string | undefined {
+export function mixedFlavours(
+  legacySave: string,
+  nftSave: string,
+  netctl: 'nft' | 'legacy',
+  family: 4 | 6 = 4,
+): string | undefined {
   const legacy = ownersIn(legacySave);
   const nft = ownersIn(nftSave);
   if (legacy.length === 0 || nft.length === 0) return undefined;
-  const uses = netctl === 'nft' ? 'nf_tables (iptables-nft)' : 'legacy iptables';
+  // IPv6 has its own tools and its own alternative, which can point the other way.
+  const tool = family === 4 ? 'iptables' : 'ip6tables';
+  const uses = netctl === 'nft' ? `nf_tables (${tool}-nft)` : `legacy ${tool}`;
   return (
-    `iptables flavours mixed: legacy iptables holds ${words(legacy)} rules, nf_tables holds ${words(nft)}; ` +
+    `${tool} flavours mixed: legacy ${tool} holds ${words(legacy)} rules, nf_tables holds ${words(nft)}; ` +
     `netctl uses ${uses}, and rules in one do not see chains in the other ` +
-    '(use one flavour for all: update-alternatives --config iptables, then restart Docker and ufw)'
+    `(use one flavour for all: update-alternatives --config ${tool}, then restart Docker and ufw)`
   );
 }

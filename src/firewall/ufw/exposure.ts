@@ -1,7 +1,7 @@
 /**
  * Whether ufw lets a new connection from outside through to a published port: the first
- * rule of ufw's route rules (`ufw-user-forward`) that matches the DNATed packet decides,
- * else the routed policy does. Read from the live ruleset, so it tells what the kernel
+ * rule that matches the DNATed packet, of before.rules' forward chain, ufw's route rules
+ * (`ufw-user-forward`) and after.rules', decides, else the routed policy does. Read from the live ruleset, so it tells what the kernel
  * will do, not what the files say. Pure. Rules are matched by the one packet evaluator,
  * the one `netctl trace` follows packets with (firewall/trace/packet-eval.ts).
  */
@@ -68,9 +68,18 @@ function withoutSource(r: Rule): Rule {
  * caller (which sources it opens for is the answer), and a match the evaluator cannot judge
  * (a rate limit, a source port) does not keep a rule from deciding whether the port is open.
  */
-function matchesPacket(r: Rule, p: Packet): boolean {
+function matchesPacket(r: Rule, p: Packet, strict = false): boolean {
   const { match, assumed } = ruleMatches(withoutSource(r), p);
-  return match || assumed.length > 0;
+  return match || (!strict && assumed.length > 0);
+}
+
+/**
+ * before.rules' and after.rules' rules decide only when every match is understood: theirs
+ * include matches no connection to a port is about (`-m rt --rt-type 0 -j DROP`), which must
+ * not close every port.
+ */
+function strictFor(r: Rule, prefix: string): boolean {
+  return !r.chain.startsWith(`${prefix}-user-`);
 }
 
 const VERDICTS: Record<string, 'accept' | 'drop'> = { ACCEPT: 'accept', DROP: 'drop', REJECT: 'drop' };
@@ -114,15 +123,19 @@ export function decide(
 ): Exposure {
   const sources: string[] = [];
   for (const r of rules) {
+    // after.rules sends some ports (NetBIOS) straight to the policy: the rules after it do not apply.
+    const strict = strictFor(r, prefix);
+    if (r.target?.name.startsWith(`${prefix}-skip-to-policy-`) && !opt(r, 's') && matchesPacket(r, packet, strict))
+      break;
     const verdict = verdictOf(r, prefix);
     // A rule of one interface is not about every outside source: it decides nothing here.
-    if (!verdict || opt(r, 'i') || opt(r, 'o') || !matchesPacket(r, packet)) continue;
+    if (!verdict || opt(r, 'i') || opt(r, 'o') || !matchesPacket(r, packet, strict)) continue;
     const s = opt(r, 's');
     if (s) {
       if (verdict === 'accept' && !s.negated) sources.push((s.values[0] ?? '').replace(/\/(32|128)$/, ''));
       continue;
     }
-    const what = `${words.rule} "${describe(r)}"`;
+    const what = `${ruleWords(r, prefix, words)} "${describe(r)}"`;
     if (verdict === 'accept') return { state: 'open', sources: [], reason: what };
     return {
       state: sources.length ? 'restricted' : 'closed',
@@ -140,15 +153,31 @@ export function decide(
   return { state: 'closed', sources: [], reason: `${words.policy} ${policy}, no ${words.rule} allows it` };
 }
 
+/**
+ * ufw's rules a new connection meets before the policy, in ufw's order: before.rules' chain
+ * (which ends by jumping to the user rules), the user rules (`ufw allow`, `ufw route`), then
+ * after.rules' chain. An operator's own ACCEPT or DROP in before.rules decides before any
+ * `ufw` command's rule does, so it is judged first, as the kernel does.
+ */
+export function ufwRules(live: Ruleset | undefined, prefix: string, kind: 'input' | 'forward'): Rule[] {
+  const rules = live?.tables.find((t) => t.name === 'filter')?.rules ?? [];
+  return ['before', 'user', 'after'].flatMap((at) => rules.filter((r) => r.chain === `${prefix}-${at}-${kind}`));
+}
+
+/** `ufw before.rules rule`, `ufw after.rules rule`, or the user rules' words. */
+function ruleWords(r: Rule, prefix: string, words: DecisionWords): string {
+  if (r.chain.startsWith(`${prefix}-before-`)) return 'ufw before.rules rule';
+  if (r.chain.startsWith(`${prefix}-after-`)) return 'ufw after.rules rule';
+  return words.rule;
+}
+
 /** Decides one published port in one family. */
 export function exposure(f: UfwFacts, p: PortPacket): Exposure {
   if (!f.running) return { state: 'open', sources: [], reason: 'ufw is not running' };
   if (!f.blockLoaded)
     return { state: 'open', sources: [], reason: 'ufw does not see published ports (netctl ufw install)' };
   const prefix = ufwFamily(f.family).prefix;
-  const rules =
-    f.live?.tables.find((t) => t.name === 'filter')?.rules.filter((r) => r.chain === `${prefix}-user-forward`) ?? [];
-  return decide(rules, packetOf(p), prefix, f.routedPolicy ?? 'unknown', ROUTED);
+  return decide(ufwRules(f.live, prefix, 'forward'), packetOf(p), prefix, f.routedPolicy ?? 'unknown', ROUTED);
 }
 
 /**
@@ -165,10 +194,11 @@ export function incomingExposure(
 ): Exposure {
   if (!f.running) return { state: 'open', sources: [], reason: 'ufw is not running' };
   const prefix = ufwFamily(f.family).prefix;
-  const rules =
-    f.live?.tables.find((t) => t.name === 'filter')?.rules.filter((r) => r.chain === `${prefix}-user-input`) ?? [];
   const packet: Packet = { src: '', dst, proto, dport: port, ctstate: ['NEW'], dstLocal: true };
-  return decide(rules, packet, prefix, policy ?? 'unknown', { rule: 'ufw rule', policy: 'incoming policy' });
+  return decide(ufwRules(f.live, prefix, 'input'), packet, prefix, policy ?? 'unknown', {
+    rule: 'ufw rule',
+    policy: 'incoming policy',
+  });
 }
 
 function describe(r: Rule): string {

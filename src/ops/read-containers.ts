@@ -10,6 +10,7 @@ import { type LauncherState, liveStatus, readState } from '../runtime/state.js';
 import type { Host } from './host.js';
 import { mountsView } from './volume.js';
 import { hostConfig } from './host-config.js';
+import { groupBy } from '../model/group.js';
 
 /** One row of `netctl ps`. */
 export interface PsRow {
@@ -41,11 +42,17 @@ function hostPort(p: PublishedPort): string {
 /** `netctl ps`: running containers (every one with `all`), their addresses and published ports. */
 export async function psRows(host: Host, opts: { all?: boolean }): Promise<PsRow[]> {
   const store = host.store();
+  const containers = store.containers.list({ all: true });
+  // One query per table and the state files read side by side: a query and a wait per
+  // container made `ps` grow with the host.
+  const states = await Promise.all(containers.map((c) => monitorState(host, c.id)));
+  const endpoints = groupBy(store.endpoints.all(), (e) => e.containerId);
+  const ports = groupBy(store.ports.list(), (p) => p.containerId);
   const rows: PsRow[] = [];
-  for (const c of store.containers.list({ all: true })) {
-    const st = await monitorState(host, c.id);
+  containers.forEach((c, i) => {
+    const st = states[i]!;
     const status = statusOf(c, st);
-    if (!opts.all && status !== 'running' && status !== 'restarting') continue;
+    if (!opts.all && status !== 'running' && status !== 'restarting') return;
     rows.push({
       id: c.id,
       name: c.name,
@@ -53,10 +60,10 @@ export async function psRows(host: Host, opts: { all?: boolean }): Promise<PsRow
       status,
       exitCode: st?.exitCode ?? null,
       oomKilled: st?.oomKilled ?? false,
-      addresses: store.endpoints.forContainer(c.id).map((e) => e.address ?? ''),
-      ports: store.ports.list(c.id).map((p) => `${hostPort(p)}->${p.containerPort}/${p.proto}`),
+      addresses: (endpoints.get(c.id) ?? []).map((e) => e.address ?? ''),
+      ports: (ports.get(c.id) ?? []).map((p) => `${hostPort(p)}->${p.containerPort}/${p.proto}`),
     });
-  }
+  });
   return rows;
 }
 

@@ -8,7 +8,7 @@
  * most of the planning time that grew with the number of containers.
  */
 import type { Match, Option, Rule, Target } from './ast.js';
-import { bareRuleLine } from './render.js';
+import { bareRuleLine, knownLine } from './render.js';
 
 /** The canonical text of a rule without its counters: what two rules are compared by. */
 export function ruleKey(rule: Rule): string {
@@ -51,5 +51,10 @@ export function sameFields(a: Rule, b: Rule): boolean {
 
 /** True when the two rules render to the same `-A` line (counters aside). */
 export function sameRule(a: Rule, b: Rule): boolean {
+  if (a === b) return true;
+  // Lines known for both (rules read back from the cache): comparing them parses nothing.
+  const la = knownLine(a);
+  const lb = la === undefined ? undefined : knownLine(b);
+  if (lb !== undefined) return la === lb;
   return sameFields(a, b) || ruleKey(a) === ruleKey(b);
 }

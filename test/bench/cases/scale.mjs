@@ -226,7 +226,8 @@ async function rulesAt(rows, extra) {
       for (let i = made / 50; i < Math.floor((level - 1) / 50); i++) sources.push(i);
       await fill(sources.map((i) => t('allow', 'ruled', ...ports, '--from', from(i))));
       made += sources.length * 50;
-      for (; made < level - 1; made++) run(t('allow', 'ruled', ports[made % 50], '--from', from(made / 50)));
+      for (; made < level - 1; made++)
+        run(t('allow', 'ruled', ports[made % 50], '--from', from(Math.floor(made / 50))));
       const s = [];
       for (let k = 0; k < SAMPLES; k++) {
         s.push(timed(t('allow', 'ruled', '21000', '--from', '198.19.0.1/32')));

@@ -52,9 +52,8 @@ export function sameFields(a: Rule, b: Rule): boolean {
 /** True when the two rules render to the same `-A` line (counters aside). */
 export function sameRule(a: Rule, b: Rule): boolean {
   if (a === b) return true;
-  // Lines known for both (rules read back from the cache): comparing them parses nothing.
-  const la = knownLine(a);
-  const lb = la === undefined ? undefined : knownLine(b);
-  if (lb !== undefined) return la === lb;
+  // A line known for either (a rule read back from the cache): compare lines, rendering the
+  // other rule if need be, which costs less than parsing the known one for its fields.
+  if (knownLine(a) !== undefined || knownLine(b) !== undefined) return ruleKey(a) === ruleKey(b);
   return sameFields(a, b) || ruleKey(a) === ruleKey(b);
 }

@@ -14,7 +14,7 @@ import { routesChanged, routesDiff } from '../firewall/ufw/routes-apply.js';
 import type { Engine } from './context.js';
 import type { Planned } from './plan.js';
 import { publishedTargets, routesOf } from './allow-routes.js';
-import { routeState, routesChangePlan, routesStep } from './ufw-routes.js';
+import { routeStateFor, routesChangePlan, routesStep } from './ufw-routes.js';
 
 export type { AllowRequest } from '../model/allow-policy.js';
 
@@ -50,7 +50,7 @@ export function requestRules(store: Store, req: AllowRequest): { rules: AllowRul
     }
   }
   const sources = canonicalSources(req.from);
-  const read = readPorts(c.name, req.ports, publishedTargets(routeState(store), c.name));
+  const read = readPorts(c.name, req.ports, publishedTargets(routeStateFor(store, [], [c.name]), c.name));
   return { rules: rulesOf(c.name, read.ports, sources, req.network ?? null), matched: read.matched };
 }
 
@@ -76,7 +76,7 @@ async function planRoutes(
 export async function planAllow(engine: Engine, req: AllowRequest): Promise<Planned<AllowResult>> {
   const { store } = engine;
   const { rules, matched } = requestRules(store, req);
-  const state = routeState(store);
+  const state = routeStateFor(store, rules);
   for (const r of rules) {
     refuseUnpublished(
       r,
@@ -99,7 +99,7 @@ export async function planDeny(engine: Engine, req: AllowRequest): Promise<Plann
   const { store } = engine;
   const { rules: asked, matched } = requestRules(store, req);
   const gone = denied(store.allows.list(asked[0]!.container), asked, req);
-  const state = routeState(store);
+  const state = routeStateFor(store, gone);
   const routes = gone.flatMap((r) => routesOf(state, r));
   for (const r of gone) store.allows.remove(r);
   return planRoutes(engine, gone, routes, matched);

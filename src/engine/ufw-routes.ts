@@ -4,6 +4,8 @@
  * firewall step, so every command that moves a container or a port keeps them current.
  */
 import type { Store } from '../store/index.js';
+import type { AllowRule } from '../model/allow.js';
+import type { Container } from '../model/container.js';
 import type { Step } from '../model/steps.js';
 import { desiredRoutes, type RouteState } from './allow-routes.js';
 import { ufwArgv, type RouteRule } from '../firewall/ufw/route-rules.js';
@@ -11,7 +13,7 @@ import { applyRoutes, planRoutes, routesChanged, routesDiff, type RoutesPlan } f
 import type { UfwDeps } from '../firewall/ufw/observe.js';
 import { forwardChainDoc, parseUserRules } from '../firewall/ufw/user-rules.js';
 import { ufwFamily } from '../firewall/ufw/names.js';
-import { readRuleset } from '../firewall/iptables/apply.js';
+import { liveHasChain } from '../firewall/iptables/apply.js';
 import { emptyPlan, type ChangePlan } from './plan.js';
 
 /** The database's view that route rules are made from. */
@@ -25,11 +27,33 @@ export function routeState(s: Store, allows = s.allows.list()): RouteState {
   };
 }
 
+/**
+ * routeState as far as `allows` reach: only the containers they name (or `names`), with their ports and
+ * endpoints (their routes are made from nothing else), so that the cost follows the rules,
+ * not the number of containers on the host.
+ */
+export function routeStateFor(
+  s: Store,
+  allows: readonly AllowRule[],
+  names: readonly string[] = allows.map((a) => a.container),
+): RouteState {
+  const containers = [...new Set(names)]
+    .map((name) => s.containers.named(name))
+    .filter((c): c is Container => c !== undefined);
+  return {
+    allows,
+    containers,
+    networks: s.networks.list(),
+    ports: containers.flatMap((c) => s.ports.list(c.id)),
+    endpoints: containers.flatMap((c) => s.endpoints.forContainer(c.id)),
+  };
+}
+
 /** The route rules the database wants (none without allow rules: nothing else is read then). */
 export function wantedRoutes(store: Store): RouteRule[] {
   const allows = store.allows.list();
   if (allows.length === 0) return [];
-  return desiredRoutes(routeState(store, allows));
+  return desiredRoutes(routeStateFor(store, allows));
 }
 
 /** The step, and its plan for `--dry-run`; `deps` are ufw's files and programs (the engine's). */
@@ -47,9 +71,7 @@ export async function routesStep(store: Store, deps: UfwDeps): Promise<{ step: S
 }
 
 async function ufwRunning(deps: UfwDeps, family: 4 | 6): Promise<boolean> {
-  const rs = await readRuleset(deps.runner, family, 'filter');
-  const chain = `${ufwFamily(family).prefix}-user-forward`;
-  return rs.tables.some((t) => t.chains.some((c) => c.name === chain));
+  return liveHasChain(deps.runner, family, 'filter', `${ufwFamily(family).prefix}-user-forward`);
 }
 
 /**

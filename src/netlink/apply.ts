@@ -91,7 +91,8 @@ async function linkBefore(c: NetlinkClient, name: string, wantMaster: boolean): 
   const link = await c.getLink(name);
   if (!link) return {};
   if (!wantMaster) return { up: link.up };
-  const master = link.master === undefined ? null : (await c.listLinks()).find((l) => l.index === link.master)?.name;
+  // By index: a dump of every link grew with the containers on the host.
+  const master = link.master === undefined ? null : (await c.getLinkByIndex(link.master))?.name;
   return master === undefined ? { up: link.up } : { up: link.up, master };
 }
 

@@ -107,6 +107,18 @@ class RtNetlinkClient implements NetlinkClient {
     return this.guard('get link', name, () => this.find(name));
   }
 
+  getLinkByIndex(index: number): Promise<LinkInfo | undefined> {
+    return this.guard('get link', `#${index}`, async () => {
+      try {
+        const [msg] = await this.sock.getLink({ index }, {}, { timeout: TIMEOUT_MS });
+        return msg ? toLinkInfo(msg) : undefined;
+      } catch (err) {
+        if (isErrno(kernelError(err), 'ENODEV')) return undefined;
+        throw err;
+      }
+    });
+  }
+
   createBridge(name: string, opts: { mtu?: number } = {}): Promise<boolean> {
     return this.guard('create bridge', name, async () => {
       const attrs: ifla.LinkAttrs = { ifname: name, linkinfo: bridgeLinkInfo() };

@@ -66,6 +66,8 @@ export interface NetlinkClient {
   listLinks(): Promise<LinkInfo[]>;
   /** The link called `name`, or undefined when there is none. */
   getLink(name: string): Promise<LinkInfo | undefined>;
+  /** The link with ifindex `index`, undefined when there is none (one request, not a dump). */
+  getLinkByIndex(index: number): Promise<LinkInfo | undefined>;
   /** Creates a bridge; an existing bridge of that name is accepted (false), any other link is EEXIST. */
   createBridge(name: string, opts?: { mtu?: number }): Promise<boolean>;
   /**

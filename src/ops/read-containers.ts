@@ -17,6 +17,7 @@ async function pausedStatus(id: string, status: string): Promise<string> {
   return status === 'running' && (await isFrozen(hostFreezer(id))) ? 'paused' : status;
 }
 import { type HealthStatus, healthOf, healthStatusOf } from './health.js';
+import { groupBy } from '../model/group.js';
 
 /** One row of `netctl ps`. */
 export interface PsRow {
@@ -68,11 +69,18 @@ function networksOf(host: Host, c: Container): string[] {
 /** `netctl ps`: running containers (every one with `all`), their addresses and published ports. */
 export async function psRows(host: Host, opts: { all?: boolean }): Promise<PsRow[]> {
   const store = host.store();
+  const containers = store.containers.list({ all: true });
+  // One query per table and the state files read side by side: a query and a wait per
+  // container made `ps` grow with the host.
+  const states = await Promise.all(containers.map((c) => monitorState(host, c.id)));
+  const endpoints = groupBy(store.endpoints.all(), (e) => e.containerId);
+  const ports = groupBy(store.ports.list(), (p) => p.containerId);
   const rows: PsRow[] = [];
-  for (const c of store.containers.list({ all: true })) {
-    const st = await monitorState(host, c.id);
-    const status = await pausedStatus(c.id, statusOf(c, st));
-    if (!opts.all && status !== 'running' && status !== 'restarting' && status !== 'paused') continue;
+  const statuses = await Promise.all(containers.map((c, i) => pausedStatus(c.id, statusOf(c, states[i]!))));
+  containers.forEach((c, i) => {
+    const st = states[i]!;
+    const status = statuses[i]!;
+    if (!opts.all && status !== 'running' && status !== 'restarting' && status !== 'paused') return;
     const launch = (c.config.launch ?? {}) as { argv?: string[] };
     rows.push({
       id: c.id,
@@ -81,8 +89,8 @@ export async function psRows(host: Host, opts: { all?: boolean }): Promise<PsRow
       status,
       exitCode: st?.exitCode ?? null,
       oomKilled: st?.oomKilled ?? false,
-      addresses: store.endpoints.forContainer(c.id).map((e) => e.address ?? ''),
-      ports: store.ports.list(c.id).map((p) => `${hostPort(p)}->${p.containerPort}/${p.proto}`),
+      addresses: (endpoints.get(c.id) ?? []).map((e) => e.address ?? ''),
+      ports: (ports.get(c.id) ?? []).map((p) => `${hostPort(p)}->${p.containerPort}/${p.proto}`),
       paused: status === 'paused',
       labels: (c.config.labels ?? {}) as Record<string, string>,
       networks: networksOf(host, c),
@@ -93,7 +101,7 @@ export async function psRows(host: Host, opts: { all?: boolean }): Promise<PsRow
     });
     const health = healthStatusOf(host, c, st);
     if (health) rows[rows.length - 1]!.health = health;
-  }
+  });
   return rows;
 }
 

@@ -77,6 +77,12 @@ export class ContainerRepo {
     return row && toContainer(row);
   }
 
+  /** The container named exactly `name` (never an id or prefix), or undefined. */
+  named(name: string): Container | undefined {
+    const row = this.db.prepare('SELECT * FROM containers WHERE name = ?').get(name) as ContainerRow | undefined;
+    return row && toContainer(row);
+  }
+
   /** Like get, but throws a NotFoundError. */
   require(ref: string): Container {
     const c = this.get(ref);

@@ -104,6 +104,21 @@ export async function readRuleset(
 }
 
 /**
+ * Whether the live `table` declares `chain`: one iptables-save of the table, its chain lines
+ * looked at without parsing the rules (a table holding thousands of them costs no parse).
+ * @throws SystemError when iptables-save fails.
+ */
+export async function liveHasChain(runner: Runner, family: Family, table: string, chain: string): Promise<boolean> {
+  const argv = [iptablesTool(family, 'save'), '-t', table];
+  const r = await runner.run(argv, {});
+  if (r.code !== 0) {
+    throw new SystemError(`read "${argv.join(' ')}": ${reasonOf(r.stderr) || `exit code ${r.code}`}`);
+  }
+  const head = `:${chain} `;
+  return r.stdout.split('\n').some((line) => line.trim().startsWith(head));
+}
+
+/**
  * Applies an iptables-restore document with `--noflush` (tables are committed one by one,
  * each atomically). An empty document runs nothing.
  * @throws RestoreError naming the failing document line when iptables-restore says it.

@@ -6,7 +6,7 @@
  * instead.
  */
 import type { Rule, Ruleset } from './ast.js';
-import { sameRule } from './rule-equal.js';
+import { ruleKey } from './rule-equal.js';
 
 /** `live` with the rules of `add` at the end of their chains, which must exist in `live`. */
 export function withRules(live: Ruleset, add: Ruleset): Ruleset | undefined {
@@ -27,7 +27,9 @@ export function withoutRules(live: Ruleset, drop: Ruleset): Ruleset | undefined 
     if (!t) return undefined;
     const rules: (Rule | undefined)[] = [...t.rules];
     for (const r of d.rules) {
-      const at = rules.findIndex((x) => x !== undefined && sameRule(x, r));
+      // By line (what sameRule decides): a live rule's is known, its fields need no parse.
+      const key = ruleKey(r);
+      const at = rules.findIndex((x) => x !== undefined && x.chain === r.chain && ruleKey(x) === key);
       if (at < 0) return undefined;
       rules[at] = undefined;
     }

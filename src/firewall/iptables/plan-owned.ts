@@ -4,9 +4,15 @@
  */
 import { OWNED_COMMENT_PREFIX, type Rule, type Ruleset, type Table } from './ast.js';
 import { isBuiltinChain, isOwnedChain } from './plan-names.js';
+import { knownLine } from './render.js';
+import { lineComment } from './lazy-rule.js';
 
 /** The text of a rule's `-m comment --comment` option, if it has one. */
 export function commentOf(rule: Rule): string | undefined {
+  // A rule read back from the cache has its line: no parse for its comment.
+  const line = knownLine(rule);
+  const fast = line === undefined ? null : lineComment(line);
+  if (fast !== null) return fast;
   for (const m of rule.matches) {
     if (m.module !== 'comment') continue;
     const o = m.options.find((x) => x.name === 'comment' && !x.negated);

@@ -50,6 +50,19 @@ export function renderRule(rule: Rule): string {
 // objects command after command, so each one's bare line is rendered once.
 const bareLines = new WeakMap<Rule, string>();
 
+/**
+ * Records `line` as the bare line of `rule`, which was parsed from it (or will be, see
+ * lazy-rule.ts): render(parse(line)) gives the line back, so it need not be rendered again.
+ */
+export function primeLine(rule: Rule, line: string): void {
+  bareLines.set(rule, line);
+}
+
+/** The bare line of `rule` when it is already known (rendered or primed), else undefined. */
+export function knownLine(rule: Rule): string | undefined {
+  return bareLines.get(rule);
+}
+
 /** A rule's `-A CHAIN ...` line without its counters, rendered once per rule object. */
 export function bareRuleLine(rule: Rule): string {
   let line = bareLines.get(rule);

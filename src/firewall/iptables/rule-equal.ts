@@ -8,7 +8,7 @@
  * most of the planning time that grew with the number of containers.
  */
 import type { Match, Option, Rule, Target } from './ast.js';
-import { bareRuleLine } from './render.js';
+import { bareRuleLine, knownLine } from './render.js';
 
 /** The canonical text of a rule without its counters: what two rules are compared by. */
 export function ruleKey(rule: Rule): string {
@@ -51,5 +51,9 @@ export function sameFields(a: Rule, b: Rule): boolean {
 
 /** True when the two rules render to the same `-A` line (counters aside). */
 export function sameRule(a: Rule, b: Rule): boolean {
+  if (a === b) return true;
+  // A line known for either (a rule read back from the cache): compare lines, rendering the
+  // other rule if need be, which costs less than parsing the known one for its fields.
+  if (knownLine(a) !== undefined || knownLine(b) !== undefined) return ruleKey(a) === ruleKey(b);
   return sameFields(a, b) || ruleKey(a) === ruleKey(b);
 }

@@ -139,8 +139,9 @@ export class RulesCache {
         this.entry = undefined;
       } else if (!(this.entry && this.entry.gen === d.gen && this.entry.ns === d.ns)) {
         const owned: Owned = {
-          4: parse(d.v4, { family: 4 }),
-          6: parse(d.v6, { family: 6 }),
+          // Rendered by write(): read back lazily (most rules are only ever compared by line).
+          4: parse(d.v4, { family: 4, lazyRules: true }),
+          6: parse(d.v6, { family: 6, lazyRules: true }),
           ...(d.ufw ? { ufw: d.ufw } : {}),
           ...(isBasis(d.basis) ? { basis: d.basis } : {}),
         };

@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { NotFoundError, SystemError } from '../../errors.js';
-import { readRuleset, restoreDocument } from '../iptables/apply.js';
+import { liveHasChain, restoreDocument } from '../iptables/apply.js';
 import type { UfwDeps } from './observe.js';
 import { ufwFamily } from './names.js';
 import type { Family } from '../../model/addr.js';
@@ -110,9 +110,7 @@ export async function planRoutes(
 }
 
 async function ufwRunning(deps: UfwDeps, family: Family): Promise<boolean> {
-  const rs = await readRuleset(deps.runner, family, 'filter');
-  const chain = `${ufwFamily(family).prefix}-user-forward`;
-  return rs.tables.some((t) => t.chains.some((c) => c.name === chain));
+  return liveHasChain(deps.runner, family, 'filter', `${ufwFamily(family).prefix}-user-forward`);
 }
 
 /**

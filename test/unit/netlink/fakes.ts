@@ -39,6 +39,7 @@ export function fakes(): Fakes {
     return {
       listLinks: async () => (rec('listLinks'), known()),
       getLink: async (name) => (rec('getLink', name), known().find((l) => l.name === name)),
+      getLinkByIndex: async (index) => (rec('getLinkByIndex', index), known().find((l) => l.index === index)),
       createBridge: async (name, opts) => rec('createBridge', name, opts ?? {}),
       createVeth: async (name, peer, opts) => void rec('createVeth', name, peer, opts ?? {}),
       deleteLink: async (name) => rec('deleteLink', name),

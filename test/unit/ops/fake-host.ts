@@ -23,7 +23,7 @@ export interface FakeHost {
 }
 
 /** Calls that only read the kernel. */
-const READS = /^(?:\[[^\]]*\] )?(?:listLinks|getLink|listRoutes|listAddresses|open|close)\b/;
+const READS = /^(?:\[[^\]]*\] )?(?:listLinks|getLinkByIndex|getLink|listRoutes|listAddresses|open|close)\b/;
 
 /** The kernel calls that changed something. */
 export function kernelChanges(k: Fakes): string[] {

@@ -513,6 +513,11 @@ const compose: CommandSpec = {
       flags: '--project-directory <dir>',
       description: "directory for relative paths and .env (default: the first file's)",
     },
+    {
+      flags: '--profile <name>',
+      description: 'enable the services of a profile (repeat; default: COMPOSE_PROFILES)',
+      parse: 'collect',
+    },
   ],
   subcommands: [
     composePullSpec,
@@ -525,6 +530,11 @@ const compose: CommandSpec = {
         {
           flags: '-d, --detach',
           description: 'run in the background (without it, follow the logs; Ctrl-C stops the services)',
+        },
+        {
+          flags: '--scale <service=n>',
+          description: "run N containers of a service (repeat; over the file's scale and deploy.replicas)",
+          parse: 'collect',
         },
         services,
         dryRun,

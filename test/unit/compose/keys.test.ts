@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadProject } from '../../../src/compose/load.js';
 import { platformOf } from '../../../src/compose/model-extra.js';
+import { renderProject } from '../../../src/compose/render.js';
 
 const dirs: string[] = [];
 function project(files: Record<string, string>): string {
@@ -46,6 +47,11 @@ describe('issue 25 compose keys', () => {
       ['/etc/c', undefined, undefined, 'x'],
     ]);
     expect(files[0]!.file).toMatch(/\/a\.txt$/);
+    // compose config shows where they go, never their text.
+    const shown = JSON.stringify(renderProject(p));
+    expect(shown).toContain('"secrets":[{"source":"a","target":"/run/secrets/a"},');
+    expect(shown).toContain('"mode":"0440"');
+    expect(shown).not.toContain('bee');
   });
 
   it('refuses external secrets, undefined ones and unset variables with file and line', () => {

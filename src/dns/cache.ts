@@ -19,9 +19,13 @@ interface Entry {
   expires: number;
 }
 
-/** The cache key of a question. */
-export function cacheKey(q: Question): string {
-  return `${q.name.toLowerCase().replace(/\.$/, '')}|${q.type}|${q.class ?? 'IN'}`;
+/**
+ * The cache key of a question; `servers`: the resolvers asked, when not the host's (a
+ * container's `--dns` servers may answer the same name differently, so each list has its own).
+ */
+export function cacheKey(q: Question, servers?: readonly string[]): string {
+  const key = `${q.name.toLowerCase().replace(/\.$/, '')}|${q.type}|${q.class ?? 'IN'}`;
+  return servers ? `${key}@${servers.join(',')}` : key;
 }
 
 function ttlOf(p: DecodedPacket): number | undefined {
@@ -52,20 +56,20 @@ export class AnswerCache {
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  /** Keeps `p` (an upstream's answer to `q`) when it may be cached. */
-  put(q: Question, p: DecodedPacket): void {
+  /** Keeps `p` (the answer of `servers`, default the host's, to `q`) when it may be cached. */
+  put(q: Question, p: DecodedPacket, servers?: readonly string[]): void {
     const ttl = ttlOf(p);
     if (!ttl || p.flag_tc) return;
-    const key = cacheKey(q);
+    const key = cacheKey(q, servers);
     this.entries.delete(key);
     if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
     const stored = this.now();
     this.entries.set(key, { packet: p, stored, expires: stored + ttl * 1000 });
   }
 
-  /** The cached answer to `q` with aged TTLs, or undefined. */
-  get(q: Question): DecodedPacket | undefined {
-    const key = cacheKey(q);
+  /** The cached answer to `q` (from `servers`, default the host's) with aged TTLs, or undefined. */
+  get(q: Question, servers?: readonly string[]): DecodedPacket | undefined {
+    const key = cacheKey(q, servers);
     const e = this.entries.get(key);
     const now = this.now();
     if (!e || e.expires <= now) {

@@ -7,20 +7,25 @@ import { readFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
 
-/** RUN_ROOT/dns: pid file, control socket, log. */
+/** RUN_ROOT/dns: pid file, control socket, log, the sockets' ports (ports.ts). */
 export function dnsDir(runRoot: string): string {
   return join(runRoot, 'dns');
 }
 
 /** The server's files. */
-export function dnsFiles(runRoot: string): { pid: string; control: string; log: string } {
+export function dnsFiles(runRoot: string): { pid: string; control: string; log: string; ports: string } {
   const d = dnsDir(runRoot);
-  return { pid: join(d, 'dns.pid'), control: join(d, 'control.sock'), log: join(d, 'dns.log') };
+  return {
+    pid: join(d, 'dns.pid'),
+    control: join(d, 'control.sock'),
+    log: join(d, 'dns.log'),
+    ports: join(d, 'ports'),
+  };
 }
 
 /** A request. */
 export type ControlRequest =
-  | { op: 'prepare'; id: string; netns: string; networks: string[]; forward: boolean }
+  | { op: 'prepare'; id: string; netns: string; networks: string[]; forward: boolean; upstreams?: string[] }
   | { op: 'status' };
 
 /** What `status` answers. */
@@ -31,6 +36,8 @@ export interface ServerStatus {
   names: number;
   upstreams: string[];
   upstreamSource: string;
+  /** Served containers that forward to their own resolvers (`--dns`) instead. */
+  ownUpstreams?: number;
   queries: number;
   local: number;
   forwarded: number;

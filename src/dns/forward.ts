@@ -55,7 +55,10 @@ function askTcp(server: string, query: Buffer, id: number, q: Question): Promise
   });
 }
 
-/** The forwarder. `upstreams` is read per query, so a changed resolv.conf counts at once. */
+/**
+ * The forwarder. `upstreams` (the host's) is read per query, so a changed resolv.conf counts
+ * at once; a container with its own `--dns` servers has them asked instead.
+ */
 export class Forwarder {
   readonly cache: AnswerCache;
   private readonly pending = new Map<number, Pending>();
@@ -115,8 +118,7 @@ export class Forwarder {
     });
   }
 
-  private async ask(q: Question): Promise<DecodedPacket | undefined> {
-    const servers = this.upstreams();
+  private async ask(q: Question, servers: readonly string[]): Promise<DecodedPacket | undefined> {
     for (let round = 0; round < ROUNDS; round++) {
       for (const server of servers) {
         const r = await this.askUdp(server, q);
@@ -130,16 +132,19 @@ export class Forwarder {
     return undefined;
   }
 
-  /** The upstream answer to `q` (cached, or asked now), or undefined when none answered. */
-  async resolve(q: Question): Promise<DecodedPacket | undefined> {
-    const hit = this.cache.get(q);
+  /**
+   * The upstream answer to `q` (cached, or asked now), or undefined when none answered.
+   * `own`: the asking container's `--dns` servers, asked instead of the host's (as Docker does).
+   */
+  async resolve(q: Question, own?: readonly string[]): Promise<DecodedPacket | undefined> {
+    const hit = this.cache.get(q, own);
     if (hit) return hit;
-    const key = cacheKey(q);
+    const key = cacheKey(q, own);
     let flight = this.inflight.get(key);
     if (!flight) {
-      flight = this.ask(q).then((p) => {
+      flight = this.ask(q, own ?? this.upstreams()).then((p) => {
         this.inflight.delete(key);
-        if (p) this.cache.put(q, p);
+        if (p) this.cache.put(q, p, own);
         return p;
       });
       this.inflight.set(key, flight);

@@ -14,6 +14,7 @@ import { closeFd, netnsSocket } from '../sys/native.js';
 import { type ControlRequest, dnsDir, dnsFiles, serverPid, type ServerStatus } from './control.js';
 import { Forwarder } from './forward.js';
 import { DNS_ADDRESS, DnsServer } from './server.js';
+import { filePortBook } from './ports.js';
 import { applyRedirect } from './redirect.js';
 import { hostUpstreams, type Upstreams } from './upstreams.js';
 import { Zone } from './zone.js';
@@ -81,10 +82,12 @@ export async function serveDns(deps: ServeDeps, signal: AbortSignal): Promise<vo
   const pidFile = claim(deps.runRoot);
   const store = deps.openStore();
   const up = upstreamReader();
+  const ports = filePortBook(dnsFiles(deps.runRoot).ports);
   const server = new DnsServer({
     makeSocket: (ns, kind, port) => netnsSocket(ns, kind, DNS_ADDRESS, port),
     closeFd,
     redirect: applyRedirect,
+    ports,
     forwarder: new Forwarder(() => up().servers),
     log: deps.log,
   });
@@ -98,6 +101,8 @@ export async function serveDns(deps: ServeDeps, signal: AbortSignal): Promise<vo
   };
   let version = store.dataVersion();
   refresh();
+  // Records of containers that went while no server ran.
+  ports.prune(server.served);
   const since = new Date().toISOString();
   const status = (): ServerStatus => ({
     pid: process.pid,
@@ -106,6 +111,7 @@ export async function serveDns(deps: ServeDeps, signal: AbortSignal): Promise<vo
     names: server.zone.size,
     upstreams: up().servers,
     upstreamSource: up().source,
+    ownUpstreams: server.zone.served.filter((c) => server.zone.view(c.id)?.upstreams).length,
     ...server.stats,
     cacheEntries: server.forwarderCache().size,
     cacheHits: server.forwarderCache().hits,
@@ -146,7 +152,8 @@ function onControl(c: Socket, server: DnsServer, status: () => ServerStatus, log
     try {
       const req = JSON.parse(line) as ControlRequest;
       if (req.op === 'prepare') {
-        await server.attach(req.id, req.netns, { networks: req.networks, forward: req.forward });
+        const own = req.upstreams?.length ? req.upstreams : undefined;
+        await server.attach(req.id, req.netns, { networks: req.networks, forward: req.forward, upstreams: own });
         out = { ok: true };
       } else if (req.op === 'status') out = { ok: true, value: status() };
       else out = { ok: false, error: 'unknown request' };

@@ -10,14 +10,10 @@ import net from 'node:net';
 import dnsPacket, { type DecodedPacket } from 'dns-packet';
 import { decide, encodeUdp, reply, udpLimit } from './answer.js';
 import type { Forwarder } from './forward.js';
-import { PORT_RANGE } from './redirect.js';
+import type { PortBook } from './ports.js';
+import { AnswerMemo } from './memo.js';
+import { bindKept, bindPair, type SocketMaker } from './bind.js';
 import { Zone, type ZoneView } from './zone.js';
-
-const EADDRINUSE = 98;
-
-function randomPort(): number {
-  return PORT_RANGE[0] + Math.floor(Math.random() * (PORT_RANGE[1] - PORT_RANGE[0]));
-}
 
 /** Where the server listens inside each container, as Docker's does. */
 export const DNS_ADDRESS = '127.0.0.11';
@@ -26,8 +22,7 @@ const TCP_IDLE_MS = 10_000;
 /** How long a socket made ahead of a container's launch waits for its record to commit. */
 export const PREPARED_MS = 60_000;
 
-/** Makes a socket bound to 127.0.0.11:`port` inside the namespace at `netns`; returns its fd. */
-export type SocketMaker = (netns: string, kind: 'udp' | 'tcp', port: number) => number;
+export type { SocketMaker } from './bind.js';
 
 interface Attached {
   netns: string;
@@ -36,6 +31,8 @@ interface Attached {
   conns: Set<net.Socket>;
   /** Settles when the redirect to the sockets is in place. */
   ready: Promise<void>;
+  /** Its UDP answers from the zone (memo.ts). */
+  memo: AnswerMemo;
   /** A view given with `prepare`, until the zone has the container; and when it lapses. */
   prepared?: { view: ZoneView; until: number };
 }
@@ -52,8 +49,13 @@ export interface DnsStats {
 export interface ServerDeps {
   makeSocket: SocketMaker;
   closeFd(fd: number): void;
-  /** Sends the namespace's 127.0.0.11:53 to the sockets' ports (redirect.ts). */
-  redirect(netns: string, udp: number, tcp: number): Promise<void>;
+  /**
+   * Sends the namespace's 127.0.0.11:53 to the sockets' ports (redirect.ts); `replacing`: an
+   * older redirect may have flows under way to ports that are no longer ours.
+   */
+  redirect(netns: string, udp: number, tcp: number, replacing: boolean): Promise<void>;
+  /** The ports of the sockets, kept across restarts (ports.ts). */
+  ports?: PortBook;
   /** A port to try (random in PORT_RANGE; injected for tests). */
   port?: () => number;
   forwarder: Forwarder;
@@ -93,49 +95,40 @@ export class DnsServer {
     const old = this.attached.get(id);
     if (old && old.netns === netns) {
       if (view) old.prepared = { view, until: now + PREPARED_MS };
+      old.memo.clear();
       return old.ready;
     }
     if (old) this.detach(id);
-    const [udpFd, udpPort] = this.bindFree(netns, 'udp');
-    let tcp: [number, number];
-    try {
-      tcp = this.bindFree(netns, 'tcp');
-    } catch (err) {
-      this.deps.closeFd(udpFd);
-      throw err;
-    }
+    const kept = this.deps.ports?.get(id, netns);
+    const [udpFd, tcpFd, ports] = (kept && bindKept(this.deps, netns, kept)) ?? bindPair(this.deps, netns);
     const udp = dgram.createSocket('udp4');
     udp.on('error', (err) => this.deps.log(`udp socket of ${id.slice(0, 12)}: ${err.message}`));
-    udp.on('message', (msg, rinfo) => void this.onUdp(id, msg, rinfo.port, rinfo.address));
+    udp.on('message', (msg, rinfo) => this.onUdp(id, msg, rinfo.port, rinfo.address));
     udp.bind({ fd: udpFd });
     const conns = new Set<net.Socket>();
     const server = net.createServer((c) => this.onTcp(id, c, conns));
     server.on('error', (err) => this.deps.log(`tcp socket of ${id.slice(0, 12)}: ${err.message}`));
-    server.listen({ fd: tcp[0] });
-    const ready = this.deps.redirect(netns, udpPort, tcp[1]);
-    const a: Attached = { netns, udp, tcp: server, conns, ready };
+    server.listen({ fd: tcpFd });
+    // The same ports as before a restart: the redirect in the namespace already points at them.
+    const ready =
+      kept === ports
+        ? Promise.resolve()
+        : this.deps
+            // Attached by a reconcile (not a launch): flows of a predecessor may be under way.
+            .redirect(netns, ports.udp, ports.tcp, kept !== undefined || view === undefined)
+            .then(() => this.deps.ports?.set(id, netns, ports));
+    const a: Attached = { netns, udp, tcp: server, conns, ready, memo: new AnswerMemo() };
     if (view) a.prepared = { view, until: now + PREPARED_MS };
     this.attached.set(id, a);
     return ready;
   }
 
-  /** A socket on a free random port of 127.0.0.11 in `netns`: [fd, port]. */
-  private bindFree(netns: string, kind: 'udp' | 'tcp'): [number, number] {
-    for (let i = 0; ; i++) {
-      const port = (this.deps.port ?? randomPort)();
-      try {
-        return [this.deps.makeSocket(netns, kind, port), port];
-      } catch (err) {
-        if ((err as { errno?: number }).errno !== EADDRINUSE || i >= 10) throw err;
-      }
-    }
-  }
-
-  /** Stops serving container `id`. */
-  detach(id: string): void {
+  /** Stops serving container `id`; `forget`: its ports too (kept when the server only stops). */
+  detach(id: string, forget = true): void {
     const a = this.attached.get(id);
     if (!a) return;
     this.attached.delete(id);
+    if (forget) this.deps.ports?.drop(id);
     a.udp.close();
     a.tcp.close();
     for (const c of a.conns) c.destroy();
@@ -148,6 +141,7 @@ export class DnsServer {
    */
   reconcile(zone: Zone, netnsOf: (id: string) => string | undefined): string[] {
     this.zone = zone;
+    for (const a of this.attached.values()) a.memo.clear();
     const now = (this.deps.now ?? Date.now)();
     const errors: string[] = [];
     const want = new Set<string>();
@@ -180,6 +174,15 @@ export class DnsServer {
 
   /** The answer to one query from container `id` (undefined: drop it); `limit`: UDP's size. */
   async answer(id: string, msg: Buffer | DecodedPacket, limit?: number): Promise<Buffer | undefined> {
+    return (await this.respond(id, msg, limit))?.out;
+  }
+
+  /** The answer, and whether it came from the zone (`local`: the memo may keep it). */
+  private async respond(
+    id: string,
+    msg: Buffer | DecodedPacket,
+    limit?: number,
+  ): Promise<{ out: Buffer; local: boolean } | undefined> {
     let q: DecodedPacket;
     try {
       q = Buffer.isBuffer(msg) ? dnsPacket.decode(msg) : msg;
@@ -190,36 +193,52 @@ export class DnsServer {
     this.stats.queries++;
     const view = this.viewOf(id);
     // A container the zone no longer knows (stopping): refuse, never guess an address.
-    if (!view) return encodeUdp(reply(q, 'REFUSED'), limit ?? 65535);
+    if (!view) return { out: encodeUdp(reply(q, 'REFUSED'), limit ?? 65535), local: false };
     const d = decide(q, this.zone, view);
     const max = limit ?? udpLimit(q);
     if (d.kind === 'answer') {
       this.stats.local++;
-      return encodeUdp(d.packet, limit ? max : 65535);
+      return { out: encodeUdp(d.packet, limit ? max : 65535), local: true };
     }
     this.stats.forwarded++;
-    const up = await this.deps.forwarder.resolve(d.question);
+    const up = await this.deps.forwarder.resolve(d.question, view.upstreams);
     if (!up) {
       this.stats.failed++;
-      return encodeUdp(reply(q, 'SERVFAIL'), max);
+      return { out: encodeUdp(reply(q, 'SERVFAIL'), max), local: false };
     }
     const flags = ((up.flags ?? 0) & ~dnsPacket.RECURSION_DESIRED) | (q.flag_rd ? dnsPacket.RECURSION_DESIRED : 0);
     const out = { ...up, id: q.id, flags, questions: q.questions ?? [] };
     // Our EDNS record goes, the client's limit decides truncation.
     out.additionals = (up.additionals ?? []).filter((a) => a.type !== 'OPT');
-    return encodeUdp(out, limit ? max : 65535);
+    return { out: encodeUdp(out, limit ? max : 65535), local: false };
   }
 
-  private async onUdp(id: string, msg: Buffer, port: number, address: string): Promise<void> {
+  private onUdp(id: string, msg: Buffer, port: number, address: string): void {
+    const a = this.attached.get(id);
+    if (!a) return;
+    const kept = a.memo.get(msg);
+    if (kept) {
+      this.stats.queries++;
+      this.stats.local++;
+      a.udp.send(kept, port, address);
+      return;
+    }
+    void this.onUdpSlow(id, a, msg, port, address);
+  }
+
+  private async onUdpSlow(id: string, a: Attached, msg: Buffer, port: number, address: string): Promise<void> {
     let q: DecodedPacket | undefined;
     try {
       q = dnsPacket.decode(msg);
     } catch {
       return;
     }
-    const out = await this.answer(id, q, udpLimit(q));
-    const a = this.attached.get(id);
-    if (out && a) a.udp.send(out, port, address);
+    const zone = this.zone;
+    const r = await this.respond(id, q, udpLimit(q));
+    if (!r || this.attached.get(id) !== a) return;
+    // Kept only if the zone it came from is still the one served.
+    if (r.local && zone === this.zone) a.memo.put(msg, r.out);
+    a.udp.send(r.out, port, address);
   }
 
   private onTcp(id: string, c: net.Socket, conns: Set<net.Socket>): void {
@@ -242,7 +261,7 @@ export class DnsServer {
 
   /** Closes every socket. */
   close(): void {
-    for (const id of [...this.attached.keys()]) this.detach(id);
+    for (const id of [...this.attached.keys()]) this.detach(id, false);
     this.deps.forwarder.close();
   }
 }

@@ -43,6 +43,14 @@ export interface ZoneView {
   networks: string[];
   /** Whether names it does not know go upstream: not when every network of it is internal. */
   forward: boolean;
+  /** Its own resolvers (`--dns`, compose `dns`): they answer what it forwards, not the host's. */
+  upstreams?: string[];
+}
+
+/** The `--dns` servers a container record keeps (config.dns.servers), when it has any. */
+export function ownUpstreams(c: Pick<Container, 'config'>): string[] | undefined {
+  const servers = (c.config.dns as { servers?: string[] } | undefined)?.servers;
+  return servers?.length ? [...servers] : undefined;
 }
 
 /** The DNS name form used for matching: lower case, no trailing dot. */
@@ -78,7 +86,7 @@ export class Zone {
       const ptr = `${c.name}.${z.network.name}`;
       if (e.address) z.reverse.set(e.address, ptr);
       if (e.address6) z.reverse.set(e.address6, ptr);
-      const v = this.views.get(c.id) ?? { networks: [], forward: false };
+      const v = this.views.get(c.id) ?? { networks: [], forward: false, upstreams: ownUpstreams(c) };
       v.networks.push(e.networkId);
       v.forward ||= !z.network.internal;
       this.views.set(c.id, v);

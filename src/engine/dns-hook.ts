@@ -7,8 +7,17 @@ import type { Engine } from './context.js';
 
 /** What the engine asks of the DNS server (ops/dns.ts supplies it; absent in tests). */
 export interface DnsHook {
-  /** Sockets for container `id` in `netns`, seeing `networks` (ids); `forward`: not internal-only. */
-  prepare(req: { id: string; netns: string; networks: string[]; forward: boolean }): Promise<void>;
+  /**
+   * Sockets for container `id` in `netns`, seeing `networks` (ids); `forward`: not internal-only;
+   * `upstreams`: its own `--dns` servers, asked for what it forwards.
+   */
+  prepare(req: {
+    id: string;
+    netns: string;
+    networks: string[];
+    forward: boolean;
+    upstreams?: string[];
+  }): Promise<void>;
 }
 
 /** Asks for the container's sockets when it is on a user-defined network (not `bridge`). */
@@ -24,5 +33,6 @@ export async function dnsBeforeLaunch(engine: Engine, containerId: string, netns
     netns,
     networks: nets.map((n) => n!.id),
     forward: nets.some((n) => !n!.internal),
+    upstreams: (engine.store.containers.get(containerId)?.config.dns as { servers?: string[] } | undefined)?.servers,
   });
 }

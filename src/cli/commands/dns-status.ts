@@ -17,7 +17,8 @@ export default async function dnsStatus(ctx: CommandContext): Promise<number> {
   const lines = st
     ? [
         `running: pid ${st.pid} since ${st.since}, at 127.0.0.11:53 in ${st.served} container(s)`,
-        `names: ${st.names}; upstreams: ${st.upstreams.join(' ')} (${st.upstreamSource})`,
+        `names: ${st.names}; upstreams: ${st.upstreams.join(' ')} (${st.upstreamSource})` +
+          (st.ownUpstreams ? `; ${st.ownUpstreams} container(s) with their own (--dns)` : ''),
         `queries: ${st.queries} (${st.local} local, ${st.forwarded} forwarded, ${st.failed} failed)`,
         `cache: ${st.cacheEntries} entries, ${st.cacheHits} hits`,
         ...st.errors.map((e) => `error: ${e}`),

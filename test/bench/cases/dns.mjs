@@ -2,10 +2,11 @@
 // it: a config directory with one file per network, listening on the bridge gateway) and
 // dnsmasq (the ceiling: C, a static host record), in one run, from the same container's
 // namespace: A queries for a container name, p50/p99 with one query in flight, and queries
-// per second with 32 in flight (test/bench/dns-load.mjs). Then how long after `run -d`
+// per second with 32 in flight (test/bench/dns-load.mjs), with the server's own CPU time
+// per query (user + system from /proc: steadier than latency on a shared machine). Then how long after `run -d`
 // returns a running container's peers get the new name (the server follows the database).
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const cli = fileURLToPath(new URL('../../../dist/bin/netctl.js', import.meta.url));
@@ -74,6 +75,19 @@ function setup() {
   return ready;
 }
 
+/** The pid serving `ip`: the embedded server's by its status, the others' by their socket. */
+function pidOf(ip) {
+  if (ip === '127.0.0.11') return JSON.parse(netctl('dns', 'status', '--json')).pid;
+  if (ip === '127.0.0.12') return Number(readFileSync(`${DIR}/dm.pid`, 'utf8'));
+  return Number(/pid=(\d+)/.exec(sh(['ss', '-lnupH', 'src', `${ip}:53`]))?.[1]);
+}
+
+/** CPU time (user + system) of `pid` in milliseconds (clock ticks of 10 ms). */
+function cpuMs(pid) {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(f[11]) + Number(f[12])) * 10;
+}
+
 function measure(ctx, server, count, conc) {
   const out = JSON.parse(
     sh(['nsenter', `--net=${ctx.ns}`, process.execPath, load, server, 'web', String(count), String(conc)]),
@@ -120,8 +134,14 @@ export const cases = [
     iterations: 3,
     setup,
     run: (ctx) => {
+      const pid = pidOf(ip);
+      const cpu0 = cpuMs(pid);
       const r = measure(ctx, ip, 10000, 32);
-      return { ms: 1000 / r.qps, note: `${r.qps} queries/s, p99 ${r.p99.toFixed(2)} ms` };
+      const cpu = ((cpuMs(pid) - cpu0) * 1000) / 10000;
+      return {
+        ms: 1000 / r.qps,
+        note: `${r.qps} queries/s, p99 ${r.p99.toFixed(2)} ms, server CPU ${cpu.toFixed(1)} µs/query`,
+      };
     },
   })),
   { name: 'dns: embedded, new name answered after run -d returns', iterations: 5, setup, run: follow },

@@ -8,6 +8,7 @@
 
 #include <fcntl.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "netns.h"
@@ -94,6 +95,27 @@ Napi::Value TryLockFd(const Napi::CallbackInfo& info) {
   f.syscall = "fcntl F_SETLK";
   f.path = "fd " + std::to_string(fd);
   throw ToError(info.Env(), f);
+}
+
+// The credentials the kernel recorded when the peer of a unix socket connected: Node has
+// no SO_PEERCRED, and the CNI daemon checks who calls it (cni/serve.ts).
+Napi::Value PeerCred(const Napi::CallbackInfo& info) {
+  if (info.Length() < 1 || !info[0].IsNumber()) throw Napi::TypeError::New(info.Env(), "expected an fd number");
+  const int fd = info[0].As<Napi::Number>().Int32Value();
+  struct ucred cred;
+  socklen_t len = sizeof cred;
+  if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) {
+    SysFailure f;
+    f.err = errno;
+    f.syscall = "getsockopt SO_PEERCRED";
+    f.path = "fd " + std::to_string(fd);
+    throw ToError(info.Env(), f);
+  }
+  Napi::Object out = Napi::Object::New(info.Env());
+  out.Set("pid", Napi::Number::New(info.Env(), cred.pid));
+  out.Set("uid", Napi::Number::New(info.Env(), cred.uid));
+  out.Set("gid", Napi::Number::New(info.Env(), cred.gid));
+  return out;
 }
 
 Napi::Value CloseFd(const Napi::CallbackInfo& info) {
@@ -254,6 +276,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("netnsSocket", Napi::Function::New(env, netctl::NetnsSocket, "netnsSocket"));
   exports.Set("closeFd", Napi::Function::New(env, CloseFd, "closeFd"));
   exports.Set("tryLockFd", Napi::Function::New(env, TryLockFd, "tryLockFd"));
+  exports.Set("peerCred", Napi::Function::New(env, PeerCred, "peerCred"));
   return exports;
 }
 

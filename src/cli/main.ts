@@ -13,6 +13,7 @@ import { installPath } from '../sys/install-root.js';
 import { CommanderError } from 'commander';
 import { buildProgram, treeFor } from './build.js';
 import { TREE } from './tree.js';
+import { applyConfigFile } from '../sys/config-file.js';
 import { NetctlError, InternalError, UsageError } from '../errors.js';
 
 const { version } = JSON.parse(readFileSync(installPath('package.json'), 'utf8')) as { version: string };
@@ -42,6 +43,12 @@ function restoreCaEnv(env: NodeJS.ProcessEnv): void {
 
 async function main(argv: string[]): Promise<number> {
   restoreCaEnv(process.env);
+  try {
+    applyConfigFile(process.env);
+  } catch (err) {
+    printError(err as NetctlError, argv.includes('--json'));
+    return (err as NetctlError).exitCode;
+  }
   let exitCode = 0;
   const program = buildProgram(version, treeFor(TREE, argv), (code) => {
     exitCode = code;

@@ -433,6 +433,12 @@ const tools: CommandSpec[] = [
   },
   { name: 'demo', module: 'demo', description: 'the guided walkthrough, inside a sandbox' },
   {
+    name: 'completion',
+    args: ['<shell>'],
+    module: 'completion',
+    description: 'print the completion script of a shell (bash, zsh or fish)',
+  },
+  {
     name: 'dns',
     description: 'the embedded DNS server: names of containers on user-defined networks at 127.0.0.11',
     subcommands: [
@@ -485,7 +491,13 @@ const tools: CommandSpec[] = [
         name: 'serve',
         module: 'cni-serve',
         description: "answer the plugin's calls from one long-lived process (no node start per ADD/DEL)",
-        options: [{ flags: '--socket <path>', description: 'unix socket to listen on (default RUN_ROOT/cni.sock)' }],
+        options: [
+          { flags: '--socket <path>', description: 'unix socket to listen on (default RUN_ROOT/cni.sock)' },
+          {
+            flags: '--group <group>',
+            description: 'group (name or gid) allowed to call besides root (default: netctl, when it exists)',
+          },
+        ],
       },
     ],
   },

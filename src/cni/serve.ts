@@ -1,5 +1,6 @@
 /**
- * `netctl cni serve`'s loop: a unix socket (mode 0600, in a 0700 directory) that the CNI
+ * `netctl cni serve`'s loop: a unix socket (mode 0600, in a 0700 directory; 0660 for a group)
+ * whose callers are checked with SO_PEERCRED (root and that group only), that the CNI
  * shim (native/cni-shim) forwards calls to. Each call goes through the plugin's own path,
  * `handle(env, stdin)` (body.ts: runPlugin through ops/cni.ts with a freshly opened Host,
  * closed after), one call at a time in arrival order, so the daemon carries no state
@@ -7,12 +8,13 @@
  * netctl processes' changes are seen), the rules cache is the on-disk one validated by nft
  * generation. A socket of a daemon that died is replaced; one that answers is refused.
  */
-import { chmodSync, lstatSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, lstatSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { dirname } from 'node:path';
 import { ConflictError } from '../errors.js';
 import type { PluginAnswer } from './plugin.js';
 import { encodeAnswer, MAX_CALL, parseCall, type WireCall } from './wire.js';
+import type { PeerCred } from '../sys/peer-cred.js';
 
 /** How long a client may take to send its whole call. */
 const READ_TIMEOUT_MS = 10_000;
@@ -22,6 +24,31 @@ export interface ServeDeps {
   socket: string;
   handle(env: Record<string, string | undefined>, stdin: string): Promise<PluginAnswer>;
   log(line: string): void;
+  /**
+   * Who connected (SO_PEERCRED, sys/peer-cred.ts). Root, and members of `group`, may call;
+   * anyone else is refused whatever the socket's mode says. Absent: no check (unit tests).
+   */
+  peer?(conn: Socket): PeerCred | undefined;
+  /** The group allowed besides root: the socket is made 0660 root:GROUP, its directory g+x. */
+  group?: number;
+}
+
+/** Why `p` may not call, or undefined when it may. */
+function refusal(p: PeerCred | undefined, group: number | undefined): string | undefined {
+  if (!p) return 'no peer credentials';
+  if (p.uid === 0) return undefined;
+  if (group !== undefined && (p.gid === group || p.groups.includes(group))) return undefined;
+  const who = `uid ${p.uid} gid ${p.gid} pid ${p.pid}`;
+  return `${who}: only root${group === undefined ? '' : ` and group ${group}`} may call`;
+}
+
+function checkPeer(deps: ServeDeps, conn: Socket): string | undefined {
+  if (!deps.peer) return undefined;
+  try {
+    return refusal(deps.peer(conn), deps.group);
+  } catch (err) {
+    return `peer credentials: ${(err as Error).message}`;
+  }
 }
 
 /** Whether something answers on `path` (a daemon already runs). */
@@ -56,6 +83,12 @@ export async function serveCni(deps: ServeDeps, signal: AbortSignal): Promise<vo
   const open = new Set<Socket>();
   // Half-open: the shim shuts its side down after the call and waits for the answer.
   const server: Server = createServer({ allowHalfOpen: true }, (conn) => {
+    const refused = checkPeer(deps, conn);
+    if (refused) {
+      log(`refused a connection from ${refused}`);
+      conn.destroy();
+      return;
+    }
     open.add(conn);
     conn.on('close', () => open.delete(conn));
     let buf = Buffer.alloc(0);
@@ -103,7 +136,15 @@ export async function serveCni(deps: ServeDeps, signal: AbortSignal): Promise<vo
     server.once('error', reject);
     server.listen(tmp, () => resolve());
   });
-  chmodSync(tmp, 0o600);
+  if (deps.group === undefined) chmodSync(tmp, 0o600);
+  else {
+    chownSync(tmp, process.getuid?.() ?? 0, deps.group);
+    chmodSync(tmp, 0o660);
+    // Search, not read: the group reaches the socket, not a listing of the directory.
+    const dir = dirname(path);
+    chownSync(dir, statSync(dir).uid, deps.group);
+    chmodSync(dir, statSync(dir).mode | 0o010);
+  }
   renameSync(tmp, path);
   const ino = lstatSync(path).ino;
   log(`listening on ${path}`);

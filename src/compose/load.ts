@@ -67,11 +67,12 @@ export function normalizeProjectName(name: string): string {
     .replace(/^[_-]+/, '');
 }
 
-function checkProjectName(name: string, from: string): string {
-  if (!/^[a-z0-9][a-z0-9_-]*$/.test(name))
-    throw new UsageError(
-      `invalid project name "${name}" (${from}): lowercase letters, digits, "_" and "-", starting with a letter or digit`,
-    );
+/** `w`: the name is the files' own `name:`, so the error names the file and line. */
+function checkProjectName(name: string, from: string, w?: Where): string {
+  if (!/^[a-z0-9][a-z0-9_-]*$/.test(name)) {
+    const msg = `invalid project name "${name}" (${from}): lowercase letters, digits, "_" and "-", starting with a letter or digit`;
+    throw w ? w.error(['name'], msg) : new UsageError(msg);
+  }
   return name;
 }
 
@@ -117,7 +118,7 @@ export function loadProject(opts: LoadOptions = {}): ComposeProject {
       : vars.COMPOSE_PROJECT_NAME
         ? checkProjectName(vars.COMPOSE_PROJECT_NAME, 'COMPOSE_PROJECT_NAME')
         : typeof merged.name === 'string'
-          ? checkProjectName(merged.name, 'the top-level name')
+          ? checkProjectName(merged.name, 'the top-level name', w)
           : normalizeProjectName(basename(workingDir));
   if (name === '')
     throw new UsageError(`cannot make a project name from the directory "${workingDir}"`, 'give one with -p NAME');

@@ -18,13 +18,16 @@ export class Where {
         if (this.files[i]!.has(p)) return { file: this.files[i]!.file, line: this.files[i]!.get(p) };
       }
     }
-    return { file: this.files[0]?.file ?? 'compose file', line: undefined };
+    // Nothing of the path in any file (an empty document, a missing section): the error is
+    // the first file's as a whole, and a document starts on its line 1.
+    const first = this.files[0];
+    return { file: first?.file ?? 'compose file', line: first ? 1 : undefined };
   }
 
   /** An error at `path`: `compose.yaml:12: services.web.ports[0]: message`. */
   error(path: KeyPath, message: string): UsageError {
     const at = this.of(path);
-    return fileError(at.file, at.line, `${describe(path)}: ${message}`);
+    return fileError(at.file, at.line, path.length === 0 ? message : `${describe(path)}: ${message}`);
   }
 
   /** A warning line at `path`. */

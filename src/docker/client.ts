@@ -6,6 +6,7 @@
  * one clear line (a NotFoundError / SystemError naming the socket).
  */
 import { request, type IncomingMessage } from 'node:http';
+import { EventLines } from './events.js';
 import { NotFoundError, SystemError, UsageError } from '../errors.js';
 
 /** Where Docker listens when nothing else is said. */
@@ -133,16 +134,10 @@ export function dockerApi(socket: string, timeoutMs = 10_000): DockerApi {
             return reject(new SystemError(`Docker answered ${res.statusCode} to GET /events`));
           }
           onOpen?.();
-          let rest = '';
+          const lines = new EventLines();
           res.setEncoding('utf8');
           res.on('data', (chunk: string) => {
-            rest += chunk;
-            let nl: number;
-            while ((nl = rest.indexOf('\n')) >= 0) {
-              const line = rest.slice(0, nl).trim();
-              rest = rest.slice(nl + 1);
-              if (line !== '') onEvent(JSON.parse(line) as DockerEvent);
-            }
+            for (const e of lines.push(chunk)) onEvent(e);
           });
           res.on('end', () => resolve());
           res.on('error', () => resolve());

@@ -11,6 +11,7 @@ import { opsStep, planNetworkDown, planNetworkUp } from './kernel-steps.js';
 import { describeOp } from '../netlink/plan.js';
 import { emptyPlan, type Planned } from './plan.js';
 import { ConflictError } from '../errors.js';
+import { configuredPools } from '../sys/config-file.js';
 
 export type { ChangePlan } from './plan.js';
 
@@ -34,7 +35,7 @@ export async function planCreateNetwork(engine: Engine, spec: NetworkSpec): Prom
     throw new ConflictError(`bridge "${spec.bridge}" already exists on this host`, 'choose another --bridge-name');
   }
   const routes = await hostRoutes(engine);
-  const network = engine.store.networks.create(spec, { hostRoutes: routes });
+  const network = engine.store.networks.create(spec, { hostRoutes: routes, pools: configuredPools() });
   if (!spec.bridge && (await engine.kernel.client.getLink(network.bridge)))
     throw new ConflictError(`bridge "${network.bridge}" already exists on this host`);
   const fw = await firewallStep(engine);

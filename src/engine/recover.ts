@@ -7,6 +7,7 @@
  * could not be done (its files may be gone).
  */
 import type { Engine } from './context.js';
+import { reloadForwardChains } from '../firewall/ufw/routes-apply.js';
 import { type GcFound, planGc } from './gc.js';
 import type { Planned } from './plan.js';
 import type { JournalEntry } from '../store/index.js';
@@ -26,5 +27,11 @@ export async function planRecovery(engine: Engine, entries: readonly JournalEntr
     finished.push(id);
   }
   const gc = await planGc(engine);
-  return { ...gc, result: { ...gc.result, finished } };
+  // Docker's rules (the watch's) are not in the database: their truth is ufw's file, which
+  // a killed writer may have left ahead of, or behind, the live chain.
+  const reload = {
+    describe: "reload ufw's forward chains from its user rules files",
+    apply: () => reloadForwardChains(engine.ufw),
+  };
+  return { ...gc, steps: [...gc.steps, reload], result: { ...gc.result, finished } };
 }

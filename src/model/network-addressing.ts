@@ -79,6 +79,7 @@ export function resolveAddressing(
   spec: NetworkSpec,
   existing: readonly NetworkSubnets[],
   hostRoutes: readonly string[] = [],
+  pools?: readonly string[],
 ): Addressing {
   if (spec.subnet === undefined && (spec.gateway !== undefined || spec.ipRange !== undefined)) {
     throw new UsageError('--gateway and --ip-range need --subnet');
@@ -95,6 +96,7 @@ export function resolveAddressing(
       choosePool(
         existing.map((n) => n.subnet),
         hostRoutes,
+        pools,
       ),
     );
   }

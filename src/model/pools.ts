@@ -40,8 +40,12 @@ export function choosePool(
     const pool = parseCidr(text, 'address pool', true);
     if (!busy.some((b) => overlaps(b, pool))) return formatCidr(pool);
   }
+  const which =
+    pools === DEFAULT_POOLS
+      ? 'every default pool (172.17-31.0.0/16, 192.168.0-240.0/20)'
+      : `every pool of NETCTL_DEFAULT_POOLS (${pools.join(' ')})`;
   throw new ConflictError(
-    'no free address pool: every default pool (172.17-31.0.0/16, 192.168.0-240.0/20) overlaps a network or a host route',
+    `no free address pool: ${which} overlaps a network or a host route`,
     'choose an unused range with --subnet',
   );
 }

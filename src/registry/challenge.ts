@@ -2,6 +2,7 @@
  * `WWW-Authenticate` challenges of the distribution spec: `Bearer realm="...",service="...",
  * scope="..."` (a token is fetched from the realm) or `Basic realm="..."`. Pure.
  */
+import { SystemError } from '../errors.js';
 
 /** One parsed challenge. */
 export interface Challenge {
@@ -23,8 +24,27 @@ export function parseChallenge(header: string | undefined): Challenge | undefine
 
 /** The URL a bearer token is asked for: the realm with `service` and every `scope`. */
 export function tokenUrl(c: Challenge, scopes: readonly string[]): string {
-  const u = new URL(c.params.realm ?? '');
+  let u: URL;
+  try {
+    u = new URL(c.params.realm ?? '');
+  } catch {
+    throw new SystemError(`the registry's auth challenge has no usable realm URL: "${c.params.realm ?? ''}"`);
+  }
   if (c.params.service) u.searchParams.set('service', c.params.service);
   for (const s of scopes) u.searchParams.append('scope', s);
   return u.toString();
+}
+
+/** The token of a token endpoint's answer (`token`, or OAuth's `access_token`). */
+export function tokenOf(body: Buffer, realm: string): string {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(body.toString('utf8'));
+  } catch {
+    throw new SystemError(`token request to ${realm} answered something that is not JSON`);
+  }
+  const d = (typeof doc === 'object' && doc !== null ? doc : {}) as { token?: unknown; access_token?: unknown };
+  const token = d.token || d.access_token;
+  if (typeof token !== 'string' || token === '') throw new SystemError(`token request to ${realm} returned no token`);
+  return token;
 }

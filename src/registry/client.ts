@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { NotFoundError, SystemError } from '../errors.js';
 import type { Credentials } from './auth-file.js';
-import { parseChallenge, tokenUrl } from './challenge.js';
+import { parseChallenge, tokenOf, tokenUrl } from './challenge.js';
 import type { RegistryRef } from './reference.js';
 import { readBody, type HttpRequest, type Transport } from './transport.js';
 
@@ -63,10 +63,7 @@ export class RegistryClient {
         hint: this.creds ? 'check them with netctl login' : `log in first: netctl login ${this.ref.registry}`,
       });
     if (tr.statusCode !== 200) throw new SystemError(`token request to ${c.params.realm} answered ${tr.statusCode}`);
-    const doc = JSON.parse(body.toString('utf8')) as { token?: string; access_token?: string };
-    const token = doc.token ?? doc.access_token;
-    if (!token) throw new SystemError(`token request to ${c.params.realm} returned no token`);
-    this.auth = `Bearer ${token}`;
+    this.auth = `Bearer ${tokenOf(body, c.params.realm ?? '')}`;
     return true;
   }
 

@@ -58,6 +58,14 @@ function descriptor(v: unknown, what: string): Descriptor {
   return d;
 }
 
+/** A document's list field: absent is empty, anything but a list is refused. */
+function listOf(d: Record<string, unknown>, key: string, what: string): unknown[] {
+  const v = d[key];
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v)) throw new SystemError(`${what}: "${key}" is not a list`);
+  return v;
+}
+
 /** Whether a manifest document is an index (manifest list). */
 export function isIndex(mediaType: string, body: Buffer): boolean {
   return /index|manifest\.list/.test(mediaType) || Array.isArray(doc(body, 'manifest').manifests);
@@ -65,7 +73,7 @@ export function isIndex(mediaType: string, body: Buffer): boolean {
 
 /** The entry of an index for PLATFORM; a usage error listing what there is when none fits. */
 export function pickManifest(body: Buffer, want: Platform): Descriptor {
-  const list = ((doc(body, 'index').manifests as unknown[]) ?? []).map((m) => descriptor(m, 'index'));
+  const list = listOf(doc(body, 'index'), 'manifests', 'index').map((m) => descriptor(m, 'index'));
   const fits = (d: Descriptor) =>
     d.platform?.os === want.os &&
     d.platform.architecture === want.architecture &&
@@ -85,7 +93,7 @@ export function parseManifest(body: Buffer): ImageManifest {
   if (d.schemaVersion === 1)
     throw new SystemError('schema 1 manifests are not supported (the registry must serve schema 2 or OCI)');
   const config = descriptor(d.config, 'manifest config');
-  const layers = ((d.layers as unknown[]) ?? []).map((l) => descriptor(l, 'manifest layer'));
+  const layers = listOf(d, 'layers', 'manifest').map((l) => descriptor(l, 'manifest layer'));
   for (const l of layers) {
     if (l.mediaType && !LAYER_TYPES.test(l.mediaType))
       throw new SystemError(`layer ${l.digest} has media type ${l.mediaType}, which netctl cannot unpack`);

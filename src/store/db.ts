@@ -4,6 +4,7 @@
  * serialized by BEGIN IMMEDIATE, and prepared statements cached for the process's life.
  */
 import { existsSync, mkdirSync } from 'node:fs';
+import { privateDbFiles } from './file-modes.js';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
@@ -189,6 +190,7 @@ export function openDb(opts: OpenOptions = {}): Db {
   let sql: BetterSqlite3.Database | undefined;
   try {
     mkdirSync(root, { recursive: true, mode: 0o700 });
+    privateDbFiles(path);
     sql = new (sqlite())(path, {
       timeout: opts.busyTimeoutMs ?? BUSY_TIMEOUT_MS,
       ...(ADDON && { nativeBinding: ADDON }),

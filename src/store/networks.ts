@@ -56,6 +56,8 @@ function toNetwork(r: NetworkRow): Network {
 export interface CreateNetworkOptions {
   /** Destinations of the host's routes (`10.0.0.0/8`, `192.168.1.1`): subnets must not overlap them. */
   hostRoutes?: readonly string[];
+  /** The address pools a network without `--subnet` takes from (default: Docker's, pools.ts). */
+  pools?: readonly string[];
 }
 
 /** Network records. */
@@ -74,7 +76,7 @@ export class NetworkRepo {
     const mtu = checkMtu(spec.mtu ?? DEFAULT_MTU, spec.subnet6 !== undefined);
     return this.db.tx(() => {
       if (this.byName(spec.name)) throw new ConflictError(`network with name "${spec.name}" already exists`);
-      const addressing = resolveAddressing(spec, this.list(), opts.hostRoutes);
+      const addressing = resolveAddressing(spec, this.list(), opts.hostRoutes, opts.pools);
       const id = newId(this.db, 'networks', 6);
       const bridge = spec.bridge ?? defaultBridgeName(id);
       const holder = this.db.prepare('SELECT name FROM networks WHERE bridge = ?').get(bridge) as

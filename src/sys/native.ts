@@ -54,6 +54,7 @@ export const ADDON_PATH = installPath('native', 'build', 'Release', 'netctl_nati
 /** Everything the addon exports; the rest of netctl sees it through the narrower views below. */
 interface Addon extends NetnsOps, MountOps {
   tryLockFd(fd: number): boolean;
+  peerCred(fd: number): { pid: number; uid: number; gid: number };
   nftGenId(): number;
   nftDeleteRules(gen: number, edits: readonly ChainEdit[]): string | null;
   ctFlushReplySrc(ip: string): Promise<number>;
@@ -128,6 +129,11 @@ export function ctFlushReplySrc(ip: string): Promise<number> {
  */
 export function netnsSocket(path: string, kind: 'udp' | 'tcp', ip: string, port: number): number {
   return addon().netnsSocket(path, kind, ip, port);
+}
+
+/** SO_PEERCRED of a connected unix socket: who connected (sys/peer-cred.ts). */
+export function socketPeer(fd: number): { pid: number; uid: number; gid: number } {
+  return addon().peerCred(fd);
 }
 
 /** Closes an fd the addon returned. */

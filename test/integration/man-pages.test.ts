@@ -30,6 +30,7 @@ const PAGE_OF: Record<string, string> = {
   tui: 'netctl-tui.8',
   sandbox: 'netctl-sandbox.8',
   demo: 'netctl-sandbox.8',
+  completion: 'netctl.8',
   run: 'netctl-run.8',
   ps: 'netctl-run.8',
   inspect: 'netctl-run.8',

@@ -1,12 +1,14 @@
 #!/bin/sh
 # Builds (once per machine) the Debian userland a test daemon runs from: `debootstrap` of
-# SUITE with the packages listed below, into /var/cache/netctl/userlands/SUITE, never
+# SUITE with the packages listed below, into /var/cache/netctl/userlands/NAME, never
 # installed on the machine itself. A stamp of the suite, the package list and this recipe is
 # kept in the userland: when it differs the userland is built again. The build runs in a
 # private mount namespace (debootstrap's proc and sys mounts never show on the machine), with a
 # policy-rc.d in the userland so that no package starts a service, and takes a lock so that two
 # test files asking at once build it once. Prints the userland's path.
-# Usage: userland.sh SUITE...        (NETCTL_USERLANDS=DIR: another cache directory)
+# Usage: userland.sh NAME...         (NETCTL_USERLANDS=DIR: another cache directory)
+# NAME is a suite (trixie, sid: a Docker userland) or SUITE-pkg: what the netctl package
+# needs, preinstalled so that `apt install ./netctl_*.deb` resolves offline in a test.
 set -eu
 CACHE=${NETCTL_USERLANDS:-/var/cache/netctl/userlands}
 RECIPE=1
@@ -15,17 +17,19 @@ RECIPE=1
 packages() {
 	case $1 in
 	trixie | sid) echo docker.io,docker-cli,docker-compose,iptables,ca-certificates ;;
+	trixie-pkg) echo nodejs,iptables,iproute2,ufw,man-db,bash-completion,systemd,systemd-sysv,dbus ;;
 	*)
-		echo "userland.sh: no package list for suite \"$1\" (known: trixie, sid)" >&2
+		echo "userland.sh: no package list for suite \"$1\" (known: trixie, sid, trixie-pkg)" >&2
 		return 1
 		;;
 	esac
 }
 
 build() {
-	suite=$1
-	pkgs=$(packages "$suite")
-	dir=$CACHE/$suite
+	name=$1
+	suite=${name%%-*}
+	pkgs=$(packages "$name")
+	dir=$CACHE/$name
 	stamp="suite=$suite packages=$pkgs recipe=$RECIPE"
 	if [ "$(cat "$dir/.netctl-userland" 2>/dev/null)" = "$stamp" ]; then
 		echo "$dir"
@@ -35,7 +39,7 @@ build() {
 	rm -rf "$tmp"
 	mkdir -p "$tmp/usr/sbin"
 	start=$(date +%s)
-	echo "userland.sh: building the $suite userland in $dir ($pkgs)" >&2
+	echo "userland.sh: building the $name userland in $dir ($pkgs)" >&2
 	# Stage one unpacks; the policy-rc.d goes in before stage two configures (runs postinsts).
 	unshare --mount --propagation private -- sh -c '
 		set -e
@@ -50,7 +54,7 @@ build() {
 	rm -rf "$tmp/var/cache/apt/archives/"*.deb
 	echo "$stamp" >"$tmp/.netctl-userland"
 	rm -rf "$dir" && mv "$tmp" "$dir" && rm -f "$tmp.log"
-	echo "userland.sh: $suite built in $(($(date +%s) - start)) s" >&2
+	echo "userland.sh: $name built in $(($(date +%s) - start)) s" >&2
 	echo "$dir"
 }
 

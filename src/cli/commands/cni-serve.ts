@@ -1,12 +1,26 @@
 /**
  * `netctl cni serve [--socket PATH]`: runs until SIGTERM or SIGINT, answering the CNI calls
  * that the installed plugin's shim forwards (cni/serve.ts), so that a runtime's ADD and DEL
- * do not start node. Default socket RUN_ROOT/cni.sock; root only (mode 0600).
+ * do not start node. Default socket RUN_ROOT/cni.sock; root only (mode 0600), or root and
+ * --group (default `netctl` when the host has it), checked per connection with SO_PEERCRED.
  */
 import type { CommandContext } from '../context.js';
 import { handle } from '../../cni/body.js';
 import { cniSocketPath } from '../../cni/install-plan.js';
 import { serveCni } from '../../cni/serve.js';
+import { UsageError } from '../../errors.js';
+import { groupId, peerOf } from '../../sys/peer-cred.js';
+
+const DEFAULT_GROUP = 'netctl';
+
+/** The group besides root that may call: --group, else `netctl` when the host has that group. */
+function serveGroup(given: string | undefined): number | undefined {
+  if (given === undefined) return groupId(DEFAULT_GROUP);
+  const gid = groupId(given);
+  if (gid === undefined)
+    throw new UsageError(`--group "${given}": no such group`, 'create it (groupadd) or give a gid');
+  return gid;
+}
 
 export default async function cniServe(ctx: CommandContext): Promise<void> {
   const socket = (ctx.opts.socket as string | undefined) ?? cniSocketPath(ctx.global.runRoot);
@@ -15,7 +29,11 @@ export default async function cniServe(ctx: CommandContext): Promise<void> {
   process.on('SIGTERM', end);
   process.on('SIGINT', end);
   try {
-    await serveCni({ socket, handle, log: (line) => void ctx.stdout.write(`${line}\n`) }, stop.signal);
+    const log = (line: string): void => void ctx.stdout.write(`${line}\n`);
+    await serveCni(
+      { socket, handle, log, peer: peerOf, group: serveGroup(ctx.opts.group as string | undefined) },
+      stop.signal,
+    );
   } finally {
     process.off('SIGTERM', end);
     process.off('SIGINT', end);

@@ -18,6 +18,7 @@ import * as composeLogs from './compose-logs.js';
 import * as composePs from './compose-ps.js';
 import * as composePull from './compose-pull.js';
 import * as composeUp from './compose-up.js';
+import * as completion from './completion.js';
 import * as demo from './demo.js';
 import * as deny from './deny.js';
 import * as doctor from './doctor.js';
@@ -87,6 +88,7 @@ export const COMMANDS: Readonly<Record<string, CommandModule>> = {
   'compose-ps': composePs,
   'compose-pull': composePull,
   'compose-up': composeUp,
+  completion: completion,
   demo: demo,
   deny: deny,
   doctor: doctor,

@@ -118,7 +118,7 @@ export class RulesCache {
     const tmp = `${this.file}.${process.pid}.tmp`;
     try {
       mkdirSync(dirname(this.file), { recursive: true });
-      writeFileSync(tmp, JSON.stringify(data));
+      writeFileSync(tmp, JSON.stringify(data), { mode: 0o600 });
       renameSync(tmp, this.file);
     } catch {
       // A cache that cannot be written only costs the next command an iptables-save.

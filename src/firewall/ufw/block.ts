@@ -102,6 +102,10 @@ export function insertBlock(
   const span = findBlock(fileText, path, markers);
   if (span) return fileText.slice(0, span.start) + block + fileText.slice(span.end);
   if (fileText === '') return block;
+  // The "\n" put after a lone "\r" would make a CRLF that removeBlock must keep (a CRLF
+  // file's own line end): refused rather than given back changed.
+  if (fileText.endsWith('\r'))
+    throw new ConflictError(`${path ?? 'the file'} ends with a carriage return but no line break`, 'end its last line');
   return `${fileText}\n${block}`;
 }
 
@@ -119,6 +123,8 @@ export function removeBlock(fileText: string, path?: string, markers: Markers = 
   const sep = fileText.slice(span.start, fileText.indexOf('\n', span.start)).endsWith('\r') ? '\r\n' : '\n';
   if (!before.endsWith(sep)) return before + after;
   const blankBefore = before === sep || before.endsWith(`\n${sep}`);
+  // A CRLF line right before an LF block ends the file's own line: its "\n" is not ours.
+  if (sep === '\n' && before.endsWith('\r\n') && !blankBefore) return before + after;
   return after === '' || blankBefore ? before.slice(0, -sep.length) + after : before + after;
 }
 

@@ -193,3 +193,20 @@ export async function routeDrift(
   }
   return { missing, stale };
 }
+
+/**
+ * Loads each family's live forward chain from its user rules file, where ufw runs, under
+ * ufw's lock: after a command was killed between writing the file and loading it, or while
+ * its iptables-restore child was still running, the kernel is as the file says again.
+ */
+export async function reloadForwardChains(deps: UfwDeps): Promise<void> {
+  const load = async (): Promise<void> => {
+    for (const family of [4, 6] as const) {
+      const path = userRulesPath(deps, family);
+      const text = await deps.files.read(path);
+      if (text === undefined || !hasRulesSection(text) || !(await ufwRunning(deps, family))) continue;
+      await restoreDocument(deps.runner, family, forwardChainDoc(parseUserRules(text, path), family));
+    }
+  };
+  await (deps.lock ? deps.lock(load) : load());
+}

@@ -22,6 +22,8 @@ export interface UserEntry {
 /** A parsed user rules file. */
 export interface UserRules {
   head: string;
+  /** Lines someone wrote between `### RULES ###` and the first tuple: kept, never ours. */
+  lead?: string[];
   entries: UserEntry[];
   tail: string;
 }
@@ -52,16 +54,22 @@ export function parseUserRules(text: string, path = 'user.rules'): UserRules {
     throw new InternalError(`${path} has no "${RULES}" ... "${END_RULES}" section: not written by ufw?`);
   const body = text.slice(start + RULES.length + 1, end).split('\n');
   const entries: UserEntry[] = [];
+  const lead: string[] = [];
   for (const line of body) {
     if (line.startsWith('### tuple ###')) entries.push({ lines: [line], comment: tupleComment(line) });
-    else if (line.trim() !== '' && entries.length > 0) entries[entries.length - 1]!.lines.push(line);
+    else if (line.trim() === '') continue;
+    else if (entries.length > 0) entries[entries.length - 1]!.lines.push(line);
+    else lead.push(line);
   }
-  return { head: text.slice(0, start + RULES.length + 1), entries, tail: text.slice(end + 1) };
+  const u: UserRules = { head: text.slice(0, start + RULES.length + 1), entries, tail: text.slice(end + 1) };
+  if (lead.length > 0) u.lead = lead;
+  return u;
 }
 
 /** The file text again (ufw's layout: a blank line before each tuple and before the end marker). */
 export function renderUserRules(u: UserRules): string {
-  return `${u.head}${u.entries.map((e) => `\n${e.lines.join('\n')}\n`).join('')}\n${u.tail}`;
+  const lead = u.lead ? `\n${u.lead.join('\n')}\n` : '';
+  return `${u.head}${lead}${u.entries.map((e) => `\n${e.lines.join('\n')}\n`).join('')}\n${u.tail}`;
 }
 
 /** The entry ufw would write for a rule. */

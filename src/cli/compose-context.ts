@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import type { CommandContext } from './context.js';
 import type { ComposeProject } from '../compose/types.js';
 import { type Action, describeAction } from '../compose/plan.js';
-import { NetctlError } from '../errors.js';
+import { NetctlError, UsageError } from '../errors.js';
 import type { ChangePlan } from '../ops/tx.js';
 import { formatPlan } from './format/plan.js';
 
@@ -19,9 +19,22 @@ export async function composeProject(ctx: CommandContext): Promise<ComposeProjec
     files: (o.file as string[] | undefined) ?? [],
     ...(o.projectName !== undefined ? { project: o.projectName as string } : {}),
     ...(o.projectDirectory !== undefined ? { projectDirectory: o.projectDirectory as string } : {}),
+    ...(o.profile !== undefined ? { profiles: o.profile as string[] } : {}),
+    ...(o.scale !== undefined ? { scale: parseScale(o.scale as string[]) } : {}),
   });
   for (const w of p.warnings) ctx.stderr.write(`warning: ${w}\n`);
   return p;
+}
+
+/** `up --scale SERVICE=N`, each N from 0 to 1000. */
+export function parseScale(items: readonly string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const item of items) {
+    const m = /^([^=]+)=(\d{1,4})$/.exec(item);
+    if (!m || Number(m[2]) > 1000) throw new UsageError(`--scale "${item}": expected SERVICE=N (N from 0 to 1000)`);
+    out[m[1]!] = Number(m[2]);
+  }
+  return out;
 }
 
 /**

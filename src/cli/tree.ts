@@ -570,6 +570,11 @@ const compose: CommandSpec = {
       flags: '--project-directory <dir>',
       description: "directory for relative paths and .env (default: the first file's)",
     },
+    {
+      flags: '--profile <name>',
+      description: 'enable the services of a profile (repeat; default: COMPOSE_PROFILES)',
+      parse: 'collect',
+    },
   ],
   subcommands: [
     composePullSpec,
@@ -585,6 +590,11 @@ const compose: CommandSpec = {
           description: 'run in the background (without it, follow the logs; Ctrl-C stops the services)',
         },
         ...composeWaitOptions,
+        {
+          flags: '--scale <service=n>',
+          description: "run N containers of a service (repeat; over the file's scale and deploy.replicas)",
+          parse: 'collect',
+        },
         services,
         {
           flags: '--force-recreate',

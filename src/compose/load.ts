@@ -8,13 +8,13 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { parseYaml, type Lines } from './yaml-tree.js';
-import { parseFile } from './parse.js';
-import { mergeFiles } from './merge.js';
+import type { Lines } from './yaml-tree.js';
 import { buildProject } from './model.js';
+import { readProject } from './load-docs.js';
+import { platformOf } from './model-extra.js';
 import { Where } from './where.js';
 import { DotenvError, parseDotenv } from './dotenv.js';
-import type { ComposeProject, Mapping } from './types.js';
+import type { ComposeProject } from './types.js';
 import { UsageError } from '../errors.js';
 
 const NAMES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
@@ -26,6 +26,12 @@ export interface LoadOptions {
   projectDirectory?: string;
   cwd?: string;
   env?: NodeJS.ProcessEnv;
+  /** Issue 25: `--profile` (COMPOSE_PROFILES when not given). */
+  profiles?: readonly string[];
+  /** `up --scale SERVICE=N`. */
+  scale?: Readonly<Record<string, number>>;
+  /** Take `build:` alone as built (`PROJECT-SERVICE`), for measuring files before builds land. */
+  assumeBuilt?: boolean;
 }
 
 function readOrUndefined(path: string): string | undefined {
@@ -70,11 +76,15 @@ function checkProjectName(name: string, from: string, w?: Where): string {
   return name;
 }
 
-function dotenvVars(dir: string, env: NodeJS.ProcessEnv): Record<string, string | undefined> {
-  const path = join(dir, '.env');
-  const text = readOrUndefined(path);
+function dotenvVars(
+  dir: string,
+  env: NodeJS.ProcessEnv,
+  files: readonly string[] = [join(dir, '.env')],
+): Record<string, string | undefined> {
   const vars: Record<string, string | undefined> = {};
-  if (text !== undefined) {
+  for (const path of files) {
+    const text = readOrUndefined(path);
+    if (text === undefined) continue;
     try {
       for (const [k, v] of parseDotenv(text)) vars[k] = v ?? env[k];
     } catch (err) {
@@ -94,14 +104,13 @@ export function loadProject(opts: LoadOptions = {}): ComposeProject {
   const vars = dotenvVars(workingDir, env);
   const warnings: string[] = [];
   const allLines: Lines[] = [];
-  const docs: Mapping[] = files.map((file) => {
-    const text = readOrUndefined(file);
-    if (text === undefined) throw new UsageError(`cannot read compose file ${file}`);
-    const { value, lines } = parseYaml(file, text, vars);
-    allLines.push(lines);
-    return parseFile(new Where([lines]), value, warnings);
-  });
-  const merged = mergeFiles(docs);
+  const reader = {
+    readFile: readOrUndefined,
+    varsOf: (dir: string, envFiles?: readonly string[]) => dotenvVars(dir, env, envFiles),
+    warnings,
+    lines: allLines,
+  };
+  const merged = readProject(reader, files, workingDir, vars);
   const w = new Where(allLines);
   const name =
     opts.project !== undefined
@@ -113,5 +122,15 @@ export function loadProject(opts: LoadOptions = {}): ComposeProject {
           : normalizeProjectName(basename(workingDir));
   if (name === '')
     throw new UsageError(`cannot make a project name from the directory "${workingDir}"`, 'give one with -p NAME');
-  return buildProject({ w, name, workingDir, files, vars, readFile: readOrUndefined, warnings }, merged);
+  const profiles = opts.profiles ?? vars.COMPOSE_PROFILES?.split(',').filter(Boolean) ?? [];
+  const extra = {
+    profiles,
+    scale: opts.scale ?? {},
+    platform: platformOf(process.arch),
+    assumeBuilt: opts.assumeBuilt,
+  };
+  const p = buildProject({ w, name, workingDir, files, vars, readFile: readOrUndefined, warnings, ...extra }, merged);
+  for (const s of Object.keys(extra.scale))
+    if (!p.services.some((x) => x.name === s)) throw new UsageError(`--scale: no such service: "${s}"`);
+  return p;
 }

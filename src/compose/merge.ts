@@ -6,7 +6,22 @@
  */
 import type { Mapping, Value } from './types.js';
 
-const APPEND = new Set(['ports', 'expose', 'dns', 'dns_search', 'dns_opt', 'links', 'env_file', 'volumes_from']);
+const APPEND = new Set([
+  'ports',
+  'expose',
+  'dns',
+  'dns_search',
+  'dns_opt',
+  'links',
+  'env_file',
+  'volumes_from',
+  // Issue 25.
+  'secrets',
+  'configs',
+  'profiles',
+  'cap_add',
+  'cap_drop',
+]);
 const REPLACE = new Set(['command', 'entrypoint']);
 
 function isMapping(v: Value | undefined): v is Mapping {
@@ -66,8 +81,12 @@ export function mergeFiles(docs: readonly Mapping[]): Mapping {
   const services: Mapping = {};
   const networks: Mapping = {};
   const volumes: Mapping = {};
+  const secrets: Mapping = {};
+  const configs: Mapping = {};
   let name: Value | undefined;
   for (const d of docs) {
+    for (const [k, v] of Object.entries((d.secrets ?? {}) as Mapping)) secrets[k] = mergeValues(secrets[k], v);
+    for (const [k, v] of Object.entries((d.configs ?? {}) as Mapping)) configs[k] = mergeValues(configs[k], v);
     for (const [k, s] of Object.entries((d.services ?? {}) as Mapping))
       services[k] = isMapping(services[k]) ? mergeService(services[k], s as Mapping) : s;
     for (const [k, n] of Object.entries((d.networks ?? {}) as Mapping))
@@ -76,5 +95,5 @@ export function mergeFiles(docs: readonly Mapping[]): Mapping {
       volumes[k] = k in volumes ? mergeValues(volumes[k], v) : v;
     if (d.name !== undefined) name = d.name;
   }
-  return { services, networks, volumes, ...(name !== undefined ? { name } : {}) };
+  return { services, networks, volumes, secrets, configs, ...(name !== undefined ? { name } : {}) };
 }

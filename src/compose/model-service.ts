@@ -99,9 +99,13 @@ function networks(c: ServiceContext, path: KeyPath, s: Mapping): ServiceNetwork[
     const aliases = asList(c.w, [...p, 'aliases'], o.aliases ?? null).map((a, j) =>
       at(c, [...p, 'aliases', j], () => checkDnsName('alias', checkName('alias', String(a)))),
     );
-    const n: ServiceNetwork = { key, aliases, priority: typeof o.priority === 'number' ? o.priority : 0 };
+    // Issue 25: gw_priority (compose 2.33) picks the gateway network as priority does.
+    const prio = o.gw_priority ?? o.priority;
+    const n: ServiceNetwork = { key, aliases, priority: typeof prio === 'number' ? prio : 0 };
     const ip = asString(c.w, [...p, 'ipv4_address'], o.ipv4_address);
     if (ip !== undefined) n.ipv4Address = ip;
+    const ip6 = asString(c.w, [...p, 'ipv6_address'], o.ipv6_address);
+    if (ip6 !== undefined) n.ipv6Address = ip6;
     void i;
     return n;
   });
@@ -178,6 +182,11 @@ function pullPolicy(c: ServiceContext, path: KeyPath, v: Value | undefined): Com
   if (p === undefined) return undefined;
   if (p === 'always' || p === 'missing' || p === 'never') return p;
   if (p === 'if_not_present') return 'missing';
+  // Issue 25: compose's refresh periods; netctl keeps no pull times, so it pulls when missing.
+  if (p === 'daily' || p === 'weekly' || /^every_\d+[smhdw]?(\d+[smhdw])*$/.test(p)) {
+    c.warnings.push(c.w.warning(path, `pull_policy "${p}": netctl pulls the image when it is missing`));
+    return 'missing';
+  }
   throw c.w.error(path, `pull_policy "${p}": netctl takes always, missing or never`);
 }
 

@@ -10,6 +10,8 @@ import { composeService } from './model-service.js';
 import { composeVolume } from './model-volume.js';
 import type { Vars } from './interpolate.js';
 import type { Where } from './where.js';
+import { enabledServices, serviceExtra, settleBuild } from './model-extra.js';
+import { topFiles } from './model-secrets.js';
 
 /** The default network's key. */
 export const DEFAULT_KEY = 'default';
@@ -52,14 +54,32 @@ export interface ProjectInput {
   vars: Vars;
   readFile: (path: string) => string | undefined;
   warnings: string[];
+  /** Issue 25: active profiles, `up --scale`, the host's platform, builds taken as done. */
+  profiles?: readonly string[];
+  scale?: Readonly<Record<string, number>>;
+  platform?: string;
+  assumeBuilt?: boolean;
 }
 
 /** Builds the project from the merged document. */
 export function buildProject(input: ProjectInput, merged: Mapping): ComposeProject {
   const { w, name } = input;
   const rawNets = asMapping(w, ['networks'], merged.networks ?? null);
-  const rawServices = asMapping(w, ['services'], merged.services ?? null);
-  if (Object.keys(rawServices).length === 0) throw w.error([], 'no services defined');
+  const all = asMapping(w, ['services'], merged.services ?? null);
+  if (Object.keys(all).length === 0) throw w.error([], 'no services defined');
+  const extra = {
+    w,
+    project: name,
+    platform: input.platform ?? 'linux/amd64',
+    secrets: topFiles(w, 'secret', merged.secrets, input.workingDir, input.vars),
+    configs: topFiles(w, 'config', merged.configs, input.workingDir, input.vars),
+    scale: input.scale ?? {},
+    assumeBuilt: input.assumeBuilt === true,
+    warnings: input.warnings,
+  };
+  const rawServices = Object.fromEntries(
+    Object.entries(enabledServices(w, all, input.profiles ?? [])).map(([k, v]) => [k, settleBuild(extra, k, v)]),
+  );
   const netKeys = Object.keys(rawNets);
   const networks: ComposeNetwork[] = netKeys.map((k) => composeNetwork(w, name, k, rawNets[k]!));
   const rawVolumes = asMapping(w, ['volumes'], merged.volumes ?? null);
@@ -78,7 +98,7 @@ export function buildProject(input: ProjectInput, merged: Mapping): ComposeProje
   };
   const services = dependencyOrder(
     w,
-    Object.entries(rawServices).map(([k, v]) => composeService(ctx, k, v)),
+    Object.entries(rawServices).map(([k, v]) => ({ ...composeService(ctx, k, v), ...serviceExtra(extra, k, v) })),
   );
   const seen = new Map<string, string>();
   for (const s of services) {
@@ -108,6 +128,11 @@ export function buildProject(input: ProjectInput, merged: Mapping): ComposeProje
   for (const s of services) {
     for (const n of s.networks) {
       const net = networks.find((x) => x.key === n.key)!;
+      if (n.ipv6Address !== undefined && !net.ipv6)
+        throw w.error(
+          ['services', s.name, 'networks', n.key, 'ipv6_address'],
+          `network "${n.key}" has no IPv6 (enable_ipv6)`,
+        );
       if (net.internal && s.ports.length > 0 && s.networks[0] === n)
         throw w.error(['services', s.name, 'ports'], `network "${n.key}" is internal: it publishes nothing`);
     }

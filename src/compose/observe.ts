@@ -5,7 +5,7 @@ import type { Engine } from '../engine/context.js';
 import type { Container } from '../model/container.js';
 import type { Network } from '../model/network.js';
 import { isActive } from '../engine/lifecycle.js';
-import { HASH, ONEOFF, PROJECT, SERVICE } from './labels.js';
+import { HASH, NUMBER, ONEOFF, PROJECT, SERVICE } from './labels.js';
 import type { Existing, ExistingContainer } from './plan.js';
 
 /** A container's labels (kept in its config). */
@@ -40,6 +40,7 @@ export async function observe(engine: Engine, project: string): Promise<Existing
       hash: l[HASH] ?? '',
       running: await isActive(roots, c),
       networks: s.endpoints.forContainer(c.id).map((e) => netNames.get(e.networkId) ?? e.networkId),
+      ...(Number(l[NUMBER] ?? 1) > 1 ? { number: Number(l[NUMBER]) } : {}),
     });
     allows.set(c.name, s.allows.list(c.name));
   }

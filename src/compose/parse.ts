@@ -22,6 +22,7 @@ import {
   X_NETCTL,
   type KeySet,
 } from './schema.js';
+import { extraItems, extraTop } from './parse-extra.js';
 import type { KeyPath, Mapping, Value } from './types.js';
 import type { Where } from './where.js';
 
@@ -122,6 +123,7 @@ function service(w: Where, path: KeyPath, raw: Value, warnings: string[]): Mappi
   if (s.volumes !== undefined) volumeItems(w, [...path, 'volumes'], s.volumes, warnings);
   if (s.env_file !== undefined && Array.isArray(s.env_file))
     longItems(w, [...path, 'env_file'], s.env_file, ENV_FILE, warnings);
+  extraItems(w, path, s, warnings);
   if (s['x-netctl'] !== undefined) {
     const x = asMapping(w, [...path, 'x-netctl'], s['x-netctl']);
     checkKeys(w, [...path, 'x-netctl'], x, X_NETCTL, warnings);
@@ -178,7 +180,7 @@ export function parseFile(w: Where, doc: Value, warnings: string[]): Mapping {
   const volumes: Mapping = {};
   for (const [name, v] of Object.entries(asMapping(w, ['volumes'], top.volumes ?? null)))
     volumes[name] = topVolume(w, ['volumes', name], v, warnings);
-  const out: Mapping = { services, networks, volumes };
+  const out: Mapping = { services, networks, volumes, ...extraTop(w, top, warnings) };
   if (top.name !== undefined) out.name = top.name;
   return out;
 }

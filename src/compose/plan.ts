@@ -17,7 +17,12 @@ export interface DesiredService {
   /** netctl network names. */
   networks: readonly string[];
   allow: readonly AllowRule[];
+  /** Issue 25: the replica (`com.docker.compose.container-number`); absent: 1. */
+  number?: number;
 }
+
+/** Which container of a service: `web#2`. */
+const slot = (x: { service: string; number?: number }): string => `${x.service}#${x.number ?? 1}`;
 
 /** A network as the files want it. */
 export interface DesiredNetwork {
@@ -39,6 +44,8 @@ export interface ExistingContainer {
   hash: string;
   running: boolean;
   networks: readonly string[];
+  /** The replica; absent: 1. */
+  number?: number;
 }
 
 /** What netctl has for the project, containers in creation order. */
@@ -118,13 +125,13 @@ export function planUp(d: Desired, e: Existing, opts: UpOptions = {}): Action[] 
   const chosen = selection(d, opts.services ?? [], opts.noDeps);
   // A recreated network takes every service on it along.
   for (const s of d.services) if (s.networks.some((n) => changedNets.has(n))) chosen.add(s.service);
-  const have = new Map(e.containers.map((c) => [c.service, c]));
+  const have = new Map(e.containers.map((c) => [slot(c), c]));
   const recreated = new Set<string>();
   const removals: Action[] = [];
   const starts: Action[] = [];
   for (const s of d.services) {
     if (!chosen.has(s.service)) continue;
-    const h = have.get(s.service);
+    const h = have.get(slot(s));
     const why = h && opts.forceRecreate ? 'forced' : recreateReason(s, h, recreated, changedNets);
     if (h && why) {
       recreated.add(s.service);
@@ -141,10 +148,16 @@ export function planUp(d: Desired, e: Existing, opts: UpOptions = {}): Action[] 
     if (diff.add.length > 0 || diff.remove.length > 0)
       starts.push({ do: 'allow', container: s.container, service: s.service, ...diff });
   }
-  const wanted = new Set(d.services.map((s) => s.service));
+  const wanted = new Set(d.services.map(slot));
+  const services = new Set(d.services.map((s) => s.service));
   const orphans: Action[] = [];
   for (const c of [...e.containers].reverse()) {
-    if (wanted.has(c.service)) continue;
+    if (wanted.has(slot(c))) continue;
+    if (services.has(c.service)) {
+      // A replica beyond the service's count: compose removes it.
+      orphans.push({ do: 'remove-container', container: c.container, service: c.service, why: 'scaled down' });
+      continue;
+    }
     const onChanged = c.networks.some((n) => changedNets.has(n));
     if (opts.removeOrphans || onChanged)
       orphans.push({

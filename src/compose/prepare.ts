@@ -16,6 +16,8 @@ import { labelsOf } from './observe.js';
 import { checkExternalVolumes, keepAnonymous } from './prepare-volumes.js';
 import type { Desired } from './plan.js';
 import { ConflictError, NetctlError, NotFoundError, UsageError } from '../errors.js';
+import { replicasOf } from './prepare-replicas.js';
+import type { WrittenFile } from './prepare-files.js';
 
 /** The prepared project. */
 export interface Prepared {
@@ -24,6 +26,9 @@ export interface Prepared {
   requests: Map<string, ServiceRequest>;
   /** By network name. */
   networks: Map<string, NetworkSpec>;
+  /** Issue 25: every container's request by container name (replicas), and the files to write first. */
+  byContainer?: Map<string, ServiceRequest>;
+  writes?: Map<string, WrittenFile[]>;
 }
 
 /** The `network create` spec of a project network. */
@@ -78,6 +83,7 @@ export async function prepare(
   checkExternalVolumes(engine, p);
   const requests = new Map<string, ServiceRequest>();
   const services: Desired['services'][number][] = [];
+  const extra = { byContainer: new Map<string, ServiceRequest>(), writes: new Map<string, WrittenFile[]>() };
   for (const svc of p.services) {
     const image = await resolveImage(roots, svc.image).catch((err: unknown) => {
       if (err instanceof NetctlError && err.code !== 'not-found') throw err;
@@ -90,7 +96,8 @@ export async function prepare(
         `remove it, or set container_name for service "${svc.name}"`,
       );
     }
-    const hash = serviceHash(p, svc, image.id);
+    // Issue 25: the count of replicas is not the container's: scaling keeps the others.
+    const hash = serviceHash(p, { ...svc, replicas: undefined }, image.id);
     // Issue 24: a user name, or the image's User, resolved in the image's /etc/passwd.
     // A name is checked in the image here and resolved again by the launcher (groups too).
     const spec = svc.user ? svc.user.byName : image.config.user;
@@ -99,14 +106,8 @@ export async function prepare(
     keepAnonymous(engine, held?.name === svc.containerName ? held : undefined, req.run);
     requests.set(svc.name, req);
     const networks = svc.networks.map((n) => p.networks.find((x) => x.key === n.key)!.name);
-    services.push({
-      service: svc.name,
-      container: svc.containerName,
-      hash,
-      dependsOn: svc.dependsOn,
-      networks,
-      allow: svc.allow,
-    });
+    const desired = { service: svc.name, container: svc.containerName, hash, dependsOn: svc.dependsOn, networks };
+    services.push(...replicasOf(engine, p, svc, { ...desired, allow: svc.allow }, req, extra));
   }
   const networks = new Map(p.networks.filter((n) => !n.external).map((n) => [n.name, networkSpec(p, n)]));
   return {
@@ -116,6 +117,7 @@ export async function prepare(
     },
     requests,
     networks,
+    ...extra,
   };
 }
 

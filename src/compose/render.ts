@@ -5,6 +5,7 @@
 import { renderDependsOn, renderHealth } from './render-health.js';
 import type { ComposeMount, ComposeProject, ComposeService, ComposeVolume, Mapping, Value } from './types.js';
 import { renderLimits } from './render-limits.js';
+import { renderExtra } from './render-extra.js';
 
 function service(s: ComposeService): Mapping {
   const m: Mapping = { container_name: s.containerName, image: s.image };
@@ -30,6 +31,7 @@ function service(s: ComposeService): Mapping {
         const o: Mapping = {};
         if (n.aliases.length) o.aliases = n.aliases;
         if (n.ipv4Address) o.ipv4_address = n.ipv4Address;
+        if (n.ipv6Address) o.ipv6_address = n.ipv6Address;
         if (n.priority) o.priority = n.priority;
         return [n.key, Object.keys(o).length ? o : null];
       }),
@@ -47,7 +49,7 @@ function service(s: ComposeService): Mapping {
   if (s.workingDir) m.working_dir = s.workingDir;
   if (s.user) m.user = s.user.byName ?? `${s.user.uid}:${s.user.gid}`;
   m.restart = s.restartMax ? `on-failure:${s.restartMax}` : s.restart;
-  Object.assign(m, renderLimits(s.limits));
+  Object.assign(m, renderLimits(s.limits), renderExtra(s));
   if (Object.keys(s.labels).length) m.labels = s.labels;
   if (s.hostname) m.hostname = s.hostname;
   if (s.dns.length) m.dns = s.dns;

@@ -17,7 +17,7 @@ export interface KeySet {
 
 export const TOP: KeySet = {
   what: 'top-level',
-  keys: ['services', 'networks', 'volumes', 'name', 'version'],
+  keys: ['services', 'networks', 'volumes', 'name', 'version', 'secrets', 'configs', 'include'],
   warn: { version: 'the attribute "version" is obsolete, it will be ignored' },
   extensions: true,
 };
@@ -75,7 +75,21 @@ export const SERVICE: KeySet = {
     'stop_grace_period',
     // Health checks (model-health.ts).
     'healthcheck',
+    // Issue 25: secrets and configs, profiles, replicas, extends... (model-extra.ts).
+    'build',
+    'secrets',
+    'configs',
+    'profiles',
+    'platform',
+    'logging',
+    'scale',
+    'stdin_open',
+    'tty',
+    'extends',
   ],
+  warn: {
+    develop: 'develop is for compose watch, which netctl does not run: ignored',
+  },
   extensions: true,
 };
 
@@ -91,7 +105,10 @@ export const PORT_LONG: KeySet = {
   what: 'port',
   keys: ['target', 'published', 'host_ip', 'protocol', 'mode', 'name', 'app_protocol'],
 };
-export const SERVICE_NETWORK: KeySet = { what: 'service network', keys: ['aliases', 'ipv4_address', 'priority'] };
+export const SERVICE_NETWORK: KeySet = {
+  what: 'service network',
+  keys: ['aliases', 'ipv4_address', 'priority', 'ipv6_address', 'gw_priority'],
+};
 export const HEALTHCHECK: KeySet = {
   what: 'healthcheck',
   keys: ['test', 'interval', 'timeout', 'retries', 'start_period', 'start_interval', 'disable'],
@@ -112,7 +129,32 @@ export const TOP_VOLUME: KeySet = {
   extensions: true,
 };
 export const ENV_FILE: KeySet = { what: 'env_file', keys: ['path', 'required'] };
-export const DEPLOY: KeySet = { what: 'deploy', keys: ['resources'] };
+export const DEPLOY: KeySet = {
+  what: 'deploy',
+  keys: ['resources', 'replicas', 'mode', 'restart_policy'],
+  warn: Object.fromEntries(
+    ['labels', 'placement', 'update_config', 'rollback_config', 'endpoint_mode'].map((k) => [
+      k,
+      `deploy.${k} is for a swarm: ignored on a single host, as compose does`,
+    ]),
+  ),
+};
+export const RESTART_POLICY: KeySet = {
+  what: 'deploy.restart_policy',
+  keys: ['condition', 'max_attempts'],
+  warn: { delay: 'ignored, as compose does', window: 'ignored, as compose does' },
+};
+/** A top-level secret or config. */
+export const TOP_SECRET: KeySet = {
+  what: 'top-level secret or config',
+  keys: ['file', 'environment', 'content', 'external', 'name'],
+  extensions: true,
+};
+/** A service's long-syntax secret or config. */
+export const SECRET_REF: KeySet = { what: 'secret or config', keys: ['source', 'target', 'uid', 'gid', 'mode'] };
+export const EXTENDS: KeySet = { what: 'extends', keys: ['service', 'file'] };
+export const INCLUDE: KeySet = { what: 'include', keys: ['path', 'project_directory', 'env_file'] };
+export const LOGGING: KeySet = { what: 'logging', keys: ['driver', 'options'] };
 export const DEPLOY_RESOURCES: KeySet = { what: 'deploy.resources', keys: ['limits', 'reservations'] };
 export const DEPLOY_LIMITS: KeySet = { what: 'deploy.resources.limits', keys: ['cpus', 'memory', 'pids'] };
 export const DEPLOY_RESERVATIONS: KeySet = {

@@ -49,6 +49,8 @@ export interface ServiceNetwork {
   key: string;
   aliases: string[];
   ipv4Address?: string;
+  /** Issue 25: `ipv6_address` (the network must have an IPv6 subnet). */
+  ipv6Address?: string;
   priority: number;
 }
 
@@ -119,6 +121,15 @@ export interface ComposeService {
   healthcheck?: HealthConfig;
   /** `depends_on` entries with a condition other than service_started, or required/restart set. */
   waitFor?: DependsCondition[];
+  // Issue 25 (model-extra.ts): absent when the file does not say, so config hashes stay as they were.
+  /** `secrets` and `configs`, each a file mounted read-only. */
+  files?: ComposeFileMount[];
+  /** `deploy.replicas`, `scale` or `up --scale`: containers `PROJECT-SERVICE-1..N` (0: none). */
+  replicas?: number;
+  tty?: boolean;
+  stdinOpen?: boolean;
+  /** `logging`: a driver netctl's own log stands for (json-file, local). */
+  logging?: { driver: string; options: Record<string, string> };
 }
 
 /** One `depends_on` entry. */
@@ -127,6 +138,25 @@ export interface DependsCondition {
   condition: 'service_started' | 'service_healthy' | 'service_completed_successfully';
   required: boolean;
   restart: boolean;
+}
+
+/**
+ * A secret or config as a service gets it: a host file bound read-only, or (from
+ * `environment:` or `content:`, or with mode/uid/gid) a file `up` writes and binds.
+ */
+export interface ComposeFileMount {
+  kind: 'secret' | 'config';
+  /** The key under the top-level `secrets:` or `configs:`. */
+  key: string;
+  /** Absolute path in the container. */
+  target: string;
+  /** The host file (`file:`), absolute. */
+  file?: string;
+  /** The text to write: `environment:` or `content:` (never printed). */
+  content?: string;
+  mode?: number;
+  uid?: number;
+  gid?: number;
 }
 
 /** A whole project. */

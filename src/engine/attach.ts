@@ -18,12 +18,14 @@ import { conntrackPortsStep, conntrackStep } from './conntrack.js';
 import { checkName } from '../model/names.js';
 import { checkDnsName } from '../model/dns-name.js';
 import { sequence, together, type Step } from '../model/steps.js';
+import { UsageError } from '../errors.js';
 import type { ChangePlan } from './plan.js';
 import { describeOp, type NetlinkOp } from '../netlink/plan.js';
 
 /** What attaching a container to a network asks for. */
 export interface AttachRequest {
   ip?: string;
+  ip6?: string;
   ports: readonly PortRequest[];
   ephemeral?: readonly [number, number];
   aliases?: readonly string[];
@@ -43,7 +45,8 @@ export function recordEndpoint(engine: Engine, c: Container, network: Network, r
   const s = engine.store;
   const since = s.firewallRevision();
   const address = s.ipam.allocate(network.id, { owner: c.id, ...(req.ip ? { requested: req.ip } : {}) });
-  const address6 = network.subnet6 ? s.ipam.allocate(network.id, { owner: c.id, family: 6 }) : undefined;
+  const address6 = network.subnet6 ? allocate6(s, network, c.id, req.ip6) : undefined;
+  if (req.ip6 && !network.subnet6) throw new UsageError(`network "${network.name}" has no IPv6 subnet for ${req.ip6}`);
   const aliases = (req.aliases ?? []).map((a) => checkDnsName('alias', checkName('alias', a)));
   const endpoint = s.endpoints.add({
     containerId: c.id,
@@ -174,4 +177,9 @@ export async function detachSteps(
     ),
     together([sequence(rules), ...links]),
   ];
+}
+
+/** An IPv6 address of the network: `requested`, or the lowest free one. */
+export function allocate6(s: Engine['store'], network: Network, owner: string, requested?: string): string {
+  return s.ipam.allocate(network.id, { owner, ...(requested ? { requested } : { family: 6 }) });
 }

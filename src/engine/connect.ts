@@ -14,6 +14,7 @@ import { checkName } from '../model/names.js';
 import { checkDnsName } from '../model/dns-name.js';
 import { describeOp, planEndpoint, type NetlinkOp } from '../netlink/plan.js';
 import { hostIfname, macFor, netnsPath } from './container-net.js';
+import { allocate6 } from './attach.js';
 import { localnetStep } from './container-steps.js';
 import { ownEtcStep } from './etc-files.js';
 import { firewallStep } from './firewall-step.js';
@@ -27,6 +28,8 @@ export interface ConnectRequest {
   network: string;
   container: string;
   ip?: string;
+  /** Issue 25: compose's ipv6_address. */
+  ip6?: string;
   aliases?: string[];
 }
 
@@ -86,7 +89,7 @@ export function recordConnect(
   c: Container,
   n: Network,
   netns: string,
-  req: Pick<ConnectRequest, 'ip' | 'aliases'>,
+  req: Pick<ConnectRequest, 'ip' | 'ip6' | 'aliases'>,
 ): { endpoint: Endpoint; ops: NetlinkOp[]; existing: Endpoint[] } {
   const s = engine.store;
   // The embedded DNS server answers the name on a user-defined network.
@@ -96,7 +99,7 @@ export function recordConnect(
     throw new ConflictError(`container "${c.name}" is already connected to network "${n.name}"`);
   const i = freeIndex(existing, c.id);
   const address = s.ipam.allocate(n.id, { owner: c.id, ...(req.ip ? { requested: req.ip } : {}) });
-  const address6 = n.subnet6 ? s.ipam.allocate(n.id, { owner: c.id, family: 6 }) : undefined;
+  const address6 = n.subnet6 ? allocate6(s, n, c.id, req.ip6) : undefined;
   const aliases = (req.aliases ?? []).map((a) => checkDnsName('alias', checkName('alias', a)));
   const endpoint = s.endpoints.add({
     containerId: c.id,

@@ -46,6 +46,8 @@ export interface RunRequest {
   /** `bridge` (default network), a network name, `host`, `none` or `container:NAME`. */
   network: string;
   ip?: string;
+  /** Issue 25: an IPv6 address on a network with an IPv6 subnet (compose's ipv6_address). */
+  ip6?: string;
   ports: PortRequest[];
   /** The process: everything but the paths and namespace, which the engine decides. */
   launch: Omit<LaunchSpec, 'netns' | 'rootfs' | 'logPath' | 'statePath' | 'binds'> & { binds: LaunchSpec['binds'] };
@@ -97,6 +99,7 @@ async function networkSteps(
   const recorded = recordEndpoint(engine, c, network, {
     ports: req.ports,
     ...(req.ip ? { ip: req.ip } : {}),
+    ...(req.ip6 ? { ip6: req.ip6 } : {}),
     ...(req.ephemeral ? { ephemeral: req.ephemeral } : {}),
     ...(req.aliases ? { aliases: req.aliases } : {}),
   });

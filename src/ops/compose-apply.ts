@@ -19,10 +19,18 @@ import { waitForDependencies } from './compose-wait.js';
 import { type Action, doneLine } from '../compose/plan.js';
 import type { Prepared } from '../compose/prepare.js';
 import { ErrorList, InternalError, NetctlError, messageOf } from '../errors.js';
+import { writeServiceFiles } from './compose-files.js';
 
-async function runService(host: Host, prepared: Prepared | undefined, service: string): Promise<void> {
-  const req = prepared?.requests.get(service);
+async function runService(
+  host: Host,
+  prepared: Prepared | undefined,
+  service: string,
+  container: string,
+): Promise<void> {
+  // Issue 25: replicas have their own requests, and secrets/configs files written first.
+  const req = prepared?.byContainer?.get(container) ?? prepared?.requests.get(service);
   if (!req) throw new InternalError(`no request for service ${service}`);
+  await writeServiceFiles(prepared?.writes?.get(container) ?? []);
   const { dns, dnsSearch, dnsOptions, extraHosts } = req;
   await applyNow(host, (e) => planRunWithMounts(e, req.run, { dns, dnsSearch, dnsOptions, extraHosts }));
   for (const c of req.connect) await applyNow(host, (e) => planConnect(e, c));
@@ -48,7 +56,7 @@ async function one(host: Host, prepared: Prepared | undefined, a: Action, made: 
     }
     case 'run':
       made.push(a);
-      await runService(host, prepared, a.service);
+      await runService(host, prepared, a.service, a.container);
       return;
     case 'start':
       await applyNow(host, (e) => planStart(e, a.container));

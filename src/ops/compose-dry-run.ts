@@ -59,8 +59,9 @@ function connect(engine: Engine, c: Container, netns: string, req: ConnectReques
 }
 
 /** A service's container: its record, namespace, endpoints and launcher. */
-async function run(engine: Engine, prepared: Prepared, service: string, acc: Acc): Promise<void> {
-  const req = prepared.requests.get(service);
+async function run(engine: Engine, prepared: Prepared, service: string, acc: Acc, container: string): Promise<void> {
+  const req = prepared.byContainer?.get(container) ?? prepared.requests.get(service);
+  for (const f of prepared.writes?.get(container) ?? []) acc.notes.push(`${container}: write ${f.path}`);
   if (!req) throw new InternalError(`no request for service ${service}`);
   const r = req.run;
   const s = engine.store;
@@ -121,7 +122,7 @@ async function one(engine: Engine, prepared: Prepared | undefined, a: Action, ac
     }
     case 'run':
       if (!prepared) throw new InternalError(`no request for service ${a.service}`);
-      return run(engine, prepared, a.service, acc);
+      return run(engine, prepared, a.service, acc, a.container);
     case 'start':
       acc.processes.push(launcher(engine, s.containers.require(a.container)));
       return;

@@ -5,6 +5,7 @@
  * order, `ps`'s rows, and stop/start of a project's containers. The CLI's compose commands
  * parse, call these and print; they never reach the engine themselves.
  */
+import { rm } from 'node:fs/promises';
 import { labelsOf, observe, projectContainers } from '../compose/observe.js';
 import { SERVICE } from '../compose/labels.js';
 import { type Action, planDown, planUp } from '../compose/plan.js';
@@ -117,7 +118,15 @@ export async function composeDown(
   opts: ComposeRunOptions & { volumes?: boolean } = {},
 ): Promise<ComposeChange> {
   const volumes = opts.volumes === true;
-  return change(host, name, async (engine) => ({ actions: planDown(await observe(engine, name), { volumes }) }), opts);
+  const out = await change(
+    host,
+    name,
+    async (engine) => ({ actions: planDown(await observe(engine, name), { volumes }) }),
+    opts,
+  );
+  // Issue 25: the secret and config copies the project's containers bound.
+  if (out.applied) await rm(`${host.paths.runRoot}/compose/${name}`, { recursive: true, force: true });
+  return out;
 }
 
 /** The project's containers of the named services (all without names), in start order. */

@@ -142,7 +142,7 @@ describe('netctl compose with real packets', () => {
     const r = await composeIn(`${BASE}/bad`, 'up', '-d');
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')[0]).toBe(
-      `netctl: ${BASE}/bad/compose.yaml:5: services.web.isolation: key "isolation" is not supported by netctl compose (service keys it runs: image, command, entrypoint, environment, env_file, ports, expose, networks, network_mode, links, depends_on, volumes, working_dir, user, restart, labels, container_name, hostname, dns, dns_search, dns_opt, extra_hosts, tmpfs, volumes_from, pull_policy, x-netctl, mem_limit, memswap_limit, mem_reservation, cpus, cpu_shares, cpuset, pids_limit, oom_kill_disable, deploy, shm_size, ulimits, sysctls, cap_add, cap_drop, privileged, security_opt, init, read_only, group_add, stop_signal, stop_grace_period, healthcheck)`,
+      `netctl: ${BASE}/bad/compose.yaml:5: services.web.isolation: key "isolation" is not supported by netctl compose (service keys it runs: image, command, entrypoint, environment, env_file, ports, expose, networks, network_mode, links, depends_on, volumes, working_dir, user, restart, labels, container_name, hostname, dns, dns_search, dns_opt, extra_hosts, tmpfs, volumes_from, pull_policy, x-netctl, mem_limit, memswap_limit, mem_reservation, cpus, cpu_shares, cpuset, pids_limit, oom_kill_disable, deploy, shm_size, ulimits, sysctls, cap_add, cap_drop, privileged, security_opt, init, read_only, group_add, stop_signal, stop_grace_period, healthcheck, build, secrets, configs, profiles, platform, logging, scale, stdin_open, tty, extends)`,
     );
     expect([await kernelState(sb), await netctl('ps', '-a'), await netctl('network', 'ls')]).toEqual(before);
   });

@@ -1,5 +1,7 @@
 // `netctl compose up -d` of a 10-service file beside 10 single `netctl run -d` of the same
-// containers (same image, command, one published port each, one network), in the same run.
+// containers (same image, command, one published port each, one named volume each, one
+// network), in the same run. What each service has is SERVICE_KEYS / RUN_OPTS below, side
+// by side: a health check is one more line in each once the health helper lands.
 // Each iteration brings everything up (timed inside run, printed per service in the note) and
 // then removes it again (compose down / rm -f), so the median column includes the removal.
 // Runs in the bench sandbox: its own netns, iptables, /run and /var/lib/netctl.
@@ -24,6 +26,15 @@ const median = (xs) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
+/** One service of the compose file, and the same container's `run` options. */
+const SERVICE_KEYS = (i) => [
+  'image: composebox',
+  'command: sleep 100000',
+  `ports: ["${19100 + i}:80"]`,
+  `volumes: ["v${i}:/data"]`,
+];
+const RUN_OPTS = (i) => ['-p', `${19200 + i}:80`, '-v', `rv${i}:/data`];
+
 let world;
 /** The image and the compose file, once per bench run (under the sandbox's tmpfs /run). */
 function setupWorld() {
@@ -37,8 +48,8 @@ function setupWorld() {
   sh(['tar', '-C', img, '-cf', `${img}.tar`, '.']);
   cli('image', 'import', `${img}.tar`, 'composebox');
   const lines = ['name: b10', 'services:'];
-  for (let i = 0; i < SERVICES; i++)
-    lines.push(`  s${i}:`, '    image: composebox', '    command: sleep 100000', `    ports: ["${19100 + i}:80"]`);
+  for (let i = 0; i < SERVICES; i++) lines.push(`  s${i}:`, ...SERVICE_KEYS(i).map((l) => `    ${l}`));
+  lines.push('volumes:', ...Array.from({ length: SERVICES }, (_, i) => `  v${i}: {}`));
   writeFileSync(join(dir, 'compose.yaml'), `${lines.join('\n')}\n`);
   world = { file: join(dir, 'compose.yaml'), runUp: [], composeUp: [] };
   return world;
@@ -46,7 +57,7 @@ function setupWorld() {
 
 export const cases = [
   {
-    name: `compose: ${SERVICES} x netctl run -d (one port each, one network; then rm -f)`,
+    name: `compose: ${SERVICES} x netctl run -d (one port and volume each, one network; then rm -f)`,
     iterations: 3,
     setup: () => {
       const w = setupWorld();
@@ -56,30 +67,19 @@ export const cases = [
     run: (w, i) => {
       const t0 = process.hrtime.bigint();
       for (let s = 0; s < SERVICES; s++)
-        cli(
-          'run',
-          '-d',
-          '--name',
-          `r${s}`,
-          '--network',
-          'runnet',
-          '-p',
-          `${19200 + s}:80`,
-          'composebox',
-          'sleep',
-          '100000',
-        );
+        cli('run', '-d', '--name', `r${s}`, '--network', 'runnet', ...RUN_OPTS(s), 'composebox', 'sleep', '100000');
       if (i >= 0) w.runUp.push(ms(t0));
       cli('rm', '-f', ...Array.from({ length: SERVICES }, (_, s) => `r${s}`));
     },
     teardown: () => {
       cli('network', 'rm', 'runnet');
+      cli('volume', 'rm', ...Array.from({ length: SERVICES }, (_, s) => `rv${s}`));
     },
     note: (_, w) =>
       `up: ${(median(w.runUp) / SERVICES).toFixed(0)} ms per container (${median(w.runUp).toFixed(0)} ms for ${SERVICES})`,
   },
   {
-    name: `compose: compose up -d of a ${SERVICES}-service file (network created; then down)`,
+    name: `compose: compose up -d of a ${SERVICES}-service file with volumes (network created; then down)`,
     iterations: 3,
     setup: setupWorld,
     run: (w, i) => {

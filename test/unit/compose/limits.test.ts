@@ -101,8 +101,8 @@ describe('compose limits and process options', () => {
     expect(refused('services:\n  a:\n    image: busybox\n    sysctls:\n      kernel.pid_max: 10\n')).toMatch(
       /compose\.yaml:5.*not namespaced/,
     );
-    expect(refused('services:\n  a:\n    image: busybox\n    deploy:\n      replicas: 2\n')).toMatch(
-      /compose\.yaml:5.*key "replicas" is not supported/,
+    expect(refused('services:\n  a:\n    image: busybox\n    deploy:\n      mode: global\n')).toMatch(
+      /compose\.yaml:5.*deploy mode "global" is a swarm's/,
     );
     expect(refused('services:\n  a:\n    image: busybox\n    cap_add: [NOPE]\n')).toMatch(/compose\.yaml:4.*NOPE/);
     expect(refused('services:\n  a:\n    image: busybox\n    stop_grace_period: soon\n')).toMatch(/compose\.yaml:4/);

@@ -123,7 +123,7 @@ describe('loading a project', () => {
       'compose.yaml': 'version: "3"\nservices:\n  web:\n    image: busybox\n    isolation: default\n',
     });
     expect(refused(dir)).toBe(
-      `${dir}/compose.yaml:5: services.web.isolation: key "isolation" is not supported by netctl compose (service keys it runs: image, command, entrypoint, environment, env_file, ports, expose, networks, network_mode, links, depends_on, volumes, working_dir, user, restart, labels, container_name, hostname, dns, dns_search, dns_opt, extra_hosts, tmpfs, volumes_from, pull_policy, x-netctl, mem_limit, memswap_limit, mem_reservation, cpus, cpu_shares, cpuset, pids_limit, oom_kill_disable, deploy, shm_size, ulimits, sysctls, cap_add, cap_drop, privileged, security_opt, init, read_only, group_add, stop_signal, stop_grace_period, healthcheck)`,
+      `${dir}/compose.yaml:5: services.web.isolation: key "isolation" is not supported by netctl compose (service keys it runs: image, command, entrypoint, environment, env_file, ports, expose, networks, network_mode, links, depends_on, volumes, working_dir, user, restart, labels, container_name, hostname, dns, dns_search, dns_opt, extra_hosts, tmpfs, volumes_from, pull_policy, x-netctl, mem_limit, memswap_limit, mem_reservation, cpus, cpu_shares, cpuset, pids_limit, oom_kill_disable, deploy, shm_size, ulimits, sysctls, cap_add, cap_drop, privileged, security_opt, init, read_only, group_add, stop_signal, stop_grace_period, healthcheck, build, secrets, configs, profiles, platform, logging, scale, stdin_open, tty, extends)`,
     );
     const ok = project({
       'compose.yaml': 'version: "3"\nx-common: &c {image: busybox}\nservices:\n  web:\n    <<: *c\n    x-note: mine\n',
@@ -174,7 +174,7 @@ describe('loading a project', () => {
         'services:\n  web: {image: busybox}\nnetworks:\n  n:\n    driver: overlay\n',
         /compose\.yaml:5: networks\.n\.driver: driver "overlay" is not supported/,
       ],
-      ['services:\n  web:\n    build: .\n', /compose\.yaml:3: services\.web\.build: key "build" is not supported/],
+      ['services:\n  web:\n    build: .\n', /compose\.yaml:3: services\.web\.build: netctl compose builds no images/],
       ['services:\n  web: {image: busybox, user: "no body"}\n', /services\.web\.user: invalid --user "no body"/],
       [
         'services:\n  web: {image: busybox, pull_policy: build}\n',

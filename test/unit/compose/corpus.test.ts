@@ -1,0 +1,103 @@
+/**
+ * The compose corpus (test/fixtures/compose-corpus/, sources in its README): every file is
+ * either accepted by the loader `compose config` uses, or refused for a reason on the short
+ * list below. The accepted share is printed and may only go up.
+ */
+import { readdirSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { expect, it } from 'vitest';
+import { loadProject } from '../../../src/compose/load.js';
+
+const ROOT = join(import.meta.dirname, '../../fixtures/compose-corpus');
+/** Files other files include, not examples of their own. */
+const SUPPORT = new Set(['spec/my-compose-include.yaml']);
+
+/** Why a file may be refused: each reason a pattern of the one-line message. */
+const REASONS: Record<string, RegExp> = {
+  // Images are built by another issue: `build:` without `image:`.
+  build: /netctl compose builds no images/,
+  // The health helper's keys (issue 25, same session): accepted once its branch lands.
+  health: /key "healthcheck" is not supported|condition "service_healthy"|condition "service_completed_successfully"/,
+  // What a single-host runtime cannot do: a swarm's store and modes, another machine's platform,
+  // another OCI runtime, devices and model runners, Windows credential specs.
+  'single host': new RegExp(
+    [
+      'lives in a swarm',
+      "is a swarm's",
+      "is not this host's",
+      'key "runtime"',
+      'key "gpus"',
+      'key "models"',
+      'key "credential_spec"',
+    ].join('|'),
+  ),
+  // Keys netctl has no code for yet, named so that a new refusal shows up here.
+  'not yet': new RegExp(
+    [
+      'key "blkio_config"',
+      'key "subpath"',
+      'key "label_file"',
+      'key "interface_name"',
+      'key "link_local_ips"',
+      'key "driver_opts" is not supported by netctl compose \\(service network',
+      'key "post_start"',
+      'key "pre_start"',
+      'an IPv6 subnet needs enable_ipv6',
+      'security_opt "label:',
+    ].join('|'),
+  ),
+};
+
+function files(dir: string): string[] {
+  return readdirSync(dir)
+    .sort()
+    .flatMap((f) => {
+      const p = join(dir, f);
+      if (statSync(p).isDirectory()) return files(p);
+      return /\.ya?ml$/.test(f) && !SUPPORT.has(relative(ROOT, p)) ? [p] : [];
+    });
+}
+
+function load(file: string, assumeBuilt: boolean): string | undefined {
+  try {
+    loadProject({ files: [file], cwd: dirname(file), env: {}, project: 'corpus', assumeBuilt });
+    return undefined;
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
+
+it('accepts the corpus, or refuses only for the listed reasons', () => {
+  const all = files(ROOT);
+  expect(all.length).toBeGreaterThanOrEqual(95);
+  const tally: Record<string, string[]> = { accepted: [] };
+  const unexplained: string[] = [];
+  let built = 0;
+  for (const f of all) {
+    const msg = load(f, false);
+    if (load(f, true) === undefined) built++;
+    if (msg === undefined) {
+      tally.accepted!.push(f);
+      continue;
+    }
+    const reason = Object.entries(REASONS).find(([, re]) => re.test(msg))?.[0];
+    if (reason) (tally[reason] ??= []).push(relative(ROOT, f));
+    else unexplained.push(msg);
+  }
+  const runnable = all.length - (tally['single host']?.length ?? 0);
+  const pct = (n: number): string => `${((100 * n) / all.length).toFixed(1)}%`;
+  console.log(
+    [
+      `compose corpus: ${all.length} files; accepted as written ${tally.accepted!.length} (${pct(tally.accepted!.length)}),`,
+      `accepted once images are built ${built} (${pct(built)}),`,
+      `of the ${runnable} a single host can run: ${((100 * built) / runnable).toFixed(1)}%;`,
+      ...Object.entries(tally)
+        .filter(([k]) => k !== 'accepted')
+        .map(([k, v]) => `  refused (${k}): ${v.length}: ${v.join(' ')}`),
+    ].join('\n'),
+  );
+  expect(unexplained).toEqual([]);
+  // The shares reached (issue 25): raise them as keys land, never lower them.
+  expect(tally.accepted!.length).toBeGreaterThanOrEqual(46);
+  expect(built).toBeGreaterThanOrEqual(66);
+});

@@ -98,6 +98,6 @@ it('accepts the corpus, or refuses only for the listed reasons', () => {
   );
   expect(unexplained).toEqual([]);
   // The shares reached (issue 25): raise them as keys land, never lower them.
-  expect(tally.accepted!.length).toBeGreaterThanOrEqual(46);
-  expect(built).toBeGreaterThanOrEqual(66);
+  expect(tally.accepted!.length).toBeGreaterThanOrEqual(47);
+  expect(built).toBeGreaterThanOrEqual(75);
 });

@@ -102,6 +102,7 @@ for (const e of readdirSync(join(native, 'Release')))
   if (e !== 'better_sqlite3.node') rmSync(join(native, 'Release', e), { recursive: true });
 // Modes as Debian wants them: executables are ELF programs or scripts, libraries are 0644;
 // binaries stripped of their debugging symbols.
+const PROGRAMS = new Set(['native/build/netctl-launcher', 'native/build/netctl-cni-shim']);
 const isElf = (b) => b[0] === 0x7f && b[1] === 0x45 && b[2] === 0x4c && b[3] === 0x46;
 const normalize = (dir) => {
   for (const e of readdirSync(dir, { withFileTypes: true })) {
@@ -109,7 +110,8 @@ const normalize = (dir) => {
     if (e.isDirectory()) normalize(p);
     else if (e.isFile()) {
       const head = readFileSync(p).subarray(0, 4);
-      const program = (isElf(head) && !p.endsWith('.node')) || head.subarray(0, 2).toString() === '#!';
+      // The only ELF programs are netctl's own; every other ELF file is a library (.node, .bare...).
+      const program = PROGRAMS.has(relative(lib, p)) || head.subarray(0, 2).toString() === '#!';
       chmodSync(p, program ? 0o755 : 0o644);
       if (isElf(head))
         execFileSync('strip', ['--strip-unneeded', '--remove-section=.comment', '--remove-section=.note', p]);

@@ -3,7 +3,7 @@
  * one JSON line out. `prepare` asks the server for a container's sockets before its process
  * starts (a container's first query finds the server bound); `status` reads its counters.
  */
-import { readFileSync } from 'node:fs';
+import { livePid } from '../sys/pid-file.js';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
 
@@ -50,20 +50,7 @@ export interface ServerStatus {
 
 /** The pid of a live server by its pid file, or undefined. */
 export function serverPid(runRoot: string): number | undefined {
-  let pid: number;
-  try {
-    pid = Number(readFileSync(dnsFiles(runRoot).pid, 'utf8').trim());
-  } catch {
-    return undefined;
-  }
-  if (!Number.isInteger(pid) || pid <= 0) return undefined;
-  // A zombie (killed, not yet reaped: a pid namespace's init may never reap) is dead too.
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return /^\d+ \(.*\) [ZX] /s.test(stat) ? undefined : pid;
-  } catch {
-    return undefined;
-  }
+  return livePid(dnsFiles(runRoot).pid);
 }
 
 /** Sends one request; resolves with the answer, rejects on no server or after `timeoutMs`. */

@@ -2,7 +2,7 @@
  * The health runner's files in the run root: its pid file and log. Which containers have a
  * check, from their records. Reads only.
  */
-import { readFileSync } from 'node:fs';
+import { livePid } from '../sys/pid-file.js';
 import { join } from 'node:path';
 import type { Container } from '../model/container.js';
 import { type HealthConfig, type HealthPlan, healthPlan } from '../model/health.js';
@@ -15,19 +15,7 @@ export function healthFiles(runRoot: string): { dir: string; pid: string; log: s
 
 /** The pid of a live runner by its pid file, or undefined (a zombie is dead too). */
 export function runnerPid(runRoot: string): number | undefined {
-  let pid: number;
-  try {
-    pid = Number(readFileSync(healthFiles(runRoot).pid, 'utf8').trim());
-  } catch {
-    return undefined;
-  }
-  if (!Number.isInteger(pid) || pid <= 0) return undefined;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return /^\d+ \(.*\) [ZX] /s.test(stat) ? undefined : pid;
-  } catch {
-    return undefined;
-  }
+  return livePid(healthFiles(runRoot).pid);
 }
 
 /** The container's health config as `run` or compose recorded it (image's merged with the user's). */

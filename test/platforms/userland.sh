@@ -7,16 +7,18 @@
 # policy-rc.d in the userland so that no package starts a service, and takes a lock so that two
 # test files asking at once build it once. Prints the userland's path.
 # Usage: userland.sh NAME...         (NETCTL_USERLANDS=DIR: another cache directory)
-# NAME is a suite (trixie, sid: a Docker userland) or SUITE-pkg: what the netctl package
+# NAME is a suite (trixie, sid: a Docker, Podman and containerd userland) or SUITE-pkg: what the netctl package
 # needs, preinstalled so that `apt install ./netctl_*.deb` resolves offline in a test.
 set -eu
 CACHE=${NETCTL_USERLANDS:-/var/cache/netctl/userlands}
 RECIPE=1
 
-# The Docker each suite ships (see test/integration/helpers/docker-flavours.ts).
+# The Docker each suite ships (see test/integration/helpers/docker-flavours.ts), with the
+# Podman 5 + netavark + aardvark-dns (nftables driver) and the containerd (CRI) beside it, and
+# the CNI reference plugins the CRI tests compare with: one userland per suite for all daemons.
 packages() {
 	case $1 in
-	trixie | sid) echo docker.io,docker-cli,docker-compose,iptables,ca-certificates ;;
+	trixie | sid) echo docker.io,docker-cli,docker-compose,iptables,ca-certificates,podman,netavark,aardvark-dns,nftables,crun,containernetworking-plugins ;;
 	trixie-pkg) echo nodejs,iptables,iproute2,ufw,man-db,bash-completion,systemd,systemd-sysv,dbus ;;
 	*)
 		echo "userland.sh: no package list for suite \"$1\" (known: trixie, sid, trixie-pkg)" >&2

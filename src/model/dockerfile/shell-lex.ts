@@ -51,7 +51,7 @@ class Scanner {
   constructor(
     text: string,
     private readonly env: Lookup,
-    private readonly escape: string,
+    private readonly esc: string,
     private readonly used?: Set<string>,
   ) {
     this.chars = Array.from(text);
@@ -95,7 +95,7 @@ class Scanner {
           continue;
         }
         let c = this.next();
-        if (c === this.escape) {
+        if (c === this.esc) {
           if (this.rawEscapes) {
             words.addRaw(c);
             result += c;
@@ -139,11 +139,11 @@ class Scanner {
         continue;
       }
       let ch = this.next();
-      if (ch === this.escape) {
+      if (ch === this.esc) {
         if (this.rawEscapes) out += ch;
         const q = this.peek();
         if (q === EOF) continue;
-        if (q === '"' || q === '$' || q === this.escape) ch = this.next();
+        if (q === '"' || q === '$' || q === this.esc) ch = this.next();
       }
       out += ch;
     }
@@ -280,9 +280,9 @@ function trimSuffix(pattern: string, value: string, greedy: boolean): string {
   return reverse(trimPrefix(reversePattern(pattern), reverse(value), greedy));
 }
 
-function run<T>(text: string, fn: (s: Scanner) => T, env: Lookup, escape: string, used?: Set<string>): T {
+function run<T>(text: string, fn: (s: Scanner) => T, env: Lookup, esc: string, used?: Set<string>): T {
   try {
-    return fn(new Scanner(text, env, escape, used));
+    return fn(new Scanner(text, env, esc, used));
   } catch (e) {
     if (e instanceof ShellWordError) throw new ShellWordError(`failed to process "${text}": ${e.message}`);
     throw e;
@@ -290,13 +290,13 @@ function run<T>(text: string, fn: (s: Scanner) => T, env: Lookup, escape: string
 }
 
 /** Expands one word (quotes removed) as Docker's ProcessWord does; records names looked up into USED. */
-export function expandWord(word: string, env: Lookup, escape = '\\', used?: Set<string>): string {
-  return run(word, (s) => s.processStopOn(EOF, false).word, env, escape, used);
+export function expandWord(word: string, env: Lookup, esc = '\\', used?: Set<string>): string {
+  return run(word, (s) => s.processStopOn(EOF, false).word, env, esc, used);
 }
 
 /** Expands and splits on unquoted blanks as Docker's ProcessWords does (EXPOSE, VOLUME, ...). */
-export function expandWords(text: string, env: Lookup, escape = '\\', used?: Set<string>): string[] {
-  return run(text, (s) => s.processStopOn(EOF, false).words, env, escape, used);
+export function expandWords(text: string, env: Lookup, esc = '\\', used?: Set<string>): string[] {
+  return run(text, (s) => s.processStopOn(EOF, false).words, env, esc, used);
 }
 
 /** A Lookup over `KEY=VALUE` entries (the last entry of a key wins). */

@@ -44,17 +44,30 @@ class Words {
   }
 }
 
+/** Lexer modes buildkit's parser uses to find heredoc words (lex.go's RawQuotes, RawEscapes, SkipUnsetEnv). */
+export interface LexModes {
+  rawQuotes?: boolean;
+  rawEscapes?: boolean;
+  skipUnset?: boolean;
+}
+
 class Scanner {
   private pos = 0;
-  rawEscapes = false;
+  rawEscapes: boolean;
+  private readonly rawQuotes: boolean;
+  private readonly skipUnset: boolean;
   private readonly chars: string[];
   constructor(
     text: string,
     private readonly env: Lookup,
     private readonly esc: string,
     private readonly used?: Set<string>,
+    modes: LexModes = {},
   ) {
     this.chars = Array.from(text);
+    this.rawEscapes = modes.rawEscapes ?? false;
+    this.rawQuotes = modes.rawQuotes ?? false;
+    this.skipUnset = modes.skipUnset ?? false;
   }
   peek(): string {
     return this.chars[this.pos] ?? EOF;
@@ -115,24 +128,24 @@ class Scanner {
 
   processSingleQuote(): string {
     this.next();
-    let out = '';
+    let out = this.rawQuotes ? "'" : '';
     for (;;) {
       const ch = this.next();
       if (ch === EOF) throw new ShellWordError('unexpected end of statement while looking for matching single-quote');
-      if (ch === "'") return out;
+      if (ch === "'") return this.rawQuotes ? `${out}'` : out;
       out += ch;
     }
   }
 
   processDoubleQuote(): string {
     this.next();
-    let out = '';
+    let out = this.rawQuotes ? '"' : '';
     for (;;) {
       const p = this.peek();
       if (p === EOF) throw new ShellWordError('unexpected end of statement while looking for matching double-quote');
       if (p === '"') {
         this.next();
-        return out;
+        return this.rawQuotes ? `${out}"` : out;
       }
       if (p === '$') {
         out += this.processDollar();
@@ -177,7 +190,9 @@ class Scanner {
     this.next();
     if (this.peek() !== '{') {
       const name = this.processName();
-      return name === '' ? '$' : (this.getEnv(name) ?? '');
+      if (name === '') return '$';
+      const v = this.getEnv(name);
+      return v === undefined && this.skipUnset ? `$${name}` : (v ?? '');
     }
     this.next();
     const first = this.peek();
@@ -185,7 +200,10 @@ class Scanner {
     if (first === '{' || first === '}' || first === ':') throw new ShellWordError('syntax error: bad substitution');
     const name = this.processName();
     let ch = this.next();
-    if (ch === '}') return this.getEnv(name) ?? '';
+    if (ch === '}') {
+      const v = this.getEnv(name);
+      return v === undefined && this.skipUnset ? `\${${name}}` : (v ?? '');
+    }
     if (ch === '/') return this.processReplace(name);
     let mod = ch;
     const nullIsUnset = ch === ':';
@@ -198,6 +216,7 @@ class Scanner {
     if (nullIsUnset && raw) throw new ShellWordError(`unsupported modifier (${mod}) in substitution`);
     const word = this.stopOnBrace(raw, "syntax error: missing '}'");
     const value = this.getEnv(name);
+    if (value === undefined && this.skipUnset) return `\${${name}${mod}${word}}`;
     const empty = value === undefined || (nullIsUnset && value === '');
     if (ch === '-') return empty ? word : (value ?? '');
     if (ch === '+') return empty ? '' : word;
@@ -225,7 +244,9 @@ class Scanner {
     if (all) this.next();
     const pattern = this.stopOnBrace(true, "syntax error: missing '/' in ${}", '/');
     const replacement = this.stopOnBrace(true, "syntax error: missing '}'");
-    const value = this.getEnv(name) ?? '';
+    const v = this.getEnv(name);
+    if (v === undefined && this.skipUnset) return `\${${name}/${pattern}/${replacement}}`;
+    const value = v ?? '';
     const re = patternRegex(pattern, true, false, all);
     if (all) return value.replace(re, () => replacement);
     return value.replace(re, () => replacement);
@@ -280,9 +301,16 @@ function trimSuffix(pattern: string, value: string, greedy: boolean): string {
   return reverse(trimPrefix(reversePattern(pattern), reverse(value), greedy));
 }
 
-function run<T>(text: string, fn: (s: Scanner) => T, env: Lookup, esc: string, used?: Set<string>): T {
+function run<T>(
+  text: string,
+  fn: (s: Scanner) => T,
+  env: Lookup,
+  esc: string,
+  used?: Set<string>,
+  modes?: LexModes,
+): T {
   try {
-    return fn(new Scanner(text, env, esc, used));
+    return fn(new Scanner(text, env, esc, used, modes));
   } catch (e) {
     if (e instanceof ShellWordError) throw new ShellWordError(`failed to process "${text}": ${e.message}`);
     throw e;
@@ -295,8 +323,8 @@ export function expandWord(word: string, env: Lookup, esc = '\\', used?: Set<str
 }
 
 /** Expands and splits on unquoted blanks as Docker's ProcessWords does (EXPOSE, VOLUME, ...). */
-export function expandWords(text: string, env: Lookup, esc = '\\', used?: Set<string>): string[] {
-  return run(text, (s) => s.processStopOn(EOF, false).words, env, esc, used);
+export function expandWords(text: string, env: Lookup, esc = '\\', used?: Set<string>, modes?: LexModes): string[] {
+  return run(text, (s) => s.processStopOn(EOF, s.rawEscapes).words, env, esc, used, modes);
 }
 
 /** A Lookup over `KEY=VALUE` entries (the last entry of a key wins). */

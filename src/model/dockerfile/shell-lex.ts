@@ -49,6 +49,8 @@ export interface LexModes {
   rawQuotes?: boolean;
   rawEscapes?: boolean;
   skipUnset?: boolean;
+  /** Quotes are plain characters (lex.go's SkipProcessQuotes: COPY heredoc bodies). */
+  skipQuotes?: boolean;
 }
 
 class Scanner {
@@ -56,6 +58,7 @@ class Scanner {
   rawEscapes: boolean;
   private readonly rawQuotes: boolean;
   private readonly skipUnset: boolean;
+  private readonly skipQuotes: boolean;
   private readonly chars: string[];
   constructor(
     text: string,
@@ -68,6 +71,7 @@ class Scanner {
     this.rawEscapes = modes.rawEscapes ?? false;
     this.rawQuotes = modes.rawQuotes ?? false;
     this.skipUnset = modes.skipUnset ?? false;
+    this.skipQuotes = modes.skipQuotes ?? false;
   }
   peek(): string {
     return this.chars[this.pos] ?? EOF;
@@ -93,7 +97,7 @@ class Scanner {
           this.next();
           return { word: result, words: words.get() };
         }
-        if (ch === '$' || ch === '<' || ch === "'" || ch === '"') {
+        if (ch === '$' || ch === '<' || (!this.skipQuotes && (ch === "'" || ch === '"'))) {
           const tmp =
             ch === '$'
               ? this.processDollar()
@@ -318,8 +322,8 @@ function run<T>(
 }
 
 /** Expands one word (quotes removed) as Docker's ProcessWord does; records names looked up into USED. */
-export function expandWord(word: string, env: Lookup, esc = '\\', used?: Set<string>): string {
-  return run(word, (s) => s.processStopOn(EOF, false).word, env, esc, used);
+export function expandWord(word: string, env: Lookup, esc = '\\', used?: Set<string>, modes?: LexModes): string {
+  return run(word, (s) => s.processStopOn(EOF, false).word, env, esc, used, modes);
 }
 
 /** Expands and splits on unquoted blanks as Docker's ProcessWords does (EXPOSE, VOLUME, ...). */

@@ -27,8 +27,8 @@ export interface StepBase {
   line: number;
   /** The instruction as written, continuations joined (`RUN apt-get update && ...`), heredoc bodies excluded. */
   original: string;
-  /** Set on steps that came from the base image's ONBUILD triggers: the trigger text. */
-  trigger?: string;
+  /** Set on steps that came from the base image's ONBUILD triggers: the trigger text (errors name it). */
+  onbuild?: string;
 }
 
 /** `RUN`: a command run in a container of the current image; its changes become a layer. */
@@ -178,10 +178,14 @@ export interface BuildPlan {
   unusedArgs: string[];
   /** Global args (ARG before the first FROM) with their values, for resolveStage. */
   globalArgs: Record<string, string>;
-  /** Build inputs the plan was made with, for resolveStage. */
+  /** `--build-arg` values the plan was made with, for resolveStage. */
   buildArgs: Record<string, string>;
+  /** TARGETPLATFORM, TARGETOS, ..., BUILDARCH values: usable in FROM, in a stage once declared with ARG. */
+  platformArgs: Record<string, string>;
   /** The escape character in effect (`\` or `` ` ``). */
   escape: string;
+  /** Parser warnings (empty continuation lines). */
+  warnings: string[];
 }
 
 /** What planBuild takes besides the Dockerfile text. */

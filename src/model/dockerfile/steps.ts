@@ -93,7 +93,8 @@ function copyStep(ins: Instruction, base: { line: number; original: string }): C
   if (ins.args.length < 2)
     throw new DockerfileError(
       ins.line,
-      `${ins.keyword} requires at least two arguments, but only ${ins.args.length === 1 ? 'one was' : 'none were'} provided. Destination could not be determined`,
+      `${ins.keyword} requires at least two arguments, but only ${ins.args.length === 1 ? 'one was' : 'none were'} ` +
+        'provided. Destination could not be determined',
     );
   const dest = ins.args.at(-1)!;
   if (HEREDOC_WORD.test(dest) && ins.heredocs.length)

@@ -160,3 +160,19 @@ describe('resolveStage: expansion and scoping', () => {
     ]);
   });
 });
+
+describe('ONBUILD triggers with heredocs', () => {
+  it('a trigger keeps its heredoc body, as ONBUILD stored it', () => {
+    const parent = planBuild('FROM a\nONBUILD RUN <<EOF\necho from-trigger\nEOF\n');
+    const onbuild = parent.stages[0]!.steps[0]!;
+    expect(onbuild).toMatchObject({ kind: 'ONBUILD', trigger: 'RUN <<EOF\necho from-trigger\nEOF' });
+    const child = resolveStage(planBuild('FROM parent\n\n\nRUN x\n'), 0, {
+      OnBuild: [(onbuild as { trigger: string }).trigger],
+    });
+    expect(child.steps[0]).toMatchObject({
+      kind: 'RUN',
+      line: 1,
+      heredocs: [{ name: 'EOF', content: 'echo from-trigger\n' }],
+    });
+  });
+});

@@ -80,6 +80,10 @@ describe('planBuild: errors name the line and the token', () => {
     ['# escape=x\nFROM a\n', /^Dockerfile:1: invalid escape token 'x'/],
     ['# just a comment\n', /^Dockerfile:1: file with no instructions/],
     ['FROM a\nENV X\n', /^Dockerfile:2: ENV must have two arguments/],
+    [
+      'ARG S=a\nFROM x AS a\nFROM y\nCOPY --from=$S / /\n',
+      /^Dockerfile:4: variable expansion is not supported for --from/,
+    ],
     ['FROM ${X:?needX}\n', /^Dockerfile:1: failed to process "\$\{X:\?needX\}": X: needX/],
   ];
   for (const [text, re] of cases) it(JSON.stringify(text), () => expect(() => planBuild(text)).toThrow(re));

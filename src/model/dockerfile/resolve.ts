@@ -39,9 +39,11 @@ class StageEnv {
     return undefined;
   }
   readonly lookup: Lookup = (name) => this.envValue(name) ?? this.args.get(name);
+  /** Replaces KEY in place, or appends it, as Docker's dispatchEnv does. */
   setEnv(key: string, value: string): void {
-    this.env = this.env.filter((e) => e !== key && !e.startsWith(`${key}=`));
-    this.env.push(`${key}=${value}`);
+    const i = this.env.findIndex((e) => e === key || e.startsWith(`${key}=`));
+    if (i >= 0) this.env[i] = `${key}=${value}`;
+    else this.env.push(`${key}=${value}`);
   }
   /** Build args with a value, proxies excluded: what RUN sees besides the image Env. */
   definedArgs(): Record<string, string> {

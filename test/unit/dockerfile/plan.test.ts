@@ -180,3 +180,13 @@ describe('ONBUILD triggers with heredocs', () => {
     });
   });
 });
+
+describe('RUN environment order', () => {
+  it('ENV replaces a base variable in place, as Docker does', () => {
+    const p = planBuild('FROM a\nENV PATH=/x:$PATH\nRUN make\n');
+    expect((resolveStage(p, 0, { Env: ['PATH=/bin', 'HOME=/root'] }).steps[1] as RunStep).env).toEqual([
+      'PATH=/x:/bin',
+      'HOME=/root',
+    ]);
+  });
+});

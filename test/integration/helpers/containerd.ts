@@ -82,6 +82,11 @@ state = "/run/containerd"
   address = "${dir}/containerd.sock"
 [plugins.'io.containerd.cri.v1.images']
   snapshotter = 'native'
+# ctr import goes through the transfer service, whose default unpacks to overlayfs (not
+# loaded on an overlay root): with no platform left it refuses to import.
+[[plugins.'io.containerd.transfer.v1.local'.unpack_config]]
+  platform = 'linux/amd64'
+  snapshotter = 'native'
 [plugins.'io.containerd.cri.v1.images'.pinned_images]
   sandbox = '${PAUSE_IMAGE}'
 [plugins.'io.containerd.cri.v1.runtime']
@@ -135,7 +140,7 @@ export class SandboxContainerd {
     await sb.sh(['sh', '-c', `mkdir -p ${dir} && cat > ${dir}/config.toml`], { input: config });
     await c.startDaemon();
     await sb.sh(['sh', `${SCRIPTS}make-pause-image.sh`, `${dir}/img`], { timeoutMs: 30_000 });
-    await c.ctr('images', 'import', '--snapshotter', 'native', `${dir}/img/pause.tar`);
+    await c.ctr('images', 'import', '--snapshotter', 'native', '--platform', 'linux/amd64', `${dir}/img/pause.tar`);
     return c;
   }
 
@@ -169,7 +174,8 @@ export class SandboxContainerd {
       [
         'sh',
         '-c',
-        `p=${p}; kill $p; for i in $(seq 200); do kill -0 $p 2>/dev/null || exit 0; sleep 0.1; done; exit 1`,
+        // A zombie counts as gone: the sandbox's agent, its new parent, may not reap it at once.
+        `p=${p}; kill $p; for i in $(seq 200); do kill -0 $p 2>/dev/null || exit 0; grep -q "^State:.Z" /proc/$p/status && exit 0; sleep 0.1; done; exit 1`,
       ],
       { timeoutMs: 30_000 },
     );

@@ -28,7 +28,7 @@ export interface PodStatus {
   id: string;
   state: 'SANDBOX_READY' | 'SANDBOX_NOTREADY';
   ip: string;
-  /** The verbose info's network namespace path (containerd's `info` JSON). */
+  /** The network namespace path, from the runtime spec in containerd's verbose `info` JSON. */
   netns: string;
 }
 
@@ -93,13 +93,11 @@ export class CriClient {
       status: { id: string; state: PodStatus['state']; network?: { ip: string } };
       info: Record<string, string>;
     }>('PodSandboxStatus', { podSandboxId: id, verbose: true });
-    const info = r.info.info ? (JSON.parse(r.info.info) as { netNamespacePath?: string }) : {};
-    return {
-      id: r.status.id,
-      state: r.status.state,
-      ip: r.status.network?.ip ?? '',
-      netns: info.netNamespacePath ?? '',
+    const info = (r.info.info ? JSON.parse(r.info.info) : {}) as {
+      runtimeSpec?: { linux?: { namespaces?: { type: string; path?: string }[] } };
     };
+    const netns = info.runtimeSpec?.linux?.namespaces?.find((n) => n.type === 'network')?.path ?? '';
+    return { id: r.status.id, state: r.status.state, ip: r.status.network?.ip ?? '', netns };
   }
 
   /** StopPodSandbox (CNI DEL). */

@@ -12,7 +12,7 @@
 // Levels: NETCTL_BENCH_SCALE=1,100,300,1000, NETCTL_BENCH_NETS=1,50,100,200,
 // NETCTL_BENCH_RULES=1,1000,5000; NETCTL_BENCH_SCALE_DOCKER=0 leaves Docker out.
 import { execFile, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -40,7 +40,13 @@ const tools = {
 };
 const env = { ...process.env, HOME: '/tmp' };
 const run = (argv) => sh(argv, { env });
-/** Runs argv lists, `FILL` at a time, untimed. */
+/** MemAvailable in MiB: the fill stops before 1000 containers could starve the shared machine. */
+function memAvailableMiB() {
+  const m = /^MemAvailable:\s+(\d+) kB/m.exec(readFileSync('/proc/meminfo', 'utf8'));
+  return m ? Number(m[1]) / 1024 : Number.POSITIVE_INFINITY;
+}
+const MIN_FREE_MIB = Number(process.env.NETCTL_BENCH_MIN_FREE_MIB ?? 3072);
+/** Runs argv lists, `FILL` at a time, untimed (refused when memory runs low). */
 async function fill(argvs) {
   const one = (argv) =>
     new Promise((resolve, reject) =>
@@ -48,7 +54,10 @@ async function fill(argvs) {
         err ? reject(new Error(`${argv.join(' ')}: ${e || err.message}`)) : resolve(),
       ),
     );
-  for (let i = 0; i < argvs.length; i += FILL) await Promise.all(argvs.slice(i, i + FILL).map(one));
+  for (let i = 0; i < argvs.length; i += FILL) {
+    if (memAvailableMiB() < MIN_FREE_MIB) throw new Error(`fill stopped: less than ${MIN_FREE_MIB} MiB available`);
+    await Promise.all(argvs.slice(i, i + FILL).map(one));
+  }
 }
 /** Wall time of argv, ms. */
 function timed(argv) {
@@ -78,7 +87,8 @@ let dockerUp = false;
 function startDocker() {
   if (!WITH_DOCKER || dockerUp) return;
   globalThis.netctlBenchDockerStop?.();
-  sh(['sh', `${scripts}dockerd.sh`, DIR]);
+  // No docker-proxy: 1000 published ports would be 2000 proxy processes (netctl runs none either).
+  sh(['sh', `${scripts}dockerd.sh`, DIR, '--userland-proxy=false']);
   sh(['sh', `${scripts}docker-image.sh`, `${DIR}/img`]);
   run(tools.docker('load', '-i', `${DIR}/img/busybox-docker.tar`));
   dockerUp = true;

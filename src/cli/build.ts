@@ -58,7 +58,7 @@ function addCommand(
     const mod = await load(spec.module ?? full.join('-'), name);
     const global = globals();
     configureLog({ level: global.logLevel });
-    logger().debug('command', { command: name });
+    logger().debug('netctl command', { command: name });
     const host = await openHost(global);
     const ctx: CommandContext = {
       name,

@@ -9,7 +9,7 @@
 #   boot-machine.sh boot DIR               boots it (in the background); waits for systemd to
 #                                          finish starting up (120 s at most); prints its state
 #   boot-machine.sh in DIR CMD...          runs CMD in it (all its namespaces, a clean environment)
-#   boot-machine.sh poweroff DIR           `systemctl poweroff`, waits for nspawn to exit (90 s)
+#   boot-machine.sh poweroff DIR           `systemctl poweroff`, waits for nspawn to exit (120 s)
 set -eu
 NSPAWN=${NETCTL_NSPAWN:-/var/cache/netctl/nspawn/usr/bin/systemd-nspawn}
 cmd=$1 dir=$2
@@ -29,6 +29,10 @@ setup)
 	# machine's package installs from starting theirs.
 	rm -f "$dir/root/usr/sbin/policy-rc.d"
 	echo boot-test >"$dir/root/etc/hostname"
+	# A container's first process ignores SIGTERM (PID 1 of its namespace, as under Docker):
+	# systemd's last kill at poweroff waits DefaultTimeoutStopSec (90 s) before SIGKILL.
+	mkdir -p "$dir/root/etc/systemd/system.conf.d"
+	printf '[Manager]\nDefaultTimeoutStopSec=10s\n' >"$dir/root/etc/systemd/system.conf.d/boot-test.conf"
 	# An image as an operator would import one: busybox (static, from this machine) with httpd.
 	img=$dir/img && mkdir -p "$img/bin" "$img/etc" "$img/www" && cp /bin/busybox "$img/bin/"
 	for a in sh httpd; do ln -s busybox "$img/bin/$a"; done
@@ -69,8 +73,8 @@ poweroff)
 	n=$(cat "$dir/nspawn")
 	inside systemctl poweroff >/dev/null 2>&1 || true
 	i=0
-	while kill -0 "$n" 2>/dev/null && [ $i -lt 450 ]; do i=$((i + 1)) && sleep 0.2; done
-	if kill -0 "$n" 2>/dev/null; then echo "boot-machine: still running 90 s after poweroff" >&2 && exit 1; fi
+	while kill -0 "$n" 2>/dev/null && [ $i -lt 600 ]; do i=$((i + 1)) && sleep 0.2; done
+	if kill -0 "$n" 2>/dev/null; then echo "boot-machine: still running 120 s after poweroff" >&2 && exit 1; fi
 	rm -f "$dir/leader"
 	;;
 *) echo "boot-machine: unknown step $cmd" >&2 && exit 2 ;;

@@ -72,7 +72,8 @@ for u in $(ch sh -c 'ls /usr/lib/systemd/system/ | grep netctl'); do
 	echo "VERIFY $u: $(ch systemd-analyze verify --man=no "/usr/lib/systemd/system/$u" 2>&1 | grep -v -e 'Failed to connect' -e 'Running in chroot' | tr '\n' ' ')."
 done
 echo "CONF: $(ch sh -c 'grep -c "^#NETCTL_\|^#DOCKER_" /etc/netctl/netctl.conf')"
-echo "LOG-LEVEL-BAD: $(ch netctl --log-level loud network ls 2>&1; echo " exit $?")"
+bad=$(ch netctl --log-level loud network ls 2>&1) && code=0 || code=$?
+echo "LOG-LEVEL-BAD: $bad exit $code"
 echo "STATE-MODE: $(ch stat -c %a /var/lib/netctl)"
 ch netctl rm -f web >/dev/null
 

@@ -75,6 +75,20 @@ if [ ! -x "$REGISTRY_DIR/usr/bin/docker-registry" ] && [ "$(id -u)" = 0 ]; then
 	rm -rf "$tmp"
 fi
 
+# systemd-nspawn for the boot test (issue 23): Debian's systemd-container of the machine's own
+# systemd version (the binary uses systemd's private library of that version), unpacked and
+# never installed, so that no machined or importd unit lands on the machine.
+NSPAWN_DIR=/var/cache/netctl/nspawn
+if [ ! -x "$NSPAWN_DIR/usr/bin/systemd-nspawn" ] && [ "$(id -u)" = 0 ] && command -v systemctl >/dev/null; then
+	say "unpacking Debian's systemd-nspawn binary into $NSPAWN_DIR"
+	tmp=$(mktemp -d) && chmod 755 "$tmp"
+	v=$(dpkg-query -W -f '${Version}' systemd)
+	(cd "$tmp" && apt-get download -qq "systemd-container=$v" >/dev/null 2>&1) || { apt-get update -qq && (cd "$tmp" && apt-get download -qq "systemd-container=$v" >/dev/null); }
+	mkdir -p "$NSPAWN_DIR"
+	dpkg-deb -x "$tmp"/systemd-container_*.deb "$NSPAWN_DIR"
+	rm -rf "$tmp"
+fi
+
 # npm dependencies: install when node_modules is missing or older than the lockfile.
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
 	say "installing npm dependencies (better-sqlite3 builds from source: ~2 min)"

@@ -10,7 +10,10 @@
  *   /usr/share/{bash-completion,zsh,fish}/...  completions generated from the command tree
  *   /etc/netctl/netctl.conf              the operator's settings, all commented (a conffile)
  *
- * Usage: node pkg/build-deb.mjs [--out DIR]      (default DIR: pkg/out)
+ * Usage: node pkg/build-deb.mjs [--out DIR] [--version V]   (default DIR: pkg/out, V: package.json's)
+ *
+ * --version builds the same tree under another version: the package test's stand-in for
+ * the previous release (an upgrade from it, a downgrade to it).
  *
  * The architecture is the build machine's (dpkg --print-architecture): the native addon,
  * launcher and better-sqlite3 are compiled for it. An arm64 package is built the same way on
@@ -39,9 +42,21 @@ import { gzipSync } from 'node:zlib';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const here = join(root, 'pkg', 'deb');
 const argv = process.argv.slice(2);
-const outDir = argv[0] === '--out' && argv[1] ? argv[1] : join(root, 'pkg', 'out');
+const arg = (flag) => {
+  const i = argv.indexOf(flag);
+  return i >= 0 ? argv[i + 1] : undefined;
+};
+const outDir = arg('--out') ?? join(root, 'pkg', 'out');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-const version = pkg.version;
+const version = arg('--version') ?? pkg.version;
+if (!/^[0-9][A-Za-z0-9.+~-]*$/.test(version)) {
+  console.error(`build-deb: --version "${version}": not a Debian version`);
+  process.exit(1);
+}
+// The schema version of the database this code writes, for preinst's downgrade check.
+const schema = Math.max(
+  ...[...readFileSync(join(root, 'src/store/migrations.ts'), 'utf8').matchAll(/\{ version: (\d+),/g)].map((m) => +m[1]),
+);
 const arch = execFileSync('dpkg', ['--print-architecture'], { encoding: 'utf8' }).trim();
 const UNIT_DIR = 'usr/lib/systemd/system';
 
@@ -187,7 +202,10 @@ put(
     .sort()
     .join('\n')}\n`,
 );
-for (const s of ['postinst', 'prerm', 'postrm']) put(at('DEBIAN', s), readFileSync(join(here, s)), 0o755);
+for (const s of ['preinst', 'postinst', 'prerm', 'postrm']) {
+  const text = readFileSync(join(here, s), 'utf8').replace('@SCHEMA@', String(schema)).replace('@VERSION@', version);
+  put(at('DEBIAN', s), text, 0o755);
+}
 
 mkdirSync(outDir, { recursive: true });
 const deb = join(outDir, `netctl_${version}_${arch}.deb`);

@@ -9,6 +9,7 @@ import { collect, intOption } from './spec-helpers.js';
 import { NotImplementedError } from '../errors.js';
 import { COMMANDS } from './commands/index.js';
 import { openHost } from '../ops/host.js';
+import { configureLog, logger, parseLogLevel } from '../sys/log.js';
 
 /** Sets `process.exitCode` from a command's result; main.ts reads it. */
 export type ExitSink = (code: number) => void;
@@ -56,6 +57,8 @@ function addCommand(
     const name = full.join(' ');
     const mod = await load(spec.module ?? full.join('-'), name);
     const global = globals();
+    configureLog({ level: global.logLevel });
+    logger().debug('netctl command', { command: name });
     const host = await openHost(global);
     const ctx: CommandContext = {
       name,
@@ -107,11 +110,16 @@ export function buildProgram(version: string, tree: CommandSpec[], exit: ExitSin
     .version(version, '-V, --version')
     .option('--root <dir>', 'state directory (env NETCTL_ROOT)', process.env.NETCTL_ROOT ?? '/var/lib/netctl')
     .option('--run-root <dir>', 'runtime directory (env NETCTL_RUN_ROOT)', process.env.NETCTL_RUN_ROOT ?? '/run/netctl')
+    .addOption(
+      new Option('--log-level <level>', 'error, warn, info or debug (env NETCTL_LOG_LEVEL; default info)').argParser(
+        (v) => parseLogLevel(v),
+      ),
+    )
     .enablePositionalOptions()
     .showSuggestionAfterError(true);
   const globals = (): GlobalOptions => {
-    const o = program.opts<{ root: string; runRoot: string }>();
-    return { root: o.root, runRoot: o.runRoot };
+    const o = program.opts<{ root: string; runRoot: string; logLevel?: string }>();
+    return { root: o.root, runRoot: o.runRoot, ...(o.logLevel ? { logLevel: o.logLevel } : {}) };
   };
   for (const spec of tree) addCommand(program, spec, [], globals, exit);
   applyExitOverride(program);

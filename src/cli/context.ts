@@ -11,6 +11,8 @@ export interface GlobalOptions {
   root: string;
   /** Runtime directory (netns, pid files, logs). `--run-root`, `NETCTL_RUN_ROOT`, default /run/netctl. */
   runRoot: string;
+  /** `--log-level` (else NETCTL_LOG_LEVEL, else info): see sys/log.ts. */
+  logLevel?: string;
 }
 
 /** The input of a command module. */

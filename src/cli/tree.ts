@@ -462,6 +462,12 @@ const tools: CommandSpec[] = [
   },
   { name: 'gc', module: 'gc', description: 'repair drift and remove leaks and orphans', options: [dryRun, json] },
   {
+    name: 'boot',
+    module: 'boot',
+    description: 'after a reboot, start the containers with restart policy always or unless-stopped that were running',
+    options: [dryRun],
+  },
+  {
     name: 'sandbox',
     args: ['[command...]'],
     module: 'sandbox',

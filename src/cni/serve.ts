@@ -15,6 +15,7 @@ import { ConflictError } from '../errors.js';
 import type { PluginAnswer } from './plugin.js';
 import { encodeAnswer, MAX_CALL, parseCall, type WireCall } from './wire.js';
 import type { PeerCred } from '../sys/peer-cred.js';
+import type { LogSink } from '../sys/log.js';
 
 /** How long a client may take to send its whole call. */
 const READ_TIMEOUT_MS = 10_000;
@@ -23,7 +24,7 @@ const READ_TIMEOUT_MS = 10_000;
 export interface ServeDeps {
   socket: string;
   handle(env: Record<string, string | undefined>, stdin: string): Promise<PluginAnswer>;
-  log(line: string): void;
+  log: LogSink;
   /**
    * Who connected (SO_PEERCRED, sys/peer-cred.ts). Root, and members of `group`, may call;
    * anyone else is refused whatever the socket's mode says. Absent: no check (unit tests).
@@ -85,7 +86,7 @@ export async function serveCni(deps: ServeDeps, signal: AbortSignal): Promise<vo
   const server: Server = createServer({ allowHalfOpen: true }, (conn) => {
     const refused = checkPeer(deps, conn);
     if (refused) {
-      log(`refused a connection from ${refused}`);
+      log(`refused a connection from ${refused}`, {}, 'warn');
       conn.destroy();
       return;
     }
@@ -97,7 +98,7 @@ export async function serveCni(deps: ServeDeps, signal: AbortSignal): Promise<vo
       if (!taken) conn.destroy();
     });
     const fail = (msg: string): void => {
-      log(`refused a call: ${msg}`);
+      log(`refused a call: ${msg}`, {}, 'warn');
       conn.destroy();
     };
     conn.on('error', () => undefined);
@@ -123,11 +124,15 @@ export async function serveCni(deps: ServeDeps, signal: AbortSignal): Promise<vo
         .then(async () => {
           const t0 = performance.now();
           const answer = await deps.handle(c.env, c.stdin);
-          log(`${describe(c)}: exit ${answer.exitCode} (${(performance.now() - t0).toFixed(1)} ms)`);
+          log(`${describe(c)}: exit ${answer.exitCode} (${(performance.now() - t0).toFixed(1)} ms)`, {
+            container: c.env.CNI_CONTAINERID,
+            netns: c.env.CNI_NETNS,
+            exit: answer.exitCode,
+          });
           if (!conn.destroyed) conn.end(encodeAnswer(answer.exitCode, answer.stdout));
         })
         .catch((err: unknown) => {
-          log(`internal error: ${(err as Error).message}`);
+          log(`internal error: ${(err as Error).message}`, {}, 'error');
           conn.destroy();
         });
     });

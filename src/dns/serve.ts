@@ -18,6 +18,7 @@ import { filePortBook } from './ports.js';
 import { applyRedirect } from './redirect.js';
 import { hostUpstreams, type Upstreams } from './upstreams.js';
 import { Zone } from './zone.js';
+import type { LogSink } from '../sys/log.js';
 
 /** How often the database's data_version is read, in milliseconds. */
 export const POLL_MS = 20;
@@ -29,7 +30,7 @@ export interface ServeDeps {
   root: string;
   runRoot: string;
   openStore(): Store;
-  log(line: string): void;
+  log: LogSink;
 }
 
 function claim(runRoot: string): string {
@@ -138,7 +139,7 @@ export async function serveDns(deps: ServeDeps, signal: AbortSignal): Promise<vo
   if (serverPid(deps.runRoot) === process.pid) rmSync(pidFile, { force: true });
 }
 
-function onControl(c: Socket, server: DnsServer, status: () => ServerStatus, log: (l: string) => void): void {
+function onControl(c: Socket, server: DnsServer, status: () => ServerStatus, log: LogSink): void {
   let buf = '';
   c.on('error', () => undefined);
   c.setTimeout(5000, () => c.destroy());
@@ -158,7 +159,7 @@ function onControl(c: Socket, server: DnsServer, status: () => ServerStatus, log
       } else if (req.op === 'status') out = { ok: true, value: status() };
       else out = { ok: false, error: 'unknown request' };
     } catch (err) {
-      log(`control: ${(err as Error).message}`);
+      log(`control: ${(err as Error).message}`, {}, 'warn');
       out = { ok: false, error: (err as Error).message };
     }
     c.end(`${JSON.stringify(out)}\n`);

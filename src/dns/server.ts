@@ -14,6 +14,7 @@ import type { PortBook } from './ports.js';
 import { AnswerMemo } from './memo.js';
 import { bindKept, bindPair, type SocketMaker } from './bind.js';
 import { Zone, type ZoneView } from './zone.js';
+import type { LogSink } from '../sys/log.js';
 
 /** Where the server listens inside each container, as Docker's does. */
 export const DNS_ADDRESS = '127.0.0.11';
@@ -59,7 +60,7 @@ export interface ServerDeps {
   /** A port to try (random in PORT_RANGE; injected for tests). */
   port?: () => number;
   forwarder: Forwarder;
-  log(line: string): void;
+  log: LogSink;
   now?: () => number;
 }
 
@@ -102,12 +103,12 @@ export class DnsServer {
     const kept = this.deps.ports?.get(id, netns);
     const [udpFd, tcpFd, ports] = (kept && bindKept(this.deps, netns, kept)) ?? bindPair(this.deps, netns);
     const udp = dgram.createSocket('udp4');
-    udp.on('error', (err) => this.deps.log(`udp socket of ${id.slice(0, 12)}: ${err.message}`));
+    udp.on('error', (err) => this.deps.log(`udp socket: ${err.message}`, { container: id.slice(0, 12) }, 'warn'));
     udp.on('message', (msg, rinfo) => this.onUdp(id, msg, rinfo.port, rinfo.address));
     udp.bind({ fd: udpFd });
     const conns = new Set<net.Socket>();
     const server = net.createServer((c) => this.onTcp(id, c, conns));
-    server.on('error', (err) => this.deps.log(`tcp socket of ${id.slice(0, 12)}: ${err.message}`));
+    server.on('error', (err) => this.deps.log(`tcp socket: ${err.message}`, { container: id.slice(0, 12) }, 'warn'));
     server.listen({ fd: tcpFd });
     // The same ports as before a restart: the redirect in the namespace already points at them.
     const ready =
@@ -152,7 +153,7 @@ export class DnsServer {
       const fail = (err: unknown): void => {
         const line = `serve "${c.name}" in "${ns}": ${(err as Error).message}`;
         errors.push(line);
-        this.deps.log(line);
+        this.deps.log(line, { container: c.name, netns: ns }, 'error');
       };
       try {
         this.attach(c.id, ns).catch(fail);

@@ -15,6 +15,7 @@ import { containerPaths, type RuntimeRoots } from '../runtime/paths.js';
 import { liveStatus, readState } from '../runtime/state.js';
 import type { Store } from '../store/index.js';
 import { healthFiles, healthPlanOf, runnerPid } from './files.js';
+import type { LogSink } from '../sys/log.js';
 
 /** How often the database and the state files are read again, in milliseconds. */
 export const SCAN_MS = 250;
@@ -23,7 +24,7 @@ export const SCAN_MS = 250;
 export interface RunnerDeps {
   roots: RuntimeRoots;
   openStore: () => Store;
-  log: (line: string) => void;
+  log: LogSink;
 }
 
 /** One container being probed: the start it belongs to and when its next probe is due. */
@@ -98,7 +99,8 @@ class Runner {
     const prev = this.store.health.get(id);
     const before = prev?.startedAt === t.startedAt ? prev.state : startedHealth(prev?.state);
     const after = applyResult(before, r, t.plan, t.started);
-    if (after.Status !== before.Status) this.deps.log(`${id.slice(0, 12)}: ${before.Status} -> ${after.Status}`);
+    if (after.Status !== before.Status)
+      this.deps.log(`health ${before.Status} -> ${after.Status}`, { container: id.slice(0, 12) });
     this.write(id, t.startedAt, after);
     t.due = Date.now() + nextDelayMs(after, t.plan, t.started, Date.now());
   }
@@ -108,7 +110,7 @@ class Runner {
       this.store.health.put(id, startedAt, s);
     } catch (err) {
       // Removed meanwhile (the foreign key), or the database busy: the next probe writes again.
-      this.deps.log(`${id.slice(0, 12)}: cannot record health: ${(err as Error).message}`);
+      this.deps.log(`cannot record health: ${(err as Error).message}`, { container: id.slice(0, 12) }, 'error');
     }
   }
 }
@@ -125,7 +127,7 @@ export async function serveHealth(deps: RunnerDeps, signal: AbortSignal): Promis
     scanning = true;
     runner
       .scan()
-      .catch((err: unknown) => deps.log(`scan failed: ${(err as Error).message}`))
+      .catch((err: unknown) => deps.log(`scan failed: ${(err as Error).message}`, {}, 'error'))
       .finally(() => (scanning = false));
   }, SCAN_MS);
   await new Promise<void>((resolve) => {

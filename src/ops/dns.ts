@@ -11,6 +11,7 @@ import type { DnsHook } from '../engine/dns-hook.js';
 import type { Finding } from '../engine/doctor.js';
 import type { Store } from '../store/index.js';
 import type { Host, HostPaths } from './host.js';
+import type { LogSink } from '../sys/log.js';
 
 export type { ServerStatus } from '../dns/control.js';
 
@@ -35,7 +36,7 @@ export function dnsHook(paths: HostPaths): DnsHook {
 }
 
 /** Runs the server until `signal` aborts. */
-export async function serveDns(host: Host, signal: AbortSignal, log: (line: string) => void): Promise<void> {
+export async function serveDns(host: Host, signal: AbortSignal, log: LogSink): Promise<void> {
   const { serveDns: serve } = await import('../dns/serve.js');
   const { Store } = await import('../store/index.js');
   await serve(

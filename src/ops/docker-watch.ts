@@ -15,12 +15,13 @@ import { eventContainer, eventMovesForward, eventsQuery } from '../docker/watch.
 import type { Host } from './host.js';
 import { planDockerRoutes } from './docker.js';
 import { transact } from './tx.js';
+import type { LogSink } from '../sys/log.js';
 
 /** What the loop needs; `log` gets one line per change or problem. */
 export interface WatchDeps {
   host: Host;
   api: DockerApi;
-  log: (line: string) => void;
+  log: LogSink;
   /** Called after each sync with the events it covered (for tests and the benchmark). */
   onSynced?: (events: number, changed: boolean) => void;
 }
@@ -78,7 +79,7 @@ export class DockerWatch {
         await this.refresh(full, ids);
         await this.sync(full ? -1 : ids.length, forward);
       } catch (err) {
-        this.deps.log(`sync failed: ${(err as Error).message}`);
+        this.deps.log(`sync failed: ${(err as Error).message}`, {}, 'error');
       }
     }
   }
@@ -103,14 +104,14 @@ export class DockerWatch {
       const moves = forward ? await this.forwardMoves() : [];
       const planned = await planDockerRoutes(host, [...this.containers.values()], moves, (err) => {
         moveFailed = true;
-        log(`cannot check FORWARD's jump to DOCKER-USER: ${err.message}`);
+        log(`cannot check FORWARD's jump to DOCKER-USER: ${err.message}`, {}, 'warn');
       });
-      for (const e of planned.result.errors) log(e);
+      for (const e of planned.result.errors) log(e, {}, 'error');
       return planned;
     });
     const r = out.result!;
-    if (r.moved.length > 0 && !moveFailed) log(forwardJumpMessage(r.moved));
-    if (r.changed) log(`rewrote ${r.paths.join(' and ')}: ${r.rules} Docker rule(s)`);
+    if (r.moved.length > 0 && !moveFailed) log(forwardJumpMessage(r.moved), {}, 'warn');
+    if (r.changed) log(`rewrote ${r.paths.join(' and ')}: ${r.rules} Docker rule(s)`, { rules: r.rules });
     this.deps.onSynced?.(events, r.changed);
   }
 
@@ -119,7 +120,7 @@ export class DockerWatch {
     try {
       return await planForwardJump(this.deps.host.ufw);
     } catch (err) {
-      this.deps.log(`cannot check FORWARD's jump to DOCKER-USER: ${(err as Error).message}`);
+      this.deps.log(`cannot check FORWARD's jump to DOCKER-USER: ${(err as Error).message}`, {}, 'warn');
       return [];
     }
   }
@@ -146,9 +147,10 @@ export async function watchDocker(deps: WatchDeps, signal: AbortSignal): Promise
           void w.reconcileAll();
         },
       );
-      if (!signal.aborted && !down) deps.log(`Docker's event stream ended (${deps.api.socket}); reconnecting`);
+      if (!signal.aborted && !down)
+        deps.log(`Docker's event stream ended (${deps.api.socket}); reconnecting`, {}, 'warn');
     } catch (err) {
-      if (!down) deps.log(`${(err as Error).message}; retrying`);
+      if (!down) deps.log(`${(err as Error).message}; retrying`, {}, 'warn');
     }
     down = true;
     await w.idle();

@@ -15,11 +15,12 @@ import type { LauncherState } from '../runtime/state.js';
 import { liveStatus, readState } from '../runtime/state.js';
 import { containerPaths } from '../runtime/paths.js';
 import type { Host } from './host.js';
+import type { LogSink } from '../sys/log.js';
 
 export type { HealthState, HealthStatus } from '../model/health-state.js';
 
 /** Runs the health runner until `signal` aborts. */
-export async function serveHealth(host: Host, signal: AbortSignal, log: (line: string) => void): Promise<void> {
+export async function serveHealth(host: Host, signal: AbortSignal, log: LogSink): Promise<void> {
   const { serveHealth: serve } = await import('../health/runner.js');
   const { Store } = await import('../store/index.js');
   await serve({ roots: host.paths, openStore: () => Store.open({ root: host.paths.root }), log }, signal);

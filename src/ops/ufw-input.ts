@@ -8,6 +8,7 @@ import { nftGeneration } from '../sys/nft-gen.js';
 import { mirrorMessage, syncInputMirror, type MirrorChange } from '../firewall/ufw/input-sync.js';
 import { bridgesMessage, syncDockerBridges, type BridgesChange } from '../docker/nft-sync.js';
 import type { Host } from './host.js';
+import type { LogSink } from '../sys/log.js';
 
 export type { MirrorChange } from '../firewall/ufw/input-sync.js';
 export { mirrorMessage } from '../firewall/ufw/input-sync.js';
@@ -59,7 +60,7 @@ export interface FollowOptions {
  */
 export async function followIncoming(
   host: Host,
-  log: (line: string) => void,
+  log: LogSink,
   signal: AbortSignal,
   opts: FollowOptions = {},
 ): Promise<void> {

@@ -27,6 +27,9 @@ export function parseCgroupMounts(mountinfo: string): { v1: Record<string, strin
     const [pre, post] = line.split(' - ');
     if (!pre || !post) continue;
     const mountPoint = pre.split(' ')[4]!.replace(/\\040/g, ' ');
+    // A read-only hierarchy (systemd-nspawn mounts a machine's controllers so) holds no
+    // cgroup of netctl's: as on a host without it, containers run unless they ask for limits.
+    if ((pre.split(' ')[5] ?? '').split(',').includes('ro')) continue;
     const [fstype, , superOpts = ''] = post.split(' ');
     if (fstype === 'cgroup2') v2 ??= mountPoint;
     if (fstype !== 'cgroup') continue;

@@ -9,6 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { UsageError } from '../errors.js';
 import { parseCidr } from '../model/addr.js';
+import { LOG_LEVELS } from './log.js';
 
 /** The file read when NETCTL_CONFIG is unset. */
 export const DEFAULT_CONFIG_PATH = '/etc/netctl/netctl.conf';
@@ -18,6 +19,7 @@ export const CONFIG_KEYS: Record<string, (v: string) => string | undefined> = {
   NETCTL_ROOT: (v) => (v.startsWith('/') ? undefined : 'an absolute directory'),
   NETCTL_RUN_ROOT: (v) => (v.startsWith('/') ? undefined : 'an absolute directory'),
   DOCKER_HOST: (v) => (/^(unix:\/\/\/|tcp:\/\/)/.test(v) ? undefined : 'unix:///PATH or tcp://HOST:PORT'),
+  NETCTL_LOG_LEVEL: (v) => ((LOG_LEVELS as readonly string[]).includes(v) ? undefined : LOG_LEVELS.join(', ')),
   NETCTL_DEFAULT_POOLS: (v) => {
     for (const c of v.split(/[\s,]+/).filter(Boolean)) {
       try {

@@ -3,6 +3,7 @@
  */
 import { SystemError } from '../errors.js';
 import { lazyBuiltin } from './lazy-builtin.js';
+import { logger } from './log.js';
 
 // Loaded on first use: node:child_process brings net, dgram and dns along (~1.3 ms), and the
 // fast paths run programs with the native addon (exec-native.ts), most commands never with it.
@@ -38,6 +39,7 @@ function check(argv: readonly string[]): void {
 /** Runs a program to completion and returns its exit code and output; never throws on a non-zero exit. */
 export function run(argv: readonly string[], opts: ExecOptions = {}): Promise<ExecResult> {
   check(argv);
+  logger().debug('run', { argv: argv.join(' ') });
   return new Promise((resolve, reject) => {
     const child = cp().spawn(argv[0]!, argv.slice(1), {
       stdio: ['pipe', 'pipe', 'pipe'],

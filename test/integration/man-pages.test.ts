@@ -51,6 +51,7 @@ const PAGE_OF: Record<string, string> = {
   doctor: 'netctl-doctor.8',
   audit: 'netctl-audit.8',
   gc: 'netctl.8',
+  boot: 'netctl.8',
   docker: 'netctl-docker.8',
   cni: 'netctl-cni.8',
   dns: 'netctl-dns.8',

@@ -3,10 +3,19 @@
  * tests built; lintian (Debian's own checker) finds nothing; `apt install ./netctl_*.deb` into
  * a Debian 13 userland (its own nodejs 20.19, iptables, ufw, systemd: test/platforms/userland.sh
  * trixie-pkg, cached) starts nothing and changes no firewall file; the installed netctl runs
- * on Debian's node, makes a bridge, installs and uninstalls its ufw block; `apt remove` is
+ * on Debian's node, makes a bridge, installs and uninstalls its ufw block; an upgrade from
+ * the previous release keeps its networks, containers, allow rules, images and ufw's files,
+ * and the previous release is then refused over the new state; `apt remove` is
  * refused while ufw's files hold netctl's rules; `apt purge` names what it removes and leaves
  * ufw's files byte for byte as they were before. All inside a sandbox, in an overlay of the
  * cached userland: nothing of the machine or of the cache changes.
+ *
+ * The previous release: this tree built under the version just before this one
+ * (helpers/package.ts: no earlier version was ever published). That
+ * proves the upgrade path of the package itself (maintainer scripts, conffile, state kept,
+ * units' files replaced), not a schema migration: the database's migrations are tested by
+ * test/unit/store.test.ts. The boot test (boot.test.ts) upgrades it under a
+ * running systemd, with a container serving through the upgrade.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,21 +24,21 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../src/sys/exec.js';
 import { Sandbox } from '../harness/sandbox.js';
+import { buildDeb, PREVIOUS, userland, VERSION } from './helpers/package.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SCRIPT = join(ROOT, 'test/integration/scripts/package-install.sh');
-const USERLAND_SH = join(ROOT, 'test/platforms/userland.sh');
 
 describe('the Debian package', () => {
   let out: string;
   let deb: string;
+  let old: string;
 
   beforeAll(async () => {
     out = mkdtempSync(join(tmpdir(), 'netctl-pkg-'));
-    const built = await run([process.execPath, join(ROOT, 'pkg/build-deb.mjs'), '--out', out], { timeoutMs: 300_000 });
-    expect(built.code, built.stderr).toBe(0);
-    deb = built.stdout.trim();
-  }, 320_000);
+    deb = await buildDeb(out);
+    old = await buildDeb(out, PREVIOUS);
+  }, 620_000);
 
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
@@ -40,21 +49,27 @@ describe('the Debian package', () => {
     expect(r.code, r.stderr).toBe(0);
   }, 420_000);
 
-  it('installs into Debian 13 with apt, runs on its node, and removes and purges cleanly', async () => {
-    const ul = await run(['sh', USERLAND_SH, 'trixie-pkg'], { timeoutMs: 900_000 });
-    expect(ul.code, ul.stderr).toBe(0);
+  it('installs into Debian 13 with apt, runs on its node, upgrades, refuses a downgrade, removes and purges', async () => {
+    const ul = await userland('trixie-pkg');
     const sb = await Sandbox.start({});
     try {
-      const r = await sb.exec(['sh', SCRIPT, ul.stdout.trim(), deb], { timeoutMs: 300_000 });
+      const r = await sb.exec(['sh', SCRIPT, ul, deb, old], { timeoutMs: 400_000 });
       const said = (key: string): string => new RegExp(`^${key}: (.*)$`, 'm').exec(r.stdout)?.[1] ?? '';
       expect(r.stdout, r.stderr).toContain('DONE');
-      const version = (
-        JSON.parse((await import('node:fs')).readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
-          version: string;
-        }
-      ).version;
-      expect(said('INSTALLED')).toBe(`install ok installed ${version}`);
-      expect(said('VERSION')).toBe(version);
+      expect(said('OLD-INSTALLED')).toBe(`install ok installed ${PREVIOUS} ${PREVIOUS}`);
+      expect(said('INSTALLED')).toBe(`install ok installed ${VERSION}`);
+      expect(said('VERSION')).toBe(VERSION);
+      // The upgrade keeps the network, the running container, its allow rule, the image, and
+      // ufw's files byte for byte; the container still serves.
+      const used = said('OLD-STATE');
+      expect(used).toMatch(/^bridge front \| web running \| [12] allow\| 1 image\| [0-9a-f]{16}$/);
+      expect(said('NEW-STATE')).toBe(used);
+      expect(said('SERVES')).toBe('hello');
+      expect(said('DOWNGRADE')).toBe(
+        `refused: 1 netctl: refusing to downgrade from ${VERSION} to ${PREVIOUS} over the state in /var/lib/netctl: install netctl ${VERSION} or newer (or move /var/lib/netctl away first)`,
+      );
+      expect(said('AFTER-DOWNGRADE')).toBe(`${VERSION} ${used}`);
+      expect(said('LOG-LEVEL-BAD')).toBe('netctl: --log-level "loud": expected one of error, warn, info, debug exit 2');
       expect(said('NODE')).toMatch(/^v20\./);
       expect(said('ENABLED')).toBe('0');
       const before = said('UFW-BEFORE');
@@ -64,8 +79,7 @@ describe('the Debian package', () => {
       expect(said('COMPLETION-OPT')).toBe('--subnet');
       for (const line of r.stdout.split('\n').filter((l) => l.startsWith('VERIFY '))) expect(line).toMatch(/: \.$/);
       expect(r.stdout).toMatch(/^VERIFY netctl\.service: \.$/m);
-      expect(Number(said('CONF'))).toBeGreaterThanOrEqual(4);
-      expect(said('NETWORKS').split(' ')).toContain('pkgnet');
+      expect(Number(said('CONF'))).toBeGreaterThanOrEqual(5);
       expect(said('STATE-MODE')).toBe('700');
       expect(said('UFW-AFTER-NETCTL-INSTALL')).not.toBe(before);
       expect(said('REMOVE-HELD')).toMatch(/^refused: .*run `netctl docker uninstall` and `netctl ufw uninstall` first/);

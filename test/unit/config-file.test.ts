@@ -19,6 +19,7 @@ describe('/etc/netctl/netctl.conf', () => {
     ['DOCKER_HOST=/var/run/docker.sock', /^f:1: DOCKER_HOST=.*: expected unix:\/\/\/PATH/],
     ['NETCTL_DEFAULT_POOLS=10.1.0.0/33', /"10.1.0.0\/33" is not one/],
     ['just words', /^f:1: not KEY=VALUE/],
+    ['NETCTL_LOG_LEVEL=loud', /^f:1: NETCTL_LOG_LEVEL="loud": expected error, warn, info, debug$/],
   ])('refuses %s with its line', (line, message) => {
     expect(() => parseConfig(line, 'f')).toThrow(message);
   });

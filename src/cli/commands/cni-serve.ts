@@ -10,6 +10,7 @@ import { cniSocketPath } from '../../cni/install-plan.js';
 import { serveCni } from '../../cni/serve.js';
 import { UsageError } from '../../errors.js';
 import { groupId, peerOf } from '../../sys/peer-cred.js';
+import { configureLog } from '../../sys/log.js';
 
 const DEFAULT_GROUP = 'netctl';
 
@@ -29,7 +30,7 @@ export default async function cniServe(ctx: CommandContext): Promise<void> {
   process.on('SIGTERM', end);
   process.on('SIGINT', end);
   try {
-    const log = (line: string): void => void ctx.stdout.write(`${line}\n`);
+    const log = configureLog({ level: ctx.global.logLevel, stream: ctx.stdout, fd: 1 }).sink();
     await serveCni(
       { socket, handle, log, peer: peerOf, group: serveGroup(ctx.opts.group as string | undefined) },
       stop.signal,

@@ -4,6 +4,7 @@
  */
 import type { CommandContext } from '../context.js';
 import { serveDns } from '../../ops/dns.js';
+import { configureLog } from '../../sys/log.js';
 
 export default async function dnsServe(ctx: CommandContext): Promise<void> {
   const stop = new AbortController();
@@ -11,7 +12,11 @@ export default async function dnsServe(ctx: CommandContext): Promise<void> {
   process.on('SIGTERM', end);
   process.on('SIGINT', end);
   try {
-    await serveDns(ctx.host, stop.signal, (line) => void ctx.stdout.write(`${new Date().toISOString()} ${line}\n`));
+    await serveDns(
+      ctx.host,
+      stop.signal,
+      configureLog({ level: ctx.global.logLevel, stream: ctx.stdout, fd: 1, timestamps: true }).sink(),
+    );
   } finally {
     process.off('SIGTERM', end);
     process.off('SIGINT', end);

@@ -9,6 +9,7 @@ import { claimPidFile, releasePidFile, watchPidFile } from '../../docker/pidfile
 import { dockerClient } from '../../ops/docker.js';
 import { watchDocker } from '../../ops/docker-watch.js';
 import { followIncoming } from '../../ops/ufw-input.js';
+import { configureLog } from '../../sys/log.js';
 
 export default async function dockerWatch(ctx: CommandContext): Promise<void> {
   const api = dockerClient(ctx.opts.dockerHost as string | undefined);
@@ -18,7 +19,7 @@ export default async function dockerWatch(ctx: CommandContext): Promise<void> {
   const end = (): void => stop.abort();
   process.on('SIGTERM', end);
   process.on('SIGINT', end);
-  const log = (line: string): void => void ctx.stdout.write(`${line}\n`);
+  const log = configureLog({ level: ctx.global.logLevel, stream: ctx.stdout, fd: 1 }).sink();
   try {
     log(`watching Docker at ${api.socket}`);
     // Bans follow ufw into the published ports too: the mirror of ufw's incoming rules.

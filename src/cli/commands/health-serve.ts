@@ -4,6 +4,7 @@
  */
 import type { CommandContext } from '../context.js';
 import { serveHealth } from '../../ops/health.js';
+import { configureLog } from '../../sys/log.js';
 
 export default async function healthServe(ctx: CommandContext): Promise<void> {
   const stop = new AbortController();
@@ -11,7 +12,11 @@ export default async function healthServe(ctx: CommandContext): Promise<void> {
   process.on('SIGTERM', end);
   process.on('SIGINT', end);
   try {
-    await serveHealth(ctx.host, stop.signal, (line) => void ctx.stdout.write(`${new Date().toISOString()} ${line}\n`));
+    await serveHealth(
+      ctx.host,
+      stop.signal,
+      configureLog({ level: ctx.global.logLevel, stream: ctx.stdout, fd: 1, timestamps: true }).sink(),
+    );
   } finally {
     process.off('SIGTERM', end);
     process.off('SIGINT', end);

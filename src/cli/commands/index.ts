@@ -7,6 +7,7 @@
 import type { CommandModule } from '../context.js';
 import * as allow from './allow.js';
 import * as audit from './audit.js';
+import * as boot from './boot.js';
 import * as cniInstall from './cni-install.js';
 import * as cniServe from './cni-serve.js';
 import * as dnsServe from './dns-serve.js';
@@ -117,6 +118,7 @@ export const COMMANDS: Readonly<Record<string, CommandModule>> = {
   'docker-watch': dockerWatch,
   exec: exec,
   gc: gc,
+  boot: boot,
   'image-import': imageImport,
   'image-inspect': imageInspect,
   'image-prune': imagePrune,

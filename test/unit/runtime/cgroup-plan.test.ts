@@ -82,4 +82,12 @@ describe('cgroup planner', () => {
     });
     expect(m.v2).toBe('/sys/fs/cgroup/unified');
   });
+
+  it("leaves read-only hierarchies out (a systemd-nspawn machine's controllers)", () => {
+    const text = [
+      '40 35 0:26 /machine /sys/fs/cgroup/memory ro,nosuid,nodev,noexec,relatime - cgroup cgroup rw,memory',
+      '41 35 0:29 / /sys/fs/cgroup/unified ro,nosuid - cgroup2 cgroup2 rw,nsdelegate',
+    ].join('\n');
+    expect(parseCgroupMounts(text)).toEqual({ v1: {} });
+  });
 });

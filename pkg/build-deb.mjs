@@ -182,7 +182,7 @@ const control = [
   `Architecture: ${arch}`,
   'Maintainer: netctl maintainers <maintainers@netctl.invalid>',
   `Installed-Size: ${sizeKb}`,
-  'Depends: nodejs (>= 20.19), iptables, iproute2, libc6',
+  'Depends: nodejs (>= 20.19), iptables, iproute2, zstd, attr, libc6',
   'Suggests: ufw, docker.io, podman',
   'Section: net',
   'Priority: optional',

@@ -65,11 +65,30 @@ export const saveSpec: CommandSpec = {
   ],
 };
 
+/** `netctl history` and `netctl image history`. */
+export const historySpec: CommandSpec = {
+  name: 'history',
+  args: ['<image>'],
+  module: 'history',
+  description: "show the steps that made an image, newest first, from its config's history",
+  options: [
+    { flags: '--no-trunc', description: 'full image ids and CREATED BY commands' },
+    { flags: '-q, --quiet', description: 'print only the image ids (<missing> for steps below the image)' },
+    {
+      flags: '--format <template>',
+      description:
+        'Go template: {{.ID}} {{.CreatedSince}} {{.CreatedAt}} {{.CreatedBy}} {{.Size}} {{.Comment}}; table TPL',
+    },
+    json,
+  ],
+};
+
 /** The verbs at the top level. */
 export const registryTools: CommandSpec[] = [
   pullSpec,
   pushSpec,
   saveSpec,
+  historySpec,
   {
     name: 'tag',
     args: ['<source>', '<target>'],
@@ -111,6 +130,7 @@ export const imageSubcommands: CommandSpec[] = [
   pullSpec,
   pushSpec,
   saveSpec,
+  historySpec,
   {
     name: 'inspect',
     args: ['<name>'],

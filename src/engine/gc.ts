@@ -35,7 +35,8 @@ export interface GcItem {
     | 'rules'
     | 'volume-files'
     | 'dns'
-    | 'health';
+    | 'health'
+    | 'layer';
   name: string;
 }
 

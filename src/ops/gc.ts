@@ -7,6 +7,7 @@ import { type GcItem, planGc } from '../engine/gc.js';
 import { gcDns } from './dns.js';
 import { gcHealth } from './health.js';
 import type { Host } from './host.js';
+import { collectLayers } from './image-space.js';
 import { type Previewed, transactPreview } from './tx.js';
 import type { DryRunOption } from './network.js';
 
@@ -21,8 +22,12 @@ export async function gc(host: Host, o: DryRunOption = {}): Promise<Previewed<{ 
     : 'owned rules and ufw route rules re-applied';
   // The DNS server is a process, not a kernel object: started after the transaction.
   const dns = [...(await gcDns(host, o.dryRun === true)), ...(await gcHealth(host, o.dryRun === true))];
+  // Layers no image lists (a pull killed before its record): the store, not the kernel.
+  const layers = (await collectLayers(host, o.dryRun === true)).removed.map(
+    (name): GcItem => ({ kind: 'layer', name }),
+  );
   return {
     ...out,
-    result: { items: [...(rules ? [...items, { kind: 'rules' as const, name: note }] : items), ...dns] },
+    result: { items: [...(rules ? [...items, { kind: 'rules' as const, name: note }] : items), ...dns, ...layers] },
   };
 }

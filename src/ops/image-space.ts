@@ -4,7 +4,7 @@
  */
 import { readImage, imageIds, imageIndex, removeImage as removeFrom } from '../runtime/image-store.js';
 import type { ImageRecord } from '../runtime/image-config.js';
-import { layerIds, readLayer, removeLayersExcept } from '../runtime/layer-store.js';
+import { layerIds, readLayer, removeLayersExcept, sweepLayerTemps } from '../runtime/layer-store.js';
 import { pinnedIds, withPinned } from '../runtime/layer-pins.js';
 import type { ChangePlan } from './tx.js';
 import { run } from '../sys/exec.js';
@@ -40,10 +40,15 @@ export async function allImages(host: Host): Promise<ImageRecord[]> {
   return out;
 }
 
-/** Deletes the layers no stored image lists and no running pull, load, push or save uses. */
-export async function collectLayers(host: Host): Promise<{ removed: string[]; bytes: number }> {
+/**
+ * Deletes the layers no stored image lists and no running pull, load, push or save uses
+ * (with DRY_RUN, only says which); what killed commands left half-built goes too.
+ */
+export async function collectLayers(host: Host, dryRun = false): Promise<{ removed: string[]; bytes: number }> {
   return withPinned(host.paths, async (pinned) => {
     const keep = new Set([...pinned, ...(await allImages(host)).flatMap((r) => r.layers ?? [])]);
+    if (dryRun) return { removed: (await layerIds(host.paths)).filter((l) => !keep.has(l)), bytes: 0 };
+    await sweepLayerTemps(host.paths);
     return removeLayersExcept(host.paths, keep);
   });
 }

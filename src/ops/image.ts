@@ -6,9 +6,11 @@
  */
 import {
   checkImportSource,
-  fillArgv,
   importImage as importInto,
   type ImportSource,
+  importWorkDir,
+  packArgvOf,
+  packPath,
   spoolPath,
 } from '../runtime/image-import.js';
 import { extractArgv } from '../runtime/image-layer.js';
@@ -48,16 +50,18 @@ export async function planImportImage(host: Host, source: ImportSource, ref: str
   const name = normalizeImageRef(ref);
   const kind = await checkImportSource(source);
   const images = imagesDir(host.paths);
-  const dir = `${images}/.tmp-RANDOM`;
+  const dir = importWorkDir(host.paths, 'RANDOM');
   const path = typeof source === 'string' ? source : spoolPath(dir);
+  const pack = packArgvOf(kind, path, packPath(dir));
   const old = await imageIndex(host.paths).get(name);
   const notes = [
     ...(kind === 'stream' ? [`read the archive from stdin into ${path}`] : []),
-    `build the image in ${dir}/rootfs, then move it to ${images}/ID`,
-    'ID: a new random image id, chosen when it is imported',
+    `unpack ${pack ? packPath(dir) : path} once as a layer into ${host.paths.root}/layers/DIFFID (a layer stored already with the same bytes is shared)`,
+    `record the image as ${images}/ID with a config naming that layer`,
+    'ID: the sha256 of the image config, known once the layer is unpacked',
     old ? `point ${name} at it instead of sha256:${old} (that image stays stored)` : `tag it ${name}`,
   ];
-  return { operations: [], rules: '', processes: [fillArgv(kind, path, `${dir}/rootfs`)], notes };
+  return { operations: [], rules: '', processes: pack ? [pack] : [], notes };
 }
 
 /** Loads the images of a `docker save` or OCI archive. */

@@ -36,7 +36,7 @@ export async function imageConfigBlob(
 ): Promise<{ bytes: Buffer; diffIds: string[] }> {
   if (!rec.layers)
     throw new SystemError(`image sha256:${rec.id.slice(0, 12)} is a flattened import, not a layered image`, {
-      hint: 'push and save take images that were pulled or loaded',
+      hint: 'an image imported by an older netctl: import its rootfs again (netctl image import) to give it a layer',
     });
   const raw = await readRawConfig(r, rec.id);
   if (raw) return { bytes: raw, diffIds: rec.layers };

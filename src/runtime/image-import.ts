@@ -1,19 +1,22 @@
 /**
- * `image import`: a root filesystem from a tar archive (any compression tar knows), a
- * directory, or a stream, stored as a new image with an empty config. In two halves: the
- * source is checked and the program that fills the rootfs chosen without writing anything
- * (what `--dry-run` shows), then the image is built.
+ * `image import`: a root filesystem from a tar archive (gzip, zstd, xz or bzip2 or none), a
+ * directory, or a stream, stored as a one-layer image with an empty config, so push, save
+ * and `history` treat it as any pulled image. In two halves: the source is checked and the
+ * program that packs a directory chosen without writing anything (what `--dry-run` shows),
+ * then the layer is stored and the image recorded.
  */
-import { randomBytes } from 'node:crypto';
-import { rm, stat } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, rm, stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { runChecked } from '../sys/exec.js';
 import { NotFoundError, UsageError, wrap } from '../errors.js';
 import { emptyImageConfig, type ImageRecord } from './image-config.js';
-import { extractArgv } from './image-layer.js';
+import { configDocument } from './image-blob.js';
 import { normalizeImageRef } from './image-ref.js';
-import { commitImage, newImageDir, tagImage } from './image-store.js';
-import type { RuntimeRoots } from './paths.js';
+import { commitLayeredImage, tagImage } from './image-store.js';
+import { packArgv, storeNewLayer } from './layer-import.js';
+import { pinLayers } from './layer-pins.js';
+import { imagesDir, type RuntimeRoots } from './paths.js';
 import { refuseTerminal, spoolToFile } from './spool.js';
 
 /** Where an import reads from: a path (file or directory) or a stream. */
@@ -44,41 +47,77 @@ export async function checkImportSource(source: ImportSource): Promise<ImportKin
   }
 }
 
-/** The program that fills ROOTFS from PATH (the directory, the archive, or where the stream was saved). */
-export function fillArgv(kind: ImportKind, path: string, rootfs: string): string[] {
-  return kind === 'dir' ? ['cp', '-a', '--', `${path}/.`, rootfs] : extractArgv(path, rootfs);
+/** The program that packs a directory source into the layer tar OUT; none for an archive (it is the layer). */
+export function packArgvOf(kind: ImportKind, path: string, out: string): string[] | undefined {
+  return kind === 'dir' ? packArgv(path, out) : undefined;
 }
 
-/** Where a streamed archive is saved inside the image's build directory. */
+/** Where a streamed archive is saved inside the import's work directory. */
 export function spoolPath(dir: string): string {
   return `${dir}/input`;
 }
 
-async function fill(source: ImportSource, kind: ImportKind, dir: string, rootfs: string): Promise<void> {
-  const path = typeof source === 'string' ? source : spoolPath(dir);
-  if (typeof source !== 'string') await spoolToFile(source, path);
-  await runChecked(fillArgv(kind, path, rootfs), { timeoutMs: 30 * 60_000 });
-  if (typeof source !== 'string') await rm(path, { force: true });
+/** Where a directory source is packed inside the import's work directory. */
+export function packPath(dir: string): string {
+  return `${dir}/layer.tar`;
 }
 
-/** Imports a rootfs as `name:tag`; returns the new image's record. */
+/** The work directory of one import (removed when it ends). */
+export function importWorkDir(r: RuntimeRoots, tag: string): string {
+  return `${imagesDir(r)}/.tmp-import-${tag}`;
+}
+
+// The archive that becomes the layer: the file given, the stream saved, or the directory packed.
+async function layerFile(source: ImportSource, kind: ImportKind, dir: string): Promise<string> {
+  if (typeof source !== 'string') {
+    await spoolToFile(source, spoolPath(dir));
+    return spoolPath(dir);
+  }
+  const pack = packArgvOf(kind, source, packPath(dir));
+  if (!pack) return source;
+  await runChecked(pack, { timeoutMs: 30 * 60_000 });
+  return packPath(dir);
+}
+
+/** The image config of an import: Docker's, with one history entry saying where it came from. */
+export function importConfig(rec: ImageRecord, diffId: string, from: string): Buffer {
+  const doc = configDocument(rec, [diffId]);
+  doc.history = [{ created: rec.created, created_by: '', comment: `Imported from ${from}` }];
+  return Buffer.from(JSON.stringify(doc));
+}
+
+/**
+ * Imports a rootfs as `name:tag`: its tar (the archive given, or the directory packed) is
+ * stored as one layer, shared with any image that has the same bytes, and the image id is
+ * the digest of its config, as for a pulled image; returns the new image's record.
+ */
 export async function importImage(r: RuntimeRoots, source: ImportSource, ref: string): Promise<ImageRecord> {
   const name = normalizeImageRef(ref);
   const kind = await checkImportSource(source);
-  const { dir, rootfs } = await newImageDir(r);
-  const record: ImageRecord = {
-    id: randomBytes(32).toString('hex'),
-    created: new Date().toISOString(),
-    source: 'import',
-    config: emptyImageConfig(),
-  };
+  const dir = importWorkDir(r, randomBytes(8).toString('hex'));
+  const pin = await pinLayers(r, []);
   try {
-    await fill(source, kind, dir, rootfs);
-    await commitImage(r, dir, record);
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    const layer = await storeNewLayer(r, await layerFile(source, kind, dir), (d) => pin.add([d]));
+    const base: ImageRecord = {
+      id: '',
+      created: new Date().toISOString(),
+      source: 'import',
+      config: emptyImageConfig(),
+    };
+    const config = importConfig(base, layer.diffId, sourceLabel(source));
+    const record: ImageRecord = {
+      ...base,
+      id: createHash('sha256').update(config).digest('hex'),
+      layers: [layer.diffId],
+    };
+    await commitLayeredImage(r, record, config);
+    await tagImage(r, name, record.id);
+    return record;
   } catch (err) {
-    await rm(dir, { recursive: true, force: true });
     throw wrap('import', sourceLabel(source), err);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+    await pin.release();
   }
-  await tagImage(r, name, record.id);
-  return record;
 }

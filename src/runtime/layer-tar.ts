@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { finished } from 'node:stream/promises';
-import { createGunzip, createGzip } from 'node:zlib';
+import { createGunzip, createGzip, gunzipSync, gzipSync } from 'node:zlib';
 import { SystemError } from '../errors.js';
 import { resolveInRoot } from './layer-merge.js';
 import type { TarEntry } from './tar-scan.js';
@@ -19,10 +19,12 @@ export interface SplitSink {
   end(): Promise<void>;
 }
 
-/** A sink writing DIR/tar-split.gz and DIR/tar-split.json. */
+/** A sink writing DIR/tar-split.gz and DIR/tar-split.json.gz. */
 export function splitSink(dir: string): SplitSink {
   const splitter = new TarSplitter();
-  const gz = createGzip({ level: 1 });
+  // Level 9: headers and padding are a small part of the bytes unpacked, and these files
+  // stay as long as the layer does (they are most of what the store keeps beside the files).
+  const gz = createGzip({ level: 9 });
   const out = createWriteStream(`${dir}/tar-split.gz`, { mode: 0o600 });
   gz.pipe(out);
   return {
@@ -34,14 +36,16 @@ export function splitSink(dir: string): SplitSink {
     async end() {
       gz.end();
       await finished(out);
-      await writeFile(`${dir}/tar-split.json`, JSON.stringify(splitter.index()));
+      await writeFile(`${dir}/tar-split.json.gz`, gzipSync(JSON.stringify(splitter.index()), { level: 9 }));
     },
   };
 }
 
 /** The split index of a stored layer directory, or why its tar cannot be rebuilt. */
 export async function readSplit(dir: string): Promise<SplitIndex> {
-  const text = await readFile(`${dir}/tar-split.json`, 'utf8').catch(() => null);
+  // tar-split.json: the plain index of layers stored by netctl before it was gzipped.
+  const gz = await readFile(`${dir}/tar-split.json.gz`).catch(() => null);
+  const text = gz ? gunzipSync(gz).toString('utf8') : await readFile(`${dir}/tar-split.json`, 'utf8').catch(() => null);
   if (text === null)
     throw new SystemError(`layer ${dir} has no tar-split (stored by an older netctl): pull or load it again`);
   const index = JSON.parse(text) as SplitIndex;

@@ -4,7 +4,7 @@
  * with where each file's contents went. From that and the unpacked files the exact tar comes
  * back, so a pushed or saved layer has the diff id its image config names and the image keeps
  * its id. `TarSplitter` is pure; the files are `tar-split.gz` (the kept bytes, gzipped) and
- * `tar-split.json` (the file list) beside the layer's `fs/`.
+ * `tar-split.json.gz` (the file list, gzipped) beside the layer's `fs/`.
  */
 import type { TarEntry } from './tar-scan.js';
 import { normalizeMember } from './tar-scan.js';

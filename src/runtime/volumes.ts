@@ -4,11 +4,13 @@
  * shares it) when a container first needs it; a `type=none,o=bind` volume is its `device`.
  */
 import { lstat, mkdir, readdir, readlink, rm, stat } from 'node:fs/promises';
-import { isAbsolute, join, normalize } from 'node:path';
+import { isAbsolute, join, normalize, relative } from 'node:path';
 import type { Volume } from '../model/volume.js';
 import { runChecked } from '../sys/exec.js';
 import { mounts } from '../sys/native.js';
 import { SystemError, wrap } from '../errors.js';
+import { readImage } from './image-store.js';
+import { layerPaths, readLayer } from './layer-store.js';
 import { imagePaths, type RuntimeRoots } from './paths.js';
 import { isMountPoint } from './rootfs.js';
 
@@ -106,14 +108,46 @@ export async function resolveInRoot(root: string, path: string): Promise<string 
   return join(root, ...done);
 }
 
+// P relative to REL (a path inside it), '' for REL itself, undefined when P is outside it.
+function inside(p: string, rel: string): string | undefined {
+  if (p === rel) return '';
+  if (rel === '') return p;
+  return p.startsWith(`${rel}/`) ? p.slice(rel.length + 1) : undefined;
+}
+
+// DATA holds the layers below; clears what this layer's opaque directories hide there.
+async function applyOpaque(data: string, rel: string, opaque: string[]): Promise<void> {
+  for (const d of opaque) {
+    const u = inside(d, rel);
+    const hidesAll = u === '' || d === '' || rel.startsWith(`${d}/`);
+    if (hidesAll) for (const n of await readdir(data)) await rm(join(data, n), { recursive: true, force: true });
+    else if (u !== undefined) await rm(join(data, u), { recursive: true, force: true });
+  }
+}
+
 /**
  * Fills an empty volume directory DATA with what image IMAGE_ID has at TARGET, as Docker
  * does when a new volume is first mounted (its owner and mode too). True when it copied.
+ * A layered image's layers are copied bottom first, each one's opaque directories and
+ * whiteouts under TARGET applied, as overlayfs shows them.
  */
 export async function fillFromImage(r: RuntimeRoots, imageId: string, target: string, data: string): Promise<boolean> {
   if ((await readdir(data)).length > 0) return false;
-  const from = await resolveInRoot(imagePaths(r, imageId).rootfs, target);
-  if (!from || !(await stat(from)).isDirectory()) return false;
-  await runChecked(['cp', '-a', '--', `${from}/.`, `${data}/`], { timeoutMs: 30 * 60_000 });
-  return true;
+  const rec = await readImage(r, imageId);
+  const lowers = rec.layers?.map((diffId) => ({ fs: layerPaths(r, diffId).fs, diffId }));
+  let copied = false;
+  for (const lower of lowers ?? [{ fs: imagePaths(r, imageId).rootfs, diffId: undefined }]) {
+    const from = await resolveInRoot(lower.fs, target);
+    if (!from || !(await stat(from).catch(() => null))?.isDirectory()) continue;
+    const rel = relative(lower.fs, from);
+    const meta = lower.diffId ? await readLayer(r, lower.diffId) : undefined;
+    await applyOpaque(data, rel, meta?.opaque ?? []);
+    await runChecked(['cp', '-a', '--', `${from}/.`, `${data}/`], { timeoutMs: 30 * 60_000 });
+    for (const w of meta?.whiteouts ?? []) {
+      const u = inside(w, rel);
+      if (u) await rm(join(data, u), { recursive: true, force: true });
+    }
+    copied = true;
+  }
+  return copied;
 }

@@ -18,6 +18,7 @@ const PAGES = readdirSync(`${root}man`)
 const PAGE_OF: Record<string, string> = {
   network: 'netctl-network.8',
   image: 'netctl-image.8',
+  history: 'netctl-image.8',
   volume: 'netctl-volume.8',
   pull: 'netctl-pull.8',
   push: 'netctl-push.8',

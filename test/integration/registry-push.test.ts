@@ -98,6 +98,22 @@ describe('push', () => {
     expect(await idOf(`${reg.tls}/other/app:oci`, '/run/st-clean')).toBe(id);
   });
 
+  it('pushes an imported rootfs as one layer, which skopeo reads and a clean store pulls back', async () => {
+    const img = `${reg.tls}/pushed/imported:v1`;
+    await ok(['image', 'import', `${reg.dir}-imgs/busybox.tar`, img]);
+    const id = await idOf(img);
+    const out = await ok(['push', img]);
+    expect(out.match(/: Pushed$/gm)).toHaveLength(1);
+    const seen = await skopeo(remote('pushed/imported:v1'));
+    expect(seen.Layers).toHaveLength(1);
+    const cfg = await skopeo([...remote('').slice(0, -1), '--config', `docker://${img}`]);
+    expect(cfg.history).toEqual([expect.objectContaining({ comment: `Imported from ${reg.dir}-imgs/busybox.tar` })]);
+    await ok(['pull', '-q', img], { root: '/run/st-clean' });
+    expect(await idOf(img, '/run/st-clean')).toBe(id);
+    const hist = await ok(['history', '--format', '{{.ID}}|{{.Comment}}', img], { root: '/run/st-clean' });
+    expect(hist).toBe(`${id.slice(0, 12)}|Imported from ${reg.dir}-imgs/busybox.tar\n`);
+  });
+
   it('refuses a digest and an unknown format with one line, sending nothing', async () => {
     const d = await netctl(['push', `${reg.tls}/x/y@sha256:${'0'.repeat(64)}`]);
     expect(d.code).toBe(2);
@@ -121,10 +137,17 @@ describe('save and layered load', () => {
     await ok(['image', 'load', '-i', '/run/two.tar'], { root: '/run/st-load' });
     expect(await layerDirs('/run/st-load')).toHaveLength(3);
     expect(await idOf(app, '/run/st-load')).toBe(await idOf(app));
+    // An imported rootfs is saved as any layered image.
+    await ok(['image', 'import', `${reg.dir}-imgs/busybox.tar.gz`, 'local/imported:gz']);
+    await ok(['save', '-o', '/run/imported.tar', 'local/imported:gz']);
+    expect((await skopeo(['inspect', 'docker-archive:/run/imported.tar'])).Layers).toHaveLength(1);
     const docker = await SandboxDocker.start(sb, '/run/push-docker');
     const loaded = await docker.docker('load', '-i', '/run/two.tar');
     expect(loaded).toContain(`Loaded image: ${app}`);
     expect((await docker.docker('image', 'inspect', '-f', '{{.Id}}', app)).trim()).toBe(`sha256:${await idOf(app)}`);
+    expect(await docker.docker('load', '-i', '/run/imported.tar')).toContain('Loaded image: local/imported:gz');
+    const imported = await docker.docker('image', 'inspect', '-f', '{{.Id}}', 'local/imported:gz');
+    expect(imported.trim()).toBe(`sha256:${await idOf('local/imported:gz')}`);
     await docker.stopDaemon();
   }, 180_000);
 });
@@ -150,5 +173,60 @@ describe('prune racing a pull', () => {
     await sb.sh(['mv', `${dir}/layers/${layers[1]!.slice(7)}`, `${dir}/moved`]);
     const doc = await netctl(['doctor'], { root: dir });
     expect(doc.stdout + doc.stderr).toContain(`layer ${layers[1]} is missing from the layer store`);
+  });
+});
+
+describe('zstd layers', () => {
+  it('pulls an OCI image whose layers are zstd-compressed: same diff ids, same image id as the gzip one', async () => {
+    // Through the plain registry on :5000, which serves the TLS one's storage.
+    const pushZstd = fileURLToPath(new URL('./scripts/push-zstd.mjs', import.meta.url));
+    const args = [`${reg.dir}/images/app.tar`, '/run/zstd-work', '127.0.0.1:5000', 'test/app:zstd'];
+    await sb.sh([process.execPath, pushZstd, ...args], { timeoutMs: 60_000 });
+    const raw = await skopeo([...remote('').slice(0, -1), '--raw', `docker://${reg.tls}/test/app:zstd`]);
+    const types = (raw.layers as { mediaType: string }[]).map((l) => l.mediaType);
+    expect(types).toEqual(Array(3).fill('application/vnd.oci.image.layer.v1.tar+zstd'));
+    const dir = '/run/st-zstd';
+    const out = await ok(['pull', `${reg.tls}/test/app:zstd`], { root: dir });
+    expect(out).toMatch(/Downloaded newer image/);
+    await ok(['pull', '-q', `${reg.tls}/test/app:v1`]);
+    expect(await idOf(`${reg.tls}/test/app:zstd`, dir)).toBe(await idOf(`${reg.tls}/test/app:v1`));
+    const run = await netctl(['run', '--rm', '--network', 'none', `${reg.tls}/test/app:zstd`, 'cat', '/etc/added'], {
+      root: dir,
+    });
+    expect(run.stdout).toBe('added\n');
+    expect(await layerDirs(dir)).toHaveLength(3);
+  });
+});
+
+describe('orphan layers', () => {
+  it('doctor names the layers of a pull killed before its record; gc lists them, image prune removes them', async () => {
+    const dir = '/run/st-orphan';
+    const pull = netctl(['pull', '-q', `${reg.tls}/test/app:v1`], {
+      root: dir,
+      env: { NETCTL_TEST_PULL_PAUSE_MS: '9000' },
+    });
+    for (let i = 0; i < 100 && (await layerDirs(dir)).length < 3; i++) await new Promise((r) => setTimeout(r, 100));
+    // The pull's pin file is named by its pid: kill -9 that process, in its pause.
+    const pins = await sb.sh(['ls', `${dir}/layers/.pins`]);
+    const pid = /^(\d+)-/.exec(pins.trim())?.[1];
+    expect(pid).toBeDefined();
+    await sb.sh(['kill', '-9', pid!]);
+    expect((await pull).code).not.toBe(0);
+    const layers = await layerDirs(dir);
+    expect(layers).toHaveLength(3);
+    expect(JSON.parse(await ok(['image', 'ls', '--json'], { root: dir }))).toEqual([]);
+    const doc = await netctl(['doctor'], { root: dir });
+    const found = doc.stdout + doc.stderr;
+    expect(found).toContain('3 stored layer(s) no image uses');
+    for (const l of layers) expect(found).toContain(l.slice(0, 12));
+    expect(found).toContain('netctl image prune');
+    const dry = await ok(['gc', '--dry-run'], { root: dir });
+    for (const l of layers) expect(dry).toContain(`would remove layer sha256:${l}`);
+    expect(await layerDirs(dir)).toHaveLength(3);
+    const pruned = JSON.parse(await ok(['image', 'prune', '--json'], { root: dir })) as { layers: string[] };
+    expect(pruned.layers.sort()).toEqual(layers.map((l) => `sha256:${l}`).sort());
+    expect(await layerDirs(dir)).toHaveLength(0);
+    const after = await netctl(['doctor'], { root: dir });
+    expect(after.stdout + after.stderr).not.toContain('no image uses');
   });
 });

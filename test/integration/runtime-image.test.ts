@@ -71,12 +71,20 @@ describe('image import', () => {
     expect(r.code, r.stderr).toBe(0);
     const ids = await imageIds(dir);
     expect(Object.keys(ids).sort()).toEqual(['busybox:gz', 'busybox:latest', 'fromdir:1.0', 'piped:x']);
-    for (const id of Object.values(ids)) {
-      const rootfs = `${dir}/images/${id}/rootfs`;
+    // Each import is one layer; the same tar, gzipped or piped, is stored once.
+    const layers: Record<string, string[]> = {};
+    for (const [name, id] of Object.entries(ids)) {
+      layers[name] = (JSON.parse(await ok(dir, ['image', 'inspect', id])) as { layers: string[] }).layers;
+      expect(layers[name]).toHaveLength(1);
+      const rootfs = `${dir}/layers/${layers[name]![0]!.slice(7)}/fs`;
       expect(await sb.sh(['readlink', `${rootfs}/bin/sh`])).toBe('busybox\n');
       expect(await sb.sh(['stat', '-c', '%a %u', `${rootfs}/tmp`])).toBe('1777 0\n');
       expect(await sb.sh(['cmp', `${rootfs}/bin/busybox`, '/bin/busybox'])).toBe('');
     }
+    expect(layers['busybox:gz']).toEqual(layers['busybox:latest']);
+    expect(layers['piped:x']).toEqual(layers['busybox:latest']);
+    const run = await netctl(dir, ['run', '--rm', '--network', 'none', 'fromdir:1.0', 'cat', '/etc/group']);
+    expect(run.stdout).toBe('root:x:0:\nnogroup:x:65534:\n');
   });
 
   it('refuses a bad name (exit 2) and a missing source (exit 1)', async () => {
@@ -98,7 +106,11 @@ describe('image import', () => {
     expect(r.stderr).toContain('image "nosuch" not found');
     expect(Object.keys(await imageIds(dir)).sort()).toEqual(['busybox:latest', 'fromdir:1.0']);
     const id = before['fromdir:1.0']!;
-    expect(await ok(dir, ['image', 'rm', id.slice(0, 12)])).toBe(`Untagged: fromdir:1.0\nDeleted: sha256:${id}\n`);
+    // Its layer (the directory packed) is no other image's: it goes too.
+    const [layer] = (JSON.parse(await ok(dir, ['image', 'inspect', id])) as { layers: string[] }).layers;
+    expect(await ok(dir, ['image', 'rm', id.slice(0, 12)])).toBe(
+      `Untagged: fromdir:1.0\nDeleted: sha256:${id}\nDeleted: ${layer}\n`,
+    );
   });
 });
 
@@ -205,12 +217,13 @@ describe('dry runs', () => {
     const id = (await imageIds(dir))['busybox:latest']!;
     const before = await state();
     const out = await ok(dir, ['image', 'import', '--dry-run', '/run/imgs/busybox.tar', 'busybox']);
-    expect(out).toContain(
-      `processes:\n  tar -x -f /run/imgs/busybox.tar -C ${dir}/images/.tmp-RANDOM/rootfs --numeric-owner`,
-    );
+    expect(out).not.toContain('processes:');
+    expect(out).toContain(`  unpack /run/imgs/busybox.tar once as a layer into ${dir}/layers/DIFFID`);
     expect(out).toContain(`  point busybox:latest at it instead of sha256:${id} (that image stays stored)\n`);
     const fromDir = await ok(dir, ['image', 'import', '--dry-run', '/run/imgs/rootfs', 'fromdir']);
-    expect(fromDir).toContain(`  cp -a -- /run/imgs/rootfs/. ${dir}/images/.tmp-RANDOM/rootfs\n`);
+    expect(fromDir).toContain(
+      `  tar -c -f ${dir}/images/.tmp-import-RANDOM/layer.tar -C /run/imgs/rootfs --numeric-owner --xattrs`,
+    );
     expect(fromDir).toContain('  tag it fromdir:latest\n');
     const bad = await netctl(dir, ['image', 'import', '--dry-run', '/run/imgs/busybox.tar', 'Bad:Name!']);
     expect(bad.code).toBe(2);

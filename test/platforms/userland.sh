@@ -19,7 +19,7 @@ RECIPE=1
 packages() {
 	case $1 in
 	trixie | sid) echo docker.io,docker-cli,docker-compose,iptables,ca-certificates,podman,netavark,aardvark-dns,nftables,crun,containernetworking-plugins ;;
-	trixie-pkg) echo nodejs,iptables,iproute2,ufw,man-db,bash-completion,systemd,systemd-sysv,dbus ;;
+	trixie-pkg) echo nodejs,iptables,iproute2,zstd,attr,ufw,man-db,bash-completion,systemd,systemd-sysv,dbus ;;
 	*)
 		echo "userland.sh: no package list for suite \"$1\" (known: trixie, sid, trixie-pkg)" >&2
 		return 1

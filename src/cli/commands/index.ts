@@ -33,6 +33,7 @@ import * as dockerWatch from './docker-watch.js';
 import * as exec from './exec.js';
 import * as gc from './gc.js';
 import * as imageImport from './image-import.js';
+import * as history from './history.js';
 import * as imageInspect from './image-inspect.js';
 import * as imagePrune from './image-prune.js';
 import * as login from './login.js';
@@ -120,6 +121,7 @@ export const COMMANDS: Readonly<Record<string, CommandModule>> = {
   gc: gc,
   boot: boot,
   'image-import': imageImport,
+  history,
   'image-inspect': imageInspect,
   'image-prune': imagePrune,
   login: login,

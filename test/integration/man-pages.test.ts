@@ -53,6 +53,7 @@ const PAGE_OF: Record<string, string> = {
   gc: 'netctl.8',
   docker: 'netctl-docker.8',
   cni: 'netctl-cni.8',
+  podman: 'netctl-podman.8',
   dns: 'netctl-dns.8',
   create: 'netctl-run.8',
   attach: 'netctl-container.8',

@@ -14,8 +14,8 @@ import { statusBlock } from '../podman/status.js';
 import type { Host } from './host.js';
 import { transact, transactPreview } from './tx.js';
 
-/** netctl's version as the plugin's `info` reports it. */
-export const PLUGIN_VERSION = '1.0.0';
+export { PLUGIN_VERSION } from '../podman/info.js';
+import { PLUGIN_VERSION } from '../podman/info.js';
 
 /** `create`: the netctl network recorded; returns Podman's configuration to print. */
 export async function podmanCreate(host: Host, stdin: string): Promise<string> {

@@ -5,7 +5,8 @@
  * exit code 1: netavark shows the message to the Podman user.
  */
 import { openHost } from '../ops/host.js';
-import { runPodman, PLUGIN_VERSION } from '../ops/podman.js';
+import { runPodman } from '../ops/podman.js';
+import { PLUGIN_VERSION } from './info.js';
 import { infoText } from './request.js';
 
 /** What the process prints and how it exits. */

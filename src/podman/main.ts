@@ -6,7 +6,6 @@
  * Podman's `netavark_plugin_dirs`.
  */
 import { readFileSync } from 'node:fs';
-import { handle } from './body.js';
 
 function readStdin(): string {
   try {
@@ -16,10 +15,11 @@ function readStdin(): string {
   }
 }
 
-const answer = await handle(
-  process.argv.slice(2),
-  process.env,
-  ['create', 'setup', 'teardown'].includes(process.argv[2] ?? '') ? readStdin() : '',
-);
+const argv = process.argv.slice(2);
+const work = ['create', 'setup', 'teardown'].includes(argv[0] ?? '');
+// `info` (netavark asks it of the plugins it lists) answers without loading netctl's engine.
+const answer = work
+  ? await (await import('./body.js')).handle(argv, process.env, readStdin())
+  : await (await import('./info.js')).handle(argv);
 process.stdout.write(answer.stdout);
 process.exitCode = answer.exitCode;

@@ -46,6 +46,8 @@ await build({ ...common, entryPoints: ['dist/sys/sandbox-init.js'], outfile: joi
 // addon from its package directory; better-sqlite3's addon path (require.resolve) and the
 // native addon stay lookups at run time.
 await build({ ...common, entryPoints: ['dist/cni/main.js'], outfile: join(out, 'netctl-cni.js') });
+// The netavark plugin (Podman 5), exec'd by netavark once per setup and teardown.
+await build({ ...common, entryPoints: ['dist/podman/main.js'], outfile: join(out, 'netctl-podman.js') });
 await build({
   ...common,
   format: 'cjs',
@@ -91,5 +93,6 @@ await build({
 });
 chmodSync(join(out, 'netctl.js'), 0o755);
 chmodSync(join(out, 'netctl-cni.js'), 0o755);
+chmodSync(join(out, 'netctl-podman.js'), 0o755);
 chmodSync(join(out, 'netctl-cni.cjs'), 0o755);
 console.log(`bundled ${out}/netctl.js`);

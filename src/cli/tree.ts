@@ -552,6 +552,32 @@ const tools: CommandSpec[] = [
       },
     ],
   },
+  {
+    name: 'podman',
+    description: "netctl as Podman 5's network driver (a netavark plugin)",
+    subcommands: [
+      {
+        name: 'install',
+        module: 'podman-install',
+        description: 'put the plugin (driver "netctl") into a netavark plugin dir',
+        options: [
+          { flags: '--dir <dir>', description: 'netavark plugin directory', default: '/usr/local/libexec/netavark' },
+          { flags: '--force', description: 'replace a file with other content' },
+          dryRun,
+        ],
+      },
+      {
+        name: 'uninstall',
+        module: 'podman-uninstall',
+        description: 'remove the plugin from a netavark plugin dir',
+        options: [
+          { flags: '--dir <dir>', description: 'netavark plugin directory', default: '/usr/local/libexec/netavark' },
+          { flags: '--force', description: 'remove a file netctl did not write' },
+          dryRun,
+        ],
+      },
+    ],
+  },
 ];
 
 const services: OptionSpec = {

@@ -19,7 +19,7 @@ import { CniError } from './error.js';
 import { ensureNetwork } from './network.js';
 import { afterwards } from '../model/steps.js';
 import { attachmentId, nameCandidates } from './naming.js';
-import { CNI_IMAGE, type CniRecordConfig } from '../model/cni-record.js';
+import { CNI_IMAGE, PODMAN_IMAGE, type CniRecordConfig } from '../model/cni-record.js';
 import type { CniRequest } from './request.js';
 import { defaultRoutes, renderResult, type AttachmentFacts } from './result.js';
 import { CNI_CODES, type CniPortMapping, type CniResult } from './types.js';
@@ -55,12 +55,18 @@ function createRecord(engine: Engine, req: CniRequest, network: Network): Contai
   }
   const config: CniRecordConfig = {
     kind: 'cni',
+    ...(req.runtime ? { runtime: req.runtime } : {}),
     network: network.name,
     cni: { name: req.conf.name, containerId: req.containerId!, ifname: req.ifname!, netns: req.netns!, args: req.args },
   };
   const name = nameCandidates(req.args, req.containerId!, req.ifname!).find((n) => s.containers.get(n)?.name !== n);
   if (!name) throw new CniError(CNI_CODES.conflict, `no free name for container "${req.containerId}"`);
-  s.containers.create({ id, name, image: CNI_IMAGE, config: config as unknown as Record<string, unknown> });
+  s.containers.create({
+    id,
+    name,
+    image: req.runtime === 'podman' ? PODMAN_IMAGE : CNI_IMAGE,
+    config: config as unknown as Record<string, unknown>,
+  });
   return s.containers.update(id, { state: 'running', startedAt: new Date().toISOString() });
 }
 

@@ -24,6 +24,8 @@ export interface NetworkCreate {
   ipMasq?: boolean;
   /** `clusterCIDR`: routed pod ranges, neither masqueraded towards nor kept out. */
   clusterCidrs?: string[];
+  /** Labels of the created network (the netavark plugin marks the networks it makes). */
+  labels?: Record<string, string>;
 }
 
 /** netctl's options. */

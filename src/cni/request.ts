@@ -37,6 +37,8 @@ export interface CniRequest {
   args: Record<string, string>;
   path: string[];
   conf: NetConf;
+  /** The runtime behind the call when it is not a CNI one: Podman 5's netavark plugin (src/podman/). */
+  runtime?: 'podman';
 }
 
 // The spec's rules for container ids and network names.

@@ -15,7 +15,18 @@ import { danglingAnonymous, leakedVolumeDirs } from './volume-check.js';
 
 /** One problem found. */
 export interface Finding {
-  area: 'networks' | 'rules' | 'ufw' | 'docker' | 'cni' | 'volumes' | 'cgroups' | 'dns' | 'health' | 'images';
+  area:
+    | 'networks'
+    | 'rules'
+    | 'ufw'
+    | 'docker'
+    | 'cni'
+    | 'volumes'
+    | 'cgroups'
+    | 'dns'
+    | 'health'
+    | 'images'
+    | 'podman';
   problem: string;
   fix: string;
 }

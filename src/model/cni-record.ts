@@ -11,6 +11,8 @@ import { ConflictError } from '../errors.js';
 /** The record's config. */
 export interface CniRecordConfig {
   kind: 'cni';
+  /** Set when the attachment is a Podman 5 container's, made by netctl's netavark plugin. */
+  runtime?: 'podman';
   /** The netctl network (what `run --network` would name). */
   network: string;
   cni: {
@@ -26,6 +28,9 @@ export interface CniRecordConfig {
 
 /** The image column of a CNI record: what `ps` shows. */
 export const CNI_IMAGE = '(cni)';
+
+/** The image column of a Podman 5 container attached by netctl's netavark plugin. */
+export const PODMAN_IMAGE = '(podman)';
 
 /** Whether a container record is a CNI attachment. */
 export function isCniRecord(c: Container): c is Container & { config: CniRecordConfig } {
@@ -43,6 +48,7 @@ export function cniRecords(
 /** Who owns an attachment, for messages: `Kubernetes pod NS/POD`, else the runtime's container id. */
 export function cniOwner(c: Container & { config: CniRecordConfig }): string {
   const { args, containerId } = c.config.cni;
+  if (c.config.runtime === 'podman') return `Podman container ${args.K8S_POD_NAME ?? containerId.slice(0, 12)}`;
   if (args.K8S_POD_NAME)
     return `Kubernetes pod ${args.K8S_POD_NAMESPACE ? `${args.K8S_POD_NAMESPACE}/` : ''}${args.K8S_POD_NAME}`;
   return `the CNI runtime's container ${containerId.slice(0, 12)}`;

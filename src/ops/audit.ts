@@ -118,7 +118,8 @@ async function owners(
   for (const c of host.store().containers.list({ all: true })) {
     const cni = isCniRecord(c);
     const ino = await netnsInodeOf(cni ? c.config.cni.netns : netnsPath(host.paths.runRoot, c.id));
-    if (ino !== undefined) out.set(ino, { kind: cni ? 'cni' : 'netctl', name: c.name });
+    const kind = cni ? (c.config.runtime === 'podman' ? 'podman' : 'cni') : 'netctl';
+    if (ino !== undefined) out.set(ino, { kind, name: c.name });
   }
   for (const d of docker) {
     const ino = d.pid ? await netnsInodeOf(`/proc/${d.pid}/ns/net`) : undefined;

@@ -13,6 +13,7 @@ import type { DockerApi } from '../docker/client.js';
 import { diagnoseDns } from './dns.js';
 import { diagnoseHealth } from './health.js';
 import { diagnoseImages } from './doctor-images.js';
+import { diagnosePodman } from './podman-install.js';
 import type { Host } from './host.js';
 import { bridgesDrift, incomingDrift } from './ufw-input.js';
 import { iptablesProblems } from './flavour.js';
@@ -60,5 +61,6 @@ export async function diagnose(host: Host, api: () => DockerApi): Promise<Findin
     ...(await diagnoseDns(host)),
     ...(await diagnoseHealth(host)),
     ...(await diagnoseImages(host)),
+    ...(await diagnosePodman(host)),
   ];
 }

@@ -55,6 +55,7 @@ const PAGE_OF: Record<string, string> = {
   boot: 'netctl.8',
   docker: 'netctl-docker.8',
   cni: 'netctl-cni.8',
+  podman: 'netctl-podman.8',
   dns: 'netctl-dns.8',
   create: 'netctl-run.8',
   attach: 'netctl-container.8',

@@ -10,6 +10,8 @@ import * as audit from './audit.js';
 import * as boot from './boot.js';
 import * as cniInstall from './cni-install.js';
 import * as cniServe from './cni-serve.js';
+import * as podmanInstall from './podman-install.js';
+import * as podmanUninstall from './podman-uninstall.js';
 import * as dnsServe from './dns-serve.js';
 import * as dnsStatus from './dns-status.js';
 import * as healthServe from './health-serve.js';
@@ -97,6 +99,8 @@ export const COMMANDS: Readonly<Record<string, CommandModule>> = {
   audit: audit,
   'cni-install': cniInstall,
   'cni-serve': cniServe,
+  'podman-install': podmanInstall,
+  'podman-uninstall': podmanUninstall,
   'dns-serve': dnsServe,
   'dns-status': dnsStatus,
   'health-serve': healthServe,

@@ -17,11 +17,18 @@ export interface DetailsProps {
   color?: boolean;
 }
 
+/** Whose container: Podman 5's (netctl's netavark plugin), a CNI runtime's, or netctl's own. */
+function ownerText(c: DetailsProps['container']): string {
+  if (c.kind !== 'cni') return 'netctl';
+  if (c.image?.startsWith('(podman)')) return "podman (a container attached through netctl's netavark plugin)";
+  return "cni (an attachment made through netctl's CNI plugin)";
+}
+
 /** The container's facts, then its rules. */
 export function Details({ container: c, rules, height, width, color = true }: DetailsProps) {
   const mine = rules.filter((r) => ruleOf(r, c));
   const facts = [
-    `container ${c.name} (${c.id.slice(0, 12)})  state ${c.state}${c.health ? ` (${c.health})` : ''}  owner ${c.kind === 'cni' ? "cni (an attachment made through netctl's CNI plugin)" : 'netctl'}`,
+    `container ${c.name} (${c.id.slice(0, 12)})  state ${c.state}${c.health ? ` (${c.health})` : ''}  owner ${ownerText(c)}`,
     ...(c.cni
       ? [
           `cni network ${c.cni.config}, runtime container ${c.cni.containerId}, ifname ${c.cni.ifname}, args ${c.cni.args.join(' ') || '-'}`,

@@ -88,6 +88,8 @@ import * as kill from './kill.js';
 import * as pause from './pause.js';
 import * as unpause from './unpause.js';
 import * as top from './top.js';
+// Image making (issue 26).
+import * as commit from './commit.js';
 
 /** Command modules by file name (`network-ls`), as the command tree names them. */
 export const COMMANDS: Readonly<Record<string, CommandModule>> = {
@@ -127,6 +129,7 @@ export const COMMANDS: Readonly<Record<string, CommandModule>> = {
   save: save,
   'system-df': systemDf,
   tag: tag,
+  commit: commit,
   'image-load': imageLoad,
   'image-ls': imageLs,
   'image-rm': imageRm,

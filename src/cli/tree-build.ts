@@ -26,5 +26,45 @@ export const commitSpec: CommandSpec = {
   ],
 };
 
+/** `netctl build` (and `netctl image build`). */
+export const buildSpec: CommandSpec = {
+  name: 'build',
+  args: ['<context>'],
+  module: 'build',
+  description: 'build an image from a Dockerfile in the directory CONTEXT',
+  options: [
+    { flags: '-t, --tag <name>', description: 'name the image NAME[:TAG] (repeatable)', parse: 'collect' },
+    { flags: '-f, --file <path>', description: 'the Dockerfile (default: CONTEXT/Dockerfile)' },
+    { flags: '--build-arg <k=v>', description: 'set a build arg (K alone: from the environment)', parse: 'collect' },
+    { flags: '--target <stage>', description: 'build up to this stage (name or index)' },
+    { flags: '--no-cache', description: 'run every step, using no cached one' },
+    { flags: '--pull', description: 'pull every FROM image, even one that is stored' },
+    { flags: '--network <net>', description: 'network of the RUN steps: default (bridge), none, host or a network' },
+    { flags: '--label <k=v>', description: 'set a label on the image (repeatable)', parse: 'collect' },
+    { flags: '--platform <os/arch>', description: "the platform to build for (default: this host's)" },
+    { flags: '-q, --quiet', description: 'print only the image id' },
+    json,
+  ],
+};
+
+/** `netctl builder prune`. */
+export const builderSpec: CommandSpec = {
+  name: 'builder',
+  description: 'the build cache',
+  subcommands: [
+    {
+      name: 'prune',
+      module: 'builder-prune',
+      description: 'remove the build cache: its untagged step images no container uses (-a: every entry)',
+      options: [
+        { flags: '-a, --all', description: 'forget every cache entry, not only those of untagged images' },
+        { flags: '-f, --force', description: 'do not ask' },
+        dryRun,
+        json,
+      ],
+    },
+  ],
+};
+
 /** The verbs at the top level. */
-export const buildTools: CommandSpec[] = [commitSpec];
+export const buildTools: CommandSpec[] = [commitSpec, buildSpec, builderSpec];

@@ -6,10 +6,12 @@
  * (build-copy.ts). A failing step names its instruction and line; what the failed step
  * started is removed, what earlier steps made stays cached.
  */
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import {
   applyStep,
   type BuildPlan,
+  type CopyPlan,
   type CopyStep,
   cacheKey,
   filesChecksum,
@@ -156,8 +158,7 @@ class Builder {
     try {
       const plan = resolveCopySources(step, src.tree.files, cur.config.WorkingDir ?? '/');
       const metas = await fileMetas(src.tree, plan.matched);
-      const urls = plan.items.filter((x) => x.type === 'url').map((x) => x.source);
-      const k = key(filesChecksum(metas) + urls.join(' '));
+      const k = key(filesChecksum(metas) + (await urlDigests(plan)));
       const hit = await this.cachedImage(k);
       if (hit) return hit;
       const owner = step.chown ? await this.owner(cur, step.chown) : { uid: 0, gid: 0 };
@@ -245,8 +246,8 @@ class Builder {
     const src = await this.copySource(step);
     try {
       const plan = resolveCopySources(step, src.tree.files, cur.config.WorkingDir ?? '/');
-      if (plan.items.some((x) => x.type === 'url')) return undefined;
-      const hit = await this.cachedImage(key(filesChecksum(await fileMetas(src.tree, plan.matched))));
+      const files = filesChecksum(await fileMetas(src.tree, plan.matched)) + (await urlDigests(plan));
+      const hit = await this.cachedImage(key(files));
       return hit ? { cur: await this.hit(cur, hit, step) } : undefined;
     } finally {
       await src.done();
@@ -270,6 +271,21 @@ class Builder {
     });
     return this.layered(cur, step, layer, key);
   }
+}
+
+// ADD of an URL is cached by what it fetches, as Docker's is: fetched once for the key.
+async function urlDigests(plan: CopyPlan): Promise<string> {
+  const out: string[] = [];
+  for (const x of plan.items.filter((i) => i.type === 'url')) {
+    const res = await fetch(x.source, { signal: AbortSignal.timeout(120_000) });
+    if (!res.ok) throw new UsageError(`ADD failed: "${x.source}" answered ${res.status}`);
+    out.push(
+      ` ${x.source}=${createHash('sha256')
+        .update(Buffer.from(await res.arrayBuffer()))
+        .digest('hex')}`,
+    );
+  }
+  return out.join('');
 }
 
 // Docker's COPY history names its source by checksum (`file:<hex>`), not by the words written.

@@ -5,6 +5,7 @@
 import type { CommandContext } from '../context.js';
 import { formatPlan } from '../format/plan.js';
 import { type CommitOptions, commitContainer, planCommit } from '../../ops/commit.js';
+import { commitChanges } from '../../ops/commit-changes.js';
 import { UsageError } from '../../errors.js';
 
 function pauseOf(v: unknown): boolean {
@@ -16,8 +17,8 @@ function pauseOf(v: unknown): boolean {
 export default async function commit(ctx: CommandContext): Promise<void> {
   const o = ctx.opts;
   const changes = (o.change as string[] | undefined) ?? [];
-  if (changes.length) throw new UsageError('commit -c is not available yet');
   const opts: CommitOptions = { pause: pauseOf(o.pause) };
+  if (changes.length) opts.change = commitChanges(changes);
   if (ctx.args[1]) opts.ref = ctx.args[1] as string;
   if (o.message !== undefined) opts.message = o.message as string;
   if (o.author !== undefined) opts.author = o.author as string;

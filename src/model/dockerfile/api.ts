@@ -9,8 +9,9 @@
  *    (base ONBUILD triggers first, marked `onbuild`), the RUN context filled.
  * 3. for each step, {@link cacheKey}({parent, step, files}) (files: {@link filesChecksum} of what
  *    {@link resolveCopySources} matched, the context filtered by {@link parseDockerignore});
- *    RUN/COPY/ADD run in the executor; every step goes through {@link applyStep} for the new
- *    config and its history entry ({@link historyEntry} with the `label:checksum` for COPY/ADD).
+ *    RUN runs {@link runCommand}(step) in a container, COPY/ADD copy in the executor; every step
+ *    goes through {@link applyStep} for the new config and its history entry
+ *    ({@link historyEntry} with the `label:checksum` for COPY/ADD).
  *
  * Errors are DockerfileError (`Dockerfile:LINE: ...`, exit 1) or UsageError for .dockerignore.
  */
@@ -23,5 +24,6 @@ export { parseDockerignore, readIgnoreFile, ignoreMatcher, type IgnoreMatcher } 
 export { resolveCopySources, type SourceFile, type CopyItem, type CopyPlan } from './sources.js';
 export { cacheKey, filesChecksum, normalizedStep, type CacheKeyInput } from './cache-key.js';
 export { expandWord, expandWords, lookupOf } from './shell-lex.js';
+export { runCommand, type RunCommand } from './run-command.js';
 export { DockerfileError } from './errors.js';
 export { PROXY_ARGS } from './args.js';

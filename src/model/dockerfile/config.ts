@@ -175,11 +175,9 @@ export function historyEntry(config: OciConfig, step: Step, source = ''): Histor
       return nop(config, `ONBUILD ${step.trigger}`);
     case 'HEALTHCHECK': {
       const h = step;
-      const d = (ns: number): string => goDuration(ns);
-      const text =
-        h.test[0] === 'NONE'
-          ? '&{Test:[NONE] Interval:0s Timeout:0s StartPeriod:0s StartInterval:0s Retries:0}'
-          : `&{Test:[${h.test.join(' ')}] Interval:${d(h.interval)} Timeout:${d(h.timeout)} StartPeriod:${d(h.startPeriod)} StartInterval:${d(h.startInterval)} Retries:${h.retries}}`;
+      const d = goDuration;
+      const times = `Interval:${d(h.interval)} Timeout:${d(h.timeout)} StartPeriod:${d(h.startPeriod)}`;
+      const text = `&{Test:[${h.test.join(' ')}] ${times} StartInterval:${d(h.startInterval)} Retries:${h.retries}}`;
       return nop(config, `HEALTHCHECK ${text}`);
     }
   }

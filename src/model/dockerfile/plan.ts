@@ -42,14 +42,20 @@ function fromStage(ins: Instruction, index: number, stages: Stage[], scope: ArgS
   return stage;
 }
 
-/** Sets COPY --from: an earlier stage by name or index, else an image; expanded with the args in scope. */
-function resolveFrom(stage: Stage, stages: Stage[], scope: ArgScope, esc: string): void {
-  const args = new Map<string, string | undefined>();
+/**
+ * Sets COPY --from: an earlier stage by name or index, else an image. Like buildkit, --from takes
+ * no variables (they would make the stage graph depend on the build), and says so.
+ */
+function resolveFrom(stage: Stage, stages: Stage[]): void {
   for (const step of stage.steps) {
-    if (step.kind === 'ARG') declareArgs(step, args, scope, lookupIn(args), esc);
     if ((step.kind !== 'COPY' && step.kind !== 'ADD') || step.from.kind !== 'image') continue;
     const raw = step.from.ref;
-    const word = expand(raw, lookupIn(args), esc, step.line);
+    const word = expand(raw, () => undefined, '\\', step.line);
+    if (word !== raw)
+      throw new DockerfileError(
+        step.line,
+        `variable expansion is not supported for --from ("${raw}"): define a stage with FROM using a global ARG instead`,
+      );
     const byName = stages.find((s) => s.index < stage.index && s.name === word.toLowerCase());
     if (byName) step.from = { kind: 'stage', index: byName.index };
     else if (/^\d+$/.test(word)) {
@@ -104,12 +110,11 @@ export function planBuild(text: string, opts: PlanOptions = {}): BuildPlan {
   };
   const stages: Stage[] = [];
   const globalArgs = new Map<string, string | undefined>();
-  const declared: Set<string>[] = [new Set()];
+  const declared = new Set<string>();
   for (const ins of parsed.instructions) {
     checkKeyword(ins);
     if (ins.keyword === 'FROM') {
       stages.push(fromStage(ins, stages.length, stages, scope, esc));
-      declared.push(new Set());
       continue;
     }
     const step = stepOf(ins);
@@ -117,7 +122,7 @@ export function planBuild(text: string, opts: PlanOptions = {}): BuildPlan {
     if (!stage) {
       if (step.kind !== 'ARG')
         throw new DockerfileError(ins.line, `${ins.keyword} before the first FROM: only ARG may come before FROM`);
-      declareArgs(step, globalArgs, { ...scope, globals: {}, declared: declared[0] }, lookupIn(globalArgs), esc);
+      declareArgs(step, globalArgs, { ...scope, globals: {}, declared }, lookupIn(globalArgs), esc);
       scope.globals = Object.fromEntries([...globalArgs].filter((e): e is [string, string] => e[1] !== undefined));
       continue;
     }
@@ -128,10 +133,13 @@ export function planBuild(text: string, opts: PlanOptions = {}): BuildPlan {
       parsed.instructions.at(-1)!.line,
       'no FROM instruction: a Dockerfile must start a stage with FROM',
     );
-  stages.forEach((s) => resolveFrom(s, stages, { ...scope, declared: declared[s.index + 1] }, esc));
+  for (const s of stages) resolveFrom(s, stages);
   const target = pickTarget(stages, opts.target);
   const order = needed(stages, target);
-  const used = new Set([...declared[0]!, ...order.flatMap((i) => [...declared[i + 1]!])]);
+  const stageArgs = order.flatMap((i) =>
+    stages[i]!.steps.flatMap((st) => (st.kind === 'ARG' ? st.args.map((a) => a.name) : [])),
+  );
+  const used = new Set([...declared, ...stageArgs]);
   return {
     stages,
     target,

@@ -7,7 +7,7 @@
  */
 import { type ArgScope, declareArgs, expand, PROXY_ARGS } from './args.js';
 import { DockerfileError } from './errors.js';
-import { instructionOf } from './parser.js';
+import { parseDockerfile } from './parser.js';
 import { expandWord, expandWords, type Lookup } from './shell-lex.js';
 import { stepOf } from './steps.js';
 import type { BuildPlan, OciConfig, Step } from './types.js';
@@ -39,9 +39,11 @@ class StageEnv {
     return undefined;
   }
   readonly lookup: Lookup = (name) => this.envValue(name) ?? this.args.get(name);
+  /** Replaces KEY in place, or appends it, as Docker's dispatchEnv does. */
   setEnv(key: string, value: string): void {
-    this.env = this.env.filter((e) => e !== key && !e.startsWith(`${key}=`));
-    this.env.push(`${key}=${value}`);
+    const i = this.env.findIndex((e) => e === key || e.startsWith(`${key}=`));
+    if (i >= 0) this.env[i] = `${key}=${value}`;
+    else this.env.push(`${key}=${value}`);
   }
   /** Build args with a value, proxies excluded: what RUN sees besides the image Env. */
   definedArgs(): Record<string, string> {
@@ -51,23 +53,27 @@ class StageEnv {
   }
 }
 
-/** Parses a base image's `OnBuild` triggers into steps (refusing ONBUILD ONBUILD, FROM, MAINTAINER). */
-export function onbuildSteps(triggers: string[], esc = '\\', line = 1): Step[] {
+/**
+ * Parses a base image's `OnBuild` triggers into steps, each as its own one-instruction Dockerfile
+ * (escape `\\`, heredoc bodies included), as moby's dispatchTriggeredOnBuild does; ONBUILD,
+ * FROM and MAINTAINER are refused. Errors name LINE (the FROM's) and the trigger.
+ */
+export function onbuildSteps(triggers: string[], line = 1): Step[] {
   return triggers.map((trigger) => {
     const first = trigger.split('\n')[0]!;
-    const ins = instructionOf(first, esc, line, line);
-    if (['ONBUILD', 'FROM', 'MAINTAINER'].includes(ins.keyword))
-      throw new DockerfileError(
-        line,
-        `base image ONBUILD trigger "${first}": ${ins.keyword} isn't allowed as an ONBUILD trigger`,
-      );
+    const fail = (why: string): never => {
+      throw new DockerfileError(line, `base image ONBUILD trigger "${first}": ${why.replace(/^Dockerfile:\d+: /, '')}`);
+    };
     try {
-      return { ...stepOf(ins), onbuild: trigger };
+      const parsed = parseDockerfile(trigger).instructions;
+      if (parsed.length !== 1) fail('an ONBUILD trigger must be a single instruction');
+      const ins = parsed[0]!;
+      if (['ONBUILD', 'FROM', 'MAINTAINER'].includes(ins.keyword))
+        fail(`${ins.keyword} isn't allowed as an ONBUILD trigger`);
+      return { ...stepOf(ins), line, onbuild: trigger };
     } catch (e) {
-      throw new DockerfileError(
-        line,
-        `base image ONBUILD trigger "${first}": ${(e as Error).message.replace(/^Dockerfile:\d+: /, '')}`,
-      );
+      if (e instanceof DockerfileError && e.message.includes('base image ONBUILD trigger')) throw e;
+      return fail((e as Error).message);
     }
   });
 }
@@ -135,7 +141,7 @@ export function resolveStage(plan: BuildPlan, index: number, base: OciConfig): R
   if (!stage) throw new DockerfileError(1, `no stage ${index}`);
   const st = new StageEnv(base);
   const scope: ArgScope = { buildArgs: plan.buildArgs, globals: plan.globalArgs, platform: plan.platformArgs };
-  const all = [...onbuildSteps(base.OnBuild ?? [], plan.escape, stage.line), ...stage.steps];
+  const all = [...onbuildSteps(base.OnBuild ?? [], stage.line), ...stage.steps];
   const steps = all.map((step) => {
     const out = expandStep(step, st, plan, scope);
     if (out.kind === 'ENV') for (const [k, v] of out.pairs) st.setEnv(k, v);

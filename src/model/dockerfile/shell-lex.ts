@@ -6,13 +6,14 @@
  * `$` and itself). Pure.
  */
 
+import { patternRegex, ShellWordError, trimPrefix, trimSuffix } from './shell-pattern.js';
+
+export { ShellWordError };
+
 /** Variables visible to a word: a lookup returning undefined for unset names. */
 export type Lookup = (name: string) => string | undefined;
 
 const EOF = '';
-
-/** A word error (`failed to process "w": reason`), as buildkit words it. */
-export class ShellWordError extends Error {}
 
 class Words {
   words: string[] = [];
@@ -255,54 +256,6 @@ class Scanner {
     if (all) return value.replace(re, () => replacement);
     return value.replace(re, () => replacement);
   }
-}
-
-/** A shell pattern (`*`, `?`, `\` escapes) as a RegExp, as lex.go's convertShellPatternToRegex. */
-function patternRegex(pattern: string, greedy: boolean, anchored: boolean, global = false): RegExp {
-  let out = anchored ? '^' : '';
-  const chars = Array.from(pattern);
-  for (let i = 0; i < chars.length; i++) {
-    const c = chars[i]!;
-    if (c === '*') out += greedy ? '.*' : '.*?';
-    else if (c === '?') out += '.';
-    else if (c === '\\') {
-      const n = chars[i + 1];
-      if (n === '}' || n === '/') continue;
-      if (n !== '*' && n !== '?' && n !== '\\')
-        throw new ShellWordError(`invalid pattern (${pattern}) in substitution`);
-      out += `\\${n}`;
-      i++;
-    } else out += c.replace(/[[\]{}.+()|^$]/, '\\$&');
-  }
-  return new RegExp(out, global ? 'gsu' : 'su');
-}
-
-function trimPrefix(pattern: string, value: string, greedy: boolean): string {
-  const m = patternRegex(pattern, greedy, true).exec(value);
-  return m ? value.slice(m[0].length) : value;
-}
-
-function reversePattern(pattern: string): string {
-  const p = Array.from(pattern);
-  const out: string[] = new Array(p.length);
-  const last = p.length - 1;
-  for (let i = 0; i <= last; ) {
-    if (p[i] === '\\' && i !== last) {
-      out[last - i - 1] = p[i]!;
-      out[last - i] = p[i + 1]!;
-      i += 2;
-    } else {
-      out[last - i] = p[i]!;
-      i++;
-    }
-  }
-  return out.join('');
-}
-
-const reverse = (s: string): string => Array.from(s).reverse().join('');
-
-function trimSuffix(pattern: string, value: string, greedy: boolean): string {
-  return reverse(trimPrefix(reversePattern(pattern), reverse(value), greedy));
 }
 
 function run<T>(

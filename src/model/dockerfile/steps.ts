@@ -93,7 +93,8 @@ function copyStep(ins: Instruction, base: { line: number; original: string }): C
   if (ins.args.length < 2)
     throw new DockerfileError(
       ins.line,
-      `${ins.keyword} requires at least two arguments, but only ${ins.args.length === 1 ? 'one was' : 'none were'} provided. Destination could not be determined`,
+      `${ins.keyword} requires at least two arguments, but only ${ins.args.length === 1 ? 'one was' : 'none were'} ` +
+        'provided. Destination could not be determined',
     );
   const dest = ins.args.at(-1)!;
   if (HEREDOC_WORD.test(dest) && ins.heredocs.length)
@@ -180,28 +181,9 @@ function commandStep(ins: Instruction, base: { line: number; original: string })
   };
 }
 
-/** One instruction after FROM as a step (words unexpanded). */
-export function stepOf(ins: Instruction): Step {
-  checkKeyword(ins);
-  const base = { line: ins.line, original: ins.original };
-  if (!['COPY', 'ADD', 'HEALTHCHECK'].includes(ins.keyword)) flagsOf(ins);
+/** ENV, LABEL, ARG and the one-value and list instructions. */
+function valueStep(ins: Instruction, base: { line: number; original: string }): Step {
   switch (ins.keyword) {
-    case 'RUN':
-      if (ins.args.length === 0 && ins.heredocs.length === 0) needArgs(ins);
-      return {
-        ...base,
-        kind: 'RUN',
-        form: ins.json ? 'exec' : 'shell',
-        command: ins.args,
-        heredocs: ins.heredocs,
-        shell: [],
-        env: [],
-        args: {},
-        proxyEnv: [],
-      };
-    case 'COPY':
-    case 'ADD':
-      return copyStep(ins, base);
     case 'ENV':
     case 'LABEL': {
       needArgs(ins);
@@ -235,6 +217,43 @@ export function stepOf(ins: Instruction): Step {
       if (ins.keyword === 'VOLUME' && ins.args.some((v) => v.trim() === ''))
         throw new DockerfileError(ins.line, 'VOLUME specified can not be an empty string');
       return { ...base, kind: ins.keyword, values: ins.args.map((v) => v.trim()) };
+    default:
+      throw new DockerfileError(ins.line, `unknown instruction "${ins.keyword}"`);
+  }
+}
+
+/** One instruction after FROM as a step (words unexpanded). */
+export function stepOf(ins: Instruction): Step {
+  checkKeyword(ins);
+  const base = { line: ins.line, original: ins.original };
+  if (!['COPY', 'ADD', 'HEALTHCHECK'].includes(ins.keyword)) flagsOf(ins);
+  switch (ins.keyword) {
+    case 'RUN':
+      if (ins.args.length === 0 && ins.heredocs.length === 0) needArgs(ins);
+      return {
+        ...base,
+        kind: 'RUN',
+        form: ins.json ? 'exec' : 'shell',
+        command: ins.args,
+        heredocs: ins.heredocs,
+        shell: [],
+        env: [],
+        args: {},
+        proxyEnv: [],
+      };
+    case 'COPY':
+    case 'ADD':
+      return copyStep(ins, base);
+    case 'ENV':
+    case 'LABEL':
+    case 'ARG':
+    case 'WORKDIR':
+    case 'USER':
+    case 'STOPSIGNAL':
+    case 'MAINTAINER':
+    case 'EXPOSE':
+    case 'VOLUME':
+      return valueStep(ins, base);
     case 'CMD':
     case 'ENTRYPOINT':
       return commandStep(ins, base);

@@ -6,7 +6,10 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { applyStep, beginStage } from '../../../src/model/dockerfile/config.js';
 import { type Instruction, parseDockerfile } from '../../../src/model/dockerfile/parser.js';
+import { planBuild } from '../../../src/model/dockerfile/plan.js';
+import { resolveStage } from '../../../src/model/dockerfile/resolve.js';
 
 const DIR = new URL('../../fixtures/dockerfile/parser/', import.meta.url);
 
@@ -60,6 +63,33 @@ describe('parser: buildkit testfiles-negative', () => {
     it(name, () => {
       const text = readFileSync(new URL(`testfiles-negative/${name}/Dockerfile`, DIR), 'utf8');
       expect(() => parseDockerfile(text)).toThrow(/^Dockerfile:\d+: /);
+    });
+  }
+});
+
+describe('buildkit testfiles through plan, resolve and applyStep', () => {
+  /** Parser-only cases that are not valid builds, and the line each is refused at. */
+  const refused: Record<string, RegExp> = {
+    env: /^Dockerfile:12: failed to process "'a\\'b'": unexpected end of statement/,
+    escapes: /^Dockerfile:6: failed to process/,
+    flags: /^Dockerfile:3: unknown flag "--user" for COPY$/,
+    health: /^Dockerfile:4: HEALTHCHECK requires at least one argument$/,
+    json: /^Dockerfile:1: CMD before the first FROM/,
+  };
+  for (const name of readdirSync(new URL('testfiles/', DIR))) {
+    it(name, () => {
+      const text = readFileSync(new URL(`testfiles/${name}/Dockerfile`, DIR), 'utf8');
+      const build = (): void => {
+        const plan = planBuild(text);
+        for (const i of plan.order) {
+          let config = beginStage({});
+          let state = { cmdSet: false };
+          for (const step of resolveStage(plan, i, {}).steps) ({ config, state } = applyStep(config, step, state));
+        }
+      };
+      const why = refused[name] ?? (name.startsWith('jeztah-') ? refused.json : undefined);
+      if (why) expect(build).toThrow(why);
+      else expect(build).not.toThrow();
     });
   }
 });

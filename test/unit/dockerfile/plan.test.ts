@@ -80,6 +80,10 @@ describe('planBuild: errors name the line and the token', () => {
     ['# escape=x\nFROM a\n', /^Dockerfile:1: invalid escape token 'x'/],
     ['# just a comment\n', /^Dockerfile:1: file with no instructions/],
     ['FROM a\nENV X\n', /^Dockerfile:2: ENV must have two arguments/],
+    [
+      'ARG S=a\nFROM x AS a\nFROM y\nCOPY --from=$S / /\n',
+      /^Dockerfile:4: variable expansion is not supported for --from/,
+    ],
     ['FROM ${X:?needX}\n', /^Dockerfile:1: failed to process "\$\{X:\?needX\}": X: needX/],
   ];
   for (const [text, re] of cases) it(JSON.stringify(text), () => expect(() => planBuild(text)).toThrow(re));
@@ -157,6 +161,32 @@ describe('resolveStage: expansion and scoping', () => {
     expect(c.heredocs.map((h) => [h.name, h.content])).toEqual([
       ['EOF', 'n="x"\n'],
       ['RAW', '$N\n'],
+    ]);
+  });
+});
+
+describe('ONBUILD triggers with heredocs', () => {
+  it('a trigger keeps its heredoc body, as ONBUILD stored it', () => {
+    const parent = planBuild('FROM a\nONBUILD RUN <<EOF\necho from-trigger\nEOF\n');
+    const onbuild = parent.stages[0]!.steps[0]!;
+    expect(onbuild).toMatchObject({ kind: 'ONBUILD', trigger: 'RUN <<EOF\necho from-trigger\nEOF' });
+    const child = resolveStage(planBuild('FROM parent\n\n\nRUN x\n'), 0, {
+      OnBuild: [(onbuild as { trigger: string }).trigger],
+    });
+    expect(child.steps[0]).toMatchObject({
+      kind: 'RUN',
+      line: 1,
+      heredocs: [{ name: 'EOF', content: 'echo from-trigger\n' }],
+    });
+  });
+});
+
+describe('RUN environment order', () => {
+  it('ENV replaces a base variable in place, as Docker does', () => {
+    const p = planBuild('FROM a\nENV PATH=/x:$PATH\nRUN make\n');
+    expect((resolveStage(p, 0, { Env: ['PATH=/bin', 'HOME=/root'] }).steps[1] as RunStep).env).toEqual([
+      'PATH=/x:/bin',
+      'HOME=/root',
     ]);
   });
 });

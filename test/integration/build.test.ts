@@ -92,7 +92,7 @@ describe('commit', () => {
     expect(await netctl('run', '--rm', 'committed:live')).toBe('live\n');
     expect(await netctl('run', '--rm', 'committed:live', 'sh', '-c', 'echo $MODE')).toBe('live\n');
     const bad = await sb.netctl(['commit', '-c', 'RUN true', 'c2', 'committed:bad']);
-    expect([bad.code, bad.stderr]).toEqual([1, expect.stringMatching(/invalid -c "RUN true"/)]);
+    expect([bad.code, bad.stderr]).toEqual([2, expect.stringMatching(/invalid -c "RUN true"/)]);
     expect(await netctl('run', '--rm', 'committed:live', 'cat', '/tmp/state', '/etc/new')).toBe('live\nnew\n');
     const layers = async (ref: string) =>
       (JSON.parse(await netctl('image', 'inspect', ref)) as { layers: string[] }).layers;

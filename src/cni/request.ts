@@ -83,6 +83,18 @@ function str(o: Record<string, unknown>, key: string, required: boolean): string
   return v;
 }
 
+/**
+ * A key of a JSON object as Go's encoding/json reads it: the exact key, else any key equal to
+ * it ignoring case. containerd's go-cni sends `portMappings` as `{"HostPort":8080,...}` (its
+ * struct has no JSON tags), which the reference portmap plugin reads that way.
+ */
+export function goField(o: Record<string, unknown>, key: string): unknown {
+  if (key in o) return o[key];
+  const k = key.toLowerCase();
+  const found = Object.keys(o).find((x) => x.toLowerCase() === k);
+  return found === undefined ? undefined : o[found];
+}
+
 function portMappings(raw: Record<string, unknown>): CniPortMapping[] {
   const rc = raw.runtimeConfig;
   const list = typeof rc === 'object' && rc !== null ? (rc as Record<string, unknown>).portMappings : undefined;
@@ -91,7 +103,7 @@ function portMappings(raw: Record<string, unknown>): CniPortMapping[] {
   return list.map((m: unknown, i) => {
     const o = (typeof m === 'object' && m !== null ? m : {}) as Record<string, unknown>;
     const port = (k: string): number => {
-      const n = o[k];
+      const n = goField(o, k);
       if (!Number.isInteger(n) || (n as number) < 1 || (n as number) > 65535)
         throw new CniError(
           CNI_CODES.invalidConfig,
@@ -100,8 +112,10 @@ function portMappings(raw: Record<string, unknown>): CniPortMapping[] {
       return n as number;
     };
     const pm: CniPortMapping = { hostPort: port('hostPort'), containerPort: port('containerPort') };
-    if (o.protocol !== undefined && o.protocol !== '') pm.protocol = String(o.protocol).toLowerCase();
-    if (typeof o.hostIP === 'string' && o.hostIP !== '') pm.hostIP = o.hostIP;
+    const protocol = goField(o, 'protocol');
+    const hostIP = goField(o, 'hostIP');
+    if (protocol !== undefined && protocol !== '') pm.protocol = String(protocol).toLowerCase();
+    if (typeof hostIP === 'string' && hostIP !== '') pm.hostIP = hostIP;
     return pm;
   });
 }

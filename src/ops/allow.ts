@@ -14,6 +14,7 @@ import { DOCKER_BLOCK } from '../docker/block-kind.js';
 import { blockInstalled } from '../firewall/ufw/block.js';
 import { setting } from '../firewall/ufw/observe.js';
 import { NetctlError } from '../errors.js';
+import { cleanName } from '../cni/naming.js';
 import type { Host } from './host.js';
 import { type ChangePlan, transactPreview } from './tx.js';
 
@@ -79,8 +80,22 @@ export async function allowOrDeny(
   remove: boolean,
   opts: AllowOptions = {},
 ): Promise<AllowOutcome> {
-  if (host.store().containers.get(req.name) === undefined) return dockerAllowOrDeny(host, req, remove, opts);
-  return run(host, opts, false, (e) => (remove ? planDeny : planAllow)(e, req));
+  const name = knownName(host, req.name);
+  if (name === undefined) return dockerAllowOrDeny(host, req, remove, opts);
+  const r = name === req.name ? req : { ...req, name };
+  return run(host, opts, false, (e) => (remove ? planDeny : planAllow)(e, r));
+}
+
+/**
+ * The name netctl knows `name` by: itself, or, for a Kubernetes `NAMESPACE.POD` longer than
+ * netctl's 128 characters, the shortened name its CNI attachment carries (cni/naming.ts), so
+ * `netctl allow` takes the name kubectl shows.
+ */
+function knownName(host: Host, name: string): string | undefined {
+  const store = host.store();
+  if (store.containers.get(name) !== undefined) return name;
+  const fitted = cleanName(name);
+  return fitted !== name && store.containers.get(fitted)?.name === fitted ? fitted : undefined;
 }
 
 async function readOr(host: Host, name: string): Promise<string> {

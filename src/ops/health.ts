@@ -50,7 +50,8 @@ export function healthOf(host: Host, c: Container, st: LauncherState | null): He
 
 /** The status alone, for ps and the TUI (only for a running container, as Docker shows it). */
 export function healthStatusOf(host: Host, c: Container, st: LauncherState | null): HealthStatus | undefined {
-  if (!st || liveStatus(st) !== 'running') return undefined;
+  // The check first: a container without one (most) costs no second look at /proc.
+  if (!st || !hasHealthCheck(c) || liveStatus(st) !== 'running') return undefined;
   return healthOf(host, c, st)?.Status;
 }
 

@@ -2,7 +2,7 @@
  * Containers as `ps`, `port`, `inspect` and the TUI show them: the database's records with
  * the state their monitors last wrote (a monitor's state file is newer than the database).
  */
-import type { Container } from '../model/container.js';
+import type { Container, Endpoint } from '../model/container.js';
 import type { PublishedPort } from '../model/port.js';
 import { NotFoundError } from '../errors.js';
 import { containerPaths } from '../runtime/paths.js';
@@ -10,11 +10,15 @@ import { type LauncherState, liveStatus, readState } from '../runtime/state.js';
 import type { Host } from './host.js';
 import { mountsView } from './volume.js';
 import { hostConfig } from './host-config.js';
-import { hostFreezer, isFrozen } from '../runtime/freezer.js';
+import { type FreezerPaths, hostFreezer, hostFreezers, isFrozen } from '../runtime/freezer.js';
 
 /** The status with `paused` for a running container its freezer holds. */
-async function pausedStatus(id: string, status: string): Promise<string> {
-  return status === 'running' && (await isFrozen(hostFreezer(id))) ? 'paused' : status;
+async function pausedStatus(
+  id: string,
+  status: string,
+  freezerOf: (id: string) => FreezerPaths | null = hostFreezer,
+): Promise<string> {
+  return status === 'running' && (await isFrozen(freezerOf(id))) ? 'paused' : status;
 }
 import { type HealthStatus, healthOf, healthStatusOf } from './health.js';
 import { groupBy } from '../model/group.js';
@@ -58,10 +62,9 @@ function hostPort(p: PublishedPort): string {
   return `${p.hostIp.includes(':') ? `[${p.hostIp}]` : p.hostIp}:${p.hostPort}`;
 }
 
-/** The names of the networks a container is on, or its mode (host, none, container:NAME). */
-function networksOf(host: Host, c: Container): string[] {
-  const store = host.store();
-  const names = store.endpoints.forContainer(c.id).map((e) => store.networks.get(e.networkId)?.name ?? e.networkId);
+/** The names of the networks a container is on (its endpoints given), or its mode (host, none, container:NAME). */
+function networksOf(c: Container, endpoints: readonly Endpoint[], netNames: ReadonlyMap<string, string>): string[] {
+  const names = endpoints.map((e) => netNames.get(e.networkId) ?? e.networkId);
   const mode = (c.config as { network?: string }).network;
   return names.length > 0 || !mode ? names : [mode];
 }
@@ -75,8 +78,10 @@ export async function psRows(host: Host, opts: { all?: boolean }): Promise<PsRow
   const states = await Promise.all(containers.map((c) => monitorState(host, c.id)));
   const endpoints = groupBy(store.endpoints.all(), (e) => e.containerId);
   const ports = groupBy(store.ports.list(), (p) => p.containerId);
+  const netNames = new Map(store.networks.list().map((n) => [n.id, n.name]));
   const rows: PsRow[] = [];
-  const statuses = await Promise.all(containers.map((c, i) => pausedStatus(c.id, statusOf(c, states[i]!))));
+  const freezerOf = hostFreezers();
+  const statuses = await Promise.all(containers.map((c, i) => pausedStatus(c.id, statusOf(c, states[i]!), freezerOf)));
   containers.forEach((c, i) => {
     const st = states[i]!;
     const status = statuses[i]!;
@@ -93,7 +98,7 @@ export async function psRows(host: Host, opts: { all?: boolean }): Promise<PsRow
       ports: (ports.get(c.id) ?? []).map((p) => `${hostPort(p)}->${p.containerPort}/${p.proto}`),
       paused: status === 'paused',
       labels: (c.config.labels ?? {}) as Record<string, string>,
-      networks: networksOf(host, c),
+      networks: networksOf(c, endpoints.get(c.id) ?? [], netNames),
       createdAt: c.createdAt,
       startedAt: st?.startedAt ?? c.startedAt ?? null,
       command: (launch.argv ?? []).join(' '),

@@ -30,6 +30,16 @@ export function hostFreezer(id: string): FreezerPaths | null {
   return freezerPaths(detectLayout(), cgroupParent(), id);
 }
 
+/**
+ * The freezer of each container under one reading of the host's layout: `ps` asks for every
+ * running container, and reading /proc/self/mountinfo for each made it grow with the host.
+ */
+export function hostFreezers(): (id: string) => FreezerPaths | null {
+  const layout = detectLayout();
+  const parent = cgroupParent();
+  return (id) => freezerPaths(layout, parent, id);
+}
+
 /** Whether the container's processes are frozen (or freezing). */
 export async function isFrozen(f: FreezerPaths | null): Promise<boolean> {
   if (!f) return false;

@@ -15,21 +15,32 @@ import { IptablesDriver } from '../../src/firewall/iptables/driver.js';
 import { fakeIptables } from './rules/fake-iptables.js';
 import { fakeHost } from './ufw/fakes.js';
 
-/** A recording netlink fake: a set of links with addresses. */
+/** Dumps asked of the netlink fake, by kind: what a command's cost grows with. */
+const dumps = { links: 0, routes: 0 };
+/** Routes of the fake host besides the bridges' connected ones: `dst` and `oif`. */
+const extraRoutes: { dst: string; oif: number }[] = [];
+
+/** A recording netlink fake: a set of links with addresses and their connected routes. */
 function fakeNetlink(log: string[]): NetlinkClient {
-  const links = new Map<string, { index: number; up: boolean }>();
+  const links = new Map<string, { index: number; up: boolean; routes: string[] }>();
   let next = 10;
   const fake: Partial<NetlinkClient> = {
-    listLinks: async () => [...links].map(([name, l]) => ({ name, index: l.index, up: l.up })),
+    listLinks: async () => {
+      dumps.links++;
+      return [...links].map(([name, l]) => ({ name, index: l.index, up: l.up }));
+    },
     getLink: async (name) =>
       links.has(name) ? { name, index: links.get(name)!.index, up: links.get(name)!.up } : undefined,
     createBridge: async (name) => {
       log.push(`create ${name}`);
-      links.set(name, { index: next++, up: false });
+      links.set(name, { index: next++, up: false, routes: [] });
       return true;
     },
     addAddress: async (name, cidr) => {
       log.push(`addr ${name} ${cidr}`);
+      // The kernel's connected route, as it writes it: the block, not the address.
+      const [ip, len] = cidr.split('/');
+      links.get(name)?.routes.push(`${ip!.replace(/\.\d+$/, '.0')}/${len}`);
       return true;
     },
     setUp: async (name) => {
@@ -39,7 +50,11 @@ function fakeNetlink(log: string[]): NetlinkClient {
       log.push(`delete ${name}`);
       return links.delete(name);
     },
-    listRoutes: async () => [],
+    listRoutes: async () => {
+      dumps.routes++;
+      const own = [...links.values()].flatMap((l) => l.routes.map((dst) => ({ dst, oif: l.index })));
+      return [...own, ...extraRoutes].map((r) => ({ family: 4 as const, protocol: 2, scope: 253, ...r }));
+    },
     close: () => undefined,
   };
   return fake as NetlinkClient;
@@ -115,5 +130,22 @@ describe('network engine', () => {
     fail = true;
     await expect(removeNetwork(e, 'web')).rejects.toThrow(/line 3 failed/);
     expect(e.store.networks.list().map((n) => n.name)).toEqual(['web']);
+  });
+
+  it('checks host routes from one route dump, never a link dump, however many networks exist', async () => {
+    const { engine: e } = engine(() => false);
+    dumps.links = 0;
+    dumps.routes = 0;
+    for (let i = 0; i < 20; i++) await createNetwork(e, { name: `n${i}`, subnet: `10.9.${i}.0/24` });
+    expect(dumps).toEqual({ links: 0, routes: 20 });
+    // An own network's subnet is refused as a network (the better message), not as a route.
+    await expect(createNetwork(e, { name: 'again', subnet: '10.9.3.0/24' })).rejects.toThrow(/network "n3"/);
+    // A route of the host's own, even on an own bridge, still counts.
+    extraRoutes.push({ dst: '10.77.0.0/16', oif: 10 });
+    try {
+      await expect(createNetwork(e, { name: 'x', subnet: '10.77.1.0/24' })).rejects.toThrow(/10\.77\.0\.0\/16/);
+    } finally {
+      extraRoutes.length = 0;
+    }
   });
 });

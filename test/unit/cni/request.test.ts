@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCniArgs, parseRequest } from '../../../src/cni/request.js';
+import { goField, parseCniArgs, parseRequest } from '../../../src/cni/request.js';
 import { CniError } from '../../../src/cni/error.js';
 import { negotiate, versionResult } from '../../../src/cni/version.js';
 
@@ -38,6 +38,20 @@ describe('CNI request parsing', () => {
     expect(r.conf.network).toBe('pods');
     expect(r.conf.create).toEqual({ subnet: '10.1.0.0/24' });
     expect(r.conf.portMappings).toEqual([{ hostPort: 8080, containerPort: 80, protocol: 'tcp' }]);
+  });
+
+  it("reads containerd's portMappings, whose keys go-cni capitalises, as Go does", () => {
+    const maps = [
+      { HostPort: 8080, ContainerPort: 80, Protocol: 'tcp', HostIP: '' },
+      { hostport: 53, CONTAINERPORT: 53, protocol: 'UDP', HostIP: '192.0.2.1' },
+    ];
+    const r = parseRequest(ENV, JSON.stringify({ ...CONF, runtimeConfig: { portMappings: maps } }));
+    expect(r.conf.portMappings).toEqual([
+      { hostPort: 8080, containerPort: 80, protocol: 'tcp' },
+      { hostPort: 53, containerPort: 53, protocol: 'udp', hostIP: '192.0.2.1' },
+    ]);
+    expect(goField({ hostPort: 1, HostPort: 2 }, 'HostPort')).toBe(2);
+    expect(goField({ hostPort: 1 }, 'HostPort')).toBe(1);
   });
 
   it('reads the ipam ranges form and netctl keys', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultRoutes, renderResult, type AttachmentFacts } from '../../../src/cni/result.js';
-import { attachmentId, nameCandidates } from '../../../src/cni/naming.js';
+import { createHash } from 'node:crypto';
+import { attachmentId, cleanName, fitName, nameCandidates } from '../../../src/cni/naming.js';
 import { checkName } from '../../../src/model/names.js';
 import { checkProblems } from '../../../src/cni/check-plan.js';
 import { errorJson, toCniError } from '../../../src/cni/error.js';
@@ -109,5 +110,15 @@ describe('CNI errors', () => {
     expect(a[0]).toHaveLength(128);
     expect(a[0]).not.toBe(b[0]);
     expect(a[1]).not.toBe(a[0]);
+  });
+
+  it('shortens a long NAMESPACE.POD stably: its first 115 characters, "-", 12 hex of its SHA-256', () => {
+    const full = `${'n'.repeat(63)}.${'p'.repeat(253)}`;
+    const [name] = nameCandidates({ K8S_POD_NAMESPACE: 'n'.repeat(63), K8S_POD_NAME: 'p'.repeat(253) }, 'abc', 'eth0');
+    // A golden value: the man page documents this rule, and `netctl allow FULL-NAME` relies on it.
+    expect(name).toBe(`${full.slice(0, 115)}-${createHash('sha256').update(full).digest('hex').slice(0, 12)}`);
+    expect(fitName(full)).toBe(name);
+    expect(cleanName(full)).toBe(name);
+    expect(fitName('default.web')).toBe('default.web');
   });
 });

@@ -1,0 +1,74 @@
+/**
+ * `ps` at scale: what it reads grows by a fixed amount per container. The host's cgroup
+ * layout (/proc/self/mountinfo) is read once per listing, not once per running container,
+ * and a container without a health check costs no second look at its monitor in /proc.
+ * node:fs is wrapped to count the reads; the monitors' /proc entries are answered by it.
+ */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+
+const reads = vi.hoisted(() => ({ mountinfo: 0, proc: 0 }));
+vi.mock('node:fs', async (importOriginal) => {
+  const fs = await importOriginal<typeof import('node:fs')>();
+  const readFileSync = ((path: unknown, ...rest: unknown[]) => {
+    const p = String(path);
+    if (p === '/proc/self/mountinfo') reads.mountinfo++;
+    const m = /^\/proc\/(9\d{5})\/(stat|cmdline)$/.exec(p);
+    if (m) {
+      reads.proc++;
+      return m[2] === 'stat' ? `${m[1]} (netctl-launcher) S 1 1 1` : '/usr/lib/netctl/netctl-launcher\0run\0';
+    }
+    return (fs.readFileSync as (...a: unknown[]) => unknown)(path, ...rest);
+  }) as typeof fs.readFileSync;
+  return { ...fs, readFileSync, default: { ...fs, readFileSync } };
+});
+
+const { makeHost } = await import('../../../src/ops/host.js');
+const { psRows } = await import('../../../src/ops/read.js');
+const { Store } = await import('../../../src/store/index.js');
+const { containerPaths } = await import('../../../src/runtime/paths.js');
+type Host = import('../../../src/ops/host.js').Host;
+
+const N = 40;
+let host: Host;
+
+beforeEach(() => {
+  const root = mkdtempSync(join(tmpdir(), 'netctl-ps-'));
+  host = makeHost(
+    { root, runRoot: join(root, 'run') },
+    {
+      ufw: {} as never,
+      store: (p) => Store.open({ root: p.root }),
+      engine: async () => {
+        throw new Error('ps opens no engine');
+      },
+    },
+  );
+  const s = host.store();
+  const net = s.networks.create({ name: 'front', subnet: '10.40.0.0/24' });
+  for (let i = 0; i < N; i++) {
+    const c = s.containers.create({ name: `c${i}`, image: 'img' });
+    s.endpoints.add({ containerId: c.id, networkId: net.id, ifname: 'eth0', address: `10.40.0.${i + 2}`, aliases: [] });
+    const state = containerPaths(host.paths, c.id).state;
+    mkdirSync(dirname(state), { recursive: true });
+    const st = { version: 1, status: 'running', monitorPid: 900000 + i, pid: 1, restartCount: 0, startedAt: null };
+    writeFileSync(state, JSON.stringify(st));
+  }
+});
+
+afterEach(() => host.close());
+
+describe('ps at scale', () => {
+  it(`reads the cgroup layout once and each monitor's /proc entries once for ${N} running containers`, async () => {
+    reads.mountinfo = 0;
+    reads.proc = 0;
+    const rows = await psRows(host, {});
+    expect(rows).toHaveLength(N);
+    expect(rows.every((r) => r.status === 'running' && r.networks.join() === 'front')).toBe(true);
+    expect(reads.mountinfo).toBe(1);
+    // stat and cmdline of each monitor, once.
+    expect(reads.proc).toBe(2 * N);
+  });
+});

@@ -28,6 +28,7 @@ export interface CommandSpec {
 }
 
 import { composePullSpec, imageSubcommands, registryTools } from './tree-registry.js';
+import { buildTools } from './tree-build.js';
 import { limitOptions } from './tree-limits.js';
 import { composeWaitOptions, healthCommand, healthOptions } from './tree-health.js';
 import { volume } from './tree-volume.js';
@@ -725,4 +726,5 @@ export const TREE: CommandSpec[] = [
   compose,
   ...tools,
   ...registryTools,
+  ...buildTools,
 ];

@@ -101,9 +101,17 @@ export async function pruneImages(host: Host, all: boolean): Promise<PruneResult
   const out: PruneResult = { deleted: [], untagged: [], layers: [], reclaimed: 0 };
   // An image a running pull is about to tag again is not unused.
   const pinned = await withPinned(host.paths, async (p) => new Set(p));
+  // Issue 26: the build cache's step images are kept unless ALL (`builder prune` is theirs).
+  const cached = new Set(
+    host
+      .store()
+      .buildCache.list()
+      .map((e) => e.imageId),
+  );
   for (const rec of await allImages(host)) {
     if (used.has(rec.id) || pinned.has(rec.id)) continue;
-    if (!all && tags.some(([, v]) => v === rec.id)) continue;
+    if (!all && (tags.some(([, v]) => v === rec.id) || cached.has(rec.id))) continue;
+    host.store().buildCache.forgetImage(rec.id);
     if (!rec.layers) out.reclaimed += await imageSize(host, rec, new Map());
     const r = await removeFrom(host.paths, rec.id);
     out.untagged.push(...r.untagged);
@@ -124,8 +132,15 @@ export async function planPruneImages(
   const tags = Object.entries(await imageIndex(host.paths).all());
   const pinned = await pinnedIds(host.paths);
   const images = await allImages(host);
+  const cached = new Set(
+    host
+      .store()
+      .buildCache.list()
+      .map((e) => e.imageId),
+  );
   const gone = images.filter(
-    (rec) => !used.has(rec.id) && !pinned.has(rec.id) && (all || !tags.some(([, v]) => v === rec.id)),
+    (rec) =>
+      !used.has(rec.id) && !pinned.has(rec.id) && (all || !(tags.some(([, v]) => v === rec.id) || cached.has(rec.id))),
   );
   const keep = new Set([...pinned, ...images.filter((r) => !gone.includes(r)).flatMap((r) => r.layers ?? [])]);
   const layers = (await layerIds(host.paths)).filter((l) => !keep.has(l));

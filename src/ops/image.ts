@@ -151,6 +151,8 @@ export async function removeImage(host: Host, name: string): Promise<RemoveResul
   await refuseInUse(host, name);
   const r = await removeFrom(host.paths, name);
   if (!r.deleted) return r;
+  // Issue 26: a build step that made it is no longer cached.
+  host.store().buildCache.forgetImage(r.deleted);
   const { removed } = await collectLayers(host);
   return removed.length ? { ...r, layers: removed } : r;
 }

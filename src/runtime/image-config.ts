@@ -29,7 +29,7 @@ export interface ImageRecord {
   id: string;
   /** ISO 8601 time netctl stored it. */
   created: string;
-  source: 'import' | 'docker-save' | 'oci' | 'registry';
+  source: 'import' | 'docker-save' | 'oci' | 'registry' | 'commit' | 'build';
   /** Diff ids of its layers in the layer store, bottom first; absent for a flattened `rootfs/`. */
   layers?: string[];
   /** `NAME@sha256:...` of the manifests it was pulled as. */

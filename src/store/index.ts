@@ -9,6 +9,7 @@ import { ContainerRepo } from './containers.js';
 import { type Db, type OpenOptions, openDb } from './db.js';
 import { EndpointRepo } from './endpoints.js';
 import { HealthRepo } from './health.js';
+import { BuildCacheRepo } from './build-cache.js';
 import { Ipam } from './ipam.js';
 import { Journal } from './journal.js';
 import { LinkRepo } from './links.js';
@@ -38,6 +39,8 @@ export class Store {
   readonly volumes: VolumeRepo;
   /** Container health, written by the health runner. */
   readonly health: HealthRepo;
+  /** The build cache (issue 26). */
+  readonly buildCache: BuildCacheRepo;
   /** The intent journal of the commands that change the kernel (store/journal.ts). */
   readonly journal: Journal;
 
@@ -52,6 +55,7 @@ export class Store {
     this.links = new LinkRepo(db);
     this.volumes = new VolumeRepo(db);
     this.health = new HealthRepo(db);
+    this.buildCache = new BuildCacheRepo(db);
     this.journal = new Journal(db, join(dirname(db.path), 'journal'));
   }
 

@@ -66,6 +66,9 @@ const PAGE_OF: Record<string, string> = {
   cp: 'netctl-container.8',
   export: 'netctl-container.8',
   container: 'netctl-container.8',
+  build: 'netctl-build.8',
+  commit: 'netctl-build.8',
+  builder: 'netctl-build.8',
 };
 
 /** `container VERB` whose spec is the top-level VERB's own object: its --help is checked once, there. */

@@ -36,6 +36,7 @@ describe('opening and migrations', () => {
       const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
       expect(tables).toEqual([
         'allow_rules',
+        'build_cache',
         'container_health',
         'containers',
         'docker_allow_rules',

@@ -92,6 +92,10 @@ import * as kill from './kill.js';
 import * as pause from './pause.js';
 import * as unpause from './unpause.js';
 import * as top from './top.js';
+// Image making (issue 26).
+import * as commit from './commit.js';
+import * as build from './build.js';
+import * as builderPrune from './builder-prune.js';
 
 /** Command modules by file name (`network-ls`), as the command tree names them. */
 export const COMMANDS: Readonly<Record<string, CommandModule>> = {
@@ -135,6 +139,9 @@ export const COMMANDS: Readonly<Record<string, CommandModule>> = {
   save: save,
   'system-df': systemDf,
   tag: tag,
+  commit: commit,
+  build: build,
+  'builder-prune': builderPrune,
   'image-load': imageLoad,
   'image-ls': imageLs,
   'image-rm': imageRm,

@@ -1,0 +1,58 @@
+/**
+ * `netctl build [-t NAME:TAG]... [-f FILE] [--build-arg K=V]... [--target STAGE] [--no-cache]
+ * [--pull] [--network NET] [--label K=V]... [--platform P] [-q] CONTEXT`: a line per step
+ * (`CACHED` or its RUN output following), then the image id; with -q only the id.
+ */
+import type { CommandContext } from '../context.js';
+import { type BuildEvents, buildImage } from '../../ops/build.js';
+import { entryText } from '../../ops/run.js';
+import { UsageError } from '../../errors.js';
+
+function pairs(list: unknown, what: string, fromEnv: boolean): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const s of (list as string[] | undefined) ?? []) {
+    const eq = s.indexOf('=');
+    const k = eq < 0 ? s : s.slice(0, eq);
+    if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(k)) throw new UsageError(`invalid ${what} "${s}": expected KEY=VALUE`);
+    if (eq >= 0) out[k] = s.slice(eq + 1);
+    else if (fromEnv && process.env[k] !== undefined) out[k] = process.env[k]!;
+    else if (!fromEnv) throw new UsageError(`invalid ${what} "${s}": expected KEY=VALUE`);
+  }
+  return out;
+}
+
+export default async function build(ctx: CommandContext): Promise<number> {
+  const o = ctx.opts;
+  const quiet = Boolean(o.quiet) || Boolean(o.json);
+  const out = ctx.stdout;
+  const ev: BuildEvents = quiet
+    ? { warn: (l) => ctx.stderr.write(`${l}\n`) }
+    : {
+        step: (e) => out.write(`#${e.stage} [${e.n}/${e.total}] ${e.text}${e.cached ? '  CACHED' : ''}\n`),
+        output: (e) => out.write(entryText(e)),
+        warn: (l) => ctx.stderr.write(`${l}\n`),
+      };
+  const r = await buildImage(
+    ctx.host,
+    {
+      context: ctx.args[0] as string,
+      ...(o.file ? { file: o.file as string } : {}),
+      tags: (o.tag as string[] | undefined) ?? [],
+      buildArgs: pairs(o.buildArg, '--build-arg', true),
+      labels: pairs(o.label, '--label', false),
+      ...(o.target ? { target: o.target as string } : {}),
+      noCache: o.cache === false,
+      pull: Boolean(o.pull),
+      ...(o.network ? { network: o.network as string } : {}),
+      ...(o.platform ? { platform: o.platform as string } : {}),
+    },
+    ev,
+  );
+  if (o.json) out.write(`${JSON.stringify(r, null, 2)}\n`);
+  else if (quiet) out.write(`sha256:${r.id}\n`);
+  else {
+    out.write(`Successfully built ${r.id.slice(0, 12)} (${r.steps} steps, ${r.cached} cached)\n`);
+    for (const t of r.tags) out.write(`Successfully tagged ${t}\n`);
+  }
+  return 0;
+}

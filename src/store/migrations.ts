@@ -11,6 +11,7 @@ import { SCHEMA_V3 } from './schema-v3.js';
 import { SCHEMA_VOLUMES } from './schema-volumes.js';
 import { SCHEMA_JOURNAL } from './schema-journal.js';
 import { SCHEMA_HEALTH } from './schema-health.js';
+import { SCHEMA_ENDPOINT_EXTRA } from './schema-endpoint-extra.js';
 
 /** One schema change. */
 export interface Migration {
@@ -29,6 +30,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, description: 'volumes and their users', up: SCHEMA_VOLUMES },
   { version: 5, description: 'the last committed transaction, for the journal', up: SCHEMA_JOURNAL },
   { version: 6, description: 'container health (health checks)', up: SCHEMA_HEALTH },
+  { version: 7, description: "endpoints' link-local addresses", up: SCHEMA_ENDPOINT_EXTRA },
 ];
 
 /** The schema version this code writes. */

@@ -130,6 +130,8 @@ export async function composeDown(
   opts: ComposeRunOptions & { volumes?: boolean; project?: ComposeProject } = {},
 ): Promise<ComposeChange> {
   const volumes = opts.volumes === true;
+  // Issue 25: failed pre_start steps kept for inspection go first (they hold the networks).
+  if (!opts.dryRun) await removeHookContainers(host, name);
   const out = await change(
     host,
     name,
@@ -138,7 +140,6 @@ export async function composeDown(
     // Issue 25: the project's pre_stop hooks run before its containers go.
     opts.project ? { project: opts.project } : {},
   );
-  if (out.applied) await removeHookContainers(host, name);
   // Issue 25: the secret and config copies the project's containers bound.
   if (out.applied) await rm(`${host.paths.runRoot}/compose/${name}`, { recursive: true, force: true });
   return out;

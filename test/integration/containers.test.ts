@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { Sandbox } from '../harness/sandbox.js';
-import { kernelState, netctlOk } from './helpers/net.js';
+import { httpdServing, kernelState, netctlOk } from './helpers/net.js';
 
 const makeImages = fileURLToPath(new URL('./scripts/make-images.sh', import.meta.url));
 // Per run: test files run in parallel, and so may the suites of other checkouts.
@@ -68,23 +68,7 @@ describe('containers launched into prepared namespaces, with published ports', (
   });
 
   it('publishes a port reachable from the wan, and the container sees the real client address', async () => {
-    await netctl(
-      'run',
-      '-d',
-      '--name',
-      'web',
-      '-p',
-      '8080:80',
-      '-v',
-      `${WWW}:/www:ro`,
-      'busybox',
-      'httpd',
-      '-f',
-      '-p',
-      '80',
-      '-h',
-      '/www',
-    );
+    await netctl('run', '-d', '--name', 'web', '-p', '8080:80', ...httpdServing(WWW));
     expect(await curl('wan', 'http://198.51.100.2:8080/')).toBe('page');
     expect(await curl('wan', 'http://198.51.100.2:8080/cgi-bin/ip')).toBe('198.51.100.1');
     expect(await curl('wan2', 'http://203.0.113.2:8080/cgi-bin/ip')).toBe('203.0.113.1');
@@ -99,23 +83,7 @@ describe('containers launched into prepared namespaces, with published ports', (
   });
 
   it('binds a port to one host address only', async () => {
-    await netctl(
-      'run',
-      '-d',
-      '--name',
-      'only2',
-      '-p',
-      '203.0.113.2:8081:80',
-      '-v',
-      `${WWW}:/www:ro`,
-      'busybox',
-      'httpd',
-      '-f',
-      '-p',
-      '80',
-      '-h',
-      '/www',
-    );
+    await netctl('run', '-d', '--name', 'only2', '-p', '203.0.113.2:8081:80', ...httpdServing(WWW));
     expect(await curl('wan2', 'http://203.0.113.2:8081/')).toBe('page');
     expect(await curl('wan', 'http://198.51.100.2:8081/')).toMatch(/curl failed/);
   });

@@ -10,16 +10,14 @@
  * NETCTL_CRASH_SEED picks the kills (the failing seed and kill are in the message);
  * NETCTL_KILLS_PER_VERB how many per verb (default 8, 80 in all; 20 makes the issue's 200).
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NETCTL, Sandbox } from '../harness/sandbox.js';
 import { netctlOk } from './helpers/net.js';
-import { COMPOSE_FILE, countSteps, crashCases, hostSnapshot, runAll, runCase, seeded } from './helpers/crash.js';
+import { countSteps, crashCases, hostSnapshot, runAll, runCase, seeded, startCrashSandbox } from './helpers/crash.js';
 import { countEventSteps, forwardRules, poll, toggle, Watch } from './helpers/crash-docker.js';
 import { BUSYBOX, SandboxDocker } from './helpers/docker.js';
 
-const makeImages = fileURLToPath(new URL('./scripts/make-images.sh', import.meta.url));
 const BASE = `/tmp/netctl-test-${process.pid}-kill`;
 const PER_VERB = Number(process.env.NETCTL_KILLS_PER_VERB ?? 8);
 const SEED = Number(process.env.NETCTL_CRASH_SEED ?? 2028);
@@ -30,15 +28,7 @@ let kills = 0;
 describe('a command killed at any step is repaired by the next one', () => {
   let sb: Sandbox;
   beforeAll(async () => {
-    mkdirSync(`${BASE}/proj`, { recursive: true });
-    writeFileSync(`${BASE}/proj/compose.yaml`, COMPOSE_FILE);
-    sb = await Sandbox.start();
-    await sb.sh(['sh', makeImages, `${BASE}/img`]);
-    await netctlOk(sb, ['image', 'import', `${BASE}/img/busybox.tar`, 'busybox']);
-    await netctlOk(sb, ['network', 'create', '--subnet', '10.97.0.0/24', 'crash']);
-    await sb.sh(['ufw', '--force', 'enable'], { timeoutMs: 60_000 });
-    await netctlOk(sb, ['ufw', 'install']);
-    await sb.sh(['ip', 'netns', 'add', 'pod']);
+    sb = await startCrashSandbox(BASE);
   });
   afterAll(async () => {
     rmSync(BASE, { recursive: true, force: true });

@@ -6,15 +6,14 @@
  * network's first use, which makes the network inside the same transaction. Nothing is
  * left in the journal either: the next command has nothing to repair.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fileURLToPath } from 'node:url';
-import { Sandbox } from '../harness/sandbox.js';
+import type { Sandbox } from '../harness/sandbox.js';
 import { netctlOk } from './helpers/net.js';
 import { PLUGIN } from './helpers/cni.js';
 import {
   CNI_CONF,
-  COMPOSE_FILE,
+  startCrashSandbox,
   countSteps,
   crashCases,
   hostSnapshot,
@@ -23,7 +22,6 @@ import {
   seeded,
 } from './helpers/crash.js';
 
-const makeImages = fileURLToPath(new URL('./scripts/make-images.sh', import.meta.url));
 const BASE = `/tmp/netctl-test-${process.pid}-rollback`;
 /** Step positions tried per verb (all of them when it has fewer). */
 const PER_VERB = Number(process.env.NETCTL_ROLLBACK_PER_VERB ?? 5);
@@ -32,15 +30,7 @@ const SEED = Number(process.env.NETCTL_CRASH_SEED ?? 28);
 describe('a failure at any step rolls the host back completely', () => {
   let sb: Sandbox;
   beforeAll(async () => {
-    mkdirSync(`${BASE}/proj`, { recursive: true });
-    writeFileSync(`${BASE}/proj/compose.yaml`, COMPOSE_FILE);
-    sb = await Sandbox.start();
-    await sb.sh(['sh', makeImages, `${BASE}/img`]);
-    await netctlOk(sb, ['image', 'import', `${BASE}/img/busybox.tar`, 'busybox']);
-    await netctlOk(sb, ['network', 'create', '--subnet', '10.97.0.0/24', 'crash']);
-    await sb.sh(['ufw', '--force', 'enable'], { timeoutMs: 60_000 });
-    await netctlOk(sb, ['ufw', 'install']);
-    await sb.sh(['ip', 'netns', 'add', 'pod']);
+    sb = await startCrashSandbox(BASE);
   });
   afterAll(async () => {
     rmSync(BASE, { recursive: true, force: true });

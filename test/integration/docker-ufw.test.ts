@@ -11,7 +11,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Sandbox } from '../harness/sandbox.js';
-import { kernelState, netctlOk } from './helpers/net.js';
+import { httpdServing, kernelState, netctlOk } from './helpers/net.js';
 import { BUSYBOX, SandboxDocker, startDockerWatch, until } from './helpers/docker.js';
 import { USERLAND_HOOK_MS, dockerFlavours, userlandOf } from './helpers/docker-flavours.js';
 
@@ -43,16 +43,8 @@ describe.each(dockerFlavours())("netctl docker on Docker $name: ufw decides Dock
       name,
       '-p',
       `${hostPort}:80`,
-      '-v',
-      `${WWW}/${page}:/www:ro`,
       ...extra,
-      BUSYBOX,
-      'httpd',
-      '-f',
-      '-p',
-      '80',
-      '-h',
-      '/www',
+      ...httpdServing(`${WWW}/${page}`, BUSYBOX),
     );
   /** netctl's Docker rules in the live forward chain. */
   const liveRules = async (): Promise<string[]> =>

@@ -14,7 +14,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Sandbox } from '../harness/sandbox.js';
-import { netctlOk, pageFrom } from './helpers/net.js';
+import { httpdServing, netctlOk, pageFrom } from './helpers/net.js';
 import { BUSYBOX, SandboxDocker, startDockerWatch, until } from './helpers/docker.js';
 import { USERLAND_HOOK_MS, dockerFlavours, userlandOf } from './helpers/docker-flavours.js';
 
@@ -52,15 +52,7 @@ describe.each(dockerFlavours())(
         net,
         '-p',
         `${hostPort}:80`,
-        '-v',
-        `${WWW}/${page}:/www:ro`,
-        BUSYBOX,
-        'httpd',
-        '-f',
-        '-p',
-        '80',
-        '-h',
-        '/www',
+        ...httpdServing(`${WWW}/${page}`, BUSYBOX),
       );
     /** netctl's rules in the live IPv6 forward chain. */
     const liveRules6 = async (): Promise<string[]> =>

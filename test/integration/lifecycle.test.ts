@@ -7,7 +7,7 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NETCTL, Sandbox } from '../harness/sandbox.js';
-import { kernelState, netctlOk } from './helpers/net.js';
+import { httpdServing, kernelState, netctlOk } from './helpers/net.js';
 
 const makeImages = fileURLToPath(new URL('./scripts/make-images.sh', import.meta.url));
 const IMG = `/tmp/netctl-test-${process.pid}-life-img`;
@@ -29,26 +29,7 @@ describe('container lifecycle', () => {
     return r.code === 0 ? r.stdout.trim() : '';
   };
   const web = (name: string, port: number, ...extra: string[]): Promise<string> =>
-    netctl(
-      'run',
-      '-d',
-      '--name',
-      name,
-      '--network',
-      'life',
-      '-p',
-      `${port}:80`,
-      '-v',
-      `${WWW}:/www:ro`,
-      ...extra,
-      'busybox',
-      'httpd',
-      '-f',
-      '-p',
-      '80',
-      '-h',
-      '/www',
-    );
+    netctl('run', '-d', '--name', name, '--network', 'life', '-p', `${port}:80`, ...extra, ...httpdServing(WWW));
   /** Links, netns files, container directories and rules: what a leak would change. */
   const leakState = async (): Promise<string> =>
     `${await kernelState(sb)}\n${await sb.sh(['sh', '-c', 'ls /run/netctl/netns /run/netctl/containers /var/lib/netctl/containers 2>/dev/null; true'])}`;
@@ -149,28 +130,9 @@ describe('container lifecycle', () => {
     const names = Array.from({ length: 8 }, (_, i) => `c${i}`);
     const runs = await Promise.all(
       names.map((n, i) =>
-        sb.netctl(
-          [
-            'run',
-            '-d',
-            '--name',
-            n,
-            '--network',
-            'life',
-            '-p',
-            `${8100 + i}:80`,
-            '-v',
-            `${WWW}:/www:ro`,
-            'busybox',
-            'httpd',
-            '-f',
-            '-p',
-            '80',
-            '-h',
-            '/www',
-          ],
-          { timeoutMs: 60_000 },
-        ),
+        sb.netctl(['run', '-d', '--name', n, '--network', 'life', '-p', `${8100 + i}:80`, ...httpdServing(WWW)], {
+          timeoutMs: 60_000,
+        }),
       ),
     );
     expect(runs.map((r) => r.code)).toEqual(names.map(() => 0));

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { Sandbox } from '../harness/sandbox.js';
-import { kernelState, netctlOk } from './helpers/net.js';
+import { httpdServing, kernelState, netctlOk } from './helpers/net.js';
 
 const makeImages = fileURLToPath(new URL('./scripts/make-images.sh', import.meta.url));
 
@@ -48,23 +48,7 @@ describe('ports published on 127.0.0.1', () => {
     await netctl('image', 'import', `${tmp}/img/busybox.tar`, 'busybox');
     await netctl('network', 'ls');
     start = await kernelState(sb);
-    await netctl(
-      'run',
-      '-d',
-      '--name',
-      'web',
-      '-p',
-      '127.0.0.1:8080:80',
-      '-v',
-      `${tmp}/www:/www:ro`,
-      'busybox',
-      'httpd',
-      '-f',
-      '-p',
-      '80',
-      '-h',
-      '/www',
-    );
+    await netctl('run', '-d', '--name', 'web', '-p', '127.0.0.1:8080:80', ...httpdServing(`${tmp}/www`));
     const [view] = JSON.parse(await netctl('inspect', 'web')) as {
       NetworkSettings: { Networks: { bridge: { IPAddress: string } } };
     }[];
@@ -125,40 +109,8 @@ describe('ports published on 127.0.0.1', () => {
   });
 
   it('makes every-address ports reachable through 127.0.0.1 too, and a specific address not', async () => {
-    await netctl(
-      'run',
-      '-d',
-      '--name',
-      'any',
-      '-p',
-      '8081:80',
-      '-v',
-      `${tmp}/www:/www:ro`,
-      'busybox',
-      'httpd',
-      '-f',
-      '-p',
-      '80',
-      '-h',
-      '/www',
-    );
-    await netctl(
-      'run',
-      '-d',
-      '--name',
-      'wan2only',
-      '-p',
-      '203.0.113.2:8082:80',
-      '-v',
-      `${tmp}/www:/www:ro`,
-      'busybox',
-      'httpd',
-      '-f',
-      '-p',
-      '80',
-      '-h',
-      '/www',
-    );
+    await netctl('run', '-d', '--name', 'any', '-p', '8081:80', ...httpdServing(`${tmp}/www`));
+    await netctl('run', '-d', '--name', 'wan2only', '-p', '203.0.113.2:8082:80', ...httpdServing(`${tmp}/www`));
     expect(await curl(null, 'http://127.0.0.1:8081/')).toBe('page');
     expect(await curl('wan', 'http://198.51.100.2:8081/cgi-bin/ip')).toBe('198.51.100.1');
     expect(await curl(null, 'http://127.0.0.1:8082/')).toMatch(/curl failed/);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { Sandbox } from '../harness/sandbox.js';
-import { kernelState, netctlOk } from './helpers/net.js';
+import { httpdServing, kernelState, netctlOk } from './helpers/net.js';
 
 const makeImages = fileURLToPath(new URL('./scripts/make-images.sh', import.meta.url));
 
@@ -28,22 +28,7 @@ describe('network connect and disconnect', () => {
     return r.stdout.trim();
   };
   const httpd = (name: string, ...opts: string[]): Promise<string> =>
-    netctl(
-      'run',
-      '-d',
-      '--name',
-      name,
-      ...opts,
-      '-v',
-      `${tmp}/www:/www:ro`,
-      'busybox',
-      'httpd',
-      '-f',
-      '-p',
-      '80',
-      '-h',
-      '/www',
-    );
+    netctl('run', '-d', '--name', name, ...opts, ...httpdServing(`${tmp}/www`));
 
   beforeAll(async () => {
     sb = await Sandbox.start({ wan: true });

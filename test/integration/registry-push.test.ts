@@ -115,7 +115,7 @@ describe('save and layered load', () => {
     await ok(['save', '-o', '/run/two.tar', `${reg.tls}/test/base:v1`, app]);
     await ok(['save', '--format', 'oci', '-o', '/run/app-oci.tar', app]);
     await ok(['save', '--format', 'oci-dir', '-o', '/run/app-oci', app]);
-    expect((await skopeo(['inspect', 'docker-archive:/run/two.tar:' + app])).Layers).toHaveLength(3);
+    expect((await skopeo(['inspect', `docker-archive:/run/two.tar:${app}`])).Layers).toHaveLength(3);
     expect((await skopeo(['inspect', 'oci-archive:/run/app-oci.tar'])).Layers).toHaveLength(3);
     expect((await skopeo(['inspect', 'oci:/run/app-oci'])).Layers).toHaveLength(3);
     await ok(['image', 'load', '-i', '/run/two.tar'], { root: '/run/st-load' });

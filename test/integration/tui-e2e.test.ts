@@ -8,7 +8,7 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NETCTL, Sandbox } from '../harness/sandbox.js';
-import { netctlOk } from './helpers/net.js';
+import { httpdServing, netctlOk } from './helpers/net.js';
 import { Tmux } from './helpers/tmux.js';
 
 const makeImages = fileURLToPath(new URL('./scripts/make-images.sh', import.meta.url));
@@ -37,25 +37,7 @@ describe('netctl tui in a terminal', () => {
     await sb.sh(['sh', '-c', `mkdir -p ${WWW} && echo page > ${WWW}/index.html`]);
     await netctl('image', 'import', `${IMG}/busybox.tar`, 'busybox');
     await netctl('network', 'create', '--subnet', '10.66.0.0/24', 'front');
-    await netctl(
-      'run',
-      '-d',
-      '--name',
-      'web',
-      '--network',
-      'front',
-      '-p',
-      '8080:80',
-      '-v',
-      `${WWW}:/www:ro`,
-      'busybox',
-      'httpd',
-      '-f',
-      '-p',
-      '80',
-      '-h',
-      '/www',
-    );
+    await netctl('run', '-d', '--name', 'web', '--network', 'front', '-p', '8080:80', ...httpdServing(WWW));
     await sb.sh(['ufw', '--force', 'enable']);
     await sb.sh(['ufw', 'default', 'deny', 'routed']);
     await netctl('ufw', 'install');

@@ -12,7 +12,7 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NETCTL, Sandbox } from '../harness/sandbox.js';
-import { netctlOk, pageFrom } from './helpers/net.js';
+import { httpdServing, netctlOk, pageFrom } from './helpers/net.js';
 import { attachEnv, cni } from './helpers/cni.js';
 import { BUSYBOX, SandboxDocker } from './helpers/docker.js';
 import { Tmux } from './helpers/tmux.js';
@@ -60,25 +60,7 @@ describe("netctl tui: CNI attachments and Docker rules beside netctl's own", () 
     // netctl's own container.
     await netctl('image', 'import', `${IMG}/busybox.tar`, 'busybox');
     await netctl('network', 'create', '--subnet', '10.66.0.0/24', 'front');
-    await netctl(
-      'run',
-      '-d',
-      '--name',
-      'web',
-      '--network',
-      'front',
-      '-p',
-      '8080:80',
-      '-v',
-      `${WWW}/web:/www:ro`,
-      'busybox',
-      'httpd',
-      '-f',
-      '-p',
-      '80',
-      '-h',
-      '/www',
-    );
+    await netctl('run', '-d', '--name', 'web', '--network', 'front', '-p', '8080:80', ...httpdServing(`${WWW}/web`));
     // A pod, as a runtime attaches it: its namespace, then ADD with a port mapping.
     await sb.sh(['ip', 'netns', 'add', 'pod1']);
     const add = await cni(
@@ -97,23 +79,7 @@ describe("netctl tui: CNI attachments and Docker rules beside netctl's own", () 
       ['shop', 8081],
       ['gone', 8082],
     ] as const) {
-      await dk.docker(
-        'run',
-        '-d',
-        '--name',
-        name,
-        '-p',
-        `${port}:80`,
-        '-v',
-        `${WWW}/shop:/www:ro`,
-        BUSYBOX,
-        'httpd',
-        '-f',
-        '-p',
-        '80',
-        '-h',
-        '/www',
-      );
+      await dk.docker('run', '-d', '--name', name, '-p', `${port}:80`, ...httpdServing(`${WWW}/shop`, BUSYBOX));
       await withDocker('allow', name, '80');
     }
     await dk.docker('stop', '-t', '1', 'gone');

@@ -8,7 +8,7 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Sandbox } from '../harness/sandbox.js';
-import { kernelState, netctlOk, pageFrom } from './helpers/net.js';
+import { httpdServing, kernelState, netctlOk, pageFrom } from './helpers/net.js';
 
 const makeImages = fileURLToPath(new URL('./scripts/make-images.sh', import.meta.url));
 // Per run: test files run in parallel, and so may the suites of other checkouts.
@@ -53,44 +53,8 @@ describe('netctl allow with the real ufw and real packets', () => {
     await sb.sh(['ip', 'addr', 'add', '2001:db8:1::2/64', 'dev', 'wan0', 'nodad']);
     await sb.sh(['ip', '-n', 'wan', 'addr', 'add', '2001:db8:1::1/64', 'dev', 'eth0', 'nodad']);
     await netctl('network', 'create', '--subnet', '10.91.0.0/24', '--ipv6', '--subnet', 'fd00:91::/64', 'front');
-    await netctl(
-      'run',
-      '-d',
-      '--name',
-      'web',
-      '--network',
-      'front',
-      '-p',
-      '8080:80',
-      '-v',
-      `${WWW}/w1:/www:ro`,
-      'busybox',
-      'httpd',
-      '-f',
-      '-p',
-      '80',
-      '-h',
-      '/www',
-    );
-    await netctl(
-      'run',
-      '-d',
-      '--name',
-      'other',
-      '--network',
-      'front',
-      '-p',
-      '8081:80',
-      '-v',
-      `${WWW}/w2:/www:ro`,
-      'busybox',
-      'httpd',
-      '-f',
-      '-p',
-      '80',
-      '-h',
-      '/www',
-    );
+    await netctl('run', '-d', '--name', 'web', '--network', 'front', '-p', '8080:80', ...httpdServing(`${WWW}/w1`));
+    await netctl('run', '-d', '--name', 'other', '--network', 'front', '-p', '8081:80', ...httpdServing(`${WWW}/w2`));
     await ufw('--force', 'enable');
     await ufw('default', 'deny', 'routed');
   });

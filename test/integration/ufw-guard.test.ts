@@ -10,7 +10,7 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Sandbox } from '../harness/sandbox.js';
-import { netctlOk, pageFrom } from './helpers/net.js';
+import { httpdServing, netctlOk, pageFrom } from './helpers/net.js';
 import { BUSYBOX, SandboxDocker, startDockerWatch, until } from './helpers/docker.js';
 
 const makeImages = fileURLToPath(new URL('./scripts/make-images.sh', import.meta.url));
@@ -36,23 +36,7 @@ describe('the guard: bans, host ports and local-only ports under the real ufw', 
     return ALL.filter((_, i) => got[i] === page);
   };
   const httpd = (name: string, publish: string, page: string): Promise<string> =>
-    dk.docker(
-      'run',
-      '-d',
-      '--name',
-      name,
-      '-p',
-      publish,
-      '-v',
-      `${WWW}/${page}:/www:ro`,
-      BUSYBOX,
-      'httpd',
-      '-f',
-      '-p',
-      '80',
-      '-h',
-      '/www',
-    );
+    dk.docker('run', '-d', '--name', name, '-p', publish, ...httpdServing(`${WWW}/${page}`, BUSYBOX));
   const nhttpd = (name: string, publish: string[], page: string): Promise<string> =>
     netctl(
       'run',
@@ -62,15 +46,7 @@ describe('the guard: bans, host ports and local-only ports under the real ufw', 
       '--network',
       'own',
       ...publish.flatMap((p) => ['-p', p]),
-      '-v',
-      `${WWW}/${page}:/www:ro`,
-      'busybox',
-      'httpd',
-      '-f',
-      '-p',
-      '80',
-      '-h',
-      '/www',
+      ...httpdServing(`${WWW}/${page}`),
     );
   /** Waits until the mirror chain shows what `fn` wants; on a timeout the watch's log says why. */
   const mirrored = async (fn: () => Promise<boolean>, what: string): Promise<void> => {

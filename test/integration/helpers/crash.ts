@@ -4,10 +4,12 @@
  * away whatever it and its setup made, so that a snapshot of the host taken before the
  * setup is expected again at the end. Shared by crash-kill.test.ts and crash-rollback.test.ts.
  */
-import { NETCTL, type Sandbox } from '../../harness/sandbox.js';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { NETCTL, Sandbox } from '../../harness/sandbox.js';
 import type { ExecResult } from '../../../src/sys/exec.js';
 import { PLUGIN, attachEnv } from './cni.js';
-import { kernelState } from './net.js';
+import { kernelState, netctlOk } from './net.js';
 
 /** One verb under test. */
 export interface CrashCase {
@@ -179,4 +181,23 @@ export async function countSteps(sb: Sandbox, c: CrashCase): Promise<number> {
   if (r.code !== 0) throw new Error(`${c.verb} exited ${r.code}: ${r.stderr.trim()}`);
   await runAll(sb, c, c.cleanup, false);
   return r.stderr.split('\n').filter((l) => l.startsWith('netctl-step ')).length;
+}
+
+const MAKE_IMAGES = fileURLToPath(new URL('../scripts/make-images.sh', import.meta.url));
+
+/**
+ * The crash tests' sandbox: the compose project in BASE/proj, busybox imported, the `crash`
+ * network, ufw enabled with netctl's block, and the `pod` netns the CNI cases attach.
+ */
+export async function startCrashSandbox(base: string): Promise<Sandbox> {
+  mkdirSync(`${base}/proj`, { recursive: true });
+  writeFileSync(`${base}/proj/compose.yaml`, COMPOSE_FILE);
+  const sb = await Sandbox.start();
+  await sb.sh(['sh', MAKE_IMAGES, `${base}/img`]);
+  await netctlOk(sb, ['image', 'import', `${base}/img/busybox.tar`, 'busybox']);
+  await netctlOk(sb, ['network', 'create', '--subnet', '10.97.0.0/24', 'crash']);
+  await sb.sh(['ufw', '--force', 'enable'], { timeoutMs: 60_000 });
+  await netctlOk(sb, ['ufw', 'install']);
+  await sb.sh(['ip', 'netns', 'add', 'pod']);
+  return sb;
 }

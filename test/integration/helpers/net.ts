@@ -102,3 +102,11 @@ export async function pageFrom(sb: Sandbox, client: string, host: string, port: 
   const r = await sb.execIn(client, ['curl', '-s', '-m', '2', url], { timeoutMs: 6_000 });
   return r.code === 0 ? r.stdout.trim() : '';
 }
+
+/**
+ * The tail of a `run` argv serving DIR read-only with busybox httpd on port 80 in the
+ * foreground: `-v DIR:/www:ro IMAGE httpd -f -p 80 -h /www` (netctl's and Docker's spelling).
+ */
+export function httpdServing(dir: string, image = 'busybox'): string[] {
+  return ['-v', `${dir}:/www:ro`, image, 'httpd', '-f', '-p', '80', '-h', '/www'];
+}

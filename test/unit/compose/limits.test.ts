@@ -1,37 +1,13 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { loadProject } from '../../../src/compose/load.js';
+import { describe, expect, it } from 'vitest';
 import { serviceRequest } from '../../../src/compose/request.js';
 import { renderProject } from '../../../src/compose/render.js';
+import { fakeImage, loadYaml, refusedYaml } from './fixture.js';
 import { durationSeconds } from '../../../src/compose/model-limits.js';
 import { capabilityMask } from '../../../src/model/process-options.js';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-function load(yaml: string) {
-  const dir = mkdtempSync(join(tmpdir(), 'netctl-compose-limits-'));
-  dirs.push(dir);
-  writeFileSync(join(dir, 'compose.yaml'), yaml);
-  return loadProject({ cwd: dir, env: {} });
-}
-function refused(yaml: string): string {
-  try {
-    load(yaml);
-  } catch (err) {
-    return (err as Error).message;
-  }
-  throw new Error('not refused');
-}
-const IMAGE = {
-  id: 'i'.repeat(64),
-  created: '',
-  source: 'import' as const,
-  config: { env: [], exposedPorts: [], labels: {} },
-};
+const load = loadYaml;
+const refused = refusedYaml;
+const IMAGE = fakeImage();
 
 describe('compose limits and process options', () => {
   it('takes the keys as Docker Compose does, into the run request', () => {

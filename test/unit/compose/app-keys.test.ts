@@ -14,7 +14,7 @@ import { serviceRequest } from '../../../src/compose/request.js';
 import { planCgroup } from '../../../src/runtime/cgroup-plan.js';
 import { checkSubpath } from '../../../src/model/volume.js';
 import { parseMountFlag } from '../../../src/model/mount-spec.js';
-import type { ImageRecord } from '../../../src/runtime/image-config.js';
+import { fakeImage } from './fixture.js';
 
 const dirs: string[] = [];
 function project(files: Record<string, string>): string {
@@ -142,8 +142,7 @@ describe('real-app compose keys', () => {
     expect(step.containerName).toBe('p-web-1-pre_start-1');
     expect(step.image).toBe('alpine');
     expect(step.volumes.map((v) => v.target)).toEqual(['/data']);
-    const image = { id: 'sha256:x', config: { env: ['PATH=/bin'], exposedPorts: [] } } as unknown as ImageRecord;
-    const req = serviceRequest(p, step, image, {});
+    const req = serviceRequest(p, step, fakeImage({ env: ['PATH=/bin'] }), {});
     expect(req.run.launch.argv).toEqual(['touch', '/data/x']);
     expect(req.run.launch.cwd).toBe('/data');
     expect(req.run.launch.env).toContain('A=1');

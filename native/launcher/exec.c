@@ -1,8 +1,8 @@
 /*
- * Exec mode: `netctl-launcher exec [-t] [-i] [-e K=V]... [-u UID[:GID]] [-w DIR] PID CMD [ARG...]`
+ * Exec mode: `netctl-launcher exec [-t] [-i] [-P] [-e K=V]... [-u UID[:GID]] [-w DIR] PID CMD [ARG...]`
  * runs CMD inside the namespaces and root of the container whose init is PID, with the init's
  * environment (overridden by -e), user and working directory unless given, and the same
- * capabilities as the container. Exits with CMD's exit code (128+N when killed by signal N).
+ * capabilities as the container (-P, `exec --privileged`: every capability, as Docker's). Exits with CMD's exit code (128+N when killed by signal N).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -26,7 +26,7 @@
 #endif
 
 struct exec_opts {
-	int tty, interactive;
+	int tty, interactive, privileged;
 	const char **env;
 	size_t nenv;
 	long uid, gid;  /* -1: the init's */
@@ -86,9 +86,11 @@ static void parse_args(int argc, char **argv, struct exec_opts *o)
 	int c;
 	*o = (struct exec_opts){ .uid = -1, .gid = -1 };
 	o->cgroups = xcalloc((size_t)argc, sizeof *o->cgroups);
-	while ((c = getopt(argc, argv, "+tie:u:w:c:")) != -1) {
+	while ((c = getopt(argc, argv, "+tiPe:u:w:c:")) != -1) {
 		if (c == 't')
 			o->tty = 1;
+		else if (c == 'P')
+			o->privileged = 1;
 		else if (c == 'i')
 			o->interactive = 1;
 		else if (c == 'e' && strchr(optarg, '=') && optarg[0] != '=')
@@ -103,10 +105,10 @@ static void parse_args(int argc, char **argv, struct exec_opts *o)
 		else if (c == 'c' && optarg[0] == '/')
 			o->cgroups[o->ncgroups++] = optarg;
 		else
-			die("usage: netctl-launcher exec [-t] [-i] [-e K=V]... [-u UID[:GID]] [-w /DIR] [-c CGROUP.PROCS]... PID CMD [ARG...]");
+			die("usage: netctl-launcher exec [-t] [-i] [-P] [-e K=V]... [-u UID[:GID]] [-w /DIR] [-c CGROUP.PROCS]... PID CMD [ARG...]");
 	}
 	if (argc - optind < 2)
-		die("usage: netctl-launcher exec [-t] [-i] [-e K=V]... [-u UID[:GID]] [-w /DIR] [-c CGROUP.PROCS]... PID CMD [ARG...]");
+		die("usage: netctl-launcher exec [-t] [-i] [-P] [-e K=V]... [-u UID[:GID]] [-w /DIR] [-c CGROUP.PROCS]... PID CMD [ARG...]");
 	o->pid = (pid_t)parse_id(argv[optind]);
 	o->argv = argv + optind + 1;
 	read_init_env(o, nextra);
@@ -181,6 +183,8 @@ int exec_main(int argc, char **argv)
 	pid_t pid;
 	parse_args(argc, argv, &o);
 	proc_of_pid(o.pid, &o.proc);
+	if (o.privileged)
+		o.proc.have_caps = 1, o.proc.caps = ~0ULL, o.proc.no_new_privs = 0;
 	// The container's limits hold its exec'd processes too; the host's cgroupfs is out of
 	// sight once inside, so this process joins first and its child inherits.
 	o.proc.cgroups = o.cgroups;

@@ -14,6 +14,8 @@ export const WORKING_DIR = 'com.docker.compose.project.working_dir';
 export const CONFIG_FILES = 'com.docker.compose.project.config_files';
 export const ONEOFF = 'com.docker.compose.oneoff';
 export const VOLUME = 'com.docker.compose.volume';
+/** Issue 25: on a pre_start step's container (compose's com.docker.compose.hook). */
+export const HOOK_LABEL = 'com.docker.compose.hook';
 
 function sha(value: unknown): string {
   return createHash('sha256').update(JSON.stringify(value)).digest('hex');

@@ -21,6 +21,12 @@ const APPEND = new Set([
   'profiles',
   'cap_add',
   'cap_drop',
+  // Issue 25, real apps: sequences append, as the spec's merge rules say.
+  'security_opt',
+  'label_file',
+  'post_start',
+  'pre_stop',
+  'pre_start',
 ]);
 const REPLACE = new Set(['command', 'entrypoint']);
 

@@ -123,9 +123,17 @@ function capsAndSecurity(c: Ctx, path: KeyPath, s: Mapping, proc: LaunchProcess,
     Object.assign(o, { capAdd, capDrop, ...(privileged ? { privileged } : {}) });
   }
   strings(c, [...path, 'security_opt'], s.security_opt).forEach((opt, i) => {
+    // Docker applies label: options only with SELinux enabled in the daemon, else ignores them.
+    if (/^label[:=](user|role|type|level|filetype):\S+$|^label[:=]disable$/.test(opt)) {
+      c.warnings.push(c.w.warning([...path, 'security_opt', i], `"${opt}": netctl sets no SELinux labels: ignored`));
+      return;
+    }
     const m = /^no-new-privileges(?:[:=](true|false))?$/.exec(opt);
     if (!m)
-      throw c.w.error([...path, 'security_opt', i], `security_opt "${opt}" is not supported (only no-new-privileges)`);
+      throw c.w.error(
+        [...path, 'security_opt', i],
+        `security_opt "${opt}" is not supported (only no-new-privileges, label:)`,
+      );
     if (m[1] !== 'false') {
       proc.noNewPrivs = true;
       o.securityOpt = ['no-new-privileges'];

@@ -114,6 +114,12 @@ export function composeNetwork(w: Where, project: string, key: string, raw: Valu
       [...path, 'enable_ipv6'],
       'enable_ipv6 needs an IPv6 subnet in ipam.config (netctl has no default IPv6 pool)',
     );
-  if (!n.ipv6 && n.subnet6 !== undefined) throw w.error([...path, 'ipam'], 'an IPv6 subnet needs enable_ipv6: true');
+  // An IPv6 subnet in ipam.config enables IPv6 when enable_ipv6 is not given (as the spec's
+  // ipv6_address example expects); an explicit false with one is a contradiction.
+  if (n.subnet6 !== undefined && !n.ipv6) {
+    if (m.enable_ipv6 !== undefined)
+      throw w.error([...path, 'enable_ipv6'], 'enable_ipv6 is false but ipam.config has an IPv6 subnet');
+    n.ipv6 = true;
+  }
   return n;
 }

@@ -19,6 +19,8 @@ import { NetctlError } from '../errors.js';
 import { parseUser } from '../model/process-options.js';
 import { serviceLimits } from './model-limits.js';
 import { dependsConditions, serviceHealth } from './model-health.js';
+import { checkIfnames, labelFiles, networkExtras, serviceBlkio } from './model-apps.js';
+import { serviceHooks } from './model-hooks.js';
 
 /** What building a service needs besides its own mapping. */
 export interface ServiceContext {
@@ -106,9 +108,11 @@ function networks(c: ServiceContext, path: KeyPath, s: Mapping): ServiceNetwork[
     if (ip !== undefined) n.ipv4Address = ip;
     const ip6 = asString(c.w, [...p, 'ipv6_address'], o.ipv6_address);
     if (ip6 !== undefined) n.ipv6Address = ip6;
+    networkExtras(c, p, o, n);
     void i;
     return n;
   });
+  checkIfnames(c, path, out);
   // The primary network (eth0, default route, published ports): highest priority, then file order.
   return out
     .map((n, i) => ({ n, i }))
@@ -229,7 +233,10 @@ export function composeService(c: ServiceContext, name: string, raw: Value): Com
   const containerName = at(c, [...path, 'container_name'], () =>
     checkName('container', asString(c.w, [...path, 'container_name'], s.container_name) ?? `${c.project}-${name}-1`),
   );
-  const labels = stringMap(c.w, [...path, 'labels'], s.labels);
+  const labels = {
+    ...labelFiles(c, [...path, 'label_file'], s.label_file),
+    ...stringMap(c.w, [...path, 'labels'], s.labels),
+  };
   const ports = servicePorts(c.w, [...path, 'ports'], s.ports);
   const mode = networkMode(c, [...path, 'network_mode'], s.network_mode);
   if (mode !== undefined && mode !== 'bridge' && ports.length > 0)
@@ -274,6 +281,10 @@ export function composeService(c: ServiceContext, name: string, raw: Value): Com
   const max = /^on-failure:(\d+)$/.exec(String(s.restart ?? ''));
   if (max) svc.restartMax = Number(max[1]);
   const limits = serviceLimits(c, path, s, mode ?? 'bridge');
+  const blkio = serviceBlkio(c, [...path, 'blkio_config'], s.blkio_config);
+  if (blkio) limits.resources = { ...limits.resources, blkio };
+  const hooks = serviceHooks(c, path, s);
+  if (hooks) svc.hooks = hooks;
   if (Object.keys(limits).length > 0) svc.limits = limits;
   healthOf(c, path, s, svc);
   return svc;

@@ -11,6 +11,7 @@ import { asString, stringMap } from './model-network.js';
 import type { Where } from './where.js';
 import { isHostPath, parseModes, parseTmpfsFlag } from '../model/mount-spec.js';
 import {
+  checkSubpath,
   checkTarget,
   checkTmpfsOptions,
   checkVolumeName,
@@ -123,9 +124,15 @@ function longMount(c: MountContext, path: KeyPath, m: Mapping): ComposeMount {
   if (type !== 'volume')
     throw c.w.error([...path, 'type'], `volume type "${type}" is not supported (bind, volume, tmpfs)`);
   const noCopy = sub('volume').nocopy === true;
-  if (!source) return { type, target, readOnly, noCopy };
+  const subpath = asString(c.w, [...path, 'volume', 'subpath'], sub('volume').subpath);
+  if (!source) {
+    if (subpath !== undefined) throw c.w.error([...path, 'volume', 'subpath'], 'a subpath needs a named volume');
+    return { type, target, readOnly, noCopy };
+  }
   const v = volumeRef(c, [...path, 'source'], source);
-  return { type, name: v.name, key: v.key, target, readOnly, noCopy };
+  const sp =
+    subpath === undefined ? {} : { subpath: at(c.w, [...path, 'volume', 'subpath'], () => checkSubpath(subpath)) };
+  return { type, name: v.name, key: v.key, target, readOnly, noCopy, ...sp };
 }
 
 /** A service's `volumes` and `tmpfs`. */

@@ -6,6 +6,7 @@ import { renderDependsOn, renderHealth } from './render-health.js';
 import type { ComposeMount, ComposeProject, ComposeService, ComposeVolume, Mapping, Value } from './types.js';
 import { renderLimits } from './render-limits.js';
 import { renderExtra } from './render-extra.js';
+import { renderApps } from './render-apps.js';
 
 function service(s: ComposeService): Mapping {
   const m: Mapping = { container_name: s.containerName, image: s.image };
@@ -33,6 +34,8 @@ function service(s: ComposeService): Mapping {
         if (n.ipv4Address) o.ipv4_address = n.ipv4Address;
         if (n.ipv6Address) o.ipv6_address = n.ipv6Address;
         if (n.priority) o.priority = n.priority;
+        if (n.ifname) o.interface_name = n.ifname;
+        if (n.linkLocal) o.link_local_ips = n.linkLocal;
         return [n.key, Object.keys(o).length ? o : null];
       }),
     );
@@ -49,7 +52,7 @@ function service(s: ComposeService): Mapping {
   if (s.workingDir) m.working_dir = s.workingDir;
   if (s.user) m.user = s.user.byName ?? `${s.user.uid}:${s.user.gid}`;
   m.restart = s.restartMax ? `on-failure:${s.restartMax}` : s.restart;
-  Object.assign(m, renderLimits(s.limits), renderExtra(s));
+  Object.assign(m, renderLimits(s.limits), renderExtra(s), renderApps(s));
   if (Object.keys(s.labels).length) m.labels = s.labels;
   if (s.hostname) m.hostname = s.hostname;
   if (s.dns.length) m.dns = s.dns;
@@ -74,7 +77,8 @@ function renderMount(v: ComposeMount): Mapping {
     if (!v.create) out.bind = { create_host_path: false };
   } else if (v.type === 'volume') {
     if (v.key) out.source = v.key;
-    if (v.noCopy) out.volume = { nocopy: true };
+    if (v.noCopy || v.subpath)
+      out.volume = { ...(v.noCopy ? { nocopy: true } : {}), ...(v.subpath ? { subpath: v.subpath } : {}) };
   }
   if (v.readOnly) out.read_only = true;
   return out;

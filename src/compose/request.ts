@@ -23,6 +23,8 @@ export interface ServiceRequest {
   extraHosts: string[];
   /** `depends_on` conditions to wait for before it starts (compose/model-health.ts). */
   waitFor?: DependsCondition[];
+  /** Issue 25: post_start and pre_stop hooks (ops/compose-hooks.ts). */
+  hooks?: ComposeService['hooks'];
 }
 
 function networkName(p: ComposeProject, key: string): string {
@@ -122,6 +124,9 @@ export function serviceRequest(
   if (first) {
     run.aliases = aliases(s, first.aliases);
     if (first.ipv4Address) run.ip = first.ipv4Address;
+    // Issue 25: interface_name and link_local_ips.
+    if (first.ifname) run.ifname = first.ifname;
+    if (first.linkLocal) run.linkLocal = first.linkLocal;
   }
   const connect = rest.map(
     (n): ConnectRequest => ({
@@ -129,6 +134,8 @@ export function serviceRequest(
       container: s.containerName,
       aliases: aliases(s, n.aliases),
       ...(n.ipv4Address ? { ip: n.ipv4Address } : {}),
+      ...(n.ifname ? { ifname: n.ifname } : {}),
+      ...(n.linkLocal ? { linkLocal: n.linkLocal } : {}),
     }),
   );
   return {
@@ -139,5 +146,6 @@ export function serviceRequest(
     dnsOptions: s.dnsOptions ?? [],
     extraHosts: s.extraHosts,
     ...(s.waitFor ? { waitFor: s.waitFor } : {}),
+    ...(s.hooks ? { hooks: s.hooks } : {}),
   };
 }

@@ -86,6 +86,12 @@ export const SERVICE: KeySet = {
     'stdin_open',
     'tty',
     'extends',
+    // Issue 25, real apps (model-apps.ts, model-hooks.ts).
+    'label_file',
+    'blkio_config',
+    'post_start',
+    'pre_stop',
+    'pre_start',
   ],
   warn: {
     develop: 'develop is for compose watch, which netctl does not run: ignored',
@@ -107,7 +113,16 @@ export const PORT_LONG: KeySet = {
 };
 export const SERVICE_NETWORK: KeySet = {
   what: 'service network',
-  keys: ['aliases', 'ipv4_address', 'priority', 'ipv6_address', 'gw_priority'],
+  keys: [
+    'aliases',
+    'ipv4_address',
+    'priority',
+    'ipv6_address',
+    'gw_priority',
+    'interface_name',
+    'link_local_ips',
+    'driver_opts',
+  ],
 };
 export const HEALTHCHECK: KeySet = {
   what: 'healthcheck',
@@ -120,7 +135,7 @@ export const VOLUME_LONG: KeySet = {
   extensions: true,
 };
 export const VOLUME_BIND: KeySet = { what: 'bind', keys: ['propagation', 'create_host_path', 'selinux'] };
-export const VOLUME_VOLUME: KeySet = { what: 'volume options', keys: ['nocopy'] };
+export const VOLUME_VOLUME: KeySet = { what: 'volume options', keys: ['nocopy', 'subpath'] };
 export const VOLUME_TMPFS: KeySet = { what: 'tmpfs', keys: ['size', 'mode'] };
 /** A top-level volume. */
 export const TOP_VOLUME: KeySet = {
@@ -161,6 +176,23 @@ export const DEPLOY_RESERVATIONS: KeySet = {
   what: 'deploy.resources.reservations',
   keys: ['memory'],
   warn: { cpus: 'a CPU reservation is not enforced on a single host: netctl ignores it, as compose does' },
+};
+export const BLKIO: KeySet = {
+  what: 'blkio_config',
+  keys: ['weight', 'weight_device', 'device_read_bps', 'device_write_bps', 'device_read_iops', 'device_write_iops'],
+};
+export const BLKIO_DEVICE: KeySet = { what: 'blkio_config device', keys: ['path', 'weight', 'rate'] };
+/** A `post_start` or `pre_stop` hook. */
+export const HOOK: KeySet = {
+  what: 'hook',
+  keys: ['command', 'user', 'privileged', 'working_dir', 'environment'],
+  extensions: true,
+};
+/** A `pre_start` step: an ephemeral container. */
+export const PRE_START_HOOK: KeySet = {
+  what: 'pre_start hook',
+  keys: [...HOOK.keys, 'image', 'per_replica'],
+  extensions: true,
 };
 export const X_NETCTL: KeySet = { what: 'x-netctl', keys: ['allow'] };
 export const ALLOW_ITEM: KeySet = { what: 'allow rule', keys: ['port', 'proto', 'protocol', 'from'] };

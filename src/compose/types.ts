@@ -52,6 +52,9 @@ export interface ServiceNetwork {
   /** Issue 25: `ipv6_address` (the network must have an IPv6 subnet). */
   ipv6Address?: string;
   priority: number;
+  /** Issue 25: `interface_name` (or driver_opts' com.docker.network.endpoint.ifname), `link_local_ips`. */
+  ifname?: string;
+  linkLocal?: string[];
 }
 
 /**
@@ -130,6 +133,21 @@ export interface ComposeService {
   stdinOpen?: boolean;
   /** `logging`: a driver netctl's own log stands for (json-file, local). */
   logging?: { driver: string; options: Record<string, string> };
+  /** Issue 25: `post_start`, `pre_stop`, `pre_start` (model-hooks.ts). */
+  hooks?: { postStart?: ComposeHook[]; preStop?: ComposeHook[]; preStart?: ComposeHook[] };
+}
+
+/** One lifecycle hook: a command run in the container (or, for pre_start, in its own). */
+export interface ComposeHook {
+  command?: string[];
+  /** As `exec -u` takes it. */
+  user?: string;
+  privileged?: boolean;
+  workingDir?: string;
+  /** `KEY=VALUE`, over the service's environment. */
+  environment: string[];
+  /** pre_start: the image of its container (default the service's). */
+  image?: string;
 }
 
 /** One `depends_on` entry. */

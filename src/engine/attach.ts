@@ -4,6 +4,7 @@
  * routes, MAC), apply its rules and route_localnet, and flush conntrack where needed; and
  * the reverse. Shared by the container commands and the peer benchmark's netctl driver.
  */
+import { checkIfname, linkLocalOf } from './endpoint-extra.js';
 import type { Engine } from './context.js';
 import type { Container, Endpoint } from '../model/container.js';
 import type { Network } from '../model/network.js';
@@ -31,6 +32,8 @@ export interface AttachRequest {
   aliases?: readonly string[];
   /** The interface inside the container (default `eth0`; a CNI runtime names its own). */
   ifname?: string;
+  /** Issue 25: link-local addresses added to the interface. */
+  linkLocal?: string[];
 }
 
 /** A recorded endpoint, its published ports, and the firewall revision before they were recorded. */
@@ -51,12 +54,13 @@ export function recordEndpoint(engine: Engine, c: Container, network: Network, r
   const endpoint = s.endpoints.add({
     containerId: c.id,
     networkId: network.id,
-    ifname: req.ifname ?? 'eth0',
+    ifname: checkIfname(req.ifname ?? 'eth0', []),
     hostIfname: hostIfname(c.id, 0),
     address,
     ...(address6 ? { address6 } : {}),
     mac: macFor(address),
     aliases,
+    ...linkLocalOf(req.linkLocal),
   });
   const published = reservePorts(s, c.id, req.ports, network, req.ephemeral ? { ephemeral: req.ephemeral } : {});
   return { endpoint, published, since };

@@ -13,6 +13,7 @@ import type { Network } from '../model/network.js';
 import { checkName } from '../model/names.js';
 import { checkDnsName } from '../model/dns-name.js';
 import { describeOp, planEndpoint, type NetlinkOp } from '../netlink/plan.js';
+import { checkIfname, linkLocalCidrs, linkLocalOf } from './endpoint-extra.js';
 import { hostIfname, macFor, netnsPath } from './container-net.js';
 import { allocate6 } from './attach.js';
 import { localnetStep } from './container-steps.js';
@@ -31,6 +32,9 @@ export interface ConnectRequest {
   /** Issue 25: compose's ipv6_address. */
   ip6?: string;
   aliases?: string[];
+  /** Issue 25: compose's interface_name (else the first free ethN) and link_local_ips. */
+  ifname?: string;
+  linkLocal?: string[];
 }
 
 /** The container and network, refusing containers that do not own a bridge-attached namespace. */
@@ -72,7 +76,7 @@ function gatewayHolder(engine: Engine, endpoints: readonly Endpoint[]): Endpoint
 function addresses(n: Network, e: Endpoint): string[] {
   const out = [`${e.address}/${n.subnet.split('/')[1]}`];
   if (e.address6 && n.subnet6) out.push(`${e.address6}/${n.subnet6.split('/')[1]}`);
-  return out;
+  return [...out, ...linkLocalCidrs(e)];
 }
 
 function gateways(n: Network, e: Endpoint): string[] {
@@ -89,7 +93,7 @@ export function recordConnect(
   c: Container,
   n: Network,
   netns: string,
-  req: Pick<ConnectRequest, 'ip' | 'ip6' | 'aliases'>,
+  req: Pick<ConnectRequest, 'ip' | 'ip6' | 'aliases' | 'ifname' | 'linkLocal'>,
 ): { endpoint: Endpoint; ops: NetlinkOp[]; existing: Endpoint[] } {
   const s = engine.store;
   // The embedded DNS server answers the name on a user-defined network.
@@ -98,18 +102,20 @@ export function recordConnect(
   if (existing.some((e) => e.networkId === n.id))
     throw new ConflictError(`container "${c.name}" is already connected to network "${n.name}"`);
   const i = freeIndex(existing, c.id);
+  const ifname = checkIfname(req.ifname ?? `eth${i}`, existing);
   const address = s.ipam.allocate(n.id, { owner: c.id, ...(req.ip ? { requested: req.ip } : {}) });
   const address6 = n.subnet6 ? allocate6(s, n, c.id, req.ip6) : undefined;
   const aliases = (req.aliases ?? []).map((a) => checkDnsName('alias', checkName('alias', a)));
   const endpoint = s.endpoints.add({
     containerId: c.id,
     networkId: n.id,
-    ifname: `eth${i}`,
+    ifname,
     hostIfname: hostIfname(c.id, i),
     address,
     ...(address6 ? { address6 } : {}),
     mac: macFor(address),
     aliases,
+    ...linkLocalOf(req.linkLocal),
   });
   // A second network does not take the default route from the first.
   const gw = gatewayHolder(engine, existing) ? [] : gateways(n, endpoint);

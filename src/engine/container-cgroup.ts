@@ -11,6 +11,7 @@ import { type CgroupPlan, describeCgroup, planCgroup } from '../runtime/cgroup-p
 import { cgroupParent, createCgroup, detectLayout, removeCgroup } from '../runtime/cgroup.js';
 import type { LaunchSpec } from '../runtime/launcher-config.js';
 import { thawIfFrozen } from '../runtime/freezer.js';
+import { blkioHost } from '../runtime/blkio-host.js';
 
 /** The cgroup part of a launch: its step, what the launcher gets, and the dry run's lines. */
 export interface CgroupPart {
@@ -27,7 +28,7 @@ export function containerCgroup(id: string, r: Resources | undefined): CgroupPla
       throw new UsageError('resource limits need cgroups, and this host has none mounted', 'see netctl doctor');
     return null;
   }
-  return planCgroup(layout, cgroupParent(), id, r ?? {});
+  return planCgroup(layout, cgroupParent(), id, r ?? {}, blkioHost(layout, r?.blkio));
 }
 
 /** Plans making container ID's cgroup with limits R (undone by removing what it made). */

@@ -7,6 +7,7 @@
 import type { Network } from '../model/network.js';
 import type { Endpoint } from '../model/container.js';
 import { planEndpoint, type NetlinkOp } from '../netlink/plan.js';
+import { linkLocalCidrs } from './endpoint-extra.js';
 
 /** Where a container's network namespace lives. */
 export function netnsPath(runRoot: string, containerId: string): string {
@@ -40,6 +41,7 @@ export function planAttach(path: string, n: Network, e: Endpoint): NetlinkOp[] {
   const prefix = n.subnet.split('/')[1];
   const addresses = [`${e.address}/${prefix}`];
   if (e.address6 && n.subnet6) addresses.push(`${e.address6}/${n.subnet6.split('/')[1]}`);
+  addresses.push(...linkLocalCidrs(e));
   const gateways = n.internal ? [] : [n.gateway, ...(e.address6 && n.gateway6 ? [n.gateway6] : [])];
   const mac = e.mac ?? (e.address ? macFor(e.address) : undefined);
   return planEndpoint({

@@ -48,6 +48,9 @@ export interface RunRequest {
   ip?: string;
   /** Issue 25: an IPv6 address on a network with an IPv6 subnet (compose's ipv6_address). */
   ip6?: string;
+  /** Issue 25: compose's interface_name and link_local_ips on the first network. */
+  ifname?: string;
+  linkLocal?: string[];
   ports: PortRequest[];
   /** The process: everything but the paths and namespace, which the engine decides. */
   launch: Omit<LaunchSpec, 'netns' | 'rootfs' | 'logPath' | 'statePath' | 'binds'> & { binds: LaunchSpec['binds'] };
@@ -100,6 +103,8 @@ async function networkSteps(
     ports: req.ports,
     ...(req.ip ? { ip: req.ip } : {}),
     ...(req.ip6 ? { ip6: req.ip6 } : {}),
+    ...(req.ifname ? { ifname: req.ifname } : {}),
+    ...(req.linkLocal ? { linkLocal: req.linkLocal } : {}),
     ...(req.ephemeral ? { ephemeral: req.ephemeral } : {}),
     ...(req.aliases ? { aliases: req.aliases } : {}),
   });

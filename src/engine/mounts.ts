@@ -10,9 +10,9 @@
 import { stat } from 'node:fs/promises';
 import type { Engine } from './context.js';
 import type { Step } from '../model/steps.js';
-import type { MountRecord, MountRequest, VolumesFrom } from '../model/volume.js';
+import { checkSubpath, type MountRecord, type MountRequest, type VolumesFrom } from '../model/volume.js';
 import type { BindMount } from '../runtime/launcher-config.js';
-import { fillFromImage, readyVolume, volumeSource } from '../runtime/volumes.js';
+import { checkSubpathIn, fillFromImage, readyVolume, volumeSource } from '../runtime/volumes.js';
 import { anonymousName, makeDirStep, planCreateVolume } from './volumes.js';
 import { NotFoundError, UsageError } from '../errors.js';
 import { mkdir } from 'node:fs/promises';
@@ -67,6 +67,17 @@ function volumeRecord(engine: Engine, m: Extract<MountRequest, { type: 'volume' 
   const v = have ?? planCreateVolume(engine, { name, ...(m.create ?? {}), anonymous: m.name === undefined }).result;
   if (!have) notes.push(`create volume ${name}`);
   const source = volumeSource(engine.roots, v);
+  if (m.subpath) {
+    const subpath = checkSubpath(m.subpath);
+    return {
+      type: 'volume',
+      name: v.name,
+      source: `${source}/${subpath}`,
+      target: m.target,
+      readOnly: m.readOnly,
+      subpath,
+    };
+  }
   return { type: 'volume', name: v.name, source, target: m.target, readOnly: m.readOnly };
 }
 
@@ -97,7 +108,8 @@ function readyStep(engine: Engine, imageId: string, r: MountRecord, fill: boolea
     describe: `ready volume ${v.name}${fill ? ` (filled from the image's ${r.target} when empty)` : ''}`,
     apply: async () => {
       const src = await readyVolume(engine.roots, v);
-      if (fill) await fillFromImage(engine.roots, imageId, r.target, src);
+      if (r.subpath) await checkSubpathIn(v.name, src, r.subpath);
+      else if (fill) await fillFromImage(engine.roots, imageId, r.target, src);
     },
   };
 }

@@ -61,4 +61,6 @@ export interface Endpoint {
   mac?: string;
   /** DNS names of the container on this network besides its name. */
   aliases: string[];
+  /** Issue 25: link-local addresses added to the interface (compose's link_local_ips). */
+  linkLocal?: string[];
 }

@@ -5,7 +5,14 @@
  */
 import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
-import { checkTarget, checkTmpfsOptions, checkVolumeName, type MountRequest, type VolumesFrom } from './volume.js';
+import {
+  checkSubpath,
+  checkTarget,
+  checkTmpfsOptions,
+  checkVolumeName,
+  type MountRequest,
+  type VolumesFrom,
+} from './volume.js';
 
 /** A parsed mount and what the user should be told about it. */
 export interface ParsedMount {
@@ -92,6 +99,7 @@ const MOUNT_KEYS = [
   'readonly',
   'ro',
   'volume-nocopy',
+  'volume-subpath',
   'volume-opt',
   'volume-label',
   'volume-driver',
@@ -172,6 +180,11 @@ export function parseMountFlag(spec: string, cwd: string): MountRequest {
     noCopy: f.has('volume-nocopy') ? boolOf(spec, 'volume-nocopy', last('volume-nocopy')) : false,
   };
   if (source) m.name = checkVolumeName(source);
+  const sub = last('volume-subpath');
+  if (sub !== undefined) {
+    if (!source) throw new UsageError(`invalid --mount "${spec}": volume-subpath needs a named volume`);
+    m.subpath = checkSubpath(sub);
+  }
   const options = keyValues(spec, f.get('volume-opt') ?? []);
   const labels = keyValues(spec, f.get('volume-label') ?? []);
   if (Object.keys(options).length + Object.keys(labels).length > 0) m.create = { options, labels };

@@ -4,6 +4,7 @@
  * cgroup files.
  */
 import { UsageError } from '../errors.js';
+import type { Blkio } from './blkio.js';
 
 /** What `run` (or compose) asks the cgroup to enforce. Sizes in bytes. */
 export interface Resources {
@@ -22,6 +23,8 @@ export interface Resources {
   pidsLimit?: number;
   /** cgroup v1: freeze rather than kill when the memory limit is hit. */
   oomKillDisable?: boolean;
+  /** Issue 25: block I/O weight and throttles (model/blkio.ts). */
+  blkio?: Blkio;
 }
 
 const UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 };

@@ -35,6 +35,16 @@ export interface MountRecord {
   readOnly: boolean;
   /** tmpfs: its mount options (`size=64m,mode=1777`). */
   options?: string;
+  /** A volume's directory mounted instead of its root (`source` already points into it). */
+  subpath?: string;
+}
+
+/** A volume subpath as Docker takes it: relative, inside the volume (`filepath.IsLocal`). */
+export function checkSubpath(p: string): string {
+  const parts = p.split('/').filter((x) => x !== '' && x !== '.');
+  if (p === '' || p.startsWith('/') || p.includes('\0') || parts.includes('..') || parts.length === 0)
+    throw new UsageError(`subpath "${p}" must be a relative path within the volume`);
+  return parts.join('/');
 }
 
 /** A mount as `run` and compose ask for it, before volumes are looked up or made. */
@@ -50,6 +60,8 @@ export type MountRequest =
       noCopy: boolean;
       /** How to make the volume when it does not exist (`--mount volume-opt=`, compose's top level). */
       create?: Omit<VolumeSpec, 'name'>;
+      /** Issue 25: a directory inside the volume mounted instead of its root (it must exist). */
+      subpath?: string;
     }
   | { type: 'tmpfs'; target: string; readOnly: boolean; options: string };
 

@@ -20,6 +20,8 @@ import { type Action, doneLine } from '../compose/plan.js';
 import type { Prepared } from '../compose/prepare.js';
 import { ErrorList, InternalError, NetctlError, messageOf } from '../errors.js';
 import { writeServiceFiles } from './compose-files.js';
+import type { ComposeProject } from '../compose/types.js';
+import { hooksAfter, hooksBefore } from './compose-hook-steps.js';
 
 async function runService(
   host: Host,
@@ -93,7 +95,7 @@ export async function applyActions(
   plan: readonly Action[],
   prepared: Prepared | undefined,
   done: (line: string) => void,
-  wait: { timeoutMs?: number | undefined } = {},
+  wait: { timeoutMs?: number | undefined; project?: ComposeProject; ephemeral?: readonly [number, number] } = {},
 ): Promise<void> {
   // The default network takes the first free pool before a project network could.
   if (plan.some((a) => a.do === 'create-network')) await ensureDefaultNetwork(host);
@@ -102,7 +104,9 @@ export async function applyActions(
     // Outside the rollback: a dependency that failed stays for the user to look at, as compose leaves it.
     await waitBefore(host, prepared, a, done, wait.timeoutMs);
     try {
+      if (wait.project) await hooksBefore(host, wait.project, wait.ephemeral ?? [32768, 60999], plan, a, done);
       await one(host, prepared, a, made);
+      await hooksAfter(host, prepared, a, done);
     } catch (err) {
       const rollback = await undo(host, made);
       const what =

@@ -35,6 +35,8 @@ export interface OneOffOptions {
   user?: { uid: number; gid: number };
   workdir?: string;
   ephemeral: readonly [number, number];
+  /** Issue 25, `-d --rm`: the command (less the container's name) its monitor runs once it is gone for good. */
+  cleanup?: string[];
 }
 
 /** The run request of a one-off container of `service`. */
@@ -56,6 +58,7 @@ async function oneOffRequest(host: Host, p: ComposeProject, service: string, o: 
   run.launch.interactive = Boolean(o.interactive);
   if (o.user) Object.assign(run.launch, o.user);
   if (o.workdir) run.launch.cwd = o.workdir;
+  if (o.cleanup && o.detach && o.rm) run.launch.cleanup = [...o.cleanup, run.name];
   // The service name stays an alias: a one-off of `web` is reachable as `web`, as in compose.
   return { sr, run };
 }

@@ -11,6 +11,8 @@ import { SERVICE } from '../compose/labels.js';
 import { type Action, planDown, planUp } from '../compose/plan.js';
 import { checkServices, prepare, type Prepared } from '../compose/prepare.js';
 import type { ComposeProject } from '../compose/types.js';
+import { removeHookContainers } from './compose-prestart.js';
+import { hooksOf, runHooks } from './compose-hooks.js';
 import type { Engine } from '../engine/context.js';
 import { stopProcess } from '../engine/containers.js';
 import { planStart } from '../engine/lifecycle.js';
@@ -65,7 +67,13 @@ export interface UpRequest {
 
 type Planner = (engine: Engine) => Promise<{ actions: Action[]; prepared?: Prepared }>;
 
-async function change(host: Host, project: string, planner: Planner, opts: ComposeRunOptions): Promise<ComposeChange> {
+async function change(
+  host: Host,
+  project: string,
+  planner: Planner,
+  opts: ComposeRunOptions,
+  hooks: { project?: ComposeProject; ephemeral?: readonly [number, number] } = {},
+): Promise<ComposeChange> {
   if (opts.dryRun) {
     const out = await transactPreview(host, { dryRun: true }, async (engine) => {
       const got = await planner(engine);
@@ -79,7 +87,10 @@ async function change(host: Host, project: string, planner: Planner, opts: Compo
     await repairInterrupted(host);
     const engine = await host.engine();
     const { actions, prepared } = await planner(engine);
-    await applyActions(host, actions, prepared, opts.done ?? (() => undefined), { timeoutMs: opts.waitTimeoutMs });
+    await applyActions(host, actions, prepared, opts.done ?? (() => undefined), {
+      timeoutMs: opts.waitTimeoutMs,
+      ...hooks,
+    });
     return { actions, applied: true };
   });
 }
@@ -105,6 +116,7 @@ export async function composeUp(host: Host, req: UpRequest, opts: ComposeRunOpti
       return { actions, prepared };
     },
     opts,
+    { project: p, ephemeral: req.ephemeral },
   );
 }
 
@@ -115,14 +127,18 @@ export async function composeUp(host: Host, req: UpRequest, opts: ComposeRunOpti
 export async function composeDown(
   host: Host,
   name: string,
-  opts: ComposeRunOptions & { volumes?: boolean } = {},
+  opts: ComposeRunOptions & { volumes?: boolean; project?: ComposeProject } = {},
 ): Promise<ComposeChange> {
   const volumes = opts.volumes === true;
+  // Issue 25: failed pre_start steps kept for inspection go first (they hold the networks).
+  if (!opts.dryRun) await removeHookContainers(host, name);
   const out = await change(
     host,
     name,
     async (engine) => ({ actions: planDown(await observe(engine, name), { volumes }) }),
     opts,
+    // Issue 25: the project's pre_stop hooks run before its containers go.
+    opts.project ? { project: opts.project } : {},
   );
   // Issue 25: the secret and config copies the project's containers bound.
   if (out.applied) await rm(`${host.paths.runRoot}/compose/${name}`, { recursive: true, force: true });
@@ -200,11 +216,16 @@ export async function stopContainers(
   containers: readonly Container[],
   graceMs: number | undefined,
   done: (c: Container) => void,
+  project?: ComposeProject,
+  line: (text: string) => void = () => undefined,
 ): Promise<void> {
   const store = (await host.engine()).store;
   const errors = new ErrorList();
   for (const c of containers) {
     await errors.attempt('stop container', c.name, async () => {
+      // Issue 25: pre_stop hooks, in a container that runs.
+      const pre = hooksOf(project, c)?.preStop;
+      if (pre && c.state === 'running') await runHooks(host, labelsOf(c)[SERVICE] ?? c.name, c, pre, line);
       await stopProcess(host.paths, c, stopGraceMs(c, graceMs));
       store.containers.update(c.id, { state: 'exited', pid: null, finishedAt: new Date().toISOString() });
       done(c);
@@ -218,6 +239,8 @@ export async function startContainers(
   host: Host,
   containers: readonly Container[],
   done: (c: Container, started: boolean) => void,
+  project?: ComposeProject,
+  line: (text: string) => void = () => undefined,
 ): Promise<void> {
   const errors = new ErrorList();
   for (const c of containers) {
@@ -225,6 +248,9 @@ export async function startContainers(
       const r = await applyNow(host, (e) => planStart(e, c.id));
       await ensureHealthRunner(host, [c.id]);
       done(c, r.started);
+      // Issue 25: post_start hooks, once it runs (not when it already ran).
+      const post = hooksOf(project, c)?.postStart;
+      if (post && r.started) await runHooks(host, labelsOf(c)[SERVICE] ?? c.name, c, post, line);
     });
   }
   errors.throwIfAny();

@@ -6,7 +6,7 @@
  * (`-`, `export`) come from the host's GNU tar, given argv arrays.
  */
 import { spawn } from 'node:child_process';
-import { cp, mkdir, stat } from 'node:fs/promises';
+import { cp, lchown, lstat, mkdir, readdir, stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import type { Container } from '../model/container.js';
@@ -60,8 +60,18 @@ async function kind(p: string): Promise<'dir' | 'file' | null> {
   return st ? (st.isDirectory() ? 'dir' : 'file') : null;
 }
 
-/** Copies host path `src` to `dest` as Docker's cp does: into `dest` when it is a directory, else as `dest`. */
-async function copyTree(src: string, dest: string, contentsOnly: boolean): Promise<void> {
+/** Gives each file under DEST the owner of the same file under SRC (`cp -a`; links themselves, not their targets). */
+async function copyOwners(src: string, dest: string): Promise<void> {
+  const st = await lstat(src);
+  await lchown(dest, st.uid, st.gid);
+  if (st.isDirectory()) for (const e of await readdir(src)) await copyOwners(`${src}/${e}`, `${dest}/${e}`);
+}
+
+/**
+ * Copies host path `src` to `dest` as Docker's cp does: into `dest` when it is a directory,
+ * else as `dest`; owned by root unless `archive` (-a) keeps the source's owners.
+ */
+async function copyTree(src: string, dest: string, contentsOnly: boolean, archive = false): Promise<void> {
   const srcKind = await kind(src);
   if (!srcKind) throw new NotFoundError('path', src);
   const destKind = await kind(dest);
@@ -69,6 +79,7 @@ async function copyTree(src: string, dest: string, contentsOnly: boolean): Promi
   const target = destKind === 'dir' && !contentsOnly ? `${dest}/${basename(src)}` : dest;
   if (srcKind === 'dir') await mkdir(target, { recursive: true });
   await cp(src, target, { recursive: true, force: true, verbatimSymlinks: true, preserveTimestamps: true });
+  if (archive) await copyOwners(src, target);
 }
 
 /** What `cp` does, one line: the dry run's plan. */
@@ -85,7 +96,7 @@ export async function copyFiles(
   host: Host,
   src: CopyEnd,
   dest: CopyEnd,
-  o: { followLink?: boolean; dryRun?: boolean; stdin?: Readable; stdout?: Writable },
+  o: { followLink?: boolean; archive?: boolean; dryRun?: boolean; stdin?: Readable; stdout?: Writable },
 ): Promise<CopyResult> {
   if ('container' in src === 'container' in dest)
     throw new UsageError('cp: exactly one of SRC and DEST must be CONTAINER:PATH');
@@ -100,7 +111,7 @@ export async function copyFiles(
     const plan = `copy ${c.name}:${inner.path} (${from}) to ${outer.host}`;
     if (o.dryRun) return { container: c, plan };
     if (outer.host === '-') await tar(['-C', dirname(from), '-cf', '-', basename(from)], null, o.stdout!);
-    else await copyTree(from, outer.host, contentsOnly);
+    else await copyTree(from, outer.host, contentsOnly, o.archive);
     return { container: c, plan };
   }
   const existing = await resolveInRoot(root, inner.path);
@@ -112,8 +123,9 @@ export async function copyFiles(
   if (o.dryRun) return { container: c, plan };
   if (outer.host === '-') {
     if ((await kind(to)) !== 'dir') throw new UsageError(`cp: "${inner.path}" must be a directory in the container`);
-    await tar(['-C', to, '-xf', '-'], o.stdin!, null);
-  } else await copyTree(outer.host, to, contentsOnly);
+    // Docker: a stream's owners are kept with -a only; without it the files are root's.
+    await tar(['-C', to, '-xf', '-', o.archive ? '--same-owner' : '--no-same-owner'], o.stdin!, null);
+  } else await copyTree(outer.host, to, contentsOnly, o.archive);
   return { container: c, plan };
 }
 

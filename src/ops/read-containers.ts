@@ -41,6 +41,8 @@ export interface PsRow {
   networks: string[];
   createdAt: string;
   startedAt: string | null;
+  /** When its last run ended (Docker's "Exited (0) 5 minutes ago"). */
+  finishedAt: string | null;
   /** The command line it runs. */
   command: string;
   imageId: string;
@@ -101,6 +103,7 @@ export async function psRows(host: Host, opts: { all?: boolean }): Promise<PsRow
       networks: networksOf(c, endpoints.get(c.id) ?? [], netNames),
       createdAt: c.createdAt,
       startedAt: st?.startedAt ?? c.startedAt ?? null,
+      finishedAt: st?.finishedAt ?? c.finishedAt ?? null,
       command: (launch.argv ?? []).join(' '),
       imageId: String(c.config.imageId ?? ''),
     });

@@ -8,6 +8,7 @@
  */
 import { UsageError } from '../errors.js';
 import type { Resources } from '../model/resources.js';
+import { type BlkioHost, blkioWrites } from './cgroup-blkio.js';
 
 /** Where the cgroup hierarchies are mounted. */
 export type CgroupLayout =
@@ -47,6 +48,8 @@ export interface CgroupPlan {
   procs: string[];
   oomFile?: string;
   stats: CgroupStatFiles;
+  /** Issue 25: what was asked and not applied (a block I/O weight without a scheduler for it). */
+  notes?: string[];
 }
 
 const V1_CONTROLLERS = ['memory', 'cpu', 'cpuacct', 'cpuset', 'pids', 'blkio'];
@@ -95,6 +98,7 @@ function planV1(mounts: Record<string, string>, parent: string, id: string, r: R
     cpuset: r.cpusetCpus !== undefined,
     pids: r.pidsLimit !== undefined,
   };
+  need.blkio = r.blkio !== undefined;
   const lacking = missing.filter((c) => need[c]);
   if (lacking.length > 0)
     throw new UsageError(`cannot limit ${lacking.join(', ')}: no cgroup hierarchy for it on this host`);
@@ -176,12 +180,29 @@ function planV2(root: string, controllers: string[], parent: string, id: string,
 }
 
 /** The cgroup of container ID under PARENT (a path relative to each hierarchy's root). */
-export function planCgroup(layout: CgroupLayout, parent: string, id: string, r: Resources): CgroupPlan {
+export function planCgroup(
+  layout: CgroupLayout,
+  parent: string,
+  id: string,
+  r: Resources,
+  blkio: BlkioHost = { devices: {}, weight: false },
+): CgroupPlan {
   const p = checkParent(parent);
-  return layout.version === 1 ? planV1(layout.mounts, p, id, r) : planV2(layout.root, layout.controllers, p, id, r);
+  const plan =
+    layout.version === 1 ? planV1(layout.mounts, p, id, r) : planV2(layout.root, layout.controllers, p, id, r);
+  if (!r.blkio) return plan;
+  const dir = layout.version === 1 ? `${layout.mounts.blkio}/${p}/${id}` : plan.leaves[0]!;
+  const b = blkioWrites(layout.version, dir, r.blkio, blkio);
+  plan.writes.push(...b.writes);
+  if (b.notes.length > 0) plan.notes = b.notes;
+  return plan;
 }
 
 /** The plan's effects, one line each, for `--dry-run`. */
 export function describeCgroup(plan: CgroupPlan): string[] {
-  return [...plan.leaves.map((d) => `create cgroup ${d}`), ...plan.writes.map((w) => `write ${w.value} to ${w.path}`)];
+  return [
+    ...plan.leaves.map((d) => `create cgroup ${d}`),
+    ...plan.writes.map((w) => `write ${w.value} to ${w.path}`),
+    ...(plan.notes ?? []),
+  ];
 }

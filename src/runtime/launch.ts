@@ -250,6 +250,8 @@ export interface ExecOptions {
   cwd?: string;
   /** The container's `cgroup.procs` files, joined first (its limits hold exec'd processes too). */
   cgroups?: string[];
+  /** Issue 25: every capability (`exec --privileged`, a compose hook's `privileged`). */
+  privileged?: boolean;
 }
 
 /** The argv that runs ARGV inside the container whose init is PID. */
@@ -259,6 +261,7 @@ export function execArgv(pid: number, argv: readonly string[], o: ExecOptions = 
     'exec',
     ...(o.tty ? ['-t'] : []),
     ...(o.interactive ? ['-i'] : []),
+    ...(o.privileged ? ['-P'] : []),
     ...(o.env ?? []).flatMap((e) => ['-e', e]),
     ...(o.user ? ['-u', `${o.user.uid}:${o.user.gid}`] : []),
     ...(o.cwd ? ['-w', o.cwd] : []),

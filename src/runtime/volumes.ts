@@ -3,12 +3,12 @@
  * `type=tmpfs` volume is a tmpfs mounted there (on the host, so every container using it
  * shares it) when a container first needs it; a `type=none,o=bind` volume is its `device`.
  */
-import { lstat, mkdir, readdir, readlink, rm, stat } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readlink, realpath, rm, stat } from 'node:fs/promises';
 import { isAbsolute, join, normalize, relative } from 'node:path';
 import type { Volume } from '../model/volume.js';
 import { runChecked } from '../sys/exec.js';
 import { mounts } from '../sys/native.js';
-import { SystemError, wrap } from '../errors.js';
+import { SystemError, UsageError, wrap } from '../errors.js';
 import { readImage } from './image-store.js';
 import { layerPaths, readLayer } from './layer-store.js';
 import { imagePaths, type RuntimeRoots } from './paths.js';
@@ -63,6 +63,19 @@ export async function readyVolume(r: RuntimeRoots, v: Volume): Promise<string> {
   } catch (err) {
     throw wrap('mount volume', v.name, err);
   }
+}
+
+/**
+ * Refuses a volume subpath that does not exist as a directory in the volume, or leads out
+ * of it through a symbolic link (Docker refuses both when the container starts).
+ */
+export async function checkSubpathIn(name: string, src: string, subpath: string): Promise<void> {
+  const root = await realpath(src);
+  const full = await realpath(`${src}/${subpath}`).catch(() => undefined);
+  if (full === undefined)
+    throw new UsageError(`volume "${name}": subpath "${subpath}" does not exist in the volume`, 'create it first');
+  if (full !== root && !full.startsWith(`${root}/`))
+    throw new UsageError(`volume "${name}": subpath "${subpath}" leads out of the volume`);
 }
 
 /** Deletes volume NAME's files (a tmpfs unmounted first; a bind device's files are left alone). */

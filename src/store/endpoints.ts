@@ -16,6 +16,7 @@ interface EndpointRow {
   address6: string | null;
   mac: string | null;
   aliases: string;
+  link_local?: string;
 }
 
 function toEndpoint(r: EndpointRow): Endpoint {
@@ -29,6 +30,8 @@ function toEndpoint(r: EndpointRow): Endpoint {
   if (r.address !== null) e.address = r.address;
   if (r.address6 !== null) e.address6 = r.address6;
   if (r.mac !== null) e.mac = r.mac;
+  const ll = r.link_local ? (json(r.link_local) as string[]) : [];
+  if (ll.length > 0) e.linkLocal = ll;
   return e;
 }
 
@@ -48,8 +51,8 @@ export class EndpointRepo {
         );
       this.db
         .prepare(
-          `INSERT INTO endpoints (container_id, network_id, ifname, host_ifname, address, address6, mac, aliases)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO endpoints (container_id, network_id, ifname, host_ifname, address, address6, mac, aliases,
+             link_local) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           e.containerId,
@@ -60,6 +63,7 @@ export class EndpointRepo {
           e.address6 ?? null,
           e.mac ?? null,
           JSON.stringify(e.aliases),
+          JSON.stringify(e.linkLocal ?? []),
         );
       return e;
     });

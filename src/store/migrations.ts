@@ -12,6 +12,7 @@ import { SCHEMA_VOLUMES } from './schema-volumes.js';
 import { SCHEMA_JOURNAL } from './schema-journal.js';
 import { SCHEMA_HEALTH } from './schema-health.js';
 import { SCHEMA_BUILD_CACHE } from './schema-build-cache.js';
+import { SCHEMA_ENDPOINT_EXTRA } from './schema-endpoint-extra.js';
 
 /** One schema change. */
 export interface Migration {
@@ -31,6 +32,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 5, description: 'the last committed transaction, for the journal', up: SCHEMA_JOURNAL },
   { version: 6, description: 'container health (health checks)', up: SCHEMA_HEALTH },
   { version: 7, description: 'the build cache: step keys to the images they made', up: SCHEMA_BUILD_CACHE },
+  { version: 8, description: "endpoints' link-local addresses", up: SCHEMA_ENDPOINT_EXTRA },
 ];
 
 /** The schema version this code writes. */

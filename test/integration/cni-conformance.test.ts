@@ -75,7 +75,7 @@ for (const mode of ['exec', 'daemon'] as const)
         expect(await sb.sh(['ip', '-n', 'a', '-o', 'addr', 'show', 'dev', 'eth0'])).toContain(ip.address);
         expect((await sb.exec(['ip', 'netns', 'exec', 'a', 'ping', '-c1', '-W2', '10.93.0.1'])).code).toBe(0);
         expect(await netctlOk(sb, ['ps'])).toMatch(
-          new RegExp(`ns1\\.pod-${v.replace(/\./g, '\\.')}\\s+\\(cni\\)\\s+running\\s+${ip.address.split('/')[0]}`),
+          new RegExp(`ns1\\.pod-${v.replace(/\./g, '\\.')}\\s+\\(cni\\)\\s+Up\\b.*?\\s+${ip.address.split('/')[0]}`),
         );
         const env = attachEnv('CHECK', `ctr-${v}`, '/run/netns/a');
         const withPrev = conf(v, { prevResult: res });

@@ -112,7 +112,7 @@ for (const mode of ['exec', 'daemon'] as const)
       );
       expect(run.code, run.stderr).toBe(0);
       const ps = await netctlOk(sb, ['ps']);
-      expect(ps).toMatch(/web\s+\(cni\)\s+running\s+10\.97\.0\.\d+\s+0\.0\.0\.0:8080->80\/tcp/);
+      expect(ps).toMatch(/web\s+\(cni\)\s+Up\b.*?\s+10\.97\.0\.\d+\s+0\.0\.0\.0:8080->80\/tcp/);
       const ip = /(10\.97\.0\.\d+)/.exec(ps)![1]!;
       // The server answers from the host itself, so only ufw stands between it and wan.
       let up = false;
@@ -127,7 +127,7 @@ for (const mode of ['exec', 'daemon'] as const)
       expect(await ufw('status')).toContain('# netctl:web 80/tcp net=pods');
       // gc keeps a live attachment (no netctl process behind it), and doctor finds nothing wrong.
       await netctlOk(sb, ['gc']);
-      expect(await netctlOk(sb, ['ps'])).toMatch(/web\s+\(cni\)\s+running/);
+      expect(await netctlOk(sb, ['ps'])).toMatch(/web\s+\(cni\)\s+Up\b/);
       await netctlOk(sb, ['doctor']);
       expect(await get()).toBe('podman-page');
       const rm = await podman('rm', '-f', '-t', '0', 'web');

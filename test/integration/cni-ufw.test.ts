@@ -51,7 +51,7 @@ describe('CNI attachments and ufw', () => {
       await new Promise((r) => setTimeout(r, 100));
     expect(await get('wan', '198.51.100.2', 8080)).toBe('');
     expect(await netctlOk(sb, ['ps'])).toMatch(
-      /shop\.web\s+\(cni\)\s+running\s+10\.96\.0\.2\s+0\.0\.0\.0:8080->80\/tcp, 203\.0\.113\.2:8081->80\/tcp/,
+      /shop\.web\s+\(cni\)\s+Up\b.*?\s+10\.96\.0\.2\s+0\.0\.0\.0:8080->80\/tcp, 203\.0\.113\.2:8081->80\/tcp/,
     );
     expect(await netctlOk(sb, ['allow', 'shop.web', '80'])).toContain('ufw route allow proto tcp to 10.96.0.2 port 80');
     expect(await get('wan', '198.51.100.2', 8080)).toBe('pod-page');

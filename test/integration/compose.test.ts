@@ -137,20 +137,27 @@ describe('netctl compose with real packets', () => {
     files(`${BASE}/bad`, {
       'compose.yaml': 'services:\n  web:\n    image: busybox\n    ports: ["8080:80"]\n    isolation: default\n',
     });
-    const rows = [await netctl('ps', '-a'), await netctl('network', 'ls')];
+    const rows = [
+      await netctl('ps', '-a', '--format', '{{.ID}} {{.Names}} {{.State}} {{.Addresses}} {{.Ports}}'),
+      await netctl('network', 'ls'),
+    ];
     const before = [await kernelState(sb), ...rows];
     const r = await composeIn(`${BASE}/bad`, 'up', '-d');
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')[0]).toBe(
-      `netctl: ${BASE}/bad/compose.yaml:5: services.web.isolation: key "isolation" is not supported by netctl compose (service keys it runs: image, command, entrypoint, environment, env_file, ports, expose, networks, network_mode, links, depends_on, volumes, working_dir, user, restart, labels, container_name, hostname, dns, dns_search, dns_opt, extra_hosts, tmpfs, volumes_from, pull_policy, x-netctl, mem_limit, memswap_limit, mem_reservation, cpus, cpu_shares, cpuset, pids_limit, oom_kill_disable, deploy, shm_size, ulimits, sysctls, cap_add, cap_drop, privileged, security_opt, init, read_only, group_add, stop_signal, stop_grace_period, healthcheck, build, secrets, configs, profiles, platform, logging, scale, stdin_open, tty, extends)`,
+      `netctl: ${BASE}/bad/compose.yaml:5: services.web.isolation: key "isolation" is not supported by netctl compose (service keys it runs: image, command, entrypoint, environment, env_file, ports, expose, networks, network_mode, links, depends_on, volumes, working_dir, user, restart, labels, container_name, hostname, dns, dns_search, dns_opt, extra_hosts, tmpfs, volumes_from, pull_policy, x-netctl, mem_limit, memswap_limit, mem_reservation, cpus, cpu_shares, cpuset, pids_limit, oom_kill_disable, deploy, shm_size, ulimits, sysctls, cap_add, cap_drop, privileged, security_opt, init, read_only, group_add, stop_signal, stop_grace_period, healthcheck, build, secrets, configs, profiles, platform, logging, scale, stdin_open, tty, extends, label_file, blkio_config, post_start, pre_stop, pre_start)`,
     );
-    expect([await kernelState(sb), await netctl('ps', '-a'), await netctl('network', 'ls')]).toEqual(before);
+    expect([
+      await kernelState(sb),
+      await netctl('ps', '-a', '--format', '{{.ID}} {{.Names}} {{.State}} {{.Addresses}} {{.Ports}}'),
+      await netctl('network', 'ls'),
+    ]).toEqual(before);
   });
 
   it('up --dry-run prints its actions and their plan (bridges, veths, rules, launchers) and changes nothing', async () => {
     const state = async (): Promise<string[]> => [
       await kernelState(sb),
-      await netctl('ps', '-a'),
+      await netctl('ps', '-a', '--format', '{{.ID}} {{.Names}} {{.State}} {{.Addresses}} {{.Ports}}'),
       await netctl('network', 'ls'),
       await netctl('ufw', 'list'),
       await sb.sh(['cat', '/etc/ufw/user.rules']),
@@ -266,7 +273,8 @@ describe('netctl compose with real packets', () => {
 
   it('stop, start and restart --dry-run print their plans and change nothing', async () => {
     const snapshot = async (): Promise<string[]> => [
-      await netctl('ps', '-a'),
+      // The state word, not ps's "Up 9 seconds", which moves on by itself.
+      await netctl('ps', '-a', '--format', '{{.ID}} {{.Names}} {{.State}} {{.Addresses}} {{.Ports}}'),
       await composeOk(SHOP, 'ps', '-a'),
       await sb.sh(['iptables', '-S']),
       await sb.sh(['ip', '-o', 'link', 'show']),

@@ -95,14 +95,14 @@ describe('health checks', () => {
       '-c',
       'sleep 1; touch /tmp/ok; exec sleep 1000',
     );
-    expect(await netctl('ps')).toMatch(/ok .*running \((health: starting|healthy)\)/);
+    expect(await netctl('ps')).toMatch(/ok .*Up .* \((health: starting|healthy)\)/);
     await until('ok healthy', status('ok', 'healthy'));
     const h = (await health('ok'))!;
     expect(h.FailingStreak).toBe(0);
     expect(h.Log.at(-1)!.ExitCode).toBe(0);
     // The failures before /tmp/ok existed were in the start period: never unhealthy.
     expect(h.Log.length).toBeLessThanOrEqual(5);
-    expect(await netctl('ps')).toMatch(/ok .*running \(healthy\)/);
+    expect(await netctl('ps')).toMatch(/ok .*Up .* \(healthy\)/);
     const rows = JSON.parse(await netctl('ps', '--json')) as { name: string; health?: string }[];
     expect(rows.find((r) => r.name === 'ok')?.health).toBe('healthy');
   });
@@ -128,7 +128,7 @@ describe('health checks', () => {
     await until('five results', async () => ((await health('bad'))!.Log.length === 5 ? true : undefined));
     const h = (await health('bad'))!;
     expect(h.Log.every((r) => r.ExitCode === 3 && r.Output === 'nope\n')).toBe(true);
-    expect(await netctl('ps')).toMatch(/bad .*running \(unhealthy\)/);
+    expect(await netctl('ps')).toMatch(/bad .*Up .* \(unhealthy\)/);
     await netctl('stop', '-t', '0', 'bad');
     const last = (await health('bad'))!.Log.at(-1)!.End;
     await new Promise((r) => setTimeout(r, 800));

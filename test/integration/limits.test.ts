@@ -49,7 +49,7 @@ describe('resource limits and process options, with real cgroups', () => {
     expect(await cgroupFile('memory', c.Id, 'memory.limit_in_bytes')).toBe(`${8 * 1024 * 1024}\n`);
     const ps = JSON.parse(await netctl('ps', '-a', '--json')) as { name: string; oomKilled: boolean }[];
     expect(ps.find((r) => r.name === 'hog')?.oomKilled).toBe(true);
-    expect(await netctl('ps', '-a')).toMatch(/hog .*exited \(137\) oom-killed/);
+    expect(await netctl('ps', '-a')).toMatch(/hog .*Exited \(137\) \S.* ago/);
     // A container that merely exits is not taken for an OOM kill.
     await netctl('run', '--name', 'calm', '-m', '8m', 'busybox', 'true');
     expect((await inspect('calm')).State.OOMKilled).toBe(false);

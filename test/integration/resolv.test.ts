@@ -203,13 +203,19 @@ describe("containers' resolv.conf and hosts files", () => {
       [['--network', 'app', '--alias', 'web-'], 'invalid alias "web-": not a DNS name'],
       [['--hostname', 'web_.-x'], 'invalid hostname "web_.-x": not a DNS name'],
     ])('%j is refused with one line, nothing changed', async (opts, message) => {
-      const before = [await kernelState(sb), await netctl('ps', '-a')];
+      const before = [
+        await kernelState(sb),
+        await netctl('ps', '-a', '--format', '{{.ID}} {{.Names}} {{.State}} {{.Addresses}} {{.Ports}}'),
+      ];
       const name = opts.includes('--name') ? [] : ['--name', 'bad'];
       const r = await sb.netctl(['run', '-d', ...name, ...opts, 'busybox', 'true']);
       expect(r.code).toBe(2);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
       expect(r.stderr).toContain(message);
-      expect([await kernelState(sb), await netctl('ps', '-a')]).toEqual(before);
+      expect([
+        await kernelState(sb),
+        await netctl('ps', '-a', '--format', '{{.ID}} {{.Names}} {{.State}} {{.Addresses}} {{.Ports}}'),
+      ]).toEqual(before);
     });
   });
 

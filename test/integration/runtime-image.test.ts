@@ -209,7 +209,11 @@ describe('dry runs', () => {
 
   /** What image ls and ps -a print (the latter opens the database), and every file under the state root. */
   async function state(): Promise<string[]> {
-    return [await ok(dir, ['image', 'ls']), await ok(dir, ['ps', '-a']), ...(await listing(dir))];
+    return [
+      await ok(dir, ['image', 'ls']),
+      await ok(dir, ['ps', '-a', '--format', '{{.ID}} {{.Names}} {{.State}} {{.Addresses}} {{.Ports}}']),
+      ...(await listing(dir)),
+    ];
   }
 
   it('import --dry-run checks as import does, prints its plan and writes nothing', async () => {

@@ -9,11 +9,12 @@ import { composeName, writeDryRun } from '../compose-context.js';
 import { composeDown as down } from '../../ops/compose.js';
 
 export default async function composeDown(ctx: CommandContext): Promise<void> {
-  const { name } = await composeName(ctx);
+  const { name, project } = await composeName(ctx);
   const dryRun = ctx.opts.dryRun === true;
   const out = await down(ctx.host, name, {
     dryRun,
     volumes: ctx.opts.volumes === true,
+    ...(project ? { project } : {}),
     done: (line) => ctx.stdout.write(`${line}\n`),
   });
   if (dryRun) writeDryRun(ctx, out.actions.length ? '' : 'nothing to change\n', out.actions, out.plan);

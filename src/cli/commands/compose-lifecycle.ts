@@ -8,6 +8,7 @@ import type { CommandContext } from '../context.js';
 import { composeName } from '../compose-context.js';
 import { formatPlan } from '../format/plan.js';
 import {
+  type ComposeProject,
   type Container,
   planLifecycle,
   serviceContainers,
@@ -18,8 +19,14 @@ import { startPlanText } from './start.js';
 import { stopPlanText } from './stop.js';
 
 /** Stops the containers in the order given, a line for each. */
-export async function stopAll(ctx: CommandContext, containers: readonly Container[], graceMs?: number): Promise<void> {
-  await stopContainers(ctx.host, containers, graceMs, (c) => ctx.stdout.write(`container ${c.name} stopped\n`));
+export async function stopAll(
+  ctx: CommandContext,
+  containers: readonly Container[],
+  graceMs?: number,
+  project?: ComposeProject,
+): Promise<void> {
+  const line = (t: string): void => void ctx.stdout.write(`${t}\n`);
+  await stopContainers(ctx.host, containers, graceMs, (c) => line(`container ${c.name} stopped`), project, line);
 }
 
 export default async function composeLifecycle(ctx: CommandContext): Promise<void> {
@@ -37,9 +44,13 @@ export default async function composeLifecycle(ctx: CommandContext): Promise<voi
     ctx.stdout.write(`\n${formatPlan(p.plan)}`);
     return;
   }
-  if (verb !== 'start') await stopAll(ctx, stopping, grace);
+  if (verb !== 'start') await stopAll(ctx, stopping, grace, project);
   if (verb === 'stop') return;
-  await startContainers(ctx.host, containers, (c, started) =>
-    ctx.stdout.write(`container ${c.name} ${started ? 'started' : 'already running'}\n`),
+  await startContainers(
+    ctx.host,
+    containers,
+    (c, started) => ctx.stdout.write(`container ${c.name} ${started ? 'started' : 'already running'}\n`),
+    project,
+    (t) => void ctx.stdout.write(`${t}\n`),
   );
 }

@@ -10,6 +10,7 @@ import { composeRunOneOff } from '../../ops/compose-oneoff.js';
 import { entryText } from '../../ops/run.js';
 import { parseUser } from '../../model/process-options.js';
 import { UsageError } from '../../errors.js';
+import { NETCTL } from '../../sys/sandbox-client.js';
 
 export default async function composeRun(ctx: CommandContext): Promise<number> {
   const o = ctx.opts;
@@ -37,6 +38,18 @@ export default async function composeRun(ctx: CommandContext): Promise<number> {
         ...(user ? { user: { uid: user.uid, gid: user.gid } } : {}),
         ...(o.workdir ? { workdir: String(o.workdir) } : {}),
         ephemeral: ephemeralRange(),
+        // Issue 25: -d --rm, as `run -d --rm`: the monitor removes it (and its anonymous volumes).
+        cleanup: [
+          process.execPath,
+          NETCTL,
+          '--root',
+          ctx.global.root,
+          '--run-root',
+          ctx.global.runRoot,
+          'rm',
+          '-f',
+          '-v',
+        ],
       },
       { output: (e) => (e.s === 'stderr' ? ctx.stderr : ctx.stdout).write(entryText(e)) },
     ),

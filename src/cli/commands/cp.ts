@@ -8,6 +8,7 @@ import { copyFiles, parseCopyEnd } from '../../ops/container-files.js';
 export default async function cp(ctx: CommandContext): Promise<void> {
   const r = await copyFiles(ctx.host, parseCopyEnd(ctx.args[0] as string), parseCopyEnd(ctx.args[1] as string), {
     followLink: Boolean(ctx.opts.followLink),
+    archive: Boolean(ctx.opts.archive),
     dryRun: Boolean(ctx.opts.dryRun),
     stdin: process.stdin,
     stdout: ctx.stdout as NodeJS.WriteStream,

@@ -6,13 +6,7 @@ import type { CommandContext } from '../context.js';
 import { type PsRow, psRows } from '../../ops/read.js';
 import { matchesPsFilters, parsePsFilters, wantsStopped } from '../../model/ps-filter.js';
 import { table } from '../format/table.js';
-import { renderPs } from '../format/ps-format.js';
-import { healthSuffix } from '../../model/health-state.js';
-
-function statusText(r: PsRow): string {
-  if (r.status === 'exited') return `exited (${r.exitCode ?? '?'})${r.oomKilled ? ' oom-killed' : ''}`;
-  return r.status === 'paused' ? 'running (Paused)' : `${r.status}${healthSuffix(r.health)}`;
-}
+import { dockerStatus, renderPs } from '../format/ps-format.js';
 
 /** The rows `ps` lists with its options: filtered, newest first, the last N. */
 export async function selectRows(ctx: CommandContext): Promise<PsRow[]> {
@@ -41,7 +35,8 @@ export default async function ps(ctx: CommandContext): Promise<void> {
           noTrunc ? r.id : r.id.slice(0, 12),
           r.name,
           r.image,
-          statusText(r),
+          // Issue 25: Docker's wording ("Up 3 minutes (healthy)"); --json keeps the state word.
+          dockerStatus(r),
           r.addresses.join(','),
           r.ports.join(', '),
         ]),

@@ -4,23 +4,40 @@
  */
 import type { PsRow } from '../../ops/read.js';
 import { compileTemplate } from '../../model/go-template.js';
+import { healthSuffix } from '../../model/health-state.js';
 
-/** How long ago ISO time `t` was, as Docker says it ("5 seconds", "2 hours"). */
+/** How long ago ISO time `t` was, as Docker's units.HumanDuration says it ("5 seconds", "About a minute"). */
 export function ago(t: string | null, now = Date.now()): string {
   if (!t) return '';
-  const s = Math.max(0, Math.round((now - Date.parse(t)) / 1000));
-  const unit = (n: number, u: string): string => `${n} ${u}${n === 1 ? '' : 's'}`;
-  if (s < 60) return s < 1 ? 'Less than a second' : unit(s, 'second');
-  if (s < 3600) return unit(Math.floor(s / 60), 'minute');
-  if (s < 86400 * 2) return unit(Math.floor(s / 3600), 'hour');
-  return unit(Math.floor(s / 86400), 'day');
+  const ms = Math.max(0, now - Date.parse(t));
+  const s = Math.floor(ms / 1000);
+  const m = Math.floor(s / 60);
+  const h = Math.floor(ms / 3_600_000 + 0.5);
+  if (s < 1) return 'Less than a second';
+  if (s === 1) return '1 second';
+  if (s < 60) return `${s} seconds`;
+  if (m === 1) return 'About a minute';
+  if (m < 60) return `${m} minutes`;
+  if (h === 1) return 'About an hour';
+  if (h < 48) return `${h} hours`;
+  if (h < 24 * 7 * 2) return `${Math.floor(h / 24)} days`;
+  if (h < 24 * 30 * 2) return `${Math.floor(h / 24 / 7)} weeks`;
+  if (h < 24 * 365 * 2) return `${Math.floor(h / 24 / 30)} months`;
+  return `${Math.floor(ms / 3_600_000 / 24 / 365)} years`;
 }
 
-/** Docker's STATUS column: "Up 5 seconds", "Up 1 minute (Paused)", "Exited (0) 2 hours ago", "Created". */
+/**
+ * Docker's STATUS, as its State.String() words it: "Up 5 seconds", "Up 3 minutes (healthy)",
+ * "Up 1 minute (Paused)", "Exited (0) 2 hours ago", "Created".
+ */
 export function dockerStatus(r: PsRow, now = Date.now()): string {
-  if (r.status === 'running') return `Up ${ago(r.startedAt, now)}`;
+  // A CNI runtime's attachment has no start time of netctl's: just "Up".
+  if (r.status === 'running') return `Up${r.startedAt ? ` ${ago(r.startedAt, now)}` : ''}${healthSuffix(r.health)}`;
   if (r.status === 'paused') return `Up ${ago(r.startedAt, now)} (Paused)`;
-  if (r.status === 'exited') return `Exited (${r.exitCode ?? '?'})${r.oomKilled ? ' OOMKilled' : ''}`;
+  if (r.status === 'restarting') return `Restarting (${r.exitCode ?? 0}) ${ago(r.finishedAt, now)} ago`;
+  if (r.status === 'dead') return 'Dead';
+  if (r.status === 'created' || !r.startedAt) return 'Created';
+  if (r.status === 'exited') return r.finishedAt ? `Exited (${r.exitCode ?? 0}) ${ago(r.finishedAt, now)} ago` : '';
   return r.status.charAt(0).toUpperCase() + r.status.slice(1);
 }
 

@@ -31,21 +31,9 @@ const REASONS: Record<string, RegExp> = {
       'key "credential_spec"',
     ].join('|'),
   ),
-  // Keys netctl has no code for yet, named so that a new refusal shows up here.
-  'not yet': new RegExp(
-    [
-      'key "blkio_config"',
-      'key "subpath"',
-      'key "label_file"',
-      'key "interface_name"',
-      'key "link_local_ips"',
-      'key "driver_opts" is not supported by netctl compose \\(service network',
-      'key "post_start"',
-      'key "pre_start"',
-      'an IPv6 subnet needs enable_ipv6',
-      'security_opt "label:',
-    ].join('|'),
-  ),
+  // What Docker Compose refuses as well (compose-go's consistency checks): fragments of the
+  // spec whose services have no image, or name a network the file does not declare.
+  'compose refuses too': /a service needs an image|is not defined under the top-level networks/,
 };
 
 function files(dir: string): string[] {
@@ -85,12 +73,17 @@ it('accepts the corpus, or refuses only for the listed reasons', () => {
     else unexplained.push(msg);
   }
   const runnable = all.length - (tally['single host']?.length ?? 0);
+  // The issue's goal: files needing no build that a single host can run, less those Docker
+  // Compose itself refuses.
+  const n = (k: string): number => tally[k]?.length ?? 0;
+  const noBuild = all.length - n('build') - n('compose refuses too') - n('single host');
   const pct = (n: number): string => `${((100 * n) / all.length).toFixed(1)}%`;
   console.log(
     [
       `compose corpus: ${all.length} files; accepted as written ${tally.accepted!.length} (${pct(tally.accepted!.length)}),`,
       `accepted once images are built ${built} (${pct(built)}),`,
       `of the ${runnable} a single host can run: ${((100 * built) / runnable).toFixed(1)}%;`,
+      `of the ${noBuild} valid, runnable ones needing no build: ${((100 * tally.accepted!.length) / noBuild).toFixed(1)}% as written;`,
       ...Object.entries(tally)
         .filter(([k]) => k !== 'accepted')
         .map(([k, v]) => `  refused (${k}): ${v.length}: ${v.join(' ')}`),
@@ -98,6 +91,7 @@ it('accepts the corpus, or refuses only for the listed reasons', () => {
   );
   expect(unexplained).toEqual([]);
   // The shares reached (issue 25): raise them as keys land, never lower them.
-  expect(tally.accepted!.length).toBeGreaterThanOrEqual(47);
-  expect(built).toBeGreaterThanOrEqual(75);
+  expect(tally.accepted!.length).toBeGreaterThanOrEqual(53);
+  expect(built).toBeGreaterThanOrEqual(81);
+  expect(tally.accepted!.length / noBuild).toBeGreaterThanOrEqual(0.95);
 });

@@ -139,7 +139,7 @@ describe('compose volumes', () => {
       ['services:\n  a:\n    image: x\n    volumes: ["./x:/y:shared"]\n', /:4: .*propagation "shared"/],
       [
         'services:\n  a:\n    image: x\n    volumes:\n      - type: volume\n        target: /d\n        volume: {subpath: x}\n',
-        /:7: .*key "subpath" is not supported/,
+        /:7: .*a subpath needs a named volume/,
       ],
       ['services:\n  a:\n    image: x\n    volumes_from: [nosuch]\n', /:4: .*"nosuch": expected SERVICE/],
       ['services:\n  a:\n    image: x\n    tmpfs: ["/t:weird"]\n', /:4: .*unknown tmpfs option "weird"/],

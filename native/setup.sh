@@ -14,7 +14,7 @@ declare -A PKG=(
 	[unshare]=util-linux [nsenter]=util-linux [make]=make [g++]=g++ [python3]=python3
 	[dnsmasq]=dnsmasq-base
 	[debootstrap]=debootstrap
-	[setfattr]=attr [lintian]=lintian [skopeo]=skopeo [htpasswd]=apache2-utils [openssl]=openssl
+	[setfattr]=attr [zstd]=zstd [lintian]=lintian [skopeo]=skopeo [htpasswd]=apache2-utils [openssl]=openssl
 )
 missing=()
 for cmd in "${!PKG[@]}"; do

@@ -14,6 +14,9 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
           environment: 'node',
+          // The property tests (rules-delta, the 10k-rule round trip) take 1-2 s alone and pass
+          // 5 s on a 2-core machine under load: a hang is still caught.
+          testTimeout: 30_000,
           sequence: { groupOrder: 0 },
         },
       },

@@ -146,6 +146,19 @@ export const imageSubcommands: CommandSpec[] = [
   },
 ];
 
+/** `netctl compose build`. */
+export const composeBuildSpec: CommandSpec = {
+  name: 'build',
+  args: ['[service...]'],
+  module: 'compose-build',
+  description: "build the services' images (those with build:), through netctl build's layer cache",
+  options: [
+    { flags: '--no-cache', description: 'run every step again' },
+    { flags: '--pull', description: 'pull the FROM images again' },
+    { flags: '-q, --quiet', description: "print only each service's image id" },
+  ],
+};
+
 /** `netctl compose pull`. */
 export const composePullSpec: CommandSpec = {
   name: 'pull',

@@ -27,7 +27,7 @@ export interface CommandSpec {
   aliases?: string[];
 }
 
-import { composePullSpec, imageSubcommands, registryTools } from './tree-registry.js';
+import { composeBuildSpec, composePullSpec, imageSubcommands, registryTools } from './tree-registry.js';
 import { buildTools } from './tree-build.js';
 import { limitOptions } from './tree-limits.js';
 import { composeWaitOptions, healthCommand, healthOptions } from './tree-health.js';
@@ -611,6 +611,7 @@ const compose: CommandSpec = {
   ],
   subcommands: [
     composePullSpec,
+    composeBuildSpec,
     ...composeLifecycleCommands,
     {
       name: 'up',
@@ -634,6 +635,10 @@ const compose: CommandSpec = {
           description: 'recreate the containers even when their configuration is unchanged',
         },
         { flags: '--no-deps', description: 'do not start the services the named ones depend on' },
+        {
+          flags: '--build',
+          description: 'build the images of the services with build: first (else only missing ones)',
+        },
         dryRun,
       ],
     },

@@ -27,7 +27,9 @@ function sha(value: unknown): string {
  * names of its networks.
  */
 export function serviceHash(p: ComposeProject, s: ComposeService, imageId: string): string {
-  const { allow: _allow, dependsOn: _deps, waitFor: _wait, ...rest } = s;
+  // The build is not the container: the image id it made is (a rebuild that changes nothing
+  // recreates nothing).
+  const { allow: _allow, dependsOn: _deps, waitFor: _wait, build: _build, ...rest } = s;
   const names = s.networks.map((n) => p.networks.find((x) => x.key === n.key)?.name ?? n.key);
   return sha({ ...rest, imageId, networkNames: names });
 }

@@ -1,10 +1,11 @@
 /**
- * Issue 25's service keys: `build` (its image used; a build alone refused), `profiles`,
+ * Issue 25's service keys: `build` (model-build.ts), `profiles`,
  * `platform` (the host's only), `logging` (the drivers netctl's own log stands for),
  * `deploy.replicas` / `scale` / `up --scale`, `deploy.restart_policy`, `stdin_open`, `tty`,
  * and `secrets` / `configs` (model-secrets.ts). Pure.
  */
-import type { ComposeService, KeyPath, Mapping, Value } from './types.js';
+import type { ComposeBuild, ComposeService, KeyPath, Mapping, Value } from './types.js';
+import { composeBuild } from './model-build.js';
 import { asList, asMapping, checkKeys } from './parse.js';
 import { LOGGING, RESTART_POLICY } from './schema.js';
 import { serviceFiles, type TopFile } from './model-secrets.js';
@@ -24,8 +25,12 @@ export interface ExtraContext {
   configs: ReadonlyMap<string, TopFile>;
   /** `up --scale SERVICE=N`. */
   scale: Readonly<Record<string, number>>;
-  /** Take a service with `build:` alone as built, named as compose names it (the corpus test). */
+  /** Take a service with `build:` as built, its section unread (the corpus test's second count). */
   assumeBuilt: boolean;
+  /** The project directory build contexts are relative to. */
+  workingDir: string;
+  /** What settleBuild read: each service's build. */
+  builds: Map<string, ComposeBuild>;
   warnings: string[];
 }
 
@@ -47,20 +52,18 @@ function checkPlatform(c: ExtraContext, path: KeyPath, v: Value | undefined): vo
 }
 
 /**
- * The service mapping with its image settled: `build:` beside `image:` runs the image (as
- * compose does once it exists); `build:` alone is refused, but with `assumeBuilt`.
+ * The service mapping with its image settled: `build:` is read (model-build.ts) into `builds`,
+ * and a service with `build:` alone runs the image it makes, `PROJECT-SERVICE` as compose v2
+ * names it; beside `image:` the build makes that image.
  */
 export function settleBuild(c: ExtraContext, name: string, raw: Value): Value {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return raw;
   const s = raw as Mapping;
   if (s.build === undefined) return raw;
-  const { build: _build, ...rest } = s;
-  if (typeof s.image === 'string') return rest;
-  if (c.assumeBuilt) return { ...rest, image: `${c.project}-${name}` };
-  throw c.w.error(
-    ['services', name, 'build'],
-    'netctl compose builds no images: build it elsewhere and name it with image:',
-  );
+  const { build, ...rest } = s;
+  if (!c.assumeBuilt)
+    c.builds.set(name, composeBuild({ w: c.w, workingDir: c.workingDir, warnings: c.warnings }, name, build ?? null));
+  return typeof s.image === 'string' ? rest : { ...rest, image: `${c.project}-${name}` };
 }
 
 function count(c: ExtraContext, path: KeyPath, v: Value | undefined): number | undefined {

@@ -3,7 +3,7 @@
  * services put in dependency order (cycles refused), the default network kept only when a
  * service uses it. Pure but for env_file reads, which come in as a function.
  */
-import type { ComposeNetwork, ComposeProject, ComposeService, Mapping } from './types.js';
+import type { ComposeBuild, ComposeNetwork, ComposeProject, ComposeService, Mapping } from './types.js';
 import { asMapping } from './parse.js';
 import { composeNetwork } from './model-network.js';
 import { composeService } from './model-service.js';
@@ -75,6 +75,8 @@ export function buildProject(input: ProjectInput, merged: Mapping): ComposeProje
     configs: topFiles(w, 'config', merged.configs, input.workingDir, input.vars),
     scale: input.scale ?? {},
     assumeBuilt: input.assumeBuilt === true,
+    workingDir: input.workingDir,
+    builds: new Map<string, ComposeBuild>(),
     warnings: input.warnings,
   };
   const rawServices = Object.fromEntries(
@@ -98,7 +100,10 @@ export function buildProject(input: ProjectInput, merged: Mapping): ComposeProje
   };
   const services = dependencyOrder(
     w,
-    Object.entries(rawServices).map(([k, v]) => ({ ...composeService(ctx, k, v), ...serviceExtra(extra, k, v) })),
+    Object.entries(rawServices).map(([k, v]) => {
+      const build = extra.builds.get(k);
+      return { ...composeService(ctx, k, v), ...serviceExtra(extra, k, v), ...(build ? { build } : {}) };
+    }),
   );
   const seen = new Map<string, string>();
   for (const s of services) {

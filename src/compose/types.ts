@@ -79,11 +79,29 @@ export interface ComposeVolume {
 }
 
 /** One service, resolved. */
+/** A service's `build:` (model-build.ts): paths absolute. */
+export interface ComposeBuild {
+  context: string;
+  /** The Dockerfile's path (default CONTEXT/Dockerfile). */
+  dockerfile?: string;
+  args: Record<string, string>;
+  labels: Record<string, string>;
+  /** More names for the image, besides the service's `image`. */
+  tags: string[];
+  target?: string;
+  /** The network RUN steps use: `default` (the bridge), `none`, `host` or a network's name. */
+  network?: string;
+  noCache?: boolean;
+  pull?: boolean;
+}
+
 export interface ComposeService {
   name: string;
   /** `container_name`, or `PROJECT-SERVICE-1`. */
   containerName: string;
   image: string;
+  /** `build:`: how `image` is built when it is missing, or on `up --build` / `compose build`. */
+  build?: ComposeBuild;
   entrypoint?: string[];
   command?: string[];
   /** `KEY=VALUE`, env_file first, then environment. */

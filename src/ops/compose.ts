@@ -28,7 +28,7 @@ import type { Host } from './host.js';
 import { planStopContainer, type StartResult, type StopPlan, stopGraceMs } from './container.js';
 import { applyNow, type ChangePlan, joinPlans, repairInterrupted, transactPreview } from './tx.js';
 import { withFileLock } from '../sys/file-lock.js';
-import { ensureImage } from './pull-policy.js';
+import { type ComposeBuildOptions, ensureServiceImages } from './compose-build.js';
 import { pullImage, type PulledImage, type PullOptions } from './pull.js';
 
 export type { Action } from '../compose/plan.js';
@@ -50,6 +50,10 @@ export interface ComposeRunOptions {
   done?: (line: string) => void;
   /** How long `up` waits for each depends_on condition (default WAIT_TIMEOUT_MS). */
   waitTimeoutMs?: number;
+  /** `up --build`: build every service with `build:` first (else only missing images). */
+  build?: boolean;
+  /** How those builds report (compose-build.ts). */
+  buildOptions?: ComposeBuildOptions;
 }
 
 /** What `up` asks for. */
@@ -99,9 +103,14 @@ async function change(
 export async function composeUp(host: Host, req: UpRequest, opts: ComposeRunOptions = {}): Promise<ComposeChange> {
   const p = req.project;
   checkServices(p, req.services);
-  // Issue 24: images are pulled as each service's pull_policy says (a dry run pulls nothing).
+  // Issue 24: images are pulled as each service's pull_policy says, issue 26: built when the
+  // service has `build:` (a dry run pulls and builds nothing).
   if (!opts.dryRun)
-    for (const svc of p.services) await ensureImage(host, svc.image, svc.pullPolicy ?? 'missing', opts.pull);
+    await ensureServiceImages(host, p, {
+      ...(opts.build ? { build: true } : {}),
+      ...(opts.pull ? { pull: opts.pull } : {}),
+      ...(opts.buildOptions ? { buildOptions: opts.buildOptions } : {}),
+    });
   return change(
     host,
     p.name,

@@ -3,7 +3,8 @@
  * deleted and replaced files) read back by a container of the new image; `build` of a
  * two-stage static site served by busybox httpd and fetched over a real packet, rebuilt all
  * cached and from a changed file's COPY on; RUN reaching the wan host through NAT and not
- * with --network none; .dockerignore; a syntax error and a failing RUN changing nothing.
+ * with --network none; .dockerignore; a syntax error and a failing RUN changing nothing;
+ * compose `build:` built on up, from the cache by `compose build`, again by `up --build`.
  */
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -196,5 +197,56 @@ describe('build', () => {
     const r = await build('-t', 'site:v1', '--build-arg', 'GREETING=built', PROJ);
     expect(r.code, r.stderr).toBe(0);
     expect(stepLines(r.stdout).filter((l) => l.endsWith('CACHED'))).toEqual([]);
+  });
+});
+
+describe('compose build', () => {
+  const APP = `${IMG}/app`;
+  const compose = (...args: string[]) =>
+    sb.netctl(['compose', '-f', `${APP}/compose.yaml`, ...args], { timeoutMs: 300_000 });
+  const page = async (path: string): Promise<string> => {
+    const rows = JSON.parse(await netctl('ps', '--json')) as { name: string; addresses: string[] }[];
+    const ip = rows.find((c) => c.name === 'app-web-1')!.addresses[0]!;
+    let got = '';
+    for (let i = 0; i < 50 && got === ''; i++) {
+      got = (await sb.exec(['curl', '-sf', '-m', '2', `http://${ip}:8080/${path}`])).stdout;
+      if (got === '') await new Promise((res) => setTimeout(res, 100));
+    }
+    return got;
+  };
+
+  it('builds a service with build: on up, rebuilds nothing unchanged, and up --build takes a changed file', async () => {
+    const files: Record<string, string> = {
+      'compose.yaml': 'services:\n  web:\n    build:\n      context: ./site\n      args: [GREETING=composed]\n',
+      'site/Dockerfile':
+        'FROM busybox\nARG GREETING=hello\nRUN mkdir -p /www && echo "$GREETING" > /www/index.html\n' +
+        'COPY page.txt /www/page.txt\nCMD ["httpd", "-f", "-p", "8080", "-h", "/www"]\n',
+      'site/page.txt': 'page v1\n',
+    };
+    await sb.sh(['mkdir', '-p', `${APP}/site`]);
+    for (const [name, text] of Object.entries(files))
+      await sb.sh(['sh', '-c', 'cat > "$1"', 'sh', `${APP}/${name}`], { input: text });
+    const up = await compose('up', '-d');
+    expect(up.code, up.stderr).toBe(0);
+    expect(up.stdout).toMatch(/^web #0 \[1\/4\] ARG GREETING=hello$/m);
+    expect(await page('')).toBe('composed\n');
+    expect(await page('page.txt')).toBe('page v1\n');
+    const image = JSON.parse(await netctl('image', 'inspect', 'app-web')) as { id: string };
+    // compose build: the same steps, all from the cache, the same image.
+    const again = await compose('build');
+    expect(again.code, again.stderr).toBe(0);
+    const steps = again.stdout.split('\n').filter((l) => /^web #\d+ \[\d+\/\d+\]/.test(l));
+    expect(steps.length).toBeGreaterThan(0);
+    expect(steps.every((l) => l.endsWith('CACHED'))).toBe(true);
+    expect(again.stdout).toContain(`web: app-web ${image.id.slice(0, 12)}`);
+    // up again changes nothing; up --build after an edit rebuilds from its COPY and recreates.
+    await sb.sh(['sh', '-c', `echo 'page v2' > ${APP}/site/page.txt`]);
+    expect((await compose('up', '-d')).code).toBe(0);
+    expect(await page('page.txt')).toBe('page v1\n');
+    const rebuilt = await compose('up', '-d', '--build');
+    expect(rebuilt.code, rebuilt.stderr).toBe(0);
+    expect(rebuilt.stdout).toMatch(/^web #0 \[3\/4\] COPY page\.txt \/www\/page\.txt$/m);
+    expect(await page('page.txt')).toBe('page v2\n');
+    expect((await compose('down')).code).toBe(0);
   });
 });

@@ -21,17 +21,23 @@ function pairs(list: unknown, what: string, fromEnv: boolean): Record<string, st
   return out;
 }
 
+/** The progress lines of a build (`compose build` prefixes them with the service). */
+export function buildEvents(ctx: CommandContext, quiet: boolean, prefix = ''): BuildEvents {
+  const out = ctx.stdout;
+  return quiet
+    ? { warn: (l) => ctx.stderr.write(`${prefix}${l}\n`) }
+    : {
+        step: (e) => out.write(`${prefix}#${e.stage} [${e.n}/${e.total}] ${e.text}${e.cached ? '  CACHED' : ''}\n`),
+        output: (e) => out.write(`${prefix}${entryText(e)}`),
+        warn: (l) => ctx.stderr.write(`${prefix}${l}\n`),
+      };
+}
+
 export default async function build(ctx: CommandContext): Promise<number> {
   const o = ctx.opts;
   const quiet = Boolean(o.quiet) || Boolean(o.json);
   const out = ctx.stdout;
-  const ev: BuildEvents = quiet
-    ? { warn: (l) => ctx.stderr.write(`${l}\n`) }
-    : {
-        step: (e) => out.write(`#${e.stage} [${e.n}/${e.total}] ${e.text}${e.cached ? '  CACHED' : ''}\n`),
-        output: (e) => out.write(entryText(e)),
-        warn: (l) => ctx.stderr.write(`${l}\n`),
-      };
+  const ev = buildEvents(ctx, quiet);
   const r = await buildImage(
     ctx.host,
     {

@@ -1,6 +1,6 @@
 /**
- * `netctl compose [-f FILE]... [-p NAME] up [-d] [--wait] [--remove-orphans] [--dry-run] [SERVICE...]`:
- * the actions (what differs from what runs), each through the engine; `--dry-run` prints
+ * `netctl compose [-f FILE]... [-p NAME] up [-d] [--wait] [--remove-orphans] [--build] [--dry-run] [SERVICE...]`:
+ * images built (services with `build:`) or pulled first, then the actions (what differs from what runs), each through the engine; `--dry-run` prints
  * them and their plan (netlink operations, rules, the processes it would start) and
  * changes nothing. Without `-d` it follows the services' output, and Ctrl-C stops them, as
  * compose does.
@@ -13,6 +13,7 @@ import { followContainers } from './compose-logs.js';
 import { stopAll } from './compose-lifecycle.js';
 import { composeAction } from '../compose-exit.js';
 import { waitReady } from '../../ops/compose-wait.js';
+import { buildEvents } from './build.js';
 
 export default async function composeUp(ctx: CommandContext): Promise<number> {
   const project = await composeProject(ctx);
@@ -30,7 +31,13 @@ export default async function composeUp(ctx: CommandContext): Promise<number> {
         noDeps: ctx.opts.deps === false,
         ephemeral: ephemeralRange(),
       },
-      { dryRun, done: (line) => ctx.stdout.write(`${line}\n`), ...(waitTimeoutMs ? { waitTimeoutMs } : {}) },
+      {
+        dryRun,
+        done: (line) => ctx.stdout.write(`${line}\n`),
+        ...(waitTimeoutMs ? { waitTimeoutMs } : {}),
+        ...(ctx.opts.build ? { build: true } : {}),
+        buildOptions: { events: (service) => buildEvents(ctx, false, `${service} `) },
+      },
     ),
   );
   if (dryRun) {

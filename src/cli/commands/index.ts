@@ -21,6 +21,7 @@ import * as composeLifecycle from './compose-lifecycle.js';
 import * as composeLogs from './compose-logs.js';
 import * as composePs from './compose-ps.js';
 import * as composePull from './compose-pull.js';
+import * as composeBuild from './compose-build.js';
 import * as composeUp from './compose-up.js';
 import * as completion from './completion.js';
 import * as demo from './demo.js';
@@ -114,6 +115,7 @@ export const COMMANDS: Readonly<Record<string, CommandModule>> = {
   'compose-logs': composeLogs,
   'compose-ps': composePs,
   'compose-pull': composePull,
+  'compose-build': composeBuild,
   'compose-up': composeUp,
   completion: completion,
   demo: demo,

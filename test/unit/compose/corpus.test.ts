@@ -14,8 +14,10 @@ const SUPPORT = new Set(['spec/my-compose-include.yaml']);
 
 /** Why a file may be refused: each reason a pattern of the one-line message. */
 const REASONS: Record<string, RegExp> = {
-  // Images are built by another issue: `build:` without `image:`.
-  build: /netctl compose builds no images/,
+  // Build sections netctl does not run (issue 26 builds the rest): BuildKit-only keys, remote contexts.
+  build: /\(build keys it runs|a remote build context/,
+  // A network driver plugin netctl does not have (it runs its own bridges).
+  'network driver': /driver "[^"]+" is not supported \(only "bridge"\)/,
   // The health helper's keys (issue 25, same session): accepted once its branch lands.
   health: /key "healthcheck" is not supported|condition "service_healthy"|condition "service_completed_successfully"/,
   // What a single-host runtime cannot do: a swarm's store and modes, another machine's platform,
@@ -91,7 +93,7 @@ it('accepts the corpus, or refuses only for the listed reasons', () => {
   );
   expect(unexplained).toEqual([]);
   // The shares reached (issue 25): raise them as keys land, never lower them.
-  expect(tally.accepted!.length).toBeGreaterThanOrEqual(53);
+  expect(tally.accepted!.length).toBeGreaterThanOrEqual(81);
   expect(built).toBeGreaterThanOrEqual(81);
   expect(tally.accepted!.length / noBuild).toBeGreaterThanOrEqual(0.95);
 });

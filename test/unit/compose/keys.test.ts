@@ -93,10 +93,20 @@ describe('issue 25 compose keys', () => {
     );
   });
 
-  it('runs the image of build+image, refuses build alone, and maps restart_policy, tty and gw_priority', () => {
-    expect(load({ 'compose.yaml': svc('    build: .\n') }).services[0]!.image).toBe('busybox');
-    expect(refused({ 'compose.yaml': 'services:\n  web:\n    build: .\n' })).toMatch(
-      /compose\.yaml:3: services\.web\.build: netctl compose builds no images/,
+  it('reads build (short and long form, image named), and maps restart_policy, tty and gw_priority', () => {
+    const both = load({ 'compose.yaml': svc('    build: ./app\n') }).services[0]!;
+    expect(both.image).toBe('busybox');
+    expect(both.build?.context).toMatch(/\/app$/);
+    const long = load({
+      'compose.yaml':
+        'services:\n  web:\n    build:\n      context: app\n      dockerfile: Dockerfile.prod\n' +
+        '      args: [A=1, B]\n      target: run\n      labels: {x: y}\n      no_cache: true\n',
+    }).services[0]!;
+    expect(long.image).toBe('p-web');
+    expect(long.build).toMatchObject({ args: { A: '1' }, target: 'run', labels: { x: 'y' }, noCache: true, tags: [] });
+    expect(long.build?.dockerfile).toMatch(/\/app\/Dockerfile\.prod$/);
+    expect(refused({ 'compose.yaml': 'services:\n  web:\n    build: {context: ., no_cache: maybe}\n' })).toMatch(
+      /compose\.yaml:3: services\.web\.build\.no_cache: "maybe": expected true or false/,
     );
     const s = load({
       'compose.yaml': svc(

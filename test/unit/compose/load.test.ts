@@ -174,7 +174,14 @@ describe('loading a project', () => {
         'services:\n  web: {image: busybox}\nnetworks:\n  n:\n    driver: overlay\n',
         /compose\.yaml:5: networks\.n\.driver: driver "overlay" is not supported/,
       ],
-      ['services:\n  web:\n    build: .\n', /compose\.yaml:3: services\.web\.build: netctl compose builds no images/],
+      [
+        'services:\n  web:\n    build: {context: ., ssh: [default]}\n',
+        /compose\.yaml:3: services\.web\.build\.ssh: key "ssh" is not supported by netctl compose \(build keys/,
+      ],
+      [
+        'services:\n  web:\n    build: https://github.com/x/y.git\n',
+        /compose\.yaml:3: services\.web\.build\.context: "https:\/\/github\.com\/x\/y\.git": a remote build context/,
+      ],
       ['services:\n  web: {image: busybox, user: "no body"}\n', /services\.web\.user: invalid --user "no body"/],
       [
         'services:\n  web: {image: busybox, pull_policy: build}\n',

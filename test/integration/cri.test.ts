@@ -98,7 +98,7 @@ for (const flavour of containerdFlavours())
       const ps = await netctlOk(sb, ['ps']);
       expect(ps).toMatch(
         new RegExp(
-          `shop\\.web\\s+\\(cni\\)\\s+running\\s+${webIp.replace(/\./g, '\\.')}\\s+0\\.0\\.0\\.0:8080->80/tcp`,
+          `shop\\.web\\s+\\(cni\\)\\s+Up\\b.*?\\s+${webIp.replace(/\./g, '\\.')}\\s+0\\.0\\.0\\.0:8080->80/tcp`,
         ),
       );
       expect(await get()).toBe('');

@@ -98,7 +98,7 @@ for (const flavour of FLAVOURS)
       expect(await netctlOk(sb, ['network', 'ls'])).toMatch(/pnet\s/);
       await podmanOk('run', '-d', '--name', 'web', '--network', 'pnet', '-p', '8080:80', ...httpd);
       const ps = await netctlOk(sb, ['ps']);
-      expect(ps).toMatch(/web\s+\(podman\)\s+running\s+10\.98\.0\.\d+\s+0\.0\.0\.0:8080->80\/tcp/);
+      expect(ps).toMatch(/web\s+\(podman\)\s+Up\b.*?\s+10\.98\.0\.\d+\s+0\.0\.0\.0:8080->80\/tcp/);
       const ip = /(10\.98\.0\.\d+)/.exec(ps)![1]!;
       const podmanIp = (await podmanOk('inspect', '-f', '{{.NetworkSettings.Networks.pnet.IPAddress}}', 'web')).trim();
       expect(podmanIp).toBe(ip);

@@ -82,6 +82,7 @@ if ch apt-get remove -y netctl >$w/remove.log 2>&1; then echo "REMOVE-HELD: acce
 echo "STILL: $(ch dpkg-query -W -f '${Status}' netctl)"
 ch netctl ufw uninstall >/dev/null
 echo "UFW-AFTER-UNINSTALL: $(ufw_sums)"
+echo "UFW-NETCTL-LEFT: $(ch sh -c 'grep -l netctl /etc/ufw/*.rules 2>/dev/null | tr "\n" " "')"
 
 # Purge: says what goes, removes the state, leaves ufw's files as they were.
 ch apt-get purge -y netctl >$w/purge.log 2>&1 || { cat $w/purge.log; exit 1; }

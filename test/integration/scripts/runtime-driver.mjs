@@ -12,6 +12,7 @@ import { writeFileSync } from 'node:fs';
 const dist = new URL('../../../dist/runtime/', import.meta.url);
 const { containerPaths, imagePaths } = await import(new URL('paths.js', dist));
 const { resolveImage } = await import(new URL('image-store.js', dist));
+const { layerPaths } = await import(new URL('layer-store.js', dist));
 const { prepareRootfs, removeContainerFiles } = await import(new URL('rootfs.js', dist));
 const { launchDetached, launchAttached, stopContainer, execAttached } = await import(new URL('launch.js', dist));
 const { readState } = await import(new URL('state.js', dist));
@@ -20,6 +21,12 @@ const { readLogs } = await import(new URL('logs.js', dist));
 const roots = { root: process.env.NETCTL_ROOT, runRoot: process.env.NETCTL_RUN_ROOT };
 const [op, json] = process.argv.slice(2);
 const a = JSON.parse(json ?? '{}');
+
+/** The image's paths; `rootfs` its files: the top layer's of a layered image (imports are one layer). */
+function imageFiles(img) {
+  const top = img.layers?.at(-1);
+  return { ...imagePaths(roots, img.id), ...(top ? { rootfs: layerPaths(roots, top).fs } : {}) };
+}
 
 async function launch() {
   const img = await resolveImage(roots, a.image);
@@ -49,8 +56,8 @@ async function launch() {
     cleanup: a.cleanup,
     proc: a.proc,
   };
-  if (a.attached) return { exitCode: await launchAttached(spec, p), rootfs, image: imagePaths(roots, img.id) };
-  return { state: await launchDetached(spec, p), rootfs, image: imagePaths(roots, img.id), paths: p };
+  if (a.attached) return { exitCode: await launchAttached(spec, p), rootfs, image: imageFiles(img) };
+  return { state: await launchDetached(spec, p), rootfs, image: imageFiles(img), paths: p };
 }
 
 async function wait() {

@@ -84,11 +84,12 @@ describe('the Debian package', () => {
       expect(said('UFW-AFTER-NETCTL-INSTALL')).not.toBe(before);
       expect(said('REMOVE-HELD')).toMatch(/^refused: .*run `netctl docker uninstall` and `netctl ufw uninstall` first/);
       expect(said('STILL')).toBe('install ok installed');
-      expect(said('UFW-AFTER-UNINSTALL')).toBe(before);
+      expect(said('UFW-AFTER-UNINSTALL')).toBe(said('UFW-BEFORE-BUT-USER'));
+      expect(said('UFW-NETCTL-LEFT')).toBe('');
       expect(said('PURGE-SAID')).toContain('netctl: purge removes /var/lib/netctl');
       expect(said('STATE-LEFT')).toBe('');
       expect(said('UNITS-LEFT')).toBe('0');
-      expect(said('UFW-AFTER-PURGE')).toBe(before);
+      expect(said('UFW-AFTER-PURGE')).toBe(said('UFW-BEFORE-BUT-USER'));
     } finally {
       await sb.close();
     }

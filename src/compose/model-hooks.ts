@@ -9,7 +9,7 @@ import type { ComposeHook, KeyPath, Mapping, Value } from './types.js';
 import { asList, asMapping, checkKeys, keyValues } from './parse.js';
 import { asBool, asString } from './model-network.js';
 import { HOOK, PRE_START_HOOK } from './schema.js';
-import { splitWords, WordsError } from './words.js';
+import { commandWords } from './words.js';
 import type { Where } from './where.js';
 import { NetctlError } from '../errors.js';
 import { parseUser } from '../model/process-options.js';
@@ -19,23 +19,10 @@ interface Ctx {
   warnings: string[];
 }
 
-function command(c: Ctx, path: KeyPath, v: Value | undefined): string[] | undefined {
-  if (v === undefined || v === null) return undefined;
-  if (typeof v === 'string') {
-    try {
-      return splitWords(v);
-    } catch (err) {
-      if (err instanceof WordsError) throw c.w.error(path, err.message);
-      throw err;
-    }
-  }
-  return asList(c.w, path, v).map((x) => String(x));
-}
-
 function hook(c: Ctx, path: KeyPath, raw: Value, preStart: boolean): ComposeHook {
   const m: Mapping = asMapping(c.w, path, raw);
   checkKeys(c.w, path, m, preStart ? PRE_START_HOOK : HOOK, c.warnings);
-  const cmd = command(c, [...path, 'command'], m.command);
+  const cmd = commandWords(c.w, [...path, 'command'], m.command);
   if (!cmd && !preStart) throw c.w.error(path, 'a hook needs a command');
   const h: ComposeHook = { environment: [] };
   if (cmd) h.command = cmd;

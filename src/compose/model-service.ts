@@ -9,7 +9,7 @@ import { asString, stringMap } from './model-network.js';
 import { serviceExpose, servicePorts } from './ports.js';
 import { serviceAllows } from './allow-decl.js';
 import { serviceMounts, serviceVolumesFrom } from './model-volume.js';
-import { splitWords, WordsError } from './words.js';
+import { commandWords } from './words.js';
 import { DotenvError, parseDotenv } from './dotenv.js';
 import type { Vars } from './interpolate.js';
 import type { Where } from './where.js';
@@ -38,22 +38,6 @@ export interface ServiceContext {
   /** Reads a file (env_file); undefined when it does not exist. */
   readFile: (path: string) => string | undefined;
   warnings: string[];
-}
-
-function words(c: ServiceContext, path: KeyPath, v: Value | undefined): string[] | undefined {
-  if (v === undefined || v === null) return undefined;
-  if (typeof v === 'string') {
-    try {
-      return splitWords(v);
-    } catch (err) {
-      if (err instanceof WordsError) throw c.w.error(path, err.message);
-      throw err;
-    }
-  }
-  return asList(c.w, path, v).map((x, i) => {
-    if (typeof x === 'object' && x !== null) throw c.w.error([...path, i], 'must be a string');
-    return String(x);
-  });
 }
 
 function envFiles(c: ServiceContext, path: KeyPath, v: Value | undefined): Map<string, string | undefined> {
@@ -261,9 +245,9 @@ export function composeService(c: ServiceContext, name: string, raw: Value): Com
     extraHosts: Object.entries(stringMap(c.w, [...path, 'extra_hosts'], s.extra_hosts)).map(([h, ip]) => `${ip}\t${h}`),
     allow: serviceAllows(c.w, path, containerName, s, labels, ports),
   };
-  const entrypoint = words(c, [...path, 'entrypoint'], s.entrypoint);
+  const entrypoint = commandWords(c.w, [...path, 'entrypoint'], s.entrypoint);
   if (entrypoint) svc.entrypoint = entrypoint;
-  const command = words(c, [...path, 'command'], s.command);
+  const command = commandWords(c.w, [...path, 'command'], s.command);
   if (command) svc.command = command;
   if (mode !== undefined) svc.networkMode = mode;
   const wd = asString(c.w, [...path, 'working_dir'], s.working_dir);

@@ -2,6 +2,9 @@
  * Splitting a `command:` / `entrypoint:` string into words as compose does (shell-like
  * quoting, no expansion). Pure.
  */
+import { asList } from './parse.js';
+import type { KeyPath, Value } from './types.js';
+import type { Where } from './where.js';
 
 /** Thrown for an unterminated quote. */
 export class WordsError extends Error {}
@@ -36,4 +39,24 @@ export function splitWords(text: string): string[] {
   }
   if (inWord) out.push(cur);
   return out;
+}
+
+/**
+ * A command or entrypoint as compose takes it: a string split as a shell splits words, or a
+ * list of strings; undefined when absent.
+ */
+export function commandWords(w: Where, path: KeyPath, v: Value | undefined): string[] | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === 'string') {
+    try {
+      return splitWords(v);
+    } catch (err) {
+      if (err instanceof WordsError) throw w.error(path, err.message);
+      throw err;
+    }
+  }
+  return asList(w, path, v).map((x, i) => {
+    if (typeof x === 'object' && x !== null) throw w.error([...path, i], 'must be a string');
+    return String(x);
+  });
 }

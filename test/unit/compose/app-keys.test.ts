@@ -1,43 +1,14 @@
-/**
- * Issue 25's real-app keys as the loader takes them: label_file, blkio_config, per-network
- * interface_name / link_local_ips / driver_opts, hooks, volume subpath, an IPv6 subnet
- * without enable_ipv6, security_opt label:; and the cgroup writes block I/O limits become.
- */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { loadProject } from '../../../src/compose/load.js';
+import { describe, expect, it } from 'vitest';
 import { renderProject } from '../../../src/compose/render.js';
 import { preStartService } from '../../../src/compose/prestart.js';
 import { serviceRequest } from '../../../src/compose/request.js';
 import { planCgroup } from '../../../src/runtime/cgroup-plan.js';
 import { checkSubpath } from '../../../src/model/volume.js';
 import { parseMountFlag } from '../../../src/model/mount-spec.js';
-import { fakeImage } from './fixture.js';
+import { fakeImage, loadFiles, refusedFiles } from './fixture.js';
 
-const dirs: string[] = [];
-function project(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'netctl-apps-'));
-  dirs.push(dir);
-  for (const [f, text] of Object.entries(files)) {
-    mkdirSync(join(dir, f, '..'), { recursive: true });
-    writeFileSync(join(dir, f), text);
-  }
-  return dir;
-}
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-const load = (files: Record<string, string>) => loadProject({ cwd: project(files), env: {}, project: 'p' });
-const refused = (files: Record<string, string>): string => {
-  try {
-    load(files);
-  } catch (err) {
-    return (err as Error).message;
-  }
-  throw new Error('not refused');
-};
+const load = loadFiles;
+const refused = refusedFiles;
 const svc = (text: string, extra = '') => ({
   'compose.yaml': `services:\n  web:\n    image: busybox\n${text}${extra}`,
 });

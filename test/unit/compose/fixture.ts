@@ -1,5 +1,5 @@
 /** Loading a one-file compose project from YAML text, for the compose unit tests. */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
@@ -22,6 +22,34 @@ export function loadYaml(yaml: string) {
 export function refusedYaml(yaml: string): string {
   try {
     loadYaml(yaml);
+  } catch (err) {
+    return (err as Error).message;
+  }
+  throw new Error('not refused');
+}
+
+type LoadOptions = Parameters<typeof loadProject>[0];
+
+/** Writes `files` (path → text, directories made) into a fresh project directory. */
+export function projectDir(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'netctl-compose-unit-'));
+  dirs.push(dir);
+  for (const [f, text] of Object.entries(files)) {
+    mkdirSync(join(dir, f, '..'), { recursive: true });
+    writeFileSync(join(dir, f), text);
+  }
+  return dir;
+}
+
+/** Loads a project of several files as project `p`. */
+export function loadFiles(files: Record<string, string>, opts: LoadOptions = {}) {
+  return loadProject({ cwd: projectDir(files), env: {}, project: 'p', ...opts });
+}
+
+/** The message `loadFiles` refuses `files` with; throws when they are accepted. */
+export function refusedFiles(files: Record<string, string>, opts: LoadOptions = {}): string {
+  try {
+    loadFiles(files, opts);
   } catch (err) {
     return (err as Error).message;
   }

@@ -1,35 +1,10 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { loadProject } from '../../../src/compose/load.js';
+import { describe, expect, it } from 'vitest';
 import { platformOf } from '../../../src/compose/model-extra.js';
 import { renderProject } from '../../../src/compose/render.js';
+import { loadFiles, refusedFiles } from './fixture.js';
 
-const dirs: string[] = [];
-function project(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'netctl-keys-'));
-  dirs.push(dir);
-  for (const [f, text] of Object.entries(files)) {
-    mkdirSync(join(dir, f, '..'), { recursive: true });
-    writeFileSync(join(dir, f), text);
-  }
-  return dir;
-}
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-type Opts = Parameters<typeof loadProject>[0];
-const load = (files: Record<string, string>, opts: Opts = {}) =>
-  loadProject({ cwd: project(files), env: {}, project: 'p', ...opts });
-const refused = (files: Record<string, string>, opts: Opts = {}): string => {
-  try {
-    load(files, opts);
-  } catch (err) {
-    return (err as Error).message;
-  }
-  throw new Error('not refused');
-};
+const load = loadFiles;
+const refused = refusedFiles;
 const svc = (text: string) => `services:\n  web:\n    image: busybox\n${text}`;
 
 describe('issue 25 compose keys', () => {

@@ -70,7 +70,8 @@ describe('a real boot of Debian 13 with the package', () => {
     expect(await inside('ufw', 'status')).toMatch(/^Status: active/);
     expect(await m.addr('web')).toBe(before.web);
     expect(await m.addr('shut')).toBe(before.shut);
-    expect(await inside('netctl', 'ps', '--format', '{{.Names}} {{.Status}}')).toMatch(/running/);
+    const ps = await inside('netctl', 'ps', '--format', '{{.Names}} {{.State}}');
+    expect(ps.split('\n').sort()).toEqual(['shut running', 'web running']);
     await m.bootOrder();
     await m.journalFields();
     await m.doctorClean();

@@ -1,10 +1,10 @@
 #!/bin/sh
 # A Debian machine booted with its own systemd under systemd-nspawn, for the boot test, inside
 # the test's sandbox. Its root is an overlay on the cached userland (changes on a tmpfs, kept
-# across its reboots, gone with the sandbox); its network namespace `machine` exists before its
-# first boot and outlives each poweroff, joined by a veth to the namespace `wan`, where the
-# test's probe runs: 203.0.113.1 (wan) -- 203.0.113.2 (machine, host0). So the probe can send
-# from before the machine's first packet to after its last.
+# across its reboots, gone with the sandbox); its network namespace `machine` exists before
+# each boot (a new one after each poweroff, as a new kernel's), joined by a veth to the
+# namespace `wan`, where the test's probe runs: 203.0.113.1 (wan) -- 203.0.113.2 (machine,
+# host0). So the probe can send from before the machine's first packet to after its last.
 #   boot-machine.sh setup USERLAND DIR     overlay on DIR/root, namespaces, veth
 #   boot-machine.sh boot DIR               boots it (in the background); waits for systemd to
 #                                          finish starting up (120 s at most); prints its state
@@ -36,6 +36,18 @@ diagnose() {
 	echo "--- processes" && ps -e -o pid,ppid,stat,wchan:20,args --forest 2>&1 | tail -n 60
 }
 
+# The machine's network namespace, new (a powered-off machine's kernel state is gone: no bridge,
+# rule or route of its last boot may greet the next one), joined to wan by the veth again.
+netns() {
+	ip -n wan link del wan0 2>/dev/null || true
+	ip netns del machine 2>/dev/null || true
+	ip netns add machine
+	ip link add host0 netns machine type veth peer name wan0 netns wan
+	ip -n wan addr add 203.0.113.1/24 dev wan0 && ip -n wan link set wan0 up
+	ip -n machine addr add 203.0.113.2/24 dev host0 && ip -n machine link set host0 up && ip -n machine link set lo up
+	ip -n machine route add default via 203.0.113.1
+}
+
 case $cmd in
 setup)
 	ul=$1
@@ -50,11 +62,8 @@ setup)
 	for a in sh httpd; do ln -s busybox "$img/bin/$a"; done
 	echo root:x:0:0:root:/:/bin/sh >"$img/etc/passwd" && echo hello >"$img/www/index.html"
 	mkdir -p "$dir/root/opt/boot-test" && tar -C "$img" -cf "$dir/root/opt/boot-test/busybox.tar" .
-	ip netns add machine && ip netns add wan
-	ip link add host0 netns machine type veth peer name wan0 netns wan
-	ip -n wan addr add 203.0.113.1/24 dev wan0 && ip -n wan link set wan0 up && ip -n wan link set lo up
-	ip -n machine addr add 203.0.113.2/24 dev host0 && ip -n machine link set host0 up && ip -n machine link set lo up
-	ip -n machine route add default via 203.0.113.1
+	ip netns add wan && ip -n wan link set lo up
+	netns
 	;;
 boot)
 	rm -f "$dir/leader" "$dir/nspawn" "$dir/nspawn.exit"
@@ -102,6 +111,7 @@ poweroff)
 		exit 1
 	fi
 	echo "powered off in $(($(date +%s) - t0)) s"
+	netns
 	rm -f "$dir/leader"
 	;;
 *) echo "boot-machine: unknown step $cmd" >&2 && exit 2 ;;

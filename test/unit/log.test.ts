@@ -12,7 +12,7 @@ import {
   redact,
 } from '../../src/sys/log.js';
 import { encodeEntry, fieldName } from '../../src/sys/journal.js';
-import { bootCandidates } from '../../src/ops/boot.js';
+import { bootCandidates, shutdownCandidates } from '../../src/ops/boot.js';
 import type { Container } from '../../src/model/container.js';
 
 describe('logging', () => {
@@ -139,5 +139,7 @@ describe('netctl boot', () => {
       c('r', 'restarting', 'always'),
     ];
     expect(bootCandidates(all).map((x) => x.name)).toEqual(['a', 'b', 'r']);
+    // At shutdown every running one stops, whatever its policy; the records stay for the next boot.
+    expect(shutdownCandidates(all).map((x) => x.name)).toEqual(['a', 'b', 'once', 'none', 'r']);
   });
 });

@@ -225,6 +225,26 @@ services:
     expect(web - Date.parse((await inspect('gate-db-1')).State.StartedAt)).toBeGreaterThanOrEqual(3000);
     expect((await health('gate-db-1'))!.Status).toBe('healthy');
     expect(web).toBeGreaterThan(Date.parse((await inspect('gate-init-1')).State.FinishedAt!));
+    // compose ps in Docker Compose's words: its columns, "Up N seconds (healthy)", --format json.
+    const ps = await compose(dir, 'ps', '-a');
+    expect(ps.stdout.split('\n')[0]).toMatch(/^NAME\s+IMAGE\s+COMMAND\s+SERVICE\s+CREATED\s+STATUS\s+PORTS$/);
+    expect(ps.stdout).toMatch(
+      /\ngate-db-1\s+busybox\s+"sh -c sleep 3; date…"\s+db\s+\S.* ago\s+Up \S.* \(healthy\)/,
+    );
+    expect(ps.stdout).toMatch(/\ngate-init-1\s+busybox\s+.*\s+init\s+.* ago\s+Exited \(0\) .* ago/);
+    const json = (await compose(dir, 'ps', '--format', 'json')).stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(json.map((r: { Service: string }) => r.Service).sort()).toEqual(['db', 'web']);
+    expect(json.find((r: { Service: string }) => r.Service === 'db')).toMatchObject({
+      Name: 'gate-db-1',
+      Project: 'gate',
+      State: 'running',
+      Health: 'healthy',
+      Status: expect.stringMatching(/^Up .* \(healthy\)$/),
+    });
+    expect((await compose(dir, 'ps', '--services')).stdout).toBe('db\nweb\n');
     expect((await compose(dir, 'down')).code).toBe(0);
   });
 

@@ -102,5 +102,12 @@ export function routesOf(s: RouteState, a: AllowRule): RouteRule[] {
 /** Every route rule the database wants, without duplicates, in allow order. */
 export function desiredRoutes(s: RouteState): RouteRule[] {
   const seen = new Set<string>();
-  return s.allows.flatMap((a) => routesOf(s, a)).filter((r) => !seen.has(tupleLine(r)) && seen.add(tupleLine(r)));
+  return s.allows
+    .flatMap((a) => routesOf(s, a))
+    .filter((r) => {
+      const line = tupleLine(r);
+      if (seen.has(line)) return false;
+      seen.add(line);
+      return true;
+    });
 }

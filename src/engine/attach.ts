@@ -12,7 +12,7 @@ import type { PublishedPort } from '../model/port.js';
 import type { PortRequest } from '../store/index.js';
 import { hostIfname, macFor, planAttach, planDetachAll, planNetns } from './container-net.js';
 import { firewallStep, type ContainerChange } from './firewall-step.js';
-import { localnetStep } from './container-steps.js';
+import { localnetStep, localnetViewAfter } from './container-steps.js';
 import { opsStep } from './kernel-steps.js';
 import { reservePorts } from './publish.js';
 import { conntrackPortsStep, conntrackStep } from './conntrack.js';
@@ -177,7 +177,12 @@ export async function detachSteps(
     localnetStep(
       engine,
       endpoints.map((e) => e.networkId),
-      fw.view,
+      fw.view ??
+        localnetViewAfter(
+          engine.store,
+          c.id,
+          endpoints.map((e) => e.networkId),
+        ),
     ),
     together([sequence(rules), ...links]),
   ];

@@ -10,7 +10,7 @@ import type { Store } from '../store/index.js';
 import { containerPaths } from '../runtime/paths.js';
 import { hostsText } from './hosts.js';
 import { opsStep } from './kernel-steps.js';
-import { planLocalnet } from './localnet.js';
+import { localnetNetworks, planLocalnet } from './localnet.js';
 import type { NetView } from './links.js';
 import type { Network } from '../model/network.js';
 import type { Endpoint } from '../model/container.js';
@@ -51,6 +51,29 @@ export function localnetStep(
   const v = view ?? { networks: s.networks.list(), ports: s.ports.list(), endpoints: s.endpoints.all() };
   const ops = planLocalnet(v.networks, v.ports, v.endpoints, networkIds);
   return opsStep(view?.partial ? ops.filter((op) => op.op === 'sysctl' && op.value === '1') : ops, engine.kernel);
+}
+
+/**
+ * The records route_localnet is planned from once container `containerId` left the networks
+ * `networkIds`: per network, the rows of one other container whose ports still want it, if
+ * any (localnetNetworks of the whole database would say the same for these networks). Reading
+ * every port and endpoint made each `rm` cost more with every container on the host.
+ */
+export function localnetViewAfter(s: Store, containerId: string, networkIds: Iterable<string>): PortsView {
+  const networks = s.networks.list();
+  const ports: PublishedPort[] = [];
+  const endpoints: Endpoint[] = [];
+  for (const id of new Set(networkIds)) {
+    for (const other of s.ports.loopbackCandidates(id, containerId)) {
+      const [p, e] = [s.ports.list(other), s.endpoints.forContainer(other)];
+      // Its ports go to its first network that has an address: not always this one.
+      if (!localnetNetworks(networks, p, e).has(id)) continue;
+      ports.push(...p);
+      endpoints.push(...e);
+      break;
+    }
+  }
+  return { networks, ports, endpoints };
 }
 
 /**

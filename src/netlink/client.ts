@@ -14,15 +14,26 @@ import type { AddressInfo, AddressOptions, LinkInfo, NetlinkClient, RouteInfo, R
 
 // The package's index also loads its nl80211, WireGuard and generic-netlink parts; requiring
 // the three files used here directly, as CommonJS, costs a command ~13 ms instead of ~33 ms.
+// They (and the package's native addon) are loaded on first use: `ps`, `ufw status` and
+// the other verbs that never open a socket import this file through ops/ without paying.
 const require = createRequire(import.meta.url);
-const { createRtNetlink } = require('netlink/dist/rt/rt.js') as { createRtNetlink: typeof CreateRtNetlink };
-const { FlagsNew } = require('netlink/dist/constants.js') as { FlagsNew: typeof FlagsNewT };
-const rtValues = require('netlink/dist/rt/structs.js') as Pick<
-  typeof rt,
-  'MessageType' | 'RouteProtocol' | 'RouteScope'
->;
+interface NetlinkParts {
+  createRtNetlink: typeof CreateRtNetlink;
+  FlagsNew: typeof FlagsNewT;
+  rtValues: Pick<typeof rt, 'MessageType' | 'RouteProtocol' | 'RouteScope'>;
+}
+let parts: NetlinkParts | undefined;
+function nl(): NetlinkParts {
+  parts ??= {
+    createRtNetlink: (require('netlink/dist/rt/rt.js') as { createRtNetlink: typeof CreateRtNetlink }).createRtNetlink,
+    FlagsNew: (require('netlink/dist/constants.js') as { FlagsNew: typeof FlagsNewT }).FlagsNew,
+    rtValues: require('netlink/dist/rt/structs.js') as NetlinkParts['rtValues'],
+  };
+  return parts;
+}
+const createRtNetlink = (): RtNetlinkSocket => nl().createRtNetlink();
+const createExcl = (): number => nl().FlagsNew.CREATE | nl().FlagsNew.EXCL;
 
-const CREATE_EXCL = FlagsNew.CREATE | FlagsNew.EXCL;
 // No request should take long; a stuck one must not hang a command forever.
 const TIMEOUT_MS = 10_000;
 const MAIN_TABLE = 254;
@@ -50,8 +61,8 @@ function toRouteInfo(msg: rt.RouteMessage): RouteInfo {
   const route: RouteInfo = {
     family,
     dst: data.dstLen && attrs.dst ? `${bytesToIp(attrs.dst)}/${data.dstLen}` : 'default',
-    protocol: enumNumber(rtValues.RouteProtocol, data.protocol),
-    scope: enumNumber(rtValues.RouteScope, data.scope),
+    protocol: enumNumber(nl().rtValues.RouteProtocol, data.protocol),
+    scope: enumNumber(nl().rtValues.RouteScope, data.scope),
   };
   if (attrs.gateway) route.gateway = bytesToIp(attrs.gateway);
   if (attrs.oif !== undefined) route.oif = attrs.oif;
@@ -124,7 +135,7 @@ class RtNetlinkClient implements NetlinkClient {
       const attrs: ifla.LinkAttrs = { ifname: name, linkinfo: bridgeLinkInfo() };
       if (opts.mtu !== undefined) attrs.mtu = opts.mtu;
       try {
-        await this.sock.newLink({}, attrs, { flags: CREATE_EXCL, timeout: TIMEOUT_MS });
+        await this.sock.newLink({}, attrs, { flags: createExcl(), timeout: TIMEOUT_MS });
         return true;
       } catch (err) {
         if (!isErrno(kernelError(err), 'EEXIST')) throw err;
@@ -140,7 +151,7 @@ class RtNetlinkClient implements NetlinkClient {
     const attrs: ifla.LinkAttrs = { ifname: name, linkinfo };
     if (opts.mtu !== undefined) attrs.mtu = opts.mtu;
     await this.guard('create veth', name, () =>
-      this.sock.newLink({}, attrs, { flags: CREATE_EXCL, timeout: TIMEOUT_MS }),
+      this.sock.newLink({}, attrs, { flags: createExcl(), timeout: TIMEOUT_MS }),
     );
   }
 
@@ -178,7 +189,7 @@ class RtNetlinkClient implements NetlinkClient {
   setHairpin(name: string, on: boolean): Promise<void> {
     return this.guard('set hairpin of', name, async () => {
       const index = await this.indexOf(name);
-      await this.sock.request(rtValues.MessageType.SETLINK, hairpinMessage(index, on), { timeout: TIMEOUT_MS });
+      await this.sock.request(nl().rtValues.MessageType.SETLINK, hairpinMessage(index, on), { timeout: TIMEOUT_MS });
     });
   }
 
@@ -207,7 +218,7 @@ class RtNetlinkClient implements NetlinkClient {
       const attrs: rt.AddressAttrs = { local: a.bytes, address: a.bytes };
       if (a.broadcast) attrs.broadcast = a.broadcast;
       try {
-        await this.sock.newAddress(data, attrs, { flags: CREATE_EXCL, timeout: TIMEOUT_MS });
+        await this.sock.newAddress(data, attrs, { flags: createExcl(), timeout: TIMEOUT_MS });
         return true;
       } catch (err) {
         if (isErrno(kernelError(err), 'EEXIST')) return false;
@@ -285,7 +296,7 @@ class RtNetlinkClient implements NetlinkClient {
     return this.guard('add route', route.dst ?? 'default', async () => {
       const { data, attrs, want } = await this.routeMessage(route);
       try {
-        await this.sock.newRoute(data, attrs, { flags: CREATE_EXCL, timeout: TIMEOUT_MS });
+        await this.sock.newRoute(data, attrs, { flags: createExcl(), timeout: TIMEOUT_MS });
         return true;
       } catch (err) {
         if (!isErrno(kernelError(err), 'EEXIST')) throw err;

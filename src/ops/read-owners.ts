@@ -6,6 +6,7 @@
  */
 import type { Container, Endpoint } from '../model/container.js';
 import { isCniRecord } from '../model/cni-record.js';
+import { groupBy } from '../model/group.js';
 import { parseRouteComment } from '../firewall/ufw/route-rules.js';
 import { parseDockerComment } from '../docker/routes.js';
 import type { AddressedContainer, RuleOwner } from '../engine/rule-owners.js';
@@ -22,12 +23,11 @@ export function addressedContainers(
   containers: readonly Pick<Container, 'id' | 'name' | 'config'>[],
   endpoints: readonly Endpoint[],
 ): AddressedContainer[] {
+  const byContainer = groupBy(endpoints, (e) => e.containerId);
   return containers.map((c) => ({
     name: c.name,
     kind: containerKind(c),
-    addresses: endpoints
-      .filter((e) => e.containerId === c.id)
-      .flatMap((e) => [e.address, e.address6].filter((a): a is string => !!a)),
+    addresses: (byContainer.get(c.id) ?? []).flatMap((e) => [e.address, e.address6].filter((a): a is string => !!a)),
   }));
 }
 

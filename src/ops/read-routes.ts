@@ -55,7 +55,12 @@ export function routeLines(x: RouteInputs): RouteLine[] {
       live: counters(x.live, r),
     };
   };
-  const fresh = (r: RouteRule): boolean => !seen.has(tupleLine(r)) && seen.add(tupleLine(r)) !== undefined;
+  const fresh = (r: RouteRule): boolean => {
+    const line = tupleLine(r);
+    if (seen.has(line)) return false;
+    seen.add(line);
+    return true;
+  };
   const own = x.own.flatMap((e) => e.routes.filter(fresh).map((r) => route(r, describeAllow(e.rule), 'stored')));
   const inFiles = x.files.filter((r) => parseDockerComment(r.comment) !== null);
   const stored = x.docker.flatMap((a): RouteLine[] => {

@@ -8,13 +8,18 @@
 import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { pack as tarPack, type Pack } from 'tar-stream';
+import type { Pack } from 'tar-stream';
+import { lazyBuiltin } from '../sys/lazy-builtin.js';
 import { buildManifest } from '../model/oci-manifest.js';
 import type { ImageRecord } from './image-config.js';
 import { imageConfigBlob } from './image-blob.js';
 import { layerPaths } from './layer-store.js';
 import { layerTar, readSplit } from './layer-tar.js';
 import type { RuntimeRoots } from './paths.js';
+
+// Loaded when a tar is written: every other command imports this file without needing it.
+const tarStream = lazyBuiltin<typeof import('tar-stream')>('tar-stream');
+const tarPack = (): Pack => tarStream().pack();
 
 /** One image to save: its record and the names to give it. */
 export interface SaveItem {

@@ -11,9 +11,13 @@ import { createReadStream, createWriteStream, type Stats } from 'node:fs';
 import { lstat, readdir, readlink } from 'node:fs/promises';
 import { finished } from 'node:stream/promises';
 import type { Pack } from 'tar-stream';
-import { pack as tarPack } from 'tar-stream';
+import { lazyBuiltin } from '../sys/lazy-builtin.js';
 import { SystemError, wrap } from '../errors.js';
 import { treeXattrs, type XattrMap } from './xattrs.js';
+
+// Loaded when a tar is written: every other command imports this file without needing it.
+const tarStream = lazyBuiltin<typeof import('tar-stream')>('tar-stream');
+const tarPack = (): Pack => tarStream().pack();
 
 /** How a tree is read. */
 export interface TreeTarOptions {

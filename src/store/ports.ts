@@ -98,6 +98,23 @@ export class PortRepo {
     return (rows as PortRow[]).map(toPort);
   }
 
+  /**
+   * Containers (but `except`) with an endpoint holding an IPv4 address on `networkId` and a
+   * port published on every IPv4 address or a loopback one: those whose ports may want the
+   * network's route_localnet (engine/localnet.ts decides), one query however many
+   * containers the network holds.
+   */
+  loopbackCandidates(networkId: string, except: string): string[] {
+    const rows = this.db
+      .prepare(
+        `SELECT DISTINCT p.container_id AS id FROM port_mappings p JOIN endpoints e ON e.container_id = p.container_id
+         WHERE e.network_id = ? AND e.address IS NOT NULL AND p.container_id != ?
+           AND (p.host_ip = '0.0.0.0' OR p.host_ip LIKE '127.%') ORDER BY p.rowid`,
+      )
+      .all(networkId, except) as { id: string }[];
+    return rows.map((r) => r.id);
+  }
+
   private refuseClash(want: HostBinding): void {
     const rows = this.db
       .prepare(

@@ -1,7 +1,7 @@
 /**
- * A node built-in module loaded on its first use rather than at start: some (child_process,
- * fs/promises) bring several others along, and a command that never needs them should not
- * pay for them. By require, not import(): the CNI plugin's bundle runs in node:vm, which has
+ * A node built-in module (or a CommonJS package: tar-stream) loaded on its first use rather
+ * than at start: some (child_process, fs/promises) bring several others along, and a command
+ * that never needs them should not pay for them. By require, not import(): the CNI plugin's bundle runs in node:vm, which has
  * no import() (src/cni/code-cache.ts).
  */
 import { createRequire } from 'node:module';

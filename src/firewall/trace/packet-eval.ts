@@ -5,7 +5,7 @@
  * match (ufw's IPv6 routing-header drop, say), and the walk lists it as skipped. Pure.
  */
 import type { Match, Option, Rule, Ruleset } from '../iptables/ast.js';
-import { contains, parseCidr, parseIp } from '../../model/addr.js';
+import { type Cidr, contains, type Ip, parseCidr, parseIp } from '../../model/addr.js';
 import { groupBy } from '../../model/group.js';
 
 /** The packet as the rules see it. */
@@ -45,12 +45,31 @@ export interface ChainResult {
 const TERMINAL = new Set(['ACCEPT', 'DROP', 'REJECT', 'DNAT', 'SNAT', 'MASQUERADE', 'REDIRECT']);
 const MAX_DEPTH = 32;
 
-function ipIn(spec: string, ip: string): boolean {
-  try {
-    return spec.includes('/') ? contains(parseCidr(spec), parseIp(ip)) : parseIp(spec).value === parseIp(ip).value;
-  } catch {
-    return false;
+// The same few addresses come back in every rule (a container's, its network's): judging 50
+// ports against thousands of rules parsed each one again per rule. Parsed once per text.
+const parsed = new Map<string, Ip | Cidr | null>();
+
+function memo(text: string, cidr: boolean): Ip | Cidr | null {
+  let v = parsed.get(text);
+  if (v === undefined) {
+    try {
+      v = cidr ? parseCidr(text) : parseIp(text);
+    } catch {
+      v = null;
+    }
+    if (parsed.size >= 10_000) parsed.clear();
+    parsed.set(text, v);
   }
+  return v;
+}
+
+function ipIn(spec: string, ip: string): boolean {
+  if (ip.includes('/')) return false;
+  const cidr = spec.includes('/');
+  const s = memo(spec, cidr);
+  const x = memo(ip, false) as Ip | null;
+  if (s === null || x === null) return false;
+  return cidr ? contains(s as Cidr, x) : (s as Ip).value === x.value;
 }
 
 function ifaceIs(spec: string, iface: string | undefined): boolean {

@@ -9,6 +9,7 @@ import type { Option, Rule, Ruleset } from '../iptables/ast.js';
 import { ruleMatches, type Packet } from '../trace/packet-eval.js';
 import { ufwFamily } from './names.js';
 import type { Family } from '../../model/addr.js';
+import { candidates, indexRules, packetKey, type RuleIndex } from './rule-index.js';
 
 /** What ufw does to new connections to one published port. */
 export interface Exposure {
@@ -161,7 +162,34 @@ export function decide(
  */
 export function ufwRules(live: Ruleset | undefined, prefix: string, kind: 'input' | 'forward'): Rule[] {
   const rules = live?.tables.find((t) => t.name === 'filter')?.rules ?? [];
-  return ['before', 'user', 'after'].flatMap((at) => rules.filter((r) => r.chain === `${prefix}-${at}-${kind}`));
+  const at = ['before', 'user', 'after'].map((a) => `${prefix}-${a}-${kind}`);
+  const out: Rule[][] = [[], [], []];
+  for (const r of rules) {
+    const i = at.indexOf(r.chain);
+    if (i >= 0) out[i]!.push(r);
+  }
+  return out.flat();
+}
+
+// Every published port is judged against the same ruleset: its rules are gathered and
+// indexed once per ruleset object (rulesets are read-only once parsed).
+const indexes = new WeakMap<Ruleset, Map<string, RuleIndex>>();
+const EMPTY = indexRules([]);
+
+/** ufwRules, indexed by the port each rule is about (rule-index.ts), once per ruleset. */
+export function ufwRuleIndex(live: Ruleset | undefined, prefix: string, kind: 'input' | 'forward'): RuleIndex {
+  if (!live) return EMPTY;
+  let byKind = indexes.get(live);
+  if (!byKind) indexes.set(live, (byKind = new Map()));
+  const k = `${prefix} ${kind}`;
+  let ix = byKind.get(k);
+  if (!ix) byKind.set(k, (ix = indexRules(ufwRules(live, prefix, kind))));
+  return ix;
+}
+
+/** The rules of `ix` that may decide `packet`. */
+function rulesFor(ix: RuleIndex, packet: Packet): readonly Rule[] {
+  return candidates(ix, packetKey(packet.dst, packet.proto, packet.dport));
 }
 
 /** `ufw before.rules rule`, `ufw after.rules rule`, or the user rules' words. */
@@ -177,7 +205,9 @@ export function exposure(f: UfwFacts, p: PortPacket): Exposure {
   if (!f.blockLoaded)
     return { state: 'open', sources: [], reason: 'ufw does not see published ports (netctl ufw install)' };
   const prefix = ufwFamily(f.family).prefix;
-  return decide(ufwRules(f.live, prefix, 'forward'), packetOf(p), prefix, f.routedPolicy ?? 'unknown', ROUTED);
+  const packet = packetOf(p);
+  const rules = rulesFor(ufwRuleIndex(f.live, prefix, 'forward'), packet);
+  return decide(rules, packet, prefix, f.routedPolicy ?? 'unknown', ROUTED);
 }
 
 /**
@@ -195,7 +225,7 @@ export function incomingExposure(
   if (!f.running) return { state: 'open', sources: [], reason: 'ufw is not running' };
   const prefix = ufwFamily(f.family).prefix;
   const packet: Packet = { src: '', dst, proto, dport: port, ctstate: ['NEW'], dstLocal: true };
-  return decide(ufwRules(f.live, prefix, 'input'), packet, prefix, policy ?? 'unknown', {
+  return decide(rulesFor(ufwRuleIndex(f.live, prefix, 'input'), packet), packet, prefix, policy ?? 'unknown', {
     rule: 'ufw rule',
     policy: 'incoming policy',
   });

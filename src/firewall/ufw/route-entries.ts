@@ -45,22 +45,36 @@ function host(addr: string | undefined): string | undefined {
   return addr?.replace(/\/(32|128)$/, '');
 }
 
+// Each route's counters were a scan of the whole filter table: the TUI's 5,000 routes
+// scanned 5,000 rules each. The forward chains' ACCEPT rules are keyed once per ruleset.
+const counterIndexes = new WeakMap<Ruleset, Map<string, Counters>>();
+
+function routeKey(chain: string, proto?: string, to?: string, port?: string, from?: string): string {
+  return [chain, proto ?? '', to ?? '', port ?? '', from ?? '\u0001'].join('\u0000');
+}
+
+function counterIndex(live: Ruleset): Map<string, Counters> {
+  let ix = counterIndexes.get(live);
+  if (ix) return ix;
+  ix = new Map();
+  const chains = new Set([4, 6].map((f) => `${ufwFamily(f as Family).prefix}-user-forward`));
+  const filter = live.tables.find((t) => t.name === 'filter');
+  for (const rule of filter?.rules ?? []) {
+    if (!chains.has(rule.chain) || rule.target?.name !== 'ACCEPT') continue;
+    const o = options(rule);
+    const k = routeKey(rule.chain, o.get('p'), host(o.get('d')), o.get('dport'), host(o.get('s')));
+    // The first rule of a tuple is the one a lookup by scan found.
+    if (!ix.has(k)) ix.set(k, rule.counters ?? { packets: 0n, bytes: 0n });
+  }
+  counterIndexes.set(live, ix);
+  return ix;
+}
+
 /**
  * The counters of the rule ufw loaded for `r` in its live forward chain (`ufw-user-forward`,
  * `ufw6-user-forward`), or undefined when it is not loaded.
  */
 export function liveRouteCounters(live: Ruleset, r: RouteRule): Counters | undefined {
   const chain = `${ufwFamily(r.family).prefix}-user-forward`;
-  const filter = live.tables.find((t) => t.name === 'filter');
-  const hit = filter?.rules.find((rule) => {
-    if (rule.chain !== chain || rule.target?.name !== 'ACCEPT') return false;
-    const o = options(rule);
-    return (
-      o.get('p') === r.proto &&
-      host(o.get('d')) === r.to &&
-      o.get('dport') === String(r.port) &&
-      host(o.get('s')) === (r.from ?? undefined)
-    );
-  });
-  return hit ? (hit.counters ?? { packets: 0n, bytes: 0n }) : undefined;
+  return counterIndex(live).get(routeKey(chain, r.proto, r.to, String(r.port), r.from ?? undefined));
 }

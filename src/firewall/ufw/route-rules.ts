@@ -39,9 +39,24 @@ export function parseRouteComment(
   return m ? { container: m[1]!, port: Number(m[2]), proto: m[3]!, network: m[4]! } : null;
 }
 
+// A container's few comments come back on every one of its routes (5,000 routes, 50
+// comments): each is encoded and decoded once per process.
+const hexes = new Map<string, string>();
+const texts = new Map<string, string>();
+
+function remember(m: Map<string, string>, k: string, v: string): string {
+  if (m.size >= 10_000) m.clear();
+  m.set(k, v);
+  return v;
+}
+
 /** ufw stores comments hex-encoded (UTF-8 bytes). */
 export function hexComment(text: string): string {
-  return Buffer.from(text, 'utf8').toString('hex');
+  return hexes.get(text) ?? remember(hexes, text, Buffer.from(text, 'utf8').toString('hex'));
+}
+
+function fromHex(hex: string): string {
+  return texts.get(hex) ?? remember(texts, hex, Buffer.from(hex, 'hex').toString('utf8'));
 }
 
 /** The comment of a tuple line, decoded; '' when it has none or it is not hex. */
@@ -49,7 +64,7 @@ export function tupleComment(tupleLine: string): string {
   const at = tupleLine.indexOf(' comment=');
   if (at < 0) return '';
   const hex = tupleLine.slice(at + ' comment='.length).trim();
-  return /^(?:[0-9a-f]{2})+$/i.test(hex) ? Buffer.from(hex, 'hex').toString('utf8') : '';
+  return /^(?:[0-9a-f]{2})+$/i.test(hex) ? fromHex(hex) : '';
 }
 
 function anySource(family: Family): string {

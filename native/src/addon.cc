@@ -18,6 +18,7 @@
 #include "nftrules.h"
 #include "spawn.h"
 #include "nssock.h"
+#include "journal.h"
 #include <arpa/inet.h>
 #include <linux/netfilter.h>
 #include <vector>
@@ -271,6 +272,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("deleteLinkAsync", Napi::Function::New(env, netctl::DeleteLinkAsync, "deleteLinkAsync"));
   exports.Set("ctFlushReplySrc", Napi::Function::New(env, netctl::CtFlushReplySrcAsync, "ctFlushReplySrc"));
   exports.Set("nftGenId", Napi::Function::New(env, NftGenId, "nftGenId"));
+  exports.Set("journalSend", Napi::Function::New(env, netctl::JournalSend, "journalSend"));
   exports.Set("nftDeleteRules", Napi::Function::New(env, NftDeleteRules, "nftDeleteRules"));
   exports.Set("spawnAsync", Napi::Function::New(env, netctl::SpawnAsync, "spawnAsync"));
   exports.Set("netnsSocket", Napi::Function::New(env, netctl::NetnsSocket, "netnsSocket"));

@@ -467,7 +467,13 @@ const tools: CommandSpec[] = [
     name: 'boot',
     module: 'boot',
     description: 'after a reboot, start the containers with restart policy always or unless-stopped that were running',
-    options: [dryRun],
+    options: [
+      dryRun,
+      {
+        flags: '--shutdown',
+        description: 'instead stop every running container with its grace, keeping it to start at the next boot',
+      },
+    ],
   },
   {
     name: 'sandbox',

@@ -10,7 +10,8 @@
 import type { Container } from '../model/container.js';
 import { ErrorList } from '../errors.js';
 import { logger } from '../sys/log.js';
-import { startContainer, type StartResult } from './container.js';
+import { stopProcess } from '../engine/containers.js';
+import { startContainer, stopGraceMs, type StartResult } from './container.js';
 import { hostConfig } from './host-config.js';
 import type { Host } from './host.js';
 import type { DryRunOption } from './network.js';
@@ -25,6 +26,13 @@ export function bootCandidates(containers: readonly Container[]): Container[] {
   });
 }
 
+/** The names of the networks C is attached to, comma-separated (a log field). */
+function networks(host: Host, c: Container): string | undefined {
+  const s = host.store();
+  const names = s.endpoints.forContainer(c.id).map((e) => s.networks.get(e.networkId)?.name ?? e.networkId);
+  return names.length > 0 ? names.join(',') : undefined;
+}
+
 /** Starts every boot candidate not running yet; all are tried, failures are thrown together at the end. */
 export async function bootContainers(host: Host, o: DryRunOption = {}): Promise<StartResult[]> {
   const log = logger();
@@ -34,10 +42,43 @@ export async function bootContainers(host: Host, o: DryRunOption = {}): Promise<
     await errors.attempt('start container', c.name, async () => {
       const r = (await startContainer(host, c.id, o)).result;
       out.push(r);
-      if (!o.dryRun && r.started) log.info('started at boot', { container: c.name, image: c.image });
+      if (!o.dryRun && r.started)
+        log.info('started at boot', { container: c.name, image: c.image, network: networks(host, c) });
     });
   }
   for (const e of errors.errors) log.error(e.message, { container: /"([^"]+)"/.exec(e.message)?.[1] });
   errors.throwIfAny();
   return out;
+}
+
+/** The containers a shutdown stops: every one recorded as running. Pure. */
+export function shutdownCandidates(containers: readonly Container[]): Container[] {
+  return containers.filter((c) => c.state === 'running' || c.state === 'restarting');
+}
+
+/**
+ * At shutdown (netctl-containers.service's ExecStop): stops every running container's
+ * processes with its own grace (SIGTERM, SIGKILL after its stop timeout), all at once, as
+ * dockerd does when it stops, so that the machine powers off within the longest grace rather
+ * than after systemd's last kill. The records are left as they are: the containers were
+ * running when the machine went down, so `netctl boot` starts them again. All are tried;
+ * failures are thrown together. Returns the containers stopped.
+ */
+export async function shutdownContainers(host: Host): Promise<Container[]> {
+  const log = logger();
+  const errors = new ErrorList();
+  const running = shutdownCandidates(host.store().containers.list());
+  const stopped: Container[] = [];
+  await Promise.all(
+    running.map((c) =>
+      errors.attempt('stop container', c.name, async () => {
+        await stopProcess(host.paths, c, stopGraceMs(c));
+        stopped.push(c);
+        log.info('stopped at shutdown', { container: c.name });
+      }),
+    ),
+  );
+  for (const e of errors.errors) log.error(e.message, { container: /"([^"]+)"/.exec(e.message)?.[1] });
+  errors.throwIfAny();
+  return stopped;
 }

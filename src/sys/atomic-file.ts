@@ -27,6 +27,10 @@ export interface TextFiles {
   replace(path: string, text: string, like: FileInfo): Promise<void>;
   /** Creates `path` with `text`; false (and nothing written) when it already exists. */
   create(path: string, text: string, like: FileInfo): Promise<boolean>;
+  /** The names in directory `dir` (none when it does not exist). */
+  list(dir: string): Promise<string[]>;
+  /** Removes `path`; false when it did not exist. */
+  remove(path: string): Promise<boolean>;
 }
 
 // Loaded on first use (with it node loads readline and streams, ~1.6 ms): most commands
@@ -98,6 +102,23 @@ export const realFiles: TextFiles = {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
       throw wrap('write', path, err);
+    }
+  },
+  async list(dir) {
+    try {
+      return await fsp().readdir(dir);
+    } catch (err) {
+      if (missing(err)) return [];
+      throw wrap('list', dir, err);
+    }
+  },
+  async remove(path) {
+    try {
+      await fsp().unlink(path);
+      return true;
+    } catch (err) {
+      if (missing(err)) return false;
+      throw wrap('remove', path, err);
     }
   },
 };

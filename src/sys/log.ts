@@ -6,11 +6,14 @@
  * priority, `<3>` to `<7>`, which journald turns into PRIORITY, so `journalctl -p warning
  * -u netctl-docker` works; elsewhere the line has no prefix. The level comes from
  * `--log-level`, else NETCTL_LOG_LEVEL (environment or /etc/netctl/netctl.conf), else info.
+ * Under the journal a line goes to journald's native socket first (sys/journal.ts), with each
+ * field as a journal field too (CONTAINER=web), and to the stream only when that fails.
  * Secrets never reach a line: values of secret-looking fields, URL passwords and bearer
  * tokens are replaced by `***` here, whatever the caller passed.
  */
 import { fstatSync } from 'node:fs';
 import { UsageError } from '../errors.js';
+import { fieldName, sendEntry } from './journal.js';
 
 /** The levels, most severe first. */
 export const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
@@ -55,6 +58,24 @@ export function formatLine(level: LogLevel, message: string, fields: LogFields =
   return `${journal ? `<${PRIORITY[level]}>` : ''}${parts.join(' ')}\n`;
 }
 
+/**
+ * One line as a journal entry: MESSAGE (the line as the stream would show it), PRIORITY,
+ * SYSLOG_IDENTIFIER, then each field under its journal name, redacted as in the line. Pure.
+ */
+export function journalEntry(level: LogLevel, message: string, fields: LogFields = {}): [string, string][] {
+  const entry: [string, string][] = [
+    ['MESSAGE', formatLine(level, message, fields).slice(0, -1)],
+    ['PRIORITY', String(PRIORITY[level])],
+    ['SYSLOG_IDENTIFIER', 'netctl'],
+  ];
+  for (const [k, v] of Object.entries(fields)) {
+    const name = fieldName(k);
+    if (v === undefined || !name || ['MESSAGE', 'PRIORITY', 'SYSLOG_IDENTIFIER'].includes(name)) continue;
+    entry.push([name, SECRET_KEY.test(k) ? '***' : redact(String(v))]);
+  }
+  return entry;
+}
+
 /** Whether FD is the journal stream systemd connected (JOURNAL_STREAM is "DEV:INODE"). */
 export function isJournalStream(fd: number, env: NodeJS.ProcessEnv = process.env): boolean {
   const m = /^(\d+):(\d+)$/.exec(env.JOURNAL_STREAM ?? '');
@@ -74,6 +95,8 @@ export class Logger {
     private readonly write: (line: string) => void,
     private readonly journal = false,
     private readonly timestamps = false,
+    /** Under the journal: sends an entry to journald's socket; false sends the line to the stream instead. */
+    private readonly send?: (entry: [string, string][]) => boolean,
   ) {}
 
   /** Whether LEVEL's lines are written. */
@@ -83,6 +106,7 @@ export class Logger {
 
   log(level: LogLevel, message: string, fields?: LogFields): void {
     if (!this.enabled(level)) return;
+    if (this.journal && this.send?.(journalEntry(level, message, fields))) return;
     const stamp = this.timestamps && !this.journal ? `${new Date().toISOString()} ` : '';
     this.write(`${stamp}${formatLine(level, message, fields, this.journal)}`);
   }
@@ -128,7 +152,8 @@ export function configureLog(
       ? parseLogLevel(env.NETCTL_LOG_LEVEL, 'NETCTL_LOG_LEVEL')
       : 'info';
   const stream = o.stream ?? process.stderr;
-  current = new Logger(level, (l) => void stream.write(l), isJournalStream(o.fd ?? 2, env), o.timestamps);
+  const journal = isJournalStream(o.fd ?? 2, env);
+  current = new Logger(level, (l) => void stream.write(l), journal, o.timestamps, journal ? sendEntry : undefined);
   return current;
 }
 

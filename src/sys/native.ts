@@ -59,6 +59,7 @@ interface Addon extends NetnsOps, MountOps {
   nftDeleteRules(gen: number, edits: readonly ChainEdit[]): string | null;
   ctFlushReplySrc(ip: string): Promise<number>;
   netnsSocket(path: string, kind: 'udp' | 'tcp', ip: string, port: number): number;
+  journalSend(path: string, payload: Buffer): number;
   spawnAsync(
     argv: readonly string[],
     env: readonly string[],
@@ -129,6 +130,14 @@ export function ctFlushReplySrc(ip: string): Promise<number> {
  */
 export function netnsSocket(path: string, kind: 'udp' | 'tcp', ip: string, port: number): number {
   return addon().netnsSocket(path, kind, ip, port);
+}
+
+/**
+ * Sends one datagram, `payload` in journald's native format, to the unix socket at `path`
+ * (native/src/journal.cc: node has no datagram unix socket); the errno, 0 when sent.
+ */
+export function journalSend(path: string, payload: Buffer): number {
+  return addon().journalSend(path, payload);
 }
 
 /** SO_PEERCRED of a connected unix socket: who connected (sys/peer-cred.ts). */

@@ -7,7 +7,8 @@
  * the previous release keeps its networks, containers, allow rules, images and ufw's files,
  * and the previous release is then refused over the new state; `apt remove` is
  * refused while ufw's files hold netctl's rules; `apt purge` names what it removes and leaves
- * ufw's files byte for byte as they were before. All inside a sandbox, in an overlay of the
+ * ufw's files byte for byte as they were before, and no other file in /etc/ufw (the backups
+ * `netctl ufw install` made are gone with its uninstall). All inside a sandbox, in an overlay of the
  * cached userland: nothing of the machine or of the cache changes.
  *
  * The previous release: this tree built under the version just before this one
@@ -90,6 +91,9 @@ describe('the Debian package', () => {
       expect(said('STATE-LEFT')).toBe('');
       expect(said('UNITS-LEFT')).toBe('0');
       expect(said('UFW-AFTER-PURGE')).toBe(said('UFW-BEFORE-BUT-USER'));
+      // No file left in /etc/ufw: the uninstall removed the backups its install made.
+      expect(said('UFW-NAMES-AFTER-PURGE')).toBe(said('UFW-NAMES-BEFORE'));
+      expect(said('UFW-NAMES-BEFORE')).toContain('after.rules');
     } finally {
       await sb.close();
     }

@@ -20,8 +20,11 @@ packages() {
 	case $1 in
 	trixie | sid) echo docker.io,docker-cli,docker-compose,iptables,ca-certificates,podman,netavark,aardvark-dns,nftables,crun,containernetworking-plugins ;;
 	trixie-pkg) echo nodejs,iptables,iproute2,zstd,attr,ufw,man-db,bash-completion,systemd,systemd-sysv,dbus ;;
+	# Debian 12 has only nodejs 18: its user installs Node 20 from NodeSource first (the boot
+	# test repacks this machine's), whose dependencies are here so that apt resolves offline.
+	bookworm-pkg) echo python3,ca-certificates,iptables,iproute2,zstd,attr,ufw,man-db,bash-completion,systemd,systemd-sysv,dbus ;;
 	*)
-		echo "userland.sh: no package list for suite \"$1\" (known: trixie, sid, trixie-pkg)" >&2
+		echo "userland.sh: no package list for suite \"$1\" (known: trixie, sid, trixie-pkg, bookworm-pkg)" >&2
 		return 1
 		;;
 	esac

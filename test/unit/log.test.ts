@@ -2,8 +2,17 @@ import { mkdtempSync, openSync, fstatSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { configureLog, formatLine, isJournalStream, Logger, parseLogLevel, redact } from '../../src/sys/log.js';
-import { bootCandidates } from '../../src/ops/boot.js';
+import {
+  configureLog,
+  formatLine,
+  isJournalStream,
+  journalEntry,
+  Logger,
+  parseLogLevel,
+  redact,
+} from '../../src/sys/log.js';
+import { encodeEntry, fieldName } from '../../src/sys/journal.js';
+import { bootCandidates, shutdownCandidates } from '../../src/ops/boot.js';
 import type { Container } from '../../src/model/container.js';
 
 describe('logging', () => {
@@ -37,6 +46,59 @@ describe('logging', () => {
     sink('a line', { container: 'c' });
     sink('bad', {}, 'error');
     expect(lines.slice(2)).toEqual(['a line container=c\n', 'bad\n']);
+  });
+
+  it('under the journal sends an entry with one journal field per field, and the line only when that fails', () => {
+    const entry = journalEntry('info', 'started at boot', { container: 'web', 'net-work': 'front', password: 'x' });
+    expect(entry).toEqual([
+      ['MESSAGE', 'started at boot container=web net-work=front password=***'],
+      ['PRIORITY', '6'],
+      ['SYSLOG_IDENTIFIER', 'netctl'],
+      ['CONTAINER', 'web'],
+      ['NET_WORK', 'front'],
+      ['PASSWORD', '***'],
+    ]);
+    const sent: [string, string][][] = [];
+    const lines: string[] = [];
+    let up = true;
+    const log = new Logger(
+      'info',
+      (l) => lines.push(l),
+      true,
+      false,
+      (e) => (sent.push(e), up),
+    );
+    log.warn('refused', { rule: 'r1' });
+    up = false;
+    log.warn('refused', { rule: 'r2' });
+    expect(sent.map((e) => e.find(([k]) => k === 'RULE')?.[1])).toEqual(['r1', 'r2']);
+    expect(lines).toEqual(['<4>refused rule=r2\n']);
+    // Outside the journal the sender is never asked.
+    new Logger(
+      'info',
+      (l) => lines.push(l),
+      false,
+      false,
+      (e) => (sent.push(e), true),
+    ).info('x');
+    expect(sent).toHaveLength(2);
+  });
+
+  it("encodes journald's native format: KEY=value lines, a value with a newline by its length", () => {
+    expect(fieldName('container')).toBe('CONTAINER');
+    expect(fieldName('_pid')).toBe('PID');
+    expect(fieldName('9x.y')).toBe('X_Y');
+    expect(fieldName('-')).toBeUndefined();
+    expect(
+      encodeEntry([
+        ['MESSAGE', 'hi'],
+        ['CONTAINER', 'wéb'],
+      ]).toString(),
+    ).toBe('MESSAGE=hi\nCONTAINER=wéb\n');
+    const two = encodeEntry([['MESSAGE', 'a\nb']]);
+    expect(two.subarray(0, 8).toString()).toBe('MESSAGE\n');
+    expect(two.readBigUInt64LE(8)).toBe(3n);
+    expect(two.subarray(16).toString()).toBe('a\nb\n');
   });
 
   it('takes --log-level, else NETCTL_LOG_LEVEL, else info; refuses anything else in one line', () => {
@@ -77,5 +139,7 @@ describe('netctl boot', () => {
       c('r', 'restarting', 'always'),
     ];
     expect(bootCandidates(all).map((x) => x.name)).toEqual(['a', 'b', 'r']);
+    // At shutdown every running one stops, whatever its policy; the records stay for the next boot.
+    expect(shutdownCandidates(all).map((x) => x.name)).toEqual(['a', 'b', 'once', 'none', 'r']);
   });
 });

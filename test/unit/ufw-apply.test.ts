@@ -155,7 +155,9 @@ describe('netctl ufw install', () => {
   it('keeps every backup when two changes fall in the same second', async () => {
     const { files, deps } = fakeHost();
     await installBlock(deps);
-    await uninstallBlock(deps);
+    // A stale block (an older netctl's): the second install rewrites it, saving the first as -2.
+    files.put(AFTER, files.text(AFTER)!.replace('-j ufw-skip-to-policy-forward', '-j ACCEPT'));
+    await installBlock(deps);
     expect(files.text(BAK)).toBe(DEBIAN.after);
     expect(files.text(`${AFTER}.netctl-20250102T030405-2.bak`)).toContain('# BEGIN netctl');
   });
@@ -189,6 +191,41 @@ describe('netctl ufw uninstall', () => {
     );
     expect(runner.live[4].chain).toBeUndefined();
     expect((await uninstallBlock(deps)).changed).toBe(false);
+  });
+
+  it("removes netctl's backups of a file once no netctl block is left in it, and only those", async () => {
+    const { files, deps } = fakeHost();
+    await installBlock(deps);
+    files.put(AFTER, files.text(AFTER)!.replace('-j ufw-skip-to-policy-forward', '-j ACCEPT'));
+    await installBlock(deps);
+    files.put('/etc/ufw/after.rules.bak', "an operator's own");
+    files.put('/etc/ufw/after.rules.netctl-notes.bak', 'not a timestamp');
+    const dry = await uninstallBlock(deps, { dryRun: true });
+    expect(dry.files[0]!.backupsRemoved).toEqual([BAK, `${AFTER}.netctl-20250102T030405-2.bak`]);
+    expect(files.text(BAK)).toBe(DEBIAN.after);
+    const r = await uninstallBlock(deps);
+    const bak6 = `${AFTER6}.netctl-20250102T030405.bak`;
+    expect(r.files.map((f) => f.backupsRemoved)).toEqual([
+      [BAK, `${AFTER}.netctl-20250102T030405-2.bak`, `${AFTER}.netctl-20250102T030405-3.bak`],
+      [bak6, `${AFTER6}.netctl-20250102T030405-2.bak`],
+    ]);
+    expect([...files.files.keys()].filter((k) => k.includes('.bak')).sort()).toEqual([
+      '/etc/ufw/after.rules.bak',
+      '/etc/ufw/after.rules.netctl-notes.bak',
+    ]);
+    expect(renderApply(r, 'uninstall', false)).toContain(`removed netctl's backups: ${BAK} `);
+    expect(files.text(AFTER)).toBe(DEBIAN.after);
+  });
+
+  it("keeps netctl's backups while another netctl block (Docker's) is still in the file", async () => {
+    const { files, deps } = fakeHost();
+    await installBlock(deps);
+    const docker = '# BEGIN netctl-docker\n*filter\nCOMMIT\n# END netctl-docker\n';
+    files.put(AFTER, `${files.text(AFTER)!}${docker}`);
+    const r = await uninstallBlock(deps);
+    expect(r.files[0]!.backupsRemoved).toBeUndefined();
+    expect(files.text(BAK)).toBe(DEBIAN.after);
+    expect(r.files[1]!.backupsRemoved).toHaveLength(2);
   });
 
   it("only empties a chain netctl's port rules still jump to", async () => {

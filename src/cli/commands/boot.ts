@@ -2,13 +2,21 @@
  * `netctl boot [--dry-run]`: starts, after a reboot, the containers whose restart policy is
  * always or unless-stopped and that were running (ops/boot.ts); prints each one started,
  * or with --dry-run each one's steps. The netctl-containers unit runs it at boot.
+ * `netctl boot --shutdown`: stops every running container for a shutdown, keeping its record
+ * (the unit's ExecStop); prints each one stopped.
  */
 import type { CommandContext } from '../context.js';
-import { bootContainers } from '../../ops/boot.js';
+import { bootContainers, shutdownContainers } from '../../ops/boot.js';
+import { UsageError } from '../../errors.js';
 import { startPlanText } from './start.js';
 
 export default async function boot(ctx: CommandContext): Promise<void> {
   const dryRun = ctx.opts.dryRun === true;
+  if (ctx.opts.shutdown === true) {
+    if (dryRun) throw new UsageError('--shutdown: has no --dry-run (it only sends signals)');
+    for (const c of await shutdownContainers(ctx.host)) ctx.stdout.write(`${c.name}\n`);
+    return;
+  }
   for (const r of await bootContainers(ctx.host, { dryRun })) {
     if (dryRun) ctx.stdout.write(startPlanText(r));
     else if (r.started) ctx.stdout.write(`${r.container.name}\n`);

@@ -4,7 +4,7 @@
  */
 import type { CommandContext } from '../context.js';
 import { serveDns } from '../../ops/dns.js';
-import { serveUntilSignal } from './serve-until.js';
+import { serveUntilSignal } from '../serve-until.js';
 
 export default function dnsServe(ctx: CommandContext): Promise<void> {
   return serveUntilSignal(ctx, (signal, log) => serveDns(ctx.host, signal, log));

@@ -4,7 +4,7 @@
  */
 import type { CommandContext } from '../context.js';
 import { serveHealth } from '../../ops/health.js';
-import { serveUntilSignal } from './serve-until.js';
+import { serveUntilSignal } from '../serve-until.js';
 
 export default function healthServe(ctx: CommandContext): Promise<void> {
   return serveUntilSignal(ctx, (signal, log) => serveHealth(ctx.host, signal, log));

@@ -9,6 +9,7 @@ import { fileChanges, planInsert, planRemove, type FilePlan } from './plan.js';
 import { NETCTL_BLOCK, type BlockKind } from './block-kind.js';
 import { observeUfw, type FamilyView, type UfwDeps, type UfwView } from './observe.js';
 import { validate } from './validate.js';
+import { dropBackups, holdsNetctlBlock } from './backups.js';
 import { type MirrorChange, syncInputMirror } from './input-sync.js';
 import type { Family } from '../../model/addr.js';
 
@@ -20,6 +21,8 @@ export interface FileResult {
   backup?: string;
   /** Something the user should know about the validation. */
   note?: string;
+  /** Uninstall: netctl's backups of the file removed (or, dry run, to remove) once no block is left in it. */
+  backupsRemoved?: string[];
 }
 
 /** What happened to the block's chain in one family's running firewall. */
@@ -195,6 +198,12 @@ export async function uninstallBlock(deps: UfwDeps, opts: ApplyOptions = {}): Pr
   if (!opts.dryRun) await writeAll(deps, files);
   const chains: ChainResult[] = [];
   for (const f of view.families) chains.push(await unloadChain(deps, f, opts.dryRun ?? false, kind));
+  // Last, so that a failure above leaves them: the file no longer needs them.
+  for (const r of files) {
+    if (holdsNetctlBlock(r.plan.new)) continue;
+    const gone = await dropBackups(deps.files, r.plan.path, opts.dryRun ?? false);
+    if (gone.length > 0) r.backupsRemoved = gone;
+  }
   return { view, files, chains, changed: changed(files, chains) };
 }
 

@@ -76,6 +76,10 @@ export function renderApply(
     const line = chainLine(c, kind);
     if (line) lines.push(line);
   }
+  for (const f of r.files) {
+    if (f.backupsRemoved)
+      lines.push(`${dryRun ? 'would remove' : 'removed'} netctl's backups: ${f.backupsRemoved.join(' ')}`);
+  }
   lines.push(...notRunning(r, verb));
   if (dryRun) lines.push('dry run: nothing was written or loaded');
   return `${lines.join('\n')}\n`;

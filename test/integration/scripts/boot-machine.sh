@@ -1,10 +1,10 @@
 #!/bin/sh
 # A Debian machine booted with its own systemd under systemd-nspawn, for the boot test, inside
 # the test's sandbox. Its root is an overlay on the cached userland (changes on a tmpfs, kept
-# across its reboots, gone with the sandbox); its network namespace `machine` exists before its
-# first boot and outlives each poweroff, joined by a veth to the namespace `wan`, where the
-# test's probe runs: 203.0.113.1 (wan) -- 203.0.113.2 (machine, host0). So the probe can send
-# from before the machine's first packet to after its last.
+# across its reboots, gone with the sandbox); its network namespace `machine` exists before
+# each boot (a new one after each poweroff, as a new kernel's), joined by a veth to the
+# namespace `wan`, where the test's probe runs: 203.0.113.1 (wan) -- 203.0.113.2 (machine,
+# host0). So the probe can send from before the machine's first packet to after its last.
 #   boot-machine.sh setup USERLAND DIR     overlay on DIR/root, namespaces, veth
 #   boot-machine.sh boot DIR               boots it (in the background); waits for systemd to
 #                                          finish starting up (120 s at most); prints its state
@@ -15,9 +15,37 @@ NSPAWN=${NETCTL_NSPAWN:-/var/cache/netctl/nspawn/usr/bin/systemd-nspawn}
 cmd=$1 dir=$2
 shift 2
 
-leader() { cat "$dir/leader" 2>/dev/null; }
+# The machine's PID 1, checked before each use: a child of this nspawn, in the machine's network
+# namespace and in a PID namespace other than ours. A stale or wrong pid (nspawn's outer child,
+# a recycled pid) would put the command, netctl's rules with it, into the sandbox's namespaces.
+leader() {
+	p=$(cat "$dir/leader" 2>/dev/null) && [ -n "$p" ] || return 1
+	[ "$(ps -o ppid= -p "$p" 2>/dev/null | tr -d ' ')" = "$(cat "$dir/nspawn" 2>/dev/null)" ] || return 1
+	[ "$(stat -L -c %i "/proc/$p/ns/net" 2>/dev/null)" = "$(stat -L -c %i /run/netns/machine)" ] || return 1
+	[ "$(stat -L -c %i "/proc/$p/ns/pid" 2>/dev/null)" != "$(stat -L -c %i /proc/self/ns/pid)" ] || return 1
+	echo "$p"
+}
 inside() {
-	nsenter -t "$(leader)" -a env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 TERM=dumb "$@"
+	p=$(leader) || { echo "boot-machine: the machine is not running (no verified leader pid)" >&2 && return 1; }
+	nsenter -t "$p" -a env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 TERM=dumb "$@"
+}
+# What the machine was doing when a step timed out: the console, systemd's jobs, its processes.
+diagnose() {
+	echo "--- console (last 40 lines)" && tail -n 40 "$dir/console.log"
+	echo "--- jobs" && inside systemctl list-jobs --no-pager 2>&1 | head -n 20
+	echo "--- processes" && ps -e -o pid,ppid,stat,wchan:20,args --forest 2>&1 | tail -n 60
+}
+
+# The machine's network namespace, new (a powered-off machine's kernel state is gone: no bridge,
+# rule or route of its last boot may greet the next one), joined to wan by the veth again.
+netns() {
+	ip -n wan link del wan0 2>/dev/null || true
+	ip netns del machine 2>/dev/null || true
+	ip netns add machine
+	ip link add host0 netns machine type veth peer name wan0 netns wan
+	ip -n wan addr add 203.0.113.1/24 dev wan0 && ip -n wan link set wan0 up
+	ip -n machine addr add 203.0.113.2/24 dev host0 && ip -n machine link set host0 up && ip -n machine link set lo up
+	ip -n machine route add default via 203.0.113.1
 }
 
 case $cmd in
@@ -29,52 +57,61 @@ setup)
 	# machine's package installs from starting theirs.
 	rm -f "$dir/root/usr/sbin/policy-rc.d"
 	echo boot-test >"$dir/root/etc/hostname"
-	# A container's first process ignores SIGTERM (PID 1 of its namespace, as under Docker):
-	# systemd's last kill at poweroff waits DefaultTimeoutStopSec (90 s) before SIGKILL.
-	mkdir -p "$dir/root/etc/systemd/system.conf.d"
-	printf '[Manager]\nDefaultTimeoutStopSec=10s\n' >"$dir/root/etc/systemd/system.conf.d/boot-test.conf"
 	# An image as an operator would import one: busybox (static, from this machine) with httpd.
 	img=$dir/img && mkdir -p "$img/bin" "$img/etc" "$img/www" && cp /bin/busybox "$img/bin/"
 	for a in sh httpd; do ln -s busybox "$img/bin/$a"; done
 	echo root:x:0:0:root:/:/bin/sh >"$img/etc/passwd" && echo hello >"$img/www/index.html"
 	mkdir -p "$dir/root/opt/boot-test" && tar -C "$img" -cf "$dir/root/opt/boot-test/busybox.tar" .
-	ip netns add machine && ip netns add wan
-	ip link add host0 netns machine type veth peer name wan0 netns wan
-	ip -n wan addr add 203.0.113.1/24 dev wan0 && ip -n wan link set wan0 up && ip -n wan link set lo up
-	ip -n machine addr add 203.0.113.2/24 dev host0 && ip -n machine link set host0 up && ip -n machine link set lo up
-	ip -n machine route add default via 203.0.113.1
+	ip netns add wan && ip -n wan link set lo up
+	netns
 	;;
 boot)
-	rm -f "$dir/leader"
+	rm -f "$dir/leader" "$dir/nspawn" "$dir/nspawn.exit"
+	# nspawn runs under a shell that waits for it and records its exit: orphaned, it would be
+	# the child of the sandbox's init, which reaps no one, and stay a zombie after poweroff.
 	# --keep-unit: this machine's PID 1 is not systemd (no bus to register a scope on). nspawn
 	# gives CAP_NET_ADMIN and a writable /proc/sys/net only to a network namespace it made
 	# itself: this one is the machine's own too (ufw, forwarding, route_localnet).
-	SYSTEMD_NSPAWN_API_VFS_WRITABLE=network setsid "$NSPAWN" -D "$dir/root" -b --network-namespace-path=/run/netns/machine \
+	SYSTEMD_NSPAWN_API_VFS_WRITABLE=network D=$dir setsid sh -c '"$0" "$@" & echo $! >"$D/nspawn.tmp" && mv "$D/nspawn.tmp" "$D/nspawn"
+		wait $!; echo $? >"$D/nspawn.exit"' "$NSPAWN" -D "$dir/root" -b --network-namespace-path=/run/netns/machine \
 		--capability=CAP_NET_ADMIN --register=no --keep-unit \
 		--machine=boot-test -q >>"$dir/console.log" 2>&1 </dev/null &
-	echo $! >"$dir/nspawn"
+	i=0
+	while [ ! -s "$dir/nspawn" ] && [ $i -lt 50 ]; do i=$((i + 1)) && sleep 0.1; done
 	i=0
 	while [ $i -lt 600 ]; do
 		i=$((i + 1))
-		pid=$(pgrep -P "$(cat "$dir/nspawn")" 2>/dev/null | head -n 1 || true)
-		if [ -n "$pid" ]; then
+		for pid in $(pgrep -P "$(cat "$dir/nspawn")" 2>/dev/null || true); do
 			echo "$pid" >"$dir/leader"
+			leader >/dev/null && break
+			rm -f "$dir/leader"
+		done
+		if leader >/dev/null; then
 			s=$(inside systemctl is-system-running 2>/dev/null || true)
 			case $s in running | degraded) echo "$s" && exit 0 ;; esac
 		fi
-		kill -0 "$(cat "$dir/nspawn")" 2>/dev/null || { tail -n 30 "$dir/console.log" >&2; exit 1; }
+		[ -e "$dir/nspawn.exit" ] && { tail -n 30 "$dir/console.log" >&2; exit 1; }
 		sleep 0.2
 	done
-	echo "boot-machine: not up after 120 s: $(inside systemctl list-jobs --no-pager 2>&1 | head -n 5)" >&2
+	echo "boot-machine: not up after 120 s" >&2 && diagnose >&2
 	exit 1
 	;;
 in) inside "$@" ;;
 poweroff)
-	n=$(cat "$dir/nspawn")
+	t0=$(date +%s)
 	inside systemctl poweroff >/dev/null 2>&1 || true
 	i=0
-	while kill -0 "$n" 2>/dev/null && [ $i -lt 600 ]; do i=$((i + 1)) && sleep 0.2; done
-	if kill -0 "$n" 2>/dev/null; then echo "boot-machine: still running 120 s after poweroff" >&2 && exit 1; fi
+	while [ ! -e "$dir/nspawn.exit" ] && [ $i -lt 600 ]; do
+		i=$((i + 1)) && sleep 0.2
+		[ $i = 150 ] && diagnose >"$dir/poweroff-30s.log" 2>&1
+	done
+	if [ ! -e "$dir/nspawn.exit" ]; then
+		echo "boot-machine: still running 120 s after poweroff" >&2
+		{ echo "--- at 30 s" && cat "$dir/poweroff-30s.log" && echo "--- at 120 s" && diagnose; } >&2
+		exit 1
+	fi
+	echo "powered off in $(($(date +%s) - t0)) s"
+	netns
 	rm -f "$dir/leader"
 	;;
 *) echo "boot-machine: unknown step $cmd" >&2 && exit 2 ;;

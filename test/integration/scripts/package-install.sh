@@ -41,6 +41,9 @@ state() {
 before=$(ufw_sums)
 echo "UFW-BEFORE: $before"
 echo "UFW-BEFORE-BUT-USER: $(ufw_sums_but_user)"
+# The names in /etc/ufw: no file of netctl's (its install's backups) may outlive the uninstall.
+ufw_names() { ch sh -c 'ls -A /etc/ufw | tr "\n" " "'; }
+echo "UFW-NAMES-BEFORE: $(ufw_names)"
 apt_install "/tmp/$(basename "$old")"
 echo "OLD-INSTALLED: $(ch dpkg-query -W -f '${Status} ${Version}' netctl) $(ch netctl --version)"
 echo "ENABLED: $(ch sh -c 'ls /etc/systemd/system/*.wants/ 2>/dev/null | grep -c netctl || true')"
@@ -95,4 +98,5 @@ echo "PURGE-SAID: $(grep 'purge removes' $w/purge.log | cut -d' ' -f1-4 | tr '\n
 echo "STATE-LEFT: $(ch sh -c 'ls -d /var/lib/netctl /etc/netctl /usr/lib/netctl /usr/bin/netctl 2>/dev/null | tr "\n" " "')"
 echo "UNITS-LEFT: $(ch sh -c 'ls /usr/lib/systemd/system /etc/systemd/system 2>/dev/null | grep -c netctl || true')"
 echo "UFW-AFTER-PURGE: $(ufw_sums_but_user)"
+echo "UFW-NAMES-AFTER-PURGE: $(ufw_names)"
 echo "DONE"

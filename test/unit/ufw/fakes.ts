@@ -46,6 +46,15 @@ export class MemFiles implements TextFiles {
     this.onCreate?.(path);
     return true;
   }
+  async list(dir: string): Promise<string[]> {
+    const prefix = `${dir}/`;
+    return [...this.files.keys()]
+      .filter((p) => p.startsWith(prefix) && !p.slice(prefix.length).includes('/'))
+      .map((p) => p.slice(prefix.length));
+  }
+  async remove(path: string): Promise<boolean> {
+    return this.files.delete(path);
+  }
 }
 
 /** The live state of one family's filter table. */

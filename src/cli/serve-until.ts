@@ -2,8 +2,8 @@
  * The long-running `serve` verbs (`dns serve`, `health serve`): run a server until SIGTERM or
  * SIGINT, logging to the command's stdout with timestamps (the journal's stream under systemd).
  */
-import type { CommandContext } from '../context.js';
-import { configureLog, type LogSink } from '../../sys/log.js';
+import type { CommandContext } from './context.js';
+import { configureLog, type LogSink } from '../sys/log.js';
 
 /** Runs SERVE with an abort signal that SIGTERM/SIGINT fire, until it returns. */
 export async function serveUntilSignal(

@@ -1,16 +1,14 @@
 /**
  * `netctl pull`: an image from an OCI distribution registry into the layer store. The
  * manifest (the host's platform chosen from an index), then the config, then every layer
- * not stored yet, several at once: each blob is downloaded with its digest checked while
- * it streams, unpacked once into its own layer directory (its uncompressed digest checked
- * against the config's diff id), and deleted. The image record comes last, so an
- * interrupted pull leaves no image, no half layer, and a partial blob the next pull resumes.
+ * not stored yet, several at once (pull-layer.ts): each blob is unpacked once into its own
+ * layer directory as it downloads, its digest and its uncompressed digest (the config's diff
+ * id) checked while it streams. The image record comes last, so an interrupted pull leaves
+ * no image, no half layer, and a partial blob the next pull resumes.
  */
 import { createHash } from 'node:crypto';
-import { rm } from 'node:fs/promises';
 import { SystemError } from '../errors.js';
 import { defaultAuthFile, getCredentials } from '../registry/auth-file.js';
-import { fetchBlob } from '../registry/blob-fetch.js';
 import { expectOk, RegistryClient } from '../registry/client.js';
 import {
   type Descriptor,
@@ -25,10 +23,11 @@ import { formatRegistryRef, parseRegistryRef, type RegistryRef } from '../regist
 import { DEFAULT_CERTS_DIR, readBody, Transport } from '../registry/transport.js';
 import { configFromOci, type ImageRecord } from '../runtime/image-config.js';
 import { commitLayeredImage, hasImage, readImage, tagImage, writeImageRecord } from '../runtime/image-store.js';
-import { addLayerSource, blobPath, hasLayer, sweepLayerTemps, storeLayer } from '../runtime/layer-store.js';
+import { sweepLayerTemps } from '../runtime/layer-store.js';
 import type { RuntimeRoots } from '../runtime/paths.js';
 import { pinLayers } from '../runtime/layer-pins.js';
 import type { Host } from './host.js';
+import { pool, pullLayer } from './pull-layer.js';
 import type { ChangePlan } from './tx.js';
 
 /** How a pull reaches registries. */
@@ -71,8 +70,6 @@ export interface PulledImage {
   downloaded: number;
 }
 
-const RETRIES = 3;
-
 /** The CA directory: the option, else NETCTL_CERTS_DIR, else /etc/docker/certs.d. */
 export function certsDirOf(o: RegistryOptions): string {
   return o.certsDir ?? process.env.NETCTL_CERTS_DIR ?? DEFAULT_CERTS_DIR;
@@ -105,66 +102,6 @@ async function fetchConfig(client: RegistryClient, d: Descriptor): Promise<Buffe
   if (`sha256:${createHash('sha256').update(body).digest('hex')}` !== d.digest)
     throw new SystemError(`config ${d.digest} does not match its digest; nothing was stored`);
   return body;
-}
-
-function sourceOf(client: RegistryClient, d: Descriptor) {
-  const mediaType = d.mediaType ?? 'application/vnd.docker.image.rootfs.diff.tar.gzip';
-  return {
-    digest: d.digest,
-    size: d.size,
-    mediaType,
-    registry: client.ref.endpoint,
-    repository: client.ref.repository,
-  };
-}
-
-async function pullLayer(r: RuntimeRoots, client: RegistryClient, d: Descriptor, diffId: string, o: PullOptions) {
-  const emit = o.onEvent ?? (() => undefined);
-  if (await hasLayer(r, diffId)) {
-    await addLayerSource(r, diffId, sourceOf(client, d));
-    return (emit({ kind: 'layer', digest: d.digest, size: d.size, state: 'exists' }), 0);
-  }
-  emit({ kind: 'layer', digest: d.digest, size: d.size, state: 'downloading' });
-  const file = blobPath(r, d.digest);
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await fetchBlob(client, d, file, (bytes) => emit({ kind: 'bytes', digest: d.digest, bytes }));
-      break;
-    } catch (err) {
-      const msg = (err as Error).message;
-      if (attempt > RETRIES || /does not match|larger than/.test(msg)) throw err;
-      emit({ kind: 'retry', digest: d.digest, error: msg });
-    }
-  }
-  emit({ kind: 'layer', digest: d.digest, size: d.size, state: 'unpacking' });
-  try {
-    await storeLayer(r, file, diffId);
-    await addLayerSource(r, diffId, sourceOf(client, d));
-  } finally {
-    await rm(file, { force: true });
-  }
-  emit({ kind: 'layer', digest: d.digest, size: d.size, state: 'done' });
-  return d.size;
-}
-
-/** Runs FN over ITEMS, at most LIMIT at once; the first failure is thrown once all have settled. */
-async function pool<T, R>(items: T[], limit: number, fn: (x: T, i: number) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  let failed: unknown;
-  const worker = async () => {
-    while (next < items.length && failed === undefined) {
-      const i = next++;
-      try {
-        out[i] = await fn(items[i]!, i);
-      } catch (err) {
-        failed ??= err;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  if (failed !== undefined) throw failed;
-  return out;
 }
 
 async function record(r: RuntimeRoots, id: string, config: Buffer, layers: string[], repoDigest: string) {

@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, rm } from 'node:fs/promises';
-import { PassThrough, type Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { runChecked } from '../sys/exec.js';
 import { SystemError, wrap } from '../errors.js';
@@ -56,6 +56,37 @@ export function decompressed(file: string, kind: Compression): Readable {
   // A reader that stops early (a refused member) stops the program too.
   out.on('close', () => child.exitCode === null && child.kill('SIGKILL'));
   return out;
+}
+
+async function* withFirst(first: Buffer | undefined, it: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
+  try {
+    if (first) yield first;
+    for (let n = await it.next(); !n.done; n = await it.next()) yield n.value;
+  } finally {
+    await it.return?.();
+  }
+}
+
+/**
+ * The bytes of SRC (a blob as it arrives) decompressed in-process, gzip or none as its first
+ * bytes say (other compressions are refused: they are read from a file). An error of SRC
+ * fails the stream, and a reader that stops early stops SRC.
+ */
+export async function decompressedFrom(src: AsyncIterable<Buffer>): Promise<Readable> {
+  const it = src[Symbol.asyncIterator]();
+  const head = await it.next();
+  const first = head.done ? undefined : head.value;
+  const kind = first ? compressionOf(first) : 'none';
+  if (kind !== 'gzip' && kind !== 'none') {
+    await it.return?.();
+    throw new SystemError(`a ${kind} layer cannot be unpacked as it downloads`);
+  }
+  const source = Readable.from(withFirst(first, it), { objectMode: false, highWaterMark: 1 << 20 });
+  if (kind === 'none') return source;
+  const gz = createGunzip({ chunkSize: 1 << 18 });
+  source.on('error', (e) => gz.destroy(e));
+  gz.on('close', () => source.destroy());
+  return source.pipe(gz);
 }
 
 /** The directory members of an archive, normalized. */

@@ -7,9 +7,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 import { SystemError, wrap } from '../errors.js';
 import type { LayerFacts } from './layer-check.js';
-import { unpackLayer } from './layer-unpack.js';
+import { unpackLayer, unpackStream } from './layer-unpack.js';
 import type { RuntimeRoots } from './paths.js';
 
 const DIGEST = /^sha256:([0-9a-f]{64})$/;
@@ -89,12 +90,31 @@ export async function sweepLayerTemps(r: RuntimeRoots): Promise<void> {
  * stream) unless it is stored already; returns its record.
  */
 export async function storeLayer(r: RuntimeRoots, file: string, diffId: string): Promise<LayerMeta> {
+  return storeWith(r, diffId, (fs, tmp) => unpackLayer(file, fs, diffId, tmp));
+}
+
+/**
+ * Unpacks the layer DIFF_ID from the uncompressed tar DATA opens (a blob being downloaded,
+ * decompressed as it arrives), as `storeLayer` does; DATA is not opened when it is stored.
+ */
+export async function storeLayerStream(
+  r: RuntimeRoots,
+  data: () => Promise<Readable>,
+  label: string,
+  diffId: string,
+): Promise<LayerMeta> {
+  return storeWith(r, diffId, (fs, tmp) => unpackStream(data, label, fs, diffId, tmp));
+}
+
+type Unpack = (fs: string, tmp: string) => Promise<{ facts: LayerFacts }>;
+
+async function storeWith(r: RuntimeRoots, diffId: string, unpack: Unpack): Promise<LayerMeta> {
   const final = layerPaths(r, diffId);
   if (await hasLayer(r, diffId)) return readLayer(r, diffId);
   const tmp = `${layersDir(r)}/.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
   try {
     await mkdir(`${tmp}/fs`, { recursive: true, mode: 0o755 });
-    const { facts } = await unpackLayer(file, `${tmp}/fs`, diffId, tmp);
+    const { facts } = await unpack(`${tmp}/fs`, tmp);
     const meta: LayerMeta = { diffId, created: new Date().toISOString(), ...facts };
     await writeFile(`${tmp}/meta.json`, `${JSON.stringify(meta)}\n`);
     await rename(tmp, final.dir).catch(async (err: NodeJS.ErrnoException) => {

@@ -8,6 +8,7 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
+import type { Readable } from 'node:stream';
 import { rm } from 'node:fs/promises';
 import { SystemError, wrap } from '../errors.js';
 import { runChecked } from '../sys/exec.js';
@@ -37,11 +38,11 @@ function tarProcess(dest: string) {
   return { child, exited, stderr: () => stderr.trim() };
 }
 
-async function feed(file: string, child: ReturnType<typeof tarProcess>['child'], split?: SplitSink) {
+async function feed(data: Readable, child: ReturnType<typeof tarProcess>['child'], split?: SplitSink) {
   const hash = createHash('sha256');
   const scanner = new TarScanner();
   const checker = new LayerChecker();
-  for await (const chunk of decompressed(file, await detect(file))) {
+  for await (const chunk of data) {
     const buf = chunk as Buffer;
     hash.update(buf);
     const entries = scanner.push(buf);
@@ -82,9 +83,25 @@ export async function unpackLayer(
   expect?: string,
   splitDir?: string,
 ): Promise<{ diffId: string; facts: LayerFacts }> {
+  return unpackStream(async () => decompressed(file, await detect(file)), file, dest, expect, splitDir);
+}
+
+/**
+ * Unpacks the uncompressed layer tar DATA opens (LABEL names it in errors) as `unpackLayer`
+ * does; a refused member or a failed tar stops DATA early (it is destroyed).
+ */
+export async function unpackStream(
+  data: () => Promise<Readable>,
+  label: string,
+  dest: string,
+  expect?: string,
+  splitDir?: string,
+): Promise<{ diffId: string; facts: LayerFacts }> {
   const tar = tarProcess(dest);
+  let stream: Readable | undefined;
   try {
-    const out = await feed(file, tar.child, splitDir ? splitSink(splitDir) : undefined);
+    stream = await data();
+    const out = await feed(stream, tar.child, splitDir ? splitSink(splitDir) : undefined);
     const code = await tar.exited;
     if (code !== 0) throw new SystemError(`tar exited ${code}: ${tar.stderr()}`);
     if (expect && out.diffId !== expect)
@@ -92,8 +109,9 @@ export async function unpackLayer(
     await toOverlay(dest, out.facts);
     return out;
   } catch (err) {
+    stream?.destroy();
     tar.child.kill('SIGKILL');
     await tar.exited.catch(() => 1);
-    throw wrap('unpack layer', file, err);
+    throw wrap('unpack layer', label, err);
   }
 }

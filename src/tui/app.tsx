@@ -28,6 +28,8 @@ import { Details } from './components/details.js';
 import { NetworkDetails } from './components/network-details.js';
 import { RuleDetails } from './components/rule-details.js';
 import { Help } from './components/help.js';
+import { HistoryPane, ImagesPane } from './components/images.js';
+import { visibleImages } from './image-keys.js';
 
 /** Props of App. */
 export interface AppProps {
@@ -46,6 +48,7 @@ export interface AppProps {
 // The key hint, whole in 80 columns.
 const HINT = 'tab pane  ↑↓ move  enter details  / filter  a allow  d deny  r refresh  ? help  q quit';
 const HINT_80 = 'tab:pane ↑↓:move enter:details /:filter a:allow d:deny r:refresh ?:help q:quit';
+const IMAGES_HINT = 'images  ↑↓ move  h/enter history  r refresh  esc back';
 
 function Tabs({ pane }: { pane: number }) {
   return <Text>{PANES.map((p, i) => (i === pane ? `[${i + 1} ${p}]` : ` ${i + 1} ${p} `)).join(' ')}</Text>;
@@ -133,16 +136,22 @@ export function App({ snapshot, actions, width, height, onRefresh, color = true,
     setS(current.current);
   };
   const { exit } = useApp();
+  const fail = (err: unknown) =>
+    update((x) => ({ ...x, status: `error: ${err instanceof Error ? err.message : String(err)}` }));
+  const showHistory = (ref: string, name: string): void =>
+    void actions
+      .history(ref)
+      .then(
+        (rows) => update((x) => ({ ...x, mode: 'history', history: { name, rows }, status: `history of ${name}` })),
+        fail,
+      );
   const run = (e: Effect): void => {
     if (e.kind === 'quit') return exit();
     if (e.kind === 'refresh') return onRefresh?.();
+    if (e.kind === 'history') return showHistory(e.ref, e.name);
     const done = e.kind === 'allow' ? actions.allow(e.name, e.port, e.from || undefined) : actions.deny(e.name, e.port);
     done
-      .then(
-        (msg) => update((x) => ({ ...x, status: msg || `${e.kind} ${e.name} ${e.port}: done` })),
-        (err: unknown) =>
-          update((x) => ({ ...x, status: `error: ${err instanceof Error ? err.message : String(err)}` })),
-      )
+      .then((msg) => update((x) => ({ ...x, status: msg || `${e.kind} ${e.name} ${e.port}: done` })), fail)
       .finally(() => onRefresh?.());
   };
   useInput((input, key) => {
@@ -158,7 +167,9 @@ export function App({ snapshot, actions, width, height, onRefresh, color = true,
     effects.forEach(run);
   });
   const body = Math.max(3, height - 6);
-  const stacked = height >= 40 && s.mode !== 'help' && s.mode !== 'details';
+  // The Images view and a history take the whole body, as help and details do.
+  const own = s.mode === 'help' || s.mode === 'details' || s.mode === 'images' || s.mode === 'history';
+  const stacked = height >= 40 && !own;
   const heights = stackHeights(body - 9, snapshot.networks.length, portRows(snapshot.containers).length);
   const row = selectedPort(s, snapshot);
   const status = sourceError ? `error: refresh failed: ${sourceError}` : s.status;
@@ -171,7 +182,11 @@ export function App({ snapshot, actions, width, height, onRefresh, color = true,
       <Tabs pane={s.pane} />
       {s.mode === 'help' ? <Help /> : null}
       {s.mode === 'details' ? details(selection(s, snapshot), snapshot, body, width, color) : null}
-      {s.mode !== 'help' && s.mode !== 'details' && stacked
+      {s.mode === 'images' ? (
+        <ImagesPane images={visibleImages(snapshot)} selected={s.image} height={body - 1} width={width} color={color} />
+      ) : null}
+      {s.mode === 'history' && s.history ? <HistoryPane history={s.history} height={body} width={width} /> : null}
+      {!own && stacked
         ? [0, 1, 2].map((i) => (
             <Box key={i} flexDirection="column" marginBottom={1}>
               <Text underline>{PANES[i]}</Text>
@@ -179,7 +194,7 @@ export function App({ snapshot, actions, width, height, onRefresh, color = true,
             </Box>
           ))
         : null}
-      {s.mode !== 'help' && s.mode !== 'details' && !stacked ? pane(s.pane, s, snapshot, body - 1, width, color) : null}
+      {!own && !stacked ? pane(s.pane, s, snapshot, body - 1, width, color) : null}
       {s.mode === 'prompt' && row?.port ? (
         <Text>{`allow ${row.container.name} ${row.port.containerPort}/${row.port.proto} from (CIDR, empty: anywhere): ${s.input}_`}</Text>
       ) : null}
@@ -188,7 +203,7 @@ export function App({ snapshot, actions, width, height, onRefresh, color = true,
         {status}
       </Text>
       <Text dimColor wrap="truncate-end">
-        {width >= HINT.length ? HINT : HINT_80}
+        {s.mode === 'images' || s.mode === 'history' ? IMAGES_HINT : width >= HINT.length ? HINT : HINT_80}
       </Text>
     </Box>
   );

@@ -2,7 +2,16 @@
  * The TUI's state and what each key does to it, as a pure reducer: the App component only
  * wires Ink's input to it and runs the effects it asks for.
  */
-import { portRows, type PortRow, type TuiNetwork, type TuiRoute, type TuiRule, type TuiSnapshot } from './snapshot.js';
+import { onImagesKey } from './image-keys.js';
+import {
+  portRows,
+  type PortRow,
+  type TuiHistory,
+  type TuiNetwork,
+  type TuiRoute,
+  type TuiRule,
+  type TuiSnapshot,
+} from './snapshot.js';
 
 /** The panes, in tab order. */
 export const PANES = ['Networks', 'Containers', 'Rules'] as const;
@@ -11,11 +20,15 @@ export const PANES = ['Networks', 'Containers', 'Rules'] as const;
 export interface UiState {
   pane: number;
   selected: [number, number, number];
-  mode: 'normal' | 'filter' | 'prompt' | 'help' | 'details';
+  mode: 'normal' | 'filter' | 'prompt' | 'help' | 'details' | 'images' | 'history';
   filter: string;
   /** Text being typed in filter or prompt mode. */
   input: string;
   status: string;
+  /** The selected row of the Images view (key `i`). */
+  image: number;
+  /** The history the Images view showed last. */
+  history?: TuiHistory;
 }
 
 /** What a key asks the App to do besides changing the state. */
@@ -23,7 +36,8 @@ export type Effect =
   | { kind: 'quit' }
   | { kind: 'refresh' }
   | { kind: 'allow'; name: string; port: string; from: string }
-  | { kind: 'deny'; name: string; port: string };
+  | { kind: 'deny'; name: string; port: string }
+  | { kind: 'history'; ref: string; name: string };
 
 /** A key as Ink reports it. */
 export interface Key {
@@ -76,7 +90,7 @@ export function keysOf(input: string, key: Omit<Key, 'input'>): Key[] {
 
 /** The start state. */
 export function initialState(): UiState {
-  return { pane: 1, selected: [0, 0, 0], mode: 'normal', filter: '', input: '', status: 'press ? for help' };
+  return { pane: 1, selected: [0, 0, 0], mode: 'normal', filter: '', input: '', status: 'press ? for help', image: 0 };
 }
 
 const has = (filter: string, text: string): boolean => !filter || text.toLowerCase().includes(filter.toLowerCase());
@@ -177,6 +191,7 @@ export function onKey(s: UiState, key: Key, snap: TuiSnapshot): { state: UiState
       };
     return { state: typing(s, key) };
   }
+  if (s.mode === 'images' || s.mode === 'history') return onImagesKey(s, key, snap);
   if (s.mode === 'help' || s.mode === 'details') {
     if (key.escape || key.return || key.input === 'q' || key.input === '?') return { state: { ...s, mode: 'normal' } };
     return { state: s };
@@ -188,6 +203,7 @@ export function onKey(s: UiState, key: Key, snap: TuiSnapshot): { state: UiState
   if (key.upArrow) return { state: move(s, snap, -1) };
   if (key.downArrow) return { state: move(s, snap, 1) };
   if (key.input === '?') return { state: { ...s, mode: 'help' } };
+  if (key.input === 'i') return { state: { ...s, mode: 'images' } };
   if (key.input === '/') return { state: { ...s, mode: 'filter', input: s.filter } };
   if (key.input === 'r') return { state: { ...s, status: 'refreshing' }, effect: { kind: 'refresh' } };
   const row = selectedPort(s, snap);

@@ -14,8 +14,21 @@ import {
   saveText,
   watchLinks,
 } from '../ops/read.js';
+import { stat } from 'node:fs/promises';
 import type { Host } from '../ops/host.js';
-import type { TuiSnapshot } from './snapshot.js';
+import { listImages } from '../ops/image.js';
+import type { TuiImage, TuiSnapshot } from './snapshot.js';
+
+// What changes when an image is stored, tagged or removed: the images directory, its tag
+// index and the layers directory (mtimes); the rows are read again only then.
+async function imagesStamp(root: string): Promise<string> {
+  const at = (p: string) =>
+    stat(p).then(
+      (s) => String(s.mtimeMs),
+      () => '-',
+    );
+  return (await Promise.all([`${root}/images`, `${root}/images/index.json`, `${root}/layers`].map(at))).join(',');
+}
 
 /** Builds snapshots and tells when a new one is worth taking. */
 export class LiveSource {
@@ -25,6 +38,7 @@ export class LiveSource {
   private linkEpoch = 0;
   private saves?: { at: number; texts: Promise<[string, string]> };
   private last?: { key: string; snap: TuiSnapshot };
+  private images?: { stamp: string; rows: Promise<TuiImage[]> };
 
   constructor(private readonly host: Host) {
     this.links = openLinks();
@@ -46,9 +60,12 @@ export class LiveSource {
    */
   async snapshot(rulesMaxAgeMs = 0): Promise<TuiSnapshot> {
     const inputs = await liveInputs(this.host, this.ruleset(rulesMaxAgeMs));
-    const key = `${liveKey(inputs)}\u0000${this.linkEpoch}`;
+    const stamp = await imagesStamp(this.host.paths.root);
+    const key = `${liveKey(inputs)}\u0000${this.linkEpoch}\u0000${stamp}`;
     if (this.last?.key === key) return this.last.snap;
-    const snap = await liveSnapshot(this.host, inputs, await this.links.listLinks());
+    if (this.images?.stamp !== stamp) this.images = { stamp, rows: listImages(this.host).catch(() => []) };
+    const live = await liveSnapshot(this.host, inputs, await this.links.listLinks());
+    const snap = { ...live, images: await this.images.rows };
     this.last = { key, snap };
     return snap;
   }

@@ -10,6 +10,7 @@ const KEYS: [string, string][] = [
   ['/', 'filter the rows (enter keeps it, esc clears it)'],
   ['a', 'allow the selected port through ufw (asks for source CIDR)'],
   ['d', 'deny the selected port (remove what allow opened)'],
+  ['i', 'images: sizes and shared layers as image ls; h or enter: history'],
   ['r', 'refresh now'],
   ['?', 'this help'],
   ['q', 'quit'],

@@ -1,9 +1,12 @@
 // Pulls (issue 24): the same multi-layer image (a busybox base and three layers of real
-// files, ~57 MB unpacked) from Debian's docker-registry on loopback, by
-// `netctl pull` into a fresh store, by `skopeo copy` to a fresh dir and by `docker pull`
-// into a dockerd of the bench sandbox (Debian's 20.10, overlay2, no networking of its own),
-// each iteration from scratch. Notes: bytes on disk for one image, and for two images on the
-// same base (netctl and Docker store the base once; skopeo's dirs hold it twice).
+// files, ~57 MB unpacked) from Debian's docker-registry on loopback, in one run by
+// `netctl pull` into a fresh store, by `docker pull` into a dockerd of the bench sandbox
+// (Debian's 20.10, overlay2, no networking of its own) and by `skopeo copy` to a fresh dir
+// (Debian's skopeo, which native/setup.sh installs), each sample from scratch. The tools take
+// turns within each sample, in an order rotated per sample, so the machine's load hits each
+// alike; the row is netctl's time, the note the peers' medians, the ratios and bytes on disk
+// for one image and for two images on the same base (netctl and Docker store the base once;
+// skopeo's dirs hold the compressed blobs, the base twice).
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -56,7 +59,7 @@ tar -C $d -cf ${dir}.tar .`;
   );
 }
 
-async function setup() {
+export async function setup() {
   sh(['rm', '-rf', W]);
   sh(['mkdir', '-p', `${W}/data`, `${W}/src/a`, `${W}/src/b`, `${W}/src/c`, `${W}/src/d`]);
   sh(['sh', makeImages, `${W}/imgs`]);
@@ -75,9 +78,9 @@ async function setup() {
   return { reg, n: 0 };
 }
 
-function netctlPull(ctx, name) {
+function netctlPull(root, name) {
   sh([process.execPath, netctl, 'pull', '-q', '--insecure', `${HOST}/bench/${name}:v1`], {
-    env: { ...process.env, NETCTL_ROOT: ctx.root, NETCTL_AUTH_FILE: `${W}/auth.json` },
+    env: { ...process.env, NETCTL_ROOT: root, NETCTL_AUTH_FILE: `${W}/auth.json` },
     timeout: 300_000,
   });
 }
@@ -88,93 +91,101 @@ function skopeoCopy(dir, name) {
   });
 }
 
-const teardown = (ctx) => ctx.reg.kill('SIGTERM');
-
 const DOCKER_DIR = `${W}/docker`;
 const docker = (...args) =>
   sh(['/usr/bin/docker', '-H', `unix://${DOCKER_DIR}/docker.sock`, ...args], { timeout: 300_000 });
 
-async function dockerSetup() {
+function timed(fn) {
+  const t0 = performance.now();
+  fn();
+  return performance.now() - t0;
+}
+
+// One tool's sample: the time of the first pull, bytes after it and after the second image.
+const tools = {
+  netctl(n) {
+    const root = `${W}/netctl-${n}`;
+    const ms = timed(() => netctlPull(root, 'app'));
+    const one = du(root);
+    netctlPull(root, 'other');
+    const two = du(root);
+    const files = duGlob(`${root}/layers/*/fs`);
+    sh(['rm', '-rf', root]);
+    return { ms, one, two, files };
+  },
+  docker() {
+    const data = `${DOCKER_DIR}/data`;
+    const before = du(data);
+    const ms = timed(() => docker('pull', '-q', `${HOST}/bench/app:v1`));
+    const one = du(data) - before;
+    docker('pull', '-q', `${HOST}/bench/other:v1`);
+    const two = du(data) - before;
+    const files = duGlob(`${data}/overlay2/*/diff`);
+    docker('rmi', `${HOST}/bench/app:v1`, `${HOST}/bench/other:v1`);
+    return { ms, one, two, files };
+  },
+  skopeo(n) {
+    const d = `${W}/skopeo-${n}`;
+    sh(['mkdir', '-p', d]);
+    const ms = timed(() => skopeoCopy(`${d}/app`, 'app'));
+    const one = du(d);
+    skopeoCopy(`${d}/other`, 'other');
+    const two = du(d);
+    sh(['rm', '-rf', d]);
+    return { ms, one, two };
+  },
+};
+const NAMES = Object.keys(tools);
+
+async function setupAll() {
   const ctx = await setup();
   sh(['sh', dockerdSh, DOCKER_DIR, '--iptables=false', '--bridge=none', '--storage-driver=overlay2'], {
     timeout: 120_000,
   });
+  ctx.samples = Object.fromEntries(NAMES.map((t) => [t, []]));
   return ctx;
 }
 
-function dockerTeardown(ctx) {
+function teardownAll(ctx) {
   // The sandbox's init reaps no orphans: a dead dockerd stays a zombie, which counts as gone.
   const gone = 'kill -0 $p 2>/dev/null || exit 0; grep -q "^State:.Z" /proc/$p/status 2>/dev/null && exit 0';
   sh(['sh', '-c', `p=$(cat ${DOCKER_DIR}/docker.pid) && kill $p && for i in $(seq 300); do ${gone}; sleep 0.1; done`]);
-  teardown(ctx);
+  ctx.reg.kill('SIGTERM');
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const secs = (ms) => `${(ms / 1000).toFixed(2)} s`;
+
+function summary(ctx) {
+  const s = ctx.samples;
+  const t = Object.fromEntries(NAMES.map((n) => [n, median(s[n].map((x) => x.ms))]));
+  const last = Object.fromEntries(NAMES.map((n) => [n, s[n].at(-1)]));
+  const times = NAMES.map((n) => `${n} ${secs(t[n])} [${s[n].map((x) => secs(x.ms)).join(' ')}]`).join(', ');
+  const rest = (x) => (x.files === undefined ? '' : ` (layer files ${mb(x.files)}, the rest ${mb(x.two - x.files)})`);
+  const disk = NAMES.map((n) => `${n} ${mb(last[n].one)} / ${mb(last[n].two)}${rest(last[n])}`).join(', ');
+  return (
+    `time (median [samples]): ${times}; netctl/docker ${(t.netctl / t.docker).toFixed(2)}, ` +
+    `netctl/skopeo ${(t.netctl / t.skopeo).toFixed(2)}; disk, 1 image / + image on same base: ${disk} ` +
+    `(netctl/docker ${(last.netctl.two / last.docker.two).toFixed(2)}; skopeo: compressed blobs, not unpacked)`
+  );
 }
 
 export const cases = [
   {
-    name: 'pull: netctl pull, 4-layer image from a local registry (fresh store)',
-    iterations: 3,
+    name: 'pull: 4-layer image from a local registry, netctl pull vs docker pull vs skopeo copy (interleaved)',
+    iterations: 5,
     warmup: 0,
-    setup,
-    run: (ctx) => {
-      ctx.root = `${W}/netctl-${ctx.n++}`;
-      const t0 = performance.now();
-      netctlPull(ctx, 'app');
-      const ms = performance.now() - t0;
-      const one = du(ctx.root);
-      netctlPull(ctx, 'other');
-      const two = du(ctx.root);
-      const files = duGlob(`${ctx.root}/layers/*/fs`);
-      sh(['rm', '-rf', ctx.root]);
-      return {
-        ms,
-        note: `disk (whole store): 1 image ${mb(one)}, + image on same base ${mb(two)} (layer files ${mb(files)}, the rest ${mb(two - files)})`,
-      };
+    setup: setupAll,
+    run: (ctx, i) => {
+      const order = NAMES.map((_, k) => NAMES[(i + k) % NAMES.length]);
+      for (const n of order) ctx.samples[n].push(tools[n](i));
+      return { ms: ctx.samples.netctl.at(-1).ms };
     },
-    teardown,
-  },
-  {
-    name: 'pull: skopeo copy to a dir, same image (peer)',
-    iterations: 3,
-    warmup: 0,
-    setup,
-    run: (ctx) => {
-      const d = `${W}/skopeo-${ctx.n++}`;
-      sh(['mkdir', '-p', d]);
-      const t0 = performance.now();
-      skopeoCopy(`${d}/app`, 'app');
-      const ms = performance.now() - t0;
-      const one = du(d);
-      skopeoCopy(`${d}/other`, 'other');
-      const two = du(d);
-      sh(['rm', '-rf', d]);
-      return {
-        ms,
-        note: `disk (compressed blobs, not unpacked): 1 image ${(one / 1e6).toFixed(1)} MB, + other ${(two / 1e6).toFixed(1)} MB`,
-      };
-    },
-    teardown,
-  },
-  {
-    name: 'pull: docker pull, same image, into a dockerd in the sandbox (peer)',
-    iterations: 3,
-    warmup: 0,
-    setup: dockerSetup,
-    run: () => {
-      const data = `${DOCKER_DIR}/data`;
-      const before = du(data);
-      const t0 = performance.now();
-      docker('pull', '-q', `${HOST}/bench/app:v1`);
-      const ms = performance.now() - t0;
-      const one = du(data) - before;
-      docker('pull', '-q', `${HOST}/bench/other:v1`);
-      const two = du(data) - before;
-      const files = duGlob(`${data}/overlay2/*/diff`);
-      docker('rmi', `${HOST}/bench/app:v1`, `${HOST}/bench/other:v1`);
-      return {
-        ms,
-        note: `disk (overlay2 + image db): 1 image ${mb(one)}, + image on same base ${mb(two)} (layer files ${mb(files)}, the rest ${mb(two - files)})`,
-      };
-    },
-    teardown: dockerTeardown,
+    note: (_, ctx) => summary(ctx),
+    teardown: teardownAll,
   },
 ];

@@ -2,7 +2,8 @@
  * What the TUI tests share: a fixed snapshot, recording actions, key helpers.
  */
 import type { TuiActions } from '../../../src/tui/actions.js';
-import type { TuiSnapshot } from '../../../src/tui/snapshot.js';
+import type { HistoryRow } from '../../../src/ops/image-history.js';
+import type { TuiImage, TuiSnapshot } from '../../../src/tui/snapshot.js';
 
 /**
  * A fixed snapshot: two networks, a container with two ports (one closed, one limited), one
@@ -187,8 +188,67 @@ export function fakeActions(log: string[], fail = false): TuiActions {
       log.push(`deny ${name} ${port}`);
       return `denied ${name} ${port}`;
     },
+    history: async (ref) => {
+      log.push(`history ${ref}`);
+      if (fail) throw new Error(`image "${ref}" not found`);
+      return HISTORY;
+    },
   };
 }
+
+/** Two images on one base (each shares its base layer with the other), and an untagged one. */
+export const IMAGES: TuiImage[] = [
+  {
+    repository: 'registry.test/app',
+    tag: 'v1',
+    id: 'c'.repeat(64),
+    created: '2026-11-20T09:00:00.000Z',
+    source: 'registry',
+    size: 52_040_000,
+    layers: 4,
+    sharedLayers: 2,
+  },
+  {
+    repository: 'registry.test/other',
+    tag: 'v1',
+    id: 'd'.repeat(64),
+    created: '2026-11-21T09:00:00.000Z',
+    source: 'registry',
+    size: 21_300_000,
+    layers: 3,
+    sharedLayers: 2,
+  },
+  {
+    repository: '<none>',
+    tag: '<none>',
+    id: 'e'.repeat(64),
+    created: '2026-11-22T09:00:00.000Z',
+    source: 'import',
+    size: 1_200_000,
+    layers: 1,
+    sharedLayers: 0,
+  },
+];
+
+/** The history `h` shows for any image. */
+export const HISTORY: HistoryRow[] = [
+  {
+    id: 'd'.repeat(64),
+    created: '2026-11-21T09:00:00.000Z',
+    createdBy: '/bin/sh -c #(nop) COPY dir:mime in /usr/share/mime',
+    size: 4_100_000,
+    comment: '',
+    layer: `sha256:${'1'.repeat(64)}`,
+  },
+  {
+    id: null,
+    created: '2026-11-20T08:00:00.000Z',
+    createdBy: '/bin/sh -c #(nop) ADD file:busybox in /',
+    size: 1_200_000,
+    comment: 'base',
+    layer: `sha256:${'2'.repeat(64)}`,
+  },
+];
 
 /** Lets Ink handle the input and render. */
 export const tick = (): Promise<void> => new Promise((r) => setTimeout(r, 30));

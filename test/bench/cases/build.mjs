@@ -61,7 +61,7 @@ const tools = {
   classic: (dir, extra) => ['/usr/bin/docker', '-H', `unix://${DOCKER_DIR}/docker.sock`, 'build', '-q', ...extra, dir],
 };
 const envOf = {
-  netctl: { ...process.env, NETCTL_ROOT: `${W}/netctl` },
+  netctl: { ...process.env, NETCTL_ROOT: `${W}/netctl-root` },
   buildkit: { ...process.env, HOME: '/tmp', DOCKER_BUILDKIT: '1' },
   classic: { ...process.env, HOME: '/tmp', DOCKER_BUILDKIT: '0' },
 };

@@ -43,6 +43,7 @@ export const buildSpec: CommandSpec = {
     { flags: '--label <k=v>', description: 'set a label on the image (repeatable)', parse: 'collect' },
     { flags: '--platform <os/arch>', description: "the platform to build for (default: this host's)" },
     { flags: '-q, --quiet', description: 'print only the image id' },
+    dryRun,
     json,
   ],
 };

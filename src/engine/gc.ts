@@ -36,7 +36,8 @@ export interface GcItem {
     | 'volume-files'
     | 'dns'
     | 'health'
-    | 'layer';
+    | 'layer'
+    | 'build-container';
   name: string;
 }
 

@@ -37,12 +37,15 @@ const str = (v: unknown): string => (typeof v === 'string' ? v : '');
  * The history rows of image IMAGE_ID from its CONFIG document, LAYERS its diff ids bottom
  * first with their sizes. Entries not marked `empty_layer` take the layers in order; a
  * config without history (or with fewer layer entries than layers) gets one row per
- * unnamed layer, so every layer shows.
+ * unnamed layer, so every layer shows. ANCESTORS (its parent, the parent's parent..., with
+ * their own row counts) name the rows they end at, as Docker shows a local build's step
+ * images; the rows below the last one stored are `<missing>`.
  */
 export function historyRows(
   imageId: string,
   config: unknown,
   layers: readonly { diffId: string; bytes: number }[],
+  ancestors: readonly { id: string; rows: number }[] = [],
 ): HistoryRow[] {
   const rows: Omit<HistoryRow, 'id'>[] = [];
   let next = 0;
@@ -59,7 +62,9 @@ export function historyRows(
   for (const layer of layers.slice(next))
     rows.push({ created: null, createdBy: '', size: layer.bytes, comment: '', layer: layer.diffId });
   if (rows.length === 0) rows.push({ created: null, createdBy: '', size: 0, comment: '', layer: null });
-  return rows.reverse().map((r, i) => ({ id: i === 0 ? imageId : null, ...r }));
+  const ids = new Map<number, string>([[0, imageId]]);
+  for (const a of ancestors) if (a.rows > 0 && a.rows < rows.length) ids.set(rows.length - a.rows, a.id);
+  return rows.reverse().map((r, i) => ({ id: ids.get(i) ?? null, ...r }));
 }
 
 /** How long MS milliseconds is, as Docker says it (go-units HumanDuration: "5 seconds", "About an hour", "3 weeks"). */

@@ -25,6 +25,8 @@ export interface CopyJob {
   /** The image the layer goes on (its directories' owners and modes are kept), none for scratch. */
   parent: string | undefined;
   owner: { uid: number; gid: number };
+  /** Pins the layer's diff id before it is in place (build.ts). */
+  pin?: (diffId: string) => Promise<void>;
 }
 
 const TAR_NAME = /\.(tar|tgz|tar\.(gz|bz2|xz|zst))$/i;
@@ -101,7 +103,7 @@ export async function copyLayer(host: Host, job: CopyJob): Promise<string> {
       await lchown(to, job.owner.uid, job.owner.gid);
       if (mode !== undefined && item.type !== 'symlink') await chmod(to, mode);
     }
-    return (await storeDirLayer(host.paths, stage)).diffId;
+    return (await storeDirLayer(host.paths, stage, job.pin ? { beforePlace: job.pin } : {})).diffId;
   } finally {
     await rm(stage, { recursive: true, force: true });
   }

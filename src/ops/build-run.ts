@@ -30,6 +30,8 @@ export interface RunJob {
   workdir?: string;
   network: string;
   output: (e: LogEntry) => void;
+  /** Pins the layer's diff id before it is in place (build.ts). */
+  pin?: (diffId: string) => Promise<void>;
 }
 
 /** The argv of a RUN step: exec form as given, shell form (or a heredoc script) through its SHELL. Pure. */
@@ -81,7 +83,8 @@ export async function runLayer(host: Host, job: RunJob): Promise<string> {
     const p = containerPaths(host.paths, id);
     if (!(await stat(p.upper).catch(() => null)))
       throw new DockerfileError(job.step.line, 'RUN needs overlayfs for the container (its root was copied)');
-    return (await storeDirLayer(host.paths, p.upper, { skip: isMountArtifact })).diffId;
+    const opts = { skip: isMountArtifact, ...(job.pin ? { beforePlace: job.pin } : {}) };
+    return (await storeDirLayer(host.paths, p.upper, opts)).diffId;
   } finally {
     const ref = id ?? req.name;
     await removeContainer(host, ref, { force: true, volumes: true }).catch(() => undefined);

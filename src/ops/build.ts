@@ -6,32 +6,36 @@
  * (build-copy.ts). A failing step names its instruction and line; what the failed step
  * started is removed, what earlier steps made stays cached.
  */
-import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import {
   applyStep,
   type BuildPlan,
-  type CopyPlan,
   type CopyStep,
   cacheKey,
   filesChecksum,
   type OciConfig,
-  planBuild,
   resolveCopySources,
   resolveStage,
   type Step,
 } from '../model/dockerfile/api.js';
 import { type ApplyState, beginStage } from '../model/dockerfile/config.js';
 import { DockerfileError } from '../model/dockerfile/errors.js';
-import { baseDocument, type ImageDoc, scratchDocument, storeImageDocument } from '../runtime/image-doc.js';
+import {
+  baseDocument,
+  type ImageDoc,
+  imageDocumentId,
+  scratchDocument,
+  storeImageDocument,
+} from '../runtime/image-doc.js';
 import { hasImage, readImage, readRawConfig, tagImage } from '../runtime/image-store.js';
 import { resolveImageUser } from '../runtime/image-user.js';
 import { withImageView } from '../runtime/image-view.js';
 import { layeredBase } from '../runtime/layer-from-dir.js';
 import { sweepLayerTemps } from '../runtime/layer-store.js';
+import { type LayerPin, pinLayers } from '../runtime/layer-pins.js';
 import { normalizeImageRef } from '../runtime/image-ref.js';
 import type { LogEntry } from '../runtime/logs.js';
 import { NetctlError, UsageError } from '../errors.js';
+import { loadBuildPlan, netName, urlDigests } from './build-load.js';
 import { copyLayer } from './build-copy.js';
 import { runLayer } from './build-run.js';
 import { sweepBuildContainers } from './build-sweep.js';
@@ -69,6 +73,8 @@ export interface BuildResult {
   cached: number;
 }
 
+type StepAt = { stage: number; n: number; total: number };
+
 interface Current {
   id: string | undefined;
   doc: ImageDoc;
@@ -86,7 +92,19 @@ class Builder {
     readonly context: SourceTree,
     readonly o: BuildOptions,
     readonly ev: BuildEvents,
+    readonly pin: LayerPin,
   ) {}
+
+  /** Keeps image ID and its layers from a concurrent prune until the build ends; false: it is gone. */
+  private async hold(id: string): Promise<boolean> {
+    const rec = await readImage(this.host.paths, id).catch(() => undefined);
+    if (!rec) return false;
+    await this.pin.add([id, ...(rec.layers ?? [])]);
+    // A prune that ran before the pin was written may have taken it.
+    return hasImage(this.host.paths, id);
+  }
+
+  private readonly pinLayer = (diffId: string): Promise<void> => this.pin.add([diffId]);
 
   private async base(index: number): Promise<Current> {
     const st = this.plan.stages[index]!;
@@ -99,6 +117,7 @@ class Builder {
           throw new DockerfileError(st.line, `${st.original}: ${err.message}`);
         })
       ).id;
+      if (!(await this.hold(id))) throw new DockerfileError(st.line, `${st.original}: the image was removed meanwhile`);
     }
     if (!id) {
       const doc = scratchDocument();
@@ -106,6 +125,7 @@ class Builder {
     }
     const raw = await readRawConfig(this.host.paths, id);
     const layers = raw ? (await readImage(this.host.paths, id)).layers! : await layeredBase(this.host.paths, id);
+    await this.pin.add(layers);
     const doc = await baseDocument(this.host.paths, id, layers);
     return { id, doc, config: doc.config as OciConfig, state: { cmdSet: false } };
   }
@@ -131,7 +151,9 @@ class Builder {
       config: cur.config as Record<string, unknown>,
       created: new Date().toISOString(),
     };
-    const rec = await storeImageDocument(this.host.paths, doc, 'build');
+    // Pinned before it is stored: an untagged step image is what `image prune` takes first.
+    await this.pin.add([imageDocumentId(doc)]);
+    const rec = await storeImageDocument(this.host.paths, doc, 'build', cur.id);
     return { ...cur, id: rec.id, doc };
   }
 
@@ -141,6 +163,7 @@ class Builder {
       step.from.kind === 'stage'
         ? this.stages.get(step.from.index)
         : (await ensureImage(this.host, step.from.ref, this.o.pull ? 'always' : 'missing')).id;
+    if (id && !(await this.hold(id))) throw new UsageError(`the image of --from was removed meanwhile`);
     // The view stays mounted until the copy is done: a promise the caller releases.
     let release!: () => void;
     const released = new Promise<void>((r) => (release = r));
@@ -162,7 +185,8 @@ class Builder {
       const hit = await this.cachedImage(k);
       if (hit) return hit;
       const owner = step.chown ? await this.owner(cur, step.chown) : { uid: 0, gid: 0 };
-      const layer = await copyLayer(this.host, { step, plan, root: src.tree.root, parent: cur.id, owner });
+      const job = { step, plan, root: src.tree.root, parent: cur.id, owner, pin: this.pinLayer };
+      const layer = await copyLayer(this.host, job);
       const label = `${plan.label}:${filesChecksum(metas).slice(7)}`;
       return this.layered(cur, step, layer, k, label);
     } finally {
@@ -183,7 +207,7 @@ class Builder {
   private async cachedImage(key: string): Promise<string | undefined> {
     if (this.o.noCache) return undefined;
     const hit = this.host.store().buildCache.get(key);
-    if (!hit || !(await hasImage(this.host.paths, hit.imageId))) return undefined;
+    if (!hit || !(await this.hold(hit.imageId))) return undefined;
     this.host.store().buildCache.touch(key);
     return hit.imageId;
   }
@@ -208,13 +232,13 @@ class Builder {
     return { id, doc, config: doc.config as OciConfig, state };
   }
 
-  private async step(cur: Current, step: Step, at: { stage: number; n: number; total: number }): Promise<Current> {
+  private async step(cur: Current, step: Step, at: StepAt): Promise<Current> {
     const text = step.original;
     const parent = cur.id ? `sha256:${cur.id}` : 'scratch';
     const key = (files?: string) => cacheKey({ parent, step, ...(files ? { files } : {}) });
     try {
       if (step.kind === 'COPY' || step.kind === 'ADD') {
-        const pre = await this.cachedBefore(cur, step, key);
+        const pre = await this.cachedBefore(cur, step, key, at);
         if (pre) return pre.cur;
         this.ev.step?.({ ...at, text, cached: false });
         const out = await this.copyStep(cur, step, key);
@@ -241,14 +265,16 @@ class Builder {
   }
 
   // COPY's key needs its files' checksum: computed first, and the step told cached or not after.
-  private async cachedBefore(cur: Current, step: CopyStep, key: (files?: string) => string) {
+  private async cachedBefore(cur: Current, step: CopyStep, key: (files?: string) => string, at: StepAt) {
     if (this.o.noCache) return undefined;
     const src = await this.copySource(step);
     try {
       const plan = resolveCopySources(step, src.tree.files, cur.config.WorkingDir ?? '/');
       const files = filesChecksum(await fileMetas(src.tree, plan.matched)) + (await urlDigests(plan));
       const hit = await this.cachedImage(key(files));
-      return hit ? { cur: await this.hit(cur, hit, step) } : undefined;
+      if (!hit) return undefined;
+      this.ev.step?.({ ...at, text: step.original, cached: true });
+      return { cur: await this.hit(cur, hit, step) };
     } finally {
       await src.done();
     }
@@ -268,24 +294,10 @@ class Builder {
       ...(cur.config.WorkingDir ? { workdir: cur.config.WorkingDir } : {}),
       network: this.o.network ?? 'bridge',
       output: (e) => this.ev.output?.(e),
+      pin: this.pinLayer,
     });
     return this.layered(cur, step, layer, key);
   }
-}
-
-// ADD of an URL is cached by what it fetches, as Docker's is: fetched once for the key.
-async function urlDigests(plan: CopyPlan): Promise<string> {
-  const out: string[] = [];
-  for (const x of plan.items.filter((i) => i.type === 'url')) {
-    const res = await fetch(x.source, { signal: AbortSignal.timeout(120_000) });
-    if (!res.ok) throw new UsageError(`ADD failed: "${x.source}" answered ${res.status}`);
-    out.push(
-      ` ${x.source}=${createHash('sha256')
-        .update(Buffer.from(await res.arrayBuffer()))
-        .digest('hex')}`,
-    );
-  }
-  return out.join('');
 }
 
 // Docker's COPY history names its source by checksum (`file:<hex>`), not by the words written.
@@ -296,31 +308,23 @@ function sourceHistory(createdBy: string, source: string): string {
 /** Builds the image the Dockerfile of O describes; tags it with O.tags. */
 export async function buildImage(host: Host, o: BuildOptions, ev: BuildEvents = {}): Promise<BuildResult> {
   const tags = (o.tags ?? []).map((t) => normalizeImageRef(t));
-  const file = o.file ?? `${o.context}/Dockerfile`;
-  const text = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
-    throw new UsageError(`cannot read Dockerfile "${file}": ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
-  });
-  const plan = planBuild(text, {
-    buildArgs: o.buildArgs ?? {},
-    ...(o.target ? { target: o.target } : {}),
-    ...(o.platform ? { targetPlatform: o.platform } : {}),
-  });
+  const plan = await loadBuildPlan(host, o);
   for (const a of plan.unusedArgs) ev.warn?.(`[Warning] one or more build args were not consumed: ${a}`);
-  if (o.network && o.network !== 'bridge' && o.network !== 'default' && !['host', 'none'].includes(o.network))
-    host.store().networks.require(o.network);
   await sweepBuildContainers(host);
   await sweepLayerTemps(host.paths);
-  const b = new Builder(host, plan, await readContext(o.context), { ...o, network: netName(o.network) }, ev);
-  let last: string | undefined;
-  for (const index of plan.order) {
-    last = await b.stage(index);
-    if (last) b.stages.set(index, last);
+  const context = await readContext(o.context);
+  const pin = await pinLayers(host.paths, []);
+  try {
+    const b = new Builder(host, plan, context, { ...o, network: netName(o.network) }, ev, pin);
+    let last: string | undefined;
+    for (const index of plan.order) {
+      last = await b.stage(index);
+      if (last) b.stages.set(index, last);
+    }
+    if (!last) throw new UsageError('the build made no image (an empty FROM scratch stage)');
+    for (const t of tags) await tagImage(host.paths, t, last);
+    return { id: last, tags, steps: b.steps, cached: b.cached };
+  } finally {
+    await pin.release();
   }
-  if (!last) throw new UsageError('the build made no image (an empty FROM scratch stage)');
-  for (const t of tags) await tagImage(host.paths, t, last);
-  return { id: last, tags, steps: b.steps, cached: b.cached };
-}
-
-function netName(n: string | undefined): string {
-  return !n || n === 'default' ? 'bridge' : n;
 }

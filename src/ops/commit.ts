@@ -117,7 +117,7 @@ export async function commitContainer(host: Host, ref: string, o: CommitOptions 
       ...(o.author ? { author: o.author } : {}),
       ...(o.message ? { comment: o.message } : {}),
     });
-    const rec: ImageRecord = await storeImageDocument(host.paths, doc, 'commit');
+    const rec: ImageRecord = await storeImageDocument(host.paths, doc, 'commit', imageId);
     if (tag) await tagImage(host.paths, tag, rec.id);
     return { id: rec.id, layer, ...(tag ? { tag } : {}) };
   } finally {

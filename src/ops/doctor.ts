@@ -13,6 +13,7 @@ import type { DockerApi } from '../docker/client.js';
 import { diagnoseDns } from './dns.js';
 import { diagnoseHealth } from './health.js';
 import { diagnoseImages } from './doctor-images.js';
+import { diagnoseBuilds } from './build-leftovers.js';
 import { diagnosePodman } from './podman-install.js';
 import type { Host } from './host.js';
 import { bridgesDrift, incomingDrift } from './ufw-input.js';
@@ -61,6 +62,7 @@ export async function diagnose(host: Host, api: () => DockerApi): Promise<Findin
     ...(await diagnoseDns(host)),
     ...(await diagnoseHealth(host)),
     ...(await diagnoseImages(host)),
+    ...(await diagnoseBuilds(host)),
     ...(await diagnosePodman(host)),
   ];
 }

@@ -29,6 +29,7 @@ import type { RemoveResult } from '../runtime/image-store.js';
 import type { ImageRecord } from '../runtime/image-config.js';
 import { ConflictError } from '../errors.js';
 import { allImages, collectLayers, imageSize, layerSizes } from './image-space.js';
+import { imageConfigDocument } from './image-history.js';
 import type { Host } from './host.js';
 import type { ChangePlan } from './tx.js';
 
@@ -178,6 +179,8 @@ export interface ImageDetails extends ImageRecord {
   tags: string[];
   size: number;
   layerSizes?: { diffId: string; bytes: number }[];
+  /** The image config's history entries (oldest first), as Docker's `history` reads them. */
+  history?: unknown[];
 }
 
 /** The details of one image. */
@@ -189,6 +192,8 @@ export async function inspectImage(host: Host, ref: string): Promise<ImageDetail
     .map(([k]) => k);
   const out: ImageDetails = { ...rec, tags, size: await imageSize(host, rec, sizes) };
   if (rec.layers) out.layerSizes = rec.layers.map((diffId) => ({ diffId, bytes: sizes.get(diffId) ?? 0 }));
+  const history = ((await imageConfigDocument(host, rec.id)) as { history?: unknown } | null)?.history;
+  if (Array.isArray(history)) out.history = history;
   return out;
 }
 

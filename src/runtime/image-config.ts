@@ -37,6 +37,8 @@ export interface ImageRecord {
   architecture?: string;
   os?: string;
   config: ImageConfig;
+  /** The image it was built or committed on (Docker's `Parent`), for a local build's history ids. */
+  parent?: string;
 }
 
 /** Docker's default PATH, for images that do not set one. */

@@ -57,14 +57,20 @@ export async function baseDocument(r: RuntimeRoots, id: string, diffIds: string[
   return doc;
 }
 
-/** Stores DOC as a layered image (its layers must be stored); returns its record. */
+/** The id DOC is stored under: its config's digest. */
+export function imageDocumentId(doc: ImageDoc): string {
+  return createHash('sha256').update(JSON.stringify(doc)).digest('hex');
+}
+
+/** Stores DOC as a layered image (its layers must be stored), made on image PARENT; returns its record. */
 export async function storeImageDocument(
   r: RuntimeRoots,
   doc: ImageDoc,
   source: ImageRecord['source'],
+  parent?: string,
 ): Promise<ImageRecord> {
   const bytes = Buffer.from(JSON.stringify(doc));
-  const id = createHash('sha256').update(bytes).digest('hex');
+  const id = imageDocumentId(doc);
   if (await hasImage(r, id)) return readImage(r, id);
   const record: ImageRecord = {
     id,
@@ -72,6 +78,7 @@ export async function storeImageDocument(
     source,
     layers: doc.rootfs.diff_ids,
     ...configFromOci(doc),
+    ...(parent ? { parent } : {}),
   };
   await commitLayeredImage(r, record, bytes);
   return record;

@@ -11,12 +11,20 @@ import { type LayerMeta, layersDir, storeLayer } from './layer-store.js';
 import { imagePaths, type RuntimeRoots } from './paths.js';
 import { type TreeTarOptions, writeTreeTar } from './tree-tar.js';
 
-/** Writes DIR as a layer into the layer store (once: the same tar is stored only once). */
-export async function storeDirLayer(r: RuntimeRoots, dir: string, opts: TreeTarOptions = {}): Promise<LayerMeta> {
+/**
+ * Writes DIR as a layer into the layer store (once: the same tar is stored only once);
+ * `beforePlace` (a build pinning it) is called with its diff id before it is in place.
+ */
+export async function storeDirLayer(
+  r: RuntimeRoots,
+  dir: string,
+  opts: TreeTarOptions & { beforePlace?: (diffId: string) => Promise<void> } = {},
+): Promise<LayerMeta> {
   await mkdir(layersDir(r), { recursive: true, mode: 0o700 });
   const file = `${layersDir(r)}/.tmp-${process.pid}-${randomBytes(6).toString('hex')}.tar`;
   try {
     const { diffId } = await writeTreeTar(dir, file, opts);
+    await opts.beforePlace?.(diffId);
     return await storeLayer(r, file, diffId);
   } finally {
     await rm(file, { force: true });

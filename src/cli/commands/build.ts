@@ -1,10 +1,13 @@
 /**
  * `netctl build [-t NAME:TAG]... [-f FILE] [--build-arg K=V]... [--target STAGE] [--no-cache]
- * [--pull] [--network NET] [--label K=V]... [--platform P] [-q] CONTEXT`: a line per step
- * (`CACHED` or its RUN output following), then the image id; with -q only the id.
+ * [--pull] [--network NET] [--label K=V]... [--platform P] [-q] [--dry-run] CONTEXT`: a line per step
+ * (`CACHED` or its RUN output following), then the image id; with -q only the id; --dry-run
+ * prints the steps it would run and which are cached.
  */
 import type { CommandContext } from '../context.js';
-import { type BuildEvents, buildImage } from '../../ops/build.js';
+import { type BuildEvents, type BuildOptions, buildImage } from '../../ops/build.js';
+import { planBuildRun } from '../../ops/build-dry.js';
+import { formatPlan } from '../format/plan.js';
 import { entryText } from '../../ops/run.js';
 import { UsageError } from '../../errors.js';
 
@@ -33,27 +36,33 @@ export function buildEvents(ctx: CommandContext, quiet: boolean, prefix = ''): B
       };
 }
 
+/** The build options the command line gives. */
+function options(ctx: CommandContext): BuildOptions {
+  const o = ctx.opts;
+  return {
+    context: ctx.args[0] as string,
+    ...(o.file ? { file: o.file as string } : {}),
+    tags: (o.tag as string[] | undefined) ?? [],
+    buildArgs: pairs(o.buildArg, '--build-arg', true),
+    labels: pairs(o.label, '--label', false),
+    ...(o.target ? { target: o.target as string } : {}),
+    noCache: o.cache === false,
+    pull: Boolean(o.pull),
+    ...(o.network ? { network: o.network as string } : {}),
+    ...(o.platform ? { platform: o.platform as string } : {}),
+  };
+}
+
 export default async function build(ctx: CommandContext): Promise<number> {
   const o = ctx.opts;
-  const quiet = Boolean(o.quiet) || Boolean(o.json);
   const out = ctx.stdout;
-  const ev = buildEvents(ctx, quiet);
-  const r = await buildImage(
-    ctx.host,
-    {
-      context: ctx.args[0] as string,
-      ...(o.file ? { file: o.file as string } : {}),
-      tags: (o.tag as string[] | undefined) ?? [],
-      buildArgs: pairs(o.buildArg, '--build-arg', true),
-      labels: pairs(o.label, '--label', false),
-      ...(o.target ? { target: o.target as string } : {}),
-      noCache: o.cache === false,
-      pull: Boolean(o.pull),
-      ...(o.network ? { network: o.network as string } : {}),
-      ...(o.platform ? { platform: o.platform as string } : {}),
-    },
-    ev,
-  );
+  if (o.dryRun === true) {
+    const plan = await planBuildRun(ctx.host, options(ctx));
+    out.write(o.json ? `${JSON.stringify(plan, null, 2)}\n` : formatPlan(plan));
+    return 0;
+  }
+  const quiet = Boolean(o.quiet) || Boolean(o.json);
+  const r = await buildImage(ctx.host, options(ctx), buildEvents(ctx, quiet));
   if (o.json) out.write(`${JSON.stringify(r, null, 2)}\n`);
   else if (quiet) out.write(`sha256:${r.id}\n`);
   else {

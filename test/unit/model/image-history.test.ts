@@ -100,3 +100,17 @@ describe('history output', () => {
     expect(t).toBe('IMAGE          CREATED AT\naaaaaaaaaaaa   2026-12-03T00:00:00Z\n');
   });
 });
+
+describe('history of a local build', () => {
+  it("names each stored parent on the row it ends at, as Docker shows a build's step images", () => {
+    const parent = 'b'.repeat(64);
+    const base = 'c'.repeat(64);
+    const ids = historyRows(ID, config, layers, [
+      { id: parent, rows: 2 },
+      { id: base, rows: 1 },
+    ]).map((r) => r.id);
+    expect(ids).toEqual([ID, parent, base]);
+    // A parent with as many rows as the image (a metadata-only step's image) names no row of its own.
+    expect(historyRows(ID, config, layers, [{ id: parent, rows: 3 }]).map((r) => r.id)).toEqual([ID, null, null]);
+  });
+});

@@ -4,13 +4,15 @@
  * is the read model's (ops/read-owners.ts), which may import them.
  */
 
+import type { RecordKind } from '../model/cni-record.js';
+
 /** Whose container: netctl's, a CNI runtime's, Docker's. */
-export type RuleOwner = 'netctl' | 'cni' | 'docker';
+export type RuleOwner = RecordKind | 'docker';
 
 /** A container of netctl's database with its addresses. */
 export interface AddressedContainer {
   name: string;
-  kind: 'netctl' | 'cni';
+  kind: RecordKind;
   addresses: string[];
 }
 
@@ -22,11 +24,11 @@ export function mentions(text: string, address: string): boolean {
   return new RegExp(re).test(text);
 }
 
-/** The containers an iptables rule names, and its owner: `cni` when one of them is a CNI attachment. */
+/** The containers an iptables rule names, and its owner: the runtime's (cni, podman) when one of them is an attachment. */
 export function ruleOwner(
   text: string,
   containers: readonly AddressedContainer[],
-): { owner: 'netctl' | 'cni'; containers: string[] } {
+): { owner: RecordKind; containers: string[] } {
   const mine = containers.filter((c) => c.addresses.some((a) => mentions(text, a)));
-  return { owner: mine.some((c) => c.kind === 'cni') ? 'cni' : 'netctl', containers: mine.map((c) => c.name) };
+  return { owner: mine.find((c) => c.kind !== 'netctl')?.kind ?? 'netctl', containers: mine.map((c) => c.name) };
 }

@@ -73,7 +73,7 @@ function setupWorld() {
 function startServe(w) {
   const sock = '/run/netctl/cni.sock';
   w.serve = spawn(process.execPath, [netctl, 'cni', 'serve'], { stdio: 'ignore' });
-  for (let i = 0; i < 100 && !existsSync(sock); i++) sh(['sleep', '0.1']);
+  for (let i = 0; i < 300 && !existsSync(sock); i++) sh(['sleep', '0.1']);
   if (!existsSync(sock)) throw new Error('netctl cni serve did not listen');
 }
 
@@ -93,7 +93,7 @@ function runCase(tag, network, port, daemon = false) {
       for (let i = 0; i < 50 && existsSync('/run/netctl/cni.sock'); i++) sh(['sleep', '0.1']);
     },
     run(_w, i) {
-      const name = `bench-${tag}-${i + 1}`;
+      const name = `bench-${tag.replace(/\W+/g, '-')}-${i + 1}`;
       const t0 = performance.now();
       podman('run', '-d', '--name', name, '--network', network, '-p', `${port}:80`, ...IMAGE);
       const ms = performance.now() - t0;

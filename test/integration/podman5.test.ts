@@ -104,7 +104,7 @@ for (const flavour of FLAVOURS)
       // Its kind is Podman's, not a bare CNI attachment's, wherever netctl says whose it is.
       const rows = JSON.parse(await netctlOk(sb, ['ps', '--json'])) as { name: string; kind: string }[];
       expect(rows.find((r) => r.name === 'web')?.kind).toBe('podman');
-      expect(JSON.parse(await netctlOk(sb, ['inspect', 'web'])).Kind).toBe('podman');
+      expect(JSON.parse(await netctlOk(sb, ['inspect', 'web']))[0].Kind).toBe('podman');
       const podmanIp = (await podmanOk('inspect', '-f', '{{.NetworkSettings.Networks.pnet.IPAddress}}', 'web')).trim();
       expect(podmanIp).toBe(ip);
       // Closed from wan until allowed: ufw decides, then it answers.

@@ -17,7 +17,8 @@ const netctl = fileURLToPath(new URL('../../../dist/bin/netctl.js', import.meta.
 const shim = fileURLToPath(new URL('../../../native/build/netctl-cni-shim', import.meta.url));
 const scripts = fileURLToPath(new URL('../../integration/scripts/', import.meta.url));
 const U = `${process.env.NETCTL_USERLANDS ?? '/var/cache/netctl/userlands'}/trixie`;
-const DIR = `/tmp/netctl-bench-cri-${process.pid}`;
+// The sandbox's pid namespace gives every run the same pid: the time tells runs apart.
+const DIR = `/tmp/netctl-bench-cri-${process.pid}-${Date.now()}`;
 const RUN = '/run/bench-cri';
 const SOCKET = `${RUN}/cni.sock`;
 
@@ -88,7 +89,8 @@ async function startWith(w, conf, binDir) {
   sh(['sh', `${scripts}containerd.sh`, U, DIR, `${DIR}/config.toml`, shim]);
   w.cri = new CriClient(`${DIR}/containerd.sock`);
   await w.cri.version();
-  if (!existsSync(`${DIR}/img/pause.tar`)) {
+  // Once per containerd root (a tmpfs overlay of this run's), kept across its restarts.
+  if (!w.imported) {
     sh(['sh', `${scripts}make-pause-image.sh`, `${DIR}/img`]);
     sh([
       'chroot',
@@ -107,6 +109,7 @@ async function startWith(w, conf, binDir) {
       `${DIR}/img/pause.tar`,
     ]);
   }
+  w.imported = true;
   w.running = conf;
 }
 
@@ -145,6 +148,13 @@ function criCase(tag, conf, binDir, hostPort, last) {
       if (!last) return;
       stopContainerd(w);
       w.serve.kill('SIGTERM');
+      // The overlay (its binds of /proc, /sys, /dev and /run with it) detached first, and the
+      // directory removed only once nothing is mounted under it: rm must never reach a bind.
+      sh([
+        'sh',
+        '-c',
+        `umount -l ${DIR}/root; umount -l ${DIR}/ovl; findmnt -rn -o TARGET | grep -q '^${DIR}' || rm -rf ${DIR}`,
+      ]);
     },
   };
 }

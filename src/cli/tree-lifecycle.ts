@@ -23,7 +23,7 @@ export function lifecycleCommands(runOptions: readonly OptionSpec[]): CommandSpe
       module: 'create',
       passThrough: true,
       description: 'create a container without starting it (start runs it)',
-      options: runOptions.filter((o) => !o.flags.startsWith('-d,')),
+      options: runOptions.filter((o) => !o.flags.startsWith('-d,') && o !== detachKeys),
     },
     {
       name: 'attach',

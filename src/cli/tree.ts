@@ -190,6 +190,7 @@ const runOptions: OptionSpec[] = [
   { flags: '--pull <policy>', description: 'pull the image: missing (default), always or never' },
   { flags: '-i, --interactive', description: 'keep stdin open' },
   { flags: '-t, --tty', description: 'allocate a pseudo-terminal' },
+  detachKeys,
   { flags: '--restart <policy>', description: 'no, always, unless-stopped or on-failure[:N]' },
   ...limitOptions,
   ...healthOptions,
@@ -662,7 +663,17 @@ const compose: CommandSpec = {
       args: ['[service...]'],
       module: 'compose-ps',
       description: 'list the containers of the project',
-      options: [{ flags: '-a, --all', description: 'include stopped containers' }, json],
+      options: [
+        { flags: '-a, --all', description: 'include stopped containers' },
+        { flags: '-q, --quiet', description: 'only ids' },
+        { flags: '--services', description: 'only the service names' },
+        {
+          flags: '--format <fmt>',
+          description: "table (default), json (one object a line, Compose's fields) or a Go template",
+        },
+        { flags: '--no-trunc', description: 'do not cut the command and ids' },
+        json,
+      ],
     },
     {
       name: 'logs',

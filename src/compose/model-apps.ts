@@ -14,7 +14,6 @@ import { asString } from './model-network.js';
 import { BLKIO, BLKIO_DEVICE } from './schema.js';
 import { DotenvError, parseDotenv } from './dotenv.js';
 import type { Where } from './where.js';
-import { NetctlError } from '../errors.js';
 import { type Blkio, type BlkioDevice, blkioPath, blkioRate, blkioWeight, hasBlkio } from '../model/blkio.js';
 
 interface Ctx {
@@ -24,14 +23,7 @@ interface Ctx {
   warnings: string[];
 }
 
-function at<T>(c: Ctx, path: KeyPath, fn: () => T): T {
-  try {
-    return fn();
-  } catch (err) {
-    if (err instanceof NetctlError) throw c.w.error(path, err.message);
-    throw err;
-  }
-}
+const at = <T>(c: Ctx, path: KeyPath, fn: () => T): T => c.w.at(path, fn);
 
 /** `label_file`: one file or a list, read in order; `labels` wins over them (the caller merges). */
 export function labelFiles(c: Ctx, path: KeyPath, v: Value | undefined): Record<string, string> {

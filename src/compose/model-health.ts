@@ -1,10 +1,3 @@
-/**
- * A service's `healthcheck` (test as a string or a list, interval, timeout, retries,
- * start_period, start_interval, disable) as Docker's HealthConfig, and its `depends_on`
- * conditions (service_started, service_healthy, service_completed_successfully, with
- * `required` and `restart`). Errors at the key's file and line. Pure.
- */
-import { NetctlError } from '../errors.js';
 import { checkHealthConfig, type HealthConfig, parseDuration } from '../model/health.js';
 import { asList, asMapping, checkKeys } from './parse.js';
 import { asBool, asString } from './model-network.js';
@@ -17,14 +10,7 @@ interface Ctx {
   warnings: string[];
 }
 
-function at<T>(c: Ctx, path: KeyPath, fn: () => T): T {
-  try {
-    return fn();
-  } catch (err) {
-    if (err instanceof NetctlError) throw c.w.error(path, err.message);
-    throw err;
-  }
-}
+const at = <T>(c: Ctx, path: KeyPath, fn: () => T): T => c.w.at(path, fn);
 
 function test(c: Ctx, path: KeyPath, v: Value | undefined): string[] {
   if (v === undefined || v === null) return [];

@@ -8,7 +8,7 @@ import { asList, asMapping, checkKeys, keyValues } from './parse.js';
 import { asBool, asString } from './model-network.js';
 import { DEPLOY, DEPLOY_LIMITS, DEPLOY_RESERVATIONS, DEPLOY_RESOURCES } from './schema.js';
 import type { Where } from './where.js';
-import { NetctlError, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { parseBytes, parseResources, type ResourceInput, type Resources } from '../model/resources.js';
 import {
   capabilityMask,
@@ -33,14 +33,8 @@ interface Ctx {
 }
 
 /** FN's usage error at PATH's line; `key` names the value as the file does instead of run's --option. */
-function at<T>(c: Ctx, path: KeyPath, fn: () => T, key?: string): T {
-  try {
-    return fn();
-  } catch (err) {
-    if (err instanceof NetctlError) throw c.w.error(path, key ? err.message.replace(/--[a-z-]+/, key) : err.message);
-    throw err;
-  }
-}
+const at = <T>(c: Ctx, path: KeyPath, fn: () => T, key?: string): T =>
+  c.w.at(path, fn, (m) => (key ? m.replace(/--[a-z-]+/, key) : m));
 
 const UNITS: Record<string, number> = { h: 3600, m: 60, s: 1, ms: 0.001, us: 1e-6, ns: 1e-9 };
 

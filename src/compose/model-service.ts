@@ -15,7 +15,6 @@ import type { Vars } from './interpolate.js';
 import type { Where } from './where.js';
 import { checkName } from '../model/names.js';
 import { checkDnsName, checkDnsOption, checkDnsServer, checkSearchDomain } from '../model/dns-name.js';
-import { NetctlError } from '../errors.js';
 import { parseUser } from '../model/process-options.js';
 import { serviceLimits } from './model-limits.js';
 import { dependsConditions, serviceHealth } from './model-health.js';
@@ -104,14 +103,7 @@ function networks(c: ServiceContext, path: KeyPath, s: Mapping): ServiceNetwork[
     .map((x) => x.n);
 }
 
-function at<T>(c: ServiceContext, path: KeyPath, fn: () => T): T {
-  try {
-    return fn();
-  } catch (err) {
-    if (err instanceof NetctlError) throw c.w.error(path, err.message);
-    throw err;
-  }
-}
+const at = <T>(c: ServiceContext, path: KeyPath, fn: () => T): T => c.w.at(path, fn);
 
 function networkMode(c: ServiceContext, path: KeyPath, v: Value | undefined): string | undefined {
   const mode = asString(c.w, path, v);

@@ -9,7 +9,6 @@ import type { PortRequest } from '../store/index.js';
 import type { KeyPath, Value } from './types.js';
 import { asList } from './parse.js';
 import type { Where } from './where.js';
-import { NetctlError } from '../errors.js';
 
 function requests(spec: string): PortRequest[] {
   return expandPortSpec(parsePortSpec(spec)).map((r) => {
@@ -36,14 +35,7 @@ export function longToShort(w: Where, path: KeyPath, m: { [k: string]: Value }):
   return published !== '' ? `${published}:${target}/${proto}` : `${target}/${proto}`;
 }
 
-function wrapAt(w: Where, path: KeyPath, fn: () => PortRequest[]): PortRequest[] {
-  try {
-    return fn();
-  } catch (err) {
-    if (err instanceof NetctlError) throw w.error(path, err.message);
-    throw err;
-  }
-}
+const wrapAt = (w: Where, path: KeyPath, fn: () => PortRequest[]): PortRequest[] => w.at(path, fn);
 
 /** Every port request of a service's `ports`. */
 export function servicePorts(w: Where, path: KeyPath, v: Value | undefined): PortRequest[] {

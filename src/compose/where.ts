@@ -4,7 +4,7 @@
  */
 import { describe, fileError, type Lines } from './yaml-tree.js';
 import type { KeyPath } from './types.js';
-import type { UsageError } from '../errors.js';
+import { NetctlError, type UsageError } from '../errors.js';
 
 /** Locates paths in the files of one project. */
 export class Where {
@@ -28,6 +28,19 @@ export class Where {
   error(path: KeyPath, message: string): UsageError {
     const at = this.of(path);
     return fileError(at.file, at.line, path.length === 0 ? message : `${describe(path)}: ${message}`);
+  }
+
+  /**
+   * FN's result; a NetctlError it throws (a value refused by a shared model check) becomes
+   * the same error at `path`'s file and line, its message passed through `reword` first.
+   */
+  at<T>(path: KeyPath, fn: () => T, reword: (message: string) => string = (m) => m): T {
+    try {
+      return fn();
+    } catch (err) {
+      if (err instanceof NetctlError) throw this.error(path, reword(err.message));
+      throw err;
+    }
   }
 
   /** A warning line at `path`. */

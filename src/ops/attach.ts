@@ -14,6 +14,7 @@ import { ConflictError } from '../errors.js';
 import type { Host } from './host.js';
 import { transactPreview } from './tx.js';
 import { refusePaused } from './container-control.js';
+import { ensureHealthRunner } from './health.js';
 
 export type { AttachIo } from '../runtime/attach-client.js';
 
@@ -70,6 +71,7 @@ export async function startAttached(host: Host, ref: string, io: Omit<AttachIo, 
   };
   const r = await transactPreview(host, {}, (engine) => planStart(engine, ref, { onSpawned }));
   if (!r.result.started) return attachContainer(host, ref, io);
+  await ensureHealthRunner(host, [c.id]);
   const s = await (conn ?? connectAttach(sock, 2000));
   return finish(host, c, await runAttach(s, { ...io, tty: hasTty(c) }));
 }

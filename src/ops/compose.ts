@@ -33,6 +33,7 @@ import { pullImage, type PulledImage, type PullOptions } from './pull.js';
 
 export type { Action } from '../compose/plan.js';
 export type { ComposeProject } from '../compose/types.js';
+export { restartDependents } from '../compose/restart-deps.js';
 export type { Container } from '../model/container.js';
 
 /** What `up` or `down` did, or with `dryRun` would do (`plan` then, nothing applied). */

@@ -18,6 +18,8 @@ import type { Host } from './host.js';
 import { ensureDefaultNetwork } from './network.js';
 import { ensureHealthRunner } from './health.js';
 import { type Outcome, transact } from './tx.js';
+import { type AttachIo, startAttached } from './attach.js';
+import { NotFoundError } from '../errors.js';
 
 export type { RunRequest } from '../engine/containers.js';
 export type { LinkRequest } from '../engine/run-network.js';
@@ -50,12 +52,19 @@ export interface RunSettings {
 export interface RunIo {
   /** A log entry of a followed (not detached, not attached) container. */
   output(e: LogEntry): void;
+  /**
+   * An attached run (-t) joined through its monitor as `start -a` does (Docker's `run -it` is
+   * create, start and attach): the detach keys leave it running.
+   */
+  attach?: Omit<AttachIo, 'tty'>;
 }
 
 /** What a run ended with: the container's id and, unless detached, its exit code. */
 export interface RunResult {
   id: string;
   exitCode: number;
+  /** Attached through the monitor, and left with the detach keys (it runs on). */
+  detached?: boolean;
 }
 
 /** The ephemeral port range the kernel hands out, which published ports stay out of. */
@@ -105,12 +114,32 @@ export async function runContainer(host: Host, req: RunRequest, s: RunSettings, 
   // The default network first, in its own transaction, as `network create` does.
   if (req.network === 'bridge') await ensureDefaultNetwork(host);
   let spec: LaunchSpec | undefined;
+  const viaMonitor = Boolean(s.attached && io.attach && !s.create);
   const attach = s.attached || s.create ? { attach: (x: LaunchSpec) => void (spec = x) } : {};
   const id = (await plan(host, req, s, attach)).result!.id;
+  if (viaMonitor) return runViaMonitor(host, id, Boolean(s.rm), io.attach!);
   if (req.health && !s.create) await ensureHealthRunner(host, [id]);
   if (s.detach || s.create) return { id, exitCode: 0 };
   const exitCode = spec ? await launchAttached(spec, containerPaths(host.paths, id)) : await follow(host, id, io);
   // As docker run --rm: its anonymous volumes go with it.
   if (s.rm) await transact(host, {}, (engine) => planRemoveWithVolumes(engine, id, { force: true, volumes: true }));
   return { id, exitCode };
+}
+
+/**
+ * The rest of an attached run through its monitor: started with the monitor waiting for this
+ * client, attached until it exits or the detach keys leave it. With `rm`, its monitor's
+ * cleanup (set by the caller) removes it whenever it exits; here it goes at once, as
+ * `docker run --rm` returns only once the container is gone (whichever comes first wins).
+ */
+async function runViaMonitor(host: Host, id: string, rm: boolean, io: Omit<AttachIo, 'tty'>): Promise<RunResult> {
+  const r = await startAttached(host, id, io);
+  if (r.end === 'detached') return { id, exitCode: 0, detached: true };
+  if (rm)
+    await transact(host, {}, (engine) => planRemoveWithVolumes(engine, id, { force: true, volumes: true })).catch(
+      (e: unknown) => {
+        if (!(e instanceof NotFoundError)) throw e;
+      },
+    );
+  return { id, exitCode: r.exitCode };
 }

@@ -1,7 +1,8 @@
 /**
  * Issue 25's compose keys on real containers: secrets and configs mounted read-only (from a
  * file, an environment variable with a mode, inline content), a service built with
- * `extends` from another file and YAML anchors, `profiles` with `--profile`, and replicas
+ * `extends` from another file and YAML anchors, a service from an `include`d file (user by
+ * name, `init`), `profiles` with `--profile`, and replicas
  * (`deploy.replicas`, then `up --scale`) that the embedded DNS server answers together.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,6 +18,7 @@ const DIR = `${BASE}/keys`;
 
 const FILES: Record<string, string> = {
   'compose.yaml': `name: keys
+include: [extra/compose.yaml]
 x-sleeper: &sleeper
   image: busybox
   command: sleep 100000
@@ -47,6 +49,13 @@ configs:
     image: busybox
     command: sleep 100000
     environment: { FROM_BASE: "1" }
+`,
+  'extra/compose.yaml': `services:
+  side:
+    image: busybox
+    command: sleep 100000
+    user: nobody
+    init: true
 `,
   'token.txt': 's3cret\n',
   '.env': 'APP_CONF=from-env\n',
@@ -107,11 +116,15 @@ describe('compose keys of issue 25', () => {
     expect((await inCtr('keys-web-1', 'echo $FROM_BASE$FROM_WEB')).out).toBe('11');
   });
 
+  it("runs the included file's service, as its user given by name and under the init", async () => {
+    expect(await inCtr('keys-side-1', 'id -u; cat /proc/1/comm')).toEqual({ code: 0, out: '65534\nnetctl-init' });
+  });
+
   it('runs replicas as PROJECT-SERVICE-N, answered together by the DNS server, and scales with --scale', async () => {
-    expect(await names()).toEqual(['keys-web-1', 'keys-worker-1', 'keys-worker-2']);
+    expect(await names()).toEqual(['keys-side-1', 'keys-web-1', 'keys-worker-1', 'keys-worker-2']);
     expect(await lookup('keys-web-1', 'worker')).toHaveLength(2);
     await compose('up', '-d', '--scale', 'worker=3');
-    expect(await names()).toEqual(['keys-web-1', 'keys-worker-1', 'keys-worker-2', 'keys-worker-3']);
+    expect(await names()).toEqual(['keys-side-1', 'keys-web-1', 'keys-worker-1', 'keys-worker-2', 'keys-worker-3']);
     expect(await lookup('keys-web-1', 'worker')).toHaveLength(3);
     expect(await compose('up', '-d')).toContain('container keys-worker-3 removed');
     expect(await lookup('keys-web-1', 'worker')).toHaveLength(2);

@@ -212,7 +212,7 @@ services:
     image: busybox
     command: sleep 1000
     depends_on:
-      db: {condition: service_healthy}
+      db: {condition: service_healthy, restart: true}
       init: {condition: service_completed_successfully}
 `,
     );
@@ -225,6 +225,33 @@ services:
     expect(web - Date.parse((await inspect('gate-db-1')).State.StartedAt)).toBeGreaterThanOrEqual(3000);
     expect((await health('gate-db-1'))!.Status).toBe('healthy');
     expect(web).toBeGreaterThan(Date.parse((await inspect('gate-init-1')).State.FinishedAt!));
+    // compose ps in Docker Compose's words: its columns, "Up N seconds (healthy)", --format json.
+    const ps = await compose(dir, 'ps', '-a');
+    expect(ps.stdout.split('\n')[0]).toMatch(/^NAME\s+IMAGE\s+COMMAND\s+SERVICE\s+CREATED\s+STATUS\s+PORTS$/);
+    expect(ps.stdout).toMatch(/\ngate-db-1\s+busybox\s+"sh -c sleep 3; date…"\s+db\s+\S.* ago\s+Up \S.* \(healthy\)/);
+    expect(ps.stdout).toMatch(/\ngate-init-1\s+busybox\s+.*\s+init\s+.* ago\s+Exited \(0\) .* ago/);
+    const json = (await compose(dir, 'ps', '--format', 'json')).stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(json.map((r: { Service: string }) => r.Service).sort()).toEqual(['db', 'web']);
+    expect(json.find((r: { Service: string }) => r.Service === 'db')).toMatchObject({
+      Name: 'gate-db-1',
+      Project: 'gate',
+      State: 'running',
+      Health: 'healthy',
+      Status: expect.stringMatching(/^Up .* \(healthy\)$/),
+    });
+    expect((await compose(dir, 'ps', '--services')).stdout).toBe('db\nweb\n');
+    // restart db takes web along (depends_on db with restart: true), and nothing else.
+    const restart = await compose(dir, 'restart', 'db');
+    expect(restart.code, restart.stderr).toBe(0);
+    expect(restart.stdout.split('\n').filter(Boolean).sort()).toEqual([
+      'container gate-db-1 started',
+      'container gate-db-1 stopped',
+      'container gate-web-1 started',
+      'container gate-web-1 stopped',
+    ]);
     expect((await compose(dir, 'down')).code).toBe(0);
   });
 

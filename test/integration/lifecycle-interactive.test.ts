@@ -1,6 +1,7 @@
 /**
  * The interactive lifecycle with real containers: create then start -a -i, run -dit then
- * attach and detach with Ctrl-P Ctrl-Q (through a pipe and through a terminal), kill -s
+ * attach and detach with Ctrl-P Ctrl-Q (through a pipe and through a terminal), the same keys
+ * (and --detach-keys) leaving a foreground run -it, kill -s
  * delivering a signal the process records, pause proven by a counter that stops advancing,
  * cp both ways, export, ps filters and formats, inspect -f, logs -t/--since, exec -u/-w/-d,
  * and the compose verbs over them (exec, run, pause, kill, rm, up --force-recreate).
@@ -106,6 +107,35 @@ describe('interactive lifecycle', () => {
     const end = await typed(inTerm, 'echo ready-$((1+1))\\r', 'ready-2', 'exit 5\\r');
     expect(end.stdout).toContain('code=5');
     await netctl('rm', 'term');
+  });
+
+  it('run -it in a terminal: Ctrl-P Ctrl-Q (or --detach-keys) leaves it running; --rm -it goes at exit', async () => {
+    const inTerm = (args: string) => `script -qec '${CLI} ${args}' /dev/null`;
+    const r = await typed(inTerm('run -it --name fg busybox sh'), 'echo got-$((6*7)); tty\\r', 'got-42', '\\020\\021');
+    expect(r.stdout).toContain('got-42');
+    expect(r.stdout).toMatch(/\/dev\/pts\/\d+/);
+    expect(r.stdout).toContain('read escape sequence');
+    expect(r.stdout).toContain('code=0');
+    expect(await netctl('inspect', '-f', '{{.State.Status}}', 'fg')).toBe('running\n');
+    const back = await typed(inTerm('attach fg'), 'echo back-$((2+2))\\r', 'back-4', 'exit 6\\r');
+    expect(back.stdout).toContain('code=6');
+    expect(await netctl('inspect', '-f', '{{.State.Status}} {{.State.ExitCode}}', 'fg')).toBe('exited 6\n');
+    const keys = await typed(
+      inTerm('run -it --detach-keys ctrl-a,d --name fg2 busybox sh'),
+      'echo k-$((1+2))\\r',
+      'k-3',
+      '\\001d',
+    );
+    expect(keys.stdout).toContain('code=0');
+    expect(await netctl('inspect', '-f', '{{.State.Status}}', 'fg2')).toBe('running\n');
+    const bad = await sb.netctl(['run', '-d', '--detach-keys', 'ctrl-1', '--name', 'never', 'busybox', 'true']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('invalid detach keys "ctrl-1"');
+    expect((await sb.netctl(['inspect', 'never'])).code).not.toBe(0);
+    const rm = await typed(inTerm('run --rm -it --name gone busybox sh'), 'echo rm-$((3+4))\\r', 'rm-7', 'exit 4\\r');
+    expect(rm.stdout).toContain('code=4');
+    expect(await netctl('ps', '-aq', '--filter', 'name=gone')).toBe('');
+    await netctl('rm', '-f', 'fg', 'fg2');
   });
 
   it('kill -s delivers the signal the process traps; pause stops a counter until unpause', async () => {

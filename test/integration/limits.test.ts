@@ -232,6 +232,71 @@ describe('resource limits and process options, with real cgroups', () => {
     await netctl('rm', 'sig', 'fail2');
   });
 
+  it('writes the memory, cpuset and oom knobs; --entrypoint, --env-file, --stop-timeout, unless-stopped', async () => {
+    const MiB = 1024 * 1024;
+    await netctl(
+      'run',
+      '-d',
+      '--name',
+      'knobs',
+      ...['--memory', '64m', '--memory-swap', '128m', '--memory-reservation', '32m'],
+      ...['--oom-kill-disable', '--cpuset-cpus', '0', '--stop-timeout', '1'],
+      'busybox',
+      'sh',
+      '-c',
+      'trap "" TERM; while :; do sleep 0.1; done',
+    );
+    const id = (await inspect('knobs')).Id;
+    expect(Number(await cgroupFile('memory', id, 'memory.limit_in_bytes'))).toBe(64 * MiB);
+    expect(Number(await cgroupFile('memory', id, 'memory.soft_limit_in_bytes'))).toBe(32 * MiB);
+    expect(await cgroupFile('memory', id, 'memory.oom_control')).toMatch(/^oom_kill_disable 1$/m);
+    expect(await cgroupFile('cpuset', id, 'cpuset.cpus')).toBe('0\n');
+    // Swap accounting is a boot option (swapaccount=1): its file only where the kernel has it.
+    const memsw = await sb.exec([
+      'sh',
+      '-c',
+      `cat /sys/fs/cgroup/memory/$NETCTL_CGROUP_PARENT/${id}/memory.memsw.limit_in_bytes`,
+    ]);
+    if (memsw.code === 0) expect(Number(memsw.stdout)).toBe(128 * MiB);
+    // SIGTERM is ignored: stop kills it after its own 1 s, not the default 10 s.
+    const t0 = Date.now();
+    await netctl('stop', 'knobs');
+    expect(Date.now() - t0).toBeLessThan(8000);
+    expect((await inspect('knobs')).State.ExitCode).toBe(137);
+    const envFile = `${IMG}/app.env`;
+    await sb.sh(['sh', '-c', `printf '# a comment\\nGREETING=hello there\\nEMPTY=\\n' > ${envFile}`]);
+    const out = await netctl(
+      'run',
+      '--rm',
+      '--env-file',
+      envFile,
+      '--entrypoint',
+      '/bin/sh',
+      'busybox',
+      '-c',
+      'echo "$GREETING|${EMPTY-unset}|$0"',
+    );
+    expect(out).toBe('hello there||/bin/sh\n');
+    await netctl(
+      'run',
+      '-d',
+      '--name',
+      'again',
+      '--restart',
+      'unless-stopped',
+      'busybox',
+      'sh',
+      '-c',
+      'sleep 0.3; exit 1',
+    );
+    await until('a restart', async () => (await inspect('again')).State.RestartCount >= 1);
+    await netctl('stop', 'again');
+    const count = (await inspect('again')).State.RestartCount;
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await inspect('again')).State).toMatchObject({ Status: 'exited', RestartCount: count });
+    await netctl('rm', 'knobs', 'again');
+  });
+
   it('stats --no-stream --json: numbers that move', async () => {
     await netctl(
       'run',

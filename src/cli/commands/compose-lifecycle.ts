@@ -11,6 +11,7 @@ import {
   type ComposeProject,
   type Container,
   planLifecycle,
+  restartDependents,
   serviceContainers,
   startContainers,
   stopContainers,
@@ -32,7 +33,10 @@ export async function stopAll(
 export default async function composeLifecycle(ctx: CommandContext): Promise<void> {
   const verb = ctx.name.split(' ').pop()!;
   const { name, project } = await composeName(ctx);
-  const containers = await serviceContainers(ctx.host, name, project, (ctx.args[0] as string[] | undefined) ?? []);
+  const named = (ctx.args[0] as string[] | undefined) ?? [];
+  // restart db: also the services whose depends_on says `db: {restart: true}`, as Compose does.
+  const services = verb === 'restart' && project && named.length > 0 ? restartDependents(project, named) : named;
+  const containers = await serviceContainers(ctx.host, name, project, services);
   // Without -t: each container's stop_grace_period, else 10 s.
   const grace = ctx.opts.timeout === undefined ? undefined : Number(ctx.opts.timeout) * 1000;
   const stopping = verb === 'start' ? [] : [...containers].reverse();

@@ -4,21 +4,8 @@
  */
 import type { CommandContext } from '../context.js';
 import { serveDns } from '../../ops/dns.js';
-import { configureLog } from '../../sys/log.js';
+import { serveUntilSignal } from './serve-until.js';
 
-export default async function dnsServe(ctx: CommandContext): Promise<void> {
-  const stop = new AbortController();
-  const end = (): void => stop.abort();
-  process.on('SIGTERM', end);
-  process.on('SIGINT', end);
-  try {
-    await serveDns(
-      ctx.host,
-      stop.signal,
-      configureLog({ level: ctx.global.logLevel, stream: ctx.stdout, fd: 1, timestamps: true }).sink(),
-    );
-  } finally {
-    process.off('SIGTERM', end);
-    process.off('SIGINT', end);
-  }
+export default function dnsServe(ctx: CommandContext): Promise<void> {
+  return serveUntilSignal(ctx, (signal, log) => serveDns(ctx.host, signal, log));
 }

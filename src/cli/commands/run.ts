@@ -11,6 +11,8 @@ import { NETCTL } from '../../sys/sandbox-client.js';
 import { runRequest } from '../run-request.js';
 import { formatPlan } from '../format/plan.js';
 import { UsageError } from '../../errors.js';
+import { attachIo } from './attach.js';
+import { parseDetachKeys } from '../../model/detach-keys.js';
 
 export default async function run(ctx: CommandContext): Promise<number> {
   const o = ctx.opts;
@@ -21,6 +23,10 @@ export default async function run(ctx: CommandContext): Promise<number> {
   const attached = !create && !o.detach && Boolean(o.tty || o.interactive);
   if (o.tty && attached && !process.stdin.isTTY)
     throw new UsageError('-t: the input device is not a TTY', 'leave out -t, or run from a terminal');
+  // -t in the foreground goes through the monitor, as `start -a`: the detach keys work.
+  const viaMonitor = attached && Boolean(o.tty);
+  const attachWith = viaMonitor ? attachIo(ctx, Boolean(o.interactive)) : undefined;
+  if (o.detachKeys !== undefined) parseDetachKeys(String(o.detachKeys));
   const ref = ctx.args[0] as string;
   // A dry run changes nothing, so it pulls nothing either.
   const policy = o.dryRun ? 'never' : parsePullPolicy(o.pull);
@@ -35,7 +41,7 @@ export default async function run(ctx: CommandContext): Promise<number> {
   req.launch.interactive = Boolean(o.interactive);
   const { root, runRoot } = ctx.global;
   // Detached --rm: the monitor removes the container when it is gone for good.
-  if (o.rm && o.detach)
+  if (o.rm && (o.detach || viaMonitor))
     req.launch.cleanup = [process.execPath, NETCTL, '--root', root, '--run-root', runRoot, 'rm', '-f', '-v', req.name];
   const settings: RunSettings = {
     dns: (o.dns as string[] | undefined) ?? [],
@@ -55,7 +61,9 @@ export default async function run(ctx: CommandContext): Promise<number> {
   }
   const r = await runContainer(ctx.host, req, settings, {
     output: (e) => (e.s === 'stderr' ? ctx.stderr : ctx.stdout).write(entryText(e)),
+    ...(attachWith ? { attach: attachWith } : {}),
   });
+  if (r.detached) ctx.stderr.write('\r\nread escape sequence\r\n');
   if (o.detach || create) ctx.stdout.write(`${r.id}\n`);
   return r.exitCode;
 }

@@ -1,7 +1,7 @@
 // `netctl compose up -d` of a 10-service file beside 10 single `netctl run -d` of the same
-// containers (same image, command, one published port each, one named volume each, one
-// network), in the same run. What each service has is SERVICE_KEYS / RUN_OPTS below, side
-// by side: a health check is one more line in each once the health helper lands.
+// containers (same image, command, one published port each, one named volume each, a health
+// check each, one network), in the same run. What each service has is SERVICE_KEYS / RUN_OPTS
+// below, side by side.
 // Each iteration brings everything up (timed inside run, printed per service in the note) and
 // then removes it again (compose down / rm -f), so the median column includes the removal.
 // Runs in the bench sandbox: its own netns, iptables, /run and /var/lib/netctl.
@@ -32,8 +32,15 @@ const SERVICE_KEYS = (i) => [
   'command: sleep 100000',
   `ports: ["${19100 + i}:80"]`,
   `volumes: ["v${i}:/data"]`,
+  'healthcheck: { test: ["CMD", "true"], interval: 30s, timeout: 5s, retries: 3 }',
 ];
-const RUN_OPTS = (i) => ['-p', `${19200 + i}:80`, '-v', `rv${i}:/data`];
+const RUN_OPTS = (i) => [
+  '-p',
+  `${19200 + i}:80`,
+  '-v',
+  `rv${i}:/data`,
+  ...['--health-cmd', 'true', '--health-interval', '30s', '--health-timeout', '5s', '--health-retries', '3'],
+];
 
 let world;
 /** The image and the compose file, once per bench run (under the sandbox's tmpfs /run). */
@@ -44,7 +51,7 @@ function setupWorld() {
   const img = join(dir, 'img');
   mkdirSync(join(img, 'bin'), { recursive: true });
   copyFileSync('/bin/busybox', join(img, 'bin/busybox'));
-  for (const a of ['sh', 'sleep']) symlinkSync('busybox', join(img, 'bin', a));
+  for (const a of ['sh', 'sleep', 'true']) symlinkSync('busybox', join(img, 'bin', a));
   sh(['tar', '-C', img, '-cf', `${img}.tar`, '.']);
   cli('image', 'import', `${img}.tar`, 'composebox');
   const lines = ['name: b10', 'services:'];
@@ -57,7 +64,7 @@ function setupWorld() {
 
 export const cases = [
   {
-    name: `compose: ${SERVICES} x netctl run -d (one port and volume each, one network; then rm -f)`,
+    name: `compose: ${SERVICES} x netctl run -d (one port, volume and health check each, one network; then rm -f)`,
     iterations: 3,
     setup: () => {
       const w = setupWorld();
@@ -79,7 +86,7 @@ export const cases = [
       `up: ${(median(w.runUp) / SERVICES).toFixed(0)} ms per container (${median(w.runUp).toFixed(0)} ms for ${SERVICES})`,
   },
   {
-    name: `compose: compose up -d of a ${SERVICES}-service file with volumes (network created; then down)`,
+    name: `compose: compose up -d of a ${SERVICES}-service file with volumes and health checks (network created; then down)`,
     iterations: 3,
     setup: setupWorld,
     run: (w, i) => {

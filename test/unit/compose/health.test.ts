@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { serviceRequest } from '../../../src/compose/request.js';
 import { renderProject } from '../../../src/compose/render.js';
 import { fakeImage, loadYaml, refusedYaml } from './fixture.js';
+import { restartDependents } from '../../../src/compose/restart-deps.js';
 
 const load = loadYaml;
 const refused = refusedYaml;
@@ -71,5 +72,24 @@ describe('compose healthcheck and depends_on conditions', () => {
       ),
     ).toMatch(/compose\.yaml:4: services\.a\.depends_on\.b\.condition: condition "service_ready" is not one of/);
     expect(refused('services:\n  a:\n    image: busybox\n    healthcheck: {timeout: 1s, bogus: 1}\n')).toMatch(/bogus/);
+  });
+
+  it('restart of a service takes along, transitively, the services that depend on it with restart: true', () => {
+    const p = load(`services:
+  db: {image: busybox}
+  cache: {image: busybox}
+  api:
+    image: busybox
+    depends_on: {db: {condition: service_started, restart: true}, cache: {condition: service_started}}
+  web:
+    image: busybox
+    depends_on: {api: {condition: service_started, restart: true}}
+  worker:
+    image: busybox
+    depends_on: [db]
+`);
+    expect(restartDependents(p, ['db'])).toEqual(['db', 'api', 'web']);
+    expect(restartDependents(p, ['cache'])).toEqual(['cache']);
+    expect(restartDependents(p, ['web'])).toEqual(['web']);
   });
 });

@@ -5,7 +5,9 @@
  * back the daemon's stdout and exit code exactly. With no daemon (the socket is missing or
  * refuses: ENOENT, ECONNREFUSED, ENOTDIR) it execs the node plugin instead, stdin unread.
  * A daemon that dies or stalls mid-call is reported as the spec's error 11 ("try again
- * later") on stdout, exit 1.
+ * later") on stdout, exit 1. netctl's netavark plugin (podman/install-plan.ts) execs it too,
+ * its command in NETCTL_PODMAN_* (forwarded as well): its errors are then netavark's
+ * `{"error": ...}`.
  *
  *   netctl-cni-shim SOCKET PROGRAM [ARG...]     (PROGRAM ARG...: the fallback, e.g. node netctl-cni.cjs)
  *
@@ -72,9 +74,15 @@ static void version_of(const struct buf *in, char *out, size_t outlen)
 	out[n] = '\0';
 }
 
-/* The spec's error 11 on stdout, exit 1. `msg` has no characters JSON would escape. */
+/* The spec's error 11 on stdout, exit 1 (for netctl's netavark plugin, netavark's error form).
+ * `msg` has no characters JSON would escape. */
 static void try_again(const struct buf *in, const char *msg, int err)
 {
+	if (getenv("NETCTL_PODMAN_COMMAND")) {
+		printf("{\"error\":\"netctl cni daemon: %s%s%s\"}\n", msg, err ? ": " : "", err ? strerror(err) : "");
+		fflush(stdout);
+		exit(1);
+	}
 	char v[32];
 	version_of(in, v, sizeof v);
 	printf("{\"cniVersion\":\"%s\",\"code\":11,\"msg\":\"netctl cni daemon: %s%s%s\"}\n", v, msg, err ? ": " : "", err ? strerror(err) : "");
@@ -149,7 +157,9 @@ int main(int argc, char **argv)
 		put(&in, chunk, (size_t)r);
 	}
 	for (char **e = environ; *e; e++) {
-		if (strncmp(*e, "CNI_", 4) != 0 && strncmp(*e, "NETCTL_ROOT=", 12) != 0 && strncmp(*e, "NETCTL_RUN_ROOT=", 16) != 0) continue;
+		if (strncmp(*e, "CNI_", 4) != 0 && strncmp(*e, "NETCTL_ROOT=", 12) != 0 && strncmp(*e, "NETCTL_RUN_ROOT=", 16) != 0 &&
+		    strncmp(*e, "NETCTL_PODMAN_", 14) != 0)
+			continue;
 		put(&env, *e, strlen(*e) + 1);
 		if (env.len > MAX_ENV) {
 			printf("{\"cniVersion\":\"1.0.0\",\"code\":4,\"msg\":\"the CNI environment is larger than %u bytes\"}\n", MAX_ENV);

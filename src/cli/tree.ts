@@ -570,6 +570,11 @@ const tools: CommandSpec[] = [
         description: 'put the plugin (driver "netctl") into a netavark plugin dir',
         options: [
           { flags: '--dir <dir>', description: 'netavark plugin directory', default: '/usr/local/libexec/netavark' },
+          {
+            flags: '--socket <path>',
+            description: 'the socket of "netctl cni serve" the plugin forwards to (default RUN_ROOT/cni.sock)',
+          },
+          { flags: '--no-daemon', description: 'a plugin that always runs node itself, never the daemon' },
           { flags: '--force', description: 'replace a file with other content' },
           dryRun,
         ],

@@ -68,6 +68,8 @@ function answers(path: string): Promise<boolean> {
 
 function describe(call: WireCall): string {
   const e = call.env;
+  if (e.NETCTL_PODMAN_COMMAND)
+    return ['podman', e.NETCTL_PODMAN_COMMAND, e.NETCTL_PODMAN_NETNS].filter(Boolean).join(' ');
   return [e.CNI_COMMAND ?? '-', e.CNI_CONTAINERID, e.CNI_IFNAME].filter(Boolean).join(' ');
 }
 

@@ -6,7 +6,14 @@
  */
 import type { Store } from '../store/index.js';
 import type { AllowRule } from '../model/allow.js';
-import { type AllowRequest, canonicalSources, denied, refuseUnpublished, rulesOf } from '../model/allow-policy.js';
+import {
+  type AllowRequest,
+  canonicalSources,
+  denied,
+  refuseUnpublished,
+  rulesOf,
+  rulesOfRequest,
+} from '../model/allow-policy.js';
 import { parsePortWord, readPorts } from '../model/allow-ports.js';
 import { NotFoundError } from '../errors.js';
 import type { RouteRule } from '../firewall/ufw/route-rules.js';
@@ -97,7 +104,12 @@ export async function planAllow(engine: Engine, req: AllowRequest): Promise<Plan
 /** Plans removing the matching rules (fields the request leaves out match anything) and closing their routes. */
 export async function planDeny(engine: Engine, req: AllowRequest): Promise<Planned<AllowResult>> {
   const { store } = engine;
-  const { rules: asked, matched } = requestRules(store, req);
+  // A Kubernetes pod's rules outlive its sandbox (store/schema-pod-allows.ts): with no
+  // record of that name, its kept rules are matched by container port as given.
+  const c = store.containers.get(req.name);
+  const kept = c?.name === req.name || c?.id === req.name ? [] : store.allows.list(req.name);
+  const { rules: asked, matched } =
+    kept.length > 0 ? { rules: rulesOfRequest(req.name, req), matched: [] } : requestRules(store, req);
   const gone = denied(store.allows.list(asked[0]!.container), asked, req);
   const state = routeStateFor(store, gone);
   const routes = gone.flatMap((r) => routesOf(state, r));

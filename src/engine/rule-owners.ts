@@ -4,13 +4,15 @@
  * is the read model's (ops/read-owners.ts), which may import them.
  */
 
+import type { RecordKind } from '../model/cni-record.js';
+
 /** Whose container: netctl's, a CNI runtime's, Docker's. */
-export type RuleOwner = 'netctl' | 'cni' | 'docker';
+export type RuleOwner = RecordKind | 'docker';
 
 /** A container of netctl's database with its addresses. */
 export interface AddressedContainer {
   name: string;
-  kind: 'netctl' | 'cni';
+  kind: RecordKind;
   addresses: string[];
 }
 
@@ -70,19 +72,19 @@ function addressWords(text: string): string[] {
 }
 
 /**
- * The containers an iptables rule names, and its owner: `cni` when one of them is a CNI
- * attachment. The addresses are looked up by the rule's words: matching each container's
+ * The containers an iptables rule names, and its owner: the runtime's (cni, podman) when one
+ * of them is an attachment. The addresses are looked up by the rule's words: matching each container's
  * addresses with a pattern of its own cost rules x containers patterns (4 million at 1,000
  * containers, for `netctl rules` and the TUI).
  */
 export function ruleOwner(
   text: string,
   containers: readonly AddressedContainer[],
-): { owner: 'netctl' | 'cni'; containers: string[] } {
+): { owner: RecordKind; containers: string[] } {
   const ix = ownerIndex(containers);
   const hit = new Set<number>();
   for (const w of addressWords(text)) for (const at of ix.byAddress.get(w) ?? []) hit.add(at);
   for (const o of ix.odd) if (mentions(text, o.address)) hit.add(o.at);
   const mine = [...hit].sort((a, b) => a - b).map((at) => containers[at]!);
-  return { owner: mine.some((c) => c.kind === 'cni') ? 'cni' : 'netctl', containers: mine.map((c) => c.name) };
+  return { owner: mine.find((c) => c.kind !== 'netctl')?.kind ?? 'netctl', containers: mine.map((c) => c.name) };
 }

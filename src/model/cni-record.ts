@@ -37,6 +37,20 @@ export function isCniRecord(c: Container): c is Container & { config: CniRecordC
   return (c.config as { kind?: unknown }).kind === 'cni';
 }
 
+/**
+ * Whose container a record is: netctl's own, a CNI runtime's attachment, or a Podman 5
+ * container's (an attachment made by netctl's netavark plugin), as `ps --json`, `inspect`,
+ * `rules` and the TUI name it.
+ */
+export type RecordKind = 'netctl' | 'cni' | 'podman';
+
+/** The kind of a container record. */
+export function recordKind(c: Pick<Container, 'config'>): RecordKind {
+  const cfg = c.config as { kind?: unknown; runtime?: unknown };
+  if (cfg.kind !== 'cni') return 'netctl';
+  return cfg.runtime === 'podman' ? 'podman' : 'cni';
+}
+
 /** The CNI attachments of the configuration `name` among `containers`. */
 export function cniRecords(
   containers: readonly Container[],

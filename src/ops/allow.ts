@@ -80,7 +80,7 @@ export async function allowOrDeny(
   remove: boolean,
   opts: AllowOptions = {},
 ): Promise<AllowOutcome> {
-  const name = knownName(host, req.name);
+  const name = knownName(host, req.name, remove);
   if (name === undefined) return dockerAllowOrDeny(host, req, remove, opts);
   const r = name === req.name ? req : { ...req, name };
   return run(host, opts, false, (e) => (remove ? planDeny : planAllow)(e, r));
@@ -89,13 +89,16 @@ export async function allowOrDeny(
 /**
  * The name netctl knows `name` by: itself, or, for a Kubernetes `NAMESPACE.POD` longer than
  * netctl's 128 characters, the shortened name its CNI attachment carries (cni/naming.ts), so
- * `netctl allow` takes the name kubectl shows.
+ * `netctl allow` takes the name kubectl shows; for deny, also a name that only kept rules carry.
  */
-function knownName(host: Host, name: string): string | undefined {
+function knownName(host: Host, name: string, remove: boolean): string | undefined {
   const store = host.store();
   if (store.containers.get(name) !== undefined) return name;
   const fitted = cleanName(name);
-  return fitted !== name && store.containers.get(fitted)?.name === fitted ? fitted : undefined;
+  if (fitted !== name && store.containers.get(fitted)?.name === fitted) return fitted;
+  // A Kubernetes pod's rules outlive its sandbox (store/schema-pod-allows.ts): deny finds them by name.
+  if (!remove) return undefined;
+  return [name, fitted].find((n) => store.allows.list(n).length > 0);
 }
 
 async function readOr(host: Host, name: string): Promise<string> {

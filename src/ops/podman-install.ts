@@ -9,6 +9,7 @@ import { readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConflictError, NotFoundError } from '../errors.js';
 import type { Finding } from '../engine/doctor.js';
+import { cniSocketPath } from '../cni/install-plan.js';
 import { cniRecords } from '../model/cni-record.js';
 import { DEFAULT_PLUGIN_DIRS, PLUGIN_FILE, pluginDirsOf, readWrapper, wrapperText } from '../podman/install-plan.js';
 import { PODMAN_LABEL } from '../podman/request.js';
@@ -19,13 +20,24 @@ import type { Host } from './host.js';
 export { putInstallFile } from './cni-install.js';
 export { DEFAULT_PLUGIN_DIRS } from '../podman/install-plan.js';
 
-/** The file `podman install` writes into plugin dir `dir`. */
-export function podmanInstallFile(host: Host, dir: string): InstallFile {
+/** How the plugin reaches `netctl cni serve`: `daemon` false, never (node per call); `socket` default RUN_ROOT/cni.sock. */
+export interface PodmanInstallOptions {
+  daemon: boolean;
+  socket?: string;
+}
+
+/**
+ * The file `podman install` writes into plugin dir `dir`: through the CNI shim to the daemon
+ * when the shim is built and `daemon` is wanted, node per call otherwise.
+ */
+export function podmanInstallFile(host: Host, dir: string, o: PodmanInstallOptions = { daemon: true }): InstallFile {
   const entry = installPath('dist', 'bin', 'netctl-podman.js');
+  const shim = installPath('native', 'build', 'netctl-cni-shim');
   const { root, runRoot } = host.paths;
+  const via = o.daemon && existsSync(shim) ? { shim, socket: o.socket ?? cniSocketPath(runRoot) } : undefined;
   return {
     path: join(dir, PLUGIN_FILE),
-    text: wrapperText({ node: process.execPath, entry, root, runRoot }),
+    text: wrapperText({ node: process.execPath, entry, root, runRoot, ...(via ? { via } : {}) }),
     mode: 0o755,
   };
 }
@@ -67,8 +79,12 @@ export async function diagnosePodman(host: Host, dirs?: readonly string[]): Prom
     if (!w) continue;
     found.push(path);
     const fix = `netctl podman install --dir ${dir} --force`;
-    if (!existsSync(w.entry) || !existsSync(w.node))
-      out.push({ area: 'podman', problem: `Podman plugin ${path} runs ${w.node} ${w.entry}, which is missing`, fix });
+    if (!existsSync(w.entry) || !existsSync(w.node) || (w.via && !existsSync(w.via.shim)))
+      out.push({
+        area: 'podman',
+        problem: `Podman plugin ${path} runs ${w.via ? `${w.via.shim} or ` : ''}${w.node} ${w.entry}, which is missing`,
+        fix,
+      });
     else if (w.root !== host.paths.root || w.runRoot !== host.paths.runRoot)
       out.push({
         area: 'podman',

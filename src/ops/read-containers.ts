@@ -22,11 +22,14 @@ async function pausedStatus(
 }
 import { type HealthStatus, healthOf, healthStatusOf } from './health.js';
 import { groupBy } from '../model/group.js';
+import { type RecordKind, recordKind } from '../model/cni-record.js';
 
 /** One row of `netctl ps`. */
 export interface PsRow {
   id: string;
   name: string;
+  /** Whose: netctl's own, a CNI runtime's attachment, or a Podman 5 container's (the netavark plugin's). */
+  kind: RecordKind;
   image: string;
   status: string;
   exitCode: number | null;
@@ -92,6 +95,7 @@ export async function psRows(host: Host, opts: { all?: boolean }): Promise<PsRow
     rows.push({
       id: c.id,
       name: c.name,
+      kind: recordKind(c),
       image: c.image,
       status,
       exitCode: st?.exitCode ?? null,
@@ -196,6 +200,8 @@ export async function inspectContainer(host: Host, name: string): Promise<object
   return {
     Id: c.id,
     Name: c.name,
+    // netctl's: whose container this is (netctl, cni, podman); Docker has no such field.
+    Kind: recordKind(c),
     Image: c.image,
     Created: c.createdAt,
     State: {

@@ -5,7 +5,7 @@
  * addresses it names; a route rule to the container its comment names. Pure.
  */
 import type { Container, Endpoint } from '../model/container.js';
-import { isCniRecord } from '../model/cni-record.js';
+import { type RecordKind, recordKind } from '../model/cni-record.js';
 import { groupBy } from '../model/group.js';
 import { parseRouteComment } from '../firewall/ufw/route-rules.js';
 import { parseDockerComment } from '../docker/routes.js';
@@ -13,9 +13,9 @@ import type { AddressedContainer, RuleOwner } from '../engine/rule-owners.js';
 
 export { mentions, ruleOwner, type AddressedContainer, type RuleOwner } from '../engine/rule-owners.js';
 
-/** The kind of a container record. */
-export function containerKind(c: Pick<Container, 'config'>): 'netctl' | 'cni' {
-  return isCniRecord(c as Container) ? 'cni' : 'netctl';
+/** The kind of a container record: netctl, cni or podman. */
+export function containerKind(c: Pick<Container, 'config'>): RecordKind {
+  return recordKind(c);
 }
 
 /** Every container with the addresses its endpoints hold. */
@@ -34,7 +34,7 @@ export function addressedContainers(
 /** The container a route rule's comment names and whose it is; null for a comment not netctl's. */
 export function routeOwner(
   comment: string,
-  kinds: ReadonlyMap<string, 'netctl' | 'cni'>,
+  kinds: ReadonlyMap<string, RecordKind>,
 ): { owner: RuleOwner; container: string } | null {
   const docker = parseDockerComment(comment);
   if (docker) return { owner: 'docker', container: docker.container };

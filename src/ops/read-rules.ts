@@ -4,6 +4,7 @@
  * wrote to ufw's user rules, each with its rule in ufw's live forward chain. One reading for
  * `netctl rules` and the TUI's Rules pane.
  */
+import type { RecordKind } from '../model/cni-record.js';
 import { SystemError } from '../errors.js';
 import type { Rule, Ruleset } from '../firewall/iptables/ast.js';
 import { iptablesTool } from '../firewall/iptables/apply.js';
@@ -27,8 +28,8 @@ export interface CountedRule {
   text: string;
   packets: bigint;
   bytes: bigint;
-  /** `cni` when the rule names a CNI attachment's address. */
-  owner: 'netctl' | 'cni';
+  /** `cni` or `podman` when the rule names such an attachment's address. */
+  owner: RecordKind;
   /** The containers whose addresses it names. */
   containers: string[];
 }
@@ -40,7 +41,7 @@ export interface RuleView {
   rule: string;
   packets: string;
   bytes: string;
-  owner: 'netctl' | 'cni';
+  owner: RecordKind;
   containers: string[];
 }
 

@@ -3,6 +3,7 @@
  * show, built by ops/read-*.ts from one Host. Components and commands render these and
  * nothing else, so tests render them against fixed ones.
  */
+import type { RecordKind } from '../model/cni-record.js';
 
 /** One network row. */
 export interface NetworkView {
@@ -38,11 +39,11 @@ export interface VethView {
   address: string;
 }
 
-/** Whose container: netctl's own, or a CNI attachment (a runtime's, through netctl's plugin). */
-export type ContainerKind = 'netctl' | 'cni';
+/** Whose container: netctl's own, a CNI attachment (a runtime's, through netctl's plugin), or Podman 5's (its netavark plugin). */
+export type ContainerKind = RecordKind;
 
-/** Whose container a rule is about: netctl's, a CNI attachment, Docker's. */
-export type OwnerKind = 'netctl' | 'cni' | 'docker';
+/** Whose container a rule is about: netctl's, a CNI or Podman attachment, Docker's. */
+export type OwnerKind = RecordKind | 'docker';
 
 /** What a CNI attachment's record keeps of the runtime's side. */
 export interface CniView {
@@ -87,7 +88,7 @@ export interface OwnedRule {
   text: string;
   packets: number;
   bytes: number;
-  /** `cni` when it names a CNI attachment's address, else `netctl`. */
+  /** `cni` or `podman` when it names such an attachment's address, else `netctl`. */
   owner: ContainerKind;
   /** The containers whose addresses it names. */
   containers: string[];

@@ -34,7 +34,12 @@ export function podmanView(n: PodmanNetwork, net: Network): PodmanNetwork {
 
 /** Plans `create`: the netctl network recorded (or, when it exists with the same subnet, reused). */
 export async function planPodmanCreate(engine: Engine, n: PodmanNetwork): Promise<Planned<Network>> {
-  if (n.ipv6_enabled) throw new UsageError(`network "${n.name}": IPv6 is not supported by the netctl driver yet`);
+  // Refused rather than half done: netctl's IPv6 networks are dual-stack with ip6tables rules
+  // and a v6 status block, which this driver does not map yet (man/netctl-podman.8).
+  if (n.ipv6_enabled || (n.subnets ?? []).some((x) => x.subnet.includes(':')))
+    throw new UsageError(
+      `network "${n.name}": the netctl driver does not take IPv6 (--ipv6 or an IPv6 --subnet); create it without`,
+    );
   const sub = ipv4Subnet(n);
   const mtu = mtuOption(n);
   const existing = engine.store.networks.get(n.name);

@@ -9,6 +9,7 @@
 import { UsageError } from '../errors.js';
 import type { CniRequest } from '../cni/request.js';
 import type { CniPortMapping } from '../cni/types.js';
+import { PODMAN_COMMAND_ENV, PODMAN_NETNS_ENV } from './install-plan.js';
 import { API_VERSION, DRIVER, type PodmanExec, type PodmanNetwork, type PodmanPortMapping } from './types.js';
 
 /** The label netctl puts on a network it made for Podman: netctl removes it with its last container. */
@@ -139,6 +140,17 @@ export function cniRequest(command: 'ADD' | 'DEL', netns: string, x: PodmanExec)
       raw: {},
     },
   };
+}
+
+/**
+ * The plugin's argv of a call the shim forwarded to `netctl cni serve` (the wrapper puts the
+ * command and namespace into the environment), or undefined for a CNI call.
+ */
+export function forwardedArgv(env: Record<string, string | undefined>): string[] | undefined {
+  const command = env[PODMAN_COMMAND_ENV];
+  if (command === undefined) return undefined;
+  const netns = env[PODMAN_NETNS_ENV];
+  return netns ? [command, netns] : [command];
 }
 
 /** What `info` prints. */

@@ -13,6 +13,7 @@ import { SCHEMA_JOURNAL } from './schema-journal.js';
 import { SCHEMA_HEALTH } from './schema-health.js';
 import { SCHEMA_BUILD_CACHE } from './schema-build-cache.js';
 import { SCHEMA_ENDPOINT_EXTRA } from './schema-endpoint-extra.js';
+import { SCHEMA_POD_ALLOWS } from './schema-pod-allows.js';
 
 /** One schema change. */
 export interface Migration {
@@ -33,6 +34,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 6, description: 'container health (health checks)', up: SCHEMA_HEALTH },
   { version: 7, description: 'the build cache: step keys to the images they made', up: SCHEMA_BUILD_CACHE },
   { version: 8, description: "endpoints' link-local addresses", up: SCHEMA_ENDPOINT_EXTRA },
+  { version: 9, description: "Kubernetes pods' allow rules outlive their sandboxes", up: SCHEMA_POD_ALLOWS },
 ];
 
 /** The schema version this code writes. */

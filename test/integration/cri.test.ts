@@ -6,7 +6,8 @@
  * plugin and the configuration list containerd loads; `netctl cni serve` answers the calls
  * (containerd runs chrooted in its userland, where node and netctl's state are not). The pause
  * image serves a page on port 80, so real packets from the wan host reach a pod's hostPort,
- * only after `netctl allow NAMESPACE.POD 80`. The cases share one pod, `shop.web`, in order.
+ * only after `netctl allow NAMESPACE.POD 80`, which outlives the pod's sandbox (a new sandbox of
+ * the pod is open again) until `netctl deny`. The cases share one pod, `shop.web`, in order.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Sandbox } from '../harness/sandbox.js';
@@ -166,8 +167,24 @@ for (const flavour of containerdFlavours())
       expect((await ctd.cri.status(web)).ip).toBe(webIp);
     }, 120_000);
 
+    it("a pod's new sandbox keeps the pod's allow: the old sandbox's DEL leaves it, its ADD opens it again", async () => {
+      await remove(web);
+      expect(await ufw('status')).not.toContain('netctl:shop.web');
+      expect(await get()).toBe('');
+      // What kubelet does after a reboot or a dead sandbox: a new sandbox, same namespace and name.
+      web = await run('web', 'shop', [{ hostPort: 8080, containerPort: 80 }]);
+      webIp = (await ctd.cri.status(web)).ip;
+      expect(await ufw('status')).toContain('# netctl:shop.web 80/tcp');
+      expect(await get()).toBe('pod-page');
+    }, 120_000);
+
     it('StopPodSandbox + RemovePodSandbox leave nothing: records, rules, ufw rules, links, conntrack', async () => {
       await remove(web);
+      // The pods' kept allow rules go with deny, by the names kubectl shows; then none is left.
+      const long = `ns-${'a'.repeat(60)}.pod.${'b'.repeat(240)}-${'c'.repeat(8)}`;
+      expect(await netctlOk(sb, ['deny', 'shop.web', '80'])).toContain('80');
+      await netctlOk(sb, ['deny', long]);
+      for (const name of ['shop.web', long]) expect((await sb.netctl(['deny', name])).code).not.toBe(0);
       expect(await ctd.cri.list()).toStrictEqual([]);
       expect(await netctlOk(sb, ['ps', '-a'])).not.toContain('shop.web');
       const rules = (await sb.sh(['iptables-save'])) + (await sb.sh(['iptables-save', '-t', 'nat']));

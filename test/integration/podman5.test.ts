@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Sandbox } from '../harness/sandbox.js';
 import { run } from '../../src/sys/exec.js';
 import { netctlOk } from './helpers/net.js';
+import { startDaemon, stopDaemon } from './helpers/cni.js';
 import { USERLAND_HOOK_MS } from './helpers/docker-flavours.js';
 
 const SCRIPTS = fileURLToPath(new URL('./scripts/', import.meta.url));
@@ -100,6 +101,10 @@ for (const flavour of FLAVOURS)
       const ps = await netctlOk(sb, ['ps']);
       expect(ps).toMatch(/web\s+\(podman\)\s+Up\b.*?\s+10\.98\.0\.\d+\s+0\.0\.0\.0:8080->80\/tcp/);
       const ip = /(10\.98\.0\.\d+)/.exec(ps)![1]!;
+      // Its kind is Podman's, not a bare CNI attachment's, wherever netctl says whose it is.
+      const rows = JSON.parse(await netctlOk(sb, ['ps', '--json'])) as { name: string; kind: string }[];
+      expect(rows.find((r) => r.name === 'web')?.kind).toBe('podman');
+      expect(JSON.parse(await netctlOk(sb, ['inspect', 'web']))[0].Kind).toBe('podman');
       const podmanIp = (await podmanOk('inspect', '-f', '{{.NetworkSettings.Networks.pnet.IPAddress}}', 'web')).trim();
       expect(podmanIp).toBe(ip);
       // Closed from wan until allowed: ufw decides, then it answers.
@@ -151,5 +156,29 @@ for (const flavour of FLAVOURS)
       const bad = await podman('network', 'create', '-d', 'netctl', '--subnet', '198.51.100.0/24', 'clash');
       expect(bad.code).not.toBe(0);
       expect(bad.stderr).toMatch(/netctl: .*198\.51\.100\.0\/24/);
+      // IPv6 is refused in one line, and nothing is made.
+      const v6 = await podman('network', 'create', '-d', 'netctl', '--ipv6', '--subnet', 'fd00:98::/64', 'six');
+      expect(v6.code).not.toBe(0);
+      expect(v6.stderr).toMatch(/netctl: network "six": the netctl driver does not take IPv6/);
+      expect(await netctlOk(sb, ['network', 'ls'])).not.toMatch(/\bsix\s/);
+    }, 180_000);
+
+    it("with 'netctl cni serve' running the plugin's calls go to it, not to a node per call", async () => {
+      const pid = await startDaemon(sb);
+      try {
+        await podmanOk('network', 'create', '-d', 'netctl', '--subnet', '10.96.0.0/24', 'served');
+        await podmanOk('run', '-d', '--name', 'served', '--network', 'served', '-p', '8083:80', ...httpd);
+        await netctlOk(sb, ['allow', 'served', '80']);
+        expect(await fromWan(8083)).toBe('podman-page');
+        await podmanOk('rm', '-f', '-t', '0', 'served');
+        expect(await netctlOk(sb, ['ps', '-a'])).not.toContain('served');
+        const log = await sb.sh(['cat', '/run/cni-serve.log']);
+        expect(log).toMatch(/podman create: exit 0/);
+        expect(log).toMatch(/podman setup \/run\/netns\/\S+: exit 0/);
+        expect(log).toMatch(/podman teardown \/run\/netns\/\S+: exit 0/);
+        await podmanOk('network', 'rm', 'served');
+      } finally {
+        await stopDaemon(sb, pid);
+      }
     }, 180_000);
   });

@@ -452,3 +452,23 @@ describe('firewall revision', () => {
     void n;
   });
 });
+
+describe("a removed container's allow rules", () => {
+  it("outlive a Kubernetes pod's CNI record only; every other record takes them with it", () => {
+    const cni = (runtime?: 'podman', pod = true) => ({
+      kind: 'cni',
+      ...(runtime ? { runtime } : {}),
+      network: 'pods',
+      cni: { name: 'pods', containerId: 'x', ifname: 'eth0', netns: '/n', args: pod ? { K8S_POD_NAME: 'web' } : {} },
+    });
+    const made = [
+      store.containers.create({ name: 'shop.web', image: '(cni)', config: cni() }),
+      store.containers.create({ name: 'pm', image: '(podman)', config: cni('podman') }),
+      store.containers.create({ name: 'plain', image: '(cni)', config: cni(undefined, false) }),
+      store.containers.create({ name: 'own', image: 'alpine' }),
+    ];
+    for (const c of made) store.allows.add({ container: c.name, port: 80, proto: 'tcp', from: null, network: null });
+    for (const c of made) store.containers.remove(c.id);
+    expect(store.allows.list().map((a) => a.container)).toEqual(['shop.web']);
+  });
+});

@@ -3,9 +3,13 @@
  * that the installed plugin's shim forwards (cni/serve.ts), so that a runtime's ADD and DEL
  * do not start node. Default socket RUN_ROOT/cni.sock; root only (mode 0600), or root and
  * --group (default `netctl` when the host has it), checked per connection with SO_PEERCRED.
+ * It answers netctl's netavark plugin too (`netctl podman install`): a call whose environment
+ * names a Podman command goes to the plugin's handler.
  */
 import type { CommandContext } from '../context.js';
-import { handle } from '../../cni/body.js';
+import { handle as cniHandle } from '../../cni/body.js';
+import { handle as podmanHandle } from '../../podman/body.js';
+import { forwardedArgv } from '../../podman/request.js';
 import { cniSocketPath } from '../../cni/install-plan.js';
 import { serveCni } from '../../cni/serve.js';
 import { UsageError } from '../../errors.js';
@@ -21,6 +25,12 @@ function serveGroup(given: string | undefined): number | undefined {
   if (gid === undefined)
     throw new UsageError(`--group "${given}": no such group`, 'create it (groupadd) or give a gid');
   return gid;
+}
+
+/** One forwarded call: the netavark plugin's when its command is in the environment, else CNI's. */
+function handle(env: Record<string, string | undefined>, stdin: string): ReturnType<typeof cniHandle> {
+  const argv = forwardedArgv(env);
+  return argv ? podmanHandle(argv, env, stdin) : cniHandle(env, stdin);
 }
 
 export default async function cniServe(ctx: CommandContext): Promise<void> {

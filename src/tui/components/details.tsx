@@ -19,8 +19,8 @@ export interface DetailsProps {
 
 /** Whose container: Podman 5's (netctl's netavark plugin), a CNI runtime's, or netctl's own. */
 function ownerText(c: DetailsProps['container']): string {
-  if (c.kind !== 'cni') return 'netctl';
-  if (c.image?.startsWith('(podman)')) return "podman (a container attached through netctl's netavark plugin)";
+  if (c.kind === 'netctl') return 'netctl';
+  if (c.kind === 'podman') return "podman (a container attached through netctl's netavark plugin)";
   return "cni (an attachment made through netctl's CNI plugin)";
 }
 
@@ -34,7 +34,7 @@ export function Details({ container: c, rules, height, width, color = true }: De
           `cni network ${c.cni.config}, runtime container ${c.cni.containerId}, ifname ${c.cni.ifname}, args ${c.cni.args.join(' ') || '-'}`,
         ]
       : []),
-    `address ${c.address || '-'} on ${c.network || '-'}, namespace ${c.netns}${c.kind === 'cni' && c.state === 'stale' ? ' (gone: the runtime removed it without CNI DEL; its GC or DEL frees the address and rules)' : ''}`,
+    `address ${c.address || '-'} on ${c.network || '-'}, namespace ${c.netns}${c.kind !== 'netctl' && c.state === 'stale' ? ' (gone: the runtime removed it without CNI DEL; its GC or DEL frees the address and rules)' : ''}`,
     ...(c.veths.length === 0
       ? ['veth -']
       : c.veths.map((v) => `veth ${v.host} <-> ${v.peer} ${v.address || '-'} on ${v.network} (bridge port)`)),

@@ -17,6 +17,7 @@ export interface RuleDetailsProps {
 const WHOSE: Record<TuiRoute['owner'], string> = {
   netctl: 'container',
   cni: 'CNI attachment',
+  podman: 'Podman container',
   docker: 'Docker container',
 };
 

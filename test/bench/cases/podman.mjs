@@ -2,9 +2,11 @@
 // `npm run bench`) run chrooted in the bench sandbox, as test/integration/podman5.test.ts runs
 // it: `podman run -d -p` on a network of netctl's netavark plugin (`netctl podman install`,
 // netctl's rules and DNS server) against the same on Podman's own bridge network (netavark's
-// nftables rules and aardvark-dns), as a ratio of medians from this run. Each sample is the
-// run alone; the container is removed after it, outside the sample.
-import { spawnSync } from 'node:child_process';
+// nftables rules and aardvark-dns), as a ratio of medians from this run; the plugin once
+// starting node per call and once with `netctl cni serve` running, which the installed
+// plugin's shim hands the call to. Each sample is the run alone; the container is removed
+// after it, outside the sample.
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -67,13 +69,31 @@ function setupWorld() {
   return world;
 }
 
-function runCase(tag, network, port) {
+/** `netctl cni serve` on the sandbox's default socket, where the installed plugin's shim looks. */
+function startServe(w) {
+  const sock = '/run/netctl/cni.sock';
+  w.serve = spawn(process.execPath, [netctl, 'cni', 'serve'], { stdio: 'ignore' });
+  for (let i = 0; i < 300 && !existsSync(sock); i++) sh(['sleep', '0.1']);
+  if (!existsSync(sock)) throw new Error('netctl cni serve did not listen');
+}
+
+function runCase(tag, network, port, daemon = false) {
   return {
     name: `podman 5.4: run -d -p (${tag})`,
     iterations: 10,
-    setup: setupWorld,
+    setup() {
+      const w = setupWorld();
+      if (daemon) startServe(w);
+      return w;
+    },
+    teardown(w) {
+      if (!daemon) return;
+      w.serve.kill('SIGTERM');
+      // Bounded: the daemon removes its socket on the way out.
+      for (let i = 0; i < 50 && existsSync('/run/netctl/cni.sock'); i++) sh(['sleep', '0.1']);
+    },
     run(_w, i) {
-      const name = `bench-${tag}-${i + 1}`;
+      const name = `bench-${tag.replace(/\W+/g, '-')}-${i + 1}`;
       const t0 = performance.now();
       podman('run', '-d', '--name', name, '--network', network, '-p', `${port}:80`, ...IMAGE);
       const ms = performance.now() - t0;
@@ -82,10 +102,15 @@ function runCase(tag, network, port) {
     },
     note(stats, w) {
       w.medians[tag] = stats.median;
-      const { netctl: a, netavark: b } = w.medians;
-      return a && b ? `netctl plugin / netavark+aardvark = ${(a / b).toFixed(2)}` : '';
+      const b = w.medians.netavark;
+      const a = w.medians[tag];
+      return tag !== 'netavark' && a && b ? `netctl plugin / netavark+aardvark = ${(a / b).toFixed(2)}` : '';
     },
   };
 }
 
-export const cases = [runCase('netavark', 'bench-own', 8091), runCase('netctl', 'bench-netctl', 8090)];
+export const cases = [
+  runCase('netavark', 'bench-own', 8091),
+  runCase('netctl', 'bench-netctl', 8090),
+  runCase('netctl, cni serve', 'bench-netctl', 8092, true),
+];

@@ -8,7 +8,8 @@
  */
 import { fileURLToPath } from 'node:url';
 import type { Sandbox } from '../../harness/sandbox.js';
-import { CriClient } from './cri.js';
+import { containerdConfig } from './containerd-config.mjs';
+import { type CriClient, criClient } from './cri.js';
 
 const SCRIPTS = fileURLToPath(new URL('../scripts/', import.meta.url));
 
@@ -34,76 +35,12 @@ export function containerdFlavours(env = process.env.NETCTL_CONTAINERD_FLAVOURS)
   });
 }
 
-/** The pause image the config names. */
-export const PAUSE_IMAGE = 'localhost/netctl-pause:1';
+export { PAUSE_IMAGE } from './containerd-config.mjs';
 
 /** Where the CNI configuration comes from. */
 export interface CniDirs {
   binDir: string;
   confDir: string;
-}
-
-// containerd runs chrooted (not pivot_root'ed: its pods' namespaces must show in the sandbox),
-// where runc cannot pivot_root a container's root: NoPivotRoot makes it move the root instead.
-// The sandbox may not lower an oom_score_adj (the pause's -998): restrict_oom_score_adj clamps it.
-
-/** containerd 1.7's config (version 2: the CRI plugin is io.containerd.grpc.v1.cri). */
-function configV2(dir: string, cni: CniDirs): string {
-  const cri = '[plugins."io.containerd.grpc.v1.cri"]';
-  return `version = 2
-root = "/var/lib/containerd"
-state = "/run/containerd"
-[grpc]
-  address = "${dir}/containerd.sock"
-${cri}
-  sandbox_image = "${PAUSE_IMAGE}"
-  disable_apparmor = true
-  restrict_oom_score_adj = true
-[plugins."io.containerd.grpc.v1.cri".containerd]
-  snapshotter = "native"
-  default_runtime_name = "runc"
-[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
-  runtime_type = "io.containerd.runc.v2"
-[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
-  NoPivotRoot = true
-[plugins."io.containerd.grpc.v1.cri".cni]
-  bin_dir = "${cni.binDir}"
-  conf_dir = "${cni.confDir}"
-  max_conf_num = 1
-`;
-}
-
-/** containerd 2.x's config (version 3: the CRI images and runtime plugins, the pinned sandbox image). */
-function configV3(dir: string, cni: CniDirs): string {
-  return `version = 3
-root = "/var/lib/containerd"
-state = "/run/containerd"
-[grpc]
-  address = "${dir}/containerd.sock"
-[plugins.'io.containerd.cri.v1.images']
-  snapshotter = 'native'
-# ctr import goes through the transfer service, whose default unpacks to overlayfs (not
-# loaded on an overlay root): with no platform left it refuses to import.
-[[plugins.'io.containerd.transfer.v1.local'.unpack_config]]
-  platform = 'linux/amd64'
-  snapshotter = 'native'
-[plugins.'io.containerd.cri.v1.images'.pinned_images]
-  sandbox = '${PAUSE_IMAGE}'
-[plugins.'io.containerd.cri.v1.runtime']
-  disable_apparmor = true
-  restrict_oom_score_adj = true
-[plugins.'io.containerd.cri.v1.runtime'.containerd]
-  default_runtime_name = 'runc'
-[plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.runc]
-  runtime_type = 'io.containerd.runc.v2'
-  snapshotter = 'native'
-[plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.runc.options]
-  NoPivotRoot = true
-[plugins.'io.containerd.cri.v1.runtime'.cni]
-  bin_dirs = ['${cni.binDir}']
-  conf_dir = '${cni.confDir}'
-  max_conf_num = 1
-`;
 }
 
 /** A containerd running in a sandbox, and a CRI client on its socket. */
@@ -120,7 +57,7 @@ export class SandboxContainerd {
     private readonly copies: string[],
   ) {
     this.socket = `${dir}/containerd.sock`;
-    this.cri = new CriClient(this.socket);
+    this.cri = criClient(this.socket);
   }
 
   /**
@@ -136,7 +73,7 @@ export class SandboxContainerd {
     copies: string[] = [],
   ): Promise<SandboxContainerd> {
     const c = new SandboxContainerd(sb, flavour, userland, dir, copies);
-    const config = flavour.name === '1.7' ? configV2(dir, cni) : configV3(dir, cni);
+    const config = containerdConfig(flavour.name, dir, cni) as string;
     await sb.sh(['sh', '-c', `mkdir -p ${dir} && cat > ${dir}/config.toml`], { input: config });
     await c.startDaemon();
     await sb.sh(['sh', `${SCRIPTS}make-pause-image.sh`, `${dir}/img`], { timeoutMs: 30_000 });
@@ -153,7 +90,7 @@ export class SandboxContainerd {
       },
     );
     this.cri.close();
-    this.cri = new CriClient(this.socket);
+    this.cri = criClient(this.socket);
     let last: unknown;
     for (let i = 0; i < 100; i++) {
       try {

@@ -2,9 +2,20 @@
  * The netavark plugin's pure parts: its input checked and turned into CNI's ADD/DEL, the
  * status block, the installed wrapper (written, read back) and containers.conf's plugin dirs.
  */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { pluginDirsOf, readWrapper, wrapperText } from '../../../src/podman/install-plan.js';
-import { cniRequest, parseCreate, parseExec, portMappings, PODMAN_LABEL } from '../../../src/podman/request.js';
+import {
+  cniRequest,
+  forwardedArgv,
+  parseCreate,
+  parseExec,
+  portMappings,
+  PODMAN_LABEL,
+} from '../../../src/podman/request.js';
 import { statusBlock } from '../../../src/podman/status.js';
 
 const network = {
@@ -94,6 +105,39 @@ describe('podman install files', () => {
     expect(text.startsWith('#!/bin/sh\n')).toBe(true);
     expect(readWrapper(text)).toEqual(spec);
     expect(readWrapper('#!/bin/sh\nexec /usr/bin/netavark-plugin "$@"\n')).toBeUndefined();
+  });
+
+  it('routes create/setup/teardown through the shim with the command in the environment, info to node', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'netctl-wrapper-'));
+    try {
+      const fake = (name: string): string => {
+        const path = join(dir, name);
+        writeFileSync(path, `#!/bin/sh\necho "${name} $* [$NETCTL_PODMAN_COMMAND|$NETCTL_PODMAN_NETNS]"\n`, {
+          mode: 0o755,
+        });
+        return path;
+      };
+      const spec = { node: fake('node'), entry: '/e.js', root: '/r', runRoot: '/rr' };
+      const via = { shim: fake('shim'), socket: "/run/it's.sock" };
+      const text = wrapperText({ ...spec, via });
+      expect(readWrapper(text)).toEqual({ ...spec, via });
+      const plugin = join(dir, 'netctl');
+      writeFileSync(plugin, text, { mode: 0o755 });
+      const run = (...args: string[]): string => execFileSync(plugin, args, { input: '', encoding: 'utf8' }).trim();
+      expect(run('setup', '/run/netns/x')).toBe(
+        `shim ${via.socket} ${spec.node} /e.js setup /run/netns/x [setup|/run/netns/x]`,
+      );
+      expect(run('create')).toBe(`shim ${via.socket} ${spec.node} /e.js create [create|]`);
+      expect(run('info')).toBe(`node /e.js info [|]`);
+      expect(forwardedArgv({ NETCTL_PODMAN_COMMAND: 'teardown', NETCTL_PODMAN_NETNS: '/n' })).toEqual([
+        'teardown',
+        '/n',
+      ]);
+      expect(forwardedArgv({ NETCTL_PODMAN_COMMAND: 'create', NETCTL_PODMAN_NETNS: '' })).toEqual(['create']);
+      expect(forwardedArgv({ CNI_COMMAND: 'ADD' })).toBeUndefined();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('reads netavark_plugin_dirs of a containers.conf, over lines and around comments', () => {

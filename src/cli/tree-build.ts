@@ -42,6 +42,7 @@ export const buildSpec: CommandSpec = {
     { flags: '--network <net>', description: 'network of the RUN steps: default (bridge), none, host or a network' },
     { flags: '--label <k=v>', description: 'set a label on the image (repeatable)', parse: 'collect' },
     { flags: '--platform <os/arch>', description: "the platform to build for (default: this host's)" },
+    { flags: '--progress <mode>', description: 'auto (a live display on a terminal), plain or tty' },
     { flags: '-q, --quiet', description: 'print only the image id' },
     dryRun,
     json,

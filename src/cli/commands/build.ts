@@ -1,7 +1,8 @@
 /**
  * `netctl build [-t NAME:TAG]... [-f FILE] [--build-arg K=V]... [--target STAGE] [--no-cache]
- * [--pull] [--network NET] [--label K=V]... [--platform P] [-q] [--dry-run] CONTEXT`: a line per step
- * (`CACHED` or its RUN output following), then the image id; with -q only the id; --dry-run
+ * [--pull] [--network NET] [--label K=V]... [--platform P] [--progress auto|plain|tty] [-q] [--dry-run]
+ * CONTEXT`: on a terminal the running step redrawn in place (build-tty.ts), otherwise a line per
+ * step (`CACHED` or its RUN output following); then the image id; with -q only the id; --dry-run
  * prints the steps it would run and which are cached.
  */
 import type { CommandContext } from '../context.js';
@@ -10,6 +11,16 @@ import { planBuildRun } from '../../ops/build-dry.js';
 import { formatPlan } from '../format/plan.js';
 import { entryText } from '../../ops/run.js';
 import { UsageError } from '../../errors.js';
+import { buildTty } from '../format/build-tty.js';
+
+const PROGRESS = ['auto', 'plain', 'tty'];
+
+/** Whether --progress (auto: stdout is a terminal) asks for the redrawn display. */
+function ttyProgress(ctx: CommandContext): boolean {
+  const p = (ctx.opts.progress as string | undefined) ?? 'auto';
+  if (!PROGRESS.includes(p)) throw new UsageError(`invalid --progress "${p}": expected auto, plain or tty`);
+  return p === 'tty' || (p === 'auto' && (ctx.stdout as { isTTY?: boolean }).isTTY === true);
+}
 
 function pairs(list: unknown, what: string, fromEnv: boolean): Record<string, string> {
   const out: Record<string, string> = {};
@@ -56,13 +67,21 @@ function options(ctx: CommandContext): BuildOptions {
 export default async function build(ctx: CommandContext): Promise<number> {
   const o = ctx.opts;
   const out = ctx.stdout;
+  const tty = ttyProgress(ctx);
   if (o.dryRun === true) {
     const plan = await planBuildRun(ctx.host, options(ctx));
     out.write(o.json ? `${JSON.stringify(plan, null, 2)}\n` : formatPlan(plan));
     return 0;
   }
   const quiet = Boolean(o.quiet) || Boolean(o.json);
-  const r = await buildImage(ctx.host, options(ctx), buildEvents(ctx, quiet));
+  const live = !quiet && tty ? buildTty(ctx.stdout, (l) => ctx.stderr.write(`${l}\n`)) : undefined;
+  const r = await buildImage(ctx.host, options(ctx), live ?? buildEvents(ctx, quiet)).then(
+    (v) => (live?.done(), v),
+    (err: unknown) => {
+      live?.done(true);
+      throw err;
+    },
+  );
   if (o.json) out.write(`${JSON.stringify(r, null, 2)}\n`);
   else if (quiet) out.write(`sha256:${r.id}\n`);
   else {

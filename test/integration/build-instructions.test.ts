@@ -1,0 +1,165 @@
+/**
+ * Issue 26, the instructions only unit-tested before, in one real build in one sandbox:
+ * COPY --chown/--chmod (stat in the container), ADD of a local tar (unpacked), SHELL, USER
+ * (in RUN and in the container), VOLUME (inspect, and a run's volume filled from the image),
+ * HEALTHCHECK (inspect, `ps` healthy), ONBUILD (a child image triggers it), STOPSIGNAL,
+ * heredoc RUN and COPY, --target (only the stages needed run), --label, --build-arg over ARG
+ * defaults, --network host and NAME; and the live progress display in a real pty (`script`).
+ */
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NETCTL, Sandbox } from '../harness/sandbox.js';
+import { netctlOk } from './helpers/net.js';
+
+const makeImages = fileURLToPath(new URL('./scripts/make-images.sh', import.meta.url));
+const IMG = `/tmp/netctl-test-${process.pid}-bins`;
+const PROJ = `${IMG}/proj`;
+const CLI = `${process.execPath} ${NETCTL}`;
+
+const DOCKERFILE = `FROM busybox AS parent
+ONBUILD RUN echo triggered > /onbuild.txt
+
+FROM busybox AS unused
+RUN echo UNUSED-STAGE-RAN
+
+FROM busybox AS final
+ARG WHO=default
+ARG KEEP=kept
+RUN echo "who=$WHO keep=$KEEP" > /args.txt
+RUN printf '#!/bin/sh\\necho custom-shell >> /shell.log\\nexec /bin/sh "$@"\\n' > /bin/mysh && busybox chmod 755 /bin/mysh
+SHELL ["/bin/mysh", "-c"]
+RUN echo after-shell >> /shell.log
+COPY --chown=65534:65534 --chmod=640 app.txt /app/app.txt
+ADD bundle.tar /bundle/
+RUN <<EOT
+echo heredoc-run > /heredoc.txt
+EOT
+COPY <<EOT /etc/greeting
+hello from a heredoc
+EOT
+RUN mkdir -p /data && echo seed > /data/seed
+VOLUME /data
+USER nobody
+RUN busybox whoami > /tmp/who-run.txt && id -u >> /tmp/who-run.txt
+HEALTHCHECK --interval=1s --retries=1 CMD test -f /tmp/up
+STOPSIGNAL SIGINT
+CMD ["sh", "-c", "touch /tmp/up; exec sleep 1000"]
+`;
+
+let sb: Sandbox;
+let firstBuild = '';
+const netctl = (...args: string[]): Promise<string> => netctlOk(sb, args);
+const inImage = (image: string, script: string) => netctl('run', '--rm', image, 'sh', '-c', script);
+
+beforeAll(async () => {
+  sb = await Sandbox.start({ wan: true });
+  await sb.sh(['sh', makeImages, IMG]);
+  await netctl('image', 'import', `${IMG}/busybox.tar`, 'busybox');
+  await sb.sh(['mkdir', '-p', `${PROJ}/tarsrc/sub`]);
+  await sb.sh(['sh', '-c', 'cat > "$1"', 'sh', `${PROJ}/Dockerfile`], { input: DOCKERFILE });
+  await sb.sh([
+    'sh',
+    '-c',
+    `cd ${PROJ} && echo app > app.txt && echo in-tar > tarsrc/sub/t.txt && tar -C tarsrc -cf bundle.tar .`,
+  ]);
+  firstBuild = await netctl(
+    'build',
+    '--progress',
+    'plain',
+    '--build-arg',
+    'WHO=cli',
+    '--label',
+    'team=net',
+    '-t',
+    'inst:v1',
+    PROJ,
+  );
+}, 240_000);
+
+afterAll(async () => {
+  await sb?.exec(['rm', '-rf', IMG]);
+  await sb?.close();
+});
+
+describe('build instructions in a real build', () => {
+  it('COPY --chown/--chmod, ADD of a tar, SHELL, heredocs, --build-arg over the default, USER in RUN', async () => {
+    const out = await inImage(
+      'inst:v1',
+      'stat -c "%u:%g %a" /app/app.txt; cat /bundle/sub/t.txt /shell.log /heredoc.txt /etc/greeting /args.txt /tmp/who-run.txt',
+    );
+    expect(out.split('\n')).toEqual([
+      '65534:65534 640',
+      'in-tar',
+      'custom-shell',
+      'after-shell',
+      // the later RUNs (heredoc, mkdir) go through SHELL too; as nobody it cannot write the log
+      'custom-shell',
+      'custom-shell',
+      'heredoc-run',
+      'hello from a heredoc',
+      'who=cli keep=kept',
+      'nobody',
+      '65534',
+      '',
+    ]);
+  });
+
+  it('USER, VOLUME, HEALTHCHECK, STOPSIGNAL and --label in the config; a container runs as the user', async () => {
+    const { config } = JSON.parse(await netctl('image', 'inspect', 'inst:v1')) as { config: Record<string, unknown> };
+    expect(config.user).toBe('nobody');
+    expect(config.volumes).toEqual(['/data']);
+    expect(config.stopSignal).toBe('SIGINT');
+    expect(config.labels).toEqual({ team: 'net' });
+    expect(config.healthcheck).toMatchObject({ Test: ['CMD-SHELL', 'test -f /tmp/up'], Retries: 1 });
+    expect(await inImage('inst:v1', 'busybox whoami; cat /data/seed')).toBe('nobody\nseed\n');
+  });
+
+  it('a container of it gets its volume and turns healthy', async () => {
+    await netctl('run', '-d', '--name', 'hc', 'inst:v1');
+    const mounts = await netctl('inspect', '-f', '{{range .Mounts}}{{.Destination}} {{end}}', 'hc');
+    expect(mounts).toContain('/data');
+    for (let i = 0; i < 100 && !/\(healthy\)/.test(await netctl('ps')); i++)
+      await new Promise((r) => setTimeout(r, 100));
+    expect(await netctl('ps')).toMatch(/hc .*\(healthy\)/);
+    await netctl('rm', '-f', 'hc');
+  });
+
+  it('ONBUILD runs in a child; --target runs only the stages it needs', async () => {
+    const out = await netctl('build', '--progress', 'plain', '--target', 'parent', '-t', 'parent:v1', PROJ);
+    expect(out).not.toContain('UNUSED-STAGE-RAN');
+    // the last stage needs neither earlier one: neither ran in the first build
+    expect(firstBuild).not.toContain('UNUSED-STAGE-RAN');
+    expect(firstBuild).not.toContain('ONBUILD');
+    expect(out).not.toContain('/args.txt');
+    await sb.sh(['sh', '-c', 'mkdir -p "$1" && echo "FROM parent:v1" > "$1/Dockerfile"', 'sh', `${IMG}/child`]);
+    await netctl('build', '-t', 'child:v1', `${IMG}/child`);
+    expect(await inImage('child:v1', 'cat /onbuild.txt')).toBe('triggered\n');
+  });
+
+  it('RUN on --network host and on a named network', async () => {
+    const dir = `${IMG}/net`;
+    const df = 'FROM busybox\nRUN ip -o addr show > /addrs.txt\n';
+    await sb.sh(['sh', '-c', 'mkdir -p "$1" && printf "%s" "$2" > "$1/Dockerfile"', 'sh', dir, df]);
+    await netctl('network', 'create', '--subnet', '10.77.9.0/24', 'bnet');
+    await netctl('build', '--network', 'bnet', '-t', 'onnet:v1', dir);
+    expect(await inImage('onnet:v1', 'cat /addrs.txt')).toMatch(/inet 10\.77\.9\.\d+\//);
+    await netctl('build', '--network', 'host', '--no-cache', '-t', 'onhost:v1', dir);
+    const host = (await sb.sh(['ip', '-o', '-4', 'addr', 'show'])).match(/inet (\S+)/g)!;
+    const built = await inImage('onhost:v1', 'cat /addrs.txt');
+    for (const a of host) expect(built).toContain(a);
+  });
+
+  it('a terminal gets the live display; a pipe the plain lines', async () => {
+    const dir = `${IMG}/live`;
+    const df = 'FROM busybox\nRUN echo step-output-1 && sleep 0.5 && echo step-output-2\n';
+    await sb.sh(['sh', '-c', 'mkdir -p "$1" && printf "%s" "$2" > "$1/Dockerfile"', 'sh', dir, df]);
+    const r = await sb.exec(['sh', '-c', `script -qec '${CLI} build --no-cache -t live:v1 ${dir}' /dev/null`]);
+    expect(r.stdout).toMatch(/\x1b\[\d+A\x1b\[J/);
+    expect(r.stdout).toContain('   step-output-2');
+    expect(r.stdout).toMatch(/\x1b\[J=> \[0 1\/1\] RUN echo step-output-1 .* {2}\d+\.\ds\r?\nSuccessfully built/);
+    expect(r.stdout).toContain('Successfully built');
+    const plain = await netctl('build', '-t', 'live:v1', dir);
+    expect(plain).not.toContain('\x1b[');
+    expect(plain).toMatch(/^#0 \[1\/1\] RUN echo step-output-1 .* {2}CACHED$/m);
+  });
+});

@@ -158,6 +158,17 @@ describe('build instructions in a real build', () => {
     expect(r.stdout).toContain('   step-output-2');
     expect(r.stdout).toMatch(/\x1b\[J=> \[0 1\/1\] RUN echo step-output-1 .* {2}\d+\.\ds\r?\nSuccessfully built/);
     expect(r.stdout).toContain('Successfully built');
+    const fdir = `${IMG}/fail`;
+    const fdf = 'FROM busybox\nRUN echo before-fail && false\n';
+    await sb.sh(['sh', '-c', 'mkdir -p "$1" && printf "%s" "$2" > "$1/Dockerfile"', 'sh', fdir, fdf]);
+    const f = await sb.exec(['sh', '-c', `script -qec '${CLI} build ${fdir}' /dev/null`]);
+    // the failed step's output stays on the screen after the last redraw, the error after it
+    expect(f.stdout.split('\x1b[J').at(-1)).toMatch(
+      /RUN echo before-fail .*\r?\n {3}before-fail\r?\n[^]*Dockerfile:2: RUN echo before-fail/,
+    );
+    const bad = await sb.netctl(['build', '--progress', 'fancy', dir]);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('invalid --progress "fancy"');
     const plain = await netctl('build', '-t', 'live:v1', dir);
     expect(plain).not.toContain('\x1b[');
     expect(plain).toMatch(/^#0 \[1\/1\] RUN echo step-output-1 .* {2}CACHED$/m);

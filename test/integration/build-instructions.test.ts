@@ -164,7 +164,7 @@ describe('build instructions in a real build', () => {
     const f = await sb.exec(['sh', '-c', `script -qec '${CLI} build ${fdir}' /dev/null`]);
     // the failed step's output stays on the screen after the last redraw, the error after it
     expect(f.stdout.split('\x1b[J').at(-1)).toMatch(
-      /RUN echo before-fail .*\r?\n {3}before-fail\r?\n[^]*Dockerfile:2: RUN echo before-fail/,
+      /RUN echo before-fail .*\r?\n {3}before-fail\r?\n[\s\S]*Dockerfile:2: RUN echo before-fail/,
     );
     const bad = await sb.netctl(['build', '--progress', 'fancy', dir]);
     expect(bad.code).not.toBe(0);

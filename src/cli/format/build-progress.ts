@@ -3,7 +3,12 @@
  * (`CACHED` or its time), the running step redrawn in place with its elapsed time and the
  * last lines of its RUN output under it. Pure: a state and a clock in, lines out.
  */
-import type { LogEntry } from '../../runtime/logs.js';
+
+/** A RUN output entry as the display needs it: a line, or a piece of one (`p`). */
+export interface OutputPiece {
+  l: string;
+  p?: boolean;
+}
 
 /** One step as the display knows it. */
 export interface ProgressStep {
@@ -47,7 +52,7 @@ export function liveLines(s: ProgressStep | undefined, now: number, width = 0): 
 }
 
 /** Adds an output entry to a step's lines (a piece without its newline continues on the next). */
-export function addOutput(s: ProgressStep, e: LogEntry): void {
+export function addOutput(s: ProgressStep, e: OutputPiece): void {
   const text = e.l.replace(/\r/g, '');
   if (s.open && s.output.length > 0) s.output[s.output.length - 1] += text;
   else s.output.push(text);

@@ -84,9 +84,10 @@ static int run_once(const struct config *cfg, int netns_fd, int sfd, int log_fd,
 	struct io io = { { -1, -1, -1 }, { &ls[0], &ls[1] }, log_fd, -1 };
 	int out[2] = { -1, -1 }, status;
 	long long started, ooms = oom_kills(&cfg->proc);
-	// start -a: the client that asked is there before the first byte of output.
+	// start -a: the client that asked is there before the first byte of output (30 s: a CLI
+	// on a loaded machine can take over 10 s from the start request to its connect).
 	if (cfg->attach_wait && st.restart_count == 0)
-		attach_wait_client(10000);
+		attach_wait_client(30000);
 	pid_t pid = start_container(cfg, netns_fd, out, &io.pty, &err);
 	if (pid < 0) {
 		st.exit_code = err.code;

@@ -32,7 +32,7 @@ function frame(type: number, payload: Uint8Array): Buffer {
 }
 
 /** Connects to the socket at PATH (through /proc/self/fd: a run directory may be longer than an address). */
-export function connectAttach(path: string, timeoutMs = 10_000): Promise<Socket> {
+export function connectAttach(path: string, timeoutMs = 30_000): Promise<Socket> {
   const end = Date.now() + timeoutMs;
   const tryOnce = (): Promise<Socket> =>
     new Promise((resolve, reject) => {

@@ -65,6 +65,10 @@ describe('CNI attachments and ufw', () => {
     expect(await ufw('status')).not.toContain('netctl:shop.web');
     expect(await sb.sh(['cat', '/etc/ufw/user.rules'])).not.toContain('netctl:');
     expect(await get('wan', '198.51.100.2', 8080)).toBe('');
+    // A Kubernetes pod's allow outlives its sandbox (netctl-cni(8), ALLOW RULES OF PODS): kept,
+    // opening nothing, until `netctl deny NAMESPACE.POD`.
+    expect(await netctlOk(sb, ['ufw', 'list'])).toMatch(/shop\.web 80\/tcp\n\s+\(no published port matches now/);
+    await netctlOk(sb, ['deny', 'shop.web']);
     expect(await netctlOk(sb, ['ufw', 'list'])).not.toContain('shop.web');
   });
 

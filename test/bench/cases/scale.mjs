@@ -13,9 +13,10 @@
 // Levels: NETCTL_BENCH_SCALE=1,100,300,1000, NETCTL_BENCH_NETS=1,50,100,200,
 // NETCTL_BENCH_RULES=1,1000,5000; NETCTL_BENCH_SCALE_DOCKER=0 leaves Docker out.
 import { execFile, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sandboxCpuMs } from '../cpu.mjs';
 
 const netctl = fileURLToPath(new URL('../../../dist/bin/netctl.js', import.meta.url));
 const scripts = fileURLToPath(new URL('../../integration/scripts/', import.meta.url));
@@ -59,25 +60,6 @@ async function fill(argvs) {
     if (memAvailableMiB() < MIN_FREE_MIB) throw new Error(`fill stopped: less than ${MIN_FREE_MIB} MiB available`);
     await Promise.all(argvs.slice(i, i + FILL).map(one));
   }
-}
-/**
- * CPU time (ms) of every process of the sandbox, the dead ones included (a reaped child's
- * time is in its parent's cutime/cstime, an orphan's in init's), this bench's own work left
- * out: netctl works in its CLI process, Docker in its daemons, and both are counted.
- * On a shared machine CPU moves far less with the load than wall time.
- */
-function sandboxCpuMs() {
-  let ticks = 0;
-  for (const pid of readdirSync('/proc')) {
-    if (!/^\d+$/.test(pid)) continue;
-    try {
-      const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-      ticks += (Number(pid) === process.pid ? 0 : Number(f[11]) + Number(f[12])) + Number(f[13]) + Number(f[14]);
-    } catch {
-      // Gone meanwhile: its time is in its parent's now.
-    }
-  }
-  return ticks * 10;
 }
 /** The CPU time of the last timed() call, ms. */
 let lastCpu = 0;

@@ -8,10 +8,10 @@
 // Containers run `sleep` with --network none, so the network's setup does not weigh on it.
 // NETCTL_BENCH_STATS=1,10,50 sets the levels, NETCTL_BENCH_STATS_DOCKER=0 leaves Docker out.
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync } from 'node:fs';
-import { symlinkSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, symlinkSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
+import { sandboxCpuMs } from '../cpu.mjs';
 
 const netctl = fileURLToPath(new URL('../../../dist/bin/netctl.js', import.meta.url));
 const scripts = fileURLToPath(new URL('../../integration/scripts/', import.meta.url));
@@ -38,21 +38,6 @@ const median = (xs) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-/** CPU time (ms) of every process of the sandbox but this bench, the reaped ones included (as scale.mjs counts). */
-function sandboxCpuMs() {
-  let ticks = 0;
-  for (const pid of readdirSync('/proc')) {
-    if (!/^\d+$/.test(pid)) continue;
-    try {
-      const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-      ticks += (Number(pid) === process.pid ? 0 : Number(f[11]) + Number(f[12])) + Number(f[13]) + Number(f[14]);
-    } catch {
-      // Gone meanwhile: its time is in its parent's now.
-    }
-  }
-  return ticks * 10;
-}
 
 function netctlImage() {
   const dir = mkdtempSync('/run/bench-stats-');

@@ -7,10 +7,10 @@
  */
 import { readdir, rm, rmdir } from 'node:fs/promises';
 import type { Finding } from '../engine/doctor.js';
-import { imageIndex } from '../runtime/image-store.js';
 import { layersDir, sweepLayerTemps } from '../runtime/layer-store.js';
 import { mounts } from '../sys/native.js';
 import { orphanBuildContainers, sweepBuildContainers } from './build-sweep.js';
+import { buildCacheHold } from './builder.js';
 import type { Host } from './host.js';
 import { allImages, layerSizes } from './image-space.js';
 
@@ -87,15 +87,8 @@ export interface BuildCacheUse {
 
 /** What the build cache holds. */
 export async function buildCacheUse(host: Host): Promise<BuildCacheUse> {
-  const entries = host.store().buildCache.list();
-  const tagged = new Set(Object.values(await imageIndex(host.paths).all()));
-  const used = new Set(
-    host
-      .store()
-      .containers.list({ all: true })
-      .map((c) => (c.config as { imageId?: string }).imageId),
-  );
-  const cacheIds = new Set(entries.map((e) => e.imageId).filter((id) => !tagged.has(id) && !used.has(id)));
+  const { entries, cacheOnly } = await buildCacheHold(host);
+  const cacheIds = new Set(entries.map((e) => e.imageId).filter(cacheOnly));
   const images = await allImages(host);
   const kept = new Set(images.filter((r) => !cacheIds.has(r.id)).flatMap((r) => r.layers ?? []));
   const only = new Set(

@@ -18,7 +18,11 @@ export interface BuilderPruneResult {
   reclaimed: number;
 }
 
-async function decide(host: Host, all: boolean) {
+/**
+ * The build cache's entries, and whether an image is held only by it: untagged, and no
+ * container made from it (`builder prune` removes those; `system df` counts them).
+ */
+export async function buildCacheHold(host: Host) {
   const entries = host.store().buildCache.list();
   const tagged = new Set(Object.values(await imageIndex(host.paths).all()));
   const used = new Set(
@@ -27,10 +31,15 @@ async function decide(host: Host, all: boolean) {
       .containers.list({ all: true })
       .map((c) => (c.config as { imageId?: string }).imageId),
   );
+  return { entries, cacheOnly: (id: string): boolean => !tagged.has(id) && !used.has(id) };
+}
+
+async function decide(host: Host, all: boolean) {
+  const { entries, cacheOnly } = await buildCacheHold(host);
   const images = new Set<string>();
   const forget: string[] = [];
   for (const e of entries) {
-    const free = !tagged.has(e.imageId) && !used.has(e.imageId);
+    const free = cacheOnly(e.imageId);
     if (free && (await hasImage(host.paths, e.imageId))) images.add(e.imageId);
     if (free || all || !(await hasImage(host.paths, e.imageId))) forget.push(e.key);
   }

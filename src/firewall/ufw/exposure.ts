@@ -49,7 +49,7 @@ function opt(r: Rule, name: string): Option | undefined {
 }
 
 /** The DNATed packet of a new connection to the published port, from a source left open. */
-function packetOf(p: PortPacket): Packet {
+export function packetOf(p: PortPacket): Packet {
   return {
     src: '',
     dst: p.containerIp,

@@ -19,7 +19,7 @@ vi.mock('../../../src/firewall/trace/packet-eval.js', async (importOriginal) => 
   };
 });
 
-const { decide, exposure, ufwRules } = await import('../../../src/firewall/ufw/exposure.js');
+const { decide, exposure, packetOf, ufwRules } = await import('../../../src/firewall/ufw/exposure.js');
 const { liveRouteCounters } = await import('../../../src/firewall/ufw/route-entries.js');
 const { parse } = await import('../../../src/firewall/iptables/parse.js');
 type Rule = import('../../../src/firewall/iptables/ast.js').Rule;
@@ -69,16 +69,8 @@ describe('ufw status at thousands of route rules', () => {
     // Each rule of one port once, for its own port; the few others once per port.
     expect(calls.ruleMatches).toBeLessThanOrEqual(RULES + 3 + PORTS * 5);
     const all = ufwRules(live, 'ufw', 'forward');
-    const packet = (p: (typeof pkts)[0]) => ({
-      src: '',
-      dst: p.containerIp,
-      proto: p.proto,
-      dport: p.containerPort,
-      ctstate: ['NEW', 'DNAT'],
-      dstLocal: false,
-    });
     const words = { rule: 'ufw route rule', policy: 'routed policy' };
-    expect(got).toEqual(pkts.map((p) => decide(all, packet(p), 'ufw', 'deny', words)));
+    expect(got).toEqual(pkts.map((p) => decide(all, packetOf(p), 'ufw', 'deny', words)));
     expect(got[0]).toMatchObject({
       state: 'restricted',
       sources: Array.from({ length: SOURCES }, (_, j) => source(j)),

@@ -194,13 +194,10 @@ async function waitExited(path: string, ms: number): Promise<LauncherState | nul
   const waiter = new DirWaiter(dirname(path));
   try {
     for (;;) {
+      // readState reads again when it finds the monitor gone: its answer is final then.
       const st = await readState(path);
-      if (st && liveStatus(st) === 'dead') {
-        // Reading the state and checking the monitor are not atomic: it may have written its
-        // final state and exited in between. Once it is gone, the file is final.
-        return (await readState(path)) ?? st;
-      }
-      if (!st || liveStatus(st) === 'exited' || Date.now() > end) return st;
+      const live = st ? liveStatus(st) : null;
+      if (!st || live === 'exited' || live === 'dead' || Date.now() > end) return st;
       await waiter.wait(20);
     }
   } finally {

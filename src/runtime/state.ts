@@ -60,8 +60,32 @@ export function parseState(text: string): LauncherState {
   return st;
 }
 
-/** Reads a state file; null when there is none (yet). */
+/**
+ * Whether each state read by readState had its monitor gone at the time of reading. The
+ * monitor writes `exited` before it exits, so a file read, then a dead monitor seen, could
+ * otherwise be taken for `dead` with no exit code: readState reads again after seeing the
+ * monitor gone, and liveStatus believes that one snapshot.
+ */
+const goneAtRead = new WeakMap<LauncherState, boolean>();
+
+/**
+ * Reads a state file; null when there is none (yet). When its monitor is gone without the
+ * file saying `exited`, reads it once more, so a monitor that wrote `exited` and left in
+ * between is not taken for a dead one.
+ */
 export async function readState(path: string): Promise<LauncherState | null> {
+  const st = await readStateFile(path);
+  if (!st || st.status === 'exited') return st;
+  if (processAlive(st.monitorPid, 'netctl-launcher')) {
+    goneAtRead.set(st, false);
+    return st;
+  }
+  const again = await readStateFile(path);
+  if (again && again.status !== 'exited') goneAtRead.set(again, true);
+  return again;
+}
+
+async function readStateFile(path: string): Promise<LauncherState | null> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -92,9 +116,12 @@ export function processAlive(pid: number, name?: string): boolean {
 
 /**
  * The status to believe: the file's, unless its monitor is gone without saying `exited`
- * (killed, or the machine rebooted), which is `dead`.
+ * (killed, or the machine rebooted), which is `dead`. For a state from readState, as its
+ * monitor was when it was read: one reading, one answer.
  */
 export function liveStatus(st: LauncherState): LauncherStatus | 'dead' {
   if (st.status === 'exited') return 'exited';
+  const gone = goneAtRead.get(st);
+  if (gone !== undefined) return gone ? 'dead' : st.status;
   return processAlive(st.monitorPid, 'netctl-launcher') ? st.status : 'dead';
 }

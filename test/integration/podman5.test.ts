@@ -4,8 +4,9 @@
  * unstable), each run chrooted in its Debian userland (test/platforms/userland.sh) inside one
  * sandbox per flavour (scripts/podman-userland.sh prepares it). `podman network create -d
  * netctl` makes a netctl network; `podman run -p 8080:80` on it answers from the wan host only
- * after `netctl allow NAME 80`, resolves through netctl's DNS server, shows in `ps`, `rules`,
- * `audit` and `doctor`; `podman rm` and `podman network rm` leave nothing. A container on
+ * after `netctl allow NAME 80`, resolves through netctl's DNS server, is masqueraded to the wan
+ * and isolated from another netctl network, shows in `ps`, `rules`, `audit` and `doctor`;
+ * `podman rm` and `podman network rm` leave nothing. A container on
  * Podman's own bridge network (netavark's nftables rules) serves beside it.
  * The plugin dir Podman reads is in the userland; the file there crosses back to the
  * sandbox's root (`chroot /proc/1/root`), where the installed wrapper, node and netctl are.
@@ -15,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Sandbox } from '../harness/sandbox.js';
 import { run } from '../../src/sys/exec.js';
-import { netctlOk } from './helpers/net.js';
+import { echoPeer, netctlOk } from './helpers/net.js';
 import { startDaemon, stopDaemon } from './helpers/cni.js';
 import { USERLAND_HOOK_MS } from './helpers/docker-flavours.js';
 
@@ -161,6 +162,41 @@ for (const flavour of FLAVOURS)
       expect(v6.code).not.toBe(0);
       expect(v6.stderr).toMatch(/netctl: network "six": the netctl driver does not take IPv6/);
       expect(await netctlOk(sb, ['network', 'ls'])).not.toMatch(/\bsix\s/);
+    }, 180_000);
+
+    it('egress masqueraded to the wan, icc on a network, isolation between two netctl networks', async () => {
+      await podmanOk('network', 'create', '-d', 'netctl', '--subnet', '10.94.0.0/24', 'pa');
+      await podmanOk('network', 'create', '-d', 'netctl', '--subnet', '10.95.0.0/24', 'pb');
+      for (const [name, net] of [
+        ['a1', 'pa'],
+        ['a2', 'pa'],
+        ['b1', 'pb'],
+      ])
+        await podmanOk('run', '-d', '--name', name!, '--network', net!, ...httpd);
+      const pidOf = async (name: string): Promise<string> =>
+        (await podmanOk('inspect', '-f', '{{.State.Pid}}', name)).trim();
+      const ipOf = async (name: string, net: string): Promise<string> =>
+        (await podmanOk('inspect', '-f', `{{.NetworkSettings.Networks.${net}.IPAddress}}`, name)).trim();
+      const page = async (pid: string, ip: string): Promise<string> => {
+        const r = await sb.exec(['nsenter', '-t', pid, '-n', 'curl', '-s', '-m', '2', `http://${ip}/`], {
+          timeoutMs: 6_000,
+        });
+        return r.code === 0 ? r.stdout.trim() : '';
+      };
+      const a1 = await pidOf('a1');
+      // Out to the wan host through netctl's masquerade: it sees the sandbox host's address.
+      await echoPeer(sb, 'wan', 9000);
+      const seen = await sb.exec(
+        ['nsenter', '-t', a1, '-n', 'socat', '-T2', 'STDIO', 'TCP:198.51.100.1:9000,connect-timeout=2'],
+        { timeoutMs: 6_000 },
+      );
+      expect(seen.stdout.trim(), seen.stderr).toBe('198.51.100.2');
+      // Containers of one network reach each other; another netctl network is out of reach.
+      expect(await page(a1, await ipOf('a2', 'pa'))).toBe('podman-page');
+      expect(await page(a1, await ipOf('b1', 'pb'))).toBe('');
+      expect(await page(await pidOf('b1'), await ipOf('a1', 'pa'))).toBe('');
+      await podmanOk('rm', '-f', '-t', '0', 'a1', 'a2', 'b1');
+      await podmanOk('network', 'rm', 'pa', 'pb');
     }, 180_000);
 
     it("with 'netctl cni serve' running the plugin's calls go to it, not to a node per call", async () => {

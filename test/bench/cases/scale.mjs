@@ -263,15 +263,16 @@ async function rulesAt(rows, extra) {
   const ports = Array.from({ length: 50 }, (_, i) => String(21000 + i));
   const from = (i) => `198.18.${Math.floor(i / 250)}.${(i % 250) + 1}/32`;
   let made = 0;
+  let source = 0;
   try {
     for (const level of RULES) {
-      // 50 rules per command: every port for one more source.
-      const sources = [];
-      for (let i = made / 50; i < Math.floor((level - 1) / 50); i++) sources.push(i);
-      await fill(sources.map((i) => t('allow', 'ruled', ...ports, '--from', from(i))));
-      made += sources.length * 50;
-      for (; made < level - 1; made++)
-        run(t('allow', 'ruled', ports[made % 50], '--from', from(Math.floor(made / 50))));
+      // 50 rules per command: every port for one more source; the rest one rule each, each from
+      // a source of its own (so no rule is made twice whatever the levels).
+      const bulk = Math.floor((level - 1 - made) / 50);
+      await fill(Array.from({ length: bulk }, (_, k) => t('allow', 'ruled', ...ports, '--from', from(source + k))));
+      source += bulk;
+      made += bulk * 50;
+      for (; made < level - 1; made++) run(t('allow', 'ruled', ports[0], '--from', from(source++)));
       const s = {};
       for (let k = 0; k < SAMPLES; k++) {
         sample(s, 'allow', t('allow', 'ruled', '21000', '--from', '198.19.0.1/32'));

@@ -32,6 +32,23 @@ describe('CNI attachments and Docker rules on screen', () => {
     expect(lastFrame()).not.toContain('cni network');
   });
 
+  it("a Podman container (netctl's netavark plugin) is owned by podman in the list, its details and its rules", async () => {
+    const podman = {
+      ...SNAP,
+      containers: SNAP.containers.map((c) => (c.kind === 'cni' ? { ...c, kind: 'podman' as const } : c)),
+      rules: SNAP.rules.map((r) => (r.owner === 'cni' ? { ...r, owner: 'podman' as const } : r)),
+      routes: SNAP.routes.map((r) => (r.owner === 'cni' ? { ...r, owner: 'podman' as const } : r)),
+    };
+    const { lastFrame, stdin } = render(
+      createElement(App, { snapshot: podman, actions: fakeActions([]), width: 100, height: 30 }),
+    );
+    expect(lastFrame()).toMatch(/ns1\.api\s+podman\s+running\s+10\.9\.0\.2/);
+    await type(stdin, KEYS.down, KEYS.down, KEYS.down, KEYS.enter);
+    expect(flat(lastFrame()!)).toContain(flat("owner podman (a container attached through netctl's netavark plugin)"));
+    await type(stdin, KEYS.escape, KEYS.tab, KEYS.down, KEYS.down, KEYS.enter);
+    expect(lastFrame()).toContain('owner podman, about ns1.api');
+  });
+
   it('a CNI attachment whose namespace is gone is stale, and its details say why', async () => {
     const stale = {
       ...SNAP,

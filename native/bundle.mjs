@@ -42,9 +42,13 @@ await build({
   banner: { js: 'var __bundleUrl = require("url").pathToFileURL(__filename).href;' },
 });
 // node:vm runs import() in a script only behind an experimental flag: the loader passes its own.
-const bodyText = (await readFile(join(out, 'netctl-body.cjs'), 'utf8')).replace(/\bimport\((?=")/g, '__import(');
+// Its first line, main.ts's #!, goes: the body is no program.
+const bodyText = (await readFile(join(out, 'netctl-body.cjs'), 'utf8'))
+  .replace(/^#!.*\n/, '')
+  .replace(/\bimport\((?=")/g, '__import(');
 if (/\bimport\(/.test(bodyText)) throw new Error('bundle: netctl-body.cjs has an import() of no literal name');
-writeFileSync(join(out, 'netctl-body.cjs'), bodyText);
+writeFileSync(join(out, 'netctl-body.cjs'), bodyText, { mode: 0o644 });
+chmodSync(join(out, 'netctl-body.cjs'), 0o644);
 await build({
   ...common,
   entryPoints: { 'netctl-esm': 'dist/cli/main.js' },

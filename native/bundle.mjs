@@ -1,15 +1,15 @@
 #!/usr/bin/env node
 /**
  * The build's last step: bundles the compiled CLI (dist/cli/main.js) into dist/bin/netctl.js
- * plus a few chunks (the engine's netlink client and the TUI with Ink and React stay dynamic
- * imports, loaded only by the commands that need them), and the sandbox's init
+ * (a loader), dist/bin/netctl-body.cjs (the CLI, compiled with V8's code cache) and
+ * dist/bin/netctl-esm.js plus chunks (the same as ES modules, for the TUI), and the sandbox's init
  * (dist/sys/sandbox-init.js) on its own. Node 20 loads ES modules one by one (resolve, read,
  * compile each) and has no compile cache: a command used to load ~100 modules; now about ten
  * files, ~35 ms less start. Packages stay in node_modules.
  *
  *   node native/bundle.mjs
  */
-import { chmodSync, rmSync } from 'node:fs';
+import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,13 +27,36 @@ const common = {
   packages: 'external',
   logLevel: 'warning',
 };
+// The CLI: one CommonJS file (netctl-body.cjs; packages stay in node_modules) that netctl.js,
+// a small ES module, compiles with V8's code cache (src/sys/code-cache.ts): compiling it was
+// most of a command's start. The lazily imported parts (netlink, compose loader) become
+// functions of the one file that run when first needed. `tui` alone loads the ES module build
+// (netctl-esm.js and its chunks), since Ink is an ES module with top-level await that no
+// CommonJS file can load.
 await build({
   ...common,
-  entryPoints: { netctl: 'dist/cli/main.js' },
+  format: 'cjs',
+  entryPoints: ['dist/cli/main.js'],
+  outfile: join(out, 'netctl-body.cjs'),
+  define: { 'import.meta.url': '__bundleUrl' },
+  banner: { js: 'var __bundleUrl = require("url").pathToFileURL(__filename).href;' },
+});
+// node:vm runs import() in a script only behind an experimental flag: the loader passes its own.
+// Its first line, main.ts's #!, goes: the body is no program.
+const bodyText = (await readFile(join(out, 'netctl-body.cjs'), 'utf8'))
+  .replace(/^#!.*\n/, '')
+  .replace(/\bimport\((?=")/g, '__import(');
+if (/\bimport\(/.test(bodyText)) throw new Error('bundle: netctl-body.cjs has an import() of no literal name');
+writeFileSync(join(out, 'netctl-body.cjs'), bodyText, { mode: 0o644 });
+chmodSync(join(out, 'netctl-body.cjs'), 0o644);
+await build({
+  ...common,
+  entryPoints: { 'netctl-esm': 'dist/cli/main.js' },
   outdir: out,
   chunkNames: 'chunks/[name]-[hash]',
   splitting: true,
 });
+await build({ ...common, entryPoints: ['dist/cli/entry.js'], outfile: join(out, 'netctl.js') });
 // Apart, so that it shares no chunk with the CLI (which would split both finer).
 await build({ ...common, entryPoints: ['dist/sys/sandbox-init.js'], outfile: join(out, 'sandbox-init.js') });
 // The CNI plugin, exec'd by runtimes once per operation: a small loader (netctl-cni.cjs, the

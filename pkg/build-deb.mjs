@@ -84,7 +84,11 @@ const put = (path, text, mode = 0o644) => {
 };
 
 // The program: the bundle, the native parts, the templates, a package.json naming the version.
-cpSync(join(root, 'dist/bin'), join(lib, 'dist/bin'), { recursive: true });
+// Not the code caches this tree's own commands wrote (src/sys/code-cache.ts): postinst makes one.
+cpSync(join(root, 'dist/bin'), join(lib, 'dist/bin'), {
+  recursive: true,
+  filter: (src) => relative(join(root, 'dist/bin'), src) !== 'code-cache',
+});
 for (const f of ['Release/netctl_native.node', 'netctl-launcher', 'netctl-cni-shim'])
   cpSync(join(root, 'native/build', f), join(lib, 'native/build', f));
 cpSync(join(root, 'rules'), join(lib, 'rules'), { recursive: true });

@@ -1,8 +1,12 @@
 /**
  * The installed command (dist/bin/netctl.js run through its first line, as `netctl` is):
  * node starts without NODE_EXTRA_CA_CERTS, which Node 20 would read and parse before any
- * code runs, and the programs netctl starts get the variable back unchanged.
+ * code runs, and the programs netctl starts get the variable back unchanged. It compiles the
+ * CLI with V8's code cache (dist/bin/code-cache/, one file per verb), which a corrupt file
+ * does not disturb.
  */
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runSync } from '../../src/sys/exec.js';
@@ -30,5 +34,30 @@ describe('the netctl command', () => {
     const without = runSync(['env', '-u', 'NODE_EXTRA_CA_CERTS', BIN, 'sandbox', '--', ...show], { timeoutMs: 20_000 });
     expect(without.code, without.stderr).toBe(0);
     expect(without.stdout.trim()).toBe('[unset][unset]');
+  });
+
+  it('uses its code cache, and replaces a corrupt one after a command that ran as without', () => {
+    const cache = fileURLToPath(new URL('../../dist/bin/code-cache/completion.v8', import.meta.url));
+    const plain = runSync([BIN, 'completion', 'bash'], { env: { NETCTL_CODE_CACHE: 'off' } });
+    expect(plain.code, plain.stderr).toBe(0);
+    mkdirSync(dirname(cache), { recursive: true });
+    writeFileSync(cache, Buffer.alloc(4096, 0x5a));
+    const spoilt = runSync([BIN, 'completion', 'bash']);
+    expect(spoilt.code, spoilt.stderr).toBe(0);
+    expect(spoilt.stdout).toBe(plain.stdout);
+    const written = readFileSync(cache);
+    expect(written.subarray(0, 4).toString()).toBe('NCC1');
+    // A cache V8 took is not written again: the file (renamed into place when written) stays.
+    const before = statSync(cache).ino;
+    const cached = runSync([BIN, 'completion', 'bash']);
+    expect(cached.code, cached.stderr).toBe(0);
+    expect(cached.stdout).toBe(plain.stdout);
+    expect(statSync(cache).ino).toBe(before);
+  });
+
+  it('runs tui from its ES module build (Ink cannot load from CommonJS)', () => {
+    const r = runSync([BIN, 'sandbox', '--', BIN, 'tui'], { timeoutMs: 20_000 });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('netctl tui needs a terminal');
   });
 });

@@ -6,19 +6,15 @@ import type { Container, Endpoint } from '../model/container.js';
 import type { PublishedPort } from '../model/port.js';
 import { NotFoundError } from '../errors.js';
 import { containerPaths } from '../runtime/paths.js';
-import { type LauncherState, liveStatus, readState } from '../runtime/state.js';
+import { type LauncherState, liveStatus, readState, readStateSync } from '../runtime/state.js';
 import type { Host } from './host.js';
 import { mountsView } from './volume.js';
 import { hostConfig } from './host-config.js';
-import { type FreezerPaths, hostFreezer, hostFreezers, isFrozen } from '../runtime/freezer.js';
+import { type FreezerPaths, hostFreezer, hostFreezers, isFrozenSync } from '../runtime/freezer.js';
 
 /** The status with `paused` for a running container its freezer holds. */
-async function pausedStatus(
-  id: string,
-  status: string,
-  freezerOf: (id: string) => FreezerPaths | null = hostFreezer,
-): Promise<string> {
-  return status === 'running' && (await isFrozen(freezerOf(id))) ? 'paused' : status;
+function pausedStatus(id: string, status: string, freezerOf: (id: string) => FreezerPaths | null): string {
+  return status === 'running' && isFrozenSync(freezerOf(id)) ? 'paused' : status;
 }
 import { type HealthStatus, healthOf, healthStatusOf } from './health.js';
 import { groupBy } from '../model/group.js';
@@ -78,15 +74,15 @@ function networksOf(c: Container, endpoints: readonly Endpoint[], netNames: Read
 export async function psRows(host: Host, opts: { all?: boolean }): Promise<PsRow[]> {
   const store = host.store();
   const containers = store.containers.list({ all: true });
-  // One query per table and the state files read side by side: a query and a wait per
-  // container made `ps` grow with the host.
-  const states = await Promise.all(containers.map((c) => monitorState(host, c.id)));
+  // One query per table, and each state file read synchronously: a query per container, or a
+  // read through fs/promises (~10x the CPU of a synchronous one), made `ps` grow with the host.
+  const states = containers.map((c) => readStateSync(containerPaths(host.paths, c.id).state));
   const endpoints = groupBy(store.endpoints.all(), (e) => e.containerId);
   const ports = groupBy(store.ports.list(), (p) => p.containerId);
   const netNames = new Map(store.networks.list().map((n) => [n.id, n.name]));
   const rows: PsRow[] = [];
   const freezerOf = hostFreezers();
-  const statuses = await Promise.all(containers.map((c, i) => pausedStatus(c.id, statusOf(c, states[i]!), freezerOf)));
+  const statuses = containers.map((c, i) => pausedStatus(c.id, statusOf(c, states[i]!), freezerOf));
   containers.forEach((c, i) => {
     const st = states[i]!;
     const status = statuses[i]!;
@@ -178,7 +174,7 @@ export async function inspectContainer(host: Host, name: string): Promise<object
   const store = host.store();
   const c = store.containers.require(name);
   const st = await monitorState(host, c.id);
-  const status = await pausedStatus(c.id, statusOf(c, st));
+  const status = pausedStatus(c.id, statusOf(c, st), hostFreezer);
   const networks: Record<string, object> = {};
   for (const e of store.endpoints.forContainer(c.id)) {
     const n = store.networks.get(e.networkId);

@@ -5,7 +5,7 @@
  * `freezer/PARENT/ID` when it is paused, and `freezer.state` goes FROZEN (FREEZING until
  * every task has stopped).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rmdir, writeFile } from 'node:fs/promises';
 import { SystemError } from '../errors.js';
 import type { CgroupLayout } from './cgroup-plan.js';
@@ -42,9 +42,22 @@ export function hostFreezers(): (id: string) => FreezerPaths | null {
 
 /** Whether the container's processes are frozen (or freezing). */
 export async function isFrozen(f: FreezerPaths | null): Promise<boolean> {
+  return isFrozenSync(f);
+}
+
+/**
+ * {@link isFrozen}, synchronously: one small cgroupfs file, read at once for a fraction of what
+ * fs/promises costs (`ps` asks for every running container).
+ */
+export function isFrozenSync(f: FreezerPaths | null): boolean {
   if (!f) return false;
   const file = f.version === 2 ? `${f.dir}/cgroup.freeze` : `${f.dir}/freezer.state`;
-  const v = (await readFile(file, 'utf8').catch(() => '')).trim();
+  let v = '';
+  try {
+    v = readFileSync(file, 'utf8').trim();
+  } catch {
+    // No freezer file: a container without its cgroup is not frozen.
+  }
   return f.version === 2 ? v === '1' : v === 'FROZEN' || v === 'FREEZING';
 }
 

@@ -1,7 +1,9 @@
 /**
  * `ps` at scale: what it reads grows by a fixed amount per container. The host's cgroup
  * layout (/proc/self/mountinfo) is read once per listing, not once per running container,
- * and a container without a health check costs no second look at its monitor in /proc.
+ * a container without a health check costs no second look at its monitor in /proc, and each
+ * monitor is judged by one read of its /proc stat (state and program name both). Every file is
+ * read synchronously: through fs/promises a small file costs ~10x the CPU, which made `ps` grow.
  * node:fs is wrapped to count the reads; the monitors' /proc entries are answered by it.
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -9,20 +11,31 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
-const reads = vi.hoisted(() => ({ mountinfo: 0, proc: 0 }));
+const reads = vi.hoisted(() => ({ mountinfo: 0, proc: 0, state: 0, async: 0 }));
 vi.mock('node:fs', async (importOriginal) => {
   const fs = await importOriginal<typeof import('node:fs')>();
   const readFileSync = ((path: unknown, ...rest: unknown[]) => {
     const p = String(path);
     if (p === '/proc/self/mountinfo') reads.mountinfo++;
+    if (p.endsWith('/state.json')) reads.state++;
     const m = /^\/proc\/(9\d{5})\/(stat|cmdline)$/.exec(p);
     if (m) {
       reads.proc++;
-      return m[2] === 'stat' ? `${m[1]} (netctl-launcher) S 1 1 1` : '/usr/lib/netctl/netctl-launcher\0run\0';
+      // 999999: the monitor's pid, taken since by another program.
+      const comm = m[1] === '999999' ? 'sleep' : 'netctl-launcher';
+      return m[2] === 'stat' ? `${m[1]} (${comm}) S 1 1 1` : `/usr/lib/netctl/${comm}\0run\0`;
     }
     return (fs.readFileSync as (...a: unknown[]) => unknown)(path, ...rest);
   }) as typeof fs.readFileSync;
   return { ...fs, readFileSync, default: { ...fs, readFileSync } };
+});
+vi.mock('node:fs/promises', async (importOriginal) => {
+  const fs = await importOriginal<typeof import('node:fs/promises')>();
+  const readFile = ((...a: unknown[]) => {
+    reads.async++;
+    return (fs.readFile as (...a: unknown[]) => unknown)(...a);
+  }) as typeof fs.readFile;
+  return { ...fs, readFile, default: { ...fs, readFile } };
 });
 
 const { makeHost } = await import('../../../src/ops/host.js');
@@ -62,13 +75,25 @@ afterEach(() => host.close());
 
 describe('ps at scale', () => {
   it(`reads the cgroup layout once and each monitor's /proc entries once for ${N} running containers`, async () => {
-    reads.mountinfo = 0;
-    reads.proc = 0;
+    Object.assign(reads, { mountinfo: 0, proc: 0, state: 0, async: 0 });
     const rows = await psRows(host, {});
     expect(rows).toHaveLength(N);
     expect(rows.every((r) => r.status === 'running' && r.networks.join() === 'front')).toBe(true);
     expect(reads.mountinfo).toBe(1);
-    // stat and cmdline of each monitor, once.
-    expect(reads.proc).toBe(2 * N);
+    // Each state file and each monitor's stat, once; nothing through fs/promises.
+    expect(reads.state).toBe(N);
+    expect(reads.proc).toBe(N);
+    expect(reads.async).toBe(0);
+  });
+
+  it("takes a monitor's pid now held by another program for a dead monitor", async () => {
+    const c = host.store().containers.create({ name: 'reused', image: 'img' });
+    const state = containerPaths(host.paths, c.id).state;
+    mkdirSync(dirname(state), { recursive: true });
+    const st = { version: 1, status: 'running', monitorPid: 999999, pid: 1, restartCount: 0, startedAt: null };
+    writeFileSync(state, JSON.stringify(st));
+    const rows = await psRows(host, { all: true });
+    expect(rows.find((r) => r.name === 'reused')?.status).toBe('dead');
+    expect(rows.filter((r) => r.status === 'running')).toHaveLength(N);
   });
 });

@@ -39,9 +39,24 @@ export function parseCgroupMounts(mountinfo: string): { v1: Record<string, strin
   return v2 ? { v1, v2 } : { v1 };
 }
 
-/** The host's layout; null without cgroups of either kind (say, a bare sandbox /sys). */
+/** This process's reading of the host's layout (see detectLayout). */
+let hostLayout: { layout: CgroupLayout | null } | undefined;
+
+/**
+ * The host's layout; null without cgroups of either kind (say, a bare sandbox /sys). Without
+ * `mountinfo`, /proc/self/mountinfo is read once per process: it holds every container's
+ * rootfs mount too, so each reading grows with the host, and a command's cgroup mounts do not
+ * move while it runs.
+ */
 export function detectLayout(mountinfo?: string): CgroupLayout | null {
-  const text = mountinfo ?? readFileSync('/proc/self/mountinfo', 'utf8');
+  if (mountinfo === undefined) {
+    hostLayout ??= { layout: layoutOf(readFileSync('/proc/self/mountinfo', 'utf8')) };
+    return hostLayout.layout;
+  }
+  return layoutOf(mountinfo);
+}
+
+function layoutOf(text: string): CgroupLayout | null {
   const m = parseCgroupMounts(text);
   if (m.v1.memory || m.v1.cpu || m.v1.pids) return { version: 1, mounts: m.v1 };
   if (!m.v2) return null;

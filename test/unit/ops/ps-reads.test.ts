@@ -1,6 +1,6 @@
 /**
  * `ps` at scale: what it reads grows by a fixed amount per container. The host's cgroup
- * layout (/proc/self/mountinfo) is read once per listing, not once per running container,
+ * layout (/proc/self/mountinfo, which lists every container's rootfs) is read once per process,
  * a container without a health check costs no second look at its monitor in /proc, and each
  * monitor is judged by one read of its /proc stat (state and program name both). Every file is
  * read synchronously: through fs/promises a small file costs ~10x the CPU, which made `ps` grow.
@@ -84,6 +84,9 @@ describe('ps at scale', () => {
     expect(reads.state).toBe(N);
     expect(reads.proc).toBe(N);
     expect(reads.async).toBe(0);
+    // The layout is the process's: a second listing (or a freezer looked up later) reads no more.
+    await psRows(host, {});
+    expect(reads.mountinfo).toBe(1);
   });
 
   it("takes a monitor's pid now held by another program for a dead monitor", async () => {

@@ -42,7 +42,10 @@ export function hostFreezers(): (id: string) => FreezerPaths | null {
 
 /** Whether the container's processes are frozen (or freezing). */
 export async function isFrozen(f: FreezerPaths | null): Promise<boolean> {
-  return isFrozenSync(f);
+  if (!f) return false;
+  const file = f.version === 2 ? `${f.dir}/cgroup.freeze` : `${f.dir}/freezer.state`;
+  const v = (await readFile(file, 'utf8').catch(() => '')).trim();
+  return f.version === 2 ? v === '1' : v === 'FROZEN' || v === 'FREEZING';
 }
 
 /**

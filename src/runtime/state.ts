@@ -4,6 +4,7 @@
  *   "startedAt":"...","finishedAt":null,"exitCode":null,"signal":null,"error":null}`.
  */
 import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { SystemError, wrap } from '../errors.js';
 
 /** What the monitor is doing: before the first start, running, waiting to restart, done. */
@@ -73,11 +74,34 @@ const goneAtRead = new WeakMap<LauncherState, boolean>();
  * between is not taken for a dead one.
  */
 export async function readState(path: string): Promise<LauncherState | null> {
-  return readStateSync(path);
+  const st = await readStateFileAsync(path);
+  if (!st || st.status === 'exited') return st;
+  if (processAlive(st.monitorPid, 'netctl-launcher')) {
+    goneAtRead.set(st, false);
+    return st;
+  }
+  const again = await readStateFileAsync(path);
+  if (again && again.status !== 'exited') goneAtRead.set(again, true);
+  return again;
+}
+
+async function readStateFileAsync(path: string): Promise<LauncherState | null> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw wrap('read state', path, err);
+  }
+  try {
+    return parseState(text);
+  } catch (err) {
+    throw wrap('read state', path, err);
+  }
 }
 
 /**
- * {@link readState}, synchronously. A state file is a few hundred bytes on tmpfs: read at once
+ * {@link readState}, synchronously, for `ps`, which reads every container's. A state file is a few hundred bytes on tmpfs: read at once
  * it costs ~15 µs of CPU, through fs/promises ~150-200 µs (open, stat, read and close each a
  * thread-pool round trip), which made `ps` grow by that much per container.
  */
@@ -108,21 +132,15 @@ function readStateFile(path: string): LauncherState | null {
   }
 }
 
-/** The kernel's name of a program (its `comm`): the file name it was run from, cut to 15 bytes. */
-const commOf = (name: string): string => name.slice(name.lastIndexOf('/') + 1).slice(0, 15);
-
-/**
- * Whether PID is a live (not zombie) process whose program is named NAME, if given. One
- * read of /proc/PID/stat answers both: its state, and the name the kernel keeps (`comm`,
- * the executable's file name cut to 15 bytes, which `netctl-launcher` fits).
- */
+/** Whether PID is a live (not zombie) process whose program is named NAME, if given. */
 export function processAlive(pid: number, name?: string): boolean {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const close = stat.lastIndexOf(')');
-    const state = stat.slice(close + 2, close + 3);
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
     if (state === 'Z' || state === 'X') return false;
-    return !name || stat.slice(stat.indexOf('(') + 1, close) === commOf(name);
+    if (!name) return true;
+    const argv0 = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0] ?? '';
+    return argv0.endsWith(name);
   } catch {
     return false;
   }

@@ -1,8 +1,7 @@
 /**
  * `ps` at scale: what it reads grows by a fixed amount per container. The host's cgroup
  * layout (/proc/self/mountinfo, which lists every container's rootfs) is read once per process,
- * a container without a health check costs no second look at its monitor in /proc, and each
- * monitor is judged by one read of its /proc stat (state and program name both). Every file is
+ * and a container without a health check costs no second look at its monitor in /proc. Every file is
  * read synchronously: through fs/promises a small file costs ~10x the CPU, which made `ps` grow.
  * node:fs is wrapped to count the reads; the monitors' /proc entries are answered by it.
  */
@@ -80,9 +79,9 @@ describe('ps at scale', () => {
     expect(rows).toHaveLength(N);
     expect(rows.every((r) => r.status === 'running' && r.networks.join() === 'front')).toBe(true);
     expect(reads.mountinfo).toBe(1);
-    // Each state file and each monitor's stat, once; nothing through fs/promises.
+    // Each state file, and each monitor's stat and cmdline, once; nothing through fs/promises.
     expect(reads.state).toBe(N);
-    expect(reads.proc).toBe(N);
+    expect(reads.proc).toBe(2 * N);
     expect(reads.async).toBe(0);
     // The layout is the process's: a second listing (or a freezer looked up later) reads no more.
     await psRows(host, {});

@@ -39,24 +39,9 @@ export function parseCgroupMounts(mountinfo: string): { v1: Record<string, strin
   return v2 ? { v1, v2 } : { v1 };
 }
 
-/** This process's reading of the host's layout (see detectLayout). */
-let hostLayout: { layout: CgroupLayout | null } | undefined;
-
-/**
- * The host's layout; null without cgroups of either kind (say, a bare sandbox /sys). Without
- * `mountinfo`, /proc/self/mountinfo is read once per process: it holds every container's
- * rootfs mount too, so each reading grows with the host, and a command's cgroup mounts do not
- * move while it runs.
- */
+/** The host's layout; null without cgroups of either kind (say, a bare sandbox /sys). */
 export function detectLayout(mountinfo?: string): CgroupLayout | null {
-  if (mountinfo === undefined) {
-    hostLayout ??= { layout: layoutOf(readFileSync('/proc/self/mountinfo', 'utf8')) };
-    return hostLayout.layout;
-  }
-  return layoutOf(mountinfo);
-}
-
-function layoutOf(text: string): CgroupLayout | null {
+  const text = mountinfo ?? readFileSync('/proc/self/mountinfo', 'utf8');
   const m = parseCgroupMounts(text);
   if (m.v1.memory || m.v1.cpu || m.v1.pids) return { version: 1, mounts: m.v1 };
   if (!m.v2) return null;

@@ -57,6 +57,10 @@ setup)
 	# machine's package installs from starting theirs.
 	rm -f "$dir/root/usr/sbin/policy-rc.d"
 	echo boot-test >"$dir/root/etc/hostname"
+	# Docker's units (a userland with docker.io) start only where a case enables them.
+	rm -f "$dir/root/etc/systemd/system/multi-user.target.wants/docker.service" \
+		"$dir/root/etc/systemd/system/multi-user.target.wants/containerd.service" \
+		"$dir/root/etc/systemd/system/sockets.target.wants/docker.socket"
 	# An image as an operator would import one: busybox (static, from this machine) with httpd.
 	img=$dir/img && mkdir -p "$img/bin" "$img/etc" "$img/www" && cp /bin/busybox "$img/bin/"
 	for a in sh httpd; do ln -s busybox "$img/bin/$a"; done

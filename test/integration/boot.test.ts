@@ -65,7 +65,7 @@ describe('a real boot of Debian 13 with the package', () => {
     await inside('apt-get', 'install', '-y', '--no-install-recommends', `${PKGS}/${old.split('/').pop()}`);
     await m.firstUse();
     await m.servesAfter(firstProbe);
-    expect(await inside('netctl', '--version')).toBe('0.1.0');
+    expect(await inside('netctl', '--version')).toBe(PREVIOUS_RELEASE.version);
     const oldSchema = await schema();
     expect(oldSchema).toBeLessThan(SCHEMA);
     before = { web: await m.addr('web'), shut: await m.addr('shut') };

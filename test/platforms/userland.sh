@@ -8,7 +8,8 @@
 # test files asking at once build it once. Prints the userland's path.
 # Usage: userland.sh NAME...         (NETCTL_USERLANDS=DIR: another cache directory)
 # NAME is a suite (trixie, sid: a Docker, Podman and containerd userland) or SUITE-pkg: what the netctl package
-# needs (trixie-boot: with docker.io), preinstalled so that `apt install ./netctl_*.deb` resolves offline in a test.
+# needs, preinstalled so that `apt install ./netctl_*.deb` resolves offline in a test (trixie-boot: the
+# same and docker.io, the boot test's machine).
 set -eu
 CACHE=${NETCTL_USERLANDS:-/var/cache/netctl/userlands}
 RECIPE=1

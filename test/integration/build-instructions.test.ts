@@ -214,7 +214,7 @@ describe('ARG before FROM, platforms, proxy args, compose build on a terminal', 
   it('a foreign --platform or FROM --platform= is refused in one line, nothing built', async () => {
     const before = await images();
     const r = await sb.netctl(['build', '--platform', FOREIGN, `${IMG}/global`]);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.stderr).toContain(`--platform "${FOREIGN}": netctl builds for this host's platform only`);
     await write(`${IMG}/foreign`, `FROM busybox\nFROM --platform=${FOREIGN} busybox\nRUN echo ran\n`);
     const f = await sb.netctl(['build', '--progress', 'plain', `${IMG}/foreign`]);
@@ -228,12 +228,14 @@ describe('ARG before FROM, platforms, proxy args, compose build on a terminal', 
     const dir = `${IMG}/proxy`;
     const log = `${IMG}/proxy.log`;
     await sb.background(['ip', 'netns', 'exec', 'wan', 'sh', '-c', `sleep 30 | busybox nc -l -p 3128 > ${log}`]);
-    const get = 'wget -q -T 2 -O /dev/null http://example.invalid/via-proxy || true';
+    // Debian 12's busybox wget segfaults: nc sends the proxy-form request to the proxy $http_proxy names
+    const req = "printf 'GET http://example.invalid/via-proxy HTTP/1.0\\r\\n\\r\\n'";
+    const get = `p=\${http_proxy#http://}; ${req} | nc -w 2 \${p%:*} \${p##*:} || true`;
     await write(dir, `FROM busybox\nRUN echo "[$http_proxy] [$NO_PROXY]" > /p.txt && (${get})\n`);
     const proxy = 'http://198.51.100.1:3128';
     await netctl('build', '--build-arg', `http_proxy=${proxy}`, '--build-arg', 'NO_PROXY=lan.test', '-t', 'px:v1', dir);
     expect(await inImage('px:v1', 'cat /p.txt')).toBe(`[${proxy}] [lan.test]\n`);
-    expect(await sb.sh(['cat', log])).toContain('GET http://example.invalid/via-proxy HTTP/1.1');
+    expect(await sb.sh(['cat', log])).toContain('GET http://example.invalid/via-proxy HTTP/1.0');
     const shown = `${await netctl('history', '--no-trunc', 'px:v1')}${await netctl('image', 'inspect', 'px:v1')}`;
     expect(shown).toContain('RUN echo');
     expect(shown).not.toContain('198.51.100.1');

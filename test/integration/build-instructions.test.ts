@@ -245,7 +245,7 @@ describe('ARG before FROM, platforms, proxy args, compose build on a terminal', 
     expect(again).toMatch(/^#0 \[1\/1\] RUN echo .* {2}CACHED$/m);
   });
 
-  it('compose build shows the live display on a terminal, plain lines in a pipe', async () => {
+  it('compose build and up --build show the live display on a terminal, plain lines in a pipe', async () => {
     const dir = `${IMG}/cmp`;
     await write(`${dir}/web`, 'FROM busybox\nRUN echo compose-out-1 && sleep 0.5 && echo compose-out-2\n');
     await sb.sh(['sh', '-c', 'cat > "$1/compose.yaml"', 'sh', dir], {
@@ -263,5 +263,9 @@ describe('ARG before FROM, platforms, proxy args, compose build on a terminal', 
     expect(plain.stdout).toMatch(/^web #0 \[1\/1\] RUN echo compose-out-1 .* {2}CACHED$/m);
     const piped = await sb.exec(['sh', '-c', `script -qec '${compose} build --progress plain' /dev/null`]);
     expect(piped.stdout).not.toContain('\x1b[');
+    // up --build shows its builds the same way (here a cache hit), then goes on
+    const up = await sb.exec(['sh', '-c', `script -qec '${compose} up -d --build' /dev/null`]);
+    expect(up.stdout).toMatch(/^=> \[web 0 1\/1\] RUN echo compose-out-1 .* {2}CACHED\r?$/m);
+    await sb.exec(['sh', '-c', `${compose} down`]);
   });
 });

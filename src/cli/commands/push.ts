@@ -20,10 +20,11 @@ export default async function push(ctx: CommandContext): Promise<void> {
     return void ctx.stdout.write(ctx.opts.json ? `${JSON.stringify(plan, null, 2)}\n` : formatPlan(plan));
   }
   const quiet = ctx.opts.quiet === true || ctx.opts.json === true;
+  const tty = (ctx.stdout as { isTTY?: boolean }).isTTY === true;
   const r = await pushImage(ctx.host, given, {
     ...registryOpts(ctx, ref.registry),
     format,
-    ...(quiet ? {} : { onEvent: pushProgress(ctx.stdout) }),
+    ...(quiet ? {} : { onEvent: pushProgress(ctx.stdout, tty) }),
   });
   if (ctx.opts.json) return void ctx.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
   if (ctx.opts.quiet) return void ctx.stdout.write(`${r.digest}\n`);

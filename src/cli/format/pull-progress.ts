@@ -3,6 +3,7 @@
  * place (state and bytes); elsewhere, one plain line per layer state change, no bytes.
  */
 import type { PullEvent } from '../../ops/pull.js';
+import { LiveRows } from './live-rows.js';
 
 function short(digest: string): string {
   return digest.replace(/^sha256:/, '').slice(0, 12);
@@ -35,34 +36,22 @@ interface Row {
 
 /** A progress display writing to OUT; `tty` redraws, otherwise plain lines. */
 export function pullProgress(out: NodeJS.WritableStream, tty: boolean): (e: PullEvent) => void {
-  const rows: Row[] = [];
-  let drawn = 0;
-  let last = 0;
+  const rows = new Map<string, Row>();
+  const live = tty ? new LiveRows(out) : undefined;
   const line = (r: Row) =>
     `${short(r.digest)}: ${WORDS[r.state]}${r.state === 'downloading' ? (tty ? ` ${human(r.bytes)}/${human(r.size)}` : ` ${human(r.size)}`) : ''}`;
-  const redraw = (force: boolean) => {
-    const now = Date.now();
-    if (!force && now - last < 100) return;
-    last = now;
-    out.write(`${drawn ? `\x1b[${drawn}A` : ''}${rows.map((r) => `\x1b[2K${line(r)}\n`).join('')}`);
-    drawn = rows.length;
-  };
   return (e) => {
     if (e.kind === 'resolved') return void out.write(`Pulling ${e.ref} (${e.layers} layers)\n`);
     if (e.kind === 'retry') return void out.write(`${short(e.digest)}: retrying: ${e.error}\n`);
-    let row = rows.find((r) => r.digest === e.digest);
+    let row = rows.get(e.digest);
     if (!row) {
       row = { digest: e.digest, size: e.kind === 'layer' ? e.size : 0, state: 'waiting', bytes: 0 };
-      rows.push(row);
+      rows.set(e.digest, row);
     }
-    if (e.kind === 'bytes') {
-      row.bytes += e.bytes;
-      if (tty) redraw(false);
-      return;
-    }
-    row.state = e.state;
-    if (tty) redraw(true);
-    else out.write(`${line(row)}\n`);
+    if (e.kind === 'bytes') row.bytes += e.bytes;
+    else row.state = e.state;
+    if (live) live.set(e.digest, line(row), e.kind !== 'bytes');
+    else if (e.kind !== 'bytes') out.write(`${line(row)}\n`);
   };
 }
 

@@ -61,25 +61,29 @@ export async function startRegistry(sb: Sandbox, dir = '/run/reg'): Promise<Test
   const ca = `${reg.certsDir}/${reg.tls}/ca.crt`;
   await waitFor(sb, ['curl', '-s', '-o', '/dev/null', '--cacert', ca, `https://${reg.tls}/v2/`], 'registry');
   await waitFor(sb, ['curl', '-s', '-o', '/dev/null', `http://${reg.proxy}/v2/`], 'proxy');
-  const push = (src: string, dest: string, all = false) =>
-    sb.sh(
-      [
-        'skopeo',
-        'copy',
-        '-q',
-        ...(all ? ['--all'] : []),
-        '--dest-cert-dir',
-        `${reg.certsDir}/${reg.tls}`,
-        '--dest-creds',
-        `${USER}:${PASSWORD}`,
-        src,
-        `docker://${reg.tls}/${dest}`,
-      ],
-      { timeoutMs: 60_000 },
-    );
+  const push = (src: string, dest: string, all = false) => pushArchive(sb, reg, src, dest, all);
   await push(`docker-archive:${dir}/images/base.tar`, 'test/base:v1');
   await push(`docker-archive:${dir}/images/app.tar`, 'test/app:v1');
   await push(`docker-archive:${dir}/images/evil-save.tar`, 'test/evil:v1');
   await push(`oci:${dir}/images/multi:v1`, 'test/multi:v1', true);
   return reg;
+}
+
+/** Copies SRC (a skopeo source: `docker-archive:FILE`, `oci:DIR:TAG`) to DEST on REG's TLS registry. */
+export async function pushArchive(sb: Sandbox, reg: TestRegistry, src: string, dest: string, all = false) {
+  await sb.sh(
+    [
+      'skopeo',
+      'copy',
+      '-q',
+      ...(all ? ['--all'] : []),
+      '--dest-cert-dir',
+      `${reg.certsDir}/${reg.tls}`,
+      '--dest-creds',
+      `${USER}:${PASSWORD}`,
+      src,
+      `docker://${reg.tls}/${dest}`,
+    ],
+    { timeoutMs: 60_000 },
+  );
 }

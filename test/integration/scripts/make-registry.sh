@@ -9,6 +9,10 @@
 #     app.tar      test/app:v1         l1 + l2 + l3 (adds /app/hello), User "app"
 #     multi/       OCI layout index: linux/amd64 -> base, linux/arm64 -> l1 + l4 (/arch = arm64)
 #     evil.tar     test/evil:v1        l1 + a layer with ../ and hard-link escapes
+#     meta.tar     test/meta:v1        l1 + l2 + l5, which GNU tar --xattrs wrote: a hard link,
+#                                      a user.* xattr, a busybox with cap_net_bind_service+ep,
+#                                      the whiteout of l1's directory /etc/keep
+#     dev.tar      test/dev:v1         l1 + l6, which GNU tar wrote: a file, then a block device
 # Usage: make-registry.sh DIR IMAGES_DIR(from make-images.sh)
 set -eu
 DIR=$1
@@ -55,6 +59,21 @@ with tarfile.open('evil.tar', 'w', format=tarfile.GNU_FORMAT) as t:
     add('ok-file', b'fine\n')
     add('../../../../../tmp/netctl-escaped', b'escaped\n')
 PY
+# l5 and l6 are what a real producer writes (GNU tar as Docker's and BuildKit's do, PAX
+# SCHILY.xattr.* records), from files made with setfattr, setcap and mknod.
+mkdir -p l5/opt/meta l5/etc
+echo shared >l5/opt/meta/hl-a
+ln l5/opt/meta/hl-a l5/opt/meta/hl-b
+echo attrs >l5/opt/meta/attrs
+setfattr -n user.netctl.test -v hello l5/opt/meta/attrs
+cp /bin/busybox l5/opt/meta/busybox-cap
+setcap cap_net_bind_service+ep l5/opt/meta/busybox-cap
+: >l5/etc/.wh.keep
+tar -C l5 --numeric-owner --xattrs --xattrs-include='*' -czf l5.tar.gz opt etc
+mkdir -p l6/dev
+echo before >l6/dev/before-the-device
+mknod l6/dev/sda b 8 0
+tar -C l6 --numeric-owner -czf l6.tar.gz dev/before-the-device dev/sda
 diff_id() { case "$1" in *.gz) gzip -dc "$1" | sha256sum | cut -d' ' -f1 ;; *) sha "$1" ;; esac; }
 
 # config FILE USER ARCH LAYER...
@@ -89,6 +108,10 @@ config app.json app amd64 l1.tar l2.tar.gz l3.tar.gz
 save app.tar test/app:v1 app.json l1.tar l2.tar.gz l3.tar.gz
 config evil.json "" amd64 l1.tar evil.tar
 save evil-save.tar test/evil:v1 evil.json l1.tar evil.tar
+config meta.json "" amd64 l1.tar l2.tar.gz l5.tar.gz
+save meta.tar test/meta:v1 meta.json l1.tar l2.tar.gz l5.tar.gz
+config dev.json "" amd64 l1.tar l6.tar.gz
+save dev.tar test/dev:v1 dev.json l1.tar l6.tar.gz
 
 # OCI layout with an index of two platforms.
 mkdir -p multi/blobs/sha256

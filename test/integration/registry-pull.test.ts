@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Sandbox } from '../harness/sandbox.js';
-import { PASSWORD, startRegistry, type TestRegistry, USER } from './helpers/registry.js';
+import { PASSWORD, pushArchive, startRegistry, type TestRegistry, USER } from './helpers/registry.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const ST = '/run/st-pull';
@@ -251,20 +251,7 @@ describe('build --pull', () => {
     return r.stdout;
   };
   const moveTag = (archive: string) =>
-    sb.sh(
-      [
-        'skopeo',
-        'copy',
-        '-q',
-        '--dest-cert-dir',
-        `${reg.certsDir}/${reg.tls}`,
-        '--dest-creds',
-        `${USER}:${PASSWORD}`,
-        `docker-archive:${reg.dir}/images/${archive}`,
-        `docker://${reg.tls}/test/moving:v1`,
-      ],
-      { timeoutMs: 60_000 },
-    );
+    pushArchive(sb, reg, `docker-archive:${reg.dir}/images/${archive}`, 'test/moving:v1');
   const seen = async (image: string) =>
     (await ok(['run', '--rm', '--network', 'none', image, 'cat', '/seen.txt'])).trim();
 

@@ -19,6 +19,7 @@
 #include "spawn.h"
 #include "nssock.h"
 #include "journal.h"
+#include "tty.h"
 #include <arpa/inet.h>
 #include <linux/netfilter.h>
 #include <vector>
@@ -279,6 +280,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("closeFd", Napi::Function::New(env, CloseFd, "closeFd"));
   exports.Set("tryLockFd", Napi::Function::New(env, TryLockFd, "tryLockFd"));
   exports.Set("peerCred", Napi::Function::New(env, PeerCred, "peerCred"));
+  exports.Set("ttyOpost", Napi::Function::New(env, netctl::TtyOpost, "ttyOpost"));
   return exports;
 }
 

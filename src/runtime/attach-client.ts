@@ -8,6 +8,7 @@ import { connect, type Socket } from 'node:net';
 import { dirname, basename } from 'node:path';
 import { DetachScanner } from '../model/detach-keys.js';
 import { SystemError } from '../errors.js';
+import { enterRawTerminal } from '../sys/raw-terminal.js';
 
 /** Where the output goes and the input comes from. */
 export interface AttachIo {
@@ -93,7 +94,8 @@ export function runAttach(s: Socket, io: AttachIo): Promise<AttachEnd> {
     b.writeUInt16BE(out.columns ?? 80, 2);
     s.write(frame(1, b));
   };
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
+    let restore = (): void => undefined;
     let ended: AttachEnd = 'exited';
     const onData = (d: Buffer): void => {
       const r = scanner.feed(d);
@@ -110,7 +112,7 @@ export function runAttach(s: Socket, io: AttachIo): Promise<AttachEnd> {
       stdin?.off('data', onData);
       stdin?.off('end', onEnd);
       out.off?.('resize', sendSize);
-      if (raw) stdin!.setRawMode(false);
+      restore();
       // Detached while the input is still open: a paused pipe or terminal would keep this
       // process alive (it never reads the end of it). The attachment owns the input.
       stdin?.destroy();
@@ -122,7 +124,13 @@ export function runAttach(s: Socket, io: AttachIo): Promise<AttachEnd> {
     sendSize();
     out.on?.('resize', sendSize);
     if (stdin) {
-      if (raw) stdin.setRawMode(true);
+      try {
+        if (raw) restore = enterRawTerminal({ stdin, stdout: out });
+      } catch (e) {
+        s.destroy();
+        reject(e);
+        return;
+      }
       stdin.on('data', onData);
       stdin.on('end', onEnd);
       stdin.resume();

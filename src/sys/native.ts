@@ -60,6 +60,7 @@ interface Addon extends NetnsOps, MountOps {
   ctFlushReplySrc(ip: string): Promise<number>;
   netnsSocket(path: string, kind: 'udp' | 'tcp', ip: string, port: number): number;
   journalSend(path: string, payload: Buffer): number;
+  ttyOpost(fd: number, on: boolean): boolean;
   spawnAsync(
     argv: readonly string[],
     env: readonly string[],
@@ -202,4 +203,12 @@ export async function withNetnsFd<T>(ops: NetnsOps, path: string, fn: (fd: numbe
  */
 export function tryLockFd(fd: number): boolean {
   return addon().tryLockFd(fd);
+}
+
+/**
+ * Sets the output processing (OPOST) of the terminal at `fd` and returns whether it was set
+ * (native/src/tty.cc). Throws (code ENOTTY) when `fd` is not a terminal.
+ */
+export function ttyOpost(fd: number, on: boolean): boolean {
+  return addon().ttyOpost(fd, on);
 }

@@ -45,10 +45,37 @@ describe('attached containers (-i, -t)', () => {
       `run -it --rm --name term busybox sh -c 'read a; read b; echo sum-$((a+b)); tty; exit 3'`,
       '40\n2\n',
     );
-    // The container's terminal ends its lines with CR LF; the client's raw mode (Node's, which
-    // keeps output processing) may add a CR of its own: invisible on a terminal.
-    expect(r.stdout.replace(/\r+\n/g, '\r\n')).toContain('sum-42\r\n/dev/pts/0\r\n');
+    // The container's pty ends its lines with CR LF; the client's terminal, raw with OPOST off
+    // (native/src/tty.cc), adds no CR of its own.
+    expect(r.stdout).toContain('sum-42\r\n/dev/pts/0\r\n');
+    expect(r.stdout).not.toContain('\r\r');
     expect(r.code).toBe(3);
+  });
+
+  it('clears OPOST of the terminal while attached and restores it after SIGTERM', async () => {
+    // stty reports the terminal netctl shares; the FIFO keeps script's input open (no EOF typed).
+    const inner = `opost() { echo opost=$(stty -a | grep -o -- '-\\?opost'); }; opost
+      ${process.execPath} ${NETCTL} run -it --name raw busybox sh </dev/tty & p=$!
+      for i in $(seq 150); do stty -a | grep -q -- -opost && break; sleep 0.1; done; opost
+      kill -TERM $p; wait $p; echo code=$?; opost`;
+    const r = await sb.exec(
+      [
+        'sh',
+        '-c',
+        'd=$(mktemp -d); mkfifo $d/in; exec 3<>$d/in; script -qec "$1" /dev/null <$d/in; rm -rf $d',
+        'sh',
+        inner,
+      ],
+      { timeoutMs: 30_000 },
+    );
+    await netctl('rm', '-f', 'raw');
+    // Unanchored: the container's prompt may stand before a line on the shared terminal.
+    expect(r.stdout.match(/opost=-?opost|code=\d+/g)).toEqual([
+      'opost=opost',
+      'opost=-opost',
+      'code=143',
+      'opost=opost',
+    ]);
   });
 
   // -d with -i/-t is no longer refused: `run -dit` then `attach` (lifecycle-interactive.test.ts).

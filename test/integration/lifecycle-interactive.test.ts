@@ -100,8 +100,9 @@ describe('interactive lifecycle', () => {
     await netctl('run', '-dit', '--name', 'term', 'busybox', 'sh');
     const inTerm = `script -qec '${CLI} attach term' /dev/null`;
     const r = await typed(inTerm, 'echo got-$((6*7)); tty\\r', 'got-42', '\\020\\021');
-    expect(r.stdout).toContain('got-42');
-    expect(r.stdout).toMatch(/\/dev\/pts\/\d+/);
+    // Exactly the pty's CR LF per line: the client's terminal is raw with OPOST off.
+    expect(r.stdout).toMatch(/got-42\r\n\/dev\/pts\/\d+\r\n/);
+    expect(r.stdout).not.toContain('\r\r');
     expect(r.stdout).toContain('code=0');
     expect(await netctl('inspect', '-f', '{{.State.Status}}', 'term')).toBe('running\n');
     const end = await typed(inTerm, 'echo ready-$((1+1))\\r', 'ready-2', 'exit 5\\r');
@@ -112,8 +113,9 @@ describe('interactive lifecycle', () => {
   it('run -it in a terminal: Ctrl-P Ctrl-Q (or --detach-keys) leaves it running; --rm -it goes at exit', async () => {
     const inTerm = (args: string) => `script -qec '${CLI} ${args}' /dev/null`;
     const r = await typed(inTerm('run -it --name fg busybox sh'), 'echo got-$((6*7)); tty\\r', 'got-42', '\\020\\021');
-    expect(r.stdout).toContain('got-42');
-    expect(r.stdout).toMatch(/\/dev\/pts\/\d+/);
+    // Exactly the pty's CR LF per line: the client's terminal is raw with OPOST off.
+    expect(r.stdout).toMatch(/got-42\r\n\/dev\/pts\/\d+\r\n/);
+    expect(r.stdout).not.toContain('\r\r');
     expect(r.stdout).toContain('read escape sequence');
     expect(r.stdout).toContain('code=0');
     expect(await netctl('inspect', '-f', '{{.State.Status}}', 'fg')).toBe('running\n');

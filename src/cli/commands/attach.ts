@@ -17,6 +17,7 @@ export default async function attach(ctx: CommandContext): Promise<number> {
   // commander's --no-stdin sets stdin false.
   const io = attachIo(ctx, ctx.opts.stdin !== false);
   const r = await attachContainer(ctx.host, ctx.args[0] as string, io);
-  if (r.end === 'detached') ctx.stderr.write('\r\nread escape sequence\r\n');
+  // The terminal has its own mode back (output processing on): a bare LF starts a line.
+  if (r.end === 'detached') ctx.stderr.write('\nread escape sequence\n');
   return r.exitCode;
 }

@@ -63,7 +63,7 @@ export default async function run(ctx: CommandContext): Promise<number> {
     output: (e) => (e.s === 'stderr' ? ctx.stderr : ctx.stdout).write(entryText(e)),
     ...(attachWith ? { attach: attachWith } : {}),
   });
-  if (r.detached) ctx.stderr.write('\r\nread escape sequence\r\n');
+  if (r.detached) ctx.stderr.write('\nread escape sequence\n');
   if (o.detach || create) ctx.stdout.write(`${r.id}\n`);
   return r.exitCode;
 }

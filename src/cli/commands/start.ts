@@ -39,7 +39,7 @@ export default async function start(ctx: CommandContext): Promise<number | void>
   if ((o.attach || o.interactive) && !o.dryRun) {
     if (refs.length !== 1) throw new UsageError('start -a/-i: one container at a time');
     const r = await startAttached(ctx.host, refs[0]!, attachIo(ctx, Boolean(o.interactive)));
-    if (r.end === 'detached') ctx.stderr.write('\r\nread escape sequence\r\n');
+    if (r.end === 'detached') ctx.stderr.write('\nread escape sequence\n');
     return r.exitCode;
   }
   await startEach(ctx, 'start container', (ref, dryRun) => startContainer(ctx.host, ref, { dryRun }));

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { App } from '../../../src/tui/app.js';
 import { NetworkDetails, ruleOfNetwork } from '../../../src/tui/components/network-details.js';
 import type { TuiRule, TuiSnapshot } from '../../../src/tui/snapshot.js';
-import { KEYS, SNAP, fakeActions, type } from './fixture.js';
+import { KEYS, SNAP, fakeActions, flat, frameWith, type, until } from './fixture.js';
 
 const LONG: TuiRule = {
   family: 4,
@@ -18,13 +18,12 @@ const LONG: TuiRule = {
 };
 const snap: TuiSnapshot = { ...SNAP, rules: [LONG, ...SNAP.rules] };
 const app = (width = 80) => render(createElement(App, { snapshot: snap, actions: fakeActions([]), width, height: 24 }));
-const flat = (frame: string): string => frame.replace(/\s+/g, '');
 
 describe("details of each pane's selection", () => {
   it('a network: bridge and addressing, its containers with their veths, the rules naming its bridge', async () => {
     const { lastFrame, stdin } = app(100);
     await type(stdin, KEYS.tab, KEYS.tab, KEYS.enter);
-    const f = lastFrame()!;
+    const f = await frameWith(lastFrame, 'network front  bridge', 'NETCTL-FORWARD');
     expect(f).toContain('network front  bridge nc-0123456789ab up');
     expect(f).toContain('subnet 10.1.0.0/24  gateway 10.1.0.1  icc on  external');
     expect(f).toContain('containers (2): web 10.1.0.2 (running, vnaaaaaaaaaa), db 10.1.0.3 (exited, vnbbbbbbbbbb)');
@@ -35,9 +34,9 @@ describe("details of each pane's selection", () => {
   it('a rule cut in the 80-column pane: all of it, wrapped, with exact counters', async () => {
     const { lastFrame, stdin } = app(80);
     await type(stdin, KEYS.tab);
-    expect(flat(lastFrame()!)).not.toContain(flat('-j ACCEPT  # web 80/tcp'));
+    expect(flat(await frameWith(lastFrame, 'PKTS'))).not.toContain(flat('-j ACCEPT  # web 80/tcp'));
     await type(stdin, KEYS.enter);
-    const f = lastFrame()!;
+    const f = await frameWith(lastFrame, 'IPv4 table filter, chain', 'bytes');
     expect(f).toContain('IPv4 table filter, chain NETCTL-P-0123456789ab');
     expect(f).toContain('123456789 packets, 9876543210 bytes');
     expect(flat(f)).toContain(flat(LONG.text));
@@ -47,13 +46,14 @@ describe("details of each pane's selection", () => {
   it('a ufw route rule, and back to the pane with escape', async () => {
     const { lastFrame, stdin } = app(100);
     await type(stdin, KEYS.tab, KEYS.down, KEYS.down, KEYS.down, KEYS.down, KEYS.enter);
+    await until(lastFrame, (f) => flat(f).includes(flat("port 443 comment 'netctl:web 443/tcp net=front'")));
     expect(lastFrame()).toContain('a ufw route rule for container web, by netctl allow web 443/tcp from 203.0.113.1');
     expect(lastFrame()).toContain("owner netctl, live in ufw's forward chain: 5 packets, 300 bytes");
     expect(flat(lastFrame()!)).toContain(
       flat("ufw route allow proto tcp from 203.0.113.1 to 10.1.0.2 port 443 comment 'netctl:web 443/tcp net=front'"),
     );
     await type(stdin, KEYS.escape);
-    expect(lastFrame()).toContain('PKTS  BYTES  OWNER  RULE');
+    await frameWith(lastFrame, 'PKTS  BYTES  OWNER  RULE');
   });
 });
 

@@ -255,6 +255,42 @@ export const tick = (): Promise<void> => new Promise((r) => setTimeout(r, 30));
 // Ink reads keys from stdin: escape sequences for the arrows and tab.
 export const KEYS = { down: '\u001B[B', tab: '\t', enter: '\r', escape: '\u001B' };
 
+/** A frame source: ink-testing-library's `lastFrame`. */
+export type Frames = () => string | undefined;
+
+/** How long a test waits for a frame: a machine under load may hold Ink's render back for seconds. */
+export const FRAME_WAIT_MS = 10_000;
+
+/**
+ * The frame once `ok` holds for it, polled every 10 ms for at most {@link FRAME_WAIT_MS}: Ink
+ * draws a key's effect (and an action's result) on its own schedule, which no fixed tick
+ * matches on a loaded machine. Throws with `what` and the last frame when it never holds.
+ */
+export async function until(frames: Frames, ok: (f: string) => boolean, what = 'the awaited frame'): Promise<string> {
+  const end = Date.now() + FRAME_WAIT_MS;
+  for (;;) {
+    const f = frames() ?? '';
+    if (ok(f)) return f;
+    if (Date.now() > end) throw new Error(`no frame showed ${what} within ${FRAME_WAIT_MS} ms; the last:\n${f}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+const shows = (f: string, m: string | RegExp): boolean => (typeof m === 'string' ? f.includes(m) : m.test(f));
+
+/** The frame once it shows every mark: a string it contains or a pattern it matches. */
+export function frameWith(frames: Frames, ...marks: (string | RegExp)[]): Promise<string> {
+  return until(frames, (f) => marks.every((m) => shows(f, m)), marks.map(String).join(' and '));
+}
+
+/** The frame once it shows none of the marks (after a key that takes something away). */
+export function frameWithout(frames: Frames, ...marks: (string | RegExp)[]): Promise<string> {
+  return until(frames, (f) => f !== '' && !marks.some((m) => shows(f, m)), `no ${marks.map(String).join(' nor ')}`);
+}
+
+/** A frame without its whitespace, to find text the screen wrapped. */
+export const flat = (frame: string): string => frame.replace(/\s+/g, '');
+
 /** Types keys one at a time. */
 export async function type(stdin: { write(s: string): void }, ...keys: string[]): Promise<void> {
   for (const k of keys) {

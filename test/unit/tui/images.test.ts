@@ -3,15 +3,9 @@ import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
 import { App } from '../../../src/tui/app.js';
 import { initialState, onKey } from '../../../src/tui/keys.js';
-import { HISTORY, IMAGES, KEYS, SNAP, fakeActions, type } from './fixture.js';
+import { HISTORY, IMAGES, KEYS, SNAP, fakeActions, frameWith, type, until } from './fixture.js';
 
 const snap = { ...SNAP, images: IMAGES };
-
-// Ink renders a key's effect on its own schedule: under load one tick is not always enough.
-async function until(frame: () => string | undefined, ok: (f: string) => boolean): Promise<string> {
-  for (let i = 0; i < 100 && !ok(frame() ?? ''); i++) await new Promise((r) => setTimeout(r, 20));
-  return frame() ?? '';
-}
 
 describe('the Images view and an image history', () => {
   it('i lists the images with their sizes and shared layers as image ls does; q goes back', async () => {
@@ -19,7 +13,7 @@ describe('the Images view and an image history', () => {
       createElement(App, { snapshot: snap, actions: fakeActions([]), width: 100, height: 24 }),
     );
     await type(stdin, 'i');
-    const f = lastFrame()!;
+    const f = await frameWith(lastFrame, 'REPOSITORY', 'h/enter history');
     expect(f).toMatch(/REPOSITORY +TAG +IMAGE ID +CREATED +SIZE +SHARED/);
     expect(f).toMatch(/registry\.test\/app +v1 +cccccccccccc +2026-11-20 09:00 +52MB +2\/4 layers/);
     expect(f).toMatch(/registry\.test\/other +v1 +dddddddddddd +2026-11-21 09:00 +21\.3MB +2\/3 layers/);
@@ -57,10 +51,10 @@ describe('the Images view and an image history', () => {
       createElement(App, { snapshot: snap, actions: fakeActions([], true), width: 80, height: 24 }),
     );
     await type(stdin, 'i', 'h');
-    expect(lastFrame()).toContain(`error: image "cccccccccc`);
+    await frameWith(lastFrame, `error: image "cccccccccc`);
     const empty = render(createElement(App, { snapshot: SNAP, actions: fakeActions([]), width: 80, height: 24 }));
     await type(empty.stdin, 'i');
-    expect(empty.lastFrame()).toContain('(no images: netctl pull NAME stores one)');
+    await frameWith(empty.lastFrame, '(no images: netctl pull NAME stores one)');
     expect(onKey({ ...initialState(), mode: 'images' }, { input: 'h' }, SNAP).state.status).toBe('no image selected');
   });
 

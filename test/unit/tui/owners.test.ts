@@ -10,17 +10,16 @@ import { App } from '../../../src/tui/app.js';
 import { routeLines as tuiRoutes } from '../../../src/ops/read-routes.js';
 import { parse } from '../../../src/firewall/iptables/parse.js';
 import type { RouteRule } from '../../../src/firewall/ufw/route-rules.js';
-import { KEYS, SNAP, fakeActions, type } from './fixture.js';
+import { KEYS, SNAP, fakeActions, flat, frameWith, frameWithout, type, until } from './fixture.js';
 
 const app = (width = 100) =>
   render(createElement(App, { snapshot: SNAP, actions: fakeActions([]), width, height: 30 }));
-const flat = (frame: string): string => frame.replace(/\s+/g, '');
 
 describe('CNI attachments and Docker rules on screen', () => {
   it("the details of a CNI attachment say whose it is, its CNI side and the runtime's namespace", async () => {
     const { lastFrame, stdin } = app();
     await type(stdin, KEYS.down, KEYS.down, KEYS.down, KEYS.enter);
-    const f = lastFrame()!;
+    const f = await frameWith(lastFrame, 'container ns1.api', 'namespace /var/run/netns/cni-1234');
     expect(f).toContain('container ns1.api (cccccccccccc)  state running  owner cni');
     expect(f).toContain(
       'cni network pods, runtime container c0ffee, ifname eth0, args K8S_POD_NAMESPACE=ns1 K8S_POD_NAME=api',
@@ -28,7 +27,7 @@ describe('CNI attachments and Docker rules on screen', () => {
     expect(f).toContain('namespace /var/run/netns/cni-1234');
     expect(f).toMatch(/3 pkts {2}filter NETCTL-P-0aaaaaaaaaaa: -d 10\.9\.0\.2\/32/);
     await type(stdin, KEYS.escape, '/', 'd', 'b', KEYS.enter, KEYS.enter);
-    expect(lastFrame()).toContain('container db (bbbbbbbbbbbb)  state exited  owner netctl');
+    await frameWith(lastFrame, 'container db (bbbbbbbbbbbb)  state exited  owner netctl');
     expect(lastFrame()).not.toContain('cni network');
   });
 
@@ -44,9 +43,10 @@ describe('CNI attachments and Docker rules on screen', () => {
     );
     expect(lastFrame()).toMatch(/ns1\.api\s+podman\s+running\s+10\.9\.0\.2/);
     await type(stdin, KEYS.down, KEYS.down, KEYS.down, KEYS.enter);
-    expect(flat(lastFrame()!)).toContain(flat("owner podman (a container attached through netctl's netavark plugin)"));
+    const owner = flat("owner podman (a container attached through netctl's netavark plugin)");
+    await until(lastFrame, (f) => flat(f).includes(owner), owner);
     await type(stdin, KEYS.escape, KEYS.tab, KEYS.down, KEYS.down, KEYS.enter);
-    expect(lastFrame()).toContain('owner podman, about ns1.api');
+    await frameWith(lastFrame, 'owner podman, about ns1.api');
   });
 
   it('a CNI attachment whose namespace is gone is stale, and its details say why', async () => {
@@ -59,33 +59,40 @@ describe('CNI attachments and Docker rules on screen', () => {
     );
     expect(lastFrame()).toMatch(/ns1\.api\s+cni\s+stale\s+10\.9\.0\.2/);
     await type(stdin, KEYS.down, KEYS.down, KEYS.down, KEYS.enter);
-    expect(flat(lastFrame()!)).toContain(
-      flat('namespace /var/run/netns/cni-1234 (gone: the runtime removed it without CNI DEL'),
-    );
+    const gone = flat('namespace /var/run/netns/cni-1234 (gone: the runtime removed it without CNI DEL');
+    await until(lastFrame, (f) => flat(f).includes(gone), gone);
   });
 
   it('the details of a CNI rule, a Docker route and a stored Docker rule without a route', async () => {
     const { lastFrame, stdin } = app();
     await type(stdin, KEYS.tab, KEYS.down, KEYS.down, KEYS.enter);
-    expect(lastFrame()).toContain('owner cni, about ns1.api');
+    await frameWith(lastFrame, 'owner cni, about ns1.api');
     await type(stdin, KEYS.escape, KEYS.down, KEYS.down, KEYS.down, KEYS.enter);
-    expect(lastFrame()).toContain('a ufw route rule for Docker container shop, by netctl allow shop 80/tcp');
-    expect(lastFrame()).toContain("owner docker, live in ufw's forward chain: 11 packets, 660 bytes");
-    expect(flat(lastFrame()!)).toContain(
+    const f = await frameWith(
+      lastFrame,
+      'a ufw route rule for Docker container shop, by netctl allow shop 80/tcp',
+      "owner docker, live in ufw's forward chain: 11 packets, 660 bytes",
+    );
+    expect(flat(f)).toContain(
       flat("ufw route allow proto tcp to 172.18.0.2 port 80 comment 'netctl:docker:shop 80/tcp'"),
     );
     await type(stdin, KEYS.escape, KEYS.down, KEYS.enter);
-    expect(lastFrame()).toContain('a Docker allow rule stored by netctl allow: cache 6379/tcp from 10.0.0.0/8');
-    expect(lastFrame()).toContain('no ufw route rule now');
+    await frameWith(
+      lastFrame,
+      'a Docker allow rule stored by netctl allow: cache 6379/tcp from 10.0.0.0/8',
+      'no ufw route rule now',
+    );
   });
 
   it('filters by owner', async () => {
     const { lastFrame, stdin } = app();
     await type(stdin, '/', ...'cni', KEYS.enter);
+    await frameWithout(lastFrame, /web\s+netctl/);
     expect(lastFrame()).toMatch(/ns1\.api\s+cni/);
-    expect(lastFrame()).not.toMatch(/web\s+netctl/);
     await type(stdin, KEYS.tab, '/', KEYS.escape, '/', ...'docker', KEYS.enter);
-    const f = lastFrame()!;
+    // Only the frame of the whole filter shows Docker's rules without the others.
+    const only = (f: string) => /docker\s+shop: ufw route allow/.test(f) && !/NETCTL-DNAT|web:/.test(f);
+    const f = await until(lastFrame, only, "Docker's rules alone");
     expect(f).toMatch(/docker\s+shop: ufw route allow/);
     expect(f).toMatch(/docker\s+cache 6379\/tcp/);
     expect(f).not.toContain('NETCTL-DNAT');

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { App, stackHeights } from '../../../src/tui/app.js';
 import { count, ruleBody } from '../../../src/tui/components/rules.js';
 import { keysOf, splitKeys } from '../../../src/tui/keys.js';
-import { KEYS, SNAP, fakeActions, tick, type } from './fixture.js';
+import { KEYS, SNAP, fakeActions, frameWith, frameWithout, type, until } from './fixture.js';
 
 const app = (props: Partial<Parameters<typeof App>[0]> = {}) =>
   render(createElement(App, { snapshot: SNAP, actions: fakeActions([]), width: 80, height: 24, ...props }));
@@ -23,11 +23,10 @@ describe('keys arriving together', () => {
     const log: string[] = [];
     const { lastFrame, stdin } = app({ actions: fakeActions(log) });
     stdin.write('a203.0.113.0/24\r');
-    await tick();
+    await frameWith(lastFrame, 'allowed web 80/tcp');
     expect(log).toEqual(['allow web 80/tcp 203.0.113.0/24']);
     stdin.write('\t\t');
-    await tick();
-    expect(lastFrame()).toContain('[1 Networks]');
+    await frameWith(lastFrame, '[1 Networks]');
   });
 
   it('takes an escape that came with the next key as escape, then that key', () => {
@@ -46,20 +45,20 @@ describe('keys arriving together', () => {
   it('leaves the filter with an escape that arrives glued to a tab', async () => {
     const { lastFrame, stdin } = app();
     await type(stdin, '/', 'db');
-    expect(lastFrame()).not.toContain('8080->80');
+    await frameWithout(lastFrame, '8080->80');
     await type(stdin, '\u001B\t');
-    expect(lastFrame()).toContain('[3 Rules]');
+    // One chunk, one update: the pane and the filter change in the same frame.
+    await until(lastFrame, (f) => f.includes('[3 Rules]'), 'the Rules pane');
     expect(lastFrame()).not.toContain('filter:');
     await type(stdin, '\u001B\t', KEYS.tab);
-    expect(lastFrame()).toContain('8080->80');
+    await frameWith(lastFrame, '[2 Containers]', '8080->80');
   });
 
   it('applies keys written in the same tick on top of each other', async () => {
     const { lastFrame, stdin } = app();
     stdin.write(KEYS.tab);
     stdin.write(KEYS.tab);
-    await tick();
-    expect(lastFrame()).toContain('[1 Networks]');
+    await frameWith(lastFrame, '[1 Networks]');
   });
 });
 
@@ -76,10 +75,9 @@ describe('80x24 and larger', () => {
     check(lastFrame()!);
     expect(lastFrame()).toMatch(/NAME +OWNER +STATE +ADDRESS +NETWORK +PORT +UFW/);
     await type(stdin, KEYS.tab);
-    check(lastFrame()!);
+    check(await frameWith(lastFrame, '[3 Rules]', /PKTS +BYTES/));
     await type(stdin, KEYS.tab);
-    check(lastFrame()!);
-    expect(lastFrame()).toMatch(/NETWORK +BRIDGE +SUBNET +GATEWAY +ICC INT CTRS STATE/);
+    check(await frameWith(lastFrame, '[1 Networks]', /NETWORK +BRIDGE +SUBNET +GATEWAY +ICC INT CTRS STATE/));
   });
 
   it('shows the three panes at once on a tall terminal and the wider hint on a wide one', () => {
@@ -99,11 +97,12 @@ describe('without colours', () => {
     expect(lastFrame()).toMatch(/^> web\s+netctl\s+running\s+10\.1\.0\.2/m);
     expect(lastFrame()).toMatch(/^ {2}db\s+netctl\s+exited/m);
     await type(stdin, KEYS.tab);
-    expect(lastFrame()).toMatch(/^>\*\s+42\s+2520\s+netctl -p tcp/m);
+    await frameWith(lastFrame, /^>\*\s+42\s+2520\s+netctl -p tcp/m);
     await type(stdin, KEYS.down);
-    expect(lastFrame()).toMatch(/^> \s+7\s+420\s+netctl -o nc-0123456789ab/m);
+    await frameWith(lastFrame, /^> \s+7\s+420\s+netctl -o nc-0123456789ab/m);
     await type(stdin, KEYS.down, KEYS.down);
-    expect(lastFrame()).toMatch(
+    await frameWith(
+      lastFrame,
       /^>\*\s+5\s+300\s+netctl web: ufw route allow proto tcp from 203\.0\.113\.1 to 10\.1\./m,
     );
     // The CNI attachment's and Docker's route rules are not web's.

@@ -41,7 +41,7 @@ export const buildSpec: CommandSpec = {
     { flags: '--pull', description: 'pull every FROM image, even one that is stored' },
     { flags: '--network <net>', description: 'network of the RUN steps: default (bridge), none, host or a network' },
     { flags: '--label <k=v>', description: 'set a label on the image (repeatable)', parse: 'collect' },
-    { flags: '--platform <os/arch>', description: "the platform to build for (default: this host's)" },
+    { flags: '--platform <os/arch>', description: "the platform to build for: only this host's (no emulator)" },
     { flags: '--progress <mode>', description: 'auto (a live display on a terminal), plain or tty' },
     { flags: '-q, --quiet', description: 'print only the image id' },
     dryRun,

@@ -155,6 +155,7 @@ export const composeBuildSpec: CommandSpec = {
   options: [
     { flags: '--no-cache', description: 'run every step again' },
     { flags: '--pull', description: 'pull the FROM images again' },
+    { flags: '--progress <mode>', description: 'auto (a live display on a terminal), plain or tty' },
     { flags: '-q, --quiet', description: "print only each service's image id" },
   ],
 };

@@ -4,13 +4,27 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { type BuildPlan, type CopyPlan, planBuild } from '../model/dockerfile/api.js';
+import {
+  type BuildPlan,
+  buildPlatformOf,
+  type CopyPlan,
+  checkStagePlatforms,
+  planBuild,
+} from '../model/dockerfile/api.js';
+import { hostPlatform } from '../model/platform.js';
 import { UsageError } from '../errors.js';
 import type { BuildOptions } from './build.js';
 import type { Host } from './host.js';
 
-/** The plan of O's Dockerfile (read, parsed, the target's stages picked), its network checked. */
+/**
+ * The plan of O's Dockerfile (read, parsed, the target's stages picked), its network checked.
+ * Only this host's platform is built (platform-check.ts): $BUILDPLATFORM and $TARGETPLATFORM
+ * are the host's, a foreign --platform or FROM --platform= is refused before anything runs.
+ */
 export async function loadBuildPlan(host: Host, o: BuildOptions): Promise<BuildPlan> {
+  const hp = hostPlatform();
+  const here = `${hp.os}/${hp.architecture}`;
+  const target = o.platform === undefined ? here : buildPlatformOf(o.platform, here);
   const file = o.file ?? `${o.context}/Dockerfile`;
   const text = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
     throw new UsageError(`cannot read Dockerfile "${file}": ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
@@ -18,8 +32,10 @@ export async function loadBuildPlan(host: Host, o: BuildOptions): Promise<BuildP
   const plan = planBuild(text, {
     buildArgs: o.buildArgs ?? {},
     ...(o.target ? { target: o.target } : {}),
-    ...(o.platform ? { targetPlatform: o.platform } : {}),
+    targetPlatform: target,
+    buildPlatform: here,
   });
+  checkStagePlatforms(plan, here);
   if (o.network && o.network !== 'bridge' && o.network !== 'default' && !['host', 'none'].includes(o.network))
     host.store().networks.require(o.network);
   return plan;

@@ -19,6 +19,8 @@ export interface ComposeBuildOptions {
   pull?: boolean;
   /** Progress, with each line's service. */
   events?: (service: string) => BuildEvents;
+  /** A service's build ended (FAILED: it threw): a live display closes there. */
+  ended?: (service: string, failed: boolean) => void;
 }
 
 /** One service's build. */
@@ -29,7 +31,7 @@ export async function buildService(
 ): Promise<BuildResult | undefined> {
   const b = svc.build;
   if (!b) return undefined;
-  return buildImage(
+  const r = buildImage(
     host,
     {
       context: b.context,
@@ -43,6 +45,13 @@ export async function buildService(
       pull: o.pull ?? b.pull ?? false,
     },
     o.events?.(svc.name) ?? {},
+  );
+  return r.then(
+    (v) => (o.ended?.(svc.name, false), v),
+    (err: unknown) => {
+      o.ended?.(svc.name, true);
+      throw err;
+    },
   );
 }
 

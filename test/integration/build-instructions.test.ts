@@ -174,3 +174,98 @@ describe('build instructions in a real build', () => {
     expect(plain).toMatch(/^#0 \[1\/1\] RUN echo step-output-1 .* {2}CACHED$/m);
   });
 });
+
+describe('ARG before FROM, platforms, proxy args, compose build on a terminal', () => {
+  const ARCH = process.arch === 'x64' ? 'amd64' : process.arch;
+  const FOREIGN = ARCH === 'arm64' ? 'linux/amd64' : 'linux/arm64';
+  const write = (dir: string, df: string) =>
+    sb.sh(['sh', '-c', 'mkdir -p "$1" && cat > "$1/Dockerfile"', 'sh', dir], { input: df });
+  // every stored image, step images too, with ids and dates: a refused build changes none
+  const images = () => netctl('image', 'ls', '--json');
+
+  it('FROM ${BASE}: the default, --build-arg over it, unseen after FROM unless redeclared; platform args', async () => {
+    const dir = `${IMG}/global`;
+    await write(`${IMG}/alt`, 'FROM busybox\nRUN echo alt > /alt.txt\n');
+    await netctl('build', '-t', 'altbase:v1', `${IMG}/alt`);
+    await write(
+      dir,
+      [
+        'ARG BASE=busybox',
+        'FROM --platform=$BUILDPLATFORM ${BASE} AS first',
+        'ARG TARGETARCH',
+        'RUN (cat /alt.txt 2>/dev/null || echo no-alt) > /f.txt && echo "base=[$BASE] $TARGETARCH [$BUILDPLATFORM]" >> /f.txt',
+        'FROM ${BASE}',
+        'ARG BASE',
+        'ARG TARGETPLATFORM',
+        'COPY --from=first /f.txt /',
+        'RUN echo "base=[$BASE] $TARGETPLATFORM" >> /f.txt',
+        '',
+      ].join('\n'),
+    );
+    await netctl('build', '-t', 'glob:v1', dir);
+    const plat = `linux/${ARCH}`;
+    expect(await inImage('glob:v1', 'cat /f.txt')).toBe(`no-alt\nbase=[] ${ARCH} []\nbase=[busybox] ${plat}\n`);
+    await netctl('build', '--platform', plat, '--build-arg', 'BASE=altbase:v1', '-t', 'glob:v2', dir);
+    expect(await inImage('glob:v2', 'cat /alt.txt /f.txt')).toBe(
+      `alt\nalt\nbase=[] ${ARCH} []\nbase=[altbase:v1] ${plat}\n`,
+    );
+  });
+
+  it('a foreign --platform or FROM --platform= is refused in one line, nothing built', async () => {
+    const before = await images();
+    const r = await sb.netctl(['build', '--platform', FOREIGN, `${IMG}/global`]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`--platform "${FOREIGN}": netctl builds for this host's platform only`);
+    await write(`${IMG}/foreign`, `FROM busybox\nFROM --platform=${FOREIGN} busybox\nRUN echo ran\n`);
+    const f = await sb.netctl(['build', '--progress', 'plain', `${IMG}/foreign`]);
+    expect(f.code).toBe(1);
+    expect(f.stderr).toContain(`Dockerfile:2: FROM --platform=${FOREIGN}: netctl builds for this host's platform only`);
+    expect(f.stdout).not.toContain('RUN echo ran');
+    expect(await images()).toBe(before);
+  });
+
+  it('proxy args reach RUN without ARG, are used there, and stay out of history, config and the cache key', async () => {
+    const dir = `${IMG}/proxy`;
+    const log = `${IMG}/proxy.log`;
+    await sb.background(['ip', 'netns', 'exec', 'wan', 'sh', '-c', `sleep 30 | busybox nc -l -p 3128 > ${log}`]);
+    // Debian 12's busybox wget segfaults: nc sends the proxy-form request to the proxy $http_proxy names
+    const req = "printf 'GET http://example.invalid/via-proxy HTTP/1.0\\r\\n\\r\\n'";
+    const get = `p=\${http_proxy#http://}; ${req} | nc -w 2 \${p%:*} \${p##*:} || true`;
+    await write(dir, `FROM busybox\nRUN echo "[$http_proxy] [$NO_PROXY]" > /p.txt && (${get})\n`);
+    const proxy = 'http://198.51.100.1:3128';
+    await netctl('build', '--build-arg', `http_proxy=${proxy}`, '--build-arg', 'NO_PROXY=lan.test', '-t', 'px:v1', dir);
+    expect(await inImage('px:v1', 'cat /p.txt')).toBe(`[${proxy}] [lan.test]\n`);
+    expect(await sb.sh(['cat', log])).toContain('GET http://example.invalid/via-proxy HTTP/1.0');
+    const history = await netctl('history', '--no-trunc', 'px:v1');
+    expect(history).toContain('${p##*:} || true)'); // the whole command: --no-trunc cuts nothing
+    const shown = `${history}${await netctl('image', 'inspect', 'px:v1')}`;
+    expect(shown).not.toContain('198.51.100.1');
+    expect(shown).not.toContain('lan.test');
+    const again = await netctl('build', '--progress', 'plain', '--build-arg', 'http_proxy=http://other:1', dir);
+    expect(again).toMatch(/^#0 \[1\/1\] RUN echo .* {2}CACHED$/m);
+  });
+
+  it('compose build and up --build show the live display on a terminal, plain lines in a pipe', async () => {
+    const dir = `${IMG}/cmp`;
+    await write(`${dir}/web`, 'FROM busybox\nRUN echo compose-out-1 && sleep 0.5 && echo compose-out-2\n');
+    await sb.sh(['sh', '-c', 'cat > "$1/compose.yaml"', 'sh', dir], {
+      input: 'services:\n  web:\n    build: ./web\n    image: cweb:v1\n',
+    });
+    const compose = `${CLI} compose -f ${dir}/compose.yaml`;
+    const r = await sb.exec(['sh', '-c', `script -qec '${compose} build --no-cache' /dev/null`]);
+    expect(r.stdout).toMatch(/\x1b\[\d+A\x1b\[J/);
+    expect(r.stdout).toContain('   compose-out-2');
+    expect(r.stdout).toMatch(
+      /\x1b\[J=> \[web 0 1\/1\] RUN echo compose-out-1 .* {2}\d+\.\ds\r?\nweb: cweb:v1 [0-9a-f]{12}/,
+    );
+    const plain = await sb.exec(['sh', '-c', `${compose} build`]);
+    expect(plain.stdout).not.toContain('\x1b[');
+    expect(plain.stdout).toMatch(/^web #0 \[1\/1\] RUN echo compose-out-1 .* {2}CACHED$/m);
+    const piped = await sb.exec(['sh', '-c', `script -qec '${compose} build --progress plain' /dev/null`]);
+    expect(piped.stdout).not.toContain('\x1b[');
+    // up --build shows its builds the same way (here a cache hit), then goes on
+    const up = await sb.exec(['sh', '-c', `script -qec '${compose} up -d --build' /dev/null`]);
+    expect(up.stdout).toMatch(/^=> \[web 0 1\/1\] RUN echo compose-out-1 .* {2}CACHED\r?$/m);
+    await sb.exec(['sh', '-c', `${compose} down`]);
+  });
+});

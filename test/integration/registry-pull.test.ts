@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Sandbox } from '../harness/sandbox.js';
-import { PASSWORD, startRegistry, type TestRegistry, USER } from './helpers/registry.js';
+import { PASSWORD, pushArchive, startRegistry, type TestRegistry, USER } from './helpers/registry.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const ST = '/run/st-pull';
@@ -237,5 +237,40 @@ describe('pull through a token-auth proxy that misbehaves', () => {
     expect(await sb.sh(['sh', '-c', `ls -A ${ST}/layers/.blobs`])).toBe('');
     const run = await netctl(['run', '--rm', '--network', 'none', name]);
     expect(run.stdout).toBe('added\n');
+  });
+});
+
+describe('build --pull', () => {
+  const env = () => ({ NETCTL_ROOT: ST, NETCTL_AUTH_FILE: AUTH, NETCTL_CERTS_DIR: reg.certsDir });
+  const build = async (...args: string[]) => {
+    const r = await sb.netctl(['build', '--progress', 'plain', ...args, '/run/bpull'], {
+      env: env(),
+      timeoutMs: 180_000,
+    });
+    if (r.code !== 0) throw new Error(`netctl build exited ${r.code}: ${r.stderr}`);
+    return r.stdout;
+  };
+  const moveTag = (archive: string) =>
+    pushArchive(sb, reg, `docker-archive:${reg.dir}/images/${archive}`, 'test/moving:v1');
+  const seen = async (image: string) =>
+    (await ok(['run', '--rm', '--network', 'none', image, 'cat', '/seen.txt'])).trim();
+
+  it('re-resolves FROM against the registry: a moved tag is taken with --pull, not without', async () => {
+    await ok(['login', ...tlsArgs(), '-u', USER, '--password-stdin', reg.tls], PASSWORD);
+    // USER 0: test/app runs as "app", who cannot write /
+    const df = `FROM ${reg.tls}/test/moving:v1\nUSER 0\nRUN (cat /app/hello 2>/dev/null || echo no-app) > /seen.txt\n`;
+    await sb.sh(['sh', '-c', 'mkdir -p /run/bpull && cat > /run/bpull/Dockerfile'], { input: df });
+    await moveTag('base.tar');
+    await build('-t', 'pulled:v1');
+    expect(await seen('pulled:v1')).toBe('no-app');
+    await moveTag('app.tar');
+    // Without --pull the stored base stays: the RUN is a cache hit on it.
+    expect(await build('-t', 'pulled:v2')).toMatch(/^#0 \[2\/2\] RUN .* {2}CACHED$/m);
+    expect(await seen('pulled:v2')).toBe('no-app');
+    const out = await build('--pull', '-t', 'pulled:v3');
+    expect(out).not.toContain('CACHED');
+    expect(await seen('pulled:v3')).toBe('hello');
+    const base = JSON.parse(await ok(['image', 'inspect', `${reg.tls}/test/moving:v1`])) as { layers: string[] };
+    expect(base.layers).toHaveLength(3);
   });
 });

@@ -16,7 +16,7 @@ import { buildTty } from '../format/build-tty.js';
 const PROGRESS = ['auto', 'plain', 'tty'];
 
 /** Whether --progress (auto: stdout is a terminal) asks for the redrawn display. */
-function ttyProgress(ctx: CommandContext): boolean {
+export function ttyProgress(ctx: CommandContext): boolean {
   const p = (ctx.opts.progress as string | undefined) ?? 'auto';
   if (!PROGRESS.includes(p)) throw new UsageError(`invalid --progress "${p}": expected auto, plain or tty`);
   return p === 'tty' || (p === 'auto' && (ctx.stdout as { isTTY?: boolean }).isTTY === true);

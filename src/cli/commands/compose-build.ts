@@ -1,12 +1,39 @@
 /**
- * `netctl compose build [--no-cache] [--pull] [-q] [SERVICE...]`: builds the image of every
- * service with `build:` (or of those named), as `netctl build` does, each line prefixed with
- * its service; then `SERVICE: IMAGE ID` per service.
+ * `netctl compose build [--no-cache] [--pull] [--progress auto|plain|tty] [-q] [SERVICE...]`:
+ * builds the image of every service with `build:` (or of those named), as `netctl build` does:
+ * on a terminal the same live display (each step's line naming its service), otherwise each
+ * line prefixed with its service; then `SERVICE: IMAGE ID` per service.
  */
 import type { CommandContext } from '../context.js';
 import { composeProject } from '../compose-context.js';
-import { composeBuild } from '../../ops/compose-build.js';
-import { buildEvents } from './build.js';
+import { type ComposeBuildOptions, composeBuild } from '../../ops/compose-build.js';
+import { buildTty } from '../format/build-tty.js';
+import { buildEvents, ttyProgress } from './build.js';
+
+/**
+ * How compose shows its builds (`compose build`, `up`): netctl build's live display on a
+ * terminal (--progress, else auto), one per service, closed when its build ends; otherwise
+ * plain lines prefixed with the service.
+ */
+export function composeBuildProgress(
+  ctx: CommandContext,
+  quiet: boolean,
+): Required<Pick<ComposeBuildOptions, 'events' | 'ended'>> {
+  const tty = ttyProgress(ctx) && !quiet;
+  const live = new Map<string, ReturnType<typeof buildTty>>();
+  return {
+    events: (service) => {
+      if (!tty) return buildEvents(ctx, quiet, `${service} `);
+      const d = buildTty(ctx.stdout, (l) => ctx.stderr.write(`${service} ${l}\n`), service);
+      live.set(service, d);
+      return d;
+    },
+    ended: (service, failed) => {
+      live.get(service)?.done(failed);
+      live.delete(service);
+    },
+  };
+}
 
 export default async function composeBuildCmd(ctx: CommandContext): Promise<void> {
   const project = await composeProject(ctx);
@@ -15,7 +42,7 @@ export default async function composeBuildCmd(ctx: CommandContext): Promise<void
   const out = await composeBuild(ctx.host, project, services, {
     noCache: ctx.opts.cache === false,
     pull: ctx.opts.pull === true,
-    events: (service) => buildEvents(ctx, quiet, `${service} `),
+    ...composeBuildProgress(ctx, quiet),
   });
   for (const o of out) ctx.stdout.write(quiet ? `sha256:${o.id}\n` : `${o.service}: ${o.image} ${o.id.slice(0, 12)}\n`);
 }

@@ -19,10 +19,10 @@ export default async function composePs(ctx: CommandContext): Promise<void> {
   }
   const ids = new Set(containers.map((c) => c.id));
   const rows = (await containerRows(ctx.host, { all: o.all === true })).filter((r) => ids.has(r.id));
-  if (o.quiet) ctx.stdout.write(rows.map((r) => `${o.noTrunc ? r.id : r.id.slice(0, 12)}\n`).join(''));
+  if (o.quiet) ctx.stdout.write(rows.map((r) => `${o.trunc === false ? r.id : r.id.slice(0, 12)}\n`).join(''));
   else if (o.services)
     ctx.stdout.write(
       [...new Set(rows.map((r) => r.labels['com.docker.compose.service'] ?? ''))].map((s) => `${s}\n`).join(''),
     );
-  else ctx.stdout.write(renderComposePs(rows, (o.format as string | undefined) ?? 'table', o.noTrunc === true));
+  else ctx.stdout.write(renderComposePs(rows, (o.format as string | undefined) ?? 'table', o.trunc === false));
 }

@@ -13,7 +13,7 @@ import { followContainers } from './compose-logs.js';
 import { stopAll } from './compose-lifecycle.js';
 import { composeAction } from '../compose-exit.js';
 import { waitReady } from '../../ops/compose-wait.js';
-import { buildEvents } from './build.js';
+import { composeBuildProgress } from './compose-build.js';
 
 export default async function composeUp(ctx: CommandContext): Promise<number> {
   const project = await composeProject(ctx);
@@ -36,7 +36,7 @@ export default async function composeUp(ctx: CommandContext): Promise<number> {
         done: (line) => ctx.stdout.write(`${line}\n`),
         ...(waitTimeoutMs ? { waitTimeoutMs } : {}),
         ...(ctx.opts.build ? { build: true } : {}),
-        buildOptions: { events: (service) => buildEvents(ctx, false, `${service} `) },
+        buildOptions: composeBuildProgress(ctx, false),
       },
     ),
   );

@@ -8,7 +8,7 @@ import { historyFields, historyTable, renderHistory } from '../format/history-fo
 
 export default async function history(ctx: CommandContext): Promise<void> {
   const rows = await imageHistory(ctx.host, ctx.args[0] as string);
-  const view = { noTrunc: ctx.opts.noTrunc === true, now: Date.now() };
+  const view = { noTrunc: ctx.opts.trunc === false, now: Date.now() };
   if (ctx.opts.json) ctx.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
   else if (ctx.opts.quiet) ctx.stdout.write(rows.map((r) => `${historyFields(r, view).ID}\n`).join(''));
   else if (typeof ctx.opts.format === 'string') ctx.stdout.write(renderHistory(rows, ctx.opts.format, view));

@@ -23,7 +23,7 @@ export async function selectRows(ctx: CommandContext): Promise<PsRow[]> {
 export default async function ps(ctx: CommandContext): Promise<void> {
   const o = ctx.opts;
   const rows = await selectRows(ctx);
-  const noTrunc = Boolean(o.noTrunc);
+  const noTrunc = o.trunc === false; // commander: --no-trunc sets trunc=false
   if (o.json) ctx.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
   else if (o.quiet) ctx.stdout.write(rows.map((r) => `${noTrunc ? r.id : r.id.slice(0, 12)}\n`).join(''));
   else if (o.format) ctx.stdout.write(renderPs(rows, o.format as string, noTrunc));

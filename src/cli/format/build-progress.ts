@@ -23,6 +23,8 @@ export interface ProgressStep {
   output: string[];
   /** The last output line is a piece, still open. */
   open?: boolean;
+  /** The compose service built (`=> [web 1 2/4] ...`, as compose shows BuildKit's steps). */
+  service?: string;
 }
 
 /** How many lines of a running step's output show under it. */
@@ -35,7 +37,7 @@ function seconds(ms: number): string {
 /** The heading line of a step: `=> [stage n/total] TEXT  CACHED|1.2s`. */
 export function stepLine(s: ProgressStep, now: number, width = 0): string {
   const tail = s.cached ? 'CACHED' : seconds(now - s.started);
-  let head = `=> [${s.stage} ${s.n}/${s.total}] ${s.text.replace(/\s*\n\s*/g, ' ')}`;
+  let head = `=> [${s.service ? `${s.service} ` : ''}${s.stage} ${s.n}/${s.total}] ${s.text.replace(/\s*\n\s*/g, ' ')}`;
   const room = width - tail.length - 2;
   if (width > 0 && head.length > room) head = `${head.slice(0, Math.max(8, room - 3))}...`;
   return `${head}  ${tail}`;

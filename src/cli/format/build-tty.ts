@@ -7,11 +7,13 @@ import { liveLines, type ProgressStep, addOutput, stepLine } from './build-progr
 
 /**
  * A terminal display on OUT; `done()` prints the last step's line and stops the clock,
- * `done(true)` (a failed build) leaves the failed step's output on the screen.
+ * `done(true)` (a failed build) leaves the failed step's output on the screen. SERVICE names
+ * a compose service in each step's line.
  */
 export function buildTty(
   out: NodeJS.WritableStream & { columns?: number },
   warn: (l: string) => void,
+  service?: string,
 ): BuildEvents & { done(failed?: boolean): void } {
   let cur: ProgressStep | undefined;
   let drawn = 0;
@@ -35,7 +37,7 @@ export function buildTty(
   return {
     step(e) {
       finish();
-      cur = { ...e, started: Date.now(), output: [] };
+      cur = { ...e, started: Date.now(), output: [], ...(service ? { service } : {}) };
       if (e.cached) return finish();
       draw();
       timer ??= setInterval(() => cur && draw(), 100);

@@ -13,6 +13,8 @@
  *    goes through {@link applyStep} for the new config and its history entry
  *    ({@link historyEntry} with the `label:checksum` for COPY/ADD).
  *
+ * Before step 2, {@link checkStagePlatforms}(plan, host): a foreign `FROM --platform=` is refused.
+ *
  * Errors are DockerfileError (`Dockerfile:LINE: ...`, exit 1) or UsageError for .dockerignore.
  */
 export type * from './types.js';
@@ -27,3 +29,4 @@ export { expandWord, expandWords, lookupOf } from './shell-lex.js';
 export { runCommand, type RunCommand } from './run-command.js';
 export { DockerfileError } from './errors.js';
 export { PROXY_ARGS } from './args.js';
+export { buildPlatformOf, checkStagePlatforms, normalizePlatform } from './platform-check.js';

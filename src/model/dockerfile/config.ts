@@ -4,7 +4,6 @@
  */
 import { posix } from 'node:path';
 import { DockerfileError } from './errors.js';
-import { PROXY_ARGS } from './args.js';
 import { goDuration, goQuoteList } from './go-format.js';
 import { exposedPorts, checkStopSignal } from './ports.js';
 import { DEFAULT_SHELL } from './resolve.js';
@@ -120,7 +119,7 @@ function healthcheckOf(step: Extract<Step, { kind: 'HEALTHCHECK' }>): NonNullabl
 function runCreatedBy(config: OciConfig, step: Extract<Step, { kind: 'RUN' }>): string {
   const cmd = step.form === 'exec' ? step.command : [...step.shell, ...step.command];
   const args = Object.entries(step.args)
-    .filter(([k]) => !PROXY_ARGS.has(k) && !(config.Env ?? []).some((e) => e.startsWith(`${k}=`)))
+    .filter(([k]) => !(config.Env ?? []).some((e) => e.startsWith(`${k}=`)))
     .map(([k, v]) => `${k}=${v}`)
     .sort();
   const heredocs = step.heredocs.map((h) => `<<${h.name}\n${h.content}${h.name}`);

@@ -45,10 +45,13 @@ class StageEnv {
     if (i >= 0) this.env[i] = `${key}=${value}`;
     else this.env.push(`${key}=${value}`);
   }
-  /** Build args with a value, proxies excluded: what RUN sees besides the image Env. */
+  /**
+   * Declared build args with a value: what RUN sees besides the image Env. A proxy arg declared
+   * with ARG is one of them (history and cache key show it, as the Dockerfile reference says).
+   */
   definedArgs(): Record<string, string> {
     const out: Record<string, string> = {};
-    for (const [k, v] of this.args) if (v !== undefined && !PROXY_ARGS.has(k)) out[k] = v;
+    for (const [k, v] of this.args) if (v !== undefined) out[k] = v;
     return out;
   }
 }
@@ -87,7 +90,7 @@ function expandStep(step: Step, st: StageEnv, plan: BuildPlan, scope: ArgScope):
       const env = [...st.env];
       for (const [k, v] of Object.entries(args)) if (st.envValue(k) === undefined) env.push(`${k}=${v}`);
       const proxyEnv = Object.entries(plan.buildArgs)
-        .filter(([k]) => PROXY_ARGS.has(k))
+        .filter(([k]) => PROXY_ARGS.has(k) && !st.args.has(k))
         .map(([k, v]) => `${k}=${v}`);
       return { ...step, shell: [...st.shell], env, args, proxyEnv };
     }

@@ -27,6 +27,10 @@ describe('build progress renderer', () => {
     expect(stepLine(step({ cached: true }), 9_000)).toBe('=> [1 2/4] RUN make  CACHED');
   });
 
+  it("names a compose service's steps as compose shows them", () => {
+    expect(stepLine(step({ service: 'web' }), 3_450)).toBe('=> [web 1 2/4] RUN make  2.5s');
+  });
+
   it('cuts a long step line to the terminal width, keeping the time', () => {
     const line = stepLine(step({ text: `RUN ${'x'.repeat(100)}` }), 1_000, 40);
     expect(line).toHaveLength(40);

@@ -178,8 +178,39 @@ void attach_output(int stream, const char *buf, size_t n)
 			drop(i);
 }
 
+/*
+ * Lets the clients go once the container has exited. A unix socket closed with unread data
+ * in its queue (a client's end-of-input frame sent just after the container exited) resets
+ * the peer, and the client loses output it had received but not yet read: so each client
+ * gets end of file first, and its socket is closed once it has closed its side (as a client
+ * does at end of file) or after a second, its unread frames drained meanwhile.
+ */
 void attach_end(void)
 {
+	struct pollfd p[ATTACH_CLIENTS];
+	int n = 0;
+	for (int i = 0; i < ATTACH_CLIENTS; i++)
+		if (clients[i] >= 0)
+			shutdown(clients[i], SHUT_WR);
+	for (long long end = now_ms() + 1000; now_ms() < end;) {
+		n = 0;
+		for (int i = 0; i < ATTACH_CLIENTS; i++)
+			if (clients[i] >= 0)
+				p[n++] = (struct pollfd){ clients[i], POLLIN, 0 };
+		if (n == 0 || poll(p, (nfds_t)n, (int)(end - now_ms())) <= 0)
+			break;
+		for (int k = 0; k < n; k++) {
+			if (!(p[k].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			char junk[4096];
+			ssize_t r = read(p[k].fd, junk, sizeof junk);
+			if (r > 0 || (r < 0 && (errno == EINTR || errno == EAGAIN)))
+				continue;
+			for (int i = 0; i < ATTACH_CLIENTS; i++)
+				if (clients[i] == p[k].fd)
+					drop(i);
+		}
+	}
 	for (int i = 0; i < ATTACH_CLIENTS; i++)
 		if (clients[i] >= 0)
 			drop(i);

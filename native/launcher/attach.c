@@ -173,6 +173,8 @@ void attach_output(int stream, const char *buf, size_t n)
 {
 	unsigned char h[5] = { (unsigned char)(stream + 1), (unsigned char)(n >> 24), (unsigned char)(n >> 16),
 			       (unsigned char)(n >> 8), (unsigned char)n };
+	if (listen_fd < 0)
+		return;
 	for (int i = 0; i < ATTACH_CLIENTS; i++)
 		if (clients[i] >= 0 && (write_all(clients[i], h, 5) != 0 || write_all(clients[i], buf, n) != 0))
 			drop(i);
@@ -189,6 +191,9 @@ void attach_end(void)
 {
 	struct pollfd p[ATTACH_CLIENTS];
 	int n = 0;
+	// Exec mode never listens: its client table was never filled (zeros are not clients).
+	if (listen_fd < 0)
+		goto input;
 	for (int i = 0; i < ATTACH_CLIENTS; i++)
 		if (clients[i] >= 0)
 			shutdown(clients[i], SHUT_WR);
@@ -203,7 +208,7 @@ void attach_end(void)
 			if (!(p[k].revents & (POLLIN | POLLHUP | POLLERR)))
 				continue;
 			char junk[4096];
-			ssize_t r = read(p[k].fd, junk, sizeof junk);
+			ssize_t r = recv(p[k].fd, junk, sizeof junk, MSG_DONTWAIT);
 			if (r > 0 || (r < 0 && (errno == EINTR || errno == EAGAIN)))
 				continue;
 			for (int i = 0; i < ATTACH_CLIENTS; i++)
@@ -214,6 +219,7 @@ void attach_end(void)
 	for (int i = 0; i < ATTACH_CLIENTS; i++)
 		if (clients[i] >= 0)
 			drop(i);
+input:
 	if (in_w >= 0)
 		close(in_w);
 	in_w = -1;

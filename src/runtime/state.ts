@@ -69,62 +69,63 @@ export function parseState(text: string): LauncherState {
 const goneAtRead = new WeakMap<LauncherState, boolean>();
 
 /**
+ * Whether `st` must be read again: its monitor is gone without the file saying `exited`.
+ * Records the answer for liveStatus when the monitor is there.
+ */
+function needsSecondReading(st: LauncherState | null): st is LauncherState {
+  if (!st || st.status === 'exited') return false;
+  if (!processAlive(st.monitorPid, 'netctl-launcher')) return true;
+  goneAtRead.set(st, false);
+  return false;
+}
+
+/** The second reading: final, since the monitor is gone; `dead` unless it says `exited`. */
+function secondReading(st: LauncherState | null): LauncherState | null {
+  if (st && st.status !== 'exited') goneAtRead.set(st, true);
+  return st;
+}
+
+/**
  * Reads a state file; null when there is none (yet). When its monitor is gone without the
  * file saying `exited`, reads it once more, so a monitor that wrote `exited` and left in
  * between is not taken for a dead one.
  */
 export async function readState(path: string): Promise<LauncherState | null> {
-  const st = await readStateFileAsync(path);
-  if (!st || st.status === 'exited') return st;
-  if (processAlive(st.monitorPid, 'netctl-launcher')) {
-    goneAtRead.set(st, false);
-    return st;
-  }
-  const again = await readStateFileAsync(path);
-  if (again && again.status !== 'exited') goneAtRead.set(again, true);
-  return again;
+  const st = parseAt(path, await readText(path));
+  return needsSecondReading(st) ? secondReading(parseAt(path, await readText(path))) : st;
 }
 
-async function readStateFileAsync(path: string): Promise<LauncherState | null> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw wrap('read state', path, err);
-  }
-  try {
-    return parseState(text);
-  } catch (err) {
-    throw wrap('read state', path, err);
-  }
+function readText(path: string): Promise<string | null> {
+  return readFile(path, 'utf8').catch((err: unknown) => absent(path, err));
 }
 
 /**
- * {@link readState}, synchronously, for `ps`, which reads every container's. A state file is a few hundred bytes on tmpfs: read at once
- * it costs ~15 µs of CPU, through fs/promises ~150-200 µs (open, stat, read and close each a
- * thread-pool round trip), which made `ps` grow by that much per container.
+ * {@link readState}, synchronously, for `ps`, which reads every container's. A state file is a
+ * few hundred bytes on tmpfs: read at once it costs ~15 µs of CPU, through fs/promises
+ * ~150-200 µs (open, stat, read and close each a thread-pool round trip), which made `ps` grow
+ * by that much per container.
  */
 export function readStateSync(path: string): LauncherState | null {
-  const st = readStateFile(path);
-  if (!st || st.status === 'exited') return st;
-  if (processAlive(st.monitorPid, 'netctl-launcher')) {
-    goneAtRead.set(st, false);
-    return st;
-  }
-  const again = readStateFile(path);
-  if (again && again.status !== 'exited') goneAtRead.set(again, true);
-  return again;
+  const st = parseAt(path, readTextSync(path));
+  return needsSecondReading(st) ? secondReading(parseAt(path, readTextSync(path))) : st;
 }
 
-function readStateFile(path: string): LauncherState | null {
-  let text: string;
+function readTextSync(path: string): string | null {
   try {
-    text = readFileSync(path, 'utf8');
+    return readFileSync(path, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw wrap('read state', path, err);
+    return absent(path, err);
   }
+}
+
+/** null for a file that is not there (yet); any other failure names the file. */
+function absent(path: string, err: unknown): null {
+  if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+  throw wrap('read state', path, err);
+}
+
+function parseAt(path: string, text: string | null): LauncherState | null {
+  if (text === null) return null;
   try {
     return parseState(text);
   } catch (err) {

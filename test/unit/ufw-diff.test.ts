@@ -129,6 +129,20 @@ describe('unifiedDiff', () => {
     }
   });
 
+  it('diffs long texts (shared ends compared a chunk at a time) as the whole diff does', () => {
+    const rnd = random(12);
+    for (let n = 0; n < 20; n++) {
+      const base = Array.from(
+        { length: 1500 + Math.floor(rnd() * 1500) },
+        () => ['xx', 'y', '', 'x y'][Math.floor(rnd() * 4)]!,
+      );
+      const next = mutate(base, rnd);
+      const a = `${base.join('\n')}\n`;
+      const b = `${next.join('\n')}\n`;
+      expect(unifiedDiff(a, b, 'f'), `case ${n}`).toBe(unifiedDiff(a, b, 'f', true));
+    }
+  });
+
   it('numbers a change deep in a long file as the whole diff does', () => {
     const a = Array.from({ length: 10_000 }, (_, i) => `rule ${i}\n`).join('');
     const b = a.replace('rule 7000\n', '').replace('rule 9998\n', 'rule 9998\nnew\n');

@@ -150,17 +150,39 @@ function linesOn(t: string, i: number, n: number): number {
 }
 
 /**
+ * Characters compared a chunk at a time (a string comparison) before one at a time: the diff
+ * runs once per command, so a loop over a file of 1 MB one character a time ran unoptimized
+ * (~50 ms of `netctl allow`'s CPU beside 5,000 rules).
+ */
+const CHUNK = 4096;
+
+/** How many characters `a` and `b` share at their start (at most `max`). */
+function sharedPrefix(a: string, b: string, max: number): number {
+  let p = 0;
+  while (p + CHUNK <= max && a.slice(p, p + CHUNK) === b.slice(p, p + CHUNK)) p += CHUNK;
+  while (p < max && a.charCodeAt(p) === b.charCodeAt(p)) p++;
+  return p;
+}
+
+/** How many characters `a` and `b` share at their end (at most `max`). */
+function sharedSuffix(a: string, b: string, max: number): number {
+  let s = 0;
+  const tail = (t: string, n: number): string => t.slice(t.length - n - CHUNK, t.length - n);
+  while (s + CHUNK <= max && tail(a, s) === tail(b, s)) s += CHUNK;
+  while (s < max && a.charCodeAt(a.length - 1 - s) === b.charCodeAt(b.length - 1 - s)) s++;
+  return s;
+}
+
+/**
  * The part of both texts a diff has to look at: whole lines both share at the start and at
  * the end are left out, but for the context lines a hunk shows. A change to a file of
  * 10,000 lines (ufw's user rules beside 5,000 allow rules) is then diffed in a few lines.
  */
 function window(a: string, b: string): { skip: number; a: string; b: string } {
   const min = Math.min(a.length, b.length);
-  let p = 0;
-  while (p < min && a.charCodeAt(p) === b.charCodeAt(p)) p++;
+  const p = sharedPrefix(a, b, min);
   const start = p === 0 ? 0 : linesBack(a, a.lastIndexOf('\n', p - 1) + 1, CONTEXT);
-  let s = 0;
-  while (s < min - p && a.charCodeAt(a.length - 1 - s) === b.charCodeAt(b.length - 1 - s)) s++;
+  const s = sharedSuffix(a, b, min - p);
   let aEnd = a.length - s;
   // The shared end starts at a line start in both texts, or at the next one.
   if (!lineStart(a, aEnd) || !lineStart(b, b.length - s)) aEnd = linesOn(a, aEnd, 1);

@@ -11,6 +11,7 @@ import type { Rule, Ruleset } from './ast.js';
 import type { RestorePlan } from './diff.js';
 import { isOwnedChain } from './plan-names.js';
 import { commentOf } from './plan-owned.js';
+import { chainRulesOf } from './chain-rules.js';
 import type { ChainEdit } from '../../sys/native.js';
 
 export type { ChainEdit };
@@ -34,7 +35,7 @@ export function deletionEdits(
         if (!isOwnedChain(rule.chain)) return undefined;
         let edit = byChain.get(rule.chain);
         if (!edit) {
-          const rules = table.rules.filter((r) => r.chain === rule.chain);
+          const rules = chainRulesOf(table, rule.chain);
           edit = {
             family,
             table: t.table,

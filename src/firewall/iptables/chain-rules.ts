@@ -23,19 +23,26 @@ function ruleOf(line: string): Rule {
   return rule;
 }
 
-/** One chain's rules, as bare `-A` lines. Immutable: a change gives a new object. */
+/**
+ * One chain's rules, as bare `-A` lines. Immutable: a change gives a new object, which
+ * remembers the chain it was made from and what it appended or took out, so diff plans
+ * exactly that without comparing the chain's lines, and the text is edited without
+ * splitting it to append (a chain of one rule per container stays one string).
+ */
 export class ChainRules {
   private list: readonly string[] | undefined;
-  private objs: (Rule | undefined)[] | undefined;
+  private readonly objs = new Map<number, Rule>();
+  /** The chain this one was made from, with `added` at its end or `removed` (its indices) taken out. */
+  base?: ChainRules;
+  added?: readonly Rule[];
+  removed?: readonly number[];
 
   private constructor(
     readonly chain: string,
     private text: string | undefined,
     list: readonly string[] | undefined,
-    objs?: (Rule | undefined)[],
   ) {
     this.list = list;
-    this.objs = objs;
   }
 
   /** A chain read back from its stored text (lines joined by newlines): split on first use. */
@@ -45,7 +52,9 @@ export class ChainRules {
 
   /** A chain of these rule objects (all of chain `chain`), kept as they are. */
   static fromRules(chain: string, rules: readonly Rule[]): ChainRules {
-    return new ChainRules(chain, undefined, rules.map(bareRuleLine), [...rules]);
+    const c = new ChainRules(chain, undefined, rules.map(bareRuleLine));
+    rules.forEach((r, i) => c.objs.set(i, r));
+    return c;
   }
 
   /** The rules' bare lines, in order. */
@@ -66,11 +75,13 @@ export class ChainRules {
 
   /** The i-th rule, built once (the same object on every call). */
   rule(i: number): Rule {
-    this.objs ??= new Array(this.length);
-    let r = this.objs[i];
+    let r = this.objs.get(i);
     if (r === undefined) {
-      r = ruleOf(this.lines[i]!);
-      this.objs[i] = r;
+      const base = this.base;
+      // An appended rule is the caller's own object; a kept one, the base chain's.
+      if (base && this.added) r = i >= base.length ? this.added[i - base.length] : base.rule(i);
+      r ??= ruleOf(this.lines[i]!);
+      this.objs.set(i, r);
     }
     return r;
   }
@@ -82,29 +93,39 @@ export class ChainRules {
     return out;
   }
 
+  /** Where `rule` (an object this chain gave out) sits, or -1. */
+  indexOf(rule: Rule): number {
+    for (const [i, r] of this.objs) if (r === rule) return i;
+    return -1;
+  }
+
   /** This chain with `rules` (of this chain) at its end. */
   appended(rules: readonly Rule[]): ChainRules {
-    const objs = this.objs ? [...this.objs] : new Array<Rule | undefined>(this.length);
-    objs.push(...rules);
-    return new ChainRules(this.chain, undefined, [...this.lines, ...rules.map(bareRuleLine)], objs);
+    if (rules.length === 0) return this;
+    const tail = rules.map(bareRuleLine);
+    const before = this.text ?? (this.list!.length === 0 ? '' : undefined);
+    const text = before === undefined ? undefined : [...(before === '' ? [] : [before]), ...tail].join('\n');
+    const c = new ChainRules(this.chain, text, text === undefined ? [...this.lines, ...tail] : undefined);
+    c.base = this;
+    c.added = rules;
+    return c;
   }
 
   /** This chain less one occurrence of each line of `drop`, or undefined when one is missing. */
   without(drop: readonly string[]): ChainRules | undefined {
-    const keep = [...this.lines.keys()];
-    const gone = new Set<number>();
+    const lines = this.lines;
+    const taken = new Set<number>();
     for (const line of drop) {
-      const at = keep.findIndex((i) => !gone.has(i) && this.lines[i] === line);
-      if (at < 0) return undefined;
-      gone.add(at);
+      let i = lines.indexOf(line);
+      while (i >= 0 && taken.has(i)) i = lines.indexOf(line, i + 1);
+      if (i < 0) return undefined;
+      taken.add(i);
     }
-    const left = keep.filter((i) => !gone.has(i));
-    return new ChainRules(
-      this.chain,
-      undefined,
-      left.map((i) => this.lines[i]!),
-      left.map((i) => this.objs?.[i]),
-    );
+    const left = lines.filter((_, i) => !taken.has(i));
+    const c = new ChainRules(this.chain, undefined, left);
+    c.base = this;
+    c.removed = [...taken].sort((a, b) => a - b);
+    return c;
   }
 }
 
@@ -146,11 +167,4 @@ export function segmentsFor(t: Table): ReadonlyMap<string, ChainRules> {
     else by.set(r.chain, [r]);
   }
   return new Map([...by].map(([c, rules]) => [c, ChainRules.fromRules(c, rules)]));
-}
-
-/** The rules of `chain` in `t`, in order: the chain's own objects when chained. */
-export function chainRulesOf(t: Table, chain: string): Rule[] {
-  const segs = segmentsOf(t);
-  if (segs) return segs.get(chain)?.rules() ?? [];
-  return t.rules.filter((r) => r.chain === chain);
 }

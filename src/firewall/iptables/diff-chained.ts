@@ -36,6 +36,15 @@ function diffOwnedChain(plan: TablePlan, name: string, want: ChainRules, have: C
     return;
   }
   if (want === have) return;
+  // Made from the live chain by a delta: exactly its change, without comparing lines.
+  if (want.base === have && want.added) {
+    plan.append.push(...want.added);
+    return;
+  }
+  if (want.base === have && want.removed) {
+    plan.deleteRules.push(...want.removed.map((i) => have.rule(i)));
+    return;
+  }
   const w = want.lines;
   const h = have.lines;
   if (startsWith(w, h)) {

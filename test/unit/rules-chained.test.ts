@@ -6,7 +6,11 @@
  * `desired` of all the records chain by chain, and diff of chained rulesets is the plan diff
  * of the plain ones gives.
  */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { RulesCache } from '../../src/firewall/iptables/rules-cache.js';
 import type { Ruleset } from '../../src/firewall/iptables/ast.js';
 import { containerRules, desired, networkRules } from '../../src/firewall/iptables/desired.js';
 import { withRules, withoutRules } from '../../src/firewall/iptables/delta.js';
@@ -92,6 +96,23 @@ describe('the rules cache, chain by chain', () => {
         expect(isEmpty(diff(want, back))).toBe(true);
       }
     }
+  });
+
+  it('takes over a file of the format before (whole documents), and trusts no unknown version', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rules-cache-'));
+    const file = join(dir, 'firewall-rules.json');
+    const rules = {
+      4: desired({ networks: [net(1), net(2)] }, 4),
+      6: desired({ networks: [net(1, { subnet6: 'fd00::/64' })] }, 6),
+    };
+    const source = { generation: () => 7, namespace: () => 1 };
+    writeFileSync(file, JSON.stringify({ ns: 1, gen: 7, v4: render(rules[4]), v6: render(rules[6]) }));
+    const old = new RulesCache(source, file).current();
+    expect(old && chains(old[4])).toEqual(chains(rules[4]));
+    expect(old && chains(old[6])).toEqual(chains(rules[6]));
+    const next = JSON.parse(readFileSync(file, 'utf8'));
+    writeFileSync(file, JSON.stringify({ ...next, v: 3 }));
+    expect(new RulesCache(source, file).current()).toBeUndefined();
   });
 
   it('refuses a stored form that is not one', () => {

@@ -5,8 +5,10 @@
  *
  * Its fast paths, all behind the interface (each is explained where it lives):
  * - observe: the rules remembered at an unchanged nf_tables generation id are not read again;
- * - desired: one container's rows planned on top of the rules remembered for the records
- *   just before (request.delta), instead of planning every record;
+ * - desired: one container's rows, or one network's, planned on top of the rules remembered
+ *   for the records just before (request.delta), instead of planning every record; the
+ *   remembered rules are kept chain by chain (chain-rules.ts), so only the chains a change
+ *   touches are read, compared and written;
  * - apply: a restore that moved the id by exactly its own commits is not read back; a plan
  *   that only deletes rules of owned chains goes to the native nf_tables batch.
  */

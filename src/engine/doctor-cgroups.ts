@@ -6,13 +6,14 @@
 import { existsSync, readdirSync } from 'node:fs';
 import type { Engine } from './context.js';
 import type { Finding } from './doctor.js';
-import { cgroupParent, detectLayout } from '../runtime/cgroup.js';
+import { cgroupParent, freshLayout } from '../runtime/cgroup.js';
 
 const WANTED = ['memory', 'cpu', 'cpuacct', 'cpuset', 'pids', 'blkio'];
 
 /** The cgroup findings. */
 export function diagnoseCgroups(engine: Engine): Finding[] {
-  const layout = detectLayout();
+  // Read now, not as kept for the boot: a hierarchy mounted or gone since shows here (and is kept).
+  const layout = freshLayout();
   if (!layout)
     return [
       {

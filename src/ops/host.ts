@@ -9,6 +9,7 @@ import type { RuntimeRoots } from '../runtime/paths.js';
 import type { UfwDeps } from '../firewall/ufw/observe.js';
 import type { Engine } from '../engine/context.js';
 import type { Store } from '../store/index.js';
+import { keepLayoutIn } from '../runtime/cgroup.js';
 
 /** Where state lives: `--root` (database, images) and `--run-root` (netns, pid files, logs). */
 export type HostPaths = RuntimeRoots;
@@ -106,7 +107,10 @@ export function makeHost(paths: HostPaths, parts: HostParts): Host {
 
 /** The Host of the machine this process runs on, with any part replaced by `over`. */
 export async function openHost(paths: HostPaths, over: Partial<HostParts> = {}): Promise<Host> {
-  const real = over.ufw && over.store && over.engine ? (over as HostParts) : { ...(await realParts()), ...over };
+  const fake = Boolean(over.ufw && over.store && over.engine);
+  const real = fake ? (over as HostParts) : { ...(await realParts()), ...over };
+  // The machine's cgroup layout is kept for the boot beside the state it serves (runtime/cgroup-cache.ts).
+  if (!fake) keepLayoutIn(`${paths.runRoot}/cgroup-layout.json`);
   return makeHost(paths, real);
 }
 

@@ -10,11 +10,11 @@ import { type LauncherState, liveStatus, readState, readStateSync } from '../run
 import type { Host } from './host.js';
 import { mountsView } from './volume.js';
 import { hostConfig } from './host-config.js';
-import { type FreezerPaths, hostFreezer, hostFreezers, isFrozenSync } from '../runtime/freezer.js';
+import { hostFreezer, hostFrozen, isFrozenSync } from '../runtime/freezer.js';
 
 /** The status with `paused` for a running container its freezer holds. */
-function pausedStatus(id: string, status: string, freezerOf: (id: string) => FreezerPaths | null): string {
-  return status === 'running' && isFrozenSync(freezerOf(id)) ? 'paused' : status;
+function pausedStatus(id: string, status: string, frozen: (id: string) => boolean): string {
+  return status === 'running' && frozen(id) ? 'paused' : status;
 }
 import { type HealthStatus, healthOf, healthStatusOf } from './health.js';
 import { groupBy } from '../model/group.js';
@@ -81,8 +81,8 @@ export async function psRows(host: Host, opts: { all?: boolean }): Promise<PsRow
   const ports = groupBy(store.ports.list(), (p) => p.containerId);
   const netNames = new Map(store.networks.list().map((n) => [n.id, n.name]));
   const rows: PsRow[] = [];
-  const freezerOf = hostFreezers();
-  const statuses = containers.map((c, i) => pausedStatus(c.id, statusOf(c, states[i]!), freezerOf));
+  const frozen = hostFrozen();
+  const statuses = containers.map((c, i) => pausedStatus(c.id, statusOf(c, states[i]!), frozen));
   containers.forEach((c, i) => {
     const st = states[i]!;
     const status = statuses[i]!;
@@ -174,7 +174,7 @@ export async function inspectContainer(host: Host, name: string): Promise<object
   const store = host.store();
   const c = store.containers.require(name);
   const st = await monitorState(host, c.id);
-  const status = pausedStatus(c.id, statusOf(c, st), hostFreezer);
+  const status = pausedStatus(c.id, statusOf(c, st), (id) => isFrozenSync(hostFreezer(id)));
   const networks: Record<string, object> = {};
   for (const e of store.endpoints.forContainer(c.id)) {
     const n = store.networks.get(e.networkId);

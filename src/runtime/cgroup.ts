@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rmdir, writeFile } from 'node:fs/promises';
 import { SystemError, UsageError } from '../errors.js';
 import type { CgroupLayout, CgroupPlan } from './cgroup-plan.js';
+import { keptLayout } from './cgroup-cache.js';
 
 /** The parent of every container's cgroup, relative to each hierarchy's root. */
 export function cgroupParent(env: NodeJS.ProcessEnv = process.env): string {
@@ -39,9 +40,37 @@ export function parseCgroupMounts(mountinfo: string): { v1: Record<string, strin
   return v2 ? { v1, v2 } : { v1 };
 }
 
-/** The host's layout; null without cgroups of either kind (say, a bare sandbox /sys). */
+/** Where the host's layout is kept for the boot (cgroup-cache.ts); unset: read each time. */
+let keptIn: string | undefined;
+
+/**
+ * Keeps the host's layout in FILE (the run root's `cgroup-layout.json`) from now on, for
+ * {@link detectLayout} without an argument; undefined reads /proc/self/mountinfo each time.
+ */
+export function keepLayoutIn(file: string | undefined): void {
+  keptIn = file;
+}
+
+/**
+ * The host's layout; null without cgroups of either kind (say, a bare sandbox /sys). Without
+ * `mountinfo`: the layout kept for this boot where {@link keepLayoutIn} named a file, else
+ * /proc/self/mountinfo's.
+ */
 export function detectLayout(mountinfo?: string): CgroupLayout | null {
-  const text = mountinfo ?? readFileSync('/proc/self/mountinfo', 'utf8');
+  if (mountinfo !== undefined) return layoutOf(mountinfo);
+  return keptIn ? keptLayout(keptIn, readHostLayout) : readHostLayout();
+}
+
+/** The host's layout read now from /proc/self/mountinfo (and kept, where one is), as `doctor` wants it. */
+export function freshLayout(): CgroupLayout | null {
+  return keptIn ? keptLayout(keptIn, readHostLayout, { fresh: true }) : readHostLayout();
+}
+
+function readHostLayout(): CgroupLayout | null {
+  return layoutOf(readFileSync('/proc/self/mountinfo', 'utf8'));
+}
+
+function layoutOf(text: string): CgroupLayout | null {
   const m = parseCgroupMounts(text);
   if (m.v1.memory || m.v1.cpu || m.v1.pids) return { version: 1, mounts: m.v1 };
   if (!m.v2) return null;

@@ -5,7 +5,7 @@
  * `freezer/PARENT/ID` when it is paused, and `freezer.state` goes FROZEN (FREEZING until
  * every task has stopped).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rmdir, writeFile } from 'node:fs/promises';
 import { SystemError } from '../errors.js';
 import type { CgroupLayout } from './cgroup-plan.js';
@@ -31,13 +31,27 @@ export function hostFreezer(id: string): FreezerPaths | null {
 }
 
 /**
- * The freezer of each container under one reading of the host's layout: `ps` asks for every
- * running container, and reading /proc/self/mountinfo for each made it grow with the host.
+ * Whether each container is frozen, under the given layout. On v1 a container has a freezer
+ * directory only once `pause` moved it there, so one listing of the parent answers for every
+ * other one: `ps` read a file per running container for it. v2 reads each container's own.
  */
-export function hostFreezers(): (id: string) => FreezerPaths | null {
-  const layout = detectLayout();
-  const parent = cgroupParent();
-  return (id) => freezerPaths(layout, parent, id);
+export function frozenTester(layout: CgroupLayout | null, parent: string): (id: string) => boolean {
+  const freezer = layout?.version === 1 ? layout.mounts.freezer : undefined;
+  let paused: Set<string> | undefined;
+  if (freezer) {
+    try {
+      paused = new Set(readdirSync(`${freezer}/${parent}`));
+    } catch {
+      // No parent yet: nothing was ever paused.
+      paused = new Set();
+    }
+  }
+  return (id) => (paused && !paused.has(id) ? false : isFrozenSync(freezerPaths(layout, parent, id)));
+}
+
+/** {@link frozenTester} under this host's layout. */
+export function hostFrozen(): (id: string) => boolean {
+  return frozenTester(detectLayout(), cgroupParent());
 }
 
 /** Whether the container's processes are frozen (or freezing). */

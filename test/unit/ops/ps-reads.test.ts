@@ -10,19 +10,22 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
-const reads = vi.hoisted(() => ({ mountinfo: 0, proc: 0, state: 0, async: 0 }));
+const reads = vi.hoisted(() => ({ mountinfo: 0, proc: 0, state: 0, async: 0, freezer: 0 }));
 vi.mock('node:fs', async (importOriginal) => {
   const fs = await importOriginal<typeof import('node:fs')>();
   const readFileSync = ((path: unknown, ...rest: unknown[]) => {
     const p = String(path);
     if (p === '/proc/self/mountinfo') reads.mountinfo++;
     if (p.endsWith('/state.json')) reads.state++;
+    if (p.endsWith('/freezer.state') || p.endsWith('/cgroup.freeze')) reads.freezer++;
     const m = /^\/proc\/(9\d{5})\/(stat|cmdline)$/.exec(p);
     if (m) {
       reads.proc++;
-      // 999999: the monitor's pid, taken since by another program.
-      const comm = m[1] === '999999' ? 'sleep' : 'netctl-launcher';
-      return m[2] === 'stat' ? `${m[1]} (${comm}) S 1 1 1` : `/usr/lib/netctl/${comm}\0run\0`;
+      // 999999: the monitor's pid, taken since by another program. 999998: a monitor whose
+      // kept name is another (renamed by hand): its command line answers.
+      const comm = m[1] === '999999' ? 'sleep' : m[1] === '999998' ? 'renamed' : 'netctl-launcher';
+      const argv0 = m[1] === '999999' ? 'sleep' : 'netctl-launcher';
+      return m[2] === 'stat' ? `${m[1]} (${comm}) S 1 1 1` : `/usr/lib/netctl/${argv0}\0run\0`;
     }
     return (fs.readFileSync as (...a: unknown[]) => unknown)(path, ...rest);
   }) as typeof fs.readFileSync;
@@ -41,6 +44,7 @@ const { makeHost } = await import('../../../src/ops/host.js');
 const { psRows } = await import('../../../src/ops/read.js');
 const { Store } = await import('../../../src/store/index.js');
 const { containerPaths } = await import('../../../src/runtime/paths.js');
+const { detectLayout } = await import('../../../src/runtime/cgroup.js');
 type Host = import('../../../src/ops/host.js').Host;
 
 const N = 40;
@@ -74,15 +78,19 @@ afterEach(() => host.close());
 
 describe('ps at scale', () => {
   it(`reads the cgroup layout once and each monitor's /proc entries once for ${N} running containers`, async () => {
-    Object.assign(reads, { mountinfo: 0, proc: 0, state: 0, async: 0 });
+    Object.assign(reads, { mountinfo: 0, proc: 0, state: 0, async: 0, freezer: 0 });
     const rows = await psRows(host, {});
     expect(rows).toHaveLength(N);
     expect(rows.every((r) => r.status === 'running' && r.networks.join() === 'front')).toBe(true);
     expect(reads.mountinfo).toBe(1);
-    // Each state file, and each monitor's stat and cmdline, once; nothing through fs/promises.
+    // Each state file, and each monitor's stat, once (the name the kernel keeps answers, no
+    // cmdline); nothing through fs/promises.
     expect(reads.state).toBe(N);
-    expect(reads.proc).toBe(2 * N);
+    expect(reads.proc).toBe(N);
     expect(reads.async).toBe(0);
+    // v1: one listing of the freezer's parent, no file of a container never paused; v2: each one's.
+    const layout = detectLayout();
+    expect(reads.freezer).toBe(layout?.version === 2 ? N : 0);
   });
 
   it("takes a monitor's pid now held by another program for a dead monitor", async () => {
@@ -94,5 +102,17 @@ describe('ps at scale', () => {
     const rows = await psRows(host, { all: true });
     expect(rows.find((r) => r.name === 'reused')?.status).toBe('dead');
     expect(rows.filter((r) => r.status === 'running')).toHaveLength(N);
+  });
+
+  it('asks the command line of a monitor whose kept name is another', async () => {
+    const c = host.store().containers.create({ name: 'renamed', image: 'img' });
+    const state = containerPaths(host.paths, c.id).state;
+    mkdirSync(dirname(state), { recursive: true });
+    const st = { version: 1, status: 'running', monitorPid: 999998, pid: 1, restartCount: 0, startedAt: null };
+    writeFileSync(state, JSON.stringify(st));
+    Object.assign(reads, { proc: 0 });
+    const rows = await psRows(host, {});
+    expect(rows.find((r) => r.name === 'renamed')?.status).toBe('running');
+    expect(reads.proc).toBe(N + 2);
   });
 });

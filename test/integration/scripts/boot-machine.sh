@@ -57,6 +57,29 @@ setup)
 	# machine's package installs from starting theirs.
 	rm -f "$dir/root/usr/sbin/policy-rc.d"
 	echo boot-test >"$dir/root/etc/hostname"
+	# Docker's units (a userland with docker.io) start only where a case enables them, in a
+	# machine made like a host's: nspawn shows a guest of a cgroup v1 host the controllers
+	# read-only, so containerd (whose shims run runc) mounts them again, writable, in a mount
+	# namespace of its own, before it starts (each of a unit's processes gets a new one: the
+	# mounts and containerd in one process); netctl and the rest of the machine keep nspawn's
+	# read-only view;
+	# Docker's containers go under /netctl-boot-docker (as the sandbox dockerds' under
+	# /netctl-test-docker), removed when containerd stops. The layers go to vfs: the machine's
+	# root is an overlay, which overlay2 cannot stack on.
+	if [ -e "$dir/root/usr/sbin/dockerd" ]; then
+		rm -f "$dir/root/etc/systemd/system/multi-user.target.wants/docker.service" \
+			"$dir/root/etc/systemd/system/multi-user.target.wants/containerd.service" \
+			"$dir/root/etc/systemd/system/sockets.target.wants/docker.socket"
+		mkdir -p "$dir/root/etc/systemd/system/containerd.service.d" "$dir/root/etc/docker"
+		cat >"$dir/root/etc/systemd/system/containerd.service.d/nspawn-cgroups.conf" <<-'EOF'
+			[Service]
+			PrivateMounts=yes
+			ExecStart=
+			ExecStart=/bin/sh -c 'for c in blkio cpu cpuacct cpuset devices freezer memory pids; do ! [ -d /sys/fs/cgroup/$$c ] || mount -t cgroup -o $$c cgroup /sys/fs/cgroup/$$c; done; exec /usr/bin/containerd'
+			ExecStopPost=-/bin/sh -c 'for c in blkio cpu cpuacct cpuset devices freezer memory pids; do mount -t cgroup -o $$c cgroup /sys/fs/cgroup/$$c && rmdir /sys/fs/cgroup/$$c/netctl-boot-docker/* /sys/fs/cgroup/$$c/netctl-boot-docker; done 2>/dev/null; true'
+		EOF
+		echo '{"storage-driver": "vfs", "cgroup-parent": "/netctl-boot-docker"}' >"$dir/root/etc/docker/daemon.json"
+	fi
 	# An image as an operator would import one: busybox (static, from this machine) with httpd.
 	img=$dir/img && mkdir -p "$img/bin" "$img/etc" "$img/www" && cp /bin/busybox "$img/bin/"
 	for a in sh httpd; do ln -s busybox "$img/bin/$a"; done
@@ -74,7 +97,7 @@ boot)
 	# itself: this one is the machine's own too (ufw, forwarding, route_localnet).
 	SYSTEMD_NSPAWN_API_VFS_WRITABLE=network D=$dir setsid sh -c '"$0" "$@" & echo $! >"$D/nspawn.tmp" && mv "$D/nspawn.tmp" "$D/nspawn"
 		wait $!; echo $? >"$D/nspawn.exit"' "$NSPAWN" -D "$dir/root" -b --network-namespace-path=/run/netns/machine \
-		--capability=CAP_NET_ADMIN --register=no --keep-unit \
+		--capability=CAP_NET_ADMIN --system-call-filter='add_key keyctl request_key' --register=no --keep-unit \
 		--machine=boot-test -q >>"$dir/console.log" 2>&1 </dev/null &
 	i=0
 	while [ ! -s "$dir/nspawn" ] && [ $i -lt 50 ]; do i=$((i + 1)) && sleep 0.1; done

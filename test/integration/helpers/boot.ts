@@ -63,6 +63,11 @@ export class BootMachine {
   async boot(): Promise<number> {
     const t = Date.now();
     expect(await this.step(['boot'])).toMatch(/^(running|degraded)$/);
+    // The machine in cgroups of its own (boot-machine.sh cgroups()), as a registered machine in
+    // its scope: its cgroup namespace shows it its own containers' cgroups only, not those of
+    // another machine booted beside it.
+    const cg = await this.sb.sh(['sh', '-c', `cat /proc/$(cat ${DIR}/leader)/cgroup`]);
+    expect(cg).toMatch(/^0::\/netctl-sandbox-\w+\/boot-\d+\/payload(\/|$)/m);
     return t;
   }
 

@@ -62,9 +62,11 @@ async function dockerClean(m: BootMachine): Promise<void> {
  * 8080 with an allow rule, netctl's units active): what an operator does to remove netctl under
  * the running systemd. `apt remove` is refused while ufw's files hold netctl's rules; after the
  * uninstall it stops netctl's units and their containers (the container's process gone, 8080
- * no longer served, no netctl process left) and disables them (no unit of netctl's loaded or
- * linked); `apt purge` names and removes the state. A reboot then brings up a machine where
- * nothing of netctl's runs or is left in its firewall, and nothing failed.
+ * no longer served, no netctl process left), disables them (no unit of netctl's loaded or
+ * linked) and takes its networks down (no bridge, veth, rule or cgroup of netctl's left in
+ * the running kernel, the records kept); `apt purge` names and removes the state. A reboot
+ * then brings up a machine where nothing of netctl's runs or is left in its firewall, and
+ * nothing failed.
  */
 export async function removeAndPurge(m: BootMachine): Promise<void> {
   const pid = await m.inside('netctl', 'inspect', '-f', '{{.State.Pid}}', 'again');
@@ -94,6 +96,11 @@ export async function removeAndPurge(m: BootMachine): Promise<void> {
   const left = await m.tryInside('pgrep', '-a', '-f', 'netctl');
   expect(left.code, left.out).toBe(1);
   await notServedAfter(m, Date.now(), '8080');
+  // Nothing of netctl's left in the running kernel either (prerm's `netctl boot --shutdown
+  // --down`): no bridge, veth, rule or container cgroup; the records stay for a reinstall.
+  expect(removed.out).toMatch(/netctl: stopped its containers, took its networks down/);
+  await nothingInKernel(m);
+  expect(await m.inside('ls', '/var/lib/netctl')).toContain('netctl.db');
 
   const purged = await m.tryInside('apt-get', 'purge', '-y', 'netctl');
   expect(purged.code, purged.out).toBe(0);
@@ -115,12 +122,18 @@ export async function removeAndPurge(m: BootMachine): Promise<void> {
   expect((await m.tryInside('systemctl', 'list-unit-files', '--plain', '--no-legend', 'netctl*')).out).toBe('');
   expect(await m.inside('systemctl', 'list-units', '--all', '--plain', '--no-legend', 'netctl*')).toBe('');
   expect((await m.tryInside('pgrep', '-a', '-f', 'netctl')).code).toBe(1);
-  expect(await m.inside('sh', '-c', 'iptables-save | grep -ci netctl || true')).toBe('0');
-  expect(await m.inside('sh', '-c', 'ip -br link | grep -c -e netctl -e veth || true')).toBe('0');
+  await nothingInKernel(m);
   // From the first packet after the purge's boot (earlier, with ufw disabled, 8081 answered
   // on purpose): neither port.
   await notServedAfter(m, tBoot, '8080');
   await notServedAfter(m, tBoot, '8081');
+}
+
+/** No rule, bridge, veth or container cgroup of netctl's in the machine's kernel. */
+async function nothingInKernel(m: BootMachine): Promise<void> {
+  expect(await m.inside('sh', '-c', 'iptables-save; ip6tables-save')).not.toMatch(/netctl/i);
+  expect(await m.inside('ip', '-o', 'link', 'show')).not.toMatch(/: (nc-|vn|netctl|veth)/);
+  expect(await m.inside('find', '/sys/fs/cgroup', '-path', '*/netctl/*', '-type', 'd')).toBe('');
 }
 
 /** The probe's tries of PORT after T0 (five at least) found it closed. */

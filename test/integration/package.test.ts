@@ -90,6 +90,8 @@ describe('the Debian package', () => {
       expect(said('STATE-LEFT')).toBe('');
       expect(said('UNITS-LEFT')).toBe('0');
       expect(said('UFW-AFTER-PURGE')).toBe(said('UFW-BEFORE-BUT-USER'));
+      expect(said('TOOK-DOWN')).toBe('1');
+      expect(said('KERNEL-LEFT')).toBe('0 0');
       // No file left in /etc/ufw: the uninstall removed the backups its install made.
       expect(said('UFW-NAMES-AFTER-PURGE')).toBe(said('UFW-NAMES-BEFORE'));
       expect(said('UFW-NAMES-BEFORE')).toContain('after.rules');

@@ -481,6 +481,10 @@ const tools: CommandSpec[] = [
         flags: '--shutdown',
         description: 'instead stop every running container with its grace, keeping it to start at the next boot',
       },
+      {
+        flags: '--down',
+        description: "with --shutdown: then take every network's bridge and netctl's rules down, keeping the records",
+      },
     ],
   },
   {

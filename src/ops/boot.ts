@@ -15,6 +15,8 @@ import { startContainer, stopGraceMs, type StartResult } from './container.js';
 import { hostConfig } from './host-config.js';
 import type { Host } from './host.js';
 import type { DryRunOption } from './network.js';
+import { planDown } from '../engine/down.js';
+import { transactPreview } from './tx.js';
 
 const AT_BOOT = new Set(['always', 'unless-stopped']);
 
@@ -81,4 +83,13 @@ export async function shutdownContainers(host: Host): Promise<Container[]> {
   for (const e of errors.errors) log.error(e.message, { container: /"([^"]+)"/.exec(e.message)?.[1] });
   errors.throwIfAny();
   return stopped;
+}
+
+/**
+ * `netctl boot --shutdown --down` (the package's prerm at `apt remove`): after the containers
+ * stopped, every network's bridge and netctl's rules taken down, the records kept
+ * (engine/down.ts). Returns what it applied, as text ('' when nothing was up).
+ */
+export async function takeDown(host: Host): Promise<string> {
+  return (await transactPreview(host, {}, planDown)).result;
 }

@@ -2,7 +2,9 @@
  * Container lifecycle with real packets: stop/start/restart keep the published port, start
  * rebuilds a network lost to a reboot, restart policies, `kill -9` of the CLI during `run`
  * ten times then `gc`, eight concurrent runs, conntrack flushed on rm so a continuous UDP
- * client reaches the next container, `image rm` refused while a container uses the image.
+ * client reaches the next container, `image rm` refused while a container uses the image,
+ * `boot --shutdown --down` (the package's prerm) leaving no container, bridge, veth or rule of
+ * netctl's with every record kept, and `ufw sync` and `boot` bringing them back.
  */
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -199,5 +201,34 @@ describe('container lifecycle', () => {
     expect(r.stderr).toMatch(/image "busybox" is in use by container "\w+"/);
     expect(await netctl('image', 'ls')).toContain('busybox');
     await netctl('rm', '-f', 'user');
+  });
+
+  it('boot --shutdown --down leaves nothing of netctl in the kernel, keeps the records; ufw sync and boot bring them back', async () => {
+    await web('down', 8090, '--restart', 'always');
+    expect(await get(8090)).toBe('page');
+    const records = async (): Promise<string[]> => (await ps()).map((c) => c.name).sort();
+    const before = await records();
+    const kernel = await kernelState(sb);
+    const refused = await sb.netctl(['boot', '--down']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/--down: only with --shutdown/);
+    expect(await kernelState(sb)).toBe(kernel);
+
+    const out = await netctl('boot', '--shutdown', '--down');
+    expect(out).toMatch(/^down$/m);
+    expect(out).toMatch(/^# netctl's rules: removed/m);
+    expect(out).toMatch(/^# network life: ip link del nc-/m);
+    expect(await get(8090)).toBe('');
+    expect(await sb.sh(['sh', '-c', 'iptables-save; ip6tables-save'])).not.toMatch(/netctl/i);
+    expect(await sb.sh(['ip', '-o', 'link', 'show'])).not.toMatch(/: (nc-|vn|netctl)/);
+    expect(await sb.sh(['ls', '-A', '/run/netctl/netns'])).toBe('');
+    expect(await records()).toEqual(before);
+    expect(await netctl('network', 'ls', '-q')).toContain('life');
+
+    // What the next boot runs: the replay, then the containers with a restart policy.
+    await netctl('ufw', 'sync');
+    expect(await netctl('boot')).toMatch(/^down$/m);
+    expect(await get(8090)).toBe('page');
+    await netctl('rm', '-f', 'down');
   });
 });

@@ -14,9 +14,8 @@
  * The previous release: this tree built under the version just before this one
  * (helpers/package.ts: no earlier version was ever published). That
  * proves the upgrade path of the package itself (maintainer scripts, conffile, state kept,
- * units' files replaced), not a schema migration: the database's migrations are tested by
- * test/unit/store.test.ts. The boot test (boot.test.ts) upgrades it under a
- * running systemd, with a container serving through the upgrade.
+ * units' files replaced), not a schema migration: the boot test (boot.test.ts) upgrades from
+ * an older commit's package, across real migrations, under a running systemd.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -91,6 +90,8 @@ describe('the Debian package', () => {
       expect(said('STATE-LEFT')).toBe('');
       expect(said('UNITS-LEFT')).toBe('0');
       expect(said('UFW-AFTER-PURGE')).toBe(said('UFW-BEFORE-BUT-USER'));
+      expect(said('TOOK-DOWN')).toBe('1');
+      expect(said('KERNEL-LEFT')).toBe('0 0');
       // No file left in /etc/ufw: the uninstall removed the backups its install made.
       expect(said('UFW-NAMES-AFTER-PURGE')).toBe(said('UFW-NAMES-BEFORE'));
       expect(said('UFW-NAMES-BEFORE')).toContain('after.rules');

@@ -8,7 +8,8 @@
 # test files asking at once build it once. Prints the userland's path.
 # Usage: userland.sh NAME...         (NETCTL_USERLANDS=DIR: another cache directory)
 # NAME is a suite (trixie, sid: a Docker, Podman and containerd userland) or SUITE-pkg: what the netctl package
-# needs, preinstalled so that `apt install ./netctl_*.deb` resolves offline in a test.
+# needs, preinstalled so that `apt install ./netctl_*.deb` resolves offline in a test (trixie-boot: the
+# same and docker.io, the boot test's machine).
 set -eu
 CACHE=${NETCTL_USERLANDS:-/var/cache/netctl/userlands}
 RECIPE=1
@@ -20,11 +21,14 @@ packages() {
 	case $1 in
 	trixie | sid) echo docker.io,docker-cli,docker-compose,iptables,ca-certificates,podman,netavark,aardvark-dns,nftables,crun,containernetworking-plugins ;;
 	trixie-pkg) echo nodejs,iptables,iproute2,zstd,attr,ufw,man-db,bash-completion,systemd,systemd-sysv,dbus ;;
+	# The boot test's machine: the same with Debian's dockerd, for the Docker guard across a
+	# reboot (a userland of its own: the package test's stays as small as a user's machine).
+	trixie-boot) echo "$(packages trixie-pkg),docker.io,docker-cli" ;;
 	# Debian 12 has only nodejs 18: its user installs Node 20 from NodeSource first (the boot
 	# test repacks this machine's), whose dependencies are here so that apt resolves offline.
 	bookworm-pkg) echo python3,ca-certificates,iptables,iproute2,zstd,attr,ufw,man-db,bash-completion,systemd,systemd-sysv,dbus ;;
 	*)
-		echo "userland.sh: no package list for suite \"$1\" (known: trixie, sid, trixie-pkg, bookworm-pkg)" >&2
+		echo "userland.sh: no package list for suite \"$1\" (known: trixie, sid, trixie-pkg, trixie-boot, bookworm-pkg)" >&2
 		return 1
 		;;
 	esac

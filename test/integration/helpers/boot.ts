@@ -29,13 +29,13 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 export class BootMachine {
   private constructor(readonly sb: Sandbox) {}
 
-  /** A sandbox, the machine's overlay on USERLAND with FILES copied to PKGS, and the probe running. */
-  static async create(userland: string, files: string[]): Promise<BootMachine> {
+  /** A sandbox, the machine's overlay on USERLAND with FILES copied to PKGS, and the probe running on PORTS. */
+  static async create(userland: string, files: string[], ports = ['8080', '8081']): Promise<BootMachine> {
     const m = new BootMachine(await Sandbox.start({}));
     await m.step(['setup', userland]);
     await m.sb.sh(['cp', ...files, `${DIR}/root${PKGS}/`]);
     await m.sb.sh(['touch', `${DIR}/probe.log`]);
-    const probe = [PROBE, `${DIR}/probe.log`, `${DIR}/probe.stop`, '100', '203.0.113.2', '8080', '8081'];
+    const probe = [PROBE, `${DIR}/probe.log`, `${DIR}/probe.stop`, '100', '203.0.113.2', ...ports];
     await m.sb.background(['ip', 'netns', 'exec', 'wan', process.execPath, ...probe]);
     for (let i = 0; i < 50 && (await m.tries()).length === 0; i++) await sleep(100);
     return m;
@@ -53,10 +53,21 @@ export class BootMachine {
     return this.step(['in', ...argv]);
   }
 
+  /** Runs ARGV in the machine, whatever its exit status: that status and its output. */
+  async tryInside(...argv: string[]): Promise<{ code: number; out: string }> {
+    const r = await this.sb.exec(['sh', MACHINE, 'in', DIR, ...argv], { timeoutMs: 180_000 });
+    return { code: r.code, out: (r.stdout + r.stderr).trim() };
+  }
+
   /** Boots; the time just before. */
   async boot(): Promise<number> {
     const t = Date.now();
     expect(await this.step(['boot'])).toMatch(/^(running|degraded)$/);
+    // The machine in cgroups of its own (boot-machine.sh cgroups()), as a registered machine in
+    // its scope: its cgroup namespace shows it its own containers' cgroups only, not those of
+    // another machine booted beside it.
+    const cg = await this.sb.sh(['sh', '-c', `cat /proc/$(cat ${DIR}/leader)/cgroup`]);
+    expect(cg).toMatch(/^0::\/netctl-sandbox-\w+\/boot-\d+\/payload(\/|$)/m);
     return t;
   }
 
@@ -155,10 +166,10 @@ export class BootMachine {
     );
   }
 
-  /** The wan tried 8081 all along (every 100 ms, more than MIN_TRIES times) and it never answered a handshake. */
-  async neverOpened(minTries: number): Promise<void> {
+  /** The wan tried PORT all along (every 100 ms, more than MIN_TRIES times) and it never answered a handshake. */
+  async neverOpened(minTries: number, port = '8081'): Promise<void> {
     const all = await this.tries();
-    const shut = all.filter((t) => t.port === '8081');
+    const shut = all.filter((t) => t.port === port);
     expect(shut.length).toBeGreaterThan(minTries);
     expect(shut.filter((t) => t.result === 'open')).toEqual([]);
     const counts = (port: string): Record<string, number> => {
@@ -166,7 +177,8 @@ export class BootMachine {
       for (const t of all) if (t.port === port) m[t.result] = (m[t.result] ?? 0) + 1;
       return m;
     };
-    console.log(`probe: 8080 ${JSON.stringify(counts('8080'))}, 8081 ${JSON.stringify(counts('8081'))}`);
+    const open = String(Number(port) - 1); // its allowed neighbour: 8080 for 8081, 9090 for 9091
+    console.log(`probe: ${open} ${JSON.stringify(counts(open))}, ${port} ${JSON.stringify(counts(port))}`);
   }
 
   /** Stops the probe. */

@@ -48,6 +48,46 @@ netns() {
 	ip -n machine route add default via 203.0.113.1
 }
 
+# The machine's own cgroups, one new per boot (CG: PARENT/boot-N in every hierarchy, PARENT the
+# sandbox's, removed with it), as a registered machine has its scope: nspawn makes the
+# machine's cgroup namespace at the cgroup it starts in (with --keep-unit, the payload/ and
+# supervisor/ it makes below it on the v2 tree), so the machine sees its own subtree only.
+# Started in the sandbox's (the host's root), two machines at once (CI runs the boot tests in
+# parallel) shared /payload, and each one's doctor found the other's containers' cgroups.
+# A v1 cpuset cgroup takes no task until its cpus and mems are set: copied from its parent.
+# On the v2 tree the machine sees the controllers the host's root has (hugetlb on this hybrid
+# host: netctl's layout there): enabled down to PARENT now, and on CG once nspawn has moved
+# out of it into supervisor/ (v2 cgroups with controllers enabled below hold no process).
+# Writes DIR/cgroups (the hierarchies' directories) and DIR/cgroup2 (the v2 one).
+cgroups() {
+	: "${NETCTL_CGROUP_PARENT:?boot-machine: no NETCTL_CGROUP_PARENT (run it in a netctl sandbox)}"
+	n=$(($(cat "$dir/boots" 2>/dev/null || echo 0) + 1)) && echo $n >"$dir/boots"
+	: >"$dir/cgroups" && rm -f "$dir/cgroup2"
+	awk '{ for (i = 7; $i != "-"; i++); if ($(i + 1) ~ /^cgroup2?$/ && $6 ~ /(^|,)rw(,|$)/) print $(i + 1), $5 }' \
+		/proc/self/mountinfo | while read -r fs m; do
+		g=$m
+		for part in "$NETCTL_CGROUP_PARENT" "boot-$n"; do
+			g=$g/$part
+			mkdir -p "$g"
+			for f in cpuset.cpus cpuset.mems; do
+				if [ -e "$g/$f" ] && [ -z "$(cat "$g/$f")" ]; then cat "${g%/*}/$f" >"$g/$f"; fi
+			done
+		done
+		echo "$g" >>"$dir/cgroups"
+		if [ "$fs" = cgroup2 ]; then
+			echo "$g" >"$dir/cgroup2"
+			for c in $(cat "$m/cgroup.subtree_control"); do echo "+$c" >"${g%/*}/cgroup.subtree_control"; done
+		fi
+	done
+}
+# Once nspawn has left CG for its supervisor/ on the v2 tree: CG's controllers enabled below it.
+subtree() {
+	g=$(cat "$dir/cgroup2" 2>/dev/null) || return 0
+	for c in $(cat "$g/cgroup.controllers"); do
+		grep -qw "$c" "$g/cgroup.subtree_control" || echo "+$c" >"$g/cgroup.subtree_control" 2>/dev/null || return 1
+	done
+}
+
 case $cmd in
 setup)
 	ul=$1
@@ -57,6 +97,29 @@ setup)
 	# machine's package installs from starting theirs.
 	rm -f "$dir/root/usr/sbin/policy-rc.d"
 	echo boot-test >"$dir/root/etc/hostname"
+	# Docker's units (a userland with docker.io) start only where a case enables them, in a
+	# machine made like a host's: nspawn shows a guest of a cgroup v1 host the controllers
+	# read-only, so containerd (whose shims run runc) mounts them again, writable, in a mount
+	# namespace of its own, before it starts (each of a unit's processes gets a new one: the
+	# mounts and containerd in one process); netctl and the rest of the machine keep nspawn's
+	# read-only view;
+	# Docker's containers go under /netctl-boot-docker (as the sandbox dockerds' under
+	# /netctl-test-docker), removed when containerd stops. The layers go to vfs: the machine's
+	# root is an overlay, which overlay2 cannot stack on.
+	if [ -e "$dir/root/usr/sbin/dockerd" ]; then
+		rm -f "$dir/root/etc/systemd/system/multi-user.target.wants/docker.service" \
+			"$dir/root/etc/systemd/system/multi-user.target.wants/containerd.service" \
+			"$dir/root/etc/systemd/system/sockets.target.wants/docker.socket"
+		mkdir -p "$dir/root/etc/systemd/system/containerd.service.d" "$dir/root/etc/docker"
+		cat >"$dir/root/etc/systemd/system/containerd.service.d/nspawn-cgroups.conf" <<-'EOF'
+			[Service]
+			PrivateMounts=yes
+			ExecStart=
+			ExecStart=/bin/sh -c 'for c in blkio cpu cpuacct cpuset devices freezer memory pids; do ! [ -d /sys/fs/cgroup/$$c ] || mount -t cgroup -o $$c cgroup /sys/fs/cgroup/$$c; done; exec /usr/bin/containerd'
+			ExecStopPost=-/bin/sh -c 'for c in blkio cpu cpuacct cpuset devices freezer memory pids; do mount -t cgroup -o $$c cgroup /sys/fs/cgroup/$$c && rmdir /sys/fs/cgroup/$$c/netctl-boot-docker/* /sys/fs/cgroup/$$c/netctl-boot-docker; done 2>/dev/null; true'
+		EOF
+		echo '{"storage-driver": "vfs", "cgroup-parent": "/netctl-boot-docker"}' >"$dir/root/etc/docker/daemon.json"
+	fi
 	# An image as an operator would import one: busybox (static, from this machine) with httpd.
 	img=$dir/img && mkdir -p "$img/bin" "$img/etc" "$img/www" && cp /bin/busybox "$img/bin/"
 	for a in sh httpd; do ln -s busybox "$img/bin/$a"; done
@@ -67,14 +130,20 @@ setup)
 	;;
 boot)
 	rm -f "$dir/leader" "$dir/nspawn" "$dir/nspawn.exit"
+	cgroups
 	# nspawn runs under a shell that waits for it and records its exit: orphaned, it would be
 	# the child of the sandbox's init, which reaps no one, and stay a zombie after poweroff.
 	# --keep-unit: this machine's PID 1 is not systemd (no bus to register a scope on). nspawn
 	# gives CAP_NET_ADMIN and a writable /proc/sys/net only to a network namespace it made
 	# itself: this one is the machine's own too (ufw, forwarding, route_localnet).
-	SYSTEMD_NSPAWN_API_VFS_WRITABLE=network D=$dir setsid sh -c '"$0" "$@" & echo $! >"$D/nspawn.tmp" && mv "$D/nspawn.tmp" "$D/nspawn"
+	# The shell joins the machine's cgroups first (cgroups() above), nspawn and the machine
+	# start in them; on the v2 tree it goes back where it was (CG must be left to nspawn).
+	SYSTEMD_NSPAWN_API_VFS_WRITABLE=network D=$dir setsid sh -c 'v2=$(sed -n "s/^0:://p" /proc/self/cgroup)
+		while read -r g; do echo $$ >"$g/cgroup.procs"; done <"$D/cgroups"
+		"$0" "$@" & echo $! >"$D/nspawn.tmp" && mv "$D/nspawn.tmp" "$D/nspawn"
+		! [ -s "$D/cgroup2" ] || echo $$ >"$(dirname "$(dirname "$(cat "$D/cgroup2")")")$v2/cgroup.procs"
 		wait $!; echo $? >"$D/nspawn.exit"' "$NSPAWN" -D "$dir/root" -b --network-namespace-path=/run/netns/machine \
-		--capability=CAP_NET_ADMIN --register=no --keep-unit \
+		--capability=CAP_NET_ADMIN --system-call-filter='add_key keyctl request_key' --register=no --keep-unit \
 		--machine=boot-test -q >>"$dir/console.log" 2>&1 </dev/null &
 	i=0
 	while [ ! -s "$dir/nspawn" ] && [ $i -lt 50 ]; do i=$((i + 1)) && sleep 0.1; done
@@ -86,7 +155,7 @@ boot)
 			leader >/dev/null && break
 			rm -f "$dir/leader"
 		done
-		if leader >/dev/null; then
+		if leader >/dev/null && subtree; then
 			s=$(inside systemctl is-system-running 2>/dev/null || true)
 			case $s in running | degraded) echo "$s" && exit 0 ;; esac
 		fi

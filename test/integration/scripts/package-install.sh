@@ -98,5 +98,8 @@ echo "PURGE-SAID: $(grep 'purge removes' $w/purge.log | cut -d' ' -f1-4 | tr '\n
 echo "STATE-LEFT: $(ch sh -c 'ls -d /var/lib/netctl /etc/netctl /usr/lib/netctl /usr/bin/netctl 2>/dev/null | tr "\n" " "')"
 echo "UNITS-LEFT: $(ch sh -c 'ls /usr/lib/systemd/system /etc/systemd/system 2>/dev/null | grep -c netctl || true')"
 echo "UFW-AFTER-PURGE: $(ufw_sums_but_user)"
+# The remove took netctl down in the (sandbox's) kernel: no rule, bridge or veth left.
+echo "TOOK-DOWN: $(grep -c '^netctl: stopped its containers, took its networks down' $w/purge.log)"
+echo "KERNEL-LEFT: $({ iptables-save; ip6tables-save; } | grep -ci netctl) $(ip -o link show | grep -c -e ': nc-' -e ': vn' -e ': netctl')"
 echo "UFW-NAMES-AFTER-PURGE: $(ufw_names)"
 echo "DONE"

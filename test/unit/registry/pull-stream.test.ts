@@ -29,6 +29,20 @@ describe('layers unpacked as they download', () => {
     expect((await all(await decompressedFrom(chunks(tar, 1000)))).equals(tar)).toBe(true);
   });
 
+  it('joins the socket-sized reads into 1 MiB chunks, the last shorter, byte for byte', async () => {
+    const big = Buffer.alloc(2.5 * 1024 * 1024);
+    for (let i = 0; i < big.length; i++) big[i] = (i * 131) % 251;
+    const sizes: number[] = [];
+    const parts: Buffer[] = [];
+    for await (const c of await decompressedFrom(chunks(big, 65536))) {
+      sizes.push((c as Buffer).length);
+      parts.push(c as Buffer);
+    }
+    expect(sizes).toEqual([1 << 20, 1 << 20, big.length - 2 * (1 << 20)]);
+    expect(Buffer.concat(parts).equals(big)).toBe(true);
+    expect((await all(await decompressedFrom(chunks(gzipSync(big), 65536)))).equals(big)).toBe(true);
+  });
+
   it("fails the stream with the download's own error", async () => {
     const cut = new Error('connection ended after 100 of 200 bytes');
     const gz = gzipSync(tar);

@@ -96,7 +96,11 @@ export async function decompressedFrom(src: AsyncIterable<Buffer>): Promise<Read
     await it.return?.();
     throw new SystemError(`a ${kind} layer cannot be unpacked as it downloads`);
   }
-  const source = Readable.from(withFirst(first, it, GUNZIP_CHUNK), { objectMode: false, highWaterMark: 1 << 20 });
+  // Read ahead several chunks: a blob that arrives faster than it unpacks (a corrupt one from a
+  // near registry) has its digest checked before gunzip or tar trips over its bad bytes, so the
+  // error names the cause.
+  const ahead = 4 * GUNZIP_CHUNK;
+  const source = Readable.from(withFirst(first, it, GUNZIP_CHUNK), { objectMode: false, highWaterMark: ahead });
   if (kind === 'none') return source;
   const gz = createGunzip({ chunkSize: GUNZIP_CHUNK });
   source.on('error', (e) => gz.destroy(e));

@@ -13,7 +13,7 @@ import type { Where } from './where.js';
 /** The build keys netctl runs; `cache_from`/`cache_to` are BuildKit's caches, taken as hints. */
 export const BUILD: KeySet = {
   what: 'build',
-  keys: ['context', 'dockerfile', 'args', 'target', 'labels', 'network', 'no_cache', 'pull', 'tags'],
+  keys: ['context', 'dockerfile', 'args', 'target', 'labels', 'network', 'no_cache', 'pull', 'tags', 'platforms'],
   warn: {
     cache_from: 'BuildKit cache imports are not read: netctl builds from its own layer cache',
     cache_to: 'BuildKit cache exports are not written: netctl builds from its own layer cache',

@@ -52,6 +52,19 @@ function checkPlatform(c: ExtraContext, path: KeyPath, v: Value | undefined): vo
 }
 
 /**
+ * `build.platforms`: netctl builds for this host only (no emulator), so the list may name only
+ * the host's platform, in any spelling; a foreign one is refused as `build --platform` refuses it.
+ */
+function buildPlatforms(c: ExtraContext, name: string, build: Value | undefined): void {
+  if (build === null || typeof build !== 'object' || Array.isArray(build)) return;
+  const path = ['services', name, 'build', 'platforms'];
+  const list = (build as Mapping).platforms;
+  if (list === undefined || list === null) return;
+  if (!Array.isArray(list)) throw c.w.error(path, 'must be a list');
+  list.forEach((p, i) => checkPlatform(c, [...path, i], p));
+}
+
+/**
  * The service mapping with its image settled: `build:` is read (model-build.ts) into `builds`,
  * and a service with `build:` alone runs the image it makes, `PROJECT-SERVICE` as compose v2
  * names it; beside `image:` the build makes that image.
@@ -61,8 +74,10 @@ export function settleBuild(c: ExtraContext, name: string, raw: Value): Value {
   const s = raw as Mapping;
   if (s.build === undefined) return raw;
   const { build, ...rest } = s;
-  if (!c.assumeBuilt)
+  if (!c.assumeBuilt) {
     c.builds.set(name, composeBuild({ w: c.w, workingDir: c.workingDir, warnings: c.warnings }, name, build ?? null));
+    buildPlatforms(c, name, build);
+  }
   return typeof s.image === 'string' ? rest : { ...rest, image: `${c.project}-${name}` };
 }
 

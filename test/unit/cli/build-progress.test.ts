@@ -1,4 +1,3 @@
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import {
   addOutput,
@@ -8,6 +7,7 @@ import {
   stepLine,
 } from '../../../src/cli/format/build-progress.js';
 import { buildTty } from '../../../src/cli/format/build-tty.js';
+import { captureStream } from './capture.js';
 
 const step = (over: Partial<ProgressStep> = {}): ProgressStep => ({
   stage: 1,
@@ -53,9 +53,7 @@ describe('build progress renderer', () => {
 
 describe('build terminal display', () => {
   it('redraws the running step in place and leaves one line per finished step', async () => {
-    const out = new PassThrough();
-    let text = '';
-    out.on('data', (d: Buffer) => (text += d.toString()));
+    const { out, text: written } = captureStream();
     const d = buildTty(out, () => {});
     d.step!({ stage: 1, n: 1, total: 2, text: 'FROM busybox', cached: true });
     d.step!({ stage: 1, n: 2, total: 2, text: 'RUN echo hi', cached: false });
@@ -63,10 +61,10 @@ describe('build terminal display', () => {
     // output right after a draw waits for the 100 ms clock
     await new Promise((r) => setTimeout(r, 250));
     d.done();
-    expect(text).toContain('=> [1 1/2] FROM busybox  CACHED\n');
-    expect(text).toMatch(/=> \[1 2\/2\] RUN echo hi {2}\d+\.\ds\n {3}hi\n/);
-    expect(text).toContain('\x1b[2A\x1b[J');
-    expect(text.endsWith('\n')).toBe(true);
-    expect(text.split('\x1b[J').at(-1)).toMatch(/^=> \[1 2\/2\] RUN echo hi {2}\d+\.\ds\n$/);
+    expect(written()).toContain('=> [1 1/2] FROM busybox  CACHED\n');
+    expect(written()).toMatch(/=> \[1 2\/2\] RUN echo hi {2}\d+\.\ds\n {3}hi\n/);
+    expect(written()).toContain('\x1b[2A\x1b[J');
+    expect(written().endsWith('\n')).toBe(true);
+    expect(written().split('\x1b[J').at(-1)).toMatch(/^=> \[1 2\/2\] RUN echo hi {2}\d+\.\ds\n$/);
   });
 });

@@ -1,15 +1,13 @@
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { pullProgress } from '../../../src/cli/format/pull-progress.js';
+import { captureStream } from './capture.js';
 
 const A = `sha256:${'a'.repeat(64)}`;
 const B = `sha256:${'b'.repeat(64)}`;
 
 function capture(tty: boolean) {
-  const out = new PassThrough();
-  let text = '';
-  out.on('data', (d: Buffer) => (text += d.toString()));
-  return { show: pullProgress(out, tty), text: () => text };
+  const { out, text } = captureStream();
+  return { show: pullProgress(out, tty), text };
 }
 
 describe('pull progress', () => {

@@ -1,14 +1,12 @@
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { pushProgress } from '../../../src/cli/format/push-progress.js';
+import { captureStream } from './capture.js';
 
 const A = `sha256:${'a'.repeat(64)}`;
 const B = `sha256:${'b'.repeat(64)}`;
 
 function capture(tty: boolean) {
-  const out = new PassThrough();
-  let text = '';
-  out.on('data', (d: Buffer) => (text += d.toString()));
+  const { out, text } = captureStream();
   const show = pushProgress(out, tty);
   show({ kind: 'resolved', ref: 'registry.test/app', layers: 2 });
   show({ kind: 'layer', diffId: A, state: 'preparing' });
@@ -16,7 +14,7 @@ function capture(tty: boolean) {
   show({ kind: 'layer', diffId: A, state: 'mounted', from: 'test/base' });
   show({ kind: 'layer', diffId: B, state: 'pushing' });
   show({ kind: 'layer', diffId: B, state: 'done' });
-  return text;
+  return text();
 }
 
 describe('push progress', () => {

@@ -63,6 +63,12 @@ describe('issue 25 compose keys', () => {
     expect(refused({ 'compose.yaml': svc('    platform: wasi/wasm\n') })).toMatch(
       /compose\.yaml:4: services\.web\.platform: platform "wasi\/wasm" is not this host's/,
     );
+    const build = (platforms: string) => svc(`    build: {context: ., platforms: ${platforms}}\n`);
+    expect(load({ 'compose.yaml': build(`[${host.replace('amd64', 'x86_64')}]`) }).services[0]!.build).toBeTruthy();
+    expect(refused({ 'compose.yaml': build(`[${host}, linux/s390x]`) })).toMatch(
+      /compose\.yaml:4: services\.web\.build\.platforms\[1\]: platform "linux\/s390x" is not this host's/,
+    );
+    expect(refused({ 'compose.yaml': build(host) })).toMatch(/services\.web\.build\.platforms: must be a list/);
     expect(refused({ 'compose.yaml': svc('    logging: {driver: syslog}\n') })).toMatch(
       /compose\.yaml:4: services\.web\.logging\.driver: logging driver "syslog" is not supported/,
     );

@@ -420,7 +420,15 @@ const firewall: CommandSpec[] = [
         name: 'sync',
         module: 'docker-sync',
         description: "rewrite Docker containers' ufw route rules once",
-        options: [dockerHost, dryRun],
+        options: [
+          dockerHost,
+          dryRun,
+          {
+            flags: '--if-down',
+            description: 'only while dockerd does not run: remove every Docker rule (the unit runs it before dockerd)',
+          },
+          { flags: '--pidfile <path>', description: "dockerd's pid file, for --if-down", default: '/run/docker.pid' },
+        ],
       },
       {
         name: 'watch',

@@ -41,3 +41,22 @@ export function claimPidFile(path: string): void {
 export function releasePidFile(path: string): void {
   if (watcherPid(path) === process.pid) rmSync(path, { force: true });
 }
+
+/** Docker's own pid file (dockerd --pidfile), where the unit's dockerd writes it. */
+export const DOCKERD_PIDFILE = '/run/docker.pid';
+
+/**
+ * The pid of the dockerd that `path` names, when it runs (its command name read from /proc:
+ * a pid left from before a reboot may be another program's now), else undefined. Only files
+ * are read: at boot, before docker.service, asking Docker's socket would start it through
+ * docker.socket and wait for it.
+ */
+export function dockerdPid(path: string = DOCKERD_PIDFILE): number | undefined {
+  const pid = watcherPid(path);
+  if (pid === undefined) return undefined;
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'dockerd' ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -16,12 +16,13 @@ import {
 } from '../model/allow-policy.js';
 import { parsePortWord, readPorts } from '../model/allow-ports.js';
 import { NotFoundError } from '../errors.js';
-import type { RouteRule } from '../firewall/ufw/route-rules.js';
+import { tupleLine, type RouteRule } from '../firewall/ufw/route-rules.js';
 import { routesChanged, routesDiff } from '../firewall/ufw/routes-apply.js';
+import type { RouteDelta } from '../firewall/ufw/routes-delta.js';
 import type { Engine } from './context.js';
 import type { Planned } from './plan.js';
-import { publishedTargets, routesOf } from './allow-routes.js';
-import { routeStateFor, routesChangePlan, routesStep } from './ufw-routes.js';
+import { publishedTargets, routesOf, type RouteState } from './allow-routes.js';
+import { routeStateFor, routesChangePlan, routesDeltaStep } from './ufw-routes.js';
 
 export type { AllowRequest } from '../model/allow-policy.js';
 
@@ -66,8 +67,9 @@ async function planRoutes(
   rules: AllowRule[],
   routes: RouteRule[],
   matched: string[],
+  delta: RouteDelta,
 ): Promise<Planned<AllowResult>> {
-  const { step, plan } = await routesStep(engine.store, engine.ufw);
+  const { step, plan } = await routesDeltaStep(engine.store, engine.ufw, delta);
   const result: AllowResult = {
     container: rules[0]?.container ?? '',
     rules,
@@ -93,12 +95,8 @@ export async function planAllow(engine: Engine, req: AllowRequest): Promise<Plan
     );
   }
   for (const r of rules) store.allows.add(r);
-  return planRoutes(
-    engine,
-    rules,
-    rules.flatMap((r) => routesOf(state, r)),
-    matched,
-  );
+  const routes = rules.flatMap((r) => routesOf(state, r));
+  return planRoutes(engine, rules, routes, matched, { add: routes, remove: [] });
 }
 
 /** Plans removing the matching rules (fields the request leaves out match anything) and closing their routes. */
@@ -110,9 +108,31 @@ export async function planDeny(engine: Engine, req: AllowRequest): Promise<Plann
   const kept = c?.name === req.name || c?.id === req.name ? [] : store.allows.list(req.name);
   const { rules: asked, matched } =
     kept.length > 0 ? { rules: rulesOfRequest(req.name, req), matched: [] } : requestRules(store, req);
-  const gone = denied(store.allows.list(asked[0]!.container), asked, req);
-  const state = routeStateFor(store, gone);
+  const gone = denied(denyCandidates(engine, asked, req), asked, req);
+  const state: RouteState = routeStateFor(store, gone);
   const routes = gone.flatMap((r) => routesOf(state, r));
   for (const r of gone) store.allows.remove(r);
-  return planRoutes(engine, gone, routes, matched);
+  const wanted = stillWanted(engine, state, gone[0]?.container ?? req.name, routes);
+  const remove = routes.filter((r) => !wanted.has(tupleLine(r)));
+  return planRoutes(engine, gone, routes, matched, { add: [], remove });
+}
+
+/** The stored rules deny may remove: those of the asked ports and sources (left out: all). */
+function denyCandidates(engine: Engine, asked: readonly AllowRule[], req: AllowRequest): AllowRule[] {
+  const ports = asked.some((a) => a.port === null) ? null : [...new Set(asked.map((a) => a.port!))];
+  const froms = req.from.length === 0 ? null : [...new Set(asked.map((a) => a.from))];
+  return engine.store.allows.candidates(asked[0]!.container, ports, froms);
+}
+
+/**
+ * The tuple lines of `routes` that a rule the container keeps still opens (`allow web 80`
+ * and `allow web 80 --network front` open one route; it stays while either does). Reads
+ * only the rules of those ports (or every port) and sources.
+ */
+function stillWanted(engine: Engine, state: RouteState, container: string, routes: readonly RouteRule[]): Set<string> {
+  if (routes.length === 0) return new Set();
+  const ports = [...new Set(routes.map((r) => r.port))];
+  const froms = [...new Set(routes.map((r) => r.from))];
+  const rest = engine.store.allows.candidates(container, ports, froms, true);
+  return new Set(rest.flatMap((r) => routesOf(state, r)).map(tupleLine));
 }

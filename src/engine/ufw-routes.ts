@@ -12,8 +12,8 @@ import { ufwArgv, type RouteRule } from '../firewall/ufw/route-rules.js';
 import { applyRoutes, planRoutes, routesChanged, routesDiff, type RoutesPlan } from '../firewall/ufw/routes-apply.js';
 import type { UfwDeps } from '../firewall/ufw/observe.js';
 import { forwardChainDoc, parseUserRules } from '../firewall/ufw/user-rules.js';
-import { ufwFamily } from '../firewall/ufw/names.js';
-import { liveHasChain } from '../firewall/iptables/apply.js';
+import { planRouteDelta, type RouteDelta } from '../firewall/ufw/routes-delta.js';
+import { ufwUserLoaded } from '../firewall/ufw/routes-live.js';
 import { emptyPlan, type ChangePlan } from './plan.js';
 
 /** The database's view that route rules are made from. */
@@ -56,22 +56,36 @@ export function wantedRoutes(store: Store): RouteRule[] {
   return desiredRoutes(routeStateFor(store, allows));
 }
 
-/** The step, and its plan for `--dry-run`; `deps` are ufw's files and programs (the engine's). */
-export async function routesStep(store: Store, deps: UfwDeps): Promise<{ step: Step; plan: RoutesPlan }> {
-  const plan = await planRoutes(deps, wantedRoutes(store));
+/** The step that applies `plan` (undone when a later step fails). */
+function stepOf(deps: UfwDeps, plan: RoutesPlan): Step {
   let undo: (() => Promise<void>) | undefined;
-  const step: Step = {
+  return {
     describe: 'write ufw route rules',
     apply: async () => {
       if (routesChanged(plan)) undo = await applyRoutes(deps, plan);
     },
     undo: async () => undo?.(),
   };
-  return { step, plan };
 }
 
-async function ufwRunning(deps: UfwDeps, family: 4 | 6): Promise<boolean> {
-  return liveHasChain(deps.runner, family, 'filter', `${ufwFamily(family).prefix}-user-forward`);
+/** The step, and its plan for `--dry-run`; `deps` are ufw's files and programs (the engine's). */
+export async function routesStep(store: Store, deps: UfwDeps): Promise<{ step: Step; plan: RoutesPlan }> {
+  const plan = await planRoutes(deps, wantedRoutes(store));
+  return { step: stepOf(deps, plan), plan };
+}
+
+/**
+ * The step of one change to the route rules (`netctl allow` / `deny`): only `delta`'s
+ * entries are written and loaded, so its cost does not grow with the rules already there.
+ * The whole-file {@link routesStep} when a file is missing or as ufw ships it.
+ */
+export async function routesDeltaStep(
+  store: Store,
+  deps: UfwDeps,
+  delta: RouteDelta,
+): Promise<{ step: Step; plan: RoutesPlan }> {
+  const plan = await planRouteDelta(deps, delta);
+  return plan ? { step: stepOf(deps, plan), plan } : routesStep(store, deps);
 }
 
 /**
@@ -87,8 +101,8 @@ export async function routesChangePlan(deps: UfwDeps, p: RoutesPlan): Promise<Ch
   const processes = changed.filter((f) => f.pristine).map((f) => ufwArgv(f.pristine![0]!));
   if (processes.length > 0) plan.processes = processes;
   for (const f of changed) {
-    if (f.pristine || !(await ufwRunning(deps, f.family))) continue;
-    plan.rules += forwardChainDoc(parseUserRules(f.next, f.path), f.family);
+    if (f.pristine || !(await ufwUserLoaded(deps.runner, f.family))) continue;
+    plan.rules += f.delta ? f.delta.doc : forwardChainDoc(parseUserRules(f.next, f.path), f.family);
   }
   return plan;
 }

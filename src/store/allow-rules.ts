@@ -53,6 +53,33 @@ export class AllowRepo {
     return this.db.run(`DELETE FROM ${this.table} WHERE ${MATCH}`, ...key(r)) > 0;
   }
 
+  /**
+   * One container's rules with a port among `ports` (or, with `anyPort`, every port) and a
+   * source among `froms`; null lists do not filter. In the order they were made. Reads only
+   * those rows: deny beside 5,000 rules of one container read and built all of them.
+   */
+  candidates(
+    container: string,
+    ports: readonly number[] | null,
+    froms: readonly (string | null)[] | null,
+    anyPort = false,
+  ): AllowRule[] {
+    const where = ['container_name = ?'];
+    const args: unknown[] = [container];
+    if (ports !== null) {
+      const any = anyPort ? 'port IS NULL' : '0';
+      where.push(ports.length === 0 ? any : `(port IN (${ports.map(() => '?').join(', ')}) OR ${any})`);
+      args.push(...ports);
+    }
+    if (froms !== null && froms.length === 0) return [];
+    if (froms !== null) {
+      where.push(`ifnull(from_cidr, '') IN (${froms.map(() => '?').join(', ')})`);
+      args.push(...froms.map((f) => f ?? ''));
+    }
+    const sql = `SELECT * FROM ${this.table} WHERE ${where.join(' AND ')} ORDER BY id`;
+    return (this.db.prepare(sql).all(...args) as AllowRow[]).map(toRule);
+  }
+
   /** Every rule, or one container's, in the order they were made. */
   list(container?: string): AllowRule[] {
     const rows =

@@ -115,4 +115,38 @@ describe('unifiedDiff', () => {
     const b = Array.from({ length: 5000 }, (_, i) => `b${i}\n`).join('');
     expect(applyPatch(a, unifiedDiff(a, b, 'f'))).toBe(b);
   });
+
+  it('diffs only the changed window, with the same output as the whole diff', () => {
+    const rnd = random(11);
+    for (let n = 0; n < 400; n++) {
+      // Few distinct lines: shared ends and repeats that a window could cut wrongly.
+      const base = Array.from({ length: Math.floor(rnd() * 40) }, () => ['x', 'y', '', 'x y'][Math.floor(rnd() * 4)]!);
+      const next = mutate(base, rnd);
+      const eol = (l: string[], end: boolean): string => (l.length === 0 ? '' : l.join('\n') + (end ? '\n' : ''));
+      const a = eol(base, rnd() < 0.8);
+      const b = eol(next, rnd() < 0.8);
+      expect(unifiedDiff(a, b, 'f'), `case ${n}`).toBe(unifiedDiff(a, b, 'f', true));
+    }
+  });
+
+  it('diffs long texts (shared ends compared a chunk at a time) as the whole diff does', () => {
+    const rnd = random(12);
+    for (let n = 0; n < 20; n++) {
+      const base = Array.from(
+        { length: 1500 + Math.floor(rnd() * 1500) },
+        () => ['xx', 'y', '', 'x y'][Math.floor(rnd() * 4)]!,
+      );
+      const next = mutate(base, rnd);
+      const a = `${base.join('\n')}\n`;
+      const b = `${next.join('\n')}\n`;
+      expect(unifiedDiff(a, b, 'f'), `case ${n}`).toBe(unifiedDiff(a, b, 'f', true));
+    }
+  });
+
+  it('numbers a change deep in a long file as the whole diff does', () => {
+    const a = Array.from({ length: 10_000 }, (_, i) => `rule ${i}\n`).join('');
+    const b = a.replace('rule 7000\n', '').replace('rule 9998\n', 'rule 9998\nnew\n');
+    expect(unifiedDiff(a, b, 'f')).toBe(unifiedDiff(a, b, 'f', true));
+    expect(unifiedDiff(a, b, 'f')).toContain('@@ -6998,7 +6998,6 @@');
+  });
 });

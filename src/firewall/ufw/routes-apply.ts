@@ -6,10 +6,12 @@
  */
 import { join } from 'node:path';
 import { NotFoundError, SystemError } from '../../errors.js';
-import { liveHasChain, restoreDocument } from '../iptables/apply.js';
+import { restoreDocument } from '../iptables/apply.js';
 import type { UfwDeps } from './observe.js';
-import { ufwFamily } from './names.js';
 import type { Family } from '../../model/addr.js';
+import { writeDelta } from './routes-delta.js';
+import { ufwUserLoaded } from './routes-live.js';
+import type { EntryDelta } from './user-rules-delta.js';
 import { tupleLine, ufwArgv, ufwCommand, type RouteRule } from './route-rules.js';
 import { unifiedDiff } from './unified-diff.js';
 import {
@@ -39,6 +41,11 @@ export interface RouteFilePlan {
   pristine?: RouteRule[];
   /** Whose rules the plan replaces (default netctl's own). */
   owner?: RouteOwner;
+  /**
+   * Only these entries change (routes-delta.ts): written to the file as it is under ufw's
+   * lock, and `doc` (the `-D`/`-A` lines) loaded instead of the whole chain.
+   */
+  delta?: EntryDelta & { doc: string };
 }
 
 /** The plan for both files. */
@@ -109,10 +116,6 @@ export async function planRoutes(
   return { files };
 }
 
-async function ufwRunning(deps: UfwDeps, family: Family): Promise<boolean> {
-  return liveHasChain(deps.runner, family, 'filter', `${ufwFamily(family).prefix}-user-forward`);
-}
-
 /**
  * Writes `text` (netctl's entries as the plan wants them) under ufw's own lock: the file is
  * read again there, and when someone changed it since the plan read it, netctl's entries
@@ -128,7 +131,7 @@ async function writeFile(deps: UfwDeps, f: RouteFilePlan, text: string): Promise
         ? text
         : renderUserRules(transplantOwned(parseUserRules(now, f.path), parseUserRules(text, f.path), f.owner));
     await deps.files.replace(f.path, next, info);
-    if (await ufwRunning(deps, f.family)) {
+    if (await ufwUserLoaded(deps.runner, f.family)) {
       // Nothing reads the table back: iptables-restore's exit code is the check.
       await restoreDocument(deps.runner, f.family, forwardChainDoc(parseUserRules(next, f.path), f.family));
     }
@@ -151,14 +154,18 @@ async function normalize(deps: UfwDeps, f: RouteFilePlan): Promise<string> {
 
 /** Writes the changed files and loads them where ufw runs; returns the undo. */
 export async function applyRoutes(deps: UfwDeps, p: RoutesPlan): Promise<() => Promise<void>> {
-  const done: RouteFilePlan[] = [];
+  const undos: (() => Promise<void>)[] = [];
   const undo = async (): Promise<void> => {
-    for (const f of done.reverse()) await writeFile(deps, f, f.text);
+    for (const u of undos.reverse()) await u();
   };
   try {
     for (const f of p.files) {
       if (f.text === f.next) continue;
-      done.push(f);
+      if (f.delta) {
+        undos.push(await writeDelta(deps, f));
+        continue;
+      }
+      undos.push(() => writeFile(deps, f, f.text));
       await writeFile(deps, f, f.pristine ? await normalize(deps, f) : f.next);
     }
   } catch (err) {
@@ -202,7 +209,7 @@ export async function reloadForwardChains(deps: UfwDeps): Promise<void> {
     for (const family of [4, 6] as const) {
       const path = userRulesPath(deps, family);
       const text = await deps.files.read(path);
-      if (text === undefined || !hasRulesSection(text) || !(await ufwRunning(deps, family))) continue;
+      if (text === undefined || !hasRulesSection(text) || !(await ufwUserLoaded(deps.runner, family))) continue;
       await restoreDocument(deps.runner, family, forwardChainDoc(parseUserRules(text, path), family));
     }
   };

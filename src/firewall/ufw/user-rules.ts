@@ -9,8 +9,10 @@ import { ROUTE_COMMENT_PREFIX, iptablesLine, tupleComment, tupleLine, type Route
 import { ufwFamily } from './names.js';
 import type { Family } from '../../model/addr.js';
 
-const RULES = '### RULES ###';
-const END_RULES = '### END RULES ###';
+/** The line that opens the rules section. */
+export const RULES = '### RULES ###';
+/** The line that closes it. */
+export const END_RULES = '### END RULES ###';
 
 /** One tuple and its rule lines. */
 export interface UserEntry {

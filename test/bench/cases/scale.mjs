@@ -203,7 +203,16 @@ async function networksAt(tool, rows) {
   }
 }
 
-/** The TUI's first render: from its start to the first screen naming the container. */
+/** CPU ms of a live process and its reaped children (the polls of tmux left out). */
+function processCpuMs(pid) {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) * 10;
+}
+
+/**
+ * The TUI's first render: from its start to the first screen naming the container (wall ms),
+ * the TUI process's CPU ms by then, and its CPU ms per refresh after.
+ */
 async function tuiFirstRender(name) {
   spawnSync('tmux', ['kill-session', '-t', 'benchscale']);
   const t0 = process.hrtime.bigint();
@@ -221,8 +230,14 @@ async function tuiFirstRender(name) {
   ]);
   try {
     for (let i = 0; i < 3000; i++) {
-      if (sh(['tmux', 'capture-pane', '-p', '-t', 'benchscale']).includes(name))
-        return Number(process.hrtime.bigint() - t0) / 1e6;
+      if (sh(['tmux', 'capture-pane', '-p', '-t', 'benchscale']).includes(name)) {
+        const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+        const pid = sh(['tmux', 'display', '-p', '-t', 'benchscale', '#{pane_pid}']).trim();
+        const cpu = processCpuMs(pid);
+        // Then its refreshes (one a second): CPU per refresh over 5 s.
+        await new Promise((r) => setTimeout(r, 5000));
+        return { ms, cpu, refresh: (processCpuMs(pid) - cpu) / 5 };
+      }
       await new Promise((r) => setTimeout(r, 10));
     }
     throw new Error('the TUI did not show the container within 30 s');
@@ -263,11 +278,16 @@ async function rulesAt(rows, extra) {
       rows.push({ tool: 'netctl', level, allow: median(s.allow), 'allow cpu': median(s['allow cpu']) });
       process.stderr.write(`bench: scale allow at rule ${level}: ${JSON.stringify(rows.at(-1))}\n`);
     }
-    const ufw = median(Array.from({ length: 3 }, () => timed(['ufw', 'status'])));
-    const ours = median(Array.from({ length: 3 }, () => timed(t('ufw', 'status'))));
+    // Wall and CPU (ms) of each, median of 3.
+    const s = {};
+    for (let k = 0; k < 3; k++) {
+      sample(s, 'ufw', ['ufw', 'status']);
+      sample(s, 'ours', t('ufw', 'status'));
+    }
     const tui = await tuiFirstRender('ruled');
+    const ms = (k) => `${median(s[k]).toFixed(0)} ms (cpu ${median(s[`${k} cpu`]).toFixed(0)})`;
     extra.push(
-      `at ${made + 1} rules: ufw status ${ufw.toFixed(0)} ms, netctl ufw status ${ours.toFixed(0)} ms, TUI first render ${tui.toFixed(0)} ms`,
+      `at ${made + 1} rules: ufw status ${ms('ufw')}, netctl ufw status ${ms('ours')}, TUI first render ${tui.ms.toFixed(0)} ms (cpu ${tui.cpu}), then cpu ${tui.refresh.toFixed(0)} ms per 1 s refresh`,
     );
   } finally {
     run(t('rm', '-f', 'ruled'));

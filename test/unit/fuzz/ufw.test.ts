@@ -8,7 +8,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ConflictError } from '../../../src/errors.js';
 import { blockState, findBlock, insertBlock, markedBlock, removeBlock } from '../../../src/firewall/ufw/block.js';
-import { parseUserRules, renderUserRules, spliceRoutes, ownedEntry } from '../../../src/firewall/ufw/user-rules.js';
+import {
+  ownedEntry,
+  parseUserRules,
+  renderUserRules,
+  routeEntry,
+  spliceRoutes,
+} from '../../../src/firewall/ufw/user-rules.js';
+import { spliceEntries } from '../../../src/firewall/ufw/user-rules-delta.js';
 import type { RouteRule } from '../../../src/firewall/ufw/route-rules.js';
 import { corpus, fixtureTexts, params, thrown, timeout } from './fuzz.js';
 
@@ -224,4 +231,62 @@ describe('user.rules, property tests', () => {
       expect(nonBlank(out)).toStrictEqual(nonBlank(t));
     }
   });
+});
+
+const POOL = ['netctl:a 80/tcp net=n', 'netctl:b 80/tcp net=n', 'netctl:docker:c', 'mine'];
+/** Entries as ufw wrote them, some of them exactly those a route of the pool makes. */
+const mixed = fc.array(
+  fc.oneof(
+    entry,
+    fc.constantFrom(...POOL).map((c) => routeEntry(route(c)).lines),
+  ),
+  { maxLength: 8 },
+);
+const deltaOf = (cs: string[]) => cs.map((c) => routeEntry(route(c)));
+
+describe('user.rules delta splice, property tests', () => {
+  it(
+    'gives what the whole-file splice renders, and applied again changes nothing more',
+    () => {
+      const pick = fc.subarray(POOL);
+      fc.assert(
+        fc.property(mixed, pick, pick, (es, adds, removes) => {
+          const text = `${HEAD}${es.map((e) => `\n${e.join('\n')}\n`).join('')}\n${TAIL}`;
+          const delta = { add: deltaOf(adds), remove: deltaOf(removes) };
+          const key = (e: { lines: string[] }) => e.lines.join('\n');
+          const gone = new Set(delta.remove.map(key));
+          const u = parseUserRules(text);
+          const kept = u.entries.filter((e) => !gone.has(key(e)));
+          const present = new Set(kept.map(key));
+          const want = renderUserRules({ ...u, entries: [...kept, ...delta.add.filter((e) => !present.has(key(e)))] });
+          const s = spliceEntries(text, delta);
+          expect(s.text).toBe(want);
+          // Again (as a write under ufw's lock may): no change, when nothing is both added and removed.
+          if (!adds.some((a) => removes.includes(a))) expect(spliceEntries(s.text, delta).text).toBe(s.text);
+          expect(s.removed.length).toBe(u.entries.length - kept.length);
+        }),
+        params(300),
+      );
+    },
+    timeout(),
+  );
+
+  it(
+    'keeps every line of a file without blank lines, and parses to the same entries',
+    () => {
+      fc.assert(
+        fc.property(mixed, fc.subarray(POOL), fc.subarray(POOL), (es, adds, removes) => {
+          const text = `${HEAD}${es.map((e) => `${e.join('\n')}\n`).join('')}${TAIL}`;
+          const delta = { add: deltaOf(adds), remove: deltaOf(removes) };
+          const s = spliceEntries(text, delta);
+          const canonical = spliceEntries(renderUserRules(parseUserRules(text)), delta);
+          expect(parseUserRules(s.text).entries).toStrictEqual(parseUserRules(canonical.text).entries);
+          expect(s.text.startsWith(HEAD)).toBe(true);
+          expect(s.text.endsWith(TAIL)).toBe(true);
+        }),
+        params(300),
+      );
+    },
+    timeout(),
+  );
 });

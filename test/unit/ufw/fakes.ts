@@ -84,6 +84,8 @@ export class FakeRunner implements Runner {
     // One firewall, nf_tables: legacy iptables has no tables (a host of one flavour).
     if (argv[0]!.includes('-legacy-')) return { ...ok, stdout: '' };
     if (argv[0]!.endsWith('-save')) return { ...ok, stdout: this.save(family) };
+    // `iptables -S CHAIN`: ufw's user chains are there while it runs (routes-live.ts).
+    if (argv[1] === '-S') return this.live[family].running ? ok : { code: 1, stdout: '', stderr: 'no chain' };
     if (argv[0]!.endsWith('-restore')) {
       this.restore(family, input);
       return ok;

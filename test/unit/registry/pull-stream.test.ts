@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { streamed } from '../../../src/ops/pull-layer.js';
@@ -28,23 +27,6 @@ describe('layers unpacked as they download', () => {
   it('gunzips by the first bytes, in whatever chunks the blob arrives', async () => {
     expect((await all(await decompressedFrom(chunks(gzipSync(tar), 7)))).equals(tar)).toBe(true);
     expect((await all(await decompressedFrom(chunks(tar, 1000)))).equals(tar)).toBe(true);
-  });
-
-  it('joins the socket-sized reads into 1 MiB chunks, the last shorter, byte for byte', async () => {
-    const big = Buffer.alloc(2.5 * 1024 * 1024);
-    for (let i = 0; i < big.length; i++) big[i] = (i * 131) % 251;
-    const sizes: number[] = [];
-    const parts: Buffer[] = [];
-    // Flowing: one 'data' per chunk pushed (a paused read() joins whatever is buffered).
-    const plain = await decompressedFrom(chunks(big, 65536));
-    plain.on('data', (c: Buffer) => {
-      sizes.push(c.length);
-      parts.push(c);
-    });
-    await once(plain, 'end');
-    expect(sizes).toEqual([1 << 20, 1 << 20, big.length - 2 * (1 << 20)]);
-    expect(Buffer.concat(parts).equals(big)).toBe(true);
-    expect((await all(await decompressedFrom(chunks(gzipSync(big), 65536)))).equals(big)).toBe(true);
   });
 
   it("fails the stream with the download's own error", async () => {

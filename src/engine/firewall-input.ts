@@ -99,6 +99,26 @@ export interface ContainerChange {
   ports: readonly PublishedPort[];
 }
 
+/**
+ * One network added (the newest, just recorded) or taken out (with no container on it), and
+ * the firewall revision before that change: what a network delta is planned from.
+ */
+export interface NetworkChange {
+  kind: 'add' | 'remove';
+  of: 'network';
+  network: Network;
+  since: string;
+}
+
+/** The delta of a network change, when it is all the records say changed (no link, another network left). */
+function networkDelta(s: Store, change: NetworkChange): FirewallRequest['delta'] {
+  const networks = s.networks.list();
+  const newest = change.kind === 'remove' || networks.at(-1)?.id === change.network.id;
+  if (!newest || networks.length === (change.kind === 'add' ? 1 : 0) || s.hasLinks()) return undefined;
+  if (s.endpoints.forNetwork(change.network.id).length > 0) return undefined;
+  return { kind: change.kind, of: 'network', since: change.since, part: firewallInput([change.network]) };
+}
+
 /** The records a firewall request was read from. `partial`: only an added container's rows. */
 export interface FirewallView {
   networks: readonly Network[];
@@ -147,8 +167,13 @@ function everything(s: Store): { input: FirewallInput; view: FirewallView } {
  */
 export function firewallRequest(
   s: Store,
-  change?: ContainerChange,
+  change?: ContainerChange | NetworkChange,
 ): { request: FirewallRequest; view(): FirewallView | undefined } {
+  if (change && 'of' in change) {
+    const plain = firewallRequest(s);
+    const delta = networkDelta(s, change);
+    return delta ? { request: { ...plain.request, delta }, view: plain.view } : plain;
+  }
   let read: { input: FirewallInput; view: FirewallView } | undefined;
   const networks = change && alone(s, change) ? s.networks.list() : undefined;
   const request: FirewallRequest = {

@@ -4,13 +4,13 @@
  * route rules of `netctl allow`, which follow the same containers and ports.
  */
 import type { Engine } from './context.js';
-import { firewallRequest, type ContainerChange, type FirewallView } from './firewall-input.js';
+import { firewallRequest, type ContainerChange, type FirewallView, type NetworkChange } from './firewall-input.js';
 import type { Step } from '../model/steps.js';
 import type { FirewallPlan } from '../firewall/driver.js';
 import { routesStep } from './ufw-routes.js';
 import { routesChanged, type RoutesPlan } from '../firewall/ufw/routes-apply.js';
 
-export type { ContainerChange, FirewallView };
+export type { ContainerChange, FirewallView, NetworkChange };
 
 /** What {@link firewallStep} gives: the step, its plans, and the records it planned from. */
 export interface FirewallStepResult {
@@ -29,7 +29,7 @@ export interface FirewallStepResult {
  */
 export async function firewallStep(
   engine: Engine,
-  opts: { fresh?: boolean; change?: ContainerChange } = {},
+  opts: { fresh?: boolean; change?: ContainerChange | NetworkChange } = {},
 ): Promise<FirewallStepResult> {
   const fw = engine.firewall;
   const before = await fw.observe({ fresh: opts.fresh });

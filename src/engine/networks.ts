@@ -52,10 +52,11 @@ export async function planCreateNetwork(engine: Engine, spec: NetworkSpec): Prom
     throw new ConflictError(`bridge "${spec.bridge}" already exists on this host`, 'choose another --bridge-name');
   }
   const routes = await hostRoutes(engine);
+  const since = engine.store.firewallRevision();
   const network = engine.store.networks.create(spec, { hostRoutes: routes, pools: configuredPools() });
   if (!spec.bridge && (await engine.kernel.client.getLink(network.bridge)))
     throw new ConflictError(`bridge "${network.bridge}" already exists on this host`);
-  const fw = await firewallStep(engine);
+  const fw = await firewallStep(engine, { change: { kind: 'add', of: 'network', network, since } });
   const ops = planNetworkUp(network);
   return {
     plan: { operations: ops.map(describeOp), rules: fw.plan.text() },
@@ -69,8 +70,9 @@ export async function planRemoveNetwork(engine: Engine, ref: string): Promise<Pl
   if (engine.store.networks.get(ref)?.name === DEFAULT_NETWORK.name) {
     throw new ConflictError(`network "${DEFAULT_NETWORK.name}" is the default network and cannot be removed`);
   }
+  const since = engine.store.firewallRevision();
   const network = engine.store.networks.remove(ref);
-  const fw = await firewallStep(engine);
+  const fw = await firewallStep(engine, { change: { kind: 'remove', of: 'network', network, since } });
   const ops = planNetworkDown(network);
   return {
     plan: { operations: ops.map(describeOp), rules: fw.plan.text() },

@@ -21,9 +21,16 @@ export interface FirewallRequest {
    * Set when one container's rows are all that changed since revision `since` (they are the
    * newest rows, and no link is recorded): that container's rules alone, added or taken out.
    * A backend may plan them on top of the rules it planned for revision `since`; what it
-   * gives must be what planning from `all()` gives.
+   * gives must be what planning from `all()` gives. `of: 'network'`: the change is one
+   * network (the newest when added; with no containers either way) and `part` is that network
+   * alone, while other networks remain.
    */
-  readonly delta?: { readonly kind: 'add' | 'remove'; readonly since: string; readonly part: FirewallInput };
+  readonly delta?: {
+    readonly kind: 'add' | 'remove';
+    readonly since: string;
+    readonly part: FirewallInput;
+    readonly of?: 'container' | 'network';
+  };
 }
 
 /** A backend's plan: data, with the text shown for `--dry-run`. */

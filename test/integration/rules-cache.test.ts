@@ -12,6 +12,7 @@ import { parse } from '../../src/firewall/iptables/parse.js';
 import { renderRule } from '../../src/firewall/iptables/render.js';
 import type { Ruleset } from '../../src/firewall/iptables/ast.js';
 import { ownedPart } from '../../src/firewall/iptables/plan-owned.js';
+import { loadTables } from '../../src/firewall/iptables/rules-cache-file.js';
 
 const makeImages = fileURLToPath(new URL('./scripts/make-images.sh', import.meta.url));
 const ADDON = fileURLToPath(new URL('../../native/build/Release/netctl_native.node', import.meta.url));
@@ -48,12 +49,13 @@ describe('remembered owned rules, real kernel', () => {
   const expectCurrent = async (): Promise<void> => {
     const file = JSON.parse(await sb.sh(['cat', '/run/netctl/firewall-rules.json'])) as {
       gen: number;
-      v4: string;
-      v6: string;
+      f4: unknown;
+      f6: unknown;
     };
     expect(file.gen).toBe(await generation());
-    expect(canonical(parse(file.v4, { family: 4 }))).toBe(await liveOwned(4));
-    expect(canonical(parse(file.v6, { family: 6 }))).toBe(await liveOwned(6));
+    // Chain by chain (rules-cache-file.ts), read as the next command reads it.
+    expect(canonical(loadTables(file.f4, 4)!)).toBe(await liveOwned(4));
+    expect(canonical(loadTables(file.f6, 6)!)).toBe(await liveOwned(6));
   };
 
   beforeAll(async () => {

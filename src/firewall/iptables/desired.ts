@@ -45,7 +45,8 @@ import { dnatRules, natTable } from './desired-nat.js';
 import { endpointDrops, rawTable } from './desired-raw.js';
 import { linkRules } from './desired-links.js';
 import { canonicalCidrOf, canonicalIpOf, familyOf, type Family } from '../../model/addr.js';
-import { checkNames } from './plan-names.js';
+import { checkNames, netTag, networkChain, portsChain } from './plan-names.js';
+import { commentOf } from './plan-owned.js';
 
 function inFamily(net: NetworkRules, family: Family): boolean {
   const subnet = family === 4 ? net.subnet : net.subnet6;
@@ -153,4 +154,27 @@ export function containerRules(input: FirewallInput, family: Family): Ruleset {
     { name: 'raw', chains: [], rules: endpointDrops(nets, input.endpoints ?? [], family) },
   ];
   return { family, tables: tables.filter((t) => t.rules.length > 0) };
+}
+
+/**
+ * The rules and chains one network (the only one of `input`, with no ports or endpoints)
+ * adds to what the other networks want: its own chains, and the rules tagged with its name
+ * in the shared chains, each at the end of its chain as `desired` orders them (networks in
+ * creation order, the shared rules first). Empty tables when the network has no subnet of
+ * `family`. The shared rules themselves (jumps, isolation, loopback) are left out: they are
+ * there while any network is, so this is the change only while another network remains.
+ */
+export function networkRules(input: FirewallInput, family: Family): Ruleset {
+  const [net, ...others] = input.networks;
+  if (!net || others.length > 0 || (input.ports ?? []).length > 0 || (input.endpoints ?? []).length > 0)
+    throw new InternalError('networkRules: one network, without ports or endpoints');
+  const all = desired({ networks: [net] }, family);
+  const tag = netTag(net.name);
+  const own = (chain: string): boolean => chain === networkChain(net.id) || chain === portsChain(net.id);
+  const tables = all.tables.map((t) => ({
+    name: t.name,
+    chains: t.chains.filter((c) => own(c.name)),
+    rules: t.rules.filter((r) => own(r.chain) || commentOf(r) === tag),
+  }));
+  return { family, tables: tables.filter((t) => t.chains.length > 0 || t.rules.length > 0) };
 }

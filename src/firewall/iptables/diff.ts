@@ -10,6 +10,8 @@ import type { Rule, Ruleset, Table } from './ast.js';
 import { groupBy } from '../../model/group.js';
 import { isBuiltinChain, isOwnedChain } from './plan-names.js';
 import { sameRule } from './rule-equal.js';
+import { diffChained } from './diff-chained.js';
+import { segmentsOf } from './chain-rules.js';
 
 export { ruleKey } from './rule-equal.js';
 
@@ -80,6 +82,12 @@ function diffOwnedChain(plan: TablePlan, name: string, want: Rule[], have: Rule[
 
 function diffTable(name: string, want: Table | undefined, have: Table | undefined): TablePlan {
   const plan: TablePlan = { table: name, write: [], append: [], deleteRules: [], insertRules: [], remove: [] };
+  const ws = segmentsOf(want);
+  const hs = segmentsOf(have);
+  if (want && have && ws && hs) {
+    diffChained(plan, want, have, ws, hs);
+    return plan;
+  }
   const wantRules = rulesByChain(want);
   const haveRules = rulesByChain(have);
   const haveChains = new Set(have?.chains.map((c) => c.name));

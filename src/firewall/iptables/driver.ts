@@ -5,21 +5,24 @@
  *
  * Its fast paths, all behind the interface (each is explained where it lives):
  * - observe: the rules remembered at an unchanged nf_tables generation id are not read again;
- * - desired: one container's rows planned on top of the rules remembered for the records
- *   just before (request.delta), instead of planning every record;
+ * - desired: one container's rows, or one network's, planned on top of the rules remembered
+ *   for the records just before (request.delta), instead of planning every record; the
+ *   remembered rules are kept chain by chain (chain-rules.ts), so only the chains a change
+ *   touches are read, compared and written;
  * - apply: a restore that moved the id by exactly its own commits is not read back; a plan
  *   that only deletes rules of owned chains goes to the native nf_tables batch.
  */
 import type { FirewallDriver, FirewallPlan, FirewallRequest } from '../driver.js';
 import type { FirewallInput } from '../input.js';
 import type { Ruleset } from './ast.js';
-import { containerRules, desired } from './desired.js';
+import { containerRules, desired, networkRules } from './desired.js';
 import { diff, isEmpty, type RestorePlan } from './diff.js';
 import { readRuleset, restoreDocument } from './apply.js';
 import type { RulesCache, Basis } from './rules-cache.js';
 import { withRules, withoutRules } from './delta.js';
 import { ufwForwardChain } from '../ufw/names.js';
 import { ownedPart } from './plan-owned.js';
+import { NETWORK_CHAIN_PREFIX } from './plan-names.js';
 import { absentRules } from './absent.js';
 import { renderPlan } from './plan-render.js';
 import { deletionEdits, type ChainEdit } from './plan-deletes.js';
@@ -79,6 +82,10 @@ export class IptablesPlan implements FirewallPlan {
   }
 }
 
+/** Whether `rs` declares any network's own chain (a family with no network wants nothing). */
+const hasNetworkChain = (rs: Ruleset): boolean =>
+  rs.tables.length === 0 || rs.tables.some((t) => t.chains.some((c) => c.name.startsWith(NETWORK_CHAIN_PREFIX)));
+
 const sameUfw = (a: Basis['ufw'], b: Basis['ufw']): boolean => a[4] === b[4] && a[6] === b[6];
 
 const TABLES = ['filter', 'nat', 'raw'] as const;
@@ -122,7 +129,7 @@ export class IptablesDriver implements FirewallDriver<OwnedRules, IptablesPlan> 
     const { delta } = request;
     const patched =
       delta && live.basis?.rev === delta.since && sameUfw(live.basis.ufw, basis.ufw)
-        ? this.desiredWith(live, delta.part, delta.kind)
+        ? this.desiredWith(live, delta.part, delta.kind, delta.of ?? 'container')
         : undefined;
     const rules = patched ?? this.desiredFor(request.all(), live);
     return { 4: rules[4], 6: rules[6], basis };
@@ -151,11 +158,22 @@ export class IptablesDriver implements FirewallDriver<OwnedRules, IptablesPlan> 
    * what `desiredFor` gave for the records before the change (its basis is theirs, and the
    * container's rows are the newest when added); undefined when `live` cannot be that.
    */
-  private desiredWith(live: OwnedRules, part: FirewallInput, change: 'add' | 'remove'): OwnedRules | undefined {
+  private desiredWith(
+    live: OwnedRules,
+    part: FirewallInput,
+    change: 'add' | 'remove',
+    of: 'container' | 'network',
+  ): OwnedRules | undefined {
     const ufw = this.ufwFor(live);
     const apply = change === 'add' ? withRules : withoutRules;
-    const v4 = apply(live[4], containerRules({ ...part, ufw: ufw[4] }, 4));
-    const v6 = v4 && apply(live[6], containerRules({ ...part, ufw: ufw[6] }, 6));
+    const rules = of === 'network' ? networkRules : containerRules;
+    const family = (f: 4 | 6): Ruleset | undefined => {
+      const next = apply(live[f], rules({ ...part, ufw: ufw[f] }, f));
+      // The last network of a family takes the shared chains with it: only the full plan knows.
+      return of === 'network' && next && !hasNetworkChain(next) ? undefined : next;
+    };
+    const v4 = family(4);
+    const v6 = v4 && family(6);
     return v4 && v6 ? { 4: v4, 6: v6 } : undefined;
   }
 

@@ -7,13 +7,34 @@
  * knows is the i-th the kernel lists. Any other plan (a chain written, appended to or
  * removed, a rule of a built-in chain) goes to iptables-restore.
  */
-import type { Rule, Ruleset } from './ast.js';
+import type { Rule, Ruleset, Table } from './ast.js';
 import type { RestorePlan } from './diff.js';
 import { isOwnedChain } from './plan-names.js';
 import { commentOf } from './plan-owned.js';
+import { segmentsOf } from './chain-rules.js';
+import { lineComment } from './lazy-rule.js';
 import type { ChainEdit } from '../../sys/native.js';
 
 export type { ChainEdit };
+
+/**
+ * The comments of the rules of `chain` in `table`, in order, and where a rule object of the
+ * chain sits: read from a chained table's lines (its rules are not built), else from the rules.
+ */
+function chainOf(table: Table, chain: string): { comments: string[]; indexOf: (r: Rule) => number } {
+  const segs = segmentsOf(table);
+  if (segs) {
+    const seg = segs.get(chain);
+    if (!seg) return { comments: [], indexOf: () => -1 };
+    const comments = seg.lines.map((l, i) => {
+      const c = lineComment(l);
+      return (c === null ? commentOf(seg.rule(i)) : c) ?? '';
+    });
+    return { comments, indexOf: (r) => seg.indexOf(r) };
+  }
+  const rules = table.rules.filter((r) => r.chain === chain);
+  return { comments: rules.map((r) => commentOf(r) ?? ''), indexOf: (r) => rules.indexOf(r) };
+}
 
 /**
  * The edits that carry out `plans` (one per family) against `live`, or undefined when the
@@ -29,28 +50,20 @@ export function deletionEdits(
       if (t.write.length + t.append.length + t.insertRules.length + t.remove.length > 0) return undefined;
       const table = live[family].tables.find((x) => x.name === t.table);
       if (!table) return undefined;
-      const byChain = new Map<string, ChainEdit & { rules: Rule[] }>();
+      const byChain = new Map<string, ChainEdit & { indexOf: (r: Rule) => number }>();
       for (const rule of t.deleteRules) {
         if (!isOwnedChain(rule.chain)) return undefined;
         let edit = byChain.get(rule.chain);
         if (!edit) {
-          const rules = table.rules.filter((r) => r.chain === rule.chain);
-          edit = {
-            family,
-            table: t.table,
-            chain: rule.chain,
-            comments: rules.map((r) => commentOf(r) ?? ''),
-            doomed: [],
-            rules,
-          };
+          edit = { family, table: t.table, chain: rule.chain, doomed: [], ...chainOf(table, rule.chain) };
           byChain.set(rule.chain, edit);
         }
         // The plan's rules are the live snapshot's own objects (diff takes them from it).
-        const at = edit.rules.indexOf(rule);
+        const at = edit.indexOf(rule);
         if (at < 0 || edit.doomed.includes(at)) return undefined;
         edit.doomed.push(at);
       }
-      for (const { rules: _, ...edit } of byChain.values()) edits.push(edit);
+      for (const { indexOf: _, ...edit } of byChain.values()) edits.push(edit);
     }
   }
   return edits;

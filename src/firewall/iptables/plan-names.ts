@@ -29,7 +29,8 @@ export function netTag(name: string): string {
 /** The longest chain name iptables accepts (XT_EXTENSION_MAXNAMELEN - 1 = 28). */
 export const MAX_CHAIN_NAME = 28;
 
-const NETWORK_CHAIN_PREFIX = `${OWNED_CHAIN_PREFIX}N-`;
+/** The prefix of every network's own filter chain. */
+export const NETWORK_CHAIN_PREFIX = `${OWNED_CHAIN_PREFIX}N-`;
 
 /** The network's own filter chain. */
 export function networkChain(id: string): string {

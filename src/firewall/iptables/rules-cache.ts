@@ -10,8 +10,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Ruleset } from './ast.js';
-import { parse } from './parse.js';
-import { render } from './render.js';
+import { CACHE_FORMAT, loadTables, type StoredTable, storeTables, tablesFromDump } from './rules-cache-file.js';
 
 /**
  * What a remembered ruleset was planned from: the state database's firewall revision
@@ -45,13 +44,30 @@ interface Entry {
   owned: Owned;
 }
 
+/** The file (rules-cache-file.ts): `v` and `f4`/`f6` now; `v4`/`v6` documents before version 2. */
 interface FileEntry {
+  v?: number;
   ns: number;
   gen: number;
-  v4: string;
-  v6: string;
+  f4?: StoredTable[];
+  f6?: StoredTable[];
+  v4?: string;
+  v6?: string;
   ufw?: { 4: boolean; 6: boolean };
   basis?: Basis;
+}
+
+/** The rules of an entry read from the file, or undefined when it is not one this version trusts. */
+function rulesOf(d: FileEntry): { 4: Ruleset; 6: Ruleset } | undefined {
+  if (typeof d.gen !== 'number' || typeof d.ns !== 'number') return undefined;
+  if (d.v === CACHE_FORMAT) {
+    const v4 = loadTables(d.f4, 4);
+    const v6 = loadTables(d.f6, 6);
+    return v4 && v6 ? { 4: v4, 6: v6 } : undefined;
+  }
+  // Written by the version before (no `v`): whole documents, still the live rules at `gen`.
+  if (d.v !== undefined || typeof d.v4 !== 'string' || typeof d.v6 !== 'string') return undefined;
+  return { 4: tablesFromDump(d.v4, 4), 6: tablesFromDump(d.v6, 6) };
 }
 
 function isBasis(b: unknown): b is Basis {
@@ -108,10 +124,11 @@ export class RulesCache {
     this.writing = undefined;
     if (!e || !this.file) return;
     const data: FileEntry = {
+      v: CACHE_FORMAT,
       ns: e.ns,
       gen: e.gen,
-      v4: render(e.owned[4]),
-      v6: render(e.owned[6]),
+      f4: storeTables(e.owned[4]),
+      f6: storeTables(e.owned[6]),
       ...(e.owned.ufw ? { ufw: e.owned.ufw } : {}),
       ...(e.owned.basis ? { basis: e.owned.basis } : {}),
     };
@@ -130,18 +147,14 @@ export class RulesCache {
     this.loaded = true;
     try {
       const d = JSON.parse(readFileSync(this.file, 'utf8')) as FileEntry;
-      if (
-        typeof d.gen !== 'number' ||
-        typeof d.ns !== 'number' ||
-        typeof d.v4 !== 'string' ||
-        typeof d.v6 !== 'string'
-      ) {
+      if (this.entry && this.entry.gen === d.gen && this.entry.ns === d.ns) return this.entry;
+      // Chain by chain, as lines: a rule is parsed only when a plan touches its chain.
+      const rules = rulesOf(d);
+      if (!rules) {
         this.entry = undefined;
-      } else if (!(this.entry && this.entry.gen === d.gen && this.entry.ns === d.ns)) {
+      } else {
         const owned: Owned = {
-          // Rendered by write(): read back lazily (most rules are only ever compared by line).
-          4: parse(d.v4, { family: 4, lazyRules: true }),
-          6: parse(d.v6, { family: 6, lazyRules: true }),
+          ...rules,
           ...(d.ufw ? { ufw: d.ufw } : {}),
           ...(isBasis(d.basis) ? { basis: d.basis } : {}),
         };

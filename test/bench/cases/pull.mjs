@@ -4,10 +4,13 @@
 // (Debian's 20.10, overlay2, no networking of its own) and by `skopeo copy` to a fresh dir
 // (Debian's skopeo, which native/setup.sh installs), each sample from scratch. The tools take
 // turns within each sample, in an order rotated per sample, so the machine's load hits each
-// alike; the row is netctl's time, the note the peers' medians, the ratios and bytes on disk
-// for one image and for two images on the same base (netctl and Docker store the base once;
-// skopeo's dirs hold the compressed blobs, the base twice).
+// alike; the row is netctl's time, the note the peers' medians, their CPU (user + system of the
+// command and the processes it waited for; for Docker, of dockerd and its containerd too, where a
+// pull's work is done), the ratios and bytes on disk for one image and for two images on the same
+// base (netctl and Docker store the base once; skopeo's dirs hold the compressed blobs, the base
+// twice), apparent and allocated. Wall time swings with the machine's load; CPU much less.
 import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const REGISTRY = '/var/cache/netctl/docker-registry/usr/bin/docker-registry';
@@ -24,6 +27,8 @@ function sh(argv, opts = {}) {
 }
 
 const du = (path) => Number(sh(['du', '-sb', path]).split('\t')[0]);
+// Bytes allocated (blocks), where every small metadata file costs a whole page on tmpfs.
+const alloc = (path) => Number(sh(['du', '-s', '-B1', path]).split('\t')[0]);
 // Bytes under the directories PATTERN matches (a shell glob), hard links counted once.
 const duGlob = (pattern) => Number(sh(['sh', '-c', `du -scb ${pattern} 2>/dev/null | tail -1`]).split('\t')[0]);
 const mb = (b) => `${(b / 1e6).toFixed(2)} MB`;
@@ -95,44 +100,66 @@ const DOCKER_DIR = `${W}/docker`;
 const docker = (...args) =>
   sh(['/usr/bin/docker', '-H', `unix://${DOCKER_DIR}/docker.sock`, ...args], { timeout: 300_000 });
 
-function timed(fn) {
+// CPU seconds from /proc/PID/stat: user + system of the process (OWN) and of the children it
+// has reaped (fields 14-17), in clock ticks of 10 ms.
+function ticks(pid, own = true) {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  const kids = Number(f[13]) + Number(f[14]);
+  return own ? Number(f[11]) + Number(f[12]) + kids : kids;
+}
+// dockerd and the containerd it started: a pull's work is done there, not in the CLI.
+const daemonPids = () => {
+  const d = readFileSync(`${DOCKER_DIR}/docker.pid`, 'utf8').trim();
+  const kids = spawnSync('pgrep', ['-P', d], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean);
+  return [d, ...kids];
+};
+const daemonTicks = () => daemonPids().reduce((a, p) => a + ticks(p), 0);
+
+/** Wall ms of FN and CPU ms of the processes it ran (the bench's reaped children, plus the daemon's). */
+function timed(fn, daemon = false) {
+  const c0 = ticks(process.pid, false) + (daemon ? daemonTicks() : 0);
   const t0 = performance.now();
   fn();
-  return performance.now() - t0;
+  const ms = performance.now() - t0;
+  return { ms, cpu: (ticks(process.pid, false) + (daemon ? daemonTicks() : 0) - c0) * 10 };
 }
 
 // One tool's sample: the time of the first pull, bytes after it and after the second image.
 const tools = {
   netctl(n) {
     const root = `${W}/netctl-${n}`;
-    const ms = timed(() => netctlPull(root, 'app'));
+    const { ms, cpu } = timed(() => netctlPull(root, 'app'));
     const one = du(root);
     netctlPull(root, 'other');
     const two = du(root);
+    const blocks = alloc(root);
     const files = duGlob(`${root}/layers/*/fs`);
     sh(['rm', '-rf', root]);
-    return { ms, one, two, files };
+    return { ms, cpu, one, two, blocks, files };
   },
   docker() {
     const data = `${DOCKER_DIR}/data`;
     const before = du(data);
-    const ms = timed(() => docker('pull', '-q', `${HOST}/bench/app:v1`));
+    const blocksBefore = alloc(data);
+    const { ms, cpu } = timed(() => docker('pull', '-q', `${HOST}/bench/app:v1`), true);
     const one = du(data) - before;
     docker('pull', '-q', `${HOST}/bench/other:v1`);
     const two = du(data) - before;
+    const blocks = alloc(data) - blocksBefore;
     const files = duGlob(`${data}/overlay2/*/diff`);
     docker('rmi', `${HOST}/bench/app:v1`, `${HOST}/bench/other:v1`);
-    return { ms, one, two, files };
+    return { ms, cpu, one, two, blocks, files };
   },
   skopeo(n) {
     const d = `${W}/skopeo-${n}`;
     sh(['mkdir', '-p', d]);
-    const ms = timed(() => skopeoCopy(`${d}/app`, 'app'));
+    const { ms, cpu } = timed(() => skopeoCopy(`${d}/app`, 'app'));
     const one = du(d);
     skopeoCopy(`${d}/other`, 'other');
     const two = du(d);
+    const blocks = alloc(d);
     sh(['rm', '-rf', d]);
-    return { ms, one, two };
+    return { ms, cpu, one, two, blocks };
   },
 };
 const NAMES = Object.keys(tools);
@@ -164,13 +191,18 @@ function summary(ctx) {
   const s = ctx.samples;
   const t = Object.fromEntries(NAMES.map((n) => [n, median(s[n].map((x) => x.ms))]));
   const last = Object.fromEntries(NAMES.map((n) => [n, s[n].at(-1)]));
+  const c = Object.fromEntries(NAMES.map((n) => [n, median(s[n].map((x) => x.cpu))]));
   const times = NAMES.map((n) => `${n} ${secs(t[n])} [${s[n].map((x) => secs(x.ms)).join(' ')}]`).join(', ');
+  const cpus = NAMES.map((n) => `${n} ${secs(c[n])} [${s[n].map((x) => secs(x.cpu)).join(' ')}]`).join(', ');
   const rest = (x) => (x.files === undefined ? '' : ` (layer files ${mb(x.files)}, the rest ${mb(x.two - x.files)})`);
   const disk = NAMES.map((n) => `${n} ${mb(last[n].one)} / ${mb(last[n].two)}${rest(last[n])}`).join(', ');
+  const blocks = NAMES.map((n) => `${n} ${mb(last[n].blocks)}`).join(', ');
   return (
     `time (median [samples]): ${times}; netctl/docker ${(t.netctl / t.docker).toFixed(2)}, ` +
-    `netctl/skopeo ${(t.netctl / t.skopeo).toFixed(2)}; disk, 1 image / + image on same base: ${disk} ` +
-    `(netctl/docker ${(last.netctl.two / last.docker.two).toFixed(2)}; skopeo: compressed blobs, not unpacked)`
+    `netctl/skopeo ${(t.netctl / t.skopeo).toFixed(2)}; CPU user+sys: ${cpus}; ` +
+    `netctl/docker ${(c.netctl / c.docker).toFixed(2)}; disk, 1 image / + image on same base: ${disk} ` +
+    `(netctl/docker ${(last.netctl.two / last.docker.two).toFixed(3)}; skopeo: compressed blobs, not unpacked); ` +
+    `allocated for the two: ${blocks} (netctl/docker ${(last.netctl.blocks / last.docker.blocks).toFixed(3)})`
   );
 }
 

@@ -5,7 +5,8 @@
  * a temporary layer directory that is renamed into place only once both digests matched.
  * Other compressions (zstd) are downloaded whole first, then unpacked from the file. A
  * dropped connection is retried from the partial blob (its bytes unpacked again from the
- * file, the rest with a Range request); any other failure removes it.
+ * file, the rest with a Range request); any other failure removes it. A blob gunzip refuses is
+ * fetched again whole and checked, so a corrupt one is named by its digest, not by zlib.
  */
 import { rm } from 'node:fs/promises';
 import { blobChunks, fetchBlob, isInterrupted } from '../registry/blob-fetch.js';
@@ -59,7 +60,26 @@ async function inOnePass(r: RuntimeRoots, client: RegistryClient, d: Descriptor,
     if (got === d.size) emit({ kind: 'layer', digest: d.digest, size: d.size, state: 'unpacking' });
   };
   const partial = `${blobPath(r, d.digest)}.partial`;
-  await storeLayerStream(r, async () => decompressedFrom(blobChunks(client, d, partial, onBytes)), d.digest, diffId);
+  try {
+    await storeLayerStream(r, async () => decompressedFrom(blobChunks(client, d, partial, onBytes)), d.digest, diffId);
+  } catch (err) {
+    if (!undecodable(err)) throw err;
+    // gunzip can trip on a corrupt blob's bytes before its last chunk is hashed: the blob's own
+    // digest says whose fault it is. A blob that matches it is a bad layer; one that does not
+    // is refused as the digest check refuses it (fetchBlob throws and removes what it got).
+    await fetchBlob(client, d, blobPath(r, d.digest));
+    await rm(blobPath(r, d.digest), { force: true });
+    throw err;
+  }
+}
+
+/** Whether ERR (or an error it wraps) is zlib refusing the bytes it was given. */
+export function undecodable(err: unknown): boolean {
+  for (let e = err, depth = 0; e && depth < 8; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && code.startsWith('Z_')) return true;
+  }
+  return false;
 }
 
 /** Stores layer D (diff id DIFF_ID) unless it is stored; returns the bytes downloaded. */

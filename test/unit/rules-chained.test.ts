@@ -21,17 +21,7 @@ import { loadTables, storeTables, tablesFromDump } from '../../src/firewall/ipta
 import { segmentsOf } from '../../src/firewall/iptables/chain-rules.js';
 import { deletionEdits } from '../../src/firewall/iptables/plan-deletes.js';
 import type { EndpointAddress, FirewallInput, NetworkRules, PortMapping } from '../../src/firewall/input.js';
-import { net } from './rules/fixtures.js';
-
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { net, rng } from './rules/fixtures.js';
 
 interface World {
   nets: NetworkRules[];

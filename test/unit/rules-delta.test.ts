@@ -12,22 +12,11 @@ import { withRules, withoutRules } from '../../src/firewall/iptables/delta.js';
 import { diff, isEmpty } from '../../src/firewall/iptables/diff.js';
 import { renderRule } from '../../src/firewall/iptables/render.js';
 import type { EndpointAddress, FirewallInput, NetworkRules, PortMapping } from '../../src/firewall/input.js';
-import { net } from './rules/fixtures.js';
+import { net, rng } from './rules/fixtures.js';
 
 interface Ctr {
   ports: PortMapping[];
   endpoints: EndpointAddress[];
-}
-
-/** A small deterministic generator (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const NETS: NetworkRules[] = [

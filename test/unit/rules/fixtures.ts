@@ -53,3 +53,14 @@ export function golden(name: string, text: string): void {
   if (process.env.UPDATE_GOLDEN === '1') writeFileSync(path, text);
   expect(text).toBe(readFileSync(path, 'utf8'));
 }
+
+/** A small deterministic generator (mulberry32): the same numbers for a seed on every run. */
+export function rng(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -2,12 +2,15 @@
  * Issue 23: a real boot of Debian 12. Its archive has only Node 18, so its user installs
  * NodeSource's Node 20 first: here a .deb of this machine's nodejs (NodeSource's, repacked by
  * scripts/repack-nodejs.sh), installed with netctl's package by one `apt install` into a
- * bookworm userland (test/platforms/userland.sh bookworm-pkg), so that dependencies resolve as
- * the user's would. Then the first use (ufw enabled, `netctl ufw install`, the units enabled,
- * two published containers with `--restart always`, one allowed) and a reboot, with the probe
- * counting from the wan from before the first boot: 8081 never answers, 8080 comes back, the
- * containers have their addresses, the boot order and the journal's fields hold, and
- * `netctl doctor` finds nothing. The same machine as the Debian 13 test (helpers/boot.ts).
+ * bookworm userland with Debian 12's docker.io 20.10 (test/platforms/userland.sh bookworm-boot),
+ * so that dependencies resolve as the user's would. Then the first use (ufw enabled, `netctl
+ * ufw install`, the units enabled, two published containers with `--restart always`, one
+ * allowed), the Docker guard on the machine's dockerd (`netctl docker install`,
+ * netctl-docker.service, two Docker containers publishing 9090, allowed, and 9091, not:
+ * helpers/boot-cases.ts) and a reboot, with the probe counting from the wan from before the
+ * first boot: 8081 and 9091 never answer, 8080 and 9090 come back, the containers have their
+ * addresses, the boot order and the journal's fields hold, and `netctl doctor` and `netctl
+ * docker check` find nothing. The same machine as the Debian 13 test (helpers/boot.ts).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../src/sys/exec.js';
 import { BootMachine, PKGS } from './helpers/boot.js';
+import { dockerGuardAfterReboot, dockerGuardUp } from './helpers/boot-cases.js';
 import { buildDeb, userland, VERSION } from './helpers/package.js';
 
 const REPACK = fileURLToPath(new URL('scripts/repack-nodejs.sh', import.meta.url));
@@ -34,12 +38,12 @@ describe('a real boot of Debian 12 with NodeSource nodejs and the package', () =
     rmSync(out, { recursive: true, force: true });
   });
 
-  it('installs with apt next to Node 20 and keeps an unallowed port closed across a reboot', async () => {
+  it("installs with apt beside Node 20; netctl's and Docker's unallowed ports stay shut across a reboot", async () => {
     const repacked = await run(['sh', REPACK, NODE_DEBS], { timeoutMs: 300_000 });
     expect(repacked.code, repacked.stderr).toBe(0);
     const node = repacked.stdout.trim();
-    const [deb, ul] = [await buildDeb(out), await userland('bookworm-pkg')];
-    m = await BootMachine.create(ul, [node, deb]);
+    const [deb, ul] = [await buildDeb(out), await userland('bookworm-boot')];
+    m = await BootMachine.create(ul, [node, deb], ['8080', '8081', '9090', '9091']);
     const firstProbe = Date.now();
     await m.boot();
     expect(await m.inside('sh', '-c', '. /etc/os-release && echo $VERSION_ID')).toBe('12');
@@ -50,14 +54,18 @@ describe('a real boot of Debian 12 with NodeSource nodejs and the package', () =
     await m.firstUse();
     await m.servesAfter(firstProbe);
     const before = { web: await m.addr('web'), shut: await m.addr('shut') };
+    const dockerBefore = await dockerGuardUp(m);
+    expect(await m.inside('docker', 'version', '-f', '{{.Server.Version}}')).toMatch(/^20\.10\./);
 
-    await m.servesAfter(await m.reboot());
+    const t = await m.reboot();
+    await m.servesAfter(t);
     expect(await m.inside('ufw', 'status')).toMatch(/^Status: active/);
     expect(await m.addr('web')).toBe(before.web);
     expect(await m.addr('shut')).toBe(before.shut);
     await m.bootOrder();
     await m.journalFields();
     await m.doctorClean();
+    await dockerGuardAfterReboot(m, t, dockerBefore);
     await m.neverOpened(100);
     await m.stopProbe();
   }, 1_500_000);

@@ -9,7 +9,7 @@
 # Usage: userland.sh NAME...         (NETCTL_USERLANDS=DIR: another cache directory)
 # NAME is a suite (trixie, sid: a Docker, Podman and containerd userland) or SUITE-pkg: what the netctl package
 # needs, preinstalled so that `apt install ./netctl_*.deb` resolves offline in a test (trixie-boot: the
-# same and docker.io, the boot test's machine).
+# same and docker.io, the boot test's machine; bookworm-boot: Debian 12's boot test's).
 set -eu
 CACHE=${NETCTL_USERLANDS:-/var/cache/netctl/userlands}
 RECIPE=1
@@ -27,8 +27,11 @@ packages() {
 	# Debian 12 has only nodejs 18: its user installs Node 20 from NodeSource first (the boot
 	# test repacks this machine's), whose dependencies are here so that apt resolves offline.
 	bookworm-pkg) echo python3,ca-certificates,iptables,iproute2,zstd,attr,ufw,man-db,bash-completion,systemd,systemd-sysv,dbus ;;
+	# Its boot test's machine: the same with Debian 12's dockerd (docker.io 20.10, the CLI in
+	# the same package), as trixie-boot is trixie-pkg's.
+	bookworm-boot) echo "$(packages bookworm-pkg),docker.io" ;;
 	*)
-		echo "userland.sh: no package list for suite \"$1\" (known: trixie, sid, trixie-pkg, trixie-boot, bookworm-pkg)" >&2
+		echo "userland.sh: no package list for suite \"$1\" (known: trixie, sid, trixie-pkg, trixie-boot, bookworm-pkg, bookworm-boot)" >&2
 		return 1
 		;;
 	esac

@@ -1,7 +1,8 @@
 /**
  * Two cases of the boot test (boot.test.ts), on its machine after its first reboot: the Docker
  * guard on the machine's own dockerd across a reboot, and `apt remove`/`apt purge` of the
- * package under the running systemd. Here to keep the test file short.
+ * package under the running systemd. Here to keep the test file short. The Docker guard's two
+ * halves (before and after a reboot) serve the Debian 12 boot too (boot-bookworm.test.ts).
  */
 import { expect } from 'vitest';
 import { type BootMachine, PKGS } from './boot.js';
@@ -10,13 +11,30 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 /**
  * Debian 13's dockerd (docker.io 26, the trixie-boot userland) started and enabled, the guard
- * installed (`netctl docker install`, netctl-docker.service), two containers with `--restart
- * always` publishing 9090 (allowed: `netctl allow dweb 80`) and 9091 (no rule). 9090 serves,
- * 9091 never completes a handshake; after a reboot the same, the watch running, `netctl docker
- * check` and doctor clean. Then Docker, its containers and the guard are taken away again
+ * installed, two containers published (dockerGuardUp), a reboot, and the same proven after it
+ * (dockerGuardAfterReboot). Then Docker, its containers and the guard are taken away again
  * (deny, rm, `netctl docker uninstall`, the units disabled): the cases after it boot as before.
  */
 export async function dockerGuardAcrossReboot(m: BootMachine): Promise<void> {
+  const before = await dockerGuardUp(m);
+  await dockerGuardAfterReboot(m, await m.reboot(), before);
+  await m.neverOpened(300, '8081');
+
+  await m.inside('netctl', 'deny', 'dweb', '80');
+  await m.inside('docker', 'rm', '-f', 'dweb', 'dshut');
+  await m.inside('netctl', 'docker', 'uninstall');
+  await m.inside('systemctl', 'disable', '--now', 'netctl-docker.service', 'docker.service', 'docker.socket');
+  await m.doctorClean();
+}
+
+/**
+ * The machine's own dockerd (a userland with docker.io: trixie-boot, bookworm-boot) started and
+ * enabled, the guard installed (`netctl docker install`, netctl-docker.service), two containers
+ * with `--restart always` publishing 9090 (allowed: `netctl allow dweb 80`) and 9091 (no
+ * rule). 9090 serves and `netctl docker check` finds nothing; the machine's probe must try
+ * 9090 and 9091. The containers' addresses (logged with the ones after the reboot).
+ */
+export async function dockerGuardUp(m: BootMachine): Promise<string> {
   const t0 = Date.now();
   await m.inside('systemctl', 'enable', '--now', 'docker.service');
   await m.inside('docker', 'import', '--change', 'ENV PATH=/bin', `${PKGS}/busybox.tar`, 'busybox');
@@ -33,15 +51,20 @@ export async function dockerGuardAcrossReboot(m: BootMachine): Promise<void> {
   await m.inside('netctl', 'allow', 'dweb', '80');
   await m.servesAfter(t0, '9090');
   await dockerClean(m);
-  const ips = (): Promise<string> =>
-    m.inside('docker', 'inspect', '-f', '{{.Name}} {{.NetworkSettings.IPAddress}}', 'dweb', 'dshut');
-  const before = await ips();
+  return dockerIps(m);
+}
 
-  const t = await m.reboot();
+/**
+ * After the reboot that began at T (dockerGuardUp before it): Docker, its watch and netctl's
+ * containers are up, 9090 serves again, both Docker containers run, `netctl docker check` and
+ * doctor are clean, and 9091 never completed a handshake from the probe's first try on.
+ */
+export async function dockerGuardAfterReboot(m: BootMachine, t: number, before: string): Promise<void> {
   // Docker gives its containers new addresses at each start, in the order it restarts them:
   // the route rules ufw loads at boot name the old ones until the watch moves them.
+  const after = await dockerIps(m);
   console.log(
-    `docker addresses before the reboot: ${before.replace(/\n/g, ', ')}; after: ${(await ips()).replace(/\n/g, ', ')}`,
+    `docker addresses before the reboot: ${before.replace(/\n/g, ', ')}; after: ${after.replace(/\n/g, ', ')}`,
   );
   await m.active('docker.service', 'netctl-docker.service', 'netctl-containers.service');
   await m.servesAfter(t, '9090');
@@ -50,13 +73,11 @@ export async function dockerGuardAcrossReboot(m: BootMachine): Promise<void> {
   await dockerClean(m);
   await m.doctorClean();
   await m.neverOpened(100, '9091');
-  await m.neverOpened(300, '8081');
+}
 
-  await m.inside('netctl', 'deny', 'dweb', '80');
-  await m.inside('docker', 'rm', '-f', 'dweb', 'dshut');
-  await m.inside('netctl', 'docker', 'uninstall');
-  await m.inside('systemctl', 'disable', '--now', 'netctl-docker.service', 'docker.service', 'docker.socket');
-  await m.doctorClean();
+/** The addresses of Docker's containers dweb and dshut, a line each. */
+function dockerIps(m: BootMachine): Promise<string> {
+  return m.inside('docker', 'inspect', '-f', '{{.Name}} {{.NetworkSettings.IPAddress}}', 'dweb', 'dshut');
 }
 
 /** `netctl docker check` finds nothing to change (exit 0). */

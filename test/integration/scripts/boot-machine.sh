@@ -99,9 +99,10 @@ setup)
 	echo boot-test >"$dir/root/etc/hostname"
 	# Docker's units (a userland with docker.io) start only where a case enables them, in a
 	# machine made like a host's: nspawn shows a guest of a cgroup v1 host the controllers
-	# read-only, so containerd (whose shims run runc) mounts them again, writable, in a mount
-	# namespace of its own, before it starts (each of a unit's processes gets a new one: the
-	# mounts and containerd in one process); netctl and the rest of the machine keep nspawn's
+	# read-only, so containerd (whose shims run runc) makes them writable (a bind remount: Debian
+	# 12's mount(8) refuses to mount a hierarchy again, "already mounted") in a mount namespace
+	# of its own, before it starts (each of a unit's processes gets a new one: the remounts
+	# and containerd in one process); netctl and the rest of the machine keep nspawn's
 	# read-only view;
 	# Docker's containers go under /netctl-boot-docker (as the sandbox dockerds' under
 	# /netctl-test-docker), removed when containerd stops. The layers go to vfs: the machine's
@@ -115,8 +116,8 @@ setup)
 			[Service]
 			PrivateMounts=yes
 			ExecStart=
-			ExecStart=/bin/sh -c 'for c in blkio cpu cpuacct cpuset devices freezer memory pids; do ! [ -d /sys/fs/cgroup/$$c ] || mount -t cgroup -o $$c cgroup /sys/fs/cgroup/$$c; done; exec /usr/bin/containerd'
-			ExecStopPost=-/bin/sh -c 'for c in blkio cpu cpuacct cpuset devices freezer memory pids; do mount -t cgroup -o $$c cgroup /sys/fs/cgroup/$$c && rmdir /sys/fs/cgroup/$$c/netctl-boot-docker/* /sys/fs/cgroup/$$c/netctl-boot-docker; done 2>/dev/null; true'
+			ExecStart=/bin/sh -c 'for c in blkio cpu cpuacct cpuset devices freezer memory pids; do ! [ -d /sys/fs/cgroup/$$c ] || mount -o remount,bind,rw /sys/fs/cgroup/$$c; done; exec /usr/bin/containerd'
+			ExecStopPost=-/bin/sh -c 'for c in blkio cpu cpuacct cpuset devices freezer memory pids; do mount -o remount,bind,rw /sys/fs/cgroup/$$c && rmdir /sys/fs/cgroup/$$c/netctl-boot-docker/* /sys/fs/cgroup/$$c/netctl-boot-docker; done 2>/dev/null; true'
 		EOF
 		echo '{"storage-driver": "vfs", "cgroup-parent": "/netctl-boot-docker"}' >"$dir/root/etc/docker/daemon.json"
 	fi

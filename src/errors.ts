@@ -69,6 +69,12 @@ export function messageOf(err: unknown): string {
   return String(err);
 }
 
+/** The first of ERR and the errors it wraps (`cause`, 8 deep at most) that TEST accepts. */
+export function causeWhere(err: unknown, test: (e: unknown) => boolean): unknown {
+  for (let e = err, depth = 0; e && depth < 8; e = (e as { cause?: unknown }).cause, depth++) if (test(e)) return e;
+  return undefined;
+}
+
 /**
  * Adds context to an error at a boundary: `action "object": cause`.
  * NetctlErrors keep their code and exit code; anything else becomes a SystemError.

@@ -9,6 +9,7 @@
  * fetched again whole and checked, so a corrupt one is named by its digest, not by zlib.
  */
 import { rm } from 'node:fs/promises';
+import { causeWhere } from '../errors.js';
 import { blobChunks, fetchBlob, isInterrupted } from '../registry/blob-fetch.js';
 import type { RegistryClient } from '../registry/client.js';
 import type { Descriptor } from '../registry/manifest.js';
@@ -75,11 +76,7 @@ async function inOnePass(r: RuntimeRoots, client: RegistryClient, d: Descriptor,
 
 /** Whether ERR (or an error it wraps) is zlib refusing the bytes it was given. */
 export function undecodable(err: unknown): boolean {
-  for (let e = err, depth = 0; e && depth < 8; e = (e as { cause?: unknown }).cause, depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && code.startsWith('Z_')) return true;
-  }
-  return false;
+  return causeWhere(err, (e) => String((e as { code?: unknown }).code).startsWith('Z_')) !== undefined;
 }
 
 /** Stores layer D (diff id DIFF_ID) unless it is stored; returns the bytes downloaded. */

@@ -12,7 +12,7 @@ import { mkdir, rename, rm, stat, truncate } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import { dirname } from 'node:path';
 import { finished } from 'node:stream/promises';
-import { messageOf, NetctlError, SystemError } from '../errors.js';
+import { causeWhere, messageOf, NetctlError, SystemError } from '../errors.js';
 import type { RegistryClient } from './client.js';
 
 /** A blob to fetch. */
@@ -26,9 +26,7 @@ export class BlobInterrupted extends SystemError {}
 
 /** Whether ERR (or an error it wraps) is an interrupted download, which a retry resumes. */
 export function isInterrupted(err: unknown): BlobInterrupted | undefined {
-  for (let e = err, depth = 0; e && depth < 8; e = (e as { cause?: unknown }).cause, depth++)
-    if (e instanceof BlobInterrupted) return e;
-  return undefined;
+  return causeWhere(err, (e) => e instanceof BlobInterrupted) as BlobInterrupted | undefined;
 }
 
 async function sizeOf(path: string): Promise<number> {
